@@ -1,0 +1,12 @@
+#include <stdio.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+int cmd_diff(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("crashsafe: error: 'diff' is not built yet\n", stderr);
+	return EXIT_USAGE;
+}

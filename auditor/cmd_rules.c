@@ -1,0 +1,12 @@
+#include <stdio.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+int cmd_rules(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("crashsafe: error: 'rules' is not built yet\n", stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,107 @@
+/*
+ * main.c - command dispatch: a table of commands, each cmd_<name>().
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "util.h"
+#include "banned.h"
+
+#ifndef RULES_DIR
+#define RULES_DIR ""
+#endif
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
+	const char *help;
+} commands[] = {
+	{ "check", cmd_check, "[OPTIONS] [FILE...]",
+	  "audit option files and captured variable snapshots offline" },
+	{ "live", cmd_live, "[OPTIONS] [HOST[:PORT]...]",
+	  "audit running servers and their replication channels" },
+	{ "diff", cmd_diff, "[OPTIONS] OLD NEW",
+	  "what a change to an option file introduces or fixes" },
+	{ "resolve", cmd_resolve, "[OPTIONS] [FILE]",
+	  "effective options with their origin (file:line, include chain)" },
+	{ "rules", cmd_rules, "[RULE-ID]",
+	  "list the rules, or explain one" },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: crashsafe COMMAND [OPTIONS] [ARGS]\n\n"
+		    "Audit MySQL, Percona Server and MariaDB servers for replication crash safety.\n\n"
+		    "Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(fp, "  %-8s %-28s %s\n", commands[i].name, commands[i].synopsis, commands[i].help);
+	fprintf(fp, "\nRun 'crashsafe COMMAND --help' for a command's options, and see crashsafe(1).\n"
+		    "\nExit status:\n"
+		    "  0  nothing at or above --fail-on\n"
+		    "  1  findings at or above --fail-on\n"
+		    "  2  usage error or unusable input (unreadable file, bad rule file)\n"
+		    "  3  some target could not be audited, or an error-severity rule could not be evaluated\n");
+}
+
+/* A rules directory is usable when it holds the variable catalog. */
+static int rules_dir_usable(const char *dir)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/variables.ini", dir);
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+const char *crashsafe_rules_dir(void)
+{
+	static char buf[PATH_MAX];
+	const char *env = getenv("CRASHSAFE_RULES_DIR");
+	if (env && *env)
+		return env;
+	/* A build tree first: BUILD/crashsafe finds BUILD/../rules. */
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *slash = strrchr(buf, '/');
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(buf, '/');
+			if (slash && (size_t)(slash - buf) + sizeof("/rules") < sizeof(buf)) {
+				memcpy(slash, "/rules", sizeof("/rules"));
+				if (rules_dir_usable(buf))
+					return buf;
+			}
+		}
+	}
+	/* Then where `make install` put them. */
+	if (RULES_DIR[0] && rules_dir_usable(RULES_DIR))
+		return RULES_DIR;
+	return "rules";
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("crashsafe %s\n", CRASHSAFE_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "crashsafe: error: unknown command '%s'\n\n", name);
+	usage(stderr);
+	return EXIT_USAGE;
+}

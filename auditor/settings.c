@@ -1,0 +1,130 @@
+#include "settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+static const char *const role_names[] = {
+	[ROLE_ANY] = "any",
+	[ROLE_PRIMARY] = "primary",
+	[ROLE_REPLICA] = "replica",
+};
+
+const char *role_name(enum role r)
+{
+	return role_names[r];
+}
+
+int role_parse(enum role *out, const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(role_names); i++) {
+		if (!ascii_strcasecmp(s, role_names[i])) {
+			*out = (enum role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void settings_init(struct settings *s, const char *target, const char *kind)
+{
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->arena);
+	diag_list_init(&s->diags);
+	s->target = arena_strdup(&s->arena, target);
+	s->kind = arena_strdup(&s->arena, kind);
+	s->flavor = FLAVOR_DEFAULT;
+	flavor_default_version(s->flavor, &s->version);
+}
+
+void settings_release(struct settings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->vars[i].overridden);
+	free(s->vars);
+	free(s->channels);
+	diag_list_release(&s->diags);
+	arena_release(&s->arena);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *settings_intern(struct settings *s, const char *str)
+{
+	return arena_strdup(&s->arena, str);
+}
+
+static struct settings_var *settings_find(const struct settings *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->vars[i].name, name))
+			return &s->vars[i];
+	return NULL;
+}
+
+const struct settings_var *settings_get(const struct settings *s, const char *name)
+{
+	return settings_find(s, name);
+}
+
+static void origin_copy(struct settings *s, struct settings_origin *dst, const struct settings_origin *src)
+{
+	dst->source = src->source;
+	dst->file = arena_strdup(&s->arena, src->file);
+	dst->line = src->line;
+	dst->chain = arena_strdup(&s->arena, src->chain);
+	dst->detail = arena_strdup(&s->arena, src->detail);
+}
+
+struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
+				  const char *spelled, const struct settings_origin *origin)
+{
+	struct settings_var *v = settings_find(s, name);
+	if (v) {
+		ARRAY_GROW(v->overridden, v->n_overridden + 1, v->overridden_cap);
+		v->overridden[v->n_overridden++] = v->current;
+	} else {
+		ARRAY_GROW(s->vars, s->n + 1, s->cap);
+		v = &s->vars[s->n++];
+		memset(v, 0, sizeof(*v));
+		v->name = arena_strdup(&s->arena, name);
+	}
+	v->current.value = arena_strdup(&s->arena, value);
+	v->current.spelled = arena_strdup(&s->arena, spelled);
+	origin_copy(s, &v->current.origin, origin);
+	return v;
+}
+
+struct settings_channel *settings_add_channel(struct settings *s, const char *name)
+{
+	ARRAY_GROW(s->channels, s->nchannels + 1, s->channels_cap);
+	struct settings_channel *c = &s->channels[s->nchannels++];
+	memset(c, 0, sizeof(*c));
+	c->name = arena_strdup(&s->arena, name ? name : "");
+	return c;
+}
+
+char *settings_origin_describe(const struct settings_origin *o)
+{
+	struct strbuf sb = { 0 };
+	if (o->file) {
+		strbuf_addstr(&sb, o->file);
+		if (o->line)
+			strbuf_addf(&sb, ":%u", o->line);
+		if (o->chain)
+			strbuf_addf(&sb, " (%s)", o->chain);
+		if (o->detail)
+			strbuf_addf(&sb, ", %s", o->detail);
+	} else if (o->detail) {
+		strbuf_addstr(&sb, o->detail);
+	} else {
+		static const char *const names[] = {
+			[SETTINGS_SRC_DEFAULT] = "default",
+			[SETTINGS_SRC_FILE] = "option file",
+			[SETTINGS_SRC_SNAPSHOT] = "snapshot",
+			[SETTINGS_SRC_LIVE] = "live",
+		};
+		strbuf_addstr(&sb, names[o->source]);
+	}
+	return strbuf_detach(&sb);
+}

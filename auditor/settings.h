@@ -1,0 +1,116 @@
+/*
+ * settings.h - one target's effective settings: the one model that option
+ * files, captured variable snapshots and live servers all fill, and that
+ * the rule engine reads.
+ *
+ * A target holds named values. Most names are canonical variable names from
+ * the catalog (rules/variables.ini); a few are facts that only a live server
+ * knows, named with a dot ("channel.*", "engine.*", see live.h). Each value
+ * keeps where it came from; a value replaced by a later one is kept in the
+ * variable's "overridden" list, oldest first, so a report can say "set to ON
+ * at a.cnf:12, overridden to OFF at conf.d/90-tuning.cnf:3".
+ *
+ * All strings are owned by the target's arena: settings_release() frees them.
+ */
+#ifndef CRASHSAFE_SETTINGS_H
+#define CRASHSAFE_SETTINGS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "flavor.h"
+#include "util.h"
+
+enum role {
+	ROLE_ANY = 0,   /* may be either, as after a failover (the default) */
+	ROLE_PRIMARY,
+	ROLE_REPLICA,
+};
+
+const char *role_name(enum role r);
+int role_parse(enum role *out, const char *s);   /* "primary", "replica", "any"; 0 or -1 */
+
+/* Where a value came from. */
+enum settings_source {
+	SETTINGS_SRC_DEFAULT = 0,  /* nothing set it: the catalog default for the flavor and version */
+	SETTINGS_SRC_FILE,         /* an option file line */
+	SETTINGS_SRC_SNAPSHOT,     /* a captured SHOW GLOBAL VARIABLES file */
+	SETTINGS_SRC_LIVE,         /* a running server */
+};
+
+struct settings_origin {
+	enum settings_source source;
+	const char *file;     /* option file or snapshot; NULL otherwise */
+	unsigned line;        /* 1-based; 0 when there is no line */
+	const char *chain;    /* "included from my.cnf:12" (for nested includes, the whole chain) or NULL */
+	const char *detail;   /* free text: "default for MySQL 8.4", "live: set with SET GLOBAL" ... */
+};
+
+struct settings_value {
+	const char *value;    /* the value as the server takes it ("OFF" for skip-x); NULL when unknown */
+	const char *spelled;  /* the option as written ("loose-skip-log-slave-updates"), or the live name */
+	struct settings_origin origin;
+};
+
+struct settings_var {
+	const char *name;                    /* canonical name or fact name */
+	struct settings_value current;       /* the effective value */
+	struct settings_value *overridden;   /* earlier values, oldest first */
+	size_t n_overridden, overridden_cap;
+};
+
+/* One replication channel of a live server (MariaDB: one connection). */
+struct settings_channel {
+	const char *name;            /* "" for the default channel */
+	const char *auto_position;   /* MySQL AUTO_POSITION "1"/"0"; NULL when unknown or MariaDB */
+	const char *using_gtid;      /* MariaDB Using_Gtid "No"/"Slave_Pos"/"Current_Pos"; NULL otherwise */
+	const char *io_running;      /* Slave_IO_Running / Replica_IO_Running, NULL when unknown */
+	const char *sql_running;
+	const char *source_host;     /* Master_Host / Source_Host */
+	unsigned source_port;
+};
+
+struct settings {
+	const char *target;          /* the path or host as the user gave it */
+	const char *kind;            /* "file", "snapshot" or "live" */
+	enum flavor flavor;
+	struct version version;
+	int version_detected;        /* nonzero: read from the server or snapshot, not assumed */
+	enum role role;
+	int role_detected;           /* nonzero: live detection decided the role */
+	const char *cluster;         /* Galera cluster name (wsrep_cluster_name) or NULL */
+	struct settings_var *vars;
+	size_t n, cap;
+	struct settings_channel *channels;
+	size_t nchannels, channels_cap;
+	int channels_known;          /* nonzero when channels were read (live) */
+	struct diag_list diags;      /* problems reading this target */
+	const char *error;           /* non-NULL: the target could not be audited, and why */
+	struct arena arena;
+};
+
+void settings_init(struct settings *s, const char *target, const char *kind);
+void settings_release(struct settings *s);
+
+/*
+ * Set name to value (copied into the arena). When name already has a value,
+ * that value moves to the overridden list. value may be NULL (unknown).
+ * Returns the variable.
+ */
+struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
+				  const char *spelled, const struct settings_origin *origin);
+/* The variable called name (exact match), or NULL. */
+const struct settings_var *settings_get(const struct settings *s, const char *name);
+/* Add a channel; strings are copied. Returns it for the caller to fill further. */
+struct settings_channel *settings_add_channel(struct settings *s, const char *name);
+/* Copy a string into the target's arena. */
+const char *settings_intern(struct settings *s, const char *str);
+
+/*
+ * Describe an origin for a human: "conf.d/replica.cnf:7",
+ * "conf.d/x.cnf:3 (included from my.cnf:12)", "default for MySQL 8.4",
+ * "live (SET GLOBAL)". Returns a heap string the caller frees.
+ */
+char *settings_origin_describe(const struct settings_origin *o);
+
+#endif

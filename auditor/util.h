@@ -1,0 +1,86 @@
+/*
+ * util.h - small helpers shared by every module: allocation that dies on
+ * out-of-memory, a growable string buffer, and a string arena.
+ *
+ * Allocation failure is the one condition crashsafe does not recover from:
+ * every x*() function prints "crashsafe: fatal: out of memory" and exits 70.
+ */
+#ifndef CRASHSAFE_UTIL_H
+#define CRASHSAFE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Format into a new heap string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/*
+ * Grow an array so that it can hold at least need elements.
+ * Usage: ARRAY_GROW(list->items, list->n + 1, list->cap);
+ */
+#define ARRAY_GROW(ptr, need, cap)                                          \
+	do {                                                                \
+		if ((need) > (cap)) {                                       \
+			size_t array_grow_n = (cap) ? (cap) * 2 : 8;        \
+			while (array_grow_n < (need))                       \
+				array_grow_n *= 2;                          \
+			(ptr) = xrealloc((ptr), array_grow_n * sizeof(*(ptr))); \
+			(cap) = array_grow_n;                               \
+		}                                                           \
+	} while (0)
+
+/* A growable, always NUL-terminated byte buffer. Zero-initialise or call strbuf_init(). */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);         /* frees the buffer, leaves sb empty */
+char *strbuf_detach(struct strbuf *sb);         /* returns the buffer; caller frees */
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+
+/*
+ * A string arena: strings copied into it live until arena_release().
+ * Used by settings and findings so that their many small strings have one owner.
+ */
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+/* Copy s (NULL stays NULL) into the arena. */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ASCII case-insensitive compare, independent of the locale. */
+int ascii_strcasecmp(const char *a, const char *b);
+/* Compare option names the server's way: '-' and '_' are the same, case matters. */
+int optname_cmp(const char *a, const char *b);
+/* Read a whole file into a NUL-terminated heap buffer; returns -1 and sets errno on failure. */
+int read_file(const char *path, char **out, size_t *len);
+
+/*
+ * Write a file atomically: content goes to PATH.tmp.XXXXXX, then it is renamed.
+ * The callback writes to the FILE*; returns 0 on success, -1 (errno set) on failure.
+ */
+int write_file_atomic(const char *path, int (*fn)(void *ctx, void *fp), void *ctx);
+
+#endif
