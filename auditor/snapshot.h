@@ -1,0 +1,35 @@
+/*
+ * snapshot.h - captured server variables as a target.
+ *
+ * Reads what people save from a server: `SHOW GLOBAL VARIABLES` output as
+ * `mysql -NBe` prints it (name TAB value), with or without the header row,
+ * the bordered table (`| name | value |`), the `\G` vertical form
+ * (`Variable_name: x` / `Value: y`), and `mysqladmin variables`; and the
+ * files `crashsafe live --capture` writes, which are the tab form plus
+ * "# " header lines:
+ *
+ *     # crashsafe capture 1
+ *     # target 127.0.0.1:3307
+ *     # role replica
+ *     # fact NAME<TAB>VALUE             (a live fact, see live.h)
+ *     # origin NAME<TAB>ORIGIN[<TAB>PATH] (where a live value came from)
+ *     # channel NAME<TAB>KEY=VALUE<TAB>KEY=VALUE...
+ *     variable_name<TAB>value
+ *
+ * The flavor and version come from the `version` and `version_comment`
+ * variables. Variable names are mapped to the catalog's canonical names.
+ */
+#ifndef CRASHSAFE_SNAPSHOT_H
+#define CRASHSAFE_SNAPSHOT_H
+
+#include "catalog.h"
+#include "settings.h"
+
+/*
+ * Fill s (initialised by the caller with kind "snapshot") from the file at
+ * path. Problems go to s->diags with file:line. Returns 0, or -1 when the
+ * file cannot be read or holds no variables (s->error is then set).
+ */
+int snapshot_load(struct settings *s, const char *path, const struct catalog *c);
+
+#endif
