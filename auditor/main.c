@@ -25,8 +25,6 @@ static const struct command {
 	  "audit option files and captured variable snapshots offline" },
 	{ "live", cmd_live, "[OPTIONS] [HOST[:PORT]...]",
 	  "audit running servers and their replication channels" },
-	{ "diff", cmd_diff, "[OPTIONS] OLD NEW",
-	  "what a change to an option file introduces or fixes" },
 	{ "resolve", cmd_resolve, "[OPTIONS] [FILE]",
 	  "effective options with their origin (file:line, include chain)" },
 	{ "rules", cmd_rules, "[RULE-ID]",
