@@ -27,6 +27,31 @@ struct catalog_range {
 	enum flavor flavor;      /* FLAVOR_MYSQL also covers Percona unless Percona has its own entry */
 	struct version from, to;
 	const char *value;       /* the default in this range (NULL: the variable does not exist there) */
+	int unknown;             /* added: the variable exists here but its default is unknown (value NULL) */
+};
+
+/* Added: one spelling a flavor accepts, limited to versions [from, to) (to.major < 0: open). */
+struct catalog_name {
+	enum flavor flavor;
+	const char *name;
+	struct version from, to;
+};
+
+/*
+ * Added: per-flavor facts, indexed by enum flavor. Slot FLAVOR_UNKNOWN holds
+ * the flavor-independent keys (min, max, bad_bool, dynamic); a Percona slot
+ * that is not set falls back to the MySQL slot, which falls back to slot 0.
+ */
+struct catalog_flavor_info {
+	int has_names;                /* names.FLAVOR given: only those spellings */
+	int ignored;                  /* -1 unset; 1: option accepted and ignored */
+	int dynamic;                  /* -1 unset */
+	int bad_bool_ignore;          /* -1 unset; 1: an invalid boolean is ignored, not OFF */
+	int has_min, has_max;
+	unsigned long long min, max;
+	int has_ranges;               /* default.FLAVOR given */
+	int has_removed;
+	struct version removed;
 };
 
 struct catalog_var {
@@ -43,12 +68,26 @@ struct catalog_var {
 	const char *title;            /* one line for humans */
 	const char *file;             /* where it is defined: variables.ini and its line */
 	unsigned line;
+	/* added fields */
+	struct catalog_name *names;   /* names.FLAVOR entries */
+	size_t nnames;
+	const char *bare;             /* what the bare option means; NULL: bool ON, else refused */
+	struct catalog_flavor_info per[4];
+};
+
+/* Added: one name (canonical or alias, '-' written '_') of a variable, for the sorted index. */
+struct catalog_index_entry {
+	const char *name;
+	size_t var;                   /* index into vars */
 };
 
 struct catalog {
 	struct catalog_var *vars;
 	size_t n, cap;
 	struct arena arena;
+	/* added: every name, sorted by strcmp, rebuilt by catalog_load() (heap; catalog_release frees) */
+	struct catalog_index_entry *index;
+	size_t nindex;
 };
 
 void catalog_init(struct catalog *c);
@@ -63,6 +102,10 @@ int catalog_load(struct catalog *c, const char *path, struct diag_list *d);
 /* The variable named name: canonical name or alias, '-' and '_' the same. NULL if none. */
 const struct catalog_var *catalog_lookup(const struct catalog *c, const char *name);
 
+/*
+ * Version arguments: a version without a patch ("8.0") means a current
+ * release of that series, so it compares above every X.Y.Z.
+ */
 /* Nonzero when v exists on this flavor and version. */
 int catalog_exists(const struct catalog_var *v, enum flavor f, const struct version *ver);
 /* The version v was removed in for this flavor (out set), or 0 when it was not removed. */
@@ -79,5 +122,46 @@ const char *catalog_default(const struct catalog_var *v, enum flavor f, const st
  * falls back to, or NULL when it refuses to start).
  */
 int catalog_normalize(const struct catalog_var *v, const char *raw, char **out, const char **why);
+
+/* ---- added: flavor-aware checks (catalog.c; docs/variables.md) ---- */
+
+/* The outcome of giving the server a value. */
+enum catalog_verdict {
+	CATALOG_VALUE_OK = 0,     /* taken; *out is the normalised value */
+	CATALOG_VALUE_FALLBACK,   /* warning; the server uses *out instead (OFF, clamped number...) */
+	CATALOG_VALUE_IGNORED,    /* warning; the option is ignored, the previous value stays (*out NULL) */
+	CATALOG_VALUE_REFUSED,    /* error; the server refuses to start (*out NULL) */
+};
+
+/*
+ * Check raw (NULL: the option was given without a value) as flavor f reads
+ * it. *out is a heap string or NULL; *why is static text for anything but
+ * CATALOG_VALUE_OK (NULL then). FLAVOR_UNKNOWN reads as MySQL.
+ * catalog_normalize() is this with FLAVOR_UNKNOWN: OK gives 0, FALLBACK -1
+ * with *out set, IGNORED and REFUSED -1 with *out NULL.
+ */
+enum catalog_verdict catalog_check_value(const struct catalog_var *v, enum flavor f, const char *raw,
+					 char **out, const char **why);
+
+/* Nonzero when flavor f at version ver accepts the spelling name for v ('-' = '_'). */
+int catalog_name_accepted(const struct catalog_var *v, const char *name, enum flavor f,
+			  const struct version *ver);
+/* Nonzero when flavor f accepts v's option and ignores it (MariaDB's MySQL-compat options). */
+int catalog_ignored(const struct catalog_var *v, enum flavor f);
+/* Nonzero when v is settable with SET GLOBAL on flavor f. */
+int catalog_dynamic(const struct catalog_var *v, enum flavor f);
+/* The version v appeared in on flavor f (out set) and 1, or 0 when f never has it. */
+int catalog_introduced_in(const struct catalog_var *v, enum flavor f, struct version *out);
+/* "bool", "uint", "enum", "string". */
+const char *catalog_type_name(enum catalog_type t);
+
+/*
+ * MariaDB prefix abbreviation, resolved against the catalog only: the
+ * variables one of whose names (canonical or alias) starts with prefix.
+ * Returns the number of distinct variables; when it is 1, *out and *name
+ * (the full spelling matched) are set.
+ */
+size_t catalog_prefix_lookup(const struct catalog *c, const char *prefix,
+			     const struct catalog_var **out, const char **name);
 
 #endif

@@ -1,0 +1,426 @@
+/*
+ * test_config.c - option files to effective settings (config.c): prefixes,
+ * aliases, the override chain with origins, include chains, defaults with
+ * their detail, and the option_file_errors / removed_options facts.
+ * Writes a small option-file tree under a temporary directory. Runs from the
+ * repository root (prove does) to find rules/variables.ini.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "optfile.h"
+#include "settings.h"
+#include "tap.h"
+
+#include "banned.h"
+
+static struct catalog cat;
+static char dir[] = "/tmp/crashsafe-test-config-XXXXXX";
+
+static char *path_of(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void put(const char *name, const char *text)
+{
+	char *p = path_of(name);
+	FILE *fp = fopen(p, "w");
+	if (!fp) {
+		printf("# cannot write %s\n", p);
+		exit(1);
+	}
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+/* A target read from dir/name for flavor f and version ver. */
+struct target {
+	struct settings s;
+	struct optfile of;
+	int rc;
+};
+
+static void load(struct target *t, const char *name, enum flavor f, int major, int minor)
+{
+	char *p = path_of(name);
+	struct optfile_groups g;
+	settings_init(&t->s, p, "file");
+	t->s.flavor = f;
+	t->s.version.major = major;
+	t->s.version.minor = minor;
+	t->s.version.patch = -1;
+	optfile_init(&t->of);
+	optfile_groups_for(&g, f, &t->s.version, NULL);
+	optfile_read(&t->of, p, &g);
+	t->rc = config_load(&t->s, &t->of, &cat);
+	free(p);
+}
+
+static void unload(struct target *t)
+{
+	settings_release(&t->s);
+	optfile_release(&t->of);
+}
+
+static const char *value(struct target *t, const char *name)
+{
+	const struct settings_var *v = settings_get(&t->s, name);
+	return v ? v->current.value : "(not set)";
+}
+
+static const struct settings_var *get(struct target *t, const char *name)
+{
+	const struct settings_var *v = settings_get(&t->s, name);
+	if (!v)
+		printf("# '%s' is not set\n", name);
+	return v;
+}
+
+static char *origin(const struct settings_value *v)
+{
+	return settings_origin_describe(&v->origin);
+}
+
+static int diag_has(struct target *t, enum diag_level level, unsigned line, const char *text)
+{
+	for (size_t i = 0; i < t->s.diags.n; i++) {
+		const struct diag *d = &t->s.diags.items[i];
+		if (d->level == level && (!line || d->line == line) && strstr(d->message, text))
+			return 1;
+	}
+	printf("# no %s at line %u with '%s'; diagnostics:\n", diag_level_name(level), line, text);
+	diag_print(&t->s.diags, stdout);
+	return 0;
+}
+
+static void test_prefixes(void)
+{
+	/* EVIDENCE: mysql-facts.md C5 (MySQL 8.0 mysys/my_getopt.cc handle_options, special_opt_prefix);
+	 * EVIDENCE: mariadbd 10.11.19: --skip-relay-log-recovery=0 gives TRUE, --enable-... gives TRUE */
+	put("prefix.cnf",
+	    "[mysqld]\n"
+	    "skip-relay-log-recovery=0\n"        /* 2: skip-x=0 is ON */
+	    "disable-read-only\n"                /* 3: OFF */
+	    "enable-gtid-strict-mode=0\n"        /* 4: enable-x=0 is OFF (MariaDB only variable) */
+	    "loose-skip-log-slave-updates\n"     /* 5: chained prefixes: OFF */
+	    "enable-relay-log-purge\n"           /* 6: ON */
+	    "skip_slave_start\n"                 /* 7: a real name that starts with skip: ON */
+	    "# line 8 is a comment\n"            /* 8 */
+	    "skip-sync-binlog\n"                 /* 9: a number through skip-: 0 */
+	    "loose-sync_binlog=3\n"              /* 10: loose- on a known option: set */
+	    "super-read-only=1\n");              /* 11 */
+	struct target t;
+	load(&t, "prefix.cnf", FLAVOR_MYSQL, 8, 4);
+	is_str(value(&t, "relay_log_recovery"), "ON", "skip-relay-log-recovery=0 is ON");
+	is_str(get(&t, "relay_log_recovery")->current.spelled, "skip-relay-log-recovery", "spelled as written");
+	is_str(value(&t, "read_only"), "OFF", "disable-read-only is OFF");
+	is_str(value(&t, "log_replica_updates"), "OFF", "loose-skip-log-slave-updates is OFF");
+	is_str(get(&t, "log_replica_updates")->current.spelled, "loose-skip-log-slave-updates", "chained spelling kept");
+	is_str(value(&t, "relay_log_purge"), "ON", "enable-relay-log-purge is ON");
+	is_str(value(&t, "skip_replica_start"), "ON", "skip_slave_start matches itself first");
+	is_str(value(&t, "sync_binlog"), "3", "loose-sync_binlog=3 sets it");
+	is_int((long)get(&t, "sync_binlog")->n_overridden, 1, "skip-sync-binlog (0) was overridden");
+	is_str(get(&t, "sync_binlog")->overridden[0].value, "0", "skip-sync-binlog is 0");
+	is_str(value(&t, "super_read_only"), "ON", "super-read-only=1");
+	/* enable-gtid-strict-mode names a MariaDB-only variable: on MySQL it is an unknown option
+	 * EVIDENCE: mysql-facts.md A2 (gtid_strict_mode is MariaDB's); C5 unknown option without loose- */
+	ok(t.rc == -1, "MySQL: enable-gtid-strict-mode stops the server");
+	const struct settings_var *mysql_errs = get(&t, "option_file_errors");
+	ok(mysql_errs && strstr(mysql_errs->current.value, "unknown option 'enable-gtid-strict-mode' on MySQL 8.4"),
+	   "MySQL: option_file_errors names it");
+	is_int(mysql_errs ? mysql_errs->current.origin.line : 0, 4, "MySQL: at prefix.cnf:4");
+	is_str(value(&t, "removed_options"), "", "removed_options empty");
+	unload(&t);
+
+	load(&t, "prefix.cnf", FLAVOR_MARIADB, 10, 11);
+	is_str(value(&t, "gtid_strict_mode"), "OFF", "MariaDB: enable-gtid-strict-mode=0 is OFF");
+	/* EVIDENCE: mariadbd 10.11.19 --super-read-only=ON: "unknown variable", exit 7 */
+	ok(t.rc == -1, "MariaDB: super-read-only stops the server");
+	const struct settings_var *errs = get(&t, "option_file_errors");
+	ok(errs && strstr(errs->current.value, "unknown option 'super-read-only'"), "MariaDB: option_file_errors names it");
+	is_int(errs ? errs->current.origin.line : 0, 11, "MariaDB: at its line");
+	unload(&t);
+}
+
+static void test_aliases_and_values(void)
+{
+	put("alias.cnf",
+	    "[mysqld]\n"
+	    "log_slave_updates = ON\n"           /* 2 */
+	    "sync-master-info = 1\n"             /* 3 */
+	    "slave_parallel_workers = 8\n"       /* 4 */
+	    "read_only = yes\n"                  /* 5 */
+	    "binlog_format = row\n"              /* 6 */
+	    "innodb_flush_log_at_trx_commit = 5\n" /* 7 */
+	    "relay-log-rec = ON\n"               /* 8: MariaDB abbreviation */
+	    "log_replica_updates = OFF\n");      /* 9 */
+	struct target t;
+	load(&t, "alias.cnf", FLAVOR_MYSQL, 8, 4);
+	/* EVIDENCE: mysql-facts.md A1 (H84): both spellings accepted on 8.4, the later one wins */
+	is_str(value(&t, "log_replica_updates"), "OFF", "alias and canonical name are one variable; last wins");
+	is_str(get(&t, "log_replica_updates")->overridden[0].spelled, "log_slave_updates", "the alias is in the overridden list");
+	is_str(value(&t, "sync_source_info"), "1", "sync-master-info -> sync_source_info");
+	is_str(value(&t, "replica_parallel_workers"), "8", "slave_parallel_workers -> replica_parallel_workers");
+	/* EVIDENCE: MySQL 8.0 my_getopt.cc setval GET_BOOL: unrecognised value warns and sets OFF */
+	is_str(value(&t, "read_only"), "OFF", "read_only = yes is OFF");
+	ok(diag_has(&t, DIAG_WARNING, 5, "not a boolean"), "with a warning at alias.cnf:5");
+	is_str(value(&t, "binlog_format"), "ROW", "binlog_format = row -> ROW");
+	is_str(value(&t, "innodb_flush_log_at_trx_commit"), "2", "MySQL clamps 5 to 2");
+	ok(diag_has(&t, DIAG_WARNING, 7, "out of range"), "with a warning");
+	/* EVIDENCE: mysql-facts.md C5: MySQL 8.0+ rejects abbreviations (findopt needs the exact length);
+	 * crashsafe judges only catalog names, so the unknown abbreviation is left alone */
+	is_str(get(&t, "relay_log_recovery")->current.value, "OFF", "MySQL: relay-log-rec is not relay_log_recovery");
+	ok(get(&t, "relay_log_recovery")->current.origin.source == SETTINGS_SRC_DEFAULT, "MySQL: default stays");
+	unload(&t);
+
+	load(&t, "alias.cnf", FLAVOR_MYSQL, 8, 0);
+	/* 8.0 without a patch is a current 8.0 (8.0.26+), where log_replica_updates exists */
+	ok(t.rc == 0, "MySQL 8.0: both spellings accepted");
+	unload(&t);
+
+	load(&t, "alias.cnf", FLAVOR_MARIADB, 10, 11);
+	/* EVIDENCE: mariadbd 10.11.19 --relay-log-rec=ON: "Using unique option prefix 'relay-log-rec' is
+	 * error-prone" and relay-log-recovery TRUE */
+	is_str(value(&t, "relay_log_recovery"), "ON", "MariaDB: relay-log-rec abbreviates relay_log_recovery");
+	ok(diag_has(&t, DIAG_WARNING, 8, "abbreviation"), "MariaDB: with a warning");
+	is_str(value(&t, "innodb_flush_log_at_trx_commit"), "3", "MariaDB clamps 5 to 3");
+	/* EVIDENCE: mariadbd 10.11.19 --log-replica-updates: "unknown option", exit 2 */
+	ok(t.rc == -1, "MariaDB: log_replica_updates stops the server");
+	const struct settings_var *errs = get(&t, "option_file_errors");
+	ok(errs && strstr(errs->current.value, "log_replica_updates") &&
+	   strstr(errs->current.value, "log_slave_updates"), "MariaDB: the error names the right spelling");
+	is_int(errs ? errs->current.origin.line : 0, 9, "MariaDB: at line 9");
+	is_str(value(&t, "log_replica_updates"), NULL, "MariaDB: the refused option leaves the value unknown");
+	unload(&t);
+}
+
+static void test_chain_and_defaults(void)
+{
+	char *confd = path_of("conf.d");
+	mkdir(confd, 0700);
+	char *top = xasprintf("[mysqld]\n"
+			      "sync_binlog = 0\n"           /* 2 */
+			      "log-bin = OFF\n"             /* 3: a base name: binary log ON */
+			      "!includedir %s\n"            /* 4 */
+			      "server_id = 3\n",            /* 5 */
+			      confd);
+	put("top.cnf", top);
+	free(top);
+	put("conf.d/20-repl.cnf", "[mysqld]\n# replica settings\nsync_binlog = 1\nrelay_log_recovery = ON\n");
+	put("conf.d/10-base.cnf", "[client]\nuser = x\n[mysqld]\nserver_id = 2\n");
+	put("conf.d/README", "[mysqld]\nsync_binlog = 7\n");   /* not *.cnf: not read */
+
+	struct target t;
+	load(&t, "top.cnf", FLAVOR_MYSQL, 8, 4);
+	const struct settings_var *sb = get(&t, "sync_binlog");
+	is_str(sb->current.value, "1", "sync_binlog from the included file wins");
+	char *o = origin(&sb->current);
+	char *want = xasprintf("%s/20-repl.cnf:3 (included from %s/top.cnf:4)", confd, dir);
+	is_str(o, want, "origin: file:line and the include chain");
+	free(o);
+	free(want);
+	ok(sb->current.origin.source == SETTINGS_SRC_FILE, "source is FILE");
+	is_int((long)sb->n_overridden, 1, "one overridden value");
+	is_str(sb->overridden[0].value, "0", "overridden value 0");
+	is_int(sb->overridden[0].origin.line, 2, "overridden at top.cnf:2");
+	ok(sb->overridden[0].origin.chain == NULL, "top-level file: no chain");
+	/* !includedir reads *.cnf sorted: 10-base before 20-repl; top.cnf:5 comes after both */
+	const struct settings_var *sid = get(&t, "server_id");
+	is_str(sid->current.value, "3", "server_id: the line after the include wins");
+	is_int((long)sid->n_overridden, 1, "server_id overridden once (10-base.cnf)");
+	/* EVIDENCE: mariadbd 10.11.19 --log-bin=OFF: log-bin OFF printed as the base name (binary log on);
+	 * mysql-facts.md A1 "log-bin=OFF enables a binlog named OFF" */
+	is_str(value(&t, "log_bin"), "ON", "log-bin = OFF turns the binary log ON");
+
+	const struct settings_var *rp = get(&t, "relay_log_purge");
+	is_str(rp->current.value, "ON", "relay_log_purge default ON");
+	ok(rp->current.origin.source == SETTINGS_SRC_DEFAULT, "a default has source DEFAULT");
+	is_str(rp->current.origin.detail, "default for MySQL 8.4", "default detail names flavor and version");
+	ok(rp->current.spelled == NULL, "a default was not spelled");
+	const struct settings_var *uuid = get(&t, "server_uuid");
+	ok(uuid && uuid->current.value == NULL, "server_uuid: unknown offline");
+	ok(uuid && strstr(uuid->current.origin.detail, "not known"), "server_uuid: says so");
+	ok(settings_get(&t.s, "master_info_repository") == NULL, "8.4: no default for a removed variable");
+	ok(settings_get(&t.s, "gtid_strict_mode") == NULL, "MySQL: no MariaDB-only variables");
+	is_str(value(&t, "option_file_errors"), "", "nothing wrong");
+	unload(&t);
+
+	load(&t, "top.cnf", FLAVOR_MYSQL, 5, 7);
+	/* EVIDENCE: mysql-facts.md A1 master_info_repository FILE on 5.7; log_bin default OFF before 8.0.3 */
+	is_str(value(&t, "master_info_repository"), "FILE", "5.7: master_info_repository default FILE");
+	is_str(get(&t, "master_info_repository")->current.origin.detail, "default for MySQL 5.7", "5.7 detail");
+	unload(&t);
+
+	load(&t, "top.cnf", FLAVOR_MARIADB, 10, 11);
+	is_str(value(&t, "gtid_strict_mode"), "OFF", "MariaDB: gtid_strict_mode default OFF");
+	is_str(get(&t, "gtid_strict_mode")->current.origin.detail, "default for MariaDB 10.11", "MariaDB detail");
+	unload(&t);
+	free(confd);
+}
+
+static void test_errors(void)
+{
+	struct target t;
+	/* EVIDENCE: mariadbd 10.11.19 with "sync_binlog = 1 ; c": "Unknown suffix ' ' used for variable
+	 * 'sync_binlog'", exit 9 */
+	put("semi.cnf", "[mysqld]\nserver_id = 2\nsync_binlog = 1 ; must be 1\n");
+	load(&t, "semi.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == -1, "sync_binlog = 1 ; comment: the server would not start");
+	const struct settings_var *e = get(&t, "option_file_errors");
+	ok(e && e->current.value && strstr(e->current.value, "sync_binlog"), "option_file_errors names sync_binlog");
+	ok(e && e->current.origin.line == 3 && strstr(e->current.origin.file, "semi.cnf"), "at semi.cnf:3");
+	ok(diag_has(&t, DIAG_ERROR, 3, "unknown suffix"), "an error diagnostic at line 3");
+	is_str(value(&t, "sync_binlog"), NULL, "sync_binlog unknown (the server would not run)");
+	unload(&t);
+
+	/* EVIDENCE: MySQL 8.0 my_getopt.cc setval: EE_OPTION_WITH_EMPTY_VALUE; mariadbd 10.11.19 takes 0 */
+	put("empty.cnf", "[mysqld]\ninnodb_flush_log_at_trx_commit =\n");
+	load(&t, "empty.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1, "MySQL: an empty numeric value stops the server");
+	ok(strstr(value(&t, "option_file_errors"), "empty value") != NULL, "MySQL: option_file_errors says empty value");
+	unload(&t);
+	load(&t, "empty.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == 0, "MariaDB: an empty numeric value is read as 0");
+	is_str(value(&t, "innodb_flush_log_at_trx_commit"), "0", "MariaDB: innodb_flush_log_at_trx_commit = 0");
+	ok(diag_has(&t, DIAG_WARNING, 2, "empty value"), "MariaDB: with a warning");
+	unload(&t);
+
+	/* the reader's fatal problems (mysql-facts.md C3/C4): option before a group, missing ] */
+	put("orphan.cnf", "sync_binlog = 1\n[mysqld]\nserver_id = 2\n");
+	load(&t, "orphan.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1, "option before a group: the server would not start");
+	e = get(&t, "option_file_errors");
+	ok(e && *e->current.value && e->current.origin.line == 1, "option_file_errors at orphan.cnf:1");
+	unload(&t);
+	put("bracket.cnf", "[mysqld]\nserver_id = 2\n[mysqld\n");
+	load(&t, "bracket.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1 && *value(&t, "option_file_errors"), "missing ]: option_file_errors");
+	unload(&t);
+	put("bom.cnf", "\xEF\xBB\xBF[mysqld]\nserver_id = 2\n");
+	load(&t, "bom.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1 && *value(&t, "option_file_errors"), "a BOM: option_file_errors");
+	unload(&t);
+	put("nodir.cnf", "[mysqld]\n!includedir /nonexistent/crashsafe-conf.d\n");
+	load(&t, "nodir.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1 && *value(&t, "option_file_errors"), "missing !includedir directory: option_file_errors");
+	unload(&t);
+
+	/* EVIDENCE: mariadbd 10.11.19 --maximum-sync-binlog=5: "Maximum value of 'sync_binlog' cannot be set",
+	 * exit 10; MySQL 8.0 my_getopt.cc setval: EE_FAILED_TO_ASSIGN_MAX_VALUE_TO_OPTION */
+	put("maximum.cnf", "[mysqld]\nserver_id = 2\nmaximum-sync-binlog = 5\n");
+	load(&t, "maximum.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "maximum"), "maximum-sync-binlog stops the server");
+	is_str(value(&t, "sync_binlog"), "1", "maximum- does not set the global value");
+	unload(&t);
+
+	/* EVIDENCE: mariadbd 10.11.19 --autoset-sync-binlog: "automatic setup request is unsupported", exit 13 */
+	put("autoset.cnf", "[mysqld]\nautoset-sync-binlog\n");
+	load(&t, "autoset.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "automatic setup"), "MariaDB: autoset- on sync_binlog");
+	unload(&t);
+}
+
+static void test_removed(void)
+{
+	struct target t;
+	put("removed.cnf",
+	    "[mysqld]\n"
+	    "server_id = 2\n"
+	    "master_info_repository = TABLE\n"       /* 3 */
+	    "loose-relay-log-info-repository = TABLE\n" /* 4 */
+	    "binlog_transaction_dependency_tracking = WRITESET\n"); /* 5 */
+	/* EVIDENCE: mysql-facts.md A1: removed in 8.3.0; "On 8.4+ the name is an unknown option, so startup
+	 * fails unless it has the loose- prefix"; binlog_transaction_dependency_tracking removed in 8.4.0 */
+	load(&t, "removed.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1, "8.4: a removed option stops the server");
+	const struct settings_var *r = get(&t, "removed_options");
+	ok(r && strstr(r->current.value, "master_info_repository") && strstr(r->current.value, "8.3.0"),
+	   "removed_options names master_info_repository and 8.3.0");
+	ok(r && strstr(r->current.value, "1 more"), "and counts the other removed option");
+	is_int(r ? r->current.origin.line : 0, 3, "at removed.cnf:3");
+	ok(diag_has(&t, DIAG_WARNING, 4, "loose-"), "loose-relay-log-info-repository: only a warning");
+	ok(diag_has(&t, DIAG_ERROR, 5, "removed in MySQL 8.4.0"), "binlog_transaction_dependency_tracking: an error");
+	is_str(value(&t, "option_file_errors"), "", "removals are not counted twice");
+	unload(&t);
+
+	load(&t, "removed.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0, "8.0: the same file starts");
+	is_str(value(&t, "removed_options"), "", "8.0: removed_options empty");
+	is_str(value(&t, "master_info_repository"), "TABLE", "8.0: master_info_repository = TABLE");
+	unload(&t);
+
+	/* EVIDENCE: mariadbd 10.11.19 --master-info-repository=TABLE: "is MySQL 5.6 / 5.7 compatible option.
+	 * Not used or needed in MariaDB." (a warning; exit 0) */
+	put("maria-compat.cnf", "[mysqld]\nmaster_info_repository = TABLE\nrelay_log_info_repository = TABLE\n");
+	load(&t, "maria-compat.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == 0, "MariaDB: master_info_repository is accepted and ignored");
+	is_str(value(&t, "removed_options"), "", "MariaDB: removed_options empty");
+	ok(settings_get(&t.s, "master_info_repository") == NULL, "MariaDB: no such variable is set");
+	ok(diag_has(&t, DIAG_NOTE, 2, "ignored"), "MariaDB: a note says it is ignored");
+	unload(&t);
+}
+
+static void test_galera(void)
+{
+	struct target t;
+	put("galera.cnf", "[galera]\nwsrep_on = ON\nwsrep_cluster_name = east\n[mysqld]\nlog-bin\nskip-log-bin\n");
+	load(&t, "galera.cnf", FLAVOR_MARIADB, 10, 11);
+	is_str(t.s.cluster, "east", "Galera: cluster from wsrep_cluster_name when wsrep_on is ON");
+	is_str(value(&t, "log_bin"), "OFF", "skip-log-bin after log-bin: OFF");
+	unload(&t);
+	put("nogalera.cnf", "[mysqld]\nwsrep_cluster_name = east\ndisable-log-bin=0\n");
+	load(&t, "nogalera.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.s.cluster == NULL, "no cluster without wsrep_on");
+	is_str(value(&t, "log_bin"), "ON", "disable-log-bin=0 is ON");
+	unload(&t);
+}
+
+static void cleanup(void)
+{
+	static const char *const files[] = {
+		"prefix.cnf", "alias.cnf", "top.cnf", "conf.d/20-repl.cnf", "conf.d/10-base.cnf", "conf.d/README",
+		"semi.cnf", "empty.cnf", "maximum.cnf", "orphan.cnf", "bracket.cnf", "bom.cnf", "nodir.cnf", "autoset.cnf",
+		"removed.cnf", "maria-compat.cnf", "galera.cnf", "nogalera.cnf",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char *p = path_of(files[i]);
+		unlink(p);
+		free(p);
+	}
+	char *confd = path_of("conf.d");
+	rmdir(confd);
+	free(confd);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	struct diag_list d;
+	catalog_init(&cat);
+	diag_list_init(&d);
+	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "catalog loads")) {
+		diag_print(&d, stdout);
+		return done_testing();
+	}
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return done_testing();
+	}
+	test_prefixes();
+	test_aliases_and_values();
+	test_chain_and_defaults();
+	test_errors();
+	test_removed();
+	test_galera();
+	cleanup();
+	catalog_release(&cat);
+	diag_list_release(&d);
+	return done_testing();
+}
