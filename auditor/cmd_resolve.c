@@ -1,12 +1,385 @@
+/*
+ * cmd_resolve.c - `crashsafe resolve`: the options a server would start
+ * with, read from its option files the way the server reads them, each
+ * with where it was set; or, with --raw, exactly what
+ * `my_print_defaults --defaults-file=FILE --mysqld` prints.
+ *
+ * Output (without --raw), one block per option in order of first
+ * appearance; names are grouped with '-' and '_' alike and a "loose-"
+ * prefix set aside, and the last value read wins:
+ *
+ *   # MariaDB 10.11; groups: [mysqld] [server] ...
+ *   # file: my.cnf
+ *   # file: conf.d/x.cnf (included from my.cnf:12)
+ *   sync_binlog=0  conf.d/x.cnf:3 [mysqld], included from my.cnf:12
+ *     overridden: sync-binlog=1 at my.cnf:5 [mysqld]
+ *
+ * The first line of a block is NAME[=VALUE], two spaces, FILE:LINE [GROUP]
+ * and the include chain; the name is the grouping key ('_' for '-', no
+ * "loose-"), followed by "(written as ...)" when the spelling differs more
+ * than that. Each "  overridden:" line is an earlier value, most recent
+ * first, spelled as written. Control bytes in names and values are shown as
+ * \n, \t, \r, \b or \xHH, so every option stays on one line.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
+#include "flavor.h"
+#include "optfile.h"
+#include "util.h"
 #include "banned.h"
+
+enum resolve_opt {
+	RESOLVE_FLAVOR = 1,
+	RESOLVE_VERSION,
+	RESOLVE_SUFFIX,
+	RESOLVE_DEFAULTS_FILE,
+	RESOLVE_EXTRA_FILE,
+	RESOLVE_NO_DEFAULTS,
+	RESOLVE_RAW,
+	RESOLVE_HELP,
+};
+
+static const struct cli_option resolve_options[] = {
+	{ "flavor", 0, CLI_REQUIRED_ARG, RESOLVE_FLAVOR, "F",
+	  "mysql, percona or mariadb: which groups are read (default mysql)" },
+	{ "server-version", 0, CLI_REQUIRED_ARG, RESOLVE_VERSION, "X.Y",
+	  "server version for the [mysqld-X.Y] groups (default 8.4; MariaDB 10.11)" },
+	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, RESOLVE_SUFFIX, "S",
+	  "also read the groups with S appended (default $MYSQL_GROUP_SUFFIX)" },
+	{ "defaults-file", 0, CLI_REQUIRED_ARG, RESOLVE_DEFAULTS_FILE, "FILE",
+	  "read only FILE (the same as giving FILE)" },
+	{ "defaults-extra-file", 0, CLI_REQUIRED_ARG, RESOLVE_EXTRA_FILE, "FILE",
+	  "with no FILE: also read FILE, after the global files" },
+	{ "no-defaults", 0, CLI_NO_ARG, RESOLVE_NO_DEFAULTS, NULL,
+	  "read no option files at all" },
+	{ "raw", 0, CLI_NO_ARG, RESOLVE_RAW, NULL,
+	  "print what my_print_defaults --mysqld prints, one option per line" },
+	{ "help", 'h', CLI_NO_ARG, RESOLVE_HELP, NULL, "show this help and exit" },
+};
+
+struct resolve_args {
+	enum flavor flavor;
+	struct version version;
+	int have_version;
+	const char *suffix;
+	const char *defaults_file;
+	const char *extra_file;
+	int no_defaults;
+	int raw;
+	int help;
+	int bad;
+};
+
+static void resolve_usage(FILE *fp)
+{
+	fputs("usage: crashsafe resolve [OPTIONS] [FILE]\n\n"
+	      "Read option files the way mysqld reads them and print the options it would\n"
+	      "start with. With FILE (or --defaults-file) only that file and what it includes\n"
+	      "is read; without, the server's default files: /etc/my.cnf, /etc/mysql/my.cnf,\n"
+	      "$MYSQL_HOME/my.cnf ($MARIADB_HOME first for MariaDB), --defaults-extra-file,\n"
+	      "~/.my.cnf.\n\n"
+	      "Each option is printed once, with its last value and where that was set\n"
+	      "(file:line [group] and the chain of !include lines that led there); the\n"
+	      "earlier values it overrides follow, most recent first, on \"  overridden:\"\n"
+	      "lines. Names are grouped with '-' and '_' alike and a \"loose-\" prefix set\n"
+	      "aside; skip-/enable- spellings are listed as written. Lines starting with\n"
+	      "'#' name the flavor, groups and files read. Control bytes are shown as \\n,\n"
+	      "\\t, \\r, \\b or \\xHH.\n\n"
+	      "With --raw: exactly what 'my_print_defaults --defaults-file=FILE --mysqld'\n"
+	      "prints for the flavor's groups, one option per line, in read order.\n\n"
+	      "Options:\n",
+	      fp);
+	cli_print_options(fp, resolve_options, ARRAY_SIZE(resolve_options));
+	fputs("\nProblems go to standard error as \"crashsafe: FILE:LINE: error: ...\".\n"
+	      "Exit status: 0 the files were read; 2 usage error, or the server would refuse\n"
+	      "the files (then nothing is printed on standard output, as my_print_defaults).\n",
+	      fp);
+}
+
+static int resolve_option(void *ctx, int id, const char *arg)
+{
+	struct resolve_args *a = ctx;
+	switch ((enum resolve_opt)id) {
+	case RESOLVE_FLAVOR:
+		if (flavor_parse(&a->flavor, arg))
+			return cli_usage_error("unknown flavor '%s' (mysql, percona, mariadb)", arg);
+		break;
+	case RESOLVE_VERSION:
+		if (version_parse(&a->version, arg))
+			return cli_usage_error("bad server version '%s' (want X.Y or X.Y.Z)", arg);
+		a->have_version = 1;
+		break;
+	case RESOLVE_SUFFIX:
+		a->suffix = arg;
+		break;
+	case RESOLVE_DEFAULTS_FILE:
+		a->defaults_file = arg;
+		break;
+	case RESOLVE_EXTRA_FILE:
+		a->extra_file = arg;
+		break;
+	case RESOLVE_NO_DEFAULTS:
+		a->no_defaults = 1;
+		break;
+	case RESOLVE_RAW:
+		a->raw = 1;
+		break;
+	case RESOLVE_HELP:
+		a->help = 1;
+		break;
+	}
+	return 0;
+}
+
+/* The grouping key: '-' as '_', a leading "loose" prefix dropped. */
+static char *resolve_key(const char *name)
+{
+	char *k = xstrdup(name);
+	for (char *p = k; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (!strncmp(k, "loose_", 6) && k[6])
+		memmove(k, k + 6, strlen(k + 6) + 1);
+	return k;
+}
+
+static void print_escaped(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != 0x7f)
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), fp);
+		if (!*p)
+			return;
+		switch (*p) {
+		case '\n': fputs("\\n", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\b': fputs("\\b", fp); break;
+		default: fprintf(fp, "\\x%02x", *p); break;
+		}
+		p++;
+	}
+}
+
+/* The include chain of each file read, made once: options share their files. */
+struct chain_cache {
+	const struct optfile_source *src;
+	const char *chain;
+};
+
+static int chain_cache_cmp(const void *a, const void *b)
+{
+	const struct chain_cache *x = a, *y = b;
+	return x->src < y->src ? -1 : x->src > y->src;
+}
+
+struct chains {
+	struct chain_cache *items;
+	size_t n;
+};
+
+static void chains_build(struct chains *c, struct optfile *of)
+{
+	c->items = xcalloc(of->nsources ? of->nsources : 1, sizeof(*c->items));
+	c->n = of->nsources;
+	for (size_t i = 0; i < of->nsources; i++) {
+		c->items[i].src = of->sources[i];
+		c->items[i].chain = optfile_source_chain(of, of->sources[i]);
+	}
+	qsort(c->items, c->n, sizeof(*c->items), chain_cache_cmp);
+}
+
+static const char *chains_find(const struct chains *c, const struct optfile_source *src)
+{
+	struct chain_cache key = { src, NULL };
+	const struct chain_cache *hit =
+		bsearch(&key, c->items, c->n, sizeof(*c->items), chain_cache_cmp);
+	return hit ? hit->chain : NULL;
+}
+
+static void print_origin(FILE *fp, const struct chains *chains, const struct optfile_option *o)
+{
+	print_escaped(fp, o->source->path);
+	fprintf(fp, ":%u [", o->line);
+	print_escaped(fp, o->group);
+	fputc(']', fp);
+	const char *chain = chains_find(chains, o->source);
+	if (chain) {
+		fputs(", ", fp);
+		print_escaped(fp, chain);
+	}
+}
+
+struct resolve_entry {
+	char *key;
+	size_t first;    /* index of the first option with this key */
+	size_t *idx;     /* every option with this key, in read order */
+	size_t n, cap;
+};
+
+static int entry_cmp_key(const void *a, const void *b)
+{
+	const struct resolve_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int entry_cmp_first(const void *a, const void *b)
+{
+	const struct resolve_entry *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static void resolve_print(FILE *fp, struct optfile *of, enum flavor flavor,
+			  const struct version *v, const struct optfile_groups *g)
+{
+	char vbuf[32];
+	fprintf(fp, "# %s %s; groups:", flavor_display(flavor), version_format(v, vbuf, sizeof(vbuf)));
+	for (size_t i = 0; i < g->n; i++)
+		fprintf(fp, " [%s]", g->names[i]);
+	fputc('\n', fp);
+	for (size_t i = 0; i < of->nsources; i++) {
+		char *d = optfile_source_describe(of->sources[i]);
+		fputs("# file: ", fp);
+		print_escaped(fp, d);
+		fputc('\n', fp);
+		free(d);
+	}
+
+	struct chains chains;
+	chains_build(&chains, of);
+	/* One entry per option first, sorted by key, then merged. */
+	struct resolve_entry *e = xcalloc(of->n ? of->n : 1, sizeof(*e));
+	for (size_t i = 0; i < of->n; i++) {
+		e[i].key = resolve_key(of->options[i].name);
+		e[i].first = i;
+	}
+	qsort(e, of->n, sizeof(*e), entry_cmp_key);
+	size_t ne = 0;
+	for (size_t i = 0; i < of->n;) {
+		size_t j = i;
+		struct resolve_entry m = { e[i].key, e[i].first, NULL, 0, 0 };
+		for (; j < of->n && !strcmp(e[j].key, m.key); j++) {
+			ARRAY_GROW(m.idx, m.n + 1, m.cap);
+			m.idx[m.n++] = e[j].first;
+			if (j != i)
+				free(e[j].key);
+		}
+		e[ne++] = m;
+		i = j;
+	}
+	qsort(e, ne, sizeof(*e), entry_cmp_first);
+
+	for (size_t i = 0; i < ne; i++) {
+		const struct optfile_option *last = &of->options[e[i].idx[e[i].n - 1]];
+		print_escaped(fp, e[i].key);
+		if (last->value) {
+			fputc('=', fp);
+			print_escaped(fp, last->value);
+		}
+		fputs("  ", fp);
+		print_origin(fp, &chains, last);
+		if (optname_cmp(last->name, e[i].key)) {
+			/* The key dropped a "loose-" prefix: say how it was written. */
+			fputs(" (written as ", fp);
+			print_escaped(fp, last->name);
+			fputc(')', fp);
+		}
+		fputc('\n', fp);
+		for (size_t k = e[i].n - 1; k-- > 0;) {
+			const struct optfile_option *o = &of->options[e[i].idx[k]];
+			fputs("  overridden: ", fp);
+			print_escaped(fp, o->text + 2);
+			fputs(" at ", fp);
+			print_origin(fp, &chains, o);
+			fputc('\n', fp);
+		}
+		free(e[i].key);
+		free(e[i].idx);
+	}
+	free(e);
+	free(chains.items);
+}
 
 int cmd_resolve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("crashsafe: error: 'resolve' is not built yet\n", stderr);
-	return EXIT_USAGE;
+	struct resolve_args a = { .flavor = FLAVOR_DEFAULT };
+	struct optfile of;
+	struct optfile_groups g;
+	int nops = 0, rc;
+
+	rc = cli_parse(argc, argv, resolve_options, ARRAY_SIZE(resolve_options), resolve_option, &a,
+		       &nops);
+	if (rc)
+		return EXIT_USAGE;
+	if (a.help) {
+		resolve_usage(stdout);
+		return EXIT_OK;
+	}
+	if (nops > 1)
+		return cli_usage_error("resolve reads one FILE (it may !include others)");
+	if (nops == 1) {
+		if (a.defaults_file && strcmp(a.defaults_file, argv[0]))
+			return cli_usage_error("FILE and --defaults-file name different files");
+		a.defaults_file = argv[0];
+	}
+	if (a.no_defaults && (a.defaults_file || a.extra_file))
+		return cli_usage_error("--no-defaults reads no file: drop FILE and --defaults-*-file");
+	if (!a.have_version)
+		flavor_default_version(a.flavor, &a.version);
+	if (!a.suffix) {
+		const char *env = getenv("MYSQL_GROUP_SUFFIX");
+		if (env && *env)
+			a.suffix = env;
+	}
+
+	optfile_groups_for(&g, a.flavor, &a.version, a.suffix);
+	optfile_init(&of);
+	if (a.defaults_file && a.extra_file)
+		fputs("crashsafe: warning: --defaults-extra-file is not read with --defaults-file "
+		      "(as mysqld does)\n", stderr);
+
+	struct optfile_search s = {
+		.defaults_file = a.defaults_file,
+		.defaults_extra_file = a.extra_file,
+		.no_defaults = a.no_defaults,
+		.home = getenv("HOME"),
+		.server_home = NULL,
+		.root = NULL,
+	};
+	if (a.flavor == FLAVOR_MARIADB)
+		s.server_home = getenv("MARIADB_HOME");
+	if (!s.server_home)
+		s.server_home = getenv("MYSQL_HOME");
+
+	rc = optfile_read_defaults(&of, &s, a.flavor, &g);
+	diag_print(&of.diags, stderr);
+	if (rc < 0 || of.fatal) {
+		optfile_release(&of);
+		return EXIT_USAGE;
+	}
+	if (a.raw) {
+		for (size_t i = 0; i < of.n; i++) {
+			fputs(of.options[i].text, stdout);
+			fputc('\n', stdout);
+		}
+	} else {
+		resolve_print(stdout, &of, a.flavor, &a.version, &g);
+	}
+	optfile_release(&of);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("crashsafe: error: cannot write to standard output\n", stderr);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }

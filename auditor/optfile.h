@@ -10,6 +10,20 @@
  * include directives that led to that file. Options of every group the
  * target reads are kept in read order, so later values override earlier
  * ones and nothing is lost: the settings layer decides what wins.
+ *
+ * The grammar as implemented, and every rule measured against the server,
+ * is in docs/option-files.md. Two points callers must know:
+ *  - Only a problem in a top-level file (the --defaults-file, a default
+ *    file, the extra file) is fatal. The same problem in an included file
+ *    (an option before any group, a header without ']', a bad directive, a
+ *    missing !includedir directory) makes the server stop reading that one
+ *    file and go on with the file that included it: a DIAG_WARNING here.
+ *  - A file the server would read but that cannot end (a FIFO, a device)
+ *    is not read (a warning); a file limit (max_files) stops include
+ *    storms the server would take practically forever to read.
+ *
+ * Diagnostics name files as struct optfile_source.path does, and never
+ * quote an option's value (it may be a password).
  */
 #ifndef CRASHSAFE_OPTFILE_H
 #define CRASHSAFE_OPTFILE_H
@@ -22,7 +36,13 @@
 
 /* One file that was read, and how the reader got there. */
 struct optfile_source {
-	const char *path;                     /* the path as opened */
+	/*
+	 * The path: as the caller named it for a top-level file; for an
+	 * included one as the server opens it, after its lexical clean-up
+	 * ("a/../b.cnf" -> "b.cnf", "~/" expanded), relative to the working
+	 * directory when the directive was relative.
+	 */
+	const char *path;
 	const struct optfile_source *parent;  /* the file holding the directive; NULL at top level */
 	unsigned parent_line;                 /* line of the !include / !includedir in parent */
 };
@@ -52,7 +72,19 @@ struct optfile {
 	struct diag_list diags;          /* every problem, with file and line */
 	int fatal;                       /* nonzero: the server would refuse these files */
 	struct arena arena;              /* owns every string above */
+	/*
+	 * Most files one read may open (0: OPTFILE_MAX_FILES). The server has no
+	 * such limit: a file that includes itself many times would keep it busy
+	 * practically forever. Past the limit the read stops as fatal.
+	 */
+	size_t max_files;
+	size_t nfiles_opened;            /* files opened so far, against max_files */
 };
+
+/* "!include" nesting the server allows: directives deeper than this are skipped with a warning. */
+#define OPTFILE_MAX_DEPTH 10
+/* The default for optfile.max_files. */
+#define OPTFILE_MAX_FILES 100000
 
 void optfile_init(struct optfile *of);
 void optfile_release(struct optfile *of);
@@ -89,20 +121,54 @@ struct optfile_search {
 };
 
 /*
- * Read what the server would read with no FILE: the flavor's default
- * search path (/etc/my.cnf, /etc/mysql/my.cnf, [SYSCONFDIR,] server home,
- * extra file, ~/.my.cnf), honouring the search options. Missing default
- * files are skipped silently; a missing --defaults-file or
- * --defaults-extra-file is fatal. Returns as optfile_read().
+ * Read what the server would read with no FILE: ROOT/etc/my.cnf,
+ * ROOT/etc/mysql/my.cnf, server_home/my.cnf, the extra file, ~/.my.cnf
+ * (home is also what "~/" expands to in includes). A directory named twice
+ * is read once, at its last place, as the server does. With defaults_file
+ * only that file is read (and the extra file is not). Missing default files
+ * are skipped silently; a missing --defaults-file or --defaults-extra-file
+ * is fatal. Not read: MySQL's compile-time SYSCONFDIR/my.cnf (it depends
+ * on the build and cannot be known from here) and MySQL 8's
+ * DATADIR/mysqld-auto.cnf (SET PERSIST; JSON, not this grammar).
+ * root prefixes only those fixed paths, not paths inside the files.
+ * Returns as optfile_read().
  */
 int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
 			  enum flavor flavor, const struct optfile_groups *g);
 
 /*
  * Describe how a file was reached: "a.cnf" for a top-level file,
- * "conf.d/x.cnf (included from my.cnf:12)" for an included one, and so on
- * up the chain. Returns a heap string the caller frees.
+ * "conf.d/x.cnf (included from my.cnf:12)" for an included one, and up the
+ * chain, nearest first: "conf.d/x.cnf (included from my.cnf:12, included
+ * from /etc/mysql/my.cnf:20)". The line is that of the !include or
+ * !includedir directive. Returns a heap string the caller frees.
  */
 char *optfile_source_describe(const struct optfile_source *src);
+
+/*
+ * Only the include chain of src: "included from my.cnf:12, included from
+ * /etc/mysql/my.cnf:20"; NULL for a top-level file. The string lives in
+ * of's arena (settings_origin.chain takes it as is).
+ */
+const char *optfile_source_chain(struct optfile *of, const struct optfile_source *src);
+
+/* Does group name (as written in a header) match one of g? The server's compare: latin1, any case. */
+int optfile_groups_match(const struct optfile_groups *g, const char *name);
+
+/*
+ * Option files held in memory (tests and fuzzing): nothing on disk is
+ * touched. bufs[0] is read as optfile_read() reads its file. "!include P"
+ * opens the buffer whose path equals P after the server's path clean-up,
+ * and is silently skipped when none does; "!includedir D" reads, sorted,
+ * the *.cnf buffers whose path is D/NAME, and is fatal when there is none.
+ * Returns as optfile_read().
+ */
+struct optfile_buffer {
+	const char *path;
+	const char *data;   /* need not be NUL-terminated; may hold NUL bytes */
+	size_t len;
+};
+int optfile_read_buffers(struct optfile *of, const struct optfile_buffer *bufs, size_t n,
+			 const struct optfile_groups *g);
 
 #endif

@@ -1,0 +1,1012 @@
+/*
+ * optfile.c - the option-file reader: the server's own grammar
+ * (mysys/my_default.c, MariaDB 10.11 and MySQL 8.x alike), measured rule by
+ * rule against my_print_defaults. docs/option-files.md lists every rule and
+ * how it was confirmed; the comments here say only what the code does.
+ *
+ * A file is read as the server's fgets() loop reads it: physical chunks of
+ * at most 4094 bytes (a 4096-byte buffer, size-1 passed to fgets), each of
+ * them one "line" with its own number, each seen as a C string (a NUL byte
+ * ends it). Every chunk is copied into a small NUL-terminated buffer, so the
+ * scanning below is plain C-string code over at most 4094 bytes and cannot
+ * run past its buffer whatever the file holds.
+ */
+#include "optfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+/* The server's limits (mysys: FN_REFLEN, FN_LEN, the fgets buffer). */
+enum {
+	OPT_FN_REFLEN = 512,           /* longest path the server builds */
+	OPT_FN_LEN = 256,              /* longest base name */
+	OPT_PATH_IGNORED = OPT_FN_REFLEN - 3, /* a path this long or longer is ignored */
+	OPT_CHUNK = 4096 - 2,          /* fgets(buff, sizeof(buff) - 1): 4094 bytes at most */
+};
+
+/* What reading one file ended with. */
+enum read_status {
+	READ_OK = 0,       /* read (or ignored the way the server ignores it) */
+	READ_MISSING = 1,  /* could not be opened: silent for !include, fatal when required */
+	READ_FATAL = -1,   /* the server stops reading this file here */
+};
+
+enum group_state {
+	GROUP_NONE = 0,    /* no header seen yet in this file: an option here is fatal */
+	GROUP_READ,        /* inside a group the target reads */
+	GROUP_SKIP,        /* inside some other group */
+};
+
+struct reader {
+	struct optfile *of;
+	const struct optfile_groups *g;
+	const struct optfile_buffer *bufs;  /* memory mode when non-NULL */
+	size_t nbufs;
+	const char *home;                   /* the server's home_dir ($HOME); NULL when unset */
+	size_t max_files;
+	int stopped;                        /* the file limit was hit: unwind everything */
+	/* One file buffer per include depth, reused from file to file. */
+	char *filebuf[OPTFILE_MAX_DEPTH + 1];
+	size_t filecap[OPTFILE_MAX_DEPTH + 1];
+};
+
+/* ---- character classes (latin1, as my_isspace / my_toupper see bytes) ---- */
+
+static int opt_isspace(int c)
+{
+	unsigned char u = (unsigned char)c;
+	/* Measured: exactly these seven bytes (see docs/option-files.md). */
+	return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xA0;
+}
+
+static int latin1_toupper(int c)
+{
+	unsigned char u = (unsigned char)c;
+	if (u >= 'a' && u <= 'z')
+		return u - ('a' - 'A');
+	if (u >= 0xE0 && u <= 0xFE && u != 0xF7)
+		return u - 0x20;
+	return u;
+}
+
+/* ---- groups ---- */
+
+/* The groups mysqld reads, in the server's order; "%s" is the version X.Y. */
+static const struct {
+	const char *pattern;
+	int mariadb_only;
+} optfile_group_table[] = {
+	{ "mysqld", 0 },
+	{ "server", 0 },
+	{ "mysqld-%s", 0 },
+	{ "mariadb", 1 },
+	{ "mariadb-%s", 1 },
+	{ "mariadbd", 1 },
+	{ "mariadbd-%s", 1 },
+	{ "client-server", 1 },
+	{ "galera", 1 },
+};
+
+int optfile_groups_add(struct optfile_groups *g, const char *name)
+{
+	size_t len = strlen(name);
+	if (g->n >= OPTFILE_MAX_GROUPS || len >= sizeof(g->names[0]))
+		return -1;
+	memcpy(g->names[g->n], name, len + 1);
+	g->n++;
+	return 0;
+}
+
+void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
+			const struct version *version, const char *suffix)
+{
+	int mariadb = flavor == FLAVOR_MARIADB;
+	struct version v;
+	char vs[32], name[96];
+
+	if (version)
+		v = *version;
+	else
+		flavor_default_version(flavor == FLAVOR_UNKNOWN ? FLAVOR_DEFAULT : flavor, &v);
+	snprintf(vs, sizeof(vs), "%d.%d", v.major, v.minor);
+
+	g->n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(optfile_group_table); i++) {
+		const char *pat = optfile_group_table[i].pattern;
+		const char *pct = strstr(pat, "%s");
+		if (optfile_group_table[i].mariadb_only && !mariadb)
+			continue;
+		if (pct)
+			snprintf(name, sizeof(name), "%.*s%s%s", (int)(pct - pat), pat, vs, pct + 2);
+		else
+			snprintf(name, sizeof(name), "%s", pat);
+		(void)optfile_groups_add(g, name);
+	}
+	if (suffix && *suffix) {
+		size_t base = g->n;
+		for (size_t i = 0; i < base; i++) {
+			int n = snprintf(name, sizeof(name), "%s%s", g->names[i], suffix);
+			if (n > 0 && (size_t)n < sizeof(g->names[0]))
+				(void)optfile_groups_add(g, name);
+		}
+	}
+}
+
+int optfile_groups_match(const struct optfile_groups *g, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const unsigned char *a = (const unsigned char *)name;
+		const unsigned char *b = (const unsigned char *)g->names[i];
+		while (*a && *b && latin1_toupper(*a) == latin1_toupper(*b))
+			a++, b++;
+		if (*b)
+			continue;
+		while (*a == ' ')
+			a++;
+		if (!*a)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- lifecycle ---- */
+
+void optfile_init(struct optfile *of)
+{
+	memset(of, 0, sizeof(*of));
+	diag_list_init(&of->diags);
+	arena_init(&of->arena);
+}
+
+void optfile_release(struct optfile *of)
+{
+	free(of->options);
+	free(of->sources);
+	diag_list_release(&of->diags);
+	arena_release(&of->arena);
+	optfile_init(of);
+}
+
+/* ---- paths: the server's lexical clean-up (fn_format with MY_UNPACK_FILENAME) ---- */
+
+/*
+ * Clean a directory name that ends in '/': "//" -> "/", "/./" -> "/",
+ * "D/../" drops D unless D is ".." or starts with '~'; a "~" or "."
+ * component right before ".." is first replaced by the home or current
+ * directory. All of it lexical: no symlink is looked at. Returns the new
+ * length; out holds at least OPT_FN_REFLEN * 3 bytes.
+ */
+static size_t path_cleanup_dir(char *out, size_t outsz, const char *in, const char *home)
+{
+	long start = 0, pos;
+	const char *from = in;
+	char cwd[OPT_FN_REFLEN * 2];
+
+	for (pos = 0;; pos++) {
+		if ((size_t)pos >= outsz - 1) {
+			out[outsz - 1] = '\0';
+			return outsz - 1;
+		}
+		out[pos] = *from++;
+		if (!out[pos])
+			break;
+		if (out[pos] != '/')
+			continue;
+		if (pos - start > 3 && !memcmp(out + pos - 3, "/..", 3)) {
+			pos -= 3;
+			if (pos == start)
+				continue;
+			pos--;
+			if (out[pos] == '~' && (pos == start || out[pos - 1] == '/')) {
+				size_t hl;
+				if (!home) {
+					pos += 4;
+					continue;
+				}
+				hl = strlen(home);
+				if (hl >= outsz / 2)
+					hl = outsz / 2 - 1;
+				memcpy(out, home, hl);
+				pos = (long)hl - 1;
+				if (pos >= 0 && out[pos] == '/')
+					pos--;
+			}
+			if (pos >= 0 && out[pos] == '.' && (pos == start || out[pos - 1] == '/')) {
+				size_t cl;
+				if (!getcwd(cwd, sizeof(cwd))) {
+					pos += 4;
+					continue;
+				}
+				cl = strlen(cwd);
+				if (cl >= outsz / 2)
+					cl = outsz / 2 - 1;
+				memcpy(out, cwd, cl);
+				pos = (long)cl - 1;
+				if (pos >= 0 && out[pos] == '/')
+					pos--;
+			}
+			long end_parent = pos;
+			while (pos >= start && out[pos] != '/')
+				pos--;
+			if (out[pos + 1] == '~' || (pos >= start && !memcmp(out + pos, "/..", 3))) {
+				/* Keep "~user/.." and "../..": put the "/.." back. */
+				pos = end_parent + 1;
+				memcpy(out + pos, "/../", 4);
+				pos += 3;
+			}
+			continue;
+		}
+		if (pos - start == 2 && out[start] == '.' && out[start + 1] == '.')
+			start = pos;
+		else if (pos - start > 0 && out[pos - 1] == '/')
+			pos--;
+		else if (pos - start > 1 && out[pos - 1] == '.' && out[pos - 2] == '/')
+			pos -= 2;
+	}
+	return (size_t)pos;
+}
+
+/*
+ * The server's unpack of a path named in a file or on the command line:
+ * the directory part (through the last '/') is cleaned up and a leading
+ * "~/" or "~user/" expanded; the base name loses trailing spaces. Writes at
+ * most outsz - 1 bytes (outsz >= OPT_FN_REFLEN).
+ */
+static void path_unpack(char *out, size_t outsz, const char *in, const char *home)
+{
+	const char *slash = strrchr(in, '/');
+	size_t dirlen = slash ? (size_t)(slash - in) + 1 : 0;
+	const char *base = in + dirlen;
+	size_t baselen = strlen(base);
+	char dir[OPT_FN_REFLEN * 3], clean[OPT_FN_REFLEN * 3];
+	size_t len = 0;
+
+	while (baselen && base[baselen - 1] == ' ')
+		baselen--;
+	if (dirlen >= OPT_FN_REFLEN || baselen >= OPT_FN_LEN || dirlen + baselen >= OPT_FN_REFLEN) {
+		/* Too long for the server to unpack: it keeps the name as given. */
+		snprintf(out, outsz, "%.*s", OPT_FN_REFLEN - 1, in);
+		return;
+	}
+	memcpy(dir, in, dirlen);
+	dir[dirlen] = '\0';
+	if (dirlen) {
+		len = path_cleanup_dir(clean, sizeof(clean), dir, home);
+		if (clean[0] == '~') {
+			const char *rest = clean + 1, *exp = NULL;
+			if (*rest == '/') {
+				exp = home;
+			} else {
+				const char *end = strchr(rest, '/');
+				size_t ul = end ? (size_t)(end - rest) : strlen(rest);
+				char user[OPT_FN_REFLEN];
+				if (ul < sizeof(user)) {
+					memcpy(user, rest, ul);
+					user[ul] = '\0';
+					struct passwd *pw = getpwnam(user);
+					if (pw && pw->pw_dir) {
+						exp = pw->pw_dir;
+						rest += ul;
+					}
+				}
+			}
+			if (exp) {
+				size_t el = strlen(exp), rl = strlen(rest);
+				if ((len - (size_t)(rest - clean) + 1) + el <= OPT_FN_REFLEN) {
+					if (el && exp[el - 1] == '/')
+						el--;
+					memmove(dir, exp, el);
+					memmove(dir + el, rest, rl + 1);
+					memcpy(clean, dir, el + rl + 1);
+					len = el + rl;
+				}
+			}
+		}
+	} else {
+		clean[0] = '\0';
+	}
+	snprintf(out, outsz, "%.*s%.*s", (int)len, clean, (int)baselen, base);
+	if (strlen(out) >= OPT_FN_REFLEN)
+		out[OPT_FN_REFLEN - 1] = '\0';
+}
+
+/* ---- sources and provenance ---- */
+
+static struct optfile_source *source_new(struct optfile *of, const char *path,
+					 const struct optfile_source *parent, unsigned parent_line)
+{
+	struct optfile_source *s = arena_alloc(&of->arena, sizeof(*s));
+	s->path = arena_strdup(&of->arena, path);
+	s->parent = parent;
+	s->parent_line = parent_line;
+	ARRAY_GROW(of->sources, of->nsources + 1, of->sources_cap);
+	of->sources[of->nsources++] = s;
+	return s;
+}
+
+static void source_chain(struct strbuf *sb, const struct optfile_source *src)
+{
+	for (const struct optfile_source *p = src; p && p->parent; p = p->parent) {
+		if (p != src)
+			strbuf_addstr(sb, ", ");
+		strbuf_addf(sb, "included from %s:%u", p->parent->path, p->parent_line);
+	}
+}
+
+char *optfile_source_describe(const struct optfile_source *src)
+{
+	struct strbuf sb = { 0 };
+	strbuf_addstr(&sb, src->path);
+	if (src->parent) {
+		strbuf_addstr(&sb, " (");
+		source_chain(&sb, src);
+		strbuf_addch(&sb, ')');
+	}
+	return strbuf_detach(&sb);
+}
+
+const char *optfile_source_chain(struct optfile *of, const struct optfile_source *src)
+{
+	struct strbuf sb = { 0 };
+	if (!src || !src->parent)
+		return NULL;
+	source_chain(&sb, src);
+	char *s = arena_strndup(&of->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s;
+}
+
+/* ---- diagnostics ---- */
+
+/*
+ * A problem after which the server stops reading the file. In the
+ * top-level file it refuses everything (fatal); in an included file it
+ * only stops reading that file and the including file goes on, so the
+ * problem is a warning there.
+ */
+static enum read_status reader_stop(struct reader *r, const struct optfile_source *src,
+				    unsigned line, int depth, const char *msg)
+{
+	if (depth == 0) {
+		diag_add(&r->of->diags, DIAG_ERROR, src->path, line, "%s", msg);
+		r->of->fatal = 1;
+	} else {
+		diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+			 "%s: the server ignores the rest of this included file", msg);
+	}
+	return READ_FATAL;
+}
+
+/* ---- reading one file ---- */
+
+static enum read_status reader_file(struct reader *r, const char *given,
+				    const struct optfile_source *parent, unsigned parent_line,
+				    int depth);
+
+/* Load the file's bytes into r->filebuf[depth]. */
+static enum read_status reader_load(struct reader *r, const char *name, int depth,
+				    const struct optfile_source *parent, unsigned parent_line,
+				    const char **data, size_t *len)
+{
+	if (r->bufs) {
+		for (size_t i = 0; i < r->nbufs; i++) {
+			if (r->bufs[i].path && !strcmp(r->bufs[i].path, name)) {
+				*data = r->bufs[i].data;
+				*len = r->bufs[i].len;
+				return READ_OK;
+			}
+		}
+		return READ_MISSING;
+	}
+
+	struct stat st;
+	if (stat(name, &st) != 0)
+		return READ_MISSING;
+	const char *where = parent ? parent->path : name;
+	unsigned wline = parent ? parent_line : 0;
+	if (S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
+		diag_add(&r->of->diags, DIAG_WARNING, where, wline,
+			 "world-writable option file '%s' ignored (as the server ignores it)", name);
+		*data = NULL;
+		*len = 0;
+		return READ_OK;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/*
+		 * The server opens it and reads what read() gives: nothing for a
+		 * directory, but a FIFO or a device could block or never end, so
+		 * only regular files are read.
+		 */
+		diag_add(&r->of->diags, DIAG_WARNING, where, wline,
+			 "'%s' is not a regular file: nothing read from it", name);
+		*data = NULL;
+		*len = 0;
+		return READ_OK;
+	}
+	int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return READ_MISSING;
+	size_t n = 0;
+	for (;;) {
+		if (r->filecap[depth] - n < 65536) {
+			size_t want = r->filecap[depth] ? r->filecap[depth] * 2 : 65536;
+			if ((size_t)st.st_size + 1 > want)
+				want = (size_t)st.st_size + 65536;
+			r->filebuf[depth] = xrealloc(r->filebuf[depth], want);
+			r->filecap[depth] = want;
+		}
+		ssize_t got = read(fd, r->filebuf[depth] + n, r->filecap[depth] - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			/* fgets() would see end of file here: keep what was read. */
+			diag_add(&r->of->diags, DIAG_WARNING, name, 0, "cannot read option file: %s",
+				 strerror(errno));
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	*data = r->filebuf[depth];
+	*len = n;
+	return READ_OK;
+}
+
+/*
+ * The argument of "!include" / "!includedir": p points just past the
+ * keyword (at whitespace). Like the server, skip whitespace, drop the last
+ * byte (it expects the newline fgets kept, even when there is none), then
+ * trim trailing whitespace. NULL when nothing is left.
+ */
+static char *directive_argument(char *p)
+{
+	while (opt_isspace(*p))
+		p++;
+	size_t len = strlen(p);
+	if (len < 2)
+		return NULL;
+	char *end = p + len - 1;
+	while (opt_isspace(end[-1]))
+		end--;
+	*end = '\0';
+	return p;
+}
+
+/* The server's remove_end_comment(): '#' outside quotes ends the line. Returns the new end. */
+static char *cut_comment(char *p)
+{
+	char quote = 0;
+	int escape = 0;
+	for (; *p; p++) {
+		if ((*p == '\'' || *p == '"') && !escape) {
+			if (!quote)
+				quote = *p;
+			else if (quote == *p)
+				quote = 0;
+		}
+		if (!quote && *p == '#') {
+			*p = '\0';
+			return p;
+		}
+		escape = quote && *p == '\\' && !escape;
+	}
+	return p;
+}
+
+/* Append one option of the current group; text is "--name[=value]". */
+static void option_add(struct reader *r, const char *group, const char *text, size_t textlen,
+		       size_t namelen, int has_value, const struct optfile_source *src,
+		       unsigned line)
+{
+	struct optfile *of = r->of;
+	ARRAY_GROW(of->options, of->n + 1, of->cap);
+	struct optfile_option *o = &of->options[of->n++];
+	char *t = arena_alloc(&of->arena, textlen + 1 + namelen + 1);
+	memcpy(t, text, textlen);
+	t[textlen] = '\0';
+	char *name = t + textlen + 1;
+	memcpy(name, text + 2, namelen);
+	name[namelen] = '\0';
+	o->group = group;
+	o->text = t;
+	o->name = name;
+	o->value = has_value ? t + 2 + namelen + 1 : NULL;
+	o->source = src;
+	o->line = line;
+}
+
+/*
+ * One option line, p at its first non-blank byte (not '#', ';', '!', '[').
+ * buf_start is the start of the line chunk (the server's name trimming can
+ * walk back into the leading blanks when the name is empty).
+ */
+static void option_line(struct reader *r, const char *group, char *buf_start, char *p,
+			const struct optfile_source *src, unsigned line)
+{
+	/* "--" + name (at most the whole chunk) + "=" + value (at most the chunk) */
+	char out[2 + OPT_CHUNK + 1 + OPT_CHUNK + 1];
+	char *end = cut_comment(p);
+	char *value = strchr(p, '=');
+	size_t namelen;
+
+	if (value)
+		end = value;
+	while (end > buf_start && opt_isspace(end[-1]))
+		end--;
+	memcpy(out, "--", 2);
+	if (end >= p) {
+		namelen = (size_t)(end - p);
+	} else {
+		/*
+		 * An empty name after leading blanks: the server's trim walks back
+		 * over them and its copy, given a negative length, takes the whole
+		 * rest of the line (after the comment cut) as the name.
+		 */
+		namelen = strlen(p);
+	}
+	memcpy(out + 2, p, namelen);
+	size_t o = 2 + namelen;
+	if (!value) {
+		option_add(r, group, out, o, namelen, 0, src, line);
+		return;
+	}
+	char *v = value + 1, *vend;
+	while (opt_isspace(*v))
+		v++;
+	vend = v + strlen(v);
+	while (vend > value + 1 && opt_isspace(vend[-1]))
+		vend--;
+	if (vend < v)
+		vend = v;
+	if ((*v == '"' || *v == '\'') && v + 1 < vend && *v == vend[-1]) {
+		v++;
+		vend--;
+	}
+	out[o++] = '=';
+	for (; v < vend; v++) {
+		if (*v == '\\' && v != vend - 1) {
+			static const char esc_from[] = "ntrbs\"'\\";
+			static const char esc_to[] = "\n\t\r\b \"'\\";
+			const char *e = strchr(esc_from, *++v);
+			if (e && *v) {
+				out[o++] = esc_to[e - esc_from];
+			} else {
+				out[o++] = '\\';
+				out[o++] = *v;
+			}
+		} else {
+			out[o++] = *v;
+		}
+	}
+	option_add(r, group, out, o, namelen, 1, src, line);
+}
+
+static int name_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Does this directory entry end in ".cnf" (the last extension, exactly)? */
+static int entry_is_cnf(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && !strcmp(dot, ".cnf");
+}
+
+/*
+ * "!includedir DIR": every *.cnf entry, strcmp order, one level deep.
+ * Returns READ_FATAL when the directory cannot be read.
+ */
+static enum read_status reader_includedir(struct reader *r, const char *dirarg,
+					  const struct optfile_source *src, unsigned line,
+					  int depth)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	enum read_status st = READ_OK;
+	size_t dl = strlen(dirarg);
+	int slash = dl && dirarg[dl - 1] == '/';
+
+	if (r->bufs) {
+		for (size_t i = 0; i < r->nbufs; i++) {
+			const char *pth = r->bufs[i].path;
+			if (!pth || strncmp(pth, dirarg, dl))
+				continue;
+			const char *rest = pth + dl;
+			if (!slash) {
+				if (*rest != '/')
+					continue;
+				rest++;
+			}
+			if (!*rest || strchr(rest, '/'))
+				continue;
+			ARRAY_GROW(names, n + 1, cap);
+			names[n++] = xstrdup(rest);
+		}
+		if (!n) {
+			char *msg = xasprintf("cannot read directory '%s' named by '!includedir': %s",
+					      dirarg, strerror(ENOENT));
+			st = reader_stop(r, src, line, depth, msg);
+			free(msg);
+			goto out;
+		}
+	} else {
+		DIR *d = opendir(*dirarg ? dirarg : ".");
+		if (!d) {
+			char *msg = xasprintf("cannot read directory '%s' named by '!includedir': %s",
+					      dirarg, strerror(errno));
+			st = reader_stop(r, src, line, depth, msg);
+			free(msg);
+			goto out;
+		}
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			ARRAY_GROW(names, n + 1, cap);
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+	}
+	qsort(names, n, sizeof(*names), name_strcmp);
+	for (size_t i = 0; i < n && !r->stopped; i++) {
+		if (!entry_is_cnf(names[i]))
+			continue;
+		char *raw = xasprintf("%s%s%s", dirarg, slash ? "" : "/", names[i]);
+		char path[OPT_FN_REFLEN * 2];
+		path_unpack(path, sizeof(path), raw, r->home);
+		if (strlen(raw) >= OPT_FN_REFLEN * 2 || strlen(path) >= OPT_FN_REFLEN - 1 ||
+		    strlen(names[i]) >= OPT_FN_LEN) {
+			diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+				 "path of '%s' in '%s' too long for the server: not read", names[i],
+				 dirarg);
+			free(raw);
+			continue;
+		}
+		free(raw);
+		/* The server ignores what reading an included file returns. */
+		(void)reader_file(r, path, src, line, depth + 1);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return st;
+}
+
+/* Parse the bytes of one file; reading stops at a fatal line. */
+static enum read_status reader_parse(struct reader *r, const char *data, size_t len,
+				     const struct optfile_source *src, int depth)
+{
+	char buf[OPT_CHUNK + 2];
+	size_t pos = 0;
+	unsigned line = 0;
+	enum group_state state = GROUP_NONE;
+	const char *group = NULL;
+
+	while (pos < len && !r->stopped) {
+		size_t max = len - pos < OPT_CHUNK ? len - pos : OPT_CHUNK;
+		const char *nl = memchr(data + pos, '\n', max);
+		size_t clen = nl ? (size_t)(nl - (data + pos)) + 1 : max;
+		memcpy(buf, data + pos, clen);
+		buf[clen] = '\0';
+		pos += clen;
+		line++;
+
+		char *p = buf;
+		while (opt_isspace(*p))
+			p++;
+		if (*p == '#' || *p == ';' || !*p)
+			continue;
+
+		if (*p == '!') {
+			if (depth >= OPTFILE_MAX_DEPTH) {
+				diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+					 "include nesting deeper than %d: directive skipped (as the server does)",
+					 OPTFILE_MAX_DEPTH);
+				continue;
+			}
+			p++;
+			while (opt_isspace(*p))
+				p++;
+			int dir = !strncmp(p, "includedir", 10) && opt_isspace(p[10]);
+			int inc = !dir && !strncmp(p, "include", 7) && opt_isspace(p[7]);
+			if (!dir && !inc) {
+				size_t kl = 0;
+				while (p[kl] && !opt_isspace(p[kl]) && kl < 32)
+					kl++;
+				diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+					 "unknown directive '!%.*s' ignored (as the server ignores it)",
+					 (int)kl, p);
+				continue;
+			}
+			char *arg = directive_argument(p + (dir ? 10 : 7));
+			if (!arg)
+				return reader_stop(r, src, line, depth,
+						   dir ? "'!includedir' without a directory"
+						       : "'!include' without a file name");
+			if (dir) {
+				if (reader_includedir(r, arg, src, line, depth) == READ_FATAL)
+					return READ_FATAL;
+			} else {
+				/* Missing: silently skipped; fatal inside: ignored by the server. */
+				if (reader_file(r, arg, src, line, depth + 1) == READ_MISSING)
+					diag_add(&r->of->diags, DIAG_NOTE, src->path, line,
+						 "included file '%s' not found: skipped (as the server skips it)",
+						 arg);
+			}
+			continue;
+		}
+
+		if (*p == '[') {
+			char *name = p + 1;
+			char *end = strchr(name, ']');
+			if (!end)
+				return reader_stop(r, src, line, depth, "group header without ']'");
+			while (opt_isspace(end[-1]))
+				end--;
+			*end = '\0';
+			if (optfile_groups_match(r->g, name)) {
+				state = GROUP_READ;
+				group = arena_strdup(&r->of->arena, name);
+			} else {
+				state = GROUP_SKIP;
+			}
+			continue;
+		}
+
+		switch (state) {
+		case GROUP_NONE:
+			return reader_stop(r, src, line, depth, "option before any group header");
+		case GROUP_SKIP:
+			continue;
+		case GROUP_READ:
+			break;
+		}
+		option_line(r, group, buf, p, src, line);
+	}
+	return READ_OK;
+}
+
+/*
+ * Read one file named as the server names it (after --defaults-file's own
+ * path handling, or as a directive wrote it). depth 0 is the top level.
+ */
+static enum read_status reader_file(struct reader *r, const char *given,
+				    const struct optfile_source *parent, unsigned parent_line,
+				    int depth)
+{
+	char name[OPT_FN_REFLEN * 2];
+	const char *data = NULL;
+	size_t len = 0;
+
+	if (r->stopped)
+		return READ_FATAL;
+	if (strlen(given) >= OPT_PATH_IGNORED) {
+		diag_add(&r->of->diags, DIAG_WARNING, parent ? parent->path : NULL,
+			 parent ? parent_line : 0,
+			 "option file path longer than %d bytes ignored (as the server ignores it)",
+			 OPT_PATH_IGNORED - 1);
+		return READ_OK;
+	}
+	path_unpack(name, sizeof(name), given, r->home);
+
+	enum read_status st = reader_load(r, name, depth, parent, parent_line, &data, &len);
+	if (st != READ_OK)
+		return st;
+	if (++r->of->nfiles_opened > r->max_files) {
+		diag_add(&r->of->diags, DIAG_ERROR, parent ? parent->path : name,
+			 parent ? parent_line : 0,
+			 "more than %zu option files read: an include loop? reading stopped",
+			 r->max_files);
+		r->of->fatal = 1;
+		r->stopped = 1;
+		return READ_FATAL;
+	}
+	/* Named as the server names it after its path clean-up. */
+	const struct optfile_source *src = source_new(r->of, name, parent, parent_line);
+	if (!data)
+		return READ_OK;
+	return reader_parse(r, data, len, src, depth);
+}
+
+static void reader_init(struct reader *r, struct optfile *of, const struct optfile_groups *g)
+{
+	memset(r, 0, sizeof(*r));
+	r->of = of;
+	r->g = g;
+	r->home = getenv("HOME");
+	r->max_files = of->max_files ? of->max_files : OPTFILE_MAX_FILES;
+}
+
+static void reader_release(struct reader *r)
+{
+	for (int i = 0; i <= OPTFILE_MAX_DEPTH; i++)
+		free(r->filebuf[i]);
+}
+
+/*
+ * A required file (--defaults-file, --defaults-extra-file): the server first
+ * makes the path absolute (realpath, or the working directory prepended when
+ * that fails), reads it as any other file, and fails when it cannot open it.
+ */
+static int reader_required(struct reader *r, const char *path)
+{
+	char resolved[PATH_MAX + 1];
+	char *abs = NULL;
+	enum read_status st;
+
+	if (!r->bufs) {
+		if (realpath(path, resolved)) {
+			abs = xstrdup(resolved);
+		} else if (path[0] != '/' && !(path[0] == '~' && path[1] == '/')) {
+			char cwd[PATH_MAX];
+			const char *rel = path[0] == '.' && path[1] == '/' ? path + 2 : path;
+			if (getcwd(cwd, sizeof(cwd)))
+				abs = xasprintf("%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/",
+						rel);
+		}
+	}
+	const char *use = abs ? abs : path;
+	if (abs && strlen(abs) >= OPT_FN_REFLEN)
+		abs[OPT_FN_REFLEN - 1] = '\0';
+
+	if (strlen(use) >= OPT_PATH_IGNORED) {
+		diag_add(&r->of->diags, DIAG_WARNING, path, 0,
+			 "option file path longer than %d bytes ignored (as the server ignores it)",
+			 OPT_PATH_IGNORED - 1);
+		free(abs);
+		return 0;
+	}
+	char name[OPT_FN_REFLEN * 2];
+	const char *data = NULL;
+	size_t len = 0;
+	path_unpack(name, sizeof(name), use, r->home);
+	st = reader_load(r, name, 0, NULL, 0, &data, &len);
+	if (st == READ_MISSING) {
+		diag_add(&r->of->diags, DIAG_ERROR, path, 0, "cannot open required option file: %s",
+			 r->bufs ? strerror(ENOENT) : strerror(errno ? errno : ENOENT));
+		r->of->fatal = 1;
+		free(abs);
+		return -1;
+	}
+	free(abs);
+	if (++r->of->nfiles_opened > r->max_files) {
+		diag_add(&r->of->diags, DIAG_ERROR, path, 0,
+			 "more than %zu option files read: reading stopped", r->max_files);
+		r->of->fatal = 1;
+		r->stopped = 1;
+		return -1;
+	}
+	const struct optfile_source *src = source_new(r->of, path, NULL, 0);
+	if (data && reader_parse(r, data, len, src, 0) == READ_FATAL)
+		return -1;
+	return r->of->fatal ? -1 : 0;
+}
+
+int optfile_read(struct optfile *of, const char *path, const struct optfile_groups *g)
+{
+	struct reader r;
+	reader_init(&r, of, g);
+	errno = 0;
+	int rc = reader_required(&r, path);
+	reader_release(&r);
+	return rc;
+}
+
+int optfile_read_buffers(struct optfile *of, const struct optfile_buffer *bufs, size_t n,
+			 const struct optfile_groups *g)
+{
+	struct reader r;
+	if (!n) {
+		diag_add(&of->diags, DIAG_ERROR, NULL, 0, "no option file to read");
+		of->fatal = 1;
+		return -1;
+	}
+	reader_init(&r, of, g);
+	r.bufs = bufs;
+	r.nbufs = n;
+	int rc = reader_required(&r, bufs[0].path);
+	reader_release(&r);
+	return rc;
+}
+
+/* ---- the default search path ---- */
+
+/*
+ * Add dir to the list the server's way: a directory already listed moves
+ * to the end, so no file is read twice and precedence stays right.
+ */
+static void dirs_add(char dirs[][OPT_FN_REFLEN + 2], size_t *n, const char *dir)
+{
+	char norm[OPT_FN_REFLEN + 2];
+	size_t len = strlen(dir);
+	if (len >= OPT_FN_REFLEN)
+		len = OPT_FN_REFLEN - 1;
+	memcpy(norm, dir, len);
+	if (len && norm[len - 1] != '/')
+		norm[len++] = '/';
+	norm[len] = '\0';
+	char clean[OPT_FN_REFLEN * 3];
+	if (len)
+		path_cleanup_dir(clean, sizeof(clean), norm, NULL);
+	else
+		clean[0] = '\0';
+	snprintf(norm, sizeof(norm), "%s", clean);
+	for (size_t i = 0; i < *n; i++) {
+		if (!strcmp(dirs[i], norm)) {
+			memmove(dirs[i], dirs[i + 1], (*n - i - 1) * sizeof(dirs[0]));
+			(*n)--;
+			break;
+		}
+	}
+	memcpy(dirs[(*n)++], norm, sizeof(norm));
+}
+
+int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
+			  enum flavor flavor, const struct optfile_groups *g)
+{
+	struct reader r;
+	char dirs[8][OPT_FN_REFLEN + 2];
+	size_t ndirs = 0;
+	const char *root = s->root ? s->root : "";
+	int rc = 0;
+
+	(void)flavor;  /* MySQL's compile-time SYSCONFDIR is not knowable here; see the header */
+	if (s->no_defaults)
+		return 0;
+
+	reader_init(&r, of, g);
+	if (s->home)
+		r.home = s->home;
+	if (s->defaults_file) {
+		errno = 0;
+		rc = reader_required(&r, s->defaults_file);
+		goto out;
+	}
+
+	char etc[OPT_FN_REFLEN], etc_mysql[OPT_FN_REFLEN];
+	snprintf(etc, sizeof(etc), "%s/etc/", root);
+	snprintf(etc_mysql, sizeof(etc_mysql), "%s/etc/mysql/", root);
+	dirs_add(dirs, &ndirs, etc);
+	dirs_add(dirs, &ndirs, etc_mysql);
+	if (s->server_home && *s->server_home)
+		dirs_add(dirs, &ndirs, s->server_home);
+	dirs_add(dirs, &ndirs, "");       /* where --defaults-extra-file goes */
+	if (s->home)
+		dirs_add(dirs, &ndirs, "~/");
+
+	for (size_t i = 0; i < ndirs && !r.stopped; i++) {
+		if (!dirs[i][0]) {
+			if (s->defaults_extra_file) {
+				errno = 0;
+				if (reader_required(&r, s->defaults_extra_file) < 0) {
+					rc = -1;
+					goto out;
+				}
+			}
+			continue;
+		}
+		char *path = xasprintf("%s%smy.cnf", dirs[i], dirs[i][0] == '~' ? "." : "");
+		enum read_status st = reader_file(&r, path, NULL, 0, 0);
+		free(path);
+		if (st == READ_FATAL) {
+			rc = -1;
+			goto out;
+		}
+	}
+out:
+	reader_release(&r);
+	if (of->fatal)
+		rc = -1;
+	return rc;
+}
