@@ -1,11 +1,305 @@
+/*
+ * json.c - the JSON report (schema "crashsafe-report/1", documented in
+ * docs/report-formats.md) and the small JSON emitter it shares with the
+ * SARIF writer. Written by hand: the only libraries allowed are the MySQL
+ * client, inih and libxml2.
+ */
 #include "report.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
 #include "../auditor/banned.h"
+
+#define JSON_SCHEMA_ID "crashsafe-report/1"
+
+/* ---- the emitter ----------------------------------------------------------- */
+
+void jsonw_init(struct jsonw *w, FILE *fp)
+{
+	memset(w, 0, sizeof(*w));
+	w->fp = fp;
+}
+
+static void jsonw_indent(struct jsonw *w)
+{
+	fputc('\n', w->fp);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->fp);
+}
+
+static void jsonw_string(struct jsonw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	fputc('"', w->fp);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned long cp;
+		size_t len;
+		switch (c) {
+		case '"': fputs("\\\"", w->fp); i++; continue;
+		case '\\': fputs("\\\\", w->fp); i++; continue;
+		case '\b': fputs("\\b", w->fp); i++; continue;
+		case '\f': fputs("\\f", w->fp); i++; continue;
+		case '\n': fputs("\\n", w->fp); i++; continue;
+		case '\r': fputs("\\r", w->fp); i++; continue;
+		case '\t': fputs("\\t", w->fp); i++; continue;
+		default: break;
+		}
+		if (c < 0x20) {
+			fprintf(w->fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			i++;
+			continue;
+		}
+		len = report_utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			/* Not UTF-8: one replacement character per offending byte. */
+			fputs("\\ufffd", w->fp);
+			i++;
+		} else if (cp == 0x2028 || cp == 0x2029) {
+			fprintf(w->fp, "\\u%04lx", cp);
+			i += len;
+		} else {
+			fwrite(s + i, 1, len, w->fp);
+			i += len;
+		}
+	}
+	fputc('"', w->fp);
+}
+
+/* Separator, newline and indent before an item, then "key": inside objects. */
+static void jsonw_item(struct jsonw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (w->has_items[w->depth])
+			fputc(',', w->fp);
+		w->has_items[w->depth] = 1;
+		jsonw_indent(w);
+	}
+	if (key) {
+		jsonw_string(w, key);
+		fputs(": ", w->fp);
+	}
+}
+
+void jsonw_open(struct jsonw *w, const char *key, char bracket)
+{
+	jsonw_item(w, key);
+	fputc(bracket, w->fp);
+	if (w->depth + 1 >= JSONW_MAX_DEPTH) {
+		w->overflow = 1;
+		return;
+	}
+	w->depth++;
+	w->has_items[w->depth] = 0;
+}
+
+void jsonw_close(struct jsonw *w, char bracket)
+{
+	if (w->depth == 0) {
+		w->overflow = 1;
+		return;
+	}
+	int had = w->has_items[w->depth];
+	w->depth--;
+	if (had)
+		jsonw_indent(w);
+	fputc(bracket, w->fp);
+}
+
+void jsonw_str(struct jsonw *w, const char *key, const char *value)
+{
+	jsonw_item(w, key);
+	if (value)
+		jsonw_string(w, value);
+	else
+		fputs("null", w->fp);
+}
+
+void jsonw_uint(struct jsonw *w, const char *key, unsigned long long value)
+{
+	jsonw_item(w, key);
+	fprintf(w->fp, "%llu", value);
+}
+
+void jsonw_int(struct jsonw *w, const char *key, long long value)
+{
+	jsonw_item(w, key);
+	fprintf(w->fp, "%lld", value);
+}
+
+void jsonw_bool(struct jsonw *w, const char *key, int value)
+{
+	jsonw_item(w, key);
+	fputs(value ? "true" : "false", w->fp);
+}
+
+void jsonw_null(struct jsonw *w, const char *key)
+{
+	jsonw_item(w, key);
+	fputs("null", w->fp);
+}
+
+int jsonw_finish(struct jsonw *w)
+{
+	fputc('\n', w->fp);
+	if (w->overflow || w->depth != 0)
+		return -1;
+	return ferror(w->fp) ? -1 : 0;
+}
+
+/* ---- the report ------------------------------------------------------------ */
+
+static const enum finding_status json_status_order[] = {
+	FINDING_FAIL, FINDING_UNKNOWN, FINDING_SUPPRESSED, FINDING_NOT_APPLICABLE, FINDING_PASS,
+};
+
+static const enum severity json_severity_order[] = { SEV_ERROR, SEV_WARNING, SEV_INFO };
+
+static void json_status_counts(struct jsonw *w, const char *key, const size_t *by_status)
+{
+	jsonw_open(w, key, '{');
+	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
+		jsonw_uint(w, finding_status_name(json_status_order[i]), by_status[json_status_order[i]]);
+	jsonw_close(w, '}');
+}
+
+static void json_severity_counts(struct jsonw *w, const char *key, const size_t *by_sev)
+{
+	jsonw_open(w, key, '{');
+	for (size_t i = 0; i < ARRAY_SIZE(json_severity_order); i++)
+		jsonw_uint(w, severity_name(json_severity_order[i]), by_sev[json_severity_order[i]]);
+	jsonw_close(w, '}');
+}
+
+static void json_origin(struct jsonw *w, const struct finding *f)
+{
+	char *text = report_origin_text(f);
+	jsonw_open(w, "origin", '{');
+	jsonw_str(w, "source", report_source_name(f->origin.source));
+	jsonw_str(w, "file", f->origin.file);
+	if (f->origin.line)
+		jsonw_uint(w, "line", f->origin.line);
+	else
+		jsonw_null(w, "line");
+	jsonw_str(w, "chain", f->origin.chain);
+	jsonw_str(w, "detail", f->origin.detail);
+	jsonw_str(w, "text", text);
+	jsonw_close(w, '}');
+	free(text);
+}
+
+static void json_finding(struct jsonw *w, const struct finding *f)
+{
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "rule_id", f->rule_id);
+	jsonw_str(w, "title", f->title);
+	jsonw_str(w, "severity", report_severity_name(f->severity));
+	jsonw_str(w, "status", report_status_name(f->status));
+	jsonw_str(w, "channel", f->channel);
+	jsonw_str(w, "variable", f->variable);
+	jsonw_str(w, "value", f->value);
+	json_origin(w, f);
+	jsonw_str(w, "overridden", f->overridden);
+	jsonw_str(w, "expected", f->expected);
+	jsonw_str(w, "message", f->message);
+	jsonw_str(w, "fix", f->fix);
+	jsonw_str(w, "why", f->why);
+	jsonw_str(w, "doc", f->doc);
+	jsonw_close(w, '}');
+}
+
+static void json_target(struct jsonw *w, const struct target_result *t)
+{
+	char vbuf[32];
+	struct report_counts c;
+	const struct finding **sorted = report_sorted_findings(t);
+
+	report_count_target(t, &c);
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "name", t->name);
+	jsonw_str(w, "kind", t->kind);
+	jsonw_str(w, "flavor", flavor_name(t->flavor));
+	jsonw_str(w, "flavor_display", flavor_display(t->flavor));
+	jsonw_str(w, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	jsonw_str(w, "role", role_name(t->role));
+	jsonw_str(w, "error", t->error);
+	jsonw_open(w, "counts", '{');
+	jsonw_uint(w, "findings", c.total);
+	json_status_counts(w, "by_status", c.by_status);
+	json_severity_counts(w, "fail_by_severity", c.fail_by_severity);
+	json_severity_counts(w, "unknown_by_severity", c.unknown_by_severity);
+	jsonw_close(w, '}');
+	jsonw_open(w, "findings", '[');
+	for (size_t i = 0; i < t->n; i++)
+		json_finding(w, sorted[i]);
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
+	free(sorted);
+}
+
+/* The exit status this result gives under each --fail-on value. */
+static void json_exit_status(struct jsonw *w, const struct audit_result *r)
+{
+	static const struct {
+		const char *name;
+		int fail_on;
+	} levels[] = {
+		{ "error", SEV_ERROR },
+		{ "warning", SEV_WARNING },
+		{ "info", SEV_INFO },
+		{ "never", 0 },
+	};
+	jsonw_open(w, "exit_status", '{');
+	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)
+		jsonw_int(w, levels[i].name, audit_result_exit_status(r, levels[i].fail_on));
+	jsonw_close(w, '}');
+}
 
 int report_json_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
 {
-	(void)r;
-	(void)o;
-	(void)fp;
-	return -1;
+	struct jsonw w;
+	struct report_counts all;
+	size_t failed_to_audit = 0;
+
+	memset(&all, 0, sizeof(all));
+	for (size_t i = 0; i < r->n; i++) {
+		struct report_counts c;
+		report_count_target(&r->targets[i], &c);
+		all.total += c.total;
+		for (size_t s = 0; s <= FINDING_FAIL; s++)
+			all.by_status[s] += c.by_status[s];
+		for (size_t s = 0; s <= SEV_ERROR; s++) {
+			all.fail_by_severity[s] += c.fail_by_severity[s];
+			all.unknown_by_severity[s] += c.unknown_by_severity[s];
+		}
+		if (r->targets[i].error)
+			failed_to_audit++;
+	}
+
+	jsonw_init(&w, fp);
+	jsonw_open(&w, NULL, '{');
+	jsonw_str(&w, "schema", JSON_SCHEMA_ID);
+	jsonw_open(&w, "tool", '{');
+	jsonw_str(&w, "name", "crashsafe");
+	jsonw_str(&w, "version", o ? o->tool_version : NULL);
+	jsonw_close(&w, '}');
+	jsonw_str(&w, "command", o ? o->command : NULL);
+	jsonw_open(&w, "summary", '{');
+	jsonw_uint(&w, "targets", r->n);
+	jsonw_uint(&w, "targets_failed_to_audit", failed_to_audit);
+	jsonw_uint(&w, "findings", all.total);
+	json_status_counts(&w, "by_status", all.by_status);
+	json_severity_counts(&w, "fail_by_severity", all.fail_by_severity);
+	json_severity_counts(&w, "unknown_by_severity", all.unknown_by_severity);
+	json_exit_status(&w, r);
+	jsonw_close(&w, '}');
+	jsonw_open(&w, "targets", '[');
+	for (size_t i = 0; i < r->n; i++)
+		json_target(&w, &r->targets[i]);
+	jsonw_close(&w, ']');
+	jsonw_close(&w, '}');
+	return jsonw_finish(&w);
 }

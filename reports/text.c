@@ -1,11 +1,349 @@
+/*
+ * text.c - the human report: grouped by target in the order given, each
+ * target's findings worst first (sorted here, not trusted from the engine),
+ * then one summary line.
+ *
+ * examples/x.cnf (file, MySQL 8.4, role replica): 2 failed, 1 could not evaluate, 9 passed
+ *   FAIL       error    relay-log-recovery: Replica rebuilds its relay log after a crash
+ *                       value:      relay_log_recovery = OFF (not set: default OFF for MySQL 8.4)
+ *                       overridden: set to ON at a.cnf:12, overridden ...
+ *                       expected:   relay_log_recovery = ON
+ *                       problem:    the finding's message ("unknown:" when it could not be evaluated)
+ *                       fix:        relay_log_recovery = ON
+ *
+ * 3 targets: 2 failed (1 error, 1 warning, 0 info), 1 could not evaluate, ...
+ *
+ * Fail and unknown findings are always listed; pass and not-applicable
+ * (and suppressed) ones only with verbose, one line each. Quiet lists only
+ * failures and targets that could not be audited, one line each, and the
+ * summary. Colour only when o->color. Bytes that could move a terminal's
+ * cursor (control characters, C1 controls, invalid UTF-8) are shown as
+ * \xNN / \u00NN escapes, never written raw; a newline is shown as \n in
+ * values, and kept (with the next line indented) in the rule's expected,
+ * message and fix texts, which may span lines.
+ */
 #include "report.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
 #include "../auditor/banned.h"
+
+#define TEXT_RESET "\033[0m"
+#define TEXT_BOLD "\033[1m"
+#define TEXT_DIM "\033[2m"
+#define TEXT_RED "\033[1;31m"
+#define TEXT_YELLOW "\033[33m"
+#define TEXT_CYAN "\033[36m"
+#define TEXT_MAGENTA "\033[35m"
+#define TEXT_GREEN "\033[32m"
+
+static const struct {
+	const char *label;
+	const char *color;  /* NULL: the colour of the severity */
+} text_status[] = {
+	[FINDING_PASS] = { "pass", TEXT_GREEN },
+	[FINDING_NOT_APPLICABLE] = { "n/a", TEXT_DIM },
+	[FINDING_SUPPRESSED] = { "suppressed", TEXT_DIM },
+	[FINDING_UNKNOWN] = { "UNKNOWN", TEXT_MAGENTA },
+	[FINDING_FAIL] = { "FAIL", NULL },
+};
+
+static const char *const text_severity_color[] = {
+	[0] = "",
+	[SEV_INFO] = TEXT_CYAN,
+	[SEV_WARNING] = TEXT_YELLOW,
+	[SEV_ERROR] = TEXT_RED,
+};
+
+struct text {
+	FILE *fp;
+	int color;
+};
+
+/*
+ * Write s with every byte a terminal could act on escaped. With a non-NULL
+ * indent, a newline is kept and the next line indented (rule texts such as
+ * a fix span lines); without, it is shown as \n.
+ */
+static void text_put_lines(struct text *x, const char *s, const char *indent)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned long cp;
+		size_t len = report_utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			fprintf(x->fp, "\\x%02x", (unsigned char)s[i]);
+			i++;
+		} else if (cp == '\t') {
+			fputs("\\t", x->fp);
+			i++;
+		} else if (cp == '\n' && indent) {
+			fputc('\n', x->fp);
+			fputs(indent, x->fp);
+			i++;
+		} else if (cp == '\n') {
+			fputs("\\n", x->fp);
+			i++;
+		} else if (cp < 0x20 || cp == 0x7f) {
+			fprintf(x->fp, "\\x%02lx", cp);
+			i++;
+		} else if (cp >= 0x80 && cp < 0xa0) {
+			fprintf(x->fp, "\\u%04lx", cp);
+			i += len;
+		} else {
+			fwrite(s + i, 1, len, x->fp);
+			i += len;
+		}
+	}
+}
+
+static void text_put(struct text *x, const char *s)
+{
+	text_put_lines(x, s, NULL);
+}
+
+static void text_on(struct text *x, const char *color)
+{
+	if (x->color && color && *color)
+		fputs(color, x->fp);
+}
+
+static void text_off(struct text *x, const char *color)
+{
+	if (x->color && color && *color)
+		fputs(TEXT_RESET, x->fp);
+}
+
+static const char *text_sev_color(enum severity s)
+{
+	return s >= SEV_INFO && s <= SEV_ERROR ? text_severity_color[s] : "";
+}
+
+static const char *text_status_color(const struct finding *f)
+{
+	if ((unsigned)f->status > FINDING_FAIL)
+		return "";
+	return text_status[f->status].color ? text_status[f->status].color : text_sev_color(f->severity);
+}
+
+/* "  FAIL       error    rule-id [channel C]": status and severity padded to fixed columns. */
+static void text_lead(struct text *x, const struct finding *f)
+{
+	const char *label = (unsigned)f->status <= FINDING_FAIL ? text_status[f->status].label : "?";
+	const char *color = text_status_color(f);
+	fputs("  ", x->fp);
+	text_on(x, color);
+	fprintf(x->fp, "%-10s", label);
+	text_off(x, color);
+	fputc(' ', x->fp);
+	text_on(x, text_sev_color(f->severity));
+	fprintf(x->fp, "%-8s", report_severity_name(f->severity));
+	text_off(x, text_sev_color(f->severity));
+	fputc(' ', x->fp);
+	text_on(x, TEXT_BOLD);
+	text_put(x, report_rule_id(f));
+	if (f->channel) {
+		fputs(" [channel ", x->fp);
+		text_put(x, f->channel);
+		fputc(']', x->fp);
+	}
+	text_off(x, TEXT_BOLD);
+}
+
+#define TEXT_DETAIL_INDENT "                                  " /* 22 + 12: under the text */
+
+/* "value:      ..." under the lead line; multiline keeps the text's own line breaks. */
+static void text_detail(struct text *x, const char *label, const char *value, int multiline)
+{
+	if (!value || !*value)
+		return;
+	fprintf(x->fp, "%22s%-12s", "", label);
+	text_put_lines(x, value, multiline ? TEXT_DETAIL_INDENT : NULL);
+	fputc('\n', x->fp);
+}
+
+/* A fail or unknown finding: the lead line, then its facts. */
+static void text_finding_full(struct text *x, const struct finding *f)
+{
+	char *value = report_value_text(f);
+	char *origin = report_origin_text(f);
+	char *value_line = NULL;
+
+	text_lead(x, f);
+	if (f->title) {
+		fputs(": ", x->fp);
+		text_put(x, f->title);
+	}
+	fputc('\n', x->fp);
+	if (value && origin)
+		value_line = xasprintf("%s (%s)", value, origin);
+	else if (value)
+		value_line = xstrdup(value);
+	else if (origin)
+		value_line = xasprintf("at %s", origin);
+	/* Values come from the input: their line breaks stay escaped. Rule texts keep theirs. */
+	text_detail(x, "value:", value_line, 0);
+	text_detail(x, "overridden:", f->overridden, 0);
+	text_detail(x, "expected:", f->expected, 1);
+	text_detail(x, f->status == FINDING_UNKNOWN ? "unknown:" : "problem:", f->message, 1);
+	text_detail(x, "fix:", f->fix, 1);
+	free(value);
+	free(origin);
+	free(value_line);
+}
+
+/* Any finding on one line: lead, then value and origin, or the message. */
+static void text_finding_short(struct text *x, const struct finding *f)
+{
+	char *line = NULL;
+	text_lead(x, f);
+	if (f->status == FINDING_FAIL || f->status == FINDING_PASS) {
+		line = report_finding_line(f);
+	} else if (f->message) {
+		line = xstrdup(f->message);
+	} else if (f->title) {
+		line = xstrdup(f->title);
+	}
+	if (line) {
+		fputs(": ", x->fp);
+		text_put(x, line);
+	}
+	fputc('\n', x->fp);
+	free(line);
+}
+
+static int text_shows(const struct report_options *o, const struct finding *f)
+{
+	if (o->quiet)
+		return f->status == FINDING_FAIL;
+	if (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN)
+		return 1;
+	return o->verbose;
+}
+
+/* "2 failed, 1 could not evaluate, 9 passed, 3 not applicable" for one target. */
+static void text_target_tally(struct text *x, const struct report_counts *c)
+{
+	static const struct {
+		enum finding_status status;
+		const char *words;
+	} parts[] = {
+		{ FINDING_FAIL, "failed" },
+		{ FINDING_UNKNOWN, "could not evaluate" },
+		{ FINDING_SUPPRESSED, "suppressed" },
+		{ FINDING_PASS, "passed" },
+		{ FINDING_NOT_APPLICABLE, "not applicable" },
+	};
+	int any = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		if (!c->by_status[parts[i].status])
+			continue;
+		fprintf(x->fp, "%s%zu %s", any ? ", " : "", c->by_status[parts[i].status], parts[i].words);
+		any = 1;
+	}
+	if (!any)
+		fputs("no findings", x->fp);
+}
+
+static void text_target(struct text *x, const struct target_result *t, const struct report_options *o)
+{
+	char vbuf[32];
+	struct report_counts c;
+	const struct finding **sorted = report_sorted_findings(t);
+	size_t shown = 0;
+
+	report_count_target(t, &c);
+	for (size_t i = 0; i < t->n; i++)
+		shown += text_shows(o, sorted[i]);
+	if (o->quiet && !shown && !t->error)
+		goto out;
+
+	text_on(x, TEXT_BOLD);
+	text_put(x, t->name);
+	text_off(x, TEXT_BOLD);
+	fprintf(x->fp, " (%s, ", t->kind ? t->kind : "target");
+	if (t->version.major == 0 && t->version.minor == 0)
+		fprintf(x->fp, "%s%s", flavor_display(t->flavor), t->flavor == FLAVOR_UNKNOWN ? "" : " (version unknown)");
+	else
+		fprintf(x->fp, "%s %s", flavor_display(t->flavor), report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	fprintf(x->fp, ", role %s): ", role_name(t->role));
+	if (t->error) {
+		fputs("could not be audited", x->fp);
+		if (c.total) {
+			fputs("; ", x->fp);
+			text_target_tally(x, &c);
+		}
+	} else {
+		text_target_tally(x, &c);
+	}
+	fputc('\n', x->fp);
+
+	if (t->error) {
+		fputs("  ", x->fp);
+		text_on(x, TEXT_RED);
+		fprintf(x->fp, "%-10s", "ERROR");
+		text_off(x, TEXT_RED);
+		fputc(' ', x->fp);
+		text_put(x, t->error);
+		fputc('\n', x->fp);
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct finding *f = sorted[i];
+		if (!text_shows(o, f))
+			continue;
+		if (!o->quiet && (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN))
+			text_finding_full(x, f);
+		else
+			text_finding_short(x, f);
+	}
+	if (!o->quiet)
+		fputc('\n', x->fp);
+out:
+	free(sorted);
+}
+
+static void text_summary(struct text *x, const struct audit_result *r)
+{
+	struct report_counts all;
+	size_t failed_to_audit = 0;
+	memset(&all, 0, sizeof(all));
+	for (size_t i = 0; i < r->n; i++) {
+		struct report_counts c;
+		report_count_target(&r->targets[i], &c);
+		for (size_t s = 0; s <= FINDING_FAIL; s++)
+			all.by_status[s] += c.by_status[s];
+		for (size_t s = 0; s <= SEV_ERROR; s++)
+			all.fail_by_severity[s] += c.fail_by_severity[s];
+		if (r->targets[i].error)
+			failed_to_audit++;
+	}
+	text_on(x, TEXT_BOLD);
+	fprintf(x->fp, "%zu target%s: ", r->n, r->n == 1 ? "" : "s");
+	text_off(x, TEXT_BOLD);
+	text_on(x, all.by_status[FINDING_FAIL] ? TEXT_RED : NULL);
+	fprintf(x->fp, "%zu failed", all.by_status[FINDING_FAIL]);
+	text_off(x, all.by_status[FINDING_FAIL] ? TEXT_RED : NULL);
+	fprintf(x->fp, " (%zu error, %zu warning, %zu info), %zu could not evaluate, %zu passed, "
+		       "%zu not applicable, %zu suppressed",
+		all.fail_by_severity[SEV_ERROR], all.fail_by_severity[SEV_WARNING], all.fail_by_severity[SEV_INFO],
+		all.by_status[FINDING_UNKNOWN], all.by_status[FINDING_PASS],
+		all.by_status[FINDING_NOT_APPLICABLE], all.by_status[FINDING_SUPPRESSED]);
+	if (failed_to_audit)
+		fprintf(x->fp, ", %zu target%s could not be audited", failed_to_audit, failed_to_audit == 1 ? "" : "s");
+	fputc('\n', x->fp);
+}
 
 int report_text_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
 {
-	(void)r;
-	(void)o;
-	(void)fp;
-	return -1;
+	static const struct report_options defaults = { 0 };
+	struct text x = { fp, 0 };
+	if (!o)
+		o = &defaults;
+	x.color = o->color;
+	for (size_t i = 0; i < r->n; i++)
+		text_target(&x, &r->targets[i], o);
+	text_summary(&x, r);
+	return ferror(fp) ? -1 : 0;
 }

@@ -15,7 +15,7 @@
 
 static int tap_count, tap_failed;
 
-__attribute__((format(printf, 1, 2))) static inline int ok(int cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static inline int ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
 	tap_count++;

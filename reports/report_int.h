@@ -1,0 +1,106 @@
+/*
+ * report_int.h - what the report writers share; internal to reports/.
+ *
+ * The writers format an audit_result and decide nothing. So that every
+ * format shows the same facts in the same order, they take the ordering,
+ * the counts, the wording of a finding's value and origin, and the handling
+ * of hostile bytes from here.
+ */
+#ifndef CRASHSAFE_REPORT_INT_H
+#define CRASHSAFE_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+
+/* Counts over one target, by status and, for fail and unknown, by severity. */
+struct report_counts {
+	size_t total;
+	size_t by_status[FINDING_FAIL + 1];
+	size_t fail_by_severity[SEV_ERROR + 1];
+	size_t unknown_by_severity[SEV_ERROR + 1];
+};
+void report_count_target(const struct target_result *t, struct report_counts *c);
+
+/*
+ * The target's findings, worst first: status (fail, unknown, suppressed,
+ * not applicable, pass), then severity, then rule id, then channel, then
+ * the engine's order. The writers do not rely on audit_result_sort() having
+ * run. Returns a heap array of t->n pointers (NULL when t->n is 0) that the
+ * caller frees; the findings themselves stay owned by the result.
+ */
+const struct finding **report_sorted_findings(const struct target_result *t);
+
+/* The finding's rule id, or "unnamed-rule" if the engine left it NULL. */
+const char *report_rule_id(const struct finding *f);
+/* severity_name(), or "none" for a value outside the enum. */
+const char *report_severity_name(enum severity s);
+/* finding_status_name(), or "unknown" for a value outside the enum. */
+const char *report_status_name(enum finding_status s);
+/* The origin's source as a word: "default", "file", "snapshot", "live". */
+const char *report_source_name(enum settings_source s);
+
+/* "8.4", "10.11.6", or "unknown" when the version is 0.0 (never learned). */
+const char *report_version_text(const struct version *v, char *buf, unsigned size);
+
+/*
+ * Where the finding's value came from, for a human: the engine's
+ * origin_text when it gave one, else settings_origin_describe() of the
+ * origin when the origin says anything, else NULL. Heap string; caller frees.
+ */
+char *report_origin_text(const struct finding *f);
+
+/*
+ * "relay_log_recovery = OFF", "relay_log_recovery: unknown" (variable but no
+ * value), "OFF" (value but no variable), or NULL when the finding is about
+ * neither. An empty value is shown as ''. Heap string; caller frees.
+ */
+char *report_value_text(const struct finding *f);
+
+/*
+ * One line that states the finding for machine formats' short messages:
+ * "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4); expected
+ * relay_log_recovery = ON", falling back to the message, then the title,
+ * then the rule id. Heap string; caller frees.
+ */
+char *report_finding_line(const struct finding *f);
+
+/*
+ * Decode one UTF-8 character at s (n bytes available). Returns its length
+ * (1-4) and stores the code point in *cp, or returns 0 when the bytes there
+ * are not valid UTF-8 (truncated, overlong, surrogate, above U+10FFFF).
+ */
+size_t report_utf8_decode(const char *s, size_t n, unsigned long *cp);
+
+/* ---- the JSON emitter shared by the JSON and SARIF writers (json.c) ---- */
+
+#define JSONW_MAX_DEPTH 32
+
+/*
+ * A pretty-printing JSON writer (two-space indent, one member per line).
+ * Strings are escaped per RFC 8259; bytes that are not valid UTF-8 become
+ * U+FFFD; U+2028 and U+2029 are escaped too. Errors stick: check
+ * jsonw_finish().
+ */
+struct jsonw {
+	FILE *fp;
+	int depth;
+	int has_items[JSONW_MAX_DEPTH];
+	int overflow;
+};
+
+void jsonw_init(struct jsonw *w, FILE *fp);
+/* Open an object or array; key is the member name inside an object, NULL inside an array or at top level. */
+void jsonw_open(struct jsonw *w, const char *key, char bracket);
+void jsonw_close(struct jsonw *w, char bracket);
+/* A string member or element; NULL writes null. */
+void jsonw_str(struct jsonw *w, const char *key, const char *value);
+void jsonw_uint(struct jsonw *w, const char *key, unsigned long long value);
+void jsonw_int(struct jsonw *w, const char *key, long long value);
+void jsonw_bool(struct jsonw *w, const char *key, int value);
+void jsonw_null(struct jsonw *w, const char *key);
+/* Ends the document with a newline. Returns 0, or -1 on an I/O error or misuse. */
+int jsonw_finish(struct jsonw *w);
+
+#endif

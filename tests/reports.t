@@ -1,0 +1,170 @@
+#!/bin/bash
+# reports.t - the four report formats of a hand-built fixture result, checked
+# with outside tools: xmllint against the JUnit XSD, junitparser reading the
+# JUnit back, python's json module on the JSON (and its schema keys), and a
+# structural check of the SARIF. The fixture comes from
+# `test_reports --write-fixture DIR` (tests/unit/test_reports.c).
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+FIXTURE_BIN=$BUILD/tests/unit/test_reports
+XSD=$REPO/../shared/schemas/junit-10.xsd
+PY=/usr/bin/python3
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+check() { # check NAME COMMAND...: ok when COMMAND succeeds; its output is shown on failure
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
+}
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+if [ ! -x "$FIXTURE_BIN" ]; then
+	echo "1..0 # SKIP $FIXTURE_BIN not built (make units)"
+	exit 0
+fi
+check "test_reports --write-fixture writes the four reports" "$FIXTURE_BIN" --write-fixture "$dir"
+for f in report.txt report.json junit.xml report.sarif; do
+	check "$f is not empty" test -s "$dir/$f"
+done
+
+# ---- JUnit -----------------------------------------------------------------
+if [ -r "$XSD" ]; then
+	check "junit validates against ../shared/schemas/junit-10.xsd" xmllint --noout --schema "$XSD" "$dir/junit.xml"
+else
+	skip "../shared/schemas/junit-10.xsd absent"
+fi
+if $PY -c 'import junitparser' 2>/dev/null; then
+	check "junit reads back with junitparser, counts and results intact" $PY - "$dir/junit.xml" <<'PYEOF'
+import sys
+from junitparser import JUnitXml, Failure, Error, Skipped
+xml = JUnitXml.fromfile(sys.argv[1])
+suites = list(xml)
+assert [s.name for s in suites][0] == "conf.d/replica.cnf", [s.name for s in suites]
+assert len(suites) == 4, len(suites)
+s = suites[0]
+assert (s.tests, s.failures, s.errors, s.skipped) == (8, 3, 1, 2), (s.tests, s.failures, s.errors, s.skipped)
+cases = {c.name: c for c in s}
+kinds = {name: [type(r).__name__ for r in c.result] for name, c in cases.items()}
+assert kinds["relay-log-recovery"] == ["Failure"], kinds
+assert kinds["gtid-mode"] == ["Error"], kinds
+assert kinds["gtid-strict-mode"] == ["Skipped"], kinds
+assert kinds["preserve-commit-order"] == ["Skipped"], kinds
+assert kinds["replica-read-only"] == [], kinds
+assert cases["relay-log-recovery"].result[0].type == "error"
+assert cases["sync-binlog"].result[0].type == "warning"
+assert "source-auto-position [channel ch1]" in cases
+assert all(c.name.split(" ")[0] in ("relay-log-recovery", "sync-binlog", "source-auto-position",
+       "gtid-mode", "preserve-commit-order", "gtid-strict-mode", "replica-read-only", "option-file-syntax") for c in s)
+down = suites[1]
+assert [type(r).__name__ for c in down for r in c.result] == ["Error"]
+odd = suites[2]
+assert odd.name == "odd <&\"'>\ufffd dir/db\ufffd.cnf", repr(odd.name)
+props = {p.name: p.value for p in s.properties()}
+assert props == {"flavor": "mysql", "version": "8.4", "role": "replica", "kind": "file"}, props
+PYEOF
+else
+	skip "python3-junitparser not installed"
+fi
+
+# ---- JSON ------------------------------------------------------------------
+check "json parses with python -m json.tool" $PY -m json.tool "$dir/report.json"
+check "json has the documented crashsafe-report/1 keys and types" $PY - "$dir/report.json" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+def keys(obj, want, where):
+    assert set(obj) == set(want), "%s: keys %s, want %s" % (where, sorted(obj), sorted(want))
+keys(doc, ["schema", "tool", "command", "summary", "targets"], "top")
+assert doc["schema"] == "crashsafe-report/1"
+keys(doc["tool"], ["name", "version"], "tool")
+STATUSES = ["fail", "unknown", "suppressed", "not-applicable", "pass"]
+SEVS = ["error", "warning", "info"]
+sm = doc["summary"]
+keys(sm, ["targets", "targets_failed_to_audit", "findings", "by_status", "fail_by_severity",
+          "unknown_by_severity", "exit_status"], "summary")
+keys(sm["by_status"], STATUSES, "summary.by_status")
+keys(sm["fail_by_severity"], SEVS, "summary.fail_by_severity")
+keys(sm["exit_status"], SEVS + ["never"], "summary.exit_status")
+assert sm["targets"] == len(doc["targets"]) == 4
+total = 0
+for t in doc["targets"]:
+    keys(t, ["name", "kind", "flavor", "flavor_display", "version", "role", "error", "counts", "findings"], "target")
+    assert t["kind"] in ("file", "snapshot", "live")
+    assert t["role"] in ("any", "primary", "replica")
+    keys(t["counts"], ["findings", "by_status", "fail_by_severity", "unknown_by_severity"], "target.counts")
+    assert t["counts"]["findings"] == len(t["findings"])
+    total += len(t["findings"])
+    for f in t["findings"]:
+        keys(f, ["rule_id", "title", "severity", "status", "channel", "variable", "value", "origin",
+                 "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+        assert f["status"] in STATUSES and f["severity"] in SEVS
+        keys(f["origin"], ["source", "file", "line", "chain", "detail", "text"], "origin")
+        assert f["origin"]["source"] in ("default", "file", "snapshot", "live")
+        assert f["origin"]["line"] is None or isinstance(f["origin"]["line"], int)
+        for k in ("title", "channel", "variable", "value", "overridden", "expected", "message", "fix", "why", "doc"):
+            assert f[k] is None or isinstance(f[k], str), k
+assert sm["findings"] == total
+sb = [f for t in doc["targets"] for f in t["findings"] if f["rule_id"] == "sync-binlog"][0]
+assert sb["origin"] == {"source": "file", "file": "conf.d/replica.cnf", "line": 7,
+                        "chain": "included from my.cnf:3", "detail": None,
+                        "text": "conf.d/replica.cnf:7 (included from my.cnf:3)"}, sb["origin"]
+odd = doc["targets"][2]["findings"][0]
+assert odd["value"] == "<&\"'>\x01\x1b[31mred\x7f\ufffd\ufffd end", repr(odd["value"])
+assert doc["targets"][1]["error"] == "cannot connect: connection refused"
+PYEOF
+
+# ---- SARIF -----------------------------------------------------------------
+check "sarif is SARIF 2.1.0 in shape (required keys, levels, locations, rule indexes)" $PY - "$dir/report.sarif" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+assert doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"]
+assert isinstance(doc["runs"], list) and len(doc["runs"]) == 1
+run = doc["runs"][0]
+drv = run["tool"]["driver"]
+assert drv["name"] == "crashsafe"
+ids = [r["id"] for r in drv["rules"]]
+assert ids == sorted(ids) and len(set(ids)) == len(ids), ids
+for r in drv["rules"]:
+    assert isinstance(r["shortDescription"]["text"], str)
+    assert r["defaultConfiguration"]["level"] in ("error", "warning", "note", "none")
+    if "helpUri" in r:
+        assert r["helpUri"].startswith("http")
+inv = run["invocations"][0]
+assert isinstance(inv["executionSuccessful"], bool)
+assert inv["executionSuccessful"] is False
+assert inv["toolExecutionNotifications"][0]["message"]["text"].startswith("db-7.example:3306")
+results = run["results"]
+assert len(results) == 5, len(results)
+for res in results:
+    assert set(["ruleId", "message", "level", "kind", "locations"]) <= set(res), res.keys()
+    assert ids[res["ruleIndex"]] == res["ruleId"]
+    assert isinstance(res["message"]["text"], str) and res["message"]["text"]
+    if res["kind"] == "fail":
+        assert res["level"] in ("error", "warning", "note")
+    else:
+        assert res["kind"] == "open" and res["level"] == "none"
+    for loc in res["locations"]:
+        pl = loc["physicalLocation"]
+        assert isinstance(pl["artifactLocation"]["uri"], str)
+        if "region" in pl:
+            assert isinstance(pl["region"]["startLine"], int) and pl["region"]["startLine"] >= 1
+    assert res["properties"]["status"] in ("fail", "unknown")
+byrule = {r["ruleId"]: r for r in results}
+loc = byrule["sync-binlog"]["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"]["uri"] == "conf.d/replica.cnf" and loc["region"]["startLine"] == 7
+rlr = byrule["relay-log-recovery"]["locations"][0]["physicalLocation"]
+assert rlr["artifactLocation"]["uri"] == "conf.d/replica.cnf" and "region" not in rlr, rlr
+assert set(byrule) == {"relay-log-recovery", "sync-binlog", "source-auto-position", "gtid-mode", "server-id-set"}
+PYEOF
+
+# ---- text ------------------------------------------------------------------
+check "text ends with the summary line" grep -qx '4 targets: 4 failed (2 error, 1 warning, 1 info), 1 could not evaluate, 3 passed, 1 not applicable, 1 suppressed, 1 target could not be audited' "$dir/report.txt"
+if LC_ALL=C grep -q $'\x1b' "$dir/report.txt"; then not_ok "text has no raw escape byte"; else ok "text has no raw escape byte"; fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]

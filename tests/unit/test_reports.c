@@ -1,0 +1,545 @@
+/*
+ * test_reports.c - the four report writers on hand-built results.
+ *
+ * With no arguments: TAP checks of each writer's key properties (ordering,
+ * provenance, escaping of hostile bytes, counts, JUnit read back and
+ * validated with libxml2, atomic file writing, I/O errors).
+ * With --write-fixture DIR: writes the fixture result in all four formats
+ * to DIR/report.txt, DIR/report.json, DIR/junit.xml and DIR/report.sarif
+ * (tests/reports.t validates them with xmllint, junitparser and python).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+
+#include "finding.h"
+#include "report.h"
+#include "tap.h"
+#include "util.h"
+#include "banned.h"
+
+/* Strings that try to break each format: markup, quotes, controls, bad UTF-8, an escape sequence. */
+#define HOSTILE_NAME "odd <&\"'>\x01 dir/db\xff.cnf"
+#define HOSTILE_VALUE "<&\"'>\x01\x1b[31mred\x7f\xff\xfe end"
+#define UTF8_TEXT "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"
+
+static struct finding *add(struct audit_result *r, struct target_result *t, const char *rule,
+			   enum severity sev, enum finding_status st)
+{
+	struct finding *f = target_result_add(t);
+	f->rule_id = arena_strdup(&r->arena, rule);
+	f->severity = sev;
+	f->status = st;
+	return f;
+}
+
+/*
+ * The fixture: findings are added in no particular order, so that the
+ * writers' own worst-first ordering is what the checks see.
+ */
+static void fixture(struct audit_result *r)
+{
+	struct target_result *t;
+	struct finding *f;
+
+	audit_result_init(r);
+
+	/* 1: a MySQL 8.4 replica with one finding of every status. */
+	t = audit_result_add_target(r, "conf.d/replica.cnf", "file");
+	t->flavor = FLAVOR_MYSQL;
+	t->version = (struct version){ 8, 4, -1 };
+	t->role = ROLE_REPLICA;
+
+	f = add(r, t, "replica-read-only", SEV_ERROR, FINDING_PASS);
+	f->title = "Replica is read-only";
+	f->variable = "read_only";
+	f->value = "ON";
+	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 4, NULL, NULL };
+	f->origin_text = "conf.d/replica.cnf:4";
+	f->expected = "read_only = ON";
+
+	f = add(r, t, "sync-binlog", SEV_WARNING, FINDING_FAIL);
+	f->title = "Binary log is synced at every commit";
+	f->variable = "sync_binlog";
+	f->value = "0";
+	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 7,
+					      "included from my.cnf:3", NULL };
+	f->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
+	f->overridden = "set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7";
+	f->expected = "sync_binlog = 1";
+	f->message = "a crash can lose transactions the binary log had acknowledged";
+	f->fix = "sync_binlog = 1";
+	f->why = "Without a sync at commit, the binary log and InnoDB can disagree after a crash.";
+	f->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html";
+
+	f = add(r, t, "option-file-syntax", SEV_ERROR, FINDING_PASS);
+	f->variable = "option_file_errors";
+	f->value = "";
+	f->origin_text = "nothing found in the option files";
+
+	f = add(r, t, "gtid-strict-mode", SEV_WARNING, FINDING_NOT_APPLICABLE);
+	f->title = "GTID strict mode";
+	f->message = "MariaDB only";
+
+	f = add(r, t, "relay-log-recovery", SEV_ERROR, FINDING_FAIL);
+	f->title = "Replica rebuilds its relay log after a crash";
+	f->variable = "relay_log_recovery";
+	f->value = "OFF";
+	f->origin = (struct settings_origin){ SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MySQL 8.4" };
+	f->origin_text = "not set: default OFF for MySQL 8.4";
+	f->expected = "relay_log_recovery = ON";
+	f->message = "a restarted replica trusts relay logs written before the crash";
+	f->fix = "relay_log_recovery = ON";
+	f->why = "Without it a restarted replica re-applies or skips events.";
+	f->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html";
+
+	f = add(r, t, "gtid-mode", SEV_ERROR, FINDING_UNKNOWN);
+	f->title = "GTID mode is ON";
+	f->variable = "gtid_mode";
+	f->message = "gtid_mode is set from an environment variable the audit cannot see";
+	f->expected = "gtid_mode = ON";
+	f->fix = "gtid_mode = ON";
+
+	f = add(r, t, "preserve-commit-order", SEV_WARNING, FINDING_SUPPRESSED);
+	f->title = "Parallel applier commits in order";
+	f->message = "accepted risk, ticket DBA-12";
+
+	f = add(r, t, "source-auto-position", SEV_INFO, FINDING_FAIL);
+	f->title = "Channel uses GTID auto-position";
+	f->channel = "ch1";
+	f->message = "the channel replicates by file and position";
+	f->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
+		 "(MySQL 8.0.23 and later)";
+
+	/* 2: a live server that could not be audited. */
+	t = audit_result_add_target(r, "db-7.example:3306", "live");
+	t->flavor = FLAVOR_UNKNOWN;
+	t->error = "cannot connect: connection refused";
+
+	/* 3: hostile strings everywhere. */
+	t = audit_result_add_target(r, HOSTILE_NAME, "file");
+	t->flavor = FLAVOR_MARIADB;
+	t->version = (struct version){ 10, 11, 6 };
+	t->role = ROLE_ANY;
+	f = add(r, t, "server-id-set", SEV_ERROR, FINDING_FAIL);
+	f->title = "server_id " UTF8_TEXT;
+	f->variable = "server_id";
+	f->value = HOSTILE_VALUE;
+	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
+	f->message = "line one\nline two\ttabbed\r";
+	f->expected = "server_id != 0";
+	f->fix = "server_id = <unique & non-zero>";
+	f->overridden = "set to 1\nat x.cnf:1, overridden";
+	f->channel = "it's <ch>";
+
+	/* 4: a MariaDB 10.11 replica with nothing wrong. */
+	t = audit_result_add_target(r, "mariadb/etc/mysql/my.cnf", "file");
+	t->flavor = FLAVOR_MARIADB;
+	t->version = (struct version){ 10, 11, -1 };
+	t->role = ROLE_REPLICA;
+	f = add(r, t, "relay-log-recovery", SEV_ERROR, FINDING_PASS);
+	f->title = "Replica rebuilds its relay log after a crash";
+	f->variable = "relay_log_recovery";
+	f->value = "ON";
+	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "mariadb/conf.d/50-replica.cnf", 9,
+					      "included from mariadb/etc/mysql/my.cnf:14", NULL };
+}
+
+/* Run a writer into a heap string. */
+static char *render(enum report_format fmt, const struct audit_result *r, const struct report_options *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	if (!fp)
+		return NULL;
+	int rc = report_write(fmt, r, o, fp);
+	fclose(fp);
+	if (rc != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int has(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle) != NULL;
+}
+
+/* Offset of needle in hay, or -1. */
+static long pos(const char *hay, const char *needle)
+{
+	const char *p = hay ? strstr(hay, needle) : NULL;
+	return p ? p - hay : -1;
+}
+
+static const struct report_options plain = { .tool_version = "9.9.9", .command = "check" };
+
+static void test_text(const struct audit_result *r)
+{
+	char *s = render(REPORT_TEXT, r, &plain);
+	ok(s != NULL, "text: writes");
+	ok(has(s, "conf.d/replica.cnf (file, MySQL 8.4, role replica): 3 failed, 1 could not evaluate, "
+		  "1 suppressed, 2 passed, 1 not applicable\n"),
+	   "text: target header has name, kind, flavor, version, role and a tally");
+	ok(pos(s, "relay-log-recovery") < pos(s, "sync-binlog") &&
+		   pos(s, "sync-binlog") < pos(s, "source-auto-position") &&
+		   pos(s, "source-auto-position") < pos(s, "gtid-mode"),
+	   "text: worst first (error fail, warning fail, info fail, unknown) whatever the engine's order");
+	ok(has(s, "  FAIL       error    relay-log-recovery: Replica rebuilds its relay log after a crash\n"),
+	   "text: lead line has status, severity, rule id and title");
+	ok(has(s, "value:      relay_log_recovery = OFF (not set: default OFF for MySQL 8.4)\n"),
+	   "text: value with its default origin");
+	ok(has(s, "value:      sync_binlog = 0 (conf.d/replica.cnf:7 (included from my.cnf:3))\n"),
+	   "text: value with file:line and include chain");
+	ok(has(s, "overridden: set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7\n"),
+	   "text: overridden chain");
+	ok(has(s, "expected:   relay_log_recovery = ON\n") && has(s, "fix:        relay_log_recovery = ON\n"),
+	   "text: expected and fix");
+	ok(has(s, "  UNKNOWN    error    gtid-mode: GTID mode is ON\n") &&
+		   has(s, "value:      gtid_mode: unknown\n") &&
+		   has(s, "unknown:    gtid_mode is set from an environment variable"),
+	   "text: could-not-evaluate finding says so and why");
+	ok(has(s, "source-auto-position [channel ch1]"), "text: channel shown");
+	ok(!has(s, "replica-read-only") && !has(s, "gtid-strict-mode") && !has(s, "preserve-commit-order"),
+	   "text: pass, not-applicable and suppressed hidden without verbose");
+	ok(has(s, "db-7.example:3306 (live, unknown server, role any): could not be audited\n"
+		  "  ERROR      cannot connect: connection refused\n"),
+	   "text: a target that could not be audited shows the error");
+	ok(has(s, "4 targets: 4 failed (2 error, 1 warning, 1 info), 1 could not evaluate, 3 passed, "
+		  "1 not applicable, 1 suppressed, 1 target could not be audited\n"),
+	   "text: summary line with every count");
+	ok(!has(s, "\x1b"), "text: no escape byte without colour, even from hostile input");
+	ok(has(s, "odd <&\"'>\\x01 dir/db\\xff.cnf") && has(s, "\\x1b[31mred\\x7f\\xff\\xfe end"),
+	   "text: control bytes and invalid UTF-8 shown as \\xNN");
+	ok(has(s, "problem:    line one\n                                  line two\\ttabbed\\x0d\n"),
+	   "text: a message spanning lines stays indented under its label; tab and CR escaped");
+	ok(has(s, "fix:        CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
+		  "                                  (MySQL 8.0.23 and later)\n"),
+	   "text: a multi-line fix keeps its lines");
+	ok(has(s, UTF8_TEXT), "text: valid UTF-8 kept as is");
+	ok(has(s, "overridden: set to 1\\nat x.cnf:1, overridden\n"), "text: a newline in a value stays escaped");
+	free(s);
+
+	struct report_options o = plain;
+	o.verbose = 1;
+	s = render(REPORT_TEXT, r, &o);
+	ok(has(s, "  pass       error    replica-read-only: read_only = ON (conf.d/replica.cnf:4); expected read_only = ON\n"),
+	   "text verbose: pass finding on one line with value and origin");
+	ok(has(s, "  n/a        warning  gtid-strict-mode: MariaDB only\n"), "text verbose: not-applicable with reason");
+	ok(has(s, "  pass       error    option-file-syntax: option_file_errors = '' (nothing found in the option files)\n"),
+	   "text verbose: an empty value is shown as ''");
+	ok(has(s, "  suppressed warning  preserve-commit-order: accepted risk, ticket DBA-12\n"),
+	   "text verbose: suppressed with reason");
+	ok(pos(s, "preserve-commit-order") < pos(s, "replica-read-only") &&
+		   pos(s, "gtid-strict-mode") < pos(s, "replica-read-only"),
+	   "text verbose: passes last");
+	free(s);
+
+	o = plain;
+	o.quiet = 1;
+	s = render(REPORT_TEXT, r, &o);
+	ok(has(s, "  FAIL       error    relay-log-recovery: relay_log_recovery = OFF (not set: default OFF for "
+		  "MySQL 8.4); expected relay_log_recovery = ON\n"),
+	   "text quiet: a failure is one line");
+	ok(!has(s, "gtid-mode") && !has(s, "fix:") && !has(s, "mariadb/etc/mysql/my.cnf"),
+	   "text quiet: no unknowns, no details, no clean targets");
+	ok(has(s, "cannot connect: connection refused") && has(s, "4 targets: 4 failed"),
+	   "text quiet: target errors and the summary stay");
+	free(s);
+
+	o = plain;
+	o.color = 1;
+	s = render(REPORT_TEXT, r, &o);
+	ok(has(s, "\033[1;31mFAIL      \033[0m") && has(s, "\033[35mUNKNOWN   \033[0m"),
+	   "text colour: status coloured");
+	ok(has(s, "\\x1b[31mred"), "text colour: hostile escape still escaped");
+	free(s);
+
+	struct audit_result empty;
+	audit_result_init(&empty);
+	s = render(REPORT_TEXT, &empty, &plain);
+	is_str(s, "0 targets: 0 failed (0 error, 0 warning, 0 info), 0 could not evaluate, 0 passed, "
+		  "0 not applicable, 0 suppressed\n", "text: empty result is just the summary");
+	free(s);
+	audit_result_release(&empty);
+}
+
+static void test_json(const struct audit_result *r)
+{
+	char *s = render(REPORT_JSON, r, &plain);
+	ok(s != NULL, "json: writes");
+	ok(has(s, "\"schema\": \"crashsafe-report/1\""), "json: versioned schema id");
+	ok(has(s, "\"tool\": {\n    \"name\": \"crashsafe\",\n    \"version\": \"9.9.9\"\n  }"), "json: tool and version");
+	ok(has(s, "\"exit_status\": {\n      \"error\": 3,\n      \"warning\": 3,\n      \"info\": 3,\n      \"never\": 3\n    }"),
+	   "json: exit status per --fail-on (3: a target could not be audited)");
+	ok(has(s, "\"origin\": {\n            \"source\": \"file\",\n            \"file\": \"conf.d/replica.cnf\",\n"
+		  "            \"line\": 7,\n            \"chain\": \"included from my.cnf:3\",\n"
+		  "            \"detail\": null,\n"),
+	   "json: origin carries source, file, line, chain, detail");
+	ok(has(s, "\"source\": \"default\",\n            \"file\": null,\n            \"line\": null,\n"),
+	   "json: default origin has null file and line");
+	ok(has(s, "\"value\": \"<&\\\"'>\\u0001\\u001b[31mred\x7f\\ufffd\\ufffd end\""),
+	   "json: quotes, control bytes escaped; each invalid byte becomes \\ufffd");
+	ok(has(s, "\"message\": \"line one\\nline two\\ttabbed\\r\""), "json: \\n \\t \\r escapes");
+	ok(has(s, "\"title\": \"server_id " UTF8_TEXT "\""), "json: valid UTF-8 kept raw");
+	ok(has(s, "\"error\": \"cannot connect: connection refused\""), "json: target error");
+	ok(pos(s, "\"rule_id\": \"relay-log-recovery\"") < pos(s, "\"rule_id\": \"sync-binlog\"") &&
+		   pos(s, "\"rule_id\": \"gtid-mode\"") < pos(s, "\"rule_id\": \"preserve-commit-order\""),
+	   "json: findings worst first");
+	ok(has(s, "\"by_status\": {\n      \"fail\": 4,\n      \"unknown\": 1,\n      \"suppressed\": 1,\n"
+		  "      \"not-applicable\": 1,\n      \"pass\": 3\n    }"),
+	   "json: summary counts by status");
+	free(s);
+
+	/* Exit statuses without the unreachable target. */
+	struct audit_result one;
+	audit_result_init(&one);
+	struct target_result *t = audit_result_add_target(&one, "a.cnf", "file");
+	add(&one, t, "sync-binlog", SEV_WARNING, FINDING_FAIL);
+	s = render(REPORT_JSON, &one, &plain);
+	ok(has(s, "\"error\": 0,\n      \"warning\": 1,\n      \"info\": 1,\n      \"never\": 0\n"),
+	   "json: a warning fails --fail-on warning and info, not error or never");
+	free(s);
+	audit_result_release(&one);
+}
+
+static char *xpath_str(xmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	xmlChar *v = obj ? xmlXPathCastToString(obj) : NULL;
+	char *out = v ? xstrdup((const char *)v) : NULL;
+	xmlFree(v);
+	xmlXPathFreeObject(obj);
+	xmlXPathFreeContext(ctx);
+	return out;
+}
+
+static int xpath_has(xmlDocPtr doc, const char *expr, const char *needle)
+{
+	char *got = doc ? xpath_str(doc, expr) : NULL;
+	int found = has(got, needle);
+	if (!found)
+		printf("#   %s is: '%s'\n", expr, got ? got : "(null)");
+	free(got);
+	return found;
+}
+
+static void is_xpath(xmlDocPtr doc, const char *expr, const char *want, const char *name)
+{
+	char *got = doc ? xpath_str(doc, expr) : NULL;
+	is_str(got, want, name);
+	free(got);
+}
+
+static const char *schema_path(void)
+{
+	static const char *const candidates[] = {
+		"../shared/schemas/junit-10.xsd",
+		"../../shared/schemas/junit-10.xsd",
+		"/work/shared/schemas/junit-10.xsd",
+	};
+	const char *env = getenv("JUNIT_XSD");
+	if (env && access(env, R_OK) == 0)
+		return env;
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return NULL;
+}
+
+static void test_junit(const struct audit_result *r)
+{
+	char *s = render(REPORT_JUNIT, r, &plain);
+	ok(s != NULL, "junit: writes");
+	ok(s && !strncmp(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ",
+			 strlen("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ")), "junit: XML declaration, UTF-8");
+	xmlDocPtr doc = s ? xmlReadMemory(s, (int)strlen(s), "junit.xml", NULL, XML_PARSE_NONET) : NULL;
+	ok(doc != NULL, "junit: well-formed XML despite hostile strings");
+
+	is_xpath(doc, "string(/testsuites/@tests)", "11", "junit: testsuites counts every testcase");
+	is_xpath(doc, "string(/testsuites/@failures)", "4", "junit: testsuites failures");
+	is_xpath(doc, "string(/testsuites/@errors)", "2", "junit: testsuites errors (unknown + unauditable)");
+	is_xpath(doc, "string(count(/testsuites/testsuite))", "4", "junit: one testsuite per target");
+	is_xpath(doc, "string(/testsuites/testsuite[1]/@name)", "conf.d/replica.cnf", "junit: suite named by target");
+	is_xpath(doc, "concat(/testsuites/testsuite[1]/@tests,' ',/testsuites/testsuite[1]/@failures,' ',"
+		      "/testsuites/testsuite[1]/@errors,' ',/testsuites/testsuite[1]/@skipped)",
+		 "8 3 1 2", "junit: suite tests/failures/errors/skipped");
+	is_xpath(doc, "concat(//testsuite[1]/properties/property[@name='flavor']/@value,' ',"
+		      "//testsuite[1]/properties/property[@name='version']/@value,' ',"
+		      "//testsuite[1]/properties/property[@name='role']/@value,' ',"
+		      "//testsuite[1]/properties/property[@name='kind']/@value)",
+		 "mysql 8.4 replica file", "junit: properties flavor, version, role, kind");
+	is_xpath(doc, "string(//testsuite[1]/testcase[1]/@name)", "relay-log-recovery", "junit: worst first, named by rule id");
+	is_xpath(doc, "string(//testsuite[1]/testcase[1]/@classname)", "crashsafe.conf_d/replica_cnf",
+		 "junit: classname crashsafe.TARGET, dots made underscores");
+	is_xpath(doc, "string(//testcase[@name='relay-log-recovery']/failure/@type)", "error", "junit: failure type is the severity");
+	is_xpath(doc, "string(//testsuite[1]/testcase[@name='relay-log-recovery']/failure/@message)",
+		 "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4); expected relay_log_recovery = ON",
+		 "junit: failure message has value, origin, expectation");
+	ok(xpath_has(doc, "string(//testcase[@name='sync-binlog']/failure)",
+		      "origin: conf.d/replica.cnf:7 (included from my.cnf:3)\n"),
+	   "junit: failure body carries the origin");
+	is_xpath(doc, "string(//testcase[@name='source-auto-position [channel ch1]']/failure/@type)", "info",
+		 "junit: channel in the testcase name after the rule id");
+	is_xpath(doc, "string(//testcase[@name='gtid-mode']/error/@message)",
+		 "gtid_mode is set from an environment variable the audit cannot see", "junit: unknown is an <error>");
+	is_xpath(doc, "string(//testcase[@name='gtid-strict-mode']/skipped/@message)", "MariaDB only",
+		 "junit: not applicable is <skipped> with the reason");
+	is_xpath(doc, "string(//testcase[@name='preserve-commit-order']/skipped/@message)",
+		 "suppressed: accepted risk, ticket DBA-12", "junit: suppressed is <skipped>, says so");
+	is_xpath(doc, "string(count(//testcase[@name='replica-read-only']/*[name()!='system-out']))", "0",
+		 "junit: a pass has no failure, error or skipped");
+	is_xpath(doc, "string(//testsuite[@name='db-7.example:3306']/testcase[@name='audit']/error/@message)",
+		 "cannot connect: connection refused", "junit: unauditable target is one testcase with an <error>");
+	is_xpath(doc, "string(//testsuite[3]/@name)", "odd <&\"'>\xef\xbf\xbd dir/db\xef\xbf\xbd.cnf",
+		 "junit: hostile target name round-trips, forbidden bytes become U+FFFD");
+	is_xpath(doc, "string(//testsuite[3]/testcase/@name)", "server-id-set [channel it's <ch>]",
+		 "junit: quotes and markup in names round-trip");
+	is_xpath(doc, "string(//testsuite[3]//failure/@message)",
+		 "server_id = <&\"'>\xef\xbf\xbd\xef\xbf\xbd[31mred\x7f\xef\xbf\xbd\xef\xbf\xbd end (" 
+		 "odd <&\"'>\xef\xbf\xbd dir/db\xef\xbf\xbd.cnf:12); expected server_id != 0",
+		 "junit: attribute with control bytes and invalid UTF-8 is cleaned deterministically");
+	ok(xpath_has(doc, "string(//testsuite[3]//failure)", "title: server_id " UTF8_TEXT "\n"),
+	   "junit: valid UTF-8 kept");
+	ok(!has(s, "timestamp") && !has(s, "hostname") && !has(s, "time="), "junit: no volatile fields");
+
+	const char *xsd = schema_path();
+	if (!xsd) {
+		ok(1, "# SKIP junit-10.xsd not found");
+	} else {
+		xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd);
+		xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+		xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+		int rc = vc && doc ? xmlSchemaValidateDoc(vc, doc) : -1;
+		ok(rc == 0, "junit: validates against %s", xsd);
+		xmlSchemaFreeValidCtxt(vc);
+		xmlSchemaFree(schema);
+		xmlSchemaFreeParserCtxt(pc);
+	}
+	xmlFreeDoc(doc);
+	free(s);
+}
+
+static void test_sarif(const struct audit_result *r)
+{
+	char *s = render(REPORT_SARIF, r, &plain);
+	ok(s != NULL, "sarif: writes");
+	ok(has(s, "\"version\": \"2.1.0\"") && has(s, "\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\""),
+	   "sarif: version and schema");
+	ok(has(s, "\"physicalLocation\": {\n                \"artifactLocation\": {\n"
+		  "                  \"uri\": \"conf.d/replica.cnf\"\n                },\n"
+		  "                \"region\": {\n                  \"startLine\": 7\n"),
+	   "sarif: result located at the option file and line");
+	ok(has(s, "\"uri\": \"odd%20%3C%26%22%27%3E%01%20dir/db%FF.cnf\""), "sarif: uri percent-encoded");
+	ok(has(s, "\"ruleId\": \"relay-log-recovery\",\n          \"ruleIndex\": 4,\n          \"kind\": \"fail\",\n"
+		  "          \"level\": \"error\""),
+	   "sarif: failure is kind fail, level from severity, ruleIndex into rules");
+	ok(has(s, "\"ruleId\": \"gtid-mode\",\n          \"ruleIndex\": 0,\n          \"kind\": \"open\",\n"
+		  "          \"level\": \"none\""),
+	   "sarif: could-not-evaluate is kind open, level none");
+	ok(has(s, "\"level\": \"note\""), "sarif: info is note");
+	ok(!has(s, "\"ruleId\": \"replica-read-only\"") && !has(s, "\"ruleId\": \"gtid-strict-mode\"") &&
+		   !has(s, "\"ruleId\": \"preserve-commit-order\""),
+	   "sarif: pass, not-applicable, suppressed are not results");
+	ok(has(s, "\"id\": \"preserve-commit-order\""), "sarif: every rule seen is in driver.rules");
+	ok(has(s, "\"help\": {\n                \"text\": \"Fix: relay_log_recovery = ON\"\n              },\n"
+		  "              \"helpUri\": \"https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html\""),
+	   "sarif: rule help has the fix, helpUri the doc");
+	ok(has(s, "\"executionSuccessful\": false") && has(s, "db-7.example:3306: could not be audited: cannot connect"),
+	   "sarif: unauditable target is a tool execution notification");
+	free(s);
+}
+
+static void test_files(const struct audit_result *r)
+{
+	char dir[] = "/tmp/test_reports.XXXXXX";
+	ok(mkdtemp(dir) != NULL, "files: temp dir");
+	char *path = xasprintf("%s/r.json", dir);
+	mode_t old = umask(022);
+	ok(report_write_file(REPORT_JSON, r, &plain, path) == 0, "files: report_write_file writes");
+	struct stat st = { 0 };
+	int st_rc = stat(path, &st);
+	ok(st_rc == 0 && (st.st_mode & 0777) == 0644, "files: report has mode 0666 less the umask (got %o)",
+	   (unsigned)(st.st_mode & 0777));
+	umask(old);
+	char *bad = xasprintf("%s/no/such/dir/r.json", dir);
+	errno = 0;
+	ok(report_write_file(REPORT_TEXT, r, &plain, bad) == -1 && errno == ENOENT,
+	   "files: unwritable path fails with errno");
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(bad);
+
+	static const enum report_format formats[] = { REPORT_TEXT, REPORT_JSON, REPORT_JUNIT, REPORT_SARIF };
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		FILE *full = fopen("/dev/full", "w");
+		if (!full) {
+			ok(1, "# SKIP /dev/full missing");
+			continue;
+		}
+		setvbuf(full, NULL, _IONBF, 0);
+		ok(report_write(formats[i], r, &plain, full) == -1, "files: %s writer reports a write error",
+		   report_writer_get(formats[i])->name);
+		fclose(full);
+	}
+	ok(report_writer_find("sarif") && report_writer_find("sarif")->format == REPORT_SARIF &&
+		   !report_writer_find("html"),
+	   "formats: looked up by name");
+}
+
+static int write_fixture(const char *dir)
+{
+	static const struct {
+		enum report_format format;
+		const char *file;
+	} outputs[] = {
+		{ REPORT_TEXT, "report.txt" },
+		{ REPORT_JSON, "report.json" },
+		{ REPORT_JUNIT, "junit.xml" },
+		{ REPORT_SARIF, "report.sarif" },
+	};
+	struct audit_result r;
+	int rc = 0;
+	fixture(&r);
+	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+		char *path = xasprintf("%s/%s", dir, outputs[i].file);
+		if (report_write_file(outputs[i].format, &r, &plain, path) != 0) {
+			fprintf(stderr, "test_reports: %s: %s\n", path, strerror(errno));
+			rc = 1;
+		}
+		free(path);
+	}
+	audit_result_release(&r);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--write-fixture"))
+		return write_fixture(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: test_reports [--write-fixture DIR]\n");
+		return 2;
+	}
+	struct audit_result r;
+	fixture(&r);
+	test_text(&r);
+	test_json(&r);
+	test_junit(&r);
+	test_sarif(&r);
+	test_files(&r);
+	audit_result_release(&r);
+	xmlCleanupParser();
+	return done_testing();
+}
