@@ -58,6 +58,19 @@ int audit_run(const struct audit_options *o, const char *command,
 	      struct settings *targets, size_t ntargets);
 
 /*
+ * Added: audit_run() with a catalog the caller already loaded (check needs
+ * it to read option files before the run). What both do, in order:
+ * rule and catalog diagnostics to stderr (errors: return 2, nothing
+ * audited); evaluate; apply --suppress; one "crashsafe: TARGET: error: WHY"
+ * line on stderr per target with settings.error set (so callers need not
+ * print it), and with -v every target's reading diagnostics; the stdout
+ * report; every report file (a write failure: a message and exit 2); then
+ * audit_result_exit_status(). Targets are not modified.
+ */
+int audit_run_with_catalog(const struct audit_options *o, const char *command, const struct catalog *c,
+			   struct settings *targets, size_t ntargets);
+
+/*
  * Load the catalog from the rules directory (crashsafe_rules_dir()).
  * Returns 0, or -1 with diagnostics in d.
  */

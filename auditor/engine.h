@@ -1,5 +1,5 @@
 /*
- * engine.h - loads the rules (rules/*.ini, read with inih) and evaluates them
+ * engine.h - loads the rules (the rule files rules/NAME.ini, read with inih) and evaluates them
  * over a set of targets, producing findings.
  *
  * Rule format and condition language: DESIGN.md "Rules are data" and
@@ -16,7 +16,52 @@
 #include "finding.h"
 #include "settings.h"
 
-struct rule;
+struct expr;
+
+enum rule_scope {
+	RULE_SCOPE_TARGET = 0,  /* one finding per target */
+	RULE_SCOPE_CHANNEL,     /* one finding per replication channel of a target */
+	RULE_SCOPE_FLEET,       /* one finding per target, judged across every target of the run */
+};
+
+const char *rule_scope_name(enum rule_scope s);   /* "target", "channel", "fleet" */
+
+/* A conditional severity: `severity_if = CONDITION -> SEVERITY`; the first true one wins. */
+struct rule_severity_if {
+	const char *text;        /* the condition as written */
+	struct expr *cond;
+	enum severity severity;
+};
+
+/*
+ * One rule, as read from its file. Strings live in the engine's arena.
+ * Read-only for everything but engine.c.
+ */
+struct rule {
+	const char *id;            /* the section name */
+	const char *title;
+	enum severity severity;
+	struct rule_severity_if *severity_if;
+	size_t nseverity_if;
+	enum rule_scope scope;
+	const char *applies_text;  /* NULL: always applies */
+	const char *require_text;  /* NULL only for fleet rules */
+	struct expr *applies, *require;
+	const char *variable;      /* `variable`, else the first variable or fact in require */
+	const char *expect;        /* `expect`, else require described in words */
+	int expect_given;          /* `expect` was written: findings use it as is */
+	const char *unique;        /* fleet: the variable whose value must be unique */
+	const char *except_same;   /* fleet: targets sharing this non-empty value may share it */
+	const char *why, *fix, *doc, *tags;
+	/* `why.FLAVOR`, `fix.FLAVOR`, `doc.FLAVOR` (index enum flavor); NULL when not given */
+	const char *why_for[4], *fix_for[4], *doc_for[4];
+	const char *expect_for[4];  /* `expect.FLAVOR` */
+	const char *file;          /* where it is defined */
+	unsigned line;             /* line of its first key */
+	unsigned applies_line, require_line;
+	/* bound by engine_bind(): variable, unique and except_same as identifiers */
+	const struct expr *variable_ref, *unique_ref, *except_ref;
+};
 
 struct engine {
 	struct rule *rules;
@@ -33,15 +78,42 @@ void engine_release(struct engine *e);
  * any file had errors or could not be read.
  */
 int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d);
+/* Load one rule file (same checks). Returns 0 or -1. */
+int engine_load_file(struct engine *e, const char *path, struct diag_list *d);
+
+/*
+ * Bind every loaded rule to the catalog: identifiers resolve to catalog
+ * variables (any alias), keywords or facts; literals are checked against the
+ * variable's type; channel fields are allowed only in channel rules. Errors
+ * (file:line) go to d. A fact name nobody is known to provide is a warning.
+ * Call once after loading and before engine_evaluate(). Returns 0, or -1
+ * when any rule is wrong.
+ */
+int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d);
 
 /*
  * Evaluate every rule on every target (per channel for channel rules, and
  * across targets for fleet rules), appending one target_result per target
  * to out, in the order given. Targets with an error get a target_result
  * with that error. Findings are sorted worst first.
+ *
+ * Findings point to the rules' strings (id, title, why, fix, doc, expect),
+ * which the engine owns: keep e alive while out is used. Everything that
+ * comes from a target is copied into out's arena.
  */
 void engine_evaluate(const struct engine *e, const struct catalog *c,
 		     const struct settings *targets, size_t ntargets, struct audit_result *out);
+
+/* Sort one target's findings worst first (status, severity, rule id, channel); empty targets are fine. */
+void engine_sort_findings(struct target_result *t);
+
+/*
+ * A rule's why, fix and doc for a flavor: the flavor's own text (Percona
+ * falls back to MySQL's), else the general one.
+ */
+const char *rule_why(const struct rule *r, enum flavor f);
+const char *rule_fix(const struct rule *r, enum flavor f);
+const char *rule_doc(const struct rule *r, enum flavor f);
 
 /* Rule access for `crashsafe rules`. */
 size_t engine_rule_count(const struct engine *e);

@@ -1,0 +1,376 @@
+/*
+ * audit.c - what `check` and `live` share: the common options, and the run
+ * (catalog, rules, evaluation, reports, exit status).
+ */
+#include "audit.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "../reports/report.h"
+#include "banned.h"
+
+enum {
+	OPT_ROLE = AUDIT_OPT_BASE,
+	OPT_FLAVOR,
+	OPT_SERVER_VERSION,
+	OPT_GROUP_SUFFIX,
+	OPT_RULES,
+	OPT_FORMAT,
+	OPT_TEXT,
+	OPT_JSON,
+	OPT_JUNIT,
+	OPT_SARIF,
+	OPT_FAIL_ON,
+	OPT_NO_COLOR,
+	OPT_SUPPRESS,
+	OPT_QUIET,
+	OPT_VERBOSE,
+};
+
+const struct cli_option audit_common_options[] = {
+	{ "role", 0, CLI_REQUIRED_ARG, OPT_ROLE, "ROLE",
+	  "primary, replica or any (default: any, a server that may be either)" },
+	{ "flavor", 0, CLI_REQUIRED_ARG, OPT_FLAVOR, "FLAVOR",
+	  "mysql, percona or mariadb (default: mysql)" },
+	{ "server-version", 0, CLI_REQUIRED_ARG, OPT_SERVER_VERSION, "X.Y[.Z]",
+	  "version whose defaults and groups apply (default: 8.4; MariaDB 10.11)" },
+	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, OPT_GROUP_SUFFIX, "SUFFIX",
+	  "also read the option groups with this suffix, as mysqld does" },
+	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR",
+	  "also load the rule files (*.ini) in DIR (repeatable)" },
+	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT",
+	  "report on stdout: text, json, junit or sarif (default: text)" },
+	{ "text", 0, CLI_REQUIRED_ARG, OPT_TEXT, "FILE", "also write the text report to FILE" },
+	{ "json", 0, CLI_REQUIRED_ARG, OPT_JSON, "FILE", "also write the JSON report to FILE" },
+	{ "junit", 0, CLI_REQUIRED_ARG, OPT_JUNIT, "FILE", "also write the JUnit XML report to FILE" },
+	{ "sarif", 0, CLI_REQUIRED_ARG, OPT_SARIF, "FILE", "also write the SARIF 2.1.0 report to FILE" },
+	{ "fail-on", 0, CLI_REQUIRED_ARG, OPT_FAIL_ON, "LEVEL",
+	  "exit 1 for failures at or above error, warning, info, or never (default: error)" },
+	{ "no-color", 0, CLI_NO_ARG, OPT_NO_COLOR, NULL,
+	  "no colour in the text report (also when NO_COLOR is set; colour only on a terminal)" },
+	{ "suppress", 0, CLI_REQUIRED_ARG, OPT_SUPPRESS, "FILE",
+	  "suppress findings listed in FILE (INI: [rule-id] target = GLOB, reason = TEXT)" },
+	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL, "text report: only failures and the summary" },
+	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
+	  "text report: also passed and not-applicable findings; print every reading diagnostic" },
+};
+const size_t audit_common_noptions = ARRAY_SIZE(audit_common_options);
+
+void audit_options_init(struct audit_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->flavor = FLAVOR_DEFAULT;
+	flavor_default_version(o->flavor, &o->version);
+	o->role = ROLE_ANY;
+	o->stdout_format = REPORT_TEXT;
+	o->fail_on = SEV_ERROR;
+	o->color = -1;
+}
+
+int audit_options_handle(struct audit_options *o, int id, const char *arg)
+{
+	const struct report_writer *w;
+	enum severity sev;
+	switch (id) {
+	case OPT_ROLE:
+		if (role_parse(&o->role, arg))
+			return cli_usage_error("--role: '%s' is not primary, replica or any", arg);
+		o->role_set = 1;
+		return 0;
+	case OPT_FLAVOR:
+		if (flavor_parse(&o->flavor, arg))
+			return cli_usage_error("--flavor: '%s' is not mysql, percona or mariadb", arg);
+		o->flavor_set = 1;
+		if (!o->version_set)
+			flavor_default_version(o->flavor, &o->version);
+		return 0;
+	case OPT_SERVER_VERSION:
+		if (version_parse(&o->version, arg))
+			return cli_usage_error("--server-version: '%s' is not a version (X.Y or X.Y.Z)", arg);
+		o->version_set = 1;
+		return 0;
+	case OPT_GROUP_SUFFIX:
+		o->group_suffix = arg;
+		return 0;
+	case OPT_RULES:
+		if (o->nrules_dirs == AUDIT_MAX_RULE_DIRS)
+			return cli_usage_error("--rules: at most %d directories", AUDIT_MAX_RULE_DIRS);
+		o->rules_dirs[o->nrules_dirs++] = arg;
+		return 0;
+	case OPT_FORMAT:
+		w = report_writer_find(arg);
+		if (!w)
+			return cli_usage_error("--format: '%s' is not text, json, junit or sarif", arg);
+		o->stdout_format = (int)w->format;
+		return 0;
+	case OPT_TEXT:
+		o->report_files[REPORT_TEXT] = arg;
+		return 0;
+	case OPT_JSON:
+		o->report_files[REPORT_JSON] = arg;
+		return 0;
+	case OPT_JUNIT:
+		o->report_files[REPORT_JUNIT] = arg;
+		return 0;
+	case OPT_SARIF:
+		o->report_files[REPORT_SARIF] = arg;
+		return 0;
+	case OPT_FAIL_ON:
+		if (!strcmp(arg, "never")) {
+			o->fail_on = 0;
+			return 0;
+		}
+		if (severity_parse(&sev, arg))
+			return cli_usage_error("--fail-on: '%s' is not error, warning, info or never", arg);
+		o->fail_on = (int)sev;
+		return 0;
+	case OPT_NO_COLOR:
+		o->color = 0;
+		return 0;
+	case OPT_SUPPRESS:
+		o->suppress_file = arg;
+		return 0;
+	case OPT_QUIET:
+		o->quiet = 1;
+		return 0;
+	case OPT_VERBOSE:
+		o->verbose = 1;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int audit_load_catalog(struct catalog *c, struct diag_list *d)
+{
+	const char *dir = crashsafe_rules_dir();
+	char *path = xasprintf("%s/variables.ini", dir);
+	int rc = catalog_load(c, path, d);
+	free(path);
+	return rc;
+}
+
+/* ---- suppressions ----------------------------------------------------- */
+
+struct suppression {
+	char *rule;      /* rule id, or "*" */
+	char *target;    /* fnmatch pattern over the target name; NULL: every target */
+	char *reason;
+	unsigned line;
+};
+
+struct suppress_ctx {
+	struct suppression *items;
+	size_t n, cap;
+	const char *path;
+	struct diag_list *d;
+	int errors;
+};
+
+static int suppress_handler(void *user, const char *section, const char *name, const char *value, int lineno)
+{
+	struct suppress_ctx *x = user;
+	if (!*section) {
+		diag_add(x->d, DIAG_ERROR, x->path, (unsigned)lineno, "'%s' is outside any [rule-id] section", name);
+		x->errors++;
+		return 1;
+	}
+	if (strcmp(name, "target") && strcmp(name, "reason")) {
+		diag_add(x->d, DIAG_ERROR, x->path, (unsigned)lineno,
+			 "unknown key '%s' (a suppression has 'target = GLOB' and 'reason = TEXT')", name);
+		x->errors++;
+		return 1;
+	}
+	struct suppression *s = NULL;
+	if (x->n && !strcmp(x->items[x->n - 1].rule, section) &&
+	    (!strcmp(name, "reason") ? !x->items[x->n - 1].reason : !x->items[x->n - 1].target))
+		s = &x->items[x->n - 1];
+	if (!s) {
+		ARRAY_GROW(x->items, x->n + 1, x->cap);
+		s = &x->items[x->n++];
+		memset(s, 0, sizeof(*s));
+		s->rule = xstrdup(section);
+		s->line = (unsigned)lineno;
+		/* a new target in the same section inherits the section's reason */
+		if (!strcmp(name, "target") && x->n > 1 && !strcmp(x->items[x->n - 2].rule, section) &&
+		    x->items[x->n - 2].reason)
+			s->reason = xstrdup(x->items[x->n - 2].reason);
+	}
+	if (!strcmp(name, "target")) {
+		s->target = xstrdup(value);
+	} else {
+		free(s->reason);
+		s->reason = xstrdup(value);
+	}
+	return 1;
+}
+
+static void suppress_release(struct suppress_ctx *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->items[i].rule);
+		free(x->items[i].target);
+		free(x->items[i].reason);
+	}
+	free(x->items);
+}
+
+static int suppress_load(struct suppress_ctx *x, const char *path, struct diag_list *d)
+{
+	memset(x, 0, sizeof(*x));
+	x->path = path;
+	x->d = d;
+	int rc = ini_parse(path, suppress_handler, x);
+	if (rc < 0) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read suppression file: %s", strerror(errno));
+		return -1;
+	}
+	if (rc > 0) {
+		diag_add(d, DIAG_ERROR, path, (unsigned)rc, "not a suppression line: expected '[rule-id]' or 'key = value'");
+		return -1;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		if (!x->items[i].reason) {
+			diag_add(d, DIAG_ERROR, path, x->items[i].line, "suppression of '%s' needs 'reason = TEXT'",
+				 x->items[i].rule);
+			x->errors++;
+		}
+	}
+	return x->errors ? -1 : 0;
+}
+
+/* Mark failed and unknown findings that a suppression names. */
+static void suppress_apply(const struct suppress_ctx *x, struct audit_result *r)
+{
+	for (size_t t = 0; t < r->n; t++) {
+		struct target_result *tr = &r->targets[t];
+		for (size_t i = 0; i < tr->n; i++) {
+			struct finding *f = &tr->findings[i];
+			if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN)
+				continue;
+			for (size_t j = 0; j < x->n; j++) {
+				const struct suppression *s = &x->items[j];
+				if (strcmp(s->rule, "*") && strcmp(s->rule, f->rule_id))
+					continue;
+				if (s->target && fnmatch(s->target, tr->name, 0))
+					continue;
+				f->message = arena_printf(&r->arena, "suppressed (%s:%u): %s; was: %s", x->path, s->line,
+							  s->reason, f->message ? f->message : finding_status_name(f->status));
+				f->status = FINDING_SUPPRESSED;
+				break;
+			}
+		}
+	}
+	for (size_t t = 0; t < r->n; t++)
+		engine_sort_findings(&r->targets[t]);
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+static int use_color(const struct audit_options *o)
+{
+	if (o->color >= 0)
+		return o->color;
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return 0;
+	return isatty(STDOUT_FILENO);
+}
+
+int audit_run_with_catalog(const struct audit_options *o, const char *command, const struct catalog *c,
+			   struct settings *targets, size_t ntargets)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	struct suppress_ctx sup = { 0 };
+	int status = EXIT_OK, have_sup = 0;
+
+	engine_init(&e);
+	diag_list_init(&d);
+	audit_result_init(&r);
+
+	engine_load_dir(&e, crashsafe_rules_dir(), &d);
+	for (size_t i = 0; i < o->nrules_dirs; i++)
+		engine_load_dir(&e, o->rules_dirs[i], &d);
+	if (!diag_count(&d, DIAG_ERROR))
+		engine_bind(&e, c, &d);
+	if (o->suppress_file) {
+		if (!suppress_load(&sup, o->suppress_file, &d))
+			have_sup = 1;
+	}
+	diag_print(&d, stderr);
+	if (diag_count(&d, DIAG_ERROR)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+
+	engine_evaluate(&e, c, targets, ntargets, &r);
+	if (have_sup)
+		suppress_apply(&sup, &r);
+
+	for (size_t i = 0; i < ntargets; i++) {
+		const struct settings *s = &targets[i];
+		if (s->error)
+			fprintf(stderr, "crashsafe: %s: error: %s\n", s->target, s->error);
+		else if (o->verbose)
+			diag_print(&s->diags, stderr);
+	}
+
+	struct report_options ro = {
+		.color = use_color(o),
+		.verbose = o->verbose,
+		.quiet = o->quiet,
+		.tool_version = CRASHSAFE_VERSION,
+		.command = command,
+	};
+	int write_failed = 0;
+	if (report_write((enum report_format)o->stdout_format, &r, &ro, stdout) || fflush(stdout)) {
+		fprintf(stderr, "crashsafe: error: cannot write the %s report to stdout\n",
+			report_writer_get((enum report_format)o->stdout_format)->name);
+		write_failed = 1;
+	}
+	ro.color = 0;
+	for (int f = REPORT_TEXT; f <= REPORT_SARIF; f++) {
+		const char *path = o->report_files[f];
+		if (!path)
+			continue;
+		if (report_write_file((enum report_format)f, &r, &ro, path)) {
+			fprintf(stderr, "crashsafe: %s: error: cannot write the %s report: %s\n", path,
+				report_writer_get((enum report_format)f)->name, strerror(errno));
+			write_failed = 1;
+		}
+	}
+	status = audit_result_exit_status(&r, o->fail_on);
+	if (write_failed)
+		status = EXIT_USAGE;
+out:
+	suppress_release(&sup);
+	audit_result_release(&r);
+	diag_list_release(&d);
+	engine_release(&e);
+	return status;
+}
+
+int audit_run(const struct audit_options *o, const char *command, struct settings *targets, size_t ntargets)
+{
+	struct catalog c;
+	struct diag_list d;
+	catalog_init(&c);
+	diag_list_init(&d);
+	int rc = audit_load_catalog(&c, &d);
+	diag_print(&d, stderr);
+	int status = rc ? EXIT_USAGE : audit_run_with_catalog(o, command, &c, targets, ntargets);
+	diag_list_release(&d);
+	catalog_release(&c);
+	return status;
+}

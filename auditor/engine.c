@@ -1,0 +1,1153 @@
+/*
+ * engine.c - rules as data: reads the rule files (rules/NAME.ini) with inih, binds their
+ * conditions to the variable catalog, and evaluates them over targets
+ * (per target, per replication channel, and across the targets of a run).
+ */
+#include "engine.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "expr.h"
+#include "banned.h"
+
+const char *rule_scope_name(enum rule_scope s)
+{
+	static const char *const names[] = {
+		[RULE_SCOPE_TARGET] = "target",
+		[RULE_SCOPE_CHANNEL] = "channel",
+		[RULE_SCOPE_FLEET] = "fleet",
+	};
+	return names[s];
+}
+
+void engine_init(struct engine *e)
+{
+	memset(e, 0, sizeof(*e));
+	arena_init(&e->arena);
+}
+
+void engine_release(struct engine *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->rules[i].severity_if);
+	free(e->rules);
+	arena_release(&e->arena);
+	memset(e, 0, sizeof(*e));
+}
+
+size_t engine_rule_count(const struct engine *e)
+{
+	return e->n;
+}
+
+const struct rule *engine_rule_at(const struct engine *e, size_t i)
+{
+	return i < e->n ? &e->rules[i] : NULL;
+}
+
+const struct rule *engine_rule_find(const struct engine *e, const char *id)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->rules[i].id, id))
+			return &e->rules[i];
+	return NULL;
+}
+
+static const char *rule_text_for(const char *const by[4], const char *general, enum flavor f)
+{
+	if (f == FLAVOR_PERCONA && !by[f])
+		f = FLAVOR_MYSQL;
+	return by[f] ? by[f] : general;
+}
+
+const char *rule_why(const struct rule *r, enum flavor f)
+{
+	return rule_text_for(r->why_for, r->why, f);
+}
+
+const char *rule_fix(const struct rule *r, enum flavor f)
+{
+	return rule_text_for(r->fix_for, r->fix, f);
+}
+
+const char *rule_doc(const struct rule *r, enum flavor f)
+{
+	return rule_text_for(r->doc_for, r->doc, f);
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+/* The keys a rule may have, and how continuation lines join them. */
+enum rule_key {
+	KEY_SEVERITY, KEY_SEVERITY_IF, KEY_TITLE, KEY_APPLIES, KEY_REQUIRE, KEY_WHY,
+	KEY_FIX, KEY_DOC, KEY_SCOPE, KEY_VARIABLE, KEY_EXPECT, KEY_UNIQUE,
+	KEY_EXCEPT_SAME, KEY_TAGS, KEY_COUNT,
+};
+
+static const struct {
+	const char *name;
+	const char *joiner;   /* how an indented continuation line is appended */
+	int repeatable;
+} rule_keys[KEY_COUNT] = {
+	[KEY_SEVERITY] = { "severity", NULL, 0 },
+	[KEY_SEVERITY_IF] = { "severity_if", " ", 1 },
+	[KEY_TITLE] = { "title", " ", 0 },
+	[KEY_APPLIES] = { "applies", " ", 0 },
+	[KEY_REQUIRE] = { "require", " ", 0 },
+	[KEY_WHY] = { "why", " ", 0 },
+	[KEY_FIX] = { "fix", "\n", 0 },
+	[KEY_DOC] = { "doc", " ", 0 },
+	[KEY_SCOPE] = { "scope", NULL, 0 },
+	[KEY_VARIABLE] = { "variable", NULL, 0 },
+	[KEY_EXPECT] = { "expect", " ", 0 },
+	[KEY_UNIQUE] = { "unique", NULL, 0 },
+	[KEY_EXCEPT_SAME] = { "except_same", NULL, 0 },
+	[KEY_TAGS] = { "tags", " ", 0 },
+};
+
+/* Keys that may carry a flavor suffix (`doc.mariadb`), and where the rule keeps them. */
+static const int flavored_keys[] = { KEY_WHY, KEY_FIX, KEY_DOC, KEY_EXPECT };
+
+static int flavored_index(int k)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(flavored_keys); i++)
+		if (flavored_keys[i] == k)
+			return (int)i;
+	return -1;
+}
+
+/* One rule while its file is read: raw texts per key. */
+struct pending_rule {
+	unsigned header;             /* line of its [section] header */
+	struct strbuf flv[4][4];     /* flavored_keys x enum flavor */
+	unsigned flv_line[4][4];
+	char *id;
+	unsigned line;
+	int discard;                 /* a duplicate: read but not kept */
+	struct strbuf value[KEY_COUNT];
+	unsigned key_line[KEY_COUNT];
+	int seen[KEY_COUNT];
+	struct strbuf *sev_if;       /* each severity_if line */
+	unsigned *sev_if_line;
+	size_t nsev_if, sev_if_cap, sev_if_line_cap;
+	int last_key;                /* -1 when none */
+	struct strbuf *flv_last;     /* the flavored key last read, for continuation lines */
+	int flv_last_key;
+	size_t flv_last_name_len;
+};
+
+struct rule_reader {
+	FILE *fp;
+	const char *path;
+	unsigned line;
+	unsigned char *cont;         /* per line: starts with blank and holds text */
+	unsigned section_line;       /* line of the last [section] header read */
+	size_t cont_cap;
+	struct diag_list *d;
+};
+
+struct load_ctx {
+	struct engine *e;
+	const char *path;            /* interned in the engine arena */
+	struct diag_list *d;
+	struct rule_reader *reader;
+	struct pending_rule *rules;
+	size_t n, cap;
+	int errors;
+};
+
+static void diag_sort_by_line(struct diag_list *d, size_t from);
+
+/* inih reader: one physical line per call, so line numbers stay true; long lines are an error. */
+static char *rule_reader_gets(char *str, int num, void *stream)
+{
+	struct rule_reader *r = stream;
+	size_t n = 0, max = num > 1 ? (size_t)num - 1 : 0;
+	int c, any = 0, too_long = 0;
+	while ((c = getc(r->fp)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (n < max)
+			str[n++] = (char)c;
+		else
+			too_long = 1;
+	}
+	if (!any)
+		return NULL;
+	str[n] = '\0';
+	r->line++;
+	ARRAY_GROW(r->cont, (size_t)r->line + 1, r->cont_cap);
+	size_t i = 0;
+	while (str[i] == ' ' || str[i] == '\t')
+		i++;
+	r->cont[r->line] = i > 0 && str[i] && str[i] != ';' && str[i] != '#' && str[i] != '\r';
+	if (str[i] == '[' || (r->line == 1 && !strncmp(str, "\xEF\xBB\xBF[", 4)))
+		r->section_line = r->line;
+	if (too_long)
+		diag_add(r->d, DIAG_ERROR, r->path, r->line,
+			 "line longer than %zu bytes: split the value over indented continuation lines", max);
+	return str;
+}
+
+static int rule_id_valid(const char *id)
+{
+	if (!*id)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	return 1;
+}
+
+static const struct rule *find_loaded(const struct engine *e, const char *id)
+{
+	return engine_rule_find(e, id);
+}
+
+static struct pending_rule *pending_for(struct load_ctx *ctx, const char *section, unsigned line)
+{
+	unsigned header = ctx->reader->section_line;
+	if (ctx->n && !strcmp(ctx->rules[ctx->n - 1].id, section) && ctx->rules[ctx->n - 1].header == header)
+		return &ctx->rules[ctx->n - 1];
+	if (header)
+		line = header;
+	ARRAY_GROW(ctx->rules, ctx->n + 1, ctx->cap);
+	struct pending_rule *p = &ctx->rules[ctx->n++];
+	memset(p, 0, sizeof(*p));
+	p->id = xstrdup(section);
+	p->line = line;
+	p->header = header;
+	p->last_key = -1;
+	const struct rule *old = find_loaded(ctx->e, section);
+	if (old) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line, "duplicate rule id '%s' (first defined at %s:%u)",
+			 section, old->file, old->line);
+		p->discard = 1;
+		ctx->errors++;
+		return p;
+	}
+	for (size_t i = 0; i + 1 < ctx->n; i++) {
+		if (!strcmp(ctx->rules[i].id, section)) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
+				 "duplicate rule id '%s' (first defined at %s:%u)", section, ctx->path,
+				 ctx->rules[i].line);
+			p->discard = 1;
+			ctx->errors++;
+			return p;
+		}
+	}
+	if (!rule_id_valid(section)) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
+			 "bad rule id '%s': use lowercase letters, digits and '-'", section);
+		p->discard = 1;
+		ctx->errors++;
+	}
+	return p;
+}
+
+static int rule_handler(void *user, const char *section, const char *name, const char *value, int lineno)
+{
+	struct load_ctx *ctx = user;
+	unsigned line = (unsigned)lineno;
+	if (!*section) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line, "'%s' is outside any [rule-id] section", name);
+		ctx->errors++;
+		return 1;
+	}
+	struct pending_rule *p = pending_for(ctx, section, line);
+	int cont = line < ctx->reader->cont_cap && ctx->reader->cont[line];
+	if (cont && p->last_key < 0 && p->flv_last && strlen(name) == p->flv_last_name_len &&
+	    strchr(name, '.')) {
+		strbuf_addstr(p->flv_last, rule_keys[p->flv_last_key].joiner);
+		strbuf_addstr(p->flv_last, value);
+		return 1;
+	}
+	if (!cont)
+		p->flv_last = NULL;
+	if (cont && p->last_key >= 0 && !strcmp(rule_keys[p->last_key].name, name)) {
+		int k = p->last_key;
+		if (!rule_keys[k].joiner) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
+				 "rule '%s': '%s' does not continue over lines", p->id, name);
+			ctx->errors++;
+			return 1;
+		}
+		struct strbuf *sb = k == KEY_SEVERITY_IF ? &p->sev_if[p->nsev_if - 1] : &p->value[k];
+		strbuf_addstr(sb, rule_keys[k].joiner);
+		strbuf_addstr(sb, value);
+		return 1;
+	}
+	int k;
+	const char *dot = strchr(name, '.');
+	if (dot) {
+		enum flavor f;
+		for (k = 0; k < KEY_COUNT; k++)
+			if (strlen(rule_keys[k].name) == (size_t)(dot - name) &&
+			    !strncmp(rule_keys[k].name, name, (size_t)(dot - name)))
+				break;
+		int fi = k < KEY_COUNT ? flavored_index(k) : -1;
+		if (fi >= 0 && !flavor_parse(&f, dot + 1) && f != FLAVOR_UNKNOWN) {
+			p->last_key = -1;
+			if (p->flv_line[fi][f]) {
+				diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
+					 "rule '%s': duplicate key '%s' (first at line %u)", p->id, name,
+					 p->flv_line[fi][f]);
+				ctx->errors++;
+				return 1;
+			}
+			p->flv_line[fi][f] = line;
+			strbuf_addstr(&p->flv[fi][f], value);
+			p->flv_last = &p->flv[fi][f];
+			p->flv_last_key = k;
+			p->flv_last_name_len = strlen(name);
+			return 1;
+		}
+		k = KEY_COUNT;
+	} else {
+		for (k = 0; k < KEY_COUNT; k++)
+			if (!strcmp(rule_keys[k].name, name))
+				break;
+	}
+	if (k == KEY_COUNT) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
+			 "rule '%s': unknown key '%s' (keys: severity, severity_if, title, applies, require, "
+			 "why, fix, doc, scope, variable, expect, unique, except_same, tags)", p->id, name);
+		ctx->errors++;
+		p->last_key = -1;
+		return 1;
+	}
+	p->last_key = k;
+	if (k == KEY_SEVERITY_IF) {
+		ARRAY_GROW(p->sev_if, p->nsev_if + 1, p->sev_if_cap);
+		ARRAY_GROW(p->sev_if_line, p->nsev_if + 1, p->sev_if_line_cap);
+		strbuf_init(&p->sev_if[p->nsev_if]);
+		strbuf_addstr(&p->sev_if[p->nsev_if], value);
+		p->sev_if_line[p->nsev_if] = line;
+		p->nsev_if++;
+		return 1;
+	}
+	if (p->seen[k]) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line, "rule '%s': duplicate key '%s' (first at line %u)",
+			 p->id, name, p->key_line[k]);
+		ctx->errors++;
+		return 1;
+	}
+	p->seen[k] = 1;
+	p->key_line[k] = line;
+	strbuf_addstr(&p->value[k], value);
+	return 1;
+}
+
+static void pending_release(struct pending_rule *p)
+{
+	free(p->id);
+	for (int k = 0; k < KEY_COUNT; k++)
+		strbuf_release(&p->value[k]);
+	for (size_t i = 0; i < p->nsev_if; i++)
+		strbuf_release(&p->sev_if[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(flavored_keys); i++)
+		for (int f = 0; f < 4; f++)
+			strbuf_release(&p->flv[i][f]);
+	free(p->sev_if);
+	free(p->sev_if_line);
+}
+
+static const char *pending_text(struct engine *e, const struct pending_rule *p, int k)
+{
+	return p->seen[k] ? arena_strdup(&e->arena, p->value[k].buf ? p->value[k].buf : "") : NULL;
+}
+
+static struct expr *parse_condition(struct load_ctx *ctx, const char *id, const char *key, const char *text,
+				    unsigned line)
+{
+	struct expr_error err;
+	struct expr *x = expr_parse(&ctx->e->arena, text, &err);
+	if (!x) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, line, "rule '%s': %s: %s (column %u)", id, key,
+			 err.message, err.column);
+		ctx->errors++;
+	}
+	return x;
+}
+
+static char *trim_copy(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Turn a pending rule into a rule, checking what every rule needs. Returns 0 or -1. */
+static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
+{
+	struct engine *e = ctx->e;
+	struct rule r;
+	int bad = 0;
+	if (p->discard)
+		return -1;   /* already reported (duplicate or bad id) */
+	memset(&r, 0, sizeof(r));
+	r.id = arena_strdup(&e->arena, p->id);
+	r.file = ctx->path;
+	r.line = p->line;
+	r.title = pending_text(e, p, KEY_TITLE);
+	r.why = pending_text(e, p, KEY_WHY);
+	r.fix = pending_text(e, p, KEY_FIX);
+	r.doc = pending_text(e, p, KEY_DOC);
+	r.tags = pending_text(e, p, KEY_TAGS);
+	r.expect = pending_text(e, p, KEY_EXPECT);
+	r.variable = pending_text(e, p, KEY_VARIABLE);
+	r.unique = pending_text(e, p, KEY_UNIQUE);
+	r.except_same = pending_text(e, p, KEY_EXCEPT_SAME);
+	r.applies_text = pending_text(e, p, KEY_APPLIES);
+	r.require_text = pending_text(e, p, KEY_REQUIRE);
+	for (int f = 0; f < 4; f++) {
+		const char **slot[] = { &r.why_for[f], &r.fix_for[f], &r.doc_for[f], &r.expect_for[f] };
+		for (size_t i = 0; i < ARRAY_SIZE(flavored_keys); i++)
+			if (p->flv_line[i][f])
+				*slot[i] = arena_strdup(&e->arena, p->flv[i][f].buf ? p->flv[i][f].buf : "");
+	}
+	r.applies_line = p->key_line[KEY_APPLIES];
+	r.require_line = p->key_line[KEY_REQUIRE];
+
+	static const int needed[] = { KEY_SEVERITY, KEY_TITLE, KEY_WHY, KEY_FIX };
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (!p->seen[needed[i]] || !p->value[needed[i]].len) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->line, "rule '%s': missing '%s'", p->id,
+				 rule_keys[needed[i]].name);
+			bad = 1;
+		}
+	}
+	if (p->seen[KEY_SEVERITY] && severity_parse(&r.severity, p->value[KEY_SEVERITY].buf)) {
+		diag_add(ctx->d, DIAG_ERROR, ctx->path, p->key_line[KEY_SEVERITY],
+			 "rule '%s': bad severity '%s' (error, warning or info)", p->id, p->value[KEY_SEVERITY].buf);
+		bad = 1;
+	}
+	if (p->seen[KEY_SCOPE]) {
+		const char *s = p->value[KEY_SCOPE].buf;
+		if (!strcmp(s, "target"))
+			r.scope = RULE_SCOPE_TARGET;
+		else if (!strcmp(s, "channel"))
+			r.scope = RULE_SCOPE_CHANNEL;
+		else if (!strcmp(s, "fleet"))
+			r.scope = RULE_SCOPE_FLEET;
+		else {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->key_line[KEY_SCOPE],
+				 "rule '%s': bad scope '%s' (target, channel or fleet)", p->id, s);
+			bad = 1;
+		}
+	}
+	if (r.scope == RULE_SCOPE_FLEET) {
+		if (!r.unique || !*r.unique) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->line,
+				 "rule '%s': a fleet rule needs 'unique = VARIABLE'", p->id);
+			bad = 1;
+		}
+		if (r.require_text) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, r.require_line,
+				 "rule '%s': a fleet rule takes 'unique', not 'require'", p->id);
+			bad = 1;
+		}
+	} else {
+		if (!r.require_text || !*r.require_text) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->line, "rule '%s': missing 'require'", p->id);
+			bad = 1;
+		}
+		if (r.unique || r.except_same) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path,
+				 p->key_line[r.unique ? KEY_UNIQUE : KEY_EXCEPT_SAME],
+				 "rule '%s': 'unique' and 'except_same' need 'scope = fleet'", p->id);
+			bad = 1;
+		}
+	}
+	if (r.applies_text) {
+		r.applies = parse_condition(ctx, p->id, "applies", r.applies_text, r.applies_line);
+		bad |= !r.applies;
+	}
+	if (r.require_text && *r.require_text) {
+		r.require = parse_condition(ctx, p->id, "require", r.require_text, r.require_line);
+		bad |= !r.require;
+	}
+	size_t sev_if_cap = 0;
+	for (size_t i = 0; i < p->nsev_if; i++) {
+		const char *text = p->sev_if[i].buf ? p->sev_if[i].buf : "";
+		const char *arrow = NULL;
+		for (const char *q = strstr(text, "->"); q; q = strstr(q + 1, "->"))
+			arrow = q;
+		struct rule_severity_if si = { 0 };
+		char *cond = arrow ? trim_copy(text, (size_t)(arrow - text)) : NULL;
+		char *sev = arrow ? trim_copy(arrow + 2, strlen(arrow + 2)) : NULL;
+		if (!arrow || severity_parse(&si.severity, sev)) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->sev_if_line[i],
+				 "rule '%s': severity_if must read 'CONDITION -> error|warning|info'", p->id);
+			bad = 1;
+		} else {
+			si.text = arena_strdup(&e->arena, cond);
+			si.cond = parse_condition(ctx, p->id, "severity_if", si.text, p->sev_if_line[i]);
+			if (si.cond) {
+				ARRAY_GROW(r.severity_if, r.nseverity_if + 1, sev_if_cap);
+				r.severity_if[r.nseverity_if++] = si;
+			} else {
+				bad = 1;
+			}
+		}
+		free(cond);
+		free(sev);
+	}
+	if (bad || p->discard) {
+		free(r.severity_if);
+		if (bad)
+			ctx->errors++;
+		return -1;
+	}
+	ARRAY_GROW(e->rules, e->n + 1, e->cap);
+	e->rules[e->n++] = r;
+	return 0;
+}
+
+int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
+{
+	struct rule_reader reader = { 0 };
+	struct load_ctx ctx = { 0 };
+	int rc = -1;
+	reader.fp = fopen(path, "r");
+	if (!reader.fp) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file: %s", strerror(errno));
+		return -1;
+	}
+	reader.path = path;
+	reader.d = d;
+	ctx.e = e;
+	ctx.path = arena_strdup(&e->arena, path);
+	ctx.d = d;
+	ctx.reader = &reader;
+	size_t before = diag_count(d, DIAG_ERROR);
+	int ini_rc = ini_parse_stream(rule_reader_gets, &reader, rule_handler, &ctx);
+	if (ini_rc > 0) {
+		/* inih's own complaint: a line that is not [section], key = value or a comment */
+		int reported = 0;
+		for (size_t i = before; i < d->n; i++)
+			if (d->items[i].line == (unsigned)ini_rc && d->items[i].file && !strcmp(d->items[i].file, path))
+				reported = 1;
+		if (!reported)
+			diag_add(d, DIAG_ERROR, path, (unsigned)ini_rc,
+				 "not a rule line: expected '[rule-id]', 'key = value' or a comment");
+		ctx.errors++;
+	} else if (ini_rc < 0) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file");
+		ctx.errors++;
+	}
+	for (size_t i = 0; i < ctx.n; i++) {
+		finish_rule(&ctx, &ctx.rules[i]);
+		pending_release(&ctx.rules[i]);
+	}
+	free(ctx.rules);
+	if (ferror(reader.fp)) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file: %s", strerror(errno));
+		ctx.errors++;
+	}
+	fclose(reader.fp);
+	free(reader.cont);
+	diag_sort_by_line(d, before);
+	rc = ctx.errors || diag_count(d, DIAG_ERROR) > before ? -1 : 0;
+	return rc;
+}
+
+/* Stable insertion sort of d->items[from..] by line, so a file's problems read top to bottom. */
+static void diag_sort_by_line(struct diag_list *d, size_t from)
+{
+	for (size_t i = from + 1; i < d->n; i++) {
+		struct diag x = d->items[i];
+		size_t j = i;
+		while (j > from && d->items[j - 1].line > x.line) {
+			d->items[j] = d->items[j - 1];
+			j--;
+		}
+		d->items[j] = x;
+	}
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		diag_add(d, DIAG_ERROR, dir, 0, "cannot read rules directory: %s", strerror(errno));
+		return -1;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		const char *name = de->d_name;
+		size_t len = strlen(name);
+		if (name[0] == '.' || len < 5 || strcmp(name + len - 4, ".ini") || !strcmp(name, "variables.ini"))
+			continue;
+		ARRAY_GROW(names, n + 1, cap);
+		names[n++] = xstrdup(name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof(*names), str_ptr_cmp);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t dl = strlen(dir);
+		char *path = xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+		if (engine_load_file(e, path, d))
+			rc = -1;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+/*
+ * Facts crashsafe's collectors provide (besides catalog variables). A name
+ * a rule uses that is neither is probably a typo: a warning says so.
+ */
+static const char *const known_facts[] = {
+	"option_file_errors",    /* config_load(): why the server would refuse the files, "" when none */
+	"removed_options",       /* config_load(): options the version no longer has, "" when none */
+	"metadata_tables_innodb",/* live.h */
+	"runtime_only_changes",  /* live.h */
+	"config_drift",          /* live.h */
+	"replication_channels",  /* live.h */
+};
+
+struct bind_ctx {
+	const struct rule *rule;
+	struct diag_list *d;
+	unsigned line;
+	const struct expr *first;    /* the first variable, fact or channel field */
+};
+
+static int bind_visit(void *user, const struct expr *atom)
+{
+	struct bind_ctx *b = user;
+	if (atom->ref == EXPR_REF_FACT) {
+		int known = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(known_facts); i++)
+			if (!strcmp(known_facts[i], atom->ident))
+				known = 1;
+		if (!known)
+			diag_add(b->d, DIAG_WARNING, b->rule->file, b->line,
+				 "rule '%s': '%s' is neither a catalog variable nor a fact crashsafe collects: "
+				 "it is unknown on every target", b->rule->id, atom->ident);
+	}
+	if (!b->first && (atom->ref == EXPR_REF_VAR || atom->ref == EXPR_REF_FACT ||
+			  (atom->ref >= EXPR_REF_CHANNEL_NAME && atom->ref <= EXPR_REF_CHANNEL_SOURCE_HOST)))
+		b->first = atom;
+	return 0;
+}
+
+static int bind_condition(struct engine *e, const struct catalog *c, const struct rule *r, struct expr *x,
+			  const char *key, unsigned line, struct diag_list *d, const struct expr **first)
+{
+	struct strbuf err = { 0 };
+	int rc = 0;
+	if (expr_bind(x, &e->arena, c, r->scope == RULE_SCOPE_CHANNEL, &err)) {
+		diag_add(d, DIAG_ERROR, r->file, line ? line : r->line, "rule '%s': %s: %s", r->id, key, err.buf);
+		rc = -1;
+	} else {
+		struct bind_ctx b = { .rule = r, .d = d, .line = line ? line : r->line };
+		expr_walk(x, bind_visit, &b);
+		if (first)
+			*first = b.first;
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
+/* Make a bound identifier node for a name given in a key (variable, unique, except_same). */
+static struct expr *bind_name(struct engine *e, const struct catalog *c, const struct rule *r,
+			      const char *key, const char *name, struct diag_list *d)
+{
+	struct expr_error perr;
+	struct expr *x = expr_parse(&e->arena, name, &perr);
+	if (!x || x->kind != EXPR_TRUTH) {
+		diag_add(d, DIAG_ERROR, r->file, r->line, "rule '%s': %s: '%s' is not a variable name", r->id,
+			 key, name);
+		return NULL;
+	}
+	if (bind_condition(e, c, r, x, key, r->line, d, NULL))
+		return NULL;
+	return x;
+}
+
+int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		struct rule *r = &e->rules[i];
+		const struct expr *first = NULL;
+		if (r->applies && bind_condition(e, c, r, r->applies, "applies", r->applies_line, d, NULL))
+			rc = -1;
+		if (r->require && bind_condition(e, c, r, r->require, "require", r->require_line, d, &first))
+			rc = -1;
+		for (size_t j = 0; j < r->nseverity_if; j++)
+			if (bind_condition(e, c, r, r->severity_if[j].cond, "severity_if", r->line, d, NULL))
+				rc = -1;
+		if (r->scope == RULE_SCOPE_FLEET) {
+			r->unique_ref = bind_name(e, c, r, "unique", r->unique, d);
+			if (!r->unique_ref)
+				rc = -1;
+			if (r->except_same) {
+				r->except_ref = bind_name(e, c, r, "except_same", r->except_same, d);
+				if (!r->except_ref)
+					rc = -1;
+			}
+			if (!r->variable)
+				r->variable_ref = r->unique_ref;
+		}
+		if (r->variable) {
+			r->variable_ref = bind_name(e, c, r, "variable", r->variable, d);
+			if (!r->variable_ref)
+				rc = -1;
+		} else if (!r->variable_ref && first) {
+			r->variable_ref = first;
+		}
+		if (r->variable_ref)
+			r->variable = r->variable_ref->ref == EXPR_REF_VAR ? r->variable_ref->var->name
+									  : r->variable_ref->ident;
+		r->expect_given = r->expect != NULL;
+		if (!r->expect) {
+			struct strbuf sb = { 0 };
+			if (r->scope == RULE_SCOPE_FLEET && r->unique_ref) {
+				const char *u = r->unique_ref->ref == EXPR_REF_VAR ? r->unique_ref->var->name
+										   : r->unique_ref->ident;
+				strbuf_addf(&sb, "%s unique among the targets of the run", u);
+				if (r->except_ref)
+					strbuf_addf(&sb, " (targets with the same %s may share it)", r->except_ref->ident);
+			} else if (r->require) {
+				expr_describe(r->require, &sb);
+			}
+			r->expect = arena_strdup(&e->arena, sb.buf ? sb.buf : "");
+			strbuf_release(&sb);
+		}
+	}
+	return rc;
+}
+
+/* ---- evaluation ------------------------------------------------------- */
+
+/* The expected text of a rule for the last flavor and version it was spelled for. */
+struct expected_cache {
+	enum flavor flavor;
+	struct version version;
+	const char *text;   /* in the result's arena; NULL: not computed yet */
+};
+
+struct eval_ctx {
+	const struct engine *e;
+	const struct catalog *c;
+	struct audit_result *out;
+	struct expected_cache *expected;   /* one per rule */
+	struct strbuf msg;                 /* scratch for messages, reused */
+};
+
+/* Per-target lookups done once instead of once per rule. */
+struct target_cache {
+	const struct settings_var **var_value;
+	signed char *var_exists;
+	char display[96];
+};
+
+static void target_cache_fill(struct target_cache *tc, const struct catalog *c, const struct settings *s,
+			      struct expr_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->catalog = c;
+	env->target = s;
+	expr_target_display(s, tc->display, sizeof(tc->display));
+	env->display = tc->display;
+	if (!c || !c->n)
+		return;
+	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
+	for (size_t i = 0; i < c->n; i++)
+		tc->var_exists[i] = (signed char)(catalog_exists(&c->vars[i], s->flavor, &s->version) != 0);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct catalog_var *v = catalog_lookup(c, s->vars[i].name);
+		if (v && !strcmp(v->name, s->vars[i].name))
+			tc->var_value[v - c->vars] = &s->vars[i];
+	}
+	env->var_value = tc->var_value;
+	env->var_exists = tc->var_exists;
+}
+
+static enum severity rule_severity(const struct rule *r, const struct expr_env *env)
+{
+	for (size_t i = 0; i < r->nseverity_if; i++)
+		if (expr_eval(r->severity_if[i].cond, env) == TRI_TRUE)
+			return r->severity_if[i].severity;
+	return r->severity;
+}
+
+static void origin_copy(struct arena *a, struct settings_origin *dst, const struct settings_origin *src)
+{
+	dst->source = src->source;
+	dst->file = arena_strdup(a, src->file);
+	dst->line = src->line;
+	dst->chain = arena_strdup(a, src->chain);
+	dst->detail = arena_strdup(a, src->detail);
+}
+
+/* "a.cnf:12" for an origin with a file; the describe form otherwise. Heap string. */
+static char *origin_short(const struct settings_origin *o)
+{
+	if (o->file && o->line)
+		return xasprintf("%s:%u", o->file, o->line);
+	return settings_origin_describe(o);
+}
+
+/* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3", or NULL when nothing was overridden. */
+static const char *overridden_text(struct arena *a, const struct settings_var *sv)
+{
+	struct strbuf sb = { 0 };
+	size_t shown = 0;
+	for (size_t i = 0; i < sv->n_overridden; i++) {
+		const struct settings_value *v = &sv->overridden[i];
+		if (v->origin.source == SETTINGS_SRC_DEFAULT)
+			continue;
+		char *where = origin_short(&v->origin);
+		strbuf_addf(&sb, "%s to %s at %s", shown ? ", overridden" : "set", v->value ? v->value : "unknown",
+			    where);
+		free(where);
+		shown++;
+	}
+	if (!shown)
+		return NULL;
+	char *where = origin_short(&sv->current.origin);
+	strbuf_addf(&sb, ", overridden to %s at %s", sv->current.value ? sv->current.value : "unknown", where);
+	free(where);
+	const char *out = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* Fill the value, origin and overridden chain of f from the rule's variable on env. */
+static void finding_value(struct arena *a, struct finding *f, const struct rule *r, const struct expr_env *env)
+{
+	if (!r->variable_ref)
+		return;
+	if (r->variable_ref->ref >= EXPR_REF_CHANNEL_NAME && r->variable_ref->ref <= EXPR_REF_CHANNEL_SOURCE_HOST &&
+	    !env->channel)
+		return;
+	struct expr_value v;
+	char buf[96];
+	const char *where = env->display;
+	expr_value_of(r->variable_ref, env, &v);
+	f->variable = arena_strdup(a, v.name);
+	if (!where) {
+		expr_target_display(env->target, buf, sizeof(buf));
+		where = buf;
+	}
+	if (v.state == EXPR_VALUE_ABSENT) {
+		f->origin_text = arena_printf(a, "does not exist on %s", where);
+		return;
+	}
+	f->value = arena_strdup(a, v.text);
+	if (v.sv) {
+		const struct settings_origin *o = &v.sv->current.origin;
+		origin_copy(a, &f->origin, o);
+		if (o->source == SETTINGS_SRC_DEFAULT) {
+			f->origin_text = v.text ? arena_printf(a, "not set: default %s for %s", *v.text ? v.text : "''", where)
+						: arena_printf(a, "not set: default unknown for %s", where);
+		} else {
+			char *d = settings_origin_describe(o);
+			f->origin_text = arena_strdup(a, d);
+			free(d);
+		}
+		f->overridden = overridden_text(a, v.sv);
+	} else if (v.state == EXPR_VALUE_UNKNOWN) {
+		f->origin_text = env->target->kind && !strcmp(env->target->kind, "file")
+					 ? arena_printf(a, "not set, and no known default for %s", where)
+					 : "not reported by the target";
+	} else if (env->channel) {
+		f->origin.source = SETTINGS_SRC_LIVE;
+		f->origin_text = arena_printf(a, "channel '%s'", env->channel->name);
+	}
+}
+
+static struct finding *finding_new(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
+				   const struct expr_env *env, enum finding_status status, const char *message)
+{
+	struct arena *a = &x->out->arena;
+	struct finding *f = target_result_add(tr);
+	f->rule_id = r->id;
+	f->title = r->title;
+	f->severity = rule_severity(r, env);
+	f->status = status;
+	f->channel = env->channel ? arena_strdup(a, env->channel->name) : NULL;
+	f->expected = rule_text_for(r->expect_for, r->expect, env->target->flavor);
+	if (!r->expect_given && r->require && f->expected == r->expect) {
+		struct expected_cache *ec = &x->expected[r - x->e->rules];
+		if (!ec->text || ec->flavor != env->target->flavor ||
+		    version_cmp(&ec->version, &env->target->version) || ec->version.patch != env->target->version.patch) {
+			struct strbuf sb = { 0 };
+			expr_describe_for(r->require, env->target, &sb);
+			ec->text = arena_strdup(a, sb.buf ? sb.buf : "");
+			ec->flavor = env->target->flavor;
+			ec->version = env->target->version;
+			strbuf_release(&sb);
+		}
+		f->expected = ec->text;
+	}
+	f->fix = rule_fix(r, env->target->flavor);
+	f->why = rule_why(r, env->target->flavor);
+	f->doc = rule_doc(r, env->target->flavor);
+	f->message = arena_strdup(a, message);
+	finding_value(a, f, r, env);
+	return f;
+}
+
+/* Decide applies (and the variable's existence). Returns 1 when the rule applies; else adds the finding. */
+static int check_applies(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
+			 const struct expr_env *env)
+{
+	struct strbuf *sb = &x->msg;
+	strbuf_reset(sb);
+	if (r->applies) {
+		enum tri t = expr_eval(r->applies, env);
+		if (t != TRI_TRUE) {
+			if (t == TRI_UNKNOWN)
+				strbuf_addstr(sb, "could not evaluate whether the rule applies: ");
+			expr_explain(r->applies, env, sb);
+			finding_new(x, tr, r, env, t == TRI_FALSE ? FINDING_NOT_APPLICABLE : FINDING_UNKNOWN, sb->buf);
+			return 0;
+		}
+	}
+	/* A rule about a variable the target's version does not have never passes or fails. */
+	if (r->variable_ref && r->variable_ref->ref == EXPR_REF_VAR &&
+	    !catalog_exists(r->variable_ref->var, env->target->flavor, &env->target->version)) {
+		char where[96];
+		expr_target_display(env->target, where, sizeof(where));
+		strbuf_addf(sb, "%s does not exist on %s", expr_var_display(r->variable_ref->var, env->target),
+			    where);
+		finding_new(x, tr, r, env, FINDING_NOT_APPLICABLE, sb->buf);
+		return 0;
+	}
+	return 1;
+}
+
+static void eval_require(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
+			 const struct expr_env *env)
+{
+	if (!check_applies(x, tr, r, env))
+		return;
+	struct strbuf *sb = &x->msg;
+	strbuf_reset(sb);
+	enum tri t = expr_eval(r->require, env);
+	if (t == TRI_UNKNOWN)
+		strbuf_addstr(sb, "could not evaluate: ");
+	expr_explain(r->require, env, sb);
+	finding_new(x, tr, r, env, t == TRI_TRUE ? FINDING_PASS : t == TRI_FALSE ? FINDING_FAIL : FINDING_UNKNOWN,
+		    sb->buf);
+}
+
+static void eval_channels(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
+			  const struct settings *s, const struct expr_env *target_env)
+{
+	struct expr_env env = *target_env;
+	if (!s->channels_known) {
+		int live = s->kind && !strcmp(s->kind, "live");
+		finding_new(x, tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
+			    live ? "could not evaluate: the replication channels could not be read"
+				 : "replication channels are known only for a running server (crashsafe live)");
+		return;
+	}
+	if (!s->nchannels) {
+		finding_new(x, tr, r, &env, FINDING_NOT_APPLICABLE, "no replication channel is configured");
+		return;
+	}
+	for (size_t i = 0; i < s->nchannels; i++) {
+		env.channel = &s->channels[i];
+		eval_require(x, tr, r, &env);
+	}
+}
+
+/* ---- fleet rules ------------------------------------------------------ */
+
+struct fleet_item {
+	size_t target;      /* index into the targets */
+	char *key;          /* normalised value */
+	const char *group;  /* except_same value, "" for none */
+};
+
+static int fleet_item_cmp(const void *pa, const void *pb)
+{
+	const struct fleet_item *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	return a->target < b->target ? -1 : a->target > b->target ? 1 : 0;
+}
+
+/* Normalise a value for equality across targets: numbers as decimal, text lowercased. */
+static char *fleet_key(const char *v)
+{
+	const char *p = v;
+	while (*p == '0' && p[1] >= '0' && p[1] <= '9')
+		p++;
+	char *k = xstrdup(p);
+	for (char *q = k; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return k;
+}
+
+static void eval_fleet(struct eval_ctx *x, const struct rule *r, const struct settings *targets, size_t n,
+		       size_t base)
+{
+	struct fleet_item *items = xcalloc(n ? n : 1, sizeof(*items));
+	size_t nitems = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct settings *s = &targets[i];
+		if (s->error)
+			continue;
+		struct target_result *tr = &x->out->targets[base + i];
+		struct expr_env env = { .catalog = x->c, .target = s };
+		if (!check_applies(x, tr, r, &env))
+			continue;
+		struct expr_value v;
+		expr_value_of(r->unique_ref, &env, &v);
+		if (v.state != EXPR_VALUE_KNOWN) {
+			char *m = xasprintf("could not evaluate: %s is unknown", v.name);
+			finding_new(x, tr, r, &env, FINDING_UNKNOWN, m);
+			free(m);
+			continue;
+		}
+		items[nitems].target = i;
+		items[nitems].key = fleet_key(v.text);
+		items[nitems].group = "";
+		if (r->except_ref) {
+			struct expr_value g;
+			expr_value_of(r->except_ref, &env, &g);
+			if (g.state == EXPR_VALUE_KNOWN && g.text)
+				items[nitems].group = g.text;
+		}
+		nitems++;
+	}
+	qsort(items, nitems, sizeof(*items), fleet_item_cmp);
+	for (size_t lo = 0; lo < nitems;) {
+		size_t hi = lo + 1;
+		while (hi < nitems && !strcmp(items[hi].key, items[lo].key))
+			hi++;
+		for (size_t i = lo; i < hi; i++) {
+			const struct settings *s = &targets[items[i].target];
+			struct target_result *tr = &x->out->targets[base + items[i].target];
+			struct expr_env env = { .catalog = x->c, .target = s };
+			struct expr_value v;
+			expr_value_of(r->unique_ref, &env, &v);
+			struct strbuf clash = { 0 }, shared = { 0 };
+			size_t nclash = 0, nshared = 0;
+			for (size_t j = lo; j < hi; j++) {
+				if (j == i)
+					continue;
+				int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
+				struct strbuf *sb = excepted ? &shared : &clash;
+				size_t *cnt = excepted ? &nshared : &nclash;
+				if (*cnt < 5)
+					strbuf_addf(sb, "%s%s", *cnt ? ", " : "", targets[items[j].target].target);
+				else if (*cnt == 5)
+					strbuf_addstr(sb, ", ...");
+				(*cnt)++;
+			}
+			struct strbuf msg = { 0 };
+			strbuf_addf(&msg, "%s %s ", v.name, v.text);
+			if (nclash)
+				strbuf_addf(&msg, "is also used by %zu other target%s: %s", nclash, nclash == 1 ? "" : "s",
+					    clash.buf);
+			else if (nshared)
+				strbuf_addf(&msg, "is shared only within %s '%s': %s", r->except_ref->ident, items[i].group,
+					    shared.buf);
+			else
+				strbuf_addf(&msg, "is unique among the %zu target%s of this run that it applies to",
+					    nitems, nitems == 1 ? "" : "s");
+			finding_new(x, tr, r, &env, nclash ? FINDING_FAIL : FINDING_PASS, msg.buf);
+			strbuf_release(&msg);
+			strbuf_release(&clash);
+			strbuf_release(&shared);
+		}
+		lo = hi;
+	}
+	for (size_t i = 0; i < nitems; i++)
+		free(items[i].key);
+	free(items);
+}
+
+/* Worst first, as audit_result_sort() orders them (which hands qsort a NULL array for an empty target). */
+static int finding_cmp(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	if (a->status != b->status)
+		return a->status > b->status ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	int c = strcmp(a->rule_id, b->rule_id);
+	if (c)
+		return c;
+	return strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+}
+
+void engine_sort_findings(struct target_result *t)
+{
+	if (t->n > 1)
+		qsort(t->findings, t->n, sizeof(struct finding), finding_cmp);
+}
+
+void engine_evaluate(const struct engine *e, const struct catalog *c,
+		     const struct settings *targets, size_t ntargets, struct audit_result *out)
+{
+	struct eval_ctx x = { .e = e, .c = c, .out = out };
+	struct target_cache tc;
+	size_t base = out->n;
+	x.expected = xcalloc(e->n ? e->n : 1, sizeof(*x.expected));
+	tc.var_value = xcalloc(c && c->n ? c->n : 1, sizeof(*tc.var_value));
+	tc.var_exists = xcalloc(c && c->n ? c->n : 1, sizeof(*tc.var_exists));
+	for (size_t i = 0; i < ntargets; i++) {
+		const struct settings *s = &targets[i];
+		struct target_result *tr = audit_result_add_target(out, s->target, s->kind);
+		tr->flavor = s->flavor;
+		tr->version = s->version;
+		tr->role = s->role;
+		if (s->error) {
+			tr->error = arena_strdup(&out->arena, s->error);
+			continue;
+		}
+		struct expr_env env;
+		target_cache_fill(&tc, c, s, &env);
+		for (size_t j = 0; j < e->n; j++) {
+			const struct rule *r = &e->rules[j];
+			if (r->scope == RULE_SCOPE_TARGET)
+				eval_require(&x, tr, r, &env);
+			else if (r->scope == RULE_SCOPE_CHANNEL)
+				eval_channels(&x, tr, r, s, &env);
+		}
+	}
+	for (size_t j = 0; j < e->n; j++)
+		if (e->rules[j].scope == RULE_SCOPE_FLEET)
+			eval_fleet(&x, &e->rules[j], targets, ntargets, base);
+	for (size_t i = base; i < out->n; i++)
+		engine_sort_findings(&out->targets[i]);
+	free(tc.var_value);
+	free(tc.var_exists);
+	free(x.expected);
+	strbuf_release(&x.msg);
+}

@@ -1,0 +1,1202 @@
+/*
+ * expr.c - the rule condition language: a small recursive-descent parser, a
+ * binder that types literals by the catalog, and a three-valued evaluator.
+ */
+#include "expr.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+const char *tri_name(enum tri t)
+{
+	static const char *const names[] = {
+		[TRI_FALSE] = "false", [TRI_TRUE] = "true", [TRI_UNKNOWN] = "unknown",
+	};
+	return names[t];
+}
+
+/* ---- lexer ------------------------------------------------------------ */
+
+enum tok_kind {
+	TOK_END, TOK_LPAREN, TOK_RPAREN, TOK_COMMA, TOK_AND, TOK_OR, TOK_NOT,
+	TOK_EQ, TOK_NE, TOK_LT, TOK_LE, TOK_GT, TOK_GE,
+	TOK_WORD, TOK_NUMBER, TOK_STRING, TOK_BAD,
+};
+
+struct token {
+	enum tok_kind kind;
+	const char *start;  /* in the source text */
+	size_t len;
+	unsigned column;
+};
+
+struct parser {
+	struct arena *arena;
+	const char *text;
+	const char *p;
+	struct token tok;
+	struct expr_error *err;
+	int failed;
+	int depth;
+};
+
+#define EXPR_MAX_DEPTH 64
+
+static int is_word_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_word_char(int c)
+{
+	return is_word_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static void parse_fail(struct parser *ps, unsigned column, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void parse_fail(struct parser *ps, unsigned column, const char *fmt, ...)
+{
+	if (ps->failed)
+		return;
+	ps->failed = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ps->err->message, sizeof(ps->err->message), fmt, ap);
+	va_end(ap);
+	ps->err->column = column;
+}
+
+static void lex(struct parser *ps)
+{
+	const char *p = ps->p;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	struct token *t = &ps->tok;
+	t->start = p;
+	t->column = (unsigned)(p - ps->text) + 1;
+	t->len = 1;
+	switch (*p) {
+	case '\0': t->kind = TOK_END; t->len = 0; break;
+	case '(': t->kind = TOK_LPAREN; break;
+	case ')': t->kind = TOK_RPAREN; break;
+	case ',': t->kind = TOK_COMMA; break;
+	case '&':
+		t->kind = p[1] == '&' ? TOK_AND : TOK_BAD;
+		t->len = p[1] == '&' ? 2 : 1;
+		break;
+	case '|':
+		t->kind = p[1] == '|' ? TOK_OR : TOK_BAD;
+		t->len = p[1] == '|' ? 2 : 1;
+		break;
+	case '!':
+		if (p[1] == '=') {
+			t->kind = TOK_NE;
+			t->len = 2;
+		} else {
+			t->kind = TOK_NOT;
+		}
+		break;
+	case '=':
+		t->kind = p[1] == '=' ? TOK_EQ : TOK_BAD;
+		t->len = p[1] == '=' ? 2 : 1;
+		break;
+	case '<':
+		t->kind = p[1] == '=' ? TOK_LE : TOK_LT;
+		t->len = p[1] == '=' ? 2 : 1;
+		break;
+	case '>':
+		t->kind = p[1] == '=' ? TOK_GE : TOK_GT;
+		t->len = p[1] == '=' ? 2 : 1;
+		break;
+	case '"':
+	case '\'': {
+		char q = *p;
+		const char *e = p + 1;
+		while (*e && *e != q)
+			e++;
+		if (!*e) {
+			t->kind = TOK_BAD;
+			t->len = (size_t)(e - p);
+			parse_fail(ps, t->column, "unterminated string");
+			break;
+		}
+		t->kind = TOK_STRING;
+		t->len = (size_t)(e - p) + 1;
+		break;
+	}
+	default:
+		if (is_word_start((unsigned char)*p) || is_digit((unsigned char)*p)) {
+			const char *e = p;
+			while (is_word_char((unsigned char)*e) || *e == '+')
+				e++;
+			t->kind = is_digit((unsigned char)*p) ? TOK_NUMBER : TOK_WORD;
+			t->len = (size_t)(e - p);
+		} else {
+			t->kind = TOK_BAD;
+		}
+		break;
+	}
+	ps->p = p + t->len;
+}
+
+static int tok_is(const struct token *t, const char *word)
+{
+	return t->kind == TOK_WORD && strlen(word) == t->len && !strncmp(t->start, word, t->len);
+}
+
+static void describe_token(const struct token *t, char *buf, size_t size)
+{
+	if (t->kind == TOK_END)
+		snprintf(buf, size, "end of condition");
+	else
+		snprintf(buf, size, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->start);
+}
+
+static void expect_fail(struct parser *ps, const char *what)
+{
+	char found[64];
+	describe_token(&ps->tok, found, sizeof(found));
+	if (ps->tok.kind == TOK_BAD && ps->tok.len == 1 && *ps->tok.start == '=')
+		parse_fail(ps, ps->tok.column, "expected %s but found '=' (use '==' to compare)", what);
+	else
+		parse_fail(ps, ps->tok.column, "expected %s but found %s", what, found);
+}
+
+static struct expr *node_new(struct parser *ps, enum expr_kind kind, unsigned column)
+{
+	struct expr *e = arena_alloc(ps->arena, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->column = column;
+	return e;
+}
+
+static struct expr *parse_or(struct parser *ps);
+
+static int parse_literal(struct parser *ps, struct expr_literal *lit)
+{
+	const struct token *t = &ps->tok;
+	memset(lit, 0, sizeof(*lit));
+	if (t->kind == TOK_WORD || t->kind == TOK_NUMBER) {
+		lit->text = arena_strndup(ps->arena, t->start, t->len);
+	} else if (t->kind == TOK_STRING) {
+		lit->text = arena_strndup(ps->arena, t->start + 1, t->len - 2);
+		lit->quoted = 1;
+	} else {
+		expect_fail(ps, "a value (a word, a number or a \"quoted string\")");
+		return -1;
+	}
+	lex(ps);
+	return 0;
+}
+
+static const struct {
+	enum tok_kind tok;
+	enum expr_cmp cmp;
+} cmp_tokens[] = {
+	{ TOK_EQ, EXPR_EQ }, { TOK_NE, EXPR_NE }, { TOK_LT, EXPR_LT },
+	{ TOK_LE, EXPR_LE }, { TOK_GT, EXPR_GT }, { TOK_GE, EXPR_GE },
+};
+
+static struct expr *parse_after_ident(struct parser *ps, const char *ident, unsigned column)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cmp_tokens); i++) {
+		if (ps->tok.kind != cmp_tokens[i].tok)
+			continue;
+		struct expr *e = node_new(ps, EXPR_CMP, column);
+		e->cmp = cmp_tokens[i].cmp;
+		e->ident = ident;
+		lex(ps);
+		e->lits = arena_alloc(ps->arena, sizeof(*e->lits));
+		e->nlits = 1;
+		if (parse_literal(ps, &e->lits[0]))
+			return NULL;
+		return e;
+	}
+	if (tok_is(&ps->tok, "in")) {
+		struct expr *e = node_new(ps, EXPR_IN, column);
+		e->ident = ident;
+		lex(ps);
+		if (ps->tok.kind != TOK_LPAREN) {
+			expect_fail(ps, "'(' after 'in'");
+			return NULL;
+		}
+		lex(ps);
+		struct expr_literal *lits = NULL;
+		size_t n = 0, cap = 0;
+		for (;;) {
+			struct expr_literal lit;
+			if (parse_literal(ps, &lit)) {
+				free(lits);
+				return NULL;
+			}
+			ARRAY_GROW(lits, n + 1, cap);
+			lits[n++] = lit;
+			if (ps->tok.kind == TOK_COMMA) {
+				lex(ps);
+				continue;
+			}
+			if (ps->tok.kind == TOK_RPAREN) {
+				lex(ps);
+				break;
+			}
+			free(lits);
+			expect_fail(ps, "',' or ')' in the 'in' list");
+			return NULL;
+		}
+		e->lits = arena_alloc(ps->arena, n * sizeof(*lits));
+		memcpy(e->lits, lits, n * sizeof(*lits));
+		e->nlits = n;
+		free(lits);
+		return e;
+	}
+	struct expr *e = node_new(ps, EXPR_TRUTH, column);
+	e->ident = ident;
+	return e;
+}
+
+static struct expr *parse_primary(struct parser *ps)
+{
+	struct token t = ps->tok;
+	if (t.kind == TOK_LPAREN) {
+		lex(ps);
+		struct expr *e = parse_or(ps);
+		if (!e)
+			return NULL;
+		if (ps->tok.kind != TOK_RPAREN) {
+			expect_fail(ps, "')'");
+			return NULL;
+		}
+		lex(ps);
+		return e;
+	}
+	if (t.kind != TOK_WORD) {
+		expect_fail(ps, "a condition");
+		return NULL;
+	}
+	if (tok_is(&t, "true") || tok_is(&t, "false")) {
+		struct expr *e = node_new(ps, EXPR_CONST, t.column);
+		e->value = tok_is(&t, "true");
+		lex(ps);
+		return e;
+	}
+	lex(ps);
+	if ((tok_is(&t, "defined") || tok_is(&t, "isset")) && ps->tok.kind == TOK_LPAREN) {
+		struct expr *e = node_new(ps, tok_is(&t, "defined") ? EXPR_DEFINED : EXPR_ISSET, t.column);
+		lex(ps);
+		if (ps->tok.kind != TOK_WORD) {
+			expect_fail(ps, "a variable name");
+			return NULL;
+		}
+		e->ident = arena_strndup(ps->arena, ps->tok.start, ps->tok.len);
+		lex(ps);
+		if (ps->tok.kind != TOK_RPAREN) {
+			expect_fail(ps, "')'");
+			return NULL;
+		}
+		lex(ps);
+		return e;
+	}
+	if (tok_is(&t, "in")) {
+		parse_fail(ps, t.column, "expected a condition but found 'in'");
+		return NULL;
+	}
+	return parse_after_ident(ps, arena_strndup(ps->arena, t.start, t.len), t.column);
+}
+
+static struct expr *parse_unary(struct parser *ps)
+{
+	if (ps->tok.kind == TOK_NOT) {
+		unsigned column = ps->tok.column;
+		if (++ps->depth > EXPR_MAX_DEPTH) {
+			parse_fail(ps, column, "condition nested too deeply");
+			return NULL;
+		}
+		lex(ps);
+		struct expr *inner = parse_unary(ps);
+		ps->depth--;
+		if (!inner)
+			return NULL;
+		struct expr *e = node_new(ps, EXPR_NOT, column);
+		e->left = inner;
+		return e;
+	}
+	if (ps->tok.kind == TOK_LPAREN) {
+		if (++ps->depth > EXPR_MAX_DEPTH) {
+			parse_fail(ps, ps->tok.column, "condition nested too deeply");
+			return NULL;
+		}
+		struct expr *e = parse_primary(ps);
+		ps->depth--;
+		return e;
+	}
+	return parse_primary(ps);
+}
+
+static struct expr *parse_and(struct parser *ps)
+{
+	struct expr *l = parse_unary(ps);
+	while (l && ps->tok.kind == TOK_AND) {
+		unsigned column = ps->tok.column;
+		lex(ps);
+		struct expr *r = parse_unary(ps);
+		if (!r)
+			return NULL;
+		struct expr *e = node_new(ps, EXPR_AND, column);
+		e->left = l;
+		e->right = r;
+		l = e;
+	}
+	return l;
+}
+
+static struct expr *parse_or(struct parser *ps)
+{
+	struct expr *l = parse_and(ps);
+	while (l && ps->tok.kind == TOK_OR) {
+		unsigned column = ps->tok.column;
+		lex(ps);
+		struct expr *r = parse_and(ps);
+		if (!r)
+			return NULL;
+		struct expr *e = node_new(ps, EXPR_OR, column);
+		e->left = l;
+		e->right = r;
+		l = e;
+	}
+	return l;
+}
+
+struct expr *expr_parse(struct arena *a, const char *text, struct expr_error *err)
+{
+	struct parser ps = { .arena = a, .text = text, .p = text, .err = err };
+	memset(err, 0, sizeof(*err));
+	lex(&ps);
+	if (ps.tok.kind == TOK_END) {
+		parse_fail(&ps, 1, "empty condition");
+		return NULL;
+	}
+	struct expr *e = parse_or(&ps);
+	if (e && !ps.failed && ps.tok.kind != TOK_END) {
+		char found[64];
+		describe_token(&ps.tok, found, sizeof(found));
+		if (ps.tok.kind == TOK_BAD && *ps.tok.start == '=')
+			parse_fail(&ps, ps.tok.column, "unexpected '=' (use '==' to compare)");
+		else if (ps.tok.kind == TOK_BAD && (*ps.tok.start == '&' || *ps.tok.start == '|'))
+			parse_fail(&ps, ps.tok.column, "unexpected %s (use '&&' or '||')", found);
+		else
+			parse_fail(&ps, ps.tok.column, "expected '&&', '||' or the end but found %s", found);
+	}
+	if (ps.failed)
+		return NULL;
+	return e;
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum expr_ref ref;
+} keywords[] = {
+	{ "role", EXPR_REF_ROLE },
+	{ "flavor", EXPR_REF_FLAVOR },
+	{ "version", EXPR_REF_VERSION },
+	{ "kind", EXPR_REF_KIND },
+	{ "cluster", EXPR_REF_CLUSTER },
+	{ "channel.name", EXPR_REF_CHANNEL_NAME },
+	{ "channel.auto_position", EXPR_REF_CHANNEL_AUTO_POSITION },
+	{ "channel.using_gtid", EXPR_REF_CHANNEL_USING_GTID },
+	{ "channel.io_running", EXPR_REF_CHANNEL_IO_RUNNING },
+	{ "channel.sql_running", EXPR_REF_CHANNEL_SQL_RUNNING },
+	{ "channel.source_host", EXPR_REF_CHANNEL_SOURCE_HOST },
+};
+
+static int ref_is_channel(enum expr_ref r)
+{
+	return r >= EXPR_REF_CHANNEL_NAME && r <= EXPR_REF_CHANNEL_SOURCE_HOST;
+}
+
+static enum expr_ref resolve_ident(const char *ident, const struct catalog *c,
+				   const struct catalog_var **var)
+{
+	*var = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (!strcmp(ident, keywords[i].name))
+			return keywords[i].ref;
+	if (!strncmp(ident, "channel.", 8))
+		return EXPR_REF_NONE;   /* an unknown channel field */
+	if (c) {
+		*var = catalog_lookup(c, ident);
+		if (*var)
+			return EXPR_REF_VAR;
+	}
+	return EXPR_REF_FACT;
+}
+
+static const char *const role_words[] = { "any", "primary", "replica" };
+static const char *const flavor_words[] = { "mysql", "percona", "mariadb" };
+static const char *const kind_words[] = { "file", "snapshot", "live" };
+
+static int word_in(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!ascii_strcasecmp(w, list[i]))
+			return 1;
+	return 0;
+}
+
+static const char *type_name(enum catalog_type t)
+{
+	static const char *const names[] = {
+		[CATALOG_STRING] = "a string", [CATALOG_BOOL] = "a boolean",
+		[CATALOG_UINT] = "a number", [CATALOG_ENUM] = "an enumeration",
+	};
+	return names[t];
+}
+
+/*
+ * An unsigned number as the server reads it, with an optional K, M, G, T, P
+ * or E suffix (x1024^n, any case). Returns 0, or -1 when s is not one.
+ */
+static int parse_uint_suffix(const char *s, unsigned long long *out)
+{
+	static const char suffixes[] = "KMGTPE";
+	unsigned long long v = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (~0ULL - d) / 10)
+			return -1;
+		v = v * 10 + d;
+		p++;
+	}
+	if (*p) {
+		const char *q = strchr(suffixes, *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		if (!q || p[1])
+			return -1;
+		for (long i = 0; i <= q - suffixes; i++) {
+			if (v > ~0ULL / 1024)
+				return -1;
+			v *= 1024;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static int bind_literal(struct expr *e, struct expr_literal *lit, struct arena *a, struct strbuf *err)
+{
+	switch (e->ref) {
+	case EXPR_REF_ROLE:
+		if (!word_in(lit->text, role_words, ARRAY_SIZE(role_words))) {
+			strbuf_addf(err, "role is one of any, primary, replica, not '%s'", lit->text);
+			return -1;
+		}
+		return 0;
+	case EXPR_REF_FLAVOR:
+		if (!word_in(lit->text, flavor_words, ARRAY_SIZE(flavor_words))) {
+			strbuf_addf(err, "flavor is one of mysql, percona, mariadb, not '%s'", lit->text);
+			return -1;
+		}
+		return 0;
+	case EXPR_REF_KIND:
+		if (!word_in(lit->text, kind_words, ARRAY_SIZE(kind_words))) {
+			strbuf_addf(err, "kind is one of file, snapshot, live, not '%s'", lit->text);
+			return -1;
+		}
+		return 0;
+	case EXPR_REF_VERSION: {
+		struct version v;
+		if (version_parse(&v, lit->text)) {
+			strbuf_addf(err, "'%s' is not a version (X.Y or X.Y.Z)", lit->text);
+			return -1;
+		}
+		return 0;
+	}
+	case EXPR_REF_VAR: {
+		if (e->var->type == CATALOG_STRING)
+			return 0;
+		if (e->kind == EXPR_CMP && e->cmp != EXPR_EQ && e->cmp != EXPR_NE &&
+		    e->var->type != CATALOG_UINT) {
+			strbuf_addf(err, "'%s' is %s: only == and != compare it", e->var->name,
+				    type_name(e->var->type));
+			return -1;
+		}
+		if (e->var->type == CATALOG_UINT) {
+			unsigned long long n;
+			if (parse_uint_suffix(lit->text, &n)) {
+				strbuf_addf(err, "'%s' is not a number (digits with an optional K, M, G suffix) for %s",
+					    lit->text, e->var->name);
+				return -1;
+			}
+			lit->norm = arena_printf(a, "%llu", n);
+			return 0;
+		}
+		char *out = NULL;
+		const char *why = NULL;
+		if (catalog_normalize(e->var, lit->text, &out, &why)) {
+			strbuf_addf(err, "'%s' is not a value of %s (%s): %s", lit->text, e->var->name,
+				    type_name(e->var->type), why ? why : "refused");
+			free(out);
+			return -1;
+		}
+		lit->norm = arena_strdup(a, out);
+		free(out);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, int allow_channel,
+		     struct strbuf *err)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+		return 0;
+	case EXPR_NOT:
+		return bind_node(e->left, a, c, allow_channel, err);
+	case EXPR_AND:
+	case EXPR_OR:
+		if (bind_node(e->left, a, c, allow_channel, err))
+			return -1;
+		return bind_node(e->right, a, c, allow_channel, err);
+	default:
+		break;
+	}
+	e->ref = resolve_ident(e->ident, c, &e->var);
+	if (e->ref == EXPR_REF_NONE) {
+		strbuf_addf(err, "unknown channel field '%s' (channel.name, channel.auto_position, "
+			    "channel.using_gtid, channel.io_running, channel.sql_running, "
+			    "channel.source_host)", e->ident);
+		return -1;
+	}
+	if (ref_is_channel(e->ref) && !allow_channel) {
+		strbuf_addf(err, "'%s' is only known in a rule with 'scope = channel'", e->ident);
+		return -1;
+	}
+	if (e->kind == EXPR_ISSET && e->ref != EXPR_REF_VAR && e->ref != EXPR_REF_FACT) {
+		strbuf_addf(err, "isset() takes a variable, not '%s'", e->ident);
+		return -1;
+	}
+	if (e->kind == EXPR_CMP && e->cmp != EXPR_EQ && e->cmp != EXPR_NE &&
+	    (e->ref == EXPR_REF_ROLE || e->ref == EXPR_REF_FLAVOR || e->ref == EXPR_REF_KIND)) {
+		strbuf_addf(err, "'%s' compares only with == and != (or 'in')", e->ident);
+		return -1;
+	}
+	for (size_t i = 0; i < e->nlits; i++)
+		if (bind_literal(e, &e->lits[i], a, err))
+			return -1;
+	return 0;
+}
+
+int expr_bind(struct expr *e, struct arena *a, const struct catalog *c, int allow_channel,
+	      struct strbuf *err)
+{
+	return bind_node(e, a, c, allow_channel, err);
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+/* The target's "MySQL 8.4", from the cache when the caller filled one. */
+static const char *env_display(const struct expr_env *env, char *buf, size_t size)
+{
+	if (env->display)
+		return env->display;
+	expr_target_display(env->target, buf, size);
+	return buf;
+}
+
+void expr_target_display(const struct settings *s, char *buf, size_t size)
+{
+	char v[32];
+	version_format(&s->version, v, sizeof(v));
+	snprintf(buf, size, "%s %s", flavor_display(s->flavor), v);
+}
+
+/*
+ * The cluster a target belongs to: the collector's answer, else for a node
+ * with wsrep_on=ON the wsrep_cluster_name it would join. "" when none.
+ */
+static const char *target_cluster(const struct expr_env *env)
+{
+	const struct settings *s = env->target;
+	if (s->cluster)
+		return s->cluster;
+	const struct catalog_var *on = env->catalog ? catalog_lookup(env->catalog, "wsrep_on") : NULL;
+	const struct settings_var *sv = settings_get(s, on ? on->name : "wsrep_on");
+	if (!sv || !sv->current.value)
+		return "";
+	const char *v = sv->current.value;
+	if (ascii_strcasecmp(v, "ON") && strcmp(v, "1") && ascii_strcasecmp(v, "true"))
+		return "";
+	const struct catalog_var *name = env->catalog ? catalog_lookup(env->catalog, "wsrep_cluster_name") : NULL;
+	sv = settings_get(s, name ? name->name : "wsrep_cluster_name");
+	return sv && sv->current.value ? sv->current.value : "";
+}
+
+const char *expr_var_display(const struct catalog_var *v, const struct settings *s)
+{
+	if (!s || !v->naliases || catalog_name_accepted(v, v->name, s->flavor, &s->version))
+		return v->name;
+	for (size_t i = 0; i < v->naliases; i++)
+		if (catalog_name_accepted(v, v->aliases[i], s->flavor, &s->version))
+			return v->aliases[i];
+	return v->name;
+}
+
+static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const char *ident,
+			 const struct expr_env *env, struct expr_value *out)
+{
+	const struct settings *s = env->target;
+	const struct settings_channel *ch = env->channel;
+	memset(out, 0, sizeof(*out));
+	out->state = EXPR_VALUE_KNOWN;
+	out->name = ident;
+	switch (ref) {
+	case EXPR_REF_ROLE:
+		out->text = role_name(s->role);
+		return;
+	case EXPR_REF_FLAVOR:
+		out->text = flavor_name(s->flavor);
+		return;
+	case EXPR_REF_VERSION:
+		out->text = version_format(&s->version, out->buf, sizeof(out->buf));
+		return;
+	case EXPR_REF_KIND:
+		out->text = s->kind ? s->kind : "file";
+		return;
+	case EXPR_REF_CLUSTER:
+		out->text = target_cluster(env);
+		return;
+	case EXPR_REF_CHANNEL_NAME:
+		out->text = ch ? ch->name : NULL;
+		break;
+	case EXPR_REF_CHANNEL_AUTO_POSITION:
+		out->text = ch ? ch->auto_position : NULL;
+		break;
+	case EXPR_REF_CHANNEL_USING_GTID:
+		out->text = ch ? ch->using_gtid : NULL;
+		break;
+	case EXPR_REF_CHANNEL_IO_RUNNING:
+		out->text = ch ? ch->io_running : NULL;
+		break;
+	case EXPR_REF_CHANNEL_SQL_RUNNING:
+		out->text = ch ? ch->sql_running : NULL;
+		break;
+	case EXPR_REF_CHANNEL_SOURCE_HOST:
+		out->text = ch ? ch->source_host : NULL;
+		break;
+	case EXPR_REF_VAR: {
+		size_t idx = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n
+				     ? (size_t)(var - env->catalog->vars) : (size_t)-1;
+		out->var = var;
+		out->name = expr_var_display(var, s);
+		if (idx != (size_t)-1 && env->var_exists ? !env->var_exists[idx]
+							 : !catalog_exists(var, s->flavor, &s->version)) {
+			out->state = EXPR_VALUE_ABSENT;
+			return;
+		}
+		out->sv = idx != (size_t)-1 && env->var_value ? env->var_value[idx] : settings_get(s, var->name);
+		out->text = out->sv ? out->sv->current.value : NULL;
+		break;
+	}
+	case EXPR_REF_FACT:
+		out->sv = settings_get(s, ident);
+		out->text = out->sv ? out->sv->current.value : NULL;
+		break;
+	case EXPR_REF_NONE:
+		out->text = NULL;
+		break;
+	}
+	if (!out->text)
+		out->state = EXPR_VALUE_UNKNOWN;
+}
+
+void expr_value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out)
+{
+	enum expr_ref ref = atom->ref;
+	const struct catalog_var *var = atom->var;
+	if (ref == EXPR_REF_NONE)
+		ref = resolve_ident(atom->ident, env->catalog, &var);
+	value_of_ref(ref, var, atom->ident, env, out);
+}
+
+void expr_value_of_name(const char *name, const struct expr_env *env, struct expr_value *out)
+{
+	const struct catalog_var *var;
+	enum expr_ref ref = resolve_ident(name, env->catalog, &var);
+	value_of_ref(ref, var, name, env, out);
+}
+
+/* ---- comparison ------------------------------------------------------- */
+
+static int parse_integer(const char *s, unsigned long long *out)
+{
+	if (!is_digit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static enum tri tri_of(int c, enum expr_cmp op)
+{
+	int r = 0;
+	switch (op) {
+	case EXPR_EQ: r = c == 0; break;
+	case EXPR_NE: r = c != 0; break;
+	case EXPR_LT: r = c < 0; break;
+	case EXPR_LE: r = c <= 0; break;
+	case EXPR_GT: r = c > 0; break;
+	case EXPR_GE: r = c >= 0; break;
+	}
+	return r ? TRI_TRUE : TRI_FALSE;
+}
+
+static int cmp_ull(unsigned long long a, unsigned long long b)
+{
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/*
+ * Compare the target's version with a literal: a literal without a patch
+ * level compares major.minor only; a target without one stands for the
+ * newest release of its series.
+ */
+static int version_compare_lit(const struct version *target, const struct version *lit)
+{
+	if (target->major != lit->major)
+		return target->major < lit->major ? -1 : 1;
+	if (target->minor != lit->minor)
+		return target->minor < lit->minor ? -1 : 1;
+	if (lit->patch < 0)
+		return 0;
+	if (target->patch < 0)
+		return 1;
+	return target->patch < lit->patch ? -1 : target->patch > lit->patch ? 1 : 0;
+}
+
+/* A catalog-typed value, normalised. Returns 0 with *out (heap or NULL for "as is"), -1 when refused. */
+static int normalize_value(const struct catalog_var *var, const char *raw, char **out)
+{
+	*out = NULL;
+	if (var->type == CATALOG_STRING)
+		return 0;
+	if (var->type == CATALOG_BOOL && (!strcmp(raw, "ON") || !strcmp(raw, "OFF")))
+		return 0;
+	const char *why = NULL;
+	char *norm = NULL;
+	if (catalog_normalize(var, raw, &norm, &why)) {
+		if (!norm)
+			return -1;
+		/* the server falls back to norm: compare what it runs with */
+	}
+	*out = norm;
+	return 0;
+}
+
+/* Compare one known value with one literal: TRI_TRUE/FALSE, or UNKNOWN when they cannot be compared. */
+static enum tri compare_one(const struct expr *e, const struct expr_env *env, const struct expr_value *v,
+			    const struct expr_literal *lit, enum expr_cmp op)
+{
+	enum expr_ref ref = e->ref;
+	const struct catalog_var *var = e->var;
+	if (ref == EXPR_REF_NONE)
+		ref = resolve_ident(e->ident, env->catalog, &var);
+	if (ref == EXPR_REF_VERSION) {
+		struct version lv;
+		if (version_parse(&lv, lit->text))
+			return TRI_UNKNOWN;
+		return tri_of(version_compare_lit(&env->target->version, &lv), op);
+	}
+	if (ref == EXPR_REF_VAR && var->type == CATALOG_UINT) {
+		unsigned long long a, b;
+		if (parse_uint_suffix(v->text, &a) || parse_uint_suffix(lit->norm ? lit->norm : lit->text, &b))
+			return TRI_UNKNOWN;
+		return tri_of(cmp_ull(a, b), op);
+	}
+	if (ref == EXPR_REF_VAR && var->type != CATALOG_STRING) {
+		char *tv = NULL, *lv_heap = NULL;
+		const char *lv = lit->norm;
+		enum tri r = TRI_UNKNOWN;
+		if (normalize_value(var, v->text, &tv))
+			return TRI_UNKNOWN;
+		if (!lv) {
+			const char *why;
+			if (catalog_normalize(var, lit->text, &lv_heap, &why) || !lv_heap)
+				goto done;
+			lv = lv_heap;
+		}
+		const char *t = tv ? tv : v->text;
+		r = tri_of(ascii_strcasecmp(t, lv), op);
+done:
+		free(tv);
+		free(lv_heap);
+		return r;
+	}
+	unsigned long long a, b;
+	if (!parse_integer(v->text, &a) && !parse_integer(lit->text, &b))
+		return tri_of(cmp_ull(a, b), op);
+	int c = ascii_strcasecmp(v->text, lit->text);
+	return tri_of(c < 0 ? -1 : c > 0 ? 1 : 0, op);
+}
+
+static enum tri truth_of(const struct expr_value *v)
+{
+	if (v->state != EXPR_VALUE_KNOWN)
+		return TRI_UNKNOWN;
+	const char *t = v->text;
+	if (v->var && v->var->type == CATALOG_BOOL) {
+		char *norm = NULL;
+		if (normalize_value(v->var, t, &norm))
+			return TRI_UNKNOWN;
+		enum tri r = !strcmp(norm ? norm : t, "ON") ? TRI_TRUE : TRI_FALSE;
+		free(norm);
+		return r;
+	}
+	unsigned long long n;
+	if (!parse_integer(t, &n))
+		return n ? TRI_TRUE : TRI_FALSE;
+	if (!*t || !ascii_strcasecmp(t, "OFF") || !ascii_strcasecmp(t, "false"))
+		return TRI_FALSE;
+	return TRI_TRUE;
+}
+
+static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
+{
+	enum expr_ref ref = e->ref;
+	const struct catalog_var *var = e->var;
+	if (ref == EXPR_REF_NONE)
+		ref = resolve_ident(e->ident, env->catalog, &var);
+	switch (ref) {
+	case EXPR_REF_VAR:
+		if (env->var_exists && env->catalog && var >= env->catalog->vars &&
+		    var < env->catalog->vars + env->catalog->n)
+			return env->var_exists[var - env->catalog->vars] ? TRI_TRUE : TRI_FALSE;
+		return catalog_exists(var, env->target->flavor, &env->target->version) ? TRI_TRUE : TRI_FALSE;
+	case EXPR_REF_FACT: {
+		const struct settings_var *sv = settings_get(env->target, e->ident);
+		return sv && sv->current.value ? TRI_TRUE : TRI_FALSE;
+	}
+	case EXPR_REF_NONE:
+		return TRI_FALSE;
+	default:
+		if (ref_is_channel(ref))
+			return env->channel ? TRI_TRUE : TRI_FALSE;
+		return TRI_TRUE;
+	}
+}
+
+static enum tri eval_isset(const struct expr *e, const struct expr_env *env)
+{
+	struct expr_value v;
+	expr_value_of(e, env, &v);
+	if (v.state == EXPR_VALUE_ABSENT)
+		return TRI_FALSE;
+	if (v.sv)
+		return v.sv->current.origin.source != SETTINGS_SRC_DEFAULT ? TRI_TRUE : TRI_FALSE;
+	/* Nothing recorded: an option file did not set it; other sources do not say. */
+	return env->target->kind && !strcmp(env->target->kind, "file") ? TRI_FALSE : TRI_UNKNOWN;
+}
+
+enum tri expr_eval(const struct expr *e, const struct expr_env *env)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+		return e->value ? TRI_TRUE : TRI_FALSE;
+	case EXPR_NOT: {
+		enum tri t = expr_eval(e->left, env);
+		return t == TRI_UNKNOWN ? TRI_UNKNOWN : t == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
+	}
+	case EXPR_AND: {
+		enum tri l = expr_eval(e->left, env);
+		if (l == TRI_FALSE)
+			return TRI_FALSE;
+		enum tri r = expr_eval(e->right, env);
+		if (r == TRI_FALSE)
+			return TRI_FALSE;
+		return l == TRI_TRUE && r == TRI_TRUE ? TRI_TRUE : TRI_UNKNOWN;
+	}
+	case EXPR_OR: {
+		enum tri l = expr_eval(e->left, env);
+		if (l == TRI_TRUE)
+			return TRI_TRUE;
+		enum tri r = expr_eval(e->right, env);
+		if (r == TRI_TRUE)
+			return TRI_TRUE;
+		return l == TRI_FALSE && r == TRI_FALSE ? TRI_FALSE : TRI_UNKNOWN;
+	}
+	case EXPR_DEFINED:
+		return eval_defined(e, env);
+	case EXPR_ISSET:
+		return eval_isset(e, env);
+	case EXPR_TRUTH: {
+		struct expr_value v;
+		expr_value_of(e, env, &v);
+		return truth_of(&v);
+	}
+	case EXPR_CMP:
+	case EXPR_IN: {
+		struct expr_value v;
+		expr_value_of(e, env, &v);
+		if (v.state != EXPR_VALUE_KNOWN)
+			return TRI_UNKNOWN;
+		if (e->kind == EXPR_CMP)
+			return compare_one(e, env, &v, &e->lits[0], e->cmp);
+		enum tri acc = TRI_FALSE;
+		for (size_t i = 0; i < e->nlits; i++) {
+			enum tri t = compare_one(e, env, &v, &e->lits[i], EXPR_EQ);
+			if (t == TRI_TRUE)
+				return TRI_TRUE;
+			if (t == TRI_UNKNOWN)
+				acc = TRI_UNKNOWN;
+		}
+		return acc;
+	}
+	}
+	return TRI_UNKNOWN;
+}
+
+/* ---- explanations ----------------------------------------------------- */
+
+static void add_sep(struct strbuf *sb, size_t mark, const char *sep)
+{
+	if (sb->len > mark)
+		strbuf_addstr(sb, sep);
+}
+
+static void add_value_text(struct strbuf *sb, const char *text)
+{
+	if (!*text)
+		strbuf_addstr(sb, "empty");
+	else if (strchr(text, ' ') && !strchr(text, '\''))
+		strbuf_addf(sb, "'%s'", text);
+	else
+		strbuf_addstr(sb, text);
+}
+
+static void explain_atom_value(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
+{
+	struct expr_value v;
+	char where[96];
+	expr_value_of(e, env, &v);
+	switch (v.state) {
+	case EXPR_VALUE_ABSENT:
+		strbuf_addf(sb, "%s does not exist on %s", v.name, env_display(env, where, sizeof(where)));
+		return;
+	case EXPR_VALUE_UNKNOWN:
+		strbuf_addf(sb, "%s is unknown", v.name);
+		if (v.sv && v.sv->current.origin.detail)
+			strbuf_addf(sb, " (%s)", v.sv->current.origin.detail);
+		else if (v.sv && v.sv->current.origin.file && v.sv->current.origin.line)
+			strbuf_addf(sb, " (%s:%u)", v.sv->current.origin.file, v.sv->current.origin.line);
+		return;
+	case EXPR_VALUE_KNOWN:
+		break;
+	}
+	strbuf_addf(sb, "%s is ", v.name);
+	add_value_text(sb, v.text);
+	if (v.sv) {
+		const struct settings_origin *o = &v.sv->current.origin;
+		if (o->source == SETTINGS_SRC_DEFAULT) {
+			strbuf_addf(sb, " (default for %s)", env_display(env, where, sizeof(where)));
+		} else if (o->file) {
+			if (o->line)
+				strbuf_addf(sb, " (%s:%u)", o->file, o->line);
+			else
+				strbuf_addf(sb, " (%s)", o->file);
+		}
+	}
+}
+
+static void explain_node(const struct expr *e, const struct expr_env *env, enum tri val, struct strbuf *sb)
+{
+	char where[96];
+	switch (e->kind) {
+	case EXPR_CONST:
+		strbuf_addstr(sb, e->value ? "always" : "never");
+		return;
+	case EXPR_NOT:
+		explain_node(e->left, env, expr_eval(e->left, env), sb);
+		return;
+	case EXPR_AND:
+	case EXPR_OR: {
+		enum tri l = expr_eval(e->left, env), r = expr_eval(e->right, env);
+		/* The value that decides alone: false for &&, true for ||. */
+		enum tri decisive = e->kind == EXPR_AND ? TRI_FALSE : TRI_TRUE;
+		size_t mark = sb->len;
+		if (val == decisive) {
+			explain_node(l == decisive ? e->left : e->right, env, decisive, sb);
+			return;
+		}
+		/* Otherwise every side that has val (true for && true, false for || false, unknowns) counts. */
+		if (l == val)
+			explain_node(e->left, env, l, sb);
+		if (r == val) {
+			add_sep(sb, mark, val == TRI_UNKNOWN ? ", " : " and ");
+			explain_node(e->right, env, r, sb);
+		}
+		return;
+	}
+	case EXPR_DEFINED:
+		if (e->ref == EXPR_REF_VAR || (e->ref == EXPR_REF_NONE && env->catalog &&
+					       catalog_lookup(env->catalog, e->ident))) {
+			const struct catalog_var *var = e->var ? e->var : catalog_lookup(env->catalog, e->ident);
+			strbuf_addf(sb, "%s %s on %s", expr_var_display(var, env->target),
+				    val == TRI_TRUE ? "exists" : "does not exist", env_display(env, where, sizeof(where)));
+		} else {
+			strbuf_addf(sb, "%s is %s", e->ident, val == TRI_TRUE ? "known" : "not known");
+		}
+		return;
+	case EXPR_ISSET: {
+		struct expr_value v;
+		expr_value_of(e, env, &v);
+		if (val == TRI_TRUE && v.sv && v.sv->current.origin.file) {
+			const struct settings_origin *o = &v.sv->current.origin;
+			if (o->line)
+				strbuf_addf(sb, "%s is set at %s:%u", v.name, o->file, o->line);
+			else
+				strbuf_addf(sb, "%s is set in %s", v.name, o->file);
+		} else if (val == TRI_TRUE) {
+			strbuf_addf(sb, "%s is set explicitly", v.name);
+		} else if (val == TRI_FALSE) {
+			strbuf_addf(sb, "%s is not set explicitly", v.name);
+		} else {
+			strbuf_addf(sb, "whether %s is set explicitly is unknown", v.name);
+		}
+		return;
+	}
+	case EXPR_TRUTH:
+	case EXPR_CMP:
+	case EXPR_IN:
+		explain_atom_value(e, env, sb);
+		return;
+	}
+}
+
+void expr_explain(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
+{
+	explain_node(e, env, expr_eval(e, env), sb);
+}
+
+/* ---- description ------------------------------------------------------ */
+
+static const char *const cmp_words[] = {
+	[EXPR_EQ] = "=", [EXPR_NE] = "!=", [EXPR_LT] = "<",
+	[EXPR_LE] = "<=", [EXPR_GT] = ">", [EXPR_GE] = ">=",
+};
+
+static void describe_lit(const struct expr_literal *lit, struct strbuf *sb)
+{
+	if (lit->quoted && !*lit->text)
+		strbuf_addstr(sb, "\"\"");
+	else if (lit->quoted)
+		strbuf_addf(sb, "\"%s\"", lit->text);
+	else
+		strbuf_addstr(sb, lit->text);
+}
+
+static const char *describe_name(const struct expr *e, const struct settings *s)
+{
+	return e->ref == EXPR_REF_VAR && e->var ? expr_var_display(e->var, s) : e->ident;
+}
+
+static void describe_node(const struct expr *e, struct strbuf *sb, enum expr_kind parent,
+			  const struct settings *s)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+		strbuf_addstr(sb, e->value ? "always" : "never");
+		return;
+	case EXPR_NOT:
+		strbuf_addstr(sb, "not ");
+		if (e->left->kind == EXPR_AND || e->left->kind == EXPR_OR) {
+			strbuf_addch(sb, '(');
+			describe_node(e->left, sb, EXPR_NOT, s);
+			strbuf_addch(sb, ')');
+		} else {
+			describe_node(e->left, sb, EXPR_NOT, s);
+		}
+		return;
+	case EXPR_AND:
+	case EXPR_OR: {
+		int paren = parent == EXPR_AND && e->kind == EXPR_OR;
+		if (paren)
+			strbuf_addch(sb, '(');
+		describe_node(e->left, sb, e->kind, s);
+		strbuf_addstr(sb, e->kind == EXPR_AND ? " and " : " or ");
+		describe_node(e->right, sb, e->kind, s);
+		if (paren)
+			strbuf_addch(sb, ')');
+		return;
+	}
+	case EXPR_DEFINED:
+		strbuf_addf(sb, "%s exists", describe_name(e, s));
+		return;
+	case EXPR_ISSET:
+		strbuf_addf(sb, "%s is set explicitly", describe_name(e, s));
+		return;
+	case EXPR_TRUTH:
+		strbuf_addf(sb, "%s is on", describe_name(e, s));
+		return;
+	case EXPR_CMP:
+		strbuf_addf(sb, "%s %s ", describe_name(e, s), cmp_words[e->cmp]);
+		describe_lit(&e->lits[0], sb);
+		return;
+	case EXPR_IN:
+		strbuf_addf(sb, "%s in (", describe_name(e, s));
+		for (size_t i = 0; i < e->nlits; i++) {
+			if (i)
+				strbuf_addstr(sb, ", ");
+			describe_lit(&e->lits[i], sb);
+		}
+		strbuf_addch(sb, ')');
+		return;
+	}
+}
+
+void expr_describe(const struct expr *e, struct strbuf *sb)
+{
+	describe_node(e, sb, EXPR_CONST, NULL);
+}
+
+void expr_describe_for(const struct expr *e, const struct settings *s, struct strbuf *sb)
+{
+	describe_node(e, sb, EXPR_CONST, s);
+}
+
+int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom), void *ctx)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+		return 0;
+	case EXPR_NOT:
+		return expr_walk(e->left, fn, ctx);
+	case EXPR_AND:
+	case EXPR_OR: {
+		int rc = expr_walk(e->left, fn, ctx);
+		return rc ? rc : expr_walk(e->right, fn, ctx);
+	}
+	default:
+		return fn(ctx, e);
+	}
+}

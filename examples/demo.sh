@@ -1,0 +1,87 @@
+#!/bin/sh
+# demo.sh BINARY - audit the bundled example fleet with crashsafe.
+#
+# Runs one `crashsafe check` per line of examples/demo-groups.txt (one
+# flavor, version and role per run), printing the text report to the
+# terminal and writing a JUnit report per run next to the binary, in
+# BINARY's directory/examples-junit/NAME.xml (build/examples-junit/ for
+# `make demo`).
+#
+# The examples contain crash-unsafe configurations on purpose, so `crashsafe
+# check` exits 1 (findings at or above --fail-on) or 3 (something could not
+# be evaluated) for some runs. The demo shows those exit statuses and still
+# exits 0: it demonstrates, it does not gate. It exits 1 when a run ends
+# with any other status (2: usage error or unusable input), because then the
+# demo itself is broken, and 2 when it cannot start.
+#
+# Runs from the repository root whatever the current directory, because the
+# MariaDB example's !includedir paths are relative to the working directory,
+# as the server's are.
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: examples/demo.sh BINARY" >&2
+	exit 2
+fi
+bin=$1
+case $bin in
+/*) ;;
+*) bin=$(pwd)/$bin ;;
+esac
+if [ ! -x "$bin" ]; then
+	echo "examples/demo.sh: $bin: not an executable (run make first)" >&2
+	exit 2
+fi
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 2
+out=$(dirname "$bin")/examples-junit
+mkdir -p "$out" || exit 2
+# Audit with this tree's rules unless told otherwise.
+if [ -z "${CRASHSAFE_RULES_DIR:-}" ] && [ -f "$repo/rules/variables.ini" ]; then
+	CRASHSAFE_RULES_DIR=$repo/rules
+	export CRASHSAFE_RULES_DIR
+fi
+
+describe() {
+	case $1 in
+	0) echo "nothing at or above --fail-on" ;;
+	1) echo "findings at or above --fail-on: a CI job would fail here" ;;
+	2) echo "usage error or unusable input" ;;
+	3) echo "something could not be audited or evaluated" ;;
+	*) echo "unexpected" ;;
+	esac
+}
+
+trim() {
+	# Squeeze surrounding blanks off a field.
+	printf '%s' "$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'
+}
+
+broken=0
+while IFS='|' read -r name opts files; do
+	case $name in
+	'' | '#'*) continue ;;
+	esac
+	name=$(trim "$name")
+	opts=$(trim "$opts")
+	files=$(trim "$files")
+	echo "==> $name: crashsafe check $opts $files"
+	echo
+	# Word splitting of $opts and $files is intended: neither holds spaces.
+	# shellcheck disable=SC2086
+	"$bin" check $opts --junit "$out/$name.xml" $files </dev/null
+	rc=$?
+	echo "(crashsafe exited $rc: $(describe $rc))"
+	echo
+	case $rc in
+	0 | 1 | 3) ;;
+	*) broken=$((broken + 1)) ;;
+	esac
+done < examples/demo-groups.txt
+
+echo "JUnit reports: $out/*.xml"
+if [ "$broken" -ne 0 ]; then
+	echo "examples/demo.sh: $broken run(s) could not audit the examples (see above)" >&2
+	exit 1
+fi
+exit 0

@@ -1,0 +1,233 @@
+#!/bin/bash
+# check.t - `crashsafe check` and `crashsafe rules` from the outside: exit
+# statuses (0/1/2/3 and --fail-on), unreadable inputs, --rules DIR, the rule
+# listing and explanation, report files, suppressions. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+unset NO_COLOR
+T=$(mktemp -d /tmp/crashsafe-check.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {   # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+# run ARGS...: sets rc, out, err
+run() {
+	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+is_rc() {   # is_rc WANT NAME
+	[ "$rc" -eq "$1" ]
+	local s=$?
+	ok $s "$2 (exit $rc, want $1)"
+	[ $s -eq 0 ] || { echo "# stdout: ${out:0:400}"; echo "# stderr: ${err:0:400}"; }
+}
+has() {   # has TEXT HAYSTACK NAME
+	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1" ;; esac
+}
+hasnt() {
+	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
+}
+
+# A MySQL 8.4 GTID replica with every error-level setting right (warnings remain: sync-relay-log n/a, ...).
+cat >"$T/safe.cnf" <<'EOF'
+[mysqld]
+server_id = 11
+gtid_mode = ON
+enforce_gtid_consistency = ON
+relay_log_recovery = ON
+read_only = ON
+super_read_only = ON
+EOF
+# Only a warning-level failure: binlog_format MIXED.
+cat >"$T/warn.cnf" <<'EOF'
+[mysqld]
+server_id = 12
+gtid_mode = ON
+enforce_gtid_consistency = ON
+relay_log_recovery = ON
+binlog_format = MIXED
+EOF
+# The classic unsafe replica.
+cat >"$T/unsafe.cnf" <<'EOF'
+[mysqld]
+server_id = 13
+sync_binlog = 0
+EOF
+
+# --- help --------------------------------------------------------------
+run check --help
+is_rc 0 "check --help"
+has "MySQL 8.4" "$out" "--help documents the default flavor and version"
+has "role any" "$out" "--help documents the default role"
+has "Exit status" "$out" "--help documents the exit statuses"
+has "--fail-on" "$out" "--help lists the common options"
+has "--variables" "$out" "--help lists --variables"
+
+# --- exit statuses -------------------------------------------------------
+run check --no-color "$T/safe.cnf"
+is_rc 0 "a crash-safe replica config exits 0"
+run check --no-color "$T/unsafe.cnf"
+is_rc 1 "an unsafe config exits 1"
+has "relay-log-recovery" "$out" "the report names the failed rule"
+has "unsafe.cnf:3" "$out" "the report names the file and line of the value"
+run check --fail-on never "$T/unsafe.cnf"
+is_rc 0 "--fail-on never exits 0 despite failures"
+run check "$T/warn.cnf"
+is_rc 0 "a warning-only failure passes the default --fail-on error"
+run check --fail-on warning "$T/warn.cnf"
+is_rc 1 "--fail-on warning fails on it"
+run check --fail-on info "$T/warn.cnf"
+is_rc 1 "--fail-on info fails on it too"
+run check --fail-on sometimes "$T/warn.cnf"
+is_rc 2 "a bad --fail-on value is a usage error"
+run check --role boss "$T/safe.cnf"
+is_rc 2 "a bad --role is a usage error"
+run check --flavor oracle "$T/safe.cnf"
+is_rc 2 "a bad --flavor is a usage error"
+run check --no-such-option "$T/safe.cnf"
+is_rc 2 "an unknown option is a usage error"
+has "crashsafe: error:" "$err" "usage errors use the message grammar"
+
+# --- unreadable input: exit 2, the other files still audited ---------------
+run check --no-color "$T/missing.cnf" "$T/unsafe.cnf"
+is_rc 2 "an unreadable FILE exits 2"
+has "crashsafe: $T/missing.cnf: error: cannot read" "$err" "it says which file and why, in the message grammar"
+has "unsafe.cnf" "$out" "the other file is still audited and reported"
+run check "$T"
+is_rc 2 "a directory as FILE exits 2"
+has "is a directory" "$err" "and says so"
+
+# --- exit 3: an error-severity rule that could not be evaluated ------------
+printf 'version\t8.0.36\nversion_comment\tMySQL Community Server - GPL\nserver_id\t5\n' >"$T/vars.tsv"
+run check --no-color --role replica --variables "$T/vars.tsv"
+is_rc 3 "a snapshot without relay_log_recovery cannot be judged: exit 3"
+has "could not evaluate" "$out" "the report says what could not be evaluated"
+run check --no-color --fail-on never --role replica --variables "$T/vars.tsv"
+is_rc 3 "--fail-on never does not hide what could not be checked"
+
+# --- flavor and version --------------------------------------------------
+run check --no-color -v --server-version 10.11 "$T/unsafe.cnf"
+has "MariaDB 10.11" "$out" "a version of 10 or more without --flavor is MariaDB"
+run check --no-color -v --flavor mariadb "$T/unsafe.cnf"
+has "MariaDB 10.11" "$out" "--flavor mariadb defaults to 10.11"
+run check --no-color -v --flavor mysql --server-version 5.7 "$T/unsafe.cnf"
+has "MySQL 5.7" "$out" "--server-version is used"
+has "relay-log-info-repository" "$out" "5.7 gets the repository rules"
+
+# --- colour only on a terminal -------------------------------------------
+run check "$T/unsafe.cnf"
+hasnt $'\033[' "$out" "no colour codes when stdout is not a terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qfec "NO_COLOR=1 $CRASHSAFE check $T/unsafe.cnf" /dev/null >"$T/tty" 2>&1
+	hasnt $'\033[' "$(cat "$T/tty")" "NO_COLOR turns colour off on a terminal"
+	script -qfec "$CRASHSAFE check --no-color $T/unsafe.cnf" /dev/null >"$T/tty" 2>&1
+	hasnt $'\033[' "$(cat "$T/tty")" "--no-color turns colour off on a terminal"
+	script -qfec "$CRASHSAFE check $T/unsafe.cnf" /dev/null >"$T/tty" 2>&1
+	has $'\033[' "$(cat "$T/tty")" "colour on a terminal by default"
+else
+	for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP script(1) not installed"; done
+fi
+
+# --- report files ----------------------------------------------------------
+run check --junit "$T/r.xml" --json "$T/r.json" --sarif "$T/r.sarif" --text "$T/r.txt" "$T/unsafe.cnf"
+is_rc 1 "report files do not change the exit status"
+for f in r.xml r.json r.sarif r.txt; do
+	[ -s "$T/$f" ]
+	ok $? "--${f#r.} FILE is written"
+done
+has "relay-log-recovery" "$(cat "$T/r.xml")" "the JUnit file holds the findings"
+run check --format json "$T/unsafe.cnf"
+has '"rule_id"' "$out" "--format json writes JSON on stdout"
+run check --junit /nonexistent-dir/r.xml "$T/safe.cnf"
+is_rc 2 "a report that cannot be written exits 2"
+has "/nonexistent-dir/r.xml" "$err" "and names the file"
+
+# --- --rules DIR ----------------------------------------------------------
+mkdir -p "$T/bad" "$T/good"
+cat >"$T/bad/site.ini" <<'EOF'
+; a site rule with a mistake on line 5
+[site-sync-binlog]
+severity = warning
+title    = Site rule
+require  = sync_binlog = 1
+why      = w
+fix      = sync_binlog = 1
+EOF
+run check --rules "$T/bad" "$T/safe.cnf"
+is_rc 2 "a malformed rule file exits 2"
+has "crashsafe: $T/bad/site.ini:5: error:" "$err" "the error names the rule file and line"
+[ -z "$out" ]
+ok $? "nothing is audited when a rule file is bad"
+cat >"$T/good/site.ini" <<'EOF'
+[site-buffer-pool]
+severity = info
+title    = Site: the binary log is kept
+require  = log_bin == ON
+why      = Our backups need it.
+fix      = log_bin = ON
+EOF
+run check --no-color -v --rules "$T/good" "$T/safe.cnf"
+is_rc 0 "a good extra rule file loads"
+has "site-buffer-pool" "$out" "its rule is evaluated"
+run rules --rules "$T/good"
+has "site-buffer-pool" "$out" "and listed by 'rules --rules DIR'"
+cp "$T/good/site.ini" "$T/bad/dup.ini"
+printf '[relay-log-recovery]\nseverity = info\ntitle = t\nrequire = true\nwhy = w\nfix = f\n' >"$T/bad/site.ini"
+run check --rules "$T/bad" "$T/safe.cnf"
+is_rc 2 "a rule id that already exists is an error"
+has "duplicate rule id 'relay-log-recovery'" "$err" "the duplicate is named"
+
+# --- suppressions -----------------------------------------------------------
+cat >"$T/suppress.ini" <<'EOF'
+[relay-log-recovery]
+target = */unsafe.cnf
+reason = ticket DBA-42: replica rebuilt nightly
+[sync-binlog]
+target = */unsafe.cnf
+reason = ticket DBA-43
+[server-id-set]
+reason = ids are set by the provisioning tool
+EOF
+run check --no-color -v --suppress "$T/suppress.ini" "$T/unsafe.cnf"
+is_rc 0 "suppressed failures do not fail the run"
+has "DBA-42" "$out" "the suppression reason is reported"
+printf '[relay-log-recovery]\ntarget = x\n' >"$T/bad-suppress.ini"
+run check --suppress "$T/bad-suppress.ini" "$T/unsafe.cnf"
+is_rc 2 "a suppression without a reason is refused"
+
+# --- crashsafe rules ------------------------------------------------------
+run rules
+is_rc 0 "rules lists the rules"
+for id in relay-log-recovery relay-log-info-repository master-info-repository sync-relay-log-info \
+	sync-master-info sync-binlog innodb-flush-log-at-trx-commit replica-read-only \
+	replica-super-read-only gtid-mode gtid-strict-mode server-id-set server-id-unique \
+	binlog-format-row log-replica-updates preserve-commit-order removed-option option-file-syntax; do
+	echo "$out" | grep -q "^$id  *\(error\|warning\|info\)  "
+	ok $? "rules lists $id with its severity"
+done
+run rules relay-log-recovery
+is_rc 0 "rules relay-log-recovery explains it"
+for field in "severity:" "applies:" "require:" "why:" "fix:" "doc:" "https://"; do
+	has "$field" "$out" "the explanation has $field"
+done
+has "(MariaDB)" "$out" "and the MariaDB-specific text"
+run rules no-such-rule
+is_rc 2 "an unknown rule id exits 2"
+has "no rule 'no-such-rule'" "$err" "and says so"
+
+echo "1..$n"
+[ $failed -eq 0 ]

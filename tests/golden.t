@@ -1,0 +1,95 @@
+#!/bin/bash
+# golden.t - the text and JUnit reports of the bundled examples, diffed
+# against tests/golden/. The runs are the lines of examples/demo-groups.txt
+# (the same ones `make demo` shows); for each run NAME:
+#   tests/golden/NAME.txt        the text report (--no-color), stdout
+#   tests/golden/NAME.junit.xml  the JUnit report (--junit FILE)
+#   tests/golden/NAME.exit       the exit status
+#   tests/golden/NAME.stderr     diagnostics, when the run prints any
+# One TAP line per file; a difference prints the diff.
+#
+# UPDATE_GOLDEN=1 tests/golden.t rewrites the files instead. Read every
+# rewritten file before committing it: a golden file states what crashsafe
+# should say about a configuration, not merely what it said.
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+GOLDEN=$REPO/tests/golden
+GROUPS_FILE=$REPO/examples/demo-groups.txt
+XSD=$REPO/../shared/schemas/junit-10.xsd
+UPDATE=${UPDATE_GOLDEN:-0}
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+
+if [ ! -x "$CRASHSAFE" ]; then
+	echo "1..0 # SKIP $CRASHSAFE not built"
+	exit 0
+fi
+cd "$REPO" || exit 1
+export NO_COLOR=1
+export CRASHSAFE_RULES_DIR=${CRASHSAFE_RULES_DIR:-$REPO/rules}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# compare NAME GOT WANT: one TAP line; the diff on a difference.
+compare() {
+	local name=$1 got=$2 want=$3
+	if [ "$UPDATE" = 1 ]; then
+		mkdir -p "$GOLDEN"
+		cp "$got" "$want"
+		ok "$name (updated)"
+	elif [ ! -f "$want" ]; then
+		not_ok "$name: ${want#"$REPO"/} missing (UPDATE_GOLDEN=1 creates it)"
+	elif diff -u "$want" "$got" >"$tmp/diff"; then
+		ok "$name"
+	else
+		not_ok "$name differs from ${want#"$REPO"/}"
+		sed 's/^/#   /' "$tmp/diff"
+	fi
+}
+
+trim() { printf '%s' "$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'; }
+
+while IFS='|' read -r name opts files; do
+	case $name in
+	'' | '#'*) continue ;;
+	esac
+	name=$(trim "$name")
+	opts=$(trim "$opts")
+	files=$(trim "$files")
+	# Word splitting of $opts and $files is intended: neither holds spaces.
+	# shellcheck disable=SC2086
+	"$CRASHSAFE" check $opts --no-color --junit "$tmp/$name.junit.xml" $files \
+		>"$tmp/$name.txt" 2>"$tmp/$name.err" </dev/null
+	echo $? >"$tmp/$name.exit"
+	compare "$name: text report" "$tmp/$name.txt" "$GOLDEN/$name.txt"
+	if [ -f "$tmp/$name.junit.xml" ]; then
+		compare "$name: JUnit report" "$tmp/$name.junit.xml" "$GOLDEN/$name.junit.xml"
+		if [ -r "$XSD" ]; then
+			if out=$(xmllint --noout --schema "$XSD" "$tmp/$name.junit.xml" 2>&1); then
+				ok "$name: JUnit report validates against junit-10.xsd"
+			else
+				not_ok "$name: JUnit report validates against junit-10.xsd"
+				printf '%s\n' "$out" | sed 's/^/#   /'
+			fi
+		else
+			ok "$name: JUnit schema check # SKIP ../shared/schemas/junit-10.xsd absent"
+		fi
+	else
+		not_ok "$name: no JUnit report written"
+	fi
+	compare "$name: exit status" "$tmp/$name.exit" "$GOLDEN/$name.exit"
+	if [ -s "$tmp/$name.err" ] || [ -f "$GOLDEN/$name.stderr" ]; then
+		if [ "$UPDATE" = 1 ] && [ ! -s "$tmp/$name.err" ]; then
+			rm -f "$GOLDEN/$name.stderr"
+			ok "$name: diagnostics (none now; golden removed)"
+		else
+			compare "$name: diagnostics on stderr" "$tmp/$name.err" "$GOLDEN/$name.stderr"
+		fi
+	fi
+done <"$GROUPS_FILE"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]

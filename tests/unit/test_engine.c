@@ -1,0 +1,419 @@
+/*
+ * test_engine.c - rule files (what is accepted, what is an error and at
+ * which line) and the engine's semantics: applies/require in three values,
+ * variables a version lacks, conditional severities, per-flavor texts,
+ * origins and override chains, channel rules and fleet rules.
+ *
+ * Runs from the repository root (prove does): the catalog is rules/variables.ini.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "expr.h"
+#include "tap.h"
+#include "banned.h"
+
+static struct catalog cat;
+static char tmpdir[64];
+
+static char *write_rules(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	return path;
+}
+
+/* Load text as one rule file (and bind it); expect an error at line with fragment in the message. */
+static void load_fails(const char *what, const char *text, unsigned line, const char *fragment)
+{
+	struct engine e;
+	struct diag_list d;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("case.ini", text);
+	int rc = engine_load_file(&e, path, &d);
+	if (!rc)
+		rc = engine_bind(&e, &cat, &d);
+	ok(rc == -1, "%s: refused", what);
+	int found = 0;
+	for (size_t i = 0; i < d.n; i++)
+		if (d.items[i].level == DIAG_ERROR && d.items[i].line == line && d.items[i].file &&
+		    !strcmp(d.items[i].file, path) && strstr(d.items[i].message, fragment))
+			found = 1;
+	ok(found, "%s: error at line %u mentions '%s'", what, line, fragment);
+	if (!found)
+		for (size_t i = 0; i < d.n; i++)
+			printf("#   %s:%u: %s\n", d.items[i].file ? d.items[i].file : "-", d.items[i].line,
+			       d.items[i].message);
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
+#define RULE_OK "severity = error\ntitle = t\nwhy = w\nfix = f\n"
+
+static void test_malformed(void)
+{
+	load_fails("unknown key", "[r1]\n" RULE_OK "require = relay_log_recovery == ON\nsevrity = info\n", 7,
+		   "unknown key 'sevrity'");
+	load_fails("bad expression", "[r1]\n" RULE_OK "\nrequire = relay_log_recovery = ON\n", 7, "use '=='");
+	load_fails("bad expression column", "[r1]\n" RULE_OK "require = (role == any\n", 6, "(column 13)");
+	load_fails("bad severity", "[r1]\nseverity = fatal\ntitle = t\nwhy = w\nfix = f\nrequire = true\n", 2,
+		   "bad severity 'fatal'");
+	load_fails("missing require", "[r1]\n" RULE_OK, 1, "missing 'require'");
+	load_fails("missing title", "[r1]\nseverity = info\nwhy = w\nfix = f\nrequire = true\n", 1, "missing 'title'");
+	load_fails("duplicate id in one file",
+		   "[r1]\n" RULE_OK "require = true\n\n[r1]\n" RULE_OK "require = true\n", 8, "duplicate rule id 'r1'");
+	load_fails("duplicate key", "[r1]\n" RULE_OK "require = true\nrequire = false\n", 7, "duplicate key 'require'");
+	load_fails("key outside a section", "severity = error\n[r1]\n" RULE_OK "require = true\n", 1,
+		   "outside any [rule-id]");
+	load_fails("not a rule line", "[r1]\n" RULE_OK "require = true\nthis is not a key\n", 7, "not a rule line");
+	load_fails("bad id", "[Bad Id]\n" RULE_OK "require = true\n", 1, "bad rule id");
+	load_fails("bad scope", "[r1]\n" RULE_OK "scope = cluster\nrequire = true\n", 6, "bad scope");
+	load_fails("fleet without unique", "[r1]\n" RULE_OK "scope = fleet\n", 1, "needs 'unique");
+	load_fails("unique outside fleet", "[r1]\n" RULE_OK "require = true\nunique = server_id\n", 7,
+		   "need 'scope = fleet'");
+	load_fails("severity_if without arrow", "[r1]\n" RULE_OK "require = true\nseverity_if = flavor == mariadb\n",
+		   7, "severity_if must read");
+	load_fails("severity_if bad level", "[r1]\n" RULE_OK "require = true\nseverity_if = true -> fatal\n", 7,
+		   "severity_if must read");
+	load_fails("flavored key for an unknown flavor", "[r1]\n" RULE_OK "require = true\ndoc.oracle = x\n", 7,
+		   "unknown key 'doc.oracle'");
+	load_fails("type-checked literal", "[r1]\n" RULE_OK "require = log_bin == yes\n", 6, "not a value of log_bin");
+	load_fails("channel field outside a channel rule", "[r1]\n" RULE_OK "require = channel.auto_position == 1\n",
+		   6, "scope = channel");
+
+	/* a line longer than inih's buffer is an error at its own line, and later lines keep their numbers */
+	struct strbuf sb = { 0 };
+	strbuf_addstr(&sb, "[r1]\n" RULE_OK "require = true\ntitle2 = ");
+	for (int i = 0; i < 300; i++)
+		strbuf_addch(&sb, 'x');
+	strbuf_addstr(&sb, "\n\nbogus = 1\n");
+	load_fails("long line", sb.buf, 7, "line longer than");
+	load_fails("line numbers after a long line", sb.buf, 9, "unknown key 'bogus'");
+	strbuf_release(&sb);
+
+	/* a duplicate id across files names the first definition */
+	struct engine e;
+	struct diag_list d;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *a = write_rules("a.ini", "[shared]\n" RULE_OK "require = true\n");
+	char *b = write_rules("b.ini", "; another file\n[shared]\n" RULE_OK "require = true\n");
+	ok(engine_load_file(&e, a, &d) == 0, "a.ini loads");
+	ok(engine_load_file(&e, b, &d) == -1, "b.ini with the same id is refused");
+	ok(d.n == 1 && d.items[0].line == 2 && strstr(d.items[0].message, "first defined at") &&
+	   strstr(d.items[0].message, "a.ini:1"), "error at b.ini:2 names a.ini:1 (%s)", d.n ? d.items[0].message : "");
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+	diag_list_release(&d);
+	engine_release(&e);
+
+	/* a missing directory */
+	engine_init(&e);
+	diag_list_init(&d);
+	ok(engine_load_dir(&e, "/nonexistent/rules", &d) == -1 && d.n == 1, "a missing rules directory is an error");
+	diag_list_release(&d);
+	engine_release(&e);
+
+	/* a name that is neither a catalog variable nor a known fact: a warning, the rule still loads */
+	engine_init(&e);
+	diag_list_init(&d);
+	a = write_rules("w.ini", "[r1]\n" RULE_OK "require = relay_log_recovry == ON\n");
+	ok(engine_load_file(&e, a, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "a typo'd name loads");
+	ok(d.n == 1 && d.items[0].level == DIAG_WARNING && d.items[0].line == 6 &&
+	   strstr(d.items[0].message, "relay_log_recovry"), "but is warned about at its line");
+	unlink(a);
+	free(a);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
+static const char rules_text[] =
+	"; test rules\n"
+	"[recovery]\n"
+	"severity    = error\n"
+	"severity_if = flavor == mariadb -> warning\n"
+	"title       = recovery\n"
+	"applies     = role != primary\n"
+	"require     = relay_log_recovery == ON\n"
+	"why         = first line\n"
+	"  second line\n"
+	"why.mariadb = the MariaDB story\n"
+	"fix         = relay_log_recovery = ON\n"
+	"  (restart needed)\n"
+	"doc         = https://example.org/mysql\n"
+	"doc.mariadb = https://example.org/mariadb\n"
+	"expect.mariadb = relay_log_recovery = ON, for the receiver side\n"
+	"\n"
+	"[repo]\n"
+	"severity = error\n"
+	"title    = repo\n"
+	"applies  = role != primary &&\n"
+	"  flavor != mariadb\n"
+	"require  = relay_log_info_repository == TABLE\n"
+	"why      = w\n"
+	"fix      = f\n"
+	"\n"
+	"[facts]\n"
+	"severity = error\n"
+	"title    = facts\n"
+	"applies  = metadata_tables_innodb == ON || kind == file\n"
+	"require  = option_file_errors == \"\"\n"
+	"why      = w\n"
+	"fix      = f\n"
+	"\n"
+	"[auto-position]\n"
+	"severity = error\n"
+	"scope    = channel\n"
+	"title    = auto position\n"
+	"require  = channel.auto_position == 1\n"
+	"why      = w\n"
+	"fix      = f\n"
+	"\n"
+	"[ids]\n"
+	"severity    = error\n"
+	"scope       = fleet\n"
+	"title       = unique ids\n"
+	"applies     = defined(server_id)\n"
+	"unique      = server-id\n"
+	"except_same = cluster\n"
+	"why         = w\n"
+	"fix         = f\n";
+
+static struct settings *targets;
+static size_t ntargets;
+
+static struct settings *add_target(const char *name, const char *kind, enum flavor f, const char *version,
+				   enum role role)
+{
+	targets = xrealloc(targets, (ntargets + 1) * sizeof(*targets));
+	struct settings *s = &targets[ntargets++];
+	settings_init(s, name, kind);
+	s->flavor = f;
+	version_parse(&s->version, version);
+	s->role = role;
+	return s;
+}
+
+static void set_file(struct settings *s, const char *name, const char *value, const char *file, unsigned line)
+{
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = file, .line = line };
+	settings_set(s, name, value, name, &o);
+}
+
+static void set_default(struct settings *s, const char *name, const char *value)
+{
+	struct settings_origin o = { .source = SETTINGS_SRC_DEFAULT, .detail = "default" };
+	settings_set(s, name, value, NULL, &o);
+}
+
+static const struct finding *find(const struct audit_result *r, size_t t, const char *rule, const char *channel)
+{
+	const struct target_result *tr = &r->targets[t];
+	for (size_t i = 0; i < tr->n; i++)
+		if (!strcmp(tr->findings[i].rule_id, rule) &&
+		    ((!channel && !tr->findings[i].channel) ||
+		     (channel && tr->findings[i].channel && !strcmp(channel, tr->findings[i].channel))))
+			return &tr->findings[i];
+	return NULL;
+}
+
+static void is_status(const struct audit_result *r, size_t t, const char *rule, const char *channel,
+		      enum finding_status want, const char *message_fragment)
+{
+	const struct finding *f = find(r, t, rule, channel);
+	char name[200];
+	snprintf(name, sizeof(name), "%s: %s%s%s is %s", r->targets[t].name, rule, channel ? "@" : "",
+		 channel ? channel : "", finding_status_name(want));
+	is_str(f ? finding_status_name(f->status) : "(missing)", finding_status_name(want), name);
+	if (message_fragment) {
+		int has = f && f->message && strstr(f->message, message_fragment);
+		ok(has, "  message has '%s'", message_fragment);
+		if (!has)
+			printf("#   message: %s\n", f && f->message ? f->message : "(null)");
+	}
+}
+
+static void test_evaluate(void)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("eval.ini", rules_text);
+	ok(engine_load_file(&e, path, &d) == 0, "the test rules load");
+	ok(engine_bind(&e, &cat, &d) == 0, "and bind");
+	diag_print(&d, stdout);
+
+	const struct rule *rec = engine_rule_find(&e, "recovery");
+	ok(rec != NULL, "rules are found by id");
+	is_str(rec ? rec->why : NULL, "first line second line", "continuation lines join with a space");
+	is_str(rec ? rec->fix : NULL, "relay_log_recovery = ON\n(restart needed)", "fix lines join with a newline");
+	is_str(rec ? rule_doc(rec, FLAVOR_MARIADB) : NULL, "https://example.org/mariadb", "doc.mariadb for MariaDB");
+	is_str(rec ? rule_doc(rec, FLAVOR_PERCONA) : NULL, "https://example.org/mysql", "Percona falls back to doc");
+	is_str(rec ? rec->expect : NULL, "relay_log_recovery = ON", "expected is the require text in words");
+	const struct rule *repo = engine_rule_find(&e, "repo");
+	is_str(repo ? repo->applies_text : NULL, "role != primary && flavor != mariadb",
+	       "a condition may continue over lines");
+	const struct rule *ids = engine_rule_find(&e, "ids");
+	is_str(ids ? ids->variable : NULL, "server_id", "unique names resolve to the canonical variable");
+
+	/* 0: MySQL 8.4 replica file, recovery overridden to OFF */
+	struct settings *s = add_target("mysql84.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_REPLICA);
+	set_file(s, "relay_log_recovery", "ON", "a.cnf", 12);
+	set_file(s, "relay_log_recovery", "OFF", "conf.d/b.cnf", 3);
+	set_file(s, "option_file_errors", "", "mysql84.cnf", 0);
+	set_file(s, "server_id", "1", "mysql84.cnf", 2);
+	/* 1: MySQL 8.0 primary, nothing set */
+	s = add_target("primary80.cnf", "file", FLAVOR_MYSQL, "8.0", ROLE_PRIMARY);
+	set_default(s, "relay_log_info_repository", "TABLE");
+	set_file(s, "server_id", "1", "primary80.cnf", 2);
+	/* 2: MariaDB replica with recovery at its default */
+	s = add_target("maria.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_ANY);
+	set_default(s, "relay_log_recovery", "OFF");
+	set_file(s, "server_id", "2", "maria.cnf", 2);
+	/* 3: MySQL 8.0 replica with FILE: repository rule fails; option_file_errors missing */
+	s = add_target("mysql80.cnf", "file", FLAVOR_MYSQL, "8.0.30", ROLE_ANY);
+	set_file(s, "relay_log_info_repository", "FILE", "mysql80.cnf", 4);
+	/* no relay_log_recovery at all: unknown */
+	set_file(s, "server_id", "7", "mysql80.cnf", 2);
+	/* 4: a live server with two channels */
+	s = add_target("db1:3306", "live", FLAVOR_MYSQL, "8.4.2", ROLE_REPLICA);
+	s->channels_known = 1;
+	settings_add_channel(s, "")->auto_position = "1";
+	settings_add_channel(s, "east")->auto_position = "0";
+	struct settings_origin live = { .source = SETTINGS_SRC_LIVE, .detail = "denied" };
+	settings_set(s, "metadata_tables_innodb", NULL, NULL, &live);
+	settings_set(s, "server_id", "9", NULL, &live);
+	/* 5: a live server whose channels could not be read */
+	s = add_target("db2:3306", "live", FLAVOR_MYSQL, "8.4.2", ROLE_ANY);
+	settings_set(s, "server_id", "10", NULL, &live);
+	/* 6: a target that could not be audited */
+	s = add_target("gone:3306", "live", FLAVOR_MYSQL, "8.4", ROLE_ANY);
+	s->error = settings_intern(s, "connection refused");
+	/* 7, 8: Galera nodes of one cluster sharing id 5; 9: another cluster with id 5 */
+	s = add_target("g1.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_PRIMARY);
+	set_file(s, "server_id", "5", "g1.cnf", 2);
+	s->cluster = settings_intern(s, "east");
+	s = add_target("g2.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_PRIMARY);
+	set_file(s, "server_id", "05", "g2.cnf", 2);
+	s->cluster = settings_intern(s, "east");
+	s = add_target("g3.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_PRIMARY);
+	set_file(s, "server_id", "6", "g3.cnf", 2);
+	s->cluster = settings_intern(s, "west");
+	/* 10: a snapshot without server_id */
+	s = add_target("vars.txt", "snapshot", FLAVOR_MYSQL, "8.0.36", ROLE_ANY);
+
+	audit_result_init(&r);
+	engine_evaluate(&e, &cat, targets, ntargets, &r);
+	is_int((long)r.n, (long)ntargets, "one target result per target");
+
+	/* fail, with the value, its origin and the override chain */
+	is_status(&r, 0, "recovery", NULL, FINDING_FAIL, "relay_log_recovery is OFF (conf.d/b.cnf:3)");
+	const struct finding *f = find(&r, 0, "recovery", NULL);
+	is_str(f ? f->value : NULL, "OFF", "the value seen");
+	is_str(f ? f->origin_text : NULL, "conf.d/b.cnf:3", "where it came from");
+	is_str(f ? f->overridden : NULL, "set to ON at a.cnf:12, overridden to OFF at conf.d/b.cnf:3",
+	       "what it overrode");
+	is_str(f ? f->expected : NULL, "relay_log_recovery = ON", "what was expected");
+	is_int(f ? (long)f->severity : 0, SEV_ERROR, "error on MySQL");
+	is_str(f ? f->doc : NULL, "https://example.org/mysql", "MySQL doc");
+
+	/* not applicable: role, flavor, version */
+	is_status(&r, 1, "recovery", NULL, FINDING_NOT_APPLICABLE, "role is primary");
+	is_status(&r, 0, "repo", NULL, FINDING_NOT_APPLICABLE, "relay_log_info_repository does not exist on MySQL 8.4");
+	is_status(&r, 2, "repo", NULL, FINDING_NOT_APPLICABLE, "flavor is mariadb");
+	is_status(&r, 3, "repo", NULL, FINDING_FAIL, "relay_log_info_repository is FILE (mysql80.cnf:4)");
+
+	/* MariaDB: conditional severity, flavor texts, default origin */
+	is_status(&r, 2, "recovery", NULL, FINDING_FAIL, NULL);
+	f = find(&r, 2, "recovery", NULL);
+	is_int(f ? (long)f->severity : 0, SEV_WARNING, "severity_if makes it a warning on MariaDB");
+	is_str(f ? f->why : NULL, "the MariaDB story", "why.mariadb");
+	is_str(f ? f->doc : NULL, "https://example.org/mariadb", "doc.mariadb");
+	is_str(f ? f->expected : NULL, "relay_log_recovery = ON, for the receiver side", "expect.mariadb");
+	is_str(f ? f->origin_text : NULL, "not set: default OFF for MariaDB 10.11", "a default says so");
+	ok(f && !f->overridden, "no override chain for a default");
+
+	/* unknown: a value the target does not have */
+	is_status(&r, 3, "recovery", NULL, FINDING_UNKNOWN, "could not evaluate: relay_log_recovery is unknown");
+	/* unknown applies */
+	is_status(&r, 4, "facts", NULL, FINDING_UNKNOWN, "could not evaluate whether the rule applies");
+	is_status(&r, 4, "facts", NULL, FINDING_UNKNOWN, "metadata_tables_innodb is unknown (denied)");
+	is_status(&r, 0, "facts", NULL, FINDING_PASS, NULL);
+	is_status(&r, 3, "facts", NULL, FINDING_UNKNOWN, "option_file_errors is unknown");
+
+	/* channel rules */
+	is_status(&r, 0, "auto-position", NULL, FINDING_NOT_APPLICABLE, "known only for a running server");
+	is_status(&r, 4, "auto-position", "", FINDING_PASS, "channel.auto_position is 1");
+	is_status(&r, 4, "auto-position", "east", FINDING_FAIL, "channel.auto_position is 0");
+	is_status(&r, 5, "auto-position", NULL, FINDING_UNKNOWN, "channels could not be read");
+
+	/* a target that could not be audited has no findings */
+	ok(r.targets[6].error && !strcmp(r.targets[6].error, "connection refused") && r.targets[6].n == 0,
+	   "an unreachable target carries its error and no findings");
+
+	/* fleet: server_id 1 twice (0 and 1), Galera 5/05 shared within 'east', 6 alone */
+	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "is also used by 1 other target: primary80.cnf");
+	is_status(&r, 1, "ids", NULL, FINDING_FAIL, "mysql84.cnf");
+	is_status(&r, 2, "ids", NULL, FINDING_PASS, "is unique");
+	is_status(&r, 7, "ids", NULL, FINDING_PASS, "shared only within cluster 'east': g2.cnf");
+	is_status(&r, 8, "ids", NULL, FINDING_PASS, "g1.cnf");
+	is_status(&r, 9, "ids", NULL, FINDING_PASS, NULL);
+	is_status(&r, 10, "ids", NULL, FINDING_UNKNOWN, "server_id is unknown");
+	ok(find(&r, 6, "ids", NULL) == NULL, "no fleet finding for a target that could not be audited");
+
+	/* exit statuses from the findings */
+	is_int(audit_result_exit_status(&r, SEV_ERROR), 3, "an unaudited target or unknown error rule: exit 3");
+	audit_result_release(&r);
+
+	/* the same fleet without the Galera exception: 5 and 05 collide */
+	targets[7].cluster = NULL;
+	audit_result_init(&r);
+	engine_evaluate(&e, &cat, targets + 7, 3, &r);
+	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "g2.cnf");
+	audit_result_release(&r);
+
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
+int main(void)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	catalog_init(&cat);
+	if (catalog_load(&cat, "rules/variables.ini", &d)) {
+		diag_print(&d, stdout);
+		ok(0, "the catalog loads");
+		return done_testing();
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/crashsafe-engine-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		ok(0, "a temporary directory");
+		return done_testing();
+	}
+	test_malformed();
+	test_evaluate();
+	rmdir(tmpdir);
+	catalog_release(&cat);
+	diag_list_release(&d);
+	return done_testing();
+}

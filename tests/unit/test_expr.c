@@ -1,0 +1,377 @@
+/*
+ * test_expr.c - the rule condition language: parsing, parse errors with
+ * their column, Kleene truth tables, typed and version-aware comparisons,
+ * defined()/isset(), explanations and descriptions.
+ *
+ * Runs from the repository root (prove does): the catalog is rules/variables.ini.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "tap.h"
+#include "banned.h"
+
+static struct catalog cat;
+static struct arena arena;
+
+static struct settings *target_new(enum flavor f, const char *version, const char *kind)
+{
+	struct settings *s = xcalloc(1, sizeof(*s));
+	settings_init(s, "t.cnf", kind);
+	s->flavor = f;
+	version_parse(&s->version, version);
+	return s;
+}
+
+static void target_free(struct settings *s)
+{
+	settings_release(s);
+	free(s);
+}
+
+static void set_file(struct settings *s, const char *name, const char *value, unsigned line)
+{
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = "t.cnf", .line = line };
+	settings_set(s, name, value, name, &o);
+}
+
+static void set_default(struct settings *s, const char *name, const char *value)
+{
+	struct settings_origin o = { .source = SETTINGS_SRC_DEFAULT, .detail = "default" };
+	settings_set(s, name, value, NULL, &o);
+}
+
+/* Parse, bind (target scope) and evaluate; -1 when parsing or binding failed. */
+static int eval_on(const char *text, const struct settings *s)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 };
+	struct expr *e = expr_parse(&arena, text, &err);
+	if (!e) {
+		printf("# parse error in '%s': %s (column %u)\n", text, err.message, err.column);
+		return -1;
+	}
+	if (expr_bind(e, &arena, &cat, 0, &berr)) {
+		printf("# bind error in '%s': %s\n", text, berr.buf);
+		strbuf_release(&berr);
+		return -1;
+	}
+	struct expr_env env = { .catalog = &cat, .target = s };
+	return (int)expr_eval(e, &env);
+}
+
+static void is_tri(const char *text, const struct settings *s, enum tri want)
+{
+	int got = eval_on(text, s);
+	ok(got == (int)want, "%s is %s", text, tri_name(want));
+	if (got != (int)want)
+		printf("#   got: %s\n", got < 0 ? "error" : tri_name((enum tri)got));
+}
+
+static void parse_fails(const char *text, unsigned column, const char *fragment)
+{
+	struct expr_error err;
+	struct expr *e = expr_parse(&arena, text, &err);
+	ok(!e, "'%s' does not parse", text);
+	is_int(err.column, column, "  at the right column");
+	ok(strstr(err.message, fragment) != NULL, "  message says '%s' (%s)", fragment, err.message);
+}
+
+static void bind_fails(const char *text, int channel, const char *fragment)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 };
+	struct expr *e = expr_parse(&arena, text, &err);
+	ok(e && expr_bind(e, &arena, &cat, channel, &berr) == -1, "'%s' is refused when bound", text);
+	ok(berr.buf && strstr(berr.buf, fragment), "  because of '%s' (%s)", fragment, berr.buf ? berr.buf : "");
+	strbuf_release(&berr);
+}
+
+static void explains(const char *text, const struct settings *s, const char *want)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 }, sb = { 0 };
+	struct expr *e = expr_parse(&arena, text, &err);
+	if (e)
+		expr_bind(e, &arena, &cat, 0, &berr);
+	struct expr_env env = { .catalog = &cat, .target = s };
+	if (e)
+		expr_explain(e, &env, &sb);
+	char name[300];
+	snprintf(name, sizeof(name), "explain(%s)", text);
+	is_str(sb.buf, want, name);
+	strbuf_release(&sb);
+	strbuf_release(&berr);
+}
+
+static void describes(const char *text, const char *want)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 }, sb = { 0 };
+	struct expr *e = expr_parse(&arena, text, &err);
+	if (e) {
+		expr_bind(e, &arena, &cat, 0, &berr);
+		expr_describe(e, &sb);
+	}
+	char name[300];
+	snprintf(name, sizeof(name), "describe(%s)", text);
+	is_str(sb.buf, want, name);
+	strbuf_release(&sb);
+	strbuf_release(&berr);
+}
+
+static void test_truth_tables(void)
+{
+	/* Kleene: a fact with no value is unknown; true/false are constants. */
+	struct settings *s = target_new(FLAVOR_MYSQL, "8.4", "file");
+	struct settings_origin o = { .source = SETTINGS_SRC_LIVE, .detail = "denied" };
+	settings_set(s, "option_file_errors", NULL, NULL, &o);
+	static const struct {
+		const char *name;
+		enum tri v;
+	} vals[] = { { "false", TRI_FALSE }, { "true", TRI_TRUE }, { "option_file_errors", TRI_UNKNOWN } };
+	for (size_t i = 0; i < 3; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "!%s", vals[i].name);
+		is_tri(text, s, vals[i].v == TRI_UNKNOWN ? TRI_UNKNOWN : vals[i].v == TRI_TRUE ? TRI_FALSE : TRI_TRUE);
+		for (size_t j = 0; j < 3; j++) {
+			enum tri a = vals[i].v, b = vals[j].v, and, or;
+			if (a == TRI_FALSE || b == TRI_FALSE)
+				and = TRI_FALSE;
+			else if (a == TRI_TRUE && b == TRI_TRUE)
+				and = TRI_TRUE;
+			else
+				and = TRI_UNKNOWN;
+			if (a == TRI_TRUE || b == TRI_TRUE)
+				or = TRI_TRUE;
+			else if (a == TRI_FALSE && b == TRI_FALSE)
+				or = TRI_FALSE;
+			else
+				or = TRI_UNKNOWN;
+			snprintf(text, sizeof(text), "%s && %s", vals[i].name, vals[j].name);
+			is_tri(text, s, and);
+			snprintf(text, sizeof(text), "%s || %s", vals[i].name, vals[j].name);
+			is_tri(text, s, or);
+		}
+	}
+	/* precedence: && binds tighter than ||; ! tighter than && */
+	is_tri("true || false && false", s, TRI_TRUE);
+	is_tri("(true || false) && false", s, TRI_FALSE);
+	is_tri("!false && false", s, TRI_FALSE);
+	is_tri("!(false && false)", s, TRI_TRUE);
+	/* a comparison over an unknown value is unknown, never true or false */
+	is_tri("option_file_errors == \"\"", s, TRI_UNKNOWN);
+	is_tri("option_file_errors != \"\"", s, TRI_UNKNOWN);
+	is_tri("option_file_errors in (a, b)", s, TRI_UNKNOWN);
+	target_free(s);
+}
+
+static void test_typed(void)
+{
+	struct settings *s = target_new(FLAVOR_MYSQL, "8.4", "file");
+	set_file(s, "log_bin", "1", 1);
+	set_file(s, "read_only", "on", 2);
+	set_file(s, "sync_binlog", "1", 3);
+	set_file(s, "relay_log_space_limit", "1048576", 4);
+	set_file(s, "binlog_format", "row", 5);
+	set_file(s, "log_replica_updates", "OFF", 6);
+	set_default(s, "relay_log_recovery", "OFF");
+	set_file(s, "removed_options", "", 7);
+
+	/* booleans compare as ON/OFF whatever the spelling */
+	is_tri("log_bin == ON", s, TRI_TRUE);
+	is_tri("log_bin == true", s, TRI_TRUE);
+	is_tri("log_bin == 1", s, TRI_TRUE);
+	is_tri("log_bin != OFF", s, TRI_TRUE);
+	is_tri("read_only == ON", s, TRI_TRUE);
+	is_tri("log_bin", s, TRI_TRUE);
+	is_tri("relay_log_recovery", s, TRI_FALSE);
+	is_tri("relay_log_recovery == off", s, TRI_TRUE);
+	/* aliases resolve through the catalog */
+	is_tri("log_slave_updates == OFF", s, TRI_TRUE);
+	is_tri("log-slave-updates == OFF", s, TRI_TRUE);
+	/* sizes: K/M/G suffixes, numeric order */
+	is_tri("sync_binlog == 1", s, TRI_TRUE);
+	is_tri("sync_binlog > 0", s, TRI_TRUE);
+	is_tri("sync_binlog >= 2", s, TRI_FALSE);
+	is_tri("relay_log_space_limit == 1M", s, TRI_TRUE);
+	is_tri("relay_log_space_limit == 1024k", s, TRI_TRUE);
+	is_tri("relay_log_space_limit < 1G", s, TRI_TRUE);
+	is_tri("relay_log_space_limit > 1023K", s, TRI_TRUE);
+	/* enums: case-insensitive */
+	is_tri("binlog_format == ROW", s, TRI_TRUE);
+	is_tri("binlog_format in (MIXED, STATEMENT)", s, TRI_FALSE);
+	is_tri("binlog_format in (mixed, row)", s, TRI_TRUE);
+	/* facts: text */
+	is_tri("removed_options == \"\"", s, TRI_TRUE);
+	is_tri("removed_options != \"\"", s, TRI_FALSE);
+	/* keywords */
+	is_tri("role == any", s, TRI_TRUE);
+	is_tri("role != primary", s, TRI_TRUE);
+	is_tri("role in (primary, replica)", s, TRI_FALSE);
+	is_tri("flavor == mysql", s, TRI_TRUE);
+	is_tri("flavor == MySQL", s, TRI_TRUE);
+	is_tri("kind == file", s, TRI_TRUE);
+	is_tri("cluster == \"\"", s, TRI_TRUE);
+	/* a variable the catalog knows but the target lacks (no value recorded) is unknown */
+	is_tri("sync_relay_log == 1", s, TRI_UNKNOWN);
+
+	/* literals the variable's type refuses, and operators it does not have */
+	bind_fails("log_bin == yes", 0, "not a value of log_bin");
+	bind_fails("binlog_format == BOGUS", 0, "not a value of binlog_format");
+	bind_fails("binlog_format < ROW", 0, "only == and != compare it");
+	bind_fails("sync_binlog == many", 0, "not a number");
+	bind_fails("role == boss", 0, "role is one of");
+	bind_fails("role < replica", 0, "compares only with");
+	bind_fails("flavor == oracle", 0, "flavor is one of");
+	bind_fails("kind == disk", 0, "kind is one of");
+	bind_fails("version >= eight", 0, "not a version");
+	bind_fails("channel.auto_position == 1", 0, "scope = channel");
+	bind_fails("channel.colour == red", 1, "unknown channel field");
+	bind_fails("isset(role)", 0, "isset() takes a variable");
+	target_free(s);
+}
+
+static void test_versions(void)
+{
+	struct settings *s80 = target_new(FLAVOR_MYSQL, "8.0", "file");
+	struct settings *s8026 = target_new(FLAVOR_MYSQL, "8.0.26", "file");
+	struct settings *s57 = target_new(FLAVOR_MYSQL, "5.7.44", "file");
+	struct settings *ma = target_new(FLAVOR_MARIADB, "10.11.6", "file");
+
+	/* "8.0" stands for the newest 8.0 release */
+	is_tri("version >= 8.0.27", s80, TRI_TRUE);
+	is_tri("version < 8.0.27", s80, TRI_FALSE);
+	is_tri("version == 8.0", s80, TRI_TRUE);
+	is_tri("version >= 8.0.26", s8026, TRI_TRUE);
+	is_tri("version >= 8.0.27", s8026, TRI_FALSE);
+	is_tri("version < 8.0.27", s8026, TRI_TRUE);
+	is_tri("version == 8.0", s8026, TRI_TRUE);
+	is_tri("version < 8.0", s57, TRI_TRUE);
+	is_tri("version >= 5.7.8", s57, TRI_TRUE);
+	is_tri("version < 5.7.100", s57, TRI_TRUE);
+	/* numeric, not textual: 10.11 > 10.2 */
+	is_tri("version >= 10.10", ma, TRI_TRUE);
+	is_tri("version > 10.2.4", ma, TRI_TRUE);
+	is_tri("version < 10.6", ma, TRI_FALSE);
+
+	/* defined(): the variable exists on the target's flavor and version */
+	struct settings *s84 = target_new(FLAVOR_MYSQL, "8.4", "file");
+	is_tri("defined(master_info_repository)", s80, TRI_TRUE);
+	is_tri("defined(master_info_repository)", s84, TRI_FALSE);
+	is_tri("defined(super_read_only)", s57, TRI_TRUE);
+	is_tri("defined(super_read_only)", ma, TRI_FALSE);
+	is_tri("defined(gtid_strict_mode)", ma, TRI_TRUE);
+	is_tri("defined(gtid_strict_mode)", s84, TRI_FALSE);
+	is_tri("defined(log_slave_updates)", ma, TRI_TRUE);
+	/* a variable that does not exist there is unknown to a comparison; the guard makes it false */
+	is_tri("super_read_only == ON", ma, TRI_UNKNOWN);
+	is_tri("defined(super_read_only) && super_read_only == ON", ma, TRI_FALSE);
+	is_tri("!defined(super_read_only) || super_read_only == ON", ma, TRI_TRUE);
+	target_free(s80);
+	target_free(s8026);
+	target_free(s57);
+	target_free(ma);
+	target_free(s84);
+}
+
+static void test_isset(void)
+{
+	struct settings *f = target_new(FLAVOR_MYSQL, "8.4", "file");
+	set_file(f, "server_id", "3", 9);
+	set_default(f, "read_only", "OFF");
+	is_tri("isset(server_id)", f, TRI_TRUE);
+	is_tri("isset(server-id)", f, TRI_TRUE);
+	is_tri("isset(read_only)", f, TRI_FALSE);
+	is_tri("isset(sync_binlog)", f, TRI_FALSE);   /* nothing recorded in a file target: not set */
+	struct settings *snap = target_new(FLAVOR_MYSQL, "8.4", "snapshot");
+	is_tri("isset(sync_binlog)", snap, TRI_UNKNOWN);   /* a snapshot does not say */
+	target_free(f);
+	target_free(snap);
+}
+
+static void test_parse_errors(void)
+{
+	parse_fails("", 1, "empty condition");
+	parse_fails("relay_log_recovery ==", 22, "expected a value");
+	parse_fails("(role == any", 13, "expected ')'");
+	parse_fails("relay_log_recovery = ON", 20, "use '=='");
+	parse_fails("role == any primary", 13, "expected '&&', '||' or the end");
+	parse_fails("&& role == any", 1, "expected a condition");
+	parse_fails("role in any", 9, "'(' after 'in'");
+	parse_fails("role in (any primary)", 14, "',' or ')'");
+	parse_fails("kind == \"file", 9, "unterminated string");
+	parse_fails("role == any & flavor == mysql", 13, "use '&&' or '||'");
+	parse_fails("defined(1)", 9, "a variable name");
+	parse_fails("role == any ||", 15, "expected a condition");
+	/* nesting is bounded */
+	char deep[400];
+	memset(deep, '(', 100);
+	memcpy(deep + 100, "true", 5);
+	struct expr_error err;
+	ok(!expr_parse(&arena, deep, &err) && strstr(err.message, "nested too deeply"),
+	   "100 nested parentheses are refused (%s)", err.message);
+	memset(deep, '!', 200);
+	memcpy(deep + 200, "true", 5);
+	ok(!expr_parse(&arena, deep, &err) && strstr(err.message, "nested too deeply"),
+	   "200 nested negations are refused");
+	/* what does parse */
+	ok(expr_parse(&arena, "  role==any&&(flavor!=mariadb||version>=8.0.27)  ", &err) != NULL,
+	   "spacing is free");
+	ok(expr_parse(&arena, "option_file_errors == ''", &err) != NULL, "single-quoted strings");
+}
+
+static void test_explain(void)
+{
+	struct settings *ma = target_new(FLAVOR_MARIADB, "10.11", "file");
+	ma->role = ROLE_PRIMARY;
+	set_default(ma, "log_bin", "OFF");
+	set_file(ma, "sync_binlog", "0", 7);
+	explains("role != primary", ma, "role is primary");
+	explains("log_bin == ON", ma, "log_bin is OFF (default for MariaDB 10.11)");
+	explains("sync_binlog == 1", ma, "sync_binlog is 0 (t.cnf:7)");
+	explains("defined(super_read_only) && super_read_only == ON", ma,
+		 "super_read_only does not exist on MariaDB 10.11");
+	explains("flavor != mariadb || log_bin == ON", ma,
+		 "flavor is mariadb and log_bin is OFF (default for MariaDB 10.11)");
+	explains("role == primary && sync_binlog == 0", ma,
+		 "role is primary and sync_binlog is 0 (t.cnf:7)");
+	explains("relay_log_recovery == ON", ma, "relay_log_recovery is unknown");
+	explains("sync_binlog == 0 || relay_log_recovery == ON", ma, "sync_binlog is 0 (t.cnf:7)");
+	/* MariaDB spells it sync_master_info */
+	set_default(ma, "sync_source_info", "10000");
+	explains("sync_source_info == 1", ma, "sync_master_info is 10000 (default for MariaDB 10.11)");
+	target_free(ma);
+
+	describes("relay_log_recovery == ON", "relay_log_recovery = ON");
+	describes("log_slave_updates == ON && (sync_binlog == 1 || role == primary)",
+		  "log_replica_updates = ON and (sync_binlog = 1 or role = primary)");
+	describes("!(binlog_format in (ROW, MIXED))", "not binlog_format in (ROW, MIXED)");
+	describes("defined(super_read_only) && isset(server_id)",
+		  "super_read_only exists and server_id is set explicitly");
+	describes("removed_options == \"\"", "removed_options = \"\"");
+}
+
+int main(void)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	catalog_init(&cat);
+	arena_init(&arena);
+	if (catalog_load(&cat, "rules/variables.ini", &d)) {
+		diag_print(&d, stdout);
+		ok(0, "the catalog loads");
+		return done_testing();
+	}
+	test_truth_tables();
+	test_typed();
+	test_versions();
+	test_isset();
+	test_parse_errors();
+	test_explain();
+	arena_release(&arena);
+	catalog_release(&cat);
+	diag_list_release(&d);
+	return done_testing();
+}
