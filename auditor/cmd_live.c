@@ -1,12 +1,388 @@
+/*
+ * cmd_live.c - `crashsafe live`: audit running servers.
+ *
+ * Parses the connection options (the mysql client's spelling) and the
+ * common audit options, collects every target concurrently (live.c),
+ * optionally compares each with an option file (--config) and writes a
+ * capture (--capture), then hands the targets to audit_run_with_catalog().
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
+#include "audit.h"
+#include "cli.h"
 #include "cmd.h"
+#include "config.h"
+#include "live.h"
+#include "optfile.h"
+#include "util.h"
 #include "banned.h"
+
+enum {
+	OPT_HELP = 1,
+	OPT_USER,
+	OPT_PASSWORD,
+	OPT_PASSWORD_FILE,
+	OPT_SOCKET,
+	OPT_DEFAULTS_FILE,
+	OPT_DEFAULTS_EXTRA_FILE,
+	OPT_NO_DEFAULTS,
+	OPT_SSL_MODE,
+	OPT_SSL_CA,
+	OPT_SSL_CAPATH,
+	OPT_SSL_CERT,
+	OPT_SSL_KEY,
+	OPT_CONNECT_TIMEOUT,
+	OPT_READ_TIMEOUT,
+	OPT_WRITE_TIMEOUT,
+	OPT_CONFIG,
+	OPT_CAPTURE,
+	OPT_JOBS,
+};
+
+static const struct cli_option live_options[] = {
+	{ "help", 0, CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
+	{ "user", 'u', CLI_REQUIRED_ARG, OPT_USER, "NAME", "user to connect as" },
+	{ "password", 0, CLI_REQUIRED_ARG, OPT_PASSWORD, "PASSWORD",
+	  "password (insecure: prefer --password-file, a [client] group or MYSQL_PWD)" },
+	{ "password-file", 0, CLI_REQUIRED_ARG, OPT_PASSWORD_FILE, "FILE",
+	  "read the password from FILE (its first line)" },
+	{ "socket", 'S', CLI_REQUIRED_ARG, OPT_SOCKET, "PATH", "Unix socket for localhost (no HOST: audit it)" },
+	{ "defaults-file", 0, CLI_REQUIRED_ARG, OPT_DEFAULTS_FILE, "FILE",
+	  "read the [client] group of FILE only" },
+	{ "defaults-extra-file", 0, CLI_REQUIRED_ARG, OPT_DEFAULTS_EXTRA_FILE, "FILE",
+	  "read the [client] group of FILE (see docs/live.md)" },
+	{ "no-defaults", 0, CLI_NO_ARG, OPT_NO_DEFAULTS, NULL, "read no option file" },
+	{ "ssl-mode", 0, CLI_REQUIRED_ARG, OPT_SSL_MODE, "MODE",
+	  "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY" },
+	{ "ssl-ca", 0, CLI_REQUIRED_ARG, OPT_SSL_CA, "FILE", "CA certificates to verify the server with" },
+	{ "ssl-capath", 0, CLI_REQUIRED_ARG, OPT_SSL_CAPATH, "DIR", "directory of CA certificates" },
+	{ "ssl-cert", 0, CLI_REQUIRED_ARG, OPT_SSL_CERT, "FILE", "client certificate" },
+	{ "ssl-key", 0, CLI_REQUIRED_ARG, OPT_SSL_KEY, "FILE", "client private key" },
+	{ "connect-timeout", 0, CLI_REQUIRED_ARG, OPT_CONNECT_TIMEOUT, "SECONDS",
+	  "give up connecting after SECONDS (default 10)" },
+	{ "read-timeout", 0, CLI_REQUIRED_ARG, OPT_READ_TIMEOUT, "SECONDS",
+	  "give up waiting for an answer after SECONDS (default 30)" },
+	{ "write-timeout", 0, CLI_REQUIRED_ARG, OPT_WRITE_TIMEOUT, "SECONDS",
+	  "give up sending after SECONDS (default 30)" },
+	{ "config", 0, CLI_REQUIRED_ARG, OPT_CONFIG, "FILE",
+	  "the servers' option file: report config-drift and refine runtime-only-change" },
+	{ "capture", 0, CLI_REQUIRED_ARG, OPT_CAPTURE, "FILE",
+	  "write what was collected (one HOST) for `crashsafe check --variables FILE`" },
+	{ "jobs", 'j', CLI_REQUIRED_ARG, OPT_JOBS, "N", "audit up to N servers at once (default 32)" },
+};
+
+struct live_cmd {
+	struct audit_options audit;
+	struct live_conn conn;
+	char *password;              /* owned copy (command line or --password-file) */
+	int password_on_command_line;
+	const char *password_file;
+	const char *config;
+	const char *capture;
+	unsigned jobs;
+	int help;
+};
+
+static int live_parse_seconds(unsigned *out, const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long v;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v == 0 || v > 86400 || *arg == '-')
+		return cli_usage_error("option '--%s' needs a whole number of seconds from 1 to 86400, not '%s'",
+				       opt, arg);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int live_option(void *ctx, int id, const char *arg)
+{
+	struct live_cmd *lc = ctx;
+	struct live_conn *c = &lc->conn;
+	switch (id) {
+	case OPT_HELP: lc->help = 1; return 0;
+	case OPT_USER: c->user = arg; return 0;
+	case OPT_PASSWORD: lc->password_on_command_line = 1; return 0;   /* taken by live_take_password() */
+	case OPT_PASSWORD_FILE: lc->password_file = arg; return 0;
+	case OPT_SOCKET: c->socket = arg; return 0;
+	case OPT_DEFAULTS_FILE: c->defaults_file = arg; return 0;
+	case OPT_DEFAULTS_EXTRA_FILE: c->defaults_extra_file = arg; return 0;
+	case OPT_NO_DEFAULTS: c->no_defaults = 1; return 0;
+	case OPT_SSL_MODE:
+		if (live_ssl_mode_parse(&c->ssl_mode, arg) < 0)
+			return cli_usage_error("unknown --ssl-mode '%s' (DISABLED, PREFERRED, REQUIRED, "
+					       "VERIFY_CA, VERIFY_IDENTITY)", arg);
+		return 0;
+	case OPT_SSL_CA: c->ssl_ca = arg; return 0;
+	case OPT_SSL_CAPATH: c->ssl_capath = arg; return 0;
+	case OPT_SSL_CERT: c->ssl_cert = arg; return 0;
+	case OPT_SSL_KEY: c->ssl_key = arg; return 0;
+	case OPT_CONNECT_TIMEOUT: return live_parse_seconds(&c->connect_timeout, "connect-timeout", arg);
+	case OPT_READ_TIMEOUT: return live_parse_seconds(&c->read_timeout, "read-timeout", arg);
+	case OPT_WRITE_TIMEOUT: return live_parse_seconds(&c->write_timeout, "write-timeout", arg);
+	case OPT_CONFIG: lc->config = arg; return 0;
+	case OPT_CAPTURE: lc->capture = arg; return 0;
+	case OPT_JOBS: {
+		char *end;
+		unsigned long v;
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (!*arg || *end || errno || v == 0 || v > 1024 || *arg == '-')
+			return cli_usage_error("option '--jobs' needs a number from 1 to 1024, not '%s'", arg);
+		lc->jobs = (unsigned)v;
+		return 0;
+	}
+	}
+	switch (audit_options_handle(&lc->audit, id, arg)) {
+	case 0: return 0;
+	case 1: return cli_usage_error("option id %d is not handled (a bug)", id);
+	default: return EXIT_USAGE;
+	}
+}
+
+/*
+ * Take a command-line password out of argv before anything else sees it:
+ * copy it, and overwrite it in place (as the mysql client does) so that it
+ * does not stay visible in the process list. Both "--password=X" and
+ * "--password X" are handled; "--" ends the options.
+ */
+static void live_take_password(struct live_cmd *lc, int argc, char **argv)
+{
+	static const char opt[] = "--password";
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i], *value = NULL;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strncmp(a, opt, sizeof(opt) - 1) && a[sizeof(opt) - 1] == '=')
+			value = a + sizeof(opt);
+		else if (!strcmp(a, opt) && i + 1 < argc)
+			value = argv[++i];
+		else
+			continue;
+		free(lc->password);
+		lc->password = xstrdup(value);
+		memset(value, 'x', strlen(value));
+	}
+}
+
+static int live_read_password_file(struct live_cmd *lc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	if (read_file(lc->password_file, &buf, &len) < 0) {
+		fprintf(stderr, "crashsafe: %s: error: cannot read the password file: %s\n", lc->password_file,
+			strerror(errno));
+		return -1;
+	}
+	/* The first line, without its line ending. */
+	buf[strcspn(buf, "\r\n")] = '\0';
+	free(lc->password);
+	lc->password = buf;
+	return 0;
+}
+
+static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
+{
+	fputs("usage: crashsafe live [OPTIONS] [HOST[:PORT]...]\n\n"
+	      "Audit running MySQL, Percona Server and MariaDB servers: variables and where\n"
+	      "each value came from, every replication channel, the replica metadata tables.\n"
+	      "HOST is a name or address, [IPV6]:PORT, or localhost (with --socket).\n"
+	      "The password comes from --password-file, a [client] group or MYSQL_PWD; it is\n"
+	      "never printed or written into a report or capture.\n\nOptions:\n",
+	      fp);
+	cli_print_options(fp, opts, n);
+	fputs("\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
+	      "2 usage error or unusable input, 3 some server could not be audited or an\n"
+	      "error-severity rule could not be evaluated. See docs/live.md for the least\n"
+	      "privileges an auditing account needs.\n",
+	      fp);
+}
+
+/* Read --config for one collected target and compare. */
+static void live_apply_config(struct live_target *t, const char *path, const struct catalog *c,
+			      const char *group_suffix)
+{
+	struct optfile of;
+	struct optfile_groups g;
+	struct settings file;
+
+	optfile_init(&of);
+	settings_init(&file, path, "file");
+	file.flavor = t->s->flavor;
+	file.version = t->s->version;
+	optfile_groups_for(&g, t->s->flavor, &t->s->version, group_suffix);
+	optfile_read(&of, path, &g);
+	config_load(&file, &of, c);
+	for (size_t i = 0; i < file.diags.n; i++) {
+		const struct diag *d = &file.diags.items[i];
+		if (d->level >= DIAG_ERROR)
+			diag_add(&t->s->diags, d->level, d->file, d->line, "%s", d->message);
+	}
+	live_compare_config(t, &file, c);
+	settings_release(&file);
+	optfile_release(&of);
+}
 
 int cmd_live(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("crashsafe: error: 'live' is not built yet\n", stderr);
-	return EXIT_USAGE;
+	struct live_cmd lc;
+	struct cli_option *opts;
+	size_t nopts;
+	int noperands = 0, rc;
+	struct catalog cat;
+	struct diag_list d;
+	struct settings *targets = NULL;
+	struct live_target *lt = NULL;
+	size_t n = 0;
+	int capture_failed = 0;
+
+	memset(&lc, 0, sizeof(lc));
+	audit_options_init(&lc.audit);
+	catalog_init(&cat);
+	diag_list_init(&d);
+	live_take_password(&lc, argc, argv);
+
+	nopts = ARRAY_SIZE(live_options) + audit_common_noptions;
+	opts = xcalloc(nopts, sizeof(*opts));
+	memcpy(opts, live_options, sizeof(live_options));
+	memcpy(opts + ARRAY_SIZE(live_options), audit_common_options,
+	       audit_common_noptions * sizeof(*opts));
+
+	rc = cli_parse(argc, argv, opts, nopts, live_option, &lc, &noperands);
+	if (rc)
+		goto out;
+	if (lc.help) {
+		live_usage(stdout, opts, nopts);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (lc.password_on_command_line)
+		fputs("crashsafe: warning: using a password on the command line interface can be insecure\n",
+		      stderr);
+	if (lc.password_file && live_read_password_file(&lc) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	lc.conn.password = lc.password;
+	lc.conn.all_variables = lc.capture != NULL;   /* a capture keeps every variable */
+	if (lc.conn.defaults_file && lc.conn.defaults_extra_file) {
+		rc = cli_usage_error("give --defaults-file or --defaults-extra-file, not both");
+		goto out;
+	}
+	if (lc.conn.no_defaults && (lc.conn.defaults_file || lc.conn.defaults_extra_file)) {
+		rc = cli_usage_error("--no-defaults reads no option file: drop --defaults-file/--defaults-extra-file");
+		goto out;
+	}
+	{
+		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file, lc.config };
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			if (files[i] && access(files[i], R_OK) != 0) {
+				fprintf(stderr, "crashsafe: %s: error: cannot read: %s\n", files[i], strerror(errno));
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		}
+	}
+	if (noperands == 0 && !lc.conn.socket) {
+		rc = cli_usage_error("no server to audit: give HOST[:PORT] (or --socket PATH); see --help");
+		goto out;
+	}
+	for (int i = 0; i < noperands; i++) {
+		char *host = NULL;
+		unsigned port;
+		const char *why = NULL;
+		if (live_parse_host(argv[i], &host, &port, &why) < 0) {
+			rc = cli_usage_error("bad server '%s': %s (HOST, HOST:PORT or [IPV6]:PORT)", argv[i], why);
+			goto out;
+		}
+		free(host);
+	}
+	if (lc.capture) {
+		struct stat st;
+		/* The capture replaces its file by a rename: never a device, FIFO or directory. */
+		if (stat(lc.capture, &st) == 0 && !S_ISREG(st.st_mode)) {
+			rc = cli_usage_error("--capture %s: not a regular file", lc.capture);
+			goto out;
+		}
+	}
+	if (lc.capture && noperands > 1) {
+		rc = cli_usage_error("--capture writes one server: give exactly one HOST");
+		goto out;
+	}
+
+	if (audit_load_catalog(&cat, &d) < 0) {
+		diag_print(&d, stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	n = noperands ? (size_t)noperands : 1;
+	targets = xcalloc(n, sizeof(*targets));
+	lt = xcalloc(n, sizeof(*lt));
+	for (size_t i = 0; i < n; i++) {
+		const char *spec = noperands ? argv[i] : "localhost";
+		settings_init(&targets[i], noperands ? spec : lc.conn.socket, "live");
+		/* Unknown until the server says (a target that cannot be reached stays so). */
+		targets[i].flavor = lc.audit.flavor_set ? lc.audit.flavor : FLAVOR_UNKNOWN;
+		if (lc.audit.version_set)
+			targets[i].version = lc.audit.version;
+		else
+			targets[i].version = (struct version){ 0, 0, -1 };
+		live_target_init(&lt[i], &targets[i], spec);
+		if (lc.audit.role_set) {
+			targets[i].role = lc.audit.role;
+			lt[i].role_given = 1;
+		}
+	}
+
+	if (live_library_init() < 0) {
+		fputs("crashsafe: error: cannot initialise the MySQL client library\n", stderr);
+		rc = EXIT_INCOMPLETE;
+		goto out;
+	}
+	live_collect_all(lt, n, &lc.conn, &cat, lc.jobs);
+	for (size_t i = 0; i < n; i++) {
+		if (lc.config && !targets[i].error)
+			live_apply_config(&lt[i], lc.config, &cat, lc.audit.group_suffix);
+		if (lc.audit.verbose)
+			fprintf(stderr, "crashsafe: %s: note: collected in %.3f s%s%s\n", targets[i].target,
+				lt[i].seconds, targets[i].error ? ": " : "",
+				targets[i].error ? targets[i].error : "");
+	}
+	if (lc.capture) {
+		if (targets[0].error) {
+			fprintf(stderr, "crashsafe: %s: error: nothing captured: %s\n", lc.capture, targets[0].error);
+		} else if (live_capture_write(&lt[0], lc.capture) < 0) {
+			fprintf(stderr, "crashsafe: %s: error: cannot write the capture: %s\n", lc.capture,
+				strerror(errno));
+			capture_failed = 1;
+		}
+	}
+
+	rc = audit_run_with_catalog(&lc.audit, "live", &cat, targets, n);
+	if (capture_failed && rc < EXIT_USAGE)
+		rc = EXIT_USAGE;
+	live_library_end();
+
+out:
+	for (size_t i = 0; i < n && lt; i++) {
+		live_target_release(&lt[i]);
+		settings_release(&targets[i]);
+	}
+	free(lt);
+	free(targets);
+	if (lc.password) {
+		memset(lc.password, 0, strlen(lc.password));
+		free(lc.password);
+	}
+	free(opts);
+	catalog_release(&cat);
+	diag_list_release(&d);
+	return rc;
 }

@@ -1,0 +1,104 @@
+#!/bin/bash
+# bench/live.sh BINARY - a benchmark, not a test: how long one `crashsafe live`
+# takes on one real MariaDB server on loopback, next to the tools DBAs run
+# for the same question, on the same server:
+#
+#   mariadb -e 'SHOW GLOBAL VARIABLES'    the floor: connect, one query
+#   pt-variable-advisor                   Percona Toolkit's variable checks
+#   mysqltuner                            the usual tuning report
+#
+# and a fleet: 50 servers behind a 100 ms round trip (tests/live/netfault.py
+# delay: 50 ports in front of the one server, 50 ms each way), in one run.
+# DESIGN.md targets: no slower than `mariadb -e`, 10x faster than
+# pt-variable-advisor, 50x faster than mysqltuner; a fleet close to the
+# slowest host (50 hosts at 100 ms well under 2 s).
+# The server is started by tests/live/harness.sh on 127.0.0.1:23390 and
+# stopped at exit. Prints hyperfine's table; docs/live.md records a run.
+# bench/run.sh runs it with sh: this script needs bash (the harness uses arrays).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$here/build/crashsafe}
+case "$bin" in /*) ;; *) bin=$(pwd)/$bin ;; esac
+cd "$here" || exit 1
+. "$here/tests/live/harness.sh"
+
+if ! live_need_packages; then
+	echo "live benchmark skipped: $LIVE_SKIP_REASON"
+	exit 0
+fi
+missing=
+for t in hyperfine pt-variable-advisor mysqltuner; do
+	command -v $t >/dev/null 2>&1 || missing="$missing $t"
+done
+if [ -n "$missing" ]; then
+	echo "live benchmark skipped: missing$missing (apt-get install hyperfine percona-toolkit mysqltuner)"
+	exit 0
+fi
+[ -x "$bin" ] || { echo "bench/live.sh: $bin is not built" >&2; exit 2; }
+
+PORT=23390
+live_init || exit 1
+# mysqltuner divides by innodb_buffer_pool_chunk_size, which MariaDB 10.11
+# reports as 0 unless it is set: set it so that mysqltuner runs to the end.
+live_start bench $PORT 90 "log_bin = mariadb-bin
+sync_binlog = 1
+innodb_buffer_pool_chunk_size = 8M" || exit 1
+BENCH_PW=Bench-Pw-3b9e
+live_sql bench "CREATE USER 'bench'@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
+	GRANT ALL ON *.* TO 'bench'@'127.0.0.1'" || exit 1
+export MYSQL_PWD=$BENCH_PW
+host=127.0.0.1
+
+echo "## one MariaDB $(live_sql bench 'SELECT VERSION()') server on loopback ($host:$PORT), whole process"
+echo
+# Every tool connects the same way (TCP, user bench, password from MYSQL_PWD).
+hyperfine -N -i --warmup 3 --runs "${LIVE_BENCH_RUNS:-30}" --export-json "$LIVE_DIR/one.json" \
+	-n "crashsafe live" "$bin live --no-defaults -u bench $host:$PORT --fail-on never" \
+	-n "mariadb -e 'SHOW GLOBAL VARIABLES'" \
+	"mariadb --no-defaults -h $host -P $PORT -u bench -e 'SHOW GLOBAL VARIABLES'" \
+	-n "pt-variable-advisor" "pt-variable-advisor h=$host,P=$PORT,u=bench" >/dev/null
+hyperfine -N -i --warmup 1 --runs "${LIVE_BENCH_SLOW_RUNS:-5}" --export-json "$LIVE_DIR/slow.json" \
+	-n "mysqltuner" \
+	"mysqltuner --host $host --port $PORT --user bench --passenv MYSQL_PWD --nocolor --forcemem 1024 --forceswap 0" \
+	>/dev/null
+# One table, with crashsafe's speed-up over each tool (mean over mean).
+jq -rs '[.[].results[]] as $r | ($r[] | select(.command == "crashsafe live") | .mean) as $cs |
+	"| command | mean | min | max | crashsafe live is |",
+	"|:---|---:|---:|---:|---:|",
+	($r[] | "| `\(.command)` | \(.mean*1000*10|round/10) ms | \(.min*1000*10|round/10) ms | \(.max*1000*10|round/10) ms | " +
+		(if .command == "crashsafe live" then "-" else "\(.mean/$cs*10|round/10)x faster" end) + " |")' \
+	"$LIVE_DIR/one.json" "$LIVE_DIR/slow.json"
+
+echo
+echo "## a fleet: 50 servers at 100 ms round trip (delay proxies), one run, 32 workers"
+echo
+live_netfault delay delay 23340 50 $PORT 50 || exit 1
+ports=
+for i in $(seq 0 49); do
+	ports="$ports $host:$((23340 + i))"
+done
+hyperfine -N -i --warmup 1 --runs "${LIVE_BENCH_FLEET_RUNS:-5}" --export-markdown "$LIVE_DIR/fleet.md" \
+	-n "crashsafe live, 50 hosts at 100 ms RTT" "$bin live --no-defaults -u bench$ports --fail-on never -q" \
+	>/dev/null
+hyperfine -N -i --runs 1 --export-markdown "$LIVE_DIR/seq.md" \
+	-n "the same with --jobs 1 (one host after another)" \
+	"$bin live --no-defaults -u bench --jobs 1$ports --fail-on never -q" >/dev/null
+cat "$LIVE_DIR/fleet.md"
+tail -n +3 "$LIVE_DIR/seq.md"
+
+echo
+echo "## 1,000 targets in one process (the loopback server named 1,000 times)"
+echo
+targets=
+for i in $(seq 1 1000); do
+	targets="$targets $host:$PORT"
+done
+if [ -x /usr/bin/time ]; then
+	# shellcheck disable=SC2086
+	/usr/bin/time -f "wall %e s, max RSS %M KB" "$bin" live --no-defaults -u bench $targets --fail-on never -q 2>&1 |
+		tail -n 2
+else
+	# shellcheck disable=SC2086
+	( time "$bin" live --no-defaults -u bench $targets --fail-on never -q ) 2>&1 | tail -n 4
+fi

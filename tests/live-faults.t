@@ -1,0 +1,129 @@
+#!/bin/bash
+# live-faults.t - every live fault, for real, in one `crashsafe live` run over
+# a small fleet on 127.0.0.1:23310-23317:
+#
+#   good      a MariaDB server that answers                      (audited)
+#   otherpw   a server where the auditor has another password     wrong password
+#   tls       a server with require_secure_transport=ON           TLS required
+#   hang      a socket that accepts and never answers (python)    connect timeout
+#   refused   a port nobody listens on                            connection refused
+#   killed    a proxy to the server "victim" that SIGKILLs it when
+#             crashsafe sends SHOW ALL SLAVES STATUS              killed mid-audit
+#   stall     a proxy to "good" that never forwards the origins
+#             query                                                read timeout
+#
+# Each must give its own clear error in every report format (text, JSON,
+# JUnit, SARIF) while the good server is still audited, the run must end
+# within the timeouts (targets are collected concurrently), and the exit
+# status must be 3. Then --ssl-mode and --ssl-ca against the TLS server.
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
+cd "$REPO" || exit 1
+# shellcheck source=tests/live/harness.sh
+. "$REPO/tests/live/harness.sh"
+live_require_or_skip openssl
+RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+}
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
+}
+bail() { echo "Bail out! $1"; exit 1; }
+
+live_init || bail "could not create the template datadir"
+out=$LIVE_DIR/out
+mkdir -p "$out"
+
+live_tls_certs || bail "could not make TLS certificates"
+T=$LIVE_DIR/tls
+live_start good 23310 10 "log_bin = mariadb-bin" || bail "good did not start"
+live_start otherpw 23311 11 "" || bail "otherpw did not start"
+live_sql otherpw "ALTER USER 'auditor'@'127.0.0.1' IDENTIFIED BY 'another-password'" || bail "ALTER USER failed"
+live_start tls 23312 12 "ssl_ca = $T/ca.pem
+ssl_cert = $T/server-cert.pem
+ssl_key = $T/server-key.pem
+require_secure_transport = ON" || bail "tls did not start"
+live_start victim 23313 13 "" || bail "victim did not start"
+victim_pid=$(live_pid victim)
+live_netfault hang silent 23314 || bail "netfault silent"
+live_netfault killer kill 23315 23313 "$victim_pid" "SHOW ALL SLAVES STATUS" || bail "netfault kill"
+live_netfault staller stall 23316 23310 - "SYSTEM_VARIABLES" || bail "netfault stall"
+
+good=127.0.0.1:23310
+otherpw=127.0.0.1:23311
+tls=127.0.0.1:23312
+hang=127.0.0.1:23314
+killed=127.0.0.1:23315
+stall=127.0.0.1:23316
+refused=127.0.0.1:23317
+
+# ---- one run over the whole fleet ------------------------------------------
+start=$(date +%s%N)
+MYSQL_PWD=$LIVE_AUDITOR_PW "$CRASHSAFE" live --no-defaults -u auditor --connect-timeout 2 --read-timeout 2 \
+	$good $otherpw $tls $hang $refused $killed $stall \
+	--text "$out/r.txt" --json "$out/r.json" --junit "$out/r.xml" --sarif "$out/r.sarif" \
+	>"$out/stdout" 2>"$out/stderr"
+rc=$?
+took_ms=$((($(date +%s%N) - start) / 1000000))
+j=$out/r.json
+
+is "$rc" 3 "exit status 3: some servers could not be audited"
+is "$($RQ "$j" target $good error)" none "the good server is audited"
+like "$($RQ "$j" target $good findings)" "^[1-9]" "... with findings"
+like "$took_ms" "^([0-9]{1,3}|[0-3][0-9]{3})$" "the run ends within the 2 s timeouts, faults collected concurrently (took $took_ms ms)"
+is "$($RQ "$j" summary targets_failed_to_audit)" 6 "six targets could not be audited"
+
+# error_of TARGET: its error in the JSON report
+error_of() { $RQ "$j" target "$1" error; }
+check_fault() { # check_fault TARGET PATTERN WHAT
+	local t=$1 pat=$2 what=$3 f missing=""
+	like "$(error_of "$t")" "$pat" "$what: a clear error ($(error_of "$t" | cut -c1-90)...)"
+	for f in r.txt r.xml r.sarif stdout stderr; do
+		grep -F -- "$t" "$out/$f" | grep -Eq -- "$pat" || grep -Eq -- "$pat" "$out/$f" || missing="$missing $f"
+	done
+	is "$missing" "" "$what: the error is in the text, JUnit and SARIF reports, stdout and stderr"
+}
+check_fault $otherpw "Access denied.*wrong user or password" "wrong password"
+check_fault $tls "requires TLS \(require_secure_transport=ON\) and TLS was not configured" "TLS required by the server"
+check_fault $hang "cannot connect: timed out after [0-9.]+ s \(--connect-timeout 2\)" "a host that accepts and never answers"
+check_fault $refused "cannot connect: .*connection refused or unreachable" "connection refused"
+check_fault $killed "lost the connection during SHOW ALL SLAVES STATUS" "a server killed during the audit"
+check_fault $stall "timed out after [0-9.]+ s waiting for information_schema.SYSTEM_VARIABLES \(--read-timeout 2\)" \
+	"a server that stops answering mid-audit"
+if kill -0 "$victim_pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$victim_pid/status" 2>/dev/null; then
+	not_ok "the killed server really died (PID $victim_pid)"
+else
+	ok "the killed server really died (PID $victim_pid)"
+fi
+live_kill victim
+is "$($RQ "$j" errored-findings)" 0 \
+	"a target that could not be audited has no findings (nothing reported as passed)"
+like "$(xmllint --xpath 'count(//testsuite[@name="'$refused'"]//error)' "$out/r.xml" 2>&1)" "^[1-9]" \
+	"JUnit: the unreachable server's suite has an <error>"
+
+# ---- TLS options against the server that requires TLS --------------------------
+tlsrun() { MYSQL_PWD=$LIVE_AUDITOR_PW "$CRASHSAFE" live --no-defaults -u auditor --connect-timeout 5 "$@" --format json 2>/dev/null; }
+is "$(tlsrun --ssl-mode=VERIFY_CA --ssl-ca "$T/ca.pem" $tls | $RQ - target '#0' error)" none \
+	"--ssl-mode=VERIFY_CA --ssl-ca: the TLS server is audited"
+is "$(tlsrun --ssl-mode=VERIFY_IDENTITY --ssl-ca "$T/ca.pem" $tls | $RQ - target '#0' error)" none \
+	"--ssl-mode=VERIFY_IDENTITY (certificate for 127.0.0.1): audited"
+is "$(tlsrun --ssl-mode=REQUIRED $tls | $RQ - target '#0' error)" none \
+	"--ssl-mode=REQUIRED without a CA: audited"
+like "$(tlsrun --ssl-mode=VERIFY_CA --ssl-ca "$T/other-ca.pem" $tls | $RQ - target '#0' error)" \
+	"TLS handshake failed" "--ssl-ca of another CA: the certificate is refused"
+like "$(tlsrun --ssl-mode=REQUIRED $good | $RQ - target '#0' error)" \
+	"requires TLS and the server does not offer it" "--ssl-mode=REQUIRED against a server without TLS: refused"
+is "$(tlsrun --ssl-mode=DISABLED $good | $RQ - target '#0' error)" none \
+	"--ssl-mode=DISABLED against a server without TLS: audited"
+
+echo "1..$n"
+echo "# $fails of $n failed"
+[ "$fails" = 0 ]
