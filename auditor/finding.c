@@ -89,7 +89,8 @@ static int finding_worse_first(const void *pa, const void *pb)
 void audit_result_sort(struct audit_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		qsort(r->targets[i].findings, r->targets[i].n, sizeof(struct finding), finding_worse_first);
+		if (r->targets[i].n)
+			qsort(r->targets[i].findings, r->targets[i].n, sizeof(struct finding), finding_worse_first);
 }
 
 void audit_result_count(const struct audit_result *r, struct audit_counts *c)

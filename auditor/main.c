@@ -54,28 +54,40 @@ static int rules_dir_usable(const char *dir)
 	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
 }
 
+/*
+ * Look for DIR/SUFFIX where DIR is the directory above the running binary's
+ * own directory; on success copy it to out and return 1.
+ */
+static int rules_dir_beside_binary(const char *suffix, char *out, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return 0;
+		*slash = '\0';
+	}
+	int len = snprintf(out, size, "%s/%s", exe, suffix);
+	return len > 0 && (size_t)len < size && rules_dir_usable(out);
+}
+
 const char *crashsafe_rules_dir(void)
 {
 	static char buf[PATH_MAX];
 	const char *env = getenv("CRASHSAFE_RULES_DIR");
 	if (env && *env)
 		return env;
-	/* A build tree first: BUILD/crashsafe finds BUILD/../rules. */
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		char *slash = strrchr(buf, '/');
-		if (slash) {
-			*slash = '\0';
-			slash = strrchr(buf, '/');
-			if (slash && (size_t)(slash - buf) + sizeof("/rules") < sizeof(buf)) {
-				memcpy(slash, "/rules", sizeof("/rules"));
-				if (rules_dir_usable(buf))
-					return buf;
-			}
-		}
-	}
-	/* Then where `make install` put them. */
+	/* A build tree: BUILD/crashsafe finds BUILD/../rules. */
+	if (rules_dir_beside_binary("rules", buf, sizeof(buf)))
+		return buf;
+	/* An installed binary: PREFIX/bin/crashsafe finds PREFIX/share/crashsafe/rules,
+	 * whatever PREFIX the objects were compiled with. */
+	if (rules_dir_beside_binary("share/crashsafe/rules", buf, sizeof(buf)))
+		return buf;
 	if (RULES_DIR[0] && rules_dir_usable(RULES_DIR))
 		return RULES_DIR;
 	return "rules";
