@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "banned.h"
@@ -246,8 +247,33 @@ int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* Write to an existing non-regular file (a device, a FIFO) in place. */
+static int write_file_in_place(const char *path, int (*fn)(void *ctx, void *fp), void *ctx)
+{
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		return -1;
+	int rc = fn(ctx, fp);
+	int e = errno;
+	if (fclose(fp) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	errno = e;
+	return rc;
+}
+
 int write_file_atomic(const char *path, int (*fn)(void *ctx, void *fp), void *ctx)
 {
+	struct stat st;
+	/* Renaming over /dev/null or /dev/stdout would replace the device itself. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return -1;
+		}
+		return write_file_in_place(path, fn, ctx);
+	}
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {

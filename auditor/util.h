@@ -79,6 +79,9 @@ int read_file(const char *path, char **out, size_t *len);
 
 /*
  * Write a file atomically: content goes to PATH.tmp.XXXXXX, then it is renamed.
+ * A path that exists and is not a regular file (/dev/null, /dev/stdout, a
+ * FIFO) is written in place instead, so the device is never replaced; a
+ * directory is an error (EISDIR).
  * The callback writes to the FILE*; returns 0 on success, -1 (errno set) on failure.
  */
 int write_file_atomic(const char *path, int (*fn)(void *ctx, void *fp), void *ctx);

@@ -11,11 +11,13 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-file="$here/examples/mysql84/replica-unsafe.cnf"
+CRASHSAFE_RULES_DIR=${CRASHSAFE_RULES_DIR:-$here/rules}
+export CRASHSAFE_RULES_DIR
+file="$here/examples/mysql-8.4/replica-unsafe.cnf"
 [ -f "$file" ] || file=$(ls "$here"/examples/*/*.cnf | head -n 1)
 
 echo "## 1. one option file ($file), whole process"
-hyperfine -N --warmup 20 --runs 300 --export-markdown "$tmp/one.md" \
+hyperfine -N --warmup 20 --runs 100 --export-markdown "$tmp/one.md" \
 	"$bin check --format json --fail-on never $file" \
 	"$bin resolve --raw --flavor mariadb $file" \
 	"my_print_defaults --defaults-file=$file --mysqld" >/dev/null
@@ -25,7 +27,7 @@ echo
 echo "## 2. 10,000 option files in one run (one core: taskset -c 0)"
 mkdir -p "$tmp/fleet"
 i=0
-for f in "$here"/examples/mysql84/*.cnf "$here"/examples/mysql57/*.cnf; do
+for f in "$here"/examples/mysql-8.4/*.cnf "$here"/examples/mysql-5.7/*.cnf; do
 	[ -f "$f" ] || continue
 	cp "$f" "$tmp/fleet/src$i.cnf"
 	i=$((i + 1))

@@ -35,6 +35,16 @@ static void jsonw_string(struct jsonw *w, const char *s)
 	size_t n = strlen(s);
 	fputc('"', w->fp);
 	for (size_t i = 0; i < n;) {
+		/* Printable ASCII other than '"' and '\\' goes out as one run. */
+		size_t run = i;
+		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 &&
+		       s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			fwrite(s + i, 1, run - i, w->fp);
+			i = run;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		unsigned long cp;
 		size_t len;

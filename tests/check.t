@@ -229,5 +229,16 @@ run rules no-such-rule
 is_rc 2 "an unknown rule id exits 2"
 has "no rule 'no-such-rule'" "$err" "and says so"
 
+# A report path that is a FIFO (like /dev/stdout or /dev/null) is written in
+# place, never replaced by the atomic rename.
+mkfifo "$T/fifo"
+timeout 10 cat "$T/fifo" >"$T/fifo.out" &
+reader=$!
+run check --fail-on never --json "$T/fifo" "$REPO/examples/mysql-8.4/replica-safe.cnf"
+wait "$reader"
+[ -p "$T/fifo" ]
+ok $? "--json FIFO leaves the FIFO in place"
+has '"schema"' "$(cat "$T/fifo.out")" "--json FIFO: the report went through the FIFO"
+
 echo "1..$n"
 [ $failed -eq 0 ]
