@@ -956,7 +956,7 @@ static void eval_require(struct eval_ctx *x, struct target_result *tr, const str
 	enum tri t = expr_eval(r->require, env);
 	if (t == TRI_UNKNOWN)
 		strbuf_addstr(sb, "could not evaluate: ");
-	expr_explain(r->require, env, sb);
+	expr_explain_require(r->require, env, sb);
 	finding_new(x, tr, r, env, t == TRI_TRUE ? FINDING_PASS : t == TRI_FALSE ? FINDING_FAIL : FINDING_UNKNOWN,
 		    sb->buf);
 }

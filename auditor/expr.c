@@ -1028,7 +1028,37 @@ static void explain_atom_value(const struct expr *e, const struct expr_env *env,
 	}
 }
 
-static void explain_node(const struct expr *e, const struct expr_env *env, enum tri val, struct strbuf *sb)
+static int expr_is_context(const struct expr *e);
+
+/* Nonzero when e is an && that is false because a context test in it is false. */
+static int expr_false_by_context(const struct expr *e, const struct expr_env *env)
+{
+	if (e->kind != EXPR_AND)
+		return 0;
+	return (expr_is_context(e->left) && expr_eval(e->left, env) == TRI_FALSE) ||
+	       (expr_is_context(e->right) && expr_eval(e->right, env) == TRI_FALSE) ||
+	       expr_false_by_context(e->left, env) || expr_false_by_context(e->right, env);
+}
+
+/* Nonzero when e tests only the target's context: role, flavor, version, kind, cluster. */
+static int expr_is_context(const struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_CMP:
+	case EXPR_IN:
+		return e->ref >= EXPR_REF_ROLE && e->ref <= EXPR_REF_CLUSTER;
+	case EXPR_NOT:
+		return expr_is_context(e->left);
+	case EXPR_AND:
+	case EXPR_OR:
+		return expr_is_context(e->left) && expr_is_context(e->right);
+	default:
+		return 0;
+	}
+}
+
+static void explain_node(const struct expr *e, const struct expr_env *env, enum tri val, struct strbuf *sb,
+			 int skip_context)
 {
 	char where[96];
 	switch (e->kind) {
@@ -1036,7 +1066,7 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 		strbuf_addstr(sb, e->value ? "always" : "never");
 		return;
 	case EXPR_NOT:
-		explain_node(e->left, env, expr_eval(e->left, env), sb);
+		explain_node(e->left, env, expr_eval(e->left, env), sb, skip_context);
 		return;
 	case EXPR_AND:
 	case EXPR_OR: {
@@ -1045,15 +1075,41 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 		enum tri decisive = e->kind == EXPR_AND ? TRI_FALSE : TRI_TRUE;
 		size_t mark = sb->len;
 		if (val == decisive) {
-			explain_node(l == decisive ? e->left : e->right, env, decisive, sb);
+			explain_node(l == decisive ? e->left : e->right, env, decisive, sb, skip_context);
 			return;
 		}
-		/* Otherwise every side that has val (true for && true, false for || false, unknowns) counts. */
-		if (l == val)
-			explain_node(e->left, env, l, sb);
-		if (r == val) {
-			add_sep(sb, mark, val == TRI_UNKNOWN ? ", " : " and ");
-			explain_node(e->right, env, r, sb);
+		/*
+		 * Otherwise every side that has val (true for && true, false for
+		 * || false, unknowns) counts, except that a side testing only the
+		 * target's context (role, flavor, version, kind, cluster) is left
+		 * out when the other side says something, and a clause is not
+		 * repeated.
+		 */
+		int use_l = l == val, use_r = r == val;
+		if (skip_context && use_l && use_r && val != TRI_UNKNOWN) {
+			int ctx_l = expr_is_context(e->left), ctx_r = expr_is_context(e->right);
+			if (ctx_l && !ctx_r)
+				use_l = 0;
+			else if (ctx_r && !ctx_l)
+				use_r = 0;
+			/* Of an || of per-context branches, only the branch that applies counts. */
+			int off_l = expr_false_by_context(e->left, env), off_r = expr_false_by_context(e->right, env);
+			if (off_l && !off_r)
+				use_l = 0;
+			else if (off_r && !off_l)
+				use_r = 0;
+		}
+		if (use_l)
+			explain_node(e->left, env, l, sb, skip_context);
+		if (use_r) {
+			struct strbuf right = { 0 };
+			explain_node(e->right, env, r, &right, skip_context);
+			const char *left_text = sb->buf ? sb->buf + mark : "";
+			if (right.len && strcmp(left_text, right.buf) != 0) {
+				add_sep(sb, mark, val == TRI_UNKNOWN ? ", " : " and ");
+				strbuf_addstr(sb, right.buf);
+			}
+			strbuf_release(&right);
 		}
 		return;
 	}
@@ -1095,7 +1151,12 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 
 void expr_explain(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
 {
-	explain_node(e, env, expr_eval(e, env), sb);
+	explain_node(e, env, expr_eval(e, env), sb, 0);
+}
+
+void expr_explain_require(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
+{
+	explain_node(e, env, expr_eval(e, env), sb, 1);
 }
 
 /* ---- description ------------------------------------------------------ */

@@ -172,6 +172,14 @@ void expr_value_of_name(const char *name, const struct expr_env *env, struct exp
  * on MariaDB 10.11", "relay_log_recovery is unknown".
  */
 void expr_explain(const struct expr *e, const struct expr_env *env, struct strbuf *sb);
+/*
+ * As expr_explain(), for a rule's require condition: tests of the target's
+ * context (role, flavor, version, kind, cluster) are left out when other
+ * clauses explain the outcome, and of an || of per-context branches only
+ * the branch that applies to the target is explained. A clause is never
+ * repeated.
+ */
+void expr_explain_require(const struct expr *e, const struct expr_env *env, struct strbuf *sb);
 
 /* Append e in words for a human: "relay_log_recovery = ON and sync_binlog = 1". */
 void expr_describe(const struct expr *e, struct strbuf *sb);

@@ -88,7 +88,7 @@ static void bind_fails(const char *text, int channel, const char *fragment)
 	strbuf_release(&berr);
 }
 
-static void explains(const char *text, const struct settings *s, const char *want)
+static void explains_how(const char *text, const struct settings *s, const char *want, int require)
 {
 	struct expr_error err;
 	struct strbuf berr = { 0 }, sb = { 0 };
@@ -96,13 +96,20 @@ static void explains(const char *text, const struct settings *s, const char *wan
 	if (e)
 		expr_bind(e, &arena, &cat, 0, &berr);
 	struct expr_env env = { .catalog = &cat, .target = s };
-	if (e)
+	if (e && require)
+		expr_explain_require(e, &env, &sb);
+	else if (e)
 		expr_explain(e, &env, &sb);
 	char name[300];
-	snprintf(name, sizeof(name), "explain(%s)", text);
+	snprintf(name, sizeof(name), "%s(%s)", require ? "explain_require" : "explain", text);
 	is_str(sb.buf, want, name);
 	strbuf_release(&sb);
 	strbuf_release(&berr);
+}
+
+static void explains(const char *text, const struct settings *s, const char *want)
+{
+	explains_how(text, s, want, 0);
 }
 
 static void describes(const char *text, const char *want)
@@ -339,6 +346,15 @@ static void test_explain(void)
 		 "role is primary and sync_binlog is 0 (t.cnf:7)");
 	explains("relay_log_recovery == ON", ma, "relay_log_recovery is unknown");
 	explains("sync_binlog == 0 || relay_log_recovery == ON", ma, "sync_binlog is 0 (t.cnf:7)");
+	/* A failed require names what is wrong, not the target's context ... */
+	explains_how("flavor != mariadb || log_bin == ON", ma, "log_bin is OFF (default for MariaDB 10.11)", 1);
+	/* ... only the per-flavor branch that applies ... */
+	explains_how("(flavor == mysql && sync_binlog == 1) || (flavor == mariadb && sync_binlog in (1, 2))", ma,
+		     "sync_binlog is 0 (t.cnf:7)", 1);
+	/* ... never the same clause twice ... */
+	explains_how("sync_binlog == 1 || sync_binlog == 2", ma, "sync_binlog is 0 (t.cnf:7)", 1);
+	/* ... and the context when nothing else explains the outcome. */
+	explains_how("role != primary", ma, "role is primary", 1);
 	/* MariaDB spells it sync_master_info */
 	set_default(ma, "sync_source_info", "10000");
 	explains("sync_source_info == 1", ma, "sync_master_info is 10000 (default for MariaDB 10.11)");
