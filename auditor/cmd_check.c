@@ -125,9 +125,8 @@ static void target_defaults(struct settings *s, const struct audit_options *o)
 	s->role = o->role;
 }
 
-/* Read one option file into s. Returns 0, or -1 when the file is unusable (s->error set). */
-static int check_load_file(struct settings *s, const char *path, const struct audit_options *o,
-			   const struct catalog *c)
+/* Apply the run's flavor, version and role to s and check that path can be read (else s->error, -1). */
+static int check_prepare(struct settings *s, const char *path, const struct audit_options *o)
 {
 	char *why = NULL;
 	target_defaults(s, o);
@@ -136,6 +135,15 @@ static int check_load_file(struct settings *s, const char *path, const struct au
 		free(why);
 		return -1;
 	}
+	return 0;
+}
+
+/* Read one option file into s. Returns 0, or -1 when the file is unusable (s->error set). */
+static int check_load_file(struct settings *s, const char *path, const struct audit_options *o,
+			   const struct catalog *c)
+{
+	if (check_prepare(s, path, o))
+		return -1;
 	struct optfile of;
 	struct optfile_groups g;
 	optfile_init(&of);
@@ -168,13 +176,8 @@ static void check_load_defaults(struct settings *s, const struct audit_options *
 static int check_load_snapshot(struct settings *s, const char *path, const struct audit_options *o,
 			       const struct catalog *c)
 {
-	char *why = NULL;
-	target_defaults(s, o);
-	if (!check_readable(path, &why)) {
-		s->error = settings_intern(s, why);
-		free(why);
+	if (check_prepare(s, path, o))
 		return -1;
-	}
 	int rc = snapshot_load(s, path, c);
 	if (o->role_set)
 		s->role = o->role;   /* an explicit --role wins over a captured one */
