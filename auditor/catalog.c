@@ -89,14 +89,21 @@ static enum flavor catalog_range_flavor(const struct catalog_var *v, enum flavor
 }
 
 /* A per-flavor int: f's slot, then MySQL's for Percona, then slot 0; -1 when unset. */
-static int catalog_flag(const struct catalog_var *v, enum flavor f, size_t offset)
+/* The per-flavor slots to consult, most specific first: Percona, then MySQL (or f), then slot 0. */
+static size_t catalog_flavor_chain(enum flavor f, enum flavor chain[3])
 {
-	enum flavor chain[3];
 	size_t n = 0;
 	if (f == FLAVOR_PERCONA)
 		chain[n++] = FLAVOR_PERCONA;
 	chain[n++] = catalog_base_flavor(f);
 	chain[n++] = FLAVOR_UNKNOWN;
+	return n;
+}
+
+static int catalog_flag(const struct catalog_var *v, enum flavor f, size_t offset)
+{
+	enum flavor chain[3];
+	size_t n = catalog_flavor_chain(f, chain);
 	for (size_t i = 0; i < n; i++) {
 		const char *slot = (const char *)&v->per[chain[i]];
 		int val;
@@ -111,11 +118,7 @@ static const struct catalog_flavor_info *catalog_limits(const struct catalog_var
 							int want_max)
 {
 	enum flavor chain[3];
-	size_t n = 0;
-	if (f == FLAVOR_PERCONA)
-		chain[n++] = FLAVOR_PERCONA;
-	chain[n++] = catalog_base_flavor(f);
-	chain[n++] = FLAVOR_UNKNOWN;
+	size_t n = catalog_flavor_chain(f, chain);
 	for (size_t i = 0; i < n; i++) {
 		const struct catalog_flavor_info *p = &v->per[chain[i]];
 		if (want_max ? p->has_max : p->has_min)

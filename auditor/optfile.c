@@ -179,6 +179,22 @@ void optfile_release(struct optfile *of)
 /* ---- paths: the server's lexical clean-up (fn_format with MY_UNPACK_FILENAME) ---- */
 
 /*
+ * Put dir (at most half of outsz) at the start of out, in place of a "~" or
+ * "." component; returns the index of its last byte, a trailing '/' excluded.
+ */
+static long path_splice_dir(char *out, size_t outsz, const char *dir)
+{
+	size_t len = strlen(dir);
+	if (len >= outsz / 2)
+		len = outsz / 2 - 1;
+	memcpy(out, dir, len);
+	long pos = (long)len - 1;
+	if (pos >= 0 && out[pos] == '/')
+		pos--;
+	return pos;
+}
+
+/*
  * Clean a directory name that ends in '/': "//" -> "/", "/./" -> "/",
  * "D/../" drops D unless D is ".." or starts with '~'; a "~" or "."
  * component right before ".." is first replaced by the home or current
@@ -207,32 +223,18 @@ static size_t path_cleanup_dir(char *out, size_t outsz, const char *in, const ch
 				continue;
 			pos--;
 			if (out[pos] == '~' && (pos == start || out[pos - 1] == '/')) {
-				size_t hl;
 				if (!home) {
 					pos += 4;
 					continue;
 				}
-				hl = strlen(home);
-				if (hl >= outsz / 2)
-					hl = outsz / 2 - 1;
-				memcpy(out, home, hl);
-				pos = (long)hl - 1;
-				if (pos >= 0 && out[pos] == '/')
-					pos--;
+				pos = path_splice_dir(out, outsz, home);
 			}
 			if (pos >= 0 && out[pos] == '.' && (pos == start || out[pos - 1] == '/')) {
-				size_t cl;
 				if (!getcwd(cwd, sizeof(cwd))) {
 					pos += 4;
 					continue;
 				}
-				cl = strlen(cwd);
-				if (cl >= outsz / 2)
-					cl = outsz / 2 - 1;
-				memcpy(out, cwd, cl);
-				pos = (long)cl - 1;
-				if (pos >= 0 && out[pos] == '/')
-					pos--;
+				pos = path_splice_dir(out, outsz, cwd);
 			}
 			long end_parent = pos;
 			while (pos >= start && out[pos] != '/')
