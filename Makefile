@@ -28,7 +28,7 @@ ifeq ($(DEPS),failed)
 $(error missing build dependencies (see the line above))
 endif
 
-PKGS      = mysqlclient inih libxml-2.0
+PKGS      = mysqlclient inih libxml-2.0 jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

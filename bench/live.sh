@@ -12,7 +12,7 @@
 # DESIGN.md targets: no slower than `mariadb -e`, 10x faster than
 # pt-variable-advisor, 50x faster than mysqltuner; a fleet close to the
 # slowest host (50 hosts at 100 ms well under 2 s).
-# The server is started by tests/live/harness.sh on 127.0.0.1:23390 and
+# The server is started by tests/live/harness.sh on 127.0.0.1:LIVE_PORT_BASE+90 and
 # stopped at exit. Prints hyperfine's table; docs/live.md records a run.
 # bench/run.sh runs it with sh: this script needs bash (the harness uses arrays).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -37,7 +37,7 @@ if [ -n "$missing" ]; then
 fi
 [ -x "$bin" ] || { echo "bench/live.sh: $bin is not built" >&2; exit 2; }
 
-PORT=23390
+PORT=$((LIVE_PORT_BASE + 90))
 live_init || exit 1
 # mysqltuner divides by innodb_buffer_pool_chunk_size, which MariaDB 10.11
 # reports as 0 unless it is set: set it so that mysqltuner runs to the end.
@@ -73,10 +73,10 @@ jq -rs '[.[].results[]] as $r | ($r[] | select(.command == "crashsafe live") | .
 echo
 echo "## a fleet: 50 servers at 100 ms round trip (delay proxies), one run, 32 workers"
 echo
-live_netfault delay delay 23340 50 $PORT 50 || exit 1
+live_netfault delay delay $((LIVE_PORT_BASE + 40)) 50 $PORT 50 || exit 1
 ports=
 for i in $(seq 0 49); do
-	ports="$ports $host:$((23340 + i))"
+	ports="$ports $host:$((LIVE_PORT_BASE + 40 + i))"
 done
 hyperfine -N -i --warmup 1 --runs "${LIVE_BENCH_FLEET_RUNS:-5}" --export-markdown "$LIVE_DIR/fleet.md" \
 	-n "crashsafe live, 50 hosts at 100 ms RTT" "$bin live --no-defaults -u bench$ports --fail-on never -q" \

@@ -1,6 +1,6 @@
 #!/bin/bash
 # live-faults.t - every live fault, for real, in one `crashsafe live` run over
-# a small fleet on 127.0.0.1:23310-23317:
+# a small fleet on 127.0.0.1, ports LIVE_PORT_BASE + 10-17 (base 23300 by default):
 #
 #   good      a MariaDB server that answers                      (audited)
 #   otherpw   a server where the auditor has another password     wrong password
@@ -44,26 +44,26 @@ mkdir -p "$out"
 
 live_tls_certs || bail "could not make TLS certificates"
 T=$LIVE_DIR/tls
-live_start good 23310 10 "log_bin = mariadb-bin" || bail "good did not start"
-live_start otherpw 23311 11 "" || bail "otherpw did not start"
+live_start good $((LIVE_PORT_BASE + 10)) 10 "log_bin = mariadb-bin" || bail "good did not start"
+live_start otherpw $((LIVE_PORT_BASE + 11)) 11 "" || bail "otherpw did not start"
 live_sql otherpw "ALTER USER 'auditor'@'127.0.0.1' IDENTIFIED BY 'another-password'" || bail "ALTER USER failed"
-live_start tls 23312 12 "ssl_ca = $T/ca.pem
+live_start tls $((LIVE_PORT_BASE + 12)) 12 "ssl_ca = $T/ca.pem
 ssl_cert = $T/server-cert.pem
 ssl_key = $T/server-key.pem
 require_secure_transport = ON" || bail "tls did not start"
-live_start victim 23313 13 "" || bail "victim did not start"
+live_start victim $((LIVE_PORT_BASE + 13)) 13 "" || bail "victim did not start"
 victim_pid=$(live_pid victim)
-live_netfault hang silent 23314 || bail "netfault silent"
-live_netfault killer kill 23315 23313 "$victim_pid" "SHOW ALL SLAVES STATUS" || bail "netfault kill"
-live_netfault staller stall 23316 23310 - "SYSTEM_VARIABLES" || bail "netfault stall"
+live_netfault hang silent $((LIVE_PORT_BASE + 14)) || bail "netfault silent"
+live_netfault killer kill $((LIVE_PORT_BASE + 15)) $((LIVE_PORT_BASE + 13)) "$victim_pid" "SHOW ALL SLAVES STATUS" || bail "netfault kill"
+live_netfault staller stall $((LIVE_PORT_BASE + 16)) $((LIVE_PORT_BASE + 10)) - "SYSTEM_VARIABLES" || bail "netfault stall"
 
-good=127.0.0.1:23310
-otherpw=127.0.0.1:23311
-tls=127.0.0.1:23312
-hang=127.0.0.1:23314
-killed=127.0.0.1:23315
-stall=127.0.0.1:23316
-refused=127.0.0.1:23317
+good=127.0.0.1:$((LIVE_PORT_BASE + 10))
+otherpw=127.0.0.1:$((LIVE_PORT_BASE + 11))
+tls=127.0.0.1:$((LIVE_PORT_BASE + 12))
+hang=127.0.0.1:$((LIVE_PORT_BASE + 14))
+killed=127.0.0.1:$((LIVE_PORT_BASE + 15))
+stall=127.0.0.1:$((LIVE_PORT_BASE + 16))
+refused=127.0.0.1:$((LIVE_PORT_BASE + 17))
 
 # ---- one run over the whole fleet ------------------------------------------
 start=$(date +%s%N)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # live.t - `crashsafe live` against real MariaDB servers (Debian's
-# mariadb-server), started by tests/live/harness.sh on 127.0.0.1 (ports
-# 23300-23309 and 23318):
+# mariadb-server), started by tests/live/harness.sh on 127.0.0.1 (ports LIVE_PORT_BASE +
+# 0-9 and 18; the base defaults to 23300):
 #
 #   primary   binary log, sync_binlog=1
 #   gtid      a replica with crash-safe settings: MASTER_USE_GTID=slave_pos,
@@ -38,9 +38,9 @@ like() { # like TEXT PATTERN NAME (grep -E)
 	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
 }
 
-P=23300
-G=23301
-F=23302
+P=$((LIVE_PORT_BASE + 0))
+G=$((LIVE_PORT_BASE + 1))
+F=$((LIVE_PORT_BASE + 2))
 AUDITOR_PW=$LIVE_AUDITOR_PW
 
 live_init || { echo "1..0 # SKIP could not create the template datadir (see above)"; exit 0; }
@@ -191,9 +191,9 @@ galera_cnf() { # galera_cnf GMCAST-PORT IST-PORT
 		"binlog_format = ROW" "innodb_autoinc_lock_mode = 2"
 }
 if [ -r /usr/lib/galera/libgalera_smm.so ] &&
-	live_start galera1 23303 7 "$(galera_cnf 23304 23305)" && live_start galera2 23306 7 "$(galera_cnf 23307 23308)"; then
-	cs galera 127.0.0.1:23303 127.0.0.1:23306 --format json
-	like "$(msg "$out/galera.out" 127.0.0.1:23303 server-id-unique)" "shared only within cluster 'crashsafe_t'" \
+	live_start galera1 $((LIVE_PORT_BASE + 3)) 7 "$(galera_cnf $((LIVE_PORT_BASE + 4)) $((LIVE_PORT_BASE + 5)))" && live_start galera2 $((LIVE_PORT_BASE + 6)) 7 "$(galera_cnf $((LIVE_PORT_BASE + 7)) $((LIVE_PORT_BASE + 8)))"; then
+	cs galera 127.0.0.1:$((LIVE_PORT_BASE + 3)) 127.0.0.1:$((LIVE_PORT_BASE + 6)) --format json
+	like "$(msg "$out/galera.out" 127.0.0.1:$((LIVE_PORT_BASE + 3)) server-id-unique)" "shared only within cluster 'crashsafe_t'" \
 		"Galera nodes: the cluster is detected, so they may share server_id 7"
 	cs twice $tp $tp --format json
 	is "$(st "$out/twice.out" $tp server-id-unique)" "fail" "... while two servers outside a cluster may not"
@@ -205,13 +205,13 @@ else
 fi
 
 # ---- the password appears nowhere ---------------------------------------------
-"$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" $tp $tg $tf 127.0.0.1:23309 \
+"$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" $tp $tg $tf 127.0.0.1:$((LIVE_PORT_BASE + 9)) \
 	--text "$out/pw.txt" --json "$out/pw.json" --junit "$out/pw.xml" --sarif "$out/pw.sarif" \
 	>"$out/pw.out" 2>"$out/pw.err"
 "$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" --capture "$out/pw.cap" $tg >/dev/null 2>&1
 like "$(cat "$out/pw.err")" "warning: using a password on the command line interface can be insecure" \
 	"--password=X gets the mysql client's warning"
-is "$($RQ "$out/pw.json" targets error)" "none,none,none,$($RQ "$out/pw.json" target 127.0.0.1:23309 error)" \
+is "$($RQ "$out/pw.json" targets error)" "none,none,none,$($RQ "$out/pw.json" target 127.0.0.1:$((LIVE_PORT_BASE + 9)) error)" \
 	"... and the run audits the three servers (the fourth is refused)"
 leaks=$(grep -lF -- "$AUDITOR_PW" "$out"/pw.* "$out"/*.out "$out"/*.err "$out"/*.json "$out"/*.cap "$out"/all.* 2>/dev/null | grep -v -e '/pw$' -e 'client.cnf')
 is "$leaks" "" "the password is in no stdout, stderr, report (text, JSON, JUnit, SARIF) or capture"
@@ -222,8 +222,8 @@ WRONG_PW='Wrong-Pw-e41f0c9a'
 like "$(cat "$out/wpw.err")" "Access denied" "a wrong password: the server refuses it"
 is "$(grep -lF -- "$WRONG_PW" "$out"/wpw.* | wc -l)" 0 "... and it is in no output or report either"
 # While connecting (to a port that never answers) the command line shows no password.
-live_netfault hang silent 23318
-"$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" --connect-timeout 3 127.0.0.1:23318 >/dev/null 2>&1 &
+live_netfault hang silent $((LIVE_PORT_BASE + 18))
+"$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" --connect-timeout 3 127.0.0.1:$((LIVE_PORT_BASE + 18)) >/dev/null 2>&1 &
 cpid=$!
 sleep 0.5
 cmdline=$(tr '\0' ' ' </proc/$cpid/cmdline 2>/dev/null)

@@ -40,6 +40,10 @@
 #   root@localhost     unix socket authentication (the harness runs as root)
 #
 # Only PIDs recorded by live_start are ever signalled.
+#
+# Ports: tests take theirs as offsets from LIVE_PORT_BASE (default 23300), so
+# two checkouts can run the live tests at once with different bases
+# (LIVE_PORT_BASE=24300 make test). Each test file documents its offsets.
 
 LIVE_AUDITOR_PW='Crashsafe-Audit-Pw-7f3a9c1e'
 LIVE_NOPRIV_PW='Nopriv-Pw-52be0d'
@@ -47,6 +51,7 @@ LIVE_REPL_PW='Repl-Pw-91c4d2'
 declare -A LIVE_PIDS=()
 declare -A LIVE_HELPERS=()
 LIVE_DIR=
+LIVE_PORT_BASE=${LIVE_PORT_BASE:-23300}
 LIVE_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 live_need_packages() {
