@@ -321,7 +321,7 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 	for (size_t i = 0; i < ntargets; i++) {
 		const struct settings *s = &targets[i];
 		if (s->error)
-			fprintf(stderr, "crashsafe: %s: error: %s\n", s->target, s->error);
+			diag_emit(DIAG_ERROR, s->target, 0, "%s", s->error);
 		else if (o->verbose)
 			diag_print(&s->diags, stderr);
 	}
@@ -335,8 +335,8 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 	};
 	int write_failed = 0;
 	if (report_write((enum report_format)o->stdout_format, &r, &ro, stdout) || fflush(stdout)) {
-		fprintf(stderr, "crashsafe: error: cannot write the %s report to stdout\n",
-			report_writer_get((enum report_format)o->stdout_format)->name);
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
+			  report_writer_get((enum report_format)o->stdout_format)->name);
 		write_failed = 1;
 	}
 	ro.color = 0;
@@ -345,8 +345,8 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 		if (!path)
 			continue;
 		if (report_write_file((enum report_format)f, &r, &ro, path)) {
-			fprintf(stderr, "crashsafe: %s: error: cannot write the %s report: %s\n", path,
-				report_writer_get((enum report_format)f)->name, strerror(errno));
+			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
+				  report_writer_get((enum report_format)f)->name, strerror(errno));
 			write_failed = 1;
 		}
 	}

@@ -3,17 +3,16 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "diag.h"
 #include "util.h"
 #include "banned.h"
 
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("crashsafe: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	diag_vemit(DIAG_ERROR, NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 2;
 }
 

@@ -176,8 +176,7 @@ static int live_read_password_file(struct live_cmd *lc)
 	char *buf = NULL;
 	size_t len = 0;
 	if (read_file(lc->password_file, &buf, &len) < 0) {
-		fprintf(stderr, "crashsafe: %s: error: cannot read the password file: %s\n", lc->password_file,
-			strerror(errno));
+		diag_emit(DIAG_ERROR, lc->password_file, 0, "cannot read the password file: %s", strerror(errno));
 		return -1;
 	}
 	/* The first line, without its line ending. */
@@ -283,7 +282,7 @@ int cmd_live(int argc, char **argv)
 		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file, lc.config };
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 			if (files[i] && access(files[i], R_OK) != 0) {
-				fprintf(stderr, "crashsafe: %s: error: cannot read: %s\n", files[i], strerror(errno));
+				diag_emit(DIAG_ERROR, files[i], 0, "cannot read: %s", strerror(errno));
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -351,16 +350,14 @@ int cmd_live(int argc, char **argv)
 		if (lc.config && !targets[i].error)
 			live_apply_config(&lt[i], lc.config, &cat, lc.audit.group_suffix);
 		if (lc.audit.verbose)
-			fprintf(stderr, "crashsafe: %s: note: collected in %.3f s%s%s\n", targets[i].target,
-				lt[i].seconds, targets[i].error ? ": " : "",
-				targets[i].error ? targets[i].error : "");
+			diag_emit(DIAG_NOTE, targets[i].target, 0, "collected in %.3f s%s%s", lt[i].seconds,
+				  targets[i].error ? ": " : "", targets[i].error ? targets[i].error : "");
 	}
 	if (lc.capture) {
 		if (targets[0].error) {
-			fprintf(stderr, "crashsafe: %s: error: nothing captured: %s\n", lc.capture, targets[0].error);
+			diag_emit(DIAG_ERROR, lc.capture, 0, "nothing captured: %s", targets[0].error);
 		} else if (live_capture_write(&lt[0], lc.capture) < 0) {
-			fprintf(stderr, "crashsafe: %s: error: cannot write the capture: %s\n", lc.capture,
-				strerror(errno));
+			diag_emit(DIAG_ERROR, lc.capture, 0, "cannot write the capture: %s", strerror(errno));
 			capture_failed = 1;
 		}
 	}

@@ -147,26 +147,10 @@ static char *resolve_key(const char *name)
 	return k;
 }
 
+/* Outside text, escaped as everywhere else (util.h). */
 static void print_escaped(FILE *fp, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (;;) {
-		const unsigned char *run = p;
-		while (*p >= 0x20 && *p != 0x7f)
-			p++;
-		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), fp);
-		if (!*p)
-			return;
-		switch (*p) {
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\b': fputs("\\b", fp); break;
-		default: fprintf(fp, "\\x%02x", *p); break;
-		}
-		p++;
-	}
+	fputs_escaped(s, fp, NULL);
 }
 
 /* The include chain of each file read, made once: options share their files. */

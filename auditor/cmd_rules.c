@@ -186,7 +186,7 @@ int cmd_rules(int argc, char **argv)
 	if (noperands == 1) {
 		const struct rule *r = engine_rule_find(&e, argv[0]);
 		if (!r) {
-			fprintf(stderr, "crashsafe: error: no rule '%s' (see 'crashsafe rules')\n", argv[0]);
+			diag_emit(DIAG_ERROR, NULL, 0, "no rule '%s' (see 'crashsafe rules')", argv[0]);
 			status = EXIT_USAGE;
 			goto out;
 		}

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 #include "banned.h"
@@ -56,18 +57,47 @@ const char *diag_level_name(enum diag_level level)
 	return diag_level_names[level];
 }
 
+/* One line, built whole and written with one call (concurrent writers do not interleave). */
+static void diag_write(FILE *fp, enum diag_level level, const char *file, unsigned line, const char *message)
+{
+	struct strbuf sb = { 0 };
+	strbuf_addstr(&sb, "crashsafe: ");
+	if (file) {
+		strbuf_add_escaped(&sb, file, strlen(file), NULL);
+		if (line)
+			strbuf_addf(&sb, ":%u", line);
+		strbuf_addstr(&sb, ": ");
+	}
+	strbuf_addstr(&sb, diag_level_names[level]);
+	strbuf_addstr(&sb, ": ");
+	strbuf_add_escaped(&sb, message, strlen(message), NULL);
+	strbuf_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, fp);
+	strbuf_release(&sb);
+}
+
 void diag_print_one(const struct diag *d, FILE *fp)
 {
-	fputs("crashsafe: ", fp);
-	if (d->file && d->line)
-		fprintf(fp, "%s:%u: ", d->file, d->line);
-	else if (d->file)
-		fprintf(fp, "%s: ", d->file);
-	fprintf(fp, "%s: %s\n", diag_level_names[d->level], d->message);
+	diag_write(fp, d->level, d->file, d->line, d->message);
 }
 
 void diag_print(const struct diag_list *l, FILE *fp)
 {
 	for (size_t i = 0; i < l->n; i++)
 		diag_print_one(&l->items[i], fp);
+}
+
+void diag_vemit(enum diag_level level, const char *file, unsigned line, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	diag_write(stderr, level, file, line, msg);
+	free(msg);
+}
+
+void diag_emit(enum diag_level level, const char *file, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vemit(level, file, line, fmt, ap);
+	va_end(ap);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "diag.h"
 #include "util.h"
 #include "banned.h"
 
@@ -111,7 +112,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(name, commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	fprintf(stderr, "crashsafe: error: unknown command '%s'\n\n", name);
+	diag_emit(DIAG_ERROR, NULL, 0, "unknown command '%s'", name);
+	fputc('\n', stderr);
 	usage(stderr);
 	return EXIT_USAGE;
 }

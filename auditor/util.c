@@ -131,6 +131,112 @@ void strbuf_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+size_t utf8_decode(const char *str, size_t n, unsigned long *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned long c, min;
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Code points a terminal acts on (or that reorder or break the line it shows). */
+static int escape_codepoint(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+typedef void escape_sink(void *ctx, const char *s, size_t n);
+
+static void escape_to(escape_sink *put, void *ctx, const char *s, size_t n, const char *newline_indent)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i, len = 0;
+		unsigned long cp = 0;
+		char esc[24];
+		/* Pass the longest run of characters that need no escape in one go. */
+		while (i < n) {
+			len = utf8_decode(s + i, n - i, &cp);
+			if (len == 0 || escape_codepoint(cp))
+				break;
+			i += len;
+		}
+		if (i > run)
+			put(ctx, s + run, i - run);
+		if (i >= n)
+			break;
+		if (len == 0) {
+			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)s[i]);
+			len = 1;
+		} else if (cp == '\n' && newline_indent) {
+			put(ctx, "\n", 1);
+			put(ctx, newline_indent, strlen(newline_indent));
+			i++;
+			continue;
+		} else if (cp == '\n' || cp == '\t') {
+			snprintf(esc, sizeof(esc), "\\%c", cp == '\n' ? 'n' : 't');
+		} else if (cp < 0x80) {
+			snprintf(esc, sizeof(esc), "\\x%02lx", cp);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04lx", cp);
+		}
+		put(ctx, esc, strlen(esc));
+		i += len;
+	}
+}
+
+static void escape_sink_strbuf(void *ctx, const char *s, size_t n)
+{
+	strbuf_add(ctx, s, n);
+}
+
+static void escape_sink_file(void *ctx, const char *s, size_t n)
+{
+	fwrite(s, 1, n, ctx);
+}
+
+void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t n, const char *newline_indent)
+{
+	escape_to(escape_sink_strbuf, sb, s, n, newline_indent);
+}
+
+void fputs_escaped(const char *s, FILE *fp, const char *newline_indent)
+{
+	escape_to(escape_sink_file, fp, s, strlen(s), newline_indent);
+}
+
 struct arena_block {
 	struct arena_block *next;
 	size_t used, size;

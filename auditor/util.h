@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -52,6 +53,33 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
+
+/*
+ * Decode the UTF-8 sequence at s (at most n bytes): returns its length (1-4)
+ * and stores the code point in *cp, or returns 0 when the bytes are not
+ * well-formed UTF-8 (a stray continuation byte, an overlong form, a
+ * surrogate, a value above U+10FFFF, a sequence cut short). Source: the
+ * Unicode Standard, chapter 3, table 3-7 (well-formed byte sequences).
+ */
+size_t utf8_decode(const char *s, size_t n, unsigned long *cp);
+
+/*
+ * Terminal-safe text: the one escaping used for everything crashsafe prints
+ * that came from outside (option files, snapshots, rule files, server
+ * messages, file names, arguments): every diagnostic and stderr message
+ * (diag.c, cli.c), resolve, and the text report.
+ *
+ * Appends s[0..n) to sb so that a terminal shows every byte and acts on
+ * none: \t and \n for those, \xNN for the other C0 controls, DEL and
+ * bytes that are not UTF-8; \uNNNN for the C1 controls (U+0080-U+009F) and
+ * the characters that break or reorder a line (U+2028, U+2029, the bidi
+ * embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069). Every
+ * other character, a backslash included, is copied. With newline_indent
+ * non-NULL a newline is kept and followed by newline_indent instead.
+ */
+void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t n, const char *newline_indent);
+/* The same for a NUL-terminated s, written to fp. */
+void fputs_escaped(const char *s, FILE *fp, const char *newline_indent);
 
 /*
  * A string arena: strings copied into it live until arena_release().

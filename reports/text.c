@@ -69,34 +69,7 @@ struct text {
  */
 static void text_put_lines(struct text *x, const char *s, const char *indent)
 {
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		unsigned long cp;
-		size_t len = report_utf8_decode(s + i, n - i, &cp);
-		if (len == 0) {
-			fprintf(x->fp, "\\x%02x", (unsigned char)s[i]);
-			i++;
-		} else if (cp == '\t') {
-			fputs("\\t", x->fp);
-			i++;
-		} else if (cp == '\n' && indent) {
-			fputc('\n', x->fp);
-			fputs(indent, x->fp);
-			i++;
-		} else if (cp == '\n') {
-			fputs("\\n", x->fp);
-			i++;
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(x->fp, "\\x%02lx", cp);
-			i++;
-		} else if (cp >= 0x80 && cp < 0xa0) {
-			fprintf(x->fp, "\\u%04lx", cp);
-			i += len;
-		} else {
-			fwrite(s + i, 1, len, x->fp);
-			i += len;
-		}
-	}
+	fputs_escaped(s, x->fp, indent);
 }
 
 static void text_put(struct text *x, const char *s)
