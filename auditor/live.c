@@ -495,15 +495,22 @@ static const struct live_origin_kind *live_origin_kind(const char *token)
 static void live_store_origins(struct live_run *r, MYSQL_RES *res)
 {
 	MYSQL_ROW row;
-	size_t rows = 0;
+	size_t rows = 0, at;
+	struct strmap names;   /* hashed: a linear live_raw_find() per row was quadratic */
+	strmap_init(&names, 1);
+	for (size_t i = 0; i < r->t->nraw; i++)
+		if (strmap_get(&names, r->t->raw[i].name, &at) < 0)   /* the first of a name, as live_raw_find() */
+			strmap_put(&names, r->t->raw[i].name, i);
 	while ((row = mysql_fetch_row(res))) {
 		struct live_raw_var *v;
-		if (!row[0] || !(v = live_raw_find(r->t, row[0])))
+		if (!row[0] || strmap_get(&names, row[0], &at) < 0)
 			continue;
+		v = &r->t->raw[at];
 		v->origin = row[1] ? settings_intern(r->s, row[1]) : NULL;
 		v->path = row[2] && *row[2] ? settings_intern(r->s, row[2]) : NULL;
 		rows++;
 	}
+	strmap_release(&names);
 	r->origins_known = rows > 0;
 	if (!rows)
 		r->origins_why = "the server returned no value origins (performance_schema disabled?)";

@@ -43,6 +43,7 @@ void settings_release(struct settings *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->vars[i].overridden);
 	free(s->vars);
+	strmap_release(&s->index);
 	free(s->channels);
 	diag_list_release(&s->diags);
 	arena_release(&s->arena);
@@ -56,10 +57,10 @@ const char *settings_intern(struct settings *s, const char *str)
 
 static struct settings_var *settings_find(const struct settings *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->vars[i].name, name))
-			return &s->vars[i];
-	return NULL;
+	size_t i;
+	if (strmap_get(&s->index, name, &i) < 0)
+		return NULL;
+	return &s->vars[i];
 }
 
 const struct settings_var *settings_get(const struct settings *s, const char *name)
@@ -88,6 +89,7 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		v = &s->vars[s->n++];
 		memset(v, 0, sizeof(*v));
 		v->name = arena_strdup(&s->arena, name);
+		strmap_put(&s->index, v->name, s->n - 1);
 	}
 	v->current.value = arena_strdup(&s->arena, value);
 	v->current.spelled = arena_strdup(&s->arena, spelled);

@@ -81,6 +81,7 @@ struct settings {
 	const char *cluster;         /* Galera cluster name (wsrep_cluster_name) or NULL */
 	struct settings_var *vars;
 	size_t n, cap;
+	struct strmap index;         /* name -> position in vars (settings_get/settings_set are O(1)) */
 	struct settings_channel *channels;
 	size_t nchannels, channels_cap;
 	int channels_known;          /* nonzero when channels were read (live) */
@@ -99,7 +100,7 @@ void settings_release(struct settings *s);
  */
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
 				  const char *spelled, const struct settings_origin *origin);
-/* The variable called name (exact match), or NULL. */
+/* The variable called name (exact match), or NULL. A hash lookup: O(1). */
 const struct settings_var *settings_get(const struct settings *s, const char *name);
 /* Add a channel; strings are copied. Returns it for the caller to fill further. */
 struct settings_channel *settings_add_channel(struct settings *s, const char *name);

@@ -47,6 +47,7 @@ struct snapshot_reader {
 	size_t n, cap;
 	struct snapshot_origin *origins;
 	size_t norigins, origins_cap;
+	struct strmap origin_index;   /* origin name -> position in origins (the last one wins) */
 	char *pending_name;     /* \G form: the last Variable_name: */
 	unsigned pending_line;
 	int capture;            /* "# crashsafe capture" seen */
@@ -534,12 +535,10 @@ static const struct {
 /* The origin detail of a captured variable (heap), or NULL. */
 static char *snapshot_origin_detail(const struct snapshot_reader *r, const char *name)
 {
-	const struct snapshot_origin *o = NULL;
-	for (size_t i = 0; i < r->norigins; i++)
-		if (!strcmp(r->origins[i].name, name))
-			o = &r->origins[i];
-	if (!o)
+	size_t at;
+	if (strmap_get(&r->origin_index, name, &at) < 0)
 		return NULL;
+	const struct snapshot_origin *o = &r->origins[at];
 	for (size_t i = 0; i < ARRAY_SIZE(snapshot_origin_kinds); i++) {
 		if (ascii_strcasecmp(o->token, snapshot_origin_kinds[i].token))
 			continue;
@@ -554,6 +553,8 @@ static char *snapshot_origin_detail(const struct snapshot_reader *r, const char 
 static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 {
 	struct settings *s = r->s;
+	for (size_t i = 0; i < r->norigins; i++)
+		strmap_put(&r->origin_index, r->origins[i].name, i);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct snapshot_row *row = &r->rows[i];
 		const struct catalog_var *v = c ? catalog_lookup(c, row->name) : NULL;
@@ -601,6 +602,7 @@ static void reader_release(struct snapshot_reader *r)
 		free(r->origins[i].path);
 	}
 	free(r->origins);
+	strmap_release(&r->origin_index);
 	free(r->pending_name);
 }
 

@@ -307,6 +307,88 @@ static int ascii_lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+struct strmap_slot {
+	const char *key;    /* NULL: empty */
+	size_t value;
+	size_t hash;
+};
+
+void strmap_init(struct strmap *m, int fold_case)
+{
+	m->slots = NULL;
+	m->cap = m->n = 0;
+	m->fold_case = fold_case;
+}
+
+void strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	strmap_init(m, m->fold_case);
+}
+
+/* FNV-1a (64-bit offset basis and prime: http://www.isthe.com/chongo/tech/comp/fnv/). */
+static size_t strmap_hash(const struct strmap *m, const char *key)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= (unsigned long long)(m->fold_case ? ascii_lower(*p) : *p);
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static int strmap_same(const struct strmap *m, const char *a, const char *b)
+{
+	return m->fold_case ? !ascii_strcasecmp(a, b) : !strcmp(a, b);
+}
+
+static struct strmap_slot *strmap_slot_for(const struct strmap *m, const char *key, size_t hash)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		struct strmap_slot *sl = &m->slots[i];
+		if (!sl->key || (sl->hash == hash && strmap_same(m, sl->key, key)))
+			return sl;
+	}
+}
+
+int strmap_get(const struct strmap *m, const char *key, size_t *out)
+{
+	if (!m->n)
+		return -1;
+	const struct strmap_slot *sl = strmap_slot_for(m, key, strmap_hash(m, key));
+	if (!sl->key)
+		return -1;
+	*out = sl->value;
+	return 0;
+}
+
+static void strmap_grow(struct strmap *m)
+{
+	struct strmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 16;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.slots[i].key)
+			*strmap_slot_for(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
+	}
+	free(old.slots);
+}
+
+void strmap_put(struct strmap *m, const char *key, size_t value)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	size_t hash = strmap_hash(m, key);
+	struct strmap_slot *sl = strmap_slot_for(m, key, hash);
+	if (!sl->key) {
+		sl->key = key;
+		sl->hash = hash;
+		m->n++;
+	}
+	sl->value = value;
+}
+
 int ascii_strcasecmp(const char *a, const char *b)
 {
 	for (;; a++, b++) {

@@ -98,6 +98,33 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A hash index from strings to positions (size_t), for name lookups on hot
+ * paths: settings by variable name, snapshot origins, live rows. Open
+ * addressing with linear probing, FNV-1a hashes, grown at 1/2 load, so a
+ * lookup costs O(1) whatever the number of names (a linear scan per
+ * variable made reading 400,000 captured variables take minutes).
+ *
+ * Keys are not copied: each must stay valid, unchanged, as long as the map
+ * (they usually live in an arena or in the array the positions index).
+ * With fold_case, keys compare ASCII case-insensitively. Zero-initialised
+ * memory is an empty map with fold_case 0.
+ */
+struct strmap_slot;
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap;     /* a power of two, or 0 */
+	size_t n;
+	int fold_case;
+};
+
+void strmap_init(struct strmap *m, int fold_case);
+void strmap_release(struct strmap *m);
+/* The position stored for key: 0 and *out set, or -1 when key is absent. */
+int strmap_get(const struct strmap *m, const char *key, size_t *out);
+/* Store value for key, replacing the value an equal key had. */
+void strmap_put(struct strmap *m, const char *key, size_t value);
+
 /* ASCII case-insensitive compare, independent of the locale. */
 int ascii_strcasecmp(const char *a, const char *b);
 /* Compare option names the server's way: '-' and '_' are the same, case matters. */

@@ -8,6 +8,7 @@
 
 #include "tap.h"
 #include "diag.h"
+#include "settings.h"
 #include "util.h"
 
 static char *esc(const char *s, size_t n, const char *indent)
@@ -74,9 +75,69 @@ static void test_diag_print(void)
 	diag_list_release(&l);
 }
 
+static void test_strmap(void)
+{
+	enum { N = 100000 };
+	struct strmap m;
+	char **keys = malloc(N * sizeof(*keys));
+	strmap_init(&m, 0);
+	for (size_t i = 0; i < N; i++) {
+		keys[i] = xasprintf("name_%zu", i);
+		strmap_put(&m, keys[i], i);
+	}
+	size_t at = 0, wrong = 0;
+	for (size_t i = 0; i < N; i++)
+		if (strmap_get(&m, keys[i], &at) < 0 || at != i)
+			wrong++;
+	is_int((long)wrong, 0, "100,000 keys: each found at its position");
+	is_int((long)m.n, N, "100,000 keys counted once each");
+	ok(strmap_get(&m, "name_100000", &at) < 0, "an absent key is absent");
+	ok(strmap_get(&m, "NAME_1", &at) < 0, "case matters without fold_case");
+	strmap_put(&m, keys[7], 77);
+	ok(strmap_get(&m, "name_7", &at) == 0 && at == 77 && m.n == N, "putting an equal key replaces its value");
+	strmap_release(&m);
+	ok(strmap_get(&m, "name_1", &at) < 0, "a released map is empty");
+	for (size_t i = 0; i < N; i++)
+		free(keys[i]);
+	free(keys);
+
+	strmap_init(&m, 1);
+	strmap_put(&m, "Wsrep_On", 1);
+	ok(strmap_get(&m, "WSREP_ON", &at) == 0 && at == 1, "fold_case: ASCII case is ignored");
+	strmap_put(&m, "wsrep_on", 2);
+	ok(m.n == 1 && strmap_get(&m, "wsrep_on", &at) == 0 && at == 2, "fold_case: one key whatever its case");
+	strmap_release(&m);
+
+	struct strmap empty = { 0 };
+	ok(strmap_get(&empty, "x", &at) < 0, "a zero-initialised map is empty");
+}
+
+static void test_settings_index(void)
+{
+	struct settings s;
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = "my.cnf", .line = 1 };
+	settings_init(&s, "t", "file");
+	for (unsigned i = 0; i < 50000; i++) {
+		char name[32], value[32];
+		snprintf(name, sizeof(name), "v%u", i % 25000);
+		snprintf(value, sizeof(value), "%u", i);
+		o.line = i + 1;
+		settings_set(&s, name, value, name, &o);
+	}
+	is_int((long)s.n, 25000, "settings: 50,000 sets of 25,000 names make 25,000 variables");
+	const struct settings_var *v = settings_get(&s, "v24999");
+	ok(v && !strcmp(v->current.value, "49999") && v->n_overridden == 1 &&
+		   !strcmp(v->overridden[0].value, "24999"),
+	   "settings: the last value wins and the earlier one is kept as overridden");
+	ok(settings_get(&s, "v25000") == NULL, "settings: an unknown name is NULL");
+	settings_release(&s);
+}
+
 int main(void)
 {
 	test_escape();
 	test_diag_print();
+	test_strmap();
+	test_settings_index();
 	return done_testing();
 }
