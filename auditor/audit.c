@@ -40,7 +40,8 @@ const struct cli_option audit_common_options[] = {
 	{ "role", 0, CLI_REQUIRED_ARG, OPT_ROLE, "ROLE",
 	  "primary, replica or any (default: any, a server that may be either)" },
 	{ "flavor", 0, CLI_REQUIRED_ARG, OPT_FLAVOR, "FLAVOR",
-	  "mysql, percona or mariadb (default: mysql)" },
+	  "mysql, percona or mariadb; or a Galera build: pxc, mariadb-galera, mysql-wsrep "
+	  "(default: mysql)" },
 	{ "server-version", 0, CLI_REQUIRED_ARG, OPT_SERVER_VERSION, "X.Y[.Z]",
 	  "version whose defaults and groups apply (default: 8.4; MariaDB 10.11)" },
 	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, OPT_GROUP_SUFFIX, "SUFFIX",
@@ -69,6 +70,7 @@ void audit_options_init(struct audit_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->flavor = FLAVOR_DEFAULT;
+	o->variant = -1;
 	flavor_default_version(o->flavor, &o->version);
 	o->role = ROLE_ANY;
 	o->stdout_format = REPORT_TEXT;
@@ -87,8 +89,8 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 		o->role_set = 1;
 		return 0;
 	case OPT_FLAVOR:
-		if (flavor_parse(&o->flavor, arg))
-			return cli_usage_error("--flavor: '%s' is not mysql, percona or mariadb", arg);
+		if (flavor_parse_build(&o->flavor, &o->variant, arg))
+			return cli_usage_error("--flavor: '%s' is not %s", arg, flavor_build_names());
 		o->flavor_set = 1;
 		if (!o->version_set)
 			flavor_default_version(o->flavor, &o->version);

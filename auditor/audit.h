@@ -19,6 +19,7 @@
 struct audit_options {
 	enum flavor flavor;
 	int flavor_set;
+	int variant;                                  /* enum flavor_variant --flavor named (pxc), or -1 */
 	struct version version;
 	int version_set;
 	enum role role;

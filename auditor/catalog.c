@@ -127,13 +127,35 @@ static const struct catalog_flavor_info *catalog_limits(const struct catalog_var
 	return NULL;
 }
 
-static const struct catalog_range *catalog_range_at(const struct catalog_var *v, enum flavor f,
-						    const struct version *ver)
+/*
+ * The flavor and build whose ranges apply: for a Galera build, the
+ * flavor's own default.FLAVOR.galera ranges, then (Percona) MySQL's; else
+ * the plain chain.
+ */
+static enum flavor catalog_range_build(const struct catalog_var *v, enum flavor f, enum flavor_variant b,
+				       enum flavor_variant *rb)
 {
-	enum flavor rf = catalog_range_flavor(v, f);
+	*rb = FLAVOR_VARIANT_PLAIN;
+	if (b == FLAVOR_VARIANT_GALERA) {
+		enum flavor base = catalog_base_flavor(f);
+		*rb = FLAVOR_VARIANT_GALERA;
+		if (f == FLAVOR_PERCONA && v->per[FLAVOR_PERCONA].has_galera_ranges)
+			return FLAVOR_PERCONA;
+		if (v->per[base].has_galera_ranges)
+			return base;
+		*rb = FLAVOR_VARIANT_PLAIN;
+	}
+	return catalog_range_flavor(v, f);
+}
+
+static const struct catalog_range *catalog_range_at(const struct catalog_var *v, enum flavor f,
+						    enum flavor_variant b, const struct version *ver)
+{
+	enum flavor_variant rb;
+	enum flavor rf = catalog_range_build(v, f, b, &rb);
 	for (size_t i = 0; i < v->nranges; i++) {
 		const struct catalog_range *r = &v->ranges[i];
-		if (r->flavor == rf && version_in(ver, &r->from, &r->to))
+		if (r->flavor == rf && r->variant == rb && version_in(ver, &r->from, &r->to))
 			return r;
 	}
 	return NULL;
@@ -244,10 +266,16 @@ size_t catalog_prefix_lookup(const struct catalog *c, const char *prefix,
 	return found;
 }
 
+int catalog_exists_build(const struct catalog_var *v, enum flavor f, enum flavor_variant b,
+			 const struct version *ver)
+{
+	const struct catalog_range *r = catalog_range_at(v, f, b, ver);
+	return r && (r->value || r->unknown);
+}
+
 int catalog_exists(const struct catalog_var *v, enum flavor f, const struct version *ver)
 {
-	const struct catalog_range *r = catalog_range_at(v, f, ver);
-	return r && (r->value || r->unknown);
+	return catalog_exists_build(v, f, FLAVOR_VARIANT_PLAIN, ver);
 }
 
 int catalog_removed_in(const struct catalog_var *v, enum flavor f, const struct version *ver,
@@ -268,7 +296,7 @@ int catalog_introduced_in(const struct catalog_var *v, enum flavor f, struct ver
 {
 	enum flavor rf = catalog_range_flavor(v, f);
 	for (size_t i = 0; i < v->nranges; i++) {
-		if (v->ranges[i].flavor == rf) {
+		if (v->ranges[i].flavor == rf && v->ranges[i].variant == FLAVOR_VARIANT_PLAIN) {
 			*out = v->ranges[i].from;
 			return 1;
 		}
@@ -276,14 +304,26 @@ int catalog_introduced_in(const struct catalog_var *v, enum flavor f, struct ver
 	return 0;
 }
 
+const char *catalog_default_build(const struct catalog_var *v, enum flavor f, enum flavor_variant b,
+				  const struct version *ver)
+{
+	const struct catalog_range *r = catalog_range_at(v, f, b, ver);
+	return r ? r->value : NULL;
+}
+
 const char *catalog_default(const struct catalog_var *v, enum flavor f, const struct version *ver)
 {
-	const struct catalog_range *r = catalog_range_at(v, f, ver);
-	return r ? r->value : NULL;
+	return catalog_default_build(v, f, FLAVOR_VARIANT_PLAIN, ver);
 }
 
 int catalog_name_accepted(const struct catalog_var *v, const char *name, enum flavor f,
 			  const struct version *ver)
+{
+	return catalog_name_accepted_build(v, name, f, FLAVOR_VARIANT_PLAIN, ver);
+}
+
+int catalog_name_accepted_build(const struct catalog_var *v, const char *name, enum flavor f,
+				enum flavor_variant b, const struct version *ver)
 {
 	if (!catalog_var_has_name(v, name))
 		return 0;
@@ -293,11 +333,11 @@ int catalog_name_accepted(const struct catalog_var *v, const char *name, enum fl
 	else if (v->per[catalog_base_flavor(f)].has_names)
 		nf = catalog_base_flavor(f);
 	if (nf == FLAVOR_UNKNOWN)
-		return catalog_exists(v, f, ver);
+		return catalog_exists_build(v, f, b, ver);
 	for (size_t i = 0; i < v->nnames; i++) {
 		const struct catalog_name *n = &v->names[i];
 		if (n->flavor == nf && !optname_cmp(n->name, name))
-			return version_in(ver, &n->from, &n->to) && catalog_exists(v, f, ver);
+			return version_in(ver, &n->from, &n->to) && catalog_exists_build(v, f, b, ver);
 	}
 	return 0;
 }
@@ -529,9 +569,12 @@ struct catalog_loader {
 	struct catalog_var *cur;   /* the section being read */
 	char **seen;               /* keys of cur seen so far (a repeated key is an error) */
 	size_t nseen, seen_cap;
-	/* per variable, in parallel with c->vars: where each default.F was given */
-	unsigned *default_line;    /* 4 per variable */
+	/* per variable, in parallel with c->vars: where each default.F[.galera] was given */
+	unsigned *default_line;    /* CATALOG_LINE_SLOTS per variable: [variant * 4 + flavor] */
 };
+
+#define CATALOG_LINE_SLOTS (4 * FLAVOR_NVARIANTS)
+#define CATALOG_LINE_SLOT(idx, f, b) ((idx) * CATALOG_LINE_SLOTS + (size_t)(b) * 4 + (size_t)(f))
 
 static void load_error(struct catalog_loader *l, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -609,11 +652,11 @@ static struct catalog_var *catalog_new_var(struct catalog_loader *l, const char 
 	size_t old_cap = c->cap;
 	ARRAY_GROW(c->vars, c->n + 1, c->cap);
 	if (c->cap != old_cap) {
-		l->default_line = xrealloc(l->default_line, c->cap * 4 * sizeof(unsigned));
+		l->default_line = xrealloc(l->default_line, c->cap * CATALOG_LINE_SLOTS * sizeof(unsigned));
 	}
 	struct catalog_var *v = &c->vars[c->n];
 	memset(v, 0, sizeof(*v));
-	memset(&l->default_line[c->n * 4], 0, 4 * sizeof(unsigned));
+	memset(&l->default_line[c->n * CATALOG_LINE_SLOTS], 0, CATALOG_LINE_SLOTS * sizeof(unsigned));
 	c->n++;
 	v->name = name_canon(&c->arena, section);
 	v->file = arena_strdup(&c->arena, l->path);
@@ -628,9 +671,9 @@ static struct catalog_var *catalog_new_var(struct catalog_loader *l, const char 
 	return v;
 }
 
-/* Parse "VER:VALUE VER:VALUE ..." for flavor f into v->ranges (to-versions set later). */
+/* Parse "VER:VALUE VER:VALUE ..." for flavor f, build b into v->ranges (to-versions set later). */
 static void parse_defaults(struct catalog_loader *l, struct catalog_var *v, enum flavor f,
-			   const char *value, unsigned line)
+			   enum flavor_variant b, const char *value, unsigned line)
 {
 	const char **words;
 	size_t n = split_words(&l->c->arena, value, &words);
@@ -653,6 +696,7 @@ static void parse_defaults(struct catalog_loader *l, struct catalog_var *v, enum
 		struct catalog_range *r = &v->ranges[v->nranges++];
 		memset(r, 0, sizeof(*r));
 		r->flavor = f;
+		r->variant = b;
 		r->from = from;
 		r->to.major = -1;
 		r->to.minor = r->to.patch = -1;
@@ -666,7 +710,10 @@ static void parse_defaults(struct catalog_loader *l, struct catalog_var *v, enum
 			r->value = val;
 		}
 	}
-	v->per[f].has_ranges = 1;
+	if (b == FLAVOR_VARIANT_GALERA)
+		v->per[f].has_galera_ranges = 1;
+	else
+		v->per[f].has_ranges = 1;
 }
 
 /* Parse "n1 n2@FROM n3@FROM-TO" for flavor f into v->names. */
@@ -711,18 +758,36 @@ static void parse_names(struct catalog_loader *l, struct catalog_var *v, enum fl
 	v->per[f].has_names = 1;
 }
 
-/* Split "key.flavor": returns 0 and sets *f (FLAVOR_UNKNOWN without a suffix), or -1. */
-static int split_key(const char *key, char *base, size_t size, enum flavor *f)
+/*
+ * Split "key.flavor" or "key.flavor.galera": returns 0 and sets *f
+ * (FLAVOR_UNKNOWN without a suffix) and *b, or -1.
+ */
+static int split_key(const char *key, char *base, size_t size, enum flavor *f, enum flavor_variant *b)
 {
 	const char *dot = strchr(key, '.');
 	size_t len = dot ? (size_t)(dot - key) : strlen(key);
+	char flv[32];
 	if (len >= size)
 		return -1;
 	memcpy(base, key, len);
 	base[len] = '\0';
 	*f = FLAVOR_UNKNOWN;
-	if (dot && (flavor_parse(f, dot + 1) || *f == FLAVOR_UNKNOWN))
+	*b = FLAVOR_VARIANT_PLAIN;
+	if (!dot)
+		return 0;
+	const char *build = strchr(dot + 1, '.');
+	size_t flen = build ? (size_t)(build - dot - 1) : strlen(dot + 1);
+	if (flen >= sizeof(flv))
 		return -1;
+	memcpy(flv, dot + 1, flen);
+	flv[flen] = '\0';
+	if (flavor_parse(f, flv) || *f == FLAVOR_UNKNOWN)
+		return -1;
+	if (build) {
+		if (strcmp(build + 1, flavor_variant_name(FLAVOR_VARIANT_GALERA)))
+			return -1;
+		*b = FLAVOR_VARIANT_GALERA;
+	}
 	return 0;
 }
 
@@ -741,6 +806,7 @@ static int catalog_ini_key(void *user, const char *section, const char *key, con
 	unsigned line = (unsigned)lineno;
 	char base[32];
 	enum flavor f;
+	enum flavor_variant b;
 
 	if (!*section) {
 		load_error(l, line, "key '%s' outside a [variable] section", key);
@@ -769,7 +835,7 @@ static int catalog_ini_key(void *user, const char *section, const char *key, con
 	l->seen[l->nseen++] = xstrdup(key);
 	size_t idx = (size_t)(v - l->c->vars);
 
-	if (split_key(key, base, sizeof(base), &f)) {
+	if (split_key(key, base, sizeof(base), &f, &b) || (b != FLAVOR_VARIANT_PLAIN && strcmp(base, "default"))) {
 		load_error(l, line, "unknown key '%s' in [%s]", key, v->name);
 		return 1;
 	}
@@ -802,11 +868,11 @@ static int catalog_ini_key(void *user, const char *section, const char *key, con
 	} else if (!strcmp(base, "names") && f != FLAVOR_UNKNOWN) {
 		parse_names(l, v, f, value, line);
 	} else if (!strcmp(base, "default") && f != FLAVOR_UNKNOWN) {
-		if (v->per[f].has_ranges)
-			load_error(l, line, "second default.%s in [%s]", flavor_name(f), v->name);
+		if (b == FLAVOR_VARIANT_GALERA ? v->per[f].has_galera_ranges : v->per[f].has_ranges)
+			load_error(l, line, "second %s in [%s]", key, v->name);
 		else
-			parse_defaults(l, v, f, value, line);
-		l->default_line[idx * 4 + f] = line;
+			parse_defaults(l, v, f, b, value, line);
+		l->default_line[CATALOG_LINE_SLOT(idx, f, b)] = line;
 	} else if (!strcmp(base, "removed") && f != FLAVOR_UNKNOWN) {
 		if (version_parse(&v->per[f].removed, value))
 			load_error(l, line, "bad version '%s' in [%s]", value, v->name);
@@ -861,6 +927,8 @@ static int range_cmp(const void *a, const void *b)
 	const struct catalog_range *x = a, *y = b;
 	if (x->flavor != y->flavor)
 		return x->flavor < y->flavor ? -1 : 1;
+	if (x->variant != y->variant)
+		return x->variant < y->variant ? -1 : 1;
 	return version_cmp(&x->from, &y->from);
 }
 
@@ -886,25 +954,33 @@ static void catalog_finish(struct catalog_loader *l, struct catalog_var *v, size
 	/* stable order: by flavor, then version; keep the order given for ties to detect them */
 	for (size_t i = 1; i < v->nranges; i++) {
 		if (v->ranges[i].flavor == v->ranges[i - 1].flavor &&
+		    v->ranges[i].variant == v->ranges[i - 1].variant &&
 		    version_cmp(&v->ranges[i].from, &v->ranges[i - 1].from) <= 0)
-			load_error(l, l->default_line[idx * 4 + v->ranges[i].flavor],
-				   "default.%s versions must ascend in [%s]",
-				   flavor_name(v->ranges[i].flavor), v->name);
+			load_error(l, l->default_line[CATALOG_LINE_SLOT(idx, v->ranges[i].flavor, v->ranges[i].variant)],
+				   "default.%s%s versions must ascend in [%s]",
+				   flavor_name(v->ranges[i].flavor),
+				   v->ranges[i].variant == FLAVOR_VARIANT_GALERA ? ".galera" : "", v->name);
 	}
 	if (v->nranges)
 		qsort(v->ranges, v->nranges, sizeof(*v->ranges), range_cmp);
 
-	for (size_t f = FLAVOR_MYSQL; f <= FLAVOR_MARIADB; f++) {
+	for (size_t fb = 0; fb < 4 * FLAVOR_NVARIANTS; fb++) {
+		size_t f = fb % 4;
+		enum flavor_variant b = (enum flavor_variant)(fb / 4);
+		if (f == FLAVOR_UNKNOWN)
+			continue;
 		struct catalog_flavor_info *p = &v->per[f];
 		struct catalog_range *last = NULL;
 		for (size_t i = 0; i < v->nranges; i++) {
 			struct catalog_range *r = &v->ranges[i];
-			if (r->flavor != (enum flavor)f)
+			if (r->flavor != (enum flavor)f || r->variant != b)
 				continue;
 			if (last)
 				last->to = r->from;
 			last = r;
 		}
+		if (b == FLAVOR_VARIANT_GALERA && !last)
+			continue;   /* removed.FLAVOR applies to a Galera build only when it has ranges */
 		if (p->has_removed && !last) {
 			load_error(l, line, "removed.%s without default.%s in [%s]", flavor_name((enum flavor)f),
 				   flavor_name((enum flavor)f), v->name);
@@ -921,6 +997,7 @@ static void catalog_finish(struct catalog_loader *l, struct catalog_var *v, size
 			struct catalog_range *gone = &v->ranges[v->nranges++];
 			memset(gone, 0, sizeof(*gone));
 			gone->flavor = (enum flavor)f;
+			gone->variant = b;
 			gone->from = p->removed;
 			gone->to.major = gone->to.minor = gone->to.patch = -1;
 			gone->value = NULL;
@@ -937,11 +1014,12 @@ static void catalog_finish(struct catalog_loader *l, struct catalog_var *v, size
 		char *norm = NULL;
 		const char *why = NULL;
 		enum catalog_verdict verdict = catalog_check_value(v, r->flavor, r->value, &norm, &why);
+		unsigned dline = l->default_line[CATALOG_LINE_SLOT(idx, r->flavor, r->variant)];
 		if (verdict != CATALOG_VALUE_OK)
-			load_error(l, l->default_line[idx * 4 + r->flavor], "default '%s' in [%s]: %s",
+			load_error(l, dline, "default '%s' in [%s]: %s",
 				   r->value, v->name, why);
 		else if (strcmp(norm, r->value))
-			load_error(l, l->default_line[idx * 4 + r->flavor],
+			load_error(l, dline,
 				   "default '%s' in [%s] is not canonical: write '%s'", r->value, v->name, norm);
 		free(norm);
 	}

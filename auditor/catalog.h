@@ -25,6 +25,7 @@ enum catalog_type {
 /* A version range [from, to): to.major < 0 means open-ended. */
 struct catalog_range {
 	enum flavor flavor;      /* FLAVOR_MYSQL also covers Percona unless Percona has its own entry */
+	enum flavor_variant variant; /* added: FLAVOR_VARIANT_GALERA for a default.FLAVOR.galera range */
 	struct version from, to;
 	const char *value;       /* the default in this range (NULL: the variable does not exist there) */
 	int unknown;             /* added: the variable exists here but its default is unknown (value NULL) */
@@ -50,6 +51,7 @@ struct catalog_flavor_info {
 	int has_min, has_max;
 	unsigned long long min, max;
 	int has_ranges;               /* default.FLAVOR given */
+	int has_galera_ranges;        /* added: default.FLAVOR.galera given */
 	int has_removed;
 	struct version removed;
 };
@@ -113,6 +115,21 @@ int catalog_removed_in(const struct catalog_var *v, enum flavor f, const struct 
 		       struct version *out);
 /* The default value on this flavor and version, or NULL when unknown or absent. */
 const char *catalog_default(const struct catalog_var *v, enum flavor f, const struct version *ver);
+
+/*
+ * Added: the same for one build of the flavor (flavor.h). A Galera build
+ * takes the variable's default.FLAVOR.galera ranges when it has them
+ * (Percona XtraDB Cluster: default.percona.galera, then
+ * default.mysql.galera), else the plain build's. catalog_exists() and
+ * catalog_default() are these with FLAVOR_VARIANT_PLAIN.
+ */
+int catalog_exists_build(const struct catalog_var *v, enum flavor f, enum flavor_variant b,
+			 const struct version *ver);
+const char *catalog_default_build(const struct catalog_var *v, enum flavor f, enum flavor_variant b,
+				  const struct version *ver);
+/* catalog_name_accepted() for one build. */
+int catalog_name_accepted_build(const struct catalog_var *v, const char *name, enum flavor f,
+				enum flavor_variant b, const struct version *ver);
 
 /*
  * Normalise a value the way the server reads it: bools to "ON"/"OFF",

@@ -121,8 +121,11 @@ static int check_readable(const char *path, char **why)
 static void target_defaults(struct settings *s, const struct audit_options *o)
 {
 	s->flavor = o->flavor;
+	s->variant = o->variant < 0 ? FLAVOR_VARIANT_PLAIN : (enum flavor_variant)o->variant;
 	s->version = o->version;
 	s->role = o->role;
+	if (o->flavor_set)
+		s->flavor_source = "command-line";
 }
 
 /* Apply the run's flavor, version and role to s and check that path can be read (else s->error, -1). */

@@ -207,14 +207,13 @@ static int config_is_basename_option(const struct catalog_var *v)
 	return 0;
 }
 
-/* A spelling of v that flavor f at version ver accepts, or NULL. */
-static const char *config_accepted_spelling(const struct catalog_var *v, enum flavor f,
-					    const struct version *ver)
+/* A spelling of v that target s (its flavor, build and version) accepts, or NULL. */
+static const char *config_accepted_spelling(const struct catalog_var *v, const struct settings *s)
 {
-	if (catalog_name_accepted(v, v->name, f, ver))
+	if (catalog_name_accepted_build(v, v->name, s->flavor, s->variant, &s->version))
 		return v->name;
 	for (size_t i = 0; i < v->naliases; i++)
-		if (catalog_name_accepted(v, v->aliases[i], f, ver))
+		if (catalog_name_accepted_build(v, v->aliases[i], s->flavor, s->variant, &s->version))
 			return v->aliases[i];
 	return NULL;
 }
@@ -257,7 +256,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	if (!m.var)
 		return;
 	const struct catalog_var *v = m.var;
-	const char *fl = flavor_display(s->flavor);
+	const char *fl = flavor_build_display(s->flavor, s->variant);
 
 	if (m.abbreviated)
 		diag_add(&s->diags, DIAG_WARNING, where, o->line,
@@ -269,7 +268,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 			 "'%s' is accepted and ignored by %s (a MySQL option)", o->name, fl);
 		return;
 	}
-	if (!catalog_name_accepted(v, m.name, s->flavor, &s->version)) {
+	if (!catalog_name_accepted_build(v, m.name, s->flavor, s->variant, &s->version)) {
 		struct version gone;
 		if (m.loose) {
 			diag_add(&s->diags, DIAG_WARNING, where, o->line,
@@ -277,7 +276,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 				 st->ver, m.name);
 			return;
 		}
-		const char *spelling = config_accepted_spelling(v, s->flavor, &s->version);
+		const char *spelling = config_accepted_spelling(v, s);
 		if (spelling) {
 			problem_add(&st->errors, s, &origin,
 				    "unknown option '%s' on %s %s (it is spelled '%s' there)",
@@ -348,15 +347,15 @@ static void config_option(struct config_state *st, const struct optfile_option *
 static void config_defaults(struct config_state *st)
 {
 	struct settings *s = st->s;
-	char *detail = xasprintf("default for %s %s", flavor_display(s->flavor), st->ver);
-	char *unknown = xasprintf("default for %s %s (not known offline)", flavor_display(s->flavor),
-				  st->ver);
+	const char *build = flavor_build_display(s->flavor, s->variant);
+	char *detail = xasprintf("default for %s %s", build, st->ver);
+	char *unknown = xasprintf("default for %s %s (not known offline)", build, st->ver);
 	for (size_t i = 0; i < st->c->n; i++) {
 		const struct catalog_var *v = &st->c->vars[i];
-		if (st->set[i] || !catalog_exists(v, s->flavor, &s->version) ||
+		if (st->set[i] || !catalog_exists_build(v, s->flavor, s->variant, &s->version) ||
 		    (st->preset && settings_get(s, v->name)))
 			continue;
-		const char *def = catalog_default(v, s->flavor, &s->version);
+		const char *def = catalog_default_build(v, s->flavor, s->variant, &s->version);
 		struct settings_origin o;
 		memset(&o, 0, sizeof(o));
 		o.source = SETTINGS_SRC_DEFAULT;

@@ -781,7 +781,7 @@ static void target_cache_fill(struct target_cache *tc, const struct catalog *c, 
 		return;
 	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
 	for (size_t i = 0; i < c->n; i++)
-		tc->var_exists[i] = (signed char)(catalog_exists(&c->vars[i], s->flavor, &s->version) != 0);
+		tc->var_exists[i] = (signed char)(expr_var_exists(&c->vars[i], s) == TRI_TRUE);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct catalog_var *v = catalog_lookup(c, s->vars[i].name);
 		if (v && !strcmp(v->name, s->vars[i].name))
@@ -935,7 +935,7 @@ static int check_applies(struct eval_ctx *x, struct target_result *tr, const str
 	}
 	/* A rule about a variable the target's version does not have never passes or fails. */
 	if (r->variable_ref && r->variable_ref->ref == EXPR_REF_VAR &&
-	    !catalog_exists(r->variable_ref->var, env->target->flavor, &env->target->version)) {
+	    expr_var_exists(r->variable_ref->var, env->target) == TRI_FALSE) {
 		char where[96];
 		expr_target_display(env->target, where, sizeof(where));
 		strbuf_addf(sb, "%s does not exist on %s", expr_var_display(r->variable_ref->var, env->target),
@@ -1126,6 +1126,9 @@ void engine_evaluate(const struct engine *e, const struct catalog *c,
 		struct target_result *tr = audit_result_add_target(out, s->target, s->kind);
 		tr->flavor = s->flavor;
 		tr->version = s->version;
+		tr->variant = s->variant;
+		tr->flavor_source = arena_strdup(&out->arena, s->flavor_source);
+		tr->flavor_evidence = arena_strdup(&out->arena, s->flavor_evidence);
 		tr->role = s->role;
 		if (s->error) {
 			tr->error = arena_strdup(&out->arena, s->error);

@@ -625,7 +625,12 @@ void expr_target_display(const struct settings *s, char *buf, size_t size)
 {
 	char v[32];
 	version_format(&s->version, v, sizeof(v));
-	snprintf(buf, size, "%s %s", flavor_display(s->flavor), v);
+	snprintf(buf, size, "%s %s", flavor_build_display(s->flavor, s->variant), v);
+}
+
+enum tri expr_var_exists(const struct catalog_var *v, const struct settings *s)
+{
+	return catalog_exists_build(v, s->flavor, s->variant, &s->version) ? TRI_TRUE : TRI_FALSE;
 }
 
 /*
@@ -651,10 +656,10 @@ static const char *target_cluster(const struct expr_env *env)
 
 const char *expr_var_display(const struct catalog_var *v, const struct settings *s)
 {
-	if (!s || !v->naliases || catalog_name_accepted(v, v->name, s->flavor, &s->version))
+	if (!s || !v->naliases || catalog_name_accepted_build(v, v->name, s->flavor, s->variant, &s->version))
 		return v->name;
 	for (size_t i = 0; i < v->naliases; i++)
-		if (catalog_name_accepted(v, v->aliases[i], s->flavor, &s->version))
+		if (catalog_name_accepted_build(v, v->aliases[i], s->flavor, s->variant, &s->version))
 			return v->aliases[i];
 	return v->name;
 }
@@ -707,7 +712,7 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 		out->var = var;
 		out->name = expr_var_display(var, s);
 		if (idx != (size_t)-1 && env->var_exists ? !env->var_exists[idx]
-							 : !catalog_exists(var, s->flavor, &s->version)) {
+							 : expr_var_exists(var, s) == TRI_FALSE) {
 			out->state = EXPR_VALUE_ABSENT;
 			return;
 		}
@@ -892,7 +897,7 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 		if (env->var_exists && env->catalog && var >= env->catalog->vars &&
 		    var < env->catalog->vars + env->catalog->n)
 			return env->var_exists[var - env->catalog->vars] ? TRI_TRUE : TRI_FALSE;
-		return catalog_exists(var, env->target->flavor, &env->target->version) ? TRI_TRUE : TRI_FALSE;
+		return expr_var_exists(var, env->target);
 	case EXPR_REF_FACT: {
 		const struct settings_var *sv = settings_get(env->target, e->ident);
 		return sv && sv->current.value ? TRI_TRUE : TRI_FALSE;

@@ -196,7 +196,16 @@ const char *expr_var_display(const struct catalog_var *v, const struct settings 
 /* Call fn for every identifier-carrying node of e, left to right; stops at a non-zero return. */
 int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom), void *ctx);
 
-/* "MySQL 8.4", "MariaDB 10.11.6": the target's flavor and version for messages. */
+/*
+ * "MySQL 8.4", "MariaDB 10.11.6", "Percona XtraDB Cluster 8.0": the
+ * target's flavor, build and version for messages.
+ */
 void expr_target_display(const struct settings *s, char *buf, size_t size);
+
+/*
+ * Whether catalog variable v exists on target s, for its flavor, build and
+ * version: TRI_TRUE or TRI_FALSE.
+ */
+enum tri expr_var_exists(const struct catalog_var *v, const struct settings *s);
 
 #endif

@@ -59,8 +59,11 @@ struct target_result {
 	const char *name;          /* the path or host as given */
 	const char *kind;          /* "file", "snapshot", "live" */
 	enum flavor flavor;
-	struct version version;
+	struct version version;    /* 0.0 when never learned (version_is_known()) */
 	enum role role;
+	enum flavor_variant variant;   /* added: the build (plain, Galera) */
+	const char *flavor_source;     /* added: settings.flavor_source ("inferred", "command-line" ...) */
+	const char *flavor_evidence;   /* added: what decided flavor, build and version, or NULL */
 	const char *error;         /* non-NULL: the target could not be audited */
 	struct finding *findings;
 	size_t n, cap;

@@ -439,15 +439,14 @@ static void live_detect_flavor(struct live_run *r)
 		return;
 	}
 	s->version_detected = 1;
-	if (live_contains_ci(ver->value, "mariadb"))
-		s->flavor = FLAVOR_MARIADB;
-	else if (comment && live_contains_ci(comment->value, "percona"))
-		s->flavor = FLAVOR_PERCONA;
-	else
+	if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &s->flavor, &s->variant))
 		s->flavor = FLAVOR_MYSQL;
+	s->flavor_source = "server";
 	if (wsrep_on && !ascii_strcasecmp(wsrep_on->value, "ON") && provider && *provider->value &&
-	    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value)
+	    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value) {
 		s->cluster = settings_intern(s, cluster->value);
+		s->variant = FLAVOR_VARIANT_GALERA;
+	}
 }
 
 /* ---- value origins ------------------------------------------------------ */

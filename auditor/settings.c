@@ -35,7 +35,9 @@ void settings_init(struct settings *s, const char *target, const char *kind)
 	s->target = arena_strdup(&s->arena, target);
 	s->kind = arena_strdup(&s->arena, kind);
 	s->flavor = FLAVOR_DEFAULT;
+	s->variant = FLAVOR_VARIANT_PLAIN;
 	flavor_default_version(s->flavor, &s->version);
+	s->flavor_source = "default";
 }
 
 void settings_release(struct settings *s)

@@ -73,9 +73,19 @@ struct settings_channel {
 struct settings {
 	const char *target;          /* the path or host as the user gave it */
 	const char *kind;            /* "file", "snapshot" or "live" */
-	enum flavor flavor;
-	struct version version;
+	enum flavor flavor;          /* FLAVOR_UNKNOWN: nothing told (a capture without version rows) */
+	enum flavor_variant variant; /* the build: plain, or Galera (PXC, MariaDB Galera) */
+	struct version version;      /* 0.0 (version_is_known() false): unknown */
 	int version_detected;        /* nonzero: read from the server or snapshot, not assumed */
+	/*
+	 * Added (flavor.h, infer.h): how flavor, build and version were
+	 * decided, for reports. source is one word: "default", "command-line",
+	 * "inferred", "snapshot", "server" (issue 10 adds "project-file" and
+	 * "annotation"); evidence says what decided it, for humans ("group
+	 * [mariadb] at my.cnf:3"), or NULL. Both live in the arena.
+	 */
+	const char *flavor_source;
+	const char *flavor_evidence;
 	enum role role;
 	int role_detected;           /* nonzero: live detection decided the role */
 	const char *cluster;         /* Galera cluster name (wsrep_cluster_name) or NULL */

@@ -474,17 +474,21 @@ static int snapshot_version(const char *s, struct version *out)
 	return version_parse(out, buf);
 }
 
-static int contains_ci(const char *hay, const char *needle)
+/* Nonzero when the capture shows a Galera node: wsrep_on ON or a wsrep_provider other than none. */
+static int snapshot_galera_rows(const struct snapshot_reader *r)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t i;
-		for (i = 0; i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]); i++)
-			;
-		if (i == n)
-			return 1;
-	}
-	return 0;
+	const struct snapshot_row *on = reader_find(r, "wsrep_on");
+	const struct snapshot_row *provider = reader_find(r, "wsrep_provider");
+	if (on && (!ascii_strcasecmp(on->value, "ON") || !strcmp(on->value, "1")))
+		return 1;
+	return provider && *provider->value && ascii_strcasecmp(provider->value, "none");
+}
+
+/* A value for an evidence text: at most 60 bytes, "..." after. */
+static void evidence_value(struct strbuf *sb, const char *v)
+{
+	size_t n = strlen(v);
+	strbuf_addf(sb, "'%.*s%s'", (int)(n > 60 ? 60 : n), v, n > 60 ? "..." : "");
 }
 
 static void snapshot_detect(struct snapshot_reader *r)
@@ -499,12 +503,26 @@ static void snapshot_detect(struct snapshot_reader *r)
 		return;
 	}
 	s->version_detected = 1;
-	if (contains_ci(ver->value, "mariadb"))
-		s->flavor = FLAVOR_MARIADB;
-	else if (comment && contains_ci(comment->value, "percona"))
-		s->flavor = FLAVOR_PERCONA;
-	else
-		s->flavor = FLAVOR_MYSQL;
+	enum flavor f;
+	enum flavor_variant b;
+	if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &f, &b) == 0) {
+		struct strbuf ev = { 0 };
+		s->flavor = f;
+		s->variant = b;
+		strbuf_addstr(&ev, "version ");
+		evidence_value(&ev, ver->value);
+		if (comment) {
+			strbuf_addstr(&ev, ", version_comment ");
+			evidence_value(&ev, comment->value);
+		}
+		if (s->variant == FLAVOR_VARIANT_PLAIN && snapshot_galera_rows(r)) {
+			s->variant = FLAVOR_VARIANT_GALERA;
+			strbuf_addstr(&ev, "; Galera: wsrep_on or wsrep_provider set");
+		}
+		s->flavor_source = "snapshot";
+		s->flavor_evidence = settings_intern(s, ev.buf);
+		strbuf_release(&ev);
+	}
 }
 
 static const struct {

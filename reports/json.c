@@ -232,8 +232,11 @@ static void json_target(struct jsonw *w, const struct target_result *t)
 	jsonw_str(w, "name", t->name);
 	jsonw_str(w, "kind", t->kind);
 	jsonw_str(w, "flavor", flavor_name(t->flavor));
-	jsonw_str(w, "flavor_display", flavor_display(t->flavor));
+	jsonw_str(w, "flavor_display", flavor_build_display(t->flavor, t->variant));
+	jsonw_str(w, "build", flavor_variant_name(t->variant));
 	jsonw_str(w, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	jsonw_str(w, "flavor_source", t->flavor_source);
+	jsonw_str(w, "flavor_evidence", t->flavor_evidence);
 	jsonw_str(w, "role", role_name(t->role));
 	jsonw_str(w, "error", t->error);
 	jsonw_open(w, "counts", '{');

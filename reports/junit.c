@@ -6,7 +6,8 @@
  *
  *   <testsuites name="crashsafe CMD" tests failures errors>
  *     <testsuite name=TARGET tests failures errors skipped id package>
- *       <properties> flavor, version, role, kind (and error) </properties>
+ *       <properties> flavor, build, version, flavor_source (and
+ *                    flavor_evidence), role, kind (and error) </properties>
  *       <testcase name="RULE-ID[ [channel C]]" classname="crashsafe.TARGET">
  *         fail: <failure type=SEVERITY message=...>details</failure>
  *         unknown: <error type=SEVERITY message=...>details</error>
@@ -227,7 +228,12 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 
 	junit_start(j, "properties");
 	junit_property(j, "flavor", flavor_name(t->flavor));
+	junit_property(j, "build", flavor_variant_name(t->variant));
 	junit_property(j, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	if (t->flavor_source)
+		junit_property(j, "flavor_source", t->flavor_source);
+	if (t->flavor_evidence)
+		junit_property(j, "flavor_evidence", t->flavor_evidence);
 	junit_property(j, "role", role_name(t->role));
 	junit_property(j, "kind", t->kind);
 	if (t->error)

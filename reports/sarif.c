@@ -16,7 +16,9 @@
  *                               file; else none
  *   runs[0].invocations[0]      executionSuccessful is false when a target
  *                               could not be audited; each such target is a
- *                               toolExecutionNotification
+ *                               toolExecutionNotification; properties.targets
+ *                               lists every target's flavor, build, version
+ *                               and what decided them
  */
 #include "report.h"
 
@@ -261,11 +263,25 @@ static void sarif_invocation(struct jsonw *w, const struct audit_result *r, cons
 		}
 		jsonw_close(w, ']');
 	}
-	if (o && o->command) {
-		jsonw_open(w, "properties", '{');
+	jsonw_open(w, "properties", '{');
+	if (o && o->command)
 		jsonw_str(w, "command", o->command);
+	/* each target's flavor, build and version, and what decided them */
+	jsonw_open(w, "targets", '[');
+	for (size_t i = 0; i < r->n; i++) {
+		const struct target_result *t = &r->targets[i];
+		char vbuf[32];
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "name", t->name);
+		jsonw_str(w, "flavor", flavor_name(t->flavor));
+		jsonw_str(w, "build", flavor_variant_name(t->variant));
+		jsonw_str(w, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
+		jsonw_str(w, "flavor_source", t->flavor_source);
+		jsonw_str(w, "flavor_evidence", t->flavor_evidence);
 		jsonw_close(w, '}');
 	}
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
 	jsonw_close(w, '}');
 	jsonw_close(w, ']');
 }

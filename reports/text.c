@@ -238,9 +238,11 @@ static void text_target(struct text *x, const struct target_result *t, const str
 	text_off(x, TEXT_BOLD);
 	fprintf(x->fp, " (%s, ", t->kind ? t->kind : "target");
 	if (t->version.major == 0 && t->version.minor == 0)
-		fprintf(x->fp, "%s%s", flavor_display(t->flavor), t->flavor == FLAVOR_UNKNOWN ? "" : " (version unknown)");
+		fprintf(x->fp, "%s%s", flavor_build_display(t->flavor, t->variant),
+			t->flavor == FLAVOR_UNKNOWN ? "" : " (version unknown)");
 	else
-		fprintf(x->fp, "%s %s", flavor_display(t->flavor), report_version_text(&t->version, vbuf, sizeof(vbuf)));
+		fprintf(x->fp, "%s %s", flavor_build_display(t->flavor, t->variant),
+			report_version_text(&t->version, vbuf, sizeof(vbuf)));
 	fprintf(x->fp, ", role %s): ", role_name(t->role));
 	if (t->error) {
 		fputs("could not be audited", x->fp);

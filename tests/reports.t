@@ -66,7 +66,7 @@ assert [type(r).__name__ for c in down for r in c.result] == ["Error"]
 odd = suites[2]
 assert odd.name == "odd <&\"'>\ufffd dir/db\ufffd.cnf", repr(odd.name)
 props = {p.name: p.value for p in s.properties()}
-assert props == {"flavor": "mysql", "version": "8.4", "role": "replica", "kind": "file"}, props
+assert props == {"flavor": "mysql", "build": "plain", "version": "8.4", "role": "replica", "kind": "file"}, props
 PYEOF
 else
 	skip "python3-junitparser not installed"
@@ -93,7 +93,9 @@ keys(sm["exit_status"], SEVS + ["never"], "summary.exit_status")
 assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
-    keys(t, ["name", "kind", "flavor", "flavor_display", "version", "role", "error", "counts", "findings"], "target")
+    keys(t, ["name", "kind", "flavor", "flavor_display", "build", "version", "flavor_source", "flavor_evidence",
+             "role", "error", "counts", "findings"], "target")
+    assert t["build"] in ("plain", "galera")
     assert t["kind"] in ("file", "snapshot", "live")
     assert t["role"] in ("any", "primary", "replica")
     keys(t["counts"], ["findings", "by_status", "fail_by_severity", "unknown_by_severity"], "target.counts")

@@ -44,6 +44,18 @@ static int exists(const char *name, enum flavor f, struct version ver)
 	return v ? catalog_exists(v, f, &ver) : -1;
 }
 
+static int exists_build(const char *name, enum flavor f, enum flavor_variant b, struct version ver)
+{
+	const struct catalog_var *v = var(name);
+	return v ? catalog_exists_build(v, f, b, &ver) : -1;
+}
+
+static const char *def_build(const char *name, enum flavor f, enum flavor_variant b, struct version ver)
+{
+	const struct catalog_var *v = var(name);
+	return v ? catalog_default_build(v, f, b, &ver) : "(no entry)";
+}
+
 /* Check a value as flavor f reads it: the verdict and the value it ends up as. */
 static void check(const char *name, enum flavor f, const char *raw, enum catalog_verdict want,
 		  const char *want_out)
@@ -193,7 +205,26 @@ static void test_existence(void)
 	ok(exists("binlog_transaction_dependency_tracking", FLAVOR_MYSQL, V(8, 0, -1)) == 1, "btdt on 8.0");
 	ok(exists("binlog_transaction_dependency_tracking", FLAVOR_MYSQL, V(8, 4, 0)) == 0, "btdt gone on 8.4.0");
 	ok(exists("wsrep_on", FLAVOR_MYSQL, V(8, 4, -1)) == 0, "no wsrep_on on Oracle MySQL");
-	ok(exists("wsrep_on", FLAVOR_PERCONA, V(8, 0, -1)) == 1, "wsrep_on on Percona (XtraDB Cluster)");
+	/* EVIDENCE: PXC manual "Index of wsrep system variables" (8.0, 8.4): wsrep_on "Default Value: ON";
+	 * MariaDB KB wsrep_on: "OFF (the default since MariaDB 10.1)", and mariadbd 10.11 with galera-4
+	 * prints wsrep-on FALSE with and without wsrep_provider. Plain Percona Server has no wsrep_*. */
+	ok(exists("wsrep_on", FLAVOR_PERCONA, V(8, 0, -1)) == 0, "no wsrep_on on plain Percona Server");
+	ok(exists_build("wsrep_on", FLAVOR_PERCONA, FLAVOR_VARIANT_GALERA, V(8, 0, -1)) == 1,
+	   "wsrep_on on Percona XtraDB Cluster");
+	is_str(def_build("wsrep_on", FLAVOR_PERCONA, FLAVOR_VARIANT_GALERA, V(8, 0, -1)), "ON",
+	       "PXC: wsrep_on is ON by default");
+	is_str(def_build("wsrep_on", FLAVOR_PERCONA, FLAVOR_VARIANT_GALERA, V(5, 7, -1)), "ON",
+	       "PXC 5.7: wsrep_on is ON by default");
+	is_str(def_build("wsrep_on", FLAVOR_MYSQL, FLAVOR_VARIANT_GALERA, V(8, 0, -1)), "ON",
+	       "MySQL-wsrep: wsrep_on is ON by default");
+	is_str(def_build("wsrep_cluster_name", FLAVOR_PERCONA, FLAVOR_VARIANT_GALERA, V(8, 0, -1)),
+	       "my_wsrep_cluster", "PXC: wsrep_cluster_name default");
+	is_str(def_build("wsrep_on", FLAVOR_MARIADB, FLAVOR_VARIANT_GALERA, V(10, 11, -1)), "OFF",
+	       "MariaDB Galera: wsrep_on is OFF by default");
+	is_str(def_build("wsrep_on", FLAVOR_MARIADB, FLAVOR_VARIANT_PLAIN, V(10, 11, -1)), "OFF",
+	       "MariaDB: wsrep_on is OFF by default");
+	is_str(def_build("sync_binlog", FLAVOR_PERCONA, FLAVOR_VARIANT_GALERA, V(8, 0, -1)), "1",
+	       "a variable without galera ranges: PXC takes the plain default");
 	struct version in = { 0, 0, -1 };
 	ok(catalog_introduced_in(var("super_read_only"), FLAVOR_MYSQL, &in) && in.major == 5 && in.minor == 7 &&
 	   in.patch == 8, "super_read_only introduced in 5.7.8");
@@ -333,6 +364,14 @@ static void test_malformed(void)
 	bad("[x]\ntitle = t\n[x]\ntitle = u\n", "4:key 'title' given twice", "repeated section, repeated key");
 	bad("[x]\ntitle = t\nthis line has no equals sign\n", "3:syntax error", "syntax error");
 	bad("[x]\ntype = bool\n", "[x] has no title", "no title");
+	bad("[x]\ntitle = t\ntype = bool\ndefault.mysql.wsrep = 5.0:ON\n", "4:unknown key 'default.mysql.wsrep'",
+	    "a build other than galera");
+	bad("[x]\ntitle = t\ntype = uint\nmax.mysql.galera = 5\n", "4:unknown key 'max.mysql.galera'",
+	    "only default takes a build");
+	bad("[x]\ntitle = t\ntype = bool\ndefault.mysql.galera = 5.0:yes\n", "4:default 'yes' in [x]",
+	    "a galera default is checked like the others");
+	bad("[x]\ntitle = t\ntype = bool\ndefault.percona.galera = 5.7:ON\ndefault.percona.galera = 8.0:ON\n",
+	    "5:key 'default.percona.galera' given twice", "a galera default given twice");
 
 	int rc;
 	char *diags = load_bad("[x]\ntitle = t\ntype = bool\ndefault.mysql = 5.0:ON\n", &rc);

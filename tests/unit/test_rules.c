@@ -7,7 +7,7 @@
  *
  *     # what the case is about (free comments start with '#')
  *     EVIDENCE: the manual or source statement the expectations enforce
- *     flavor: mysql | percona | mariadb          (default mysql)
+ *     flavor: mysql | percona | mariadb | pxc | mariadb-galera | mysql-wsrep   (default mysql)
  *     version: X.Y[.Z]                           (default: the flavor's default)
  *     role: any | primary | replica              (default any)
  *     kind: file | snapshot                      (default file)
@@ -144,6 +144,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 	struct version version;
 	int version_set = 0, evidence = 0, bad = 0, snapshot = 0;
 	enum role role = ROLE_ANY;
+	int variant = -1;
 	memset(tg, 0, sizeof(tg));
 
 	unsigned lineno = 0;
@@ -196,7 +197,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 		*colon = '\0';
 		char *key = trim(l), *val = trim(colon + 1);
 		if (!strcmp(key, "flavor")) {
-			bad |= flavor_parse(&flavor, val) != 0;
+			bad |= flavor_parse_build(&flavor, &variant, val) != 0;
 		} else if (!strcmp(key, "version")) {
 			bad |= version_parse(&version, val) != 0;
 			version_set = 1;
@@ -227,6 +228,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 		struct settings *s = &targets[i];
 		settings_init(s, tg[i].name, snapshot ? "snapshot" : "file");
 		s->flavor = flavor;
+		s->variant = variant < 0 ? FLAVOR_VARIANT_PLAIN : (enum flavor_variant)variant;
 		s->version = version;
 		s->role = role;
 		for (size_t j = 0; j < tg[i].files.nbufs; j++) {

@@ -209,6 +209,10 @@ static void test_forms(void)
 	s = fixture("pxc57-mysqladmin.txt", &rc);
 	ok(rc == 0, "mysqladmin: read");
 	is_str(flavor_name(s->flavor), "percona", "mysqladmin: PXC is Percona");
+	/* EVIDENCE: mysql-facts.md D1: PXC's version_comment is "Percona XtraDB Cluster (GPL), ..." */
+	is_str(flavor_variant_name(s->variant), "galera", "mysqladmin: PXC is a Galera build");
+	ok(s->flavor_evidence && strstr(s->flavor_evidence, "Percona XtraDB Cluster"),
+	   "mysqladmin: the evidence quotes version_comment");
 	is_str(version_format(&s->version, ver, sizeof(ver)), "5.7.26", "mysqladmin: 5.7.26");
 	is_str(s->cluster, "pxc-prod", "mysqladmin: Galera cluster name");
 	done(s);
@@ -222,6 +226,7 @@ static void test_capture(void)
 	ok(rc == 0, "capture: read");
 	is_str(flavor_name(s->flavor), "mariadb", "capture: MariaDB");
 	is_str(version_format(&s->version, ver, sizeof(ver)), "10.6.16", "capture: 10.6.16");
+	is_str(flavor_variant_name(s->variant), "plain", "capture: no Galera");
 	ok(s->role == ROLE_REPLICA && s->role_detected, "capture: # role replica");
 	ok(s->channels_known && s->nchannels == 1, "capture: one channel");
 	if (s->nchannels == 1) {

@@ -1,0 +1,81 @@
+#!/bin/bash
+# flavor.t - flavor, build and version from the outside: Galera builds and
+# their defaults (--flavor pxc), captures without a version, flavor
+# inference and the evidence in every report format, --server-version
+# validation, and persisted variables (mysqld-auto.cnf, --datadir). TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+export NO_COLOR=1
+T=$(mktemp -d /tmp/crashsafe-flavor.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {   # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+# run ARGS...: sets rc, out, err
+run() {
+	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+is_rc() {   # is_rc WANT NAME
+	[ "$rc" -eq "$1" ]
+	local s=$?
+	ok $s "$2 (exit $rc, want $1)"
+	[ $s -eq 0 ] || { echo "# stdout: ${out:0:600}"; echo "# stderr: ${err:0:600}"; }
+}
+has() {   # has TEXT HAYSTACK NAME
+	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
+}
+hasnt() {
+	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
+}
+# finding RULE STATUS: the JSON report in $T/out has RULE with STATUS for the target named TARGET
+jq_status() {   # jq_status TARGET-INDEX RULE
+	/usr/bin/python3 - "$T/out" "$1" "$2" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+t = doc["targets"][int(sys.argv[2])]
+print([f["status"] for f in t["findings"] if f["rule_id"] == sys.argv[3] and f["channel"] is None][0])
+PYEOF
+}
+
+# --- fault 4: Galera builds and their defaults ---------------------------------
+# Two Percona XtraDB Cluster nodes sharing server_id 1 by design, wsrep_on never set.
+for i in 1 2; do
+	cat >"$T/pxc$i.cnf" <<'EOF'
+[mysqld]
+server_id = 1
+wsrep_provider = /usr/lib/galera4/libgalera_smm.so
+wsrep_cluster_name = pxc-prod
+wsrep_cluster_address = gcomm://10.0.0.1,10.0.0.2,10.0.0.3
+log_bin = binlog
+EOF
+done
+run check --flavor pxc --server-version 8.0 --role primary --format json "$T/pxc1.cnf" "$T/pxc2.cnf"
+has '"build": "galera"' "$out" "--flavor pxc: the build is Galera in the JSON report"
+has '"flavor_display": "Percona XtraDB Cluster"' "$out" "--flavor pxc: shown as Percona XtraDB Cluster"
+ok "$([ "$(jq_status 0 server-id-unique)" = pass ]; echo $?)" \
+	"PXC nodes without wsrep_on share a server_id as one cluster (server-id-unique passes)"
+ok "$([ "$(jq_status 0 log-replica-updates)" = pass ]; echo $?)" \
+	"PXC primary: the Galera branch of log-replica-updates applies (8.0 default ON passes, not n/a)"
+run check --flavor pxc --server-version 8.0 --role primary "$T/pxc1.cnf"
+has "Percona XtraDB Cluster 8.0" "$out" "text report names the build"
+run check --flavor nosuch "$T/pxc1.cnf"
+is_rc 2 "--flavor nosuch is a usage error"
+has "pxc" "$err" "the usage error lists the build names"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
