@@ -322,6 +322,10 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 
 	for (size_t i = 0; i < ntargets; i++) {
 		const struct settings *s = &targets[i];
+		/* how flavor, build and version were decided, when it changes what was audited: always */
+		for (size_t k = 0; k < s->build_diags.n; k++)
+			if (o->verbose || s->build_diags.items[k].level >= DIAG_WARNING)
+				diag_print_one(&s->build_diags.items[k], stderr);
 		if (s->error)
 			diag_emit(DIAG_ERROR, s->target, 0, "%s", s->error);
 		else if (o->verbose)

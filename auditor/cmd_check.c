@@ -72,7 +72,9 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "the value the server would run with: the last one the files set, else the\n"
 	      "compiled-in default of that flavor and version. Each --variables FILE is a\n"
 	      "captured SHOW GLOBAL VARIABLES (mysql -NBe, table, \\G, mysqladmin variables or\n"
-	      "crashsafe live --capture); its flavor and version come from the capture.\n"
+	      "crashsafe live --capture); its flavor and version come from the capture\n"
+	      "(without a version row the version is unknown and the rules that depend\n"
+	      "on it could not be evaluated, unless --server-version gives one).\n"
 	      "With neither, the option files the server itself would read are audited\n"
 	      "(/etc/my.cnf, /etc/mysql/my.cnf, $MYSQL_HOME/my.cnf, ~/.my.cnf).\n"
 	      "\n"
@@ -181,6 +183,11 @@ static int check_load_snapshot(struct settings *s, const char *path, const struc
 {
 	if (check_prepare(s, path, o))
 		return -1;
+	/* A capture says its own flavor and version; what it does not say stays unknown, never assumed. */
+	if (!o->version_set)
+		version_set_unknown(&s->version);
+	if (!o->flavor_set)
+		s->flavor = FLAVOR_UNKNOWN;
 	int rc = snapshot_load(s, path, c);
 	if (o->role_set)
 		s->role = o->role;   /* an explicit --role wins over a captured one */

@@ -780,8 +780,10 @@ static void target_cache_fill(struct target_cache *tc, const struct catalog *c, 
 	if (!c || !c->n)
 		return;
 	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
-	for (size_t i = 0; i < c->n; i++)
-		tc->var_exists[i] = (signed char)(expr_var_exists(&c->vars[i], s) == TRI_TRUE);
+	for (size_t i = 0; i < c->n; i++) {
+		enum tri e = expr_var_exists(&c->vars[i], s);   /* 1 exists, 0 absent, -1 unknown */
+		tc->var_exists[i] = (signed char)(e == TRI_TRUE ? 1 : e == TRI_FALSE ? 0 : -1);
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		const struct catalog_var *v = catalog_lookup(c, s->vars[i].name);
 		if (v && !strcmp(v->name, s->vars[i].name))

@@ -624,12 +624,22 @@ static const char *env_display(const struct expr_env *env, char *buf, size_t siz
 void expr_target_display(const struct settings *s, char *buf, size_t size)
 {
 	char v[32];
-	version_format(&s->version, v, sizeof(v));
-	snprintf(buf, size, "%s %s", flavor_build_display(s->flavor, s->variant), v);
+	if (!version_is_known(&s->version))
+		snprintf(buf, size, "%s (version unknown)", flavor_build_display(s->flavor, s->variant));
+	else
+		snprintf(buf, size, "%s %s", flavor_build_display(s->flavor, s->variant),
+			 version_format(&s->version, v, sizeof(v)));
 }
 
 enum tri expr_var_exists(const struct catalog_var *v, const struct settings *s)
 {
+	if (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version)) {
+		/* the catalog cannot say; a value the server itself reported can */
+		const struct settings_var *sv = settings_get(s, v->name);
+		if (sv && sv->current.value && sv->current.origin.source != SETTINGS_SRC_DEFAULT)
+			return TRI_TRUE;
+		return TRI_UNKNOWN;
+	}
 	return catalog_exists_build(v, s->flavor, s->variant, &s->version) ? TRI_TRUE : TRI_FALSE;
 }
 
@@ -677,9 +687,17 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 		out->text = role_name(s->role);
 		return;
 	case EXPR_REF_FLAVOR:
+		if (s->flavor == FLAVOR_UNKNOWN) {
+			out->state = EXPR_VALUE_UNKNOWN;
+			return;
+		}
 		out->text = flavor_name(s->flavor);
 		return;
 	case EXPR_REF_VERSION:
+		if (!version_is_known(&s->version)) {
+			out->state = EXPR_VALUE_UNKNOWN;
+			return;
+		}
 		out->text = version_format(&s->version, out->buf, sizeof(out->buf));
 		return;
 	case EXPR_REF_KIND:
@@ -711,7 +729,7 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 				     ? (size_t)(var - env->catalog->vars) : (size_t)-1;
 		out->var = var;
 		out->name = expr_var_display(var, s);
-		if (idx != (size_t)-1 && env->var_exists ? !env->var_exists[idx]
+		if (idx != (size_t)-1 && env->var_exists ? env->var_exists[idx] == 0
 							 : expr_var_exists(var, s) == TRI_FALSE) {
 			out->state = EXPR_VALUE_ABSENT;
 			return;
@@ -895,8 +913,10 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 	switch (ref) {
 	case EXPR_REF_VAR:
 		if (env->var_exists && env->catalog && var >= env->catalog->vars &&
-		    var < env->catalog->vars + env->catalog->n)
-			return env->var_exists[var - env->catalog->vars] ? TRI_TRUE : TRI_FALSE;
+		    var < env->catalog->vars + env->catalog->n) {
+			signed char known = env->var_exists[var - env->catalog->vars];
+			return known > 0 ? TRI_TRUE : known == 0 ? TRI_FALSE : TRI_UNKNOWN;
+		}
 		return expr_var_exists(var, env->target);
 	case EXPR_REF_FACT: {
 		const struct settings_var *sv = settings_get(env->target, e->ident);
@@ -1122,8 +1142,13 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 		if (e->ref == EXPR_REF_VAR || (e->ref == EXPR_REF_NONE && env->catalog &&
 					       catalog_lookup(env->catalog, e->ident))) {
 			const struct catalog_var *var = e->var ? e->var : catalog_lookup(env->catalog, e->ident);
-			strbuf_addf(sb, "%s %s on %s", expr_var_display(var, env->target),
-				    val == TRI_TRUE ? "exists" : "does not exist", env_display(env, where, sizeof(where)));
+			if (val == TRI_UNKNOWN)
+				strbuf_addf(sb, "whether %s exists is unknown on %s", expr_var_display(var, env->target),
+					    env_display(env, where, sizeof(where)));
+			else
+				strbuf_addf(sb, "%s %s on %s", expr_var_display(var, env->target),
+					    val == TRI_TRUE ? "exists" : "does not exist",
+					    env_display(env, where, sizeof(where)));
 		} else {
 			strbuf_addf(sb, "%s is %s", e->ident, val == TRI_TRUE ? "known" : "not known");
 		}

@@ -36,6 +36,12 @@
  * the target's flavor and version is unknown to every comparison; guard it
  * with defined(x).
  *
+ * A target whose version is unknown (0.0: a capture without a version row)
+ * or whose flavor is FLAVOR_UNKNOWN makes `version` resp. `flavor` unknown,
+ * and with them the existence of every variable the target does not report
+ * (expr_var_exists()): defined(x) is unknown, never false, so a rule that
+ * depends on them is "could not evaluate", never passed or not applicable.
+ *
  * Trees are allocated in the caller's arena and freed with it.
  */
 #ifndef CRASHSAFE_EXPR_H
@@ -138,7 +144,8 @@ struct expr_env {
 	 * Optional per-target caches (the engine fills them once per target;
 	 * NULL means look up each time). Indexed by catalog variable
 	 * (var - catalog->vars): the target's entry for it, and whether it
-	 * exists on the target's flavor and version. display: "MySQL 8.4".
+	 * exists on the target's flavor, build and version (1, 0, or -1 for
+	 * unknown: expr_var_exists()). display: "MySQL 8.4".
 	 */
 	const struct settings_var *const *var_value;
 	const signed char *var_exists;
@@ -204,7 +211,9 @@ void expr_target_display(const struct settings *s, char *buf, size_t size);
 
 /*
  * Whether catalog variable v exists on target s, for its flavor, build and
- * version: TRI_TRUE or TRI_FALSE.
+ * version: TRI_TRUE or TRI_FALSE; TRI_UNKNOWN when s's flavor or version is
+ * unknown (a capture without a version row) and s holds no value the
+ * server reported for v (a reported value proves it exists).
  */
 enum tri expr_var_exists(const struct catalog_var *v, const struct settings *s);
 

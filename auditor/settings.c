@@ -32,6 +32,7 @@ void settings_init(struct settings *s, const char *target, const char *kind)
 	memset(s, 0, sizeof(*s));
 	arena_init(&s->arena);
 	diag_list_init(&s->diags);
+	diag_list_init(&s->build_diags);
 	s->target = arena_strdup(&s->arena, target);
 	s->kind = arena_strdup(&s->arena, kind);
 	s->flavor = FLAVOR_DEFAULT;
@@ -48,6 +49,7 @@ void settings_release(struct settings *s)
 	strmap_release(&s->index);
 	free(s->channels);
 	diag_list_release(&s->diags);
+	diag_list_release(&s->build_diags);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

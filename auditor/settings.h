@@ -96,6 +96,13 @@ struct settings {
 	size_t nchannels, channels_cap;
 	int channels_known;          /* nonzero when channels were read (live) */
 	struct diag_list diags;      /* problems reading this target */
+	/*
+	 * Added: how flavor, build and version were decided when that changes
+	 * what is audited (an unknown version, a flavor that contradicts the
+	 * files, groups no server of this flavor reads). Always printed to
+	 * stderr (warnings; notes with -v), not only with -v like diags.
+	 */
+	struct diag_list build_diags;
 	const char *error;           /* non-NULL: the target could not be audited, and why */
 	struct arena arena;
 };

@@ -496,33 +496,47 @@ static void snapshot_detect(struct snapshot_reader *r)
 	struct settings *s = r->s;
 	const struct snapshot_row *ver = reader_find(r, "version");
 	const struct snapshot_row *comment = reader_find(r, "version_comment");
-	if (!ver || snapshot_version(ver->value, &s->version)) {
-		diag_add(&s->diags, DIAG_WARNING, r->path, ver ? ver->line : 0,
-			 "no server version in the snapshot: auditing as %s %d.%d", flavor_display(s->flavor),
-			 s->version.major, s->version.minor);
-		return;
-	}
-	s->version_detected = 1;
+	struct strbuf ev = { 0 };
+	struct version parsed;
 	enum flavor f;
 	enum flavor_variant b;
-	if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &f, &b) == 0) {
-		struct strbuf ev = { 0 };
-		s->flavor = f;
-		s->variant = b;
+	char vbuf[32];
+	int have_version = ver && !snapshot_version(ver->value, &parsed);
+
+	if (have_version) {
+		s->version = parsed;
+		s->version_detected = 1;
 		strbuf_addstr(&ev, "version ");
 		evidence_value(&ev, ver->value);
-		if (comment) {
-			strbuf_addstr(&ev, ", version_comment ");
-			evidence_value(&ev, comment->value);
-		}
-		if (s->variant == FLAVOR_VARIANT_PLAIN && snapshot_galera_rows(r)) {
-			s->variant = FLAVOR_VARIANT_GALERA;
-			strbuf_addstr(&ev, "; Galera: wsrep_on or wsrep_provider set");
-		}
-		s->flavor_source = "snapshot";
-		s->flavor_evidence = settings_intern(s, ev.buf);
-		strbuf_release(&ev);
+	} else {
+		strbuf_addstr(&ev, ver ? "the version row is not a version" : "no version row");
+		if (version_is_known(&s->version))
+			strbuf_addf(&ev, " (version %s as given)", version_format(&s->version, vbuf, sizeof(vbuf)));
+		else
+			diag_add(&s->build_diags, DIAG_WARNING, r->path, ver ? ver->line : 0,
+				 "%s: the server version is unknown; every rule that depends on it could not "
+				 "be evaluated (give --server-version X.Y to audit it as that version)",
+				 ver ? "the version row is not a version" : "no version row in the capture");
 	}
+	if (comment) {
+		strbuf_addstr(&ev, ", version_comment ");
+		evidence_value(&ev, comment->value);
+	}
+	if (flavor_detect_server(have_version ? ver->value : NULL, comment ? comment->value : NULL, &f, &b) == 0 &&
+	    !(f == FLAVOR_MYSQL && !comment && s->flavor != FLAVOR_UNKNOWN)) {
+		/* a bare version number says "MySQL" only when nobody named another flavor */
+		s->flavor = f;
+		s->variant = b;
+		s->flavor_source = "snapshot";
+	} else if (s->flavor == FLAVOR_UNKNOWN) {
+		strbuf_addstr(&ev, "; nothing names the flavor");
+	}
+	if (s->variant == FLAVOR_VARIANT_PLAIN && snapshot_galera_rows(r)) {
+		s->variant = FLAVOR_VARIANT_GALERA;
+		strbuf_addstr(&ev, "; Galera: wsrep_on or wsrep_provider set");
+	}
+	s->flavor_evidence = settings_intern(s, ev.buf);
+	strbuf_release(&ev);
 }
 
 static const struct {

@@ -18,6 +18,14 @@
  *
  * The flavor and version come from the `version` and `version_comment`
  * variables. Variable names are mapped to the catalog's canonical names.
+ *
+ * A capture without a usable `version` row keeps the version the caller
+ * set in s, which is "unknown" (0.0, version_is_known() false) unless the
+ * user gave one: it is never guessed. Then a warning says so, and every
+ * rule that depends on the version evaluates to "could not evaluate"
+ * (expr.h). The flavor likewise: `version`/`version_comment` decide it
+ * (flavor_detect_server()); without them the caller's flavor stays, which
+ * may be FLAVOR_UNKNOWN. s->flavor_evidence says which rows decided.
  */
 #ifndef CRASHSAFE_SNAPSHOT_H
 #define CRASHSAFE_SNAPSHOT_H

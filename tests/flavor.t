@@ -77,5 +77,21 @@ run check --flavor nosuch "$T/pxc1.cnf"
 is_rc 2 "--flavor nosuch is a usage error"
 has "pxc" "$err" "the usage error lists the build names"
 
+# --- fault 5: a capture without a version row ---------------------------------------
+printf 'Variable_name\tValue\nlog_bin\tON\nsync_binlog\t1\nserver_id\t7\nrelay_log_recovery\tON\n' >"$T/nover.txt"
+run check --format json --variables "$T/nover.txt"
+is_rc 3 "a capture without a version: rules that depend on it could not be evaluated (exit 3)"
+has "server version is unknown" "$err" "stderr says the version is unknown (without -v)"
+has '"version": "unknown"' "$out" "the JSON report says the version is unknown"
+hasnt '"version": "8.4"' "$out" "and never MySQL 8.4"
+ok "$([ "$(jq_status 0 preserve-commit-order)" = unknown ]; echo $?)" \
+	"a version-dependent rule is 'could not evaluate', not n/a"
+ok "$([ "$(jq_status 0 sync-binlog)" = pass ]; echo $?)" "a reported value is still judged"
+run check --no-color --variables "$T/nover.txt"
+has "version unknown" "$out" "the text report says the version is unknown"
+run check --format json --server-version 8.0 --variables "$T/nover.txt"
+has '"version": "8.0"' "$out" "--server-version gives a version-less capture its version"
+hasnt "server version is unknown" "$err" "and then nothing is unknown"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -369,6 +369,41 @@ static void test_explain(void)
 	describes("removed_options == \"\"", "removed_options = \"\"");
 }
 
+/*
+ * A capture without a version row (issue 7, fault 5): the version is
+ * unknown, so is every comparison with it and the existence of every
+ * variable the capture does not report; a reported one exists.
+ */
+static void test_unknown_version(void)
+{
+	struct settings *s = target_new(FLAVOR_MYSQL, "8.4", "snapshot");
+	version_set_unknown(&s->version);
+	struct settings_origin o = { .source = SETTINGS_SRC_SNAPSHOT, .file = "v.txt", .line = 1 };
+	settings_set(s, "sync_binlog", "0", "sync_binlog", &o);
+	is_tri("version >= 8.0", s, TRI_UNKNOWN);
+	is_tri("version < 8.0", s, TRI_UNKNOWN);
+	is_tri("version == 8.4", s, TRI_UNKNOWN);
+	is_tri("version >= 8.0.19 || sync_binlog == 0", s, TRI_TRUE);
+	is_tri("version >= 8.0.19 && sync_binlog == 1", s, TRI_FALSE);
+	is_tri("defined(super_read_only)", s, TRI_UNKNOWN);
+	is_tri("defined(gtid_strict_mode)", s, TRI_UNKNOWN);
+	is_tri("defined(sync_binlog)", s, TRI_TRUE);
+	is_tri("sync_binlog == 0", s, TRI_TRUE);
+	is_tri("super_read_only == ON", s, TRI_UNKNOWN);
+	is_tri("flavor == mysql", s, TRI_TRUE);
+	explains("defined(super_read_only)", s, "whether super_read_only exists is unknown on MySQL (version unknown)");
+	explains("version >= 8.0", s, "version is unknown");
+	s->flavor = FLAVOR_UNKNOWN;
+	is_tri("flavor == mysql", s, TRI_UNKNOWN);
+	is_tri("flavor != mariadb", s, TRI_UNKNOWN);
+	is_tri("flavor in (mysql, percona, mariadb)", s, TRI_UNKNOWN);
+	/* a known version with an unknown flavor: existence is still unknown */
+	version_parse(&s->version, "8.0.36");
+	is_tri("defined(super_read_only)", s, TRI_UNKNOWN);
+	is_tri("version >= 8.0", s, TRI_TRUE);
+	target_free(s);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -386,6 +421,7 @@ int main(void)
 	test_isset();
 	test_parse_errors();
 	test_explain();
+	test_unknown_version();
 	arena_release(&arena);
 	catalog_release(&cat);
 	diag_list_release(&d);

@@ -8,7 +8,8 @@
  *     # what the case is about (free comments start with '#')
  *     EVIDENCE: the manual or source statement the expectations enforce
  *     flavor: mysql | percona | mariadb | pxc | mariadb-galera | mysql-wsrep   (default mysql)
- *     version: X.Y[.Z]                           (default: the flavor's default)
+ *             | unknown                          (a capture that does not say)
+ *     version: X.Y[.Z] | unknown                 (default: the flavor's default)
  *     role: any | primary | replica              (default any)
  *     kind: file | snapshot                      (default file)
  *     expect: RULE-ID STATUS [SEVERITY]          about the first target
@@ -197,9 +198,15 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 		*colon = '\0';
 		char *key = trim(l), *val = trim(colon + 1);
 		if (!strcmp(key, "flavor")) {
-			bad |= flavor_parse_build(&flavor, &variant, val) != 0;
+			if (!strcmp(val, "unknown"))
+				flavor = FLAVOR_UNKNOWN;
+			else
+				bad |= flavor_parse_build(&flavor, &variant, val) != 0;
 		} else if (!strcmp(key, "version")) {
-			bad |= version_parse(&version, val) != 0;
+			if (!strcmp(val, "unknown"))
+				version_set_unknown(&version);
+			else
+				bad |= version_parse(&version, val) != 0;
 			version_set = 1;
 		} else if (!strcmp(key, "role")) {
 			bad |= role_parse(&role, val) != 0;

@@ -283,6 +283,49 @@ static void test_failures(void)
 	done(s);
 }
 
+/*
+ * Captures without a version row (issue 7, fault 5): the version stays
+ * what the caller gave (unknown unless --server-version), never MySQL 8.4;
+ * the flavor comes from version_comment when there is one; a warning for
+ * stderr says so.
+ */
+static void test_no_version(void)
+{
+	char ver[32];
+	struct settings s;
+	char *path = xasprintf("%s/%s", FIXTURES, "noversion.txt");
+	settings_init(&s, path, "snapshot");
+	version_set_unknown(&s.version);
+	s.flavor = FLAVOR_UNKNOWN;
+	ok(snapshot_load(&s, path, &cat) == 0, "no version row: read");
+	ok(!version_is_known(&s.version), "no version row: the version is unknown, not assumed");
+	ok(!s.version_detected, "no version row: not detected");
+	ok(s.flavor == FLAVOR_UNKNOWN, "no version row, no version_comment: the flavor is unknown");
+	ok(s.build_diags.n == 1 && s.build_diags.items[0].level == DIAG_WARNING &&
+	   strstr(s.build_diags.items[0].message, "server version is unknown"),
+	   "no version row: a warning that is always shown says so");
+	ok(s.flavor_evidence && strstr(s.flavor_evidence, "no version row"), "no version row: in the evidence");
+	settings_release(&s);
+
+	settings_init(&s, path, "snapshot");
+	version_parse(&s.version, "8.0");
+	ok(snapshot_load(&s, path, &cat) == 0, "no version row, --server-version 8.0: read");
+	is_str(version_format(&s.version, ver, sizeof(ver)), "8.0", "no version row: the given version stays");
+	ok(s.build_diags.n == 0, "no version row but a version given: no warning");
+	settings_release(&s);
+	free(path);
+
+	path = xasprintf("%s/%s", FIXTURES, "noversion-mariadb.txt");
+	settings_init(&s, path, "snapshot");
+	version_set_unknown(&s.version);
+	s.flavor = FLAVOR_UNKNOWN;
+	ok(snapshot_load(&s, path, &cat) == 0, "version_comment only: read");
+	is_str(flavor_name(s.flavor), "mariadb", "version_comment only: MariaDB from the comment");
+	ok(!version_is_known(&s.version), "version_comment only: the version is still unknown");
+	settings_release(&s);
+	free(path);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -295,6 +338,7 @@ int main(void)
 	test_forms();
 	test_capture();
 	test_failures();
+	test_no_version();
 	test_corpus();
 	catalog_release(&cat);
 	diag_list_release(&d);
