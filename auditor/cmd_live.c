@@ -47,8 +47,8 @@ enum {
 static const struct cli_option live_options[] = {
 	{ "help", 0, CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
 	{ "user", 'u', CLI_REQUIRED_ARG, OPT_USER, "NAME", "user to connect as" },
-	{ "password", 0, CLI_REQUIRED_ARG, OPT_PASSWORD, "PASSWORD",
-	  "password (insecure: prefer --password-file, a [client] group or MYSQL_PWD)" },
+	{ "password", 'p', CLI_OPTIONAL_SECRET, OPT_PASSWORD, "PASSWORD",
+	  "the password, attached (-pX, --password=X; insecure), or bare: ask on the terminal" },
 	{ "password-file", 0, CLI_REQUIRED_ARG, OPT_PASSWORD_FILE, "FILE",
 	  "read the password from FILE (its first line)" },
 	{ "socket", 'S', CLI_REQUIRED_ARG, OPT_SOCKET, "PATH", "Unix socket for localhost (no HOST: audit it)" },
@@ -79,8 +79,9 @@ static const struct cli_option live_options[] = {
 struct live_cmd {
 	struct audit_options audit;
 	struct live_conn conn;
-	char *password;              /* owned copy (command line or --password-file) */
+	char *password;              /* owned copy (command line, terminal or --password-file) */
 	int password_on_command_line;
+	int password_prompt;         /* bare -p / --password: ask on the terminal */
 	const char *password_file;
 	const char *config;
 	const char *capture;
@@ -108,7 +109,13 @@ static int live_option(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_HELP: lc->help = 1; return 0;
 	case OPT_USER: c->user = arg; return 0;
-	case OPT_PASSWORD: lc->password_on_command_line = 1; return 0;   /* taken by live_take_password() */
+	case OPT_PASSWORD:
+		/* As the mysql client: attached value, or bare and asked for; cli_parse() scrubs argv. */
+		free_secret(lc->password);
+		lc->password = arg ? xstrdup(arg) : NULL;
+		lc->password_on_command_line = arg != NULL;
+		lc->password_prompt = arg == NULL;
+		return 0;
 	case OPT_PASSWORD_FILE: lc->password_file = arg; return 0;
 	case OPT_SOCKET: c->socket = arg; return 0;
 	case OPT_DEFAULTS_FILE: c->defaults_file = arg; return 0;
@@ -146,31 +153,6 @@ static int live_option(void *ctx, int id, const char *arg)
 	}
 }
 
-/*
- * Take a command-line password out of argv before anything else sees it:
- * copy it, and overwrite it in place (as the mysql client does) so that it
- * does not stay visible in the process list. Both "--password=X" and
- * "--password X" are handled; "--" ends the options.
- */
-static void live_take_password(struct live_cmd *lc, int argc, char **argv)
-{
-	static const char opt[] = "--password";
-	for (int i = 0; i < argc; i++) {
-		char *a = argv[i], *value = NULL;
-		if (!strcmp(a, "--"))
-			break;
-		if (!strncmp(a, opt, sizeof(opt) - 1) && a[sizeof(opt) - 1] == '=')
-			value = a + sizeof(opt);
-		else if (!strcmp(a, opt) && i + 1 < argc)
-			value = argv[++i];
-		else
-			continue;
-		free(lc->password);
-		lc->password = xstrdup(value);
-		memset(value, 'x', strlen(value));
-	}
-}
-
 static int live_read_password_file(struct live_cmd *lc)
 {
 	char *buf = NULL;
@@ -180,8 +162,9 @@ static int live_read_password_file(struct live_cmd *lc)
 		return -1;
 	}
 	/* The first line, without its line ending. */
-	buf[strcspn(buf, "\r\n")] = '\0';
-	free(lc->password);
+	size_t cut = strcspn(buf, "\r\n");
+	explicit_bzero(buf + cut, len - cut);   /* the other lines are not needed either */
+	free_secret(lc->password);
 	lc->password = buf;
 	return 0;
 }
@@ -192,8 +175,9 @@ static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "Audit running MySQL, Percona Server and MariaDB servers: variables and where\n"
 	      "each value came from, every replication channel, the replica metadata tables.\n"
 	      "HOST is a name or address, [IPV6]:PORT, or localhost (with --socket).\n"
-	      "The password comes from --password-file, a [client] group or MYSQL_PWD; it is\n"
-	      "never printed or written into a report or capture.\n\nOptions:\n",
+	      "The password comes from --password-file, a [client] group, MYSQL_PWD, or -p\n"
+	      "(bare: asked on the terminal, never read from a pipe); it is never printed or\n"
+	      "written into a report or capture, and is scrubbed from the process list.\n\nOptions:\n",
 	      fp);
 	cli_print_options(fp, opts, n);
 	fputs("\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
@@ -245,7 +229,6 @@ int cmd_live(int argc, char **argv)
 	audit_options_init(&lc.audit);
 	catalog_init(&cat);
 	diag_list_init(&d);
-	live_take_password(&lc, argc, argv);
 
 	nopts = ARRAY_SIZE(live_options) + audit_common_noptions;
 	opts = xcalloc(nopts, sizeof(*opts));
@@ -261,9 +244,20 @@ int cmd_live(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	if (lc.password_file && (lc.password_prompt || lc.password_on_command_line)) {
+		rc = cli_usage_error("give the password with -p/--password or --password-file, not both");
+		goto out;
+	}
 	if (lc.password_on_command_line)
-		fputs("crashsafe: warning: using a password on the command line interface can be insecure\n",
-		      stderr);
+		diag_emit(DIAG_WARNING, NULL, 0, "using a password on the command line interface can be insecure");
+	if (lc.password_prompt) {
+		const char *why;
+		if (cli_read_password("Enter password: ", &lc.password, &why) < 0) {
+			rc = cli_usage_error("-p without a value asks for the password, but %s: give it with "
+					     "--password-file FILE, a [client] group or MYSQL_PWD", why);
+			goto out;
+		}
+	}
 	if (lc.password_file && live_read_password_file(&lc) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -374,10 +368,7 @@ out:
 	}
 	free(lt);
 	free(targets);
-	if (lc.password) {
-		memset(lc.password, 0, strlen(lc.password));
-		free(lc.password);
-	}
+	free_secret(lc.password);
 	free(opts);
 	catalog_release(&cat);
 	diag_list_release(&d);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
 #include "util.h"
@@ -112,7 +113,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(name, commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	diag_emit(DIAG_ERROR, NULL, 0, "unknown command '%s'", name);
+	/* Only an option's name: "--password=X" before the command must not be echoed. */
+	char *shown = cli_arg_display(name);
+	diag_emit(DIAG_ERROR, NULL, 0, "unknown command '%s'", shown);
+	free(shown);
 	fputc('\n', stderr);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -52,6 +52,14 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void free_secret(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 char *xvasprintf(const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -1,0 +1,169 @@
+#!/bin/bash
+# live-secrets.t - passwords and outside text in `crashsafe live`, against a
+# real MariaDB server (ports LIVE_PORT_BASE + 30 to + 32):
+#
+#   server    a MariaDB server with the auditor account (harness.sh)
+#   hang      a socket that accepts and never answers (keeps a run alive
+#             while its process list entry is read)
+#   errserver a socket that answers every connection with a MySQL error
+#             packet whose message holds escape sequences (errserver.py)
+#
+# The password on the command line has the mysql client's meaning: -pX and
+# --password=X are passwords, bare -p asks on the terminal (never on a pipe:
+# without a terminal it is an error at once), and "-p X" is NOT a password:
+# X is an operand. The password is never printed, and is scrubbed from
+# /proc/PID/cmdline and ps while the run goes on. A server's error message
+# carrying escape sequences reaches stderr escaped. TAP.
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
+cd "$REPO" || exit 1
+# shellcheck source=tests/live/harness.sh
+. "$REPO/tests/live/harness.sh"
+live_require_or_skip setsid
+PTYRUN="/usr/bin/python3 $REPO/tests/live/ptyrun.py"
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+}
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
+}
+unlike() {
+	if printf '%s' "$1" | grep -Fq -- "$2"; then not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; else ok "$3"; fi
+}
+bail() { echo "Bail out! $1"; exit 1; }
+
+live_init || bail "could not create the template datadir"
+out=$LIVE_DIR/out
+mkdir -p "$out"
+SP=$((LIVE_PORT_BASE + 30))
+HP=$((LIVE_PORT_BASE + 31))
+EP=$((LIVE_PORT_BASE + 32))
+live_start server $SP 30 "" || bail "server did not start"
+S=127.0.0.1:$SP
+PW=$LIVE_AUDITOR_PW
+
+# cs NAME ARGS...: run crashsafe live (no terminal: a new session, stdin
+# /dev/null); NAME.out, NAME.err, NAME.rc, and NAME.ms (wall time).
+cs() {
+	local name=$1 start
+	shift
+	start=$(date +%s%N)
+	setsid -w "$CRASHSAFE" live --no-defaults "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err"
+	echo $? >"$out/$name.rc"
+	echo $((($(date +%s%N) - start) / 1000000)) >"$out/$name.ms"
+}
+rc() { cat "$out/$1.rc"; }
+all() { cat "$out/$1.out" "$out/$1.err"; }
+audited() { # audited NAME WHAT: exit 0 or 1, the server's findings in the report
+	case "$(rc "$1")" in
+	0 | 1) ok "$2: the server is audited (exit $(rc "$1"))" ;;
+	*) not_ok "$2: the server is audited (exit $(rc "$1"))"; sed 's/^/#   /' "$out/$1.err" | head -5 ;;
+	esac
+}
+
+# ---- the password on the command line, the mysql client's way -----------------
+cs attached -u auditor "-p$PW" --format json $S
+audited attached "-pPASSWORD"
+unlike "$(all attached)" "$PW" "-pPASSWORD: the password is printed nowhere"
+like "$(cat "$out/attached.err")" "warning: using a password on the command line interface can be insecure" \
+	"-pPASSWORD: the mysql client's warning"
+unlike "$(all attached)" "unknown option" "-pPASSWORD is an option, not an unknown one"
+
+cs long -u auditor "--password=$PW" --format json $S
+audited long "--password=PASSWORD"
+unlike "$(all long)" "$PW" "--password=PASSWORD: the password is printed nowhere"
+
+cs bundled -qu auditor "-vp$PW" $S
+audited bundled "-qu auditor -vpPASSWORD (bundled short options)"
+unlike "$(all bundled)" "$PW" "bundled: the password is printed nowhere"
+
+cs wrong -u auditor "-pnot-the-password" --format json $S
+is "$(rc wrong)" 3 "-pWRONG: access denied, exit 3"
+unlike "$(all wrong)" "not-the-password" "-pWRONG: the wrong password is printed nowhere"
+
+# "-p PASSWORD": bare -p (asks) and an operand; with no terminal that is an
+# error at once, and the word after -p is not echoed.
+cs spaced -u auditor -p "$PW" $S
+is "$(rc spaced)" 2 "-p PASSWORD with no terminal: a usage error (exit 2)"
+like "$(cat "$out/spaced.err")" "asks for the password, but there is no terminal" "... saying there is no terminal"
+like "$(cat "$out/spaced.ms")" "^[0-9]{1,4}$" "... at once, no wait for input ($(cat "$out/spaced.ms") ms)"
+unlike "$(all spaced)" "$PW" "... and the word after -p is printed nowhere"
+
+# Bare -p from cron: stdin is a pipe whose writer never writes nor closes;
+# still no wait (a timeout of 20 s would end a run that waits).
+mkfifo "$out/stdin.fifo"
+exec 7<>"$out/stdin.fifo"
+start=$(date +%s%N)
+timeout 20 setsid -w "$CRASHSAFE" live --no-defaults -u auditor -p $S <"$out/stdin.fifo" >/dev/null 2>"$out/cron.err"
+r=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+exec 7>&-
+is "$r" 2 "bare -p, stdin an open pipe, no terminal: exit 2"
+[ "$ms" -lt 5000 ] && ok "... without waiting for the pipe (${ms} ms)" || not_ok "... without waiting for the pipe (${ms} ms)"
+
+# ---- bare -p on a terminal: asked without echo, the echo restored -------------
+$PTYRUN "$PW" "$out/pty.shown" -- "$CRASHSAFE" live --no-defaults -u auditor -p --format json $S >/dev/null
+r=$?
+[ "$r" = 0 ] || [ "$r" = 1 ] && ok "bare -p on a terminal: asked, and the server is audited (exit $r)" ||
+	{ not_ok "bare -p on a terminal: asked, and the server is audited (exit $r)"; sed 's/^/#   /' "$out/pty.shown" | head; }
+like "$(cat "$out/pty.shown")" "Enter password: " "bare -p: the prompt is on the terminal"
+unlike "$(cat "$out/pty.shown")" "$PW" "bare -p: what was typed is not echoed"
+like "$(cat "$out/pty.shown")" "ECHO-AFTER=1" "bare -p: the terminal's echo is on again afterwards"
+$PTYRUN "@INT" "$out/ptyint.shown" -- "$CRASHSAFE" live --no-defaults -u auditor --password $S >/dev/null
+r=$?
+is "$r" 130 "Ctrl-C at the prompt ends the run by SIGINT"
+like "$(cat "$out/ptyint.shown")" "ECHO-AFTER=1" "Ctrl-C at the prompt: the terminal's echo is restored"
+
+# ---- scrubbed from the process list while the run goes on --------------------
+live_netfault hang silent $HP || bail "netfault silent"
+# cmdline_of ARGS...: start a run against the silent host, read its
+# /proc/PID/cmdline and ps line while it waits for the connect timeout.
+cmdline_of() {
+	"$CRASHSAFE" live --no-defaults --connect-timeout 3 "$@" 127.0.0.1:$HP >/dev/null 2>&1 &
+	local pid=$!
+	sleep 0.7   # options are parsed in microseconds; the connect waits 3 s
+	tr '\0' ' ' <"/proc/$pid/cmdline"
+	echo
+	ps -o args= -p "$pid"
+	wait "$pid"
+}
+got=$(cmdline_of -u auditor "-pSekr1t-On-The-Line")
+unlike "$got" "Sekr1t" "-pSECRET is not in /proc/PID/cmdline or ps while the run goes on"
+like "$got" "-px( |$)" "... it shows as -px (the length hidden too)"
+got=$(cmdline_of -u auditor "--password=Sekr1t-On-The-Line")
+unlike "$got" "Sekr1t" "--password=SECRET is not in /proc/PID/cmdline or ps"
+like "$got" "--password=x( |$)" "... it shows as --password=x"
+got=$(cmdline_of -qu auditor "-vpSekr1t-On-The-Line")
+unlike "$got" "Sekr1t" "bundled -vpSECRET is not in /proc/PID/cmdline or ps"
+
+# ---- a server's error message is escaped on stderr -------------------------
+# A real server escapes what it quotes (MariaDB shows ESC in a user name as
+# \001B); a hostile server or proxy does not: errserver.py answers with an
+# ERR packet whose message clears the screen, sets the title and fakes a line.
+msg=$(printf 'Host blocked\e[2J\e]0;owned\a\ncrashsafe: note: all good\r\xc2\x9b' | od -An -tx1 | tr -d ' \n')
+rm -f "$LIVE_DIR/errserver.ready"
+/usr/bin/python3 "$REPO/tests/live/errserver.py" $EP 1129 "$msg" "$LIVE_DIR/errserver.ready" >"$LIVE_DIR/errserver.log" 2>&1 &
+LIVE_HELPERS[errserver]=$!
+for i in $(seq 1 100); do [ -f "$LIVE_DIR/errserver.ready" ] && break; sleep 0.05; done
+cs evil -u auditor --format json 127.0.0.1:$EP
+is "$(rc evil)" 3 "a server that refuses with a hostile message: exit 3"
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f\x80-\x9f]' "$out/evil.err"; then
+	not_ok "the server's error message reaches stderr with no raw control byte"
+	cat -v "$out/evil.err" | sed 's/^/#   /'
+else
+	ok "the server's error message reaches stderr with no raw control byte"
+fi
+is "$(grep -c . "$out/evil.err")" 1 "... on one line (no line faked)"
+like "$(cat "$out/evil.err")" 'Host blocked\\x1b\[2J\\x1b\]0;owned\\x07\\ncrashsafe: note: all good\\x0d' \
+	"... shown escaped"
+
+echo "1..$n"
+echo "# $fails of $n failed"
+[ "$fails" = 0 ]
