@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "engine.h"
+#include "explain.h"
 #include "../reports/report.h"
 #include "banned.h"
 
@@ -265,15 +266,18 @@ static void suppress_apply(const struct suppress_ctx *x, struct audit_result *r)
 					continue;
 				if (s->target && fnmatch(s->target, tr->name, 0))
 					continue;
-				f->message = arena_printf(&r->arena, "suppressed (%s:%u): %s; was: %s", x->path, s->line,
-							  s->reason, f->message ? f->message : finding_status_name(f->status));
+				struct finding_suppression *fs = arena_alloc(&r->arena, sizeof(*fs));
+				fs->file = audit_result_intern(r, x->path);
+				fs->line = s->line;
+				fs->reason = audit_result_intern(r, s->reason);
+				fs->was = f->status;
+				f->suppression = fs;
 				f->status = FINDING_SUPPRESSED;
 				break;
 			}
 		}
 	}
-	for (size_t t = 0; t < r->n; t++)
-		engine_sort_findings(&r->targets[t]);
+	audit_result_sort(r);
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -332,30 +336,42 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 			diag_print(&s->diags, stderr);
 	}
 
+	struct explainer x;
+	struct audit_summary totals;
+	explainer_init(&x, &e, c);
+	audit_result_summary(&r, &totals);
 	struct report_options ro = {
 		.color = use_color(o),
 		.verbose = o->verbose,
 		.quiet = o->quiet,
-		.tool_version = CRASHSAFE_VERSION,
+	};
+	struct report_run run = {
 		.command = command,
+		.tool_version = CRASHSAFE_VERSION,
+		.rules = engine_rule_at(&e, 0),
+		.nrules = engine_rule_count(&e),
+		.explainer = &x,
+		.fail_on = o->fail_on,
+		.totals = &totals,
 	};
 	int write_failed = 0;
-	if (report_write((enum report_format)o->stdout_format, &r, &ro, stdout) || fflush(stdout)) {
+	if (report_write((enum report_format)o->stdout_format, &r, &ro, &run, stdout) || fflush(stdout)) {
 		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
 			  report_writer_get((enum report_format)o->stdout_format)->name);
 		write_failed = 1;
 	}
 	ro.color = 0;
-	for (int f = REPORT_TEXT; f <= REPORT_SARIF; f++) {
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
 		const char *path = o->report_files[f];
 		if (!path)
 			continue;
-		if (report_write_file((enum report_format)f, &r, &ro, path)) {
+		if (report_write_file((enum report_format)f, &r, &ro, &run, path)) {
 			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
 				  report_writer_get((enum report_format)f)->name, strerror(errno));
 			write_failed = 1;
 		}
 	}
+	explainer_release(&x);
 	status = audit_result_exit_status(&r, o->fail_on);
 	if (write_failed)
 		status = EXIT_USAGE;

@@ -37,6 +37,7 @@ void engine_release(struct engine *e)
 	for (size_t i = 0; i < e->n; i++)
 		free(e->rules[i].severity_if);
 	free(e->rules);
+	free(e->reads);
 	arena_release(&e->arena);
 	memset(e, 0, sizeof(*e));
 }
@@ -79,6 +80,11 @@ const char *rule_fix(const struct rule *r, enum flavor f)
 const char *rule_doc(const struct rule *r, enum flavor f)
 {
 	return rule_text_for(r->doc_for, r->doc, f);
+}
+
+const char *rule_expect(const struct rule *r, enum flavor f)
+{
+	return rule_text_for(r->expect_for, r->expect, f);
 }
 
 /* ---- loading ---------------------------------------------------------- */
@@ -691,6 +697,8 @@ static struct expr *bind_name(struct engine *e, const struct catalog *c, const s
 	return x;
 }
 
+static void engine_collect_reads(struct engine *e, const struct catalog *c);
+
 int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 {
 	int rc = 0;
@@ -742,24 +750,74 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			strbuf_release(&sb);
 		}
 	}
+	engine_collect_reads(e, c);
 	return rc;
 }
 
-/* ---- evaluation ------------------------------------------------------- */
+/* ---- what the rules read ---------------------------------------------- */
 
-/* The expected text of a rule for the last flavor and version it was spelled for. */
-struct expected_cache {
-	enum flavor flavor;
-	struct version version;
-	const char *text;   /* in the result's arena; NULL: not computed yet */
-};
+static int reads_visit(void *user, const struct expr *atom)
+{
+	struct engine *e = user;
+	const char *name;
+	const struct catalog_var *var = NULL;
+	if (atom->ref == EXPR_REF_VAR) {
+		var = atom->var;
+		name = var->name;
+	} else if (atom->ref == EXPR_REF_FACT) {
+		name = atom->ident;
+	} else {
+		return 0;
+	}
+	for (size_t i = 0; i < e->nreads; i++)
+		if (!strcmp(e->reads[i].name, name))
+			return 0;
+	ARRAY_GROW(e->reads, e->nreads + 1, e->reads_cap);
+	e->reads[e->nreads].name = arena_strdup(&e->arena, name);
+	e->reads[e->nreads].var = var;
+	e->nreads++;
+	return 0;
+}
+
+/*
+ * Every variable and fact a bound rule can read, so that a target's view
+ * holds them all. The keyword cluster reads wsrep_on and wsrep_cluster_name
+ * (expr.c target_cluster): they are always kept.
+ */
+static void engine_collect_reads(struct engine *e, const struct catalog *c)
+{
+	static const char *const always[] = { "wsrep_on", "wsrep_cluster_name" };
+	e->nreads = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
+		struct expr atom = { .kind = EXPR_TRUTH, .ident = always[i], .ref = EXPR_REF_FACT };
+		const struct catalog_var *v = c ? catalog_lookup(c, always[i]) : NULL;
+		if (v) {
+			atom.ref = EXPR_REF_VAR;
+			atom.var = v;
+		}
+		reads_visit(e, &atom);
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		const struct rule *r = &e->rules[i];
+		const struct expr *const names[] = { r->variable_ref, r->unique_ref, r->except_ref };
+		if (r->applies)
+			expr_walk(r->applies, reads_visit, e);
+		if (r->require)
+			expr_walk(r->require, reads_visit, e);
+		for (size_t j = 0; j < r->nseverity_if; j++)
+			expr_walk(r->severity_if[j].cond, reads_visit, e);
+		for (size_t j = 0; j < ARRAY_SIZE(names); j++)
+			if (names[j])
+				expr_walk(names[j], reads_visit, e);
+	}
+}
+
+/* ---- evaluation ------------------------------------------------------- */
 
 struct eval_ctx {
 	const struct engine *e;
 	const struct catalog *c;
 	struct audit_result *out;
-	struct expected_cache *expected;   /* one per rule */
-	struct strbuf msg;                 /* scratch for messages, reused */
 };
 
 /* Per-target lookups done once instead of once per rule. */
@@ -768,6 +826,18 @@ struct target_cache {
 	signed char *var_exists;
 	char display[96];
 };
+
+static void target_cache_init(struct target_cache *tc, const struct catalog *c)
+{
+	tc->var_value = xcalloc(c && c->n ? c->n : 1, sizeof(*tc->var_value));
+	tc->var_exists = xcalloc(c && c->n ? c->n : 1, sizeof(*tc->var_exists));
+}
+
+static void target_cache_release(struct target_cache *tc)
+{
+	free(tc->var_value);
+	free(tc->var_exists);
+}
 
 static void target_cache_fill(struct target_cache *tc, const struct catalog *c, const struct settings *s,
 			      struct expr_env *env)
@@ -793,6 +863,87 @@ static void target_cache_fill(struct target_cache *tc, const struct catalog *c, 
 	env->var_exists = tc->var_exists;
 }
 
+static const char *intern(struct audit_result *r, const char *s)
+{
+	return audit_result_intern(r, s);
+}
+
+static void view_origin(struct audit_result *r, struct settings_origin *dst, const struct settings_origin *src)
+{
+	dst->source = src->source;
+	dst->file = intern(r, src->file);
+	dst->line = src->line;
+	dst->chain = intern(r, src->chain);
+	dst->detail = intern(r, src->detail);
+}
+
+static void view_value(struct audit_result *r, struct settings_value *dst, const struct settings_value *src)
+{
+	dst->value = intern(r, src->value);
+	dst->spelled = intern(r, src->spelled);
+	view_origin(r, &dst->origin, &src->origin);
+}
+
+/*
+ * Copy into t->view what the rules read of s: the target's context, its
+ * channels, and every variable or fact the loaded rules name (with its
+ * origin and overridden values). Strings go to the result's arena.
+ */
+static void view_fill(struct eval_ctx *x, struct target_result *t, const struct settings *s,
+		      const struct target_cache *tc)
+{
+	struct audit_result *r = x->out;
+	struct settings *v = &t->view;
+	v->flavor = s->flavor;
+	v->version = s->version;
+	v->variant = s->variant;
+	v->flavor_source = t->flavor_source;
+	v->flavor_evidence = t->flavor_evidence;
+	v->version_detected = s->version_detected;
+	v->role = s->role;
+	v->role_detected = s->role_detected;
+	v->cluster = intern(r, s->cluster);
+	v->error = t->error;
+	v->channels_known = s->channels_known;
+	if (s->nchannels) {
+		v->channels = xcalloc(s->nchannels, sizeof(*v->channels));
+		v->nchannels = v->channels_cap = s->nchannels;
+		for (size_t i = 0; i < s->nchannels; i++) {
+			const struct settings_channel *a = &s->channels[i];
+			struct settings_channel *b = &v->channels[i];
+			b->name = intern(r, a->name);
+			b->auto_position = intern(r, a->auto_position);
+			b->using_gtid = intern(r, a->using_gtid);
+			b->io_running = intern(r, a->io_running);
+			b->sql_running = intern(r, a->sql_running);
+			b->source_host = intern(r, a->source_host);
+			b->source_port = a->source_port;
+		}
+	}
+	for (size_t i = 0; i < x->e->nreads; i++) {
+		const struct engine_read *rd = &x->e->reads[i];
+		const struct settings_var *sv = NULL;
+		if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
+			sv = tc->var_value[rd->var - x->c->vars];
+		else
+			sv = settings_get(s, rd->name);
+		if (!sv)
+			continue;
+		ARRAY_GROW(v->vars, v->n + 1, v->cap);
+		struct settings_var *dv = &v->vars[v->n++];
+		memset(dv, 0, sizeof(*dv));
+		dv->name = rd->name;
+		strmap_put(&v->index, dv->name, v->n - 1);
+		view_value(r, &dv->current, &sv->current);
+		if (sv->n_overridden) {
+			dv->overridden = xcalloc(sv->n_overridden, sizeof(*dv->overridden));
+			dv->n_overridden = dv->overridden_cap = sv->n_overridden;
+			for (size_t k = 0; k < sv->n_overridden; k++)
+				view_value(r, &dv->overridden[k], &sv->overridden[k]);
+		}
+	}
+}
+
 static enum severity rule_severity(const struct rule *r, const struct expr_env *env)
 {
 	for (size_t i = 0; i < r->nseverity_if; i++)
@@ -801,193 +952,115 @@ static enum severity rule_severity(const struct rule *r, const struct expr_env *
 	return r->severity;
 }
 
-static void origin_copy(struct arena *a, struct settings_origin *dst, const struct settings_origin *src)
+/* A finding of rule r on env's target (and channel): the decision only, no sentence. */
+static struct finding *finding_new(struct target_result *tr, const struct rule *r, const struct expr_env *env,
+				   enum finding_status status, enum finding_basis basis)
 {
-	dst->source = src->source;
-	dst->file = arena_strdup(a, src->file);
-	dst->line = src->line;
-	dst->chain = arena_strdup(a, src->chain);
-	dst->detail = arena_strdup(a, src->detail);
-}
-
-/* "a.cnf:12" for an origin with a file; the describe form otherwise. Heap string. */
-static char *origin_short(const struct settings_origin *o)
-{
-	if (o->file && o->line)
-		return xasprintf("%s:%u", o->file, o->line);
-	return settings_origin_describe(o);
-}
-
-/* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3", or NULL when nothing was overridden. */
-static const char *overridden_text(struct arena *a, const struct settings_var *sv)
-{
-	struct strbuf sb = { 0 };
-	size_t shown = 0;
-	for (size_t i = 0; i < sv->n_overridden; i++) {
-		const struct settings_value *v = &sv->overridden[i];
-		if (v->origin.source == SETTINGS_SRC_DEFAULT)
-			continue;
-		char *where = origin_short(&v->origin);
-		strbuf_addf(&sb, "%s to %s at %s", shown ? ", overridden" : "set", v->value ? v->value : "unknown",
-			    where);
-		free(where);
-		shown++;
-	}
-	if (!shown)
-		return NULL;
-	char *where = origin_short(&sv->current.origin);
-	strbuf_addf(&sb, ", overridden to %s at %s", sv->current.value ? sv->current.value : "unknown", where);
-	free(where);
-	const char *out = arena_strdup(a, sb.buf);
-	strbuf_release(&sb);
-	return out;
-}
-
-/* Fill the value, origin and overridden chain of f from the rule's variable on env. */
-static void finding_value(struct arena *a, struct finding *f, const struct rule *r, const struct expr_env *env)
-{
-	if (!r->variable_ref)
-		return;
-	if (r->variable_ref->ref >= EXPR_REF_CHANNEL_NAME && r->variable_ref->ref <= EXPR_REF_CHANNEL_SOURCE_HOST &&
-	    !env->channel)
-		return;
-	struct expr_value v;
-	char buf[96];
-	const char *where = env->display;
-	expr_value_of(r->variable_ref, env, &v);
-	f->variable = arena_strdup(a, v.name);
-	if (!where) {
-		expr_target_display(env->target, buf, sizeof(buf));
-		where = buf;
-	}
-	if (v.state == EXPR_VALUE_ABSENT) {
-		f->origin_text = arena_printf(a, "does not exist on %s", where);
-		return;
-	}
-	f->value = arena_strdup(a, v.text);
-	if (v.sv) {
-		const struct settings_origin *o = &v.sv->current.origin;
-		origin_copy(a, &f->origin, o);
-		if (o->source == SETTINGS_SRC_DEFAULT) {
-			f->origin_text = v.text ? arena_printf(a, "not set: default %s for %s", *v.text ? v.text : "''", where)
-						: arena_printf(a, "not set: default unknown for %s", where);
-		} else {
-			char *d = settings_origin_describe(o);
-			f->origin_text = arena_strdup(a, d);
-			free(d);
-		}
-		f->overridden = overridden_text(a, v.sv);
-	} else if (v.state == EXPR_VALUE_UNKNOWN) {
-		f->origin_text = env->target->kind && !strcmp(env->target->kind, "file")
-					 ? arena_printf(a, "not set, and no known default for %s", where)
-					 : "not reported by the target";
-	} else if (env->channel) {
-		f->origin.source = SETTINGS_SRC_LIVE;
-		f->origin_text = arena_printf(a, "channel '%s'", env->channel->name);
-	}
-}
-
-static struct finding *finding_new(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
-				   const struct expr_env *env, enum finding_status status, const char *message)
-{
-	struct arena *a = &x->out->arena;
 	struct finding *f = target_result_add(tr);
 	f->rule_id = r->id;
 	f->title = r->title;
+	f->rule = r;
 	f->severity = rule_severity(r, env);
 	f->status = status;
-	f->channel = env->channel ? arena_strdup(a, env->channel->name) : NULL;
-	f->expected = rule_text_for(r->expect_for, r->expect, env->target->flavor);
-	if (!r->expect_given && r->require && f->expected == r->expect) {
-		struct expected_cache *ec = &x->expected[r - x->e->rules];
-		if (!ec->text || ec->flavor != env->target->flavor ||
-		    version_cmp(&ec->version, &env->target->version) || ec->version.patch != env->target->version.patch) {
-			struct strbuf sb = { 0 };
-			expr_describe_for(r->require, env->target, &sb);
-			ec->text = arena_strdup(a, sb.buf ? sb.buf : "");
-			ec->flavor = env->target->flavor;
-			ec->version = env->target->version;
-			strbuf_release(&sb);
+	f->basis = basis;
+	if (env->channel) {
+		const struct settings *v = &tr->view;
+		for (size_t i = 0; i < v->nchannels; i++) {
+			if (!strcmp(v->channels[i].name, env->channel->name)) {
+				f->channel_no = (unsigned)i + 1;
+				f->channel = v->channels[i].name;
+				break;
+			}
 		}
-		f->expected = ec->text;
 	}
-	f->fix = rule_fix(r, env->target->flavor);
-	f->why = rule_why(r, env->target->flavor);
-	f->doc = rule_doc(r, env->target->flavor);
-	f->message = arena_strdup(a, message);
-	finding_value(a, f, r, env);
 	return f;
 }
 
 /* Decide applies (and the variable's existence). Returns 1 when the rule applies; else adds the finding. */
-static int check_applies(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
-			 const struct expr_env *env)
+static int check_applies(struct target_result *tr, const struct rule *r, const struct expr_env *env)
 {
-	struct strbuf *sb = &x->msg;
-	strbuf_reset(sb);
 	if (r->applies) {
 		enum tri t = expr_eval(r->applies, env);
 		if (t != TRI_TRUE) {
-			if (t == TRI_UNKNOWN)
-				strbuf_addstr(sb, "could not evaluate whether the rule applies: ");
-			expr_explain(r->applies, env, sb);
-			finding_new(x, tr, r, env, t == TRI_FALSE ? FINDING_NOT_APPLICABLE : FINDING_UNKNOWN, sb->buf);
+			finding_new(tr, r, env, t == TRI_FALSE ? FINDING_NOT_APPLICABLE : FINDING_UNKNOWN,
+				    FINDING_BY_APPLIES);
 			return 0;
 		}
 	}
 	/* A rule about a variable the target's version does not have never passes or fails. */
 	if (r->variable_ref && r->variable_ref->ref == EXPR_REF_VAR &&
 	    expr_var_exists(r->variable_ref->var, env->target) == TRI_FALSE) {
-		char where[96];
-		expr_target_display(env->target, where, sizeof(where));
-		strbuf_addf(sb, "%s does not exist on %s", expr_var_display(r->variable_ref->var, env->target),
-			    where);
-		finding_new(x, tr, r, env, FINDING_NOT_APPLICABLE, sb->buf);
+		finding_new(tr, r, env, FINDING_NOT_APPLICABLE, FINDING_BY_ABSENT);
 		return 0;
 	}
 	return 1;
 }
 
-static void eval_require(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
-			 const struct expr_env *env)
+static void eval_require(struct target_result *tr, const struct rule *r, const struct expr_env *env)
 {
-	if (!check_applies(x, tr, r, env))
+	if (!check_applies(tr, r, env))
 		return;
-	struct strbuf *sb = &x->msg;
-	strbuf_reset(sb);
 	enum tri t = expr_eval(r->require, env);
-	if (t == TRI_UNKNOWN)
-		strbuf_addstr(sb, "could not evaluate: ");
-	expr_explain_require(r->require, env, sb);
-	finding_new(x, tr, r, env, t == TRI_TRUE ? FINDING_PASS : t == TRI_FALSE ? FINDING_FAIL : FINDING_UNKNOWN,
-		    sb->buf);
+	finding_new(tr, r, env, t == TRI_TRUE ? FINDING_PASS : t == TRI_FALSE ? FINDING_FAIL : FINDING_UNKNOWN,
+		    FINDING_BY_REQUIRE);
 }
 
-static void eval_channels(struct eval_ctx *x, struct target_result *tr, const struct rule *r,
-			  const struct settings *s, const struct expr_env *target_env)
+static void eval_channels(struct target_result *tr, const struct rule *r, const struct settings *s,
+			  const struct expr_env *target_env)
 {
 	struct expr_env env = *target_env;
 	if (!s->channels_known) {
 		int live = s->kind && !strcmp(s->kind, "live");
-		finding_new(x, tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
-			    live ? "could not evaluate: the replication channels could not be read"
-				 : "replication channels are known only for a running server (crashsafe live)");
+		finding_new(tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
+			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
 		return;
 	}
 	if (!s->nchannels) {
-		finding_new(x, tr, r, &env, FINDING_NOT_APPLICABLE, "no replication channel is configured");
+		finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_NO_CHANNELS);
 		return;
 	}
 	for (size_t i = 0; i < s->nchannels; i++) {
 		env.channel = &s->channels[i];
-		eval_require(x, tr, r, &env);
+		eval_require(tr, r, &env);
 	}
+}
+
+void engine_evaluate_target(const struct engine *e, const struct catalog *c, const struct settings *s,
+			    struct audit_result *out)
+{
+	struct eval_ctx x = { .e = e, .c = c, .out = out };
+	struct target_cache tc;
+	struct target_result *tr = audit_result_add_target(out, s->target, s->kind);
+	tr->flavor = s->flavor;
+	tr->version = s->version;
+	tr->variant = s->variant;
+	tr->flavor_source = audit_result_intern(out, s->flavor_source);
+	tr->flavor_evidence = audit_result_intern(out, s->flavor_evidence);
+	tr->role = s->role;
+	if (s->error) {
+		tr->error = arena_strdup(&out->arena, s->error);
+		tr->error_kind = s->kind && !strcmp(s->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;
+	}
+	target_cache_init(&tc, c);
+	struct expr_env env;
+	target_cache_fill(&tc, c, s, &env);
+	view_fill(&x, tr, s, &tc);
+	if (!s->error) {
+		for (size_t j = 0; j < e->n; j++) {
+			const struct rule *r = &e->rules[j];
+			if (r->scope == RULE_SCOPE_TARGET)
+				eval_require(tr, r, &env);
+			else if (r->scope == RULE_SCOPE_CHANNEL)
+				eval_channels(tr, r, s, &env);
+		}
+	}
+	target_cache_release(&tc);
 }
 
 /* ---- fleet rules ------------------------------------------------------ */
 
 struct fleet_item {
-	size_t target;      /* index into the targets */
+	size_t target;      /* index into the result's targets */
 	char *key;          /* normalised value */
 	const char *group;  /* except_same value, "" for none */
 };
@@ -1014,25 +1087,23 @@ static char *fleet_key(const char *v)
 	return k;
 }
 
-static void eval_fleet(struct eval_ctx *x, const struct rule *r, const struct settings *targets, size_t n,
-		       size_t base)
+/* One fleet rule over the targets [base, out->n), judged on their views. */
+static void eval_fleet(struct audit_result *out, const struct catalog *c, const struct rule *r, size_t base)
 {
+	size_t n = out->n - base;
 	struct fleet_item *items = xcalloc(n ? n : 1, sizeof(*items));
 	size_t nitems = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct settings *s = &targets[i];
-		if (s->error)
+	for (size_t i = base; i < out->n; i++) {
+		struct target_result *tr = &out->targets[i];
+		if (tr->error)
 			continue;
-		struct target_result *tr = &x->out->targets[base + i];
-		struct expr_env env = { .catalog = x->c, .target = s };
-		if (!check_applies(x, tr, r, &env))
+		struct expr_env env = { .catalog = c, .target = &tr->view };
+		if (!check_applies(tr, r, &env))
 			continue;
 		struct expr_value v;
 		expr_value_of(r->unique_ref, &env, &v);
 		if (v.state != EXPR_VALUE_KNOWN) {
-			char *m = xasprintf("could not evaluate: %s is unknown", v.name);
-			finding_new(x, tr, r, &env, FINDING_UNKNOWN, m);
-			free(m);
+			finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_FLEET_UNKNOWN);
 			continue;
 		}
 		items[nitems].target = i;
@@ -1052,40 +1123,26 @@ static void eval_fleet(struct eval_ctx *x, const struct rule *r, const struct se
 		while (hi < nitems && !strcmp(items[hi].key, items[lo].key))
 			hi++;
 		for (size_t i = lo; i < hi; i++) {
-			const struct settings *s = &targets[items[i].target];
-			struct target_result *tr = &x->out->targets[base + items[i].target];
-			struct expr_env env = { .catalog = x->c, .target = s };
-			struct expr_value v;
-			expr_value_of(r->unique_ref, &env, &v);
-			struct strbuf clash = { 0 }, shared = { 0 };
-			size_t nclash = 0, nshared = 0;
+			struct target_result *tr = &out->targets[items[i].target];
+			struct expr_env env = { .catalog = c, .target = &tr->view };
+			struct finding_peers *p = arena_alloc(&out->arena, sizeof(*p));
+			memset(p, 0, sizeof(*p));
+			p->napplies = nitems;
 			for (size_t j = lo; j < hi; j++) {
 				if (j == i)
 					continue;
 				int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
-				struct strbuf *sb = excepted ? &shared : &clash;
-				size_t *cnt = excepted ? &nshared : &nclash;
-				if (*cnt < 5)
-					strbuf_addf(sb, "%s%s", *cnt ? ", " : "", targets[items[j].target].target);
-				else if (*cnt == 5)
-					strbuf_addstr(sb, ", ...");
+				const char **names = excepted ? p->shared : p->clash;
+				size_t *cnt = excepted ? &p->nshared : &p->nclash;
+				if (*cnt < FINDING_PEERS_SHOWN)
+					names[*cnt] = out->targets[items[j].target].name;
 				(*cnt)++;
 			}
-			struct strbuf msg = { 0 };
-			strbuf_addf(&msg, "%s %s ", v.name, v.text);
-			if (nclash)
-				strbuf_addf(&msg, "is also used by %zu other target%s: %s", nclash, nclash == 1 ? "" : "s",
-					    clash.buf);
-			else if (nshared)
-				strbuf_addf(&msg, "is shared only within %s '%s': %s", r->except_ref->ident, items[i].group,
-					    shared.buf);
-			else
-				strbuf_addf(&msg, "is unique among the %zu target%s of this run that it applies to",
-					    nitems, nitems == 1 ? "" : "s");
-			finding_new(x, tr, r, &env, nclash ? FINDING_FAIL : FINDING_PASS, msg.buf);
-			strbuf_release(&msg);
-			strbuf_release(&clash);
-			strbuf_release(&shared);
+			if (p->nshared)
+				p->group = items[i].group;
+			struct finding *f = finding_new(tr, r, &env, p->nclash ? FINDING_FAIL : FINDING_PASS,
+							FINDING_BY_FLEET);
+			f->peers = p;
 		}
 		lo = hi;
 	}
@@ -1094,65 +1151,26 @@ static void eval_fleet(struct eval_ctx *x, const struct rule *r, const struct se
 	free(items);
 }
 
-/* Worst first, as audit_result_sort() orders them (which hands qsort a NULL array for an empty target). */
-static int finding_cmp(const void *pa, const void *pb)
+void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
+			   size_t base)
 {
-	const struct finding *a = pa, *b = pb;
-	if (a->status != b->status)
-		return a->status > b->status ? -1 : 1;
-	if (a->severity != b->severity)
-		return a->severity > b->severity ? -1 : 1;
-	int c = strcmp(a->rule_id, b->rule_id);
-	if (c)
-		return c;
-	return strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	for (size_t j = 0; j < e->n; j++)
+		if (e->rules[j].scope == RULE_SCOPE_FLEET)
+			eval_fleet(out, c, &e->rules[j], base);
 }
 
 void engine_sort_findings(struct target_result *t)
 {
-	if (t->n > 1)
-		qsort(t->findings, t->n, sizeof(struct finding), finding_cmp);
+	target_result_sort(t);
 }
 
 void engine_evaluate(const struct engine *e, const struct catalog *c,
 		     const struct settings *targets, size_t ntargets, struct audit_result *out)
 {
-	struct eval_ctx x = { .e = e, .c = c, .out = out };
-	struct target_cache tc;
 	size_t base = out->n;
-	x.expected = xcalloc(e->n ? e->n : 1, sizeof(*x.expected));
-	tc.var_value = xcalloc(c && c->n ? c->n : 1, sizeof(*tc.var_value));
-	tc.var_exists = xcalloc(c && c->n ? c->n : 1, sizeof(*tc.var_exists));
-	for (size_t i = 0; i < ntargets; i++) {
-		const struct settings *s = &targets[i];
-		struct target_result *tr = audit_result_add_target(out, s->target, s->kind);
-		tr->flavor = s->flavor;
-		tr->version = s->version;
-		tr->variant = s->variant;
-		tr->flavor_source = arena_strdup(&out->arena, s->flavor_source);
-		tr->flavor_evidence = arena_strdup(&out->arena, s->flavor_evidence);
-		tr->role = s->role;
-		if (s->error) {
-			tr->error = arena_strdup(&out->arena, s->error);
-			continue;
-		}
-		struct expr_env env;
-		target_cache_fill(&tc, c, s, &env);
-		for (size_t j = 0; j < e->n; j++) {
-			const struct rule *r = &e->rules[j];
-			if (r->scope == RULE_SCOPE_TARGET)
-				eval_require(&x, tr, r, &env);
-			else if (r->scope == RULE_SCOPE_CHANNEL)
-				eval_channels(&x, tr, r, s, &env);
-		}
-	}
-	for (size_t j = 0; j < e->n; j++)
-		if (e->rules[j].scope == RULE_SCOPE_FLEET)
-			eval_fleet(&x, &e->rules[j], targets, ntargets, base);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(e, c, &targets[i], out);
+	engine_evaluate_fleet(e, c, out, base);
 	for (size_t i = base; i < out->n; i++)
-		engine_sort_findings(&out->targets[i]);
-	free(tc.var_value);
-	free(tc.var_exists);
-	free(x.expected);
-	strbuf_release(&x.msg);
+		target_result_sort(&out->targets[i]);
 }

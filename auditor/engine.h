@@ -63,9 +63,17 @@ struct rule {
 	const struct expr *variable_ref, *unique_ref, *except_ref;
 };
 
+/* A variable or fact some rule reads: what a target's view keeps (finding.h). */
+struct engine_read {
+	const char *name;                 /* canonical variable name, or fact name */
+	const struct catalog_var *var;    /* NULL for a fact */
+};
+
 struct engine {
 	struct rule *rules;
 	size_t n, cap;
+	struct engine_read *reads;        /* set by engine_bind() */
+	size_t nreads, reads_cap;
 	struct arena arena;
 };
 
@@ -97,12 +105,27 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d);
  * to out, in the order given. Targets with an error get a target_result
  * with that error. Findings are sorted worst first.
  *
- * Findings point to the rules' strings (id, title, why, fix, doc, expect),
- * which the engine owns: keep e alive while out is used. Everything that
- * comes from a target is copied into out's arena.
+ * Findings are compact (finding.h): they point to their rule, which the
+ * engine owns (keep e alive while out is used), and hold no sentence; what
+ * the rules read of each target is copied into its target_result.view, in
+ * out's arena, so the settings may be released as soon as they have been
+ * evaluated. The sentences come from the explainer (explain.h).
  */
 void engine_evaluate(const struct engine *e, const struct catalog *c,
 		     const struct settings *targets, size_t ntargets, struct audit_result *out);
+
+/*
+ * The two halves of engine_evaluate(), for a caller that reads its targets
+ * one at a time: engine_evaluate_target() appends s's target_result with
+ * its target and channel findings (s may be released right after);
+ * engine_evaluate_fleet() then adds the fleet findings of the targets
+ * out->targets[base..] from their views (which keep the values fleet rules
+ * compare). Neither sorts.
+ */
+void engine_evaluate_target(const struct engine *e, const struct catalog *c, const struct settings *s,
+			    struct audit_result *out);
+void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
+			   size_t base);
 
 /* Sort one target's findings worst first (status, severity, rule id, channel); empty targets are fine. */
 void engine_sort_findings(struct target_result *t);
@@ -114,6 +137,8 @@ void engine_sort_findings(struct target_result *t);
 const char *rule_why(const struct rule *r, enum flavor f);
 const char *rule_fix(const struct rule *r, enum flavor f);
 const char *rule_doc(const struct rule *r, enum flavor f);
+/* The rule's expect text for a flavor (`expect.FLAVOR`, else `expect`: possibly the described require). */
+const char *rule_expect(const struct rule *r, enum flavor f);
 
 /* Rule access for `crashsafe rules`. */
 size_t engine_rule_count(const struct engine *e);

@@ -11,12 +11,15 @@ static const char *const severity_names[] = {
 	[SEV_ERROR] = "error",
 };
 
-static const char *const status_names[] = {
-	[FINDING_PASS] = "pass",
-	[FINDING_NOT_APPLICABLE] = "not-applicable",
-	[FINDING_SUPPRESSED] = "suppressed",
-	[FINDING_UNKNOWN] = "unknown",
-	[FINDING_FAIL] = "fail",
+static const struct {
+	const char *name;
+	const char *token;
+} status_names[] = {
+	[FINDING_PASS] = { "pass", "pass" },
+	[FINDING_NOT_APPLICABLE] = { "not applicable", "not-applicable" },
+	[FINDING_SUPPRESSED] = { "suppressed", "suppressed" },
+	[FINDING_UNKNOWN] = { "could not evaluate", "could-not-evaluate" },
+	[FINDING_FAIL] = { "fail", "fail" },
 };
 
 const char *severity_name(enum severity s)
@@ -37,7 +40,12 @@ int severity_parse(enum severity *out, const char *s)
 
 const char *finding_status_name(enum finding_status s)
 {
-	return status_names[s];
+	return status_names[s].name;
+}
+
+const char *finding_status_token(enum finding_status s)
+{
+	return status_names[s].token;
 }
 
 void audit_result_init(struct audit_result *r)
@@ -48,9 +56,12 @@ void audit_result_init(struct audit_result *r)
 
 void audit_result_release(struct audit_result *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->targets[i].findings);
+		settings_release(&r->targets[i].view);
+	}
 	free(r->targets);
+	free(r->pool);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -62,7 +73,56 @@ struct target_result *audit_result_add_target(struct audit_result *r, const char
 	memset(t, 0, sizeof(*t));
 	t->name = arena_strdup(&r->arena, name);
 	t->kind = arena_strdup(&r->arena, kind);
+	/* The view's strings live in the result's arena: its own stays empty. */
+	memset(&t->view, 0, sizeof(t->view));
+	arena_init(&t->view.arena);
+	diag_list_init(&t->view.diags);
+	strmap_init(&t->view.index, 0);
+	t->view.target = t->name;
+	t->view.kind = t->kind;
 	return t;
+}
+
+static size_t intern_hash(const char *s)
+{
+	size_t h = 2166136261u;   /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static void intern_grow(struct audit_result *r)
+{
+	size_t cap = r->pool_cap ? r->pool_cap * 2 : 256;
+	const char **pool = xcalloc(cap, sizeof(*pool));
+	for (size_t i = 0; i < r->pool_cap; i++) {
+		if (!r->pool[i])
+			continue;
+		size_t k = intern_hash(r->pool[i]) & (cap - 1);
+		while (pool[k])
+			k = (k + 1) & (cap - 1);
+		pool[k] = r->pool[i];
+	}
+	free(r->pool);
+	r->pool = pool;
+	r->pool_cap = cap;
+}
+
+const char *audit_result_intern(struct audit_result *r, const char *s)
+{
+	if (!s)
+		return NULL;
+	if ((r->pool_n + 1) * 2 > r->pool_cap)
+		intern_grow(r);
+	size_t k = intern_hash(s) & (r->pool_cap - 1);
+	while (r->pool[k]) {
+		if (!strcmp(r->pool[k], s))
+			return r->pool[k];
+		k = (k + 1) & (r->pool_cap - 1);
+	}
+	r->pool[k] = arena_strdup(&r->arena, s);
+	r->pool_n++;
+	return r->pool[k];
 }
 
 struct finding *target_result_add(struct target_result *t)
@@ -80,49 +140,91 @@ static int finding_worse_first(const void *pa, const void *pb)
 		return a->status > b->status ? -1 : 1;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
-	int c = strcmp(a->rule_id, b->rule_id);
+	int c = strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : "");
 	if (c)
 		return c;
-	return strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	if (c)
+		return c;
+	/* Several findings of one rule (one per offending line): in the order of the lines. */
+	return a->problem_no < b->problem_no ? -1 : a->problem_no > b->problem_no;
+}
+
+void target_result_sort(struct target_result *t)
+{
+	if (t->n > 1)
+		qsort(t->findings, t->n, sizeof(struct finding), finding_worse_first);
 }
 
 void audit_result_sort(struct audit_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (r->targets[i].n)
-			qsort(r->targets[i].findings, r->targets[i].n, sizeof(struct finding), finding_worse_first);
+		target_result_sort(&r->targets[i]);
 }
 
-void audit_result_count(const struct audit_result *r, struct audit_counts *c)
+/* ---- counts and the exit status ------------------------------------------ */
+
+void audit_summary_init(struct audit_summary *s)
 {
-	memset(c, 0, sizeof(*c));
-	c->targets = r->n;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct target_result *t = &r->targets[i];
-		if (t->error)
-			c->targets_failed_to_audit++;
-		for (size_t j = 0; j < t->n; j++) {
-			c->by_status[t->findings[j].status]++;
-			if (t->findings[j].status == FINDING_FAIL)
-				c->fail_by_severity[t->findings[j].severity]++;
-		}
+	memset(s, 0, sizeof(*s));
+}
+
+int finding_blocks_audit(const struct finding *f)
+{
+	return f->status == FINDING_UNKNOWN && f->severity == SEV_ERROR;
+}
+
+void audit_summary_add(struct audit_summary *s, const struct target_result *t)
+{
+	s->targets++;
+	if (t->error) {
+		s->targets_not_audited++;
+		if (t->error_kind == TARGET_ERROR_INPUT)
+			s->targets_input_errors++;
 	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct finding *f = &t->findings[i];
+		int sev = f->severity >= SEV_INFO && f->severity <= SEV_ERROR ? (int)f->severity : 0;
+		if ((unsigned)f->status > FINDING_FAIL)
+			continue;
+		s->findings++;
+		s->by_status[f->status]++;
+		if (sev && f->status == FINDING_FAIL)
+			s->fail_by_severity[sev]++;
+		if (sev && f->status == FINDING_UNKNOWN)
+			s->unknown_by_severity[sev]++;
+		if (finding_blocks_audit(f))
+			s->unknown_blocking++;
+	}
+}
+
+void audit_summary_of_target(struct audit_summary *s, const struct target_result *t)
+{
+	audit_summary_init(s);
+	audit_summary_add(s, t);
+}
+
+int audit_summary_exit_status(const struct audit_summary *s, int fail_on)
+{
+	if (s->targets_not_audited || s->unknown_blocking)
+		return 3;
+	if (fail_on)
+		for (int sev = fail_on; sev <= SEV_ERROR; sev++)
+			if (s->fail_by_severity[sev])
+				return 1;
+	return 0;
+}
+
+void audit_result_summary(const struct audit_result *r, struct audit_summary *s)
+{
+	audit_summary_init(s);
+	for (size_t i = 0; i < r->n; i++)
+		audit_summary_add(s, &r->targets[i]);
 }
 
 int audit_result_exit_status(const struct audit_result *r, int fail_on)
 {
-	int rc = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct target_result *t = &r->targets[i];
-		if (t->error)
-			return 3;
-		for (size_t j = 0; j < t->n; j++) {
-			const struct finding *f = &t->findings[j];
-			if (f->status == FINDING_UNKNOWN && f->severity == SEV_ERROR)
-				return 3;
-			if (f->status == FINDING_FAIL && fail_on && (int)f->severity >= fail_on)
-				rc = 1;
-		}
-	}
-	return rc;
+	struct audit_summary s;
+	audit_result_summary(r, &s);
+	return audit_summary_exit_status(&s, fail_on);
 }

@@ -1,13 +1,22 @@
 /*
  * finding.h - what the engine concludes, and what every report writer formats.
  *
- * A run audits a set of targets. Each target gets one finding per rule (and
- * per channel, for channel rules), whatever the outcome: a rule that passed,
- * failed, could not be evaluated, did not apply or was suppressed is a
- * finding with that status. A target that could not be audited at all has
- * `error` set and may have no findings.
+ * A run audits a set of targets. Each target gets one finding per rule (per
+ * channel for channel rules, per offending line for problem rules),
+ * whatever the outcome: a rule that passed, failed, could not be evaluated,
+ * did not apply or was suppressed is a finding with that status. A target
+ * that could not be audited at all has `error` set and may have no findings.
  *
- * Findings and targets own nothing: their strings live in the result's arena.
+ * Findings are compact (STYLE.md 11: decide first, explain later): a
+ * finding is the rule, the status, the severity, the channel or problem it
+ * is about and what decided it (finding.basis), and holds no sentence.
+ * The values and origins the rules read live once per target, in
+ * target_result.view (a copy of just the settings the loaded rules read);
+ * the one explainer (explain.h) turns a finding plus its target's view into
+ * the sentences every writer shares, only for findings that are printed.
+ *
+ * Nothing here owns strings: they live in the result's arena, or are the
+ * engine's (rule ids, titles).
  */
 #ifndef CRASHSAFE_FINDING_H
 #define CRASHSAFE_FINDING_H
@@ -35,24 +44,75 @@ enum finding_status {
 	FINDING_FAIL,
 };
 
-const char *finding_status_name(enum finding_status s);  /* "pass", "not-applicable", "suppressed", "unknown", "fail" */
+/*
+ * The status in words, the same in every format and in the docs:
+ * "pass", "not applicable", "suppressed", "could not evaluate", "fail".
+ */
+const char *finding_status_name(enum finding_status s);
+/*
+ * The same words as a machine token (JSON, SARIF properties, rule test
+ * cases): "pass", "not-applicable", "suppressed", "could-not-evaluate", "fail".
+ */
+const char *finding_status_token(enum finding_status s);
+
+/* What decided a finding's status: the explainer words the finding from it. */
+enum finding_basis {
+	FINDING_BY_REQUIRE = 0,    /* the rule's require condition (pass, fail or unknown) */
+	FINDING_BY_APPLIES,        /* the applies condition is false (n/a) or unknown */
+	FINDING_BY_ABSENT,         /* the rule's variable does not exist on the flavor and version (n/a) */
+	FINDING_BY_CHANNELS_OFFLINE,  /* channel rule on a target that has no channels to read (n/a) */
+	FINDING_BY_CHANNELS_UNREAD,   /* channel rule, a live server whose channels could not be read */
+	FINDING_BY_NO_CHANNELS,    /* channel rule, no channel configured (n/a) */
+	FINDING_BY_FLEET,          /* fleet rule: compared with the other targets (peers) */
+	FINDING_BY_FLEET_UNKNOWN,  /* fleet rule: the compared value is unknown */
+	FINDING_BY_PROBLEM,        /* problem rule: one problem of the target (problem_no) */
+};
+
+/* Fleet findings: the other targets that share the value (at most FINDING_PEERS_SHOWN named). */
+#define FINDING_PEERS_SHOWN 5
+struct finding_peers {
+	size_t nclash;                            /* targets that share the value and may not */
+	size_t nshared;                           /* targets that share it within the except_same group */
+	size_t napplies;                          /* targets of the run the rule applied to */
+	const char *group;                        /* the except_same value shared, or NULL */
+	const char *clash[FINDING_PEERS_SHOWN];   /* names, in the run's order */
+	const char *shared[FINDING_PEERS_SHOWN];
+};
+
+/* A suppression that turned a failed or unknown finding into FINDING_SUPPRESSED. */
+struct finding_suppression {
+	const char *file;                /* the suppression file */
+	unsigned line;
+	const char *reason;
+	enum finding_status was;         /* the status before */
+};
+
+struct rule;   /* engine.h */
 
 struct finding {
 	const char *rule_id;
 	const char *title;
+	const struct rule *rule;   /* the rule (engine-owned); the explainer reads its texts */
 	enum severity severity;
 	enum finding_status status;
-	const char *channel;      /* NULL unless the rule is evaluated per channel */
-	const char *variable;     /* the variable the verdict is about, or NULL */
-	const char *value;        /* the value seen, or NULL when unknown */
-	struct settings_origin origin;  /* where value came from */
-	const char *origin_text;  /* human form: "conf.d/replica.cnf:7", "not set: default OFF for MySQL 8.4" */
-	const char *overridden;   /* "set to ON at a.cnf:12, overridden ..." or NULL */
-	const char *expected;     /* what must hold, for a human: "relay_log_recovery = ON" */
-	const char *message;      /* one sentence: what is wrong / why it does not apply / why unknown */
-	const char *fix;          /* the fix, as an option-file line or statement */
-	const char *why;          /* the rule's rationale */
-	const char *doc;          /* a reference URL or NULL */
+	enum finding_basis basis;
+	const char *channel;       /* the channel's name ("" is the default channel); NULL unless a channel rule */
+	unsigned channel_no;       /* 1-based index into the target's view.channels; 0: none */
+	unsigned problem_no;       /* 1-based index into view.problems (problem rules); 0: none */
+	unsigned cause_no;         /* could not evaluate only because of this problem (1-based); 0: none */
+	const struct finding_peers *peers;             /* FINDING_BY_FLEET */
+	const struct finding_suppression *suppression; /* FINDING_SUPPRESSED */
+};
+
+/*
+ * Why a target could not be audited decides the exit status: input that
+ * cannot be used (an unreadable option file or capture) is exit 2, a
+ * server that could not be audited (unreachable, denied, timed out) exit 3.
+ */
+enum target_error_kind {
+	TARGET_ERROR_NONE = 0,
+	TARGET_ERROR_INPUT,        /* unusable input: exit 2 */
+	TARGET_ERROR_AUDIT,        /* could not be audited: exit 3 */
 };
 
 struct target_result {
@@ -65,39 +125,83 @@ struct target_result {
 	const char *flavor_source;     /* added: settings.flavor_source ("inferred", "command-line" ...) */
 	const char *flavor_evidence;   /* added: what decided flavor, build and version, or NULL */
 	const char *error;         /* non-NULL: the target could not be audited */
+	enum target_error_kind error_kind;
 	struct finding *findings;
 	size_t n, cap;
+	/*
+	 * What the rules read, for the explainer and for fleet rules: the
+	 * target's kind, flavor, version, role, cluster and channels, the
+	 * variables and facts any loaded rule names (value, origin, overridden
+	 * values), and the problems of its option files. Strings live in the
+	 * result's arena; release with audit_result_release().
+	 */
+	struct settings view;
 };
+
+/*
+ * Counts over the targets written so far, accumulated one target at a
+ * time (audit_summary_add), so that a run can keep them without holding
+ * every finding.
+ */
+struct audit_summary {
+	size_t targets;
+	size_t targets_not_audited;          /* targets with an error */
+	size_t targets_input_errors;         /* ... of which unusable input (exit 2) */
+	size_t findings;
+	size_t by_status[FINDING_FAIL + 1];
+	size_t fail_by_severity[SEV_ERROR + 1];
+	size_t unknown_by_severity[SEV_ERROR + 1];
+	size_t unknown_blocking;             /* unknown error-severity findings that decide exit 3 */
+};
+
+void audit_summary_init(struct audit_summary *s);
+void audit_summary_add(struct audit_summary *s, const struct target_result *t);
+/* Counts over one target only (the same rules as audit_summary_add). */
+void audit_summary_of_target(struct audit_summary *s, const struct target_result *t);
+
+/*
+ * The process exit status for these counts (DESIGN.md, "Exit status"):
+ *  2 some target's input could not be used (an unreadable file);
+ *  3 some target could not be audited, or an error-severity rule could
+ *    not be evaluated for a reason other than a problem of the option files
+ *    (those point at the failed finding instead: finding.cause_no);
+ *  1 a failed finding at or above fail_on (fail_on 0 means never);
+ *  0 otherwise.
+ */
+int audit_summary_exit_status(const struct audit_summary *s, int fail_on);
+
+/* Nonzero when f counts towards exit 3 (could not evaluate, error severity, no problem to blame). */
+int finding_blocks_audit(const struct finding *f);
 
 struct audit_result {
 	struct target_result *targets;
 	size_t n, cap;
 	struct arena arena;
+	/* audit_result_intern(): each distinct string once (hash set over the arena) */
+	const char **pool;
+	size_t pool_n, pool_cap;
 };
 
 void audit_result_init(struct audit_result *r);
 void audit_result_release(struct audit_result *r);
 struct target_result *audit_result_add_target(struct audit_result *r, const char *name, const char *kind);
+/*
+ * A copy of s in the result's arena, shared by every equal string (values
+ * such as "ON", file paths, "default for MySQL 8.4" are held once per run).
+ * NULL stays NULL.
+ */
+const char *audit_result_intern(struct audit_result *r, const char *s);
 /* Append a zeroed finding to t and return it. */
 struct finding *target_result_add(struct target_result *t);
 
-/* Sort each target's findings worst first (status, then severity, then rule id). */
+/* Sort each target's findings worst first (status, then severity, then rule id, then channel). */
 void audit_result_sort(struct audit_result *r);
+/* The same for one target; empty targets are fine. */
+void target_result_sort(struct target_result *t);
 
-/* Counts over the whole result, for summary lines. */
-struct audit_counts {
-	size_t targets, targets_failed_to_audit;
-	size_t by_status[FINDING_FAIL + 1];
-	size_t fail_by_severity[SEV_ERROR + 1];
-};
-void audit_result_count(const struct audit_result *r, struct audit_counts *c);
-
-/*
- * The process exit status for this result (DESIGN.md, "Exit status"):
- *  3 some target could not be audited, or an error-severity rule could not be evaluated;
- *  1 a failed finding at or above fail_on (fail_on 0 means never);
- *  0 otherwise.
- */
+/* The summary of the whole result. */
+void audit_result_summary(const struct audit_result *r, struct audit_summary *s);
+/* audit_summary_exit_status() of the whole result. */
 int audit_result_exit_status(const struct audit_result *r, int fail_on);
 
 #endif

@@ -168,14 +168,6 @@ static const enum finding_status json_status_order[] = {
 
 static const enum severity json_severity_order[] = { SEV_ERROR, SEV_WARNING, SEV_INFO };
 
-static void json_status_counts(struct jsonw *w, const char *key, const size_t *by_status)
-{
-	jsonw_open(w, key, '{');
-	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
-		jsonw_uint(w, finding_status_name(json_status_order[i]), by_status[json_status_order[i]]);
-	jsonw_close(w, '}');
-}
-
 static void json_severity_counts(struct jsonw *w, const char *key, const size_t *by_sev)
 {
 	jsonw_open(w, key, '{');
@@ -184,50 +176,78 @@ static void json_severity_counts(struct jsonw *w, const char *key, const size_t 
 	jsonw_close(w, '}');
 }
 
-static void json_origin(struct jsonw *w, const struct finding *f)
+static void json_origin(struct jsonw *w, const struct explanation *e)
 {
-	char *text = report_origin_text(f);
 	jsonw_open(w, "origin", '{');
-	jsonw_str(w, "source", report_source_name(f->origin.source));
-	jsonw_str(w, "file", f->origin.file);
-	if (f->origin.line)
-		jsonw_uint(w, "line", f->origin.line);
+	jsonw_str(w, "source", report_source_name(e->origin.source));
+	jsonw_str(w, "file", e->origin.file);
+	if (e->origin.line)
+		jsonw_uint(w, "line", e->origin.line);
 	else
 		jsonw_null(w, "line");
-	jsonw_str(w, "chain", f->origin.chain);
-	jsonw_str(w, "detail", f->origin.detail);
-	jsonw_str(w, "text", text);
+	jsonw_str(w, "chain", e->origin.chain);
+	jsonw_str(w, "detail", e->origin.detail);
+	if (e->origin_text && *e->origin_text)
+		jsonw_str(w, "text", e->origin_text);
+	else
+		jsonw_null(w, "text");
 	jsonw_close(w, '}');
-	free(text);
 }
 
-static void json_finding(struct jsonw *w, const struct finding *f)
+/* The version-1 tokens of the statuses. */
+static const char *json_status_name(enum finding_status s)
+{
+	static const char *const names[] = {
+		[FINDING_PASS] = "pass",
+		[FINDING_NOT_APPLICABLE] = "not-applicable",
+		[FINDING_SUPPRESSED] = "suppressed",
+		[FINDING_UNKNOWN] = "unknown",
+		[FINDING_FAIL] = "fail",
+	};
+	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
+}
+
+static void json_finding(struct jsonw *w, const struct finding *f, const struct explanation *e)
 {
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "rule_id", f->rule_id);
-	jsonw_str(w, "title", f->title);
+	jsonw_str(w, "title", e->title);
 	jsonw_str(w, "severity", report_severity_name(f->severity));
-	jsonw_str(w, "status", report_status_name(f->status));
+	jsonw_str(w, "status", json_status_name(f->status));
 	jsonw_str(w, "channel", f->channel);
-	jsonw_str(w, "variable", f->variable);
-	jsonw_str(w, "value", f->value);
-	json_origin(w, f);
-	jsonw_str(w, "overridden", f->overridden);
-	jsonw_str(w, "expected", f->expected);
-	jsonw_str(w, "message", f->message);
-	jsonw_str(w, "fix", f->fix);
-	jsonw_str(w, "why", f->why);
-	jsonw_str(w, "doc", f->doc);
+	jsonw_str(w, "variable", e->variable);
+	jsonw_str(w, "value", e->value);
+	json_origin(w, e);
+	jsonw_str(w, "overridden", e->overridden);
+	jsonw_str(w, "expected", e->expected);
+	jsonw_str(w, "message", e->message);
+	jsonw_str(w, "fix", e->fix);
+	jsonw_str(w, "why", e->why);
+	jsonw_str(w, "doc", e->doc);
 	jsonw_close(w, '}');
 }
 
-static void json_target(struct jsonw *w, const struct target_result *t)
-{
-	char vbuf[32];
-	struct report_counts c;
-	const struct finding **sorted = report_sorted_findings(t);
+struct json {
+	struct jsonw w;
+	struct explainer *x;
+	int fail_on;
+};
 
-	report_count_target(t, &c);
+static void json_status_counts(struct jsonw *w, const char *key, const size_t *by_status)
+{
+	jsonw_open(w, key, '{');
+	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
+		jsonw_uint(w, json_status_name(json_status_order[i]), by_status[json_status_order[i]]);
+	jsonw_close(w, '}');
+}
+
+static void json_target(struct json *j, const struct target_result *t)
+{
+	struct jsonw *w = &j->w;
+	char vbuf[32];
+	struct audit_summary c;
+	const struct finding **sorted = report_sorted_findings(t);
+	audit_summary_of_target(&c, t);
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "name", t->name);
 	jsonw_str(w, "kind", t->kind);
@@ -240,21 +260,24 @@ static void json_target(struct jsonw *w, const struct target_result *t)
 	jsonw_str(w, "role", role_name(t->role));
 	jsonw_str(w, "error", t->error);
 	jsonw_open(w, "counts", '{');
-	jsonw_uint(w, "findings", c.total);
+	jsonw_uint(w, "findings", c.findings);
 	json_status_counts(w, "by_status", c.by_status);
 	json_severity_counts(w, "fail_by_severity", c.fail_by_severity);
 	json_severity_counts(w, "unknown_by_severity", c.unknown_by_severity);
 	jsonw_close(w, '}');
 	jsonw_open(w, "findings", '[');
-	for (size_t i = 0; i < t->n; i++)
-		json_finding(w, sorted[i]);
+	for (size_t i = 0; i < t->n; i++) {
+		struct explanation e;
+		explain_finding(j->x, t, sorted[i], &e);
+		json_finding(w, sorted[i], &e);
+	}
 	jsonw_close(w, ']');
 	jsonw_close(w, '}');
 	free(sorted);
 }
 
-/* The exit status this result gives under each --fail-on value. */
-static void json_exit_status(struct jsonw *w, const struct audit_result *r)
+/* The exit status these counts give under each --fail-on value. */
+static void json_exit_status(struct jsonw *w, const struct audit_summary *s)
 {
 	static const struct {
 		const char *name;
@@ -267,52 +290,59 @@ static void json_exit_status(struct jsonw *w, const struct audit_result *r)
 	};
 	jsonw_open(w, "exit_status", '{');
 	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)
-		jsonw_int(w, levels[i].name, audit_result_exit_status(r, levels[i].fail_on));
+		jsonw_int(w, levels[i].name, audit_summary_exit_status(s, levels[i].fail_on));
 	jsonw_close(w, '}');
 }
 
-int report_json_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
+static int json_begin(void *state, FILE *fp, const struct report_options *o, const struct report_run *run)
 {
-	struct jsonw w;
-	struct report_counts all;
-	size_t failed_to_audit = 0;
-
-	memset(&all, 0, sizeof(all));
-	for (size_t i = 0; i < r->n; i++) {
-		struct report_counts c;
-		report_count_target(&r->targets[i], &c);
-		all.total += c.total;
-		for (size_t s = 0; s <= FINDING_FAIL; s++)
-			all.by_status[s] += c.by_status[s];
-		for (size_t s = 0; s <= SEV_ERROR; s++) {
-			all.fail_by_severity[s] += c.fail_by_severity[s];
-			all.unknown_by_severity[s] += c.unknown_by_severity[s];
-		}
-		if (r->targets[i].error)
-			failed_to_audit++;
-	}
-
-	jsonw_init(&w, fp);
-	jsonw_open(&w, NULL, '{');
-	jsonw_str(&w, "schema", JSON_SCHEMA_ID);
-	jsonw_open(&w, "tool", '{');
-	jsonw_str(&w, "name", "crashsafe");
-	jsonw_str(&w, "version", o ? o->tool_version : NULL);
-	jsonw_close(&w, '}');
-	jsonw_str(&w, "command", o ? o->command : NULL);
-	jsonw_open(&w, "summary", '{');
-	jsonw_uint(&w, "targets", r->n);
-	jsonw_uint(&w, "targets_failed_to_audit", failed_to_audit);
-	jsonw_uint(&w, "findings", all.total);
-	json_status_counts(&w, "by_status", all.by_status);
-	json_severity_counts(&w, "fail_by_severity", all.fail_by_severity);
-	json_severity_counts(&w, "unknown_by_severity", all.unknown_by_severity);
-	json_exit_status(&w, r);
-	jsonw_close(&w, '}');
-	jsonw_open(&w, "targets", '[');
-	for (size_t i = 0; i < r->n; i++)
-		json_target(&w, &r->targets[i]);
-	jsonw_close(&w, ']');
-	jsonw_close(&w, '}');
-	return jsonw_finish(&w);
+	struct json *j = state;
+	struct jsonw *w = &j->w;
+	j->x = run->explainer;
+	j->fail_on = run->fail_on;
+	jsonw_init(w, fp);
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "schema", JSON_SCHEMA_ID);
+	jsonw_open(w, "tool", '{');
+	jsonw_str(w, "name", "crashsafe");
+	jsonw_str(w, "version", run->tool_version);
+	jsonw_close(w, '}');
+	jsonw_str(w, "command", run->command);
+	jsonw_open(w, "targets", '[');
+	return ferror(fp) ? -1 : 0;
 }
+
+static int json_target_cb(void *state, const struct target_result *t)
+{
+	struct json *j = state;
+	json_target(j, t);
+	return ferror(j->w.fp) ? -1 : 0;
+}
+
+/* The summary comes last: it counts the targets written before it. */
+static int json_end(void *state, const struct audit_summary *s)
+{
+	struct json *j = state;
+	struct jsonw *w = &j->w;
+	jsonw_close(w, ']');
+	jsonw_open(w, "summary", '{');
+	jsonw_uint(w, "targets", s->targets);
+	jsonw_uint(w, "targets_failed_to_audit", s->targets_not_audited);
+	jsonw_uint(w, "findings", s->findings);
+	json_status_counts(w, "by_status", s->by_status);
+	json_severity_counts(w, "fail_by_severity", s->fail_by_severity);
+	json_severity_counts(w, "unknown_by_severity", s->unknown_by_severity);
+	json_exit_status(w, s);
+	jsonw_close(w, '}');
+	jsonw_close(w, '}');
+	return jsonw_finish(w);
+}
+
+const struct report_writer report_json_writer = {
+	.format = REPORT_JSON,
+	.name = "json",
+	.state_size = sizeof(struct json),
+	.begin = json_begin,
+	.target = json_target_cb,
+	.end = json_end,
+};

@@ -61,7 +61,35 @@ static xmlChar *junit_clean(const char *s)
 struct junit {
 	xmlTextWriterPtr w;
 	int err;
+	FILE *out;            /* the report's stream */
+	FILE *sink;           /* where the writer writes: out, or the spool */
+	FILE *spool;          /* the targets, while the totals are not known yet; else NULL */
+	long spool_body;      /* offset in the spool where the header ends */
+	const char *command;
+	struct explainer *x;
+	size_t index;         /* the next testsuite's id */
 };
+
+static int junit_sink_write(void *ctx, const char *buf, int len)
+{
+	struct junit *j = ctx;
+	if (len > 0 && fwrite(buf, 1, (size_t)len, j->sink) != (size_t)len)
+		return -1;
+	return len;
+}
+
+/* libxml2 prints I/O errors on stderr by itself; the caller reports a failed write once. */
+static void junit_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static int junit_sink_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
 
 static void junit_check(struct junit *j, int rc)
 {
@@ -74,7 +102,7 @@ static void junit_start(struct junit *j, const char *name)
 	junit_check(j, xmlTextWriterStartElement(j->w, XC(name)));
 }
 
-static void junit_end(struct junit *j)
+static void junit_end_element(struct junit *j)
 {
 	junit_check(j, xmlTextWriterEndElement(j->w));
 }
@@ -107,39 +135,50 @@ static void junit_property(struct junit *j, const char *name, const char *value)
 	junit_start(j, "property");
 	junit_attr(j, "name", name);
 	junit_attr(j, "value", value ? value : "");
-	junit_end(j);
+	junit_end_element(j);
+}
+
+/* The version-1 words of the statuses, as the JSON report spells them. */
+static const char *junit_status_name(enum finding_status s)
+{
+	static const char *const names[] = {
+		[FINDING_PASS] = "pass",
+		[FINDING_NOT_APPLICABLE] = "not-applicable",
+		[FINDING_SUPPRESSED] = "suppressed",
+		[FINDING_UNKNOWN] = "unknown",
+		[FINDING_FAIL] = "fail",
+	};
+	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
 }
 
 /* The finding's facts, one "label: value" per line, for an element's body. */
-static char *junit_details(const struct finding *f, const char *target)
+static char *junit_details(const struct finding *f, const struct explanation *e, const char *target)
 {
 	struct strbuf sb = { 0 };
-	char *value = report_value_text(f);
-	char *origin = report_origin_text(f);
+	char *value = explanation_value_text(e);
 	const struct {
 		const char *label;
 		const char *text;
 	} lines[] = {
-		{ "rule", f->rule_id },
-		{ "title", f->title },
+		{ "rule", e->rule_id },
+		{ "title", e->title },
 		{ "target", target },
 		{ "channel", f->channel },
-		{ "status", report_status_name(f->status) },
+		{ "status", junit_status_name(f->status) },
 		{ "severity", report_severity_name(f->severity) },
 		{ "value", value },
-		{ "origin", origin },
-		{ "overridden", f->overridden },
-		{ "expected", f->expected },
-		{ "message", f->message },
-		{ "fix", f->fix },
-		{ "why", f->why },
-		{ "doc", f->doc },
+		{ "origin", e->origin_text },
+		{ "overridden", e->overridden },
+		{ "expected", e->expected },
+		{ "message", e->message },
+		{ "fix", e->fix },
+		{ "why", e->why },
+		{ "doc", e->doc },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
 		if (lines[i].text)
 			strbuf_addf(&sb, "%s: %s\n", lines[i].label, lines[i].text);
 	free(value);
-	free(origin);
 	return strbuf_detach(&sb);
 }
 
@@ -160,10 +199,11 @@ static char *junit_classname(const char *target)
 static void junit_testcase(struct junit *j, const struct target_result *t, const char *classname,
 			   const struct finding *f)
 {
-	char *name = f->channel ? xasprintf("%s [channel %s]", report_rule_id(f), f->channel)
-				: xstrdup(report_rule_id(f));
-	char *details = junit_details(f, t->name);
-	char *line = report_finding_line(f);
+	struct explanation e;
+	explain_finding(j->x, t, f, &e);
+	char *name = f->channel ? xasprintf("%s [channel %s]", e.rule_id, f->channel) : xstrdup(e.rule_id);
+	char *details = junit_details(f, &e, t->name);
+	char *line = explanation_line(&e);
 
 	junit_start(j, "testcase");
 	junit_attr(j, "name", name);
@@ -174,24 +214,24 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 		junit_attr(j, "type", report_severity_name(f->severity));
 		junit_attr(j, "message", line);
 		junit_text(j, details);
-		junit_end(j);
+		junit_end_element(j);
 		break;
 	case FINDING_UNKNOWN:
 		junit_start(j, "error");
 		junit_attr(j, "type", report_severity_name(f->severity));
-		junit_attr(j, "message", f->message ? f->message : "could not evaluate");
+		junit_attr(j, "message", e.message ? e.message : "could not evaluate");
 		junit_text(j, details);
-		junit_end(j);
+		junit_end_element(j);
 		break;
 	case FINDING_NOT_APPLICABLE:
 	case FINDING_SUPPRESSED: {
-		const char *why = f->message ? f->message
+		const char *why = e.message ? e.message
 				  : f->status == FINDING_SUPPRESSED ? "suppressed" : "not applicable";
 		char *msg = f->status == FINDING_SUPPRESSED && strncmp(why, "suppressed", 10)
 				    ? xasprintf("suppressed: %s", why) : xstrdup(why);
 		junit_start(j, "skipped");
 		junit_attr(j, "message", msg);
-		junit_end(j);
+		junit_end_element(j);
 		free(msg);
 		break;
 	}
@@ -199,10 +239,10 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	default:
 		junit_start(j, "system-out");
 		junit_text(j, details);
-		junit_end(j);
+		junit_end_element(j);
 		break;
 	}
-	junit_end(j);
+	junit_end_element(j);
 	free(name);
 	free(details);
 	free(line);
@@ -211,15 +251,15 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 static void junit_suite(struct junit *j, const struct target_result *t, size_t index)
 {
 	char vbuf[32];
-	struct report_counts c;
+	struct audit_summary c;
 	const struct finding **sorted = report_sorted_findings(t);
 	char *classname = junit_classname(t->name);
 	size_t audit_error = t->error ? 1 : 0;
 
-	report_count_target(t, &c);
+	audit_summary_of_target(&c, t);
 	junit_start(j, "testsuite");
 	junit_attr(j, "name", t->name);
-	junit_attr_count(j, "tests", c.total + audit_error);
+	junit_attr_count(j, "tests", c.findings + audit_error);
 	junit_attr_count(j, "failures", c.by_status[FINDING_FAIL]);
 	junit_attr_count(j, "errors", c.by_status[FINDING_UNKNOWN] + audit_error);
 	junit_attr_count(j, "skipped", c.by_status[FINDING_NOT_APPLICABLE] + c.by_status[FINDING_SUPPRESSED]);
@@ -238,7 +278,7 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 	junit_property(j, "kind", t->kind);
 	if (t->error)
 		junit_property(j, "error", t->error);
-	junit_end(j);
+	junit_end_element(j);
 
 	if (t->error) {
 		junit_start(j, "testcase");
@@ -248,61 +288,136 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 		junit_attr(j, "type", "audit");
 		junit_attr(j, "message", t->error);
 		junit_text(j, "the target could not be audited; no rule was checked beyond the findings listed\n");
-		junit_end(j);
-		junit_end(j);
+		junit_end_element(j);
+		junit_end_element(j);
 	}
 	for (size_t i = 0; i < t->n; i++)
 		junit_testcase(j, t, classname, sorted[i]);
-	junit_end(j);
+	junit_end_element(j);
 	free(classname);
 	free(sorted);
 }
 
-int report_junit_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
+/* Totals of <testsuites>: tests, failures, errors. */
+static void junit_totals(struct junit *j, const struct audit_summary *s)
 {
-	struct junit j = { 0 };
-	size_t tests = 0, failures = 0, errors = 0;
-	xmlBufferPtr buf = xmlBufferCreate();
-	int rc = -1;
-
-	if (!buf)
-		return -1;
-	j.w = xmlNewTextWriterMemory(buf, 0);
-	if (!j.w) {
-		xmlBufferFree(buf);
-		return -1;
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		struct report_counts c;
-		report_count_target(&r->targets[i], &c);
-		tests += c.total + (r->targets[i].error ? 1 : 0);
-		failures += c.by_status[FINDING_FAIL];
-		errors += c.by_status[FINDING_UNKNOWN] + (r->targets[i].error ? 1 : 0);
-	}
-
-	junit_check(&j, xmlTextWriterSetIndent(j.w, 1));
-	junit_check(&j, xmlTextWriterSetIndentString(j.w, XC("  ")));
-	junit_check(&j, xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL));
-	junit_start(&j, "testsuites");
-	{
-		char *name = xasprintf("crashsafe %s", o && o->command ? o->command : "audit");
-		junit_attr(&j, "name", name);
-		free(name);
-	}
-	junit_attr_count(&j, "tests", tests);
-	junit_attr_count(&j, "failures", failures);
-	junit_attr_count(&j, "errors", errors);
-	for (size_t i = 0; i < r->n; i++)
-		junit_suite(&j, &r->targets[i], i);
-	junit_end(&j);
-	junit_check(&j, xmlTextWriterEndDocument(j.w));
-	xmlFreeTextWriter(j.w);
-
-	if (!j.err) {
-		size_t len = (size_t)xmlBufferLength(buf);
-		if (fwrite(xmlBufferContent(buf), 1, len, fp) == len && !ferror(fp))
-			rc = 0;
-	}
-	xmlBufferFree(buf);
-	return rc;
+	junit_attr_count(j, "tests", s->findings + s->targets_not_audited);
+	junit_attr_count(j, "failures", s->by_status[FINDING_FAIL]);
+	junit_attr_count(j, "errors", s->by_status[FINDING_UNKNOWN] + s->targets_not_audited);
 }
+
+/* The XML declaration and <testsuites name=... [totals]: up to, not including, the '>'. */
+static void junit_header(struct junit *j, const struct audit_summary *totals)
+{
+	junit_check(j, xmlTextWriterSetIndent(j->w, 1));
+	junit_check(j, xmlTextWriterSetIndentString(j->w, XC("  ")));
+	junit_check(j, xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL));
+	junit_start(j, "testsuites");
+	char *name = xasprintf("crashsafe %s", j->command ? j->command : "audit");
+	junit_attr(j, "name", name);
+	free(name);
+	if (totals)
+		junit_totals(j, totals);
+	junit_check(j, xmlTextWriterFlush(j->w));
+}
+
+static xmlTextWriterPtr junit_writer_new(struct junit *j)
+{
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(junit_sink_write, junit_sink_close, j, NULL);
+	if (!ob)
+		return NULL;
+	xmlTextWriterPtr w = xmlNewTextWriter(ob);
+	if (!w)
+		xmlOutputBufferClose(ob);
+	return w;
+}
+
+static int junit_begin(void *state, FILE *fp, const struct report_options *o, const struct report_run *run)
+{
+	struct junit *j = state;
+	j->out = fp;
+	j->command = run->command;
+	xmlSetGenericErrorFunc(NULL, junit_quiet);
+	j->x = run->explainer;
+	if (run->totals) {
+		j->sink = fp;
+	} else {
+		/* Totals come first in the document: spool the targets until they are known. */
+		j->spool = tmpfile();
+		if (!j->spool) {
+			j->err = 1;
+			return -1;
+		}
+		j->sink = j->spool;
+	}
+	j->w = junit_writer_new(j);
+	if (!j->w) {
+		j->err = 1;
+		return -1;
+	}
+	junit_header(j, run->totals);
+	if (j->spool)
+		j->spool_body = ftell(j->spool);
+	return j->err ? -1 : 0;
+}
+
+static int junit_target(void *state, const struct target_result *t)
+{
+	struct junit *j = state;
+	if (j->err)
+		return -1;
+	junit_suite(j, t, j->index++);
+	junit_check(j, xmlTextWriterFlush(j->w));
+	return j->err ? -1 : 0;
+}
+
+/* The spooled report: a header with the totals, then the spool after its own header. */
+static int junit_unspool(struct junit *j, const struct audit_summary *totals)
+{
+	char buf[8192];
+	size_t n;
+	j->sink = j->out;
+	xmlTextWriterPtr body = j->w;
+	j->w = junit_writer_new(j);
+	if (!j->w)
+		return -1;
+	junit_header(j, totals);
+	xmlFreeTextWriter(j->w);
+	j->w = body;
+	if (fflush(j->spool) || fseek(j->spool, j->spool_body, SEEK_SET))
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), j->spool)) > 0)
+		if (fwrite(buf, 1, n, j->out) != n)
+			return -1;
+	return ferror(j->spool) ? -1 : 0;
+}
+
+static int junit_end(void *state, const struct audit_summary *summary)
+{
+	struct junit *j = state;
+	if (j->w) {
+		junit_end_element(j);
+		junit_check(j, xmlTextWriterEndDocument(j->w));
+		xmlFreeTextWriter(j->w);   /* flushes into the sink */
+		j->w = NULL;
+	}
+	if (j->spool) {
+		if (!j->err && junit_unspool(j, summary))
+			j->err = 1;
+		fclose(j->spool);
+		j->spool = NULL;
+	}
+	if (ferror(j->out))
+		j->err = 1;
+	xmlSetGenericErrorFunc(NULL, NULL);
+	return j->err ? -1 : 0;
+}
+
+const struct report_writer report_junit_writer = {
+	.format = REPORT_JUNIT,
+	.name = "junit",
+	.state_size = sizeof(struct junit),
+	.begin = junit_begin,
+	.target = junit_target,
+	.end = junit_end,
+};

@@ -11,36 +11,77 @@
 #include "report_int.h"
 #include "../auditor/banned.h"
 
-static const struct report_writer writers[] = {
-	{ REPORT_TEXT, "text", report_text_write },
-	{ REPORT_JSON, "json", report_json_write },
-	{ REPORT_JUNIT, "junit", report_junit_write },
-	{ REPORT_SARIF, "sarif", report_sarif_write },
+extern const struct report_writer report_text_writer, report_json_writer, report_junit_writer,
+	report_sarif_writer;
+
+static const struct report_writer *const writers[REPORT_FORMAT_COUNT] = {
+	[REPORT_TEXT] = &report_text_writer,
+	[REPORT_JSON] = &report_json_writer,
+	[REPORT_JUNIT] = &report_junit_writer,
+	[REPORT_SARIF] = &report_sarif_writer,
 };
 
 const struct report_writer *report_writer_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
-		if (!strcmp(writers[i].name, name))
-			return &writers[i];
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i]->name, name))
+			return writers[i];
 	return NULL;
 }
 
 const struct report_writer *report_writer_get(enum report_format f)
 {
-	return &writers[f];
+	return writers[f];
 }
 
-int report_write(enum report_format f, const struct audit_result *r,
-		 const struct report_options *o, FILE *fp)
+/* ---- streams ------------------------------------------------------------- */
+
+int report_stream_begin(struct report_stream *s, enum report_format f, FILE *fp, const struct report_options *o,
+			const struct report_run *run)
 {
-	return writers[f].write(r, o, fp);
+	static const struct report_options defaults = { 0 };
+	memset(s, 0, sizeof(*s));
+	s->w = writers[f];
+	s->state = xcalloc(1, s->w->state_size);
+	audit_summary_init(&s->summary);
+	if (s->w->begin(s->state, fp, o ? o : &defaults, run))
+		s->err = 1;
+	return s->err ? -1 : 0;
+}
+
+int report_stream_target(struct report_stream *s, const struct target_result *t)
+{
+	audit_summary_add(&s->summary, t);
+	if (!s->err && s->w->target(s->state, t))
+		s->err = 1;
+	return s->err ? -1 : 0;
+}
+
+int report_stream_end(struct report_stream *s)
+{
+	/* end() also frees what begin() set up, so it runs after an error too */
+	if (s->w->end(s->state, &s->summary))
+		s->err = 1;
+	free(s->state);
+	s->state = NULL;
+	return s->err ? -1 : 0;
+}
+
+int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,
+		 const struct report_run *run, FILE *fp)
+{
+	struct report_stream s;
+	report_stream_begin(&s, f, fp, o, run);
+	for (size_t i = 0; i < r->n; i++)
+		report_stream_target(&s, &r->targets[i]);
+	return report_stream_end(&s);
 }
 
 struct write_ctx {
 	enum report_format f;
 	const struct audit_result *r;
 	const struct report_options *o;
+	const struct report_run *run;
 };
 
 static int write_cb(void *ctx, void *fp)
@@ -55,34 +96,17 @@ static int write_cb(void *ctx, void *fp)
 	umask(mask);
 	if (fchmod(fileno((FILE *)fp), 0666 & ~mask) != 0)
 		return -1;
-	return report_write(c->f, c->r, c->o, fp);
+	return report_write(c->f, c->r, c->o, c->run, fp);
 }
 
-int report_write_file(enum report_format f, const struct audit_result *r,
-		      const struct report_options *o, const char *path)
+int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
+		      const struct report_run *run, const char *path)
 {
-	struct write_ctx c = { f, r, o };
+	struct write_ctx c = { f, r, o, run };
 	return write_file_atomic(path, write_cb, &c);
 }
 
 /* ---- shared helpers ------------------------------------------------------ */
-
-void report_count_target(const struct target_result *t, struct report_counts *c)
-{
-	memset(c, 0, sizeof(*c));
-	for (size_t i = 0; i < t->n; i++) {
-		const struct finding *f = &t->findings[i];
-		int sev = f->severity >= SEV_INFO && f->severity <= SEV_ERROR ? (int)f->severity : 0;
-		if ((unsigned)f->status > FINDING_FAIL)
-			continue;
-		c->total++;
-		c->by_status[f->status]++;
-		if (sev && f->status == FINDING_FAIL)
-			c->fail_by_severity[sev]++;
-		if (sev && f->status == FINDING_UNKNOWN)
-			c->unknown_by_severity[sev]++;
-	}
-}
 
 static int str_cmp_null(const char *a, const char *b)
 {
@@ -118,11 +142,6 @@ const struct finding **report_sorted_findings(const struct target_result *t)
 	return v;
 }
 
-const char *report_rule_id(const struct finding *f)
-{
-	return f->rule_id ? f->rule_id : "unnamed-rule";
-}
-
 const char *report_severity_name(enum severity s)
 {
 	if (s < SEV_INFO || s > SEV_ERROR)
@@ -135,6 +154,13 @@ const char *report_status_name(enum finding_status s)
 	if ((unsigned)s > FINDING_FAIL)
 		return "unknown";
 	return finding_status_name(s);
+}
+
+const char *report_status_token(enum finding_status s)
+{
+	if ((unsigned)s > FINDING_FAIL)
+		return "unknown";
+	return finding_status_token(s);
 }
 
 const char *report_source_name(enum settings_source s)
@@ -157,50 +183,6 @@ const char *report_version_text(const struct version *v, char *buf, unsigned siz
 		return buf;
 	}
 	return version_format(v, buf, size);
-}
-
-char *report_origin_text(const struct finding *f)
-{
-	if (f->origin_text && *f->origin_text)
-		return xstrdup(f->origin_text);
-	if (f->origin.file || f->origin.detail)
-		return settings_origin_describe(&f->origin);
-	return NULL;
-}
-
-char *report_value_text(const struct finding *f)
-{
-	/* An empty value is shown as '' (as an option file would write it), not as nothing. */
-	if (f->variable && f->value)
-		return xasprintf("%s = %s", f->variable, *f->value ? f->value : "''");
-	if (f->variable)
-		return xasprintf("%s: unknown", f->variable);
-	if (f->value)
-		return xstrdup(*f->value ? f->value : "''");
-	return NULL;
-}
-
-char *report_finding_line(const struct finding *f)
-{
-	struct strbuf sb = { 0 };
-	char *value = report_value_text(f);
-	char *origin = report_origin_text(f);
-	if (value) {
-		strbuf_addstr(&sb, value);
-		if (origin)
-			strbuf_addf(&sb, " (%s)", origin);
-		if (f->expected)
-			strbuf_addf(&sb, "; expected %s", f->expected);
-	} else if (f->message) {
-		strbuf_addstr(&sb, f->message);
-	} else if (f->title) {
-		strbuf_addstr(&sb, f->title);
-	} else {
-		strbuf_addstr(&sb, report_rule_id(f));
-	}
-	free(value);
-	free(origin);
-	return strbuf_detach(&sb);
 }
 
 size_t report_utf8_decode(const char *str, size_t n, unsigned long *cp)

@@ -1,54 +1,104 @@
 /*
  * report.h - one interface for every report format.
  *
- * Writers are leaves: they turn an audit_result into bytes and decide
- * nothing. Each format is an entry of one table; a writer owns the stream it
- * writes to. Files are written to a temporary name and renamed, so a reader
- * never sees half a report.
+ * Writers are leaves: they turn findings into bytes and decide nothing.
+ * Every sentence about a finding comes from the run's explainer
+ * (auditor/explain.h), so every format says the same thing.
+ *
+ * A report is written as a stream, so that memory stays flat however many
+ * targets a run has:
+ *
+ *     begin(run)          what is known before any target: the command, the
+ *                         rules loaded (SARIF lists them first), and the
+ *                         totals when the caller knows them already
+ *     target(t)  x N      one target and all of its findings, in the run's
+ *                         order; the writer keeps nothing of it afterwards
+ *     end(summary)        the counts over every target written, which the
+ *                         stream accumulated one target at a time
+ *
+ * Totals that a format puts before the targets (JUnit's <testsuites>
+ * attributes) are taken from run.totals when the caller gives them (a
+ * pre-pass over compact findings, which are cheap to hold); without them
+ * the JUnit writer spools its targets to a temporary file and writes the
+ * totals first at the end. Both give the same bytes (tests/unit/test_reports.c).
+ *
+ * Each format is an entry of one table; a writer owns the stream it writes
+ * to. Files are written to a temporary name and renamed, so a reader never
+ * sees half a report.
  */
 #ifndef CRASHSAFE_REPORT_H
 #define CRASHSAFE_REPORT_H
 
 #include <stdio.h>
 
+#include "../auditor/explain.h"
 #include "../auditor/finding.h"
+
+struct rule;
 
 enum report_format {
 	REPORT_TEXT = 0,
 	REPORT_JSON,
 	REPORT_JUNIT,
 	REPORT_SARIF,
+	REPORT_FORMAT_COUNT,
 };
 
+/* How to format: the same for every report of a run except colour. */
 struct report_options {
 	int color;          /* text: ANSI colour (only when writing to a terminal) */
 	int verbose;        /* text: also list passed and not-applicable findings */
 	int quiet;          /* text: only the summary line and failures */
+};
+
+/* What was run: the same for every report of a run. */
+struct report_run {
+	const char *command;               /* "check", "live": recorded in machine formats */
 	const char *tool_version;
-	const char *command;  /* "check", "live": recorded in machine formats */
+	const struct rule *rules;          /* every rule loaded (an array, engine order); may be NULL */
+	size_t nrules;
+	struct explainer *explainer;       /* the sentences of every finding; required */
+	int fail_on;                       /* enum severity, or 0 for never: for the exit status recorded */
+	const struct audit_summary *totals;  /* the counts of every target to come, or NULL when not known yet */
 };
 
 struct report_writer {
 	enum report_format format;
 	const char *name;     /* "text", "json", "junit", "sarif" */
-	/* Write r to fp. Returns 0, or -1 on an I/O error. */
-	int (*write)(const struct audit_result *r, const struct report_options *o, FILE *fp);
+	size_t state_size;    /* bytes of writer state report_stream allocates */
+	/* Each returns 0, or -1 on an I/O error (the stream stops writing). */
+	int (*begin)(void *state, FILE *fp, const struct report_options *o, const struct report_run *run);
+	int (*target)(void *state, const struct target_result *t);
+	int (*end)(void *state, const struct audit_summary *summary);
 };
 
 /* The writer for a format name, or NULL. */
 const struct report_writer *report_writer_find(const char *name);
 const struct report_writer *report_writer_get(enum report_format f);
 
-/* Write to a stream. Returns 0 or -1. */
-int report_write(enum report_format f, const struct audit_result *r,
-		 const struct report_options *o, FILE *fp);
-/* Write to path atomically (temporary file + rename). Returns 0, or -1 with errno set. */
-int report_write_file(enum report_format f, const struct audit_result *r,
-		      const struct report_options *o, const char *path);
+/*
+ * One report being written. report_stream_target() adds the target to the
+ * summary and hands it to the writer; report_stream_end() gives the writer
+ * the summary and frees the stream's state. Errors stick: once a call fails,
+ * the later ones do nothing and report_stream_end() returns -1.
+ */
+struct report_stream {
+	const struct report_writer *w;
+	void *state;
+	struct audit_summary summary;
+	int err;
+};
 
-int report_text_write(const struct audit_result *r, const struct report_options *o, FILE *fp);
-int report_json_write(const struct audit_result *r, const struct report_options *o, FILE *fp);
-int report_junit_write(const struct audit_result *r, const struct report_options *o, FILE *fp);
-int report_sarif_write(const struct audit_result *r, const struct report_options *o, FILE *fp);
+int report_stream_begin(struct report_stream *s, enum report_format f, FILE *fp, const struct report_options *o,
+			const struct report_run *run);
+int report_stream_target(struct report_stream *s, const struct target_result *t);
+int report_stream_end(struct report_stream *s);
+
+/* Write every target of r to a stream, in order. Returns 0 or -1. */
+int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,
+		 const struct report_run *run, FILE *fp);
+/* Write to path atomically (temporary file + rename). Returns 0, or -1 with errno set. */
+int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
+		      const struct report_run *run, const char *path);
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * report_int.h - what the report writers share; internal to reports/.
  *
- * The writers format an audit_result and decide nothing. So that every
- * format shows the same facts in the same order, they take the ordering,
- * the counts, the wording of a finding's value and origin, and the handling
- * of hostile bytes from here.
+ * The writers format findings and decide nothing. So that every format
+ * shows the same facts in the same order, they take the ordering and the
+ * handling of hostile bytes from here, and every sentence from the
+ * explainer (auditor/explain.h).
  */
 #ifndef CRASHSAFE_REPORT_INT_H
 #define CRASHSAFE_REPORT_INT_H
@@ -13,15 +13,6 @@
 #include <stdio.h>
 
 #include "report.h"
-
-/* Counts over one target, by status and, for fail and unknown, by severity. */
-struct report_counts {
-	size_t total;
-	size_t by_status[FINDING_FAIL + 1];
-	size_t fail_by_severity[SEV_ERROR + 1];
-	size_t unknown_by_severity[SEV_ERROR + 1];
-};
-void report_count_target(const struct target_result *t, struct report_counts *c);
 
 /*
  * The target's findings, worst first: status (fail, unknown, suppressed,
@@ -32,39 +23,17 @@ void report_count_target(const struct target_result *t, struct report_counts *c)
  */
 const struct finding **report_sorted_findings(const struct target_result *t);
 
-/* The finding's rule id, or "unnamed-rule" if the engine left it NULL. */
-const char *report_rule_id(const struct finding *f);
 /* severity_name(), or "none" for a value outside the enum. */
 const char *report_severity_name(enum severity s);
 /* finding_status_name(), or "unknown" for a value outside the enum. */
 const char *report_status_name(enum finding_status s);
+/* finding_status_token(), or "unknown" for a value outside the enum. */
+const char *report_status_token(enum finding_status s);
 /* The origin's source as a word: "default", "file", "snapshot", "live". */
 const char *report_source_name(enum settings_source s);
 
 /* "8.4", "10.11.6", or "unknown" when the version is 0.0 (never learned). */
 const char *report_version_text(const struct version *v, char *buf, unsigned size);
-
-/*
- * Where the finding's value came from, for a human: the engine's
- * origin_text when it gave one, else settings_origin_describe() of the
- * origin when the origin says anything, else NULL. Heap string; caller frees.
- */
-char *report_origin_text(const struct finding *f);
-
-/*
- * "relay_log_recovery = OFF", "relay_log_recovery: unknown" (variable but no
- * value), "OFF" (value but no variable), or NULL when the finding is about
- * neither. An empty value is shown as ''. Heap string; caller frees.
- */
-char *report_value_text(const struct finding *f);
-
-/*
- * One line that states the finding for machine formats' short messages:
- * "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4); expected
- * relay_log_recovery = ON", falling back to the message, then the title,
- * then the rule id. Heap string; caller frees.
- */
-char *report_finding_line(const struct finding *f);
 
 /*
  * Decode one UTF-8 character at s (n bytes available). Returns its length

@@ -3,8 +3,9 @@
  * option-file line a finding is about. docs/report-formats.md has the
  * mapping:
  *
- *   runs[0].tool.driver.rules   every rule seen in the result (any status),
- *                               in rule-id order: id, name, shortDescription
+ *   runs[0].tool.driver.rules   every rule the run loaded (known before the
+ *                               first target, so results can be streamed),
+ *                               in rule-id order: id, shortDescription
  *                               (title), fullDescription (why), help (fix),
  *                               helpUri (doc), defaultConfiguration.level
  *   runs[0].results             fail findings (kind "fail", level from the
@@ -14,11 +15,11 @@
  *   location                    the option file and line of the value when the
  *                               origin has both; else the target when it is a
  *                               file; else none
- *   runs[0].invocations[0]      executionSuccessful is false when a target
- *                               could not be audited; each such target is a
- *                               toolExecutionNotification; properties.targets
- *                               lists every target's flavor, build, version
- *                               and what decided them
+ *   runs[0].invocations[0]      after the results: executionSuccessful is
+ *                               false when a target could not be audited;
+ *                               each such target is a toolExecutionNotification;
+ *                               properties.targets lists every target's flavor,
+ *                               build, version and what decided them
  */
 #include "report.h"
 
@@ -26,56 +27,46 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "../auditor/engine.h"
 #include "../auditor/banned.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
-struct sarif_rule {
-	const struct finding *f;  /* the first finding of this rule: its metadata */
+struct sarif_failed {
+	char *name, *kind, *error;
+};
+
+/* What the invocation lists of every target (copied: a target is not kept once written). */
+struct sarif_target_info {
+	char *name, *version, *flavor_source, *flavor_evidence;
+	enum flavor flavor;
+	enum flavor_variant variant;
+};
+
+struct sarif {
+	struct jsonw w;
+	struct explainer *x;
+	const struct rule **rules;     /* every rule of the run, sorted by id */
+	size_t nrules;
+	struct sarif_failed *failed;   /* targets that could not be audited, for the invocation */
+	size_t nfailed, failed_cap;
+	struct sarif_target_info *targets;   /* every target, for the invocation's properties */
+	size_t ntargets, targets_cap;
+	const char *command;
 };
 
 static int sarif_rule_cmp(const void *pa, const void *pb)
 {
-	const struct sarif_rule *a = pa, *b = pb;
-	return strcmp(a->f->rule_id, b->f->rule_id);
+	const struct rule *a = *(const struct rule *const *)pa, *b = *(const struct rule *const *)pb;
+	return strcmp(a->id, b->id);
 }
 
-/* Every distinct rule id in r, sorted, one entry each. Caller frees *out. */
-static size_t sarif_collect_rules(const struct audit_result *r, struct sarif_rule **out)
+static long sarif_rule_index(const struct sarif *x, const char *id)
 {
-	struct sarif_rule *v = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		for (size_t k = 0; k < r->targets[i].n; k++) {
-			const struct finding *f = &r->targets[i].findings[k];
-			if (!f->rule_id)
-				continue;
-			ARRAY_GROW(v, n + 1, cap);
-			v[n++].f = f;
-		}
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), sarif_rule_cmp);
-	/* Keep the first of each id; qsort is not stable, so prefer the earliest finding. */
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && !strcmp(v[m - 1].f->rule_id, v[i].f->rule_id)) {
-			if (v[i].f < v[m - 1].f)
-				v[m - 1] = v[i];
-			continue;
-		}
-		v[m++] = v[i];
-	}
-	*out = v;
-	return m;
-}
-
-static long sarif_rule_index(const struct sarif_rule *rules, size_t n, const char *id)
-{
-	size_t lo = 0, hi = n;
+	size_t lo = 0, hi = x->nrules;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(rules[mid].f->rule_id, id);
+		int c = strcmp(x->rules[mid]->id, id);
 		if (!c)
 			return (long)mid;
 		if (c < 0)
@@ -146,26 +137,26 @@ static void sarif_location(struct jsonw *w, const char *path, unsigned line)
 	free(uri);
 }
 
-static void sarif_rules(struct jsonw *w, const struct sarif_rule *rules, size_t n)
+static void sarif_rules(struct jsonw *w, const struct sarif *x)
 {
 	jsonw_open(w, "rules", '[');
-	for (size_t i = 0; i < n; i++) {
-		const struct finding *f = rules[i].f;
-		char *help = f->fix ? xasprintf("Fix: %s", f->fix) : NULL;
+	for (size_t i = 0; i < x->nrules; i++) {
+		const struct rule *r = x->rules[i];
+		char *help = r->fix ? xasprintf("Fix: %s", r->fix) : NULL;
 		jsonw_open(w, NULL, '{');
-		jsonw_str(w, "id", f->rule_id);
-		sarif_text(w, "shortDescription", f->title ? f->title : f->rule_id);
-		if (f->why)
-			sarif_text(w, "fullDescription", f->why);
+		jsonw_str(w, "id", r->id);
+		sarif_text(w, "shortDescription", r->title ? r->title : r->id);
+		if (r->why)
+			sarif_text(w, "fullDescription", r->why);
 		if (help)
 			sarif_text(w, "help", help);
-		if (f->doc)
-			jsonw_str(w, "helpUri", f->doc);
+		if (r->doc)
+			jsonw_str(w, "helpUri", r->doc);
 		jsonw_open(w, "defaultConfiguration", '{');
-		jsonw_str(w, "level", sarif_level(f->severity));
+		jsonw_str(w, "level", sarif_level(r->severity));
 		jsonw_close(w, '}');
 		jsonw_open(w, "properties", '{');
-		jsonw_str(w, "severity", report_severity_name(f->severity));
+		jsonw_str(w, "severity", report_severity_name(r->severity));
 		jsonw_close(w, '}');
 		jsonw_close(w, '}');
 		free(help);
@@ -173,42 +164,57 @@ static void sarif_rules(struct jsonw *w, const struct sarif_rule *rules, size_t 
 	jsonw_close(w, ']');
 }
 
-static char *sarif_message(const struct target_result *t, const struct finding *f)
+static char *sarif_message(const struct target_result *t, const struct finding *f, const struct explanation *e)
 {
 	struct strbuf sb = { 0 };
-	char *line = report_finding_line(f);
+	char *line = explanation_line(e);
 	strbuf_addf(&sb, "%s: ", t->name);
 	if (f->channel)
 		strbuf_addf(&sb, "channel '%s': ", f->channel);
 	if (f->status == FINDING_UNKNOWN)
 		strbuf_addstr(&sb, "could not evaluate: ");
-	strbuf_addstr(&sb, f->title ? f->title : report_rule_id(f));
+	strbuf_addstr(&sb, e->title ? e->title : e->rule_id);
 	strbuf_addf(&sb, ": %s.", line);
-	if (f->message && strcmp(f->message, line))
-		strbuf_addf(&sb, " %s", f->message);
-	if (f->fix)
-		strbuf_addf(&sb, " Fix: %s", f->fix);
+	if (e->message && strcmp(e->message, line))
+		strbuf_addf(&sb, " %s", e->message);
+	if (e->fix)
+		strbuf_addf(&sb, " Fix: %s", e->fix);
 	free(line);
 	return strbuf_detach(&sb);
 }
 
-static void sarif_result(struct jsonw *w, const struct target_result *t, const struct finding *f,
-			 long rule_index)
+/* The version-1 words of the statuses, as the JSON report spells them. */
+static const char *sarif_status_name(enum finding_status s)
 {
-	char *msg = sarif_message(t, f);
-	char *origin = report_origin_text(f);
-	char *fingerprint = xasprintf("%s|%s|%s", t->name, report_rule_id(f), f->channel ? f->channel : "");
+	static const char *const names[] = {
+		[FINDING_PASS] = "pass",
+		[FINDING_NOT_APPLICABLE] = "not-applicable",
+		[FINDING_SUPPRESSED] = "suppressed",
+		[FINDING_UNKNOWN] = "unknown",
+		[FINDING_FAIL] = "fail",
+	};
+	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
+}
+
+static void sarif_result(struct sarif *x, const struct target_result *t, const struct finding *f)
+{
+	struct jsonw *w = &x->w;
+	struct explanation e;
+	explain_finding(x->x, t, f, &e);
+	long rule_index = sarif_rule_index(x, e.rule_id);
+	char *msg = sarif_message(t, f, &e);
+	char *fingerprint = xasprintf("%s|%s|%s", t->name, e.rule_id, f->channel ? f->channel : "");
 
 	jsonw_open(w, NULL, '{');
-	jsonw_str(w, "ruleId", report_rule_id(f));
+	jsonw_str(w, "ruleId", e.rule_id);
 	if (rule_index >= 0)
 		jsonw_int(w, "ruleIndex", rule_index);
 	jsonw_str(w, "kind", f->status == FINDING_FAIL ? "fail" : "open");
 	jsonw_str(w, "level", f->status == FINDING_FAIL ? sarif_level(f->severity) : "none");
 	sarif_text(w, "message", msg);
 	jsonw_open(w, "locations", '[');
-	if (f->origin.file && f->origin.line)
-		sarif_location(w, f->origin.file, f->origin.line);
+	if (e.origin.file && e.origin.line)
+		sarif_location(w, e.origin.file, e.origin.line);
 	else if (t->kind && !strcmp(t->kind, "file"))
 		sarif_location(w, t->name, 0);
 	jsonw_close(w, ']');
@@ -217,38 +223,32 @@ static void sarif_result(struct jsonw *w, const struct target_result *t, const s
 	jsonw_close(w, '}');
 	jsonw_open(w, "properties", '{');
 	jsonw_str(w, "target", t->name);
-	jsonw_str(w, "status", report_status_name(f->status));
+	jsonw_str(w, "status", sarif_status_name(f->status));
 	jsonw_str(w, "severity", report_severity_name(f->severity));
 	jsonw_str(w, "channel", f->channel);
-	jsonw_str(w, "variable", f->variable);
-	jsonw_str(w, "value", f->value);
-	jsonw_str(w, "origin", origin);
-	jsonw_str(w, "chain", f->origin.chain);
-	jsonw_str(w, "overridden", f->overridden);
-	jsonw_str(w, "expected", f->expected);
-	jsonw_str(w, "fix", f->fix);
+	jsonw_str(w, "variable", e.variable);
+	jsonw_str(w, "value", e.value);
+	jsonw_str(w, "origin", e.origin_text);
+	jsonw_str(w, "chain", e.origin.chain);
+	jsonw_str(w, "overridden", e.overridden);
+	jsonw_str(w, "expected", e.expected);
+	jsonw_str(w, "fix", e.fix);
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');
 	free(msg);
-	free(origin);
 	free(fingerprint);
 }
 
-static void sarif_invocation(struct jsonw *w, const struct audit_result *r, const struct report_options *o)
+static void sarif_invocation(struct sarif *x)
 {
-	int ok = 1;
-	for (size_t i = 0; i < r->n; i++)
-		if (r->targets[i].error)
-			ok = 0;
+	struct jsonw *w = &x->w;
 	jsonw_open(w, "invocations", '[');
 	jsonw_open(w, NULL, '{');
-	jsonw_bool(w, "executionSuccessful", ok);
-	if (!ok) {
+	jsonw_bool(w, "executionSuccessful", x->nfailed == 0);
+	if (x->nfailed) {
 		jsonw_open(w, "toolExecutionNotifications", '[');
-		for (size_t i = 0; i < r->n; i++) {
-			const struct target_result *t = &r->targets[i];
-			if (!t->error)
-				continue;
+		for (size_t i = 0; i < x->nfailed; i++) {
+			const struct sarif_failed *t = &x->failed[i];
 			char *msg = xasprintf("%s: could not be audited: %s", t->name, t->error);
 			jsonw_open(w, NULL, '{');
 			jsonw_str(w, "level", "error");
@@ -264,18 +264,17 @@ static void sarif_invocation(struct jsonw *w, const struct audit_result *r, cons
 		jsonw_close(w, ']');
 	}
 	jsonw_open(w, "properties", '{');
-	if (o && o->command)
-		jsonw_str(w, "command", o->command);
+	if (x->command)
+		jsonw_str(w, "command", x->command);
 	/* each target's flavor, build and version, and what decided them */
 	jsonw_open(w, "targets", '[');
-	for (size_t i = 0; i < r->n; i++) {
-		const struct target_result *t = &r->targets[i];
-		char vbuf[32];
+	for (size_t i = 0; i < x->ntargets; i++) {
+		const struct sarif_target_info *t = &x->targets[i];
 		jsonw_open(w, NULL, '{');
 		jsonw_str(w, "name", t->name);
 		jsonw_str(w, "flavor", flavor_name(t->flavor));
 		jsonw_str(w, "build", flavor_variant_name(t->variant));
-		jsonw_str(w, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
+		jsonw_str(w, "version", t->version);
 		jsonw_str(w, "flavor_source", t->flavor_source);
 		jsonw_str(w, "flavor_evidence", t->flavor_evidence);
 		jsonw_close(w, '}');
@@ -286,43 +285,99 @@ static void sarif_invocation(struct jsonw *w, const struct audit_result *r, cons
 	jsonw_close(w, ']');
 }
 
-int report_sarif_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
+static int sarif_begin(void *state, FILE *fp, const struct report_options *o, const struct report_run *run)
 {
-	struct jsonw w;
-	struct sarif_rule *rules;
-	size_t nrules = sarif_collect_rules(r, &rules);
+	struct sarif *x = state;
+	struct jsonw *w = &x->w;
+	x->x = run->explainer;
+	x->command = run->command;
+	x->nrules = run->rules ? run->nrules : 0;
+	x->rules = xcalloc(x->nrules ? x->nrules : 1, sizeof(*x->rules));
+	for (size_t i = 0; i < x->nrules; i++)
+		x->rules[i] = &run->rules[i];
+	if (x->nrules)
+		qsort(x->rules, x->nrules, sizeof(*x->rules), sarif_rule_cmp);
 
-	jsonw_init(&w, fp);
-	jsonw_open(&w, NULL, '{');
-	jsonw_str(&w, "$schema", SARIF_SCHEMA);
-	jsonw_str(&w, "version", "2.1.0");
-	jsonw_open(&w, "runs", '[');
-	jsonw_open(&w, NULL, '{');
-	jsonw_open(&w, "tool", '{');
-	jsonw_open(&w, "driver", '{');
-	jsonw_str(&w, "name", "crashsafe");
-	if (o && o->tool_version)
-		jsonw_str(&w, "version", o->tool_version);
-	sarif_rules(&w, rules, nrules);
-	jsonw_close(&w, '}');
-	jsonw_close(&w, '}');
-	sarif_invocation(&w, r, o);
-	jsonw_open(&w, "results", '[');
-	for (size_t i = 0; i < r->n; i++) {
-		const struct target_result *t = &r->targets[i];
-		const struct finding **sorted = report_sorted_findings(t);
-		for (size_t k = 0; k < t->n; k++) {
-			const struct finding *f = sorted[k];
-			if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN)
-				continue;
-			sarif_result(&w, t, f, f->rule_id ? sarif_rule_index(rules, nrules, f->rule_id) : -1);
-		}
-		free(sorted);
-	}
-	jsonw_close(&w, ']');
-	jsonw_close(&w, '}');
-	jsonw_close(&w, ']');
-	jsonw_close(&w, '}');
-	free(rules);
-	return jsonw_finish(&w);
+	jsonw_init(w, fp);
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "$schema", SARIF_SCHEMA);
+	jsonw_str(w, "version", "2.1.0");
+	jsonw_open(w, "runs", '[');
+	jsonw_open(w, NULL, '{');
+	jsonw_open(w, "tool", '{');
+	jsonw_open(w, "driver", '{');
+	jsonw_str(w, "name", "crashsafe");
+	if (run->tool_version)
+		jsonw_str(w, "version", run->tool_version);
+	sarif_rules(w, x);
+	jsonw_close(w, '}');
+	jsonw_close(w, '}');
+	jsonw_open(w, "results", '[');
+	return ferror(fp) ? -1 : 0;
 }
+
+static int sarif_target(void *state, const struct target_result *t)
+{
+	struct sarif *x = state;
+	if (t->error) {
+		ARRAY_GROW(x->failed, x->nfailed + 1, x->failed_cap);
+		struct sarif_failed *ft = &x->failed[x->nfailed++];
+		ft->name = xstrdup(t->name);
+		ft->kind = t->kind ? xstrdup(t->kind) : NULL;
+		ft->error = xstrdup(t->error);
+	}
+	char vbuf[32];
+	ARRAY_GROW(x->targets, x->ntargets + 1, x->targets_cap);
+	struct sarif_target_info *ti = &x->targets[x->ntargets++];
+	ti->name = xstrdup(t->name);
+	ti->version = xstrdup(report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	ti->flavor_source = t->flavor_source ? xstrdup(t->flavor_source) : NULL;
+	ti->flavor_evidence = t->flavor_evidence ? xstrdup(t->flavor_evidence) : NULL;
+	ti->flavor = t->flavor;
+	ti->variant = t->variant;
+	const struct finding **sorted = report_sorted_findings(t);
+	for (size_t k = 0; k < t->n; k++) {
+		const struct finding *f = sorted[k];
+		if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN)
+			continue;
+		sarif_result(x, t, f);
+	}
+	free(sorted);
+	return ferror(x->w.fp) ? -1 : 0;
+}
+
+/* Whether every target could be audited is known at the end: the invocation follows the results. */
+static int sarif_end(void *state, const struct audit_summary *summary)
+{
+	struct sarif *x = state;
+	struct jsonw *w = &x->w;
+	jsonw_close(w, ']');
+	sarif_invocation(x);
+	jsonw_close(w, '}');
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
+	for (size_t i = 0; i < x->nfailed; i++) {
+		free(x->failed[i].name);
+		free(x->failed[i].kind);
+		free(x->failed[i].error);
+	}
+	free(x->failed);
+	for (size_t i = 0; i < x->ntargets; i++) {
+		free(x->targets[i].name);
+		free(x->targets[i].version);
+		free(x->targets[i].flavor_source);
+		free(x->targets[i].flavor_evidence);
+	}
+	free(x->targets);
+	free(x->rules);
+	return jsonw_finish(w);
+}
+
+const struct report_writer report_sarif_writer = {
+	.format = REPORT_SARIF,
+	.name = "sarif",
+	.state_size = sizeof(struct sarif),
+	.begin = sarif_begin,
+	.target = sarif_target,
+	.end = sarif_end,
+};

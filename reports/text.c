@@ -60,6 +60,8 @@ static const char *const text_severity_color[] = {
 struct text {
 	FILE *fp;
 	int color;
+	struct report_options o;
+	struct explainer *x;
 };
 
 /*
@@ -102,7 +104,7 @@ static const char *text_status_color(const struct finding *f)
 }
 
 /* "  FAIL       error    rule-id [channel C]": status and severity padded to fixed columns. */
-static void text_lead(struct text *x, const struct finding *f)
+static void text_lead(struct text *x, const struct finding *f, const struct explanation *e)
 {
 	const char *label = (unsigned)f->status <= FINDING_FAIL ? text_status[f->status].label : "?";
 	const char *color = text_status_color(f);
@@ -116,7 +118,7 @@ static void text_lead(struct text *x, const struct finding *f)
 	text_off(x, text_sev_color(f->severity));
 	fputc(' ', x->fp);
 	text_on(x, TEXT_BOLD);
-	text_put(x, report_rule_id(f));
+	text_put(x, e->rule_id);
 	if (f->channel) {
 		fputs(" [channel ", x->fp);
 		text_put(x, f->channel);
@@ -138,46 +140,44 @@ static void text_detail(struct text *x, const char *label, const char *value, in
 }
 
 /* A fail or unknown finding: the lead line, then its facts. */
-static void text_finding_full(struct text *x, const struct finding *f)
+static void text_finding_full(struct text *x, const struct finding *f, const struct explanation *e)
 {
-	char *value = report_value_text(f);
-	char *origin = report_origin_text(f);
+	char *value = explanation_value_text(e);
 	char *value_line = NULL;
 
-	text_lead(x, f);
-	if (f->title) {
+	text_lead(x, f, e);
+	if (e->title) {
 		fputs(": ", x->fp);
-		text_put(x, f->title);
+		text_put(x, e->title);
 	}
 	fputc('\n', x->fp);
-	if (value && origin)
-		value_line = xasprintf("%s (%s)", value, origin);
+	if (value && e->origin_text)
+		value_line = xasprintf("%s (%s)", value, e->origin_text);
 	else if (value)
 		value_line = xstrdup(value);
-	else if (origin)
-		value_line = xasprintf("at %s", origin);
+	else if (e->origin_text)
+		value_line = xasprintf("at %s", e->origin_text);
 	/* Values come from the input: their line breaks stay escaped. Rule texts keep theirs. */
 	text_detail(x, "value:", value_line, 0);
-	text_detail(x, "overridden:", f->overridden, 0);
-	text_detail(x, "expected:", f->expected, 1);
-	text_detail(x, f->status == FINDING_UNKNOWN ? "unknown:" : "problem:", f->message, 1);
-	text_detail(x, "fix:", f->fix, 1);
+	text_detail(x, "overridden:", e->overridden, 0);
+	text_detail(x, "expected:", e->expected, 1);
+	text_detail(x, f->status == FINDING_UNKNOWN ? "unknown:" : "problem:", e->message, 1);
+	text_detail(x, "fix:", e->fix, 1);
 	free(value);
-	free(origin);
 	free(value_line);
 }
 
 /* Any finding on one line: lead, then value and origin, or the message. */
-static void text_finding_short(struct text *x, const struct finding *f)
+static void text_finding_short(struct text *x, const struct finding *f, const struct explanation *e)
 {
 	char *line = NULL;
-	text_lead(x, f);
+	text_lead(x, f, e);
 	if (f->status == FINDING_FAIL || f->status == FINDING_PASS) {
-		line = report_finding_line(f);
-	} else if (f->message) {
-		line = xstrdup(f->message);
-	} else if (f->title) {
-		line = xstrdup(f->title);
+		line = explanation_line(e);
+	} else if (e->message) {
+		line = xstrdup(e->message);
+	} else if (e->title) {
+		line = xstrdup(e->title);
 	}
 	if (line) {
 		fputs(": ", x->fp);
@@ -197,7 +197,7 @@ static int text_shows(const struct report_options *o, const struct finding *f)
 }
 
 /* "2 failed, 1 could not evaluate, 9 passed, 3 not applicable" for one target. */
-static void text_target_tally(struct text *x, const struct report_counts *c)
+static void text_target_tally(struct text *x, const struct audit_summary *c)
 {
 	static const struct {
 		enum finding_status status;
@@ -220,14 +220,15 @@ static void text_target_tally(struct text *x, const struct report_counts *c)
 		fputs("no findings", x->fp);
 }
 
-static void text_target(struct text *x, const struct target_result *t, const struct report_options *o)
+static void text_target(struct text *x, const struct target_result *t)
 {
+	const struct report_options *o = &x->o;
 	char vbuf[32];
-	struct report_counts c;
+	struct audit_summary c;
 	const struct finding **sorted = report_sorted_findings(t);
 	size_t shown = 0;
 
-	report_count_target(t, &c);
+	audit_summary_of_target(&c, t);
 	for (size_t i = 0; i < t->n; i++)
 		shown += text_shows(o, sorted[i]);
 	if (o->quiet && !shown && !t->error)
@@ -246,7 +247,7 @@ static void text_target(struct text *x, const struct target_result *t, const str
 	fprintf(x->fp, ", role %s): ", role_name(t->role));
 	if (t->error) {
 		fputs("could not be audited", x->fp);
-		if (c.total) {
+		if (c.findings) {
 			fputs("; ", x->fp);
 			text_target_tally(x, &c);
 		}
@@ -266,12 +267,14 @@ static void text_target(struct text *x, const struct target_result *t, const str
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct finding *f = sorted[i];
+		struct explanation e;
 		if (!text_shows(o, f))
 			continue;
+		explain_finding(x->x, t, f, &e);
 		if (!o->quiet && (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN))
-			text_finding_full(x, f);
+			text_finding_full(x, f, &e);
 		else
-			text_finding_short(x, f);
+			text_finding_short(x, f, &e);
 	}
 	if (!o->quiet)
 		fputc('\n', x->fp);
@@ -279,46 +282,54 @@ out:
 	free(sorted);
 }
 
-static void text_summary(struct text *x, const struct audit_result *r)
+static void text_summary(struct text *x, const struct audit_summary *all)
 {
-	struct report_counts all;
-	size_t failed_to_audit = 0;
-	memset(&all, 0, sizeof(all));
-	for (size_t i = 0; i < r->n; i++) {
-		struct report_counts c;
-		report_count_target(&r->targets[i], &c);
-		for (size_t s = 0; s <= FINDING_FAIL; s++)
-			all.by_status[s] += c.by_status[s];
-		for (size_t s = 0; s <= SEV_ERROR; s++)
-			all.fail_by_severity[s] += c.fail_by_severity[s];
-		if (r->targets[i].error)
-			failed_to_audit++;
-	}
 	text_on(x, TEXT_BOLD);
-	fprintf(x->fp, "%zu target%s: ", r->n, r->n == 1 ? "" : "s");
+	fprintf(x->fp, "%zu target%s: ", all->targets, all->targets == 1 ? "" : "s");
 	text_off(x, TEXT_BOLD);
-	text_on(x, all.by_status[FINDING_FAIL] ? TEXT_RED : NULL);
-	fprintf(x->fp, "%zu failed", all.by_status[FINDING_FAIL]);
-	text_off(x, all.by_status[FINDING_FAIL] ? TEXT_RED : NULL);
+	text_on(x, all->by_status[FINDING_FAIL] ? TEXT_RED : NULL);
+	fprintf(x->fp, "%zu failed", all->by_status[FINDING_FAIL]);
+	text_off(x, all->by_status[FINDING_FAIL] ? TEXT_RED : NULL);
 	fprintf(x->fp, " (%zu error, %zu warning, %zu info), %zu could not evaluate, %zu passed, "
 		       "%zu not applicable, %zu suppressed",
-		all.fail_by_severity[SEV_ERROR], all.fail_by_severity[SEV_WARNING], all.fail_by_severity[SEV_INFO],
-		all.by_status[FINDING_UNKNOWN], all.by_status[FINDING_PASS],
-		all.by_status[FINDING_NOT_APPLICABLE], all.by_status[FINDING_SUPPRESSED]);
-	if (failed_to_audit)
-		fprintf(x->fp, ", %zu target%s could not be audited", failed_to_audit, failed_to_audit == 1 ? "" : "s");
+		all->fail_by_severity[SEV_ERROR], all->fail_by_severity[SEV_WARNING], all->fail_by_severity[SEV_INFO],
+		all->by_status[FINDING_UNKNOWN], all->by_status[FINDING_PASS],
+		all->by_status[FINDING_NOT_APPLICABLE], all->by_status[FINDING_SUPPRESSED]);
+	if (all->targets_not_audited)
+		fprintf(x->fp, ", %zu target%s could not be audited", all->targets_not_audited,
+			all->targets_not_audited == 1 ? "" : "s");
 	fputc('\n', x->fp);
 }
 
-int report_text_write(const struct audit_result *r, const struct report_options *o, FILE *fp)
+static int text_begin(void *state, FILE *fp, const struct report_options *o, const struct report_run *run)
 {
-	static const struct report_options defaults = { 0 };
-	struct text x = { fp, 0 };
-	if (!o)
-		o = &defaults;
-	x.color = o->color;
-	for (size_t i = 0; i < r->n; i++)
-		text_target(&x, &r->targets[i], o);
-	text_summary(&x, r);
+	struct text *x = state;
+	x->fp = fp;
+	x->o = *o;
+	x->color = o->color;
+	x->x = run->explainer;
 	return ferror(fp) ? -1 : 0;
 }
+
+static int text_target_cb(void *state, const struct target_result *t)
+{
+	struct text *x = state;
+	text_target(x, t);
+	return ferror(x->fp) ? -1 : 0;
+}
+
+static int text_end(void *state, const struct audit_summary *summary)
+{
+	struct text *x = state;
+	text_summary(x, summary);
+	return ferror(x->fp) ? -1 : 0;
+}
+
+const struct report_writer report_text_writer = {
+	.format = REPORT_TEXT,
+	.name = "text",
+	.state_size = sizeof(struct text),
+	.begin = text_begin,
+	.target = text_target_cb,
+	.end = text_end,
+};

@@ -1,9 +1,11 @@
 #!/bin/bash
-# golden.t - the text and JUnit reports of the bundled examples, diffed
+# golden.t - the reports of the bundled examples in every format, diffed
 # against tests/golden/. The runs are the lines of examples/demo-groups.txt
 # (the same ones `make demo` shows); for each run NAME:
 #   tests/golden/NAME.txt        the text report (--no-color), stdout
 #   tests/golden/NAME.junit.xml  the JUnit report (--junit FILE)
+#   tests/golden/NAME.json       the JSON report (--json FILE)
+#   tests/golden/NAME.sarif      the SARIF report (--sarif FILE)
 #   tests/golden/NAME.exit       the exit status
 #   tests/golden/NAME.stderr     diagnostics, when the run prints any
 # One TAP line per file; a difference prints the diff.
@@ -61,7 +63,8 @@ while IFS='|' read -r name opts files; do
 	files=$(trim "$files")
 	# Word splitting of $opts and $files is intended: neither holds spaces.
 	# shellcheck disable=SC2086
-	"$CRASHSAFE" check $opts --no-color --junit "$tmp/$name.junit.xml" $files \
+	"$CRASHSAFE" check $opts --no-color --junit "$tmp/$name.junit.xml" \
+		--json "$tmp/$name.json" --sarif "$tmp/$name.sarif" $files \
 		>"$tmp/$name.txt" 2>"$tmp/$name.err" </dev/null
 	echo $? >"$tmp/$name.exit"
 	compare "$name: text report" "$tmp/$name.txt" "$GOLDEN/$name.txt"
@@ -80,6 +83,13 @@ while IFS='|' read -r name opts files; do
 	else
 		not_ok "$name: no JUnit report written"
 	fi
+	for f in json sarif; do
+		if [ -f "$tmp/$name.$f" ]; then
+			compare "$name: $f report" "$tmp/$name.$f" "$GOLDEN/$name.$f"
+		else
+			not_ok "$name: no $f report written"
+		fi
+	done
 	compare "$name: exit status" "$tmp/$name.exit" "$GOLDEN/$name.exit"
 	if [ -s "$tmp/$name.err" ] || [ -f "$GOLDEN/$name.stderr" ]; then
 		if [ "$UPDATE" = 1 ] && [ ! -s "$tmp/$name.err" ]; then

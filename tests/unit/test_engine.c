@@ -12,12 +12,14 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "explain.h"
 #include "expr.h"
 #include "tap.h"
 #include "banned.h"
 
 static struct catalog cat;
 static char tmpdir[64];
+static struct explainer explainer;   /* over the engine of the test that runs */
 
 static char *write_rules(const char *name, const char *text)
 {
@@ -229,19 +231,32 @@ static const struct finding *find(const struct audit_result *r, size_t t, const 
 	return NULL;
 }
 
+/* The sentences of a finding (valid until the next call), or NULL when there is no such finding. */
+static const struct explanation *explain(const struct audit_result *r, size_t t, const char *rule,
+					 const char *channel)
+{
+	static struct explanation e;
+	const struct finding *f = find(r, t, rule, channel);
+	if (!f)
+		return NULL;
+	explain_finding(&explainer, &r->targets[t], f, &e);
+	return &e;
+}
+
 static void is_status(const struct audit_result *r, size_t t, const char *rule, const char *channel,
 		      enum finding_status want, const char *message_fragment)
 {
 	const struct finding *f = find(r, t, rule, channel);
+	const struct explanation *e = explain(r, t, rule, channel);
 	char name[200];
 	snprintf(name, sizeof(name), "%s: %s%s%s is %s", r->targets[t].name, rule, channel ? "@" : "",
 		 channel ? channel : "", finding_status_name(want));
 	is_str(f ? finding_status_name(f->status) : "(missing)", finding_status_name(want), name);
 	if (message_fragment) {
-		int has = f && f->message && strstr(f->message, message_fragment);
+		int has = e && e->message && strstr(e->message, message_fragment);
 		ok(has, "  message has '%s'", message_fragment);
 		if (!has)
-			printf("#   message: %s\n", f && f->message ? f->message : "(null)");
+			printf("#   message: %s\n", e && e->message ? e->message : "(null)");
 	}
 }
 
@@ -317,19 +332,21 @@ static void test_evaluate(void)
 	s = add_target("vars.txt", "snapshot", FLAVOR_MYSQL, "8.0.36", ROLE_ANY);
 
 	audit_result_init(&r);
+	explainer_init(&explainer, &e, &cat);
 	engine_evaluate(&e, &cat, targets, ntargets, &r);
 	is_int((long)r.n, (long)ntargets, "one target result per target");
 
 	/* fail, with the value, its origin and the override chain */
 	is_status(&r, 0, "recovery", NULL, FINDING_FAIL, "relay_log_recovery is OFF (conf.d/b.cnf:3)");
 	const struct finding *f = find(&r, 0, "recovery", NULL);
-	is_str(f ? f->value : NULL, "OFF", "the value seen");
-	is_str(f ? f->origin_text : NULL, "conf.d/b.cnf:3", "where it came from");
-	is_str(f ? f->overridden : NULL, "set to ON at a.cnf:12, overridden to OFF at conf.d/b.cnf:3",
+	const struct explanation *ex = explain(&r, 0, "recovery", NULL);
+	is_str(ex ? ex->value : NULL, "OFF", "the value seen");
+	is_str(ex ? ex->origin_text : NULL, "conf.d/b.cnf:3", "where it came from");
+	is_str(ex ? ex->overridden : NULL, "set to ON at a.cnf:12, overridden to OFF at conf.d/b.cnf:3",
 	       "what it overrode");
-	is_str(f ? f->expected : NULL, "relay_log_recovery = ON", "what was expected");
+	is_str(ex ? ex->expected : NULL, "relay_log_recovery = ON", "what was expected");
 	is_int(f ? (long)f->severity : 0, SEV_ERROR, "error on MySQL");
-	is_str(f ? f->doc : NULL, "https://example.org/mysql", "MySQL doc");
+	is_str(ex ? ex->doc : NULL, "https://example.org/mysql", "MySQL doc");
 
 	/* not applicable: role, flavor, version */
 	is_status(&r, 1, "recovery", NULL, FINDING_NOT_APPLICABLE, "role is primary");
@@ -341,11 +358,12 @@ static void test_evaluate(void)
 	is_status(&r, 2, "recovery", NULL, FINDING_FAIL, NULL);
 	f = find(&r, 2, "recovery", NULL);
 	is_int(f ? (long)f->severity : 0, SEV_WARNING, "severity_if makes it a warning on MariaDB");
-	is_str(f ? f->why : NULL, "the MariaDB story", "why.mariadb");
-	is_str(f ? f->doc : NULL, "https://example.org/mariadb", "doc.mariadb");
-	is_str(f ? f->expected : NULL, "relay_log_recovery = ON, for the receiver side", "expect.mariadb");
-	is_str(f ? f->origin_text : NULL, "not set: default OFF for MariaDB 10.11", "a default says so");
-	ok(f && !f->overridden, "no override chain for a default");
+	ex = explain(&r, 2, "recovery", NULL);
+	is_str(ex ? ex->why : NULL, "the MariaDB story", "why.mariadb");
+	is_str(ex ? ex->doc : NULL, "https://example.org/mariadb", "doc.mariadb");
+	is_str(ex ? ex->expected : NULL, "relay_log_recovery = ON, for the receiver side", "expect.mariadb");
+	is_str(ex ? ex->origin_text : NULL, "not set: default OFF for MariaDB 10.11", "a default says so");
+	ok(ex && !ex->overridden, "no override chain for a default");
 
 	/* unknown: a value the target does not have */
 	is_status(&r, 3, "recovery", NULL, FINDING_UNKNOWN, "could not evaluate: relay_log_recovery is unknown");
@@ -386,8 +404,27 @@ static void test_evaluate(void)
 	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "g2.cnf");
 	audit_result_release(&r);
 
+	/*
+	 * Decide first, explain later: the target's settings can be released
+	 * once it is evaluated; its view keeps what the sentences need.
+	 */
+	audit_result_init(&r);
+	engine_evaluate_target(&e, &cat, &targets[0], &r);
+	engine_evaluate_target(&e, &cat, &targets[1], &r);
 	for (size_t i = 0; i < ntargets; i++)
 		settings_release(&targets[i]);
+	engine_evaluate_fleet(&e, &cat, &r, 0);
+	is_status(&r, 0, "recovery", NULL, FINDING_FAIL, "relay_log_recovery is OFF (conf.d/b.cnf:3)");
+	ex = explain(&r, 0, "recovery", NULL);
+	is_str(ex ? ex->overridden : NULL, "set to ON at a.cnf:12, overridden to OFF at conf.d/b.cnf:3",
+	       "the override chain is explained after the settings are gone");
+	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "server_id 1 is also used by 1 other target: primary80.cnf");
+	is_status(&r, 1, "recovery", NULL, FINDING_NOT_APPLICABLE, "role is primary");
+	ok(r.targets[0].view.n > 0 && r.targets[0].view.n < 64,
+	   "the view holds only what the rules read (%zu variables)", r.targets[0].view.n);
+	audit_result_release(&r);
+
+	explainer_release(&explainer);
 	free(targets);
 	unlink(path);
 	free(path);

@@ -19,6 +19,8 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 
+#include "engine.h"
+#include "explain.h"
 #include "finding.h"
 #include "report.h"
 #include "tap.h"
@@ -30,15 +32,65 @@
 #define HOSTILE_VALUE "<&\"'>\x01\x1b[31mred\x7f\xff\xfe end"
 #define UTF8_TEXT "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"
 
-static struct finding *add(struct audit_result *r, struct target_result *t, const char *rule,
-			   enum severity sev, enum finding_status st)
+/*
+ * The writers take every sentence from the run's explainer: the fixture's
+ * explainer hands back sentences written here by hand, per finding, so that
+ * these tests see exactly what the writers do with them.
+ */
+struct canned {
+	const char *target;     /* the target_result's name (arena pointer) */
+	size_t index;           /* the finding's index in its target */
+	struct explanation e;
+};
+static struct canned canned[32];
+static size_t ncanned;
+
+static void canned_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
+			   struct explanation *out)
+{
+	(void)x;
+	for (size_t i = 0; i < ncanned; i++)
+		if (canned[i].target == t->name && canned[i].index == (size_t)(f - t->findings))
+			*out = canned[i].e;
+}
+
+static struct explainer fixture_explainer = { .explain = canned_explain };
+
+static struct finding *add_finding(struct audit_result *r, struct target_result *t, const char *rule,
+				   enum severity sev, enum finding_status st, struct explanation **e)
 {
 	struct finding *f = target_result_add(t);
 	f->rule_id = arena_strdup(&r->arena, rule);
 	f->severity = sev;
 	f->status = st;
+	if (ncanned == ARRAY_SIZE(canned))
+		abort();
+	memset(&canned[ncanned], 0, sizeof(canned[ncanned]));
+	canned[ncanned].target = t->name;
+	canned[ncanned].index = t->n - 1;
+	*e = &canned[ncanned++].e;
 	return f;
 }
+
+#define add(r, t, rule, sev, st) add_finding(r, t, rule, sev, st, &e)
+
+/* The rules of the fixture, for SARIF's rule list (any order: the writer sorts them). */
+static const struct rule fixture_rules[] = {
+	{ .id = "sync-binlog", .title = "Binary log is synced at every commit", .severity = SEV_WARNING,
+	  .why = "Without a sync at commit, the binary log and InnoDB can disagree after a crash.",
+	  .fix = "sync_binlog = 1",
+	  .doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html" },
+	{ .id = "relay-log-recovery", .title = "Replica rebuilds its relay log after a crash", .severity = SEV_ERROR,
+	  .why = "Without it a restarted replica re-applies or skips events.", .fix = "relay_log_recovery = ON",
+	  .doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html" },
+	{ .id = "replica-read-only", .title = "Replica is read-only", .severity = SEV_ERROR },
+	{ .id = "option-file-syntax", .title = "Option files are readable", .severity = SEV_ERROR },
+	{ .id = "gtid-strict-mode", .title = "GTID strict mode", .severity = SEV_WARNING },
+	{ .id = "gtid-mode", .title = "GTID mode is ON", .severity = SEV_ERROR },
+	{ .id = "preserve-commit-order", .title = "Parallel applier commits in order", .severity = SEV_WARNING },
+	{ .id = "source-auto-position", .title = "Channel uses GTID auto-position", .severity = SEV_INFO },
+	{ .id = "server-id-set", .title = "server_id is set", .severity = SEV_ERROR },
+};
 
 /*
  * The fixture: findings are added in no particular order, so that the
@@ -48,6 +100,9 @@ static void fixture(struct audit_result *r)
 {
 	struct target_result *t;
 	struct finding *f;
+	struct explanation *e;
+
+	ncanned = 0;
 
 	audit_result_init(r);
 
@@ -58,64 +113,64 @@ static void fixture(struct audit_result *r)
 	t->role = ROLE_REPLICA;
 
 	f = add(r, t, "replica-read-only", SEV_ERROR, FINDING_PASS);
-	f->title = "Replica is read-only";
-	f->variable = "read_only";
-	f->value = "ON";
-	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 4, NULL, NULL };
-	f->origin_text = "conf.d/replica.cnf:4";
-	f->expected = "read_only = ON";
+	e->title = "Replica is read-only";
+	e->variable = "read_only";
+	e->value = "ON";
+	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 4, NULL, NULL };
+	e->origin_text = "conf.d/replica.cnf:4";
+	e->expected = "read_only = ON";
 
 	f = add(r, t, "sync-binlog", SEV_WARNING, FINDING_FAIL);
-	f->title = "Binary log is synced at every commit";
-	f->variable = "sync_binlog";
-	f->value = "0";
-	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 7,
+	e->title = "Binary log is synced at every commit";
+	e->variable = "sync_binlog";
+	e->value = "0";
+	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 7,
 					      "included from my.cnf:3", NULL };
-	f->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
-	f->overridden = "set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7";
-	f->expected = "sync_binlog = 1";
-	f->message = "a crash can lose transactions the binary log had acknowledged";
-	f->fix = "sync_binlog = 1";
-	f->why = "Without a sync at commit, the binary log and InnoDB can disagree after a crash.";
-	f->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html";
+	e->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
+	e->overridden = "set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7";
+	e->expected = "sync_binlog = 1";
+	e->message = "a crash can lose transactions the binary log had acknowledged";
+	e->fix = "sync_binlog = 1";
+	e->why = "Without a sync at commit, the binary log and InnoDB can disagree after a crash.";
+	e->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html";
 
 	f = add(r, t, "option-file-syntax", SEV_ERROR, FINDING_PASS);
-	f->variable = "option_file_errors";
-	f->value = "";
-	f->origin_text = "nothing found in the option files";
+	e->variable = "option_file_errors";
+	e->value = "";
+	e->origin_text = "nothing found in the option files";
 
 	f = add(r, t, "gtid-strict-mode", SEV_WARNING, FINDING_NOT_APPLICABLE);
-	f->title = "GTID strict mode";
-	f->message = "MariaDB only";
+	e->title = "GTID strict mode";
+	e->message = "MariaDB only";
 
 	f = add(r, t, "relay-log-recovery", SEV_ERROR, FINDING_FAIL);
-	f->title = "Replica rebuilds its relay log after a crash";
-	f->variable = "relay_log_recovery";
-	f->value = "OFF";
-	f->origin = (struct settings_origin){ SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MySQL 8.4" };
-	f->origin_text = "not set: default OFF for MySQL 8.4";
-	f->expected = "relay_log_recovery = ON";
-	f->message = "a restarted replica trusts relay logs written before the crash";
-	f->fix = "relay_log_recovery = ON";
-	f->why = "Without it a restarted replica re-applies or skips events.";
-	f->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html";
+	e->title = "Replica rebuilds its relay log after a crash";
+	e->variable = "relay_log_recovery";
+	e->value = "OFF";
+	e->origin = (struct settings_origin){ SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MySQL 8.4" };
+	e->origin_text = "not set: default OFF for MySQL 8.4";
+	e->expected = "relay_log_recovery = ON";
+	e->message = "a restarted replica trusts relay logs written before the crash";
+	e->fix = "relay_log_recovery = ON";
+	e->why = "Without it a restarted replica re-applies or skips events.";
+	e->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html";
 
 	f = add(r, t, "gtid-mode", SEV_ERROR, FINDING_UNKNOWN);
-	f->title = "GTID mode is ON";
-	f->variable = "gtid_mode";
-	f->message = "gtid_mode is set from an environment variable the audit cannot see";
-	f->expected = "gtid_mode = ON";
-	f->fix = "gtid_mode = ON";
+	e->title = "GTID mode is ON";
+	e->variable = "gtid_mode";
+	e->message = "gtid_mode is set from an environment variable the audit cannot see";
+	e->expected = "gtid_mode = ON";
+	e->fix = "gtid_mode = ON";
 
 	f = add(r, t, "preserve-commit-order", SEV_WARNING, FINDING_SUPPRESSED);
-	f->title = "Parallel applier commits in order";
-	f->message = "accepted risk, ticket DBA-12";
+	e->title = "Parallel applier commits in order";
+	e->message = "accepted risk, ticket DBA-12";
 
 	f = add(r, t, "source-auto-position", SEV_INFO, FINDING_FAIL);
-	f->title = "Channel uses GTID auto-position";
+	e->title = "Channel uses GTID auto-position";
 	f->channel = "ch1";
-	f->message = "the channel replicates by file and position";
-	f->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
+	e->message = "the channel replicates by file and position";
+	e->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
 		 "(MySQL 8.0.23 and later)";
 
 	/* 2: a live server that could not be audited. */
@@ -129,14 +184,15 @@ static void fixture(struct audit_result *r)
 	t->version = (struct version){ 10, 11, 6 };
 	t->role = ROLE_ANY;
 	f = add(r, t, "server-id-set", SEV_ERROR, FINDING_FAIL);
-	f->title = "server_id " UTF8_TEXT;
-	f->variable = "server_id";
-	f->value = HOSTILE_VALUE;
-	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
-	f->message = "line one\nline two\ttabbed\r";
-	f->expected = "server_id != 0";
-	f->fix = "server_id = <unique & non-zero>";
-	f->overridden = "set to 1\nat x.cnf:1, overridden";
+	e->title = "server_id " UTF8_TEXT;
+	e->variable = "server_id";
+	e->value = HOSTILE_VALUE;
+	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
+	e->origin_text = HOSTILE_NAME ":12";
+	e->message = "line one\nline two\ttabbed\r";
+	e->expected = "server_id != 0";
+	e->fix = "server_id = <unique & non-zero>";
+	e->overridden = "set to 1\nat x.cnf:1, overridden";
 	f->channel = "it's <ch>";
 
 	/* 4: a MariaDB 10.11 replica with nothing wrong. */
@@ -145,12 +201,20 @@ static void fixture(struct audit_result *r)
 	t->version = (struct version){ 10, 11, -1 };
 	t->role = ROLE_REPLICA;
 	f = add(r, t, "relay-log-recovery", SEV_ERROR, FINDING_PASS);
-	f->title = "Replica rebuilds its relay log after a crash";
-	f->variable = "relay_log_recovery";
-	f->value = "ON";
-	f->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "mariadb/conf.d/50-replica.cnf", 9,
+	e->title = "Replica rebuilds its relay log after a crash";
+	e->variable = "relay_log_recovery";
+	e->value = "ON";
+	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "mariadb/conf.d/50-replica.cnf", 9,
 					      "included from mariadb/etc/mysql/my.cnf:14", NULL };
 }
+
+static struct report_run fixture_run = {
+	.command = "check",
+	.tool_version = "9.9.9",
+	.rules = fixture_rules,
+	.nrules = ARRAY_SIZE(fixture_rules),
+	.explainer = &fixture_explainer,
+};
 
 /* Run a writer into a heap string. */
 static char *render(enum report_format fmt, const struct audit_result *r, const struct report_options *o)
@@ -160,7 +224,7 @@ static char *render(enum report_format fmt, const struct audit_result *r, const 
 	FILE *fp = open_memstream(&buf, &len);
 	if (!fp)
 		return NULL;
-	int rc = report_write(fmt, r, o, fp);
+	int rc = report_write(fmt, r, o, &fixture_run, fp);
 	fclose(fp);
 	if (rc != 0) {
 		free(buf);
@@ -181,7 +245,7 @@ static long pos(const char *hay, const char *needle)
 	return p ? p - hay : -1;
 }
 
-static const struct report_options plain = { .tool_version = "9.9.9", .command = "check" };
+static const struct report_options plain = { 0 };
 
 static void test_text(const struct audit_result *r)
 {
@@ -304,6 +368,7 @@ static void test_json(const struct audit_result *r)
 	struct audit_result one;
 	audit_result_init(&one);
 	struct target_result *t = audit_result_add_target(&one, "a.cnf", "file");
+	struct explanation *e;
 	add(&one, t, "sync-binlog", SEV_WARNING, FINDING_FAIL);
 	s = render(REPORT_JSON, &one, &plain);
 	ok(has(s, "\"error\": 0,\n      \"warning\": 1,\n      \"info\": 1,\n      \"never\": 0\n"),
@@ -466,7 +531,7 @@ static void test_files(const struct audit_result *r)
 	ok(mkdtemp(dir) != NULL, "files: temp dir");
 	char *path = xasprintf("%s/r.json", dir);
 	mode_t old = umask(022);
-	ok(report_write_file(REPORT_JSON, r, &plain, path) == 0, "files: report_write_file writes");
+	ok(report_write_file(REPORT_JSON, r, &plain, &fixture_run, path) == 0, "files: report_write_file writes");
 	struct stat st = { 0 };
 	int st_rc = stat(path, &st);
 	ok(st_rc == 0 && (st.st_mode & 0777) == 0644, "files: report has mode 0666 less the umask (got %o)",
@@ -474,7 +539,7 @@ static void test_files(const struct audit_result *r)
 	umask(old);
 	char *bad = xasprintf("%s/no/such/dir/r.json", dir);
 	errno = 0;
-	ok(report_write_file(REPORT_TEXT, r, &plain, bad) == -1 && errno == ENOENT,
+	ok(report_write_file(REPORT_TEXT, r, &plain, &fixture_run, bad) == -1 && errno == ENOENT,
 	   "files: unwritable path fails with errno");
 	unlink(path);
 	rmdir(dir);
@@ -489,13 +554,55 @@ static void test_files(const struct audit_result *r)
 			continue;
 		}
 		setvbuf(full, NULL, _IONBF, 0);
-		ok(report_write(formats[i], r, &plain, full) == -1, "files: %s writer reports a write error",
+		ok(report_write(formats[i], r, &plain, &fixture_run, full) == -1, "files: %s writer reports a write error",
 		   report_writer_get(formats[i])->name);
 		fclose(full);
 	}
 	ok(report_writer_find("sarif") && report_writer_find("sarif")->format == REPORT_SARIF &&
 		   !report_writer_find("html"),
 	   "formats: looked up by name");
+}
+
+/*
+ * A report is a stream: begin, one target at a time, end. JUnit puts its
+ * totals first; given before the targets (a pre-pass over the compact
+ * findings) or not (spooled until the end), the bytes are the same.
+ */
+static void test_stream(const struct audit_result *r)
+{
+	struct audit_summary totals;
+	audit_result_summary(r, &totals);
+	static const enum report_format formats[] = { REPORT_TEXT, REPORT_JSON, REPORT_JUNIT, REPORT_SARIF };
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		char *spooled = render(formats[i], r, &plain);
+		fixture_run.totals = &totals;
+		char *direct = render(formats[i], r, &plain);
+		fixture_run.totals = NULL;
+		ok(spooled && direct && !strcmp(spooled, direct), "stream: %s is the same with and without totals "
+		   "known before the targets", report_writer_get(formats[i])->name);
+		free(spooled);
+		free(direct);
+	}
+	ok(totals.targets == 4 && totals.findings == 10 && totals.by_status[FINDING_FAIL] == 4 &&
+		   totals.targets_not_audited == 1,
+	   "stream: the summary counts targets, findings, failures and targets not audited");
+
+	/* Target by target, by hand: the summary is accumulated by the stream. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct report_stream st;
+	int rc = report_stream_begin(&st, REPORT_TEXT, fp, &plain, &fixture_run);
+	for (size_t i = 0; i < r->n; i++)
+		rc |= report_stream_target(&st, &r->targets[i]);
+	ok(st.summary.targets == r->n && st.summary.findings == totals.findings,
+	   "stream: counts accumulate one target at a time");
+	rc |= report_stream_end(&st);
+	fclose(fp);
+	char *whole = render(REPORT_TEXT, r, &plain);
+	ok(rc == 0 && whole && !strcmp(buf, whole), "stream: target by target gives report_write()'s bytes");
+	free(buf);
+	free(whole);
 }
 
 static int write_fixture(const char *dir)
@@ -514,7 +621,7 @@ static int write_fixture(const char *dir)
 	fixture(&r);
 	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
 		char *path = xasprintf("%s/%s", dir, outputs[i].file);
-		if (report_write_file(outputs[i].format, &r, &plain, path) != 0) {
+		if (report_write_file(outputs[i].format, &r, &plain, &fixture_run, path) != 0) {
 			fprintf(stderr, "test_reports: %s: %s\n", path, strerror(errno));
 			rc = 1;
 		}
@@ -538,6 +645,7 @@ int main(int argc, char **argv)
 	test_json(&r);
 	test_junit(&r);
 	test_sarif(&r);
+	test_stream(&r);
 	test_files(&r);
 	audit_result_release(&r);
 	xmlCleanupParser();

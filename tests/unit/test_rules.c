@@ -35,6 +35,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "explain.h"
 #include "optfile.h"
 #include "snapshot.h"
 #include "tap.h"
@@ -106,7 +107,7 @@ static struct coverage *coverage_of(const char *id)
 
 static const char *status_word(enum finding_status s)
 {
-	return s == FINDING_NOT_APPLICABLE ? "n/a" : finding_status_name(s);
+	return s == FINDING_NOT_APPLICABLE ? "n/a" : s == FINDING_UNKNOWN ? "unknown" : finding_status_name(s);
 }
 
 static char *trim(char *s)
@@ -266,7 +267,9 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 	}
 
 	struct audit_result r;
+	struct explainer xp;
 	audit_result_init(&r);
+	explainer_init(&xp, e, c);
 	engine_evaluate(e, c, targets, ntg, &r);
 	for (size_t i = 0; i < nex; i++) {
 		const struct expectation *x = &ex[i];
@@ -283,9 +286,12 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 		   version_format(&t->version, (char[32]){ 0 }, 32), x->status, x->severity[0] ? " " : "", x->severity);
 		if (!same) {
 			printf("#   got: %s %s\n", got, f ? severity_name(f->severity) : "");
-			if (f)
-				printf("#   message: %s\n#   value: %s (%s)\n", f->message ? f->message : "",
-				       f->value ? f->value : "(null)", f->origin_text ? f->origin_text : "");
+			if (f) {
+				struct explanation why;
+				explain_finding(&xp, t, f, &why);
+				printf("#   message: %s\n#   value: %s (%s)\n", why.message ? why.message : "",
+				       why.value ? why.value : "(null)", why.origin_text ? why.origin_text : "");
+			}
 			for (size_t j = 0; j < targets[x->target].diags.n; j++)
 				printf("#   diag: %s\n", targets[x->target].diags.items[j].message);
 		}
@@ -300,6 +306,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 					cv->seen_on[k] = 1;
 		}
 	}
+	explainer_release(&xp);
 	audit_result_release(&r);
 	for (size_t i = 0; i < ntg; i++) {
 		settings_release(&targets[i]);

@@ -1,0 +1,311 @@
+/*
+ * explain.c - the sentences of a finding, rendered from the rule and the
+ * values its target's rules read (see explain.h).
+ */
+#include "explain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "expr.h"
+#include "banned.h"
+
+/* The expected text of a rule for the last flavor and version it was spelled for. */
+struct explain_expected {
+	enum flavor flavor;
+	struct version version;
+	const char *text;   /* in the explainer's cache arena; NULL: not computed yet */
+};
+
+static void explain_default(struct explainer *x, const struct target_result *t, const struct finding *f,
+			    struct explanation *out);
+
+void explainer_init(struct explainer *x, const struct engine *e, const struct catalog *c)
+{
+	memset(x, 0, sizeof(*x));
+	x->explain = explain_default;
+	x->engine = e;
+	x->catalog = c;
+	arena_init(&x->cache);
+	x->nexpected = e ? engine_rule_count(e) : 0;
+	x->expected_cache = xcalloc(x->nexpected ? x->nexpected : 1, sizeof(*x->expected_cache));
+}
+
+void explainer_release(struct explainer *x)
+{
+	strbuf_release(&x->origin_text);
+	strbuf_release(&x->overridden);
+	strbuf_release(&x->message);
+	strbuf_release(&x->expected);
+	arena_release(&x->cache);
+	free(x->expected_cache);
+	memset(x, 0, sizeof(*x));
+}
+
+void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
+		     struct explanation *out)
+{
+	memset(out, 0, sizeof(*out));
+	x->explain(x, t, f, out);
+	if (!out->rule_id)
+		out->rule_id = f->rule_id ? f->rule_id : "unnamed-rule";
+	if (!out->title)
+		out->title = f->title;
+}
+
+/* ---- the value the verdict is about ----------------------------------------- */
+
+/* "a.cnf:12" for an origin with a file; the describe form otherwise. */
+static void origin_short(struct strbuf *sb, const struct settings_origin *o)
+{
+	if (o->file && o->line) {
+		strbuf_addf(sb, "%s:%u", o->file, o->line);
+		return;
+	}
+	char *d = settings_origin_describe(o);
+	strbuf_addstr(sb, d);
+	free(d);
+}
+
+/* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3"; empty when nothing was overridden. */
+static void overridden_text(struct strbuf *sb, const struct settings_var *sv)
+{
+	size_t shown = 0;
+	for (size_t i = 0; i < sv->n_overridden; i++) {
+		const struct settings_value *v = &sv->overridden[i];
+		if (v->origin.source == SETTINGS_SRC_DEFAULT)
+			continue;
+		strbuf_addf(sb, "%s to %s at ", shown ? ", overridden" : "set", v->value ? v->value : "unknown");
+		origin_short(sb, &v->origin);
+		shown++;
+	}
+	if (!shown)
+		return;
+	strbuf_addf(sb, ", overridden to %s at ", sv->current.value ? sv->current.value : "unknown");
+	origin_short(sb, &sv->current.origin);
+}
+
+/* The variable, value, origin and override chain of the rule's variable on env. */
+static void explain_value(struct explainer *x, const struct rule *r, const struct expr_env *env,
+			  struct explanation *out)
+{
+	if (!r->variable_ref)
+		return;
+	if (r->variable_ref->ref >= EXPR_REF_CHANNEL_NAME && r->variable_ref->ref <= EXPR_REF_CHANNEL_SOURCE_HOST &&
+	    !env->channel)
+		return;
+	struct expr_value v;
+	const char *where = env->display;
+	struct strbuf *ot = &x->origin_text;
+	expr_value_of(r->variable_ref, env, &v);
+	out->variable = v.name;
+	if (v.state == EXPR_VALUE_ABSENT) {
+		strbuf_addf(ot, "does not exist on %s", where);
+		out->origin_text = ot->buf;
+		return;
+	}
+	out->value = v.text;
+	if (v.sv) {
+		const struct settings_origin *o = &v.sv->current.origin;
+		out->origin = *o;
+		if (o->source == SETTINGS_SRC_DEFAULT) {
+			if (v.text)
+				strbuf_addf(ot, "not set: default %s for %s", *v.text ? v.text : "''", where);
+			else
+				strbuf_addf(ot, "not set: default unknown for %s", where);
+		} else {
+			char *d = settings_origin_describe(o);
+			strbuf_addstr(ot, d);
+			free(d);
+		}
+		overridden_text(&x->overridden, v.sv);
+		if (x->overridden.len)
+			out->overridden = x->overridden.buf;
+	} else if (v.state == EXPR_VALUE_UNKNOWN) {
+		if (env->target->kind && !strcmp(env->target->kind, "file"))
+			strbuf_addf(ot, "not set, and no known default for %s", where);
+		else
+			strbuf_addstr(ot, "not reported by the target");
+	} else if (env->channel) {
+		out->origin.source = SETTINGS_SRC_LIVE;
+		strbuf_addf(ot, "channel '%s'", env->channel->name);
+	}
+	if (ot->len)
+		out->origin_text = ot->buf;
+}
+
+/* ---- what was expected ------------------------------------------------------ */
+
+static const char *explain_expected(struct explainer *x, const struct rule *r, const struct settings *s)
+{
+	const char *text = rule_expect(r, s->flavor);
+	if (r->expect_given || !r->require || text != r->expect || !x->engine)
+		return text;
+	size_t i = (size_t)(r - engine_rule_at(x->engine, 0));
+	if (i >= x->nexpected)
+		return text;
+	struct explain_expected *ec = &x->expected_cache[i];
+	if (!ec->text || ec->flavor != s->flavor || version_cmp(&ec->version, &s->version) ||
+	    ec->version.patch != s->version.patch) {
+		strbuf_reset(&x->expected);
+		expr_describe_for(r->require, s, &x->expected);
+		ec->text = arena_strdup(&x->cache, x->expected.buf ? x->expected.buf : "");
+		ec->flavor = s->flavor;
+		ec->version = s->version;
+	}
+	return ec->text;
+}
+
+/* ---- the message ------------------------------------------------------------ */
+
+static void explain_fleet(struct strbuf *sb, const struct rule *r, const struct finding *f,
+			  const struct expr_env *env)
+{
+	const struct finding_peers *p = f->peers;
+	struct expr_value v;
+	expr_value_of(r->unique_ref, env, &v);
+	strbuf_addf(sb, "%s %s ", v.name, v.text ? v.text : "unknown");
+	if (!p)
+		return;
+	if (p->nclash || p->nshared) {
+		int clash = p->nclash > 0;
+		size_t n = clash ? p->nclash : p->nshared;
+		const char *const *names = clash ? p->clash : p->shared;
+		if (clash)
+			strbuf_addf(sb, "is also used by %zu other target%s: ", n, n == 1 ? "" : "s");
+		else
+			strbuf_addf(sb, "is shared only within %s '%s': ", r->except_ref ? r->except_ref->ident : "group",
+				    p->group ? p->group : "");
+		for (size_t i = 0; i < n && i < FINDING_PEERS_SHOWN; i++)
+			strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
+		if (n > FINDING_PEERS_SHOWN)
+			strbuf_addstr(sb, ", ...");
+		return;
+	}
+	strbuf_addf(sb, "is unique among the %zu target%s of this run that it applies to", p->napplies,
+		    p->napplies == 1 ? "" : "s");
+}
+
+static void explain_message(struct strbuf *sb, const struct rule *r, const struct finding *f,
+			    const struct expr_env *env)
+{
+	enum finding_status status = f->suppression ? f->suppression->was : f->status;
+	switch (f->basis) {
+	case FINDING_BY_REQUIRE:
+		if (status == FINDING_UNKNOWN)
+			strbuf_addstr(sb, "could not evaluate: ");
+		if (r->require)
+			expr_explain_require(r->require, env, sb);
+		return;
+	case FINDING_BY_APPLIES:
+		if (status == FINDING_UNKNOWN)
+			strbuf_addstr(sb, "could not evaluate whether the rule applies: ");
+		if (r->applies)
+			expr_explain(r->applies, env, sb);
+		return;
+	case FINDING_BY_ABSENT:
+		if (r->variable_ref && r->variable_ref->var)
+			strbuf_addf(sb, "%s does not exist on %s", expr_var_display(r->variable_ref->var, env->target),
+				    env->display);
+		return;
+	case FINDING_BY_CHANNELS_OFFLINE:
+		strbuf_addstr(sb, "replication channels are known only for a running server (crashsafe live)");
+		return;
+	case FINDING_BY_CHANNELS_UNREAD:
+		strbuf_addstr(sb, "could not evaluate: the replication channels could not be read");
+		return;
+	case FINDING_BY_NO_CHANNELS:
+		strbuf_addstr(sb, "no replication channel is configured");
+		return;
+	case FINDING_BY_FLEET:
+		explain_fleet(sb, r, f, env);
+		return;
+	case FINDING_BY_FLEET_UNKNOWN: {
+		struct expr_value v;
+		expr_value_of(r->unique_ref, env, &v);
+		strbuf_addf(sb, "could not evaluate: %s is unknown", v.name);
+		return;
+	}
+	case FINDING_BY_PROBLEM:
+		return;
+	}
+}
+
+static void explain_default(struct explainer *x, const struct target_result *t, const struct finding *f,
+			    struct explanation *out)
+{
+	const struct rule *r = f->rule;
+	const struct settings *s = &t->view;
+	struct expr_env env;
+	char display[96];
+
+	strbuf_reset(&x->origin_text);
+	strbuf_reset(&x->overridden);
+	strbuf_reset(&x->message);
+	if (!r)
+		return;
+	memset(&env, 0, sizeof(env));
+	env.catalog = x->catalog;
+	env.target = s;
+	if (f->channel_no && f->channel_no <= s->nchannels)
+		env.channel = &s->channels[f->channel_no - 1];
+	expr_target_display(s, display, sizeof(display));
+	env.display = display;
+
+	out->rule_id = r->id;
+	out->title = r->title;
+	out->expected = explain_expected(x, r, s);
+	out->fix = rule_fix(r, s->flavor);
+	out->why = rule_why(r, s->flavor);
+	out->doc = rule_doc(r, s->flavor);
+	explain_value(x, r, &env, out);
+
+	struct strbuf *m = &x->message;
+	if (f->suppression) {
+		struct strbuf was = { 0 };
+		explain_message(&was, r, f, &env);
+		strbuf_addf(m, "suppressed (%s:%u): %s; was: %s", f->suppression->file ? f->suppression->file : "",
+			    f->suppression->line, f->suppression->reason ? f->suppression->reason : "",
+			    was.buf ? was.buf : finding_status_name(f->suppression->was));
+		strbuf_release(&was);
+	} else {
+		explain_message(m, r, f, &env);
+	}
+	out->message = m->buf ? m->buf : "";
+}
+
+/* ---- short forms ------------------------------------------------------------ */
+
+char *explanation_value_text(const struct explanation *e)
+{
+	/* An empty value is shown as '' (as an option file would write it), not as nothing. */
+	if (e->variable && e->value)
+		return xasprintf("%s = %s", e->variable, *e->value ? e->value : "''");
+	if (e->variable)
+		return xasprintf("%s: unknown", e->variable);
+	if (e->value)
+		return xstrdup(*e->value ? e->value : "''");
+	return NULL;
+}
+
+char *explanation_line(const struct explanation *e)
+{
+	struct strbuf sb = { 0 };
+	char *value = explanation_value_text(e);
+	if (value) {
+		strbuf_addstr(&sb, value);
+		if (e->origin_text)
+			strbuf_addf(&sb, " (%s)", e->origin_text);
+		if (e->expected)
+			strbuf_addf(&sb, "; expected %s", e->expected);
+	} else if (e->message) {
+		strbuf_addstr(&sb, e->message);
+	} else if (e->title) {
+		strbuf_addstr(&sb, e->title);
+	} else {
+		strbuf_addstr(&sb, e->rule_id ? e->rule_id : "unnamed-rule");
+	}
+	free(value);
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,80 @@
+/*
+ * explain.h - the one explainer: turns a compact finding (finding.h) and
+ * the values its target's rules read (target_result.view) into the
+ * sentences every report writer shares (STYLE.md 11). The engine decides,
+ * the explainer words, the writers format: no writer builds a sentence
+ * about a finding by itself, so every format says the same thing.
+ *
+ * Sentences are built only when a writer asks, one finding at a time, into
+ * scratch buffers the explainer reuses: an explanation is valid until the
+ * next explain_finding() call on the same explainer, or its release.
+ *
+ * The explainer is an object with one method, so that a writer can be
+ * given findings whose sentences come from elsewhere (tests build findings
+ * by hand; a merge of earlier JSON reports has their sentences already).
+ */
+#ifndef CRASHSAFE_EXPLAIN_H
+#define CRASHSAFE_EXPLAIN_H
+
+#include "catalog.h"
+#include "finding.h"
+#include "util.h"
+
+struct engine;
+
+/* Everything a report says about one finding. NULL: not applicable to this finding. */
+struct explanation {
+	const char *rule_id;       /* never NULL ("unnamed-rule" when the finding has none) */
+	const char *title;
+	/* The value the verdict is about. */
+	const char *variable;      /* canonical variable or fact name, as the target spells it */
+	const char *value;         /* as the target has it; NULL when unknown */
+	struct settings_origin origin;  /* where value came from (source, file, line, chain, detail) */
+	const char *origin_text;   /* "conf.d/x.cnf:7 (included from my.cnf:3)", "not set: default OFF for MySQL 8.4" */
+	const char *overridden;    /* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3" */
+	const char *expected;      /* what must hold, for the target's flavor and version */
+	const char *message;       /* what is wrong / why it does not apply / why it could not be evaluated */
+	const char *fix;           /* the rule's fix for the target's flavor */
+	const char *why;           /* the rule's rationale for the flavor */
+	const char *doc;           /* a reference URL for the flavor */
+};
+
+struct explainer {
+	/*
+	 * Fill out for finding f of target t. The default (explainer_init)
+	 * renders from f->rule and t->view; a test or a report reader may
+	 * install its own.
+	 */
+	void (*explain)(struct explainer *x, const struct target_result *t, const struct finding *f,
+			struct explanation *out);
+	const struct engine *engine;
+	const struct catalog *catalog;
+	void *data;                    /* for a replacement explain() */
+	/* scratch, reused from finding to finding */
+	struct strbuf origin_text, overridden, message, expected;
+	struct arena cache;            /* expected texts per rule, flavor and version */
+	struct explain_expected *expected_cache;   /* one per rule of the engine */
+	size_t nexpected;
+};
+
+/* The default explainer over the rules of e and catalog c (both must outlive x). */
+void explainer_init(struct explainer *x, const struct engine *e, const struct catalog *c);
+void explainer_release(struct explainer *x);
+
+/* x->explain(x, t, f, out), after clearing out. */
+void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
+		     struct explanation *out);
+
+/*
+ * Short forms the writers share, from an explanation. Heap strings; the
+ * caller frees. NULL when there is nothing to say.
+ *   explanation_value_text:  "relay_log_recovery = OFF", "relay_log_recovery: unknown",
+ *                            "OFF" (value, no variable); '' for an empty value
+ *   explanation_line:        "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4);
+ *                            expected relay_log_recovery = ON", else the message, the title,
+ *                            the rule id (never NULL)
+ */
+char *explanation_value_text(const struct explanation *e);
+char *explanation_line(const struct explanation *e);
+
+#endif
