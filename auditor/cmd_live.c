@@ -169,6 +169,28 @@ static int live_read_password_file(struct live_cmd *lc)
 	return 0;
 }
 
+/* As ssh warns about a private key: a password file others can read (or replace) is no secret. */
+static void live_password_file_mode(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IRWXO))
+		diag_emit(DIAG_WARNING, path, 0, "the password file is %s by others (mode %04o): chmod 600 it",
+			  st.st_mode & S_IWOTH ? "writable" : "readable", (unsigned)(st.st_mode & 07777));
+}
+
+/*
+ * As the mysql client (mysys/my_default.c): a world-writable regular option
+ * file is ignored, with the client's own warning. Clears *path when so.
+ */
+static void live_ignore_world_writable(const char **path)
+{
+	struct stat st;
+	if (*path && stat(*path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
+		diag_emit(DIAG_WARNING, NULL, 0, "World-writable config file '%s' is ignored", *path);
+		*path = NULL;
+	}
+}
+
 static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 {
 	fputs("usage: crashsafe live [OPTIONS] [HOST[:PORT]...]\n\n"
@@ -258,6 +280,8 @@ int cmd_live(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (lc.password_file)
+		live_password_file_mode(lc.password_file);
 	if (lc.password_file && live_read_password_file(&lc) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -272,6 +296,12 @@ int cmd_live(int argc, char **argv)
 		rc = cli_usage_error("--no-defaults reads no option file: drop --defaults-file/--defaults-extra-file");
 		goto out;
 	}
+	if (lc.conn.defaults_file) {
+		/* Ignoring the only file the client was told to read leaves it reading none. */
+		live_ignore_world_writable(&lc.conn.defaults_file);
+		lc.conn.no_defaults = lc.conn.defaults_file == NULL;
+	}
+	live_ignore_world_writable(&lc.conn.defaults_extra_file);
 	{
 		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file, lc.config };
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {

@@ -1296,5 +1296,6 @@ int live_capture_write(const struct live_target *t, const char *path)
 		errno = EINVAL;
 		return -1;
 	}
-	return write_file_atomic(path, live_capture_body, (void *)(uintptr_t)t);
+	/* 0600: a capture names hosts and holds every setting (util.h: the safe-write rules). */
+	return write_file_atomic(path, 0600, live_capture_body, (void *)(uintptr_t)t);
 }

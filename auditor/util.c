@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +445,74 @@ int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/*
+ * The temporary file being written, for the signal handler: a fixed buffer
+ * (the handler may only read it), set and cleared with the signals blocked.
+ */
+static char write_tmp_path[4096];
+static volatile sig_atomic_t write_tmp_active;
+static const int write_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void write_on_signal(int sig)
+{
+	if (write_tmp_active)
+		unlink(write_tmp_path);   /* async-signal-safe */
+	write_tmp_active = 0;
+	raise(sig);   /* SA_RESETHAND restored the default action: the process ends as it would have */
+}
+
+struct write_guard {
+	struct sigaction old[ARRAY_SIZE(write_signals)];
+	int installed[ARRAY_SIZE(write_signals)];
+	sigset_t mask;   /* the mask before write_guard_block() */
+};
+
+/* Hold the signals until the temporary file is known to the handler: none may slip in between. */
+static void write_guard_block(struct write_guard *g)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(write_signals); i++)
+		sigaddset(&set, write_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, &g->mask);
+	memset(g->installed, 0, sizeof(g->installed));
+}
+
+/*
+ * Remember tmp (NULL: it could not be made) for the handler, install the
+ * handler (not over a signal the process ignores), and let the signals in.
+ */
+static void write_guard_arm(struct write_guard *g, const char *tmp)
+{
+	struct sigaction sa;
+	if (tmp) {
+		snprintf(write_tmp_path, sizeof(write_tmp_path), "%s", tmp);
+		write_tmp_active = 1;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = write_on_signal;
+		sa.sa_flags = SA_RESETHAND;
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < ARRAY_SIZE(write_signals); i++)
+			if (sigaction(write_signals[i], NULL, &g->old[i]) == 0 && g->old[i].sa_handler != SIG_IGN)
+				g->installed[i] = sigaction(write_signals[i], &sa, NULL) == 0;
+	}
+	sigprocmask(SIG_SETMASK, &g->mask, NULL);
+}
+
+static void write_guard_end(struct write_guard *g)
+{
+	sigset_t set, prev;
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(write_signals); i++)
+		sigaddset(&set, write_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, &prev);
+	write_tmp_active = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(write_signals); i++)
+		if (g->installed[i])
+			sigaction(write_signals[i], &g->old[i], NULL);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+}
+
 /* Write to an existing non-regular file (a device, a FIFO) in place. */
 static int write_file_in_place(const char *path, int (*fn)(void *ctx, void *fp), void *ctx)
 {
@@ -451,6 +521,10 @@ static int write_file_in_place(const char *path, int (*fn)(void *ctx, void *fp),
 		return -1;
 	int rc = fn(ctx, fp);
 	int e = errno;
+	if (fflush(fp) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
 	if (fclose(fp) != 0 && rc == 0) {
 		rc = -1;
 		e = errno;
@@ -459,46 +533,97 @@ static int write_file_in_place(const char *path, int (*fn)(void *ctx, void *fp),
 	return rc;
 }
 
-int write_file_atomic(const char *path, int (*fn)(void *ctx, void *fp), void *ctx)
+/* Make the rename itself durable (best effort: not every file system syncs directories). */
+static void write_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int write_file_atomic(const char *path, unsigned mode, int (*fn)(void *ctx, void *fp), void *ctx)
 {
 	struct stat st;
-	/* Renaming over /dev/null or /dev/stdout would replace the device itself. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			errno = EISDIR;
-			return -1;
+	struct write_guard guard;
+	char *real = NULL, *dir = NULL, *tmp = NULL;
+	FILE *fp = NULL;
+	int fd = -1, rc = -1, e = 0, exists;
+	mode_t mask;
+
+	/* '>' writes through a symlink: replace its target, not the link. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL)) != NULL)
+		path = real;
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		e = EISDIR;
+		goto out;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		/* Renaming over /dev/null or /dev/stdout would replace the device itself. */
+		rc = write_file_in_place(path, fn, ctx);
+		e = errno;
+		goto out;
+	}
+	if (exists && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {
+		e = errno;   /* a read-only report is refused, as '>' refuses it */
+		goto out;
+	}
+
+	const char *slash = strrchr(path, '/');
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	tmp = xasprintf("%s/.crashsafe-XXXXXX", dir);
+	mask = umask(0);
+	umask(mask);
+	write_guard_block(&guard);
+	fd = mkstemp(tmp);   /* O_CREAT | O_EXCL, mode 0600: never an existing file or symlink */
+	e = errno;
+	write_guard_arm(&guard, fd >= 0 ? tmp : NULL);
+	if (fd < 0)
+		goto out;
+	errno = 0;
+	if (exists) {
+		/* Keep what the replaced file had: its mode, and its owner as far as we may. */
+		if (fchown(fd, geteuid() == 0 ? st.st_uid : (uid_t)-1, st.st_gid) != 0) {
+			/* not allowed to give it that group: it keeps ours */
 		}
-		return write_file_in_place(path, fn, ctx);
+		if (fchmod(fd, st.st_mode & 07777) != 0)
+			goto fail;
+	} else if (fchmod(fd, (mode_t)mode & 0777 & ~mask) != 0) {
+		goto fail;
 	}
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
+	fp = fdopen(fd, "w");
+	if (!fp)
+		goto fail;
+	fd = -1;
+	if (fn(ctx, fp) != 0)
+		goto fail;
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		goto fail;
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		goto fail;
 	}
-	FILE *fp = fdopen(fd, "w");
-	if (!fp) {
-		int e = errno;
+	fp = NULL;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	write_guard_end(&guard);
+	write_sync_dir(dir);
+	rc = 0;
+	goto out;
+
+fail:
+	e = errno ? errno : EIO;
+	if (fp)
+		fclose(fp);
+	if (fd >= 0)
 		close(fd);
-		unlink(tmp);
-		free(tmp);
-		errno = e;
-		return -1;
-	}
-	int rc = fn(ctx, fp);
-	if (fflush(fp) != 0)
-		rc = -1;
-	int e = errno;
-	if (fclose(fp) != 0 && rc == 0) {
-		rc = -1;
-		e = errno;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		e = errno;
-	}
-	if (rc != 0)
-		unlink(tmp);
+	unlink(tmp);
+	write_guard_end(&guard);
+out:
+	free(real);
+	free(dir);
 	free(tmp);
 	errno = e;
 	return rc;

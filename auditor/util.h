@@ -135,12 +135,32 @@ int optname_cmp(const char *a, const char *b);
 int read_file(const char *path, char **out, size_t *len);
 
 /*
- * Write a file atomically: content goes to PATH.tmp.XXXXXX, then it is renamed.
- * A path that exists and is not a regular file (/dev/null, /dev/stdout, a
- * FIFO) is written in place instead, so the device is never replaced; a
- * directory is an error (EISDIR).
- * The callback writes to the FILE*; returns 0 on success, -1 (errno set) on failure.
+ * Write a report or a capture safely: the content goes to a temporary file
+ * that is renamed over path only once it is complete and on disk, so that
+ * a reader never sees half a file and a failure (a full disk, a signal)
+ * leaves the old file untouched.
+ *
+ * - The temporary file is DIR/.crashsafe-XXXXXX in path's own directory
+ *   (a short name: a report name near NAME_MAX still works), created with
+ *   O_CREAT|O_EXCL (mkstemp), so a symlink or any file already at that name
+ *   is never followed or reused.
+ * - A new file gets mode & ~umask (reports 0644, captures 0600: they name
+ *   hosts). Replacing a file keeps its mode (a 0600 report stays 0600), and
+ *   its owner and group as far as the caller may set them; a file the
+ *   caller may not write is refused with EACCES, as the shell's '>' would.
+ *   A symlink at path is followed: its target is replaced, as '>' writes it.
+ * - The data is flushed and fsync()ed before the rename; a write error
+ *   (ENOSPC, EDQUOT, EIO) fails the call with that errno.
+ * - SIGINT, SIGTERM and SIGHUP while the temporary file exists remove it
+ *   before the process dies of the signal (a signal the process ignores
+ *   stays ignored).
+ * - A path that exists and is not a regular file (/dev/null, /dev/stdout,
+ *   a FIFO) is written in place, so that the device is never replaced; a
+ *   directory is an error (EISDIR).
+ *
+ * fn writes the content to the FILE * it is given and returns 0, or -1
+ * with errno set. Returns 0, or -1 with errno set.
  */
-int write_file_atomic(const char *path, int (*fn)(void *ctx, void *fp), void *ctx);
+int write_file_atomic(const char *path, unsigned mode, int (*fn)(void *ctx, void *fp), void *ctx);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "report_int.h"
 #include "../auditor/banned.h"
@@ -87,15 +86,6 @@ struct write_ctx {
 static int write_cb(void *ctx, void *fp)
 {
 	struct write_ctx *c = ctx;
-	/*
-	 * The temporary file is created 0600; a report is meant to be read by
-	 * others (a dashboard, a CI artifact collector), so give it the mode a
-	 * plain fopen() would have: 0666 less the umask.
-	 */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fileno((FILE *)fp), 0666 & ~mask) != 0)
-		return -1;
 	return report_write(c->f, c->r, c->o, c->run, fp);
 }
 
@@ -103,7 +93,12 @@ int report_write_file(enum report_format f, const struct audit_result *r, const 
 		      const struct report_run *run, const char *path)
 {
 	struct write_ctx c = { f, r, o, run };
-	return write_file_atomic(path, write_cb, &c);
+	/*
+	 * A report is meant to be read by others (a dashboard, a CI artifact
+	 * collector): a new one is 0644 less the umask; a replaced one keeps its
+	 * mode. Temporary file, signals, full disk: write_file_atomic (util.h).
+	 */
+	return write_file_atomic(path, 0644, write_cb, &c);
 }
 
 /* ---- shared helpers ------------------------------------------------------ */

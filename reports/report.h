@@ -97,7 +97,12 @@ int report_stream_end(struct report_stream *s);
 /* Write every target of r to a stream, in order. Returns 0 or -1. */
 int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,
 		 const struct report_run *run, FILE *fp);
-/* Write to path atomically (temporary file + rename). Returns 0, or -1 with errno set. */
+/*
+ * Write to path atomically (temporary file + rename, see write_file_atomic
+ * in util.h: mode 0644 for a new report, the old mode kept, a read-only
+ * report refused, the temporary file removed on SIGINT/SIGTERM/SIGHUP, the
+ * old report untouched on a full disk). Returns 0, or -1 with errno set.
+ */
 int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
 		      const struct report_run *run, const char *path);
 

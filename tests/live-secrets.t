@@ -21,7 +21,7 @@ CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
 cd "$REPO" || exit 1
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip setsid
+live_require_or_skip setsid runuser
 PTYRUN="/usr/bin/python3 $REPO/tests/live/ptyrun.py"
 
 n=0
@@ -163,6 +163,30 @@ fi
 is "$(grep -c . "$out/evil.err")" 1 "... on one line (no line faked)"
 like "$(cat "$out/evil.err")" 'Host blocked\\x1b\[2J\\x1b\]0;owned\\x07\\ncrashsafe: note: all good\\x0d' \
 	"... shown escaped"
+
+# ---- files: the capture's mode; a world-writable --defaults-file ------------
+# Permission behaviour as an unprivileged user (nobody), in a directory it owns.
+U=$LIVE_DIR/user
+mkdir -p "$U"
+chown nobody "$U"
+chmod 755 "$U"
+as_nobody() { runuser -u nobody -- sh -c 'umask 022; exec "$@"' sh "$@"; }
+MYSQL_PWD=$PW as_nobody "$CRASHSAFE" live --no-defaults -u auditor --capture "$U/cap.txt" $S >/dev/null 2>&1
+is "$(stat -c %a "$U/cap.txt" 2>/dev/null)" 600 "a new capture is 0600 (it names hosts)"
+printf '[client]\nuser = auditor\npassword = %s\n' "$PW" >"$U/client.cnf"
+chown nobody "$U/client.cnf"
+chmod 666 "$U/client.cnf"
+as_nobody "$CRASHSAFE" live --defaults-file "$U/client.cnf" --format json $S >"$out/ww.out" 2>"$out/ww.err"
+r=$?
+like "$(cat "$out/ww.err")" "warning: World-writable config file '$U/client.cnf' is ignored" \
+	"a world-writable --defaults-file: the mysql client's warning"
+is "$r" 3 "... and it is ignored: its account and password are not used (access denied, exit 3)"
+unlike "$(cat "$out/ww.out" "$out/ww.err")" "$PW" "... its password printed nowhere"
+chmod 600 "$U/client.cnf"
+as_nobody "$CRASHSAFE" live --defaults-file "$U/client.cnf" --format json $S >"$out/ww.out" 2>"$out/ww.err"
+r=$?
+[ "$r" = 0 ] || [ "$r" = 1 ] && ok "the same file 0600: read, the server is audited (exit $r)" ||
+	{ not_ok "the same file 0600: read, the server is audited (exit $r)"; sed 's/^/#   /' "$out/ww.err"; }
 
 echo "1..$n"
 echo "# $fails of $n failed"

@@ -2,8 +2,11 @@
  * test_util.c - the shared helpers of util.h and diag.h: terminal-safe
  * escaping and the diagnostics that use it.
  */
+#include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -133,11 +136,86 @@ static void test_settings_index(void)
 	settings_release(&s);
 }
 
+/* A writer that is interrupted halfway: half the content, then the signal. */
+static int write_then_signal(void *ctx, void *fp)
+{
+	int sig = *(int *)ctx;
+	for (int i = 0; i < 10000; i++)
+		fprintf(fp, "line %d of a report being written\n", i);
+	fflush(fp);
+	raise(sig);
+	return 0;
+}
+
+static int write_small(void *ctx, void *fp)
+{
+	return fputs((const char *)ctx, fp) < 0 ? -1 : 0;
+}
+
+static size_t count_entries(const char *dir)
+{
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_write_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	char dir[] = "/tmp/crashsafe-unit.XXXXXX";
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	char *path = xasprintf("%s/report.json", dir);
+	char old[] = "old\n";
+	is_int(write_file_atomic(path, 0644, write_small, old), 0, "write_file_atomic writes a file");
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int sig = sigs[i];
+		pid_t pid = fork();
+		if (pid == 0) {
+			signal(sig, SIG_DFL);
+			write_file_atomic(path, 0644, write_then_signal, &sig);
+			_exit(0);   /* not reached: the signal ends the child */
+		}
+		int status = 0;
+		waitpid(pid, &status, 0);
+		ok(WIFSIGNALED(status) && WTERMSIG(status) == sig, "signal %d mid-write ends the writer by that signal",
+		   sig);
+		is_int((long)count_entries(dir), 1, "... and leaves no temporary file beside the report");
+		char *content = NULL;
+		size_t len = 0;
+		ok(read_file(path, &content, &len) == 0 && !strcmp(content, "old\n"), "... the old report is untouched");
+		free(content);
+	}
+	/* An ignored signal stays ignored: the write completes. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int sig = SIGHUP;
+		signal(SIGHUP, SIG_IGN);
+		_exit(write_file_atomic(path, 0644, write_then_signal, &sig) == 0 ? 0 : 1);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "an ignored SIGHUP stays ignored: the write completes");
+	is_int((long)count_entries(dir), 1, "... one file, no temporary file");
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int main(void)
 {
 	test_escape();
 	test_diag_print();
 	test_strmap();
 	test_settings_index();
+	test_write_signals();
 	return done_testing();
 }

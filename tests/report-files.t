@@ -1,0 +1,188 @@
+#!/bin/bash
+# report-files.t - writing report files safely, and the permission checks
+# of files crashsafe reads secrets from (issue 8, item 7).
+#
+# Permission behaviour is tested as an unprivileged user (root may write a
+# read-only file): under root (CI) every run goes through `runuser -u
+# nobody` on a directory nobody owns. A report replaces the old one only
+# when complete (temporary file in the same directory, O_EXCL, renamed);
+# a replaced report keeps its mode; a read-only report is refused as the
+# shell's '>' refuses it; a name near NAME_MAX works; a symlink's target is
+# replaced, not the link; SIGINT/SIGTERM/SIGHUP while writing leave no
+# temporary file; a full disk (/dev/full, a 64 KB tmpfs) leaves the old
+# report untouched and exits 2 with the reason. A --password-file others
+# can read gets a warning; a world-writable --defaults-file is ignored with
+# the mysql client's warning. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+T=$(mktemp -d /tmp/crashsafe-files.XXXXXX)
+MNT=
+cleanup() {
+	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+chmod 755 "$T"
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+# as_user CMD...: run as the unprivileged user, umask 022, in the current directory.
+if [ "$(id -u)" = 0 ]; then
+	if ! command -v runuser >/dev/null 2>&1; then
+		echo "1..1"
+		echo "not ok 1 - runuser is needed to test permissions as an unprivileged user (util-linux)"
+		exit 1
+	fi
+	USER_NAME=nobody
+	as_user() { runuser -u "$USER_NAME" -- sh -c 'umask 022; exec "$@"' sh "$@"; }
+	own() { chown -R "$USER_NAME" "$@"; }
+else
+	as_user() { sh -c 'umask 022; exec "$@"' sh "$@"; }
+	own() { :; }
+fi
+D=$T/reports
+mkdir -p "$D"
+own "$D"
+# The input lives where the user can read it.
+printf '[mysqld]\nserver_id = 3\n' >"$T/my.cnf"
+chmod 644 "$T/my.cnf"
+CS="$CRASHSAFE check --fail-on never --format json"
+
+mode() { stat -c %a "$1"; }
+# Temporary files: ours (.crashsafe-*) and the old naming (NAME.tmp.*).
+leftovers() { find "$1" -maxdepth 1 \( -name '.crashsafe-*' -o -name '*.tmp.*' \) | wc -l; }
+
+# 1. A new report: 0644 (less the umask); 0600 under umask 077.
+as_user $CS --json "$D/new.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+[ "$(mode "$D/new.json")" = 644 ]
+ok $? "a new report is 0644 (got $(mode "$D/new.json" 2>/dev/null))"
+as_user sh -c 'umask 077; exec "$@"' sh $CS --json "$D/private.json" "$T/my.cnf" >/dev/null 2>&1
+[ "$(mode "$D/private.json")" = 600 ]
+ok $? "under umask 077 a new report is 0600"
+
+# 2. Replacing keeps the mode.
+for m in 600 640; do
+	as_user sh -c "echo old >'$D/keep$m.json' && chmod $m '$D/keep$m.json'"
+	as_user $CS --json "$D/keep$m.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+	[ "$(mode "$D/keep$m.json")" = "$m" ] && grep -q '"schema"' "$D/keep$m.json"
+	ok $? "a $m report is replaced and stays $m (got $(mode "$D/keep$m.json"))"
+done
+
+# 3. A read-only report is refused, as '>' refuses it.
+as_user sh -c "echo old >'$D/ro.json' && chmod 444 '$D/ro.json'"
+as_user $CS --json "$D/ro.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && [ "$(cat "$D/ro.json")" = old ]
+ok $? "a read-only report is refused (exit $rc) and left as it was"
+grep -q "ro.json: error: cannot write the json report: Permission denied" "$T/err"
+ok $? "... with the reason"
+[ "$rc" = 2 ] || sed 's/^/#   /' "$T/err"
+
+# 4. A name near NAME_MAX (255): the temporary name is short.
+long=$(printf 'r%.0s' $(seq 1 250)).json
+as_user $CS --json "$D/$long" "$T/my.cnf" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 0 ] && [ -s "$D/$long" ]
+ok $? "a report named with 255 bytes is written (exit $rc)"
+[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err"
+
+# 5. A symlink: its target is replaced, the link stays.
+as_user sh -c "echo old >'$D/target.json' && ln -s target.json '$D/link.json'"
+as_user $CS --json "$D/link.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+[ -L "$D/link.json" ] && grep -q '"schema"' "$D/target.json"
+ok $? "a report path that is a symlink: the target is written, the link kept"
+
+# 6. A directory is refused.
+mkdir "$D/adir"
+own "$D/adir"
+as_user $CS --json "$D/adir" "$T/my.cnf" >/dev/null 2>"$T/err"
+[ $? = 2 ] && grep -q "Is a directory" "$T/err"
+ok $? "a directory as the report path: exit 2, 'Is a directory'"
+
+# 7. A full disk: /dev/full (as whoever runs the tests: containers often make it 0644).
+$CS --json /dev/full "$T/my.cnf" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "/dev/full: error: cannot write the json report: No space left on device" "$T/err"
+ok $? "/dev/full: exit $rc, 'No space left on device'"
+
+# 8. A full file system: the old report stays as it was, no temporary file.
+big=$T/big
+mkdir -p "$big"
+for i in $(seq 1 40); do printf '[mysqld]\nserver_id = %d\n' "$i" >"$big/h$i.cnf"; done
+chmod -R a+rX "$big"
+if [ "$(id -u)" = 0 ]; then
+	MNT=$T/small
+	mkdir -p "$MNT"
+	if mount -t tmpfs -o size=64k,mode=0755 tmpfs "$MNT"; then
+		chown "$USER_NAME" "$MNT"
+		as_user sh -c "echo old-report >'$MNT/r.json'"
+		as_user $CS --json "$MNT/r.json" "$big"/*.cnf >/dev/null 2>"$T/err"
+		rc=$?
+		[ "$rc" = 2 ] && grep -q "r.json: error: cannot write the json report: No space left on device" "$T/err"
+		ok $? "a full tmpfs: exit $rc with the reason"
+		[ "$(cat "$MNT/r.json")" = old-report ] && [ "$(leftovers "$MNT")" = 0 ]
+		ok $? "a full tmpfs: the old report is untouched, no temporary file left"
+		umount "$MNT"
+		MNT=
+	else
+		ok 1 "mount a 64 KB tmpfs (root could not)"
+	fi
+elif [ -n "${CI:-}" ]; then
+	ok 1 "the full-disk test needs root to mount a tmpfs"
+else
+	skip "not root: no small tmpfs to fill (run as root for this test)"
+fi
+
+# 9. Signals while a large report is written: no temporary file left, the
+# old report untouched, the process ends by the signal.
+for i in $(seq 41 2500); do printf '[mysqld]\nserver_id = %d\n' "$i" >"$big/h$i.cnf"; done
+chmod -R a+rX "$big"
+for sig in TERM INT HUP; do
+	as_user sh -c "echo old-report >'$D/sig.json'"
+	res=$(as_user /usr/bin/python3 "$REPO/tests/lib/interrupt.py" "$D" $sig -- \
+		$CRASHSAFE check --fail-on never -q --json "$D/sig.json" "$big"/*.cnf)
+	rc=$?
+	want=$((128 + $(kill -l $sig)))
+	[ "$res" = seen=1 ] && [ "$rc" = "$want" ]
+	ok $? "SIG$sig while the report is written: the run ends by it ($res, exit $rc, want $want)"
+	[ "$(leftovers "$D")" = 0 ] && [ "$(cat "$D/sig.json")" = old-report ]
+	ok $? "SIG$sig: no temporary file left, the old report untouched"
+	[ "$(leftovers "$D")" = 0 ] || ls -la "$D" | grep -e crashsafe- -e '\.tmp\.' | sed 's/^/#   /'
+done
+[ "$(leftovers "$D")" = 0 ]
+ok $? "no temporary file left behind by any run"
+
+# 10. A password file others can read: a warning, as ssh gives for a key.
+as_user sh -c "printf 'pw\n' >'$D/pw' && chmod 644 '$D/pw'"
+as_user "$CRASHSAFE" live --no-defaults --password-file "$D/pw" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+grep -q "pw: warning: the password file is readable by others (mode 0644): chmod 600 it" "$T/err"
+ok $? "a --password-file readable by others: warned"
+as_user chmod 600 "$D/pw"
+as_user "$CRASHSAFE" live --no-defaults --password-file "$D/pw" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+! grep -q "password file is" "$T/err"
+ok $? "a 0600 --password-file: no warning"
+
+# 11. A world-writable --defaults-file: ignored, with the mysql client's warning.
+as_user sh -c "printf '[client]\nuser=x\n' >'$D/client.cnf' && chmod 666 '$D/client.cnf'"
+as_user "$CRASHSAFE" live --defaults-file "$D/client.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+grep -q "warning: World-writable config file '$D/client.cnf' is ignored" "$T/err"
+ok $? "a world-writable --defaults-file: the mysql client's warning"
+as_user "$CRASHSAFE" live --defaults-extra-file "$D/client.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+grep -q "warning: World-writable config file '$D/client.cnf' is ignored" "$T/err"
+ok $? "a world-writable --defaults-extra-file: the same"
+as_user chmod 600 "$D/client.cnf"
+as_user "$CRASHSAFE" live --defaults-file "$D/client.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+! grep -q "World-writable" "$T/err"
+ok $? "a 0600 --defaults-file: no warning"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
