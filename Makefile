@@ -99,7 +99,7 @@ demo: all
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 # The reader and the little it needs: the fuzzer stays independent of the rest.
-FUZZ_SRC = auditor/optfile.c auditor/diag.c auditor/flavor.c auditor/util.c
+FUZZ_SRC = auditor/optfile.c auditor/fileio.c auditor/diag.c auditor/flavor.c auditor/util.c
 fuzz:
 	@sh scripts/deps.sh fuzz
 	@sh scripts/deps.sh build

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "explain.h"
+#include "fileio.h"
 #include "../reports/report.h"
 #include "banned.h"
 
@@ -232,9 +233,17 @@ static int suppress_load(struct suppress_ctx *x, const char *path, struct diag_l
 	memset(x, 0, sizeof(*x));
 	x->path = path;
 	x->d = d;
-	int rc = ini_parse(path, suppress_handler, x);
+	struct fileio_data file;
+	char *why = NULL;
+	if (fileio_read(path, FILEIO_SUPPRESS, &file, &why) != FILEIO_OK) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read suppression file: %s", why);
+		free(why);
+		return -1;
+	}
+	int rc = ini_parse_string(file.data, suppress_handler, x);
+	fileio_data_release(&file);
 	if (rc < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read suppression file: %s", strerror(errno));
+		diag_add(d, DIAG_ERROR, path, 0, "cannot parse suppression file: out of memory");
 		return -1;
 	}
 	if (rc > 0) {

@@ -18,6 +18,8 @@
 
 #include <ini.h>
 
+#include "fileio.h"
+
 #include "banned.h"
 
 static const char *const catalog_type_names[] = {
@@ -1034,13 +1036,15 @@ int catalog_load(struct catalog *c, const char *path, struct diag_list *d)
 	l.d = d;
 	size_t first = c->n;
 
-	FILE *fp = fopen(path, "r");
-	if (!fp) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read the variable catalog: %s", strerror(errno));
+	struct fileio_data file;
+	char *why = NULL;
+	if (fileio_read(path, FILEIO_CATALOG, &file, &why) != FILEIO_OK) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read the variable catalog: %s", why);
+		free(why);
 		return -1;
 	}
-	int rc = ini_parse_file(fp, catalog_ini_key, &l);
-	fclose(fp);
+	int rc = ini_parse_string(file.data, catalog_ini_key, &l);
+	fileio_data_release(&file);
 	if (rc > 0)
 		load_error(&l, (unsigned)rc, "syntax error: expected [section] or key = value");
 	else if (rc < 0)

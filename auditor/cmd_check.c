@@ -9,6 +9,13 @@
  * SHOW GLOBAL VARIABLES. A target that cannot be read is reported (stderr,
  * and as a target error in every report), the others are still audited,
  * and the exit status is 2.
+ *
+ * Input handling: FILE may be "-" (standard input, read once), a pipe such
+ * as bash's <(...) or a FIFO (read as a stream, bounded: fileio.h); --root
+ * DIR reads the absolute paths inside the files (and the default files)
+ * under DIR. The reader's warnings and errors (files skipped, includes
+ * leaving the tree, long lines) go to standard error even without -v: they
+ * change what was audited.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +26,7 @@
 #include "audit.h"
 #include "cmd.h"
 #include "config.h"
+#include "fileio.h"
 #include "optfile.h"
 #include "snapshot.h"
 #include "banned.h"
@@ -26,11 +34,14 @@
 enum {
 	OPT_HELP = 1,
 	OPT_VARIABLES,
+	OPT_ROOT,
 };
 
 static const struct cli_option check_own_options[] = {
 	{ "variables", 0, CLI_REQUIRED_ARG, OPT_VARIABLES, "FILE",
-	  "also audit a captured SHOW GLOBAL VARIABLES file (repeatable)" },
+	  "also audit a captured SHOW GLOBAL VARIABLES file (repeatable; - for stdin)" },
+	{ "root", 0, CLI_REQUIRED_ARG, OPT_ROOT, "DIR",
+	  "read absolute !include/!includedir paths and the default files under DIR" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
 };
 
@@ -40,6 +51,7 @@ struct check_args {
 	struct audit_options audit;
 	const char **variables;
 	size_t nvariables, variables_cap;
+	const char *root;
 	int help;
 };
 
@@ -54,6 +66,13 @@ static int check_option(void *ctx, int id, const char *arg)
 		ARRAY_GROW(a->variables, a->nvariables + 1, a->variables_cap);
 		a->variables[a->nvariables++] = arg;
 		return 0;
+	case OPT_ROOT: {
+		struct stat st;
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+			return cli_usage_error("--root: '%s' is not a directory", arg);
+		a->root = arg;
+		return 0;
+	}
 	default: {
 		int rc = audit_options_handle(&a->audit, id, arg);
 		return rc == 1 ? cli_usage_error("unhandled option") : rc;
@@ -63,7 +82,7 @@ static int check_option(void *ctx, int id, const char *arg)
 
 static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 {
-	fputs("usage: crashsafe check [OPTIONS] [FILE...]\n"
+	fputs("usage: crashsafe check [OPTIONS] [FILE|-...]\n"
 	      "\n"
 	      "Audit MySQL, Percona Server and MariaDB option files (my.cnf) for replication\n"
 	      "crash safety, offline. Each FILE is one server: it is read the way mysqld reads\n"
@@ -77,6 +96,15 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "on it could not be evaluated, unless --server-version gives one).\n"
 	      "With neither, the option files the server itself would read are audited\n"
 	      "(/etc/my.cnf, /etc/mysql/my.cnf, $MYSQL_HOME/my.cnf, ~/.my.cnf).\n"
+	      "\n"
+	      "FILE may be - (standard input: helm template ... | crashsafe check -) or a\n"
+	      "pipe (<(...)), read as the option file of one server; relative !include\n"
+	      "paths resolve against the working directory, as for any file. Streams are\n"
+	      "bounded: 16 MiB, and a FIFO nobody writes to is an error after 3 s.\n"
+	      "With --root DIR (a repository holding etc/mysql/my.cnf), absolute\n"
+	      "!include/!includedir paths and the default files are read under DIR, as\n"
+	      "in a chroot; without it, an include that leaves the directory of the FILE\n"
+	      "given gets a warning naming the path.\n"
 	      "\n"
 	      "Defaults: MySQL 8.4 (with --flavor mariadb: MariaDB 10.11; a --server-version\n"
 	      "of 10 or more without --flavor means MariaDB), role any (a server that may\n"
@@ -99,27 +127,6 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "See 'crashsafe rules' for the rules and crashsafe(1) for more.\n", fp);
 }
 
-/* Nonzero when path can be opened as a file; else *why says why. */
-static int check_readable(const char *path, char **why)
-{
-	struct stat st;
-	if (stat(path, &st)) {
-		*why = xasprintf("cannot read: %s", strerror(errno));
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		*why = xstrdup("cannot read: is a directory");
-		return 0;
-	}
-	FILE *fp = fopen(path, "r");
-	if (!fp) {
-		*why = xasprintf("cannot read: %s", strerror(errno));
-		return 0;
-	}
-	fclose(fp);
-	return 1;
-}
-
 static void target_defaults(struct settings *s, const struct audit_options *o)
 {
 	s->flavor = o->flavor;
@@ -130,59 +137,66 @@ static void target_defaults(struct settings *s, const struct audit_options *o)
 		s->flavor_source = "command-line";
 }
 
-/* Apply the run's flavor, version and role to s and check that path can be read (else s->error, -1). */
-static int check_prepare(struct settings *s, const char *path, const struct audit_options *o)
+/*
+ * The reader's warnings and errors change what was audited (a file skipped,
+ * an include outside the tree, a long line): on standard error always. With
+ * -v every diagnostic of the target is printed later, so not twice.
+ */
+static void check_print_reader_diags(const struct optfile *of, const struct audit_options *o)
 {
-	char *why = NULL;
+	if (o->verbose)
+		return;
+	for (size_t i = 0; i < of->diags.n; i++)
+		if (of->diags.items[i].level >= DIAG_WARNING)
+			diag_print_one(&of->diags.items[i], stderr);
+}
+
+/* Read option files into s (FILE, or the default files when path is NULL). */
+static int check_load_options(struct settings *s, const char *path, const struct check_args *a,
+			      const struct catalog *c)
+{
+	const struct audit_options *o = &a->audit;
+	struct optfile of;
+	struct optfile_groups g;
+	struct stat st;
+	int rc = 0;
+
 	target_defaults(s, o);
-	if (!check_readable(path, &why)) {
-		s->error = settings_intern(s, why);
-		free(why);
+	if (path && strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		s->error = settings_intern(s, "cannot read: is a directory");
 		return -1;
 	}
-	return 0;
-}
-
-/* Read one option file into s. Returns 0, or -1 when the file is unusable (s->error set). */
-static int check_load_file(struct settings *s, const char *path, const struct audit_options *o,
-			   const struct catalog *c)
-{
-	if (check_prepare(s, path, o))
-		return -1;
-	struct optfile of;
-	struct optfile_groups g;
 	optfile_init(&of);
+	of.line_rule = optfile_line_rule_for(s->flavor, &s->version);
+	of.root = a->root;
 	optfile_groups_for(&g, s->flavor, &s->version, o->group_suffix);
-	optfile_read(&of, path, &g);
-	config_load(s, &of, c);
+	if (path) {
+		optfile_read(&of, path, &g);
+	} else {
+		struct optfile_search search = { 0 };
+		const char *home = getenv("MARIADB_HOME");
+		search.home = getenv("HOME");
+		if (s->flavor != FLAVOR_MARIADB || !home)
+			home = getenv("MYSQL_HOME");
+		search.server_home = home;
+		search.root = a->root;
+		optfile_read_defaults(&of, &search, s->flavor, &g);
+	}
+	check_print_reader_diags(&of, o);
+	if (of.input_error) {
+		s->error = settings_intern(s, of.input_error);
+		rc = -1;
+	} else {
+		config_load(s, &of, c);
+	}
 	optfile_release(&of);
-	return 0;
-}
-
-/* With no FILE: what the server itself would read. */
-static void check_load_defaults(struct settings *s, const struct audit_options *o, const struct catalog *c)
-{
-	struct optfile of;
-	struct optfile_groups g;
-	struct optfile_search search = { 0 };
-	const char *home = getenv("MARIADB_HOME");
-	target_defaults(s, o);
-	search.home = getenv("HOME");
-	if (s->flavor != FLAVOR_MARIADB || !home)
-		home = getenv("MYSQL_HOME");
-	search.server_home = home;
-	optfile_init(&of);
-	optfile_groups_for(&g, s->flavor, &s->version, o->group_suffix);
-	optfile_read_defaults(&of, &search, s->flavor, &g);
-	config_load(s, &of, c);
-	optfile_release(&of);
+	return rc;
 }
 
 static int check_load_snapshot(struct settings *s, const char *path, const struct audit_options *o,
 			       const struct catalog *c)
 {
-	if (check_prepare(s, path, o))
-		return -1;
+	target_defaults(s, o);
 	/* A capture says its own flavor and version; what it does not say stays unknown, never assumed. */
 	if (!o->version_set)
 		version_set_unknown(&s->version);
@@ -194,6 +208,19 @@ static int check_load_snapshot(struct settings *s, const char *path, const struc
 	if (rc && !s->error)
 		s->error = settings_intern(s, "not a usable variables snapshot");
 	return rc ? -1 : 0;
+}
+
+/* Standard input can be read once: refuse a second "-" (or /dev/stdin). */
+static int check_stdin_once(char **operands, int n, const struct check_args *a)
+{
+	int uses = 0, fd;
+	for (int i = 0; i < n; i++)
+		uses += fileio_inherited_fd(operands[i], &fd) && fd == 0;
+	for (size_t i = 0; i < a->nvariables; i++)
+		uses += fileio_inherited_fd(a->variables[i], &fd) && fd == 0;
+	if (uses > 1)
+		return cli_usage_error("standard input (- or /dev/stdin) can be read only once");
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -223,6 +250,10 @@ int cmd_check(int argc, char **argv)
 		free(a.variables);
 		return EXIT_OK;
 	}
+	if (check_stdin_once(argv, noperands, &a)) {
+		free(a.variables);
+		return EXIT_USAGE;
+	}
 	/* A version of 10 or more with no flavor can only be MariaDB. */
 	if (a.audit.version_set && !a.audit.flavor_set && a.audit.version.major >= 10)
 		a.audit.flavor = FLAVOR_MARIADB;
@@ -240,18 +271,20 @@ int cmd_check(int argc, char **argv)
 	targets = xcalloc(want ? want : 1, sizeof(*targets));
 	if (!want) {
 		settings_init(&targets[0], "default option files", "file");
-		check_load_defaults(&targets[0], &a.audit, &c);
+		if (check_load_options(&targets[0], NULL, &a, &c))
+			input_errors++;
 		ntargets = 1;
 	}
 	for (int i = 0; i < noperands; i++) {
 		struct settings *s = &targets[ntargets++];
-		settings_init(s, argv[i], "file");
-		if (check_load_file(s, argv[i], &a.audit, &c))
+		settings_init(s, strcmp(argv[i], "-") ? argv[i] : OPTFILE_STDIN_NAME, "file");
+		if (check_load_options(s, argv[i], &a, &c))
 			input_errors++;
 	}
 	for (size_t i = 0; i < a.nvariables; i++) {
 		struct settings *s = &targets[ntargets++];
-		settings_init(s, a.variables[i], "snapshot");
+		settings_init(s, strcmp(a.variables[i], "-") ? a.variables[i] : OPTFILE_STDIN_NAME,
+			      "snapshot");
 		if (check_load_snapshot(s, a.variables[i], &a.audit, &c))
 			input_errors++;
 	}

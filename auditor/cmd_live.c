@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
+#include "fileio.h"
 #include "live.h"
 #include "optfile.h"
 #include "util.h"
@@ -155,17 +156,18 @@ static int live_option(void *ctx, int id, const char *arg)
 
 static int live_read_password_file(struct live_cmd *lc)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	if (read_file(lc->password_file, &buf, &len) < 0) {
-		diag_emit(DIAG_ERROR, lc->password_file, 0, "cannot read the password file: %s", strerror(errno));
+	struct fileio_data fd;
+	char *why = NULL;
+	if (fileio_read(lc->password_file, FILEIO_PASSWORD, &fd, &why) != FILEIO_OK) {
+		diag_emit(DIAG_ERROR, lc->password_file, 0, "cannot read the password file: %s", why);
+		free(why);
 		return -1;
 	}
 	/* The first line, without its line ending. */
-	size_t cut = strcspn(buf, "\r\n");
-	explicit_bzero(buf + cut, len - cut);   /* the other lines are not needed either */
+	size_t cut = strcspn(fd.data, "\r\n");
+	explicit_bzero(fd.data + cut, fd.len - cut);   /* the other lines are not needed either */
 	free_secret(lc->password);
-	lc->password = buf;
+	lc->password = fd.data;
 	return 0;
 }
 

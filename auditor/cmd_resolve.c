@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cmd.h"
@@ -40,6 +41,7 @@ enum resolve_opt {
 	RESOLVE_EXTRA_FILE,
 	RESOLVE_NO_DEFAULTS,
 	RESOLVE_RAW,
+	RESOLVE_ROOT,
 	RESOLVE_HELP,
 };
 
@@ -58,6 +60,8 @@ static const struct cli_option resolve_options[] = {
 	  "read no option files at all" },
 	{ "raw", 0, CLI_NO_ARG, RESOLVE_RAW, NULL,
 	  "print what my_print_defaults --mysqld prints, one option per line" },
+	{ "root", 0, CLI_REQUIRED_ARG, RESOLVE_ROOT, "DIR",
+	  "read absolute !include/!includedir paths and the default files under DIR" },
 	{ "help", 'h', CLI_NO_ARG, RESOLVE_HELP, NULL, "show this help and exit" },
 };
 
@@ -70,18 +74,22 @@ struct resolve_args {
 	const char *extra_file;
 	int no_defaults;
 	int raw;
+	const char *root;
 	int help;
 	int bad;
 };
 
 static void resolve_usage(FILE *fp)
 {
-	fputs("usage: crashsafe resolve [OPTIONS] [FILE]\n\n"
+	fputs("usage: crashsafe resolve [OPTIONS] [FILE|-]\n\n"
 	      "Read option files the way mysqld reads them and print the options it would\n"
 	      "start with. With FILE (or --defaults-file) only that file and what it includes\n"
 	      "is read; without, the server's default files: /etc/my.cnf, /etc/mysql/my.cnf,\n"
 	      "$MYSQL_HOME/my.cnf ($MARIADB_HOME first for MariaDB), --defaults-extra-file,\n"
-	      "~/.my.cnf.\n\n"
+	      "~/.my.cnf. FILE may be - (standard input) or a pipe (<(...)). With --root DIR\n"
+	      "absolute paths inside the files and the default files are read under DIR.\n"
+	      "Lines are cut as the flavor and version cut them (MariaDB and MySQL up to\n"
+	      "8.0.21: 4094-byte pieces; MySQL 8.0.25 and later: whole lines).\n\n"
 	      "Each option is printed once, with its last value and where that was set\n"
 	      "(file:line [group] and the chain of !include lines that led there); the\n"
 	      "earlier values it overrides follow, most recent first, on \"  overridden:\"\n"
@@ -128,6 +136,13 @@ static int resolve_option(void *ctx, int id, const char *arg)
 	case RESOLVE_RAW:
 		a->raw = 1;
 		break;
+	case RESOLVE_ROOT: {
+		struct stat st;
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+			return cli_usage_error("--root: '%s' is not a directory", arg);
+		a->root = arg;
+		break;
+	}
 	case RESOLVE_HELP:
 		a->help = 1;
 		break;
@@ -329,6 +344,7 @@ int cmd_resolve(int argc, char **argv)
 
 	optfile_groups_for(&g, a.flavor, &a.version, a.suffix);
 	optfile_init(&of);
+	of.line_rule = optfile_line_rule_for(a.flavor, &a.version);
 	if (a.defaults_file && a.extra_file)
 		fputs("crashsafe: warning: --defaults-extra-file is not read with --defaults-file "
 		      "(as mysqld does)\n", stderr);
@@ -339,7 +355,7 @@ int cmd_resolve(int argc, char **argv)
 		.no_defaults = a.no_defaults,
 		.home = getenv("HOME"),
 		.server_home = NULL,
-		.root = NULL,
+		.root = a.root,
 	};
 	if (a.flavor == FLAVOR_MARIADB)
 		s.server_home = getenv("MARIADB_HOME");
@@ -348,7 +364,7 @@ int cmd_resolve(int argc, char **argv)
 
 	rc = optfile_read_defaults(&of, &s, a.flavor, &g);
 	diag_print(&of.diags, stderr);
-	if (rc < 0 || of.fatal) {
+	if (rc < 0 || of.fatal || of.input_error) {
 		optfile_release(&of);
 		return EXIT_USAGE;
 	}

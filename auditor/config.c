@@ -366,13 +366,16 @@ static void config_defaults(struct config_state *st)
 	free(unknown);
 }
 
-/* The reader's fatal diagnostics are option_file_errors problems. */
+/*
+ * The reader's errors are option_file_errors problems: the fatal ones, and
+ * files the server skips (a world-writable file: it will not read it).
+ */
 static void config_reader_diags(struct config_state *st, const struct optfile *of)
 {
 	struct settings *s = st->s;
 	for (size_t i = 0; i < of->diags.n; i++) {
 		const struct diag *d = &of->diags.items[i];
-		if (d->level == DIAG_ERROR && of->fatal) {
+		if (d->level == DIAG_ERROR) {
 			struct settings_origin o;
 			memset(&o, 0, sizeof(o));
 			o.source = SETTINGS_SRC_FILE;

@@ -32,8 +32,9 @@
  *
  * Two facts for the rules are always set, value "" when nothing is wrong,
  * else a short description with the origin at the first offending line:
- *   option_file_errors  the server would refuse to start: the reader's fatal
- *                       diagnostics, a value it refuses, an option that names
+ *   option_file_errors  the server would refuse to start, or would not read a
+ *                       file: the reader's errors (fatal ones, and a
+ *                       world-writable file it ignores), a value it refuses, an option that names
  *                       a catalog variable this flavor/version does not have
  *                       (without loose-; removals are counted below instead)
  *   removed_options     an option (without loose-) sets a variable the

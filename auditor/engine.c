@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include "expr.h"
+#include "fileio.h"
 #include "banned.h"
 
 const char *rule_scope_name(enum rule_scope s)
@@ -149,7 +150,8 @@ struct pending_rule {
 };
 
 struct rule_reader {
-	FILE *fp;
+	const char *data;            /* the whole file (fileio_read), NUL-terminated */
+	size_t len, pos;
 	const char *path;
 	unsigned line;
 	unsigned char *cont;         /* per line: starts with blank and holds text */
@@ -176,7 +178,8 @@ static char *rule_reader_gets(char *str, int num, void *stream)
 	struct rule_reader *r = stream;
 	size_t n = 0, max = num > 1 ? (size_t)num - 1 : 0;
 	int c, any = 0, too_long = 0;
-	while ((c = getc(r->fp)) != EOF) {
+	while (r->pos < r->len) {
+		c = (unsigned char)r->data[r->pos++];
 		any = 1;
 		if (c == '\n')
 			break;
@@ -526,11 +529,15 @@ int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
 	struct rule_reader reader = { 0 };
 	struct load_ctx ctx = { 0 };
 	int rc = -1;
-	reader.fp = fopen(path, "r");
-	if (!reader.fp) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file: %s", strerror(errno));
+	struct fileio_data file;
+	char *why = NULL;
+	if (fileio_read(path, FILEIO_RULES, &file, &why) != FILEIO_OK) {
+		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file: %s", why);
+		free(why);
 		return -1;
 	}
+	reader.data = file.data;
+	reader.len = file.len;
 	reader.path = path;
 	reader.d = d;
 	ctx.e = e;
@@ -558,11 +565,7 @@ int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
 		pending_release(&ctx.rules[i]);
 	}
 	free(ctx.rules);
-	if (ferror(reader.fp)) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read rule file: %s", strerror(errno));
-		ctx.errors++;
-	}
-	fclose(reader.fp);
+	fileio_data_release(&file);
 	free(reader.cont);
 	diag_sort_by_line(d, before);
 	rc = ctx.errors || diag_count(d, DIAG_ERROR) > before ? -1 : 0;

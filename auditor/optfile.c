@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "banned.h"
 
 /* The server's limits (mysys: FN_REFLEN, FN_LEN, the fgets buffer). */
@@ -31,6 +32,7 @@ enum {
 	OPT_FN_LEN = 256,              /* longest base name */
 	OPT_PATH_IGNORED = OPT_FN_REFLEN - 3, /* a path this long or longer is ignored */
 	OPT_CHUNK = 4096 - 2,          /* fgets(buff, sizeof(buff) - 1): 4094 bytes at most */
+	OPT_CHUNK_WHOLE = 4096 - 1,    /* MySQL 8.0.25+: fgets(buff, sizeof(buff)), chunks then joined */
 };
 
 /* What reading one file ended with. */
@@ -52,11 +54,19 @@ struct reader {
 	const struct optfile_buffer *bufs;  /* memory mode when non-NULL */
 	size_t nbufs;
 	const char *home;                   /* the server's home_dir ($HOME); NULL when unset */
+	const char *root;                   /* --root: absolute paths resolve under it; NULL for none */
+	char *tree;                         /* directory of the file given (realpath): includes leaving it get a warning */
 	size_t max_files;
-	int stopped;                        /* the file limit was hit: unwind everything */
-	/* One file buffer per include depth, reused from file to file. */
-	char *filebuf[OPTFILE_MAX_DEPTH + 1];
-	size_t filecap[OPTFILE_MAX_DEPTH + 1];
+	int stopped;                        /* the file limit or an input error: unwind everything */
+	int saved_errno;                    /* why the last file could not be opened */
+	/* One file per include depth, released when the next one at that depth is read. */
+	struct fileio_data files[OPTFILE_MAX_DEPTH + 1];
+	/* The current line of each depth (any length for whole lines; a directive's
+	 * argument points into it while the file it names is read), and a scratch
+	 * buffer for one option. */
+	struct strbuf line[OPTFILE_MAX_DEPTH + 1];
+	char *scratch;
+	size_t scratch_cap;
 };
 
 /* ---- character classes (latin1, as my_isspace / my_toupper see bytes) ---- */
@@ -156,6 +166,23 @@ int optfile_groups_match(const struct optfile_groups *g, const char *name)
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- the line rule ---- */
+
+enum optfile_line_rule optfile_line_rule_for(enum flavor flavor, const struct version *version)
+{
+	static const struct version whole_since = { 8, 0, 25 };   /* first release confirmed whole */
+	static const struct version unsure_from = { 8, 0, 22 };   /* first release after 8.0.21 */
+	if (!flavor_is_mysql_family(flavor) || !version)
+		return OPTFILE_LINES_CHUNKED;
+	if (version->major == 8 && version->minor == 0 && version->patch < 0)
+		return OPTFILE_LINES_WHOLE_UNSURE;
+	if (version_cmp(version, &whole_since) >= 0)
+		return OPTFILE_LINES_WHOLE;
+	if (version_cmp(version, &unsure_from) >= 0)
+		return OPTFILE_LINES_WHOLE_UNSURE;
+	return OPTFILE_LINES_CHUNKED;
 }
 
 /* ---- lifecycle ---- */
@@ -394,11 +421,30 @@ static enum read_status reader_file(struct reader *r, const char *given,
 				    const struct optfile_source *parent, unsigned parent_line,
 				    int depth);
 
-/* Load the file's bytes into r->filebuf[depth]. */
-static enum read_status reader_load(struct reader *r, const char *name, int depth,
-				    const struct optfile_source *parent, unsigned parent_line,
-				    const char **data, size_t *len)
+/* An input that cannot be read to its end (a stream): the target cannot be audited. */
+static enum read_status reader_input_error(struct reader *r, const char *where, unsigned line,
+					   const char *name, const char *why)
 {
+	diag_add(&r->of->diags, DIAG_ERROR, where, line, "cannot read option file '%s': %s", name, why);
+	if (!r->of->input_error)
+		r->of->input_error = arena_printf(&r->of->arena, "cannot read option file '%s': %s",
+						  name, why);
+	r->stopped = 1;
+	return READ_FATAL;
+}
+
+/*
+ * Load a file's bytes into r->files[depth]. name is the path to open (under
+ * --root already), display the path messages name. Returns READ_MISSING when
+ * it cannot be opened (errno in r->saved_errno), READ_OK with *data NULL when
+ * the server would ignore it, READ_FATAL on an input error.
+ */
+static enum read_status reader_load(struct reader *r, const char *name, const char *display,
+				    int depth, const struct optfile_source *parent,
+				    unsigned parent_line, const char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
 	if (r->bufs) {
 		for (size_t i = 0; i < r->nbufs; i++) {
 			if (r->bufs[i].path && !strcmp(r->bufs[i].path, name)) {
@@ -407,61 +453,47 @@ static enum read_status reader_load(struct reader *r, const char *name, int dept
 				return READ_OK;
 			}
 		}
+		r->saved_errno = ENOENT;
 		return READ_MISSING;
 	}
 
-	struct stat st;
-	if (stat(name, &st) != 0)
-		return READ_MISSING;
-	const char *where = parent ? parent->path : name;
+	struct fileio_data *f = &r->files[depth];
+	char *why = NULL;
+	const char *where = parent ? parent->path : display;
 	unsigned wline = parent ? parent_line : 0;
-	if (S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
-		diag_add(&r->of->diags, DIAG_WARNING, where, wline,
-			 "world-writable option file '%s' ignored (as the server ignores it)", name);
-		*data = NULL;
-		*len = 0;
-		return READ_OK;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		/*
-		 * The server opens it and reads what read() gives: nothing for a
-		 * directory, but a FIFO or a device could block or never end, so
-		 * only regular files are read.
-		 */
-		diag_add(&r->of->diags, DIAG_WARNING, where, wline,
-			 "'%s' is not a regular file: nothing read from it", name);
-		*data = NULL;
-		*len = 0;
-		return READ_OK;
-	}
-	int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	fileio_data_release(f);
+	switch (fileio_read(name, FILEIO_OPTION_FILE, f, &why)) {
+	case FILEIO_OK:
+		break;
+	case FILEIO_MISSING:
+	case FILEIO_UNREADABLE:
+	case FILEIO_REFUSED:
+		/* The server's fopen() fails: it skips the file (fatal only when required). */
+		r->saved_errno = errno ? errno : ENOENT;
+		free(why);
 		return READ_MISSING;
-	size_t n = 0;
-	for (;;) {
-		if (r->filecap[depth] - n < 65536) {
-			size_t want = r->filecap[depth] ? r->filecap[depth] * 2 : 65536;
-			if ((size_t)st.st_size + 1 > want)
-				want = (size_t)st.st_size + 65536;
-			r->filebuf[depth] = xrealloc(r->filebuf[depth], want);
-			r->filecap[depth] = want;
-		}
-		ssize_t got = read(fd, r->filebuf[depth] + n, r->filecap[depth] - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			/* fgets() would see end of file here: keep what was read. */
-			diag_add(&r->of->diags, DIAG_WARNING, name, 0, "cannot read option file: %s",
-				 strerror(errno));
-			break;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	case FILEIO_TOO_LARGE:
+	case FILEIO_TIMEOUT: {
+		enum read_status st = reader_input_error(r, where, wline, display, why);
+		free(why);
+		return st;
 	}
-	close(fd);
-	*data = r->filebuf[depth];
-	*len = n;
+	}
+	mode_t m = f->st.st_mode;
+	if (S_ISREG(m) && (m & S_IWOTH)) {
+		/* my_default.c check_file_permissions(): ignored with a warning only the server prints. */
+		diag_add(&r->of->diags, DIAG_ERROR, where, wline,
+			 "world-writable option file '%s' is ignored: the server will not read it "
+			 "(remove write permission for others: chmod o-w)", display);
+		return READ_OK;
+	}
+	if (S_ISDIR(m)) {
+		diag_add(&r->of->diags, DIAG_WARNING, where, wline,
+			 "'%s' is a directory: read as empty (as the server reads it)", display);
+		return READ_OK;
+	}
+	*data = f->data;
+	*len = f->len;
 	return READ_OK;
 }
 
@@ -536,8 +568,13 @@ static void option_add(struct reader *r, const char *group, const char *text, si
 static void option_line(struct reader *r, const char *group, char *buf_start, char *p,
 			const struct optfile_source *src, unsigned line)
 {
-	/* "--" + name (at most the whole chunk) + "=" + value (at most the chunk) */
-	char out[2 + OPT_CHUNK + 1 + OPT_CHUNK + 1];
+	/* "--" + name (at most the whole line) + "=" + value (at most the line) */
+	size_t need = 2 + 2 * strlen(buf_start) + 2;
+	if (r->scratch_cap < need) {
+		r->scratch = xrealloc(r->scratch, need);
+		r->scratch_cap = need;
+	}
+	char *out = r->scratch;
 	char *end = cut_comment(p);
 	char *value = strchr(p, '=');
 	size_t namelen;
@@ -644,7 +681,9 @@ static enum read_status reader_includedir(struct reader *r, const char *dirarg,
 			goto out;
 		}
 	} else {
-		DIR *d = opendir(*dirarg ? dirarg : ".");
+		char *host = fileio_root_path(r->root, *dirarg ? dirarg : ".");
+		DIR *d = opendir(host);
+		free(host);
 		if (!d) {
 			char *msg = xasprintf("cannot read directory '%s' named by '!includedir': %s",
 					      dirarg, strerror(errno));
@@ -685,24 +724,182 @@ out:
 	return st;
 }
 
+/* ---- lines: how the server's fgets() loop cuts a file ---- */
+
+/*
+ * The next line as the server sees it, into line (NUL-terminated, and
+ * processed as a C string: a NUL byte ends the content). *raw gets the bytes
+ * of the file it used. Returns 0 at the end of the file.
+ *
+ * OPTFILE_LINES_CHUNKED: one fgets() into a 4096-byte buffer with size-1,
+ * i.e. at most 4094 bytes or through a newline; the rest of a longer line
+ * is the next "line".
+ *
+ * OPTFILE_LINES_WHOLE (MySQL 8.0.25+ mysql_file_getline()): fgets() chunks of
+ * at most 4095 bytes, each cut at its first NUL (strlen), appended until one
+ * ends with the newline. A chunk that starts with a NUL ends the line, or the
+ * whole file when nothing was read for the line yet (the server's loop then
+ * sees no more lines).
+ */
+static int reader_next_line(struct reader *r, struct strbuf *line, const char *data, size_t len,
+			    size_t *pos, size_t *raw)
+{
+	size_t start = *pos;
+	strbuf_reset(line);
+	if (r->of->line_rule == OPTFILE_LINES_CHUNKED) {
+		if (*pos >= len)
+			return 0;
+		size_t max = len - *pos < OPT_CHUNK ? len - *pos : OPT_CHUNK;
+		const char *nl = memchr(data + *pos, '\n', max);
+		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
+		strbuf_add(line, data + *pos, clen);
+		*pos += clen;
+		*raw = clen;
+		return 1;
+	}
+	int have = 0;
+	for (;;) {
+		if (*pos >= len)
+			break;
+		size_t max = len - *pos < OPT_CHUNK_WHOLE ? len - *pos : OPT_CHUNK_WHOLE;
+		const char *nl = memchr(data + *pos, '\n', max);
+		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
+		const char *nul = memchr(data + *pos, '\0', clen);
+		size_t cl = nul ? (size_t)(nul - (data + *pos)) : clen;
+		size_t at = *pos;
+		*pos += clen;
+		if (cl == 0) {
+			if (!have)
+				*pos = len;   /* no line: the server's loop ends here */
+			break;
+		}
+		strbuf_add(line, data + at, cl);
+		have = 1;
+		if (data[at + cl - 1] == '\n')
+			break;
+	}
+	*raw = *pos - start;
+	return have;
+}
+
+/*
+ * Warn once per file where the line rule changes what a long line means:
+ * the line just read (raw bytes of the file, pos the offset after them).
+ */
+static void reader_long_line(struct reader *r, const struct optfile_source *src, unsigned line,
+			     const char *data, size_t len, size_t pos, size_t raw, int *warned)
+{
+	if (*warned)
+		return;
+	switch (r->of->line_rule) {
+	case OPTFILE_LINES_CHUNKED:
+		/* Cut: a full chunk without its newline, and more than a newline after it. */
+		if (raw < OPT_CHUNK || data[pos - 1] == '\n' || pos >= len || data[pos] == '\n')
+			return;
+		diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+			 "line longer than %d bytes: this server reads the rest of it as line %u "
+			 "(MariaDB, and MySQL and Percona Server up to 8.0.21, cut lines there)",
+			 OPT_CHUNK, line + 1);
+		break;
+	case OPTFILE_LINES_WHOLE:
+		return;
+	case OPTFILE_LINES_WHOLE_UNSURE:
+		if (raw - (data[pos - 1] == '\n') <= OPT_CHUNK)
+			return;
+		diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+			 "line longer than %d bytes read whole, as MySQL 8.0.25 and later read it; "
+			 "releases up to 8.0.21 cut it into %d-byte lines, and 8.0.22 to 8.0.24 are "
+			 "not confirmed (give --server-version with the exact release)",
+			 OPT_CHUNK, OPT_CHUNK);
+		break;
+	}
+	*warned = 1;
+}
+
+/* ---- includes that leave the tree of the file given (without --root) ---- */
+
+/* Normalise an absolute path lexically: no ".", "..", or repeated '/'. In place. */
+static void path_lexical(char *p)
+{
+	char *out = p;
+	const char *in = p;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		if (!*in)
+			break;
+		size_t n = strcspn(in, "/");
+		if (n == 1 && in[0] == '.') {
+			in += n;
+			continue;
+		}
+		if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+			in += n;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, in, n);
+		out += n;
+		in += n;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/*
+ * A directive's path outside r->tree reads this machine's files, not those
+ * of the tree the user gave: say so, naming the path.
+ */
+static void reader_check_tree(struct reader *r, const char *path, int dir,
+			      const struct optfile_source *src, unsigned line)
+{
+	char resolved[PATH_MAX + 1], cwd[PATH_MAX];
+	char *abs;
+
+	if (!r->tree || r->root || r->bufs || !*path)
+		return;
+	if (path[0] == '/') {
+		abs = xstrdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return;
+		abs = xasprintf("%s/%s", cwd, path);
+	}
+	if (realpath(abs, resolved)) {
+		free(abs);
+		abs = xstrdup(resolved);
+	} else {
+		path_lexical(abs);
+	}
+	size_t tl = strlen(r->tree);
+	int inside = !strncmp(abs, r->tree, tl) &&
+		     (abs[tl] == '/' || abs[tl] == '\0' || (tl == 1 && r->tree[0] == '/'));
+	if (!inside)
+		diag_add(&r->of->diags, DIAG_WARNING, src->path, line,
+			 "'!include%s %s' reads '%s', outside '%s' (the directory of the file "
+			 "given): that is this machine's own %s; give --root DIR to read it under DIR",
+			 dir ? "dir" : "", path, abs, r->tree, dir ? "directory" : "file");
+	free(abs);
+}
+
 /* Parse the bytes of one file; reading stops at a fatal line. */
 static enum read_status reader_parse(struct reader *r, const char *data, size_t len,
 				     const struct optfile_source *src, int depth)
 {
-	char buf[OPT_CHUNK + 2];
-	size_t pos = 0;
+	size_t pos = 0, raw = 0;
 	unsigned line = 0;
+	int warned_long = 0;
 	enum group_state state = GROUP_NONE;
 	const char *group = NULL;
 
-	while (pos < len && !r->stopped) {
-		size_t max = len - pos < OPT_CHUNK ? len - pos : OPT_CHUNK;
-		const char *nl = memchr(data + pos, '\n', max);
-		size_t clen = nl ? (size_t)(nl - (data + pos)) + 1 : max;
-		memcpy(buf, data + pos, clen);
-		buf[clen] = '\0';
-		pos += clen;
+	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw)) {
 		line++;
+		char *buf = r->line[depth].buf;
+		if (raw >= OPT_CHUNK)
+			reader_long_line(r, src, line, data, len, pos, raw, &warned_long);
 
 		char *p = buf;
 		while (opt_isspace(*p))
@@ -737,14 +934,18 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 						   dir ? "'!includedir' without a directory"
 						       : "'!include' without a file name");
 			if (dir) {
+				reader_check_tree(r, arg, 1, src, line);
 				if (reader_includedir(r, arg, src, line, depth) == READ_FATAL)
 					return READ_FATAL;
 			} else {
+				char clean[OPT_FN_REFLEN * 2];
+				path_unpack(clean, sizeof(clean), arg, r->home);
+				reader_check_tree(r, clean, 0, src, line);
 				/* Missing: silently skipped; fatal inside: ignored by the server. */
 				if (reader_file(r, arg, src, line, depth + 1) == READ_MISSING)
 					diag_add(&r->of->diags, DIAG_NOTE, src->path, line,
-						 "included file '%s' not found: skipped (as the server skips it)",
-						 arg);
+						 "included file '%s' cannot be opened (%s): skipped (as the "
+						 "server skips it)", arg, strerror(r->saved_errno));
 			}
 			continue;
 		}
@@ -776,12 +977,14 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 		}
 		option_line(r, group, buf, p, src, line);
 	}
-	return READ_OK;
+	return r->stopped ? READ_FATAL : READ_OK;
 }
 
 /*
  * Read one file named as the server names it (after --defaults-file's own
  * path handling, or as a directive wrote it). depth 0 is the top level.
+ * With --root an absolute name is opened under the root and shown as
+ * ROOT/name.
  */
 static enum read_status reader_file(struct reader *r, const char *given,
 				    const struct optfile_source *parent, unsigned parent_line,
@@ -802,23 +1005,29 @@ static enum read_status reader_file(struct reader *r, const char *given,
 	}
 	path_unpack(name, sizeof(name), given, r->home);
 
-	enum read_status st = reader_load(r, name, depth, parent, parent_line, &data, &len);
+	char *host = fileio_root_path(r->root, name);
+	char *display = fileio_root_display(r->root, name);
+	enum read_status st = reader_load(r, host, display, depth, parent, parent_line, &data, &len);
+	free(host);
 	if (st != READ_OK)
-		return st;
+		goto out;
 	if (++r->of->nfiles_opened > r->max_files) {
-		diag_add(&r->of->diags, DIAG_ERROR, parent ? parent->path : name,
+		diag_add(&r->of->diags, DIAG_ERROR, parent ? parent->path : display,
 			 parent ? parent_line : 0,
 			 "more than %zu option files read: an include loop? reading stopped",
 			 r->max_files);
 		r->of->fatal = 1;
 		r->stopped = 1;
-		return READ_FATAL;
+		st = READ_FATAL;
+		goto out;
 	}
-	/* Named as the server names it after its path clean-up. */
-	const struct optfile_source *src = source_new(r->of, name, parent, parent_line);
-	if (!data)
-		return READ_OK;
-	return reader_parse(r, data, len, src, depth);
+	/* Named as the server names it after its path clean-up (under the root). */
+	const struct optfile_source *src = source_new(r->of, display, parent, parent_line);
+	if (data)
+		st = reader_parse(r, data, len, src, depth);
+out:
+	free(display);
+	return st;
 }
 
 static void reader_init(struct reader *r, struct optfile *of, const struct optfile_groups *g)
@@ -827,27 +1036,53 @@ static void reader_init(struct reader *r, struct optfile *of, const struct optfi
 	r->of = of;
 	r->g = g;
 	r->home = getenv("HOME");
+	r->root = of->root && *of->root ? of->root : NULL;
 	r->max_files = of->max_files ? of->max_files : OPTFILE_MAX_FILES;
 }
 
 static void reader_release(struct reader *r)
 {
-	for (int i = 0; i <= OPTFILE_MAX_DEPTH; i++)
-		free(r->filebuf[i]);
+	for (int i = 0; i <= OPTFILE_MAX_DEPTH; i++) {
+		fileio_data_release(&r->files[i]);
+		strbuf_release(&r->line[i]);
+	}
+	free(r->scratch);
+	free(r->tree);
+}
+
+/* The directory whose tree a given file's includes should stay in: its own (realpath). */
+static void reader_set_tree(struct reader *r, const char *abs, int stdio)
+{
+	char dir[PATH_MAX + 1];
+	if (r->root || r->bufs)
+		return;
+	if (stdio) {
+		if (getcwd(dir, sizeof(dir)))
+			r->tree = xstrdup(dir);
+		return;
+	}
+	if (!abs || abs[0] != '/')
+		return;
+	const char *slash = strrchr(abs, '/');
+	r->tree = slash == abs ? xstrdup("/") : xstrndup(abs, (size_t)(slash - abs));
 }
 
 /*
  * A required file (--defaults-file, --defaults-extra-file): the server first
  * makes the path absolute (realpath, or the working directory prepended when
  * that fails), reads it as any other file, and fails when it cannot open it.
+ * "-" and /dev/stdin, /dev/fd/N are read from the descriptor this process
+ * has (a pipe read once); "-" is named "<stdin>".
  */
-static int reader_required(struct reader *r, const char *path)
+static int reader_required(struct reader *r, const char *path, int tree)
 {
 	char resolved[PATH_MAX + 1];
 	char *abs = NULL;
 	enum read_status st;
+	int fd, stdio = !r->bufs && fileio_inherited_fd(path, &fd);
+	const char *display = !strcmp(path, "-") ? OPTFILE_STDIN_NAME : path;
 
-	if (!r->bufs) {
+	if (!r->bufs && !stdio) {
 		if (realpath(path, resolved)) {
 			abs = xstrdup(resolved);
 		} else if (path[0] != '/' && !(path[0] == '~' && path[1] == '/')) {
@@ -858,12 +1093,14 @@ static int reader_required(struct reader *r, const char *path)
 						rel);
 		}
 	}
+	if (tree)
+		reader_set_tree(r, abs, stdio);
 	const char *use = abs ? abs : path;
 	if (abs && strlen(abs) >= OPT_FN_REFLEN)
 		abs[OPT_FN_REFLEN - 1] = '\0';
 
 	if (strlen(use) >= OPT_PATH_IGNORED) {
-		diag_add(&r->of->diags, DIAG_WARNING, path, 0,
+		diag_add(&r->of->diags, DIAG_WARNING, display, 0,
 			 "option file path longer than %d bytes ignored (as the server ignores it)",
 			 OPT_PATH_IGNORED - 1);
 		free(abs);
@@ -872,24 +1109,31 @@ static int reader_required(struct reader *r, const char *path)
 	char name[OPT_FN_REFLEN * 2];
 	const char *data = NULL;
 	size_t len = 0;
-	path_unpack(name, sizeof(name), use, r->home);
-	st = reader_load(r, name, 0, NULL, 0, &data, &len);
+	if (stdio)
+		snprintf(name, sizeof(name), "%s", path);
+	else
+		path_unpack(name, sizeof(name), use, r->home);
+	free(abs);
+	st = reader_load(r, name, display, 0, NULL, 0, &data, &len);
+	if (st == READ_FATAL)
+		return -1;
 	if (st == READ_MISSING) {
-		diag_add(&r->of->diags, DIAG_ERROR, path, 0, "cannot open required option file: %s",
-			 r->bufs ? strerror(ENOENT) : strerror(errno ? errno : ENOENT));
+		const char *why = strerror(r->saved_errno ? r->saved_errno : ENOENT);
+		diag_add(&r->of->diags, DIAG_ERROR, display, 0, "cannot open required option file: %s",
+			 why);
 		r->of->fatal = 1;
-		free(abs);
+		if (!r->of->input_error)
+			r->of->input_error = arena_printf(&r->of->arena, "cannot read: %s", why);
 		return -1;
 	}
-	free(abs);
 	if (++r->of->nfiles_opened > r->max_files) {
-		diag_add(&r->of->diags, DIAG_ERROR, path, 0,
+		diag_add(&r->of->diags, DIAG_ERROR, display, 0,
 			 "more than %zu option files read: reading stopped", r->max_files);
 		r->of->fatal = 1;
 		r->stopped = 1;
 		return -1;
 	}
-	const struct optfile_source *src = source_new(r->of, path, NULL, 0);
+	const struct optfile_source *src = source_new(r->of, display, NULL, 0);
 	if (data && reader_parse(r, data, len, src, 0) == READ_FATAL)
 		return -1;
 	return r->of->fatal ? -1 : 0;
@@ -899,8 +1143,7 @@ int optfile_read(struct optfile *of, const char *path, const struct optfile_grou
 {
 	struct reader r;
 	reader_init(&r, of, g);
-	errno = 0;
-	int rc = reader_required(&r, path);
+	int rc = reader_required(&r, path, 1);
 	reader_release(&r);
 	return rc;
 }
@@ -917,7 +1160,7 @@ int optfile_read_buffers(struct optfile *of, const struct optfile_buffer *bufs, 
 	reader_init(&r, of, g);
 	r.bufs = bufs;
 	r.nbufs = n;
-	int rc = reader_required(&r, bufs[0].path);
+	int rc = reader_required(&r, bufs[0].path, 0);
 	reader_release(&r);
 	return rc;
 }
@@ -960,7 +1203,6 @@ int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
 	struct reader r;
 	char dirs[8][OPT_FN_REFLEN + 2];
 	size_t ndirs = 0;
-	const char *root = s->root ? s->root : "";
 	int rc = 0;
 
 	(void)flavor;  /* MySQL's compile-time SYSCONFDIR is not knowable here; see the header */
@@ -970,17 +1212,16 @@ int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
 	reader_init(&r, of, g);
 	if (s->home)
 		r.home = s->home;
+	if (s->root && *s->root)
+		r.root = s->root;
 	if (s->defaults_file) {
-		errno = 0;
-		rc = reader_required(&r, s->defaults_file);
+		rc = reader_required(&r, s->defaults_file, 1);
 		goto out;
 	}
 
-	char etc[OPT_FN_REFLEN], etc_mysql[OPT_FN_REFLEN];
-	snprintf(etc, sizeof(etc), "%s/etc/", root);
-	snprintf(etc_mysql, sizeof(etc_mysql), "%s/etc/mysql/", root);
-	dirs_add(dirs, &ndirs, etc);
-	dirs_add(dirs, &ndirs, etc_mysql);
+	/* Paths of the server's machine: under the root when there is one. */
+	dirs_add(dirs, &ndirs, "/etc/");
+	dirs_add(dirs, &ndirs, "/etc/mysql/");
 	if (s->server_home && *s->server_home)
 		dirs_add(dirs, &ndirs, s->server_home);
 	dirs_add(dirs, &ndirs, "");       /* where --defaults-extra-file goes */
@@ -990,8 +1231,7 @@ int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
 	for (size_t i = 0; i < ndirs && !r.stopped; i++) {
 		if (!dirs[i][0]) {
 			if (s->defaults_extra_file) {
-				errno = 0;
-				if (reader_required(&r, s->defaults_extra_file) < 0) {
+				if (reader_required(&r, s->defaults_extra_file, 0) < 0) {
 					rc = -1;
 					goto out;
 				}
@@ -1008,7 +1248,7 @@ int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,
 	}
 out:
 	reader_release(&r);
-	if (of->fatal)
+	if (of->fatal || of->input_error)
 		rc = -1;
 	return rc;
 }

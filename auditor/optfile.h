@@ -3,7 +3,8 @@
  *
  * It reads option files exactly as the server's own reader does
  * (mysys/my_default.c): groups, comments, quotes, escapes, !include and
- * !includedir, 4096-byte physical line chunks, and the same fatal cases.
+ * !includedir, the line rule of the flavor and version (4094-byte physical
+ * line chunks, or whole lines), and the same fatal cases.
  * `my_print_defaults --defaults-file=F --mysqld` is its test oracle.
  *
  * Every option keeps its origin: the file, the line, and the chain of
@@ -18,9 +19,15 @@
  *    (an option before any group, a header without ']', a bad directive, a
  *    missing !includedir directory) makes the server stop reading that one
  *    file and go on with the file that included it: a DIAG_WARNING here.
- *  - A file the server would read but that cannot end (a FIFO, a device)
- *    is not read (a warning); a file limit (max_files) stops include
- *    storms the server would take practically forever to read.
+ *  - Every file is read through fileio_read() (FILEIO_OPTION_FILE): pipes,
+ *    FIFOs and devices are read as streams, bounded in size and time; a
+ *    stream that cannot be read to its end (a FIFO without a writer,
+ *    /dev/zero) is an input error (optfile.input_error): the target cannot
+ *    be audited. A file limit (max_files) stops include storms the server
+ *    would take practically forever to read.
+ *  - A world-writable option file is ignored, as the server ignores it; that
+ *    is a DIAG_ERROR diagnostic at the file (or at the directive that named
+ *    it), not fatal: the server starts, without that file's options.
  *
  * Diagnostics name files as struct optfile_source.path does, and never
  * quote an option's value (it may be a password).
@@ -64,6 +71,26 @@ struct optfile_groups {
 	size_t n;
 };
 
+/*
+ * How the server cuts a file into lines (mysys my_default.c, see
+ * docs/option-files.md "Physical lines" for the source history).
+ */
+enum optfile_line_rule {
+	/* fgets() into 4096 bytes with size-1: at most 4094 bytes, the rest is the
+	 * next line. MariaDB (all), MySQL and Percona Server 5.x and 8.0 up to 8.0.21. */
+	OPTFILE_LINES_CHUNKED = 0,
+	/* mysql_file_getline() joins chunks until the newline: lines of any length.
+	 * MySQL and Percona Server 8.0.25 and later, 8.4, 9.x. */
+	OPTFILE_LINES_WHOLE,
+	/* Read as WHOLE, with a warning at a line longer than 4094 bytes: MySQL and
+	 * Percona Server 8.0.22 to 8.0.24 (not confirmed from sources), and "8.0"
+	 * without a patch release. */
+	OPTFILE_LINES_WHOLE_UNSURE,
+};
+
+/* The name "-" (standard input) is shown as. */
+#define OPTFILE_STDIN_NAME "<stdin>"
+
 struct optfile {
 	struct optfile_option *options;  /* in read order */
 	size_t n, cap;
@@ -79,12 +106,31 @@ struct optfile {
 	 */
 	size_t max_files;
 	size_t nfiles_opened;            /* files opened so far, against max_files */
+	/* Set by the caller before reading (optfile_line_rule_for); 0: CHUNKED. */
+	enum optfile_line_rule line_rule;
+	/*
+	 * --root DIR, set by the caller before reading: absolute paths named in
+	 * the files (!include, !includedir) and the default search path are
+	 * opened under DIR as a sysroot resolves them (fileio_root_path), and
+	 * named ROOT/path. NULL: this machine's own paths; then a directive
+	 * whose path leaves the directory of the file given gets a warning.
+	 */
+	const char *root;
+	/*
+	 * Non-NULL when an input could not be read (the file given missing or
+	 * unreadable, a stream too long or without a writer): a one-line
+	 * reason, in the arena. The target cannot be audited.
+	 */
+	const char *input_error;
 };
 
 /* "!include" nesting the server allows: directives deeper than this are skipped with a warning. */
 #define OPTFILE_MAX_DEPTH 10
 /* The default for optfile.max_files. */
 #define OPTFILE_MAX_FILES 100000
+
+/* The line rule of mysqld of this flavor and version. */
+enum optfile_line_rule optfile_line_rule_for(enum flavor flavor, const struct version *version);
 
 void optfile_init(struct optfile *of);
 void optfile_release(struct optfile *of);
@@ -103,7 +149,10 @@ int optfile_groups_add(struct optfile_groups *g, const char *name);
 
 /*
  * Read one option file as --defaults-file does: a missing or unreadable
- * file is a fatal diagnostic. Options of groups in g are appended to of.
+ * file is a fatal diagnostic (and of->input_error). "-", /dev/stdin and
+ * /dev/fd/N are read from this process's descriptor ("-" is named
+ * OPTFILE_STDIN_NAME); relative !include paths in them resolve against the
+ * working directory, as for any file. Options of groups in g are appended to of.
  * Returns 0 when the server would accept the files, -1 when it would not
  * (of->fatal set; reading stopped where the server's stops, and the
  * diagnostics say why, with file and line).
@@ -117,7 +166,7 @@ struct optfile_search {
 	int no_defaults;                  /* --no-defaults: no files at all */
 	const char *home;                 /* $HOME, for ~/.my.cnf; NULL to skip */
 	const char *server_home;          /* $MARIADB_HOME / $MYSQL_HOME; NULL to skip */
-	const char *root;                 /* prefix for the fixed /etc paths (tests); NULL for "" */
+	const char *root;                 /* --root DIR (see optfile.root); NULL for none */
 };
 
 /*
@@ -130,7 +179,9 @@ struct optfile_search {
  * is fatal. Not read: MySQL's compile-time SYSCONFDIR/my.cnf (it depends
  * on the build and cannot be known from here) and MySQL 8's
  * DATADIR/mysqld-auto.cnf (SET PERSIST; JSON, not this grammar).
- * root prefixes only those fixed paths, not paths inside the files.
+ * With a root, every one of those paths (the /etc files, server_home/my.cnf,
+ * ~/.my.cnf, and absolute paths inside the files) is opened under it; the
+ * --defaults-file and --defaults-extra-file are this machine's paths.
  * Returns as optfile_read().
  */
 int optfile_read_defaults(struct optfile *of, const struct optfile_search *s,

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "banned.h"
 
 struct snapshot_row {
@@ -641,18 +642,22 @@ static void reader_release(struct snapshot_reader *r)
 int snapshot_load(struct settings *s, const char *path, const struct catalog *c)
 {
 	struct snapshot_reader r;
-	char *data = NULL;
-	size_t len = 0;
+	struct fileio_data fd;
+	char *why = NULL, *data;
+	size_t len;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.s = s;
 	r.path = settings_intern(s, path);
-	if (read_file(path, &data, &len)) {
-		s->error = arena_printf(&s->arena, "cannot read snapshot '%s': %s", path, strerror(errno));
-		diag_add(&s->diags, DIAG_ERROR, path, 0, "cannot read snapshot: %s", strerror(errno));
+	if (fileio_read(path, FILEIO_SNAPSHOT, &fd, &why) != FILEIO_OK) {
+		s->error = arena_printf(&s->arena, "cannot read snapshot '%s': %s", path, why);
+		diag_add(&s->diags, DIAG_ERROR, path, 0, "cannot read snapshot: %s", why);
+		free(why);
 		goto out;
 	}
+	data = fd.data;
+	len = fd.len;
 	if (memchr(data, '\0', len)) {
 		s->error = arena_printf(&s->arena, "'%s' is not a text file", path);
 		diag_add(&s->diags, DIAG_ERROR, path, 0, "not a text file (NUL bytes)");
@@ -681,6 +686,6 @@ int snapshot_load(struct settings *s, const char *path, const struct catalog *c)
 	rc = 0;
 out:
 	reader_release(&r);
-	free(data);
+	fileio_data_release(&fd);
 	return rc;
 }

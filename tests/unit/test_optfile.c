@@ -246,13 +246,161 @@ static void test_fatal(void)
 	   "missing file: error names it");
 	optfile_release(&of);
 
-	/* A world-writable file is ignored with a warning, as the server does. */
+	/*
+	 * A world-writable file is ignored, as the server ignores it (with a
+	 * warning only the server prints): an error at that file, not fatal.
+	 */
 	put("ww.cnf", "[mysqld]\nww=1\n");
 	chmod("ww.cnf", 0666);
 	optfile_init(&of);
 	is_int(optfile_read(&of, "ww.cnf", &g), 0, "world-writable: not fatal");
-	ok(of.n == 0 && find_diag(&of, DIAG_WARNING), "world-writable: ignored with a warning");
+	d = find_diag(&of, DIAG_ERROR);
+	ok(of.n == 0 && d && !strcmp(d->file, "ww.cnf") && strstr(d->message, "will not read it"),
+	   "world-writable: ignored, an error at the file");
+	ok(!of.fatal && !of.input_error, "world-writable: the server starts (not fatal, not an input error)");
 	optfile_release(&of);
+	/* Included: the error is at the directive that names it. */
+	put("inc-ww.cnf", "[mysqld]\nbefore=1\n!include ww.cnf\nafter=1\n");
+	optfile_init(&of);
+	is_int(optfile_read(&of, "inc-ww.cnf", &g), 0, "world-writable include: not fatal");
+	d = find_diag(&of, DIAG_ERROR);
+	ok(of.n == 2 && d && !strcmp(d->file, "inc-ww.cnf") && d->line == 3,
+	   "world-writable include: error at inc-ww.cnf:3, the includer's options kept");
+	optfile_release(&of);
+}
+
+/* Read one in-memory file with a line rule; returns the options as "text|text|...". */
+static char *read_rule(enum optfile_line_rule rule, const char *data, size_t len, struct optfile *of)
+{
+	struct optfile_groups g;
+	struct strbuf sb = { 0 };
+	struct optfile_buffer f[] = { { "f.cnf", data, len } };
+	groups_mariadb(&g);
+	optfile_init(of);
+	of->line_rule = rule;
+	optfile_read_buffers(of, f, 1, &g);
+	for (size_t i = 0; i < of->n; i++) {
+		if (i)
+			strbuf_addch(&sb, '|');
+		strbuf_addstr(&sb, of->options[i].text);
+	}
+	strbuf_addstr(&sb, "");   /* an empty list is "" */
+	return strbuf_detach(&sb);
+}
+
+/*
+ * The line rules: MariaDB and MySQL up to 8.0.21 cut at 4094 bytes
+ * (fgets(buff, sizeof(buff) - 1) on 4096 bytes); MySQL 8.0.25+ joins fgets()
+ * chunks of 4095 bytes, each cut at a NUL (strlen), until one ends with the
+ * newline (mysys/my_default.cc mysql_file_getline()).
+ */
+static void test_line_rules(void)
+{
+	struct optfile of;
+	struct strbuf f = { 0 };
+	char *got;
+
+	/* "#" + 4093 x: 4094 bytes, then "sync_binlog = 0". */
+	strbuf_addstr(&f, "[mysqld]\n#");
+	for (int i = 0; i < 4093; i++)
+		strbuf_addch(&f, 'x');
+	strbuf_addstr(&f, "sync_binlog = 0\nafter=1\n");
+	got = read_rule(OPTFILE_LINES_CHUNKED, f.buf, f.len, &of);
+	is_str(got, "--sync_binlog=0|--after=1", "chunked: the tail of a long comment is an option");
+	ok(of.n == 2 && of.options[0].line == 3 && of.options[1].line == 4, "chunked: the tail is line 3");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_WHOLE, f.buf, f.len, &of);
+	is_str(got, "--after=1", "whole: the long comment stays a comment");
+	ok(of.n == 1 && of.options[0].line == 3, "whole: lines counted whole (after=1 is line 3)");
+	ok(of.diags.n == 0, "whole: no warning");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_WHOLE_UNSURE, f.buf, f.len, &of);
+	is_str(got, "--after=1", "unsure: read whole");
+	ok(of.diags.n == 1 && of.diags.items[0].level == DIAG_WARNING && of.diags.items[0].line == 2,
+	   "unsure: one warning at the long line");
+	free(got);
+	optfile_release(&of);
+
+	/* A 10,000-byte value: whole, or cut into three lines. */
+	strbuf_reset(&f);
+	strbuf_addstr(&f, "[mysqld]\nv=");
+	for (int i = 0; i < 10000; i++)
+		strbuf_addch(&f, 'a' + i % 26);
+	strbuf_addstr(&f, "\n");
+	got = read_rule(OPTFILE_LINES_WHOLE, f.buf, f.len, &of);
+	ok(of.n == 1 && strlen(of.options[0].value) == 10000, "whole: a 10,000-byte value is one value");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_CHUNKED, f.buf, f.len, &of);
+	ok(of.n == 3 && strlen(of.options[0].value) == 4094 - 2, "chunked: cut into three options");
+	free(got);
+	optfile_release(&of);
+
+	/* A NUL inside a line: chunked drops the rest of the line; whole appends the next line. */
+	static const char nul[] = "[mysqld]\na=1\0junk\nb=2\nc=3\n";
+	got = read_rule(OPTFILE_LINES_CHUNKED, nul, sizeof(nul) - 1, &of);
+	is_str(got, "--a=1|--b=2|--c=3", "chunked: a NUL ends the line's content");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_WHOLE, nul, sizeof(nul) - 1, &of);
+	is_str(got, "--a=1b=2|--c=3", "whole: after a NUL the next chunk is appended");
+	free(got);
+	optfile_release(&of);
+
+	/* A line that starts with NUL: chunked skips it; whole ends the file there. */
+	static const char lead[] = "[mysqld]\na=1\n\0x=1\nb=2\n";
+	got = read_rule(OPTFILE_LINES_CHUNKED, lead, sizeof(lead) - 1, &of);
+	is_str(got, "--a=1|--b=2", "chunked: a line starting with NUL is empty");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_WHOLE, lead, sizeof(lead) - 1, &of);
+	is_str(got, "--a=1", "whole: a line starting with NUL ends the file");
+	free(got);
+	optfile_release(&of);
+
+	/* A header whose ']' lies past byte 4094: fatal when cut, a group when whole. */
+	strbuf_reset(&f);
+	strbuf_addstr(&f, "[mysqld");
+	for (int i = 0; i < 4100; i++)
+		strbuf_addch(&f, ' ');
+	strbuf_addstr(&f, "]\nx=1\n");
+	got = read_rule(OPTFILE_LINES_CHUNKED, f.buf, f.len, &of);
+	ok(of.fatal, "chunked: a header cut before its ']' is fatal");
+	free(got);
+	optfile_release(&of);
+	got = read_rule(OPTFILE_LINES_WHOLE, f.buf, f.len, &of);
+	is_str(got, "--x=1", "whole: the same header is [mysqld]");
+	free(got);
+	optfile_release(&of);
+	strbuf_release(&f);
+
+	/* Which rule each flavor and version uses. */
+	static const struct {
+		enum flavor f;
+		struct version v;
+		enum optfile_line_rule want;
+	} rules[] = {
+		{ FLAVOR_MARIADB, { 10, 11, -1 }, OPTFILE_LINES_CHUNKED },
+		{ FLAVOR_MARIADB, { 11, 4, 2 }, OPTFILE_LINES_CHUNKED },
+		{ FLAVOR_MYSQL, { 5, 7, 44 }, OPTFILE_LINES_CHUNKED },
+		{ FLAVOR_MYSQL, { 8, 0, 21 }, OPTFILE_LINES_CHUNKED },
+		{ FLAVOR_MYSQL, { 8, 0, 22 }, OPTFILE_LINES_WHOLE_UNSURE },
+		{ FLAVOR_MYSQL, { 8, 0, 24 }, OPTFILE_LINES_WHOLE_UNSURE },
+		{ FLAVOR_MYSQL, { 8, 0, -1 }, OPTFILE_LINES_WHOLE_UNSURE },
+		{ FLAVOR_MYSQL, { 8, 0, 25 }, OPTFILE_LINES_WHOLE },
+		{ FLAVOR_PERCONA, { 8, 0, 36 }, OPTFILE_LINES_WHOLE },
+		{ FLAVOR_PERCONA, { 5, 7, 40 }, OPTFILE_LINES_CHUNKED },
+		{ FLAVOR_MYSQL, { 8, 4, -1 }, OPTFILE_LINES_WHOLE },
+		{ FLAVOR_MYSQL, { 9, 1, 0 }, OPTFILE_LINES_WHOLE },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		char vb[32], name[80];
+		snprintf(name, sizeof(name), "line rule: %s %s", flavor_name(rules[i].f),
+			 version_format(&rules[i].v, vb, sizeof(vb)));
+		is_int(optfile_line_rule_for(rules[i].f, &rules[i].v), rules[i].want, name);
+	}
 }
 
 static void test_buffers(void)
@@ -308,20 +456,23 @@ static void test_defaults(void)
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return;
+	/* With a root, every default path is the server machine's: under the root. */
 	snprintf(root, sizeof(root), "%s/root", cwd);
-	snprintf(home, sizeof(home), "%s/home", cwd);
-	snprintf(shome, sizeof(shome), "%s/shome", cwd);
+	snprintf(home, sizeof(home), "/home/u");
+	snprintf(shome, sizeof(shome), "/srv/mysql");
 	snprintf(extra, sizeof(extra), "%s/extra.cnf", cwd);
 	mkdir("root", 0755);
 	mkdir("root/etc", 0755);
 	mkdir("root/etc/mysql", 0755);
-	mkdir("home", 0755);
-	mkdir("shome", 0755);
+	mkdir("root/home", 0755);
+	mkdir("root/home/u", 0755);
+	mkdir("root/srv", 0755);
+	mkdir("root/srv/mysql", 0755);
 	put("root/etc/my.cnf", "[mysqld]\norder=etc\n");
 	put("root/etc/mysql/my.cnf", "[mysqld]\norder=etc-mysql\n");
-	put("shome/my.cnf", "[mysqld]\norder=server-home\n");
-	put("extra.cnf", "[mysqld]\norder=extra\n");
-	put("home/.my.cnf", "[mysqld]\norder=home\n");
+	put("root/srv/mysql/my.cnf", "[mysqld]\norder=server-home\n");
+	put("extra.cnf", "[mysqld]\norder=extra\n");   /* the extra file is this machine's */
+	put("root/home/u/.my.cnf", "[mysqld]\norder=home\n");
 
 	struct optfile_search s = { .home = home, .server_home = shome, .root = root,
 				    .defaults_extra_file = extra };
@@ -332,6 +483,11 @@ static void test_defaults(void)
 	is_int((long)of.n, 5, "defaults: five files");
 	for (size_t i = 0; i < 5 && i < of.n; i++)
 		is_str(of.options[i].text, want[i], "defaults: search order");
+	if (of.nsources == 5) {
+		char *want_path = xasprintf("%s/home/u/.my.cnf", root);
+		is_str(of.sources[4]->path, want_path, "defaults: named ROOT/path");
+		free(want_path);
+	}
 	optfile_release(&of);
 
 	s.defaults_extra_file = "no-such-extra.cnf";
@@ -371,6 +527,7 @@ int main(void)
 	test_groups();
 	test_fatal();
 	test_buffers();
+	test_line_rules();
 	test_defaults();
 	if (chdir(old) == 0) {
 		char cmd[600];
