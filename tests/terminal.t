@@ -73,13 +73,14 @@ RLO=$'\xe2\x80\xae'         # U+202E RIGHT-TO-LEFT OVERRIDE
 	printf '!include /nonexistent/%s%s%s.cnf\n' "$C1_UTF8" "$CSI8" "$RLO"
 } >"$T/hostile.cnf"
 "$CRASHSAFE" check -v --format json "$T/hostile.cnf" >/dev/null 2>"$T/err"
-term_ok "check -v, hostile option file" 4 '\x1b[2J' '\x1b]0;owned\x07' '\x0dcrashsafe: note: all good' \
+term_ok "check -v, hostile option file" 5 '\x1b[2J' '\x1b]0;owned\x07' '\x0dcrashsafe: note: all good' \
 	'\u009b\x9b\u202e.cnf'
 
-# 2. The same file through resolve (its diagnostics; stdout is the caller's).
+# 2. The same file through resolve (its diagnostics; stdout is the caller's):
+#    the include leaving the tree (a warning) and the missing directory (fatal).
 printf '[mysqld]\n!includedir /nonexistent/%s[31mred\n' "$ESC" >"$T/dir.cnf"
 "$CRASHSAFE" resolve "$T/dir.cnf" >/dev/null 2>"$T/err"
-term_ok "resolve, hostile !includedir" 1 '\x1b[31mred'
+term_ok "resolve, hostile !includedir" 2 '\x1b[31mred'
 
 # 3. A file name with a newline and an escape in it: one line, escaped.
 bad="$T/x${ESC}[2J
