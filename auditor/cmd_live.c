@@ -224,6 +224,7 @@ static void live_apply_config(struct live_target *t, const char *path, const str
 	file.flavor = t->s->flavor;
 	file.version = t->s->version;
 	optfile_groups_for(&g, t->s->flavor, &t->s->version, group_suffix);
+	of.line_rule = optfile_line_rule_for(t->s->flavor, &t->s->version);
 	optfile_read(&of, path, &g);
 	config_load(&file, &of, c);
 	for (size_t i = 0; i < file.diags.n; i++) {
