@@ -49,7 +49,10 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 CORE_SRC  = $(filter-out auditor/main.c,$(wildcard auditor/*.c)) $(wildcard reports/*.c)
-CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+# The full option catalog, compiled in (auditor/options.h): generated from
+# rules/options.tsv with awk, so the build needs nothing the Makefile does not.
+GEN_SRC   = $(BUILD)/gen/options_table.c
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/options_table.o
 MAIN_OBJ  = $(BUILD)/auditor/main.o
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -66,6 +69,14 @@ $(BUILD)/libcrashsafe.a: $(CORE_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/options_table.c: rules/options.tsv scripts/gen-options-table.awk
+	@mkdir -p $(dir $@)
+	LC_ALL=C awk -f scripts/gen-options-table.awk rules/options.tsv > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
+	$(CC) $(ALL_CFLAGS) -Iauditor -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libcrashsafe.a
 	@mkdir -p $(dir $@)

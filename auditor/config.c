@@ -1,11 +1,18 @@
 /*
- * config.c - option-file options to catalog variables (see config.h).
+ * config.c - option-file options to effective settings (see config.h).
+ *
+ * Each option is resolved the way the server's my_getopt does, against the
+ * full option catalog of the target's product and release (options.h);
+ * the crash-safety variables among them also get their catalog variable
+ * (catalog.h). Where the full catalog has no list for the target, the
+ * variable catalog alone decides, as before it existed.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "banned.h"
 
 /* my_getopt's special prefixes, tried in this order when a name is unknown. */
@@ -33,13 +40,13 @@ static const struct {
 /* Options whose value is a base name and whose presence turns the variable ON. */
 static const char *const config_basename_options[] = { "log_bin" };
 
-/* One problem that stops the server, kept for the option_file_errors / removed_options facts. */
-struct config_problem {
-	char *what;
-	const char *file;   /* arena */
-	unsigned line;
-	const char *chain;  /* arena */
+/* MySQL's structured key-cache variables (mysys is_key_cache_variable_suffix). */
+static const char *const config_mysql_keycache[] = {
+	"key_buffer_size", "key_cache_block_size", "key_cache_division_limit", "key_cache_age_threshold",
 };
+
+/* The options that load plugins (their values name libraries and plugins). */
+static const char *const config_plugin_load_options[] = { "plugin_load", "plugin_load_add" };
 
 struct config_problems {
 	struct config_problem *items;
@@ -48,14 +55,19 @@ struct config_problems {
 
 /* The result of resolving one option name. */
 struct config_match {
-	const struct catalog_var *var;  /* NULL: not a catalog variable */
-	const char *name;               /* the spelling that matched (catalog name or alias) */
+	struct options_lookup full;     /* in the full catalog (state NO_LIST: not used) */
+	int use_full;                   /* the full catalog decided */
+	const struct catalog_var *var;  /* the crash-safety variable, or NULL */
+	const char *name;               /* the spelling that matched (after prefixes) */
 	int loose;
 	int negate;                     /* skip-/disable- */
 	int enable;                     /* enable- */
 	int maximum;                    /* maximum- */
 	int autoset;                    /* autoset- (MariaDB) */
 	int abbreviated;                /* MariaDB prefix abbreviation */
+	int ambiguous;                  /* MariaDB: the prefix names several options */
+	const char *amb1, *amb2;
+	const char *instance;           /* "conn" in conn.option: a struct instance */
 };
 
 static int prefix_strip(const char *name, const char *word, const char **rest)
@@ -67,19 +79,116 @@ static int prefix_strip(const char *name, const char *word, const char **rest)
 	return 1;
 }
 
-/* Exact catalog name, then (MariaDB) a unique abbreviation among catalog names. */
-static int config_find(const struct catalog *c, const char *name, enum flavor flavor,
-		       struct config_match *m)
+struct config_state {
+	struct settings *s;
+	const struct catalog *c;
+	struct options_target target;
+	int full;                         /* the full catalog has a list for the target */
+	struct config_problems errors;    /* option_file_errors */
+	struct config_problems removed;   /* removed_options */
+	unsigned char *set;               /* per catalog variable: set by an option */
+	size_t preset;                    /* variables s held before config_load() */
+	char ver[32];
+	char label[64];                   /* "MariaDB 10.11" */
+	char **loaded;                    /* plugin-load(-add) words: libraries and plugin names */
+	size_t nloaded, loaded_cap;
+};
+
+/* ---- name resolution ------------------------------------------------------ */
+
+/* The catalog variable of a server option name, or NULL. */
+static const struct catalog_var *config_semantic(const struct config_state *st, const char *name)
 {
-	const struct catalog_var *v = catalog_lookup(c, name);
+	return catalog_lookup(st->c, name);
+}
+
+static int config_plugin_loaded(const struct config_state *st, const struct options_plugin *p);
+
+#define CONFIG_MAX_CANDIDATES 64
+
+/*
+ * MariaDB abbreviations, in the server's order: the server's own options
+ * first (get_options); when none matches, each plugin parses the rest with
+ * its own options (plugin_init, test_plugin_options), only plugins built in
+ * or loaded by the files. Sets m and returns 1 (found), -1 (ambiguous, or
+ * several plugins) or 0.
+ */
+static int config_abbreviation(struct config_state *st, const char *name, struct config_match *m)
+{
+	const struct options_entry *cand[CONFIG_MAX_CANDIDATES];
+	int uncertain = 0;
+	size_t n = options_prefix(&st->target, name, cand, CONFIG_MAX_CANDIDATES, &uncertain);
+	if (n > CONFIG_MAX_CANDIDATES)
+		n = CONFIG_MAX_CANDIDATES;
+	const struct options_entry *server[2] = { NULL, NULL }, *plugin[2] = { NULL, NULL };
+	size_t nserver = 0, nplugin = 0;
+	const char *same_plugin = NULL;
+	int plugins_differ = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct options_plugin *p = options_plugin_of(&st->target, cand[i]);
+		if (!p) {
+			if (nserver < 2)
+				server[nserver] = cand[i];
+			nserver++;
+			continue;
+		}
+		if (p->policy == OPTIONS_PLUGIN_DYNAMIC && !config_plugin_loaded(st, p))
+			continue;
+		if (nplugin < 2)
+			plugin[nplugin] = cand[i];
+		nplugin++;
+		if (same_plugin && strcmp(same_plugin, p->name))
+			plugins_differ = 1;
+		same_plugin = p->name;
+	}
+	const struct options_entry **pick = nserver ? server : plugin;
+	size_t count = nserver ? nserver : nplugin;
+	if (count == 1 && !uncertain) {
+		options_lookup(&st->target, pick[0]->name, &m->full);
+		m->name = pick[0]->name;
+		m->abbreviated = 1;
+		return 1;
+	}
+	if (count > 1 && (nserver || !plugins_differ)) {
+		m->ambiguous = 1;
+		m->amb1 = pick[0]->name;
+		m->amb2 = pick[1]->name;
+		return -1;
+	}
+	if (count > 1 || uncertain) {
+		m->full.state = OPTIONS_UNCERTAIN;
+		m->full.why = OPTIONS_WHY_BETWEEN;
+		m->name = name;
+		return 1;
+	}
+	return 0;
+}
+
+/* Exact name, then (MariaDB) a unique prefix, in the full catalog. 1 found, 0 not, -1 stop. */
+static int config_find_full(struct config_state *st, const char *name, struct config_match *m)
+{
+	options_lookup(&st->target, name, &m->full);
+	if (m->full.state != OPTIONS_ABSENT) {
+		m->name = m->full.entry ? m->full.entry->name : name;
+		return 1;
+	}
+	if (st->s->flavor != FLAVOR_MARIADB || !*name)
+		return 0;
+	return config_abbreviation(st, name, m);
+}
+
+/* Exact catalog name, then (MariaDB) a unique abbreviation among catalog names. */
+static int config_find_semantic(const struct config_state *st, const char *name, struct config_match *m)
+{
+	const struct catalog_var *v = catalog_lookup(st->c, name);
 	if (v) {
 		m->var = v;
 		m->name = name;
 		return 1;
 	}
-	if (flavor == FLAVOR_MARIADB && *name) {
+	if (st->s->flavor == FLAVOR_MARIADB && *name) {
 		const char *full = NULL;
-		if (catalog_prefix_lookup(c, name, &v, &full) == 1) {
+		if (catalog_prefix_lookup(st->c, name, &v, &full) == 1) {
 			m->var = v;
 			m->name = full;
 			m->abbreviated = 1;
@@ -93,18 +202,24 @@ static int config_find(const struct catalog *c, const char *name, enum flavor fl
  * Resolve name as my_getopt does: the whole name first, then strip one
  * special prefix at a time, restarting the list after each strip.
  */
-static void config_resolve(const struct catalog *c, const char *name, enum flavor flavor,
-			   struct config_match *m)
+static void config_resolve(struct config_state *st, const char *name, struct config_match *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->use_full = st->full;
 	const char *cur = name;
 	for (;;) {
-		if (config_find(c, cur, flavor, m))
+		int found = m->use_full ? config_find_full(st, cur, m) : config_find_semantic(st, cur, m);
+		if (found < 0)
 			return;
+		if (found) {
+			if (m->use_full && m->full.state == OPTIONS_PRESENT)
+				m->var = config_semantic(st, m->name);
+			return;
+		}
 		size_t i;
 		const char *rest = NULL;
 		for (i = 0; i < ARRAY_SIZE(config_prefixes); i++) {
-			if (config_prefixes[i].mariadb_only && flavor != FLAVOR_MARIADB)
+			if (config_prefixes[i].mariadb_only && st->s->flavor != FLAVOR_MARIADB)
 				continue;
 			if (prefix_strip(cur, config_prefixes[i].word, &rest))
 				break;
@@ -133,10 +248,31 @@ static void config_resolve(const struct catalog *c, const char *name, enum flavo
 		}
 		cur = rest;
 	}
-	int loose = m->loose;
+	/* unknown: keep what an error message needs */
+	int loose = m->loose, use_full = m->use_full;
+	struct options_lookup full = m->full;
 	memset(m, 0, sizeof(*m));
 	m->loose = loose;
+	m->use_full = use_full;
+	m->full = full;
+	m->full.state = OPTIONS_ABSENT;
+	m->name = cur;
+	/* the whole name decides what an unknown option was (removed, replaced) */
+	if (use_full) {
+		struct options_lookup whole;
+		options_lookup(&st->target, name, &whole);
+		if (whole.state == OPTIONS_ABSENT && whole.last)
+			m->full = whole;
+		else if (strcmp(cur, name)) {
+			options_lookup(&st->target, cur, &whole);
+			if (whole.state == OPTIONS_ABSENT)
+				m->full = whole;
+		}
+		m->full.state = OPTIONS_ABSENT;
+	}
 }
+
+/* ---- problems ------------------------------------------------------------- */
 
 /* "included from a.cnf:3, included from my.cnf:12" or NULL, in s's arena. */
 static const char *config_chain(struct settings *s, const struct optfile_source *src)
@@ -155,14 +291,27 @@ static const char *config_chain(struct settings *s, const struct optfile_source 
 }
 
 static void problem_add(struct config_problems *list, struct settings *s, const struct settings_origin *o,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+			const struct config_problem *facts, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
+/*
+ * One problem that stops the server: a diagnostic (error, file:line) and an
+ * entry of list with the structured facts (copied into s's arena).
+ */
 static void problem_add(struct config_problems *list, struct settings *s, const struct settings_origin *o,
-			const char *fmt, ...)
+			const struct config_problem *facts, const char *fmt, ...)
 {
 	va_list ap;
 	ARRAY_GROW(list->items, list->n + 1, list->cap);
 	struct config_problem *p = &list->items[list->n++];
+	memset(p, 0, sizeof(*p));
+	if (facts) {
+		p->option = facts->option ? settings_intern(s, facts->option) : NULL;
+		p->value = facts->value ? settings_intern(s, facts->value) : NULL;
+		p->action = facts->action;
+		p->replacement = facts->replacement ? settings_intern(s, facts->replacement) : NULL;
+		p->removed_in = facts->removed_in ? settings_intern(s, facts->removed_in) : NULL;
+	}
 	va_start(ap, fmt);
 	p->what = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -218,16 +367,6 @@ static const char *config_accepted_spelling(const struct catalog_var *v, const s
 	return NULL;
 }
 
-struct config_state {
-	struct settings *s;
-	const struct catalog *c;
-	struct config_problems errors;    /* option_file_errors */
-	struct config_problems removed;   /* removed_options */
-	unsigned char *set;               /* per catalog variable: set by an option */
-	size_t preset;                    /* variables s held before config_load() */
-	char ver[32];
-};
-
 /* Set catalog variable v from an option (or to unknown, value NULL). */
 static void config_set(struct config_state *st, const struct catalog_var *v, const char *value,
 		       const char *spelled, const struct settings_origin *o)
@@ -236,12 +375,212 @@ static void config_set(struct config_state *st, const struct catalog_var *v, con
 	st->set[v - st->c->vars] = 1;
 }
 
+/* ---- plugins -------------------------------------------------------------- */
+
+/* Remember the libraries and plugin names of a plugin-load(-add) value: "a=x.so;y.so". */
+static void config_plugin_words(struct config_state *st, const char *value)
+{
+	const char *p = value;
+	while (p && *p) {
+		size_t len = strcspn(p, ";");
+		const char *eq = memchr(p, '=', len);
+		for (int part = 0; part < 2; part++) {
+			const char *w = part == 0 ? p : eq ? eq + 1 : NULL;
+			size_t wlen = part == 0 ? (eq ? (size_t)(eq - p) : len) : eq ? len - (size_t)(eq + 1 - p) : 0;
+			if (!w || !wlen)
+				continue;
+			ARRAY_GROW(st->loaded, st->nloaded + 1, st->loaded_cap);
+			st->loaded[st->nloaded++] = xstrndup(w, wlen);
+		}
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+}
+
+static void config_plugins_scan(struct config_state *st, const struct optfile *of)
+{
+	for (size_t i = 0; i < of->n; i++) {
+		const char *name = of->options[i].name;
+		const char *rest;
+		if (prefix_strip(name, "loose", &rest))
+			name = rest;
+		for (size_t k = 0; k < ARRAY_SIZE(config_plugin_load_options); k++)
+			if (!optname_cmp(name, config_plugin_load_options[k]) && of->options[i].value)
+				config_plugin_words(st, of->options[i].value);
+	}
+}
+
+/* Case-insensitive compare of a plugin-load word with a library ("x" and "x.so" alike) or name. */
+static int config_word_is(const char *word, const char *what, int library)
+{
+	if (!what)
+		return 0;
+	if (!ascii_strcasecmp(word, what))
+		return 1;
+	if (!library)
+		return 0;
+	size_t wl = strlen(word), tl = strlen(what);
+	return tl == wl + 3 && !strncmp(what, word, wl) && !strcmp(what + wl, ".so");
+}
+
+static int config_plugin_loaded(const struct config_state *st, const struct options_plugin *p)
+{
+	for (size_t i = 0; i < st->nloaded; i++)
+		if (config_word_is(st->loaded[i], p->library, 1) || config_word_is(st->loaded[i], p->name, 0))
+			return 1;
+	return 0;
+}
+
+/* ---- one option ------------------------------------------------------------ */
+
+/* "removed in MariaDB 10.11.0" / "gone between 8.0.43 and 8.4.0" for a removed option. */
+static void config_removed_text(const struct config_state *st, const struct options_entry *last, char *buf,
+				size_t size, char *ver, size_t vsize)
+{
+	char a[16], b[16];
+	const char *prod = options_product_display(st->target.product);
+	if (last->until_hi == last->until_lo + 1) {
+		options_version_format(last->until_hi, ver, vsize);
+		snprintf(buf, size, "removed in %s %s", prod, ver);
+	} else {
+		options_version_format(last->until_hi, ver, vsize);
+		snprintf(buf, size, "removed after %s %s (absent from the %s list)", prod,
+			 options_version_format(last->until_lo, a, sizeof(a)),
+			 options_version_format(last->until_hi, b, sizeof(b)));
+	}
+}
+
+/* An option the target's server does not have. */
+static void config_unknown(struct config_state *st, const struct optfile_option *o, const struct config_match *m,
+			   const struct settings_origin *origin)
+{
+	struct settings *s = st->s;
+	const char *where = origin->file;
+	const struct options_entry *last = m->full.last;
+	char removed[160] = "", ver[16] = "";
+	struct config_problem facts;
+	memset(&facts, 0, sizeof(facts));
+	facts.option = o->name;
+	facts.value = o->value;
+	if (last) {
+		config_removed_text(st, last, removed, sizeof(removed), ver, sizeof(ver));
+		facts.removed_in = ver;
+		facts.replacement = last->replacement;
+	}
+	if (m->loose) {
+		facts.action = CONFIG_ACTION_WARNS;
+		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+			 "unknown variable '%s'%s%s: %s warns and goes on because of loose-", o->name,
+			 *removed ? ", " : "", removed, st->label);
+		return;
+	}
+	facts.action = CONFIG_ACTION_REFUSES;
+	char repl[200] = "";
+	/* a crash-safety variable this flavor spells otherwise (log_replica_updates on MariaDB) */
+	const struct catalog_var *v = catalog_lookup(st->c, m->name);
+	const char *spelling = v ? config_accepted_spelling(v, s) : NULL;
+	if (last && last->replacement)
+		snprintf(repl, sizeof(repl), " (use '%s' instead)", last->replacement);
+	else if (spelling && optname_cmp(spelling, m->name))
+		snprintf(repl, sizeof(repl), " (it is spelled '%s' there)", spelling);
+	if (!facts.replacement && *repl)
+		facts.replacement = spelling;
+	if (v)
+		config_set(st, v, NULL, o->name, origin);
+	if (last)
+		problem_add(&st->removed, s, origin, &facts, "'%s' was %s: the server will not start%s",
+			    o->name, removed, repl);
+	else
+		problem_add(&st->errors, s, origin, &facts, "unknown variable '%s': %s refuses to start%s", o->name,
+			    st->label, repl);
+}
+
+/* An option the lists cannot decide: a warning saying why. */
+static void config_uncertain(struct config_state *st, const struct optfile_option *o,
+			     const struct config_match *m)
+{
+	const struct options_plugin *plugin = m->full.plugin;
+	struct settings *s = st->s;
+	const char *where = o->source ? o->source->path : NULL;
+	char a[16], b[16];
+	switch (m->full.why) {
+	case OPTIONS_WHY_PLUGIN:
+		if (!plugin)
+			break;
+		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+			 "'%s' exists only while the plugin %s%s%s%s is loaded, and no plugin-load-add here loads it "
+			 "(INSTALL PLUGIN state in the datadir is unknowable offline)", o->name, plugin->name,
+			 plugin->library ? " (" : "", plugin->library ? plugin->library : "",
+			 plugin->library ? ")" : "");
+		break;
+	case OPTIONS_WHY_OTHER_BUILD:
+		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+			 "'%s' exists only in %s builds: %s without Galera would refuse to start", o->name,
+			 options_product_display(m->full.other), st->label);
+		break;
+	case OPTIONS_WHY_BETWEEN:
+		if (m->full.listed && m->full.listed_hi)
+			diag_add(&s->diags, DIAG_WARNING, where, o->line,
+				 "'%s' was added or removed between %s and %s: not known whether %s has it",
+				 o->name, options_version_format(m->full.listed, a, sizeof(a)),
+				 options_version_format(m->full.listed_hi, b, sizeof(b)), st->label);
+		else
+			diag_add(&s->diags, DIAG_WARNING, where, o->line,
+				 "'%s': not known whether %s has this option", o->name, st->label);
+		break;
+	case OPTIONS_WHY_PARTIAL:
+		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+			 "'%s' is not in the option list of %s %s, which leaves out this family of options: "
+			 "not judged", o->name, options_product_display(m->full.decided),
+			 options_version_format(m->full.listed, a, sizeof(a)));
+		break;
+	case OPTIONS_WHY_BASE:
+		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+			 "'%s' is not a %s option; crashsafe has no option list of %s for this version: not judged",
+			 o->name, options_product_display(m->full.decided), st->label);
+		break;
+	case OPTIONS_WHY_NO_LIST:
+	case OPTIONS_WHY_NONE:
+		break;
+	}
+}
+
+/* What a value error in an option of a built-in plugin does: the plugin is disabled. */
+static int config_plugin_value_error(struct config_state *st, const struct optfile_option *o,
+				     const struct options_plugin *plugin, const struct settings_origin *origin,
+				     const char *what)
+{
+	struct settings *s = st->s;
+	if (!plugin || plugin->policy == OPTIONS_PLUGIN_DYNAMIC)
+		return 0;
+	struct config_problem facts = { .option = o->name, .value = o->value };
+	if (plugin->policy == OPTIONS_PLUGIN_BUILTIN_REQUIRED) {
+		facts.action = CONFIG_ACTION_REFUSES;
+		problem_add(&st->errors, s, origin, &facts,
+			    "'%s': %s; the plugin %s is disabled and the server refuses to start without it",
+			    o->name, what, plugin->name);
+	} else {
+		diag_add(&s->diags, DIAG_WARNING, origin->file, o->line,
+			 "'%s': %s; the server disables the plugin %s and starts", o->name, what, plugin->name);
+	}
+	return 1;
+}
+
+/* Store the value of a full-catalog option that is not a crash-safety variable. */
+static void config_set_option(struct config_state *st, const char *name, const char *value, const char *spelled,
+			      const struct settings_origin *o)
+{
+	settings_set(st->s, name, value, spelled, o);
+}
+
 static void config_option(struct config_state *st, const struct optfile_option *o)
 {
 	struct settings *s = st->s;
 	struct config_match m;
 	struct settings_origin origin;
 	const char *where = o->source ? o->source->path : NULL;
+	const char *fl = st->label;
 
 	memset(&origin, 0, sizeof(origin));
 	origin.source = SETTINGS_SRC_FILE;
@@ -249,60 +588,126 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	origin.line = o->line;
 	origin.chain = config_chain(s, o->source);
 
-	/* struct options (cache1.key_buffer_size, conn.slave_parallel_mode) are not global settings */
-	if (strchr(o->name, '.'))
-		return;
-	config_resolve(st->c, o->name, s->flavor, &m);
-	if (!m.var)
-		return;
+	/* struct options: "instance.option" (my_getopt check_struct_option) */
+	const char *name = o->name, *dot = strchr(o->name + (o->name[0] != '\0'), '.');
+	char *instance = NULL;
+	if (dot && dot[1]) {
+		instance = xstrndup(o->name, (size_t)(dot - o->name));
+		int keycache = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(config_mysql_keycache); i++)
+			keycache |= !optname_cmp(dot + 1, config_mysql_keycache[i]);
+		if (s->flavor == FLAVOR_MARIADB || keycache) {
+			name = dot + 1;
+		} else if (st->full) {
+			/* MySQL: a component or plugin variable (validate_password.length) */
+			diag_add(&s->diags, DIAG_WARNING, where, o->line,
+				 "'%s' is a component or plugin variable: it exists only while that component is "
+				 "installed, which an option file does not show", o->name);
+			goto out;
+		} else {
+			goto out;
+		}
+	}
+	config_resolve(st, name, &m);
+	if (instance && !st->full)
+		goto out;   /* without the full catalog, struct options are not judged */
+
+	if (m.ambiguous) {
+		struct config_problem facts = { .option = o->name, .value = o->value,
+						.action = CONFIG_ACTION_REFUSES };
+		problem_add(&st->errors, s, &origin, &facts,
+			    "'%s' is an ambiguous abbreviation (%s, %s ...): %s refuses to start", o->name,
+			    m.amb1, m.amb2, fl);
+		goto out;
+	}
+	if (m.use_full && m.full.state == OPTIONS_ABSENT) {
+		config_unknown(st, o, &m, &origin);
+		goto out;
+	}
+	if (m.use_full && m.full.state == OPTIONS_UNCERTAIN) {
+		config_uncertain(st, o, &m);
+		goto out;
+	}
+	const struct options_entry *e = m.use_full ? m.full.entry : NULL;
+	const struct options_plugin *plugin = e ? options_plugin_of(&st->target, e) : NULL;
+	if (plugin && plugin->policy == OPTIONS_PLUGIN_DYNAMIC && !config_plugin_loaded(st, plugin)) {
+		m.full.why = OPTIONS_WHY_PLUGIN;
+		m.full.plugin = plugin;
+		config_uncertain(st, o, &m);
+		goto out;
+	}
+	if (!e && !m.var)
+		goto out;   /* without the full catalog: not a catalog variable, not judged */
 	const struct catalog_var *v = m.var;
-	const char *fl = flavor_build_display(s->flavor, s->variant);
 
 	if (m.abbreviated)
 		diag_add(&s->diags, DIAG_WARNING, where, o->line,
 			 "'%s' is taken as an abbreviation of '%s' (MariaDB prefix matching): write the full name",
 			 o->name, m.name);
 
-	if (catalog_ignored(v, s->flavor)) {
-		diag_add(&s->diags, DIAG_NOTE, where, o->line,
-			 "'%s' is accepted and ignored by %s (a MySQL option)", o->name, fl);
-		return;
-	}
-	if (!catalog_name_accepted_build(v, m.name, s->flavor, s->variant, &s->version)) {
+	if (!e && !catalog_name_accepted_build(v, m.name, s->flavor, s->variant, &s->version)) {
+		/* the variable catalog alone decides (no option list for this target) */
 		struct version gone;
+		struct config_problem facts = { .option = o->name, .value = o->value,
+						.action = CONFIG_ACTION_REFUSES };
 		if (m.loose) {
 			diag_add(&s->diags, DIAG_WARNING, where, o->line,
-				 "'%s': %s %s has no option '%s'; ignored because of loose-", o->name, fl,
-				 st->ver, m.name);
-			return;
+				 "'%s': %s has no option '%s'; ignored because of loose-", o->name, fl, m.name);
+			goto out;
 		}
 		const char *spelling = config_accepted_spelling(v, s);
 		if (spelling) {
-			problem_add(&st->errors, s, &origin,
-				    "unknown option '%s' on %s %s (it is spelled '%s' there)",
-				    o->name, fl, st->ver, spelling);
+			facts.replacement = spelling;
+			problem_add(&st->errors, s, &origin, &facts,
+				    "unknown variable '%s': %s refuses to start (it is spelled '%s' there)", o->name,
+				    fl, spelling);
 		} else if (catalog_removed_in(v, s->flavor, &s->version, &gone)) {
 			char gv[32];
-			problem_add(&st->removed, s, &origin, "'%s' was removed in %s %s: the server will not start",
-				    o->name, fl, version_format(&gone, gv, sizeof(gv)));
+			facts.removed_in = version_format(&gone, gv, sizeof(gv));
+			problem_add(&st->removed, s, &origin, &facts,
+				    "'%s' was removed in %s %s: the server will not start", o->name,
+				    flavor_display(s->flavor), gv);
 		} else {
-			problem_add(&st->errors, s, &origin, "unknown option '%s' on %s %s", o->name, fl, st->ver);
+			problem_add(&st->errors, s, &origin, &facts, "unknown variable '%s': %s refuses to start",
+				    o->name, fl);
 		}
 		config_set(st, v, NULL, o->name, &origin);
-		return;
+		goto out;
+	}
+	if (v && catalog_ignored(v, s->flavor)) {
+		diag_add(&s->diags, DIAG_NOTE, where, o->line,
+			 "'%s' is accepted and ignored by %s (a MySQL option)", o->name,
+			 flavor_build_display(s->flavor, s->variant));
+		goto out;
 	}
 	if (m.maximum) {
-		/* my_getopt: a maximum needs a session variable's max storage; the catalog's have none */
-		problem_add(&st->errors, s, &origin,
-			    "'%s': the server cannot set a maximum for '%s' and refuses to start", o->name,
-			    v->name);
-		return;
+		/* my_getopt setval: a maximum needs the option's max storage (session variables) */
+		if (e && (e->flags & OPTIONS_F_SESSION))
+			goto out;
+		struct config_problem facts = { .option = o->name, .value = o->value,
+						.action = CONFIG_ACTION_REFUSES };
+		problem_add(&st->errors, s, &origin, &facts,
+			    "'%s': the server cannot set a maximum for '%s' and refuses to start", o->name, m.name);
+		goto out;
 	}
 	if (m.autoset) {
-		problem_add(&st->errors, s, &origin, "'%s': automatic setup is not supported for '%s'",
-			    o->name, v->name);
-		config_set(st, v, NULL, o->name, &origin);
-		return;
+		struct config_problem facts = { .option = o->name, .value = o->value,
+						.action = CONFIG_ACTION_REFUSES };
+		if (e && (e->flags & OPTIONS_F_AUTO) && !o->value)
+			goto out;   /* the server sizes it itself */
+		if (m.loose) {
+			diag_add(&s->diags, DIAG_WARNING, where, o->line,
+				 "'%s': automatic setup is not supported for '%s'; ignored because of loose-",
+				 o->name, m.name);
+			goto out;
+		}
+		problem_add(&st->errors, s, &origin, &facts,
+			    o->value ? "'%s': an automatically set option takes no value: the server refuses to start"
+				     : "'%s': automatic setup is not supported for '%s': the server refuses to start",
+			    o->name, m.name);
+		if (v)
+			config_set(st, v, NULL, o->name, &origin);
+		goto out;
 	}
 
 	/* the value as my_getopt hands it on */
@@ -312,36 +717,83 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	else if (m.enable)
 		raw = raw && !strcmp(raw, "0") ? "0" : "1";
 
-	if (config_is_basename_option(v)) {
+	if (v && config_is_basename_option(v)) {
 		const char *val = m.negate && !strcmp(raw, "0") ? "OFF" : "ON";
 		config_set(st, v, val, o->name, &origin);
-		return;
+		goto out;
 	}
 
 	char *norm = NULL;
 	const char *why = NULL;
-	switch (catalog_check_value(v, s->flavor, raw, &norm, &why)) {
+	enum catalog_verdict verdict;
+	const char *prev = NULL;
+	const char *key = v ? v->name : e->name;
+	const struct settings_var *before = settings_get(s, key);
+	if (before)
+		prev = before->current.value;
+	else if (e)
+		prev = e->def;
+	if (e)
+		verdict = options_check_value(e, st->target.product, raw, prev, &norm, &why);
+	else
+		verdict = catalog_check_value(v, s->flavor, raw, &norm, &why);
+
+	/* MariaDB: with loose- a value the parser refuses is only a warning (handle_options) */
+	int value_error = verdict == CATALOG_VALUE_REFUSED && raw && (!e || e->type != OPTIONS_T_NOARG);
+	if (value_error && m.loose && s->flavor == FLAVOR_MARIADB) {
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s; ignored because of loose-", o->name,
+			 raw, why);
+		goto done;
+	}
+	if (verdict == CATALOG_VALUE_REFUSED && config_plugin_value_error(st, o, plugin, &origin, why))
+		goto done;
+	if (instance && e && (e->flags & OPTIONS_F_STRUCT)) {
+		/* a key cache or a replication connection of its own: not the global value */
+		if (verdict == CATALOG_VALUE_REFUSED) {
+			struct config_problem facts = { .option = o->name, .value = o->value,
+							.action = CONFIG_ACTION_REFUSES };
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, raw ? raw : "", why);
+		}
+		goto done;
+	}
+	switch (verdict) {
 	case CATALOG_VALUE_OK:
-		config_set(st, v, norm, o->name, &origin);
 		break;
 	case CATALOG_VALUE_FALLBACK:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s: %s", o->name,
-			 raw ? raw : "", why, norm);
-		config_set(st, v, norm, o->name, &origin);
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s%s%s", o->name, raw ? raw : "", why,
+			 norm ? ": " : "", norm ? norm : "");
 		break;
 	case CATALOG_VALUE_IGNORED:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, raw ? raw : "",
-			 why);
-		break;
-	case CATALOG_VALUE_REFUSED:
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, raw ? raw : "", why);
+		goto done;
+	case CATALOG_VALUE_REFUSED: {
+		struct config_problem facts = { .option = o->name, .value = raw,
+						.action = CONFIG_ACTION_REFUSES };
 		if (raw)
-			problem_add(&st->errors, s, &origin, "'%s = %s': %s", o->name, raw, why);
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, raw, why);
 		else
-			problem_add(&st->errors, s, &origin, "'%s': %s", o->name, why);
-		config_set(st, v, NULL, o->name, &origin);
-		break;
+			problem_add(&st->errors, s, &origin, &facts, "'%s': %s", o->name, why);
+		if (v)
+			config_set(st, v, NULL, o->name, &origin);
+		goto done;
 	}
+	}
+	if (v) {
+		/* the crash-safety variable, in its catalog's own spelling of the value */
+		char *sem = NULL;
+		const char *swhy = NULL;
+		if (e && norm && catalog_check_value(v, s->flavor, norm, &sem, &swhy) == CATALOG_VALUE_OK && sem)
+			config_set(st, v, sem, o->name, &origin);
+		else
+			config_set(st, v, norm, o->name, &origin);
+		free(sem);
+	} else if (norm) {
+		config_set_option(st, e->name, norm, o->name, &origin);
+	}
+done:
 	free(norm);
+out:
+	free(instance);
 }
 
 static void config_defaults(struct config_state *st)
@@ -381,7 +833,8 @@ static void config_reader_diags(struct config_state *st, const struct optfile *o
 			o.source = SETTINGS_SRC_FILE;
 			o.file = d->file;
 			o.line = d->line;
-			problem_add(&st->errors, s, &o, "%s", d->message);
+			struct config_problem facts = { .action = CONFIG_ACTION_REFUSES };
+			problem_add(&st->errors, s, &o, &facts, "%s", d->message);
 		} else {
 			diag_add(&s->diags, d->level, d->file, d->line, "%s", d->message);
 		}
@@ -397,6 +850,15 @@ static void config_cluster(struct settings *s)
 		s->cluster = name->current.value;
 }
 
+/* Nonzero when the full catalog holds a list of the target's product (or its base) for its series. */
+static int config_full_catalog(const struct options_target *t)
+{
+	struct options_lookup probe;
+	/* a name no server has: absent when a list covers the version, else "no list" */
+	options_lookup(t, "crashsafe_no_such_option", &probe);
+	return !(probe.state == OPTIONS_UNCERTAIN && probe.why == OPTIONS_WHY_NO_LIST);
+}
+
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c)
 {
 	struct config_state st;
@@ -404,10 +866,15 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	st.s = s;
 	st.c = c;
 	version_format(&s->version, st.ver, sizeof(st.ver));
+	options_target_init(&st.target, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA),
+			    &s->version);
+	st.full = config_full_catalog(&st.target);
+	snprintf(st.label, sizeof(st.label), "%s %s", options_product_display(st.target.product), st.ver);
 	st.set = xcalloc(c->n ? c->n : 1, 1);
 	st.preset = s->n;
 
 	config_reader_diags(&st, of);
+	config_plugins_scan(&st, of);
 	for (size_t i = 0; i < of->n; i++)
 		config_option(&st, &of->options[i]);
 	config_defaults(&st);
@@ -416,6 +883,9 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	int refused = st.errors.n || st.removed.n;
 	problems_to_fact(s, CONFIG_FACT_OPTION_FILE_ERRORS, &st.errors);
 	problems_to_fact(s, CONFIG_FACT_REMOVED_OPTIONS, &st.removed);
+	for (size_t i = 0; i < st.nloaded; i++)
+		free(st.loaded[i]);
+	free(st.loaded);
 	free(st.set);
 	return refused ? -1 : 0;
 }

@@ -2,43 +2,61 @@
  * config.h - a target's effective settings from its option files.
  *
  * config_load() turns the options the option-file reader produced (already
- * limited to the groups the target reads, in read order) into catalog
- * variables, the way the server's option parser (my_getopt) would:
+ * limited to the groups the target reads, in read order) into settings, the
+ * way the server's option parser (my_getopt) would, against the FULL option
+ * catalog of the target's product and release (options.h; docs/variables.md):
  *
- *   - '-' and '_' are the same; the name as written is tried first, so real
- *     names that start with "skip" (skip_slave_start) match themselves;
+ *   - '-' and '_' are the same, otherwise names are exact and case-sensitive;
+ *     the name as written is tried first, so real names that start with
+ *     "skip" (skip_slave_start) match themselves;
+ *   - MariaDB only: an unambiguous abbreviation of an option name, resolved
+ *     against every option of the release (an ambiguous one stops the
+ *     server), with a warning;
  *   - then the prefixes loose-, skip-, disable-, enable-, maximum- (and
  *     MariaDB's autoset-), which chain (loose-skip-x): skip-/disable- give
- *     "0" (OFF) unless the value is exactly 0, enable- gives "1" unless the
- *     value is exactly 0; maximum- on a catalog variable stops the server
- *     ("Maximum value of 'sync_binlog' cannot be set");
- *   - aliases map to the canonical name, but only the spellings the target's
- *     flavor and version accept (catalog names.FLAVOR): log_replica_updates
- *     on MariaDB is an unknown option;
- *   - MariaDB only: an unambiguous abbreviation. crashsafe can only resolve
- *     it against the catalog, which does not hold every server option, so it
- *     resolves an abbreviation only when it is unique among catalog names,
- *     and says so with a warning (docs/variables.md);
- *   - log-bin[=basename]: log_bin ON whatever the value (a value is a base
- *     name, even "OFF"); skip-log-bin / disable-log-bin: OFF.
+ *     "0" unless the value is exactly 0, enable- gives "1" unless the value
+ *     is exactly 0; maximum- needs a session variable, autoset- an option
+ *     the server sizes itself; otherwise the server refuses to start;
+ *   - "instance.option": MariaDB looks option up and sets its one global
+ *     value unless it is a key cache or replication filter variable (an
+ *     instance of its own); MySQL the same for key caches, and any other
+ *     dotted name is a component variable (a warning: unknowable offline);
+ *   - log-bin[=basename]: log_bin ON whatever the value; skip-log-bin /
+ *     disable-log-bin: OFF.
  *
- * Values are checked and normalised by the catalog for the target's flavor
- * (catalog_check_value). Options that are not catalog variables are not
- * judged (crashsafe does not know every server option).
+ * Verdicts, from the catalog's coverage of the target:
+ *   - an option the target's release does not have: "unknown variable",
+ *     the server refuses to start (removed_options when the catalog knows
+ *     the release that removed it, with its replacement); loose-: a warning;
+ *   - an option the lists cannot decide (no list near the version, added or
+ *     removed between two listed releases, a family the list leaves out, a
+ *     build of the flavor with more options such as PXC): a warning;
+ *   - an option of a dynamically loaded plugin: known when a plugin-load or
+ *     plugin-load-add in the files loads it, else a warning;
+ *   - values are parsed per flavor (options_check_value): a value the
+ *     server refuses stops it (on MariaDB, loose- makes that a warning), one
+ *     it adjusts or ignores gives a warning; a refused value of a built-in
+ *     plugin's option disables the plugin, which stops the server for InnoDB
+ *     and Aria.
+ * Without any option list for the target (a product or series the catalog
+ * lacks) only the crash-safety variables of rules/variables.ini are judged,
+ * with their names.FLAVOR spellings, as before the full catalog.
  *
- * After the files, every catalog variable that exists on the target's flavor
- * and version and was not set gets its default (SETTINGS_SRC_DEFAULT, detail
- * "default for MySQL 8.4"; value NULL when the default is not known).
+ * Settings: every crash-safety variable set by an option gets its value
+ * (SETTINGS_SRC_FILE, file:line, include chain, the spelling); every other
+ * option of the catalog is stored under the server's name for it. After the
+ * files, every crash-safety variable that exists on the target and was not
+ * set gets its default (SETTINGS_SRC_DEFAULT, "default for MySQL 8.4"; value
+ * NULL when the default is not known).
  *
  * Two facts for the rules are always set, value "" when nothing is wrong,
  * else a short description with the origin at the first offending line:
  *   option_file_errors  the server would refuse to start, or would not read a
  *                       file: the reader's errors (fatal ones, and a
- *                       world-writable file it ignores), a value it refuses, an option that names
- *                       a catalog variable this flavor/version does not have
- *                       (without loose-; removals are counted below instead)
- *   removed_options     an option (without loose-) sets a variable the
- *                       target version has removed: the server will not start
+ *                       world-writable file it ignores), a value it refuses,
+ *                       an unknown option
+ *   removed_options     an option (without loose-) the target's release has
+ *                       removed: the server will not start
  * s->cluster is wsrep_cluster_name when wsrep_on is ON, else NULL.
  */
 #ifndef CRASHSAFE_CONFIG_H
@@ -60,5 +78,27 @@
  * (option_file_errors or removed_options is non-empty). s stays usable.
  */
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c);
+
+/* What the server does with a problem option. */
+enum config_action {
+	CONFIG_ACTION_REFUSES = 0,   /* it does not start */
+	CONFIG_ACTION_WARNS,         /* it warns and goes on */
+};
+
+/*
+ * One problem that stops the server, as structured facts a report can turn
+ * into sentences (strings in the target's arena; NULL when not applicable).
+ */
+struct config_problem {
+	char *what;                  /* the sentence of today's reports (heap) */
+	const char *file;
+	unsigned line;
+	const char *chain;
+	const char *option;          /* the option as written */
+	const char *value;           /* its value as written, NULL when bare */
+	enum config_action action;
+	const char *replacement;     /* the option to use instead */
+	const char *removed_in;      /* "8.4.0": the release that removed it */
+};
 
 #endif

@@ -1,0 +1,305 @@
+/*
+ * test_options.c - the full option catalog (options.c and the table the
+ * build generates from rules/options.tsv).
+ *
+ * 1. The compiled table equals the data file, row by row (the awk generator
+ *    is checked against its input; runs from the repository root).
+ * 2. Lookups: coverage decides (present / absent / uncertain) per product
+ *    and release.
+ * 3. Value parsing per flavor, on hand-made entries, each case citing the
+ *    server source or the mariadbd run that shows it.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "tap.h"
+
+#include "banned.h"
+
+/* ---- 1. the table equals rules/options.tsv -------------------------------- */
+
+static int pack(const char *v)
+{
+	int a = 0, b = 0, c = 0;
+	int n = sscanf(v, "%d.%d.%d", &a, &b, &c);
+	return n >= 2 ? a * 10000 + b * 100 + c : -2;
+}
+
+static void spec(const char *s, int is_from, int *lo, int *hi)
+{
+	const char *dots = strstr(s, "..");
+	if (!strcmp(s, "-")) {
+		*lo = *hi = OPTIONS_OPEN;
+	} else if (dots) {
+		*lo = dots == s ? -1 : pack(s);
+		*hi = pack(dots + 2);
+	} else {
+		*hi = pack(s);
+		*lo = *hi - 1;
+	}
+	(void)is_from;
+}
+
+static int same(const char *table, const char *file, const char *null_marker)
+{
+	if (!strcmp(file, null_marker))
+		return table == NULL;
+	return table && !strcmp(table, file);
+}
+
+static const char *const type_names[] = { "bool", "noarg", "int", "uint", "num", "double", "enum",
+					  "multienum", "set", "flagset", "string" };
+static const char *const arg_names[] = { "req", "opt", "none" };
+
+static int row_matches(const struct options_entry *e, char **col)
+{
+	int flo, fhi, ulo, uhi;
+	spec(col[2], 1, &flo, &fhi);
+	spec(col[3], 0, &ulo, &uhi);
+	unsigned flags = 0;
+	const char *bare = NULL;
+	char *fl = col[11];
+	for (char *save = NULL, *w = strtok_r(fl, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "session"))
+			flags |= OPTIONS_F_SESSION;
+		else if (!strcmp(w, "auto"))
+			flags |= OPTIONS_F_AUTO;
+		else if (!strcmp(w, "struct"))
+			flags |= OPTIONS_F_STRUCT;
+		else if (!strncmp(w, "bare=", 5))
+			bare = w + 5;
+	}
+	return !strcmp(e->name, col[1]) && !strcmp(options_product_name(e->product), col[0]) &&
+	       !strcmp(type_names[e->type], col[4]) && !strcmp(arg_names[e->arg], col[5]) &&
+	       e->from_lo == flo && e->from_hi == fhi && e->until_lo == ulo && e->until_hi == uhi &&
+	       same(e->values, col[6], "") && same(e->def, col[7], "\\N") && same(e->min, col[8], "") &&
+	       same(e->max, col[9], "") && same(e->block, col[10], "") && e->flags == flags &&
+	       ((!bare && !e->bare) || (bare && e->bare && !strcmp(bare, e->bare))) &&
+	       same(e->provider, col[12], "") && same(e->replacement, col[13], "");
+}
+
+static void test_table_equals_file(void)
+{
+	FILE *fp = fopen("rules/options.tsv", "r");
+	if (!ok(fp != NULL, "rules/options.tsv opens (run from the repository root)"))
+		return;
+	char line[8192];
+	size_t rows = 0, bad = 0, releases = 0, plugins = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "#@release\t", 10)) {
+			releases++;
+			continue;
+		}
+		if (!strncmp(line, "#@plugin\t", 9)) {
+			plugins++;
+			continue;
+		}
+		if (line[0] == '#' || !line[0])
+			continue;
+		char *col[15];
+		size_t n = 0;
+		char *p = line;
+		while (n < 15) {
+			col[n++] = p;
+			char *tab = strchr(p, '\t');
+			if (!tab)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (n != 15 || rows >= options_nentries || !row_matches(&options_entries[rows], col)) {
+			if (bad++ < 5)
+				printf("# row %zu (%s) differs from the table\n", rows + 1, col[1]);
+		}
+		rows++;
+	}
+	fclose(fp);
+	is_int((long)rows, (long)options_nentries, "the table has as many rows as rules/options.tsv");
+	is_int((long)bad, 0, "every row of the table equals its line of rules/options.tsv");
+	is_int((long)releases, (long)options_nreleases, "every #@release line is in the table");
+	is_int((long)plugins, (long)options_nplugins, "every #@plugin line is in the table");
+	int sorted = 1;
+	for (size_t i = 1; i < options_nentries; i++)
+		if (strcmp(options_entries[i - 1].name, options_entries[i].name) > 0)
+			sorted = 0;
+	ok(sorted, "the table is sorted by name (binary search)");
+}
+
+/* ---- 2. lookups ------------------------------------------------------------ */
+
+static enum options_state state_of(enum options_product p, int major, int minor, int patch, const char *name)
+{
+	struct options_target t;
+	struct version v = { major, minor, patch };
+	struct options_lookup l;
+	options_target_init(&t, p, &v);
+	options_lookup(&t, name, &l);
+	return l.state;
+}
+
+static void test_lookups(void)
+{
+	/* EVIDENCE: mariadbd 10.11.19 --verbose --help lists relay-log-recovery, not super-read-only */
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "relay_log_recovery"), OPTIONS_PRESENT,
+	       "MariaDB 10.11.19: relay_log_recovery exists");
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "relay-log-recovery"), OPTIONS_PRESENT,
+	       "'-' and '_' are the same");
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, -1, "relay_log_recovey"), OPTIONS_ABSENT,
+	       "MariaDB 10.11: a typo is absent (the 10.11.19 list decides)");
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "super_read_only"), OPTIONS_ABSENT,
+	       "MariaDB 10.11.19: no super_read_only");
+	/* EVIDENCE: mariadbd --wsrep-slave-fk-checks=1 --verbose --help: "unknown variable" (case-sensitive) */
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "wsrep_slave_FK_checks"), OPTIONS_PRESENT,
+	       "names keep their case");
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "wsrep_slave_fk_checks"), OPTIONS_ABSENT,
+	       "names are case-sensitive");
+	is_int(state_of(OPTIONS_MARIADB, 9, 5, 1, "relay_log_recovey"), OPTIONS_UNCERTAIN,
+	       "a release with no list near it: uncertain, never absent");
+	struct options_target t;
+	struct version v = { 10, 11, 19 };
+	const struct options_entry *cand[8];
+	int unc = 0;
+	options_target_init(&t, OPTIONS_MARIADB, &v);
+	/* EVIDENCE: mariadbd 10.11.19 --sync=1: "ambiguous option '--sync=1' (sync_frm, sync_master_info)" */
+	ok(options_prefix(&t, "sync", cand, 8, &unc) > 1, "MariaDB: 'sync' prefixes several options");
+	/* EVIDENCE: mariadbd 10.11.19 --relay-log-rec=ON: "Using unique option prefix" and TRUE */
+	ok(options_prefix(&t, "relay_log_rec", cand, 8, &unc) == 1 && !strcmp(cand[0]->name, "relay_log_recovery"),
+	   "MariaDB: 'relay_log_rec' abbreviates relay_log_recovery alone");
+	ok(options_prefix(&t, "innodb_flush_log", cand, 8, &unc) == 2,
+	   "MariaDB: 'innodb_flush_log' prefixes innodb_flush_log_at_timeout and _at_trx_commit");
+}
+
+/* ---- 3. values --------------------------------------------------------------- */
+
+static struct options_entry entry(enum options_type type, enum options_arg arg, const char *values,
+				  const char *def, const char *min, const char *max, const char *block)
+{
+	struct options_entry e;
+	memset(&e, 0, sizeof(e));
+	e.name = "x";
+	e.type = (unsigned char)type;
+	e.arg = (unsigned char)arg;
+	e.values = values;
+	e.def = def;
+	e.min = min;
+	e.max = max;
+	e.block = block;
+	return e;
+}
+
+/* One check: verdict and value (NULL: none expected). */
+static void check(const struct options_entry *e, enum options_product p, const char *raw, const char *prev,
+		  enum catalog_verdict want, const char *want_value, const char *name)
+{
+	char *out = NULL;
+	const char *why = NULL;
+	enum catalog_verdict got = options_check_value(e, p, raw, prev, &out, &why);
+	int good = got == want && ((!want_value && !out) || (want_value && out && !strcmp(out, want_value)));
+	ok(good, "%s", name);
+	if (!good)
+		printf("#   got verdict %d value '%s' (%s); want %d '%s'\n", (int)got, out ? out : "(null)",
+		       why ? why : "", (int)want, want_value ? want_value : "(null)");
+	free(out);
+}
+
+static void test_values(void)
+{
+	const enum options_product MY = OPTIONS_MYSQL, MA = OPTIONS_MARIADB;
+	struct options_entry b = entry(OPTIONS_T_BOOL, OPTIONS_ARG_OPT, NULL, "OFF", NULL, NULL, NULL);
+	struct options_entry bn = entry(OPTIONS_T_BOOL, OPTIONS_ARG_NONE, NULL, "ON", NULL, NULL, NULL);
+	/* EVIDENCE: my_getopt.c/.cc get_bool_argument: true/on/1, false/off/0, latin1 case-insensitive */
+	check(&b, MY, "TRUE", NULL, CATALOG_VALUE_OK, "ON", "bool TRUE is ON");
+	check(&b, MA, "Off", NULL, CATALOG_VALUE_OK, "OFF", "bool Off is OFF");
+	check(&b, MA, NULL, NULL, CATALOG_VALUE_OK, "ON", "bool without a value is ON");
+	/* EVIDENCE: mariadbd 10.11.19 --log-slave-updates=yes: "wasn't recognized. Set to OFF." */
+	check(&b, MA, "yes", NULL, CATALOG_VALUE_FALLBACK, "OFF", "bool yes: warning, OFF");
+	/* EVIDENCE: mariadbd 10.11.19 --innodb-doublewrite=yes: "ignoring option ... due to invalid value" */
+	check(&bn, MA, "yes", "ON", CATALOG_VALUE_IGNORED, NULL, "NO_ARG bool yes: ignored");
+
+	struct options_entry u = entry(OPTIONS_T_UINT, OPTIONS_ARG_REQ, NULL, "0", "0", "4294967295", NULL);
+	check(&u, MA, "1k", NULL, CATALOG_VALUE_OK, "1024", "uint 1k");
+	/* EVIDENCE: my_getopt eval_num_suffix reads one character after the digits: 1kx is 1024 */
+	check(&u, MA, "1kx", NULL, CATALOG_VALUE_OK, "1024", "uint 1kx is 1024");
+	/* EVIDENCE: mariadbd 10.11.19 sync_binlog = 1 ; c: "Unknown suffix ' '", exit 9 */
+	check(&u, MA, "1 ; c", NULL, CATALOG_VALUE_REFUSED, NULL, "uint '1 ; c' refused");
+	check(&u, MY, "1 ; c", NULL, CATALOG_VALUE_REFUSED, NULL, "MySQL: uint '1 ; c' refused");
+	/* EVIDENCE: mariadbd 10.11.19 --sync-binlog=99999999999: adjusted to 4294967295 */
+	check(&u, MA, "99999999999", NULL, CATALOG_VALUE_FALLBACK, "4294967295", "uint clamped to max");
+	/* EVIDENCE: mariadbd 10.11.19 --sync-binlog=-1: "Incorrect unsigned value", exit 13 */
+	check(&u, MA, "-1", NULL, CATALOG_VALUE_REFUSED, NULL, "MariaDB: negative unsigned refused");
+	/* EVIDENCE: MySQL 8.0 my_getopt.cc getopt_ull: is_negative_num -> min_value with a warning */
+	check(&u, MY, "-1", NULL, CATALOG_VALUE_FALLBACK, "0", "MySQL: negative unsigned is the minimum");
+	/* EVIDENCE: MySQL 8.0 my_getopt.cc setval: EE_OPTION_WITH_EMPTY_VALUE; MariaDB strtoull("") is 0 */
+	check(&u, MY, "", NULL, CATALOG_VALUE_REFUSED, NULL, "MySQL: empty number refused");
+	check(&u, MA, "", NULL, CATALOG_VALUE_FALLBACK, "0", "MariaDB: empty number is 0");
+	check(&u, MA, NULL, NULL, CATALOG_VALUE_REFUSED, NULL, "a required value left out is refused");
+	struct options_entry uo = entry(OPTIONS_T_UINT, OPTIONS_ARG_OPT, NULL, "1", "0", "3", NULL);
+	check(&uo, MA, NULL, NULL, CATALOG_VALUE_OK, "1", "an optional number left out is 1 (enabled_my_option)");
+	struct options_entry blk = entry(OPTIONS_T_UINT, OPTIONS_ARG_REQ, NULL, "8192", "4096", "32768", "1024");
+	check(&blk, MA, "5000", NULL, CATALOG_VALUE_OK, "4096", "rounded down to the block size, silently");
+	check(&blk, MA, "100", NULL, CATALOG_VALUE_FALLBACK, "4096", "below the minimum: warning, minimum");
+	/* EVIDENCE: MySQL 8.0 eval_num_suffix: a suffix that overflows is ERANGE, refused; MariaDB wraps */
+	check(&u, MY, "99999999999999999E", NULL, CATALOG_VALUE_REFUSED, NULL, "MySQL: overflowing suffix refused");
+	struct options_entry s = entry(OPTIONS_T_INT, OPTIONS_ARG_REQ, NULL, "0", "-10", "10", NULL);
+	check(&s, MA, "-20", NULL, CATALOG_VALUE_FALLBACK, "-10", "signed: clamped to min");
+	check(&s, MA, "-5", NULL, CATALOG_VALUE_OK, "-5", "signed: -5");
+
+	struct options_entry en = entry(OPTIONS_T_ENUM, OPTIONS_ARG_REQ, "MIXED,STATEMENT,ROW", "MIXED", NULL, NULL,
+					NULL);
+	/* EVIDENCE: mariadbd 10.11.19: binlog_format=r / Row / 2 -> ROW; =3 and =xx refused */
+	check(&en, MA, "r", NULL, CATALOG_VALUE_OK, "ROW", "enum: unique prefix");
+	check(&en, MY, "Row", NULL, CATALOG_VALUE_OK, "ROW", "enum: any case");
+	check(&en, MA, "2", NULL, CATALOG_VALUE_OK, "ROW", "enum: ordinal");
+	check(&en, MA, "3", NULL, CATALOG_VALUE_REFUSED, NULL, "enum: ordinal out of range refused");
+	check(&en, MA, "xx", NULL, CATALOG_VALUE_REFUSED, NULL, "enum: unknown name refused");
+	check(&en, MY, "", NULL, CATALOG_VALUE_REFUSED, NULL, "MySQL: empty enum refused");
+	check(&en, MA, "", NULL, CATALOG_VALUE_FALLBACK, "MIXED", "MariaDB: empty enum is the first value");
+
+	/* EVIDENCE: MySQL sql/sys_vars.cc enforce_gtid_consistency_aliases {OFF ON WARN FALSE TRUE},
+	 * sys_vars.h Sys_var_multi_enum::fixup_command_line (exact alias, case-insensitive, or 0..2), and
+	 * mysqld.cc OPT_ENFORCE_GTID_CONSISTENCY: an invalid value is only a warning */
+	struct options_entry me = entry(OPTIONS_T_MULTIENUM, OPTIONS_ARG_OPT, "OFF|FALSE,ON|TRUE,WARN", "OFF", NULL,
+					NULL, NULL);
+	me.bare = "ON";
+	check(&me, MY, "TRUE", NULL, CATALOG_VALUE_OK, "ON", "enforce_gtid_consistency = TRUE is ON");
+	check(&me, MY, "false", NULL, CATALOG_VALUE_OK, "OFF", "= false is OFF");
+	check(&me, MY, "warn", NULL, CATALOG_VALUE_OK, "WARN", "= warn is WARN");
+	check(&me, MY, "2", NULL, CATALOG_VALUE_OK, "WARN", "= 2 is WARN");
+	check(&me, MY, "WA", "OFF", CATALOG_VALUE_IGNORED, NULL, "= WA is no abbreviation: warning, value kept");
+	check(&me, MY, "3", "ON", CATALOG_VALUE_IGNORED, NULL, "= 3: warning, value kept");
+	check(&me, MY, NULL, NULL, CATALOG_VALUE_OK, "ON", "bare: ON");
+
+	struct options_entry set = entry(OPTIONS_T_SET, OPTIONS_ARG_REQ, "A,BB,CC", "", NULL, NULL, NULL);
+	check(&set, MA, "cc,a", NULL, CATALOG_VALUE_OK, "A,CC", "set: names in list order");
+	check(&set, MA, "", NULL, CATALOG_VALUE_OK, "", "set: empty");
+	check(&set, MA, "5", NULL, CATALOG_VALUE_OK, "A,CC", "set: a bit mask");
+	check(&set, MA, "A,ZZ", NULL, CATALOG_VALUE_REFUSED, NULL, "set: unknown name refused");
+
+	struct options_entry fs = entry(OPTIONS_T_FLAGSET, OPTIONS_ARG_REQ, "a,b", "a=on,b=off", NULL, NULL, NULL);
+	check(&fs, MA, "b=on", "a=on,b=off", CATALOG_VALUE_OK, "a=on,b=on", "flagset: one flag changed");
+	check(&fs, MA, "a=off,b=on", NULL, CATALOG_VALUE_OK, "a=off,b=on", "flagset: two flags");
+	check(&fs, MA, "default", "a=off,b=on", CATALOG_VALUE_OK, "a=on,b=off", "flagset: default");
+	check(&fs, MA, "c=on", NULL, CATALOG_VALUE_REFUSED, NULL, "flagset: unknown flag refused");
+
+	struct options_entry na = entry(OPTIONS_T_NOARG, OPTIONS_ARG_NONE, NULL, NULL, NULL, NULL, NULL);
+	/* EVIDENCE: my_getopt handle_options: "option '--%s' cannot take an argument" */
+	check(&na, MA, "1", NULL, CATALOG_VALUE_REFUSED, NULL, "no-argument option with a value refused");
+	check(&na, MA, NULL, NULL, CATALOG_VALUE_OK, "ON", "no-argument option");
+
+	struct options_entry d = entry(OPTIONS_T_DOUBLE, OPTIONS_ARG_REQ, NULL, "10", "0", "31536000", NULL);
+	check(&d, MA, "0.5", NULL, CATALOG_VALUE_OK, "0.5", "double 0.5");
+	check(&d, MA, "1x", NULL, CATALOG_VALUE_REFUSED, NULL, "double with junk refused");
+	check(&d, MA, "-1", NULL, CATALOG_VALUE_FALLBACK, "0", "double below min: warning, min");
+}
+
+int main(void)
+{
+	test_table_equals_file();
+	test_lookups();
+	test_values();
+	return done_testing();
+}
