@@ -666,7 +666,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 			facts.removed_in = version_format(&gone, gv, sizeof(gv));
 			problem_add(&st->removed, s, &origin, &facts,
 				    "'%s' was removed in %s %s: the server will not start", o->name,
-				    flavor_display(s->flavor), gv);
+				    flavor_build_display(s->flavor, s->variant), gv);
 		} else {
 			problem_add(&st->errors, s, &origin, &facts, "unknown variable '%s': %s refuses to start",
 				    o->name, fl);
@@ -869,7 +869,7 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	options_target_init(&st.target, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA),
 			    &s->version);
 	st.full = config_full_catalog(&st.target);
-	snprintf(st.label, sizeof(st.label), "%s %s", options_product_display(st.target.product), st.ver);
+	snprintf(st.label, sizeof(st.label), "%s %s", flavor_build_display(s->flavor, s->variant), st.ver);
 	st.set = xcalloc(c->n ? c->n : 1, 1);
 	st.preset = s->n;
 
