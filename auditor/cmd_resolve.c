@@ -18,8 +18,16 @@
  * and the include chain; the name is the grouping key ('_' for '-', no
  * "loose-"), followed by "(written as ...)" when the spelling differs more
  * than that. Each "  overridden:" line is an earlier value, most recent
- * first, spelled as written. Control bytes in names and values are shown as
- * \n, \t, \r, \b or \xHH, so every option stays on one line.
+ * first, spelled as written. Names, values and paths are escaped as every
+ * message is (util.h: \n, \t, \xHH, \uHHHH), so every option stays on one
+ * line and no byte acts on a terminal.
+ *
+ * The values of secrets (secret.h: password, wsrep_sst_auth, *_password ...)
+ * are shown as ******** in both forms unless --show-secrets is given, as
+ * MySQL's my_print_defaults masks passwords unless --show (MySQL 5.6.25+,
+ * https://dev.mysql.com/doc/refman/8.4/en/my-print-defaults.html; MariaDB's
+ * my_print_defaults 10.11 prints them, so the differential test of --raw
+ * against it passes --show-secrets).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +38,7 @@
 #include "cmd.h"
 #include "flavor.h"
 #include "optfile.h"
+#include "secret.h"
 #include "util.h"
 #include "banned.h"
 
@@ -42,6 +51,7 @@ enum resolve_opt {
 	RESOLVE_NO_DEFAULTS,
 	RESOLVE_RAW,
 	RESOLVE_ROOT,
+	RESOLVE_SHOW_SECRETS,
 	RESOLVE_HELP,
 };
 
@@ -62,6 +72,8 @@ static const struct cli_option resolve_options[] = {
 	  "print what my_print_defaults --mysqld prints, one option per line" },
 	{ "root", 0, CLI_REQUIRED_ARG, RESOLVE_ROOT, "DIR",
 	  "read absolute !include/!includedir paths and the default files under DIR" },
+	{ "show-secrets", 0, CLI_NO_ARG, RESOLVE_SHOW_SECRETS, NULL,
+	  "print passwords and other secrets instead of ******** (my_print_defaults --show)" },
 	{ "help", 'h', CLI_NO_ARG, RESOLVE_HELP, NULL, "show this help and exit" },
 };
 
@@ -75,6 +87,7 @@ struct resolve_args {
 	int no_defaults;
 	int raw;
 	const char *root;
+	int show_secrets;
 	int help;
 	int bad;
 };
@@ -96,9 +109,11 @@ static void resolve_usage(FILE *fp)
 	      "lines. Names are grouped with '-' and '_' alike and a \"loose-\" prefix set\n"
 	      "aside; skip-/enable- spellings are listed as written. Lines starting with\n"
 	      "'#' name the flavor, groups and files read. Control bytes are shown as \\n,\n"
-	      "\\t, \\r, \\b or \\xHH.\n\n"
+	      "\\t or \\xHH.\n\n"
 	      "With --raw: exactly what 'my_print_defaults --defaults-file=FILE --mysqld'\n"
 	      "prints for the flavor's groups, one option per line, in read order.\n\n"
+	      "Either way, the values of passwords and other secrets (password, wsrep_sst_auth,\n"
+	      "master-password, *_password ...) are shown as ******** unless --show-secrets.\n\n"
 	      "Options:\n",
 	      fp);
 	cli_print_options(fp, resolve_options, ARRAY_SIZE(resolve_options));
@@ -143,6 +158,9 @@ static int resolve_option(void *ctx, int id, const char *arg)
 		a->root = arg;
 		break;
 	}
+	case RESOLVE_SHOW_SECRETS:
+		a->show_secrets = 1;
+		break;
 	case RESOLVE_HELP:
 		a->help = 1;
 		break;
@@ -217,6 +235,20 @@ static void print_origin(FILE *fp, const struct chains *chains, const struct opt
 	}
 }
 
+/* "--name=value" as read, with a secret's value masked unless show. */
+static void print_option_text(FILE *fp, const struct optfile_option *o, int show, int escaped)
+{
+	const char *text = o->text;
+	char *masked = NULL;
+	if (!show && o->value && secret_shown(o->name, o->value) != o->value)
+		text = masked = xasprintf("--%s=%s", o->name, SECRET_MASK);
+	if (escaped)
+		print_escaped(fp, text + 2);
+	else
+		fputs(text, fp);
+	free(masked);
+}
+
 struct resolve_entry {
 	char *key;
 	size_t first;    /* index of the first option with this key */
@@ -240,7 +272,7 @@ static int entry_cmp_first(const void *a, const void *b)
 }
 
 static void resolve_print(FILE *fp, struct optfile *of, enum flavor flavor,
-			  const struct version *v, const struct optfile_groups *g)
+			  const struct version *v, const struct optfile_groups *g, int show_secrets)
 {
 	char vbuf[32];
 	fprintf(fp, "# %s %s; groups:", flavor_display(flavor), version_format(v, vbuf, sizeof(vbuf)));
@@ -284,7 +316,7 @@ static void resolve_print(FILE *fp, struct optfile *of, enum flavor flavor,
 		print_escaped(fp, e[i].key);
 		if (last->value) {
 			fputc('=', fp);
-			print_escaped(fp, last->value);
+			print_escaped(fp, show_secrets ? last->value : secret_shown(last->name, last->value));
 		}
 		fputs("  ", fp);
 		print_origin(fp, &chains, last);
@@ -298,7 +330,7 @@ static void resolve_print(FILE *fp, struct optfile *of, enum flavor flavor,
 		for (size_t k = e[i].n - 1; k-- > 0;) {
 			const struct optfile_option *o = &of->options[e[i].idx[k]];
 			fputs("  overridden: ", fp);
-			print_escaped(fp, o->text + 2);
+			print_option_text(fp, o, show_secrets, 1);
 			fputs(" at ", fp);
 			print_origin(fp, &chains, o);
 			fputc('\n', fp);
@@ -370,11 +402,11 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (a.raw) {
 		for (size_t i = 0; i < of.n; i++) {
-			fputs(of.options[i].text, stdout);
+			print_option_text(stdout, &of.options[i], a.show_secrets, 0);
 			fputc('\n', stdout);
 		}
 	} else {
-		resolve_print(stdout, &of, a.flavor, &a.version, &g);
+		resolve_print(stdout, &of, a.flavor, &a.version, &g, a.show_secrets);
 	}
 	optfile_release(&of);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "secret.h"
 #include "banned.h"
 
 /* my_getopt's special prefixes, tried in this order when a name is unknown. */
@@ -307,7 +308,8 @@ static void problem_add(struct config_problems *list, struct settings *s, const 
 	memset(p, 0, sizeof(*p));
 	if (facts) {
 		p->option = facts->option ? settings_intern(s, facts->option) : NULL;
-		p->value = facts->value ? settings_intern(s, facts->value) : NULL;
+		/* the value of a secret (secret.h) is kept as its mask */
+		p->value = facts->value ? settings_intern(s, secret_shown(facts->option, facts->value)) : NULL;
 		p->action = facts->action;
 		p->replacement = facts->replacement ? settings_intern(s, facts->replacement) : NULL;
 		p->removed_in = facts->removed_in ? settings_intern(s, facts->removed_in) : NULL;
@@ -725,6 +727,8 @@ static void config_option(struct config_state *st, const struct optfile_option *
 
 	char *norm = NULL;
 	const char *why = NULL;
+	/* Messages quote the value: never a secret's (secret.h). */
+	const char *shown = secret_shown(o->name, raw);
 	enum catalog_verdict verdict;
 	const char *prev = NULL;
 	const char *key = v ? v->name : e->name;
@@ -742,7 +746,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	int value_error = verdict == CATALOG_VALUE_REFUSED && raw && (!e || e->type != OPTIONS_T_NOARG);
 	if (value_error && m.loose && s->flavor == FLAVOR_MARIADB) {
 		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s; ignored because of loose-", o->name,
-			 raw, why);
+			 shown, why);
 		goto done;
 	}
 	if (verdict == CATALOG_VALUE_REFUSED && config_plugin_value_error(st, o, plugin, &origin, why))
@@ -752,7 +756,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		if (verdict == CATALOG_VALUE_REFUSED) {
 			struct config_problem facts = { .option = o->name, .value = o->value,
 							.action = CONFIG_ACTION_REFUSES };
-			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, raw ? raw : "", why);
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown ? shown : "", why);
 		}
 		goto done;
 	}
@@ -760,17 +764,17 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	case CATALOG_VALUE_OK:
 		break;
 	case CATALOG_VALUE_FALLBACK:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s%s%s", o->name, raw ? raw : "", why,
-			 norm ? ": " : "", norm ? norm : "");
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s%s%s", o->name, shown ? shown : "", why,
+			 norm ? ": " : "", norm ? secret_shown(o->name, norm) : "");
 		break;
 	case CATALOG_VALUE_IGNORED:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, raw ? raw : "", why);
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, shown ? shown : "", why);
 		goto done;
 	case CATALOG_VALUE_REFUSED: {
 		struct config_problem facts = { .option = o->name, .value = raw,
 						.action = CONFIG_ACTION_REFUSES };
 		if (raw)
-			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, raw, why);
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown, why);
 		else
 			problem_add(&st->errors, s, &origin, &facts, "'%s': %s", o->name, why);
 		if (v)

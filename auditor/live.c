@@ -16,6 +16,7 @@
 #include <mysql.h>
 
 #include "util.h"
+#include "secret.h"
 #include "banned.h"
 
 /* Server and client error codes the collector treats specially (mysqld_error.h, errmsg.h). */
@@ -1284,7 +1285,7 @@ static int live_capture_body(void *ctx, void *fpv)
 	for (size_t i = 0; i < t->nraw; i++) {
 		live_capture_field(fp, t->raw[i].name);
 		fputc('\t', fp);
-		live_capture_field(fp, t->raw[i].value);
+		live_capture_field(fp, secret_shown(t->raw[i].name, t->raw[i].value));   /* secret.h */
 		fputc('\n', fp);
 	}
 	return ferror(fp) ? -1 : 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secret.h"
 #include "banned.h"
 
 static const char *const role_names[] = {
@@ -95,7 +96,8 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		v->name = arena_strdup(&s->arena, name);
 		strmap_put(&s->index, v->name, s->n - 1);
 	}
-	v->current.value = arena_strdup(&s->arena, value);
+	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
+	v->current.value = arena_strdup(&s->arena, secret_shown(name, value));
 	v->current.spelled = arena_strdup(&s->arena, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;

@@ -112,8 +112,10 @@ void settings_release(struct settings *s);
 
 /*
  * Set name to value (copied into the arena). When name already has a value,
- * that value moves to the overridden list. value may be NULL (unknown).
- * Returns the variable.
+ * that value moves to the overridden list. value may be NULL (unknown). The
+ * value of a secret (secret.h: password, wsrep_sst_auth ...) is stored as
+ * SECRET_MASK, so no report, finding or message built from settings can
+ * hold it. Returns the variable.
  */
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
 				  const char *spelled, const struct settings_origin *origin);

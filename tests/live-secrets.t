@@ -45,7 +45,10 @@ mkdir -p "$out"
 SP=$((LIVE_PORT_BASE + 30))
 HP=$((LIVE_PORT_BASE + 31))
 EP=$((LIVE_PORT_BASE + 32))
-live_start server $SP 30 "" || bail "server did not start"
+# Secrets the server shows in SHOW GLOBAL VARIABLES as they are (MariaDB 10.11,
+# wsrep off: both in clear text), for the capture and reports to mask.
+live_start server $SP 30 "report_password = Report-Sekr1t-Pw
+wsrep_sst_auth = sst:Sst-Sekr1t-Pw" || bail "server did not start"
 S=127.0.0.1:$SP
 PW=$LIVE_AUDITOR_PW
 
@@ -163,6 +166,22 @@ fi
 is "$(grep -c . "$out/evil.err")" 1 "... on one line (no line faked)"
 like "$(cat "$out/evil.err")" 'Host blocked\\x1b\[2J\\x1b\]0;owned\\x07\\ncrashsafe: note: all good\\x0d' \
 	"... shown escaped"
+
+# ---- secrets the server holds: masked in the capture and every report --------
+is "$(live_sql server "SELECT GLOBAL_VALUE FROM information_schema.SYSTEM_VARIABLES WHERE VARIABLE_NAME = 'REPORT_PASSWORD'")" \
+	"Report-Sekr1t-Pw" "the server shows report_password in clear (what the capture must not copy)"
+MYSQL_PWD=$PW cs capture -u auditor --capture "$out/secrets.cap" --json "$out/cap.json" --junit "$out/cap.xml" \
+	--sarif "$out/cap.sarif" --text "$out/cap.txt" -v $S
+audited capture "--capture of a server holding secrets"
+found=$(grep -lE "Report-Sekr1t-Pw|Sst-Sekr1t-Pw" "$out/secrets.cap" "$out/cap.json" "$out/cap.xml" "$out/cap.sarif" \
+	"$out/cap.txt" "$out/capture.out" "$out/capture.err" 2>/dev/null)
+is "$found" "" "no secret in the capture, the four reports, stdout or stderr"
+grep -qx $'report_password\t\\*\\*\\*\\*\\*\\*\\*\\*' "$out/secrets.cap" &&
+	grep -qx $'wsrep_sst_auth\t\\*\\*\\*\\*\\*\\*\\*\\*' "$out/secrets.cap"
+[ $? = 0 ] && ok "the capture shows them as ********" || not_ok "the capture shows them as ********"
+"$CRASHSAFE" check --format json --variables "$out/secrets.cap" >"$out/readback.json" 2>&1
+! grep -qE "Sekr1t" "$out/readback.json" && ok "the capture reads back, still without them" ||
+	not_ok "the capture reads back, still without them"
 
 # ---- files: the capture's mode; a world-writable --defaults-file ------------
 # Permission behaviour as an unprivileged user (nobody), in a directory it owns.

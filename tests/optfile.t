@@ -1,8 +1,8 @@
 #!/bin/bash
 # optfile.t - differential test of the option-file reader against the
 # server's own reader, run live: for every input,
-#     crashsafe resolve --raw --flavor mariadb --server-version 10.11 FILE
-# must print exactly what
+#     crashsafe resolve --raw --show-secrets --flavor mariadb --server-version 10.11 FILE
+# (--show-secrets: MariaDB's my_print_defaults prints passwords) must print exactly what
 #     my_print_defaults --defaults-file=FILE --mysqld
 # prints (stdout byte for byte), and both must succeed or both fail.
 #
@@ -46,13 +46,13 @@ compare() {
 	if [ -n "$file" ]; then
 		(cd "$dir" && "$MPD" --defaults-file="$file" "$@" --mysqld >"$TMP/want" 2>"$TMP/want.err")
 		want_rc=$?
-		(cd "$dir" && "$CRASHSAFE" resolve --raw --flavor mariadb --server-version 10.11 \
+		(cd "$dir" && "$CRASHSAFE" resolve --raw --show-secrets --flavor mariadb --server-version 10.11 \
 			"$@" "$file" >"$TMP/got" 2>"$TMP/got.err")
 		got_rc=$?
 	else
 		(cd "$dir" && "$MPD" "$@" --mysqld >"$TMP/want" 2>"$TMP/want.err")
 		want_rc=$?
-		(cd "$dir" && "$CRASHSAFE" resolve --raw --flavor mariadb --server-version 10.11 \
+		(cd "$dir" && "$CRASHSAFE" resolve --raw --show-secrets --flavor mariadb --server-version 10.11 \
 			"$@" >"$TMP/got" 2>"$TMP/got.err")
 		got_rc=$?
 	fi

@@ -11,6 +11,7 @@
 
 #include "tap.h"
 #include "diag.h"
+#include "secret.h"
 #include "settings.h"
 #include "util.h"
 
@@ -210,6 +211,47 @@ static void test_write_signals(void)
 	free(path);
 }
 
+static void test_secret(void)
+{
+	static const struct {
+		const char *name;
+		int secret;
+	} cases[] = {
+		{ "password", 1 }, { "PASSWORD", 1 }, { "loose-password", 1 }, { "loose_loose-password", 1 },
+		{ "pass", 1 }, { "passw", 1 }, { "pas", 1 }, { "pa", 0 }, { "p", 0 },
+		{ "password1", 1 }, { "password3", 1 }, { "password-file", 0 },
+		{ "master-password", 1 }, { "master_password", 1 }, { "report_password", 1 },
+		{ "report-password", 1 }, { "wsrep_sst_auth", 1 }, { "wsrep-sst-auth", 1 },
+		{ "file_key_management_filekey", 1 }, { "hashicorp_key_management_token", 1 },
+		{ "authentication_ldap_sasl_bind_root_pwd", 1 }, { "keyring_hashicorp_secret_id", 1 },
+		{ "keyring_encrypted_file_password", 1 }, { "some_plugin_password", 1 }, { "x_passphrase", 1 },
+		{ "disconnect_on_expired_password", 0 }, { "validate_password", 0 },
+		{ "loose-mysql_native_password", 0 }, { "caching_sha2_password", 0 },
+		{ "default_password_lifetime", 0 }, { "old_passwords", 0 }, { "password_history", 0 },
+		{ "caching_sha2_password_private_key_path", 0 }, { "wsrep_sst_method", 0 },
+		{ "report_user", 0 }, { "ssl_key", 0 }, { "server_id", 0 }, { "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(secret_name(cases[i].name) == cases[i].secret, "secret_name(\"%s\") is %d", cases[i].name,
+		   cases[i].secret);
+	ok(secret_name(NULL) == 0, "secret_name(NULL) is 0");
+	is_str(secret_shown("password", "Sekr1t"), SECRET_MASK, "secret_shown masks a secret");
+	is_str(secret_shown("password", ""), "", "secret_shown leaves an empty value empty");
+	ok(secret_shown("password", NULL) == NULL, "secret_shown leaves NULL (unknown) NULL");
+	is_str(secret_shown("server_id", "3"), "3", "secret_shown leaves other values");
+
+	struct settings s;
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = "my.cnf", .line = 1 };
+	settings_init(&s, "t", "file");
+	settings_set(&s, "wsrep_sst_auth", "sst:Sekr1t", "wsrep-sst-auth", &o);
+	settings_set(&s, "wsrep_sst_auth", "sst:Other", "wsrep-sst-auth", &o);
+	const struct settings_var *v = settings_get(&s, "wsrep_sst_auth");
+	ok(v && !strcmp(v->current.value, SECRET_MASK) && v->n_overridden == 1 &&
+		   !strcmp(v->overridden[0].value, SECRET_MASK),
+	   "settings never store a secret, current or overridden");
+	settings_release(&s);
+}
+
 int main(void)
 {
 	test_escape();
@@ -217,5 +259,6 @@ int main(void)
 	test_strmap();
 	test_settings_index();
 	test_write_signals();
+	test_secret();
 	return done_testing();
 }
