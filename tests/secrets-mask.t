@@ -91,6 +91,8 @@ EOF
 	--junit "$T/r.xml" --sarif "$T/r.sarif" "$T/sec.cnf" >"$T/r.json" 2>"$T/check.err"
 none_in "$T/r.json" "$T/r.txt" "$T/r.xml" "$T/r.sarif" "$T/check.err"
 ok $? "check (option file): no secret in JSON, text, JUnit, SARIF or stderr"
+grep -q '"value": "\*\*\*\*\*\*\*\*"' "$T/r.json"
+ok $? "check: a rule reading a secret from the option file sees (and shows) ********"
 
 printf 'version\t10.11.6-MariaDB\nreport_password\tReportPw4\nwsrep_sst_auth\tsst:SstPw2\nserver_id\t9\n' >"$T/snap.txt"
 "$CRASHSAFE" check -v --rules "$T/rules" --format json --text "$T/s.txt" --junit "$T/s.xml" \
