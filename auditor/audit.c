@@ -43,9 +43,10 @@ const struct cli_option audit_common_options[] = {
 	  "primary, replica or any (default: any, a server that may be either)" },
 	{ "flavor", 0, CLI_REQUIRED_ARG, OPT_FLAVOR, "FLAVOR",
 	  "mysql, percona or mariadb; or a Galera build: pxc, mariadb-galera, mysql-wsrep "
-	  "(default: mysql)" },
+	  "(default: inferred from each file, else mysql)" },
 	{ "server-version", 0, CLI_REQUIRED_ARG, OPT_SERVER_VERSION, "X.Y[.Z]",
-	  "version whose defaults and groups apply (default: 8.4; MariaDB 10.11)" },
+	  "version whose defaults and groups apply; one the flavor never had is refused "
+	  "(default: a versioned group in the file, else 8.4; MariaDB 10.11)" },
 	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, OPT_GROUP_SUFFIX, "SUFFIX",
 	  "also read the option groups with this suffix, as mysqld does" },
 	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR",
@@ -152,6 +153,16 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	default:
 		return 1;
 	}
+}
+
+int audit_options_check(const struct audit_options *o)
+{
+	char *why = NULL, vbuf[32];
+	if (!o->version_set || !flavor_check_version(o->flavor_set ? o->flavor : FLAVOR_UNKNOWN, &o->version, &why))
+		return 0;
+	int rc = cli_usage_error("--server-version %s: %s", version_format(&o->version, vbuf, sizeof(vbuf)), why);
+	free(why);
+	return rc;
 }
 
 int audit_load_catalog(struct catalog *c, struct diag_list *d)

@@ -72,6 +72,14 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 			   struct settings *targets, size_t ntargets);
 
 /*
+ * Added: check the common options once they are all parsed: a
+ * --server-version the flavor (--flavor, else any flavor) never had is a
+ * usage error (flavor_check_version()). Prints the error and returns 2,
+ * or returns 0.
+ */
+int audit_options_check(const struct audit_options *o);
+
+/*
  * Load the catalog from the rules directory (crashsafe_rules_dir()).
  * Returns 0, or -1 with diagnostics in d.
  */

@@ -27,6 +27,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "fileio.h"
+#include "infer.h"
 #include "optfile.h"
 #include "snapshot.h"
 #include "banned.h"
@@ -106,11 +107,15 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "in a chroot; without it, an include that leaves the directory of the FILE\n"
 	      "given gets a warning naming the path.\n"
 	      "\n"
-	      "Defaults: MySQL 8.4 (with --flavor mariadb: MariaDB 10.11; a --server-version\n"
-	      "of 10 or more without --flavor means MariaDB), role any (a server that may\n"
-	      "be a primary or a replica, as after a failover: replica safety rules apply,\n"
-	      "read-only rules only with --role replica). All targets of one run are one\n"
-	      "fleet: server_id must be unique among them.\n"
+	      "Flavor: without --flavor, each file's flavor and build are inferred from\n"
+	      "what it contains ([mariadb]/[galera] groups, MariaDB-only or MySQL-only\n"
+	      "options, wsrep_*/pxc_* for Galera builds) and shown in the report; with\n"
+	      "--flavor, a file that contradicts it gets a warning. A --server-version only\n"
+	      "one flavor had names it (10.11: MariaDB; 26.10: MySQL); one the flavor never\n"
+	      "had is a usage error. Defaults when nothing says: MySQL 8.4 (MariaDB 10.11),\n"
+	      "role any (a server that may be a primary or a replica, as after a failover:\n"
+	      "replica safety rules apply, read-only rules only with --role replica). All\n"
+	      "targets of one run are one fleet: server_id must be unique among them.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, opts, n);
@@ -151,27 +156,31 @@ static void check_print_reader_diags(const struct optfile *of, const struct audi
 			diag_print_one(&of->diags.items[i], stderr);
 }
 
-/* Read option files into s (FILE, or the default files when path is NULL). */
-static int check_load_options(struct settings *s, const char *path, const struct check_args *a,
-			      const struct catalog *c)
+/* What the command line gives every target: the layers above flavor inference (infer.h). */
+static void check_choice(struct flavor_choice *given, const struct audit_options *o)
 {
-	const struct audit_options *o = &a->audit;
-	struct optfile of;
-	struct optfile_groups g;
-	struct stat st;
-	int rc = 0;
+	given->flavor = o->flavor_set ? o->flavor : FLAVOR_UNKNOWN;
+	given->variant = o->variant;
+	given->version_set = o->version_set;
+	given->version = o->version;
+	given->source = "command-line";
+}
 
-	target_defaults(s, o);
-	if (path && strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		s->error = settings_intern(s, "cannot read: is a directory");
-		return -1;
-	}
-	optfile_init(&of);
-	of.line_rule = optfile_line_rule_for(s->flavor, &s->version);
-	of.root = a->root;
-	optfile_groups_for(&g, s->flavor, &s->version, o->group_suffix);
+/*
+ * Read FILE (or the default files when path is NULL) with every group kept
+ * (flavor inference needs them), cutting lines as s's flavor and version
+ * do.
+ */
+static void check_read(struct optfile *of, const char *path, const struct check_args *a,
+		       const struct settings *s)
+{
+	struct optfile_groups all;
+	optfile_init(of);
+	of->line_rule = optfile_line_rule_for(s->flavor, &s->version);
+	of->root = a->root;
+	optfile_groups_all(&all);
 	if (path) {
-		optfile_read(&of, path, &g);
+		optfile_read(of, path, &all);
 	} else {
 		struct optfile_search search = { 0 };
 		const char *home = getenv("MARIADB_HOME");
@@ -180,13 +189,73 @@ static int check_load_options(struct settings *s, const char *path, const struct
 			home = getenv("MYSQL_HOME");
 		search.server_home = home;
 		search.root = a->root;
-		optfile_read_defaults(&of, &search, s->flavor, &g);
+		optfile_read_defaults(of, &search, s->flavor, &all);
+	}
+}
+
+/* Can path be read a second time? Regular files can; standard input and pipes cannot. */
+static int check_rereadable(const char *path)
+{
+	struct stat st;
+	int fd;
+	if (!path)
+		return 1;   /* the default files */
+	return strcmp(path, "-") && !fileio_inherited_fd(path, &fd) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * Read option files into s (FILE, or the default files when path is NULL):
+ * read them with every group, decide the flavor, build and version (the
+ * command line, else what the files say: infer.h), then keep the groups
+ * that server reads and resolve them. When the decision changes how lines
+ * are cut, or which default files are read, the files are read again.
+ */
+static int check_load_options(struct settings *s, const char *path, const struct check_args *a,
+			      const struct catalog *c, struct infer_index *x)
+{
+	const struct audit_options *o = &a->audit;
+	struct optfile of;
+	struct optfile_groups g;
+	struct flavor_choice given;
+	struct infer_result ir;
+	struct stat st;
+	int rc = 0;
+
+	target_defaults(s, o);
+	if (path && strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		s->error = settings_intern(s, "cannot read: is a directory");
+		return -1;
+	}
+	check_read(&of, path, a, s);
+	if (!of.input_error) {
+		enum optfile_line_rule rule = of.line_rule;
+		int mariadb = s->flavor == FLAVOR_MARIADB;
+		check_choice(&given, o);
+		infer_init(&ir);
+		infer_from_options(&ir, &of, x);
+		infer_decide(s, &given, &ir);
+		infer_release(&ir);
+		if (optfile_line_rule_for(s->flavor, &s->version) != rule ||
+		    (!path && mariadb != (s->flavor == FLAVOR_MARIADB))) {
+			if (check_rereadable(path)) {
+				optfile_release(&of);
+				check_read(&of, path, a, s);
+			} else {
+				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
+					 "read before its flavor was known, and a stream cannot be read twice: a line "
+					 "longer than 4094 bytes is cut as the command line's flavor and version cut "
+					 "it (give --flavor and --server-version)");
+			}
+		}
 	}
 	check_print_reader_diags(&of, o);
 	if (of.input_error) {
 		s->error = settings_intern(s, of.input_error);
 		rc = -1;
 	} else {
+		optfile_groups_for(&g, s->flavor, &s->version, o->group_suffix);
+		infer_unread_groups(s, &of, &g);
+		optfile_keep_groups(&of, &g);
 		config_load(s, &of, c);
 	}
 	optfile_release(&of);
@@ -194,7 +263,7 @@ static int check_load_options(struct settings *s, const char *path, const struct
 }
 
 static int check_load_snapshot(struct settings *s, const char *path, const struct audit_options *o,
-			       const struct catalog *c)
+			       const struct catalog *c, struct infer_index *x)
 {
 	target_defaults(s, o);
 	/* A capture says its own flavor and version; what it does not say stays unknown, never assumed. */
@@ -203,6 +272,11 @@ static int check_load_snapshot(struct settings *s, const char *path, const struc
 	if (!o->flavor_set)
 		s->flavor = FLAVOR_UNKNOWN;
 	int rc = snapshot_load(s, path, c);
+	if (!rc && s->flavor == FLAVOR_UNKNOWN) {
+		struct flavor_choice given;
+		check_choice(&given, o);
+		infer_capture(s, &given, x);
+	}
 	if (o->role_set)
 		s->role = o->role;   /* an explicit --role wins over a captured one */
 	if (rc && !s->error)
@@ -229,6 +303,7 @@ int cmd_check(int argc, char **argv)
 	size_t nopts = 0;
 	struct check_args a = { 0 };
 	struct catalog c;
+	struct infer_index x = { 0 };
 	struct diag_list d;
 	struct settings *targets = NULL;
 	size_t ntargets = 0;
@@ -254,9 +329,10 @@ int cmd_check(int argc, char **argv)
 		free(a.variables);
 		return EXIT_USAGE;
 	}
-	/* A version of 10 or more with no flavor can only be MariaDB. */
-	if (a.audit.version_set && !a.audit.flavor_set && a.audit.version.major >= 10)
-		a.audit.flavor = FLAVOR_MARIADB;
+	if (audit_options_check(&a.audit)) {
+		free(a.variables);
+		return EXIT_USAGE;
+	}
 
 	catalog_init(&c);
 	diag_list_init(&d);
@@ -266,26 +342,27 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	diag_print(&d, stderr);
+	infer_index_init(&x, &c);
 
 	size_t want = (size_t)noperands + a.nvariables;
 	targets = xcalloc(want ? want : 1, sizeof(*targets));
 	if (!want) {
 		settings_init(&targets[0], "default option files", "file");
-		if (check_load_options(&targets[0], NULL, &a, &c))
+		if (check_load_options(&targets[0], NULL, &a, &c, &x))
 			input_errors++;
 		ntargets = 1;
 	}
 	for (int i = 0; i < noperands; i++) {
 		struct settings *s = &targets[ntargets++];
 		settings_init(s, strcmp(argv[i], "-") ? argv[i] : OPTFILE_STDIN_NAME, "file");
-		if (check_load_options(s, argv[i], &a, &c))
+		if (check_load_options(s, argv[i], &a, &c, &x))
 			input_errors++;
 	}
 	for (size_t i = 0; i < a.nvariables; i++) {
 		struct settings *s = &targets[ntargets++];
 		settings_init(s, strcmp(a.variables[i], "-") ? a.variables[i] : OPTFILE_STDIN_NAME,
 			      "snapshot");
-		if (check_load_snapshot(s, a.variables[i], &a.audit, &c))
+		if (check_load_snapshot(s, a.variables[i], &a.audit, &c, &x))
 			input_errors++;
 	}
 
@@ -298,6 +375,7 @@ out:
 	free(targets);
 	free(a.variables);
 	diag_list_release(&d);
+	infer_index_release(&x);
 	catalog_release(&c);
 	return status;
 }

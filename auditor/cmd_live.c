@@ -273,6 +273,8 @@ int cmd_live(int argc, char **argv)
 		rc = cli_usage_error("give the password with -p/--password or --password-file, not both");
 		goto out;
 	}
+	if ((rc = audit_options_check(&lc.audit)))
+		goto out;
 	if (lc.password_on_command_line)
 		diag_emit(DIAG_WARNING, NULL, 0, "using a password on the command line interface can be insecure");
 	if (lc.password_prompt) {

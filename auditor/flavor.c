@@ -202,7 +202,7 @@ void flavor_default_version(enum flavor f, struct version *out)
 static const struct {
 	enum flavor flavor;
 	int major, minor_from, minor_to;
-} flavor_series[] = {
+} flavor_series_table[] = {
 	{ FLAVOR_MYSQL, 3, 23, 23 },
 	{ FLAVOR_MYSQL, 4, 0, 1 },
 	{ FLAVOR_MYSQL, 5, 0, 1 },
@@ -225,14 +225,29 @@ static const struct {
 
 int flavor_has_version(enum flavor f, const struct version *v)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(flavor_series); i++) {
-		if (f != FLAVOR_UNKNOWN && flavor_series[i].flavor != f)
+	for (size_t i = 0; i < ARRAY_SIZE(flavor_series_table); i++) {
+		if (f != FLAVOR_UNKNOWN && flavor_series_table[i].flavor != f)
 			continue;
-		if (flavor_series[i].major == v->major && v->minor >= flavor_series[i].minor_from &&
-		    v->minor <= flavor_series[i].minor_to)
+		if (flavor_series_table[i].major == v->major && v->minor >= flavor_series_table[i].minor_from &&
+		    v->minor <= flavor_series_table[i].minor_to)
 			return 1;
 	}
 	return 0;
+}
+
+size_t flavor_series(enum flavor f, struct version *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(flavor_series_table); i++) {
+		if (flavor_series_table[i].flavor != f)
+			continue;
+		for (int m = flavor_series_table[i].minor_from; m <= flavor_series_table[i].minor_to; m++) {
+			if (n < max)
+				out[n] = (struct version){ flavor_series_table[i].major, m, -1 };
+			n++;
+		}
+	}
+	return n;
 }
 
 enum flavor flavor_of_version(const struct version *v)
@@ -249,22 +264,42 @@ const char *flavor_known_versions(enum flavor f)
 	static char buf[256];
 	size_t len = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(flavor_series) && len + 32 < sizeof(buf); i++) {
-		if (flavor_series[i].flavor != f)
+	for (size_t i = 0; i < ARRAY_SIZE(flavor_series_table) && len + 32 < sizeof(buf); i++) {
+		if (flavor_series_table[i].flavor != f)
 			continue;
 		int n;
-		if (flavor_series[i].minor_from == flavor_series[i].minor_to)
+		if (flavor_series_table[i].minor_from == flavor_series_table[i].minor_to)
 			n = snprintf(buf + len, sizeof(buf) - len, "%s%d.%d", len ? ", " : "",
-				     flavor_series[i].major, flavor_series[i].minor_from);
+				     flavor_series_table[i].major, flavor_series_table[i].minor_from);
 		else
 			n = snprintf(buf + len, sizeof(buf) - len, "%s%d.%d-%d.%d", len ? ", " : "",
-				     flavor_series[i].major, flavor_series[i].minor_from, flavor_series[i].major,
-				     flavor_series[i].minor_to);
+				     flavor_series_table[i].major, flavor_series_table[i].minor_from,
+				     flavor_series_table[i].major, flavor_series_table[i].minor_to);
 		if (n < 0)
 			break;
 		len += (size_t)n;
 	}
 	return buf;
+}
+
+int flavor_check_version(enum flavor f, const struct version *v, char **why)
+{
+	char vbuf[32];
+	if (flavor_has_version(f, v))
+		return 0;
+	version_format(v, vbuf, sizeof(vbuf));
+	if (f == FLAVOR_UNKNOWN) {
+		*why = xasprintf("no MySQL, Percona Server or MariaDB release has the version %s "
+				 "(MySQL: %s; ", vbuf, flavor_known_versions(FLAVOR_MYSQL));
+		char *more = xasprintf("%sPercona Server: %s; ", *why, flavor_known_versions(FLAVOR_PERCONA));
+		free(*why);
+		*why = xasprintf("%sMariaDB: %s)", more, flavor_known_versions(FLAVOR_MARIADB));
+		free(more);
+		return -1;
+	}
+	*why = xasprintf("%s never had a %d.%d release (its series: %s)", flavor_display(f), v->major, v->minor,
+			 flavor_known_versions(f));
+	return -1;
 }
 
 /* ---- a server's own words -------------------------------------------------- */

@@ -106,8 +106,21 @@ int flavor_has_version(enum flavor f, const struct version *v);
  * only MySQL and Percona had gives FLAVOR_MYSQL.
  */
 enum flavor flavor_of_version(const struct version *v);
-/* The series f has had, for messages: "3.23-5.1, 5.5-5.7, 8.0-8.4, ..." (static buffer). */
+/*
+ * The series f has had, one version each (X.Y, patch -1: the newest of
+ * the series), oldest first: up to max into out; returns how many there
+ * are in all.
+ */
+size_t flavor_series(enum flavor f, struct version *out, size_t max);
+/* The series f has had, for messages: "3.23, 4.0-4.1, 5.0-5.1, ..." (static buffer). */
 const char *flavor_known_versions(enum flavor f);
+/*
+ * Validate a --server-version: 0 when flavor f had that series (f
+ * FLAVOR_UNKNOWN: when any flavor had it), else -1 with *why, a heap
+ * string the caller frees: "MySQL never had a 10.11 release (its series:
+ * ...)". Exit status 2 (usage error) for the caller.
+ */
+int flavor_check_version(enum flavor f, const struct version *v, char **why);
 
 /*
  * Flavor and build from what a server says about itself: its `version`

@@ -130,6 +130,7 @@ void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 	snprintf(vs, sizeof(vs), "%d.%d", v.major, v.minor);
 
 	g->n = 0;
+	g->all = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(optfile_group_table); i++) {
 		const char *pat = optfile_group_table[i].pattern;
 		const char *pct = strstr(pat, "%s");
@@ -151,8 +152,25 @@ void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 	}
 }
 
+void optfile_groups_all(struct optfile_groups *g)
+{
+	g->n = 0;
+	g->all = 1;
+}
+
+void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < of->n; i++)
+		if (optfile_groups_match(g, of->options[i].group))
+			of->options[kept++] = of->options[i];
+	of->n = kept;
+}
+
 int optfile_groups_match(const struct optfile_groups *g, const char *name)
 {
+	if (g->all)
+		return 1;
 	for (size_t i = 0; i < g->n; i++) {
 		const unsigned char *a = (const unsigned char *)name;
 		const unsigned char *b = (const unsigned char *)g->names[i];

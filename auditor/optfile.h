@@ -69,6 +69,7 @@ struct optfile_option {
 struct optfile_groups {
 	char names[OPTFILE_MAX_GROUPS][80];
 	size_t n;
+	int all;   /* added: nonzero: every group matches (optfile_groups_all()) */
 };
 
 /*
@@ -146,6 +147,16 @@ void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 			const struct version *version, const char *suffix);
 /* Add one group name by hand (my_print_defaults GROUP...). Returns 0, or -1 when full. */
 int optfile_groups_add(struct optfile_groups *g, const char *name);
+/*
+ * Added (flavor inference, infer.h): every group matches, so a read keeps
+ * the options of all groups, each with its group name; optfile_keep_groups()
+ * then narrows them to what a target reads. The reader treats groups alike
+ * otherwise (directives, fatal cases, line numbers), so reading with every
+ * group and narrowing gives the same options as reading with g.
+ */
+void optfile_groups_all(struct optfile_groups *g);
+/* Keep only the options whose group g matches, in order. Never fails. */
+void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g);
 
 /*
  * Read one option file as --defaults-file does: a missing or unreadable

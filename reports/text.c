@@ -255,6 +255,17 @@ static void text_target(struct text *x, const struct target_result *t)
 		text_target_tally(x, &c);
 	}
 	fputc('\n', x->fp);
+	/* what decided the flavor: shown when the files did (or with -v) */
+	if (t->flavor_evidence && !o->quiet &&
+	    (o->verbose || (t->flavor_source && !strcmp(t->flavor_source, "inferred")))) {
+		fputs("  ", x->fp);
+		text_on(x, TEXT_DIM);
+		fprintf(x->fp, "%-10s", "FLAVOR");
+		text_off(x, TEXT_DIM);
+		fputc(' ', x->fp);
+		text_put(x, t->flavor_evidence);
+		fputc('\n', x->fp);
+	}
 
 	if (t->error) {
 		fputs("  ", x->fp);

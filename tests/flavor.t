@@ -93,5 +93,69 @@ run check --format json --server-version 8.0 --variables "$T/nover.txt"
 has '"version": "8.0"' "$out" "--server-version gives a version-less capture its version"
 hasnt "server version is unknown" "$err" "and then nothing is unknown"
 
+# --- fault 6: the flavor inferred from the files ------------------------------------
+cat >"$T/maria.cnf" <<'EOF'
+[mysqld]
+server_id = 21
+[mariadb]
+log_bin = binlog
+sync_binlog = 0
+gtid_strict_mode = ON
+EOF
+run check --format json "$T/maria.cnf"
+has '"flavor": "mariadb"' "$out" "[mariadb] groups: the flavor is inferred as MariaDB"
+has '"flavor_source": "inferred"' "$out" "the JSON report says the flavor was inferred"
+has 'group [mariadb] at' "$out" "the JSON report names the evidence"
+ok "$([ "$(jq_status 0 sync-binlog)" = fail ]; echo $?)" "the [mariadb] group is audited (sync_binlog = 0 fails)"
+hasnt "warning" "$err" "no warning when nothing contradicts the files"
+run check --no-color "$T/maria.cnf"
+has "FLAVOR     flavor inferred from the files" "$out" "the text report says what decided the flavor"
+run check --format junit "$T/maria.cnf"
+has '<property name="flavor_source" value="inferred"/>' "$out" "JUnit: flavor_source property"
+has '<property name="flavor_evidence" value="flavor inferred from the files' "$out" "JUnit: flavor_evidence property"
+run check --format sarif "$T/maria.cnf"
+has '"flavor_source": "inferred"' "$out" "SARIF: the target's flavor_source in the invocation properties"
+run check --flavor mysql --format json "$T/maria.cnf"
+has '"flavor": "mysql"' "$out" "--flavor mysql wins over the files"
+has "do not look like MySQL" "$err" "a given flavor the files contradict: a warning on stderr"
+has "group [mariadb] is not read by MySQL 8.4: 3 options" "$err" "the groups MySQL does not read are named, with their options"
+
+cat >"$T/pxcfile.cnf" <<'EOF'
+[mysqld]
+server_id = 1
+wsrep_provider = /usr/lib/galera4/libgalera_smm.so
+wsrep_cluster_address = gcomm://10.0.0.1,10.0.0.2
+pxc_strict_mode = ENFORCING
+EOF
+run check --format json "$T/pxcfile.cnf" "$T/pxcfile.cnf"
+has '"flavor_display": "Percona XtraDB Cluster"' "$out" "wsrep_*/pxc_* options: inferred as Percona XtraDB Cluster"
+ok "$([ "$(jq_status 1 server-id-unique)" = pass ]; echo $?)" "an inferred PXC node gets PXC's defaults (one cluster, shared server_id)"
+run check --flavor percona --format json "$T/pxcfile.cnf"
+has '"build": "galera"' "$out" "--flavor percona with wsrep options: the Galera build is inferred"
+run check --format json "$REPO/examples/galera/node1.cnf"
+has '"flavor_display": "MariaDB Galera Cluster"' "$out" "the bundled Galera example is inferred as MariaDB Galera"
+
+# --server-version: a version the flavor never had is a usage error
+for args in "--flavor mysql --server-version 10.11" "--server-version 0.0" "--server-version 99.99" \
+	"--flavor mariadb --server-version 8.4" "--flavor percona --server-version 9.3"; do
+	# shellcheck disable=SC2086
+	run check $args "$T/maria.cnf"
+	is_rc 2 "check $args is a usage error"
+done
+has "its series" "$err" "the usage error lists the flavor's series"
+run live --flavor mysql --server-version 10.11 127.0.0.1:1
+is_rc 2 "live --flavor mysql --server-version 10.11 is a usage error too"
+run check --format json --server-version 26.10 "$T/pxc1.cnf"
+has '"flavor": "mysql"' "$out" "--server-version 26.10 alone is MySQL (a version of 10 or more is not always MariaDB)"
+run check --format json --server-version 10.6 "$T/pxc1.cnf"
+has '"flavor": "mariadb"' "$out" "--server-version 10.6 alone is MariaDB"
+cat >"$T/v57.cnf" <<'EOF'
+[mysqld-5.7]
+server_id = 5
+sync_binlog = 1
+EOF
+run check --format json "$T/v57.cnf"
+has '"version": "5.7"' "$out" "a [mysqld-5.7] group gives the version"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
