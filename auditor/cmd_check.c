@@ -27,6 +27,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "fileio.h"
+#include "expr.h"
 #include "infer.h"
 #include "optfile.h"
 #include "snapshot.h"
@@ -230,6 +231,8 @@ static int check_load_options(struct settings *s, const char *path, const struct
 	if (!of.input_error) {
 		enum optfile_line_rule rule = of.line_rule;
 		int mariadb = s->flavor == FLAVOR_MARIADB;
+		char before[96];
+		expr_target_display(s, before, sizeof(before));
 		check_choice(&given, o);
 		infer_init(&ir);
 		infer_from_options(&ir, &of, x);
@@ -243,8 +246,8 @@ static int check_load_options(struct settings *s, const char *path, const struct
 			} else {
 				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
 					 "read before its flavor was known, and a stream cannot be read twice: a line "
-					 "longer than 4094 bytes is cut as the command line's flavor and version cut "
-					 "it (give --flavor and --server-version)");
+					 "longer than 4094 bytes is cut as %s cuts it (give --flavor and "
+					 "--server-version)", before);
 			}
 		}
 	}

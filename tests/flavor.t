@@ -157,5 +157,14 @@ EOF
 run check --format json "$T/v57.cnf"
 has '"version": "5.7"' "$out" "a [mysqld-5.7] group gives the version"
 
+# the flavor decides how lines are cut: a file inferred as MariaDB is read again with MariaDB's rule
+{ printf '[mariadb]\nserver_id = 31\nlog_bin = binlog\nsync_binlog = 1\n#'; head -c 4093 /dev/zero | tr '\0' x; printf 'sync_binlog = 0\n'; } >"$T/long.cnf"
+run check --format json "$T/long.cnf"
+has '"flavor": "mariadb"' "$out" "a [mariadb] file with a long line: MariaDB"
+ok "$([ "$(jq_status 0 sync-binlog)" = fail ]; echo $?)" \
+	"read again with MariaDB's 4094-byte lines: the tail of the long comment sets sync_binlog = 0"
+run check --format json - <"$T/maria.cnf"
+has '"flavor": "mariadb"' "$out" "standard input: the flavor is inferred too"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
