@@ -36,6 +36,8 @@ enum {
 	OPT_SUPPRESS,
 	OPT_QUIET,
 	OPT_VERBOSE,
+	OPT_INVENTORY,
+	OPT_SHARD,
 };
 
 const struct cli_option audit_common_options[] = {
@@ -66,6 +68,10 @@ const struct cli_option audit_common_options[] = {
 	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL, "text report: only failures and the summary" },
 	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
 	  "text report: also passed and not-applicable findings; print every reading diagnostic" },
+	{ "inventory", 0, CLI_REQUIRED_ARG, OPT_INVENTORY, "FILE",
+	  "the fleet's servers, one [NAME] section each (see crashsafe(1), INVENTORY)" },
+	{ "shard", 0, CLI_REQUIRED_ARG, OPT_SHARD, "I/N",
+	  "audit only shard I of N (a stable share of the targets); join with crashsafe merge" },
 };
 const size_t audit_common_noptions = ARRAY_SIZE(audit_common_options);
 
@@ -150,6 +156,17 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	case OPT_VERBOSE:
 		o->verbose = 1;
 		return 0;
+	case OPT_INVENTORY:
+		if (o->inventory)
+			return cli_usage_error("--inventory: give one inventory");
+		o->inventory = arg;
+		return 0;
+	case OPT_SHARD: {
+		const char *why;
+		if (shard_parse(&o->shard, arg, &why))
+			return cli_usage_error("--shard: '%s': %s", arg, why);
+		return 0;
+	}
 	default:
 		return 1;
 	}

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "finding.h"
 #include "settings.h"
+#include "shard.h"
 
 #define AUDIT_MAX_RULE_DIRS 16
 
@@ -33,6 +34,10 @@ struct audit_options {
 	int color;                                    /* -1 auto (terminal and no NO_COLOR), 0, 1 */
 	int quiet, verbose;
 	const char *suppress_file;                    /* --suppress FILE */
+	/* fleet runs (issue 11, docs/fleet.md) */
+	const char *inventory;                        /* --inventory FILE (inventory.h) */
+	struct shard shard;                           /* --shard I/N; count 0: not sharded */
+	size_t run_total;                             /* targets of the whole run (every shard); set by the command */
 };
 
 /* Option ids of the common options start here; a command's own ids stay below. */

@@ -26,6 +26,8 @@
 #include "audit.h"
 #include "cmd.h"
 #include "config.h"
+#include "fleet.h"
+#include "inventory.h"
 #include "fileio.h"
 #include "expr.h"
 #include "infer.h"
@@ -157,14 +159,31 @@ static void check_print_reader_diags(const struct optfile *of, const struct audi
 			diag_print_one(&of->diags.items[i], stderr);
 }
 
-/* What the command line gives every target: the layers above flavor inference (infer.h). */
-static void check_choice(struct flavor_choice *given, const struct audit_options *o)
+/*
+ * What the layers above flavor inference give a target (infer.h): the
+ * command line, then its inventory section (issue 11; gate's project file
+ * and annotations, issue 10, go between and above).
+ */
+static void check_choice(struct flavor_choice *given, const struct audit_options *o, const struct fleet_target *ft)
 {
 	given->flavor = o->flavor_set ? o->flavor : FLAVOR_UNKNOWN;
 	given->variant = o->variant;
 	given->version_set = o->version_set;
 	given->version = o->version;
 	given->source = "command-line";
+	if (!ft || !ft->inv)
+		return;
+	if (inventory_target_has(ft->inv, INVENTORY_FLAVOR)) {
+		given->flavor = ft->inv->flavor;
+		given->variant = ft->inv->variant;
+		given->source = "inventory";
+	}
+	if (inventory_target_has(ft->inv, INVENTORY_VERSION)) {
+		given->version_set = 1;
+		given->version = ft->inv->version;
+		if (!o->flavor_set)
+			given->source = "inventory";
+	}
 }
 
 /*
@@ -212,7 +231,7 @@ static int check_rereadable(const char *path)
  * are cut, or which default files are read, the files are read again.
  */
 static int check_load_options(struct settings *s, const char *path, const struct check_args *a,
-			      const struct catalog *c, struct infer_index *x)
+			      const struct catalog *c, struct infer_index *x, const struct fleet_target *ft)
 {
 	const struct audit_options *o = &a->audit;
 	struct optfile of;
@@ -223,6 +242,8 @@ static int check_load_options(struct settings *s, const char *path, const struct
 	int rc = 0;
 
 	target_defaults(s, o);
+	if (ft)
+		fleet_target_apply(ft, s);
 	if (path && strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		s->error = settings_intern(s, "cannot read: is a directory");
 		return -1;
@@ -233,7 +254,7 @@ static int check_load_options(struct settings *s, const char *path, const struct
 		int mariadb = s->flavor == FLAVOR_MARIADB;
 		char before[96];
 		expr_target_display(s, before, sizeof(before));
-		check_choice(&given, o);
+		check_choice(&given, o, ft);
 		infer_init(&ir);
 		infer_from_options(&ir, &of, x);
 		infer_decide(s, &given, &ir);
@@ -266,7 +287,7 @@ static int check_load_options(struct settings *s, const char *path, const struct
 }
 
 static int check_load_snapshot(struct settings *s, const char *path, const struct audit_options *o,
-			       const struct catalog *c, struct infer_index *x)
+			       const struct catalog *c, struct infer_index *x, const struct fleet_target *ft)
 {
 	target_defaults(s, o);
 	/* A capture says its own flavor and version; what it does not say stays unknown, never assumed. */
@@ -274,14 +295,17 @@ static int check_load_snapshot(struct settings *s, const char *path, const struc
 		version_set_unknown(&s->version);
 	if (!o->flavor_set)
 		s->flavor = FLAVOR_UNKNOWN;
+	fleet_target_apply(ft, s);
 	int rc = snapshot_load(s, path, c);
 	if (!rc && s->flavor == FLAVOR_UNKNOWN) {
 		struct flavor_choice given;
-		check_choice(&given, o);
+		check_choice(&given, o, ft);
 		infer_capture(s, &given, x);
 	}
 	if (o->role_set)
 		s->role = o->role;   /* an explicit --role wins over a captured one */
+	if (ft->inv && inventory_target_has(ft->inv, INVENTORY_ROLE))
+		s->role = ft->inv->role;   /* and so does the inventory's */
 	if (rc && !s->error)
 		s->error = settings_intern(s, "not a usable variables snapshot");
 	return rc ? -1 : 0;
@@ -311,6 +335,8 @@ int cmd_check(int argc, char **argv)
 	struct settings *targets = NULL;
 	size_t ntargets = 0;
 	int noperands = 0, input_errors = 0, status;
+	struct inventory inv;
+	struct fleet_plan plan;
 
 	for (size_t i = 0; i < ARRAY_SIZE(check_own_options); i++)
 		opts[nopts++] = check_own_options[i];
@@ -339,6 +365,28 @@ int cmd_check(int argc, char **argv)
 
 	catalog_init(&c);
 	diag_list_init(&d);
+	inventory_init(&inv);
+	fleet_plan_init(&plan);
+	if (a.audit.inventory && inventory_load(&inv, a.audit.inventory, &d) < 0) {
+		diag_print(&d, stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (fleet_plan_check(&plan, a.audit.inventory ? &inv : NULL, argv, (size_t)noperands,
+			     (const char *const *)a.variables, a.nvariables, &a.audit.shard, &d) < 0) {
+		diag_print(&d, stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (a.audit.verbose && plan.skipped)
+		diag_emit(DIAG_NOTE, a.audit.inventory, 0, "%zu section%s without config or variables: not checked",
+			  plan.skipped, plan.skipped == 1 ? "" : "s");
+	if (a.audit.inventory && !plan.total) {
+		status = cli_usage_error("%s: no section has a config or variables: nothing for check to audit",
+					 a.audit.inventory);
+		goto out;
+	}
+	a.audit.run_total = plan.total ? plan.total : 1;
 	if (audit_load_catalog(&c, &d)) {
 		diag_print(&d, stderr);
 		status = EXIT_USAGE;
@@ -347,25 +395,30 @@ int cmd_check(int argc, char **argv)
 	diag_print(&d, stderr);
 	infer_index_init(&x, &c);
 
-	size_t want = (size_t)noperands + a.nvariables;
-	targets = xcalloc(want ? want : 1, sizeof(*targets));
-	if (!want) {
+	targets = xcalloc(plan.n ? plan.n : 1, sizeof(*targets));
+	if (!plan.total) {
 		settings_init(&targets[0], "default option files", "file");
-		if (check_load_options(&targets[0], NULL, &a, &c, &x))
+		if (check_load_options(&targets[0], NULL, &a, &c, &x, NULL))
 			input_errors++;
 		ntargets = 1;
 	}
-	for (int i = 0; i < noperands; i++) {
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct fleet_target *ft = &plan.t[i];
 		struct settings *s = &targets[ntargets++];
-		settings_init(s, strcmp(argv[i], "-") ? argv[i] : OPTFILE_STDIN_NAME, "file");
-		if (check_load_options(s, argv[i], &a, &c, &x))
+		const char *name = ft->inv || strcmp(ft->name, "-") ? ft->name : OPTFILE_STDIN_NAME;
+		if (!ft->variables) {
+			settings_init(s, name, "file");
+			if (check_load_options(s, ft->config, &a, &c, &x, ft))
+				input_errors++;
+			continue;
+		}
+		settings_init(s, name, "snapshot");
+		if (check_load_snapshot(s, ft->variables, &a.audit, &c, &x, ft)) {
 			input_errors++;
-	}
-	for (size_t i = 0; i < a.nvariables; i++) {
-		struct settings *s = &targets[ntargets++];
-		settings_init(s, strcmp(a.variables[i], "-") ? a.variables[i] : OPTFILE_STDIN_NAME,
-			      "snapshot");
-		if (check_load_snapshot(s, a.variables[i], &a.audit, &c, &x))
+			continue;
+		}
+		/* A capture and the option file of one server: drift between them, and the file's own problems. */
+		if (ft->config && fleet_compare_config(s, ft->config, &c, a.audit.group_suffix) < 0)
 			input_errors++;
 	}
 
@@ -377,6 +430,8 @@ out:
 		settings_release(&targets[i]);
 	free(targets);
 	free(a.variables);
+	fleet_plan_release(&plan);
+	inventory_release(&inv);
 	diag_list_release(&d);
 	infer_index_release(&x);
 	catalog_release(&c);

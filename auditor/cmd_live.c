@@ -7,6 +7,7 @@
  * capture (--capture), then hands the targets to audit_run_with_catalog().
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "cmd.h"
 #include "config.h"
 #include "fileio.h"
+#include "fleet.h"
+#include "inventory.h"
 #include "live.h"
 #include "optfile.h"
 #include "util.h"
@@ -42,6 +45,7 @@ enum {
 	OPT_WRITE_TIMEOUT,
 	OPT_CONFIG,
 	OPT_CAPTURE,
+	OPT_CAPTURE_DIR,
 	OPT_JOBS,
 };
 
@@ -70,10 +74,13 @@ static const struct cli_option live_options[] = {
 	  "give up waiting for an answer after SECONDS (default 30)" },
 	{ "write-timeout", 0, CLI_REQUIRED_ARG, OPT_WRITE_TIMEOUT, "SECONDS",
 	  "give up sending after SECONDS (default 30)" },
-	{ "config", 0, CLI_REQUIRED_ARG, OPT_CONFIG, "FILE",
-	  "the servers' option file: report config-drift and refine runtime-only-change" },
+	{ "config", 0, CLI_REQUIRED_ARG, OPT_CONFIG, "[HOST=]FILE",
+	  "a server's option file: report config-drift and refine runtime-only-change "
+	  "(HOST=FILE per server, repeatable; plain FILE with one server only)" },
 	{ "capture", 0, CLI_REQUIRED_ARG, OPT_CAPTURE, "FILE",
 	  "write what was collected (one HOST) for `crashsafe check --variables FILE`" },
+	{ "capture-dir", 0, CLI_REQUIRED_ARG, OPT_CAPTURE_DIR, "DIR",
+	  "write one capture per server to DIR/NAME.capture (for check --inventory --variables DIR/*)" },
 	{ "jobs", 'j', CLI_REQUIRED_ARG, OPT_JOBS, "N", "audit up to N servers at once (default 32)" },
 };
 
@@ -84,8 +91,10 @@ struct live_cmd {
 	int password_on_command_line;
 	int password_prompt;         /* bare -p / --password: ask on the terminal */
 	const char *password_file;
-	const char *config;
+	const char **configs;        /* --config [HOST=]FILE, in order */
+	size_t nconfigs, configs_cap;
 	const char *capture;
+	const char *capture_dir;
 	unsigned jobs;
 	int help;
 };
@@ -134,8 +143,12 @@ static int live_option(void *ctx, int id, const char *arg)
 	case OPT_CONNECT_TIMEOUT: return live_parse_seconds(&c->connect_timeout, "connect-timeout", arg);
 	case OPT_READ_TIMEOUT: return live_parse_seconds(&c->read_timeout, "read-timeout", arg);
 	case OPT_WRITE_TIMEOUT: return live_parse_seconds(&c->write_timeout, "write-timeout", arg);
-	case OPT_CONFIG: lc->config = arg; return 0;
+	case OPT_CONFIG:
+		ARRAY_GROW(lc->configs, lc->nconfigs + 1, lc->configs_cap);
+		lc->configs[lc->nconfigs++] = arg;
+		return 0;
 	case OPT_CAPTURE: lc->capture = arg; return 0;
+	case OPT_CAPTURE_DIR: lc->capture_dir = arg; return 0;
 	case OPT_JOBS: {
 		char *end;
 		unsigned long v;
@@ -195,7 +208,8 @@ static void live_ignore_world_writable(const char **path)
 
 static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 {
-	fputs("usage: crashsafe live [OPTIONS] [HOST[:PORT]...]\n\n"
+	fputs("usage: crashsafe live [OPTIONS] [HOST[:PORT]...]\n"
+	      "       crashsafe live [OPTIONS] --inventory FILE [HOST[:PORT]...]\n\n"
 	      "Audit running MySQL, Percona Server and MariaDB servers: variables and where\n"
 	      "each value came from, every replication channel, the replica metadata tables.\n"
 	      "HOST is a name or address, [IPV6]:PORT, or localhost (with --socket).\n"
@@ -211,30 +225,53 @@ static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      fp);
 }
 
-/* Read --config for one collected target and compare. */
-static void live_apply_config(struct live_target *t, const char *path, const struct catalog *c,
-			      const char *group_suffix)
+/* The target's own connection options (inventory socket, defaults_file), or NULL: the run's. */
+static struct live_conn *live_target_conn(const struct live_conn *run, const struct fleet_target *ft)
 {
-	struct optfile of;
-	struct optfile_groups g;
-	struct settings file;
-
-	optfile_init(&of);
-	settings_init(&file, path, "file");
-	file.flavor = t->s->flavor;
-	file.version = t->s->version;
-	optfile_groups_for(&g, t->s->flavor, &t->s->version, group_suffix);
-	of.line_rule = optfile_line_rule_for(t->s->flavor, &t->s->version);
-	optfile_read(&of, path, &g);
-	config_load(&file, &of, c);
-	for (size_t i = 0; i < file.diags.n; i++) {
-		const struct diag *d = &file.diags.items[i];
-		if (d->level >= DIAG_ERROR)
-			diag_add(&t->s->diags, d->level, d->file, d->line, "%s", d->message);
+	if (!ft->socket && !ft->defaults_file)
+		return NULL;
+	struct live_conn *c = xmalloc(sizeof(*c));
+	*c = *run;
+	if (ft->socket)
+		c->socket = ft->socket;
+	if (ft->defaults_file) {
+		/* The inventory's file replaces the run's, as --defaults-file would (and is ignored as it would be). */
+		c->defaults_file = ft->defaults_file;
+		c->defaults_extra_file = NULL;
+		live_ignore_world_writable(&c->defaults_file);
+		c->no_defaults = c->defaults_file == NULL;
 	}
-	live_compare_config(t, &file, c);
-	settings_release(&file);
-	optfile_release(&of);
+	return c;
+}
+
+/*
+ * --capture-dir: one capture per audited server, DIR/NAME.capture. DIR is
+ * made (mode 0700: captures hold every setting) when it does not exist.
+ * Returns the number of captures that could not be written.
+ */
+static size_t live_capture_all(const char *dir, struct live_target *lt, size_t n)
+{
+	size_t failed = 0;
+	struct stat st;
+	if (stat(dir, &st) && (errno != ENOENT || mkdir(dir, 0700))) {
+		diag_emit(DIAG_ERROR, dir, 0, "cannot make the capture directory: %s", strerror(errno));
+		return n;
+	}
+	if (!stat(dir, &st) && !S_ISDIR(st.st_mode)) {
+		diag_emit(DIAG_ERROR, dir, 0, "--capture-dir: not a directory");
+		return n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (lt[i].s->error)
+			continue;   /* nothing was collected: the report says why */
+		char *path = fleet_capture_path(dir, lt[i].s->target);
+		if (live_capture_write(&lt[i], path) < 0) {
+			diag_emit(DIAG_ERROR, path, 0, "cannot write the capture: %s", strerror(errno));
+			failed++;
+		}
+		free(path);
+	}
+	return failed;
 }
 
 int cmd_live(int argc, char **argv)
@@ -247,13 +284,18 @@ int cmd_live(int argc, char **argv)
 	struct diag_list d;
 	struct settings *targets = NULL;
 	struct live_target *lt = NULL;
+	struct live_conn **conns = NULL;
 	size_t n = 0;
-	int capture_failed = 0;
+	int capture_failed = 0, config_failed = 0;
+	struct inventory inv;
+	struct fleet_plan plan;
 
 	memset(&lc, 0, sizeof(lc));
 	audit_options_init(&lc.audit);
 	catalog_init(&cat);
 	diag_list_init(&d);
+	inventory_init(&inv);
+	fleet_plan_init(&plan);
 
 	nopts = ARRAY_SIZE(live_options) + audit_common_noptions;
 	opts = xcalloc(nopts, sizeof(*opts));
@@ -308,7 +350,7 @@ int cmd_live(int argc, char **argv)
 	}
 	live_ignore_world_writable(&lc.conn.defaults_extra_file);
 	{
-		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file, lc.config };
+		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file };
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 			if (files[i] && access(files[i], R_OK) != 0) {
 				diag_emit(DIAG_ERROR, files[i], 0, "cannot read: %s", strerror(errno));
@@ -317,8 +359,14 @@ int cmd_live(int argc, char **argv)
 			}
 		}
 	}
-	if (noperands == 0 && !lc.conn.socket) {
-		rc = cli_usage_error("no server to audit: give HOST[:PORT] (or --socket PATH); see --help");
+	if (lc.audit.inventory && inventory_load(&inv, lc.audit.inventory, &d) < 0) {
+		diag_print(&d, stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (noperands == 0 && !lc.conn.socket && !lc.audit.inventory) {
+		rc = cli_usage_error("no server to audit: give HOST[:PORT] (or --socket PATH, or --inventory FILE); "
+				     "see --help");
 		goto out;
 	}
 	for (int i = 0; i < noperands; i++) {
@@ -339,10 +387,46 @@ int cmd_live(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (lc.capture && noperands > 1) {
-		rc = cli_usage_error("--capture writes one server: give exactly one HOST");
+	if (lc.capture && (noperands > 1 || lc.audit.inventory)) {
+		rc = cli_usage_error("--capture writes one server: give exactly one HOST (--capture-dir DIR writes "
+				     "one capture per server)");
 		goto out;
 	}
+	if (lc.capture && lc.capture_dir) {
+		rc = cli_usage_error("give --capture FILE or --capture-dir DIR, not both");
+		goto out;
+	}
+	{
+		/* Without HOST nor inventory: the local server over --socket, named by the socket. */
+		char *local[] = { (char *)(uintptr_t)(lc.conn.socket ? lc.conn.socket : "") };
+		int local_only = noperands == 0 && !lc.audit.inventory;
+		if (fleet_plan_live(&plan, lc.audit.inventory ? &inv : NULL, local_only ? local : argv,
+				    local_only ? 1 : (size_t)noperands, lc.configs, lc.nconfigs, &lc.audit.shard, &d) < 0) {
+			diag_print(&d, stderr);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (local_only)
+			plan.t[0].spec = "localhost";
+		if (plan.total == 0) {
+			rc = cli_usage_error("%s: no section has a host or socket: nothing for live to audit",
+					     lc.audit.inventory);
+			goto out;
+		}
+		for (size_t i = 0; i < plan.n; i++) {
+			/* A --config given on the command line must be readable before anything is audited. */
+			const struct fleet_target *ft = &plan.t[i];
+			if (ft->config && !ft->inv && access(ft->config, R_OK) != 0) {
+				diag_emit(DIAG_ERROR, ft->config, 0, "cannot read: %s", strerror(errno));
+				rc = EXIT_USAGE;
+				goto out;
+			}
+		}
+		if (lc.audit.verbose && plan.skipped)
+			diag_emit(DIAG_NOTE, lc.audit.inventory, 0, "%zu section%s without host or socket: not audited live",
+				  plan.skipped, plan.skipped == 1 ? "" : "s");
+	}
+	lc.audit.run_total = plan.total;
 
 	if (audit_load_catalog(&cat, &d) < 0) {
 		diag_print(&d, stderr);
@@ -350,22 +434,35 @@ int cmd_live(int argc, char **argv)
 		goto out;
 	}
 
-	n = noperands ? (size_t)noperands : 1;
-	targets = xcalloc(n, sizeof(*targets));
-	lt = xcalloc(n, sizeof(*lt));
+	n = plan.n;
+	targets = xcalloc(n ? n : 1, sizeof(*targets));
+	lt = xcalloc(n ? n : 1, sizeof(*lt));
+	conns = xcalloc(n ? n : 1, sizeof(*conns));
 	for (size_t i = 0; i < n; i++) {
-		const char *spec = noperands ? argv[i] : "localhost";
-		settings_init(&targets[i], noperands ? spec : lc.conn.socket, "live");
+		const struct fleet_target *ft = &plan.t[i];
+		settings_init(&targets[i], ft->name, "live");
 		/* Unknown until the server says (a target that cannot be reached stays so). */
 		targets[i].flavor = lc.audit.flavor_set ? lc.audit.flavor : FLAVOR_UNKNOWN;
 		if (lc.audit.version_set)
 			targets[i].version = lc.audit.version;
 		else
 			targets[i].version = (struct version){ 0, 0, -1 };
-		live_target_init(&lt[i], &targets[i], spec);
+		live_target_init(&lt[i], &targets[i], ft->spec);
 		if (lc.audit.role_set) {
 			targets[i].role = lc.audit.role;
 			lt[i].role_given = 1;
+		}
+		fleet_target_apply(ft, &targets[i]);
+		if (ft->inv && inventory_target_has(ft->inv, INVENTORY_ROLE))
+			lt[i].role_given = 1;
+		conns[i] = live_target_conn(&lc.conn, ft);
+		lt[i].conn = conns[i];
+		if (ft->inv && ft->defaults_file && access(ft->defaults_file, R_OK) != 0) {
+			/* Not contacted: without its credentials the login would fail for another reason. */
+			char *msg = xasprintf("cannot read defaults_file %s (%s:%u): %s", ft->defaults_file,
+					      lc.audit.inventory, ft->inv->line_of[INVENTORY_DEFAULTS_FILE], strerror(errno));
+			targets[i].error = settings_intern(&targets[i], msg);
+			free(msg);
 		}
 	}
 
@@ -376,8 +473,9 @@ int cmd_live(int argc, char **argv)
 	}
 	live_collect_all(lt, n, &lc.conn, &cat, lc.jobs);
 	for (size_t i = 0; i < n; i++) {
-		if (lc.config && !targets[i].error)
-			live_apply_config(&lt[i], lc.config, &cat, lc.audit.group_suffix);
+		const char *config = plan.t[i].config;
+		if (config && !targets[i].error && fleet_compare_config(&targets[i], config, &cat, lc.audit.group_suffix) < 0)
+			config_failed = 1;
 		if (lc.audit.verbose)
 			diag_emit(DIAG_NOTE, targets[i].target, 0, "collected in %.3f s%s%s", lt[i].seconds,
 				  targets[i].error ? ": " : "", targets[i].error ? targets[i].error : "");
@@ -391,8 +489,11 @@ int cmd_live(int argc, char **argv)
 		}
 	}
 
+	if (lc.capture_dir && live_capture_all(lc.capture_dir, lt, n))
+		capture_failed = 1;
+
 	rc = audit_run_with_catalog(&lc.audit, "live", &cat, targets, n);
-	if (capture_failed && rc < EXIT_USAGE)
+	if ((capture_failed || config_failed) && rc < EXIT_USAGE)
 		rc = EXIT_USAGE;
 	live_library_end();
 
@@ -400,9 +501,14 @@ out:
 	for (size_t i = 0; i < n && lt; i++) {
 		live_target_release(&lt[i]);
 		settings_release(&targets[i]);
+		free(conns[i]);
 	}
 	free(lt);
+	free(conns);
 	free(targets);
+	free(lc.configs);
+	fleet_plan_release(&plan);
+	inventory_release(&inv);
 	free_secret(lc.password);
 	free(opts);
 	catalog_release(&cat);

@@ -1040,6 +1040,8 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 	tr->flavor_source = audit_result_intern(out, s->flavor_source);
 	tr->flavor_evidence = audit_result_intern(out, s->flavor_evidence);
 	tr->role = s->role;
+	tr->position = s->position;
+	tr->tags = audit_result_intern(out, s->tags);
 	if (s->error) {
 		tr->error = arena_strdup(&out->arena, s->error);
 		tr->error_kind = s->kind && !strcmp(s->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;

@@ -35,6 +35,8 @@ const struct fileio_kind_info fileio_kinds[FILEIO_NKINDS] = {
 	[FILEIO_SUPPRESS] = { "suppression file", 4 * MIB, 0, 0 },
 	[FILEIO_PASSWORD] = { "password file", 4 * KIB, 4 * KIB, FILEIO_ACCEPT_PIPE },
 	[FILEIO_PERSISTED] = { "persisted variables file", 16 * MIB, 0, 0 },
+	[FILEIO_INVENTORY] = { "inventory", 64 * MIB, 16 * MIB, FILEIO_ACCEPT_PIPE },
+	[FILEIO_REPORT] = { "JSON report", 4096 * MIB, 4096 * MIB, FILEIO_ACCEPT_PIPE },
 };
 
 /* One poll slice while waiting for a FIFO's writer (milliseconds). */

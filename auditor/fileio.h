@@ -42,6 +42,8 @@ enum fileio_kind {
 	FILEIO_SUPPRESS,         /* a suppression file (--suppress) */
 	FILEIO_PASSWORD,         /* a password file (--password-file) */
 	FILEIO_PERSISTED,        /* DATADIR/mysqld-auto.cnf (SET PERSIST) */
+	FILEIO_INVENTORY,        /* a fleet inventory (--inventory, inventory.h) */
+	FILEIO_REPORT,           /* an earlier JSON report (crashsafe merge) */
 	FILEIO_NKINDS
 };
 

@@ -126,6 +126,8 @@ struct target_result {
 	const char *flavor_evidence;   /* added: what decided flavor, build and version, or NULL */
 	const char *error;         /* non-NULL: the target could not be audited */
 	enum target_error_kind error_kind;
+	size_t position;           /* added: settings.position (the run's order before --shard) */
+	const char *tags;          /* added: settings.tags (comma-separated) or NULL */
 	struct finding *findings;
 	size_t n, cap;
 	/*

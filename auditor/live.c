@@ -1022,12 +1022,14 @@ out:
 
 int live_collect(struct live_target *t, const struct live_conn *o, const struct catalog *c)
 {
-	struct live_run r = { .t = t, .s = t->s, .o = o, .c = c };
+	struct live_run r = { .t = t, .s = t->s, .o = t->conn ? t->conn : o, .c = c };
 	struct strbuf persisted = { 0 };
 	double t0 = live_now();
 	int rc = -1;
 
 	t->s->kind = settings_intern(t->s, "live");
+	if (t->s->error)
+		return -1;   /* the caller already knows it cannot be audited (an unreadable defaults_file) */
 	r.m = mysql_init(NULL);
 	if (!r.m) {
 		t->s->error = settings_intern(t->s, "cannot initialise the client library (out of memory?)");

@@ -123,6 +123,7 @@ struct live_target {
 	struct settings *s;        /* filled by live_collect(); initialised by the caller (kind "live") */
 	const char *spec;          /* HOST[:PORT], [IPV6]:PORT, or "" for the local socket */
 	int role_given;            /* nonzero: keep s->role (--role); else detect it */
+	const struct live_conn *conn;   /* the target's own connection options (inventory), or NULL: the run's */
 	struct live_raw_var *raw;  /* every variable, in server order (for --capture) */
 	size_t nraw, raw_cap;
 	double seconds;            /* wall time of the collection */
@@ -144,7 +145,9 @@ void live_target_init(struct live_target *t, struct settings *s, const char *spe
 void live_target_release(struct live_target *t);   /* frees raw; not s */
 
 /*
- * Connect to t->spec and fill t->s (see the top of this file). c maps the
+ * Connect to t->spec and fill t->s (see the top of this file), with t->conn
+ * when the target has its own connection options, else o; a target whose
+ * t->s->error is already set is not contacted (returns -1). c maps the
  * server's variable names to canonical ones and says which are crash-safety
  * settings. Returns 0, or -1 when the target could not be audited
  * (t->s->error says why). Thread-safe for distinct targets once

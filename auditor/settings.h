@@ -104,6 +104,14 @@ struct settings {
 	 */
 	struct diag_list build_diags;
 	const char *error;           /* non-NULL: the target could not be audited, and why */
+	/*
+	 * Added (issue 11): the target's place in its run before --shard
+	 * (0-based; `crashsafe merge` restores the run's order from it), and the
+	 * inventory's tags for it, comma-separated, or NULL. Both are copied
+	 * into the target's result and its JSON report.
+	 */
+	size_t position;
+	const char *tags;
 	struct arena arena;
 };
 

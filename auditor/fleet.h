@@ -1,0 +1,104 @@
+/*
+ * fleet.h - the targets of a fleet run, planned before anything is read or
+ * collected: from the inventory (inventory.h) and the command line, with
+ * each server's option file (--config HOST=FILE, the inventory's config),
+ * its capture (the inventory's variables, check --variables DIR/NAME.capture),
+ * and the run's shard (--shard I/N, shard.h).
+ *
+ * Order: the inventory's sections in file order, then the command line's
+ * targets in the order given. Each target keeps its position in that whole
+ * list (before sharding): the reports carry it, so that `crashsafe merge`
+ * puts shard reports back in the unsharded run's order.
+ */
+#ifndef CRASHSAFE_FLEET_H
+#define CRASHSAFE_FLEET_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "inventory.h"
+#include "shard.h"
+#include "util.h"
+
+struct fleet_target {
+	const char *name;           /* in every report: the inventory NAME, or the FILE / HOST as given */
+	const char *spec;           /* live: HOST[:PORT] to connect to ("localhost" with a socket); else NULL */
+	const char *socket;         /* live: the target's own socket, or NULL for the run's --socket */
+	const char *defaults_file;  /* live: the target's own [client] file, or NULL for the run's */
+	const char *config;         /* option file: audited by check, compared by live; or NULL */
+	const char *config_from;    /* where config was named: "fleet.ini:12", "--config" */
+	const char *variables;      /* check: a capture of the server; or NULL */
+	const struct inventory_target *inv;   /* its section, or NULL for a command-line target */
+	size_t position;            /* 0-based, in the whole run before --shard */
+};
+
+struct fleet_plan {
+	struct fleet_target *t;     /* the targets of this shard, in run order */
+	size_t n, cap;
+	size_t total;               /* targets of the whole run, every shard */
+	size_t skipped;             /* inventory sections this command has nothing to audit in */
+	struct arena arena;
+};
+
+void fleet_plan_init(struct fleet_plan *p);
+void fleet_plan_release(struct fleet_plan *p);
+
+/*
+ * Plan a live run: every inventory section with a host or socket (others
+ * are counted in skipped), then every HOST operand. configs are the
+ * --config arguments, in order: "NAME=FILE" maps one target (by its name or
+ * its HOST[:PORT] as given); a plain FILE is the option file of the only
+ * target, and an error when the run has several (one file for several
+ * servers reports false drift on server_id). A target may get its option
+ * file once (a --config for a section with `config` is an error). Errors go
+ * to d (usage errors without a file). Returns 0 or -1.
+ */
+int fleet_plan_live(struct fleet_plan *p, const struct inventory *inv, char *const *hosts, size_t nhosts,
+		    const char *const *configs, size_t nconfigs, const struct shard *sh, struct diag_list *d);
+
+/*
+ * Plan a check run: every inventory section with a config or variables
+ * (others are counted in skipped), then every FILE operand that is an
+ * option file, then every capture that is not a section's. Captures are
+ * the --variables FILEs and the FILE operands named *.capture (what
+ * --capture-dir writes), so that `check --variables DIR/...` (a glob) reads back a
+ * whole directory: the shell leaves every file but the first as an
+ * operand. A capture named NAME.capture or NAME for an inventory section
+ * NAME is that section's capture: one target with its config, when it has
+ * one. Returns 0 or -1 (errors in d).
+ */
+int fleet_plan_check(struct fleet_plan *p, const struct inventory *inv, char *const *files, size_t nfiles,
+		     const char *const *variables, size_t nvariables, const struct shard *sh, struct diag_list *d);
+
+struct catalog;
+
+/*
+ * Give s what the plan knows of its target: the position, and the
+ * inventory section's flavor, build, version, role (inventory_apply()) and
+ * tags. Call after the command's run-wide defaults are set.
+ */
+void fleet_target_apply(const struct fleet_target *ft, struct settings *s);
+
+/*
+ * Compare a running server or a capture (s: kind "live" or "snapshot",
+ * already read) with its option file at path, read for s's flavor, version
+ * and --defaults-group-suffix: sets the config_drift fact and refines
+ * runtime_only_changes (live_compare_config()), and copies the option
+ * file's own problems as the facts option_file_errors and removed_options
+ * (config.h), so that the server's next restart is judged too. The file's
+ * errors go to s->diags. Returns 0, or -1 when path cannot be read (a
+ * message is printed; s is left as it was).
+ */
+int fleet_compare_config(struct settings *s, const char *path, const struct catalog *c, const char *group_suffix);
+
+/* Nonzero when path names a capture by its name: it ends in ".capture" (fleet_capture_path()). */
+int fleet_is_capture_name(const char *path);
+
+/*
+ * The capture file of target name under dir: DIR/NAME.capture, with '%'
+ * and '/' in the name written %25 and %2F (a socket path names a target).
+ * Heap string the caller frees.
+ */
+char *fleet_capture_path(const char *dir, const char *name);
+
+#endif
