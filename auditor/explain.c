@@ -211,20 +211,26 @@ static char *problem_semicolon_value(const struct explainer *x, const struct set
 	return v;
 }
 
-/* Fixes for the reader's fatal problems, by the start of its message (auditor/optfile.c). */
+/*
+ * Fixes for the reader's problems, by the start of its message
+ * (auditor/optfile.c); all stop the server but a file it skips.
+ */
 static const struct {
 	const char *prefix;
 	const char *fix;     /* after "WHERE: " */
+	int skipped;         /* the server starts, without this file */
 } problem_reader_fixes[] = {
+	{ "world-writable option file", "remove write permission for others (chmod o-w), so that the server "
+					"reads the file", 1 },
 	{ "option before any group header",
 	  "put a group header such as [mysqld] above it, or delete it (on line 1, a UTF-8 byte order "
-	  "mark before the first header has the same effect: save the file without it)" },
-	{ "group header without ']'", "end the group header with ']'" },
-	{ "cannot read directory", "create the directory, or delete the !includedir line" },
-	{ "'!includedir' without a directory", "name a directory after !includedir, or delete the line" },
-	{ "'!include' without a file name", "name a file after !include, or delete the line" },
-	{ "more than", "break the include loop: a file includes itself, directly or not" },
-	{ "cannot open required option file", "make the file readable, or name another one" },
+	  "mark before the first header has the same effect: save the file without it)", 0 },
+	{ "group header without ']'", "end the group header with ']'", 0 },
+	{ "cannot read directory", "create the directory, or delete the !includedir line", 0 },
+	{ "'!includedir' without a directory", "name a directory after !includedir, or delete the line", 0 },
+	{ "'!include' without a file name", "name a file after !include, or delete the line", 0 },
+	{ "more than", "break the include loop: a file includes itself, directly or not", 0 },
+	{ "cannot open required option file", "make the file readable, or name another one", 0 },
 };
 
 static void explain_problem(struct explainer *x, const struct target_result *t, const struct settings_problem *p,
@@ -258,11 +264,17 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 	switch (p->kind) {
 	case SETTINGS_PROBLEM_READER: {
 		const char *fix = "correct the line as the message says";
-		strbuf_addf(m, "%s: the server refuses to start", p->detail ? p->detail : "the server cannot read it");
-		for (size_t i = 0; i < ARRAY_SIZE(problem_reader_fixes); i++)
+		int skipped = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(problem_reader_fixes); i++) {
 			if (p->detail && !strncmp(p->detail, problem_reader_fixes[i].prefix,
-						  strlen(problem_reader_fixes[i].prefix)))
+						  strlen(problem_reader_fixes[i].prefix))) {
 				fix = problem_reader_fixes[i].fix;
+				skipped = problem_reader_fixes[i].skipped;
+			}
+		}
+		strbuf_addstr(m, p->detail ? p->detail : "the server cannot read it");
+		if (!skipped)
+			strbuf_addstr(m, ": the server refuses to start");
 		strbuf_addstr(fx, fix);
 		break;
 	}
