@@ -4,7 +4,9 @@
 #   make test             build and run every test (TAP, under prove)
 #   make demo             build and audit the bundled examples
 #   make install          PREFIX=/usr/local DESTDIR=
-#   make fuzz             build and run the option-file reader fuzzer (FUZZ_SECONDS=60)
+#   make fuzz             build and run every parser's fuzzer in turn (FUZZ_SECONDS=60 each)
+#   make fuzz-check       every fuzzer once over its seed corpus
+#   make memcheck         the end-to-end tests with crashsafe under valgrind
 #   make bench            run the benchmarks (not tests)
 #   SANITIZE=address,undefined   build with sanitizers
 #   BUILD=dir             build somewhere else than build/
@@ -107,19 +109,79 @@ demo: all
 	@sh examples/demo.sh $(BUILD)/crashsafe
 
 # ---- fuzzing -------------------------------------------------------------
+# One libFuzzer target per parser: fuzz/fuzz_NAME.c, seeds in fuzz/corpus/NAME/,
+# an optional dictionary fuzz/NAME.dict (fuzz/README.md). The whole core is
+# built again with clang, -fsanitize=fuzzer-no-link,address,undefined.
+#   make fuzz                      every target in turn, FUZZ_SECONDS each
+#   make fuzz FUZZ_TARGETS="snapshot rules"
+#   make fuzz-check                every target once over its seeds (CI)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-# The reader and the little it needs: the fuzzer stays independent of the rest.
-FUZZ_SRC = auditor/optfile.c auditor/fileio.c auditor/diag.c auditor/flavor.c auditor/util.c
-fuzz:
+FUZZ_MAX_LEN ?= 65536
+FUZZ_BUILD = $(BUILD)/fuzz
+FUZZ_ALL = $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
+	      -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	      $(PKG_CFLAGS) -DINI_HANDLER_LINENO=1 -DRULES_DIR='"$(DATADIR)/rules"' \
+	      -DFUZZ_RULES_DIR='"$(abspath rules)"'
+FUZZ_OBJ = $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/options_table.o
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iauditor -c -o $@ $<
+
+$(FUZZ_BUILD)/libcrashsafe.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/common.c fuzz/fuzz.h $(FUZZ_BUILD)/libcrashsafe.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Iauditor -o $@ $< fuzz/common.c \
+	  $(FUZZ_BUILD)/libcrashsafe.a $(PKG_LIBS)
+
+-include $(FUZZ_OBJ:.o=.d)
+
+fuzz-deps:
 	@sh scripts/deps.sh fuzz
-	@sh scripts/deps.sh build
-	@mkdir -p $(BUILD)/fuzz $(BUILD)/fuzz/corpus
-	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iauditor \
-	  -o $(BUILD)/fuzz/fuzz_optfile fuzz/fuzz_optfile.c $(FUZZ_SRC)
-	cd $(BUILD)/fuzz && ./fuzz_optfile -max_total_time=$(FUZZ_SECONDS) -max_len=20000 \
-	  -timeout=10 corpus $(abspath fuzz/corpus)
+
+fuzz-build: fuzz-deps $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+# The working corpus grows under $(FUZZ_BUILD)/corpus/NAME; the seeds in the
+# tree are only read. A finding stops the loop (crash-*, leak-*, timeout-*
+# files in $(FUZZ_BUILD)).
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t || exit 1; \
+	  dict=; [ -f fuzz/$$t.dict ] && dict=-dict=$(abspath fuzz/$$t.dict); \
+	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  (cd $(FUZZ_BUILD) && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$dict corpus/$$t $(abspath fuzz/corpus)/$$t) \
+	    || exit 1; \
+	done
+
+fuzz-check: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  (cd $(FUZZ_BUILD) && ./fuzz_$$t -runs=0 -max_len=$(FUZZ_MAX_LEN) $(abspath fuzz/corpus)/$$t \
+	    >fuzz_$$t.check.log 2>&1) || { cat $(FUZZ_BUILD)/fuzz_$$t.check.log; exit 1; }; \
+	  echo "fuzz_$$t: $$(ls fuzz/corpus/$$t | wc -l) seeds, no finding"; \
+	done
+
+# ---- valgrind -------------------------------------------------------------
+# memcheck over the end-to-end tests of check, resolve, rules and live: every
+# crashsafe process those tests start runs under valgrind (the resolve
+# differential, 190 runs, one in MEMCHECK_SAMPLE); zero errors allowed
+# (tests/valgrind/run.sh). CI runs it once per run.
+MEMCHECK_TESTS ?= tests/check.t tests/golden.t tests/terminal.t tests/secrets-mask.t tests/password-args.t \
+		  tests/live.t
+MEMCHECK_SAMPLED ?= tests/optfile.t
+MEMCHECK_SAMPLE ?= 8
+memcheck: test-deps all
+	BUILD=$(abspath $(BUILD)) bash tests/valgrind/run.sh $(BUILD)/crashsafe 1 $(MEMCHECK_TESTS)
+	BUILD=$(abspath $(BUILD)) bash tests/valgrind/run.sh $(BUILD)/crashsafe $(MEMCHECK_SAMPLE) $(MEMCHECK_SAMPLED)
 
 bench: all
 	@sh scripts/deps.sh bench
@@ -135,4 +197,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-deps test-reader demo fuzz bench install clean
+.PHONY: all units test test-deps test-reader demo fuzz fuzz-deps fuzz-build fuzz-check memcheck bench install clean

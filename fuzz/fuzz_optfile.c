@@ -8,7 +8,8 @@
  * checks that every option is consistent: text is "--" + name, then
  * "=" + value when there is a value, and every source chain ends at main.cnf.
  *
- * Build and run: make fuzz FUZZ_SECONDS=60 (seeds in fuzz/corpus/).
+ * Build and run: make fuzz FUZZ_TARGETS=optfile FUZZ_SECONDS=60 (seeds in
+ * fuzz/corpus/optfile/; see fuzz/README.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
