@@ -49,9 +49,11 @@ static const char *const config_mysql_keycache[] = {
 /* The options that load plugins (their values name libraries and plugins). */
 static const char *const config_plugin_load_options[] = { "plugin_load", "plugin_load_add" };
 
+/* The problems of one fact (option_file_errors, removed_options): they live in s->problems. */
 struct config_problems {
-	struct config_problem *items;
-	size_t n, cap;
+	const char *fact;
+	size_t n;
+	size_t first;   /* index in s->problems of the first one */
 };
 
 /* The result of resolving one option name. */
@@ -296,58 +298,63 @@ static void problem_add(struct config_problems *list, struct settings *s, const 
 	__attribute__((format(printf, 5, 6)));
 
 /*
- * One problem that stops the server: a diagnostic (error, file:line) and an
- * entry of list with the structured facts (copied into s's arena).
+ * One line the server refuses: a settings problem under list's fact, with
+ * the structured facts (copied into s's arena) and a one-phrase text (fmt)
+ * for diagnostics and the fact's value; an error diagnostic at its place.
  */
 static void problem_add(struct config_problems *list, struct settings *s, const struct settings_origin *o,
 			const struct config_problem *facts, const char *fmt, ...)
 {
 	va_list ap;
-	ARRAY_GROW(list->items, list->n + 1, list->cap);
-	struct config_problem *p = &list->items[list->n++];
-	memset(p, 0, sizeof(*p));
-	if (facts) {
-		p->option = facts->option ? settings_intern(s, facts->option) : NULL;
-		/* the value of a secret (secret.h) is kept as its mask */
-		p->value = facts->value ? settings_intern(s, secret_shown(facts->option, facts->value)) : NULL;
-		p->action = facts->action;
-		p->replacement = facts->replacement ? settings_intern(s, facts->replacement) : NULL;
-		p->removed_in = facts->removed_in ? settings_intern(s, facts->removed_in) : NULL;
-	}
+	struct settings_problem p;
+	memset(&p, 0, sizeof(p));
 	va_start(ap, fmt);
-	p->what = xvasprintf(fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	p->file = o ? settings_intern(s, o->file) : NULL;
-	p->line = o ? o->line : 0;
-	p->chain = o ? o->chain : NULL;
-	diag_add(&s->diags, DIAG_ERROR, p->file, p->line, "%s", p->what);
+	p.fact = list->fact;
+	if (o)
+		p.origin = *o;
+	p.origin.source = SETTINGS_SRC_FILE;
+	if (facts) {
+		p.kind = facts->kind;
+		p.option = facts->option;
+		/* the value of a secret (secret.h) is kept as its mask */
+		p.value = facts->value ? secret_shown(facts->option, facts->value) : NULL;
+		p.variable = facts->variable;
+		p.replacement = facts->replacement;
+		p.detail = facts->detail;
+		if (facts->removed_in)
+			version_parse(&p.version, facts->removed_in);
+	}
+	p.text = text;
+	if (!list->n)
+		list->first = s->nproblems;
+	list->n++;
+	settings_add_problem(s, &p);
+	diag_add(&s->diags, DIAG_ERROR, p.origin.file, p.origin.line, "%s", text);
+	free(text);
 }
 
-/* Set a fact from its problem list: "" and no place, or the first problem (and a count). */
-static void problems_to_fact(struct settings *s, const char *fact, struct config_problems *list)
+/*
+ * Set a fact from its problems, for rule conditions: "" and no place when
+ * there is none, else the first problem's text at its place. Reports give
+ * one finding per problem (rules of scope problem), not this value.
+ */
+static void problems_to_fact(struct settings *s, const struct config_problems *list)
 {
 	struct settings_origin o;
 	memset(&o, 0, sizeof(o));
-	if (!list->n) {
-		o.source = SETTINGS_SRC_FILE;
-		o.detail = "nothing found in the option files";
-		settings_set(s, fact, "", NULL, &o);
-		goto out;
-	}
 	o.source = SETTINGS_SRC_FILE;
-	o.file = list->items[0].file;
-	o.line = list->items[0].line;
-	o.chain = list->items[0].chain;
-	char *value = list->n > 1 ? xasprintf("%s (and %zu more)", list->items[0].what, list->n - 1)
-				  : xstrdup(list->items[0].what);
-	settings_set(s, fact, value, NULL, &o);
-	free(value);
-out:
-	for (size_t i = 0; i < list->n; i++)
-		free(list->items[i].what);
-	free(list->items);
-	list->items = NULL;
-	list->n = list->cap = 0;
+	if (!list->n) {
+		o.detail = "nothing found in the option files";
+		settings_set(s, list->fact, "", NULL, &o);
+		return;
+	}
+	const struct settings_problem *p = &s->problems[list->first];
+	o.file = p->origin.file;
+	o.line = p->origin.line;
+	o.chain = p->origin.chain;
+	settings_set(s, list->fact, p->text, NULL, &o);
 }
 
 static int config_is_basename_option(const struct catalog_var *v)
@@ -488,6 +495,9 @@ static void config_unknown(struct config_state *st, const struct optfile_option 
 		snprintf(repl, sizeof(repl), " (it is spelled '%s' there)", spelling);
 	if (!facts.replacement && *repl)
 		facts.replacement = spelling;
+	facts.kind = last ? SETTINGS_PROBLEM_REMOVED : facts.replacement ? SETTINGS_PROBLEM_SPELLING
+								       : SETTINGS_PROBLEM_UNKNOWN;
+	facts.variable = v ? v->name : NULL;
 	if (v)
 		config_set(st, v, NULL, o->name, origin);
 	if (last)
@@ -556,8 +566,12 @@ static int config_plugin_value_error(struct config_state *st, const struct optfi
 	struct settings *s = st->s;
 	if (!plugin || plugin->policy == OPTIONS_PLUGIN_DYNAMIC)
 		return 0;
-	struct config_problem facts = { .option = o->name, .value = o->value };
+	struct config_problem facts = { .option = o->name, .value = o->value, .kind = SETTINGS_PROBLEM_VALUE };
 	if (plugin->policy == OPTIONS_PLUGIN_BUILTIN_REQUIRED) {
+		char detail[300];
+		snprintf(detail, sizeof(detail), "%s; the plugin %s is disabled and the server refuses to start without it",
+			 what, plugin->name);
+		facts.detail = detail;
 		facts.action = CONFIG_ACTION_REFUSES;
 		problem_add(&st->errors, s, origin, &facts,
 			    "'%s': %s; the plugin %s is disabled and the server refuses to start without it",
@@ -615,8 +629,11 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		goto out;   /* without the full catalog, struct options are not judged */
 
 	if (m.ambiguous) {
+		char detail[200];
+		snprintf(detail, sizeof(detail), "%s, %s ...", m.amb1, m.amb2);
 		struct config_problem facts = { .option = o->name, .value = o->value,
-						.action = CONFIG_ACTION_REFUSES };
+						.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_AMBIGUOUS,
+						.detail = detail };
 		problem_add(&st->errors, s, &origin, &facts,
 			    "'%s' is an ambiguous abbreviation (%s, %s ...): %s refuses to start", o->name,
 			    m.amb1, m.amb2, fl);
@@ -651,7 +668,8 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		/* the variable catalog alone decides (no option list for this target) */
 		struct version gone;
 		struct config_problem facts = { .option = o->name, .value = o->value,
-						.action = CONFIG_ACTION_REFUSES };
+						.action = CONFIG_ACTION_REFUSES, .variable = v->name,
+						.kind = SETTINGS_PROBLEM_UNKNOWN };
 		if (m.loose) {
 			diag_add(&s->diags, DIAG_WARNING, where, o->line,
 				 "'%s': %s has no option '%s'; ignored because of loose-", o->name, fl, m.name);
@@ -660,12 +678,14 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		const char *spelling = config_accepted_spelling(v, s);
 		if (spelling) {
 			facts.replacement = spelling;
+			facts.kind = SETTINGS_PROBLEM_SPELLING;
 			problem_add(&st->errors, s, &origin, &facts,
 				    "unknown variable '%s': %s refuses to start (it is spelled '%s' there)", o->name,
 				    fl, spelling);
 		} else if (catalog_removed_in(v, s->flavor, &s->version, &gone)) {
 			char gv[32];
 			facts.removed_in = version_format(&gone, gv, sizeof(gv));
+			facts.kind = SETTINGS_PROBLEM_REMOVED;
 			problem_add(&st->removed, s, &origin, &facts,
 				    "'%s' was removed in %s %s: the server will not start", o->name,
 				    flavor_build_display(s->flavor, s->variant), gv);
@@ -687,14 +707,16 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		if (e && (e->flags & OPTIONS_F_SESSION))
 			goto out;
 		struct config_problem facts = { .option = o->name, .value = o->value,
-						.action = CONFIG_ACTION_REFUSES };
+						.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_MAXIMUM,
+						.variable = m.name };
 		problem_add(&st->errors, s, &origin, &facts,
 			    "'%s': the server cannot set a maximum for '%s' and refuses to start", o->name, m.name);
 		goto out;
 	}
 	if (m.autoset) {
 		struct config_problem facts = { .option = o->name, .value = o->value,
-						.action = CONFIG_ACTION_REFUSES };
+						.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_AUTOSET,
+						.variable = m.name };
 		if (e && (e->flags & OPTIONS_F_AUTO) && !o->value)
 			goto out;   /* the server sizes it itself */
 		if (m.loose) {
@@ -755,7 +777,8 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		/* a key cache or a replication connection of its own: not the global value */
 		if (verdict == CATALOG_VALUE_REFUSED) {
 			struct config_problem facts = { .option = o->name, .value = o->value,
-							.action = CONFIG_ACTION_REFUSES };
+							.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_VALUE,
+							.detail = why };
 			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown ? shown : "", why);
 		}
 		goto done;
@@ -771,8 +794,10 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, shown ? shown : "", why);
 		goto done;
 	case CATALOG_VALUE_REFUSED: {
-		struct config_problem facts = { .option = o->name, .value = raw,
-						.action = CONFIG_ACTION_REFUSES };
+		/* the value as written (a ';' in it is worth showing), not as a prefix turned it */
+		struct config_problem facts = { .option = o->name, .value = o->value,
+						.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_VALUE,
+						.variable = v ? v->name : NULL, .detail = why };
 		if (raw)
 			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown, why);
 		else
@@ -837,7 +862,8 @@ static void config_reader_diags(struct config_state *st, const struct optfile *o
 			o.source = SETTINGS_SRC_FILE;
 			o.file = d->file;
 			o.line = d->line;
-			struct config_problem facts = { .action = CONFIG_ACTION_REFUSES };
+			struct config_problem facts = { .action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_READER,
+							.detail = d->message };
 			problem_add(&st->errors, s, &o, &facts, "%s", d->message);
 		} else {
 			diag_add(&s->diags, d->level, d->file, d->line, "%s", d->message);
@@ -863,6 +889,48 @@ static int config_full_catalog(const struct options_target *t)
 	return !(probe.state == OPTIONS_UNCERTAIN && probe.why == OPTIONS_WHY_NO_LIST);
 }
 
+/* The groups a line for the server belongs in, by flavor: [mysqld] everywhere, MariaDB's own names there. */
+static int config_server_group(const char *name, enum flavor f)
+{
+	static const struct {
+		const char *name;
+		int mariadb_only;
+	} groups[] = {
+		{ "mysqld", 0 },
+		{ "mariadb", 1 },
+		{ "mariadbd", 1 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
+		if (!ascii_strcasecmp(name, groups[i].name) && (!groups[i].mariadb_only || f == FLAVOR_MARIADB))
+			return 1;
+	return 0;
+}
+
+/*
+ * s->group_header: where a line for a variable left at its default belongs
+ * (settings.h). The last server group read wins, as the last value read
+ * wins; a file with no group at all gives the first file read, no line.
+ */
+static void config_group_header(struct settings *s, const struct optfile *of)
+{
+	const struct optfile_header *pick = NULL;
+	for (size_t i = 0; i < of->nheaders; i++)
+		if (config_server_group(of->headers[i].group, s->flavor))
+			pick = &of->headers[i];
+	if (!pick && of->nheaders)
+		pick = &of->headers[of->nheaders - 1];
+	memset(&s->group_header, 0, sizeof(s->group_header));
+	s->group_header.source = SETTINGS_SRC_FILE;
+	if (pick) {
+		s->group_header.file = settings_intern(s, pick->source->path);
+		s->group_header.line = pick->line;
+		s->group_header.chain = config_chain(s, pick->source);
+		s->group_header.detail = settings_intern(s, pick->group);
+	} else if (of->nsources) {
+		s->group_header.file = settings_intern(s, of->sources[0]->path);
+	}
+}
+
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c)
 {
 	struct config_state st;
@@ -876,7 +944,10 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	snprintf(st.label, sizeof(st.label), "%s %s", flavor_build_display(s->flavor, s->variant), st.ver);
 	st.set = xcalloc(c->n ? c->n : 1, 1);
 	st.preset = s->n;
+	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
+	st.removed.fact = CONFIG_FACT_REMOVED_OPTIONS;
 
+	config_group_header(s, of);
 	config_reader_diags(&st, of);
 	config_plugins_scan(&st, of);
 	for (size_t i = 0; i < of->n; i++)
@@ -885,8 +956,8 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	config_cluster(s);
 
 	int refused = st.errors.n || st.removed.n;
-	problems_to_fact(s, CONFIG_FACT_OPTION_FILE_ERRORS, &st.errors);
-	problems_to_fact(s, CONFIG_FACT_REMOVED_OPTIONS, &st.removed);
+	problems_to_fact(s, &st.errors);
+	problems_to_fact(s, &st.removed);
 	for (size_t i = 0; i < st.nloaded; i++)
 		free(st.loaded[i]);
 	free(st.loaded);

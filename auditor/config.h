@@ -49,8 +49,11 @@
  * set gets its default (SETTINGS_SRC_DEFAULT, "default for MySQL 8.4"; value
  * NULL when the default is not known).
  *
- * Two facts for the rules are always set, value "" when nothing is wrong,
- * else a short description with the origin at the first offending line:
+ * Every line the server would refuse (or a file it would not read) is a
+ * settings problem (settings.h: s->problems, one per line, with its facts
+ * for the explainer) counted under one of two facts, which are always set
+ * for rule conditions: value "" when nothing is wrong, else the first
+ * problem's text at its line:
  *   option_file_errors  the server would refuse to start, or would not read a
  *                       file: the reader's errors (fatal ones, and a
  *                       world-writable file it ignores), a value it refuses,
@@ -58,6 +61,9 @@
  *   removed_options     an option (without loose-) the target's release has
  *                       removed: the server will not start
  * s->cluster is wsrep_cluster_name when wsrep_on is ON, else NULL.
+ * s->group_header is the header of the last server group read ([mysqld];
+ * MariaDB also [mariadb], [mariadbd]), where a line setting a variable left
+ * at its default belongs (detail: the group's name as written).
  */
 #ifndef CRASHSAFE_CONFIG_H
 #define CRASHSAFE_CONFIG_H
@@ -86,14 +92,14 @@ enum config_action {
 };
 
 /*
- * One problem that stops the server, as structured facts a report can turn
- * into sentences (strings in the target's arena; NULL when not applicable).
+ * One problem that stops the server, as structured facts the explainer
+ * turns into sentences (config.c copies them into a struct settings_problem
+ * of s->problems; NULL when not applicable).
  */
 struct config_problem {
-	char *what;                  /* the sentence of today's reports (heap) */
-	const char *file;
-	unsigned line;
-	const char *chain;
+	enum settings_problem_kind kind;   /* what is wrong with the line */
+	const char *variable;        /* the crash-safety variable it names, or NULL */
+	const char *detail;          /* why: the reader's message, why a value is refused */
 	const char *option;          /* the option as written */
 	const char *value;           /* its value as written, NULL when bare */
 	enum config_action action;

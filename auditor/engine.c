@@ -23,8 +23,20 @@ const char *rule_scope_name(enum rule_scope s)
 		[RULE_SCOPE_TARGET] = "target",
 		[RULE_SCOPE_CHANNEL] = "channel",
 		[RULE_SCOPE_FLEET] = "fleet",
+		[RULE_SCOPE_PROBLEM] = "problem",
 	};
 	return names[s];
+}
+
+static int rule_scope_parse(enum rule_scope *out, const char *s)
+{
+	for (int i = RULE_SCOPE_TARGET; i <= RULE_SCOPE_PROBLEM; i++) {
+		if (!strcmp(s, rule_scope_name((enum rule_scope)i))) {
+			*out = (enum rule_scope)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void engine_init(struct engine *e)
@@ -444,15 +456,9 @@ static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
 	}
 	if (p->seen[KEY_SCOPE]) {
 		const char *s = p->value[KEY_SCOPE].buf;
-		if (!strcmp(s, "target"))
-			r.scope = RULE_SCOPE_TARGET;
-		else if (!strcmp(s, "channel"))
-			r.scope = RULE_SCOPE_CHANNEL;
-		else if (!strcmp(s, "fleet"))
-			r.scope = RULE_SCOPE_FLEET;
-		else {
+		if (rule_scope_parse(&r.scope, s)) {
 			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->key_line[KEY_SCOPE],
-				 "rule '%s': bad scope '%s' (target, channel or fleet)", p->id, s);
+				 "rule '%s': bad scope '%s' (target, channel, fleet or problem)", p->id, s);
 			bad = 1;
 		}
 	}
@@ -737,6 +743,12 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 		if (r->variable_ref)
 			r->variable = r->variable_ref->ref == EXPR_REF_VAR ? r->variable_ref->var->name
 									  : r->variable_ref->ident;
+		if (r->scope == RULE_SCOPE_PROBLEM && (!r->variable_ref || r->variable_ref->ref != EXPR_REF_FACT)) {
+			diag_add(d, DIAG_ERROR, r->file, r->line,
+				 "rule '%s': a problem rule's variable must be the fact its problems count under "
+				 "(option_file_errors, removed_options)", r->id);
+			rc = -1;
+		}
 		r->expect_given = r->expect != NULL;
 		if (!r->expect) {
 			struct strbuf sb = { 0 };
@@ -923,6 +935,24 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			b->source_port = a->source_port;
 		}
 	}
+	view_origin(r, &v->group_header, &s->group_header);
+	if (s->nproblems) {
+		v->problems = xcalloc(s->nproblems, sizeof(*v->problems));
+		v->nproblems = v->problems_cap = s->nproblems;
+		for (size_t i = 0; i < s->nproblems; i++) {
+			const struct settings_problem *a = &s->problems[i];
+			struct settings_problem *b = &v->problems[i];
+			*b = *a;
+			b->fact = intern(r, a->fact);
+			view_origin(r, &b->origin, &a->origin);
+			b->option = intern(r, a->option);
+			b->value = intern(r, a->value);
+			b->variable = intern(r, a->variable);
+			b->replacement = intern(r, a->replacement);
+			b->detail = intern(r, a->detail);
+			b->text = intern(r, a->text);
+		}
+	}
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;
@@ -1028,6 +1058,28 @@ static void eval_channels(struct target_result *tr, const struct rule *r, const 
 	}
 }
 
+/*
+ * One failed finding per problem counted under the rule's fact (one per
+ * offending line); with none, the rule is judged by its require condition
+ * like a target rule.
+ */
+static void eval_problems(struct target_result *tr, const struct rule *r, const struct expr_env *env)
+{
+	if (!check_applies(tr, r, env))
+		return;
+	const struct settings *v = &tr->view;
+	int any = 0;
+	for (size_t i = 0; i < v->nproblems; i++) {
+		if (strcmp(v->problems[i].fact, r->variable))
+			continue;
+		struct finding *f = finding_new(tr, r, env, FINDING_FAIL, FINDING_BY_PROBLEM);
+		f->problem_no = (unsigned)i + 1;
+		any = 1;
+	}
+	if (!any)
+		eval_require(tr, r, env);
+}
+
 void engine_evaluate_target(const struct engine *e, const struct catalog *c, const struct settings *s,
 			    struct audit_result *out)
 {
@@ -1057,6 +1109,8 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 				eval_require(tr, r, &env);
 			else if (r->scope == RULE_SCOPE_CHANNEL)
 				eval_channels(tr, r, s, &env);
+			else if (r->scope == RULE_SCOPE_PROBLEM)
+				eval_problems(tr, r, &env);
 		}
 	}
 	target_cache_release(&tc);

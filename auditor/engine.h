@@ -22,9 +22,11 @@ enum rule_scope {
 	RULE_SCOPE_TARGET = 0,  /* one finding per target */
 	RULE_SCOPE_CHANNEL,     /* one finding per replication channel of a target */
 	RULE_SCOPE_FLEET,       /* one finding per target, judged across every target of the run */
+	RULE_SCOPE_PROBLEM,     /* one failed finding per problem (offending line) counted under the
+				   rule's fact; judged by require when there is none */
 };
 
-const char *rule_scope_name(enum rule_scope s);   /* "target", "channel", "fleet" */
+const char *rule_scope_name(enum rule_scope s);   /* "target", "channel", "fleet", "problem" */
 
 /* A conditional severity: `severity_if = CONDITION -> SEVERITY`; the first true one wins. */
 struct rule_severity_if {

@@ -38,6 +38,8 @@ void explainer_release(struct explainer *x)
 	strbuf_release(&x->overridden);
 	strbuf_release(&x->message);
 	strbuf_release(&x->expected);
+	strbuf_release(&x->fix);
+	strbuf_release(&x->subject);
 	arena_release(&x->cache);
 	free(x->expected_cache);
 	memset(x, 0, sizeof(*x));
@@ -157,6 +159,186 @@ static const char *explain_expected(struct explainer *x, const struct rule *r, c
 	return ec->text;
 }
 
+/* ---- problems of the option files (one finding per offending line) ------------ */
+
+/* "line 21" in the target's own file, "conf.d/x.cnf line 3" in another. */
+static void problem_where(struct strbuf *sb, const struct target_result *t, const struct settings_problem *p)
+{
+	if (p->origin.file && p->origin.line && t->name && !strcmp(p->origin.file, t->name))
+		strbuf_addf(sb, "line %u", p->origin.line);
+	else if (p->origin.file && p->origin.line)
+		strbuf_addf(sb, "%s line %u", p->origin.file, p->origin.line);
+	else if (p->origin.file)
+		strbuf_addstr(sb, p->origin.file);
+	else
+		strbuf_addstr(sb, "the option files");
+}
+
+/* The line as written, quoted: 'sync_binlog = 1 ; fsync the binlog'. */
+static void problem_line(struct strbuf *sb, const struct settings_problem *p)
+{
+	if (p->value)
+		strbuf_addf(sb, "'%s = %s'", p->option, p->value);
+	else
+		strbuf_addf(sb, "'%s'", p->option);
+}
+
+/*
+ * A value the server refuses because of a ';' that is not a comment: the
+ * part before it, when the catalog accepts that as the value. Heap string
+ * or NULL.
+ */
+static char *problem_semicolon_value(const struct explainer *x, const struct settings *s,
+				     const struct settings_problem *p)
+{
+	const char *semi = p->value ? strchr(p->value, ';') : NULL;
+	if (!semi || !p->variable || !x->catalog)
+		return NULL;
+	size_t n = (size_t)(semi - p->value);
+	while (n && (p->value[n - 1] == ' ' || p->value[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return NULL;
+	char *v = xstrndup(p->value, n);
+	const struct catalog_var *cv = catalog_lookup(x->catalog, p->variable);
+	char *norm = NULL;
+	const char *why = NULL;
+	if (!cv || catalog_check_value(cv, s->flavor, v, &norm, &why) != CATALOG_VALUE_OK) {
+		free(v);
+		v = NULL;
+	}
+	free(norm);
+	return v;
+}
+
+/*
+ * Fixes for the reader's problems, by the start of its message
+ * (auditor/optfile.c); all stop the server but a file it skips.
+ */
+static const struct {
+	const char *prefix;
+	const char *fix;     /* after "WHERE: " */
+	int skipped;         /* the server starts, without this file */
+} problem_reader_fixes[] = {
+	{ "world-writable option file", "remove write permission for others (chmod o-w), so that the server "
+					"reads the file", 1 },
+	{ "option before any group header",
+	  "put a group header such as [mysqld] above it, or delete it (on line 1, a UTF-8 byte order "
+	  "mark before the first header has the same effect: save the file without it)", 0 },
+	{ "group header without ']'", "end the group header with ']'", 0 },
+	{ "cannot read directory", "create the directory, or delete the !includedir line", 0 },
+	{ "'!includedir' without a directory", "name a directory after !includedir, or delete the line", 0 },
+	{ "'!include' without a file name", "name a file after !include, or delete the line", 0 },
+	{ "more than", "break the include loop: a file includes itself, directly or not", 0 },
+	{ "cannot open required option file", "make the file readable, or name another one", 0 },
+};
+
+static void explain_problem(struct explainer *x, const struct target_result *t, const struct settings_problem *p,
+			    struct explanation *out)
+{
+	const struct settings *s = &t->view;
+	struct strbuf *m = &x->message, *fx = &x->fix;
+	char ver[32], gone[32];
+	const char *fl = flavor_build_display(s->flavor, s->variant);
+	version_format(&s->version, ver, sizeof(ver));
+
+	out->origin = p->origin;
+	out->location = p->origin;
+	strbuf_reset(&x->subject);
+	if (p->option)
+		strbuf_addstr(&x->subject, p->option);
+	else
+		strbuf_addf(&x->subject, "line %u", p->origin.line);
+	out->subject = x->subject.buf;
+	strbuf_reset(&x->origin_text);
+	if (p->origin.file) {
+		char *d = settings_origin_describe(&p->origin);
+		strbuf_addstr(&x->origin_text, d);
+		free(d);
+		out->origin_text = x->origin_text.buf;
+	}
+	problem_where(m, t, p);
+	strbuf_addstr(m, ": ");
+	problem_where(fx, t, p);
+	strbuf_addstr(fx, ": ");
+	switch (p->kind) {
+	case SETTINGS_PROBLEM_READER: {
+		const char *fix = "correct the line as the message says";
+		int skipped = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(problem_reader_fixes); i++) {
+			if (p->detail && !strncmp(p->detail, problem_reader_fixes[i].prefix,
+						  strlen(problem_reader_fixes[i].prefix))) {
+				fix = problem_reader_fixes[i].fix;
+				skipped = problem_reader_fixes[i].skipped;
+			}
+		}
+		strbuf_addstr(m, p->detail ? p->detail : "the server cannot read it");
+		if (!skipped)
+			strbuf_addstr(m, ": the server refuses to start");
+		strbuf_addstr(fx, fix);
+		break;
+	}
+	case SETTINGS_PROBLEM_VALUE: {
+		char *before = problem_semicolon_value(x, s, p);
+		problem_line(m, p);
+		if (before) {
+			strbuf_addf(m, ": ';' starts a comment only at the start of a line, so the value is '%s' "
+				       "and the server refuses it", p->value);
+			strbuf_addf(fx, "write '%s = %s' and put the comment on a line of its own (or after '#')",
+				    p->option, before);
+		} else {
+			strbuf_addf(m, ": %s", p->detail ? p->detail : "the server refuses the value");
+			strbuf_addf(fx, "give %s a value %s %s accepts, or delete the line", p->option, fl, ver);
+		}
+		free(before);
+		break;
+	}
+	case SETTINGS_PROBLEM_UNKNOWN:
+		problem_line(m, p);
+		strbuf_addf(m, ": %s %s has no option '%s' and refuses to start (unknown variable)", fl, ver,
+			    p->option);
+		strbuf_addf(fx, "delete the line (or write loose-%s, which the server skips when it does not "
+			       "know the option)", p->option);
+		break;
+	case SETTINGS_PROBLEM_SPELLING:
+		problem_line(m, p);
+		strbuf_addf(m, ": %s %s spells this option '%s' and refuses '%s' (unknown variable)", fl, ver,
+			    p->replacement ? p->replacement : "differently", p->option);
+		if (p->value)
+			strbuf_addf(fx, "write '%s = %s'", p->replacement ? p->replacement : p->option, p->value);
+		else
+			strbuf_addf(fx, "write '%s'", p->replacement ? p->replacement : p->option);
+		break;
+	case SETTINGS_PROBLEM_REMOVED:
+		problem_line(m, p);
+		strbuf_addf(m, ": %s removed '%s' in %s, and %s %s refuses to start with it", fl, p->option,
+			    version_format(&p->version, gone, sizeof(gone)), fl, ver);
+		strbuf_addf(fx, "delete the line, or write loose-%s to keep it for older servers that read "
+			       "the same file", p->option);
+		break;
+	case SETTINGS_PROBLEM_MAXIMUM:
+		problem_line(m, p);
+		strbuf_addf(m, ": the server cannot set a maximum for %s and refuses to start",
+			    p->variable ? p->variable : p->option);
+		strbuf_addstr(fx, "delete the line");
+		break;
+	case SETTINGS_PROBLEM_AMBIGUOUS:
+		problem_line(m, p);
+		strbuf_addf(m, ": '%s' abbreviates several options (%s) and %s %s refuses to start", p->option,
+			    p->detail ? p->detail : "more than one", fl, ver);
+		strbuf_addstr(fx, "write the option's full name");
+		break;
+	case SETTINGS_PROBLEM_AUTOSET:
+		problem_line(m, p);
+		strbuf_addf(m, ": %s has no automatic setup and the server refuses to start",
+			    p->variable ? p->variable : p->option);
+		strbuf_addf(fx, "write '%s = VALUE' with a value, or delete the line", p->variable ? p->variable : p->option);
+		break;
+	}
+	out->message = m->buf;
+	out->fix = fx->buf;
+}
+
 /* ---- the message ------------------------------------------------------------ */
 
 static void explain_fleet(struct strbuf *sb, const struct rule *r, const struct finding *f,
@@ -232,6 +414,31 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 	}
 }
 
+/* Where to annotate a finding about a variable (explain.h). */
+static void explain_location(const struct target_result *t, struct explanation *out)
+{
+	const struct settings *s = &t->view;
+	if (out->origin.file && out->origin.line && out->origin.source == SETTINGS_SRC_FILE)
+		out->location = out->origin;
+	else if (s->group_header.file && (!out->variable || out->origin.source == SETTINGS_SRC_DEFAULT))
+		out->location = s->group_header;
+	else if (out->origin.file && out->origin.line)
+		out->location = out->origin;
+	else if (t->kind && !strcmp(t->kind, "file") && t->name)
+		out->location = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = t->name };
+}
+
+/* A suppressed problem finding: the suppression, then what it was. */
+static void explain_suppressed(struct explainer *x, const struct finding *f, struct explanation *out)
+{
+	char *was = xstrdup(out->message ? out->message : finding_status_name(f->suppression->was));
+	strbuf_reset(&x->message);
+	strbuf_addf(&x->message, "suppressed (%s:%u): %s; was: %s", f->suppression->file ? f->suppression->file : "",
+		    f->suppression->line, f->suppression->reason ? f->suppression->reason : "", was);
+	free(was);
+	out->message = x->message.buf;
+}
+
 static void explain_default(struct explainer *x, const struct target_result *t, const struct finding *f,
 			    struct explanation *out)
 {
@@ -243,6 +450,7 @@ static void explain_default(struct explainer *x, const struct target_result *t, 
 	strbuf_reset(&x->origin_text);
 	strbuf_reset(&x->overridden);
 	strbuf_reset(&x->message);
+	strbuf_reset(&x->fix);
 	if (!r)
 		return;
 	memset(&env, 0, sizeof(env));
@@ -255,11 +463,23 @@ static void explain_default(struct explainer *x, const struct target_result *t, 
 
 	out->rule_id = r->id;
 	out->title = r->title;
+	if (f->channel) {
+		strbuf_reset(&x->subject);
+		strbuf_addf(&x->subject, "channel %s", f->channel);
+		out->subject = x->subject.buf;
+	}
 	out->expected = explain_expected(x, r, s);
 	out->fix = rule_fix(r, s->flavor);
 	out->why = rule_why(r, s->flavor);
 	out->doc = rule_doc(r, s->flavor);
+	if (f->basis == FINDING_BY_PROBLEM && f->problem_no && f->problem_no <= s->nproblems) {
+		explain_problem(x, t, &s->problems[f->problem_no - 1], out);
+		if (f->suppression)
+			explain_suppressed(x, f, out);
+		return;
+	}
 	explain_value(x, r, &env, out);
+	explain_location(t, out);
 
 	struct strbuf *m = &x->message;
 	if (f->suppression) {

@@ -26,6 +26,12 @@ struct engine;
 struct explanation {
 	const char *rule_id;       /* never NULL ("unnamed-rule" when the finding has none) */
 	const char *title;
+	/*
+	 * What tells several findings of one rule on one target apart, or NULL
+	 * when there is one: "channel east" for a channel, the option as
+	 * written ("master_info_repository") or "line 3" for a problem.
+	 */
+	const char *subject;
 	/* The value the verdict is about. */
 	const char *variable;      /* canonical variable or fact name, as the target spells it */
 	const char *value;         /* as the target has it; NULL when unknown */
@@ -37,6 +43,14 @@ struct explanation {
 	const char *fix;           /* the rule's fix for the target's flavor */
 	const char *why;           /* the rule's rationale for the flavor */
 	const char *doc;           /* a reference URL for the flavor */
+	/*
+	 * Where a code host annotates the finding: the line of the value, of
+	 * the offending line for a problem, or, for a value left at its
+	 * default, the header of the group a line for it belongs in
+	 * (settings.group_header); the target file without a line when nothing
+	 * better is known; file NULL for a target that is not a file.
+	 */
+	struct settings_origin location;
 };
 
 struct explainer {
@@ -51,7 +65,7 @@ struct explainer {
 	const struct catalog *catalog;
 	void *data;                    /* for a replacement explain() */
 	/* scratch, reused from finding to finding */
-	struct strbuf origin_text, overridden, message, expected;
+	struct strbuf origin_text, overridden, message, expected, fix, subject;
 	struct arena cache;            /* expected texts per rule, flavor and version */
 	struct explain_expected *expected_cache;   /* one per rule of the engine */
 	size_t nexpected;

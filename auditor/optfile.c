@@ -216,6 +216,7 @@ void optfile_release(struct optfile *of)
 {
 	free(of->options);
 	free(of->sources);
+	free(of->headers);
 	diag_list_release(&of->diags);
 	arena_release(&of->arena);
 	optfile_init(of);
@@ -979,6 +980,8 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 			if (optfile_groups_match(r->g, name)) {
 				state = GROUP_READ;
 				group = arena_strdup(&r->of->arena, name);
+				ARRAY_GROW(r->of->headers, r->of->nheaders + 1, r->of->headers_cap);
+				r->of->headers[r->of->nheaders++] = (struct optfile_header){ group, src, line };
 			} else {
 				state = GROUP_SKIP;
 			}

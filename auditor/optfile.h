@@ -64,6 +64,13 @@ struct optfile_option {
 	unsigned line;       /* physical line-chunk number, as the server counts */
 };
 
+/* The header line of a group the target reads ("[mysqld]"), where a line could be added. */
+struct optfile_header {
+	const char *group;   /* group name as written, trailing spaces trimmed */
+	const struct optfile_source *source;
+	unsigned line;
+};
+
 /* The groups a target reads: up to OPTFILE_MAX_GROUPS names, compared case-insensitively. */
 #define OPTFILE_MAX_GROUPS 32
 struct optfile_groups {
@@ -97,6 +104,8 @@ struct optfile {
 	size_t n, cap;
 	struct optfile_source **sources; /* every file read, in read order */
 	size_t nsources, sources_cap;
+	struct optfile_header *headers;  /* every header of a group the target reads, in read order */
+	size_t nheaders, headers_cap;
 	struct diag_list diags;          /* every problem, with file and line */
 	int fatal;                       /* nonzero: the server would refuse these files */
 	struct arena arena;              /* owns every string above */

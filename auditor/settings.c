@@ -49,6 +49,7 @@ void settings_release(struct settings *s)
 	free(s->vars);
 	strmap_release(&s->index);
 	free(s->channels);
+	free(s->problems);
 	diag_list_release(&s->diags);
 	diag_list_release(&s->build_diags);
 	arena_release(&s->arena);
@@ -101,6 +102,24 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 	v->current.spelled = arena_strdup(&s->arena, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;
+}
+
+struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p)
+{
+	ARRAY_GROW(s->problems, s->nproblems + 1, s->problems_cap);
+	struct settings_problem *q = &s->problems[s->nproblems++];
+	*q = *p;
+	q->fact = arena_strdup(&s->arena, p->fact);
+	q->origin.file = arena_strdup(&s->arena, p->origin.file);
+	q->origin.chain = arena_strdup(&s->arena, p->origin.chain);
+	q->origin.detail = arena_strdup(&s->arena, p->origin.detail);
+	q->option = arena_strdup(&s->arena, p->option);
+	q->value = arena_strdup(&s->arena, p->value);
+	q->variable = arena_strdup(&s->arena, p->variable);
+	q->replacement = arena_strdup(&s->arena, p->replacement);
+	q->detail = arena_strdup(&s->arena, p->detail);
+	q->text = arena_strdup(&s->arena, p->text);
+	return q;
 }
 
 struct settings_channel *settings_add_channel(struct settings *s, const char *name)

@@ -70,6 +70,38 @@ struct settings_channel {
 	unsigned source_port;
 };
 
+/*
+ * What makes the server refuse to start with a target's option files, one
+ * entry per offending line (the reader's fatal problems, options the
+ * flavor and version do not have, values they refuse). Kept as facts,
+ * not sentences: the explainer (explain.h) words them. Each counts under
+ * a fact (option_file_errors, removed_options: config.h), and the rules
+ * of scope `problem` give one finding per entry (docs/rules.md).
+ */
+enum settings_problem_kind {
+	SETTINGS_PROBLEM_READER = 0,   /* the reader stops here (BOM, orphan option, header without ']'...): detail */
+	SETTINGS_PROBLEM_UNKNOWN,      /* the flavor and version have no such option */
+	SETTINGS_PROBLEM_SPELLING,     /* it exists there under another name: replacement */
+	SETTINGS_PROBLEM_REMOVED,      /* removed in `version` (replacement: what replaced it, when known) */
+	SETTINGS_PROBLEM_VALUE,        /* a value the server refuses: detail says why */
+	SETTINGS_PROBLEM_MAXIMUM,      /* maximum- on a variable the server cannot bound */
+	SETTINGS_PROBLEM_AUTOSET,      /* autoset- on a variable without automatic setup (MariaDB) */
+	SETTINGS_PROBLEM_AMBIGUOUS,    /* an abbreviation of several options (MariaDB): detail names some */
+};
+
+struct settings_problem {
+	const char *fact;                 /* the fact it counts under: "option_file_errors", "removed_options" */
+	enum settings_problem_kind kind;
+	struct settings_origin origin;    /* file, line, include chain */
+	const char *option;               /* the option as written ("skip-host-cache"), or NULL */
+	const char *value;                /* the value as written, or NULL */
+	const char *variable;             /* the catalog variable it names, or NULL */
+	const char *replacement;          /* the spelling or option to use instead, or NULL */
+	struct version version;           /* REMOVED: the release that removed it */
+	const char *detail;               /* why: the reader's message, why the value is refused */
+	const char *text;                 /* the whole problem in one phrase (diagnostics, facts) */
+};
+
 struct settings {
 	const char *target;          /* the path or host as the user gave it */
 	const char *kind;            /* "file", "snapshot" or "live" */
@@ -96,6 +128,15 @@ struct settings {
 	size_t nchannels, channels_cap;
 	int channels_known;          /* nonzero when channels were read (live) */
 	struct diag_list diags;      /* problems reading this target */
+	struct settings_problem *problems;   /* why the server would refuse the option files, per line */
+	size_t nproblems, problems_cap;
+	/*
+	 * Where a line setting a variable left at its default belongs: the
+	 * header of the last [mysqld] group read (MariaDB: [mysqld], [mariadb]
+	 * or [mariadbd]), else of the last group read; file without line when
+	 * no group was read; no file for targets that are not option files.
+	 */
+	struct settings_origin group_header;
 	/*
 	 * Added: how flavor, build and version were decided when that changes
 	 * what is audited (an unknown version, a flavor that contradicts the
@@ -131,6 +172,8 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 const struct settings_var *settings_get(const struct settings *s, const char *name);
 /* Add a channel; strings are copied. Returns it for the caller to fill further. */
 struct settings_channel *settings_add_channel(struct settings *s, const char *name);
+/* Append a problem (strings copied into the arena). Returns it. */
+struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p);
 /* Copy a string into the target's arena. */
 const char *settings_intern(struct settings *s, const char *str);
 

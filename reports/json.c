@@ -218,6 +218,13 @@ static void json_finding(struct jsonw *w, const struct finding *f, const struct 
 	jsonw_str(w, "variable", e->variable);
 	jsonw_str(w, "value", e->value);
 	json_origin(w, e);
+	jsonw_open(w, "location", '{');
+	jsonw_str(w, "file", e->location.file);
+	if (e->location.line)
+		jsonw_uint(w, "line", e->location.line);
+	else
+		jsonw_null(w, "line");
+	jsonw_close(w, '}');
 	jsonw_str(w, "overridden", e->overridden);
 	jsonw_str(w, "expected", e->expected);
 	jsonw_str(w, "message", e->message);

@@ -201,7 +201,7 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 {
 	struct explanation e;
 	explain_finding(j->x, t, f, &e);
-	char *name = f->channel ? xasprintf("%s [channel %s]", e.rule_id, f->channel) : xstrdup(e.rule_id);
+	char *name = e.subject ? xasprintf("%s [%s]", e.rule_id, e.subject) : xstrdup(e.rule_id);
 	char *details = junit_details(f, &e, t->name);
 	char *line = explanation_line(&e);
 

@@ -12,9 +12,10 @@
  *                               severity) and could-not-evaluate findings
  *                               (kind "open", level "none", as SARIF requires
  *                               for a kind other than "fail")
- *   location                    the option file and line of the value when the
- *                               origin has both; else the target when it is a
- *                               file; else none
+ *   location                    the explainer's location: the line of the value
+ *                               or of the offending line; for a value left at
+ *                               its default, the header of the group a line for
+ *                               it belongs in; else the target file; else none
  *   runs[0].invocations[0]      after the results: executionSuccessful is
  *                               false when a target could not be audited;
  *                               each such target is a toolExecutionNotification;
@@ -203,7 +204,8 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	explain_finding(x->x, t, f, &e);
 	long rule_index = sarif_rule_index(x, e.rule_id);
 	char *msg = sarif_message(t, f, &e);
-	char *fingerprint = xasprintf("%s|%s|%s", t->name, e.rule_id, f->channel ? f->channel : "");
+	char *fingerprint = xasprintf("%s|%s|%s", t->name, e.rule_id,
+				      f->channel ? f->channel : e.subject ? e.subject : "");
 
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "ruleId", e.rule_id);
@@ -213,10 +215,8 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	jsonw_str(w, "level", f->status == FINDING_FAIL ? sarif_level(f->severity) : "none");
 	sarif_text(w, "message", msg);
 	jsonw_open(w, "locations", '[');
-	if (e.origin.file && e.origin.line)
-		sarif_location(w, e.origin.file, e.origin.line);
-	else if (t->kind && !strcmp(t->kind, "file"))
-		sarif_location(w, t->name, 0);
+	if (e.location.file)
+		sarif_location(w, e.location.file, e.location.line);
 	jsonw_close(w, ']');
 	jsonw_open(w, "partialFingerprints", '{');
 	jsonw_str(w, "crashsafe/v1", fingerprint);

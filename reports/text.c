@@ -155,8 +155,6 @@ static void text_finding_full(struct text *x, const struct finding *f, const str
 		value_line = xasprintf("%s (%s)", value, e->origin_text);
 	else if (value)
 		value_line = xstrdup(value);
-	else if (e->origin_text)
-		value_line = xasprintf("at %s", e->origin_text);
 	/* Values come from the input: their line breaks stay escaped. Rule texts keep theirs. */
 	text_detail(x, "value:", value_line, 0);
 	text_detail(x, "overridden:", e->overridden, 0);

@@ -227,7 +227,7 @@ has "ww.cnf: error: world-writable option file" "$err" "and on standard error wi
 printf '[mysqld]\nserver_id = 23\n!include %s\n' "$T/ww.cnf" >"$T/inc-ww.cnf"
 run check --no-color "$T/inc-ww.cnf"
 is_rc 1 "an included world-writable file fails too"
-has "inc-ww.cnf:3" "$out" "at the directive that names it"
+has "line 3: world-writable option file" "$out" "at the directive that names it"
 
 # ==== issue 7, item 11: --root and includes leaving the tree ====================
 

@@ -103,7 +103,9 @@ for t in doc["targets"]:
     total += len(t["findings"])
     for f in t["findings"]:
         keys(f, ["rule_id", "title", "severity", "status", "channel", "variable", "value", "origin",
-                 "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+                 "location", "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+        keys(f["location"], ["file", "line"], "location")
+        assert f["location"]["line"] is None or isinstance(f["location"]["line"], int)
         assert f["status"] in STATUSES and f["severity"] in SEVS
         keys(f["origin"], ["source", "file", "line", "chain", "detail", "text"], "origin")
         assert f["origin"]["source"] in ("default", "file", "snapshot", "live")

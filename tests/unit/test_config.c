@@ -278,6 +278,10 @@ static void test_errors(void)
 	ok(e && e->current.value && strstr(e->current.value, "sync_binlog"), "option_file_errors names sync_binlog");
 	ok(e && e->current.origin.line == 3 && strstr(e->current.origin.file, "semi.cnf"), "at semi.cnf:3");
 	ok(diag_has(&t, DIAG_ERROR, 3, "unknown suffix"), "an error diagnostic at line 3");
+	ok(t.s.nproblems == 1 && t.s.problems[0].kind == SETTINGS_PROBLEM_VALUE &&
+		   !strcmp(t.s.problems[0].option, "sync_binlog") && !strcmp(t.s.problems[0].value, "1 ; must be 1") &&
+		   !strcmp(t.s.problems[0].fact, "option_file_errors") && t.s.problems[0].detail,
+	   "a refused value is a problem with the option, the value as written and why");
 	is_str(value(&t, "sync_binlog"), NULL, "sync_binlog unknown (the server would not run)");
 	unload(&t);
 
@@ -344,8 +348,20 @@ static void test_removed(void)
 	const struct settings_var *r = get(&t, "removed_options");
 	ok(r && strstr(r->current.value, "master_info_repository") && strstr(r->current.value, "8.3.0"),
 	   "removed_options names master_info_repository and 8.3.0");
-	ok(r && strstr(r->current.value, "1 more"), "and counts the other removed option");
+	ok(r && !strstr(r->current.value, "more)"), "the fact is the first problem, not a fold of all of them");
 	is_int(r ? r->current.origin.line : 0, 3, "at removed.cnf:3");
+	/* issue 7 fault 12: one problem per offending line, with its facts */
+	is_int((long)t.s.nproblems, 2, "one problem per offending line (3 and 5; loose- at 4 is none)");
+	if (t.s.nproblems == 2) {
+		const struct settings_problem *p3 = &t.s.problems[0], *p5 = &t.s.problems[1];
+		ok(p3->kind == SETTINGS_PROBLEM_REMOVED && p3->origin.line == 3 &&
+			   !strcmp(p3->fact, "removed_options") && !strcmp(p3->option, "master_info_repository") &&
+			   !strcmp(p3->value, "TABLE") && p3->version.major == 8 && p3->version.minor == 3,
+		   "line 3: removed in 8.3, option and value as written");
+		ok(p5->kind == SETTINGS_PROBLEM_REMOVED && p5->origin.line == 5 && p5->version.minor == 4 &&
+			   !strcmp(p5->option, "binlog_transaction_dependency_tracking"),
+		   "line 5: removed in 8.4, its own problem");
+	}
 	ok(diag_has(&t, DIAG_WARNING, 4, "loose-"), "loose-relay-log-info-repository: only a warning");
 	ok(diag_has(&t, DIAG_ERROR, 5, "removed in MySQL 8.4.0"), "binlog_transaction_dependency_tracking: an error");
 	is_str(value(&t, "option_file_errors"), "", "removals are not counted twice");
@@ -365,6 +381,34 @@ static void test_removed(void)
 	is_str(value(&t, "removed_options"), "", "MariaDB: removed_options empty");
 	ok(settings_get(&t.s, "master_info_repository") == NULL, "MariaDB: no such variable is set");
 	ok(diag_has(&t, DIAG_NOTE, 2, "ignored"), "MariaDB: a note says it is ignored");
+	unload(&t);
+}
+
+/* Where a line for a variable left at its default belongs (settings.group_header). */
+static void test_group_header(void)
+{
+	struct target t;
+	put("groups.cnf",
+	    "[client]\n"            /* 1: not a server group */
+	    "port = 3306\n"
+	    "[mysqld]\n"            /* 3 */
+	    "server_id = 2\n"
+	    "[mysqld-8.4]\n"        /* 5: read, but not where a DBA adds a line */
+	    "sync_binlog = 1\n"
+	    "[mariadb]\n"           /* 7: MariaDB only */
+	    "gtid_strict_mode = ON\n");
+	load(&t, "groups.cnf", FLAVOR_MYSQL, 8, 4);
+	is_int(t.s.group_header.line, 3, "MySQL: the [mysqld] header");
+	ok(t.s.group_header.file && strstr(t.s.group_header.file, "groups.cnf"), "in the file read");
+	is_str(t.s.group_header.detail, "mysqld", "the group's name");
+	unload(&t);
+	load(&t, "groups.cnf", FLAVOR_MARIADB, 10, 11);
+	is_int(t.s.group_header.line, 7, "MariaDB: the last of [mysqld] / [mariadb]");
+	unload(&t);
+	put("nogroup.cnf", "# nothing but a comment\n");
+	load(&t, "nogroup.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.s.group_header.file && strstr(t.s.group_header.file, "nogroup.cnf") && t.s.group_header.line == 0,
+	   "no group: the file, no line");
 	unload(&t);
 }
 
@@ -419,6 +463,7 @@ int main(void)
 	test_chain_and_defaults();
 	test_errors();
 	test_removed();
+	test_group_header();
 	test_galera();
 	cleanup();
 	catalog_release(&cat);

@@ -432,6 +432,92 @@ static void test_evaluate(void)
 	engine_release(&e);
 }
 
+/* Rules of scope problem: one finding per offending line (issue 7, fault 12). */
+static void test_problems(void)
+{
+	static const char text[] =
+		"[lines]\n"
+		"severity = error\n"
+		"scope    = problem\n"
+		"title    = lines\n"
+		"applies  = kind == file\n"
+		"require  = option_file_errors == \"\"\n"
+		"why      = w\n"
+		"fix      = the rule's own fix\n";
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("problems.ini", text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "a problem rule loads and binds");
+	diag_print(&d, stdout);
+
+	ntargets = 0;
+	targets = NULL;
+	struct settings *s = add_target("two.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_ANY);
+	set_file(s, "option_file_errors", "first", "two.cnf", 3);
+	struct settings_problem p = { .fact = "option_file_errors", .kind = SETTINGS_PROBLEM_UNKNOWN,
+				      .origin = { .source = SETTINGS_SRC_FILE, .file = "two.cnf", .line = 3 },
+				      .option = "skip-host-cache", .text = "first" };
+	settings_add_problem(s, &p);
+	p.origin.line = 7;
+	p.kind = SETTINGS_PROBLEM_VALUE;
+	p.option = "sync_binlog";
+	p.value = "1 ; comment";
+	p.variable = "sync_binlog";
+	p.detail = "unknown suffix";
+	settings_add_problem(s, &p);
+	p.fact = "removed_options";   /* another fact: not this rule's */
+	p.origin.line = 9;
+	settings_add_problem(s, &p);
+	s = add_target("clean.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_ANY);
+	set_file(s, "option_file_errors", "", "clean.cnf", 0);
+	s = add_target("vars.txt", "snapshot", FLAVOR_MYSQL, "8.4", ROLE_ANY);
+
+	audit_result_init(&r);
+	explainer_init(&explainer, &e, &cat);
+	engine_evaluate(&e, &cat, targets, ntargets, &r);
+	const struct target_result *t = &r.targets[0];
+	size_t nlines = 0;
+	unsigned lines[4] = { 0 };
+	for (size_t i = 0; i < t->n; i++) {
+		if (strcmp(t->findings[i].rule_id, "lines"))
+			continue;
+		struct explanation ex;
+		explain_finding(&explainer, t, &t->findings[i], &ex);
+		if (nlines < 4)
+			lines[nlines] = ex.location.line;
+		nlines++;
+		ok(t->findings[i].status == FINDING_FAIL, "line %u: fail", ex.location.line);
+	}
+	is_int((long)nlines, 2, "two problems of the fact: two findings (not one folded)");
+	ok(lines[0] == 3 && lines[1] == 7, "each located at its own line (%u, %u)", lines[0], lines[1]);
+	const struct explanation *ex = explain(&r, 0, "lines", NULL);
+	ok(ex && ex->message && strstr(ex->message, "line 3: 'skip-host-cache': MySQL 8.4 has no option"),
+	   "the message is a sentence about the line: %s", ex && ex->message ? ex->message : "(null)");
+	ok(ex && ex->fix && !strcmp(ex->fix, "line 3: delete the line (or write loose-skip-host-cache, which the "
+					      "server skips when it does not know the option)"),
+	   "the fix says what to change on that line: %s", ex && ex->fix ? ex->fix : "(null)");
+	is_status(&r, 1, "lines", NULL, FINDING_PASS, NULL);
+	is_status(&r, 2, "lines", NULL, FINDING_NOT_APPLICABLE, NULL);
+	audit_result_release(&r);
+	explainer_release(&explainer);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+
+	load_fails("a problem rule over a variable",
+		   "[x]\nseverity = error\nscope = problem\ntitle = t\nrequire = sync_binlog == 1\nwhy = w\nfix = f\n",
+		   1, "must be the fact its problems count under");
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -449,6 +535,7 @@ int main(void)
 	}
 	test_malformed();
 	test_evaluate();
+	test_problems();
 	rmdir(tmpdir);
 	catalog_release(&cat);
 	diag_list_release(&d);

@@ -126,6 +126,7 @@ static void fixture(struct audit_result *r)
 	e->value = "0";
 	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 7,
 					      "included from my.cnf:3", NULL };
+	e->location = e->origin;
 	e->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
 	e->overridden = "set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7";
 	e->expected = "sync_binlog = 1";
@@ -148,6 +149,7 @@ static void fixture(struct audit_result *r)
 	e->variable = "relay_log_recovery";
 	e->value = "OFF";
 	e->origin = (struct settings_origin){ SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MySQL 8.4" };
+	e->location = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 0, NULL, NULL };
 	e->origin_text = "not set: default OFF for MySQL 8.4";
 	e->expected = "relay_log_recovery = ON";
 	e->message = "a restarted replica trusts relay logs written before the crash";
@@ -169,6 +171,7 @@ static void fixture(struct audit_result *r)
 	f = add(r, t, "source-auto-position", SEV_INFO, FINDING_FAIL);
 	e->title = "Channel uses GTID auto-position";
 	f->channel = "ch1";
+	e->subject = "channel ch1";
 	e->message = "the channel replicates by file and position";
 	e->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
 		 "(MySQL 8.0.23 and later)";
@@ -188,12 +191,14 @@ static void fixture(struct audit_result *r)
 	e->variable = "server_id";
 	e->value = HOSTILE_VALUE;
 	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
+	e->location = e->origin;
 	e->origin_text = HOSTILE_NAME ":12";
 	e->message = "line one\nline two\ttabbed\r";
 	e->expected = "server_id != 0";
 	e->fix = "server_id = <unique & non-zero>";
 	e->overridden = "set to 1\nat x.cnf:1, overridden";
 	f->channel = "it's <ch>";
+	e->subject = "channel it's <ch>";
 
 	/* 4: a MariaDB 10.11 replica with nothing wrong. */
 	t = audit_result_add_target(r, "mariadb/etc/mysql/my.cnf", "file");

@@ -1,0 +1,119 @@
+#!/bin/bash
+# report-cli.t - what the reports say about real option files, end to end
+# (issue 9 and issue 7 fault 12): one finding per offending line, located
+# at that line in SARIF and JUnit; a value left at its default located at
+# its group's header. TAP.
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+export NO_COLOR=1
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/crashsafe-report-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {   # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+run() {   # run ARGS...: sets rc, out, err
+	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+has() {   # has TEXT HAYSTACK NAME
+	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "$2" | head -40 | sed 's/^/#   /' ;; esac
+}
+hasnt() {
+	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
+}
+py() {   # py NAME SCRIPT ARGS...: ok when the python script succeeds
+	local name=$1 script=$2 out
+	shift 2
+	if out=$($PY -c "$script" "$@" 2>&1); then ok 0 "$name"; else ok 1 "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
+}
+
+if [ ! -x "$CRASHSAFE" ]; then
+	echo "1..0 # SKIP $CRASHSAFE not built"
+	exit 0
+fi
+
+# --- issue 7 fault 12: one finding per offending line ------------------------
+# Four lines MySQL 8.4 refuses: two removed options, two refused values.
+cat >"$T/upgrade.cnf" <<'EOF'
+# a MySQL 8.0 replica's file, kept through the upgrade to 8.4
+[mysqld]
+server_id = 7
+master_info_repository = TABLE
+relay_log_info_repository = TABLE
+sync_binlog = 1 ; fsync every commit
+innodb_flush_log_at_trx_commit = lots
+relay_log_recovery = ON
+EOF
+run check --no-color --role replica --sarif "$T/u.sarif" --junit "$T/u.xml" --json "$T/u.json" "$T/upgrade.cnf"
+hasnt "more)" "$out" "no finding folds several lines into one ('... (and N more)')"
+py "SARIF: one removed-option result per removed line, each at its own line" '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+res = doc["runs"][0]["results"]
+def lines(rule):
+    return sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in res if r["ruleId"] == rule)
+assert lines("removed-option") == [4, 5], lines("removed-option")
+assert lines("option-file-syntax") == [6, 7], lines("option-file-syntax")
+fps = [r["partialFingerprints"]["crashsafe/v1"] for r in res]
+assert len(fps) == len(set(fps)), fps
+' "$T/u.sarif"
+py "JUnit: one testcase per offending line, named by the option" '
+import sys
+import xml.etree.ElementTree as ET
+names = [c.get("name") for c in ET.parse(sys.argv[1]).iter("testcase")]
+for want in ("removed-option [master_info_repository]", "removed-option [relay_log_info_repository]",
+             "option-file-syntax [sync_binlog]", "option-file-syntax [innodb_flush_log_at_trx_commit]"):
+    assert want in names, (want, names)
+assert len(names) == len(set(names)), "testcase names repeat"
+' "$T/u.xml"
+has "line 6: 'sync_binlog = 1 ; fsync every commit': ';' starts a comment only at the start of a line, so the value is '1 ; fsync every commit' and the server refuses it" \
+	"$out" "a refused value is a sentence about its line"
+has "line 6: write 'sync_binlog = 1' and put the comment on a line of its own" "$out" \
+	"its fix says what to write on that line"
+has "line 4: 'master_info_repository = TABLE': MySQL removed 'master_info_repository' in 8.3.0" "$out" \
+	"a removed option names its line and the release that removed it"
+hasnt "option_file_errors" "$out" "internal fact names are not shown as variables"
+hasnt "removed_options" "$out" "(removed_options neither)"
+
+# --- a value left at its default is located at its group's header -----------
+cat >"$T/defaults.cnf" <<'EOF'
+# nothing about crash safety is set here
+[client]
+port = 3306
+
+[mysqld]
+server_id = 8
+EOF
+run check --role replica --sarif "$T/d.sarif" --json "$T/d.json" "$T/defaults.cnf"
+py "SARIF: relay-log-recovery (a default) is annotated at the [mysqld] header, line 5" '
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+r = [r for r in res if r["ruleId"] == "relay-log-recovery"][0]
+loc = r["locations"][0]["physicalLocation"]
+assert loc["artifactLocation"]["uri"].endswith("defaults.cnf"), loc
+assert loc["region"]["startLine"] == 5, loc
+' "$T/d.sarif"
+py "JSON: the finding carries its location, the value its default origin" '
+import json, sys
+t = json.load(open(sys.argv[1]))["targets"][0]
+f = [f for f in t["findings"] if f["rule_id"] == "relay-log-recovery"][0]
+assert f["location"]["line"] == 5 and f["location"]["file"].endswith("defaults.cnf"), f["location"]
+assert f["origin"]["source"] == "default" and f["origin"]["line"] is None, f["origin"]
+' "$T/d.json"
+
+echo "1..$n"
+[ $failed -eq 0 ]
