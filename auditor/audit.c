@@ -377,6 +377,7 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 	struct audit_summary totals;
 	explainer_init(&x, &e, c);
 	audit_result_summary(&r, &totals);
+	totals.input_errors = o->input_errors;
 	struct report_options ro = {
 		.color = use_color(o),
 		.verbose = o->verbose,
@@ -390,6 +391,7 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 		.explainer = &x,
 		.fail_on = o->fail_on,
 		.totals = &totals,
+		.input_errors = o->input_errors,
 	};
 	int write_failed = 0;
 	if (report_write((enum report_format)o->stdout_format, &r, &ro, &run, stdout) || fflush(stdout)) {
@@ -409,7 +411,7 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 		}
 	}
 	explainer_release(&x);
-	status = audit_result_exit_status(&r, o->fail_on);
+	status = audit_summary_exit_status(&totals, o->fail_on);
 	if (write_failed)
 		status = EXIT_USAGE;
 out:

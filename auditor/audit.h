@@ -18,6 +18,13 @@
 #define AUDIT_MAX_RULE_DIRS 16
 
 struct audit_options {
+	/*
+	 * Inputs of the run the command could not use (an unreadable FILE, a
+	 * --config file, a capture not written): the exit status is 2, and the
+	 * reports say so (JSON summary.exit_status). Set by the command before
+	 * audit_run().
+	 */
+	size_t input_errors;
 	enum flavor flavor;
 	int flavor_set;
 	int variant;                                  /* enum flavor_variant --flavor named (pxc), or -1 */

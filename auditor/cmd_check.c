@@ -125,12 +125,15 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	fputs("\n"
 	      "Exit status:\n"
 	      "  0  no failed finding at or above --fail-on\n"
-	      "  1  failed findings at or above --fail-on\n"
+	      "  1  failed findings at or above --fail-on; an option file the server\n"
+	      "     refuses to start with is one (rules that needed a value it refuses\n"
+	      "     could not be evaluated and point at that line's failure)\n"
 	      "  2  usage error or unusable input: an unreadable FILE (the other files are\n"
-	      "     still audited and reported), a bad rule file or catalog, a report that\n"
-	      "     could not be written\n"
-	      "  3  a rule of severity error could not be evaluated (a value it needs is\n"
-	      "     unknown), or a target could not be audited\n"
+	      "     still audited, and the reports are written and say 2), a bad rule file\n"
+	      "     or catalog, a report that could not be written\n"
+	      "  3  a rule of severity error could not be evaluated for another reason (a\n"
+	      "     value it needs is unknown: a capture without it, its version unknown),\n"
+	      "     or a target could not be audited\n"
 	      "\n"
 	      "See 'crashsafe rules' for the rules and crashsafe(1) for more.\n", fp);
 }
@@ -422,9 +425,8 @@ int cmd_check(int argc, char **argv)
 			input_errors++;
 	}
 
+	a.audit.input_errors = (size_t)input_errors;
 	status = audit_run_with_catalog(&a.audit, "check", &c, targets, ntargets);
-	if (input_errors)
-		status = EXIT_USAGE;
 out:
 	for (size_t i = 0; i < ntargets; i++)
 		settings_release(&targets[i]);

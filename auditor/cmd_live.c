@@ -219,9 +219,11 @@ static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      fp);
 	cli_print_options(fp, opts, n);
 	fputs("\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
-	      "2 usage error or unusable input, 3 some server could not be audited or an\n"
-	      "error-severity rule could not be evaluated. See docs/live.md for the least\n"
-	      "privileges an auditing account needs.\n",
+	      "2 usage error or unusable input (a --config file or capture that failed: the\n"
+	      "reports are still written and say 2), 3 some server could not be audited\n"
+	      "(refused, unreachable, denied, timed out) or an error-severity rule could not\n"
+	      "be evaluated. See docs/live.md for the least privileges an auditing account\n"
+	      "needs.\n",
 	      fp);
 }
 
@@ -492,9 +494,8 @@ int cmd_live(int argc, char **argv)
 	if (lc.capture_dir && live_capture_all(lc.capture_dir, lt, n))
 		capture_failed = 1;
 
+	lc.audit.input_errors = (size_t)(capture_failed + config_failed);
 	rc = audit_run_with_catalog(&lc.audit, "live", &cat, targets, n);
-	if ((capture_failed || config_failed) && rc < EXIT_USAGE)
-		rc = EXIT_USAGE;
 	live_library_end();
 
 out:

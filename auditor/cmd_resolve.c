@@ -118,8 +118,12 @@ static void resolve_usage(FILE *fp)
 	      fp);
 	cli_print_options(fp, resolve_options, ARRAY_SIZE(resolve_options));
 	fputs("\nProblems go to standard error as \"crashsafe: FILE:LINE: error: ...\".\n"
-	      "Exit status: 0 the files were read; 2 usage error, or the server would refuse\n"
-	      "the files (then nothing is printed on standard output, as my_print_defaults).\n",
+	      "Exit status: 0 the files were read (values are not checked: an option or a\n"
+	      "value the server refuses is printed as written; 'crashsafe check' judges\n"
+	      "them); 2 usage error, an unreadable file, or the reader stops where the\n"
+	      "server's would (a byte order mark, an option before any group, a header\n"
+	      "without ']', a missing !includedir directory): then nothing is printed on\n"
+	      "standard output, as my_print_defaults.\n",
 	      fp);
 }
 

@@ -985,6 +985,55 @@ static enum severity rule_severity(const struct rule *r, const struct expr_env *
 	return r->severity;
 }
 
+/* What finding_cause() learns from the atoms of a condition. */
+struct cause_walk {
+	const struct expr_env *env;
+	unsigned cause;      /* 1-based problem index of the first unknown value a problem explains */
+	int unexplained;     /* an unknown value no problem explains */
+};
+
+static int cause_visit(void *user, const struct expr *atom)
+{
+	struct cause_walk *w = user;
+	if (atom->ref != EXPR_REF_VAR && atom->ref != EXPR_REF_FACT)
+		return 0;
+	struct expr_value v;
+	expr_value_of(atom, w->env, &v);
+	if (v.state != EXPR_VALUE_UNKNOWN)
+		return 0;
+	const struct settings *s = w->env->target;
+	const struct settings_origin *o = v.sv ? &v.sv->current.origin : NULL;
+	if (o && o->file && o->line) {
+		for (size_t i = 0; i < s->nproblems; i++) {
+			const struct settings_problem *p = &s->problems[i];
+			if (p->origin.line == o->line && p->origin.file && !strcmp(p->origin.file, o->file)) {
+				if (!w->cause)
+					w->cause = (unsigned)i + 1;
+				return 0;
+			}
+		}
+	}
+	w->unexplained = 1;
+	return 1;
+}
+
+/*
+ * A rule that could not be evaluated only because the option files set a
+ * value the server refuses (the value is unknown at that line): the
+ * 1-based index of that line's problem, whose failed finding decides the
+ * exit status instead of exit 3; 0 when some unknown value has another
+ * reason. The check is on every unknown value the condition reads, decisive
+ * or not, so it errs towards exit 3.
+ */
+static unsigned finding_cause(const struct expr *cond, const struct expr_env *env)
+{
+	struct cause_walk w = { .env = env };
+	if (!cond || !env->target->nproblems)
+		return 0;
+	expr_walk(cond, cause_visit, &w);
+	return w.unexplained ? 0 : w.cause;
+}
+
 /* A finding of rule r on env's target (and channel): the decision only, no sentence. */
 static struct finding *finding_new(struct target_result *tr, const struct rule *r, const struct expr_env *env,
 				   enum finding_status status, enum finding_basis basis)
@@ -996,6 +1045,12 @@ static struct finding *finding_new(struct target_result *tr, const struct rule *
 	f->severity = rule_severity(r, env);
 	f->status = status;
 	f->basis = basis;
+	if (status == FINDING_UNKNOWN) {
+		const struct expr *cond = basis == FINDING_BY_APPLIES ? r->applies
+					  : basis == FINDING_BY_REQUIRE ? r->require
+					  : basis == FINDING_BY_FLEET_UNKNOWN ? r->unique_ref : NULL;
+		f->cause_no = finding_cause(cond, env);
+	}
 	if (env->channel) {
 		const struct settings *v = &tr->view;
 		for (size_t i = 0; i < v->nchannels; i++) {

@@ -428,6 +428,31 @@ static void explain_location(const struct target_result *t, struct explanation *
 		out->location = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = t->name };
 }
 
+/* The rule of scope problem that reports problems of this fact, or NULL. */
+static const struct rule *explain_problem_rule(const struct explainer *x, const char *fact)
+{
+	size_t n = x->engine ? engine_rule_count(x->engine) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = engine_rule_at(x->engine, i);
+		if (r->scope == RULE_SCOPE_PROBLEM && r->variable && fact && !strcmp(r->variable, fact))
+			return r;
+	}
+	return NULL;
+}
+
+/* Could not evaluate only because the server refuses a line: say which, and which finding reports it. */
+static void explain_cause(struct explainer *x, const struct target_result *t, const struct settings_problem *p,
+			  struct explanation *out)
+{
+	const struct rule *pr = explain_problem_rule(x, p->fact);
+	out->cause = p->origin;
+	out->cause_rule = pr ? pr->id : NULL;
+	strbuf_addstr(&x->message, ": the server refuses ");
+	problem_where(&x->message, t, p);
+	if (pr)
+		strbuf_addf(&x->message, " (the %s failure there decides the exit status)", pr->id);
+}
+
 /* A suppressed problem finding: the suppression, then what it was. */
 static void explain_suppressed(struct explainer *x, const struct finding *f, struct explanation *out)
 {
@@ -492,6 +517,8 @@ static void explain_default(struct explainer *x, const struct target_result *t, 
 	} else {
 		explain_message(m, r, f, &env);
 	}
+	if (f->cause_no && f->cause_no <= s->nproblems)
+		explain_cause(x, t, &s->problems[f->cause_no - 1], out);
 	out->message = m->buf ? m->buf : "";
 }
 

@@ -51,6 +51,13 @@ struct explanation {
 	 * better is known; file NULL for a target that is not a file.
 	 */
 	struct settings_origin location;
+	/*
+	 * A finding that could not be evaluated only because of a line the
+	 * server refuses (finding.cause_no): the rule that fails at that line,
+	 * and the line. NULL / zeroed otherwise.
+	 */
+	const char *cause_rule;
+	struct settings_origin cause;
 };
 
 struct explainer {

@@ -171,7 +171,7 @@ void audit_summary_init(struct audit_summary *s)
 
 int finding_blocks_audit(const struct finding *f)
 {
-	return f->status == FINDING_UNKNOWN && f->severity == SEV_ERROR;
+	return f->status == FINDING_UNKNOWN && f->severity == SEV_ERROR && !f->cause_no;
 }
 
 void audit_summary_add(struct audit_summary *s, const struct target_result *t)
@@ -195,6 +195,8 @@ void audit_summary_add(struct audit_summary *s, const struct target_result *t)
 			s->unknown_by_severity[sev]++;
 		if (finding_blocks_audit(f))
 			s->unknown_blocking++;
+		else if (f->status == FINDING_UNKNOWN && f->cause_no)
+			s->unknown_caused++;
 	}
 }
 
@@ -206,6 +208,8 @@ void audit_summary_of_target(struct audit_summary *s, const struct target_result
 
 int audit_summary_exit_status(const struct audit_summary *s, int fail_on)
 {
+	if (s->targets_input_errors || s->input_errors)
+		return 2;
 	if (s->targets_not_audited || s->unknown_blocking)
 		return 3;
 	if (fail_on)

@@ -153,7 +153,10 @@ struct audit_summary {
 	size_t by_status[FINDING_FAIL + 1];
 	size_t fail_by_severity[SEV_ERROR + 1];
 	size_t unknown_by_severity[SEV_ERROR + 1];
-	size_t unknown_blocking;             /* unknown error-severity findings that decide exit 3 */
+	size_t unknown_blocking;             /* could-not-evaluate error findings that decide exit 3 */
+	size_t unknown_caused;               /* ... that a refused option-file line explains instead (cause_no) */
+	size_t input_errors;                 /* inputs of the run that are not targets and could not be used
+						(a --config file, a capture not written): exit 2 */
 };
 
 void audit_summary_init(struct audit_summary *s);
@@ -163,16 +166,18 @@ void audit_summary_of_target(struct audit_summary *s, const struct target_result
 
 /*
  * The process exit status for these counts (DESIGN.md, "Exit status"):
- *  2 some target's input could not be used (an unreadable file);
- *  3 some target could not be audited, or an error-severity rule could
- *    not be evaluated for a reason other than a problem of the option files
- *    (those point at the failed finding instead: finding.cause_no);
+ *  2 some input could not be used (an unreadable option file or capture,
+ *    input_errors): the report is still written, for the other targets;
+ *  3 some target could not be audited (unreachable, denied, timed out), or
+ *    an error-severity rule could not be evaluated for a reason other than
+ *    a line of the option files the server refuses (those findings point at
+ *    that line's failed finding, finding.cause_no, which decides exit 1);
  *  1 a failed finding at or above fail_on (fail_on 0 means never);
  *  0 otherwise.
  */
 int audit_summary_exit_status(const struct audit_summary *s, int fail_on);
 
-/* Nonzero when f counts towards exit 3 (could not evaluate, error severity, no problem to blame). */
+/* Nonzero when f counts towards exit 3 (could not evaluate, error severity, no refused line to blame). */
 int finding_blocks_audit(const struct finding *f);
 
 struct audit_result {

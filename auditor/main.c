@@ -43,8 +43,9 @@ static void usage(FILE *fp)
 	fprintf(fp, "\nRun 'crashsafe COMMAND --help' for a command's options, and see crashsafe(1).\n"
 		    "\nExit status:\n"
 		    "  0  nothing at or above --fail-on\n"
-		    "  1  findings at or above --fail-on\n"
-		    "  2  usage error or unusable input (unreadable file, bad rule file)\n"
+		    "  1  findings at or above --fail-on (an option file the server refuses is one)\n"
+		    "  2  usage error or unusable input (unreadable file, bad rule file); with an\n"
+		    "     unreadable FILE the other targets are still audited and reported\n"
 		    "  3  some target could not be audited, or an error-severity rule could not be evaluated\n");
 }
 

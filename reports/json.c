@@ -12,7 +12,7 @@
 #include "report_int.h"
 #include "../auditor/banned.h"
 
-#define JSON_SCHEMA_ID "crashsafe-report/1"
+#define JSON_SCHEMA_ID "crashsafe-report/2"
 
 /* ---- the emitter ----------------------------------------------------------- */
 
@@ -194,26 +194,13 @@ static void json_origin(struct jsonw *w, const struct explanation *e)
 	jsonw_close(w, '}');
 }
 
-/* The version-1 tokens of the statuses. */
-static const char *json_status_name(enum finding_status s)
-{
-	static const char *const names[] = {
-		[FINDING_PASS] = "pass",
-		[FINDING_NOT_APPLICABLE] = "not-applicable",
-		[FINDING_SUPPRESSED] = "suppressed",
-		[FINDING_UNKNOWN] = "unknown",
-		[FINDING_FAIL] = "fail",
-	};
-	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
-}
-
 static void json_finding(struct jsonw *w, const struct finding *f, const struct explanation *e)
 {
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "rule_id", f->rule_id);
 	jsonw_str(w, "title", e->title);
 	jsonw_str(w, "severity", report_severity_name(f->severity));
-	jsonw_str(w, "status", json_status_name(f->status));
+	jsonw_str(w, "status", report_status_token(f->status));
 	jsonw_str(w, "channel", f->channel);
 	jsonw_str(w, "variable", e->variable);
 	jsonw_str(w, "value", e->value);
@@ -225,6 +212,18 @@ static void json_finding(struct jsonw *w, const struct finding *f, const struct 
 	else
 		jsonw_null(w, "line");
 	jsonw_close(w, '}');
+	if (e->cause_rule || e->cause.file) {
+		jsonw_open(w, "cause", '{');
+		jsonw_str(w, "rule_id", e->cause_rule);
+		jsonw_str(w, "file", e->cause.file);
+		if (e->cause.line)
+			jsonw_uint(w, "line", e->cause.line);
+		else
+			jsonw_null(w, "line");
+		jsonw_close(w, '}');
+	} else {
+		jsonw_null(w, "cause");
+	}
 	jsonw_str(w, "overridden", e->overridden);
 	jsonw_str(w, "expected", e->expected);
 	jsonw_str(w, "message", e->message);
@@ -244,7 +243,7 @@ static void json_status_counts(struct jsonw *w, const char *key, const size_t *b
 {
 	jsonw_open(w, key, '{');
 	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
-		jsonw_uint(w, json_status_name(json_status_order[i]), by_status[json_status_order[i]]);
+		jsonw_uint(w, report_status_token(json_status_order[i]), by_status[json_status_order[i]]);
 	jsonw_close(w, '}');
 }
 
@@ -270,7 +269,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	jsonw_uint(w, "findings", c.findings);
 	json_status_counts(w, "by_status", c.by_status);
 	json_severity_counts(w, "fail_by_severity", c.fail_by_severity);
-	json_severity_counts(w, "unknown_by_severity", c.unknown_by_severity);
+	json_severity_counts(w, "could_not_evaluate_by_severity", c.unknown_by_severity);
 	jsonw_close(w, '}');
 	jsonw_open(w, "findings", '[');
 	for (size_t i = 0; i < t->n; i++) {
@@ -283,7 +282,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	free(sorted);
 }
 
-/* The exit status these counts give under each --fail-on value. */
+/* The exit status these counts give under each --fail-on value (exit_status: the one given). */
 static void json_exit_status(struct jsonw *w, const struct audit_summary *s)
 {
 	static const struct {
@@ -295,7 +294,7 @@ static void json_exit_status(struct jsonw *w, const struct audit_summary *s)
 		{ "info", SEV_INFO },
 		{ "never", 0 },
 	};
-	jsonw_open(w, "exit_status", '{');
+	jsonw_open(w, "exit_status_by_fail_on", '{');
 	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)
 		jsonw_int(w, levels[i].name, audit_summary_exit_status(s, levels[i].fail_on));
 	jsonw_close(w, '}');
@@ -338,7 +337,9 @@ static int json_end(void *state, const struct audit_summary *s)
 	jsonw_uint(w, "findings", s->findings);
 	json_status_counts(w, "by_status", s->by_status);
 	json_severity_counts(w, "fail_by_severity", s->fail_by_severity);
-	json_severity_counts(w, "unknown_by_severity", s->unknown_by_severity);
+	json_severity_counts(w, "could_not_evaluate_by_severity", s->unknown_by_severity);
+	jsonw_uint(w, "input_errors", s->input_errors + s->targets_input_errors);
+	jsonw_int(w, "exit_status", audit_summary_exit_status(s, j->fail_on));
 	json_exit_status(w, s);
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');

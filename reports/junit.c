@@ -138,19 +138,6 @@ static void junit_property(struct junit *j, const char *name, const char *value)
 	junit_end_element(j);
 }
 
-/* The version-1 words of the statuses, as the JSON report spells them. */
-static const char *junit_status_name(enum finding_status s)
-{
-	static const char *const names[] = {
-		[FINDING_PASS] = "pass",
-		[FINDING_NOT_APPLICABLE] = "not-applicable",
-		[FINDING_SUPPRESSED] = "suppressed",
-		[FINDING_UNKNOWN] = "unknown",
-		[FINDING_FAIL] = "fail",
-	};
-	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
-}
-
 /* The finding's facts, one "label: value" per line, for an element's body. */
 static char *junit_details(const struct finding *f, const struct explanation *e, const char *target)
 {
@@ -164,7 +151,7 @@ static char *junit_details(const struct finding *f, const struct explanation *e,
 		{ "title", e->title },
 		{ "target", target },
 		{ "channel", f->channel },
-		{ "status", junit_status_name(f->status) },
+		{ "status", report_status_name(f->status) },
 		{ "severity", report_severity_name(f->severity) },
 		{ "value", value },
 		{ "origin", e->origin_text },

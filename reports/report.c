@@ -43,6 +43,7 @@ int report_stream_begin(struct report_stream *s, enum report_format f, FILE *fp,
 	s->w = writers[f];
 	s->state = xcalloc(1, s->w->state_size);
 	audit_summary_init(&s->summary);
+	s->summary.input_errors = run->input_errors;
 	if (s->w->begin(s->state, fp, o ? o : &defaults, run))
 		s->err = 1;
 	return s->err ? -1 : 0;

@@ -60,6 +60,7 @@ struct report_run {
 	struct explainer *explainer;       /* the sentences of every finding; required */
 	int fail_on;                       /* enum severity, or 0 for never: for the exit status recorded */
 	const struct audit_summary *totals;  /* the counts of every target to come, or NULL when not known yet */
+	size_t input_errors;               /* audit_summary.input_errors: inputs that are not targets and failed */
 };
 
 struct report_writer {

@@ -184,19 +184,6 @@ static char *sarif_message(const struct target_result *t, const struct finding *
 	return strbuf_detach(&sb);
 }
 
-/* The version-1 words of the statuses, as the JSON report spells them. */
-static const char *sarif_status_name(enum finding_status s)
-{
-	static const char *const names[] = {
-		[FINDING_PASS] = "pass",
-		[FINDING_NOT_APPLICABLE] = "not-applicable",
-		[FINDING_SUPPRESSED] = "suppressed",
-		[FINDING_UNKNOWN] = "unknown",
-		[FINDING_FAIL] = "fail",
-	};
-	return (unsigned)s <= FINDING_FAIL ? names[s] : "unknown";
-}
-
 static void sarif_result(struct sarif *x, const struct target_result *t, const struct finding *f)
 {
 	struct jsonw *w = &x->w;
@@ -223,7 +210,7 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	jsonw_close(w, '}');
 	jsonw_open(w, "properties", '{');
 	jsonw_str(w, "target", t->name);
-	jsonw_str(w, "status", sarif_status_name(f->status));
+	jsonw_str(w, "status", report_status_token(f->status));
 	jsonw_str(w, "severity", report_severity_name(f->severity));
 	jsonw_str(w, "channel", f->channel);
 	jsonw_str(w, "variable", e.variable);

@@ -106,7 +106,7 @@ is "$(st "$j" $tg runtime-only-change),$(st "$j" $tp runtime-only-change)" "pass
 	"runtime-only-change passes before any SET GLOBAL"
 is "$(st "$j" $tg config-drift)" not-applicable "config-drift does not apply without --config"
 is "$(st "$j" $tg server-uuid-unique)" not-applicable "server-uuid-unique does not apply to MariaDB (no server_uuid)"
-is "$($RQ "$j" count unknown)" 0 \
+is "$($RQ "$j" count could-not-evaluate)" 0 \
 	"SLAVE MONITOR + SELECT on mysql.gtid_slave_pos is enough: nothing could not be evaluated"
 like "$(fv "$j" $tg test-probe-sync-binlog origin.text)" \
 	"^live, from an option file$" "a value set in my.cnf has the live origin 'from an option file'"
@@ -144,8 +144,8 @@ MYSQL_PWD=$LIVE_NOPRIV_PW "$CRASHSAFE" live --no-defaults -u nopriv $tg --format
 rc=$?
 j=$out/np.json
 is "$rc" 3 "an account without privileges: exit 3 (error rules could not be evaluated)"
-is "$(st "$j" $tg gtid-auto-position)" unknown "gtid-auto-position: could not evaluate (never passed)"
-is "$(st "$j" $tg replica-metadata-engine)" unknown "replica-metadata-engine: could not evaluate"
+is "$(st "$j" $tg gtid-auto-position)" could-not-evaluate "gtid-auto-position: could not evaluate (never passed)"
+is "$(st "$j" $tg replica-metadata-engine)" could-not-evaluate "replica-metadata-engine: could not evaluate"
 like "$(msg "$j" $tg replica-metadata-engine)" "needs SELECT on mysql.gtid_slave_pos" \
 	"... and the message names the missing privilege"
 MYSQL_PWD=$LIVE_NOPRIV_PW "$CRASHSAFE" live --no-defaults -u nopriv -v $tg >/dev/null 2>"$out/npv.err"

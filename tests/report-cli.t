@@ -115,5 +115,48 @@ assert f["location"]["line"] == 5 and f["location"]["file"].endswith("defaults.c
 assert f["origin"]["source"] == "default" and f["origin"]["line"] is None, f["origin"]
 ' "$T/d.json"
 
+# --- exit status ------------------------------------------------------------
+json_exit() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["exit_status"])' "$1"; }
+# A config the server refuses to start with is a failure (exit 1), not "could
+# not audit" (3): sync-binlog could not be evaluated because of line 6, and
+# points at the option-file-syntax failure there.
+run check --no-color --role replica --json "$T/u.json" "$T/upgrade.cnf"
+ok $([ "$rc" -eq 1 ]; echo $?) "a config the server refuses: exit 1, not 3 (exit $rc)"
+ok $([ "$(json_exit "$T/u.json")" = "$rc" ]; echo $?) "JSON summary.exit_status is the process's exit status ($rc)"
+has "sync_binlog is unknown (" "$out" "the rule that needs the refused value could not be evaluated"
+has "the server refuses line 6 (the option-file-syntax failure there decides the exit status)" "$out" \
+	"... and says which failed finding to look at"
+py "JSON: the could-not-evaluate finding names its cause (rule, file, line)" '
+import json, sys
+t = json.load(open(sys.argv[1]))["targets"][0]
+f = [f for f in t["findings"] if f["rule_id"] == "sync-binlog"][0]
+assert f["status"] == "could-not-evaluate", f["status"]
+assert f["cause"]["rule_id"] == "option-file-syntax" and f["cause"]["line"] == 6, f["cause"]
+assert f["cause"]["file"].endswith("upgrade.cnf"), f["cause"]
+' "$T/u.json"
+run check --no-color --role replica --fail-on never "$T/upgrade.cnf"
+ok $([ "$rc" -eq 0 ]; echo $?) "--fail-on never: a refused config is a failure like others, exit 0 (exit $rc)"
+
+# Exit 3 stays for what could not be audited: a capture without relay_log_recovery.
+printf 'version\t8.0.36\nversion_comment\tMySQL Community Server - GPL\nserver_id\t5\n' >"$T/vars.tsv"
+run check --no-color --role replica --json "$T/v.json" --variables "$T/vars.tsv"
+ok $([ "$rc" -eq 3 ]; echo $?) "an error-severity rule unknown for another reason: exit 3 (exit $rc)"
+ok $([ "$(json_exit "$T/v.json")" = 3 ]; echo $?) "... and JSON says 3"
+run check --no-color --role replica --fail-on never --json "$T/v.json" --variables "$T/vars.tsv"
+ok $([ "$rc" -eq 3 ] && [ "$(json_exit "$T/v.json")" = 3 ]; echo $?) \
+	"--fail-on never does not hide what could not be checked (exit $rc)"
+
+# An unreadable FILE: exit 2, and the report of the other files is still written, saying 2.
+run check --no-color --json "$T/m.json" "$T/missing.cnf" "$T/defaults.cnf"
+ok $([ "$rc" -eq 2 ]; echo $?) "an unreadable FILE: exit 2 (exit $rc)"
+ok $([ "$(json_exit "$T/m.json")" = 2 ]; echo $?) "... the JSON report is written, and says 2"
+has "defaults.cnf" "$out" "... with the other file audited"
+
+# Warnings: --fail-on warning makes them exit 1, and JSON agrees.
+run check --no-color --role replica --fail-on warning --json "$T/w.json" "$T/defaults.cnf"
+ok $([ "$rc" -eq 1 ] && [ "$(json_exit "$T/w.json")" = 1 ]; echo $?) "--fail-on warning: JSON and the process agree (exit $rc)"
+run check --no-color --role replica --fail-on never --json "$T/w.json" "$T/defaults.cnf"
+ok $([ "$rc" -eq 0 ] && [ "$(json_exit "$T/w.json")" = 0 ]; echo $?) "--fail-on never: both 0 (exit $rc)"
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -74,22 +74,23 @@ fi
 
 # ---- JSON ------------------------------------------------------------------
 check "json parses with python -m json.tool" $PY -m json.tool "$dir/report.json"
-check "json has the documented crashsafe-report/1 keys and types" $PY - "$dir/report.json" <<'PYEOF'
+check "json has the documented crashsafe-report/2 keys and types" $PY - "$dir/report.json" <<'PYEOF'
 import json, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 def keys(obj, want, where):
     assert set(obj) == set(want), "%s: keys %s, want %s" % (where, sorted(obj), sorted(want))
 keys(doc, ["schema", "tool", "command", "summary", "targets"], "top")
-assert doc["schema"] == "crashsafe-report/1"
+assert doc["schema"] == "crashsafe-report/2"
 keys(doc["tool"], ["name", "version"], "tool")
-STATUSES = ["fail", "unknown", "suppressed", "not-applicable", "pass"]
+STATUSES = ["fail", "could-not-evaluate", "suppressed", "not-applicable", "pass"]
 SEVS = ["error", "warning", "info"]
 sm = doc["summary"]
 keys(sm, ["targets", "targets_failed_to_audit", "findings", "by_status", "fail_by_severity",
-          "unknown_by_severity", "exit_status"], "summary")
+          "could_not_evaluate_by_severity", "input_errors", "exit_status", "exit_status_by_fail_on"], "summary")
 keys(sm["by_status"], STATUSES, "summary.by_status")
 keys(sm["fail_by_severity"], SEVS, "summary.fail_by_severity")
-keys(sm["exit_status"], SEVS + ["never"], "summary.exit_status")
+keys(sm["exit_status_by_fail_on"], SEVS + ["never"], "summary.exit_status_by_fail_on")
+assert sm["exit_status"] == 3 == sm["exit_status_by_fail_on"]["error"], sm
 assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
@@ -98,12 +99,13 @@ for t in doc["targets"]:
     assert t["build"] in ("plain", "galera")
     assert t["kind"] in ("file", "snapshot", "live")
     assert t["role"] in ("any", "primary", "replica")
-    keys(t["counts"], ["findings", "by_status", "fail_by_severity", "unknown_by_severity"], "target.counts")
+    keys(t["counts"], ["findings", "by_status", "fail_by_severity", "could_not_evaluate_by_severity"], "target.counts")
     assert t["counts"]["findings"] == len(t["findings"])
     total += len(t["findings"])
     for f in t["findings"]:
         keys(f, ["rule_id", "title", "severity", "status", "channel", "variable", "value", "origin",
-                 "location", "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+                 "location", "cause", "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+        assert f["cause"] is None or set(f["cause"]) == {"rule_id", "file", "line"}, f["cause"]
         keys(f["location"], ["file", "line"], "location")
         assert f["location"]["line"] is None or isinstance(f["location"]["line"], int)
         assert f["status"] in STATUSES and f["severity"] in SEVS
@@ -157,7 +159,7 @@ for res in results:
         assert isinstance(pl["artifactLocation"]["uri"], str)
         if "region" in pl:
             assert isinstance(pl["region"]["startLine"], int) and pl["region"]["startLine"] >= 1
-    assert res["properties"]["status"] in ("fail", "unknown")
+    assert res["properties"]["status"] in ("fail", "could-not-evaluate")
 byrule = {r["ruleId"]: r for r in results}
 loc = byrule["sync-binlog"]["locations"][0]["physicalLocation"]
 assert loc["artifactLocation"]["uri"] == "conf.d/replica.cnf" and loc["region"]["startLine"] == 7

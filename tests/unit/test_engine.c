@@ -443,7 +443,13 @@ static void test_problems(void)
 		"applies  = kind == file\n"
 		"require  = option_file_errors == \"\"\n"
 		"why      = w\n"
-		"fix      = the rule's own fix\n";
+		"fix      = the rule's own fix\n"
+		"[sb]\n"
+		"severity = error\n"
+		"title    = sb\n"
+		"require  = sync_binlog == 1\n"
+		"why      = w\n"
+		"fix      = sync_binlog = 1\n";
 	struct engine e;
 	struct diag_list d;
 	struct audit_result r;
@@ -468,11 +474,14 @@ static void test_problems(void)
 	p.variable = "sync_binlog";
 	p.detail = "unknown suffix";
 	settings_add_problem(s, &p);
+	set_file(s, "sync_binlog", NULL, "two.cnf", 7);   /* the refused value leaves it unknown at line 7 */
 	p.fact = "removed_options";   /* another fact: not this rule's */
 	p.origin.line = 9;
 	settings_add_problem(s, &p);
 	s = add_target("clean.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_ANY);
 	set_file(s, "option_file_errors", "", "clean.cnf", 0);
+	struct settings_origin denied = { .source = SETTINGS_SRC_LIVE, .detail = "denied" };
+	settings_set(s, "sync_binlog", NULL, NULL, &denied);   /* unknown for another reason */
 	s = add_target("vars.txt", "snapshot", FLAVOR_MYSQL, "8.4", ROLE_ANY);
 
 	audit_result_init(&r);
@@ -494,12 +503,25 @@ static void test_problems(void)
 	is_int((long)nlines, 2, "two problems of the fact: two findings (not one folded)");
 	ok(lines[0] == 3 && lines[1] == 7, "each located at its own line (%u, %u)", lines[0], lines[1]);
 	const struct explanation *ex = explain(&r, 0, "lines", NULL);
+	struct audit_summary sum;
+	audit_result_summary(&r, &sum);
+	is_int(audit_summary_exit_status(&sum, SEV_ERROR), 3, "the run: exit 3 (clean.cnf's denied value), not 2");
 	ok(ex && ex->message && strstr(ex->message, "line 3: 'skip-host-cache': MySQL 8.4 has no option"),
 	   "the message is a sentence about the line: %s", ex && ex->message ? ex->message : "(null)");
 	ok(ex && ex->fix && !strcmp(ex->fix, "line 3: delete the line (or write loose-skip-host-cache, which the "
 					      "server skips when it does not know the option)"),
 	   "the fix says what to change on that line: %s", ex && ex->fix ? ex->fix : "(null)");
 	is_status(&r, 1, "lines", NULL, FINDING_PASS, NULL);
+	/* could not evaluate because of a refused line: points at it, and does not make the run exit 3 */
+	const struct finding *sbf = find(&r, 0, "sb", NULL);
+	ok(sbf && sbf->status == FINDING_UNKNOWN && sbf->cause_no == 2, "an unknown value at a refused line: cause is that problem");
+	ok(sbf && !finding_blocks_audit(sbf), "... and it does not count towards exit 3");
+	is_status(&r, 0, "sb", NULL, FINDING_UNKNOWN, "the server refuses line 7 (the lines failure there decides the exit status)");
+	ex = explain(&r, 0, "sb", NULL);
+	ok(ex && ex->cause_rule && !strcmp(ex->cause_rule, "lines") && ex->cause.line == 7, "the explanation names the rule and line");
+	sbf = find(&r, 1, "sb", NULL);
+	ok(sbf && sbf->status == FINDING_UNKNOWN && !sbf->cause_no && finding_blocks_audit(sbf),
+	   "unknown for another reason (denied): no cause, exit 3");
 	is_status(&r, 2, "lines", NULL, FINDING_NOT_APPLICABLE, NULL);
 	audit_result_release(&r);
 	explainer_release(&explainer);
