@@ -46,6 +46,16 @@ static const char *const config_mysql_keycache[] = {
 	"key_buffer_size", "key_cache_block_size", "key_cache_division_limit", "key_cache_age_threshold",
 };
 
+/*
+ * Options that set a crash-safety variable other than their own name:
+ * MySQL's skip-log-bin (mysqld.cc OPT_SKIP_LOG_BIN) turns the binary log off.
+ */
+static const struct {
+	const char *option, *var, *value;
+} config_option_effects[] = {
+	{ "skip_log_bin", "log_bin", "OFF" },
+};
+
 /* The options that load plugins (their values name libraries and plugins). */
 static const char *const config_plugin_load_options[] = { "plugin_load", "plugin_load_add" };
 
@@ -210,10 +220,24 @@ static void config_resolve(struct config_state *st, const char *name, struct con
 	memset(m, 0, sizeof(*m));
 	m->use_full = st->full;
 	const char *cur = name;
+	/*
+	 * A name the lists cannot decide may still be a prefix and a known
+	 * option (skip-log-replica-updates where only the base product's list
+	 * exists): keep the first uncertainty, and go on stripping prefixes.
+	 */
+	struct config_match uncertain;
+	int have_uncertain = 0;
 	for (;;) {
 		int found = m->use_full ? config_find_full(st, cur, m) : config_find_semantic(st, cur, m);
 		if (found < 0)
 			return;
+		if (found && m->use_full && m->full.state == OPTIONS_UNCERTAIN) {
+			if (!have_uncertain) {
+				uncertain = *m;
+				have_uncertain = 1;
+			}
+			found = 0;
+		}
 		if (found) {
 			if (m->use_full && m->full.state == OPTIONS_PRESENT)
 				m->var = config_semantic(st, m->name);
@@ -250,6 +274,11 @@ static void config_resolve(struct config_state *st, const char *name, struct con
 			break;
 		}
 		cur = rest;
+	}
+	if (have_uncertain) {
+		uncertain.loose |= m->loose;
+		*m = uncertain;
+		return;
 	}
 	/* unknown: keep what an error message needs */
 	int loose = m->loose, use_full = m->use_full;
@@ -644,6 +673,9 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		goto out;
 	}
 	if (m.use_full && m.full.state == OPTIONS_UNCERTAIN) {
+		/* an option of a plugin the files load: the server knows it then; its value is not judged */
+		if (m.full.why == OPTIONS_WHY_PLUGIN && m.full.plugin && config_plugin_loaded(st, m.full.plugin))
+			goto out;
 		config_uncertain(st, o, &m);
 		goto out;
 	}
@@ -818,6 +850,11 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		free(sem);
 	} else if (norm) {
 		config_set_option(st, e->name, norm, o->name, &origin);
+	}
+	for (size_t i = 0; e && i < ARRAY_SIZE(config_option_effects); i++) {
+		const struct catalog_var *ev = catalog_lookup(st->c, config_option_effects[i].var);
+		if (ev && !strcmp(e->name, config_option_effects[i].option))
+			config_set(st, ev, config_option_effects[i].value, o->name, &origin);
 	}
 done:
 	free(norm);

@@ -84,6 +84,12 @@ void options_target_init(struct options_target *t, enum options_product p, const
 
 /* ---- the table ------------------------------------------------------------ */
 
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
+}
+
+
 /* name with '-' as '_' into key; 0, or -1 when it is too long to be an option. */
 static int options_key(char *key, size_t size, const char *name)
 {
@@ -137,7 +143,10 @@ static void options_listed(enum options_product p, int version, const struct opt
 	}
 }
 
-/* Nonzero when name starts with one of the comma-separated prefixes. */
+/*
+ * Nonzero when name starts with one of the comma-separated prefixes (an
+ * entry ending in '$' is a whole name).
+ */
 static int options_uncovered(const char *prefixes, const char *name)
 {
 	if (!prefixes)
@@ -146,7 +155,10 @@ static int options_uncovered(const char *prefixes, const char *name)
 	while (*p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len && !strncmp(name, p, len))
+		int whole = len && p[len - 1] == '$';
+		if (whole && len - 1 == strlen(name) && !strncmp(name, p, len - 1))
+			return 1;
+		if (!whole && len && !strncmp(name, p, len))
 			return 1;
 		if (!end)
 			break;
@@ -166,13 +178,28 @@ static void options_decide(enum options_product p, int version, const char *name
 		const struct options_entry *e = &options_entries[i];
 		if (e->product != p)
 			continue;
-		if (e->from_hi <= version && version <= e->until_lo) {
+		/*
+		 * A range across release series: the option came (or went) with
+		 * the newer series, so the older series keeps the state of its own
+		 * newest list (added in 5.7: absent in every 5.6; removed in 8.4:
+		 * present in every 8.0).
+		 */
+		int from_hi = e->from_hi, until_lo = e->until_lo;
+		if (e->from_lo >= 0 && options_series(e->from_lo) != options_series(e->from_hi) &&
+		    options_series(version) == options_series(e->from_lo))
+			from_hi = OPTIONS_OPEN;
+		if (e->until_hi != OPTIONS_OPEN && options_series(e->until_lo) != options_series(e->until_hi) &&
+		    options_series(version) == options_series(e->until_lo))
+			until_lo = OPTIONS_OPEN;
+		if (from_hi <= version && version <= until_lo) {
 			out->state = OPTIONS_PRESENT;
 			out->entry = e;
 			return;
 		}
-		if ((e->from_lo < version && version < e->from_hi) ||
-		    (e->until_lo < version && version < e->until_hi))
+		if (from_hi == OPTIONS_OPEN)
+			continue;   /* added with a later series */
+		if ((e->from_lo < version && version < from_hi) ||
+		    (until_lo < version && version < e->until_hi))
 			between = e;
 		else if (e->until_hi <= version)
 			removed = e;
@@ -214,32 +241,72 @@ static int options_has_series(enum options_product p, int version)
 	return 0;
 }
 
+/* A dynamic plugin of product p whose name prefixes key (PLUGIN_option), or NULL. */
+static const struct options_plugin *options_plugin_prefix(enum options_product p, const char *key)
+{
+	for (size_t i = 0; i < options_nplugins; i++) {
+		const struct options_plugin *pl = &options_plugins[i];
+		if (pl->product != p || pl->policy != OPTIONS_PLUGIN_DYNAMIC)
+			continue;
+		size_t len = strlen(pl->name);
+		size_t k;
+		for (k = 0; k < len; k++)
+			if (ascii_lower((unsigned char)pl->name[k]) != key[k])
+				break;
+		if (k == len && (key[len] == '_' || key[len] == '\0'))
+			return pl;
+	}
+	return NULL;
+}
+
+/*
+ * Decide key on t's chain of products (PXC, Percona, MySQL): a build of a
+ * flavor has every option its base has, so the base's list proves presence;
+ * absence is proved only by the most specific product that has a list for
+ * the version's series.
+ */
 static void options_lookup_key(const struct options_target *t, const char *key, struct options_lookup *out)
 {
 	size_t first = options_lower_bound(key), end = first;
 	while (end < options_nentries && !strcmp(options_entries[end].name, key))
 		end++;
+	struct options_lookup decided;
+	int have_decided = 0;
 	memset(out, 0, sizeof(*out));
 	out->state = OPTIONS_UNCERTAIN;
 	out->why = OPTIONS_WHY_NO_LIST;
 	out->decided = t->product;
 	for (size_t c = 0; c < t->nchain; c++) {
 		enum options_product p = t->chain[c];
-		if (!options_has_series(p, t->version) && c + 1 < t->nchain)
-			continue;
 		struct options_lookup got;
 		options_decide(p, t->version, key, first, end, &got);
-		if (c == 0 || got.state == OPTIONS_PRESENT) {
+		if (got.state == OPTIONS_PRESENT) {
 			*out = got;
 			return;
 		}
-		/* only a base product's list: a name it lacks may be the flavor's own */
-		*out = got;
-		if (got.state == OPTIONS_ABSENT) {
-			out->state = OPTIONS_UNCERTAIN;
-			out->why = OPTIONS_WHY_BASE;
+		if (!have_decided && options_has_series(p, t->version)) {
+			decided = got;
+			have_decided = 1;
+			if (c > 0 && got.state == OPTIONS_ABSENT) {
+				/* only a base product's list: a name it lacks may be the flavor's own */
+				decided.state = OPTIONS_UNCERTAIN;
+				decided.why = OPTIONS_WHY_BASE;
+			}
 		}
-		return;
+	}
+	if (have_decided)
+		*out = decided;
+	if (out->state == OPTIONS_ABSENT && !out->last) {
+		/* an option of a plugin loaded at run time: not in any list */
+		for (size_t c = 0; c < t->nchain; c++) {
+			const struct options_plugin *pl = options_plugin_prefix(t->chain[c], key);
+			if (pl) {
+				out->state = OPTIONS_UNCERTAIN;
+				out->why = OPTIONS_WHY_PLUGIN;
+				out->plugin = pl;
+				return;
+			}
+		}
 	}
 }
 
@@ -253,7 +320,8 @@ void options_lookup(const struct options_target *t, const char *name, struct opt
 		return;
 	}
 	options_lookup_key(t, key, out);
-	if (out->state != OPTIONS_ABSENT)
+	/* a removal the target's own lists record stays a removal */
+	if (out->state != OPTIONS_ABSENT || out->last)
 		return;
 	/* a name only another build of the flavor has (a Percona target, a PXC option) */
 	static const enum options_product others[OPTIONS_NPRODUCTS] = {
@@ -263,7 +331,12 @@ void options_lookup(const struct options_target *t, const char *name, struct opt
 	enum options_product other = others[t->product];
 	if (other == t->product)
 		return;
+	/* only names the target's own products never had (not a later addition of theirs) */
 	size_t first = options_lower_bound(key);
+	for (size_t i = first; i < options_nentries && !strcmp(options_entries[i].name, key); i++)
+		for (size_t c = 0; c < t->nchain; c++)
+			if (options_entries[i].product == t->chain[c])
+				return;
 	for (size_t i = first; i < options_nentries && !strcmp(options_entries[i].name, key); i++) {
 		if (options_entries[i].product == other) {
 			out->state = OPTIONS_UNCERTAIN;
@@ -321,11 +394,6 @@ const struct options_plugin *options_plugin_of(const struct options_target *t, c
 static int options_is_mariadb(enum options_product p)
 {
 	return p == OPTIONS_MARIADB;
-}
-
-static int ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
 static int options_isspace(int c)

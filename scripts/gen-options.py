@@ -94,24 +94,43 @@ def parse_help(text):
     cur = None
     for line in optlines:
         m = OPT_LINE.match(line)
-        # a wrapped description line can start with "--": an option line's name
-        # is followed by its argument marker, a blank and the description, or
-        # nothing; description lines in raw output are indented 22 blanks
+        # A wrapped description line can start with "--" too (the test suites'
+        # results squeeze the indentation). my_print_help puts the description
+        # on the option's own line only when the option ends before column 22
+        # (name_space); a longer option with text after it is a description.
+        if m and not line.startswith('   ') and line[m.end():].strip():
+            col = 2 + (4 if re.match(r'^ {1,2}-[^-]', line) else 0) + 2 + len(m.group(1)) + \
+                len(m.group(2) or '') + 1
+            if col > 22:
+                m = None
+        if m and m.group(1)[-1] in '.,':
+            m = None
         if m and not line.startswith('   '):
             name = m.group(1).replace('-', '_')
             marker = m.group(2) or ''
             kind = 'num' if '#' in marker else 'name' if 'name' in marker else 'flag'
             arg = 'opt' if marker.startswith('[') else 'req'
-            cur = {'kind': kind, 'arg': arg, 'comment': line[m.end():].strip()}
+            rest = line[m.end():].strip()
+            cur = {'kind': kind, 'arg': arg, 'comment': rest,
+                   'score': 2 if marker else 1 if not rest else 0}
             if name not in opts:
                 order.append(name)
-            opts[name] = cur
+                opts[name] = cur
+            elif cur['score'] > opts[name]['score']:
+                # the same name twice: one is a description line naming the
+                # option; the one with an argument marker, or alone on its
+                # line, is the option
+                opts[name] = cur
+            else:
+                cur = {'comment': ''}     # a description line: its text is dropped
             continue
         if cur is not None:
             cur['comment'] = (cur['comment'] + ' ' + line.strip()).strip()
     values = {}
-    for line in tablelines[3:]:
-        if not line.strip():
+    for line in tablelines[1:]:
+        if line.startswith('and boolean options') or re.match(r'^-+ -+$', line):
+            continue
+        if not line.strip() or line.startswith('To see what'):
             break
         m = re.match(r'^(\S+)(?: +(.*))?$', line)
         if not m:
@@ -367,12 +386,20 @@ def mariadbd_server_facts(mariadbd, scratch, libs):
     client = shutil.which('mariadb') or '/usr/bin/mariadb'
     data = os.path.join(scratch.dir, 'sv')
     sock = os.path.join(scratch.dir, 'sv.sock')
-    p = subprocess.run([install, '--no-defaults', '--user=mysql', '--datadir=' + data,
-                        '--auth-root-authentication-method=socket'],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    tmp = os.path.join(scratch.dir, 'tmp')
+    os.mkdir(tmp)
+    if os.geteuid() == 0:
+        shutil.chown(tmp, user='mysql')
+    for attempt in range(3):
+        shutil.rmtree(data, ignore_errors=True)
+        p = subprocess.run([install, '--no-defaults', '--user=mysql', '--datadir=' + data, '--tmpdir=' + tmp,
+                            '--auth-root-authentication-method=socket'],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+        if p.returncode == 0:
+            break
     if p.returncode:
         die('mariadb-install-db failed:\n' + p.stdout)
-    srv = subprocess.Popen([mariadbd, '--no-defaults', '--user=mysql', '--datadir=' + data,
+    srv = subprocess.Popen([mariadbd, '--no-defaults', '--user=mysql', '--datadir=' + data, '--tmpdir=' + tmp,
                             '--socket=' + sock, '--skip-networking',
                             '--pid-file=' + os.path.join(scratch.dir, 'sv.pid'),
                             '--innodb-buffer-pool-size=32M'] + plugin_load_args(libs),
@@ -584,6 +611,618 @@ def mariadb_live(mariadbd):
 
 
 # ---------------------------------------------------------------------------
+# MySQL-family source trees: the help result, completed from the sources
+# ---------------------------------------------------------------------------
+
+# Preprocessor symbols of a Linux release build (-DNDEBUG, no debug code).
+CPP_DEFINED = {'HAVE_REPLICATION', 'HAVE_OPENSSL', 'HAVE_ZLIB', 'NDEBUG', 'DBUG_OFF', 'HAVE_PSI_INTERFACE',
+               'ENABLED_PROFILING', 'HAVE_QUERY_CACHE', 'HAVE_MY_TIMER', 'HAVE_LINUX_LARGE_PAGES',
+               'HAVE_POOL_OF_THREADS', 'HAVE_GTID_NEXT_LIST', 'HAVE_NDB_BINLOG', 'OPTIMIZER_TRACE',
+               'HAVE_EVENT_SCHEDULER', 'HAVE_SYS_UN_H', 'HAVE_STATIC_PLUGINS', 'HAVE_MLOCKALL',
+               'HAVE_LIBNUMA', 'HAVE_PSI_MEMORY_INTERFACE', 'MYSQL_SERVER', 'HAVE_NATIVE_AIO',
+               'LINUX_NATIVE_AIO', 'HAVE_FALLOC_PUNCH_HOLE_AND_KEEP_SIZE', 'UNIV_LINUX', 'UNIV_PFS_MUTEX',
+               'HAVE_SYS_MMAN_H', 'HAVE_TCMALLOC', 'HAVE_SETNS', 'HAVE_PERFSCHEMA', 'WITH_PERFSCHEMA_STORAGE_ENGINE'}
+CPP_UNDEFINED_PREFIXES = ('UNIV_DEBUG', 'UNIV_HOTBACKUP', '_WIN32', '__WIN__', '_WIN64', 'EMBEDDED_LIBRARY',
+                          'HAVE_SOLARIS', 'ENABLED_DEBUG_SYNC', 'WITH_DEBUG', 'UNIV_ENABLE_UNIT_TEST',
+                          'HAVE_VALGRIND', 'UNIV_IBUF_DEBUG', 'UNIV_BTR_DEBUG', 'UNIV_LRU_DEBUG',
+                          'UNIV_PERF_DEBUG', 'UNIV_SEARCH_PERF_STAT', 'UNIV_MEMCHECK', '__APPLE__',
+                          'HAVE_GCOV', 'XTRABACKUP', 'HAVE_UBSAN', 'HAVE_ASAN', 'UNIV_HOTBACKUP')
+
+
+def cpp_filter(text, wsrep=False):
+    """Drop the lines a Linux release build leaves out (#if branches, roughly)."""
+    defined = set(CPP_DEFINED)
+    if wsrep:
+        defined.add('WITH_WSREP')
+
+    def truth(expr):
+        expr = expr.strip()
+        expr = re.sub(r'/\*.*?\*/', '', expr).split('//')[0].strip()
+
+        def atom(m):
+            sym = m.group(1)
+            if sym in defined:
+                return ' True '
+            if sym.startswith(CPP_UNDEFINED_PREFIXES) or sym == 'WITH_WSREP':
+                return ' False '
+            return ' None '
+        e = re.sub(r'defined\s*\(?\s*(\w+)\s*\)?', atom, expr)
+        e = e.replace('&&', ' and ').replace('||', ' or ').replace('!', ' not ')
+        if re.search(r'[^\sA-Za-z()]', e) or re.search(r'\b(?!True\b|False\b|None\b|and\b|or\b|not\b)\w+', e):
+            return True     # a condition on values: assume the common build takes it
+        try:
+            v = eval(e, {'__builtins__': {}}, {})
+        except Exception:
+            return True
+        return True if v is None else bool(v)
+    out = []
+    stack = []      # (this branch active, some branch taken, parent active)
+    active = True
+    for line in text.split('\n'):
+        st = line.strip()
+        m = re.match(r'#\s*(ifdef|ifndef|if|elif|else|endif)\b(.*)', st)
+        if m:
+            kw, rest = m.group(1), m.group(2)
+            if kw in ('ifdef', 'ifndef', 'if'):
+                if kw == 'ifdef':
+                    c = truth('defined(%s)' % rest.strip())
+                elif kw == 'ifndef':
+                    c = not truth('defined(%s)' % rest.strip())
+                else:
+                    c = truth(rest)
+                stack.append([active and c, c, active])
+                active = active and c
+            elif kw == 'elif' and stack:
+                top = stack[-1]
+                c = (not top[1]) and truth(rest)
+                top[0] = top[2] and c
+                top[1] = top[1] or c
+                active = top[0]
+            elif kw == 'else' and stack:
+                top = stack[-1]
+                top[0] = top[2] and not top[1]
+                top[1] = True
+                active = top[0]
+            elif kw == 'endif' and stack:
+                top = stack.pop()
+                active = top[2]
+            out.append('')
+            continue
+        out.append(line if active else '')
+    return '\n'.join(out)
+
+
+def strip_comments(text):
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in '"\'':
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == '\\' else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith('/*', i):
+            j = text.find('*/', i + 2)
+            i = n if j < 0 else j + 2
+            out.append(' ')
+        elif text.startswith('//', i):
+            j = text.find('\n', i)
+            i = n if j < 0 else j
+        else:
+            out.append(c)
+            i += 1
+    return ''.join(out)
+
+
+def split_args(text):
+    """Top-level comma-separated arguments of a C argument list (no outer parentheses)."""
+    args, depth, cur, i = [], 0, [], 0
+    while i < len(text):
+        c = text[i]
+        if c in '"\'':
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == '\\' else 1
+            cur.append(text[i:j + 1])
+            i = j + 1
+            continue
+        if c in '([{':
+            depth += 1
+        elif c in ')]}':
+            depth -= 1
+        if c == ',' and depth == 0:
+            args.append(''.join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    if ''.join(cur).strip():
+        args.append(''.join(cur).strip())
+    return args
+
+
+def balanced(text, start):
+    """The text between the parenthesis or brace at start and its match."""
+    open_c = text[start]
+    close_c = {'(': ')', '{': '}', '[': ']'}[open_c]
+    depth, i = 0, start
+    while i < len(text):
+        c = text[i]
+        if c in '"\'':
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == '\\' else 1
+            i = j + 1
+            continue
+        if c == open_c:
+            depth += 1
+        elif c == close_c:
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i]
+        i += 1
+    return text[start + 1:]
+
+
+def c_string(expr):
+    """The value of concatenated C string literals, or None."""
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', expr)
+    if not parts or re.sub(r'"((?:[^"\\]|\\.)*)"', '', expr).strip() not in ('',):
+        return None
+    return ''.join(parts).replace('\\"', '"').replace('\\\\', '\\')
+
+
+C_CONSTANTS = {
+    'UINT_MAX': 4294967295, 'UINT_MAX32': 4294967295, 'INT_MAX': 2147483647, 'INT_MAX32': 2147483647,
+    'INT_MIN': -2147483648, 'INT_MIN32': -2147483648, 'ULONG_MAX': 18446744073709551615,
+    'LONG_MAX': 9223372036854775807, 'LONG_MIN': -9223372036854775808, 'ULLONG_MAX': 18446744073709551615,
+    'ULONGLONG_MAX': 18446744073709551615, 'LLONG_MAX': 9223372036854775807, 'UINT_MAX16': 65535,
+    'UINT_MAX8': 255, 'INT_MAX16': 32767, 'INT_MAX8': 127, 'LONG_TIMEOUT': 31536000,
+    'ULONG_MAX32': 4294967295, 'HA_POS_ERROR': 18446744073709551615, 'MAX_MEM_TABLE_SIZE': 18446744073709551615,
+    'IO_SIZE': 4096, 'KEY_CACHE_SIZE': 8388608, 'KEY_CACHE_BLOCK_SIZE': 1024, 'MAX_PACKET_LENGTH': 1073741824,
+    'MALLOC_OVERHEAD': 8, 'MY_ALIGN': None, 'TRUE': 1, 'FALSE': 0, 'true': 1, 'false': 0,
+    'SIZE_T_MAX': 18446744073709551615, 'MAX_CONNECTIONS': 100000, 'ULONG_MAX64': 18446744073709551615,
+    'SSIZE_MAX': 9223372036854775807, 'OPT_MAX_ALLOWED_PACKET': 1073741824,
+}
+
+
+def c_number(expr, extra=None):
+    """Evaluate a simple C constant expression, or None."""
+    e = expr.strip()
+    e = re.sub(r'\b(\d+)(?:ULL|LL|UL|U|L)\b', r'\1', e, flags=re.I)
+    e = re.sub(r'\(\s*(?:u?longlong|ulong|long|uint|int|size_t|double|ha_rows|my_off_t|unsigned|'
+               r'unsigned long|unsigned long long|long long)\s*\)', '', e)
+    e = re.sub(r'static_cast<[^>]*>', '', e)
+    consts = dict(C_CONSTANTS)
+    if extra:
+        consts.update(extra)
+
+    def sym(m):
+        v = consts.get(m.group(0))
+        if v is None:
+            raise ValueError(m.group(0))
+        return '(%d)' % v
+    try:
+        e = re.sub(r'\b[A-Za-z_]\w*\b', sym, e)
+        if not re.match(r'^[\d\s()+\-*/<>|&.]+$', e):
+            return None
+        v = eval(e.replace('/', '//'), {'__builtins__': {}}, {})
+    except Exception:
+        return None
+    return int(v)
+
+
+_ARRAY_INDEX = {}
+
+
+def array_at(files_text, ident):
+    """Where `ident[] = {` (or `TYPELIB ident = {`) opens its brace in files_text, or -1 (indexed once)."""
+    key = id(files_text)
+    if key not in _ARRAY_INDEX:
+        idx = {}
+        for m in re.finditer(r'\b(\w+)\s*(?:\[\s*\w*\s*\])?\s*=\s*\{', files_text):
+            idx.setdefault(m.group(1), m.end() - 1)
+        _ARRAY_INDEX.clear()
+        _ARRAY_INDEX[key] = (files_text, idx)
+    return _ARRAY_INDEX[key][1].get(ident, -1)
+
+
+def typelib_names(files_text, ident):
+    """The names of a C string array `ident[] = {"A", "B", NullS}`, or None."""
+    if '::' in ident:
+        # a class member (Gtid_mode::names): its definition names the class
+        m = re.search(r'\b%s\s*\[\s*\w*\s*\]\s*=\s*\{' % re.escape(ident.strip()), files_text)
+        at = m.end() - 1 if m else -1
+    else:
+        at = array_at(files_text, ident)
+    if at < 0:
+        return None
+    body = balanced(files_text, at)
+    names = []
+    for a in split_args(body):
+        v = c_string(a)
+        if v is None:
+            break
+        names.append(v)
+    return names or None
+
+
+def typelib_of(files_text, ident):
+    """A TYPELIB variable's names: TYPELIB x = {count, "", names_array, ...}."""
+    ident = ident.lstrip('&').strip()
+    names = typelib_names(files_text, ident)
+    if names:
+        return names
+    at = array_at(files_text, ident)
+    if at < 0:
+        return None
+    args = split_args(balanced(files_text, at))
+    for a in args[2:3]:
+        return typelib_names(files_text, a.strip())
+    return None
+
+
+SYSVAR_TYPES = {
+    'Sys_var_bool': 'bool', 'Sys_var_mybool': 'bool', 'Sys_var_uint': 'uint', 'Sys_var_ulong': 'uint',
+    'Sys_var_ulonglong': 'uint', 'Sys_var_harows': 'uint', 'Sys_var_int': 'int', 'Sys_var_long': 'int',
+    'Sys_var_longlong': 'int', 'Sys_var_double': 'double', 'Sys_var_enum': 'enum', 'Sys_var_set': 'set',
+    'Sys_var_flagset': 'flagset', 'Sys_var_charptr': 'string', 'Sys_var_lexstring': 'string',
+    'Sys_var_charptr_func': 'string', 'Sys_var_plugin': 'string', 'Sys_var_tz': 'string',
+    'Sys_var_struct': 'string', 'Sys_var_transaction_isolation': 'enum', 'Sys_var_gtid_mode': 'enum',
+    'Sys_var_enforce_gtid_consistency': 'multienum', 'Sys_var_enum_binlog_checksum': 'enum',
+    'Sys_var_binlog_encryption': 'bool', 'Sys_var_transaction_read_only': 'bool',
+    'Sys_var_max_user_conn': 'uint', 'Sys_var_keycache': 'uint', 'Sys_var_charset': 'string',
+    'Sys_var_dbug': 'string', 'Sys_var_multi_source_ulonglong': 'uint',
+}
+ARG_TYPES = {'REQUIRED_ARG': 'req', 'OPT_ARG': 'opt', 'NO_ARG': 'none'}
+
+
+def parse_sys_vars(text, all_text):
+    """sql/sys_vars.cc: {name: facts} for every system variable with a command-line option."""
+    out, by_ident = {}, {}
+    for m in re.finditer(r'\bstatic\s+(Sys_var_\w+)\s+(\w+)\s*\(', text):
+        cls, ident = m.group(1), m.group(2)
+        args = split_args(balanced(text, m.end() - 1))
+        if not args:
+            continue
+        name = c_string(args[0])
+        if cls == 'Sys_var_deprecated_alias' and name and len(args) > 1:
+            target = args[1].strip()
+            if target in by_ident:
+                out[name] = dict(by_ident[target], replacement=by_ident[target]['_name'], _alias=True)
+            continue
+        if not name:
+            continue
+        body = ','.join(args[1:])
+        cm = re.search(r'CMD_LINE\s*\(\s*(\w+)', body)
+        f = {'type': SYSVAR_TYPES.get(cls, 'string'), 'arg': 'req', 'values': '', 'default': UNKNOWN,
+             'min': '', 'max': '', 'block': '', 'flags': '', 'provider': '', 'replacement': '',
+             '_name': name, '_class': cls}
+        by_ident[ident] = f
+        if not cm:
+            continue        # NO_CMD_LINE: not an option
+        f['arg'] = ARG_TYPES.get(cm.group(1), 'req')
+        if re.search(r'\bSESSION_VAR\s*\(|\bSESSION_ONLY\s*\(', body):
+            f['flags'] = 'session'
+        rm = re.search(r'VALID_RANGE\s*\(', body)
+        if rm:
+            r = split_args(balanced(body, rm.end() - 1))
+            if len(r) == 2:
+                lo, hi = c_number(r[0]), c_number(r[1])
+                f['min'] = '' if lo is None else str(lo)
+                f['max'] = '' if hi is None else str(hi)
+        bm = re.search(r'BLOCK_SIZE\s*\(', body)
+        if bm:
+            b = c_number(balanced(body, bm.end() - 1))
+            f['block'] = '' if b in (None, 0, 1) else str(b)
+        dm = re.search(r'\bDEFAULT\s*\(', body)
+        dflt = balanced(body, dm.end() - 1) if dm else None
+        if f['type'] in ('enum', 'set', 'flagset', 'multienum'):
+            names = None
+            # the names array follows the CMD_LINE(...) argument
+            idx = next((i for i, a in enumerate(args) if a.strip().startswith('CMD_LINE')), None)
+            if idx is not None and idx + 1 < len(args):
+                names = typelib_names(all_text, args[idx + 1].strip())
+            if f['type'] == 'multienum' and idx is not None and idx + 2 < len(args):
+                # Sys_var_multi_enum(..., CMD_LINE(...), aliases, value_count, DEFAULT(alias index),
+                #                    DEFAULT(value without an argument), ...)
+                at = array_at(all_text, args[idx + 1].strip())
+                pairs = re.findall(r'\{\s*"(\w+)"\s*,\s*(\d+)\s*\}', balanced(all_text, at)) \
+                    if at >= 0 else []
+                count = c_number(args[idx + 2])
+                if pairs and count:
+                    slots = [[] for _ in range(count)]
+                    for alias, number in pairs:
+                        slots[int(number)].append(alias)
+                    f['values'] = ','.join('|'.join(x) for x in slots)
+                    dflts = [balanced(a, a.index('(')) for a in args[idx + 3:] if a.strip().startswith('DEFAULT')]
+                    consts = {'GTID_CONSISTENCY_MODE_OFF': 0, 'GTID_CONSISTENCY_MODE_ON': 1,
+                              'GTID_CONSISTENCY_MODE_WARN': 2}
+                    if dflts:
+                        d = c_number(dflts[0])
+                        if d is not None and d < len(pairs):
+                            f['default'] = slots[int(pairs[d][1])][0]
+                    if len(dflts) > 1:
+                        d2 = c_number(dflts[1], consts)
+                        if d2 is not None and d2 < count:
+                            f['flags'] = ','.join(x for x in (f['flags'], 'bare=' + slots[d2][0]) if x)
+                out[name] = f
+                continue
+            if names:
+                if f['type'] == 'flagset' and names[-1] == 'default':
+                    names = names[:-1]
+                f['values'] = ','.join(names)
+                if f['type'] == 'enum' and dflt is not None:
+                    d = c_number(dflt)
+                    if d is not None and 0 <= d < len(names):
+                        f['default'] = names[d]
+        elif dflt is not None:
+            if f['type'] == 'bool':
+                d = c_number(dflt)
+                if d is not None:
+                    f['default'] = 'ON' if d else 'OFF'
+            elif f['type'] in ('int', 'uint'):
+                d = c_number(dflt)
+                if d is not None:
+                    f['default'] = str(d)
+            elif f['type'] == 'double':
+                try:
+                    f['default'] = '%g' % float(dflt)
+                except ValueError:
+                    pass
+            elif f['type'] == 'string':
+                v = c_string(dflt)
+                if v is not None:
+                    f['default'] = v
+                elif dflt.strip() in ('nullptr', 'NULL', '0', 'NullS', '(char *)0', '0L'):
+                    f['default'] = NULL
+        out[name] = f
+    return out
+
+
+PLUGIN_ARG = (('PLUGIN_VAR_NOCMDARG', 'none'), ('PLUGIN_VAR_OPCMDARG', 'opt'))
+PLUGIN_TYPES = {'BOOL': 'bool', 'STR': 'string', 'INT': 'int', 'LONG': 'int', 'LONGLONG': 'int',
+                'UINT': 'uint', 'ULONG': 'uint', 'ULONGLONG': 'uint', 'DOUBLE': 'double', 'ENUM': 'enum',
+                'SET': 'set'}
+
+
+def parse_plugin_sysvars(text, all_text, prefix, provider=''):
+    """MYSQL_SYSVAR_x / MYSQL_THDVAR_x definitions registered in a plugin's SYS_VAR array."""
+    registered = None
+    am = re.search(r'(?:SYS_VAR|struct\s+st_mysql_sys_var)\s*\*\s*\w+\s*\[\s*\]\s*=\s*\{', text)
+    if am:
+        registered = set(re.findall(r'MYSQL_SYSVAR\s*\(\s*(\w+)\s*\)', balanced(text, am.end() - 1)))
+    out = {}
+    for m in re.finditer(r'\b(?:static\s+)?MYSQL_(SYSVAR|THDVAR)_(\w+)\s*\(', text):
+        kind, t = m.group(1), m.group(2)
+        if t not in PLUGIN_TYPES:
+            continue
+        args = split_args(balanced(text, m.end() - 1))
+        ident = args[0]
+        if registered is not None and ident not in registered:
+            continue
+        rest = args[1:] if kind == 'THDVAR' else args[2:]
+        if len(rest) < 4:
+            continue
+        flags = rest[0]
+        if 'PLUGIN_VAR_NOCMDOPT' in flags:
+            continue
+        f = {'type': PLUGIN_TYPES[t], 'arg': 'req', 'values': '', 'default': UNKNOWN, 'min': '', 'max': '',
+             'block': '', 'flags': 'session' if kind == 'THDVAR' else '', 'provider': provider,
+             'replacement': ''}
+        for flag, arg in PLUGIN_ARG:
+            if flag in flags:
+                f['arg'] = arg
+        vals = rest[4:]
+        if vals:
+            if t == 'BOOL':
+                d = c_number(vals[0])
+                if d is not None:
+                    f['default'] = 'ON' if d else 'OFF'
+            elif t == 'STR':
+                v = c_string(vals[0])
+                f['default'] = v if v is not None else (NULL if vals[0].strip() in ('nullptr', 'NULL', '0') else UNKNOWN)
+            elif t in ('ENUM', 'SET'):
+                names = typelib_of(all_text, vals[1]) if len(vals) > 1 else None
+                if names:
+                    f['values'] = ','.join(names)
+                    d = c_number(vals[0])
+                    if t == 'ENUM' and d is not None and 0 <= d < len(names):
+                        f['default'] = names[d]
+            else:
+                d = c_number(vals[0])
+                lo = c_number(vals[1]) if len(vals) > 1 else None
+                hi = c_number(vals[2]) if len(vals) > 2 else None
+                blk = c_number(vals[3]) if len(vals) > 3 else None
+                if t == 'DOUBLE':
+                    f['default'] = UNKNOWN
+                elif d is not None:
+                    f['default'] = str(d)
+                f['min'] = '' if lo is None else str(lo)
+                f['max'] = '' if hi is None else str(hi)
+                f['block'] = '' if blk in (None, 0, 1) else str(blk)
+        out[prefix + ident] = f
+    return out
+
+
+GET_TYPES = {'GET_BOOL': 'bool', 'GET_NO_ARG': 'noarg', 'GET_INT': 'int', 'GET_UINT': 'uint', 'GET_LONG': 'int',
+             'GET_ULONG': 'uint', 'GET_LL': 'int', 'GET_ULL': 'uint', 'GET_STR': 'string',
+             'GET_STR_ALLOC': 'string', 'GET_PASSWORD': 'string', 'GET_ENUM': 'enum', 'GET_SET': 'set',
+             'GET_FLAGSET': 'flagset', 'GET_DOUBLE': 'double', 'GET_DISABLED': 'string'}
+
+
+def parse_long_options(text, all_text):
+    """sql/mysqld.cc my_long_options[]: {name: (facts, has comment)}."""
+    m = re.search(r'struct\s+my_option\s+my_long_options\s*\[\s*\w*\s*\]\s*=\s*\{', text)
+    if not m:
+        return {}
+    out = {}
+    for entry in split_args(balanced(text, m.end() - 1)):
+        entry = entry.strip()
+        if not entry.startswith('{'):
+            continue
+        a = split_args(balanced(entry, 0))
+        if len(a) < 8:
+            continue
+        name = c_string(a[0])
+        if not name:
+            continue
+        gtype = next((x for x in a if x.strip().startswith('GET_')), 'GET_STR').strip().split('|')[0].strip()
+        argt = next((x.strip() for x in a if x.strip() in ARG_TYPES), 'REQUIRED_ARG')
+        comment = a[2].strip() not in ('nullptr', 'NULL', '0', 'NullS')
+        f = {'type': GET_TYPES.get(gtype, 'string'), 'arg': ARG_TYPES[argt], 'values': '', 'default': UNKNOWN,
+             'min': '', 'max': '', 'block': '', 'flags': '', 'provider': '', 'replacement': ''}
+        if f['type'] == 'noarg':
+            f['arg'] = 'none'
+            f['default'] = ''
+        idx = [i for i, x in enumerate(a) if x.strip().startswith('GET_')]
+        if idx:
+            i = idx[0]
+            if f['type'] in ('enum', 'set', 'flagset'):
+                names = typelib_of(all_text, a[i - 1]) if a[i - 1].strip() not in ('nullptr', '0') else None
+                if names:
+                    f['values'] = ','.join(n for n in names if not (f['type'] == 'flagset' and n == 'default'))
+            if len(a) > i + 4:
+                d, lo, hi = c_number(a[i + 2]), c_number(a[i + 3]), c_number(a[i + 4])
+                if f['type'] == 'bool' and d is not None:
+                    f['default'] = 'ON' if d else 'OFF'
+                elif f['type'] in ('int', 'uint') and d is not None:
+                    f['default'] = str(d)
+                if f['type'] in ('int', 'uint'):
+                    f['min'] = '' if lo is None else str(lo)
+                    f['max'] = '' if (hi is None or hi == 0) else str(hi)
+        out[name.replace('-', '_')] = (f, comment)
+    # MariaDB: MYSQL_COMPATIBILITY_OPTION("x"), MYSQL_TO_BE_IMPLEMENTED_OPTION("x"),
+    # MYSQL_SUGGEST_ANALOG_OPTION("x", "--y"): GET_STR, OPT_ARG, no comment
+    for mm in re.finditer(r'MYSQL_(?:COMPATIBILITY|TO_BE_IMPLEMENTED|SUGGEST_ANALOG)_OPTION\s*\(\s*"([\w-]+)"'
+                          r'(?:\s*,\s*"--([\w-]+)")?', balanced(text, m.end() - 1)):
+        f = {'type': 'string', 'arg': 'opt', 'values': '', 'default': NULL, 'min': '', 'max': '', 'block': '',
+             'flags': '', 'provider': '', 'replacement': (mm.group(2) or '').replace('-', '_')}
+        out.setdefault(mm.group(1).replace('-', '_'), (f, False))
+    return out
+
+
+# Values the test suite's help run sets itself (mysqld--help.inc and the
+# bootstrap command): its table shows them, not the defaults.
+MTR_SET = {'log_bin', 'log_slave_updates', 'log_replica_updates', 'skip_grant_tables', 'lower_case_table_names',
+           'symbolic_links', 'relay_log', 'relay_log_index', 'bootstrap', 'initialize', 'port', 'secure_file_priv',
+           'core_file', 'tmpdir'}
+
+# Families the MySQL test suite's help result filters out (mysqld--help.inc
+# @plugins) and that these sources do not complete: names that start so are
+# not judged for MySQL-family releases.
+TREE_UNCOVERED = ('ndb', 'mecab', 'archive', 'blackhole', 'federated', 'daemon_memcached', 'sha256_password',
+                  'caching_sha2_password', 'null_audit', 'debug', 'mutex_deadlock', 'thread_concurrency',
+                  'super_large_pages', 'des_key_file', 'ssl', 'tls', 'admin_ssl', 'admin_tls', 'mysqlx',
+                  'ngram', 'keyring_migration', 'partition', 'auto_generate_certs', 'lock_order')
+
+
+def read_text(path):
+    with open(path, encoding='latin-1') as fp:
+        return fp.read()
+
+
+TREE_MAIN = ('sql/sys_vars.cc', 'sql/mysqld.cc', 'storage/innobase/handler/ha_innodb.cc',
+             'storage/maria/ha_maria.cc', 'plugin/feedback/feedback.cc')
+
+
+def tree_sources(d, wsrep):
+    """
+    The cached tree's sources: the files that define options preprocessed
+    for a release build, and every file as it is (for the names arrays).
+    """
+    texts = {}
+    for root, _dirs, files in os.walk(os.path.join(d, 'src')):
+        for fn in sorted(files):
+            rel = os.path.relpath(os.path.join(root, fn), os.path.join(d, 'src'))
+            text = read_text(os.path.join(root, fn))
+            texts[rel] = strip_comments(cpp_filter(text, wsrep)) if rel in TREE_MAIN else text
+    return texts
+
+
+def release_from_tree(d, product):
+    """The facts of one MySQL-family release from its cached tree: {name: facts}."""
+    wsrep = product in ('pxc', 'mariadb')    # MariaDB's Linux builds are all WITH_WSREP
+    opts, _order, _values = parse_help(read_text(os.path.join(d, 'help.result')))
+    texts = tree_sources(d, wsrep)
+    all_text = '\n'.join(texts.values())
+    sv = parse_sys_vars(texts.get('sql/sys_vars.cc', ''), all_text)
+    longopts = parse_long_options(texts.get('sql/mysqld.cc', ''), all_text)
+    inno = parse_plugin_sysvars(texts.get('storage/innobase/handler/ha_innodb.cc', ''), all_text, 'innodb_',
+                                'InnoDB')
+    if product == 'mariadb':
+        inno.update(parse_plugin_sysvars(texts.get('storage/maria/ha_maria.cc', ''), all_text, 'aria_', 'Aria'))
+        inno.update(parse_plugin_sysvars(texts.get('plugin/feedback/feedback.cc', ''), all_text, 'feedback_',
+                                         'FEEDBACK'))
+    rel = {}
+    for name, o in opts.items():
+        f = facts_from_help(name, o)
+        src = sv.get(name) or (longopts.get(name) or (None,))[0] or inno.get(name)
+        origin = 'help'
+        if src:
+            g = {k: v for k, v in src.items() if not k.startswith('_')}
+            if o['kind'] == 'flag' and g['type'] not in ('bool', 'noarg'):
+                g['type'] = f['type']
+            if o['kind'] == 'num' and g['type'] not in ('int', 'uint', 'double'):
+                g['type'] = 'num'
+            if o['kind'] == 'name' and g['type'] in ('int', 'uint', 'double', 'bool', 'noarg'):
+                g['type'] = f['type']
+            g['arg'] = f['arg'] if o['kind'] != 'flag' else ('opt' if g['type'] == 'bool' and
+                                                              g['arg'] == 'req' else g['arg'])
+            if g['type'] == 'noarg':
+                g['arg'] = 'none'
+            if g['type'] in ('enum', 'set', 'flagset') and not g['values']:
+                g['values'] = f['values']
+            if g['type'] == 'multienum':
+                g['arg'] = 'opt'
+            if g['default'] == UNKNOWN and name not in MTR_SET:
+                g['default'] = norm_default(g, o['value']) if o['value'] is not None else UNKNOWN
+            f = g
+            origin = 'help+src'
+        elif name in MTR_SET:
+            f['default'] = UNKNOWN
+        else:
+            f['default'] = norm_default(f, o['value']) if f['type'] not in ('noarg',) else ''
+        if name in MACHINE_VALUES:
+            f['default'] = UNKNOWN
+        f['source'] = origin
+        rel[name] = f
+    # options the help result filters out or does not print, from the sources
+    for name, f in sv.items():
+        if name not in rel:
+            g = {k: v for k, v in f.items() if not k.startswith('_')}
+            if name in MACHINE_VALUES:
+                g['default'] = UNKNOWN
+            g['source'] = 'sys_vars.cc'
+            rel[name] = g
+    for name, (f, _comment) in longopts.items():
+        if name not in rel:
+            g = dict(f)
+            if name in MACHINE_VALUES:
+                g['default'] = UNKNOWN
+            g['source'] = 'mysqld.cc'
+            rel[name] = g
+    for name, f in inno.items():
+        if name not in rel:
+            g = dict(f)
+            if name in MACHINE_VALUES:
+                g['default'] = UNKNOWN
+            g['source'] = 'ha_innodb.cc'
+            rel[name] = g
+    if 'innodb' not in rel:
+        # the plugin's own enable option (sql_plugin.cc construct_options)
+        rel['innodb'] = {'type': 'enum', 'arg': 'opt', 'values': ','.join(PLUGIN_POLICY), 'default': 'ON',
+                         'min': '', 'max': '', 'block': '', 'flags': '', 'provider': 'InnoDB',
+                         'replacement': '', 'source': 'sql_plugin.cc'}
+    for f in rel.values():
+        if f['type'] == 'num' and not f['min'] and not f['max']:
+            pass
+    return rel
+
+
+# ---------------------------------------------------------------------------
 # Writing and reading the data file
 # ---------------------------------------------------------------------------
 
@@ -599,41 +1238,90 @@ def fmt_row(product, name, frm, until, f):
     return '\t'.join(c if c != '' else '' for c in cols)
 
 
-def rows_for_product(product, releases, exact=None):
+def variables_ini_added(path):
+    """
+    rules/variables.ini names.FLAVOR = name@VERSION: the release that added a
+    spelling, per product ({product: {name: version}}); Percona and PXC take
+    MySQL's unless they have their own key.
+    """
+    out = {p: {} for p in PRODUCTS}
+    section, keys = None, {}
+    if not os.path.exists(path):
+        return out
+
+    def flush():
+        for flavor, value in keys.items():
+            for word in value.split():
+                if '@' in word:
+                    name, rng = word.split('@', 1)
+                    targets = ('mysql', 'percona', 'pxc') if flavor == 'mysql' else (flavor,)
+                    for p in targets:
+                        out[p].setdefault(name.replace('-', '_'), rng.split('-')[0])
+    with open(path) as fp:
+        for line in fp:
+            line = line.strip()
+            if line.startswith('['):
+                flush()
+                section, keys = line.strip('[]'), {}
+            elif line.startswith('names.') and '=' in line:
+                k, v = line.split('=', 1)
+                keys[k.strip()[6:]] = v.strip()
+    flush()
+    del section
+    return out
+
+
+def rows_for_product(product, releases, exact_removed=None, exact_added=None):
     """
     releases: [(version, {name: facts})] sorted by version. Returns rows
-    (name, from, until, facts) merging consecutive releases with equal facts.
+    (name, from, until, facts): each run of consecutive releases that list
+    the option with the same facts. Where the option appears or disappears
+    between two listed releases the bound is the range A..B, unless
+    exact_removed[name] names the release that removed it; where only its
+    facts change, the bound is the later release, exactly.
     """
-    exact = exact or {}
+    exact_removed = exact_removed or {}
     names = sorted({n for _v, rel in releases for n in rel})
-    rows = []
     versions = [v for v, _rel in releases]
-    for name in names:
-        run = None   # [first index, last index, facts]
-        for i, (v, rel) in enumerate(releases):
-            f = rel.get(name)
-            if f is not None and run is not None and facts_key(run[2]) == facts_key(f) and run[1] == i - 1:
-                run[1] = i
-                continue
-            if run is not None:
-                rows.append((name, run))
-                run = None
-            if f is not None:
-                run = [i, i, f]
-        if run is not None:
-            rows.append((name, run))
+    n = len(versions)
     out = []
-    for name, (first, last, f) in rows:
-        frm = versions[first] if first == 0 else '%s..%s' % (versions[first - 1], versions[first])
-        if first == 0:
-            frm = '..' + versions[0]
-        until = '-' if last == len(versions) - 1 else '%s..%s' % (versions[last], versions[last + 1])
-        ex = exact.get(name, {})
-        if 'added' in ex and first > 0:
-            frm = ex['added']
-        if 'removed' in ex and last < len(versions) - 1:
-            until = ex['removed']
-        out.append((name, frm, until, f))
+    for name in names:
+        i = 0
+        while i < n:
+            if name not in releases[i][1]:
+                i += 1
+                continue
+            start = i
+            while i + 1 < n and name in releases[i + 1][1]:
+                i += 1
+            end = i           # present in releases[start..end]
+            i += 1
+            # split the run where the facts change
+            seg = start
+            for k in range(start, end + 1):
+                last = k == end or facts_key(releases[k + 1][1][name]) != facts_key(releases[k][1][name])
+                if not last:
+                    continue
+                f = releases[seg][1][name]
+                if seg == start:
+                    frm = '..' + versions[0] if start == 0 else '%s..%s' % (versions[start - 1], versions[start])
+                    ex = (exact_added or {}).get(name)
+                    if start > 0 and ex and vkey(versions[start - 1]) < vkey(ex) <= vkey(versions[start]):
+                        frm = ex
+                else:
+                    frm = versions[seg]
+                if k < end:
+                    until = versions[k + 1]
+                elif end == n - 1:
+                    until = '-'
+                else:
+                    ex = exact_removed.get(name)
+                    if ex and vkey(versions[end]) < vkey(ex) <= vkey(versions[end + 1]):
+                        until = ex
+                    else:
+                        until = '%s..%s' % (versions[end], versions[end + 1])
+                out.append((name, frm, until, f))
+                seg = k + 1
     return out
 
 
@@ -702,14 +1390,152 @@ def cmd_project(args):
 # The manifest: every release the catalog holds, and where its facts come from
 # ---------------------------------------------------------------------------
 
-# (product, version, kind, source). kind "live": the local mariadbd (its
-# --verbose --help and SYSTEM_VARIABLES); kind "tree": a source tree's files
-# copied into CACHE/<product>-<version>/ by scripts/gen-options-cache.sh.
+# (product, version, kind, source[, coverage]). kind "live": the local
+# mariadbd (its --verbose --help and SYSTEM_VARIABLES); "tree": a source
+# tree's files copied into CACHE/<product>-<version>/ by
+# scripts/gen-options-cache.sh (the test suite's help result, completed from
+# the sources); "derived": another release's list with the changes named in
+# DERIVED below (where no help result of the release could be read).
+MARIADB_TREE_UNCOVERED = (
+    # mysql-test/main/mysqld--help.test @plugins that the sources read here do
+    # not complete, and InnoDB's INFORMATION_SCHEMA plugins (their enable options)
+    'archive', 'blackhole', 'federated', 'partition', 'debug', 'temp_pool', 'ssl', 'des_key_file', 'xtradb',
+    'sequence', 'thread_concurrency', 'super_large_pages', 'mutex_deadlock_detector', 'connect', 'null_audit',
+    'oqgraph', 'sphinx', 'thread_handling', 'test_sql_discovery', 'query_cache_info', 'query_response_time',
+    'metadata_lock_info', 'locales', 'unix_socket', 'file_key_management', 'cracklib_password_check',
+    'user_variables', 'feedback$', 'thread_pool', 'innodb_trx$', 'innodb_locks$', 'innodb_lock_waits$',
+    'innodb_cmp$', 'innodb_cmp_reset$', 'innodb_cmpmem$', 'innodb_cmpmem_reset$', 'innodb_cmp_per_index$',
+    'innodb_cmp_per_index_reset$', 'innodb_buffer_page$', 'innodb_buffer_page_lru$', 'innodb_buffer_pool_stats$',
+    'innodb_metrics$', 'innodb_ft_', 'innodb_sys_', 'innodb_mutexes$', 'innodb_tablespaces_encryption$',
+    'innodb_tablespaces_scrubbing$', 'log_tc_size$')
+
 MANIFEST = [
+    ('mysql', '5.6.10', 'tree', 'sysprg/percona-server@mysql-5.6.10 (MySQL 5.6.10, the first 5.6 GA)'),
+    ('mysql', '5.6.23', 'tree', 'sysprg/percona-server@mysql-5.6.23'),
+    ('mysql', '5.6.36', 'tree', 'sysprg/percona-server@3a4e7bc7 (upstream mysql-5.6.36, the second parent of '
+     'Percona\'s merge a7a523f3)'),
+    ('mysql', '5.7.18', 'tree', 'lalor/mysql-5.7.18@e91807b0 (less the fork\'s own option)',
+     {'exclude': ('user_list_string',)}),
+    ('mysql', '5.7.22', 'tree', 'hwCloudRDS/mysql-5.7@11250eba (less the fork\'s own options: those in '
+     'neither lalor/mysql-5.7.18 nor a MySQL release note)',
+     {'exclude': ('combine_engine_log_flush_threshold', 'extra_max_connections', 'extra_port',
+                  'innodb_cleaner_real_time', 'innodb_doublewrite_batch_size', 'rds_permission_control',
+                  'rds_reserved_users')}),
+    ('mysql', '8.0.43', 'tree', 'xiebaoma/mysql-server@20c12b11'),
+    ('mysql', '8.4.0', 'derived', 'the 8.0.43 list with the 8.1-8.4 changes of DERIVED (MySQL Server Version '
+     'Reference optvar-changes-8-3/8-4; absent from the Percona Server 8.4 help result '
+     'villagesql/villagesql-server@0cec592)'),
+    ('percona', '5.6.20', 'tree', 'sysprg/percona-server@Percona-Server-5.6.20-68.0'),
+    ('percona', '5.6.21', 'tree', 'sysprg/percona-server@Percona-Server-5.6.21-70.0 (69.0 lacked super_read_only)'),
+    ('percona', '5.6.36', 'tree', 'sysprg/percona-server@2594e3a9'),
+    ('percona', '5.7.22', 'tree', 'gaopengcarl/percona-server-locks-detail-5.7.22@2f8823f2'),
+    ('percona', '8.0.27', 'tree', 'session-replay-tools/percona-server-8.0.27-18@d142c33d'),
+    ('percona', '8.4.0', 'derived', 'the Percona 8.0.27 and MySQL 8.0.43 lists with the 8.1-8.4 changes of DERIVED '
+     '(the Percona Server 8.4 help result villagesql/villagesql-server@0cec592, less its own options)'),
+    ('pxc', '5.6.22', 'tree', 'maginatics/pxc-from-apt-source@d8b330a9'),
+    ('mariadb', '10.4.12', 'tree', 'NathanYu17724/MariaDB@4bed139c'),
     ('mariadb', '10.11.19', 'live',
      'mariadbd --verbose --help and information_schema.SYSTEM_VARIABLES of Debian 12 '
      'mariadb-server 1:10.11.19-0+deb12u1'),
 ]
+
+# Changes from a listed release to one whose help result could not be read.
+# removed: (name, version or None, replacement, source); None: absent from the
+# newer list without a documented release (range from..to then).
+_84_REMOVED = [
+    ('admin_ssl', '8.4.0', '', 'optvar-changes-8-4'),
+    ('avoid_temporal_upgrade', '8.4.0', '', 'optvar-changes-8-4'),
+    ('binlog_transaction_dependency_tracking', '8.4.0', '', 'optvar-changes-8-4'),
+    ('default_authentication_plugin', '8.4.0', 'authentication_policy', 'optvar-changes-8-4'),
+    ('skip_host_cache', '8.4.0', 'host_cache_size', 'issue 7 (MySQL 8.4.0 release notes)'),
+    ('character_set_client_handshake', '8.3.0', '', 'optvar-changes-8-3'),
+    ('innodb', '8.3.0', '', 'optvar-changes-8-3'),
+    ('innodb_api_bk_commit_interval', '8.3.0', '', 'optvar-changes-8-3'),
+    ('innodb_api_disable_rowlock', '8.3.0', '', 'optvar-changes-8-3'),
+    ('innodb_api_enable_binlog', '8.3.0', '', 'optvar-changes-8-3'),
+    ('innodb_api_enable_mdl', '8.3.0', '', 'optvar-changes-8-3 (memcached removal)'),
+    ('innodb_api_trx_level', '8.3.0', '', 'optvar-changes-8-3 (memcached removal)'),
+    ('master_info_repository', '8.3.0', '', 'mysql-facts.md A1'),
+    ('relay_log_info_repository', '8.3.0', '', 'mysql-facts.md A1'),
+    ('master_info_file', '8.3.0', '', 'mysql-facts.md A1'),
+    ('relay_log_info_file', '8.3.0', '', 'mysql-facts.md A1'),
+    ('transaction_write_set_extraction', '8.3.0', '', 'rules/variables.ini'),
+    ('abort_slave_event_count', None, '', 'absent from the 8.4 help result'),
+    ('disconnect_slave_event_count', None, '', 'absent from the 8.4 help result'),
+    ('expire_logs_days', None, 'binlog_expire_logs_seconds', 'absent from the 8.4 help result'),
+    ('log_bin_use_v1_row_events', None, '', 'absent from the 8.4 help result'),
+    ('new', None, '', 'absent from the 8.4 help result'),
+    ('old', None, '', 'absent from the 8.4 help result'),
+    ('no_dd_upgrade', None, 'upgrade', 'absent from the 8.4 help result'),
+    ('old_style_user_limits', None, '', 'absent from the 8.4 help result'),
+    ('show_old_temporals', None, '', 'absent from the 8.4 help result'),
+    ('slave_rows_search_algorithms', None, '', 'absent from the 8.4 help result'),
+]
+
+
+def _facts(t, default, arg='req', values='', provider=''):
+    return {'type': t, 'arg': arg, 'values': values, 'default': default, 'min': '', 'max': '', 'block': '',
+            'flags': '', 'provider': provider, 'replacement': ''}
+
+
+# added: name -> facts (type from the help result's value column; 8.4 release unless the manual says)
+_84_ADDED = {
+    'explain_json_format_version': _facts('uint', '1'),
+    'keyring_migration_from_component': _facts('bool', 'OFF', 'opt'),
+    'mysql_native_password': _facts('enum', 'OFF', 'opt', ','.join(PLUGIN_POLICY)),
+    'performance_schema_logger': _facts('string', ''),
+    'performance_schema_max_logger_classes': _facts('int', '80'),
+    'performance_schema_max_meter_classes': _facts('int', '30'),
+    'performance_schema_max_metric_classes': _facts('int', '600'),
+    'performance_schema_meter': _facts('string', ''),
+    'restrict_fk_on_non_standard_key': _facts('bool', 'ON', 'opt'),
+    'set_operations_buffer_size': _facts('uint', '262144'),
+    'table_open_cache_triggers': _facts('uint', '524288'),
+    'tls_certificates_enforced_validation': _facts('bool', 'OFF', 'opt'),
+    # not in MySQL 8.0.43 nor Percona 8.0.27: kept for both (a missing option would be worse)
+    'buffered_error_log_filename': _facts('string', ''),
+    'buffered_error_log_size': _facts('uint', '0'),
+    'secure_log_path': _facts('string', ''),
+}
+
+DERIVED = {
+    ('mysql', '8.4.0'): {'base': [('mysql', '8.0.43')], 'removed': _84_REMOVED, 'added': _84_ADDED,
+                         'uncovered': ('innodb_',), 'defaults_unknown': ('innodb_',)},
+    ('percona', '8.4.0'): {'base': [('percona', '8.0.27'), ('mysql', '8.0.43')], 'removed': _84_REMOVED,
+                           'added': _84_ADDED, 'uncovered': ('innodb_',), 'defaults_unknown': ('innodb_',)},
+}
+
+# Options removed before the first listed release, kept so that the message
+# names the release that removed them and the replacement: (products, names,
+# last release known to have them, first without, replacement, source).
+REMOVED_EARLY = [
+    (('mysql', 'percona', 'pxc'),
+     ('master_host', 'master_user', 'master_password', 'master_port', 'master_connect_retry', 'master_ssl',
+      'master_ssl_ca', 'master_ssl_capath', 'master_ssl_cert', 'master_ssl_cipher', 'master_ssl_key'),
+     '5.1.73', '5.5.0', 'CHANGE MASTER TO',
+     'sql/mysqld.cc my_long_options at tags mysql-5.1.73 (present) and mysql-5.5.0 (absent), '
+     'sysprg/percona-server'),
+]
+
+
+def derive_release(spec, lists):
+    """A derived release's facts: the union of its bases, less removals, plus additions."""
+    rel = {}
+    for base in spec['base']:
+        for name, f in lists[base].items():
+            rel.setdefault(name, dict(f))
+    for name, _ver, _repl, _src in spec['removed']:
+        rel.pop(name, None)
+    for name, f in spec['added'].items():
+        g = dict(f)
+        g['source'] = 'derived'
+        rel[name] = g
+    for name, f in rel.items():
+        if name.startswith(spec.get('defaults_unknown', ())) and f['type'] not in ('noarg',):
+            f['default'] = UNKNOWN
+        f['source'] = f.get('source', '') if f.get('source') == 'derived' else 'derived'
+    return rel
+
 
 HEADER = """\
 # rules/options.tsv - every option each server accepts, per product and release.
@@ -780,10 +1606,11 @@ def product_index(p):
 
 
 def cmd_build(args):
-    by_product = {p: [] for p in PRODUCTS}
+    lists = {}
     releases = []
     plugin_lines = []
-    for product, version, kind, source in MANIFEST:
+    for entry in MANIFEST:
+        product, version, kind, source = entry[:4]
         if kind == 'live':
             got, rel, directives = mariadb_live(args.mariadbd)
             plugin_lines.extend(d + (source_key(product, version),) for d in directives)
@@ -791,15 +1618,51 @@ def cmd_build(args):
                 die('the manifest names mariadb %s but %s is %s: update MANIFEST' %
                     (version, args.mariadbd, got))
             coverage = 'complete'
+        elif kind == 'tree':
+            d = os.path.join(args.cache, '%s-%s' % (product, version))
+            if not os.path.isdir(d):
+                die('%s is missing: run scripts/gen-options-cache.sh first' % d)
+            rel = release_from_tree(d, product)
+            for name in (entry[4] if len(entry) > 4 else {}).get('exclude', ()):
+                rel.pop(name, None)
+            uncovered = MARIADB_TREE_UNCOVERED if product == 'mariadb' else TREE_UNCOVERED
+            coverage = 'partial:' + ','.join(uncovered)
+        elif kind == 'derived':
+            spec = DERIVED[(product, version)]
+            rel = derive_release(spec, lists)
+            coverage = 'partial:' + ','.join(TREE_UNCOVERED + tuple(spec.get('uncovered', ())))
         else:
             die('unknown release kind %r' % kind)
-        by_product[product].append((version, rel))
+        lists[(product, version)] = rel
         releases.append((product, version, coverage, source))
+    added = variables_ini_added(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'rules',
+                                             'variables.ini'))
     rows = []
     for product in PRODUCTS:
-        rels = sorted(by_product[product], key=lambda r: vkey(r[0]))
-        for name, frm, until, f in rows_for_product(product, rels):
+        rels = sorted(((v, rel) for (p, v), rel in lists.items() if p == product), key=lambda r: vkey(r[0]))
+        exact = {}
+        for (p, v), spec in DERIVED.items():
+            if p == product:
+                for name, ver, repl, _src in spec['removed']:
+                    if ver:
+                        exact[name] = ver
+        for name, frm, until, f in rows_for_product(product, rels, exact, added[product]):
+            f = dict(f)
+            for (p, v), spec in DERIVED.items():
+                for rname, _ver, repl, _src in spec['removed'] if p == product else ():
+                    if rname == name and repl and until != '-':
+                        f['replacement'] = repl
             rows.append((name, product_index(product), vkey(frm.split('..')[-1]), product, frm, until, f))
+        for products, names, last, gone, repl, src in REMOVED_EARLY:
+            if product not in products:
+                continue
+            for name in names:
+                if any(r[0] == name and r[3] == product for r in rows):
+                    continue
+                f = _facts('string', NULL)
+                f['replacement'] = repl
+                f['source'] = src.split(' ')[0]
+                rows.append((name, product_index(product), vkey(last), product, '..' + last, gone, f))
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     with open(args.output + '.tmp', 'w') as fp:
         fp.write(HEADER)
@@ -817,7 +1680,37 @@ def cmd_build(args):
 # Plugins and components whose options are not in any list above, by name
 # prefix: they exist only once the plugin is loaded, so an option file alone
 # cannot prove them unknown. (product, plugin, library, policy, source)
-PLUGINS = []
+_MYSQL_PLUGINS = [
+    # (plugin, library, products) - the plugin's options are named PLUGIN_*;
+    # library and option prefix from the MySQL and Percona manuals' plugin pages
+    ('rpl_semi_sync_master', 'semisync_master.so'), ('rpl_semi_sync_slave', 'semisync_slave.so'),
+    ('rpl_semi_sync_source', 'semisync_source.so'), ('rpl_semi_sync_replica', 'semisync_replica.so'),
+    ('group_replication', 'group_replication.so'), ('validate_password', 'validate_password.so'),
+    ('connection_control', 'connection_control.so'), ('audit_log', 'audit_log.so'),
+    ('keyring_file', 'keyring_file.so'), ('keyring_encrypted_file', 'keyring_encrypted_file.so'),
+    ('keyring_okv', 'keyring_okv.so'), ('keyring_aws', 'keyring_aws.so'),
+    ('keyring_hashicorp', 'keyring_hashicorp.so'), ('keyring_vault', 'keyring_vault.so'),
+    ('rewriter', 'rewriter.so'), ('version_tokens', 'version_token.so'), ('clone', 'mysql_clone.so'),
+    ('ddl_rewriter', 'ddl_rewriter.so'), ('thread_pool', 'thread_pool.so'), ('tokudb', 'ha_tokudb.so'),
+    ('rocksdb', 'ha_rocksdb.so'), ('query_response_time', 'query_response_time.so'),
+    ('daemon_memcached', 'libmemcached.so'), ('mysql_firewall', 'firewall.so'),
+    ('authentication_ldap_simple', 'authentication_ldap_simple.so'),
+    ('authentication_ldap_sasl', 'authentication_ldap_sasl.so'),
+    ('authentication_kerberos', 'authentication_kerberos.so'), ('authentication_fido', 'authentication_fido.so'),
+    ('authentication_webauthn', 'authentication_webauthn.so'), ('mysqlx', 'mysqlx.so'),
+    ('audit_log_filter', 'audit_log_filter.so'), ('data_masking', 'data_masking.so'),
+]
+_MARIADB_PLUGINS = [
+    # MariaDB plugins Debian's mariadb-server does not install (separate packages)
+    ('rocksdb', 'ha_rocksdb.so'), ('connect', 'ha_connect.so'), ('spider', 'ha_spider.so'),
+    ('mroonga', 'ha_mroonga.so'), ('s3', 'ha_s3.so'), ('oqgraph', 'ha_oqgraph.so'), ('tokudb', 'ha_tokudb.so'),
+    ('cracklib_password_check', 'cracklib_password_check.so'), ('gssapi', 'auth_gssapi.so'),
+    ('hashicorp_key_management', 'hashicorp_key_management.so'),
+    ('aws_key_management', 'aws_key_management.so'), ('columnstore', 'ha_columnstore.so'),
+]
+PLUGINS = [(p, name, lib, 'dynamic', 'manual') for p in ('mysql', 'percona', 'pxc')
+           for name, lib in _MYSQL_PLUGINS] + \
+          [('mariadb', name, lib, 'dynamic', 'manual') for name, lib in _MARIADB_PLUGINS]
 
 
 def source_key(product, version):

@@ -61,7 +61,7 @@ else
 	head -40 "$TMP/diff" | sed 's/^/# /'
 fi
 grep '^#@plugin	mariadb	' "$TMP/live" | cut -f1-5 | sort >"$TMP/live.plugins"
-grep '^#@plugin	mariadb	' rules/options.tsv | cut -f1-5 | sort >"$TMP/committed.plugins"
+grep "^#@plugin	mariadb	.*	mariadb-$version\$" rules/options.tsv | cut -f1-5 | sort >"$TMP/committed.plugins"
 if [ -s "$TMP/live.plugins" ] && diff "$TMP/committed.plugins" "$TMP/live.plugins" >"$TMP/pdiff"; then
 	echo "ok 4 - the plugins that provide options are as rules/options.tsv says"
 else

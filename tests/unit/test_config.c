@@ -47,7 +47,7 @@ struct target {
 	int rc;
 };
 
-static void load(struct target *t, const char *name, enum flavor f, int major, int minor)
+static void load3(struct target *t, const char *name, enum flavor f, int major, int minor, int patch)
 {
 	char *p = path_of(name);
 	struct optfile_groups g;
@@ -55,12 +55,17 @@ static void load(struct target *t, const char *name, enum flavor f, int major, i
 	t->s.flavor = f;
 	t->s.version.major = major;
 	t->s.version.minor = minor;
-	t->s.version.patch = -1;
+	t->s.version.patch = patch;
 	optfile_init(&t->of);
 	optfile_groups_for(&g, f, &t->s.version, NULL);
 	optfile_read(&t->of, p, &g);
 	t->rc = config_load(&t->s, &t->of, &cat);
 	free(p);
+}
+
+static void load(struct target *t, const char *name, enum flavor f, int major, int minor)
+{
+	load3(t, name, f, major, minor, -1);
 }
 
 static void unload(struct target *t)
@@ -175,15 +180,17 @@ static void test_aliases_and_values(void)
 	is_str(value(&t, "binlog_format"), "ROW", "binlog_format = row -> ROW");
 	is_str(value(&t, "innodb_flush_log_at_trx_commit"), "2", "MySQL clamps 5 to 2");
 	ok(diag_has(&t, DIAG_WARNING, 7, "out of range"), "with a warning");
-	/* EVIDENCE: mysql-facts.md C5: MySQL 8.0+ rejects abbreviations (findopt needs the exact length);
-	 * crashsafe judges only catalog names, so the unknown abbreviation is left alone */
+	/* EVIDENCE: mysql-facts.md C5: MySQL 8.0+ rejects abbreviations (findopt needs the exact length) */
 	is_str(get(&t, "relay_log_recovery")->current.value, "OFF", "MySQL: relay-log-rec is not relay_log_recovery");
 	ok(get(&t, "relay_log_recovery")->current.origin.source == SETTINGS_SRC_DEFAULT, "MySQL: default stays");
 	unload(&t);
 
 	load(&t, "alias.cnf", FLAVOR_MYSQL, 8, 0);
-	/* 8.0 without a patch is a current 8.0 (8.0.26+), where log_replica_updates exists */
-	ok(t.rc == 0, "MySQL 8.0: both spellings accepted");
+	/* 8.0 without a patch is a current 8.0 (8.0.26+), where log_replica_updates exists; MySQL takes no
+	 * abbreviations (findopt needs the whole name), so relay-log-rec is an unknown variable there */
+	is_str(value(&t, "log_replica_updates"), "OFF", "MySQL 8.0: both spellings accepted");
+	ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "unknown variable 'relay-log-rec'"),
+	   "MySQL 8.0: relay-log-rec is an unknown variable, the server refuses to start");
 	unload(&t);
 
 	load(&t, "alias.cnf", FLAVOR_MARIADB, 10, 11);
@@ -445,6 +452,174 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
+/* Issue 7, fault 1: unknown and removed options beyond the crash-safety variables. */
+static void test_unknown_and_removed(void)
+{
+	struct target t;
+	/* EVIDENCE: MySQL Server Version Reference optvar-changes-8-4: default_authentication_plugin
+	 * "Removed in version 8.4.0"; issue 7: skip-host-cache removed in 8.4.0 (host_cache_size=0) */
+	put("upgrade84.cnf", "[mysqld]\nskip-host-cache\ndefault_authentication_plugin=mysql_native_password\n");
+	load3(&t, "upgrade84.cnf", FLAVOR_MYSQL, 8, 4, 0);
+	ok(t.rc == -1, "MySQL 8.4.0: skip-host-cache and default_authentication_plugin stop the server");
+	const char *r = value(&t, "removed_options");
+	ok(strstr(r, "'skip-host-cache' was removed in MySQL 8.4.0") && strstr(r, "host_cache_size") &&
+	   strstr(r, "1 more"), "removed_options: skip-host-cache, removed in 8.4.0, use host_cache_size (and 1 more)");
+	ok(diag_has(&t, DIAG_ERROR, 3, "'default_authentication_plugin' was removed in MySQL 8.4.0"),
+	   "default_authentication_plugin: removed in 8.4.0, at its line");
+	ok(diag_has(&t, DIAG_ERROR, 3, "authentication_policy"), "with its replacement authentication_policy");
+	unload(&t);
+	load3(&t, "upgrade84.cnf", FLAVOR_MYSQL, 8, 0, 43);
+	ok(t.rc == 0, "MySQL 8.0.43: the same file starts");
+	unload(&t);
+
+	/* EVIDENCE: sql/mysqld.cc my_long_options has master-host at tag mysql-5.1.73 and not at mysql-5.5.0 */
+	put("masterhost.cnf", "[mysqld]\nmaster-host = db1\n");
+	for (int minor = 6; minor <= 7; minor++) {
+		load(&t, "masterhost.cnf", FLAVOR_MYSQL, 5, minor);
+		ok(t.rc == -1 && strstr(value(&t, "removed_options"), "removed in MySQL 5.5.0") &&
+		   strstr(value(&t, "removed_options"), "CHANGE MASTER TO"),
+		   "MySQL 5.%d: master-host was removed in 5.5.0 (use CHANGE MASTER TO)", minor);
+		unload(&t);
+	}
+	load(&t, "masterhost.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == -1, "MySQL 8.4: master-host stops the server");
+	unload(&t);
+
+	/* a typo: no server has it */
+	put("typo.cnf", "[mysqld]\nrelay_log_recovey = ON\nloose-relay_log_recovey = ON\n");
+	static const struct {
+		enum flavor f;
+		int major, minor;
+		const char *label;
+	} servers[] = {
+		{ FLAVOR_MYSQL, 8, 4, "MySQL 8.4" }, { FLAVOR_MYSQL, 8, 0, "MySQL 8.0" },
+		{ FLAVOR_MYSQL, 5, 7, "MySQL 5.7" }, { FLAVOR_PERCONA, 8, 0, "Percona Server 8.0" },
+		{ FLAVOR_MARIADB, 10, 11, "MariaDB 10.11" },
+	};
+	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
+		load(&t, "typo.cnf", servers[i].f, servers[i].major, servers[i].minor);
+		ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "unknown variable 'relay_log_recovey'"),
+		   "%s: relay_log_recovey is an unknown variable, the server refuses to start", servers[i].label);
+		ok(diag_has(&t, DIAG_WARNING, 3, "loose-"), "%s: with loose- only a warning", servers[i].label);
+		is_str(value(&t, "relay_log_recovery"), "OFF", "the default stays");
+		unload(&t);
+	}
+	/* a release without any option list: not judged (a warning at most), never "refuses" */
+	load(&t, "typo.cnf", FLAVOR_MYSQL, 9, 1);
+	ok(t.rc == 0, "MySQL 9.1 (no option list): a name the catalog cannot judge does not stop the server");
+	unload(&t);
+
+	/* plugins: known only when loaded */
+	put("semisync.cnf", "[mysqld]\nrpl_semi_sync_master_enabled = 1\n");
+	load(&t, "semisync.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "plugin rpl_semi_sync_master"),
+	   "MySQL: a semi-sync option without plugin-load-add: a warning, not an error");
+	unload(&t);
+	put("semisync-load.cnf",
+	    "[mysqld]\nplugin-load-add = rpl_semi_sync_master=semisync_master.so\nrpl_semi_sync_master_enabled = 1\n");
+	load(&t, "semisync-load.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0 && t.s.diags.n == 0, "MySQL: with plugin-load-add the option is known (no warning)");
+	unload(&t);
+	/* EVIDENCE: mariadbd 10.11.19 --server-audit-logging=ON without the plugin: unknown variable;
+	 * with --plugin-load-add=server_audit.so --verbose --help it is listed */
+	put("audit.cnf", "[mariadbd]\nserver_audit_logging = ON\n");
+	load(&t, "audit.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "SERVER_AUDIT"), "MariaDB: server_audit_* unloaded: a warning");
+	unload(&t);
+	put("audit2.cnf", "[mariadbd]\nplugin_load_add = server_audit\nserver_audit_logging = ON\n");
+	load(&t, "audit2.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == 0 && t.s.diags.n == 0, "MariaDB: plugin_load_add = server_audit makes it known");
+	unload(&t);
+	put("validate.cnf", "[mysqld]\nvalidate_password.length = 12\n");
+	load(&t, "validate.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "component"), "MySQL: validate_password.length: a warning");
+	unload(&t);
+
+	/* EVIDENCE: mariadbd 10.11.19: --master1.nosuch=5 "unknown variable", exit 7; --master1.sync_binlog=5
+	 * prints sync-binlog 5; --conn.replicate_do_db=x and --hot.key_buffer_size=1M leave the globals */
+	put("dotted.cnf", "[mariadbd]\nmaster1.sync_binlog = 5\nconn.replicate_do_db = app\n"
+			  "hot.key_buffer_size = 1M\nmaster1.nosuch = 5\n");
+	load(&t, "dotted.cnf", FLAVOR_MARIADB, 10, 11);
+	is_str(value(&t, "sync_binlog"), "5", "MariaDB: master1.sync_binlog sets the global sync_binlog");
+	ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "unknown variable 'master1.nosuch'"),
+	   "MariaDB: a dotted name whose option does not exist is unknown");
+	ok(settings_get(&t.s, "key_buffer_size") == NULL, "MariaDB: hot.key_buffer_size is a key cache of its own");
+	unload(&t);
+
+	/* EVIDENCE: mariadbd 10.11.19 --sync=1: "ambiguous option '--sync=1' (sync_frm, sync_master_info)" */
+	put("ambiguous.cnf", "[mysqld]\nsync = 1\n");
+	load(&t, "ambiguous.cnf", FLAVOR_MARIADB, 10, 11);
+	ok(t.rc == -1 && strstr(value(&t, "option_file_errors"), "ambiguous"),
+	   "MariaDB: an ambiguous prefix among all options stops the server");
+	unload(&t);
+}
+
+/* Issue 7, fault 2: each flavor's value syntax. */
+static void test_value_syntax(void)
+{
+	struct target t;
+	/* EVIDENCE: MySQL sql/sys_vars.cc enforce_gtid_consistency_aliases {OFF ON WARN FALSE TRUE},
+	 * Sys_var_multi_enum::fixup_command_line: exact alias (any case) or 0..2, no prefixes; mysqld.cc
+	 * OPT_ENFORCE_GTID_CONSISTENCY: an invalid value is a warning */
+	put("egc.cnf", "[mysqld]\nenforce_gtid_consistency = TRUE\n");
+	load(&t, "egc.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0, "MySQL 8.0: enforce_gtid_consistency = TRUE starts");
+	is_str(value(&t, "enforce_gtid_consistency"), "ON", "and is ON");
+	unload(&t);
+	load(&t, "egc.cnf", FLAVOR_MYSQL, 8, 4);
+	is_str(value(&t, "enforce_gtid_consistency"), "ON", "MySQL 8.4: TRUE is ON");
+	unload(&t);
+	put("egc-wa.cnf", "[mysqld]\nenforce_gtid_consistency = WA\n");
+	load(&t, "egc-wa.cnf", FLAVOR_MYSQL, 8, 0);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "no abbreviations"), "WA: a warning, the server starts");
+	is_str(value(&t, "enforce_gtid_consistency"), "OFF", "WA is not WARN: the value stays OFF");
+	unload(&t);
+	put("egc-warn.cnf", "[mysqld]\nenforce_gtid_consistency = ON\nenforce_gtid_consistency = 2\n");
+	load(&t, "egc-warn.cnf", FLAVOR_MYSQL, 5, 7);
+	is_str(value(&t, "enforce_gtid_consistency"), "WARN", "MySQL 5.7: 2 is WARN");
+	unload(&t);
+	put("egc-keep.cnf", "[mysqld]\nenforce_gtid_consistency = ON\nenforce_gtid_consistency = bogus\n");
+	load(&t, "egc-keep.cnf", FLAVOR_MYSQL, 8, 0);
+	is_str(value(&t, "enforce_gtid_consistency"), "ON", "an invalid value after ON keeps ON (the warning path)");
+	unload(&t);
+	put("egc-bare.cnf", "[mysqld]\nenforce-gtid-consistency\n");
+	load(&t, "egc-bare.cnf", FLAVOR_MYSQL, 8, 0);
+	is_str(value(&t, "enforce_gtid_consistency"), "ON", "bare enforce-gtid-consistency is ON");
+	unload(&t);
+	/* MySQL 5.6: still a boolean (Sys_var_mybool) */
+	load(&t, "egc.cnf", FLAVOR_MYSQL, 5, 6);
+	is_str(value(&t, "enforce_gtid_consistency"), "ON", "MySQL 5.6: TRUE (a boolean) is ON");
+	unload(&t);
+}
+
+/* Issue 7, fault 3: options only one flavor's builds have. */
+static void test_flavor_only(void)
+{
+	struct target t;
+	/* EVIDENCE: mysql-test/r/mysqld--help-notwin.result at Percona-Server-5.6.21-70.0 lists
+	 * super-read-only; at Percona-Server-5.6.20-68.0 and mysql-5.6.36 it does not */
+	put("sro.cnf", "[mysqld]\nsuper_read_only = ON\n");
+	load3(&t, "sro.cnf", FLAVOR_PERCONA, 5, 6, 21);
+	ok(t.rc == 0, "Percona Server 5.6.21: super_read_only is an option");
+	is_str(value(&t, "super_read_only"), "ON", "and is ON");
+	unload(&t);
+	load3(&t, "sro.cnf", FLAVOR_PERCONA, 5, 6, 20);
+	ok(t.rc == -1, "Percona Server 5.6.20: super_read_only is unknown");
+	unload(&t);
+	load(&t, "sro.cnf", FLAVOR_MYSQL, 5, 6);
+	ok(t.rc == -1, "MySQL 5.6: super_read_only is unknown");
+	unload(&t);
+	/* a Galera option on Percona Server: only PXC builds have it */
+	put("wsrep.cnf", "[mysqld]\nwsrep_provider = /usr/lib/galera4/libgalera_smm.so\n");
+	load(&t, "wsrep.cnf", FLAVOR_PERCONA, 5, 6);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "Percona XtraDB Cluster"),
+	   "Percona Server 5.6: wsrep_provider exists only in PXC builds: a warning");
+	unload(&t);
+	load(&t, "wsrep.cnf", FLAVOR_MYSQL, 8, 4);
+	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "Galera"), "MySQL 8.4: the same: a warning, never an error");
+	unload(&t);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -465,6 +640,9 @@ int main(void)
 	test_removed();
 	test_group_header();
 	test_galera();
+	test_unknown_and_removed();
+	test_value_syntax();
+	test_flavor_only();
 	cleanup();
 	catalog_release(&cat);
 	diag_list_release(&d);
