@@ -462,8 +462,14 @@ static void test_unknown_and_removed(void)
 	load3(&t, "upgrade84.cnf", FLAVOR_MYSQL, 8, 4, 0);
 	ok(t.rc == -1, "MySQL 8.4.0: skip-host-cache and default_authentication_plugin stop the server");
 	const char *r = value(&t, "removed_options");
-	ok(strstr(r, "'skip-host-cache' was removed in MySQL 8.4.0") && strstr(r, "host_cache_size") &&
-	   strstr(r, "1 more"), "removed_options: skip-host-cache, removed in 8.4.0, use host_cache_size (and 1 more)");
+	ok(strstr(r, "'skip-host-cache' was removed in MySQL 8.4.0") && strstr(r, "host_cache_size"),
+	   "removed_options: skip-host-cache, removed in 8.4.0, use host_cache_size");
+	ok(t.s.nproblems == 2 && t.s.problems[0].kind == SETTINGS_PROBLEM_REMOVED &&
+		   t.s.problems[1].kind == SETTINGS_PROBLEM_REMOVED && t.s.problems[0].version.major == 8 &&
+		   t.s.problems[0].version.minor == 4 && t.s.problems[0].version.patch == 0 &&
+		   t.s.problems[0].replacement && !strcmp(t.s.problems[0].replacement, "host_cache_size") &&
+		   t.s.problems[1].replacement && !strcmp(t.s.problems[1].replacement, "authentication_policy"),
+	   "two removal problems, removed in 8.4.0, each with its replacement");
 	ok(diag_has(&t, DIAG_ERROR, 3, "'default_authentication_plugin' was removed in MySQL 8.4.0"),
 	   "default_authentication_plugin: removed in 8.4.0, at its line");
 	ok(diag_has(&t, DIAG_ERROR, 3, "authentication_policy"), "with its replacement authentication_policy");
