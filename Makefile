@@ -175,10 +175,9 @@ fuzz-check: fuzz-build
 # crashsafe process those tests start runs under valgrind (the resolve
 # differential, 190 runs, one in MEMCHECK_SAMPLE); zero errors allowed
 # (tests/valgrind/run.sh). CI runs it once per run.
-MEMCHECK_TESTS ?= tests/check.t tests/golden.t tests/terminal.t tests/secrets-mask.t tests/password-args.t \
-		  tests/live.t
+MEMCHECK_TESTS ?= tests/check.t tests/golden.t tests/terminal.t tests/secrets-mask.t tests/live.t
 MEMCHECK_SAMPLED ?= tests/optfile.t
-MEMCHECK_SAMPLE ?= 8
+MEMCHECK_SAMPLE ?= 10
 memcheck: test-deps all
 	BUILD=$(abspath $(BUILD)) bash tests/valgrind/run.sh $(BUILD)/crashsafe 1 $(MEMCHECK_TESTS)
 	BUILD=$(abspath $(BUILD)) bash tests/valgrind/run.sh $(BUILD)/crashsafe $(MEMCHECK_SAMPLE) $(MEMCHECK_SAMPLED)
