@@ -214,7 +214,7 @@ static void infer_name(struct infer_result *r, const struct infer_index *x, cons
 	e->galera = galera;
 }
 
-/* Evidence from a group name, once per group. */
+/* Evidence from a group name; the caller calls it once per group (any case). */
 static void infer_group(struct infer_result *r, const char *group, const char *file, unsigned line)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(infer_groups); i++) {
@@ -241,12 +241,6 @@ static void infer_group(struct infer_result *r, const char *group, const char *f
 		}
 		/* at its first option: the reader keeps no header lines */
 		char *what = xasprintf("group [%s]", group);
-		for (size_t k = 0; k < r->n; k++) {
-			if (r->items[k].group && !ascii_strcasecmp(r->items[k].what, what)) {
-				free(what);
-				return;
-			}
-		}
 		struct infer_evidence *e = infer_add(r, what, file, line);
 		free(what);
 		e->group = 1;
@@ -329,14 +323,20 @@ void infer_release(struct infer_result *r)
 void infer_from_options(struct infer_result *r, const struct optfile *of, const struct infer_index *x)
 {
 	const char *last_group = NULL;
+	struct strmap seen;   /* groups already taken as evidence, any case (hashed: a scan per group was quadratic) */
+	size_t at;
+	strmap_init(&seen, 1);
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
 		const char *file = o->source ? o->source->path : NULL;
-		if (!last_group || ascii_strcasecmp(last_group, o->group))
+		if ((!last_group || ascii_strcasecmp(last_group, o->group)) && strmap_get(&seen, o->group, &at) < 0) {
+			strmap_put(&seen, o->group, i);
 			infer_group(r, o->group, file, o->line);
+		}
 		last_group = o->group;
 		infer_name(r, x, o->name, o->value, file, o->line, 1);
 	}
+	strmap_release(&seen);
 	infer_conclude(r);
 }
 
@@ -533,25 +533,33 @@ static int infer_server_group(const char *group)
 void infer_unread_groups(struct settings *s, const struct optfile *of, const struct optfile_groups *g)
 {
 	char where[96], vbuf[32];
+	struct strmap first;   /* group (any case) -> its first option: hashed, a scan per option was quadratic */
+	size_t *count = xcalloc(of->n ? of->n : 1, sizeof(*count));
+	size_t at;
 	snprintf(where, sizeof(where), "%s %s", flavor_build_display(s->flavor, s->variant),
 		 version_format(&s->version, vbuf, sizeof(vbuf)));
+	strmap_init(&first, 1);
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
 		if (optfile_groups_match(g, o->group) || !infer_server_group(o->group))
 			continue;
-		size_t first = i, count = 0;
-		for (size_t k = 0; k < i; k++)
-			if (!ascii_strcasecmp(of->options[k].group, o->group))
-				first = k;
-		if (first != i)
-			continue;   /* reported at its first option */
-		for (size_t k = i; k < of->n; k++)
-			if (!ascii_strcasecmp(of->options[k].group, o->group))
-				count++;
-		diag_add(&s->build_diags, DIAG_WARNING, o->source ? o->source->path : NULL, o->line,
-			 "group [%s] is not read by %s: %zu option%s in it %s not audited", o->group, where, count,
-			 count == 1 ? "" : "s", count == 1 ? "is" : "are");
+		if (strmap_get(&first, o->group, &at) < 0) {
+			at = i;
+			strmap_put(&first, o->group, i);
+		}
+		count[at]++;
 	}
+	/* one warning per group, at its first option */
+	for (size_t i = 0; i < of->n; i++) {
+		const struct optfile_option *o = &of->options[i];
+		if (!count[i])
+			continue;
+		diag_add(&s->build_diags, DIAG_WARNING, o->source ? o->source->path : NULL, o->line,
+			 "group [%s] is not read by %s: %zu option%s in it %s not audited", o->group, where, count[i],
+			 count[i] == 1 ? "" : "s", count[i] == 1 ? "is" : "are");
+	}
+	strmap_release(&first);
+	free(count);
 }
 
 /* ---- captures ----------------------------------------------------------------- */
