@@ -78,7 +78,11 @@ static void print_wrapped(const char *text, size_t indent, size_t width)
 			putchar(' ');
 			col++;
 		}
-		printf("%.*s", (int)len, p);
+		/* rule files are outside text: escaped as every message is (util.h) */
+		struct strbuf word = { 0 };
+		strbuf_add_escaped(&word, p, len, NULL);
+		fputs(word.buf ? word.buf : "", stdout);
+		strbuf_release(&word);
 		col += len;
 		p += len;
 	}
@@ -201,7 +205,9 @@ int cmd_rules(int argc, char **argv)
 	}
 	for (size_t i = 0; i < engine_rule_count(&e); i++) {
 		const struct rule *r = engine_rule_at(&e, i);
-		printf("%-*s  %-7s  %s\n", (int)width, r->id, severity_name(r->severity), r->title);
+		printf("%-*s  %-7s  ", (int)width, r->id, severity_name(r->severity));
+		fputs_escaped(r->title, stdout, NULL);
+		putchar('\n');
 	}
 out:
 	diag_list_release(&d);

@@ -45,10 +45,10 @@ term_ok() {
 	local name=$1 want=$2 lines p missing=
 	shift 2
 	safe "$T/err"
-	ok $? "$name: no raw control byte on stderr"
+	ok $? "$name: no raw control byte in what reaches the terminal"
 	lines=$(wc -l <"$T/err")
 	[ "$lines" -eq "$want" ]
-	ok $? "$name: $want line(s) on stderr, no line faked (got $lines)"
+	ok $? "$name: $want line(s), no line faked (got $lines)"
 	for p in "$@"; do
 		grep -qF -- "$p" "$T/err" || missing="$missing [$p]"
 	done
@@ -120,6 +120,15 @@ safe "$T/err"
 ok $? "a hostile rule file: no raw control byte on stderr"
 grep -qF '\x1b' "$T/err"
 ok $? "a hostile rule file: the escape is shown escaped"
+
+# 6b. `crashsafe rules` prints rule files (outside text) on the terminal too.
+mkdir -p "$T/rules2"
+printf '[evil-rule]\nseverity = warning\ntitle = evil %s[2J title\nrequire = sync_binlog == 1\nwhy = why %s]0;x%s\nfix = fix\n' \
+	"$ESC" "$ESC" "$BEL" >"$T/rules2/e.ini"
+"$CRASHSAFE" rules --rules "$T/rules2" >"$T/err" 2>&1
+term_ok "rules --rules: the list" "$(wc -l <"$T/err")" 'evil \x1b[2J title'
+"$CRASHSAFE" rules --rules "$T/rules2" evil-rule >"$T/err" 2>&1
+term_ok "rules ID: the explanation" "$(wc -l <"$T/err")" 'evil \x1b[2J title' 'why \x1b]0;x\x07'
 
 # 7. UTF-8 text passes unchanged (only what a terminal acts on is escaped).
 printf '[mysqld]\n!include /nonexistent/caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac.cnf\n' >"$T/utf8.cnf"
