@@ -32,6 +32,7 @@
 #include "expr.h"
 #include "infer.h"
 #include "optfile.h"
+#include "persisted.h"
 #include "snapshot.h"
 #include "banned.h"
 
@@ -39,6 +40,7 @@ enum {
 	OPT_HELP = 1,
 	OPT_VARIABLES,
 	OPT_ROOT,
+	OPT_DATADIR,
 };
 
 static const struct cli_option check_own_options[] = {
@@ -46,6 +48,8 @@ static const struct cli_option check_own_options[] = {
 	  "also audit a captured SHOW GLOBAL VARIABLES file (repeatable; - for stdin)" },
 	{ "root", 0, CLI_REQUIRED_ARG, OPT_ROOT, "DIR",
 	  "read absolute !include/!includedir paths and the default files under DIR" },
+	{ "datadir", 0, CLI_REQUIRED_ARG, OPT_DATADIR, "DIR",
+	  "apply the persisted variables in DIR/mysqld-auto.cnf (SET PERSIST; MySQL 8.0+)" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
 };
 
@@ -56,6 +60,7 @@ struct check_args {
 	const char **variables;
 	size_t nvariables, variables_cap;
 	const char *root;
+	const char *datadir;    /* --datadir DIR */
 	int help;
 };
 
@@ -75,6 +80,13 @@ static int check_option(void *ctx, int id, const char *arg)
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
 			return cli_usage_error("--root: '%s' is not a directory", arg);
 		a->root = arg;
+		return 0;
+	}
+	case OPT_DATADIR: {
+		struct stat st;
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+			return cli_usage_error("--datadir: '%s' is not a directory", arg);
+		a->datadir = arg;
 		return 0;
 	}
 	default: {
@@ -226,6 +238,60 @@ static int check_rereadable(const char *path)
 	return strcmp(path, "-") && !fileio_inherited_fd(path, &fd) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The last datadir option the server reads (with or without loose-), or NULL. */
+static const struct optfile_option *check_datadir(const struct optfile *of)
+{
+	const struct optfile_option *found = NULL;
+	for (size_t i = 0; i < of->n; i++) {
+		const char *name = of->options[i].name;
+		if (!strncmp(name, "loose", 5) && (name[5] == '-' || name[5] == '_'))
+			name += 6;
+		if (!optname_cmp(name, "datadir") && of->options[i].value && *of->options[i].value)
+			found = &of->options[i];
+	}
+	return found;
+}
+
+/*
+ * The persisted variables a target's server applies after its option
+ * files (persisted.h): DIR/mysqld-auto.cnf for --datadir DIR; else, with
+ * --root, the datadir the option files name, under the root. Never the
+ * auditing machine's own datadir.
+ */
+static void check_persisted(struct settings *s, const struct check_args *a, const struct catalog *c,
+			    const struct optfile_option *dd)
+{
+	char *dir = NULL;
+	struct persisted p;
+
+	if (!persisted_applies(s)) {
+		if (a->datadir)
+			diag_add(&s->build_diags, DIAG_NOTE, a->datadir, 0,
+				 "%s has no persisted variables (SET PERSIST is MySQL 8.0+): mysqld-auto.cnf is not read",
+				 flavor_build_display(s->flavor, s->variant));
+		return;
+	}
+	if (a->datadir) {
+		dir = xstrdup(a->datadir);
+	} else if (a->root && dd) {
+		if (dd->value[0] != '/') {
+			diag_add(&s->build_diags, DIAG_NOTE, dd->source ? dd->source->path : NULL, dd->line,
+				 "datadir '%s' is relative (to the server's basedir, not known offline): "
+				 "give --datadir to read its persisted variables", dd->value);
+			return;
+		}
+		dir = fileio_root_path(a->root, dd->value);
+	} else {
+		return;
+	}
+	persisted_init(&p);
+	if (persisted_load(&p, dir) == PERSISTED_NONE)
+		diag_add(&s->diags, DIAG_NOTE, dir, 0, "no mysqld-auto.cnf: nothing is persisted");
+	persisted_apply(s, &p, c);
+	persisted_release(&p);
+	free(dir);
+}
+
 /*
  * Read option files into s (FILE, or the default files when path is NULL):
  * read them with every group, decide the flavor, build and version (the
@@ -284,6 +350,7 @@ static int check_load_options(struct settings *s, const char *path, const struct
 		infer_unread_groups(s, &of, &g);
 		optfile_keep_groups(&of, &g);
 		config_load(s, &of, c);
+		check_persisted(s, a, c, check_datadir(&of));
 	}
 	optfile_release(&of);
 	return rc;

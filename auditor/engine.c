@@ -644,6 +644,7 @@ static const char *const known_facts[] = {
 	"runtime_only_changes",  /* live.h */
 	"config_drift",          /* live.h */
 	"replication_channels",  /* live.h */
+	"persisted_drift",       /* persisted.h: live persisted values that differ from the running ones */
 };
 
 struct bind_ctx {

@@ -16,6 +16,7 @@
 #include <mysql.h>
 
 #include "util.h"
+#include "persisted.h"
 #include "secret.h"
 #include "banned.h"
 
@@ -536,6 +537,46 @@ static void live_read_persisted(struct live_run *r, struct strbuf *persisted)
 	mysql_free_result(res);
 }
 
+/*
+ * MySQL 8.0+: the persisted_drift fact (persisted.h) from the rows
+ * live_read_persisted() kept, once the running values are stored. Unknown
+ * (NULL) when they could not be read; not set where nothing is persisted
+ * (MariaDB, MySQL before 8.0).
+ */
+static void live_persisted_drift(struct live_run *r, const struct strbuf *persisted)
+{
+	static const struct version v80 = { 8, 0, 0 };
+	struct settings *s = r->s;
+	if (!flavor_is_mysql_family(s->flavor) || version_cmp(&s->version, &v80) < 0)
+		return;
+	if (!persisted->len) {
+		struct settings_origin o = { .source = SETTINGS_SRC_LIVE,
+					     .detail = r->origins_why ? r->origins_why
+								      : "performance_schema.persisted_variables could not be read" };
+		settings_set(s, PERSISTED_FACT_DRIFT, NULL, PERSISTED_FACT_DRIFT, &o);
+		return;
+	}
+	char *copy = xstrdup(persisted->buf);
+	const char **names = NULL, **values = NULL;
+	size_t n = 0, cap = 0, vcap = 0;
+	for (char *line = copy + 1, *next; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		ARRAY_GROW(names, n + 1, cap);
+		ARRAY_GROW(values, n + 1, vcap);
+		names[n] = line;
+		values[n++] = tab + 1;
+	}
+	persisted_live_drift(s, names, values, n, r->c);
+	free(names);
+	free(values);
+	free(copy);
+}
+
 static int live_is_persisted(const struct strbuf *persisted, const char *name, const char *value)
 {
 	if (!persisted->len)
@@ -1042,6 +1083,7 @@ int live_collect(struct live_target *t, const struct live_conn *o, const struct 
 	if (r.fatal)
 		goto out;
 	live_store_variables(&r, &persisted);
+	live_persisted_drift(&r, &persisted);
 	live_read_channels(&r);
 	if (r.fatal)
 		goto out;

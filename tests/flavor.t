@@ -166,5 +166,66 @@ ok "$([ "$(jq_status 0 sync-binlog)" = fail ]; echo $?)" \
 run check --format json - <"$T/maria.cnf"
 has '"flavor": "mariadb"' "$out" "standard input: the flavor is inferred too"
 
+# --- fault 8: persisted variables (mysqld-auto.cnf) ----------------------------------
+# relay_log_recovery=ON in my.cnf plus SET PERSIST_ONLY relay_log_recovery=OFF, in both layouts
+# (sql/persisted_variable.cc: Version 1 mysql_server_static_options, Version 2 mysql_static_variables)
+cat >"$T/replica.cnf" <<'EOF'
+[mysqld]
+server_id = 51
+gtid_mode = ON
+enforce_gtid_consistency = ON
+relay_log_recovery = ON
+EOF
+mkdir -p "$T/dd1" "$T/dd2"
+printf '%s\n' '{ "Version" : 1 , "mysql_server" : { "mysql_server_static_options" : { "relay_log_recovery" : { "Value" : "OFF" , "Metadata" : { "Timestamp" : 1700000001000000 , "User" : "root" , "Host" : "localhost" } } } } }' >"$T/dd1/mysqld-auto.cnf"
+cat >"$T/dd2/mysqld-auto.cnf" <<'EOF'
+{
+  "Version": 2,
+  "mysql_static_variables": {
+    "relay_log_recovery": {
+      "Value": "OFF",
+      "Metadata": { "Timestamp": 1700000001000000, "User": "root", "Host": "localhost" }
+    }
+  }
+}
+EOF
+run check --flavor mysql --server-version 8.4 --role replica --format json "$T/replica.cnf"
+ok "$([ "$(jq_status 0 relay-log-recovery)" = pass ]; echo $?)" "without --datadir: my.cnf's relay_log_recovery = ON passes"
+for dd in dd1 dd2; do
+	run check --flavor mysql --server-version 8.4 --role replica --format json --datadir "$T/$dd" "$T/replica.cnf"
+	ok "$([ "$(jq_status 0 relay-log-recovery)" = fail ]; echo $?)" \
+		"--datadir ($dd): the persisted relay_log_recovery = OFF is what the server starts with"
+	has "$dd/mysqld-auto.cnf" "$out" "  and its origin is the persisted file ($dd)"
+	has "SET PERSIST_ONLY" "$out" "  set with SET PERSIST_ONLY ($dd)"
+done
+run check --flavor mysql --server-version 8.4 --role replica --no-color --datadir "$T/dd2" "$T/replica.cnf"
+has "overridden to OFF at $T/dd2/mysqld-auto.cnf:4" "$out" "the text report shows my.cnf's ON overridden by the persisted OFF, at its line"
+# persisted_globals_load=OFF: the server does not apply the file
+printf 'persisted_globals_load = OFF\n' >>"$T/replica.cnf"
+run check --flavor mysql --server-version 8.4 --role replica --format json --datadir "$T/dd2" "$T/replica.cnf"
+ok "$([ "$(jq_status 0 relay-log-recovery)" = pass ]; echo $?)" "persisted_globals_load = OFF: the persisted value does not apply"
+has "persisted_globals_load is OFF" "$err" "  and stderr says so"
+# MariaDB has no persisted variables
+run check --flavor mariadb --role replica --format json --datadir "$T/dd2" "$T/maria.cnf"
+hasnt "mysqld-auto.cnf:" "$out" "MariaDB: mysqld-auto.cnf is not applied"
+# a file the server refuses
+mkdir -p "$T/dd3"
+printf '{ "Version": 7 }\n' >"$T/dd3/mysqld-auto.cnf"
+run check --flavor mysql --server-version 8.4 --format json --datadir "$T/dd3" "$T/pxc1.cnf"
+ok "$([ "$(jq_status 0 option-file-syntax)" = fail ]; echo $?)" "a mysqld-auto.cnf the server refuses: the server will not start"
+# --root: the datadir the option files name, resolved under the root (never this machine's datadir)
+mkdir -p "$T/repo/etc/mysql" "$T/repo/var/lib/mysql"
+printf '[mysqld]\nserver_id = 52\ndatadir = /var/lib/mysql\nrelay_log_recovery = ON\n' >"$T/repo/etc/mysql/my.cnf"
+cp "$T/dd2/mysqld-auto.cnf" "$T/repo/var/lib/mysql/"
+run check --flavor mysql --server-version 8.4 --role replica --format json --root "$T/repo" "$T/repo/etc/mysql/my.cnf"
+ok "$([ "$(jq_status 0 relay-log-recovery)" = fail ]; echo $?)" "--root: datadir = /var/lib/mysql is read under the root"
+run check --flavor mysql --server-version 8.4 --role replica --format json "$T/repo/etc/mysql/my.cnf"
+ok "$([ "$(jq_status 0 relay-log-recovery)" = pass ]; echo $?)" "without --root the option files' datadir is not read (not this machine's)"
+# bounded: a FIFO or an oversized file is refused, never waited on
+mkdir -p "$T/dd4"
+mkfifo "$T/dd4/mysqld-auto.cnf"
+run check --flavor mysql --server-version 8.4 --format json --datadir "$T/dd4" "$T/pxc1.cnf"
+has "not a regular file" "$err" "a FIFO named mysqld-auto.cnf is refused at once"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
