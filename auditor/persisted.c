@@ -304,6 +304,7 @@ enum persisted_status persisted_load(struct persisted *p, const char *dir)
 		enum fileio_status st = fileio_read(path, FILEIO_PERSISTED, &data, &why);
 		int backup = i == 0;
 		if (st == FILEIO_MISSING) {
+			free(why);
 			free(path);
 			continue;
 		}
