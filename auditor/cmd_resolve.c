@@ -34,7 +34,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "cli.h"
+#include "config.h"
 #include "cmd.h"
 #include "flavor.h"
 #include "optfile.h"
@@ -50,6 +52,7 @@ enum resolve_opt {
 	RESOLVE_EXTRA_FILE,
 	RESOLVE_NO_DEFAULTS,
 	RESOLVE_RAW,
+	RESOLVE_EFFECTIVE,
 	RESOLVE_ROOT,
 	RESOLVE_SHOW_SECRETS,
 	RESOLVE_HELP,
@@ -68,6 +71,8 @@ static const struct cli_option resolve_options[] = {
 	  "with no FILE: also read FILE, after the global files" },
 	{ "no-defaults", 0, CLI_NO_ARG, RESOLVE_NO_DEFAULTS, NULL,
 	  "read no option files at all" },
+	{ "effective", 0, CLI_NO_ARG, RESOLVE_EFFECTIVE, NULL,
+	  "print each option's effective value as the server would take it (NAME TAB VALUE TAB FILE:LINE)" },
 	{ "raw", 0, CLI_NO_ARG, RESOLVE_RAW, NULL,
 	  "print what my_print_defaults --mysqld prints, one option per line" },
 	{ "root", 0, CLI_REQUIRED_ARG, RESOLVE_ROOT, "DIR",
@@ -86,6 +91,7 @@ struct resolve_args {
 	const char *extra_file;
 	int no_defaults;
 	int raw;
+	int effective;
 	const char *root;
 	int show_secrets;
 	int help;
@@ -151,6 +157,9 @@ static int resolve_option(void *ctx, int id, const char *arg)
 		break;
 	case RESOLVE_NO_DEFAULTS:
 		a->no_defaults = 1;
+		break;
+	case RESOLVE_EFFECTIVE:
+		a->effective = 1;
 		break;
 	case RESOLVE_RAW:
 		a->raw = 1;
@@ -346,6 +355,38 @@ static void resolve_print(FILE *fp, struct optfile *of, enum flavor flavor,
 	free(chains.items);
 }
 
+/*
+ * --effective: the options' values as the server takes them (config.c,
+ * against the full option catalog of the flavor and version); problems and
+ * warnings go to standard error. Returns nonzero when the server would
+ * refuse the files (or the catalog could not be loaded).
+ */
+static int resolve_effective(const struct optfile *of, const struct resolve_args *a)
+{
+	struct catalog c;
+	struct diag_list d;
+	struct settings s;
+	int refused;
+	catalog_init(&c);
+	diag_list_init(&d);
+	if (audit_load_catalog(&c, &d)) {
+		diag_print(&d, stderr);
+		refused = 1;
+		goto out;
+	}
+	settings_init(&s, of->n && of->options[0].source ? of->options[0].source->path : "-", "file");
+	s.flavor = a->flavor;
+	s.version = a->version;
+	refused = config_load(&s, of, &c) != 0;
+	diag_print(&s.diags, stderr);
+	config_print_effective(stdout, &s);
+	settings_release(&s);
+out:
+	diag_list_release(&d);
+	catalog_release(&c);
+	return refused;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
 	struct resolve_args a = { .flavor = FLAVOR_DEFAULT };
@@ -403,6 +444,15 @@ int cmd_resolve(int argc, char **argv)
 	if (rc < 0 || of.fatal || of.input_error) {
 		optfile_release(&of);
 		return EXIT_USAGE;
+	}
+	if (a.effective) {
+		int refused = resolve_effective(&of, &a);
+		optfile_release(&of);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fputs("crashsafe: error: cannot write to standard output\n", stderr);
+			return EXIT_USAGE;
+		}
+		return refused ? EXIT_USAGE : EXIT_OK;
 	}
 	if (a.raw) {
 		for (size_t i = 0; i < of.n; i++) {

@@ -619,6 +619,31 @@ static void config_set_option(struct config_state *st, const char *name, const c
 	settings_set(st->s, name, value, spelled, o);
 }
 
+/* The other names of e's variable get the same value (long_query_time, log_slow_query_time). */
+static void config_set_aliases(struct config_state *st, const struct options_entry *e, const char *value,
+			       const char *spelled, const struct settings_origin *o)
+{
+	const char *p = e->aliases;
+	while (p && *p) {
+		size_t len = strcspn(p, "|");
+		char *name = xstrndup(p, len);
+		const struct catalog_var *v = catalog_lookup(st->c, name);
+		if (v) {
+			char *sem = NULL;
+			const char *why = NULL;
+			if (catalog_check_value(v, st->s->flavor, value, &sem, &why) == CATALOG_VALUE_OK && sem)
+				config_set(st, v, sem, spelled, o);
+			free(sem);
+		}
+		if (!v || strcmp(v->name, name))
+			config_set_option(st, name, value, spelled, o);
+		free(name);
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+}
+
 static void config_option(struct config_state *st, const struct optfile_option *o)
 {
 	struct settings *s = st->s;
@@ -848,8 +873,23 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		else
 			config_set(st, v, norm, o->name, &origin);
 		free(sem);
+		/* and the option under the server's own name, when that differs */
+		if (e && norm && strcmp(e->name, v->name))
+			config_set_option(st, e->name, norm, o->name, &origin);
 	} else if (norm) {
 		config_set_option(st, e->name, norm, o->name, &origin);
+	}
+	if (e && norm)
+		config_set_aliases(st, e, norm, o->name, &origin);
+	/* a plugin's own enable option set OFF (skip-innodb, innodb=OFF): the server cannot do without it */
+	if (e && plugin && plugin->policy == OPTIONS_PLUGIN_BUILTIN_REQUIRED && norm && !strcmp(norm, "OFF") &&
+	    !ascii_strcasecmp(e->name, plugin->name)) {
+		struct config_problem facts = { .option = o->name, .value = o->value, .action = CONFIG_ACTION_REFUSES,
+						.kind = SETTINGS_PROBLEM_VALUE,
+						.detail = "the server refuses to start without this plugin" };
+		problem_add(&st->errors, s, &origin, &facts,
+			    "'%s' disables the plugin %s: %s refuses to start without it", o->name, plugin->name,
+			    fl);
 	}
 	for (size_t i = 0; e && i < ARRAY_SIZE(config_option_effects); i++) {
 		const struct catalog_var *ev = catalog_lookup(st->c, config_option_effects[i].var);
@@ -1000,4 +1040,18 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	free(st.loaded);
 	free(st.set);
 	return refused ? -1 : 0;
+}
+
+int config_print_effective(FILE *fp, const struct settings *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct settings_var *v = &s->vars[i];
+		const struct settings_value *c = &v->current;
+		if (c->origin.source != SETTINGS_SRC_FILE || !c->spelled)
+			continue;   /* defaults and the facts (option_file_errors ...) */
+		const char *value = c->value ? secret_shown(v->name, c->value) : "\\N";
+		fprintf(fp, "%s\t%s\t%s:%u\n", v->name, value, c->origin.file ? c->origin.file : "-",
+			c->origin.line);
+	}
+	return ferror(fp) ? -1 : 0;
 }

@@ -68,6 +68,8 @@
 #ifndef CRASHSAFE_CONFIG_H
 #define CRASHSAFE_CONFIG_H
 
+#include <stdio.h>
+
 #include "catalog.h"
 #include "optfile.h"
 #include "settings.h"
@@ -84,6 +86,19 @@
  * (option_file_errors or removed_options is non-empty). s stays usable.
  */
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c);
+
+/*
+ * Print the effective value of every option the option files set (the
+ * settings config_load() stored from files, facts excluded), one per line:
+ *     NAME<TAB>VALUE<TAB>FILE:LINE
+ * in the order they were first set. NAME is the server's name of the option
+ * ('_' for '-'); an option that is also a crash-safety variable under
+ * another name is printed under both (log_slave_updates and
+ * log_replica_updates). VALUE is as the catalog normalises it (booleans
+ * ON/OFF, numbers in decimal after clamping, enum names), "\N" when
+ * unknown. Secrets are masked (secret.h). Returns 0, or -1 on a write error.
+ */
+int config_print_effective(FILE *fp, const struct settings *s);
 
 /* What the server does with a problem option. */
 enum config_action {

@@ -310,6 +310,25 @@ static void options_lookup_key(const struct options_target *t, const char *key, 
 	}
 }
 
+/*
+ * MariaDB compares option names without regard to case (mariadbd 10.11:
+ * --SYNC_BINLOG=5 sets sync-binlog, --wsrep_slave_fk_checks=OFF sets
+ * wsrep-slave-FK-checks): the catalog's spelling of a name written in
+ * another case, into key. Returns 1 when found.
+ */
+static int options_fold_case(char *key)
+{
+	size_t len = strlen(key);
+	for (size_t i = 0; i < options_nentries; i++) {
+		const char *n = options_entries[i].name;
+		if (strlen(n) == len && !ascii_strcasecmp(n, key) && strcmp(n, key)) {
+			memcpy(key, n, len + 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void options_lookup(const struct options_target *t, const char *name, struct options_lookup *out)
 {
 	char key[256];
@@ -320,6 +339,8 @@ void options_lookup(const struct options_target *t, const char *name, struct opt
 		return;
 	}
 	options_lookup_key(t, key, out);
+	if (out->state == OPTIONS_ABSENT && t->product == OPTIONS_MARIADB && options_fold_case(key))
+		options_lookup_key(t, key, out);
 	/* a removal the target's own lists record stays a removal */
 	if (out->state != OPTIONS_ABSENT || out->last)
 		return;

@@ -78,6 +78,7 @@ struct options_entry {
 	const char *def;             /* the compiled-in default; NULL none; "?" machine-dependent */
 	const char *min, *max, *block;   /* decimal text or NULL */
 	const char *bare;            /* the value of the option given without one, or NULL */
+	const char *aliases;         /* "a|b": other names of the same variable (setting one sets all), or NULL */
 	const char *provider;        /* the plugin that provides it, or NULL */
 	const char *replacement;     /* the option to use instead, or NULL */
 };

@@ -105,18 +105,19 @@ function range(spec, is_from,    p) {
 	if (prev_key != "" && key <= prev_key)
 		fail("rows are not sorted by name, product and release (or repeat one)")
 	prev_key = key
-	flags = 0; bare = "NULL"
+	flags = 0; bare = "NULL"; alias = "NULL"
 	n = split($12, fl, ",")
 	for (i = 1; i <= n; i++) {
 		if (fl[i] == "session") flags += 1
 		else if (fl[i] == "auto") flags += 2
 		else if (fl[i] == "struct") flags += 4
 		else if (fl[i] ~ /^bare=/) bare = cstr(substr(fl[i], 6), "")
+		else if (fl[i] ~ /^alias=/) alias = cstr(substr(fl[i], 7), "")
 		else fail("unknown flag '" fl[i] "'")
 	}
-	printf("\t{ \"%s\", %d, %d, %d, %u, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s },\n",
+	printf("\t{ \"%s\", %d, %d, %d, %u, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s },\n",
 	       $2, product[$1], type[$5], arg[$6], flags, flo, fhi, ulo, uhi,
-	       cstr($7, ""), cstr($8, "\\N"), cstr($9, ""), cstr($10, ""), cstr($11, ""), bare,
+	       cstr($7, ""), cstr($8, "\\N"), cstr($9, ""), cstr($10, ""), cstr($11, ""), bare, alias,
 	       cstr($13, ""), cstr($14, ""))
 	nent++
 }

@@ -273,7 +273,7 @@ def norm_default(f, printed):
 # results of the test suites show the test run's values for them.
 MACHINE_VALUES = {
     'basedir', 'datadir', 'tmpdir', 'socket', 'pid_file', 'log_error', 'general_log_file',
-    'slow_query_log_file', 'plugin_dir', 'lc_messages_dir', 'character_sets_dir', 'language',
+    'slow_query_log_file', 'log_slow_query_file', 'plugin_dir', 'lc_messages_dir', 'character_sets_dir', 'language',
     'secure_file_priv', 'aria_log_dir_path', 'innodb_data_home_dir', 'innodb_log_group_home_dir',
     'innodb_undo_directory', 'innodb_tmpdir', 'report_host', 'hostname', 'log_basename',
     'relay_log', 'relay_log_index', 'relay_log_info_file', 'master_info_file', 'log_bin_index',
@@ -459,7 +459,8 @@ def plugin_of(name, plugins):
     return best
 
 
-def release_from_mariadb(help_text, sv_text, probe=None, probe_num=None, plugins=(), plugin_help=None):
+def release_from_mariadb(help_text, sv_text, probe=None, probe_num=None, plugins=(), plugin_help=None,
+                         candidates=()):
     """
     The facts of one MariaDB release: {name: facts}. plugin_help is the
     --help output with every plugin library loaded: the options only it has
@@ -524,15 +525,105 @@ def release_from_mariadb(help_text, sv_text, probe=None, probe_num=None, plugins
             g['provider'] = pl[0]
         g['source'] = 'sv'
         rel[lname] = g
-    for name, repl in MARIADB_HIDDEN:
+    hidden = dict(MARIADB_HIDDEN)
+    for name in sorted(set(hidden) | set(candidates or ())):
         if name in rel:
             continue
         if probe and not probe(name):
             continue
+        # accepted, and not printed: a MySQL compatibility option or one the
+        # server keeps "for compatibility with old my.cnf files" (it warns and
+        # ignores the value)
         rel[name] = {'type': 'string', 'arg': 'opt', 'values': '', 'default': NULL, 'min': '',
-                     'max': '', 'block': '', 'flags': '', 'provider': '', 'replacement': repl,
-                     'source': 'mysqld.cc'}
+                     'max': '', 'block': '', 'flags': '', 'provider': '', 'replacement': hidden.get(name, ''),
+                     'source': 'mysqld.cc' if name in hidden else 'probe'}
     return rel
+
+
+def probe_value(f):
+    """A valid value other than f's default, to see which options share its variable; or None."""
+    t, d = f['type'], f['default']
+    if t == 'bool':
+        return 'OFF' if d == 'ON' else 'ON'
+    if t in ('int', 'uint'):
+        try:
+            lo = int(f['min']) if f['min'] else 0
+            hi = int(f['max']) if f['max'] else lo + 1000
+            blk = int(f['block']) if f['block'] else 1
+            dv = int(d) if re.match(r'^-?\d+$', d) else None
+        except ValueError:
+            return None
+        for v in (lo + blk, lo, hi - hi % blk):
+            if lo <= v <= hi and v != dv and v % blk == 0:
+                return str(v)
+        return None
+    if t == 'double':
+        try:
+            lo = float(f['min'] or 0)
+            return '%g' % (lo + 1.5) if float(d) != lo + 1.5 else None
+        except ValueError:
+            return None
+    if t == 'enum':
+        vals = f['values'].split(',')
+        others = [v for v in vals if v.upper() != d.upper()]
+        return others[0] if others else None
+    if t == 'string' and f['arg'] != 'none':
+        return 'crashsafe_probe'
+    return None
+
+
+def mariadb_aliases(mariadbd, scratch, rel):
+    """
+    Options that are one variable under two names (long_query_time and
+    log_slow_query_time): set one member of each group of options with the
+    same facts to another value, and see which other member follows. One
+    --help run per round covers every group. Sets the flag alias=A|B.
+    """
+    groups = {}
+    for name, f in rel.items():
+        if f['type'] in ('noarg',) or f['provider'] not in ('', 'InnoDB', 'Aria'):
+            continue
+        key = (f['type'], f['arg'], f['values'], f['default'], f['min'], f['max'], f['block'], f['provider'])
+        groups.setdefault(key, []).append(name)
+    groups = [sorted(g) for g in groups.values() if len(g) > 1]
+    _rc, base_out, _err = mariadbd_run(mariadbd, scratch, ['--verbose', '--help'])
+    _o, _ord, base = parse_help(base_out)
+    follows = {}    # name -> the options that changed with it
+
+    def run(probes):
+        """probes: [(group, name, value)]; a run the server refuses is split in two."""
+        if not probes:
+            return
+        rc, out, _err = mariadbd_run(mariadbd, scratch, ['--%s=%s' % (n, v) for _g, n, v in probes] +
+                                     ['--verbose', '--help'])
+        if rc:
+            if len(probes) > 1:
+                run(probes[:len(probes) // 2])
+                run(probes[len(probes) // 2:])
+            return
+        _o2, _ord2, got = parse_help(out)
+        for g, name, _v in probes:
+            follows[name] = {o for o in g if o != name and o in base and got.get(o) != base.get(o)}
+    rounds = max((len(g) for g in groups), default=0)
+    for r in range(rounds):
+        probes = []
+        for g in groups:
+            if r < len(g):
+                v = probe_value(rel[g[r]])
+                if v is not None and g[r] in base:
+                    probes.append((g, g[r], v))
+        run(probes)
+    # one variable under two names follows both ways; a value derived from
+    # another option (pid_file from datadir) follows one way only
+    aliases = {}
+    for name, others in follows.items():
+        for o in others:
+            if name in follows.get(o, ()):
+                aliases.setdefault(name, set()).add(o)
+    for name, others in aliases.items():
+        flags = [x for x in rel[name]['flags'].split(',') if x and not x.startswith('alias=')]
+        flags.append('alias=' + '|'.join(sorted(others)))
+        rel[name]['flags'] = ','.join(flags)
 
 
 def plugin_directives(product, plugins, used):
@@ -549,7 +640,7 @@ def plugin_directives(product, plugins, used):
     return out
 
 
-def mariadb_live(mariadbd):
+def mariadb_live(mariadbd, candidates=()):
     """(version, release facts, plugin directives) of the local server."""
     scratch = Scratch()
     try:
@@ -564,9 +655,16 @@ def mariadb_live(mariadbd):
         if rc:
             die('%s --verbose --help with the plugins loaded failed:\n%s' % (mariadbd, err))
 
+        # which candidate names the server accepts: one run with every name
+        # loose- (an unknown one is only a warning then, naming it)
+        names = sorted(set(n for n, _r in MARIADB_HIDDEN) | set(candidates))
+        _rc, _out, err = mariadbd_run(mariadbd, scratch, ['--loose-%s=1' % n.replace('_', '-') for n in names] +
+                                      ['--verbose', '--help'])
+        unknown = set(m.replace('-', '_') for m in re.findall(r"unknown (?:variable|option) '(?:--)?loose-([\w-]+)",
+                                                               err))
+
         def probe(name):
-            rc, _out, _err = mariadbd_run(mariadbd, scratch, ['--' + name + '=1', '--verbose', '--help'])
-            return rc == 0
+            return name not in unknown
 
         def printed(name, value):
             rc, out, err = mariadbd_run(mariadbd, scratch, ['--%s=%s' % (name, value), '--verbose', '--help'])
@@ -586,7 +684,8 @@ def mariadb_live(mariadbd):
             if rc2 == 0 and hi is not None and re.match(r'^-?\d+$', hi):
                 f['max'] = hi
             f['probed'] = True
-        rel = release_from_mariadb(help_text, sv_text, probe, probe_num, plugins, plugin_help)
+        rel = release_from_mariadb(help_text, sv_text, probe, probe_num, plugins, plugin_help, candidates)
+        mariadb_aliases(mariadbd, scratch, rel)
         # A built-in plugin's name also prefixes server options (binlog_*,
         # wsrep_*): one option of each built-in plugin is given a value its
         # parser refuses; only a plugin that reports the failure owns them.
@@ -1372,8 +1471,15 @@ def print_release(rel, fp):
 
 # ---------------------------------------------------------------------------
 
+def committed_mariadb_names(path):
+    """The MariaDB option names rules/options.tsv has for any release (probe candidates)."""
+    if not os.path.exists(path):
+        return set()
+    return {r['name'] for r in read_tsv(path) if r['product'] == 'mariadb'}
+
+
 def cmd_live(args):
-    version, rel, directives = mariadb_live(args.mariadbd)
+    version, rel, directives = mariadb_live(args.mariadbd, committed_mariadb_names(args.file))
     sys.stdout.write('# mariadb %s\n' % version)
     for d in directives:
         sys.stdout.write('#@plugin\t' + '\t'.join(d) + '\n')
@@ -1572,7 +1678,9 @@ HEADER = """\
 #   min max block  numeric range and block size (the server clamps into it)
 #   flags        session (maximum- can set it), auto (autoset- can set it),
 #                struct (a "name." prefix makes an instance of its own),
-#                bare=V (the value of the option given without one)
+#                bare=V (the value of the option given without one),
+#                alias=A|B (the same variable under other names: setting
+#                one sets them all)
 #   provider     the plugin or component that must be loaded for the option
 #                to exist (empty: the server itself)
 #   replacement  the option to use instead (renamed or removed options)
@@ -1612,7 +1720,11 @@ def cmd_build(args):
     for entry in MANIFEST:
         product, version, kind, source = entry[:4]
         if kind == 'live':
-            got, rel, directives = mariadb_live(args.mariadbd)
+            candidates = set()
+            for (p, _v), other in lists.items():
+                if p == product:
+                    candidates |= set(other)
+            got, rel, directives = mariadb_live(args.mariadbd, candidates)
             plugin_lines.extend(d + (source_key(product, version),) for d in directives)
             if got != version:
                 die('the manifest names mariadb %s but %s is %s: update MANIFEST' %
@@ -1726,6 +1838,9 @@ def main():
     b.add_argument('-o', '--output', default='rules/options.tsv')
     li = sub.add_parser('live')
     li.add_argument('--mariadbd', default=shutil.which('mariadbd') or '/usr/sbin/mariadbd')
+    li.add_argument('--file', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'rules',
+                                                   'options.tsv'),
+                    help='the committed catalog: its MariaDB names are probed on the server')
     pr = sub.add_parser('project')
     pr.add_argument('file')
     pr.add_argument('product', choices=PRODUCTS)
