@@ -8,7 +8,7 @@
 #     python3 scripts/gen-options.py project rules/options.tsv mariadb VERSION
 # Every option, type, value list, default, range and flag must agree. When
 # Debian updates mariadb-server, a difference here means: regenerate the
-# file (docs/variables.md §1), and review what the server changed.
+# file (docs/variables.md §6.5), and review what the server changed.
 #
 # Without mariadbd (or as non-root: mariadbd needs --user=mysql): skipped
 # with the reason when run by hand, a failure under CI.
