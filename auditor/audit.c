@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -16,6 +17,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "explain.h"
+#include "reportdir.h"
 #include "fileio.h"
 #include "../reports/report.h"
 #include "banned.h"
@@ -54,7 +56,7 @@ const struct cli_option audit_common_options[] = {
 	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR",
 	  "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT",
-	  "report on stdout: text, json, junit or sarif (default: text)" },
+	  "report on stdout: text, json, junit, sarif or prom (default: text)" },
 	{ "text", 0, CLI_REQUIRED_ARG, OPT_TEXT, "FILE", "also write the text report to FILE" },
 	{ "json", 0, CLI_REQUIRED_ARG, OPT_JSON, "FILE", "also write the JSON report to FILE" },
 	{ "junit", 0, CLI_REQUIRED_ARG, OPT_JUNIT, "FILE", "also write the JUnit XML report to FILE" },
@@ -72,6 +74,7 @@ const struct cli_option audit_common_options[] = {
 	  "the fleet's servers, one [NAME] section each (see crashsafe(1), INVENTORY)" },
 	{ "shard", 0, CLI_REQUIRED_ARG, OPT_SHARD, "I/N",
 	  "audit only shard I of N (a stable share of the targets); join with crashsafe merge" },
+	AUDIT_REPORT_OPTIONS
 };
 const size_t audit_common_noptions = ARRAY_SIZE(audit_common_options);
 
@@ -85,6 +88,27 @@ void audit_options_init(struct audit_options *o)
 	o->stdout_format = REPORT_TEXT;
 	o->fail_on = SEV_ERROR;
 	o->color = -1;
+	o->report_dir_formats = REPORTDIR_DEFAULT_FORMATS;
+	audit_clock_start(o);
+}
+
+void audit_clock_start(struct audit_options *o)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	o->started_at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	o->started_mono = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void audit_clock_read(const struct audit_options *o, double *generated, double *duration)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*duration = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - o->started_mono;
+	if (*duration < 0)
+		*duration = 0;
+	*generated = o->started_at + *duration;
 }
 
 int audit_options_handle(struct audit_options *o, int id, const char *arg)
@@ -120,7 +144,7 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	case OPT_FORMAT:
 		w = report_writer_find(arg);
 		if (!w)
-			return cli_usage_error("--format: '%s' is not text, json, junit or sarif", arg);
+			return cli_usage_error("--format: '%s' is not text, json, junit, sarif or prom", arg);
 		o->stdout_format = (int)w->format;
 		return 0;
 	case OPT_TEXT:
@@ -160,6 +184,31 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 		if (o->inventory)
 			return cli_usage_error("--inventory: give one inventory");
 		o->inventory = arg;
+		return 0;
+	case AUDIT_OPT_PROM:
+		o->report_files[REPORT_PROM] = arg;
+		return 0;
+	case AUDIT_OPT_REPORT_DIR:
+		o->report_dir = arg;
+		return 0;
+	case AUDIT_OPT_REPORT_FORMAT: {
+		const char *why;
+		if (reportdir_parse_formats(&o->report_dir_formats, arg, &why))
+			return cli_usage_error("--report-format: '%s': %s", arg, why);
+		return 0;
+	}
+	case AUDIT_OPT_KEEP: {
+		char *end;
+		unsigned long v;
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (!*arg || *end || errno || *arg == '-' || v < 1 || v > 100000)
+			return cli_usage_error("--keep: '%s' is not a number of runs from 1 to 100000", arg);
+		o->keep = (unsigned)v;
+		return 0;
+	}
+	case AUDIT_OPT_TIMESTAMP:
+		o->timestamp = 1;
 		return 0;
 	case OPT_SHARD: {
 		const char *why;
@@ -329,6 +378,59 @@ static int use_color(const struct audit_options *o)
 	return isatty(STDOUT_FILENO);
 }
 
+int audit_write_reports(const struct audit_options *o, const char *command, const struct engine *e,
+			struct explainer *x, const struct audit_result *r)
+{
+	struct audit_summary totals;
+	audit_result_summary(r, &totals);
+	totals.input_errors = o->input_errors;
+	struct report_options ro = {
+		.color = use_color(o),
+		.verbose = o->verbose,
+		.quiet = o->quiet,
+	};
+	struct report_run run = {
+		.command = command,
+		.tool_version = CRASHSAFE_VERSION,
+		.rules = engine_rule_at(e, 0),
+		.nrules = engine_rule_count(e),
+		.explainer = x,
+		.fail_on = o->fail_on,
+		.totals = &totals,
+		.input_errors = o->input_errors,
+		.timestamp = o->timestamp,
+	};
+	audit_clock_read(o, &run.generated, &run.duration);
+	int write_failed = 0;
+	if (report_write((enum report_format)o->stdout_format, r, &ro, &run, stdout) || fflush(stdout)) {
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
+			  report_writer_get((enum report_format)o->stdout_format)->name);
+		write_failed = 1;
+	}
+	ro.color = 0;
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
+		const char *path = o->report_files[f];
+		if (!path)
+			continue;
+		if (report_write_file((enum report_format)f, r, &ro, &run, path)) {
+			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
+				  report_writer_get((enum report_format)f)->name, strerror(errno));
+			write_failed = 1;
+		}
+	}
+	if (o->report_dir) {
+		struct reportdir rd = {
+			.dir = o->report_dir,
+			.keep = o->keep,
+			.formats = o->report_dir_formats,
+			.shard = &o->shard,
+		};
+		if (reportdir_write(&rd, r, &ro, &run) < 0)
+			write_failed = 1;
+	}
+	return write_failed ? -1 : 0;
+}
+
 int audit_run_with_catalog(const struct audit_options *o, const char *command, const struct catalog *c,
 			   struct settings *targets, size_t ntargets)
 {
@@ -374,42 +476,11 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 	}
 
 	struct explainer x;
-	struct audit_summary totals;
 	explainer_init(&x, &e, c);
+	int write_failed = audit_write_reports(o, command, &e, &x, &r) < 0;
+	struct audit_summary totals;
 	audit_result_summary(&r, &totals);
 	totals.input_errors = o->input_errors;
-	struct report_options ro = {
-		.color = use_color(o),
-		.verbose = o->verbose,
-		.quiet = o->quiet,
-	};
-	struct report_run run = {
-		.command = command,
-		.tool_version = CRASHSAFE_VERSION,
-		.rules = engine_rule_at(&e, 0),
-		.nrules = engine_rule_count(&e),
-		.explainer = &x,
-		.fail_on = o->fail_on,
-		.totals = &totals,
-		.input_errors = o->input_errors,
-	};
-	int write_failed = 0;
-	if (report_write((enum report_format)o->stdout_format, &r, &ro, &run, stdout) || fflush(stdout)) {
-		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
-			  report_writer_get((enum report_format)o->stdout_format)->name);
-		write_failed = 1;
-	}
-	ro.color = 0;
-	for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
-		const char *path = o->report_files[f];
-		if (!path)
-			continue;
-		if (report_write_file((enum report_format)f, &r, &ro, &run, path)) {
-			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
-				  report_writer_get((enum report_format)f)->name, strerror(errno));
-			write_failed = 1;
-		}
-	}
 	explainer_release(&x);
 	status = audit_summary_exit_status(&totals, o->fail_on);
 	if (write_failed)

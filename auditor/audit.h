@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "finding.h"
 #include "settings.h"
+#include "../reports/report.h"
 #include "shard.h"
 
 #define AUDIT_MAX_RULE_DIRS 16
@@ -36,7 +37,7 @@ struct audit_options {
 	const char *rules_dirs[AUDIT_MAX_RULE_DIRS];  /* --rules DIR, in order */
 	size_t nrules_dirs;
 	int stdout_format;                            /* enum report_format for stdout */
-	const char *report_files[4];                  /* per enum report_format: --text/--json/--junit/--sarif FILE */
+	const char *report_files[REPORT_FORMAT_COUNT];  /* per enum report_format: --text/--json/--junit/--sarif FILE */
 	int fail_on;                                  /* enum severity, or 0 for never; default SEV_ERROR */
 	int color;                                    /* -1 auto (terminal and no NO_COLOR), 0, 1 */
 	int quiet, verbose;
@@ -45,10 +46,56 @@ struct audit_options {
 	const char *inventory;                        /* --inventory FILE (inventory.h) */
 	struct shard shard;                           /* --shard I/N; count 0: not sharded */
 	size_t run_total;                             /* targets of the whole run (every shard); set by the command */
+	const char *report_dir;                       /* --report-dir DIR (reportdir.h) */
+	unsigned report_dir_formats;                  /* --report-format: a mask of 1 << enum report_format */
+	unsigned keep;                                /* --keep N: runs kept in report_dir; 0: all */
+	int timestamp;                                /* --timestamp: time and duration in JSON, JUnit, SARIF */
+	double started_at, started_mono;              /* the run's clock (audit_clock_start) */
 };
+
+/* The run's clock: started when the options are initialised; read when reports are written. */
+void audit_clock_start(struct audit_options *o);
+/* generated: seconds since the epoch now; duration: seconds since audit_clock_start. */
+void audit_clock_read(const struct audit_options *o, double *generated, double *duration);
+
+struct engine;
+struct explainer;
+/*
+ * Write every report the options ask for from r: stdout (--format), each
+ * report file (--text/--json/--junit/--sarif/--prom FILE) and --report-dir,
+ * with e's rules and the sentences of x. Returns 0, or -1 when some report
+ * could not be written (a message for each was printed).
+ */
+int audit_write_reports(const struct audit_options *o, const char *command, const struct engine *e,
+			struct explainer *x, const struct audit_result *r);
 
 /* Option ids of the common options start here; a command's own ids stay below. */
 #define AUDIT_OPT_BASE 1000
+
+/*
+ * The report options every command that writes reports takes (check, live,
+ * merge): --prom, --report-dir, --report-format, --keep, --timestamp. Part
+ * of audit_common_options; merge lists them from this macro too.
+ */
+enum {
+	AUDIT_OPT_PROM = AUDIT_OPT_BASE + 100,
+	AUDIT_OPT_REPORT_DIR,
+	AUDIT_OPT_REPORT_FORMAT,
+	AUDIT_OPT_KEEP,
+	AUDIT_OPT_TIMESTAMP,
+};
+#define AUDIT_REPORT_OPTIONS                                                                        \
+	{ "prom", 0, CLI_REQUIRED_ARG, AUDIT_OPT_PROM, "FILE",                                      \
+	  "also write Prometheus metrics to FILE (node_exporter's textfile collector)" },           \
+	{ "report-dir", 0, CLI_REQUIRED_ARG, AUDIT_OPT_REPORT_DIR, "DIR",                           \
+	  "also write timestamped reports to DIR, with a latest.* link per format" },               \
+	{ "report-format", 0, CLI_REQUIRED_ARG, AUDIT_OPT_REPORT_FORMAT, "LIST",                    \
+	  "formats --report-dir writes: text,json,junit,sarif (default: all four)" },               \
+	{ "keep", 0, CLI_REQUIRED_ARG, AUDIT_OPT_KEEP, "N",                                         \
+	  "keep the newest N runs in --report-dir, delete older ones" },                            \
+	{ "timestamp", 0, CLI_NO_ARG, AUDIT_OPT_TIMESTAMP, NULL,                                    \
+	  "record generation time, duration and version in JSON, JUnit and SARIF" },
+
 
 extern const struct cli_option audit_common_options[];
 extern const size_t audit_common_noptions;

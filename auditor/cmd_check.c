@@ -33,6 +33,7 @@
 #include "infer.h"
 #include "optfile.h"
 #include "persisted.h"
+#include "progress.h"
 #include "snapshot.h"
 #include "banned.h"
 
@@ -381,6 +382,24 @@ static int check_load_snapshot(struct settings *s, const char *path, const struc
 	return rc ? -1 : 0;
 }
 
+/* Read one planned target into s (initialised here). Returns 0, or -1 when its input is unusable. */
+static int check_load_target(struct settings *s, const struct fleet_target *ft, const struct check_args *a,
+			     const struct catalog *c, struct infer_index *x)
+{
+	const char *name = ft->inv || strcmp(ft->name, "-") ? ft->name : OPTFILE_STDIN_NAME;
+	if (!ft->variables) {
+		settings_init(s, name, "file");
+		return check_load_options(s, ft->config, a, c, x, ft);
+	}
+	settings_init(s, name, "snapshot");
+	if (check_load_snapshot(s, ft->variables, &a->audit, c, x, ft))
+		return -1;
+	/* A capture and the option file of one server: drift between them, and the file's own problems. */
+	if (ft->config && fleet_compare_config(s, ft->config, c, a->audit.group_suffix) < 0)
+		return -1;
+	return 0;
+}
+
 /* Standard input can be read once: refuse a second "-" (or /dev/stdin). */
 static int check_stdin_once(char **operands, int n, const struct check_args *a)
 {
@@ -472,25 +491,14 @@ int cmd_check(int argc, char **argv)
 			input_errors++;
 		ntargets = 1;
 	}
+	struct progress pg;
+	progress_start(&pg, plan.n, "files", "unreadable");
 	for (size_t i = 0; i < plan.n; i++) {
-		const struct fleet_target *ft = &plan.t[i];
-		struct settings *s = &targets[ntargets++];
-		const char *name = ft->inv || strcmp(ft->name, "-") ? ft->name : OPTFILE_STDIN_NAME;
-		if (!ft->variables) {
-			settings_init(s, name, "file");
-			if (check_load_options(s, ft->config, &a, &c, &x, ft))
-				input_errors++;
-			continue;
-		}
-		settings_init(s, name, "snapshot");
-		if (check_load_snapshot(s, ft->variables, &a.audit, &c, &x, ft)) {
-			input_errors++;
-			continue;
-		}
-		/* A capture and the option file of one server: drift between them, and the file's own problems. */
-		if (ft->config && fleet_compare_config(s, ft->config, &c, a.audit.group_suffix) < 0)
-			input_errors++;
+		int bad = check_load_target(&targets[ntargets++], &plan.t[i], &a, &c, &x) < 0;
+		input_errors += bad;
+		progress_tick(&pg, bad);
 	}
+	progress_end(&pg);
 
 	a.audit.input_errors = (size_t)input_errors;
 	status = audit_run_with_catalog(&a.audit, "check", &c, targets, ntargets);

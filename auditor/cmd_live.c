@@ -23,6 +23,7 @@
 #include "inventory.h"
 #include "live.h"
 #include "optfile.h"
+#include "progress.h"
 #include "util.h"
 #include "banned.h"
 
@@ -225,6 +226,11 @@ static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "be evaluated. See docs/live.md for the least privileges an auditing account\n"
 	      "needs.\n",
 	      fp);
+}
+
+static void live_progress_tick(void *ctx, int failed)
+{
+	progress_tick(ctx, failed);
 }
 
 /* The target's own connection options (inventory socket, defaults_file), or NULL: the run's. */
@@ -473,7 +479,12 @@ int cmd_live(int argc, char **argv)
 		rc = EXIT_INCOMPLETE;
 		goto out;
 	}
-	live_collect_all(lt, n, &lc.conn, &cat, lc.jobs);
+	{
+		struct progress pg;
+		progress_start(&pg, n, "servers", "unreachable");
+		live_collect_all_tick(lt, n, &lc.conn, &cat, lc.jobs, live_progress_tick, &pg);
+		progress_end(&pg);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *config = plan.t[i].config;
 		if (config && !targets[i].error && fleet_compare_config(&targets[i], config, &cat, lc.audit.group_suffix) < 0)

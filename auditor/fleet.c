@@ -320,6 +320,9 @@ int fleet_compare_config(struct settings *s, const char *path, const struct cata
 		if (v)
 			settings_set(s, facts[i], v->current.value, v->current.spelled, &v->current.origin);
 	}
+	/* and each offending line, for the problem rules' one finding per line */
+	for (size_t i = 0; i < file.nproblems; i++)
+		settings_add_problem(s, &file.problems[i]);
 	settings_release(&file);
 	optfile_release(&of);
 	return 0;

@@ -84,8 +84,9 @@ void fleet_target_apply(const struct fleet_target *ft, struct settings *s);
  * already read) with its option file at path, read for s's flavor, version
  * and --defaults-group-suffix: sets the config_drift fact and refines
  * runtime_only_changes (live_compare_config()), and copies the option
- * file's own problems as the facts option_file_errors and removed_options
- * (config.h), so that the server's next restart is judged too. The file's
+ * file's own problems (settings.problems, and the facts option_file_errors
+ * and removed_options they count under: config.h), so that the server's
+ * next restart is judged too. The file's
  * errors go to s->diags. Returns 0, or -1 when path cannot be read (a
  * message is printed; s is left as it was).
  */

@@ -1115,6 +1115,8 @@ struct live_pool {
 	pthread_mutex_t mu;
 	size_t next;
 	size_t failed;
+	void (*tick)(void *ctx, int failed);   /* added (issue 11): progress, once per target */
+	void *tick_ctx;
 };
 
 static void *live_worker(void *arg)
@@ -1128,11 +1130,14 @@ static void *live_worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n)
 			break;
-		if (live_collect(&p->t[i], p->o, p->c) < 0) {
+		int bad = live_collect(&p->t[i], p->o, p->c) < 0;
+		if (bad) {
 			pthread_mutex_lock(&p->mu);
 			p->failed++;
 			pthread_mutex_unlock(&p->mu);
 		}
+		if (p->tick)
+			p->tick(p->tick_ctx, bad);
 	}
 	mysql_thread_end();
 	return NULL;
@@ -1141,7 +1146,13 @@ static void *live_worker(void *arg)
 size_t live_collect_all(struct live_target *t, size_t n, const struct live_conn *o,
 			const struct catalog *c, unsigned workers)
 {
-	struct live_pool p = { .t = t, .n = n, .o = o, .c = c };
+	return live_collect_all_tick(t, n, o, c, workers, NULL, NULL);
+}
+
+size_t live_collect_all_tick(struct live_target *t, size_t n, const struct live_conn *o, const struct catalog *c,
+			     unsigned workers, void (*tick)(void *ctx, int failed), void *tick_ctx)
+{
+	struct live_pool p = { .t = t, .n = n, .o = o, .c = c, .tick = tick, .tick_ctx = tick_ctx };
 	pthread_t *threads;
 	size_t started = 0;
 
@@ -1150,9 +1161,12 @@ size_t live_collect_all(struct live_target *t, size_t n, const struct live_conn 
 	if (workers > n)
 		workers = (unsigned)n;
 	if (workers <= 1) {
-		for (size_t i = 0; i < n; i++)
-			if (live_collect(&t[i], o, c) < 0)
-				p.failed++;
+		for (size_t i = 0; i < n; i++) {
+			int bad = live_collect(&t[i], o, c) < 0;
+			p.failed += (size_t)bad;
+			if (tick)
+				tick(tick_ctx, bad);
+		}
 		return p.failed;
 	}
 	pthread_mutex_init(&p.mu, NULL);

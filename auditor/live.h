@@ -163,6 +163,13 @@ int live_collect(struct live_target *t, const struct live_conn *o, const struct 
  */
 size_t live_collect_all(struct live_target *t, size_t n, const struct live_conn *o,
 			const struct catalog *c, unsigned workers);
+/*
+ * Added (issue 11): the same, calling tick(tick_ctx, failed) as each
+ * target finishes (from the worker threads; tick must be thread-safe:
+ * progress_tick() is). tick may be NULL.
+ */
+size_t live_collect_all_tick(struct live_target *t, size_t n, const struct live_conn *o, const struct catalog *c,
+			     unsigned workers, void (*tick)(void *ctx, int failed), void *tick_ctx);
 
 /*
  * Compare a collected target with the settings read from its option file

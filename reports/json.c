@@ -140,6 +140,12 @@ void jsonw_int(struct jsonw *w, const char *key, long long value)
 	fprintf(w->fp, "%lld", value);
 }
 
+void jsonw_seconds(struct jsonw *w, const char *key, double value)
+{
+	jsonw_item(w, key);
+	fprintf(w->fp, "%.3f", value);
+}
+
 void jsonw_bool(struct jsonw *w, const char *key, int value)
 {
 	jsonw_item(w, key);
@@ -314,6 +320,11 @@ static int json_begin(void *state, FILE *fp, const struct report_options *o, con
 	jsonw_str(w, "version", run->tool_version);
 	jsonw_close(w, '}');
 	jsonw_str(w, "command", run->command);
+	if (run->timestamp) {
+		char when[40];
+		jsonw_str(w, "generated", report_time_iso(run->generated, 1, when, sizeof(when)));
+		jsonw_seconds(w, "duration_seconds", run->duration);
+	}
 	jsonw_open(w, "targets", '[');
 	return ferror(fp) ? -1 : 0;
 }

@@ -68,6 +68,7 @@ struct junit {
 	const char *command;
 	struct explainer *x;
 	size_t index;         /* the next testsuite's id */
+	const struct report_run *run;   /* for --timestamp */
 };
 
 static int junit_sink_write(void *ctx, const char *buf, int len)
@@ -252,6 +253,10 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 	junit_attr_count(j, "skipped", c.by_status[FINDING_NOT_APPLICABLE] + c.by_status[FINDING_SUPPRESSED]);
 	junit_attr_count(j, "id", index);
 	junit_attr(j, "package", "crashsafe");
+	if (j->run->timestamp) {
+		char when[40];
+		junit_attr(j, "timestamp", report_time_iso(j->run->generated, 0, when, sizeof(when)));
+	}
 
 	junit_start(j, "properties");
 	junit_property(j, "flavor", flavor_name(t->flavor));
@@ -265,6 +270,8 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 	junit_property(j, "kind", t->kind);
 	if (t->error)
 		junit_property(j, "error", t->error);
+	if (j->run->timestamp)
+		junit_property(j, "crashsafe_version", j->run->tool_version);
 	junit_end_element(j);
 
 	if (t->error) {
@@ -305,6 +312,11 @@ static void junit_header(struct junit *j, const struct audit_summary *totals)
 	free(name);
 	if (totals)
 		junit_totals(j, totals);
+	if (j->run && j->run->timestamp) {
+		char secs[32];
+		snprintf(secs, sizeof(secs), "%.3f", j->run->duration);
+		junit_attr(j, "time", secs);
+	}
 	junit_check(j, xmlTextWriterFlush(j->w));
 }
 
@@ -324,6 +336,7 @@ static int junit_begin(void *state, FILE *fp, const struct report_options *o, co
 	struct junit *j = state;
 	j->out = fp;
 	j->command = run->command;
+	j->run = run;
 	xmlSetGenericErrorFunc(NULL, junit_quiet);
 	j->x = run->explainer;
 	if (run->totals) {

@@ -6,18 +6,20 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_int.h"
 #include "../auditor/banned.h"
 
 extern const struct report_writer report_text_writer, report_json_writer, report_junit_writer,
-	report_sarif_writer;
+	report_sarif_writer, report_prom_writer;
 
 static const struct report_writer *const writers[REPORT_FORMAT_COUNT] = {
 	[REPORT_TEXT] = &report_text_writer,
 	[REPORT_JSON] = &report_json_writer,
 	[REPORT_JUNIT] = &report_junit_writer,
 	[REPORT_SARIF] = &report_sarif_writer,
+	[REPORT_PROM] = &report_prom_writer,
 };
 
 const struct report_writer *report_writer_find(const char *name)
@@ -103,6 +105,22 @@ int report_write_file(enum report_format f, const struct audit_result *r, const 
 }
 
 /* ---- shared helpers ------------------------------------------------------ */
+
+const char *report_time_iso(double t, int millis, char *buf, size_t size)
+{
+	time_t sec = (time_t)t;
+	struct tm tm;
+	char base[24];
+	gmtime_r(&sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (millis) {
+		int ms = (int)((t - (double)sec) * 1000.0);
+		snprintf(buf, size, "%s.%03dZ", base, ms < 0 ? 0 : ms > 999 ? 999 : ms);
+	} else {
+		snprintf(buf, size, "%sZ", base);
+	}
+	return buf;
+}
 
 static int str_cmp_null(const char *a, const char *b)
 {

@@ -41,6 +41,7 @@ enum report_format {
 	REPORT_JSON,
 	REPORT_JUNIT,
 	REPORT_SARIF,
+	REPORT_PROM,          /* added (issue 11): Prometheus text exposition (prom.c) */
 	REPORT_FORMAT_COUNT,
 };
 
@@ -61,6 +62,15 @@ struct report_run {
 	int fail_on;                       /* enum severity, or 0 for never: for the exit status recorded */
 	const struct audit_summary *totals;  /* the counts of every target to come, or NULL when not known yet */
 	size_t input_errors;               /* audit_summary.input_errors: inputs that are not targets and failed */
+	/*
+	 * Added (issue 11): when the run was reported and how long it took.
+	 * The Prometheus writer always writes them; JSON, JUnit and SARIF only
+	 * with timestamp set (--timestamp), so that by default two runs over
+	 * the same input give the same bytes.
+	 */
+	int timestamp;
+	double generated;                  /* seconds since the epoch, UTC, when the reports are written */
+	double duration;                   /* seconds from the command's start until then */
 };
 
 struct report_writer {

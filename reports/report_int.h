@@ -32,6 +32,13 @@ const char *report_status_token(enum finding_status s);
 /* The origin's source as a word: "default", "file", "snapshot", "live". */
 const char *report_source_name(enum settings_source s);
 
+/*
+ * Added (issue 11, --timestamp): t (seconds since the epoch) as ISO 8601
+ * UTC, "2026-11-29T17:14:31Z", or with millis "2026-11-29T17:14:31.250Z".
+ * Writes into buf (at least 32 bytes) and returns it.
+ */
+const char *report_time_iso(double t, int millis, char *buf, size_t size);
+
 /* "8.4", "10.11.6", or "unknown" when the version is 0.0 (never learned). */
 const char *report_version_text(const struct version *v, char *buf, unsigned size);
 
@@ -68,6 +75,8 @@ void jsonw_str(struct jsonw *w, const char *key, const char *value);
 void jsonw_uint(struct jsonw *w, const char *key, unsigned long long value);
 void jsonw_int(struct jsonw *w, const char *key, long long value);
 void jsonw_bool(struct jsonw *w, const char *key, int value);
+/* A number with three decimals (seconds: "1.250"). Added (issue 11). */
+void jsonw_seconds(struct jsonw *w, const char *key, double value);
 void jsonw_null(struct jsonw *w, const char *key);
 /* Ends the document with a newline. Returns 0, or -1 on an I/O error or misuse. */
 int jsonw_finish(struct jsonw *w);

@@ -54,6 +54,7 @@ struct sarif {
 	struct sarif_target_info *targets;   /* every target, for the invocation's properties */
 	size_t ntargets, targets_cap;
 	const char *command;
+	const struct report_run *run;
 };
 
 static int sarif_rule_cmp(const void *pa, const void *pb)
@@ -232,6 +233,11 @@ static void sarif_invocation(struct sarif *x)
 	jsonw_open(w, "invocations", '[');
 	jsonw_open(w, NULL, '{');
 	jsonw_bool(w, "executionSuccessful", x->nfailed == 0);
+	if (x->run->timestamp) {
+		char when[40];
+		jsonw_str(w, "startTimeUtc", report_time_iso(x->run->generated - x->run->duration, 1, when, sizeof(when)));
+		jsonw_str(w, "endTimeUtc", report_time_iso(x->run->generated, 1, when, sizeof(when)));
+	}
 	if (x->nfailed) {
 		jsonw_open(w, "toolExecutionNotifications", '[');
 		for (size_t i = 0; i < x->nfailed; i++) {
@@ -278,6 +284,7 @@ static int sarif_begin(void *state, FILE *fp, const struct report_options *o, co
 	struct jsonw *w = &x->w;
 	x->x = run->explainer;
 	x->command = run->command;
+	x->run = run;
 	x->nrules = run->rules ? run->nrules : 0;
 	x->rules = xcalloc(x->nrules ? x->nrules : 1, sizeof(*x->rules));
 	for (size_t i = 0; i < x->nrules; i++)

@@ -243,9 +243,26 @@ static void test_errors(void)
 	inventory_release(&inv);
 }
 
+/* The inventory of examples/fleet/ (the cron and systemd example) is a valid one. */
+static void test_example(void)
+{
+	struct inventory inv;
+	struct diag_list d;
+	diag_list_init(&d);
+	inventory_init(&inv);
+	int rc = inventory_load(&inv, "examples/fleet/fleet.ini", &d);
+	ok(rc == 0 && inv.n == 3 && d.n == 0, "examples/fleet/fleet.ini parses: three servers, no diagnostic");
+	const struct inventory_target *t = inventory_find(&inv, "us-db1");
+	ok(t && t->port == 3307 && !strcmp(t->defaults_file, "/etc/crashsafe/auditor.cnf") &&
+	   !strcmp(t->config, "examples/fleet/configs/us-db1.cnf"), "... with its defaults and relative paths");
+	diag_list_release(&d);
+	inventory_release(&inv);
+}
+
 int main(void)
 {
 	test_every_key();
 	test_errors();
+	test_example();
 	return done_testing();
 }
