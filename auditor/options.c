@@ -318,10 +318,38 @@ static void options_lookup_key(const struct options_target *t, const char *key, 
  */
 static int options_fold_case(char *key)
 {
+	/* the few catalog names with capitals, found once (wsrep_slave_FK_checks ...) */
+	static size_t *upper;
+	static size_t nupper;
+	static int ready;
+	if (!ready) {
+		for (size_t i = 0; i < options_nentries; i++) {
+			const char *n = options_entries[i].name;
+			if (strcspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(n))
+				continue;
+			if (nupper && !strcmp(options_entries[upper[nupper - 1]].name, n))
+				continue;
+			upper = xrealloc(upper, (nupper + 1) * sizeof(*upper));
+			upper[nupper++] = i;
+		}
+		ready = 1;
+	}
 	size_t len = strlen(key);
-	for (size_t i = 0; i < options_nentries; i++) {
-		const char *n = options_entries[i].name;
-		if (strlen(n) == len && !ascii_strcasecmp(n, key) && strcmp(n, key)) {
+	int changed = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (key[i] >= 'A' && key[i] <= 'Z') {
+			key[i] = (char)(key[i] - 'A' + 'a');
+			changed = 1;
+		}
+	}
+	if (changed) {
+		size_t at = options_lower_bound(key);
+		if (at < options_nentries && !strcmp(options_entries[at].name, key))
+			return 1;
+	}
+	for (size_t k = 0; k < nupper; k++) {
+		const char *n = options_entries[upper[k]].name;
+		if (!ascii_strcasecmp(n, key)) {
 			memcpy(key, n, len + 1);
 			return 1;
 		}
