@@ -5,6 +5,8 @@
  */
 #include "infer.h"
 
+#include "options.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +24,76 @@
 
 #define INFER_MAX_SERIES 64
 
+/* Names already looked up in the full option catalog: name -> enum infer_side. */
+struct infer_options_memo {
+	struct strmap sides;
+	struct arena names;        /* the keys */
+};
+
 void infer_index_init(struct infer_index *x, const struct catalog *c)
 {
 	x->catalog = c;
 	x->masks = xmalloc(c->nindex ? c->nindex : 1);
 	memset(x->masks, INFER_MASK_UNSET, c->nindex ? c->nindex : 1);
+	x->options = xcalloc(1, sizeof(*x->options));
+	strmap_init(&x->options->sides, 0);
+	arena_init(&x->options->names);
 }
 
 void infer_index_release(struct infer_index *x)
 {
 	free(x->masks);
+	if (x->options) {
+		strmap_release(&x->options->sides);
+		arena_release(&x->options->names);
+		free(x->options);
+	}
 	memset(x, 0, sizeof(*x));
+}
+
+/*
+ * The side the full option catalog puts name ('_' for '-') on: present in a
+ * listed release of one side, and absent for certain from every listed
+ * release of the other; else INFER_SIDE_NONE.
+ */
+static enum infer_side infer_options_side(const char *name)
+{
+	int has[2] = { 0, 0 }, unsure[2] = { 0, 0 };   /* [0] MySQL, Percona, PXC; [1] MariaDB */
+	for (size_t i = 0; i < options_nreleases; i++) {
+		const struct options_release *rel = &options_releases[i];
+		int maria = rel->product == OPTIONS_MARIADB;
+		struct version v = { rel->version / 10000, rel->version / 100 % 100, rel->version % 100 };
+		struct options_target t;
+		struct options_lookup out;
+		options_target_init(&t, (enum options_product)rel->product, &v);
+		options_lookup(&t, name, &out);
+		if (out.state == OPTIONS_PRESENT)
+			has[maria] = 1;
+		else if (out.state == OPTIONS_UNCERTAIN)
+			unsure[maria] = 1;
+	}
+	if (has[1] && !has[0] && !unsure[0])
+		return INFER_SIDE_MARIADB;
+	if (has[0] && !has[1] && !unsure[1])
+		return INFER_SIDE_MYSQL;
+	return INFER_SIDE_NONE;
+}
+
+/* infer_options_side() through the memo. */
+static enum infer_side infer_options_lookup(const struct infer_index *x, const char *name)
+{
+	size_t side;
+	char key[128];
+	size_t len = strlen(name);
+	if (!x || !x->options || len >= sizeof(key))
+		return INFER_SIDE_NONE;
+	for (size_t i = 0; i <= len; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	if (strmap_get(&x->options->sides, key, &side) == 0)
+		return (enum infer_side)side;
+	side = (size_t)infer_options_side(key);
+	strmap_put(&x->options->sides, arena_strdup(&x->options->names, key), side);
+	return (enum infer_side)side;
 }
 
 /* Every flavor and build that accepts name (a spelling of v) in some release series. */
@@ -187,6 +248,8 @@ static void infer_name(struct infer_result *r, const struct infer_index *x, cons
 	if (loose || strchr(name, '.'))
 		return;   /* written not to matter, or a structured / connection option */
 	unsigned mask = infer_lookup(x, name);
+	if (!mask)
+		side = infer_options_lookup(x, name);
 	if (mask) {
 		int maria = (mask & INFER_MASK_MARIADB) != 0;
 		int mysql = (mask & INFER_MASK_MYSQL) != 0, percona = (mask & INFER_MASK_PERCONA) != 0;

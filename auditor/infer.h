@@ -81,11 +81,18 @@ struct infer_result {
 /*
  * Which flavors and builds accept each catalog name, computed once per
  * catalog (every release series of flavor.c, both builds) so inference
- * costs a lookup per option.
+ * costs a lookup per option; and, for names rules/variables.ini does not
+ * hold, which side the full option catalog (options.h, the servers' own
+ * lists) has them on: present in some listed release of one side and
+ * certainly absent (not "uncertain") from every listed release of the
+ * other. Weak evidence: a side's releases without a list are not looked at.
  */
+struct infer_options_memo;
 struct infer_index {
 	const struct catalog *catalog;
 	unsigned char *masks;      /* per catalog index entry: INFER_MASK_* bits */
+	/* option names looked up in the full option catalog (options.h), computed on first use */
+	struct infer_options_memo *options;
 };
 
 void infer_index_init(struct infer_index *x, const struct catalog *c);

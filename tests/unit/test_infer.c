@@ -73,6 +73,16 @@ static void test_evidence(void)
 	infers("[mysqld]\naria_pagecache_buffer_size=1G\n", "mariadb", 0, 0, "aria_* is MariaDB's");
 	infers("[mysqld]\nmysqlx_port=33060\n", "mysql", 0, 0, "mysqlx* is MySQL's");
 	infers("[mysqld]\nmaster1.replicate_do_db=app\n", "unknown", 0, 0, "a dotted option is no evidence");
+	/* options rules/variables.ini does not hold: the full option catalog (rules/options.tsv, the
+	 * servers' own --verbose --help lists: MySQL 5.6-8.4, Percona, PXC 5.6, MariaDB 10.4 and 10.11) */
+	infers("[mysqld]\nlog_bin_compress=ON\n", "mariadb", 0, 0, "log_bin_compress: only MariaDB's lists have it");
+	infers("[mysqld]\nbinlog_commit_wait_count=10\n", "mariadb", 0, 0, "binlog_commit_wait_count: MariaDB's");
+	infers("[mysqld]\nbinlog_transaction_compression=ON\n", "mysql", 0, 0,
+	       "binlog_transaction_compression: only MySQL's lists have it");
+	infers("[mysqld]\ninnodb_buffer_pool_size=1G\nmax_connections=500\n", "unknown", 0, 0,
+	       "options both sides list say nothing");
+	infers("[mysqld]\ninnodb_defragment=1\n", "unknown", 0, 0,
+	       "an option a side's list leaves uncertain (MySQL 8.4 does not cover innodb_*) says nothing");
 	/* Galera builds (PXC manual; galeracluster.com) */
 	infers("[mysqld]\nwsrep_provider=/usr/lib/galera4/libgalera_smm.so\nwsrep_cluster_address=gcomm://a,b\n",
 	       "unknown", 1, 0, "wsrep_* alone: a Galera build of some flavor");
