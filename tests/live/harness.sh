@@ -107,7 +107,14 @@ CREATE USER 'nopriv'@'127.0.0.1' IDENTIFIED BY '$LIVE_NOPRIV_PW';
 CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY '$LIVE_REPL_PW';
 GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
 EOF
+	# A private tmpdir: every mariadbd deletes the "#sql*" files of its tmpdir at
+	# startup (mysql_rm_tmp_tables), so with the default /tmp a server another
+	# test run starts removes this bootstrap's temporary tables ("Could not
+	# remove temporary table", then "Unknown table 'mysql.tmp_user_sys'").
+	mkdir -p "$LIVE_DIR/tmp"
+	chown mysql:mysql "$LIVE_DIR/tmp"
 	if ! mariadb-install-db --user=mysql --datadir="$LIVE_DIR/template" \
+		--tmpdir="$LIVE_DIR/tmp" \
 		--auth-root-authentication-method=socket --skip-test-db \
 		--extra-file="$LIVE_DIR/bootstrap.sql" \
 		--innodb-log-file-size=16M --innodb-buffer-pool-size=32M \
@@ -129,6 +136,7 @@ live_start() {
 	cat >"$d/my.cnf" <<EOF
 [mariadbd]
 datadir = $d/data
+tmpdir = $d
 socket = $d/sock
 pid-file = $d/mariadbd.pid
 log-error = $d/error.log
