@@ -2,6 +2,9 @@
 #
 #   make                  build build/crashsafe
 #   make test             build and run every test (TAP, under prove)
+#   make test-live        the live tests only (real MariaDB servers)
+#   make portable         build/crashsafe-blocking: the live collector without
+#                         Connector/C's non-blocking API (Oracle's libmysqlclient path)
 #   make demo             build and audit the bundled examples
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make fuzz             build and run every parser's fuzzer in turn (FUZZ_SECONDS=60 each)
@@ -105,6 +108,21 @@ test-reader: test-deps all units
 	CRASHSAFE=$(abspath $(BUILD)/crashsafe) BUILD=$(abspath $(BUILD)) \
 	  prove $(PROVE_FLAGS) --exec '' $(UNIT_BIN) $(wildcard tests/optfile*.t)
 
+# The live tests only (real MariaDB servers, scripted protocol servers); CI runs them under sanitizers.
+test-live: test-deps all
+	CRASHSAFE=$(abspath $(BUILD)/crashsafe) BUILD=$(abspath $(BUILD)) \
+	  prove $(PROVE_FLAGS) --exec '' $(sort $(wildcard tests/live*.t))
+
+# The live collector's portable path (no non-blocking API, as with Oracle's
+# libmysqlclient), built against this Connector/C: $(BUILD)/crashsafe-blocking.
+PORTABLE_OBJ = $(filter-out $(BUILD)/auditor/live_loop.o,$(CORE_OBJ)) $(BUILD)/portable/live_loop.o
+$(BUILD)/portable/live_loop.o: auditor/live_loop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DLIVE_NO_NONBLOCKING -c -o $@ $<
+$(BUILD)/crashsafe-blocking: $(MAIN_OBJ) $(PORTABLE_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+portable: $(BUILD)/crashsafe-blocking
+
 demo: all
 	@sh examples/demo.sh $(BUILD)/crashsafe
 
@@ -196,4 +214,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-deps test-reader demo fuzz fuzz-deps fuzz-build fuzz-check memcheck bench install clean
+.PHONY: all units test test-deps test-reader test-live portable demo fuzz fuzz-deps fuzz-build fuzz-check memcheck bench install clean

@@ -44,6 +44,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_READ_TIMEOUT,
 	OPT_WRITE_TIMEOUT,
+	OPT_TARGET_TIMEOUT,
 	OPT_CONFIG,
 	OPT_CAPTURE,
 	OPT_CAPTURE_DIR,
@@ -70,11 +71,13 @@ static const struct cli_option live_options[] = {
 	{ "ssl-cert", 0, CLI_REQUIRED_ARG, OPT_SSL_CERT, "FILE", "client certificate" },
 	{ "ssl-key", 0, CLI_REQUIRED_ARG, OPT_SSL_KEY, "FILE", "client private key" },
 	{ "connect-timeout", 0, CLI_REQUIRED_ARG, OPT_CONNECT_TIMEOUT, "SECONDS",
-	  "give up connecting after SECONDS (default 10)" },
+	  "give up logging in after SECONDS (default 10)" },
 	{ "read-timeout", 0, CLI_REQUIRED_ARG, OPT_READ_TIMEOUT, "SECONDS",
-	  "give up waiting for an answer after SECONDS (default 30)" },
+	  "give up when the server sends nothing for SECONDS (default 30)" },
 	{ "write-timeout", 0, CLI_REQUIRED_ARG, OPT_WRITE_TIMEOUT, "SECONDS",
 	  "give up sending after SECONDS (default 30)" },
+	{ "target-timeout", 0, CLI_REQUIRED_ARG, OPT_TARGET_TIMEOUT, "SECONDS",
+	  "give up on a server after SECONDS in all (default: connect + 2 x read timeout)" },
 	{ "config", 0, CLI_REQUIRED_ARG, OPT_CONFIG, "[HOST=]FILE",
 	  "a server's option file: report config-drift and refine runtime-only-change "
 	  "(HOST=FILE per server, repeatable; plain FILE with one server only)" },
@@ -82,7 +85,8 @@ static const struct cli_option live_options[] = {
 	  "write what was collected (one HOST) for `crashsafe check --variables FILE`" },
 	{ "capture-dir", 0, CLI_REQUIRED_ARG, OPT_CAPTURE_DIR, "DIR",
 	  "write one capture per server to DIR/NAME.capture (for check --inventory --variables DIR/*)" },
-	{ "jobs", 'j', CLI_REQUIRED_ARG, OPT_JOBS, "N", "audit up to N servers at once (default 32)" },
+	{ "jobs", 'j', CLI_REQUIRED_ARG, OPT_JOBS, "N",
+	  "threads that drive the connections (default 2; 128 with Oracle's libmysqlclient)" },
 };
 
 struct live_cmd {
@@ -144,6 +148,7 @@ static int live_option(void *ctx, int id, const char *arg)
 	case OPT_CONNECT_TIMEOUT: return live_parse_seconds(&c->connect_timeout, "connect-timeout", arg);
 	case OPT_READ_TIMEOUT: return live_parse_seconds(&c->read_timeout, "read-timeout", arg);
 	case OPT_WRITE_TIMEOUT: return live_parse_seconds(&c->write_timeout, "write-timeout", arg);
+	case OPT_TARGET_TIMEOUT: return live_parse_seconds(&c->target_timeout, "target-timeout", arg);
 	case OPT_CONFIG:
 		ARRAY_GROW(lc->configs, lc->nconfigs + 1, lc->configs_cap);
 		lc->configs[lc->nconfigs++] = arg;
@@ -214,6 +219,8 @@ static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "Audit running MySQL, Percona Server and MariaDB servers: variables and where\n"
 	      "each value came from, every replication channel, the replica metadata tables.\n"
 	      "HOST is a name or address, [IPV6]:PORT, or localhost (with --socket).\n"
+	      "All servers are audited at once; each one that does not finish within\n"
+	      "--target-timeout is reported as not audited, so a run ends by then.\n"
 	      "The password comes from --password-file, a [client] group, MYSQL_PWD, or -p\n"
 	      "(bare: asked on the terminal, never read from a pipe); it is never printed or\n"
 	      "written into a report or capture, and is scrubbed from the process list.\n\nOptions:\n",

@@ -1,36 +1,31 @@
 /*
- * live.c - the live collector (see live.h): one connection per target, the
- * statements chosen by flavor and version, everything stored in the
- * settings model with its live origin.
+ * live.c - the live collector's readers (see live.h): which statements one
+ * target gets, chosen by flavor and version, and the reading of each
+ * answer into the settings model with its live origin. Nothing here talks
+ * to a server: the transport (live_loop.c) sends the statements and hands
+ * the answers over as struct live_result, after which every answer is
+ * checked for its shape before a row is read.
  */
 #include "live.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <mysql.h>
 
 #include "util.h"
 #include "persisted.h"
 #include "secret.h"
 #include "banned.h"
 
-/* Server and client error codes the collector treats specially (mysqld_error.h, errmsg.h). */
-enum {
-	LIVE_ER_DBACCESS_DENIED = 1044,
-	LIVE_ER_ACCESS_DENIED = 1045,
-	LIVE_ER_SERVER_SHUTDOWN = 1053,
-	LIVE_ER_TABLEACCESS_DENIED = 1142,
-	LIVE_ER_COLUMNACCESS_DENIED = 1143,
-	LIVE_ER_SPECIFIC_ACCESS_DENIED = 1227,
-	LIVE_ER_SECURE_TRANSPORT_REQUIRED = 3159,
-	LIVE_CR_MIN = 2000,
-	LIVE_CR_MAX = 2999,
+/* Server error codes that mean "not allowed" (mysqld_error.h). */
+static const unsigned live_denied_codes[] = {
+	1044,   /* ER_DBACCESS_DENIED_ERROR */
+	1045,   /* ER_ACCESS_DENIED_ERROR */
+	1142,   /* ER_TABLEACCESS_DENIED_ERROR */
+	1143,   /* ER_COLUMNACCESS_DENIED_ERROR */
+	1227,   /* ER_SPECIFIC_ACCESS_DENIED_ERROR */
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -55,15 +50,46 @@ int live_ssl_mode_parse(enum live_ssl_mode *out, const char *s)
 	return -1;
 }
 
+unsigned live_target_timeout(const struct live_conn *o)
+{
+	unsigned ct = o->connect_timeout ? o->connect_timeout : LIVE_DEFAULT_CONNECT_TIMEOUT;
+	unsigned rt = o->read_timeout ? o->read_timeout : LIVE_DEFAULT_READ_TIMEOUT;
+	return o->target_timeout ? o->target_timeout : ct + 2 * rt;
+}
+
+/* ---- target specs ------------------------------------------------------- */
+
+/* "3306": 1 to 5 digits, 1 to 65535, nothing else. Returns the port or 0. */
+static unsigned live_parse_port(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	unsigned long p = 0;
+	if (n == 0 || n > 5 || s[n])
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		p = p * 10 + (unsigned long)(s[i] - '0');
+	return p <= 65535 ? (unsigned)p : 0;
+}
+
+/* A host name or address has no blank and no control character. */
+static int live_host_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 int live_parse_host(const char *spec, char **host, unsigned *port, const char **why)
 {
-	const char *colon, *end;
+	const char *colon, *name;
+	size_t len;
 	*host = NULL;
 	*port = 0;
 	if (!spec || !*spec)
 		return 0;
 	if (spec[0] == '[') {
-		end = strchr(spec, ']');
+		const char *end = strchr(spec, ']');
 		if (!end || end == spec + 1) {
 			*why = "unterminated or empty '[' in an IPv6 address";
 			return -1;
@@ -73,47 +99,32 @@ int live_parse_host(const char *spec, char **host, unsigned *port, const char **
 			*why = "unexpected text after ']'";
 			return -1;
 		}
-		*host = xstrndup(spec + 1, (size_t)(end - spec - 1));
+		name = spec + 1;
+		len = (size_t)(end - spec - 1);
 	} else {
 		colon = strchr(spec, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			/* A bare IPv6 address: no port (write [ADDR]:PORT for one). */
-			*host = xstrdup(spec);
-			return 0;
-		}
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL;   /* a bare IPv6 address: no port (write [ADDR]:PORT for one) */
 		if (colon == spec) {
 			*why = "empty host name";
 			return -1;
 		}
-		*host = colon ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
+		name = spec;
+		len = colon ? (size_t)(colon - spec) : strlen(spec);
 	}
-	if (colon) {
-		char *e;
-		unsigned long p;
-		errno = 0;
-		p = strtoul(colon + 1, &e, 10);
-		if (!colon[1] || *e || errno || p == 0 || p > 65535 || colon[1] == '-' || colon[1] == '+') {
-			free(*host);
-			*host = NULL;
-			*why = "the port is not a number from 1 to 65535";
-			return -1;
-		}
-		*port = (unsigned)p;
+	if (!live_host_ok(name, len)) {
+		*why = "a blank or a control character in the host name";
+		return -1;
 	}
+	if (colon && !(*port = live_parse_port(colon + 1))) {
+		*why = "the port is not a number from 1 to 65535";
+		return -1;
+	}
+	*host = xstrndup(name, len);
 	return 0;
 }
 
-/* ---- library and targets ------------------------------------------------ */
-
-int live_library_init(void)
-{
-	return mysql_library_init(0, NULL, NULL) ? -1 : 0;
-}
-
-void live_library_end(void)
-{
-	mysql_library_end();
-}
+/* ---- targets ------------------------------------------------------------ */
 
 void live_target_init(struct live_target *t, struct settings *s, const char *spec)
 {
@@ -125,163 +136,178 @@ void live_target_init(struct live_target *t, struct settings *s, const char *spe
 void live_target_release(struct live_target *t)
 {
 	free(t->raw);
+	strmap_release(&t->raw_names);
 	t->raw = NULL;
+	t->raw_indexed = 0;
 	t->nraw = t->raw_cap = 0;
 }
 
-/* ---- one collection ----------------------------------------------------- */
+/* ---- answers ------------------------------------------------------------ */
 
-/* What a run over one connection carries along. */
-struct live_run {
-	MYSQL *m;
-	struct live_target *t;
-	struct settings *s;
-	const struct live_conn *o;
-	const struct catalog *c;
-	double started;          /* monotonic seconds at the start of the current step */
-	int origins_known;       /* the origin query worked */
-	const char *origins_why; /* why origins are unknown */
-	int fatal;               /* the connection is gone: stop */
-};
-
-static double live_now(void)
+void live_result_init(struct live_result *r)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
 }
 
-static unsigned live_timeout(unsigned v, unsigned dflt)
+void live_result_release(struct live_result *r)
 {
-	return v ? v : dflt;
+	free(r->names);
+	free(r->cells);
+	arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
 }
 
-/* Hints for connection and query errors, by error code. */
-static const struct live_hint {
-	unsigned code;
-	const char *hint;
-} live_hints[] = {
-	{ 1040, "the server has too many connections" },
-	{ LIVE_ER_ACCESS_DENIED, "wrong user or password, or the account may not connect from this host" },
-	{ 1129, "this host is blocked after too many connection errors (FLUSH HOSTS)" },
-	{ 1130, "the account may not connect from this host" },
-	{ 1251, "the client does not support the account's authentication method" },
-	{ 2002, "connection refused or unreachable: is a server listening on this host and port (or socket)?" },
-	{ 2003, "connection refused or unreachable: is a server listening on this host and port?" },
-	{ 2005, "unknown host name" },
-	{ 2006, "the server went away" },
-	{ 2013, "the server closed the connection or stopped answering" },
-	{ 2026, "TLS handshake failed (check --ssl-mode, --ssl-ca and the server's certificate)" },
-	{ 2059, "the authentication plugin could not be loaded" },
-	{ LIVE_ER_SECURE_TRANSPORT_REQUIRED,
-	  "the server requires TLS (require_secure_transport=ON): use --ssl-mode=REQUIRED, or VERIFY_CA with --ssl-ca" },
-};
+static const char live_too_big[] = "more than 16 MB";
+static const char live_too_many_rows[] = "more than 100000 rows";
 
-static const char *live_hint(unsigned code)
+int live_result_add_column(struct live_result *r, const char *name, size_t len, const char **why)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(live_hints); i++)
-		if (live_hints[i].code == code)
-			return live_hints[i].hint;
-	return NULL;
-}
-
-/*
- * Set the target's error from the connection's last error. label is NULL
- * for the connection itself, else the statement that failed; timeout is the
- * timeout in seconds that bounded the step, option its name.
- */
-static void live_fail(struct live_run *r, const char *label, unsigned timeout, const char *option)
-{
-	unsigned code = mysql_errno(r->m);
-	const char *msg = mysql_error(r->m);
-	const char *hint = live_hint(code);
-	double took = live_now() - r->started;
-	int timed_out = timeout && took + 0.25 >= (double)timeout && code >= LIVE_CR_MIN && code <= LIVE_CR_MAX;
-	struct strbuf sb = { 0 };
-
-	if (!label)
-		strbuf_addstr(&sb, "cannot connect");
-	if (timed_out) {
-		strbuf_addf(&sb, "%stimed out after %.1f s", label ? "" : ": ", took);
-		if (label)
-			strbuf_addf(&sb, " waiting for %s", label);
-		strbuf_addf(&sb, " (%s %u)", option, timeout);
-		hint = NULL;
-	} else if (label) {
-		strbuf_addf(&sb, "lost the connection during %s", label);
+	if (r->nrows) {
+		*why = "a column after the rows";
+		return -1;
 	}
-	strbuf_addf(&sb, ": %s (error %u)", msg && *msg ? msg : "unknown error", code);
-	if (hint)
-		strbuf_addf(&sb, ": %s", hint);
-	r->s->error = settings_intern(r->s, sb.buf);
-	strbuf_release(&sb);
-	r->fatal = 1;
+	if (len > LIVE_RESULT_MAX_BYTES - r->bytes) {
+		*why = live_too_big;
+		return -1;
+	}
+	ARRAY_GROW(r->names, r->ncols + 1, r->names_cap);
+	r->names[r->ncols++] = arena_strndup(&r->arena, name ? name : "", name ? len : 0);
+	r->bytes += len;
+	return 0;
 }
 
-/* A query error that ends the collection: the connection is gone or unusable. */
-static int live_error_is_fatal(unsigned code)
+int live_result_add_row(struct live_result *r, const char *const *v, const unsigned long *len,
+			const char **why)
 {
-	return (code >= LIVE_CR_MIN && code <= LIVE_CR_MAX) || code == LIVE_ER_SERVER_SHUTDOWN;
+	size_t total = 0;
+	if (r->nrows >= LIVE_RESULT_MAX_ROWS) {
+		*why = live_too_many_rows;
+		return -1;
+	}
+	for (size_t i = 0; i < r->ncols; i++) {
+		size_t n = !v[i] ? 0 : len ? (size_t)len[i] : strlen(v[i]);
+		if (n > LIVE_RESULT_MAX_BYTES - r->bytes - total) {
+			*why = live_too_big;
+			return -1;
+		}
+		total += n;
+	}
+	if (r->ncols)
+		ARRAY_GROW(r->cells, (r->nrows + 1) * r->ncols, r->rows_cap);
+	for (size_t i = 0; i < r->ncols; i++) {
+		struct live_cell *c = &r->cells[r->nrows * r->ncols + i];
+		c->len = !v[i] ? 0 : len ? (size_t)len[i] : strlen(v[i]);
+		c->v = v[i] ? arena_strndup(&r->arena, v[i], c->len) : NULL;
+	}
+	r->nrows++;
+	r->bytes += total;
+	return 0;
 }
 
-static int live_error_is_denied(unsigned code)
+const struct live_cell *live_result_cell(const struct live_result *r, size_t row, size_t col)
 {
-	return code == LIVE_ER_DBACCESS_DENIED || code == LIVE_ER_TABLEACCESS_DENIED ||
-	       code == LIVE_ER_COLUMNACCESS_DENIED || code == LIVE_ER_SPECIFIC_ACCESS_DENIED ||
-	       code == LIVE_ER_ACCESS_DENIED;
+	return &r->cells[row * r->ncols + col];
+}
+
+/* The value at row, col; NULL for SQL NULL or an absent column (col < 0). */
+static const char *live_val(const struct live_result *r, size_t row, int col)
+{
+	return col < 0 ? NULL : live_result_cell(r, row, (size_t)col)->v;
 }
 
 /*
- * Run sql. Returns the result (the caller frees it), or NULL: then either
- * r->fatal is set (the target's error says why), or *why holds a heap
- * string "SQL denied (needs PRIV)" / "SQL failed: message" for the facts
- * that stay unknown.
+ * Append at most max bytes of text a server sent, its control characters
+ * (terminal escapes, line breaks) shown as '?'.
  */
-static MYSQL_RES *live_query(struct live_run *r, const char *label, const char *sql,
-			     const char *needs, char **why)
+void live_clean_text(struct strbuf *sb, const char *s, size_t max)
 {
-	*why = NULL;
-	r->started = live_now();
-	if (mysql_query(r->m, sql) == 0) {
-		MYSQL_RES *res = mysql_store_result(r->m);
-		if (res)
-			return res;
-		if (mysql_field_count(r->m) == 0) {
-			*why = xasprintf("%s returned no result set", label);
-			return NULL;
+	size_t i;
+	for (i = 0; s[i] && i < max; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		strbuf_addch(sb, ch < 0x20 || ch == 0x7f ? '?' : ch);
+	}
+	if (s[i])
+		strbuf_addstr(sb, "...");
+}
+
+/* ---- shapes ------------------------------------------------------------- */
+
+enum {
+	LIVE_COL_OPTIONAL = 1,  /* may be absent (older versions) */
+	LIVE_COL_NOT_NULL = 2,  /* a NULL in it is an unexpected answer */
+};
+
+/* A column a reader needs: the names it goes by (any case), and flags. */
+struct live_col {
+	const char *const *names;
+	unsigned flags;
+};
+
+/* Set the target's error: "unexpected answer to LABEL: detail". */
+static void live_unexpected(struct live_plan *p, const char *label, const char *detail)
+{
+	if (!p->s->error)
+		p->s->error = arena_printf(&p->s->arena, "unexpected answer to %s: %s", label, detail);
+}
+
+/*
+ * Check that r has the columns of spec (looked up by name, whatever their
+ * order; other columns are ignored), no NULL in a NOT_NULL column, and at
+ * most max_rows rows. idx[i] is then the index of spec[i], or -1 for an
+ * absent optional column. Returns 0, or -1 with the target's error set.
+ */
+static int live_shape(struct live_plan *p, const char *label, const struct live_result *r,
+		      const struct live_col *spec, size_t nspec, size_t max_rows, int *idx)
+{
+	struct strbuf sb = { 0 };
+	int rc = -1;
+
+	for (size_t i = 0; i < nspec; i++) {
+		idx[i] = -1;
+		for (const char *const *n = spec[i].names; *n && idx[i] < 0; n++)
+			for (size_t k = 0; k < r->ncols; k++)
+				if (!ascii_strcasecmp(r->names[k], *n)) {
+					idx[i] = (int)k;
+					break;
+				}
+		if (idx[i] < 0 && !(spec[i].flags & LIVE_COL_OPTIONAL))
+			goto columns;
+	}
+	for (size_t row = 0; row < r->nrows; row++) {
+		for (size_t i = 0; i < nspec; i++) {
+			if ((spec[i].flags & LIVE_COL_NOT_NULL) && idx[i] >= 0 && !live_val(r, row, idx[i])) {
+				strbuf_addf(&sb, "NULL in %s (row %zu)", spec[i].names[0], row + 1);
+				goto out;
+			}
 		}
 	}
-	unsigned code = mysql_errno(r->m);
-	if (live_error_is_fatal(code)) {
-		live_fail(r, label, live_timeout(r->o->read_timeout, LIVE_DEFAULT_READ_TIMEOUT), "--read-timeout");
-		return NULL;
+	if (r->nrows > max_rows) {
+		strbuf_addf(&sb, "%zu rows (at most %zu)", r->nrows, max_rows);
+		goto out;
 	}
-	if (live_error_is_denied(code)) {
-		*why = needs ? xasprintf("%s denied (needs %s)", label, needs)
-			     : xasprintf("%s denied", label);
-	} else {
-		*why = xasprintf("%s failed: %s (error %u)", label, mysql_error(r->m), code);
+	rc = 0;
+	goto out;
+columns:
+	if (!r->ncols) {
+		strbuf_addstr(&sb, "no result set (0 columns)");
+		goto out;
 	}
-	diag_add(&r->s->diags, DIAG_WARNING, NULL, 0, "%s: %s: %s (error %u)", r->s->target, *why,
-		 mysql_error(r->m), code);
-	return NULL;
-}
-
-/* The index of the first column named one of names (case-insensitive), or -1. */
-static int live_column(MYSQL_RES *res, const char *const *names)
-{
-	unsigned n = mysql_num_fields(res);
-	MYSQL_FIELD *f = mysql_fetch_fields(res);
-	for (const char *const *p = names; *p; p++)
-		for (unsigned i = 0; i < n; i++)
-			if (!ascii_strcasecmp(f[i].name, *p))
-				return (int)i;
-	return -1;
-}
-
-static const char *live_cell(MYSQL_ROW row, int col)
-{
-	return col >= 0 ? row[col] : NULL;
+	strbuf_addf(&sb, "%zu column%s (", r->ncols, r->ncols == 1 ? "" : "s");
+	for (size_t k = 0; k < r->ncols && k < 8; k++) {
+		if (k)
+			strbuf_addstr(&sb, ", ");
+		live_clean_text(&sb, r->names[k], 40);
+	}
+	strbuf_addstr(&sb, r->ncols > 8 ? ", ...), expected " : "), expected ");
+	for (size_t i = 0, n = 0; i < nspec; i++)
+		if (!(spec[i].flags & LIVE_COL_OPTIONAL))
+			strbuf_addf(&sb, "%s%s", n++ ? ", " : "", spec[i].names[0]);
+out:
+	if (rc < 0)
+		live_unexpected(p, label, sb.buf);
+	strbuf_release(&sb);
+	return rc;
 }
 
 /* Store a fact: value NULL means unknown, and detail then says why. */
@@ -293,13 +319,29 @@ static void live_fact(struct settings *s, const char *name, const char *value, c
 
 /* ---- variables and flavor ----------------------------------------------- */
 
-/* The raw variable called name (any case), or NULL. The rows themselves are not const. */
+/* Index the raw variables by name (any case; the first of a name wins), for live_raw_find(). */
+static void live_raw_index(struct live_target *t)
+{
+	size_t at;
+	strmap_release(&t->raw_names);
+	strmap_init(&t->raw_names, 1);
+	for (size_t i = 0; i < t->nraw; i++)
+		if (strmap_get(&t->raw_names, t->raw[i].name, &at) < 0)
+			strmap_put(&t->raw_names, t->raw[i].name, i);
+	t->raw_indexed = 1;
+}
+
+/* The first raw variable called name (any case), or NULL. The rows themselves are not const. */
 static struct live_raw_var *live_raw_find(const struct live_target *t, const char *name)
 {
-	for (size_t i = 0; i < t->nraw; i++)
-		if (!ascii_strcasecmp(t->raw[i].name, name))
-			return &t->raw[i];
-	return NULL;
+	size_t at;
+	if (!t->raw_indexed) {
+		for (size_t i = 0; i < t->nraw; i++)
+			if (!ascii_strcasecmp(t->raw[i].name, name))
+				return &t->raw[i];
+		return NULL;
+	}
+	return strmap_get(&t->raw_names, name, &at) == 0 ? &t->raw[at] : NULL;
 }
 
 static int live_contains_ci(const char *hay, const char *needle)
@@ -334,120 +376,157 @@ static void live_catalog_names(const struct catalog *c, struct strbuf *sb)
 		strbuf_addstr(sb, "''");
 }
 
-static void live_raw_add(struct live_run *r, const char *name, const char *value, const char *origin,
+static void live_raw_add(struct live_plan *p, const char *name, const char *value, const char *origin,
 			 const char *path)
 {
-	ARRAY_GROW(r->t->raw, r->t->nraw + 1, r->t->raw_cap);
-	struct live_raw_var *v = &r->t->raw[r->t->nraw++];
-	v->name = settings_intern(r->s, name);
-	v->value = settings_intern(r->s, value ? value : "");
-	v->origin = origin ? settings_intern(r->s, origin) : NULL;
-	v->path = path && *path ? settings_intern(r->s, path) : NULL;
+	struct live_target *t = p->t;
+	ARRAY_GROW(t->raw, t->nraw + 1, t->raw_cap);
+	struct live_raw_var *v = &t->raw[t->nraw++];
+	v->name = settings_intern(p->s, name);
+	v->value = settings_intern(p->s, value ? value : "");
+	v->origin = origin ? settings_intern(p->s, origin) : NULL;
+	v->path = path && *path ? settings_intern(p->s, path) : NULL;
 }
+
+/* The statement's text, kept in the plan until the next one. */
+static void live_sql(struct live_plan *p, struct live_stmt *st, const char *label, const char *needs,
+		     char *sql)
+{
+	free(p->sql);
+	p->sql = sql;
+	p->label = label;
+	p->needs = needs;
+	st->label = label;
+	st->sql = sql;
+	st->needs = needs;
+}
+
+/* " WHERE|AND <column> IN (catalog names)", or "" for a capture (every variable). */
+static char *live_names_filter(const struct live_plan *p, const char *glue, const char *column)
+{
+	struct strbuf sb = { 0 };
+	if (p->o->all_variables)
+		return xstrdup("");
+	strbuf_addf(&sb, " %s %s IN (", glue, column);
+	live_catalog_names(p->c, &sb);
+	strbuf_addch(&sb, ')');
+	return strbuf_detach(&sb);
+}
+
+static const char live_label_sysvars[] = "information_schema.SYSTEM_VARIABLES";
+static const char live_label_show_vars[] = "SHOW GLOBAL VARIABLES";
 
 /*
  * MariaDB 10.1+: every value with its origin in one statement,
  * information_schema.SYSTEM_VARIABLES (GLOBAL_VALUE is what SHOW GLOBAL
- * VARIABLES shows; measured identical on 10.11). Returns 0, or -1 when the
- * statement failed without losing the connection (*why set).
+ * VARIABLES shows; measured identical on 10.11). Otherwise, and when that
+ * fails, SHOW GLOBAL VARIABLES; live_read_origins() adds the origins.
+ * Only the names the catalog knows (the rules can name no other), or
+ * every one for a capture.
  */
-static int live_read_system_variables(struct live_run *r, const char *names, char **why)
+static void live_stmt_variables(struct live_plan *p, struct live_stmt *st)
 {
-	char *sql = xasprintf("SELECT LOWER(VARIABLE_NAME), GLOBAL_VALUE, GLOBAL_VALUE_ORIGIN, GLOBAL_VALUE_PATH "
-			      "FROM information_schema.SYSTEM_VARIABLES WHERE VARIABLE_SCOPE <> 'SESSION ONLY'%s%s%s",
-			      names ? " AND VARIABLE_NAME IN (" : "", names ? names : "", names ? ")" : "");
-	MYSQL_RES *res = live_query(r, "information_schema.SYSTEM_VARIABLES", sql, NULL, why);
-	MYSQL_ROW row;
-	free(sql);
-	if (!res)
-		return -1;
-	while ((row = mysql_fetch_row(res)))
-		if (row[0])
-			live_raw_add(r, row[0], row[1], row[2], row[3]);
-	mysql_free_result(res);
-	r->origins_known = 1;
-	return 0;
+	char *filter;
+	if (p->mariadb && !p->fallback) {
+		filter = live_names_filter(p, "AND", "VARIABLE_NAME");
+		live_sql(p, st, live_label_sysvars, NULL,
+			 xasprintf("SELECT LOWER(VARIABLE_NAME) AS VARIABLE_NAME, GLOBAL_VALUE, GLOBAL_VALUE_ORIGIN, "
+				   "GLOBAL_VALUE_PATH FROM information_schema.SYSTEM_VARIABLES "
+				   "WHERE VARIABLE_SCOPE <> 'SESSION ONLY'%s", filter));
+	} else {
+		filter = live_names_filter(p, "WHERE", "Variable_name");
+		live_sql(p, st, live_label_show_vars, NULL, xasprintf("SHOW GLOBAL VARIABLES%s", filter));
+	}
+	free(filter);
 }
 
-/*
- * Read the variables: only those the catalog knows (the rules can name no
- * other), or every one for a capture. MariaDB gets values and origins from
- * one statement; otherwise SHOW GLOBAL VARIABLES, and live_read_origins()
- * adds the origins. Returns 0, or -1 when the target cannot be audited.
- */
-static int live_read_variables(struct live_run *r)
-{
-	struct strbuf names = { 0 };
-	const char *server = mysql_get_server_info(r->m);
-	char *why = NULL, *sql;
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	int rc = -1;
+static const char *const col_variable_name[] = { "VARIABLE_NAME", NULL };
+static const char *const col_global_value[] = { "GLOBAL_VALUE", NULL };
+static const char *const col_global_value_origin[] = { "GLOBAL_VALUE_ORIGIN", NULL };
+static const char *const col_global_value_path[] = { "GLOBAL_VALUE_PATH", NULL };
+static const char *const col_show_variable_name[] = { "Variable_name", NULL };
+static const char *const col_value[] = { "Value", NULL };
 
-	if (!r->o->all_variables)
-		live_catalog_names(r->c, &names);
-	if (server && live_contains_ci(server, "mariadb")) {
-		if (live_read_system_variables(r, names.buf, &why) == 0) {
-			rc = 0;
-			goto check;
-		}
-		if (r->fatal)
-			goto out;
-		r->origins_why = settings_intern(r->s, why);
-		free(why);
-		why = NULL;
+static void live_read_variables(struct live_plan *p, const struct live_result *r)
+{
+	static const struct live_col sysvars[] = {
+		{ col_variable_name, LIVE_COL_NOT_NULL },
+		{ col_global_value, 0 },
+		{ col_global_value_origin, 0 },
+		{ col_global_value_path, 0 },
+	};
+	static const struct live_col show[] = {
+		{ col_show_variable_name, LIVE_COL_NOT_NULL },
+		{ col_value, 0 },
+	};
+	int idx[4];
+
+	if (p->mariadb && !p->fallback) {
+		if (live_shape(p, live_label_sysvars, r, sysvars, ARRAY_SIZE(sysvars), LIVE_RESULT_MAX_ROWS, idx) < 0)
+			return;
+		for (size_t i = 0; i < r->nrows; i++)
+			live_raw_add(p, live_val(r, i, idx[0]), live_val(r, i, idx[1]), live_val(r, i, idx[2]),
+				     live_val(r, i, idx[3]));
+		p->origins_known = 1;
+	} else {
+		if (live_shape(p, live_label_show_vars, r, show, ARRAY_SIZE(show), LIVE_RESULT_MAX_ROWS, idx) < 0)
+			return;
+		for (size_t i = 0; i < r->nrows; i++)
+			live_raw_add(p, live_val(r, i, idx[0]), live_val(r, i, idx[1]), NULL, NULL);
 	}
-	sql = names.len ? xasprintf("SHOW GLOBAL VARIABLES WHERE Variable_name IN (%s)", names.buf)
-			: xstrdup("SHOW GLOBAL VARIABLES");
-	res = live_query(r, "SHOW GLOBAL VARIABLES", sql, NULL, &why);
-	free(sql);
-	if (!res) {
-		if (!r->fatal) {
-			r->s->error = settings_intern(r->s, why);
-			r->fatal = 1;
-		}
-		goto out;
+}
+
+/* SYSTEM_VARIABLES failed: SHOW GLOBAL VARIABLES next, without origins. Otherwise fatal. */
+static void live_failed_variables(struct live_plan *p, const char *why)
+{
+	if (p->mariadb && !p->fallback) {
+		p->fallback = 1;
+		p->origins_why = why;
+		p->at--;   /* the same step again, with SHOW GLOBAL VARIABLES */
+		return;
 	}
-	while ((row = mysql_fetch_row(res)))
-		if (row[0])
-			live_raw_add(r, row[0], row[1], NULL, NULL);
-	mysql_free_result(res);
-	rc = 0;
-check:
-	if (!r->t->nraw) {
-		r->s->error = settings_intern(r->s, "the server reported no variables");
-		r->fatal = 1;
-		rc = -1;
-	}
-out:
-	free(why);
-	strbuf_release(&names);
-	return rc;
+	if (!p->s->error)
+		p->s->error = why;
 }
 
 /* Flavor, version and Galera from the variables (mysql-facts.md D1). */
-static void live_detect_flavor(struct live_run *r)
+static void live_run_flavor(struct live_plan *p)
 {
-	struct settings *s = r->s;
-	const struct live_raw_var *ver = live_raw_find(r->t, "version");
-	const struct live_raw_var *comment = live_raw_find(r->t, "version_comment");
-	const struct live_raw_var *wsrep_on = live_raw_find(r->t, "wsrep_on");
-	const struct live_raw_var *provider = live_raw_find(r->t, "wsrep_provider");
-	const struct live_raw_var *cluster = live_raw_find(r->t, "wsrep_cluster_name");
+	struct settings *s = p->s;
+	const struct live_raw_var *ver, *comment, *wsrep_on, *provider, *cluster;
+
+	if (!p->t->nraw) {
+		s->error = settings_intern(s, "the server reported no variables");
+		return;
+	}
+	live_raw_index(p->t);
+	ver = live_raw_find(p->t, "version");
+	comment = live_raw_find(p->t, "version_comment");
+	wsrep_on = live_raw_find(p->t, "wsrep_on");
+	provider = live_raw_find(p->t, "wsrep_provider");
+	cluster = live_raw_find(p->t, "wsrep_cluster_name");
 
 	if (!ver || version_parse(&s->version, ver->value) < 0) {
 		diag_add(&s->diags, DIAG_WARNING, NULL, 0, "%s: the server reports no usable version; assuming %s %d.%d",
 			 s->target, flavor_display(s->flavor), s->version.major, s->version.minor);
-		return;
+	} else {
+		s->version_detected = 1;
+		if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &s->flavor, &s->variant))
+			s->flavor = FLAVOR_MYSQL;
+		s->flavor_source = "server";
+		if (wsrep_on && !ascii_strcasecmp(wsrep_on->value, "ON") && provider && *provider->value &&
+		    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value) {
+			s->cluster = settings_intern(s, cluster->value);
+			s->variant = FLAVOR_VARIANT_GALERA;
+		}
 	}
-	s->version_detected = 1;
-	if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &s->flavor, &s->variant))
-		s->flavor = FLAVOR_MYSQL;
-	s->flavor_source = "server";
-	if (wsrep_on && !ascii_strcasecmp(wsrep_on->value, "ON") && provider && *provider->value &&
-	    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value) {
-		s->cluster = settings_intern(s, cluster->value);
-		s->variant = FLAVOR_VARIANT_GALERA;
+	if (!p->origins_known && s->flavor != FLAVOR_MARIADB && !p->origins_why) {
+		static const struct version mysql80 = { 8, 0, 0 };
+		char v[32];
+		if (version_cmp(&s->version, &mysql80) < 0)
+			p->origins_why = arena_printf(&s->arena,
+						      "%s %s does not record where a value came from (give --config FILE to compare)",
+						      flavor_display(s->flavor), version_format(&s->version, v, sizeof(v)));
 	}
 }
 
@@ -492,156 +571,137 @@ static const struct live_origin_kind *live_origin_kind(const char *token)
 	return NULL;
 }
 
-/* Fill raw[].origin/path from an origin query: columns name, token, path. */
-static void live_store_origins(struct live_run *r, MYSQL_RES *res)
+/* MySQL 8.0+ keeps origins in performance_schema.variables_info; older MySQL and Percona none. */
+static int live_applies_origins(const struct live_plan *p)
 {
-	MYSQL_ROW row;
-	size_t rows = 0, at;
-	struct strmap names;   /* hashed: a linear live_raw_find() per row was quadratic */
-	strmap_init(&names, 1);
-	for (size_t i = 0; i < r->t->nraw; i++)
-		if (strmap_get(&names, r->t->raw[i].name, &at) < 0)   /* the first of a name, as live_raw_find() */
-			strmap_put(&names, r->t->raw[i].name, i);
-	while ((row = mysql_fetch_row(res))) {
-		struct live_raw_var *v;
-		if (!row[0] || strmap_get(&names, row[0], &at) < 0)
+	static const struct version mysql80 = { 8, 0, 0 };
+	return !p->origins_known && p->s->flavor != FLAVOR_MARIADB && version_cmp(&p->s->version, &mysql80) >= 0;
+}
+
+static void live_stmt_origins(struct live_plan *p, struct live_stmt *st)
+{
+	char *filter = live_names_filter(p, "WHERE", "VARIABLE_NAME");
+	live_sql(p, st, "performance_schema.variables_info", "SELECT on performance_schema.variables_info",
+		 xasprintf("SELECT VARIABLE_NAME, VARIABLE_SOURCE, VARIABLE_PATH "
+			   "FROM performance_schema.variables_info%s", filter));
+	free(filter);
+}
+
+static const char *const col_variable_source[] = { "VARIABLE_SOURCE", NULL };
+static const char *const col_variable_path[] = { "VARIABLE_PATH", NULL };
+
+/* Fill raw[].origin/path from performance_schema.variables_info. */
+static void live_read_origins(struct live_plan *p, const struct live_result *r)
+{
+	static const struct live_col spec[] = {
+		{ col_variable_name, LIVE_COL_NOT_NULL },
+		{ col_variable_source, 0 },
+		{ col_variable_path, 0 },
+	};
+	int idx[3];
+	size_t rows = 0;
+
+	if (live_shape(p, "performance_schema.variables_info", r, spec, ARRAY_SIZE(spec), LIVE_RESULT_MAX_ROWS,
+		       idx) < 0)
+		return;
+	p->origins_read = 1;
+	for (size_t i = 0; i < r->nrows; i++) {
+		struct live_raw_var *v = live_raw_find(p->t, live_val(r, i, idx[0]));
+		const char *origin = live_val(r, i, idx[1]), *path = live_val(r, i, idx[2]);
+		if (!v)
 			continue;
-		v = &r->t->raw[at];
-		v->origin = row[1] ? settings_intern(r->s, row[1]) : NULL;
-		v->path = row[2] && *row[2] ? settings_intern(r->s, row[2]) : NULL;
+		v->origin = origin ? settings_intern(p->s, origin) : NULL;
+		v->path = path && *path ? settings_intern(p->s, path) : NULL;
 		rows++;
 	}
-	strmap_release(&names);
-	r->origins_known = rows > 0;
+	p->origins_known = rows > 0;
 	if (!rows)
-		r->origins_why = "the server returned no value origins (performance_schema disabled?)";
+		p->origins_why = "the server returned no value origins (performance_schema disabled?)";
+}
+
+static void live_failed_origins(struct live_plan *p, const char *why)
+{
+	p->origins_why = why;
 }
 
 /* MySQL 8.0+: persisted values, so that SET PERSIST is not a runtime-only change. */
-static void live_read_persisted(struct live_run *r, struct strbuf *persisted)
+static int live_applies_persisted(const struct live_plan *p)
 {
-	char *why;
-	MYSQL_RES *res = live_query(r, "performance_schema.persisted_variables",
-				    "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM performance_schema.persisted_variables",
-				    "SELECT on performance_schema.persisted_variables", &why);
-	MYSQL_ROW row;
-	if (!res) {
-		free(why);
-		return;
-	}
-	/* "\n" name "\t" value "\n" entries, searched with strstr. */
-	strbuf_addch(persisted, '\n');
-	while ((row = mysql_fetch_row(res)))
-		if (row[0])
-			strbuf_addf(persisted, "%s\t%s\n", row[0], row[1] ? row[1] : "");
-	mysql_free_result(res);
+	return p->origins_read;
 }
 
-/*
- * MySQL 8.0+: the persisted_drift fact (persisted.h) from the rows
- * live_read_persisted() kept, once the running values are stored. Unknown
- * (NULL) when they could not be read; not set where nothing is persisted
- * (MariaDB, MySQL before 8.0).
- */
-static void live_persisted_drift(struct live_run *r, const struct strbuf *persisted)
+static void live_stmt_persisted(struct live_plan *p, struct live_stmt *st)
 {
-	static const struct version v80 = { 8, 0, 0 };
-	struct settings *s = r->s;
-	if (!flavor_is_mysql_family(s->flavor) || version_cmp(&s->version, &v80) < 0)
-		return;
-	if (!persisted->len) {
-		struct settings_origin o = { .source = SETTINGS_SRC_LIVE,
-					     .detail = r->origins_why ? r->origins_why
-								      : "performance_schema.persisted_variables could not be read" };
-		settings_set(s, PERSISTED_FACT_DRIFT, NULL, PERSISTED_FACT_DRIFT, &o);
-		return;
-	}
-	char *copy = xstrdup(persisted->buf);
-	const char **names = NULL, **values = NULL;
-	size_t n = 0, cap = 0, vcap = 0;
-	for (char *line = copy + 1, *next; *line; line = next) {
-		next = strchr(line, '\n');
-		*next++ = '\0';
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
-		ARRAY_GROW(names, n + 1, cap);
-		ARRAY_GROW(values, n + 1, vcap);
-		names[n] = line;
-		values[n++] = tab + 1;
-	}
-	persisted_live_drift(s, names, values, n, r->c);
-	free(names);
-	free(values);
-	free(copy);
+	live_sql(p, st, "performance_schema.persisted_variables",
+		 "SELECT on performance_schema.persisted_variables",
+		 xstrdup("SELECT VARIABLE_NAME, VARIABLE_VALUE FROM performance_schema.persisted_variables"));
 }
 
-static int live_is_persisted(const struct strbuf *persisted, const char *name, const char *value)
+static const char *const col_variable_value[] = { "VARIABLE_VALUE", NULL };
+
+static int live_persisted_cmp(const void *a, const void *b)
 {
-	if (!persisted->len)
+	const struct live_persisted *x = a, *y = b;
+	return ascii_strcasecmp(x->name, y->name);
+}
+
+static void live_read_persisted(struct live_plan *p, const struct live_result *r)
+{
+	static const struct live_col spec[] = {
+		{ col_variable_name, LIVE_COL_NOT_NULL },
+		{ col_variable_value, 0 },
+	};
+	int idx[2];
+
+	if (live_shape(p, "performance_schema.persisted_variables", r, spec, ARRAY_SIZE(spec),
+		       LIVE_RESULT_MAX_ROWS, idx) < 0)
+		return;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const char *value = live_val(r, i, idx[1]);
+		ARRAY_GROW(p->persisted, p->npersisted + 1, p->persisted_cap);
+		p->persisted[p->npersisted++] = (struct live_persisted){
+			settings_intern(p->s, live_val(r, i, idx[0])), settings_intern(p->s, value ? value : "")
+		};
+	}
+	if (p->npersisted)
+		qsort(p->persisted, p->npersisted, sizeof(*p->persisted), live_persisted_cmp);
+	p->persisted_read = 1;
+}
+
+/* Was name persisted (SET PERSIST) with this very value? */
+static int live_is_persisted(const struct live_plan *p, const char *name, const char *value)
+{
+	struct live_persisted key = { name, NULL };
+	const struct live_persisted *hit, *end = p->persisted + p->npersisted;
+	if (!p->npersisted)
 		return 0;
-	char *key = xasprintf("\n%s\t%s\n", name, value);
-	int found = strstr(persisted->buf, key) != NULL;
-	free(key);
-	return found;
-}
-
-static void live_read_origins(struct live_run *r, struct strbuf *persisted)
-{
-	struct settings *s = r->s;
-	static const struct version mysql80 = { 8, 0, 0 };
-	MYSQL_RES *res = NULL;
-	char *why = NULL;
-
-	if (r->origins_known || s->flavor == FLAVOR_MARIADB)
-		return;   /* MariaDB: read with the values, or r->origins_why says why not */
-	if (version_cmp(&s->version, &mysql80) >= 0) {
-		struct strbuf sql = { 0 };
-		strbuf_addstr(&sql, "SELECT VARIABLE_NAME, VARIABLE_SOURCE, VARIABLE_PATH "
-				    "FROM performance_schema.variables_info");
-		if (!r->o->all_variables) {
-			strbuf_addstr(&sql, " WHERE VARIABLE_NAME IN (");
-			live_catalog_names(r->c, &sql);
-			strbuf_addch(&sql, ')');
-		}
-		res = live_query(r, "performance_schema.variables_info", sql.buf,
-				 "SELECT on performance_schema.variables_info", &why);
-		strbuf_release(&sql);
-		if (res)
-			live_read_persisted(r, persisted);
-	} else {
-		char v[32];
-		why = xasprintf("%s %s does not record where a value came from (give --config FILE to compare)",
-				flavor_display(s->flavor), version_format(&s->version, v, sizeof(v)));
-	}
-	if (res) {
-		live_store_origins(r, res);
-		mysql_free_result(res);
-	} else if (why) {
-		r->origins_why = settings_intern(s, why);
-	}
-	free(why);
+	hit = bsearch(&key, p->persisted, p->npersisted, sizeof(*p->persisted), live_persisted_cmp);
+	if (!hit)
+		return 0;
+	while (hit > p->persisted && !live_persisted_cmp(hit - 1, &key))
+		hit--;
+	for (; hit < end && !live_persisted_cmp(hit, &key); hit++)
+		if (!strcmp(hit->value, value))
+			return 1;
+	return 0;
 }
 
 /* ---- variables into the settings model ---------------------------------- */
 
-static const char *live_value_detail(struct live_run *r, const struct live_raw_var *v,
-				     const char *canonical, const char *value,
-				     const struct strbuf *persisted, int *runtime)
+static const char *live_value_detail(struct live_plan *p, const struct live_raw_var *v,
+				     const char *canonical, const char *value, int *runtime)
 {
 	const struct live_origin_kind *k = live_origin_kind(v->origin);
 	*runtime = 0;
 	if (!k)
-		return v->origin ? arena_printf(&r->s->arena, "live, origin %s", v->origin) : "live";
+		return v->origin ? arena_printf(&p->s->arena, "live, origin %s", v->origin) : "live";
 	if (k->runtime) {
-		if (live_is_persisted(persisted, v->name, value) ||
-		    live_is_persisted(persisted, canonical, value))
+		if (live_is_persisted(p, v->name, value) || live_is_persisted(p, canonical, value))
 			return "live, set with SET PERSIST";
 		*runtime = 1;
 	}
 	if (k->with_path)
-		return arena_printf(&r->s->arena, "%s%s%s", k->prefix, v->path ? v->path : "an option file",
+		return arena_printf(&p->s->arena, "%s%s%s", k->prefix, v->path ? v->path : "an option file",
 				    k->suffix);
 	return k->prefix;
 }
@@ -652,38 +712,36 @@ static const char *live_value_detail(struct live_run *r, const struct live_raw_v
  * and log_replica_updates), the row spelled like the canonical name wins.
  * Builds runtime_only_changes on the way.
  */
-static void live_store_variables(struct live_run *r, const struct strbuf *persisted)
+static void live_run_store_variables(struct live_plan *p)
 {
-	const struct catalog *c = r->c;
-	struct settings *s = r->s;
+	const struct catalog *c = p->c;
+	struct settings *s = p->s;
+	const struct live_target *t = p->t;
 	size_t *pick = xmalloc((c->n ? c->n : 1) * sizeof(*pick));
 	struct strbuf changed = { 0 };
 
 	for (size_t i = 0; i < c->n; i++)
 		pick[i] = (size_t)-1;
-	for (size_t i = 0; i < r->t->nraw; i++) {
-		const struct catalog_var *cv = catalog_lookup(c, r->t->raw[i].name);
+	for (size_t i = 0; i < t->nraw; i++) {
+		const struct catalog_var *cv = catalog_lookup(c, t->raw[i].name);
 		if (!cv)
 			continue;
 		size_t k = (size_t)(cv - c->vars);
-		if (pick[k] == (size_t)-1 || !optname_cmp(r->t->raw[i].name, cv->name))
+		if (pick[k] == (size_t)-1 || !optname_cmp(t->raw[i].name, cv->name))
 			pick[k] = i;
 	}
 	for (size_t k = 0; k < c->n; k++) {
 		if (pick[k] == (size_t)-1)
 			continue;
 		const struct catalog_var *cv = &c->vars[k];
-		const struct live_raw_var *v = &r->t->raw[pick[k]];
+		const struct live_raw_var *v = &t->raw[pick[k]];
 		char *norm = NULL;
 		const char *why = NULL;
 		const char *value = v->value;
-		int runtime;
+		int runtime = 0;
 		if (catalog_check_value(cv, s->flavor, v->value, &norm, &why) == CATALOG_VALUE_OK && norm)
 			value = norm;
-		const char *detail = r->origins_known ? live_value_detail(r, v, cv->name, v->value, persisted, &runtime)
-						      : "live";
-		if (!r->origins_known)
-			runtime = 0;
+		const char *detail = p->origins_known ? live_value_detail(p, v, cv->name, v->value, &runtime) : "live";
 		struct settings_origin o = { .source = SETTINGS_SRC_LIVE, .detail = detail };
 		settings_set(s, cv->name, value, v->name, &o);
 		if (runtime && cv->crash_safety) {
@@ -695,29 +753,101 @@ static void live_store_variables(struct live_run *r, const struct strbuf *persis
 	}
 	free(pick);
 
-	if (r->origins_known)
+	if (p->origins_known)
 		live_fact(s, "runtime_only_changes", changed.buf ? changed.buf : "",
 			  changed.len ? "live: set with SET GLOBAL; the next restart undoes it"
 				      : "live: no crash-safety setting was changed at runtime");
 	else
-		live_fact(s, "runtime_only_changes", NULL, r->origins_why ? r->origins_why : "value origins unknown");
+		live_fact(s, "runtime_only_changes", NULL, p->origins_why ? p->origins_why : "value origins unknown");
 	strbuf_release(&changed);
+}
+
+/*
+ * MySQL 8.0+: the persisted_drift fact (persisted.h) from the rows
+ * live_read_persisted() kept, once the running values are stored. Unknown
+ * (NULL) when they could not be read; not set where nothing is persisted
+ * (MariaDB, MySQL before 8.0).
+ */
+static void live_run_persisted_drift(struct live_plan *p)
+{
+	static const struct version v80 = { 8, 0, 0 };
+	struct settings *s = p->s;
+	const char **names, **values;
+
+	if (!flavor_is_mysql_family(s->flavor) || version_cmp(&s->version, &v80) < 0)
+		return;
+	if (!p->persisted_read) {
+		struct settings_origin o = { .source = SETTINGS_SRC_LIVE,
+					     .detail = p->origins_why ? p->origins_why
+								      : "performance_schema.persisted_variables could not be read" };
+		settings_set(s, PERSISTED_FACT_DRIFT, NULL, PERSISTED_FACT_DRIFT, &o);
+		return;
+	}
+	names = xmalloc((p->npersisted ? p->npersisted : 1) * sizeof(*names));
+	values = xmalloc((p->npersisted ? p->npersisted : 1) * sizeof(*values));
+	for (size_t i = 0; i < p->npersisted; i++) {
+		names[i] = p->persisted[i].name;
+		values[i] = p->persisted[i].value;
+	}
+	persisted_live_drift(s, names, values, p->npersisted, p->c);
+	free(names);
+	free(values);
 }
 
 /* ---- replication channels ----------------------------------------------- */
 
-static const char *const col_connection[] = { "Connection_name", "Channel_Name", "CHANNEL_NAME", NULL };
+static const char *const col_connection[] = { "Connection_name", NULL };
+static const char *const col_channel[] = { "Channel_Name", NULL };   /* also CHANNEL_NAME */
 static const char *const col_using_gtid[] = { "Using_Gtid", NULL };
-static const char *const col_auto_position[] = { "Auto_Position", "AUTO_POSITION", NULL };
+static const char *const col_auto_position[] = { "Auto_Position", NULL };
 static const char *const col_io[] = { "Replica_IO_Running", "Slave_IO_Running", NULL };
 static const char *const col_sql[] = { "Replica_SQL_Running", "Slave_SQL_Running", NULL };
-static const char *const col_host[] = { "Source_Host", "Master_Host", "HOST", NULL };
-static const char *const col_port[] = { "Source_Port", "Master_Port", "PORT", NULL };
+static const char *const col_host[] = { "Source_Host", "Master_Host", NULL };
+static const char *const col_port[] = { "Source_Port", "Master_Port", NULL };
+static const char *const col_rcc_channel[] = { "CHANNEL_NAME", NULL };
+static const char *const col_rcc_host[] = { "HOST", NULL };
+static const char *const col_rcc_port[] = { "PORT", NULL };
+static const char *const col_rcc_auto_position[] = { "AUTO_POSITION", NULL };
+
+/* Which columns of a channel answer mean what; indexes into the spec below. */
+enum { CH_NAME, CH_USING_GTID, CH_AUTO_POSITION, CH_IO, CH_SQL, CH_HOST, CH_PORT, CH_N };
+
+/* MariaDB SHOW ALL SLAVES STATUS (one row per connection; columns vary by version: by name). */
+static const struct live_col live_all_slaves_cols[CH_N] = {
+	[CH_NAME] = { col_connection, LIVE_COL_NOT_NULL },
+	[CH_USING_GTID] = { col_using_gtid, 0 },
+	[CH_AUTO_POSITION] = { col_auto_position, LIVE_COL_OPTIONAL },
+	[CH_IO] = { col_io, 0 },
+	[CH_SQL] = { col_sql, 0 },
+	[CH_HOST] = { col_host, 0 },
+	[CH_PORT] = { col_port, 0 },
+};
+
+/* MySQL 5.7+ performance_schema.replication_connection_configuration. */
+static const struct live_col live_rcc_cols[CH_N] = {
+	[CH_NAME] = { col_rcc_channel, LIVE_COL_NOT_NULL },
+	[CH_USING_GTID] = { col_using_gtid, LIVE_COL_OPTIONAL },
+	[CH_AUTO_POSITION] = { col_rcc_auto_position, 0 },
+	[CH_IO] = { col_io, LIVE_COL_OPTIONAL },
+	[CH_SQL] = { col_sql, LIVE_COL_OPTIONAL },
+	[CH_HOST] = { col_rcc_host, 0 },
+	[CH_PORT] = { col_rcc_port, 0 },
+};
+
+/* MySQL SHOW REPLICA STATUS (8.0.22+) / SHOW SLAVE STATUS (5.6 has no Channel_Name). */
+static const struct live_col live_status_cols[CH_N] = {
+	[CH_NAME] = { col_channel, LIVE_COL_OPTIONAL },
+	[CH_USING_GTID] = { col_using_gtid, LIVE_COL_OPTIONAL },
+	[CH_AUTO_POSITION] = { col_auto_position, LIVE_COL_OPTIONAL },
+	[CH_IO] = { col_io, 0 },
+	[CH_SQL] = { col_sql, 0 },
+	[CH_HOST] = { col_host, 0 },
+	[CH_PORT] = { col_port, 0 },
+};
 
 static int live_channel_ignored(const char *name)
 {
-	return name && (!strcmp(name, "group_replication_applier") ||
-			!strcmp(name, "group_replication_recovery"));
+	return !strcmp(name, "group_replication_applier") || !strcmp(name, "group_replication_recovery");
 }
 
 static struct settings_channel *live_channel_get(struct settings *s, const char *name)
@@ -728,99 +858,109 @@ static struct settings_channel *live_channel_get(struct settings *s, const char 
 	return settings_add_channel(s, name);
 }
 
-/* Merge one channel result set into s->channels, addressing columns by name. */
-static size_t live_store_channels(struct live_run *r, MYSQL_RES *res)
+/* Merge one channel answer into s->channels, columns by name (spec: one of the tables above). */
+static void live_store_channels(struct live_plan *p, const char *label, const struct live_result *r,
+				const struct live_col *spec)
 {
-	struct settings *s = r->s;
-	int cn = live_column(res, col_connection), cg = live_column(res, col_using_gtid);
-	int ca = live_column(res, col_auto_position), ci = live_column(res, col_io);
-	int cs = live_column(res, col_sql), ch = live_column(res, col_host), cp = live_column(res, col_port);
-	MYSQL_ROW row;
-	size_t n = 0;
-	while ((row = mysql_fetch_row(res))) {
-		const char *name = live_cell(row, cn);
-		struct settings_channel *ch_;
+	struct settings *s = p->s;
+	int idx[CH_N];
+	if (live_shape(p, label, r, spec, CH_N, LIVE_MAX_CHANNELS, idx) < 0)
+		return;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const char *name = live_val(r, i, idx[CH_NAME]);
+		const char *v;
+		struct settings_channel *ch;
 		if (!name)
 			name = "";
 		if (live_channel_ignored(name))
 			continue;
-		ch_ = live_channel_get(s, name);
-		if (live_cell(row, cg))
-			ch_->using_gtid = settings_intern(s, row[cg]);
-		if (live_cell(row, ca))
-			ch_->auto_position = settings_intern(s, row[ca]);
-		if (live_cell(row, ci))
-			ch_->io_running = settings_intern(s, row[ci]);
-		if (live_cell(row, cs))
-			ch_->sql_running = settings_intern(s, row[cs]);
-		if (live_cell(row, ch) && !ch_->source_host)
-			ch_->source_host = settings_intern(s, row[ch]);
-		if (live_cell(row, cp) && !ch_->source_port)
-			ch_->source_port = (unsigned)strtoul(row[cp], NULL, 10);
-		n++;
+		ch = live_channel_get(s, name);
+		if ((v = live_val(r, i, idx[CH_USING_GTID])))
+			ch->using_gtid = settings_intern(s, v);
+		if ((v = live_val(r, i, idx[CH_AUTO_POSITION])))
+			ch->auto_position = settings_intern(s, v);
+		if ((v = live_val(r, i, idx[CH_IO])))
+			ch->io_running = settings_intern(s, v);
+		if ((v = live_val(r, i, idx[CH_SQL])))
+			ch->sql_running = settings_intern(s, v);
+		if ((v = live_val(r, i, idx[CH_HOST])) && !ch->source_host)
+			ch->source_host = settings_intern(s, v);
+		if ((v = live_val(r, i, idx[CH_PORT])) && !ch->source_port)
+			ch->source_port = live_parse_port(v);
 	}
-	return n;
+	p->channels_known = 1;
 }
 
-static void live_read_channels(struct live_run *r)
+static int live_applies_channels(const struct live_plan *p)
 {
-	struct settings *s = r->s;
-	static const struct version v57 = { 5, 7, 0 }, v8022 = { 8, 0, 22 };
-	char *why = NULL, *why2 = NULL;
-	MYSQL_RES *res;
-	const char *reason = NULL;
+	static const struct version v57 = { 5, 7, 0 };
+	return p->s->flavor == FLAVOR_MARIADB || version_cmp(&p->s->version, &v57) >= 0;
+}
 
-	if (s->flavor == FLAVOR_MARIADB) {
+static void live_stmt_channels(struct live_plan *p, struct live_stmt *st)
+{
+	if (p->s->flavor == FLAVOR_MARIADB) {
 		static const struct version v1059 = { 10, 5, 9 }, v1052 = { 10, 5, 2 };
-		const char *needs = version_cmp(&s->version, &v1059) >= 0 ? "SLAVE MONITOR"
-				    : version_cmp(&s->version, &v1052) >= 0 ? "REPLICATION SLAVE ADMIN"
-									    : "REPLICATION CLIENT";
-		res = live_query(r, "SHOW ALL SLAVES STATUS", "SHOW ALL SLAVES STATUS", needs, &why);
-		if (res) {
-			live_store_channels(r, res);
-			mysql_free_result(res);
-			s->channels_known = 1;
-		} else {
-			reason = why;
-		}
+		const char *needs = version_cmp(&p->s->version, &v1059) >= 0 ? "SLAVE MONITOR"
+				    : version_cmp(&p->s->version, &v1052) >= 0 ? "REPLICATION SLAVE ADMIN"
+										 : "REPLICATION CLIENT";
+		live_sql(p, st, "SHOW ALL SLAVES STATUS", needs, xstrdup("SHOW ALL SLAVES STATUS"));
 	} else {
-		const char *status = version_cmp(&s->version, &v8022) >= 0 ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
-		int known = 0;
-		if (version_cmp(&s->version, &v57) >= 0) {
-			res = live_query(r, "performance_schema.replication_connection_configuration",
-					 "SELECT CHANNEL_NAME, HOST, PORT, AUTO_POSITION "
-					 "FROM performance_schema.replication_connection_configuration",
-					 "SELECT on performance_schema.replication_connection_configuration", &why);
-			if (res) {
-				live_store_channels(r, res);
-				mysql_free_result(res);
-				known = 1;
-			}
-		}
-		if (!r->fatal) {
-			res = live_query(r, status, status, "REPLICATION CLIENT", &why2);
-			if (res) {
-				live_store_channels(r, res);
-				mysql_free_result(res);
-				known = 1;
-			}
-		}
-		s->channels_known = known;
-		if (!known)
-			reason = why ? why : why2;
+		live_sql(p, st, "performance_schema.replication_connection_configuration",
+			 "SELECT on performance_schema.replication_connection_configuration",
+			 xstrdup("SELECT CHANNEL_NAME, HOST, PORT, AUTO_POSITION "
+				 "FROM performance_schema.replication_connection_configuration"));
 	}
-	if (r->fatal)
-		goto out;
-	if (s->channels_known) {
+}
+
+static void live_read_channels(struct live_plan *p, const struct live_result *r)
+{
+	if (p->s->flavor == FLAVOR_MARIADB)
+		live_store_channels(p, "SHOW ALL SLAVES STATUS", r, live_all_slaves_cols);
+	else
+		live_store_channels(p, "performance_schema.replication_connection_configuration", r, live_rcc_cols);
+}
+
+static void live_failed_channels(struct live_plan *p, const char *why)
+{
+	if (!p->channels_why)
+		p->channels_why = why;
+}
+
+/* MySQL: the thread states (and, on 5.6, the channel itself) from SHOW REPLICA/SLAVE STATUS. */
+static int live_applies_status(const struct live_plan *p)
+{
+	return p->s->flavor != FLAVOR_MARIADB;
+}
+
+static const char *live_status_statement(const struct live_plan *p)
+{
+	static const struct version v8022 = { 8, 0, 22 };
+	return version_cmp(&p->s->version, &v8022) >= 0 ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+}
+
+static void live_stmt_status(struct live_plan *p, struct live_stmt *st)
+{
+	const char *sql = live_status_statement(p);
+	live_sql(p, st, sql, "REPLICATION CLIENT", xstrdup(sql));
+}
+
+static void live_read_status(struct live_plan *p, const struct live_result *r)
+{
+	live_store_channels(p, live_status_statement(p), r, live_status_cols);
+}
+
+static void live_run_channels_fact(struct live_plan *p)
+{
+	struct settings *s = p->s;
+	s->channels_known = p->channels_known;
+	if (p->channels_known) {
 		char n[32];
 		snprintf(n, sizeof(n), "%zu", s->nchannels);
 		live_fact(s, "replication_channels", n, "live");
 	} else {
-		live_fact(s, "replication_channels", NULL, reason ? reason : "replication channels unknown");
+		live_fact(s, "replication_channels", NULL, p->channels_why ? p->channels_why : "replication channels unknown");
 	}
-out:
-	free(why);
-	free(why2);
 }
 
 /* ---- metadata table engines --------------------------------------------- */
@@ -849,33 +989,39 @@ static int live_engine_transactional(const char *engine)
 	return 0;
 }
 
-static void live_read_engines(struct live_run *r)
+static const char live_label_tables[] = "information_schema.TABLES";
+
+static void live_stmt_engines(struct live_plan *p, struct live_stmt *st)
 {
-	struct settings *s = r->s;
+	live_sql(p, st, live_label_tables, NULL,
+		 xstrdup("SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES "
+			 "WHERE TABLE_SCHEMA = 'mysql' AND (TABLE_NAME IN ('slave_relay_log_info', "
+			 "'slave_worker_info', 'slave_master_info', 'gtid_executed') "
+			 "OR TABLE_NAME LIKE 'gtid!_slave!_pos%' ESCAPE '!') ORDER BY TABLE_NAME"));
+}
+
+static const char *const col_table_name[] = { "TABLE_NAME", NULL };
+static const char *const col_engine[] = { "ENGINE", NULL };
+
+static void live_read_engines(struct live_plan *p, const struct live_result *r)
+{
+	static const struct live_col spec[] = {
+		{ col_table_name, LIVE_COL_NOT_NULL },
+		{ col_engine, 0 },   /* NULL for a view */
+	};
+	struct settings *s = p->s;
 	int mariadb = s->flavor == FLAVOR_MARIADB;
-	char *why = NULL;
-	MYSQL_RES *res = live_query(r, "information_schema.TABLES",
-				    "SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES "
-				    "WHERE TABLE_SCHEMA = 'mysql' AND (TABLE_NAME IN ('slave_relay_log_info', "
-				    "'slave_worker_info', 'slave_master_info', 'gtid_executed') "
-				    "OR TABLE_NAME LIKE 'gtid!_slave!_pos%' ESCAPE '!') ORDER BY TABLE_NAME",
-				    NULL, &why);
 	struct strbuf list = { 0 }, missing = { 0 }, needs = { 0 };
 	int seen[ARRAY_SIZE(live_meta_tables)] = { 0 };
-	int bad = 0;
-	MYSQL_ROW row;
+	int bad = 0, idx[2];
 
-	if (!res) {
-		if (!r->fatal)
-			live_fact(s, "metadata_tables_innodb", NULL, why);
-		free(why);
+	if (live_shape(p, live_label_tables, r, spec, ARRAY_SIZE(spec), LIVE_RESULT_MAX_ROWS, idx) < 0)
 		return;
-	}
-	while ((row = mysql_fetch_row(res))) {
-		const char *name = row[0], *engine = row[1] ? row[1] : "none";
+	for (size_t row = 0; row < r->nrows; row++) {
+		const char *name = live_val(r, row, idx[0]), *engine = live_val(r, row, idx[1]);
 		int relevant = 0, extra = 0;
-		if (!name)
-			continue;
+		if (!engine)
+			engine = "none";
 		for (size_t i = 0; i < ARRAY_SIZE(live_meta_tables); i++) {
 			if (live_meta_tables[i].mariadb == mariadb && !strcmp(live_meta_tables[i].name, name)) {
 				relevant = 1;
@@ -891,7 +1037,6 @@ static void live_read_engines(struct live_run *r)
 			bad = 1;
 		strbuf_addf(&list, "%smysql.%s=%s", list.len ? ", " : "", name, engine);
 	}
-	mysql_free_result(res);
 	for (size_t i = 0; i < ARRAY_SIZE(live_meta_tables); i++) {
 		const struct live_meta_table *m = &live_meta_tables[i];
 		if (m->mariadb != mariadb || !m->required || version_cmp(&s->version, &m->from) < 0)
@@ -911,276 +1056,134 @@ static void live_read_engines(struct live_run *r)
 		live_fact(s, "metadata_tables_innodb", NULL, detail);
 		diag_add(&s->diags, DIAG_WARNING, NULL, 0, "%s: %s", s->target, detail);
 	} else {
-		live_fact(s, "metadata_tables_innodb", "ON", arena_printf(&s->arena, "live: %s", list.buf));
+		live_fact(s, "metadata_tables_innodb", "ON", arena_printf(&s->arena, "live: %s", list.buf ? list.buf : ""));
 	}
 	strbuf_release(&list);
 	strbuf_release(&missing);
 	strbuf_release(&needs);
 }
 
-/* ---- connecting --------------------------------------------------------- */
+static void live_failed_engines(struct live_plan *p, const char *why)
+{
+	live_fact(p->s, "metadata_tables_innodb", NULL, why);
+}
+
+/* A server with a configured channel is a replica, one without a primary, unless --role said. */
+static void live_run_role(struct live_plan *p)
+{
+	if (!p->t->role_given && p->s->channels_known) {
+		p->s->role = p->s->nchannels ? ROLE_REPLICA : ROLE_PRIMARY;
+		p->s->role_detected = 1;
+	}
+}
+
+/* ---- the plan ----------------------------------------------------------- */
 
 /*
- * Set the connection options on m. force_tls asks for TLS without
- * verification whatever --ssl-mode says (used only to diagnose a refusal).
+ * The collection of one target, in order. A step either runs (run: no
+ * statement), or, when it applies (applies NULL: always), sends a
+ * statement whose answer goes to read, or whose refusal goes to failed
+ * (with "LABEL denied (needs PRIV)" or "LABEL failed: MESSAGE (error N)").
  */
-static int live_set_options(MYSQL *m, const struct live_conn *o, int force_tls)
-{
-	unsigned ct = live_timeout(o->connect_timeout, LIVE_DEFAULT_CONNECT_TIMEOUT);
-	unsigned rt = live_timeout(o->read_timeout, LIVE_DEFAULT_READ_TIMEOUT);
-	unsigned wt = live_timeout(o->write_timeout, LIVE_DEFAULT_WRITE_TIMEOUT);
-	enum live_ssl_mode mode = force_tls ? LIVE_SSL_REQUIRED : o->ssl_mode;
-	int rc = 0;
-
-	rc |= mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-	rc |= mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rt);
-	rc |= mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &wt);
-	if (o->defaults_file || o->defaults_extra_file)
-		rc |= mysql_options(m, MYSQL_READ_DEFAULT_FILE,
-				    o->defaults_file ? o->defaults_file : o->defaults_extra_file);
-	if (!o->no_defaults)
-		rc |= mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client");
-	if (mode != LIVE_SSL_DISABLED) {
-		if (o->ssl_ca)
-			rc |= mysql_options(m, MYSQL_OPT_SSL_CA, o->ssl_ca);
-		if (o->ssl_capath)
-			rc |= mysql_options(m, MYSQL_OPT_SSL_CAPATH, o->ssl_capath);
-		if (o->ssl_cert)
-			rc |= mysql_options(m, MYSQL_OPT_SSL_CERT, o->ssl_cert);
-		if (o->ssl_key)
-			rc |= mysql_options(m, MYSQL_OPT_SSL_KEY, o->ssl_key);
-	}
-#if defined(MARIADB_PACKAGE_VERSION) || defined(MARIADB_BASE_VERSION)
-	/*
-	 * MariaDB Connector/C 3.3 has no ssl-mode (measured, docs/live.md):
-	 * MYSQL_OPT_SSL_ENFORCE uses TLS when the server offers it and quietly
-	 * goes on without it otherwise, so it is PREFERRED, and REQUIRED is that
-	 * plus a check after connecting (live_connect); certificate verification
-	 * (VERIFY_*) refuses a server without TLS and also checks the host name.
-	 * Setting an --ssl-* file alone also turns TLS on, as in the mysql client.
-	 */
-	{
-		my_bool on = 1;
-		switch (mode) {
-		case LIVE_SSL_VERIFY_CA:
-		case LIVE_SSL_VERIFY_IDENTITY:
-			rc |= mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
-			/* fall through */
-		case LIVE_SSL_REQUIRED:
-		case LIVE_SSL_PREFERRED:
-			rc |= mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
-			break;
-		case LIVE_SSL_DEFAULT:
-		case LIVE_SSL_DISABLED:
-			break;
-		}
-	}
-#else
-	/* Oracle's libmysqlclient (5.7.11+): MYSQL_OPT_SSL_MODE takes the mode itself. */
-	if (mode != LIVE_SSL_DEFAULT) {
-		static const unsigned modes[] = {
-			[LIVE_SSL_DEFAULT] = SSL_MODE_PREFERRED,
-			[LIVE_SSL_DISABLED] = SSL_MODE_DISABLED,
-			[LIVE_SSL_PREFERRED] = SSL_MODE_PREFERRED,
-			[LIVE_SSL_REQUIRED] = SSL_MODE_REQUIRED,
-			[LIVE_SSL_VERIFY_CA] = SSL_MODE_VERIFY_CA,
-			[LIVE_SSL_VERIFY_IDENTITY] = SSL_MODE_VERIFY_IDENTITY,
-		};
-		unsigned ssl_mode = modes[mode];
-		rc |= mysql_options(m, MYSQL_OPT_SSL_MODE, &ssl_mode);
-	}
-#endif
-	return rc ? -1 : 0;
-}
-
-/*
- * MariaDB answers a plain login to a server with require_secure_transport=ON
- * with "Access denied" (1045), as if the password were wrong. When TLS was
- * not in use and the server offers it, try once more over TLS: if that
- * login works, the server demands TLS. Returns 1 when it does.
- */
-static int live_tls_demanded(struct live_run *r, const char *host, unsigned port, const char *sock)
-{
-	MYSQL *m;
-	int demanded = 0;
-	if (mysql_errno(r->m) != LIVE_ER_ACCESS_DENIED || mysql_get_ssl_cipher(r->m) ||
-	    !(r->m->server_capabilities & CLIENT_SSL) || (r->o->ssl_mode >= LIVE_SSL_REQUIRED))
-		return 0;
-	if (!(m = mysql_init(NULL)))
-		return 0;
-	if (live_set_options(m, r->o, 1) == 0 &&
-	    mysql_real_connect(m, host, r->o->user, r->o->password, NULL, port, sock, 0) &&
-	    mysql_get_ssl_cipher(m))
-		demanded = 1;
-	mysql_close(m);
-	return demanded;
-}
-
-static int live_connect(struct live_run *r)
-{
-	char *host = NULL;
-	unsigned port = 0;
-	const char *why = NULL;
-	const char *sock = NULL;
-	int rc = -1;
-
-	if (live_parse_host(r->t->spec, &host, &port, &why) < 0) {
-		r->s->error = arena_printf(&r->s->arena, "bad target '%s': %s", r->t->spec, why);
-		return -1;
-	}
-	if (!host || !strcmp(host, "localhost"))
-		sock = r->o->socket;
-	if (live_set_options(r->m, r->o, 0) < 0) {
-		r->s->error = settings_intern(r->s, "cannot set the connection options");
-		goto out;
-	}
-	r->started = live_now();
-	if (!mysql_real_connect(r->m, host, r->o->user, r->o->password, NULL, port, sock, 0)) {
-		if (live_tls_demanded(r, host, port, sock)) {
-			r->s->error = arena_printf(&r->s->arena,
-						   "cannot connect: the server requires TLS (require_secure_transport=ON) "
-						   "and TLS was not configured: use --ssl-mode=REQUIRED, or VERIFY_CA with "
-						   "--ssl-ca (a plain login is answered with: %s (error %u))",
-						   mysql_error(r->m), mysql_errno(r->m));
-			r->fatal = 1;
-			goto out;
-		}
-		live_fail(r, NULL, live_timeout(r->o->connect_timeout, LIVE_DEFAULT_CONNECT_TIMEOUT),
-			  "--connect-timeout");
-		goto out;
-	}
-	if (r->o->ssl_mode >= LIVE_SSL_REQUIRED && !mysql_get_ssl_cipher(r->m)) {
-		r->s->error = settings_intern(r->s, "cannot connect: --ssl-mode requires TLS and the server "
-						    "does not offer it (have_ssl is not YES)");
-		r->fatal = 1;
-		goto out;
-	}
-	rc = 0;
-out:
-	free(host);
-	return rc;
-}
-
-int live_collect(struct live_target *t, const struct live_conn *o, const struct catalog *c)
-{
-	struct live_run r = { .t = t, .s = t->s, .o = t->conn ? t->conn : o, .c = c };
-	struct strbuf persisted = { 0 };
-	double t0 = live_now();
-	int rc = -1;
-
-	t->s->kind = settings_intern(t->s, "live");
-	if (t->s->error)
-		return -1;   /* the caller already knows it cannot be audited (an unreadable defaults_file) */
-	r.m = mysql_init(NULL);
-	if (!r.m) {
-		t->s->error = settings_intern(t->s, "cannot initialise the client library (out of memory?)");
-		goto done;
-	}
-	if (live_connect(&r) < 0 || live_read_variables(&r) < 0)
-		goto out;
-	live_detect_flavor(&r);
-	live_read_origins(&r, &persisted);
-	if (r.fatal)
-		goto out;
-	live_store_variables(&r, &persisted);
-	live_persisted_drift(&r, &persisted);
-	live_read_channels(&r);
-	if (r.fatal)
-		goto out;
-	live_read_engines(&r);
-	if (r.fatal)
-		goto out;
-	if (!t->role_given && t->s->channels_known) {
-		t->s->role = t->s->nchannels ? ROLE_REPLICA : ROLE_PRIMARY;
-		t->s->role_detected = 1;
-	}
-	rc = 0;
-out:
-	mysql_close(r.m);
-done:
-	strbuf_release(&persisted);
-	t->seconds = live_now() - t0;
-	if (rc < 0 && !t->s->error)
-		t->s->error = settings_intern(t->s, "could not be audited");
-	return rc;
-}
-
-/* ---- many targets at once ----------------------------------------------- */
-
-struct live_pool {
-	struct live_target *t;
-	size_t n;
-	const struct live_conn *o;
-	const struct catalog *c;
-	pthread_mutex_t mu;
-	size_t next;
-	size_t failed;
-	void (*tick)(void *ctx, int failed);   /* added (issue 11): progress, once per target */
-	void *tick_ctx;
+static const struct live_step {
+	void (*run)(struct live_plan *p);
+	int (*applies)(const struct live_plan *p);
+	void (*statement)(struct live_plan *p, struct live_stmt *st);
+	void (*read)(struct live_plan *p, const struct live_result *r);
+	void (*failed)(struct live_plan *p, const char *why);
+} live_steps[] = {
+	{ .statement = live_stmt_variables, .read = live_read_variables, .failed = live_failed_variables },
+	{ .run = live_run_flavor },
+	{ .applies = live_applies_origins, .statement = live_stmt_origins, .read = live_read_origins,
+	  .failed = live_failed_origins },
+	{ .applies = live_applies_persisted, .statement = live_stmt_persisted, .read = live_read_persisted },
+	{ .run = live_run_store_variables },
+	{ .run = live_run_persisted_drift },
+	{ .applies = live_applies_channels, .statement = live_stmt_channels, .read = live_read_channels,
+	  .failed = live_failed_channels },
+	{ .applies = live_applies_status, .statement = live_stmt_status, .read = live_read_status,
+	  .failed = live_failed_channels },
+	{ .run = live_run_channels_fact },
+	{ .statement = live_stmt_engines, .read = live_read_engines, .failed = live_failed_engines },
+	{ .run = live_run_role },
 };
 
-static void *live_worker(void *arg)
+void live_plan_init(struct live_plan *p, struct live_target *t, const struct live_conn *o,
+		    const struct catalog *c, const char *server_info)
 {
-	struct live_pool *p = arg;
-	mysql_thread_init();
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&p->mu);
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->n)
-			break;
-		int bad = live_collect(&p->t[i], p->o, p->c) < 0;
-		if (bad) {
-			pthread_mutex_lock(&p->mu);
-			p->failed++;
-			pthread_mutex_unlock(&p->mu);
-		}
-		if (p->tick)
-			p->tick(p->tick_ctx, bad);
-	}
-	mysql_thread_end();
-	return NULL;
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->s = t->s;
+	p->o = o;
+	p->c = c;
+	p->mariadb = server_info && live_contains_ci(server_info, "mariadb");
 }
 
-size_t live_collect_all(struct live_target *t, size_t n, const struct live_conn *o,
-			const struct catalog *c, unsigned workers)
+int live_plan_next(struct live_plan *p, struct live_stmt *st)
 {
-	return live_collect_all_tick(t, n, o, c, workers, NULL, NULL);
+	while (p->at < ARRAY_SIZE(live_steps) && !p->s->error) {
+		const struct live_step *d = &live_steps[p->at];
+		if (d->run) {
+			d->run(p);
+			p->at++;
+		} else if (d->applies && !d->applies(p)) {
+			p->at++;
+		} else {
+			d->statement(p, st);
+			p->t->statements++;
+			return 1;
+		}
+	}
+	return 0;
 }
 
-size_t live_collect_all_tick(struct live_target *t, size_t n, const struct live_conn *o, const struct catalog *c,
-			     unsigned workers, void (*tick)(void *ctx, int failed), void *tick_ctx)
+void live_plan_answer(struct live_plan *p, const struct live_result *r)
 {
-	struct live_pool p = { .t = t, .n = n, .o = o, .c = c, .tick = tick, .tick_ctx = tick_ctx };
-	pthread_t *threads;
-	size_t started = 0;
+	if (p->at >= ARRAY_SIZE(live_steps) || !live_steps[p->at].read)
+		return;
+	live_steps[p->at++].read(p, r);
+}
 
-	if (!workers)
-		workers = 32;
-	if (workers > n)
-		workers = (unsigned)n;
-	if (workers <= 1) {
-		for (size_t i = 0; i < n; i++) {
-			int bad = live_collect(&t[i], o, c) < 0;
-			p.failed += (size_t)bad;
-			if (tick)
-				tick(tick_ctx, bad);
-		}
-		return p.failed;
+static int live_denied(unsigned code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(live_denied_codes); i++)
+		if (live_denied_codes[i] == code)
+			return 1;
+	return 0;
+}
+
+void live_plan_failed(struct live_plan *p, unsigned code, const char *message)
+{
+	const struct live_step *d;
+	struct strbuf msg = { 0 }, why = { 0 };
+
+	if (p->at >= ARRAY_SIZE(live_steps) || !live_steps[p->at].statement)
+		return;
+	d = &live_steps[p->at++];
+	live_clean_text(&msg, message && *message ? message : "no message", 512);
+	/* The server's message once: in the reason, or after a "denied" reason on -v. */
+	if (live_denied(code)) {
+		strbuf_addf(&why, "%s denied", p->label);
+		if (p->needs)
+			strbuf_addf(&why, " (needs %s)", p->needs);
+		diag_add(&p->s->diags, DIAG_WARNING, NULL, 0, "%s: %s: %s (error %u)", p->s->target, why.buf, msg.buf,
+			 code);
+	} else {
+		strbuf_addf(&why, "%s failed: %s (error %u)", p->label, msg.buf, code);
+		diag_add(&p->s->diags, DIAG_WARNING, NULL, 0, "%s: %s", p->s->target, why.buf);
 	}
-	pthread_mutex_init(&p.mu, NULL);
-	threads = xcalloc(workers, sizeof(*threads));
-	for (unsigned i = 0; i < workers; i++)
-		if (pthread_create(&threads[started], NULL, live_worker, &p) == 0)
-			started++;
-	if (!started)
-		live_worker(&p);   /* no thread could start: do the work here */
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
-	pthread_mutex_destroy(&p.mu);
-	return p.failed;
+	if (d->failed)
+		d->failed(p, settings_intern(p->s, why.buf));
+	strbuf_release(&msg);
+	strbuf_release(&why);
+}
+
+void live_plan_release(struct live_plan *p)
+{
+	free(p->persisted);
+	free(p->sql);
+	p->persisted = NULL;
+	p->sql = NULL;
 }
 
 /* ---- option file comparison --------------------------------------------- */

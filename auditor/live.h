@@ -65,6 +65,28 @@
  * password, TLS required, lost mid-audit) gets settings.error set to one
  * line naming the cause, and nothing else from it is trusted.
  *
+ * Every answer is checked for its shape before a row is read (the columns
+ * each statement needs, looked up by name, whatever their order; NULL
+ * where a value is required; at most LIVE_RESULT_MAX_BYTES and
+ * LIVE_RESULT_MAX_ROWS): an answer of another shape is a per-target error
+ * "unexpected answer to STATEMENT: ..." and the run goes on. Every target
+ * has a deadline (live_conn.target_timeout) besides the connect and read
+ * timeouts, so a server that drips its answer cannot hold a run.
+ *
+ * The collector is two halves:
+ *   - the readers (live.c): which statements to send, chosen from the
+ *     greeting and the answers so far, and the reading of each answer from
+ *     a struct live_result (column names, rows of nullable strings). They
+ *     never touch libmysqlclient: tests/unit/test_live.c drives them with
+ *     recorded rows (live_plan_*).
+ *   - the transport (live_loop.c): connections, TLS, timeouts and
+ *     deadlines, and the scheduling of many targets. With Connector/C's
+ *     non-blocking API (MariaDB Connector/C, Debian's libmysqlclient) one
+ *     poll() loop per thread drives every connection of its share, so a
+ *     server that does not answer holds no thread; with Oracle's
+ *     libmysqlclient (no such API) each thread audits one server at a
+ *     time and the deadline is checked between rows.
+ *
  * Passwords are never copied into a settings, a diagnostic, an error
  * message or a capture: they live only in struct live_conn, which the
  * caller owns.
@@ -100,15 +122,29 @@ struct live_conn {
 	int no_defaults;                  /* --no-defaults: no option file at all */
 	enum live_ssl_mode ssl_mode;
 	const char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key;
-	unsigned connect_timeout;         /* seconds; 0 means the default below */
-	unsigned read_timeout;
+	unsigned connect_timeout;         /* seconds, the whole login; 0 means the default below */
+	unsigned read_timeout;            /* seconds without a byte from the server */
 	unsigned write_timeout;
+	unsigned target_timeout;          /* seconds for the whole target; 0: live_target_timeout() */
 	int all_variables;                /* read every variable, not only the catalog's (--capture) */
 };
 
 #define LIVE_DEFAULT_CONNECT_TIMEOUT 10
 #define LIVE_DEFAULT_READ_TIMEOUT 30
 #define LIVE_DEFAULT_WRITE_TIMEOUT 30
+
+/*
+ * The deadline of one target in seconds: o->target_timeout, else the
+ * connect timeout plus twice the read timeout (70 s with the defaults):
+ * long enough for a slow but honest server, short enough that one which
+ * drips its answer a byte at a time cannot hold the run.
+ */
+unsigned live_target_timeout(const struct live_conn *o);
+
+/* Limits on one answer (one result set); beyond them it is an unexpected answer. */
+#define LIVE_RESULT_MAX_BYTES (16u << 20)    /* names and values; also the client's max packet */
+#define LIVE_RESULT_MAX_ROWS 100000u         /* a server has about 1,000 variables */
+#define LIVE_MAX_CHANNELS 4096u              /* rows of a channel statement (MySQL allows 256) */
 
 /* One SHOW GLOBAL VARIABLES row as the server gave it (strings in the settings arena). */
 struct live_raw_var {
@@ -126,14 +162,19 @@ struct live_target {
 	const struct live_conn *conn;   /* the target's own connection options (inventory), or NULL: the run's */
 	struct live_raw_var *raw;  /* every variable, in server order (for --capture) */
 	size_t nraw, raw_cap;
+	struct strmap raw_names;   /* raw by name (case-insensitive), once the variables are read */
+	int raw_indexed;
 	double seconds;            /* wall time of the collection */
+	unsigned statements;       /* statements sent */
 };
 
 /*
  * Split a target spec into host and port: "db1", "db1:3307", "[::1]:3307",
  * "::1" (a bare IPv6 address has no port), "" (local). Port 0 means the
- * default. *host is a heap string (NULL for ""). Returns 0, or -1 with *why
- * (static text) for a malformed spec.
+ * default; a port is 1 to 5 decimal digits from 1 to 65535, nothing else
+ * (no sign, no blank: "db1: +5" is refused). A host name with a blank or a
+ * control character is refused. *host is a heap string (NULL for "").
+ * Returns 0, or -1 with *why (static text) for a malformed spec.
  */
 int live_parse_host(const char *spec, char **host, unsigned *port, const char **why);
 
@@ -145,31 +186,139 @@ void live_target_init(struct live_target *t, struct settings *s, const char *spe
 void live_target_release(struct live_target *t);   /* frees raw; not s */
 
 /*
- * Connect to t->spec and fill t->s (see the top of this file), with t->conn
- * when the target has its own connection options, else o; a target whose
- * t->s->error is already set is not contacted (returns -1). c maps the
- * server's variable names to canonical ones and says which are crash-safety
- * settings. Returns 0, or -1 when the target could not be audited
- * (t->s->error says why). Thread-safe for distinct targets once
- * live_library_init() has run; the calling thread must have called
- * mysql_thread_init() (live_collect_all() does).
+ * Connect to t->spec and fill t->s (see the top of this file): the same as
+ * live_collect_all() for one target, with t->conn when the target has its
+ * own connection options, else o; a target whose t->s->error is already
+ * set is not contacted. Returns 0, or -1 when the target could not be
+ * audited (t->s->error says why).
  */
 int live_collect(struct live_target *t, const struct live_conn *o, const struct catalog *c);
 
+/* Does this build drive connections without blocking (Connector/C's non-blocking API)? */
+int live_nonblocking(void);
+
+/* The default of --jobs: LIVE_DEFAULT_JOBS, or LIVE_DEFAULT_JOBS_BLOCKING without the non-blocking API. */
+#define LIVE_DEFAULT_JOBS 2u
+#define LIVE_DEFAULT_JOBS_BLOCKING 128u
+unsigned live_default_jobs(void);
+
 /*
- * Collect every target concurrently with up to `workers` threads (0: the
- * default, 32, never more than n). Returns the number of targets that
- * could not be audited.
+ * Collect every target, concurrently, with `jobs` threads (0: the default;
+ * never more than n). Non-blocking build: each thread runs one poll() loop
+ * over as many connections at once as its share of the file descriptors
+ * allows (the soft RLIMIT_NOFILE is raised to the hard one first; targets
+ * beyond it wait for a free descriptor), so a fleet takes about as long as
+ * its slowest target whatever the number of jobs. Blocking build: each
+ * thread audits one target at a time. Every target ends by its deadline
+ * (live_target_timeout()). live_library_init() must have run. Returns the
+ * number of targets that could not be audited.
  */
 size_t live_collect_all(struct live_target *t, size_t n, const struct live_conn *o,
-			const struct catalog *c, unsigned workers);
+			const struct catalog *c, unsigned jobs);
 /*
  * Added (issue 11): the same, calling tick(tick_ctx, failed) as each
- * target finishes (from the worker threads; tick must be thread-safe:
+ * target finishes (from the collecting threads; tick must be thread-safe:
  * progress_tick() is). tick may be NULL.
  */
 size_t live_collect_all_tick(struct live_target *t, size_t n, const struct live_conn *o, const struct catalog *c,
-			     unsigned workers, void (*tick)(void *ctx, int failed), void *tick_ctx);
+			     unsigned jobs, void (*tick)(void *ctx, int failed), void *tick_ctx);
+
+/* ---- the readers, apart from the transport ------------------------------ */
+
+/* One cell of an answer: v NULL is SQL NULL; else NUL-terminated, len bytes. */
+struct live_cell {
+	const char *v;
+	size_t len;
+};
+
+/*
+ * One answer (a text result set) as the readers see it: column names and
+ * rows of cells, row-major, all owned by the result. Built by the transport
+ * from libmysqlclient, or by the unit tests from recorded rows.
+ */
+struct live_result {
+	size_t ncols, nrows;
+	const char **names;          /* ncols names, as the server sent them */
+	struct live_cell *cells;     /* nrows * ncols */
+	size_t bytes;                /* names and values so far, against LIVE_RESULT_MAX_BYTES */
+	size_t names_cap, rows_cap;
+	struct arena arena;
+};
+
+void live_result_init(struct live_result *r);
+void live_result_release(struct live_result *r);
+/*
+ * Add a column (before any row), or a row of ncols cells (v[i] NULL:
+ * NULL; len may be NULL when every value is NUL-terminated). Both copy.
+ * Return 0, or -1 when the result would exceed LIVE_RESULT_MAX_BYTES or
+ * LIVE_RESULT_MAX_ROWS; *why is then a static text ("more than 16 MB").
+ */
+int live_result_add_column(struct live_result *r, const char *name, size_t len, const char **why);
+int live_result_add_row(struct live_result *r, const char *const *v, const unsigned long *len,
+			const char **why);
+/* The cell at row, col (both in range). */
+const struct live_cell *live_result_cell(const struct live_result *r, size_t row, size_t col);
+
+/*
+ * Append at most max bytes of text a server sent (an error message, a
+ * column name), its control characters (terminal escapes, line breaks)
+ * shown as '?', and "..." when it was longer.
+ */
+void live_clean_text(struct strbuf *sb, const char *s, size_t max);
+
+/* A statement to send: label names it in messages ("SHOW ALL SLAVES STATUS"). */
+struct live_stmt {
+	const char *label;
+	const char *sql;       /* owned by the plan, valid until the next live_plan_* call */
+	const char *needs;     /* the privilege it needs, for "denied (needs ...)", or NULL */
+};
+
+/*
+ * The collection of one target after its login, as a sequence of
+ * statements and the readers of their answers:
+ *
+ *   live_plan_init(&p, t, o, c, server_info);        greeting's version string
+ *   while (live_plan_next(&p, &stmt)) {
+ *           send stmt.sql;
+ *           live_plan_answer(&p, &result);           a result set (0 columns: none)
+ *       or  live_plan_failed(&p, code, message);     the server refused it
+ *   }
+ *   live_plan_release(&p);
+ *
+ * A failure that loses the connection is the transport's to report (it sets
+ * t->s->error and stops calling). live_plan_next() returns 0 when the
+ * collection is complete, or when it failed: t->s->error then says why
+ * (an unexpected answer, no variables). The order of statements and what
+ * each decides are at the top of this file and in docs/live.md.
+ */
+struct live_plan {
+	struct live_target *t;
+	struct settings *s;
+	const struct live_conn *o;
+	const struct catalog *c;
+	int mariadb;                 /* the greeting (mysql_get_server_info) says MariaDB */
+	size_t at;                   /* index into the plan's table of steps */
+	int fallback;                /* MariaDB: SYSTEM_VARIABLES failed, read SHOW GLOBAL VARIABLES */
+	int origins_read;            /* MySQL: performance_schema.variables_info answered */
+	int origins_known;           /* the origins are known (read and not empty) */
+	const char *origins_why;     /* why origins are unknown (settings arena or static) */
+	struct live_persisted {      /* performance_schema.persisted_variables, sorted by name */
+		const char *name, *value;
+	} *persisted;
+	size_t npersisted, persisted_cap;
+	int persisted_read;          /* persisted_variables answered (even with no row) */
+	int channels_known;
+	const char *channels_why;    /* why the channels are unknown */
+	char *sql;                   /* the current statement */
+	const char *label, *needs;   /* its label and the privilege it needs */
+};
+
+void live_plan_init(struct live_plan *p, struct live_target *t, const struct live_conn *o,
+		    const struct catalog *c, const char *server_info);
+int live_plan_next(struct live_plan *p, struct live_stmt *st);
+void live_plan_answer(struct live_plan *p, const struct live_result *r);
+void live_plan_failed(struct live_plan *p, unsigned code, const char *message);
+void live_plan_release(struct live_plan *p);
 
 /*
  * Compare a collected target with the settings read from its option file

@@ -7,11 +7,19 @@
 #   pt-variable-advisor                   Percona Toolkit's variable checks
 #   mysqltuner                            the usual tuning report
 #
-# and a fleet: 50 servers behind a 100 ms round trip (tests/live/netfault.py
-# delay: 50 ports in front of the one server, 50 ms each way), in one run.
+# and fleets:
+#   fleet  50 servers behind a 100 ms round trip (tests/live/netfault.py
+#          delay: 50 ports in front of the one server, 50 ms each way)
+#   hang   200 targets of which 100 never answer (netfault.py silent),
+#          --connect-timeout 2: one timeout if hanging servers hold no worker,
+#          ceil(100/jobs) timeouts if they do (issue 8 item 6)
+#   many   1,000 targets in one process (the loopback server named 1,000
+#          times; the server's max_connections is raised for it)
 # DESIGN.md targets: no slower than `mariadb -e`, 10x faster than
 # pt-variable-advisor, 50x faster than mysqltuner; a fleet close to the
 # slowest host (50 hosts at 100 ms well under 2 s).
+# LIVE_BENCH_SECTIONS picks sections (default "one fleet hang many"); the
+# runs are short (the machine is shared).
 # The server is started by tests/live/harness.sh on 127.0.0.1:LIVE_PORT_BASE+90 and
 # stopped at exit. Prints hyperfine's table; docs/live.md records a run.
 # bench/run.sh runs it with sh: this script needs bash (the harness uses arrays).
@@ -43,13 +51,17 @@ live_init || exit 1
 # reports as 0 unless it is set: set it so that mysqltuner runs to the end.
 live_start bench $PORT 90 "log_bin = mariadb-bin
 sync_binlog = 1
-innodb_buffer_pool_chunk_size = 8M" || exit 1
+innodb_buffer_pool_chunk_size = 8M
+max_connections = 1100" || exit 1
+sections=" ${LIVE_BENCH_SECTIONS:-one fleet hang many} "
+want() { case "$sections" in *" $1 "*) return 0 ;; esac; return 1; }
 BENCH_PW=Bench-Pw-3b9e
 live_sql bench "CREATE USER 'bench'@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
 	GRANT ALL ON *.* TO 'bench'@'127.0.0.1'" || exit 1
 export MYSQL_PWD=$BENCH_PW
 host=127.0.0.1
 
+if want one; then
 echo "## one MariaDB $(live_sql bench 'SELECT VERSION()') server on loopback ($host:$PORT), whole process"
 echo
 # Every tool connects the same way (TCP, user bench, password from MYSQL_PWD).
@@ -69,9 +81,11 @@ jq -rs '[.[].results[]] as $r | ($r[] | select(.command == "crashsafe live") | .
 	($r[] | "| `\(.command)` | \(.mean*1000*10|round/10) ms | \(.min*1000*10|round/10) ms | \(.max*1000*10|round/10) ms | " +
 		(if .command == "crashsafe live" then "-" else "\(.mean/$cs*10|round/10)x faster" end) + " |")' \
 	"$LIVE_DIR/one.json" "$LIVE_DIR/slow.json"
+fi
 
+if want fleet; then
 echo
-echo "## a fleet: 50 servers at 100 ms round trip (delay proxies), one run, 32 workers"
+echo "## a fleet: 50 servers at 100 ms round trip (delay proxies), one run, default options"
 echo
 live_netfault delay delay $((LIVE_PORT_BASE + 40)) 50 $PORT 50 || exit 1
 ports=
@@ -81,12 +95,28 @@ done
 hyperfine -N -i --warmup 1 --runs "${LIVE_BENCH_FLEET_RUNS:-5}" --export-markdown "$LIVE_DIR/fleet.md" \
 	-n "crashsafe live, 50 hosts at 100 ms RTT" "$bin live --no-defaults -u bench$ports --fail-on never -q" \
 	>/dev/null
-hyperfine -N -i --runs 1 --export-markdown "$LIVE_DIR/seq.md" \
-	-n "the same with --jobs 1 (one host after another)" \
-	"$bin live --no-defaults -u bench --jobs 1$ports --fail-on never -q" >/dev/null
 cat "$LIVE_DIR/fleet.md"
-tail -n +3 "$LIVE_DIR/seq.md"
+fi
 
+if want hang; then
+echo
+echo "## 200 targets, 100 of them never answer, --connect-timeout 2"
+echo
+live_netfault silent silent $((LIVE_PORT_BASE + 91)) || exit 1
+targets=
+for i in $(seq 1 100); do
+	targets="$targets $host:$PORT $host:$((LIVE_PORT_BASE + 91))"
+done
+# shellcheck disable=SC2086
+hyperfine -N -i --runs "${LIVE_BENCH_HANG_RUNS:-3}" --export-markdown "$LIVE_DIR/hang.md" \
+	-n "crashsafe live, 200 targets, 100 silent (default --jobs)" \
+	"$bin live --no-defaults -u bench --connect-timeout 2$targets --fail-on never -q" \
+	-n "the same with --jobs 4" \
+	"$bin live --no-defaults -u bench --connect-timeout 2 --jobs 4$targets --fail-on never -q" >/dev/null
+cat "$LIVE_DIR/hang.md"
+fi
+
+if want many; then
 echo
 echo "## 1,000 targets in one process (the loopback server named 1,000 times)"
 echo
@@ -101,4 +131,5 @@ if [ -x /usr/bin/time ]; then
 else
 	# shellcheck disable=SC2086
 	( time "$bin" live --no-defaults -u bench $targets --fail-on never -q ) 2>&1 | tail -n 4
+fi
 fi

@@ -26,8 +26,13 @@
 #   live_tls_certs              make LIVE_DIR/tls/{ca,server-cert,server-key}.pem
 #                               (and other-ca.pem, a CA that signed nothing)
 #   live_netfault NAME ARGS...  start tests/live/netfault.py ARGS (silent,
-#                               kill or stall) in the background, wait until
-#                               it listens; stopped at exit like the servers
+#                               kill, stall, drip or delay) in the background,
+#                               wait until it listens; stopped at exit like
+#                               the servers
+#   live_fakemysql NAME FIRST-PORT SCENARIO...
+#                               the same for tests/live/fakemysql.py, the
+#                               MySQL-protocol server that answers with
+#                               malformed result sets (one scenario per port)
 #   live_require_or_skip [TOOL...]
 #                               print the TAP plan's skip line and exit 0 when
 #                               the packages or a TOOL are missing (under CI:
@@ -257,21 +262,42 @@ live_tls_certs() {
 	chmod 644 "$t"/*.pem
 }
 
-live_netfault() {
-	local name=$1 i
-	shift
+# live_helper NAME SCRIPT READY-ARGS...: start a python helper whose
+# arguments end with its ready file (netfault.py) or put it first
+# (fakemysql.py: "FIRST-PORT READYFILE SCENARIO..."), wait until it listens.
+live_helper() {
+	local name=$1 script=$2 i
+	shift 2
 	local ready="$LIVE_DIR/$name.ready"
 	rm -f "$ready"
-	/usr/bin/python3 "$LIVE_HERE/netfault.py" "$@" "$ready" >"$LIVE_DIR/$name.log" 2>&1 &
+	if [ "$script" = fakemysql.py ]; then
+		local first=$1
+		shift
+		/usr/bin/python3 "$LIVE_HERE/$script" "$first" "$ready" "$@" >"$LIVE_DIR/$name.log" 2>&1 &
+	else
+		/usr/bin/python3 "$LIVE_HERE/$script" "$@" "$ready" >"$LIVE_DIR/$name.log" 2>&1 &
+	fi
 	LIVE_HELPERS[$name]=$!
 	for i in $(seq 1 100); do
 		[ -f "$ready" ] && return 0
 		kill -0 "${LIVE_HELPERS[$name]}" 2>/dev/null || break
 		sleep 0.05
 	done
-	echo "# netfault.py $* did not start:" >&2
+	echo "# $script $* did not start:" >&2
 	sed 's/^/#   /' "$LIVE_DIR/$name.log" >&2
 	return 1
+}
+
+live_netfault() {
+	local name=$1
+	shift
+	live_helper "$name" netfault.py "$@"
+}
+
+live_fakemysql() {
+	local name=$1
+	shift
+	live_helper "$name" fakemysql.py "$@"
 }
 
 # Without the server packages (or one of the extra TOOLs named): under CI

@@ -16,6 +16,12 @@
       The same, but instead of killing anything, hold that query forever:
       the server never answers it (the client's read timeout must end it).
 
+  netfault.py drip PORT TARGET-PORT MILLISECONDS MARKER READYFILE
+      Forward 127.0.0.1:PORT to 127.0.0.1:TARGET-PORT. Once the client sends
+      a query whose text contains MARKER, the server's answer (and all that
+      follows) reaches the client one byte every MILLISECONDS: a server that
+      never goes silent long enough for a read timeout, yet never finishes.
+
   netfault.py delay FIRST-PORT COUNT TARGET-PORT MILLISECONDS READYFILE
       Listen on COUNT ports from FIRST-PORT and forward each to TARGET-PORT,
       holding every chunk of data MILLISECONDS in each direction: COUNT
@@ -131,6 +137,57 @@ def proxy(mode, port, target, pid, marker, readyfile):
                 peer.sendall(out)
 
 
+def drip(port, target, ms, marker, readyfile):
+    s = listen(port)
+    ready(readyfile)
+    peer = {}           # socket -> the socket its data goes to
+    client = set()      # the client side of each pair
+    dripping = {}       # client socket -> bytes still to send it, one at a time
+    every = ms / 1000.0
+    next_drip = time.time()
+    while time.time() < DEADLINE:
+        wait = max(0.0, next_drip - time.time()) if any(dripping.values()) else 0.5
+        r, _, _ = select.select([s] + list(peer), [], [], wait)
+        for sock in r:
+            if sock is s:
+                c, _ = s.accept()
+                u = socket.create_connection(("127.0.0.1", target))
+                peer[c], peer[u] = u, c
+                client.add(c)
+                continue
+            if sock not in peer:
+                continue
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b""
+            other = peer[sock]
+            if not data:
+                for x in (sock, other):
+                    peer.pop(x, None)
+                    client.discard(x)
+                    dripping.pop(x, None)
+                    x.close()
+                continue
+            if sock in client:
+                if marker.encode() in data and sock not in dripping:
+                    dripping[sock] = b""
+                other.sendall(data)
+            elif other in dripping:
+                dripping[other] += data
+            else:
+                other.sendall(data)
+        if time.time() >= next_drip:
+            next_drip = time.time() + every
+            for c, buf in list(dripping.items()):
+                if buf:
+                    try:
+                        c.send(buf[:1])
+                    except OSError:
+                        continue
+                    dripping[c] = buf[1:]
+
+
 def delay(first, count, target, ms, readyfile):
     global DEADLINE
     DEADLINE = time.time() + 600
@@ -183,6 +240,8 @@ def delay(first, count, target, ms, readyfile):
 def main(argv):
     if len(argv) == 4 and argv[1] == "silent":
         silent(int(argv[2]), argv[3])
+    elif len(argv) == 7 and argv[1] == "drip":
+        drip(int(argv[2]), int(argv[3]), int(argv[4]), argv[5], argv[6])
     elif len(argv) == 7 and argv[1] == "delay":
         delay(int(argv[2]), int(argv[3]), int(argv[4]), int(argv[5]), argv[6])
     elif len(argv) == 7 and argv[1] in ("kill", "stall"):
