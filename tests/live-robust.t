@@ -1,13 +1,14 @@
 #!/bin/bash
 # live-robust.t - servers that answer what no real server answers, drip their
 # answers, or never answer, in the same runs as a real MariaDB server that
-# must still be audited (ports LIVE_PORT_BASE + 20-38; base 23300 by default):
+# must still be audited (ports LIVE_PORT_BASE + 20-23; base 23300 by default):
 #
 #   good      a real MariaDB server                                  (+20)
-#   fake      tests/live/fakemysql.py, one malformed answer per port  (+21-35)
+#   fake      tests/live/fakemysql.py, one malformed answer per
+#             address: 127.0.0.1 to 127.0.0.15, all on port          (+21)
 #   drip      tests/live/netfault.py drip: a proxy to good that passes
-#             the answer to SYSTEM_VARIABLES on one byte every 20 ms  (+36)
-#   silent    a socket that accepts and never answers                 (+37)
+#             the answer to SYSTEM_VARIABLES on one byte every 20 ms  (+22)
+#   silent    a socket that accepts and never answers                 (+23)
 #
 # 1. Every malformed answer is a per-target error naming the statement and
 #    the shape ("unexpected answer to STATEMENT: N columns ..."): no crash,
@@ -80,7 +81,8 @@ live_fakemysql fake $((LIVE_PORT_BASE + 21)) "${names[@]}" || bail "fakemysql.py
 
 # ---- 1. malformed answers, next to a real server ---------------------------
 targets="$good"
-for ((i = 0; i < ${#names[@]}; i++)); do targets="$targets 127.0.0.1:$((LIVE_PORT_BASE + 21 + i))"; done
+fake() { echo "127.0.0.$((1 + $1)):$((LIVE_PORT_BASE + 21))"; }   # fake I: the I-th scenario's target
+for ((i = 0; i < ${#names[@]}; i++)); do targets="$targets $(fake $i)"; done
 # shellcheck disable=SC2086
 MYSQL_PWD=$LIVE_AUDITOR_PW timeout 120 "$CRASHSAFE" live --no-defaults -u auditor -v --connect-timeout 5 \
 	--read-timeout 5 $targets --json "$out/fake.json" --text "$out/fake.txt" >"$out/fake.out" 2>"$out/fake.err"
@@ -91,12 +93,12 @@ is "$rc" 3 "exit status 3: some servers could not be audited"
 is "$($RQ "$j" target "$good" error)" none "the real MariaDB server in the same run is audited"
 like "$($RQ "$j" target "$good" findings)" "^[1-9]" "... with findings"
 for ((i = 0; i < ${#names[@]}; i++)); do
-	t=127.0.0.1:$((LIVE_PORT_BASE + 21 + i))
+	t=$(fake $i)
 	like "$($RQ "$j" target "$t" error)" "${scenarios[2 * i + 1]}" "${names[i]}: $($RQ "$j" target "$t" error | cut -c1-100)"
 done
 is "$($RQ "$j" errored-findings)" 0 "a server that answered wrongly has no findings (nothing from it is trusted)"
 like "$(grep -c "unexpected answer to" "$out/fake.txt")" "^1[0-9]$" "the text report carries each error"
-for ((i = 0; i < ${#names[@]}; i++)); do [ "${names[i]}" = fallback-ok ] && fallback_ok=127.0.0.1:$((LIVE_PORT_BASE + 21 + i)); done
+for ((i = 0; i < ${#names[@]}; i++)); do [ "${names[i]}" = fallback-ok ] && fallback_ok=$(fake $i); done
 is "$(grep -F "$fallback_ok" "$out/fake.err" | grep -o "Unknown table 'SYSTEM_VARIABLES'" | wc -l)" 1 \
 	"-v: a failed statement's server message is printed once"
 like "$(grep -F "$fallback_ok" "$out/fake.err")" \
@@ -104,8 +106,8 @@ like "$(grep -F "$fallback_ok" "$out/fake.err")" \
 	"... as 'STATEMENT failed: MESSAGE (error N)', and the server is audited from SHOW GLOBAL VARIABLES"
 
 # ---- 2. a server that drips its answer ------------------------------------------
-live_netfault drip drip $((LIVE_PORT_BASE + 36)) $((LIVE_PORT_BASE + 20)) 20 SYSTEM_VARIABLES || bail "netfault drip"
-drip=127.0.0.1:$((LIVE_PORT_BASE + 36))
+live_netfault drip drip $((LIVE_PORT_BASE + 22)) $((LIVE_PORT_BASE + 20)) 20 SYSTEM_VARIABLES || bail "netfault drip"
+drip=127.0.0.1:$((LIVE_PORT_BASE + 22))
 start=$(date +%s%N)
 MYSQL_PWD=$LIVE_AUDITOR_PW timeout 60 "$CRASHSAFE" live --no-defaults -u auditor --jobs 1 --read-timeout 2 \
 	--target-timeout 3 $drip $good $drip $drip --format json >"$out/drip.json" 2>"$out/drip.err"
@@ -121,8 +123,8 @@ like "$took" "^([0-9]{1,3}|[0-5][0-9]{3})$" \
 like "$(grep -c . "$LIVE_DIR/drip.log")" "^0$" "the drip proxy ran without an error"
 
 # ---- 3. hanging servers are not batched --------------------------------------
-live_netfault silent silent $((LIVE_PORT_BASE + 37)) || bail "netfault silent"
-silent=127.0.0.1:$((LIVE_PORT_BASE + 37))
+live_netfault silent silent $((LIVE_PORT_BASE + 23)) || bail "netfault silent"
+silent=127.0.0.1:$((LIVE_PORT_BASE + 23))
 targets=
 for i in $(seq 1 20); do targets="$targets $silent $good"; done
 start=$(date +%s%N)

@@ -2,9 +2,11 @@
 """fakemysql.py - a MySQL-protocol server that answers what no real server
 answers, for the robustness tests of `crashsafe live` (run with /usr/bin/python3).
 
-  fakemysql.py FIRST-PORT READYFILE SCENARIO...
-      Listen on 127.0.0.1:FIRST-PORT + i for the i-th SCENARIO; write
-      READYFILE once every port listens; exit after 120 seconds.
+  fakemysql.py PORT READYFILE SCENARIO...
+      Listen on 127.0.0.(1 + i):PORT for the i-th SCENARIO (Linux routes
+      all of 127.0.0.0/8 to the loopback interface, so one port serves up
+      to 254 scenarios); write READYFILE once every address listens; exit
+      after 120 seconds.
 
 It speaks just enough of the client/server protocol for Connector/C: the
 HandshakeV10 greeting (no TLS), any login accepted with an OK packet,
@@ -256,7 +258,10 @@ def main(argv):
     if len(argv) < 4:
         sys.stderr.write(__doc__)
         return 2
-    first, readyfile, names = int(argv[1]), argv[2], argv[3:]
+    port, readyfile, names = int(argv[1]), argv[2], argv[3:]
+    if len(names) > 254:
+        sys.stderr.write("fakemysql.py: at most 254 scenarios\n")
+        return 2
     for n in names:
         if n not in SCENARIOS:
             sys.stderr.write("fakemysql.py: unknown scenario %s\n" % n)
@@ -265,7 +270,7 @@ def main(argv):
     for i, n in enumerate(names):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", first + i))
+        s.bind(("127.0.0.%d" % (1 + i), port))
         s.listen(64)
         listeners[s] = n
     with open(readyfile + ".tmp", "w") as f:

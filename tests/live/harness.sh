@@ -29,10 +29,11 @@
 #                               kill, stall, drip or delay) in the background,
 #                               wait until it listens; stopped at exit like
 #                               the servers
-#   live_fakemysql NAME FIRST-PORT SCENARIO...
+#   live_fakemysql NAME PORT SCENARIO...
 #                               the same for tests/live/fakemysql.py, the
 #                               MySQL-protocol server that answers with
-#                               malformed result sets (one scenario per port)
+#                               malformed result sets (scenario i on
+#                               127.0.0.(1+i):PORT)
 #   live_require_or_skip [TOOL...]
 #                               print the TAP plan's skip line and exit 0 when
 #                               the packages or a TOOL are missing (under CI:
@@ -263,8 +264,8 @@ live_tls_certs() {
 }
 
 # live_helper NAME SCRIPT READY-ARGS...: start a python helper whose
-# arguments end with its ready file (netfault.py) or put it first
-# (fakemysql.py: "FIRST-PORT READYFILE SCENARIO..."), wait until it listens.
+# arguments end with its ready file (netfault.py) or put it second
+# (fakemysql.py: "PORT READYFILE SCENARIO..."), wait until it listens.
 live_helper() {
 	local name=$1 script=$2 i
 	shift 2
