@@ -216,18 +216,12 @@ static const char *live_val(const struct live_result *r, size_t row, int col)
 	return col < 0 ? NULL : live_result_cell(r, row, (size_t)col)->v;
 }
 
-/*
- * Append at most max bytes of text a server sent, its control characters
- * (terminal escapes, line breaks) shown as '?'.
- */
+/* At most max bytes of text a server sent; escaping is left to whoever prints it (diag.h). */
 void live_clean_text(struct strbuf *sb, const char *s, size_t max)
 {
-	size_t i;
-	for (i = 0; s[i] && i < max; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		strbuf_addch(sb, ch < 0x20 || ch == 0x7f ? '?' : ch);
-	}
-	if (s[i])
+	size_t n = strnlen(s, max + 1);
+	strbuf_add(sb, s, n > max ? max : n);
+	if (n > max)
 		strbuf_addstr(sb, "...");
 }
 

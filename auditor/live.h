@@ -261,8 +261,9 @@ const struct live_cell *live_result_cell(const struct live_result *r, size_t row
 
 /*
  * Append at most max bytes of text a server sent (an error message, a
- * column name), its control characters (terminal escapes, line breaks)
- * shown as '?', and "..." when it was longer.
+ * column name), and "..." when it was longer. Its bytes are kept as they
+ * are: every writer and stderr message escapes control characters itself
+ * (diag.h, the report writers), so they are shown, never obeyed.
  */
 void live_clean_text(struct strbuf *sb, const char *s, size_t max);
 
