@@ -555,6 +555,20 @@ enum catalog_verdict catalog_check_value(const struct catalog_var *v, enum flavo
 	return CATALOG_VALUE_OK;
 }
 
+int catalog_values_equal(const struct catalog_var *v, enum flavor f, const char *a, const char *b)
+{
+	char *na = NULL, *nb = NULL;
+	const char *why;
+	if (v && catalog_check_value(v, f, a, &na, &why) == CATALOG_VALUE_OK && na)
+		a = na;
+	if (v && catalog_check_value(v, f, b, &nb, &why) == CATALOG_VALUE_OK && nb)
+		b = nb;
+	int eq = !ascii_strcasecmp(a, b);
+	free(na);
+	free(nb);
+	return eq;
+}
+
 int catalog_normalize(const struct catalog_var *v, const char *raw, char **out, const char **why)
 {
 	enum catalog_verdict verdict = catalog_check_value(v, FLAVOR_UNKNOWN, raw, out, why);

@@ -160,6 +160,14 @@ enum catalog_verdict {
 enum catalog_verdict catalog_check_value(const struct catalog_var *v, enum flavor f, const char *raw,
 					 char **out, const char **why);
 
+/*
+ * Added: nonzero when a and b are the same value as flavor f reads them for
+ * v (each normalised when f takes it as it is: ON = 1 = on), else compared
+ * as text, ASCII case-insensitively. v may be NULL (text only). For the live
+ * comparisons with an option file and with persisted values.
+ */
+int catalog_values_equal(const struct catalog_var *v, enum flavor f, const char *a, const char *b);
+
 /* Nonzero when flavor f at version ver accepts the spelling name for v ('-' = '_'). */
 int catalog_name_accepted(const struct catalog_var *v, const char *name, enum flavor f,
 			  const struct version *ver);

@@ -334,3 +334,10 @@ int flavor_detect_server(const char *version, const char *version_comment, enum 
 		     ? FLAVOR_VARIANT_GALERA : FLAVOR_VARIANT_PLAIN;
 	return 0;
 }
+
+int flavor_galera_configured(const char *wsrep_on, const char *wsrep_provider)
+{
+	if (wsrep_on && (!ascii_strcasecmp(wsrep_on, "ON") || !strcmp(wsrep_on, "1") || !ascii_strcasecmp(wsrep_on, "true")))
+		return 1;
+	return wsrep_provider && *wsrep_provider && ascii_strcasecmp(wsrep_provider, "none");
+}

@@ -135,5 +135,11 @@ int flavor_check_version(enum flavor f, const struct version *v, char **why);
  */
 int flavor_detect_server(const char *version, const char *version_comment, enum flavor *f,
 			 enum flavor_variant *v);
+/*
+ * Nonzero when a server's wsrep_on and wsrep_provider values (either may be
+ * NULL: not reported) say Galera is configured: wsrep_on true (ON, 1,
+ * true), or a wsrep_provider other than none.
+ */
+int flavor_galera_configured(const char *wsrep_on, const char *wsrep_provider);
 
 #endif

@@ -508,11 +508,11 @@ static void live_run_flavor(struct live_plan *p)
 		if (flavor_detect_server(ver->value, comment ? comment->value : NULL, &s->flavor, &s->variant))
 			s->flavor = FLAVOR_MYSQL;
 		s->flavor_source = "server";
-		if (wsrep_on && !ascii_strcasecmp(wsrep_on->value, "ON") && provider && *provider->value &&
-		    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value) {
-			s->cluster = settings_intern(s, cluster->value);
+		if (flavor_galera_configured(wsrep_on ? wsrep_on->value : NULL, provider ? provider->value : NULL))
 			s->variant = FLAVOR_VARIANT_GALERA;
-		}
+		if (wsrep_on && !ascii_strcasecmp(wsrep_on->value, "ON") && provider && *provider->value &&
+		    ascii_strcasecmp(provider->value, "none") && cluster && *cluster->value)
+			s->cluster = settings_intern(s, cluster->value);
 	}
 	if (!p->origins_known && s->flavor != FLAVOR_MARIADB && !p->origins_why) {
 		static const struct version mysql80 = { 8, 0, 0 };
@@ -1182,21 +1182,6 @@ void live_plan_release(struct live_plan *p)
 
 /* ---- option file comparison --------------------------------------------- */
 
-static int live_values_equal(const struct catalog_var *cv, enum flavor f, const char *a, const char *b)
-{
-	char *na = NULL, *nb = NULL;
-	const char *why;
-	int eq;
-	if (cv && catalog_check_value(cv, f, a, &na, &why) == CATALOG_VALUE_OK && na)
-		a = na;
-	if (cv && catalog_check_value(cv, f, b, &nb, &why) == CATALOG_VALUE_OK && nb)
-		b = nb;
-	eq = !ascii_strcasecmp(a, b);
-	free(na);
-	free(nb);
-	return eq;
-}
-
 int live_compare_config(struct live_target *t, const struct settings *file, const struct catalog *c)
 {
 	struct settings *s = t->s;
@@ -1213,7 +1198,7 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 			continue;
 		if (!(cv = catalog_lookup(c, fv->name)) || !(lv = settings_get(s, cv->name)) || !lv->current.value)
 			continue;
-		if (live_values_equal(cv, s->flavor, lv->current.value, fv->current.value))
+		if (catalog_values_equal(cv, s->flavor, lv->current.value, fv->current.value))
 			continue;
 		char *where = settings_origin_describe(&fv->current.origin);
 		strbuf_addf(&drift, "%s%s: running %s, option file %s at %s", drift.len ? "; " : "", cv->name,
@@ -1241,7 +1226,7 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 				fv = settings_get(file, p);
 			}
 			if (!(fv && fv->current.origin.source == SETTINGS_SRC_FILE && fv->current.value &&
-			      live_values_equal(catalog_lookup(c, p), s->flavor, eq + 1, fv->current.value))) {
+			      catalog_values_equal(catalog_lookup(c, p), s->flavor, eq + 1, fv->current.value))) {
 				if (eq)
 					*eq = '=';
 				strbuf_addf(&kept, "%s%s", kept.len ? ", " : "", p);

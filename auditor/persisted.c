@@ -430,19 +430,6 @@ size_t persisted_apply(struct settings *s, const struct persisted *p, const stru
 
 /* ---- live ----------------------------------------------------------------- */
 
-/* Two values of cv as the server reads them: nonzero when equal. */
-static int persisted_same(const struct catalog_var *cv, enum flavor f, const char *a, const char *b)
-{
-	char *na = NULL, *nb = NULL;
-	const char *why;
-	catalog_check_value(cv, f, a, &na, &why);
-	catalog_check_value(cv, f, b, &nb, &why);
-	int same = na && nb ? !ascii_strcasecmp(na, nb) : !ascii_strcasecmp(a, b);
-	free(na);
-	free(nb);
-	return same;
-}
-
 void persisted_live_drift(struct settings *s, const char *const *names, const char *const *values, size_t n,
 			  const struct catalog *c)
 {
@@ -454,7 +441,7 @@ void persisted_live_drift(struct settings *s, const char *const *names, const ch
 		if (!cv || !values[i])
 			continue;
 		const struct settings_var *run = settings_get(s, cv->name);
-		if (!run || !run->current.value || persisted_same(cv, s->flavor, run->current.value, values[i]))
+		if (!run || !run->current.value || catalog_values_equal(cv, s->flavor, run->current.value, values[i]))
 			continue;
 		if (sb.len)
 			strbuf_addstr(&sb, "; ");

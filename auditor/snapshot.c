@@ -480,9 +480,7 @@ static int snapshot_galera_rows(const struct snapshot_reader *r)
 {
 	const struct snapshot_row *on = reader_find(r, "wsrep_on");
 	const struct snapshot_row *provider = reader_find(r, "wsrep_provider");
-	if (on && (!ascii_strcasecmp(on->value, "ON") || !strcmp(on->value, "1")))
-		return 1;
-	return provider && *provider->value && ascii_strcasecmp(provider->value, "none");
+	return flavor_galera_configured(on ? on->value : NULL, provider ? provider->value : NULL);
 }
 
 /* A value for an evidence text: at most 60 bytes, "..." after. */
