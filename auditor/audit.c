@@ -9,16 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <ini.h>
 
 #include "cmd.h"
 #include "engine.h"
 #include "explain.h"
+#include "project.h"
 #include "reportdir.h"
-#include "fileio.h"
+#include "suppress.h"
 #include "../reports/report.h"
 #include "banned.h"
 
@@ -40,6 +40,8 @@ enum {
 	OPT_VERBOSE,
 	OPT_INVENTORY,
 	OPT_SHARD,
+	OPT_BASELINE,
+	OPT_STRICT,
 };
 
 const struct cli_option audit_common_options[] = {
@@ -56,9 +58,11 @@ const struct cli_option audit_common_options[] = {
 	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR",
 	  "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT",
-	  "report on stdout: text, json, junit, sarif or prom (default: text)" },
+	  "report on stdout: text, json, junit, sarif, prom or gcc (FILE:LINE: severity: message "
+	  "[rule-id]; default: text)" },
 	{ "text", 0, CLI_REQUIRED_ARG, OPT_TEXT, "FILE", "also write the text report to FILE" },
-	{ "json", 0, CLI_REQUIRED_ARG, OPT_JSON, "FILE", "also write the JSON report to FILE" },
+	{ "json", 0, CLI_REQUIRED_ARG, OPT_JSON, "FILE",
+	  "also write the JSON report to FILE (- : to stdout, instead of the text report)" },
 	{ "junit", 0, CLI_REQUIRED_ARG, OPT_JUNIT, "FILE", "also write the JUnit XML report to FILE" },
 	{ "sarif", 0, CLI_REQUIRED_ARG, OPT_SARIF, "FILE", "also write the SARIF 2.1.0 report to FILE" },
 	{ "fail-on", 0, CLI_REQUIRED_ARG, OPT_FAIL_ON, "LEVEL",
@@ -66,7 +70,14 @@ const struct cli_option audit_common_options[] = {
 	{ "no-color", 0, CLI_NO_ARG, OPT_NO_COLOR, NULL,
 	  "no colour in the text report (also when NO_COLOR is set; colour only on a terminal)" },
 	{ "suppress", 0, CLI_REQUIRED_ARG, OPT_SUPPRESS, "FILE",
-	  "suppress findings listed in FILE (INI: [rule-id] target = GLOB, reason = TEXT)" },
+	  "suppress findings listed in FILE (INI: [rule-id] target = GLOB, reason = TEXT, "
+	  "until = YYYY-MM-DD; repeatable, the files merge)" },
+	{ "baseline", 0, CLI_REQUIRED_ARG, OPT_BASELINE, "REPORT.json",
+	  "findings already in this earlier JSON report do not fail the run; new ones do" },
+	{ "strict", 0, CLI_NO_ARG, OPT_STRICT, NULL,
+	  "warnings about the run's own inputs (suppressions, project files) are errors (exit 2)" },
+
+
 	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL, "text report: only failures and the summary" },
 	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
 	  "text report: also passed and not-applicable findings; print every reading diagnostic" },
@@ -111,11 +122,34 @@ void audit_clock_read(const struct audit_options *o, double *generated, double *
 	*generated = o->started_at + *duration;
 }
 
+/* Options that take one value: given twice is a usage error (which one would win is a guess). */
+static const int audit_single_value[] = {
+	OPT_ROLE, OPT_FLAVOR, OPT_SERVER_VERSION, OPT_GROUP_SUFFIX, OPT_FORMAT, OPT_TEXT, OPT_JSON,
+	OPT_JUNIT, OPT_SARIF, OPT_FAIL_ON, OPT_BASELINE,
+};
+
+static const char *audit_option_name(int id)
+{
+	for (size_t i = 0; i < audit_common_noptions; i++)
+		if (audit_common_options[i].id == id)
+			return audit_common_options[i].name;
+	return "?";
+}
+
 int audit_options_handle(struct audit_options *o, int id, const char *arg)
 {
 	const struct report_writer *w;
 	enum severity sev;
+	for (size_t i = 0; i < ARRAY_SIZE(audit_single_value); i++) {
+		if (audit_single_value[i] != id)
+			continue;
+		if (o->seen & (1UL << i))
+			return cli_usage_error("option '--%s' given twice (it takes one value)", audit_option_name(id));
+		o->seen |= 1UL << i;
+	}
 	switch (id) {
+
+
 	case OPT_ROLE:
 		if (role_parse(&o->role, arg))
 			return cli_usage_error("--role: '%s' is not primary, replica or any", arg);
@@ -144,8 +178,9 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	case OPT_FORMAT:
 		w = report_writer_find(arg);
 		if (!w)
-			return cli_usage_error("--format: '%s' is not text, json, junit, sarif or prom", arg);
+			return cli_usage_error("--format: '%s' is not text, json, junit, sarif, prom or gcc", arg);
 		o->stdout_format = (int)w->format;
+		o->format_set = 1;
 		return 0;
 	case OPT_TEXT:
 		o->report_files[REPORT_TEXT] = arg;
@@ -162,17 +197,27 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	case OPT_FAIL_ON:
 		if (!strcmp(arg, "never")) {
 			o->fail_on = 0;
+			o->fail_on_set = 1;
 			return 0;
 		}
 		if (severity_parse(&sev, arg))
 			return cli_usage_error("--fail-on: '%s' is not error, warning, info or never", arg);
 		o->fail_on = (int)sev;
+		o->fail_on_set = 1;
 		return 0;
 	case OPT_NO_COLOR:
 		o->color = 0;
 		return 0;
 	case OPT_SUPPRESS:
-		o->suppress_file = arg;
+		if (o->nsuppress_files == AUDIT_MAX_SUPPRESS)
+			return cli_usage_error("--suppress: at most %d files", AUDIT_MAX_SUPPRESS);
+		o->suppress_files[o->nsuppress_files++] = arg;
+		return 0;
+	case OPT_BASELINE:
+		o->baseline = arg;
+		return 0;
+	case OPT_STRICT:
+		o->strict = 1;
 		return 0;
 	case OPT_QUIET:
 		o->quiet = 1;
@@ -221,15 +266,78 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	}
 }
 
-int audit_options_check(const struct audit_options *o)
+/* The report files are one path, or one file under two spellings (same device and inode). */
+static int audit_same_path(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (!strcmp(a, b))
+		return 1;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
+int audit_options_check(struct audit_options *o)
 {
 	char *why = NULL, vbuf[32];
-	if (!o->version_set || !flavor_check_version(o->flavor_set ? o->flavor : FLAVOR_UNKNOWN, &o->version, &why))
-		return 0;
-	int rc = cli_usage_error("--server-version %s: %s", version_format(&o->version, vbuf, sizeof(vbuf)), why);
-	free(why);
-	return rc;
+	if (o->version_set && flavor_check_version(o->flavor_set ? o->flavor : FLAVOR_UNKNOWN, &o->version, &why)) {
+		int rc = cli_usage_error("--server-version %s: %s", version_format(&o->version, vbuf, sizeof(vbuf)),
+					 why);
+		free(why);
+		return rc;
+	}
+	static const char *const flags[REPORT_FORMAT_COUNT] = {
+		[REPORT_TEXT] = "--text", [REPORT_JSON] = "--json", [REPORT_JUNIT] = "--junit",
+		[REPORT_SARIF] = "--sarif", [REPORT_PROM] = "--prom", [REPORT_GCC] = "--gcc",
+	};
+	int to_stdout = -1;
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
+		const char *p = o->report_files[f];
+		if (!p)
+			continue;
+		if (!strcmp(p, "-")) {
+			if (to_stdout >= 0)
+				return cli_usage_error("%s - and %s -: two reports to standard output", flags[to_stdout],
+						       flags[f]);
+			to_stdout = f;
+			continue;
+		}
+		for (int g = 0; g < f; g++)
+			if (o->report_files[g] && audit_same_path(o->report_files[g], p))
+				return cli_usage_error("%s and %s: two reports to one file '%s'", flags[g], flags[f], p);
+	}
+	if (to_stdout >= 0) {
+		if (o->format_set && o->stdout_format != to_stdout)
+			return cli_usage_error("--format %s and %s -: two reports to standard output",
+					       report_writer_get((enum report_format)o->stdout_format)->name,
+					       flags[to_stdout]);
+		/* FORMAT - is the report on stdout: written once, there */
+		o->stdout_format = to_stdout;
+		o->report_files[to_stdout] = NULL;
+	}
+	return 0;
 }
+
+void audit_options_fail_on_from_projects(struct audit_options *o, const struct project_finder *f)
+{
+	const struct project_file *from = NULL;
+	if (o->fail_on_set)
+		return;
+	for (size_t i = 0; i < f->nfiles; i++) {
+		const struct project_file *pf = f->files[i];
+		if (pf->fail_on < 0)
+			continue;
+		/* the strictest: info (1) < warning < error < never (0) */
+		int stricter = !from || (pf->fail_on && (!o->fail_on || pf->fail_on < o->fail_on));
+		if (stricter) {
+			o->fail_on = pf->fail_on;
+			from = pf;
+		}
+	}
+	if (from && o->verbose)
+		diag_emit(DIAG_NOTE, from->path, from->fail_on_line, "fail-on %s (project file)",
+			  from->fail_on ? severity_name((enum severity)from->fail_on) : "never");
+}
+
 
 int audit_load_catalog(struct catalog *c, struct diag_list *d)
 {
@@ -238,132 +346,6 @@ int audit_load_catalog(struct catalog *c, struct diag_list *d)
 	int rc = catalog_load(c, path, d);
 	free(path);
 	return rc;
-}
-
-/* ---- suppressions ----------------------------------------------------- */
-
-struct suppression {
-	char *rule;      /* rule id, or "*" */
-	char *target;    /* fnmatch pattern over the target name; NULL: every target */
-	char *reason;
-	unsigned line;
-};
-
-struct suppress_ctx {
-	struct suppression *items;
-	size_t n, cap;
-	const char *path;
-	struct diag_list *d;
-	int errors;
-};
-
-static int suppress_handler(void *user, const char *section, const char *name, const char *value, int lineno)
-{
-	struct suppress_ctx *x = user;
-	if (!*section) {
-		diag_add(x->d, DIAG_ERROR, x->path, (unsigned)lineno, "'%s' is outside any [rule-id] section", name);
-		x->errors++;
-		return 1;
-	}
-	if (strcmp(name, "target") && strcmp(name, "reason")) {
-		diag_add(x->d, DIAG_ERROR, x->path, (unsigned)lineno,
-			 "unknown key '%s' (a suppression has 'target = GLOB' and 'reason = TEXT')", name);
-		x->errors++;
-		return 1;
-	}
-	struct suppression *s = NULL;
-	if (x->n && !strcmp(x->items[x->n - 1].rule, section) &&
-	    (!strcmp(name, "reason") ? !x->items[x->n - 1].reason : !x->items[x->n - 1].target))
-		s = &x->items[x->n - 1];
-	if (!s) {
-		ARRAY_GROW(x->items, x->n + 1, x->cap);
-		s = &x->items[x->n++];
-		memset(s, 0, sizeof(*s));
-		s->rule = xstrdup(section);
-		s->line = (unsigned)lineno;
-		/* a new target in the same section inherits the section's reason */
-		if (!strcmp(name, "target") && x->n > 1 && !strcmp(x->items[x->n - 2].rule, section) &&
-		    x->items[x->n - 2].reason)
-			s->reason = xstrdup(x->items[x->n - 2].reason);
-	}
-	if (!strcmp(name, "target")) {
-		s->target = xstrdup(value);
-	} else {
-		free(s->reason);
-		s->reason = xstrdup(value);
-	}
-	return 1;
-}
-
-static void suppress_release(struct suppress_ctx *x)
-{
-	for (size_t i = 0; i < x->n; i++) {
-		free(x->items[i].rule);
-		free(x->items[i].target);
-		free(x->items[i].reason);
-	}
-	free(x->items);
-}
-
-static int suppress_load(struct suppress_ctx *x, const char *path, struct diag_list *d)
-{
-	memset(x, 0, sizeof(*x));
-	x->path = path;
-	x->d = d;
-	struct fileio_data file;
-	char *why = NULL;
-	if (fileio_read(path, FILEIO_SUPPRESS, &file, &why) != FILEIO_OK) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read suppression file: %s", why);
-		free(why);
-		return -1;
-	}
-	int rc = ini_parse_string(file.data, suppress_handler, x);
-	fileio_data_release(&file);
-	if (rc < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot parse suppression file: out of memory");
-		return -1;
-	}
-	if (rc > 0) {
-		diag_add(d, DIAG_ERROR, path, (unsigned)rc, "not a suppression line: expected '[rule-id]' or 'key = value'");
-		return -1;
-	}
-	for (size_t i = 0; i < x->n; i++) {
-		if (!x->items[i].reason) {
-			diag_add(d, DIAG_ERROR, path, x->items[i].line, "suppression of '%s' needs 'reason = TEXT'",
-				 x->items[i].rule);
-			x->errors++;
-		}
-	}
-	return x->errors ? -1 : 0;
-}
-
-/* Mark failed and unknown findings that a suppression names. */
-static void suppress_apply(const struct suppress_ctx *x, struct audit_result *r)
-{
-	for (size_t t = 0; t < r->n; t++) {
-		struct target_result *tr = &r->targets[t];
-		for (size_t i = 0; i < tr->n; i++) {
-			struct finding *f = &tr->findings[i];
-			if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN)
-				continue;
-			for (size_t j = 0; j < x->n; j++) {
-				const struct suppression *s = &x->items[j];
-				if (strcmp(s->rule, "*") && strcmp(s->rule, f->rule_id))
-					continue;
-				if (s->target && fnmatch(s->target, tr->name, 0))
-					continue;
-				struct finding_suppression *fs = arena_alloc(&r->arena, sizeof(*fs));
-				fs->file = audit_result_intern(r, x->path);
-				fs->line = s->line;
-				fs->reason = audit_result_intern(r, s->reason);
-				fs->was = f->status;
-				f->suppression = fs;
-				f->status = FINDING_SUPPRESSED;
-				break;
-			}
-		}
-	}
-	audit_result_sort(r);
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -431,40 +413,113 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 	return write_failed ? -1 : 0;
 }
 
-int audit_run_with_catalog(const struct audit_options *o, const char *command, const struct catalog *c,
-			   struct settings *targets, size_t ntargets)
+static int audit_rule_known(void *ctx, const char *id)
 {
-	struct engine e;
+	return engine_rule_find(ctx, id) != NULL;
+}
+
+/* Drop the findings of the rules the target's project file disables. */
+static void audit_drop_disabled(struct target_result *t, const struct project_rule_switches *rules)
+{
+	size_t kept = 0;
+	if (!rules || !rules->n)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (!project_rule_disabled(rules, t->findings[i].rule_id))
+			t->findings[kept++] = t->findings[i];
+	t->n = kept;
+}
+
+/*
+ * The per-target steps after evaluation: rules the project file disables,
+ * then suppressions (inline, the project file's, the --suppress files) and
+ * the baseline. Then what the suppressions themselves deserve: warnings
+ * (errors with --strict) in d. Returns the number of such errors.
+ */
+static size_t audit_suppress(const struct audit_options *o, struct engine *e, struct explainer *x,
+			     struct audit_result *r, struct settings *targets, size_t ntargets,
+			     struct suppress_set *set, const struct suppress_baseline *baseline, struct diag_list *d)
+{
+	struct project_file **seen = NULL;
+	size_t nseen = 0, seen_cap = 0;
+	for (size_t i = 0; i < r->n && i < ntargets; i++) {
+		struct target_result *t = &r->targets[i];
+		struct project_target *pt = targets[i].project;
+		struct suppress_list project = { 0 };
+		if (pt && pt->project) {
+			project.items = pt->project->suppress;
+			project.n = pt->project->nsuppress;
+		}
+		struct suppress_list *lists[] = { pt ? &pt->inline_sup : NULL, &project, &set->files };
+		struct suppress_target st = { t->name, t->path_key, pt ? pt->abs : NULL };
+		if (pt)
+			audit_drop_disabled(t, &pt->rules);
+		suppress_apply_target(r, t, x, lists, ARRAY_SIZE(lists), &st, set->today, baseline);
+		if (pt)
+			suppress_report_unused(&pt->inline_sup, audit_rule_known, e, o->strict, d);
+		if (pt && pt->project) {
+			size_t k;
+			for (k = 0; k < nseen && seen[k] != pt->project; k++)
+				;
+			if (k == nseen) {
+				ARRAY_GROW(seen, nseen + 1, seen_cap);
+				seen[nseen++] = pt->project;
+			}
+		}
+	}
+	for (size_t k = 0; k < nseen; k++) {
+		struct suppress_list l = { seen[k]->suppress, seen[k]->nsuppress, 0 };
+		suppress_report_unused(&l, audit_rule_known, e, o->strict, d);
+		project_file_check_rules(seen[k], audit_rule_known, e, o->strict, d);
+	}
+	free(seen);
+	suppress_report_unused(&set->files, audit_rule_known, e, o->strict, d);
+	audit_result_sort(r);
+	return diag_count(d, DIAG_ERROR);
+}
+
+int audit_session_begin(struct audit_session *as, const struct audit_options *o, const struct catalog *c)
+{
 	struct diag_list d;
-	struct audit_result r;
-	struct suppress_ctx sup = { 0 };
-	int status = EXIT_OK, have_sup = 0;
-
-	engine_init(&e);
+	memset(as, 0, sizeof(*as));
+	engine_init(&as->e);
+	audit_result_init(&as->r);
+	suppress_set_init(&as->sup);
 	diag_list_init(&d);
-	audit_result_init(&r);
+	as->c = c;
 
-	engine_load_dir(&e, crashsafe_rules_dir(), &d);
+	engine_load_dir(&as->e, crashsafe_rules_dir(), &d);
 	for (size_t i = 0; i < o->nrules_dirs; i++)
-		engine_load_dir(&e, o->rules_dirs[i], &d);
+		engine_load_dir(&as->e, o->rules_dirs[i], &d);
 	if (!diag_count(&d, DIAG_ERROR))
-		engine_bind(&e, c, &d);
-	if (o->suppress_file) {
-		if (!suppress_load(&sup, o->suppress_file, &d))
-			have_sup = 1;
-	}
+		engine_bind(&as->e, c, &d);
+	for (size_t i = 0; i < o->nsuppress_files; i++)
+		suppress_load_file(&as->sup, o->suppress_files[i], o->strict, &d);
+	if (o->baseline && !suppress_baseline_load(&as->baseline, o->baseline, &d))
+		as->have_baseline = 1;
 	diag_print(&d, stderr);
-	if (diag_count(&d, DIAG_ERROR)) {
-		status = EXIT_USAGE;
-		goto out;
-	}
+	int rc = diag_count(&d, DIAG_ERROR) ? EXIT_USAGE : EXIT_OK;
+	diag_list_release(&d);
+	explainer_init(&as->x, &as->e, c);
+	as->ready = rc == EXIT_OK;
+	return rc;
+}
 
-	engine_evaluate(&e, c, targets, ntargets, &r);
-	if (have_sup)
-		suppress_apply(&sup, &r);
+void audit_session_evaluate(struct audit_session *as, const struct audit_options *o, struct settings *targets,
+			    size_t ntargets)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	engine_evaluate(&as->e, as->c, targets, ntargets, &as->r);
+	as->input_errors += audit_suppress(o, &as->e, &as->x, &as->r, targets, ntargets, &as->sup,
+					   as->have_baseline ? &as->baseline : NULL, &d);
+	diag_print(&d, stderr);
+	diag_list_release(&d);
 
 	for (size_t i = 0; i < ntargets; i++) {
 		const struct settings *s = &targets[i];
+		if (o->verbose && s->project)
+			project_settings_print(&s->project->settings, s->target, stderr);
 		/* how flavor, build and version were decided, when it changes what was audited: always */
 		for (size_t k = 0; k < s->build_diags.n; k++)
 			if (o->verbose || s->build_diags.items[k].level >= DIAG_WARNING)
@@ -474,22 +529,42 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 		else if (o->verbose)
 			diag_print(&s->diags, stderr);
 	}
+}
 
-	struct explainer x;
-	explainer_init(&x, &e, c);
-	int write_failed = audit_write_reports(o, command, &e, &x, &r) < 0;
+int audit_session_report(struct audit_session *as, const struct audit_options *o, const char *command)
+{
+	/* errors in the suppressions themselves (--strict) are unusable input too: exit 2, and the reports say so */
+	struct audit_options ro = *o;
+	ro.input_errors += as->input_errors;
+	int write_failed = audit_write_reports(&ro, command, &as->e, &as->x, &as->r) < 0;
 	struct audit_summary totals;
-	audit_result_summary(&r, &totals);
-	totals.input_errors = o->input_errors;
-	explainer_release(&x);
-	status = audit_summary_exit_status(&totals, o->fail_on);
-	if (write_failed)
-		status = EXIT_USAGE;
-out:
-	suppress_release(&sup);
-	audit_result_release(&r);
-	diag_list_release(&d);
-	engine_release(&e);
+	audit_result_summary(&as->r, &totals);
+	totals.input_errors = ro.input_errors;
+	int status = audit_summary_exit_status(&totals, o->fail_on);
+	return write_failed ? EXIT_USAGE : status;
+}
+
+void audit_session_end(struct audit_session *as)
+{
+	explainer_release(&as->x);
+	suppress_set_release(&as->sup);
+	if (as->baseline.path)
+		suppress_baseline_release(&as->baseline);
+	audit_result_release(&as->r);
+	engine_release(&as->e);
+	memset(as, 0, sizeof(*as));
+}
+
+int audit_run_with_catalog(const struct audit_options *o, const char *command, const struct catalog *c,
+			   struct settings *targets, size_t ntargets)
+{
+	struct audit_session as;
+	int status = audit_session_begin(&as, o, c);
+	if (status == EXIT_OK) {
+		audit_session_evaluate(&as, o, targets, ntargets);
+		status = audit_session_report(&as, o, command);
+	}
+	audit_session_end(&as);
 	return status;
 }
 

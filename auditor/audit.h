@@ -11,12 +11,16 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "engine.h"
+#include "explain.h"
 #include "finding.h"
 #include "settings.h"
 #include "../reports/report.h"
 #include "shard.h"
+#include "suppress.h"
 
 #define AUDIT_MAX_RULE_DIRS 16
+#define AUDIT_MAX_SUPPRESS 16
 
 struct audit_options {
 	/*
@@ -41,7 +45,6 @@ struct audit_options {
 	int fail_on;                                  /* enum severity, or 0 for never; default SEV_ERROR */
 	int color;                                    /* -1 auto (terminal and no NO_COLOR), 0, 1 */
 	int quiet, verbose;
-	const char *suppress_file;                    /* --suppress FILE */
 	/* fleet runs (issue 11, docs/fleet.md) */
 	const char *inventory;                        /* --inventory FILE (inventory.h) */
 	struct shard shard;                           /* --shard I/N; count 0: not sharded */
@@ -51,6 +54,14 @@ struct audit_options {
 	unsigned keep;                                /* --keep N: runs kept in report_dir; 0: all */
 	int timestamp;                                /* --timestamp: time and duration in JSON, JUnit, SARIF */
 	double started_at, started_mono;              /* the run's clock (audit_clock_start) */
+	/* added (issue 10): */
+	const char *suppress_files[AUDIT_MAX_SUPPRESS];  /* --suppress FILE, in order: they merge */
+	size_t nsuppress_files;
+	const char *baseline;                         /* --baseline REPORT.json */
+	int strict;                                   /* --strict */
+	int format_set;                               /* --format was given */
+	int fail_on_set;                              /* --fail-on was given */
+	unsigned long seen;                           /* single-value options given (audit.c) */
 };
 
 /* The run's clock: started when the options are initialised; read when reports are written. */
@@ -121,7 +132,8 @@ int audit_run(const struct audit_options *o, const char *command,
  * Added: audit_run() with a catalog the caller already loaded (check needs
  * it to read option files before the run). What both do, in order:
  * rule and catalog diagnostics to stderr (errors: return 2, nothing
- * audited); evaluate; apply --suppress; one "crashsafe: TARGET: error: WHY"
+ * audited); evaluate; apply what settings.project disables and suppresses,
+ * the --suppress files and --baseline (suppress.h); one "crashsafe: TARGET: error: WHY"
  * line on stderr per target with settings.error set (so callers need not
  * print it), and with -v every target's reading diagnostics; the stdout
  * report; every report file (a write failure: a message and exit 2); then
@@ -131,12 +143,61 @@ int audit_run_with_catalog(const struct audit_options *o, const char *command, c
 			   struct settings *targets, size_t ntargets);
 
 /*
+ * Added (issue 10): the run in steps, for a command that evaluates more
+ * than one set of targets before it reports (`diff`: OLD and NEW).
+ * audit_run_with_catalog() is begin, evaluate, report, end.
+ *
+ *   begin     load the rules (the installed ones, then each --rules DIR),
+ *             the --suppress files and the --baseline report; their
+ *             diagnostics go to stderr. Returns 0, or 2 on an error (then
+ *             call end only).
+ *   evaluate  evaluate targets into as->r (appended: call it again for
+ *             another set), drop what the targets' project files disable,
+ *             apply suppressions and the baseline (suppress.h), print the
+ *             targets' diagnostics (errors always, the rest with -v).
+ *   report    write every report the options ask for from as->r; returns
+ *             the exit status (cmd.h) of as->r, 2 when a report could not
+ *             be written or the suppressions had errors (--strict).
+ *   end       release everything.
+ * Targets are not modified; they may be released after evaluate.
+ */
+struct audit_session {
+	struct engine e;
+	struct explainer x;               /* the sentences of as->r's findings */
+	struct audit_result r;
+	const struct catalog *c;
+	struct suppress_set sup;
+	struct suppress_baseline baseline;
+	int have_baseline, ready;
+	size_t input_errors;              /* errors in the suppressions themselves */
+};
+
+int audit_session_begin(struct audit_session *as, const struct audit_options *o, const struct catalog *c);
+void audit_session_evaluate(struct audit_session *as, const struct audit_options *o, struct settings *targets,
+			    size_t ntargets);
+int audit_session_report(struct audit_session *as, const struct audit_options *o, const char *command);
+void audit_session_end(struct audit_session *as);
+
+/*
  * Added: check the common options once they are all parsed: a
  * --server-version the flavor (--flavor, else any flavor) never had is a
- * usage error (flavor_check_version()). Prints the error and returns 2,
+ * usage error (flavor_check_version()); two reports to one file, or two to
+ * standard output ("--json -" with "--sarif -", or with a different
+ * --format), are usage errors (issue 10), and "FORMAT -" becomes the report
+ * on standard output (o->stdout_format). Prints the error and returns 2,
  * or returns 0.
  */
-int audit_options_check(const struct audit_options *o);
+int audit_options_check(struct audit_options *o);
+
+/*
+ * Added: --fail-on from the project files of the run ([defaults] fail-on)
+ * when the command line gives none: fail-on decides the run's exit status,
+ * so it is the run's, not a target's, and an explicit --fail-on wins. With
+ * several project files, the strictest applies (info < warning < error <
+ * never). -v says which file decided it.
+ */
+struct project_finder;
+void audit_options_fail_on_from_projects(struct audit_options *o, const struct project_finder *f);
 
 /*
  * Load the catalog from the rules directory (crashsafe_rules_dir()).

@@ -25,15 +25,13 @@
 
 #include "audit.h"
 #include "cmd.h"
-#include "config.h"
 #include "fleet.h"
 #include "inventory.h"
 #include "fileio.h"
-#include "expr.h"
 #include "infer.h"
+#include "load.h"
 #include "optfile.h"
 #include "persisted.h"
-#include "progress.h"
 #include "snapshot.h"
 #include "banned.h"
 
@@ -42,6 +40,10 @@ enum {
 	OPT_VARIABLES,
 	OPT_ROOT,
 	OPT_DATADIR,
+	OPT_PROJECT_FILE,
+	OPT_STDIN_FILENAME,
+	OPT_LIST_TARGETS,
+	OPT_VERSION,
 };
 
 static const struct cli_option check_own_options[] = {
@@ -51,7 +53,14 @@ static const struct cli_option check_own_options[] = {
 	  "read absolute !include/!includedir paths and the default files under DIR" },
 	{ "datadir", 0, CLI_REQUIRED_ARG, OPT_DATADIR, "DIR",
 	  "apply the persisted variables in DIR/mysqld-auto.cnf (SET PERSIST; MySQL 8.0+)" },
+	{ "project-file", 0, CLI_REQUIRED_ARG, OPT_PROJECT_FILE, "FILE",
+	  "the project file for every target (default: .crashsafe.ini found upward from each FILE)" },
+	{ "stdin-filename", 0, CLI_REQUIRED_ARG, OPT_STDIN_FILENAME, "PATH",
+	  "the name of - (standard input) in reports, suppressions and baselines" },
+	{ "list-targets", 0, CLI_NO_ARG, OPT_LIST_TARGETS, NULL,
+	  "print the targets, their entry files, settings and clusters, and audit nothing" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
+	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },
 };
 
 #define CHECK_MAX_OPTIONS 64
@@ -62,7 +71,10 @@ struct check_args {
 	size_t nvariables, variables_cap;
 	const char *root;
 	const char *datadir;    /* --datadir DIR */
-	int help;
+	const char *project_file;
+	const char *stdin_filename;
+	int list_targets;
+	int help, version;
 };
 
 static int check_option(void *ctx, int id, const char *arg)
@@ -76,8 +88,26 @@ static int check_option(void *ctx, int id, const char *arg)
 		ARRAY_GROW(a->variables, a->nvariables + 1, a->variables_cap);
 		a->variables[a->nvariables++] = arg;
 		return 0;
+	case OPT_PROJECT_FILE:
+		if (a->project_file)
+			return cli_usage_error("option '--project-file' given twice (it takes one value)");
+		a->project_file = arg;
+		return 0;
+	case OPT_STDIN_FILENAME:
+		if (a->stdin_filename)
+			return cli_usage_error("option '--stdin-filename' given twice (it takes one value)");
+		a->stdin_filename = arg;
+		return 0;
+	case OPT_LIST_TARGETS:
+		a->list_targets = 1;
+		return 0;
+	case OPT_VERSION:
+		a->version = 1;
+		return 0;
 	case OPT_ROOT: {
 		struct stat st;
+		if (a->root)
+			return cli_usage_error("option '--root' given twice (it takes one value)");
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
 			return cli_usage_error("--root: '%s' is not a directory", arg);
 		a->root = arg;
@@ -118,20 +148,39 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "pipe (<(...)), read as the option file of one server; relative !include\n"
 	      "paths resolve against the working directory, as for any file. Streams are\n"
 	      "bounded: 16 MiB, and a FIFO nobody writes to is an error after 3 s.\n"
+	      "--stdin-filename PATH names - in reports, suppressions and baselines.\n"
+	      "A FILE that is a directory means its entry file (my.cnf, Debian's\n"
+	      "mariadb.cnf or mysql.cnf; a .../etc/mysql directory is read under the\n"
+	      "directory above etc/). A file another target includes is not a target, and\n"
+	      "one file under two spellings is one target.\n"
 	      "With --root DIR (a repository holding etc/mysql/my.cnf), absolute\n"
 	      "!include/!includedir paths and the default files are read under DIR, as\n"
 	      "in a chroot; without it, an include that leaves the directory of the FILE\n"
 	      "given gets a warning naming the path.\n"
 	      "\n"
-	      "Flavor: without --flavor, each file's flavor and build are inferred from\n"
-	      "what it contains ([mariadb]/[galera] groups, MariaDB-only or MySQL-only\n"
-	      "options, wsrep_*/pxc_* for Galera builds) and shown in the report; with\n"
-	      "--flavor, a file that contradicts it gets a warning. A --server-version only\n"
-	      "one flavor had names it (10.11: MariaDB; 26.10: MySQL); one the flavor never\n"
-	      "had is a usage error. Defaults when nothing says: MySQL 8.4 (MariaDB 10.11),\n"
-	      "role any (a server that may be a primary or a replica, as after a failover:\n"
-	      "replica safety rules apply, read-only rules only with --role replica). All\n"
-	      "targets of one run are one fleet: server_id must be unique among them.\n"
+	      "Per-target settings: each target's flavor, version, role and cluster come\n"
+	      "from layers, the most specific winning: the command line (run-wide\n"
+	      "defaults) < the project file (.crashsafe.ini found upward from the FILE, to\n"
+	      "the repository root, or --project-file: [defaults], [targets \"GLOB\"])\n"
+	      "< the --inventory section < annotations in the file\n"
+	      "(# crashsafe: role=replica cluster=eu flavor=mariadb version=10.11).\n"
+	      "-v says which layer decided each setting; --list-targets shows it all and\n"
+	      "audits nothing. Without any layer, each file's flavor and build are\n"
+	      "inferred from what it contains ([mariadb]/[galera] groups, MariaDB-only or\n"
+	      "MySQL-only options, wsrep_*/pxc_* for Galera builds) and shown in the\n"
+	      "report; a given flavor the file contradicts gets a warning. A\n"
+	      "--server-version only one flavor had names it (10.11: MariaDB); one the\n"
+	      "flavor never had is a usage error. Defaults when nothing says: MySQL 8.4\n"
+	      "(MariaDB 10.11), role any (a server that may be a primary or a replica, as\n"
+	      "after a failover: replica safety rules apply, read-only rules only with\n"
+	      "role replica). Fleet rules (server_id unique) compare the targets of one\n"
+	      "cluster: the one declared, else a Galera node's wsrep_cluster_name, else\n"
+	      "the run's default cluster.\n"
+	      "\n"
+	      "Suppressions: # crashsafe: ignore=RULE reason=\"...\" until=YYYY-MM-DD on the\n"
+	      "line before the one it excuses, [suppress \"RULE\"] in the project file, and\n"
+	      "--suppress FILE; --baseline REPORT.json fails only findings that report did\n"
+	      "not have. See docs/project.md.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, opts, n);
@@ -149,255 +198,6 @@ static void check_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "     or a target could not be audited\n"
 	      "\n"
 	      "See 'crashsafe rules' for the rules and crashsafe(1) for more.\n", fp);
-}
-
-static void target_defaults(struct settings *s, const struct audit_options *o)
-{
-	s->flavor = o->flavor;
-	s->variant = o->variant < 0 ? FLAVOR_VARIANT_PLAIN : (enum flavor_variant)o->variant;
-	s->version = o->version;
-	s->role = o->role;
-	if (o->flavor_set)
-		s->flavor_source = "command-line";
-}
-
-/*
- * The reader's warnings and errors change what was audited (a file skipped,
- * an include outside the tree, a long line): on standard error always. With
- * -v every diagnostic of the target is printed later, so not twice.
- */
-static void check_print_reader_diags(const struct optfile *of, const struct audit_options *o)
-{
-	if (o->verbose)
-		return;
-	for (size_t i = 0; i < of->diags.n; i++)
-		if (of->diags.items[i].level >= DIAG_WARNING)
-			diag_print_one(&of->diags.items[i], stderr);
-}
-
-/*
- * What the layers above flavor inference give a target (infer.h): the
- * command line, then its inventory section (issue 11; gate's project file
- * and annotations, issue 10, go between and above).
- */
-static void check_choice(struct flavor_choice *given, const struct audit_options *o, const struct fleet_target *ft)
-{
-	given->flavor = o->flavor_set ? o->flavor : FLAVOR_UNKNOWN;
-	given->variant = o->variant;
-	given->version_set = o->version_set;
-	given->version = o->version;
-	given->source = "command-line";
-	if (!ft || !ft->inv)
-		return;
-	if (inventory_target_has(ft->inv, INVENTORY_FLAVOR)) {
-		given->flavor = ft->inv->flavor;
-		given->variant = ft->inv->variant;
-		given->source = "inventory";
-	}
-	if (inventory_target_has(ft->inv, INVENTORY_VERSION)) {
-		given->version_set = 1;
-		given->version = ft->inv->version;
-		if (!o->flavor_set)
-			given->source = "inventory";
-	}
-}
-
-/*
- * Read FILE (or the default files when path is NULL) with every group kept
- * (flavor inference needs them), cutting lines as s's flavor and version
- * do.
- */
-static void check_read(struct optfile *of, const char *path, const struct check_args *a,
-		       const struct settings *s)
-{
-	struct optfile_groups all;
-	optfile_init(of);
-	of->line_rule = optfile_line_rule_for(s->flavor, &s->version);
-	of->root = a->root;
-	optfile_groups_all(&all);
-	if (path) {
-		optfile_read(of, path, &all);
-	} else {
-		struct optfile_search search = { 0 };
-		const char *home = getenv("MARIADB_HOME");
-		search.home = getenv("HOME");
-		if (s->flavor != FLAVOR_MARIADB || !home)
-			home = getenv("MYSQL_HOME");
-		search.server_home = home;
-		search.root = a->root;
-		optfile_read_defaults(of, &search, s->flavor, &all);
-	}
-}
-
-/* Can path be read a second time? Regular files can; standard input and pipes cannot. */
-static int check_rereadable(const char *path)
-{
-	struct stat st;
-	int fd;
-	if (!path)
-		return 1;   /* the default files */
-	return strcmp(path, "-") && !fileio_inherited_fd(path, &fd) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The last datadir option the server reads (with or without loose-), or NULL. */
-static const struct optfile_option *check_datadir(const struct optfile *of)
-{
-	const struct optfile_option *found = NULL;
-	for (size_t i = 0; i < of->n; i++) {
-		const char *name = of->options[i].name;
-		if (!strncmp(name, "loose", 5) && (name[5] == '-' || name[5] == '_'))
-			name += 6;
-		if (!optname_cmp(name, "datadir") && of->options[i].value && *of->options[i].value)
-			found = &of->options[i];
-	}
-	return found;
-}
-
-/*
- * The persisted variables a target's server applies after its option
- * files (persisted.h): DIR/mysqld-auto.cnf for --datadir DIR; else, with
- * --root, the datadir the option files name, under the root. Never the
- * auditing machine's own datadir.
- */
-static void check_persisted(struct settings *s, const struct check_args *a, const struct catalog *c,
-			    const struct optfile_option *dd)
-{
-	char *dir = NULL;
-	struct persisted p;
-
-	if (!persisted_applies(s)) {
-		if (a->datadir)
-			diag_add(&s->build_diags, DIAG_NOTE, a->datadir, 0,
-				 "%s has no persisted variables (SET PERSIST is MySQL 8.0+): mysqld-auto.cnf is not read",
-				 flavor_build_display(s->flavor, s->variant));
-		return;
-	}
-	if (a->datadir) {
-		dir = xstrdup(a->datadir);
-	} else if (a->root && dd) {
-		if (dd->value[0] != '/') {
-			diag_add(&s->build_diags, DIAG_NOTE, dd->source ? dd->source->path : NULL, dd->line,
-				 "datadir '%s' is relative (to the server's basedir, not known offline): "
-				 "give --datadir to read its persisted variables", dd->value);
-			return;
-		}
-		dir = fileio_root_path(a->root, dd->value);
-	} else {
-		return;
-	}
-	persisted_init(&p);
-	if (persisted_load(&p, dir) == PERSISTED_NONE)
-		diag_add(&s->diags, DIAG_NOTE, dir, 0, "no mysqld-auto.cnf: nothing is persisted");
-	persisted_apply(s, &p, c);
-	persisted_release(&p);
-	free(dir);
-}
-
-/*
- * Read option files into s (FILE, or the default files when path is NULL):
- * read them with every group, decide the flavor, build and version (the
- * command line, else what the files say: infer.h), then keep the groups
- * that server reads and resolve them. When the decision changes how lines
- * are cut, or which default files are read, the files are read again.
- */
-static int check_load_options(struct settings *s, const char *path, const struct check_args *a,
-			      const struct catalog *c, struct infer_index *x, const struct fleet_target *ft)
-{
-	const struct audit_options *o = &a->audit;
-	struct optfile of;
-	struct optfile_groups g;
-	struct flavor_choice given;
-	struct infer_result ir;
-	struct stat st;
-	int rc = 0;
-
-	target_defaults(s, o);
-	if (ft)
-		fleet_target_apply(ft, s);
-	if (path && strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		s->error = settings_intern(s, "cannot read: is a directory");
-		return -1;
-	}
-	check_read(&of, path, a, s);
-	if (!of.input_error) {
-		enum optfile_line_rule rule = of.line_rule;
-		int mariadb = s->flavor == FLAVOR_MARIADB;
-		char before[96];
-		expr_target_display(s, before, sizeof(before));
-		check_choice(&given, o, ft);
-		infer_init(&ir);
-		infer_from_options(&ir, &of, x);
-		infer_decide(s, &given, &ir);
-		infer_release(&ir);
-		if (optfile_line_rule_for(s->flavor, &s->version) != rule ||
-		    (!path && mariadb != (s->flavor == FLAVOR_MARIADB))) {
-			if (check_rereadable(path)) {
-				optfile_release(&of);
-				check_read(&of, path, a, s);
-			} else {
-				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
-					 "read before its flavor was known, and a stream cannot be read twice: a line "
-					 "longer than 4094 bytes is cut as %s cuts it (give --flavor and "
-					 "--server-version)", before);
-			}
-		}
-	}
-	check_print_reader_diags(&of, o);
-	if (of.input_error) {
-		s->error = settings_intern(s, of.input_error);
-		rc = -1;
-	} else {
-		optfile_groups_for(&g, s->flavor, &s->version, o->group_suffix);
-		infer_unread_groups(s, &of, &g);
-		optfile_keep_groups(&of, &g);
-		config_load(s, &of, c);
-		check_persisted(s, a, c, check_datadir(&of));
-	}
-	optfile_release(&of);
-	return rc;
-}
-
-static int check_load_snapshot(struct settings *s, const char *path, const struct audit_options *o,
-			       const struct catalog *c, struct infer_index *x, const struct fleet_target *ft)
-{
-	target_defaults(s, o);
-	/* A capture says its own flavor and version; what it does not say stays unknown, never assumed. */
-	if (!o->version_set)
-		version_set_unknown(&s->version);
-	if (!o->flavor_set)
-		s->flavor = FLAVOR_UNKNOWN;
-	fleet_target_apply(ft, s);
-	int rc = snapshot_load(s, path, c);
-	if (!rc && s->flavor == FLAVOR_UNKNOWN) {
-		struct flavor_choice given;
-		check_choice(&given, o, ft);
-		infer_capture(s, &given, x);
-	}
-	if (o->role_set)
-		s->role = o->role;   /* an explicit --role wins over a captured one */
-	if (ft->inv && inventory_target_has(ft->inv, INVENTORY_ROLE))
-		s->role = ft->inv->role;   /* and so does the inventory's */
-	if (rc && !s->error)
-		s->error = settings_intern(s, "not a usable variables snapshot");
-	return rc ? -1 : 0;
-}
-
-/* Read one planned target into s (initialised here). Returns 0, or -1 when its input is unusable. */
-static int check_load_target(struct settings *s, const struct fleet_target *ft, const struct check_args *a,
-			     const struct catalog *c, struct infer_index *x)
-{
-	const char *name = ft->inv || strcmp(ft->name, "-") ? ft->name : OPTFILE_STDIN_NAME;
-	if (!ft->variables) {
-		settings_init(s, name, "file");
-		return check_load_options(s, ft->config, a, c, x, ft);
-	}
-	settings_init(s, name, "snapshot");
-	if (check_load_snapshot(s, ft->variables, &a->audit, c, x, ft))
-		return -1;
-	/* A capture and the option file of one server: drift between them, and the file's own problems. */
-	if (ft->config && fleet_compare_config(s, ft->config, c, a->audit.group_suffix) < 0)
-		return -1;
-	return 0;
 }
 
 /* Standard input can be read once: refuse a second "-" (or /dev/stdin). */
@@ -421,9 +221,8 @@ int cmd_check(int argc, char **argv)
 	struct catalog c;
 	struct infer_index x = { 0 };
 	struct diag_list d;
-	struct settings *targets = NULL;
-	size_t ntargets = 0;
-	int noperands = 0, input_errors = 0, status;
+	struct load_targets lt;
+	int noperands = 0, status, loaded = 0;
 	struct inventory inv;
 	struct fleet_plan plan;
 
@@ -438,8 +237,11 @@ int cmd_check(int argc, char **argv)
 		free(a.variables);
 		return EXIT_USAGE;
 	}
-	if (a.help) {
-		check_usage(stdout, opts, nopts);
+	if (a.help || a.version) {
+		if (a.help)
+			check_usage(stdout, opts, nopts);
+		else
+			printf("crashsafe %s\n", CRASHSAFE_VERSION);
 		free(a.variables);
 		return EXIT_OK;
 	}
@@ -484,28 +286,28 @@ int cmd_check(int argc, char **argv)
 	diag_print(&d, stderr);
 	infer_index_init(&x, &c);
 
-	targets = xcalloc(plan.n ? plan.n : 1, sizeof(*targets));
-	if (!plan.total) {
-		settings_init(&targets[0], "default option files", "file");
-		if (check_load_options(&targets[0], NULL, &a, &c, &x, NULL))
-			input_errors++;
-		ntargets = 1;
+	struct load_options lo = {
+		.audit = &a.audit,
+		.root = a.root,
+		.project_file = a.project_file,
+		.stdin_filename = a.stdin_filename,
+		.datadir = a.datadir,
+	};
+	load_targets_init(&lt, &lo);
+	loaded = 1;
+	load_targets(&lt, &lo, &plan, &c, &x);
+	if (a.list_targets) {
+		load_targets_list(&lt, stdout);
+		status = lt.input_errors ? EXIT_USAGE : EXIT_OK;
+		goto out;
 	}
-	struct progress pg;
-	progress_start(&pg, plan.n, "files", "unreadable");
-	for (size_t i = 0; i < plan.n; i++) {
-		int bad = check_load_target(&targets[ntargets++], &plan.t[i], &a, &c, &x) < 0;
-		input_errors += bad;
-		progress_tick(&pg, bad);
-	}
-	progress_end(&pg);
+	audit_options_fail_on_from_projects(&a.audit, &lt.finder);
 
-	a.audit.input_errors = (size_t)input_errors;
-	status = audit_run_with_catalog(&a.audit, "check", &c, targets, ntargets);
+	a.audit.input_errors = lt.input_errors;
+	status = audit_run_with_catalog(&a.audit, "check", &c, lt.targets, lt.n);
 out:
-	for (size_t i = 0; i < ntargets; i++)
-		settings_release(&targets[i]);
-	free(targets);
+	if (loaded)
+		load_targets_release(&lt);
 	free(a.variables);
 	fleet_plan_release(&plan);
 	inventory_release(&inv);

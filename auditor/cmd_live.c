@@ -29,6 +29,7 @@
 
 enum {
 	OPT_HELP = 1,
+	OPT_VERSION,
 	OPT_USER,
 	OPT_PASSWORD,
 	OPT_PASSWORD_FILE,
@@ -52,7 +53,9 @@ enum {
 };
 
 static const struct cli_option live_options[] = {
-	{ "help", 0, CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
+	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL,
+	  "show this help and exit (-h is not --host: hosts are operands, as HOST[:PORT])" },
+	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },
 	{ "user", 'u', CLI_REQUIRED_ARG, OPT_USER, "NAME", "user to connect as" },
 	{ "password", 'p', CLI_OPTIONAL_SECRET, OPT_PASSWORD, "PASSWORD",
 	  "the password, attached (-pX, --password=X; insecure), or bare: ask on the terminal" },
@@ -101,7 +104,7 @@ struct live_cmd {
 	const char *capture;
 	const char *capture_dir;
 	unsigned jobs;
-	int help;
+	int help, version;
 };
 
 static int live_parse_seconds(unsigned *out, const char *opt, const char *arg)
@@ -123,6 +126,7 @@ static int live_option(void *ctx, int id, const char *arg)
 	struct live_conn *c = &lc->conn;
 	switch (id) {
 	case OPT_HELP: lc->help = 1; return 0;
+	case OPT_VERSION: lc->version = 1; return 0;
 	case OPT_USER: c->user = arg; return 0;
 	case OPT_PASSWORD:
 		/* As the mysql client: attached value, or bare and asked for; cli_parse() scrubs argv. */
@@ -321,9 +325,21 @@ int cmd_live(int argc, char **argv)
 	rc = cli_parse(argc, argv, opts, nopts, live_option, &lc, &noperands);
 	if (rc)
 		goto out;
-	if (lc.help) {
-		live_usage(stdout, opts, nopts);
+	if (lc.help && noperands) {
+		/* the mysql client's -h HOST: here a request for help, and auditing nothing must not look like success */
+		rc = cli_usage_error("-h is --help; hosts are operands: crashsafe live [OPTIONS] HOST[:PORT]...");
+		goto out;
+	}
+	if (lc.help || lc.version) {
+		if (lc.help)
+			live_usage(stdout, opts, nopts);
+		else
+			printf("crashsafe %s\n", CRASHSAFE_VERSION);
 		rc = EXIT_OK;
+		goto out;
+	}
+	if (audit_options_check(&lc.audit)) {
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (lc.password_file && (lc.password_prompt || lc.password_on_command_line)) {

@@ -56,6 +56,7 @@ enum resolve_opt {
 	RESOLVE_ROOT,
 	RESOLVE_SHOW_SECRETS,
 	RESOLVE_HELP,
+	RESOLVE_SHOW_VERSION,
 };
 
 static const struct cli_option resolve_options[] = {
@@ -80,6 +81,7 @@ static const struct cli_option resolve_options[] = {
 	{ "show-secrets", 0, CLI_NO_ARG, RESOLVE_SHOW_SECRETS, NULL,
 	  "print passwords and other secrets instead of ******** (my_print_defaults --show)" },
 	{ "help", 'h', CLI_NO_ARG, RESOLVE_HELP, NULL, "show this help and exit" },
+	{ "version", 0, CLI_NO_ARG, RESOLVE_SHOW_VERSION, NULL, "print crashsafe's version and exit" },
 };
 
 struct resolve_args {
@@ -94,7 +96,7 @@ struct resolve_args {
 	int effective;
 	const char *root;
 	int show_secrets;
-	int help;
+	int help, show_version;
 	int bad;
 };
 
@@ -176,6 +178,9 @@ static int resolve_option(void *ctx, int id, const char *arg)
 		break;
 	case RESOLVE_HELP:
 		a->help = 1;
+		break;
+	case RESOLVE_SHOW_VERSION:
+		a->show_version = 1;
 		break;
 	}
 	return 0;
@@ -400,6 +405,10 @@ int cmd_resolve(int argc, char **argv)
 		return EXIT_USAGE;
 	if (a.help) {
 		resolve_usage(stdout);
+		return EXIT_OK;
+	}
+	if (a.show_version) {
+		printf("crashsafe %s\n", CRASHSAFE_VERSION);
 		return EXIT_OK;
 	}
 	if (nops > 1)

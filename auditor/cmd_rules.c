@@ -13,18 +13,20 @@
 
 enum {
 	OPT_HELP = 1,
+	OPT_VERSION,
 	OPT_RULES,
 };
 
 static const struct cli_option rules_options[] = {
 	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR", "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
+	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },
 };
 
 struct rules_args {
 	const char *dirs[AUDIT_MAX_RULE_DIRS];
 	size_t ndirs;
-	int help;
+	int help, version;
 };
 
 static int rules_option(void *ctx, int id, const char *arg)
@@ -32,6 +34,10 @@ static int rules_option(void *ctx, int id, const char *arg)
 	struct rules_args *a = ctx;
 	if (id == OPT_HELP) {
 		a->help = 1;
+		return 0;
+	}
+	if (id == OPT_VERSION) {
+		a->version = 1;
 		return 0;
 	}
 	if (a->ndirs == AUDIT_MAX_RULE_DIRS)
@@ -166,6 +172,10 @@ int cmd_rules(int argc, char **argv)
 		return EXIT_USAGE;
 	if (a.help) {
 		rules_usage(stdout);
+		return EXIT_OK;
+	}
+	if (a.version) {
+		printf("crashsafe %s\n", CRASHSAFE_VERSION);
 		return EXIT_OK;
 	}
 	if (noperands > 1)

@@ -919,6 +919,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	v->role = s->role;
 	v->role_detected = s->role_detected;
 	v->cluster = intern(r, s->cluster);
+	v->topology = t->cluster;
 	v->error = t->error;
 	v->channels_known = s->channels_known;
 	if (s->nchannels) {
@@ -1150,6 +1151,8 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 	tr->role = s->role;
 	tr->position = s->position;
 	tr->tags = audit_result_intern(out, s->tags);
+	tr->path_key = audit_result_intern(out, s->path_key);
+	tr->cluster = audit_result_intern(out, s->topology);
 	if (s->error) {
 		tr->error = arena_strdup(&out->arena, s->error);
 		tr->error_kind = s->kind && !strcmp(s->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;
@@ -1178,12 +1181,16 @@ struct fleet_item {
 	size_t target;      /* index into the result's targets */
 	char *key;          /* normalised value */
 	const char *group;  /* except_same value, "" for none */
+	const char *topology;   /* the cluster compared within (fleet_topology), "" for the run's default */
 };
 
 static int fleet_item_cmp(const void *pa, const void *pb)
 {
 	const struct fleet_item *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = strcmp(a->topology, b->topology);
+	if (c)
+		return c;
+	c = strcmp(a->key, b->key);
 	if (c)
 		return c;
 	return a->target < b->target ? -1 : a->target > b->target ? 1 : 0;
@@ -1200,6 +1207,20 @@ static char *fleet_key(const char *v)
 		if (*q >= 'A' && *q <= 'Z')
 			*q = (char)(*q - 'A' + 'a');
 	return k;
+}
+
+/*
+ * The cluster a fleet rule compares a target within (issue 10): the one it
+ * declares (annotation, project file, inventory: settings.topology), else
+ * for a Galera node the cluster it joins (the keyword `cluster`), else ""
+ * (every target that declares none and is no Galera node: one cluster, as
+ * a run without clusters always was).
+ */
+static const char *fleet_topology(const struct catalog *c, const struct target_result *tr)
+{
+	if (tr->view.topology)
+		return tr->view.topology;
+	return expr_target_cluster(c, &tr->view);
 }
 
 /* One fleet rule over the targets [base, out->n), judged on their views. */
@@ -1224,6 +1245,7 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 		items[nitems].target = i;
 		items[nitems].key = fleet_key(v.text);
 		items[nitems].group = "";
+		items[nitems].topology = fleet_topology(c, tr);
 		if (r->except_ref) {
 			struct expr_value g;
 			expr_value_of(r->except_ref, &env, &g);
@@ -1233,16 +1255,23 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 		nitems++;
 	}
 	qsort(items, nitems, sizeof(*items), fleet_item_cmp);
+	size_t cl_lo = 0, cl_hi = 0;   /* the items of the cluster being judged */
 	for (size_t lo = 0; lo < nitems;) {
 		size_t hi = lo + 1;
-		while (hi < nitems && !strcmp(items[hi].key, items[lo].key))
+		if (lo >= cl_hi) {
+			cl_lo = lo;
+			for (cl_hi = lo + 1; cl_hi < nitems && !strcmp(items[cl_hi].topology, items[lo].topology); cl_hi++)
+				;
+		}
+		while (hi < cl_hi && !strcmp(items[hi].key, items[lo].key))
 			hi++;
 		for (size_t i = lo; i < hi; i++) {
 			struct target_result *tr = &out->targets[items[i].target];
 			struct expr_env env = { .catalog = c, .target = &tr->view };
 			struct finding_peers *p = arena_alloc(&out->arena, sizeof(*p));
 			memset(p, 0, sizeof(*p));
-			p->napplies = nitems;
+			p->napplies = cl_hi - cl_lo;
+			p->topology = *items[i].topology ? items[i].topology : NULL;
 			for (size_t j = lo; j < hi; j++) {
 				if (j == i)
 					continue;

@@ -34,6 +34,8 @@ void explainer_init(struct explainer *x, const struct engine *e, const struct ca
 
 void explainer_release(struct explainer *x)
 {
+	if (x->data_free)
+		x->data_free(x->data);
 	strbuf_release(&x->origin_text);
 	strbuf_release(&x->overridden);
 	strbuf_release(&x->message);
@@ -354,7 +356,10 @@ static void explain_fleet(struct strbuf *sb, const struct rule *r, const struct 
 		int clash = p->nclash > 0;
 		size_t n = clash ? p->nclash : p->nshared;
 		const char *const *names = clash ? p->clash : p->shared;
-		if (clash)
+		if (clash && p->topology)
+			strbuf_addf(sb, "is also used by %zu other target%s of cluster '%s': ", n, n == 1 ? "" : "s",
+				    p->topology);
+		else if (clash)
 			strbuf_addf(sb, "is also used by %zu other target%s: ", n, n == 1 ? "" : "s");
 		else
 			strbuf_addf(sb, "is shared only within %s '%s': ", r->except_ref ? r->except_ref->ident : "group",
@@ -365,8 +370,12 @@ static void explain_fleet(struct strbuf *sb, const struct rule *r, const struct 
 			strbuf_addstr(sb, ", ...");
 		return;
 	}
-	strbuf_addf(sb, "is unique among the %zu target%s of this run that it applies to", p->napplies,
-		    p->napplies == 1 ? "" : "s");
+	if (p->topology)
+		strbuf_addf(sb, "is unique among the %zu target%s of cluster '%s' that it applies to", p->napplies,
+			    p->napplies == 1 ? "" : "s", p->topology);
+	else
+		strbuf_addf(sb, "is unique among the %zu target%s of this run that it applies to", p->napplies,
+			    p->napplies == 1 ? "" : "s");
 }
 
 static void explain_message(struct strbuf *sb, const struct rule *r, const struct finding *f,
@@ -464,8 +473,32 @@ static void explain_suppressed(struct explainer *x, const struct finding *f, str
 	out->message = x->message.buf;
 }
 
+/* Added (issue 10): a suppression that no longer applies says so after the message. */
+static void explain_expired(struct explainer *x, const struct finding *f, struct explanation *out)
+{
+	const struct finding_suppression *e = f->expired;
+	char *msg = xstrdup(out->message ? out->message : "");
+	strbuf_reset(&x->message);
+	strbuf_addf(&x->message, "%s%sthe suppression at %s:%u expired on %04ld-%02ld-%02ld (%s)", msg, *msg ? "; " : "",
+		    e->file ? e->file : "", e->line, e->until / 10000 % 10000, e->until / 100 % 100, e->until % 100,
+		    e->reason ? e->reason : "");
+	free(msg);
+	out->message = x->message.buf;
+}
+
+static void explain_default_inner(struct explainer *x, const struct target_result *t, const struct finding *f,
+				  struct explanation *out);
+
 static void explain_default(struct explainer *x, const struct target_result *t, const struct finding *f,
 			    struct explanation *out)
+{
+	explain_default_inner(x, t, f, out);
+	if (f->expired)
+		explain_expired(x, f, out);
+}
+
+static void explain_default_inner(struct explainer *x, const struct target_result *t, const struct finding *f,
+				  struct explanation *out)
 {
 	const struct rule *r = f->rule;
 	const struct settings *s = &t->view;

@@ -58,6 +58,12 @@ struct explanation {
 	 */
 	const char *cause_rule;
 	struct settings_origin cause;
+	/*
+	 * Added (issue 10): the finding's fingerprint when it is known already
+	 * (a report read back, reportread.h), else NULL and
+	 * suppress_fingerprint() computes it.
+	 */
+	const char *fingerprint;
 };
 
 struct explainer {
@@ -71,6 +77,7 @@ struct explainer {
 	const struct engine *engine;
 	const struct catalog *catalog;
 	void *data;                    /* for a replacement explain() */
+	void (*data_free)(void *data); /* added: called on data by explainer_release(), when set */
 	/* scratch, reused from finding to finding */
 	struct strbuf origin_text, overridden, message, expected, fix, subject;
 	struct arena cache;            /* expected texts per rule, flavor and version */

@@ -664,6 +664,12 @@ static const char *target_cluster(const struct expr_env *env)
 	return sv && sv->current.value ? sv->current.value : "";
 }
 
+const char *expr_target_cluster(const struct catalog *c, const struct settings *s)
+{
+	struct expr_env env = { .catalog = c, .target = s };
+	return target_cluster(&env);
+}
+
 const char *expr_var_display(const struct catalog_var *v, const struct settings *s)
 {
 	if (!s || !v->naliases || catalog_name_accepted_build(v, v->name, s->flavor, s->variant, &s->version))

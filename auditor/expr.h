@@ -199,6 +199,11 @@ void expr_describe_for(const struct expr *e, const struct settings *s, struct st
  * (log_slave_updates on MariaDB and MySQL before 8.0.26).
  */
 const char *expr_var_display(const struct catalog_var *v, const struct settings *s);
+/*
+ * Added (issue 10): what the keyword `cluster` reads on s: settings.cluster,
+ * else wsrep_cluster_name when wsrep_on is ON; "" when none. c may be NULL.
+ */
+const char *expr_target_cluster(const struct catalog *c, const struct settings *s);
 
 /* Call fn for every identifier-carrying node of e, left to right; stops at a non-zero return. */
 int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom), void *ctx);

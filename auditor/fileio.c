@@ -37,6 +37,7 @@ const struct fileio_kind_info fileio_kinds[FILEIO_NKINDS] = {
 	[FILEIO_PERSISTED] = { "persisted variables file", 16 * MIB, 0, 0 },
 	[FILEIO_INVENTORY] = { "inventory", 64 * MIB, 16 * MIB, FILEIO_ACCEPT_PIPE },
 	[FILEIO_REPORT] = { "JSON report", 4096 * MIB, 4096 * MIB, FILEIO_ACCEPT_PIPE },
+	[FILEIO_PROJECT] = { "project file", 4 * MIB, 0, 0 },
 };
 
 /* One poll slice while waiting for a FIFO's writer (milliseconds). */

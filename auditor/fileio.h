@@ -44,6 +44,7 @@ enum fileio_kind {
 	FILEIO_PERSISTED,        /* DATADIR/mysqld-auto.cnf (SET PERSIST) */
 	FILEIO_INVENTORY,        /* a fleet inventory (--inventory, inventory.h) */
 	FILEIO_REPORT,           /* an earlier JSON report (crashsafe merge) */
+	FILEIO_PROJECT,          /* added (issue 10): a project file (.crashsafe.ini, --project-file) */
 	FILEIO_NKINDS
 };
 

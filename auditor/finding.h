@@ -73,7 +73,8 @@ enum finding_basis {
 struct finding_peers {
 	size_t nclash;                            /* targets that share the value and may not */
 	size_t nshared;                           /* targets that share it within the except_same group */
-	size_t napplies;                          /* targets of the run the rule applied to */
+	size_t napplies;                          /* targets of the cluster the rule applied to */
+	const char *topology;                     /* added (issue 10): the cluster compared within; NULL: the run's default */
 	const char *group;                        /* the except_same value shared, or NULL */
 	const char *clash[FINDING_PEERS_SHOWN];   /* names, in the run's order */
 	const char *shared[FINDING_PEERS_SHOWN];
@@ -85,6 +86,20 @@ struct finding_suppression {
 	unsigned line;
 	const char *reason;
 	enum finding_status was;         /* the status before */
+	/* added (issue 10, suppress.h): */
+	const char *kind;                /* "file", "project-file", "inline", "baseline" (suppress_kind_name) */
+	long until;                      /* YYYYMMDD, the last day it applies; 0: no end */
+};
+
+/*
+ * Added (issue 10): a finding measured against --baseline (suppress.h): a
+ * failed finding that the earlier report did not have is new; one it had
+ * is unchanged (and is suppressed, kind "baseline": it does not fail the run).
+ */
+enum finding_baseline {
+	FINDING_BASELINE_NONE = 0,     /* no baseline given */
+	FINDING_BASELINE_NEW,
+	FINDING_BASELINE_UNCHANGED,
 };
 
 struct rule;   /* engine.h */
@@ -102,6 +117,9 @@ struct finding {
 	unsigned cause_no;         /* could not evaluate only because of this problem (1-based); 0: none */
 	const struct finding_peers *peers;             /* FINDING_BY_FLEET */
 	const struct finding_suppression *suppression; /* FINDING_SUPPRESSED */
+	/* added (issue 10): a suppression that would apply but for its until date; NULL otherwise */
+	const struct finding_suppression *expired;
+	enum finding_baseline baseline;                /* added (issue 10) */
 };
 
 /*
@@ -128,6 +146,10 @@ struct target_result {
 	enum target_error_kind error_kind;
 	size_t position;           /* added: settings.position (the run's order before --shard) */
 	const char *tags;          /* added: settings.tags (comma-separated) or NULL */
+	/* added (issue 10, project.h): */
+	const char *path_key;      /* the normalised path (project_path_key), or NULL (live targets) */
+	const char *cluster;       /* the declared cluster (settings.topology), or NULL */
+
 	struct finding *findings;
 	size_t n, cap;
 	/*

@@ -217,6 +217,7 @@ void optfile_release(struct optfile *of)
 	free(of->options);
 	free(of->sources);
 	free(of->headers);
+	free(of->notes);
 	diag_list_release(&of->diags);
 	arena_release(&of->arena);
 	optfile_init(of);
@@ -904,6 +905,52 @@ static void reader_check_tree(struct reader *r, const char *path, int dir,
 	free(abs);
 }
 
+/* ---- notes: annotations (issue 10, project.h) ---- */
+
+#define NOTE_PREFIX "crashsafe:"
+
+static struct optfile_note *note_add(struct optfile *of, enum optfile_note_kind kind,
+				     const struct optfile_source *src, unsigned line)
+{
+	ARRAY_GROW(of->notes, of->nnotes + 1, of->notes_cap);
+	struct optfile_note *n = &of->notes[of->nnotes++];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->source = src;
+	n->line = line;
+	return n;
+}
+
+/* A comment line (p at its '#' or ';'): kept when it is a "crashsafe:" annotation. */
+static void note_comment(struct optfile *of, const char *p, const struct optfile_source *src, unsigned line,
+			 const char *header)
+{
+	while (*p == '#' || *p == ';' || opt_isspace(*p))
+		p++;
+	if (strncmp(p, NOTE_PREFIX, strlen(NOTE_PREFIX)))
+		return;
+	p += strlen(NOTE_PREFIX);
+	while (opt_isspace(*p))
+		p++;
+	size_t n = strlen(p);
+	while (n && (opt_isspace(p[n - 1]) || p[n - 1] == '\r'))
+		n--;
+	struct optfile_note *note = note_add(of, OPTFILE_NOTE_ANNOTATION, src, line);
+	note->text = arena_strndup(&of->arena, p, n);
+	note->group = header;
+}
+
+/* A line that is neither a comment nor blank: the annotations of this file before it stand before it. */
+static void note_resolve(struct optfile *of, size_t from, const struct optfile_source *src, unsigned line)
+{
+	for (size_t i = of->nnotes; i > from; i--) {
+		struct optfile_note *n = &of->notes[i - 1];
+		if (n->kind != OPTFILE_NOTE_ANNOTATION || n->next_line || n->source != src)
+			break;
+		n->next_line = line;
+	}
+}
+
 /* Parse the bytes of one file; reading stops at a fatal line. */
 static enum read_status reader_parse(struct reader *r, const char *data, size_t len,
 				     const struct optfile_source *src, int depth)
@@ -913,6 +960,8 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 	int warned_long = 0;
 	enum group_state state = GROUP_NONE;
 	const char *group = NULL;
+	const char *header = NULL;          /* the last group header of this file, read or not */
+	size_t notes_from = r->of->nnotes;  /* this file's notes start here */
 
 	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw)) {
 		line++;
@@ -923,8 +972,13 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 		char *p = buf;
 		while (opt_isspace(*p))
 			p++;
-		if (*p == '#' || *p == ';' || !*p)
+		if (*p == '#' || *p == ';') {
+			note_comment(r->of, p, src, line, header);
 			continue;
+		}
+		if (!*p)
+			continue;
+		note_resolve(r->of, notes_from, src, line);
 
 		if (*p == '!') {
 			if (depth >= OPTFILE_MAX_DEPTH) {
@@ -977,6 +1031,7 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 			while (opt_isspace(end[-1]))
 				end--;
 			*end = '\0';
+			header = arena_strdup(&r->of->arena, name);
 			if (optfile_groups_match(r->g, name)) {
 				state = GROUP_READ;
 				group = arena_strdup(&r->of->arena, name);
@@ -1101,7 +1156,7 @@ static int reader_required(struct reader *r, const char *path, int tree)
 	char *abs = NULL;
 	enum read_status st;
 	int fd, stdio = !r->bufs && fileio_inherited_fd(path, &fd);
-	const char *display = !strcmp(path, "-") ? OPTFILE_STDIN_NAME : path;
+	const char *display = !strcmp(path, "-") ? (r->of->stdin_name ? r->of->stdin_name : OPTFILE_STDIN_NAME) : path;
 
 	if (!r->bufs && !stdio) {
 		if (realpath(path, resolved)) {

@@ -99,6 +99,24 @@ enum optfile_line_rule {
 /* The name "-" (standard input) is shown as. */
 #define OPTFILE_STDIN_NAME "<stdin>"
 
+/*
+ * Added (issue 10): comments starting with "crashsafe:" (annotations,
+ * project.h), kept in read order so that no file is read twice (standard
+ * input can be read only once).
+ */
+enum optfile_note_kind {
+	OPTFILE_NOTE_ANNOTATION = 0,   /* "# crashsafe: ..." (or ';'), a whole-line comment */
+};
+
+struct optfile_note {
+	enum optfile_note_kind kind;
+	const struct optfile_source *source;
+	unsigned line;
+	const char *text;      /* what follows "crashsafe:", trimmed */
+	const char *group;     /* the name of the group header above it in its file (read or not); NULL: none */
+	unsigned next_line;    /* the next line of its file that is not a comment or blank; 0: none */
+};
+
 struct optfile {
 	struct optfile_option *options;  /* in read order */
 	size_t n, cap;
@@ -132,6 +150,14 @@ struct optfile {
 	 * reason, in the arena. The target cannot be audited.
 	 */
 	const char *input_error;
+	/*
+	 * Added (issue 10): the name "-" is given (--stdin-filename), so that
+	 * origins point at the real file; NULL: OPTFILE_STDIN_NAME. Set by the
+	 * caller before reading.
+	 */
+	const char *stdin_name;
+	struct optfile_note *notes;      /* added (issue 10): annotations, in read order */
+	size_t nnotes, notes_cap;
 };
 
 /* "!include" nesting the server allows: directives deeper than this are skipped with a warning. */

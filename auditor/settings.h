@@ -21,6 +21,8 @@
 #include "flavor.h"
 #include "util.h"
 
+struct project_target;
+
 enum role {
 	ROLE_ANY = 0,   /* may be either, as after a failover (the default) */
 	ROLE_PRIMARY,
@@ -121,6 +123,22 @@ struct settings {
 	enum role role;
 	int role_detected;           /* nonzero: live detection decided the role */
 	const char *cluster;         /* Galera cluster name (wsrep_cluster_name) or NULL */
+	/*
+	 * Added (issue 10, project.h): the cluster the target declares
+	 * (annotation, project file, inventory), within which fleet rules
+	 * compare it; NULL: none declared (engine.h says what then).
+	 */
+	const char *topology;
+	/*
+	 * Added (issue 10): the target's normalised path (project_path_key)
+	 * for suppressions and baselines; NULL for live targets.
+	 */
+	const char *path_key;
+	/*
+	 * Added (issue 10): the target's layers, disabled rules and inline
+	 * suppressions (project.h), or NULL; owned by the command.
+	 */
+	struct project_target *project;
 	struct settings_var *vars;
 	size_t n, cap;
 	struct strmap index;         /* name -> position in vars (settings_get/settings_set are O(1)) */

@@ -1,22 +1,25 @@
 /*
  * fuzz_suppress.c - libFuzzer target for suppression files (--suppress:
- * INI, [rule-id] or [*] sections with target = GLOB and reason = TEXT),
- * read and then applied to the findings of the built-in rules on a few
- * fixed targets.
+ * INI, [rule-id] or [*] sections with target = GLOB, reason = TEXT and
+ * until = YYYY-MM-DD; auditor/suppress.h), read and then applied to the
+ * findings of the built-in rules on a few fixed targets, then checked for
+ * what they matched.
  *
- * The reader is static in auditor/audit.c, so this target compiles that
- * file in (its other definitions then come from here, not from the
- * library's audit.o); when suppressions get their own module (issue 10,
- * suppress.*), call it instead. Checks: a load that fails says why; after
- * applying, a suppressed finding carries its suppression and what it was.
+ * Checks: a load that fails says why; after applying, a suppressed finding
+ * carries its suppression and what it was; an expired one keeps its status
+ * and says which suppression expired; the report of unused entries names a
+ * file and a line for every entry it mentions.
  */
-#include "../auditor/audit.c"
+#include <string.h>
 
+#include "../auditor/engine.h"
+#include "../auditor/explain.h"
+#include "../auditor/suppress.h"
 #include "fuzz.h"
 
-const char *crashsafe_rules_dir(void)
+static int known(void *ctx, const char *id)
 {
-	return fuzz_rules_dir();
+	return engine_rule_find(ctx, id) != NULL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,8 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t ntargets;
 	struct settings *targets = fuzz_targets(&ntargets);
 	struct diag_list d;
-	struct suppress_ctx x;
+	struct suppress_set set;
 	struct audit_result r;
+	struct explainer x;
 
 	if (!loaded) {
 		diag_list_init(&d);
@@ -41,11 +45,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	const char *path = fuzz_file("suppress.ini", data, size);
 	diag_list_init(&d);
+	suppress_set_init(&set);
+	set.today = 20250601;
 	audit_result_init(&r);
-	if (suppress_load(&x, path, &d) == 0) {
+	explainer_init(&x, &e, c);
+	if (suppress_load_file(&set, path, (int)(size & 1), &d) == 0) {
+		for (size_t i = 0; i < set.files.n; i++)
+			FUZZ_CHECK(set.files.items[i].reason && set.files.items[i].rule,
+				   "an entry loaded has its rule and its reason");
 		engine_evaluate(&e, c, targets, ntargets, &r);
-		suppress_apply(&x, &r);
+		struct suppress_list *lists[] = { &set.files };
 		for (size_t t = 0; t < r.n; t++) {
+			struct suppress_target st = { r.targets[t].name, r.targets[t].name, NULL };
+			suppress_apply_target(&r, &r.targets[t], &x, lists, 1, &st, set.today, NULL);
 			for (size_t i = 0; i < r.targets[t].n; i++) {
 				const struct finding *f = &r.targets[t].findings[i];
 				if (f->status == FINDING_SUPPRESSED)
@@ -53,12 +65,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							   (f->suppression->was == FINDING_FAIL ||
 							    f->suppression->was == FINDING_UNKNOWN),
 						   "a suppressed finding carries its suppression");
+				if (f->expired)
+					FUZZ_CHECK(f->status != FINDING_SUPPRESSED && f->expired->until &&
+							   f->expired->until < set.today,
+						   "an expired suppression leaves the finding as it was");
 			}
 		}
+		struct diag_list u;
+		diag_list_init(&u);
+		suppress_report_unused(&set.files, known, &e, 0, &u);
+		for (size_t i = 0; i < u.n; i++)
+			FUZZ_CHECK(u.items[i].file && u.items[i].line, "a warning about an entry names its file:line");
+		diag_list_release(&u);
 	} else {
 		FUZZ_CHECK(diag_count(&d, DIAG_ERROR) > 0, "a suppression file refused says why");
 	}
-	suppress_release(&x);
+	explainer_release(&x);
+	suppress_set_release(&set);
 	audit_result_release(&r);
 	diag_list_release(&d);
 	return 0;

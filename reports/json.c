@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "../auditor/suppress.h"
 #include "../auditor/banned.h"
 
 #define JSON_SCHEMA_ID "crashsafe-report/2"
@@ -200,8 +201,42 @@ static void json_origin(struct jsonw *w, const struct explanation *e)
 	jsonw_close(w, '}');
 }
 
-static void json_finding(struct jsonw *w, const struct finding *f, const struct explanation *e)
+/* Added (issue 10): a suppression as the report carries it (suppress.h). */
+static void json_suppression(struct jsonw *w, const char *key, const struct finding_suppression *s)
 {
+	if (!s) {
+		jsonw_null(w, key);
+		return;
+	}
+	jsonw_open(w, key, '{');
+	jsonw_str(w, "kind", s->kind ? s->kind : "file");
+	jsonw_str(w, "file", s->file);
+	if (s->line)
+		jsonw_uint(w, "line", s->line);
+	else
+		jsonw_null(w, "line");
+	jsonw_str(w, "reason", s->reason);
+	if (s->until) {
+		char buf[48];
+		snprintf(buf, sizeof(buf), "%04ld-%02ld-%02ld", s->until / 10000 % 10000, s->until / 100 % 100,
+			 s->until % 100);
+		jsonw_str(w, "until", buf);
+	} else {
+		jsonw_null(w, "until");
+	}
+	jsonw_close(w, '}');
+}
+
+static const char *const json_baseline_names[] = {
+	[FINDING_BASELINE_NONE] = NULL,
+	[FINDING_BASELINE_NEW] = "new",
+	[FINDING_BASELINE_UNCHANGED] = "unchanged",
+};
+
+static void json_finding(struct jsonw *w, const struct target_result *t, const struct finding *f,
+			 const struct explanation *e)
+{
+	char fp[17];
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "rule_id", f->rule_id);
 	jsonw_str(w, "title", e->title);
@@ -236,6 +271,12 @@ static void json_finding(struct jsonw *w, const struct finding *f, const struct 
 	jsonw_str(w, "fix", e->fix);
 	jsonw_str(w, "why", e->why);
 	jsonw_str(w, "doc", e->doc);
+	suppress_fingerprint(t, f, e, fp);
+	jsonw_str(w, "fingerprint", fp);
+	jsonw_str(w, "baseline", (unsigned)f->baseline < ARRAY_SIZE(json_baseline_names) ?
+				     json_baseline_names[f->baseline] : NULL);
+	json_suppression(w, "suppression", f->suppression);
+	json_suppression(w, "expired_suppression", f->expired);
 	jsonw_close(w, '}');
 }
 
@@ -270,6 +311,8 @@ static void json_target(struct json *j, const struct target_result *t)
 	jsonw_str(w, "flavor_source", t->flavor_source);
 	jsonw_str(w, "flavor_evidence", t->flavor_evidence);
 	jsonw_str(w, "role", role_name(t->role));
+	jsonw_str(w, "cluster", t->cluster);
+	jsonw_str(w, "path_key", t->path_key);
 	jsonw_str(w, "error", t->error);
 	jsonw_open(w, "counts", '{');
 	jsonw_uint(w, "findings", c.findings);
@@ -281,7 +324,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	for (size_t i = 0; i < t->n; i++) {
 		struct explanation e;
 		explain_finding(j->x, t, sorted[i], &e);
-		json_finding(w, sorted[i], &e);
+		json_finding(w, t, sorted[i], &e);
 	}
 	jsonw_close(w, ']');
 	jsonw_close(w, '}');

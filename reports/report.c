@@ -12,7 +12,7 @@
 #include "../auditor/banned.h"
 
 extern const struct report_writer report_text_writer, report_json_writer, report_junit_writer,
-	report_sarif_writer, report_prom_writer;
+	report_sarif_writer, report_prom_writer, report_gcc_writer;
 
 static const struct report_writer *const writers[REPORT_FORMAT_COUNT] = {
 	[REPORT_TEXT] = &report_text_writer,
@@ -20,6 +20,7 @@ static const struct report_writer *const writers[REPORT_FORMAT_COUNT] = {
 	[REPORT_JUNIT] = &report_junit_writer,
 	[REPORT_SARIF] = &report_sarif_writer,
 	[REPORT_PROM] = &report_prom_writer,
+	[REPORT_GCC] = &report_gcc_writer,
 };
 
 const struct report_writer *report_writer_find(const char *name)

@@ -42,6 +42,7 @@ enum report_format {
 	REPORT_JUNIT,
 	REPORT_SARIF,
 	REPORT_PROM,          /* added (issue 11): Prometheus text exposition (prom.c) */
+	REPORT_GCC,          /* added (issue 10): FILE:LINE: severity: message [rule-id] */
 	REPORT_FORMAT_COUNT,
 };
 
@@ -75,7 +76,7 @@ struct report_run {
 
 struct report_writer {
 	enum report_format format;
-	const char *name;     /* "text", "json", "junit", "sarif" */
+	const char *name;     /* "text", "json", "junit", "sarif", "gcc" */
 	size_t state_size;    /* bytes of writer state report_stream allocates */
 	/* Each returns 0, or -1 on an I/O error (the stream stops writing). */
 	int (*begin)(void *state, FILE *fp, const struct report_options *o, const struct report_run *run);

@@ -11,7 +11,15 @@
  *   runs[0].results             fail findings (kind "fail", level from the
  *                               severity) and could-not-evaluate findings
  *                               (kind "open", level "none", as SARIF requires
- *                               for a kind other than "fail")
+ *                               for a kind other than "fail"); suppressed
+ *                               ones (issue 10) as what they were, with
+ *                               suppressions[] (kind "inSource" for an
+ *                               inline annotation, else "external"; status
+ *                               "accepted"; the reason as justification);
+ *                               with --baseline, baselineState "new" or
+ *                               "unchanged"; partialFingerprints
+ *                               "crashsafe/finding/v1" is the baseline's
+ *                               fingerprint (suppress_fingerprint())
  *   location                    the explainer's location: the line of the value
  *                               or of the offending line; for a value left at
  *                               its default, the header of the group a line for
@@ -29,6 +37,7 @@
 
 #include "report_int.h"
 #include "../auditor/engine.h"
+#include "../auditor/suppress.h"
 #include "../auditor/banned.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -199,8 +208,10 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	jsonw_str(w, "ruleId", e.rule_id);
 	if (rule_index >= 0)
 		jsonw_int(w, "ruleIndex", rule_index);
-	jsonw_str(w, "kind", f->status == FINDING_FAIL ? "fail" : "open");
-	jsonw_str(w, "level", f->status == FINDING_FAIL ? sarif_level(f->severity) : "none");
+	enum finding_status was = f->suppression ? f->suppression->was : f->status;
+	char fp[17];
+	jsonw_str(w, "kind", was == FINDING_FAIL ? "fail" : "open");
+	jsonw_str(w, "level", was == FINDING_FAIL ? sarif_level(f->severity) : "none");
 	sarif_text(w, "message", msg);
 	jsonw_open(w, "locations", '[');
 	if (e.location.file)
@@ -208,7 +219,37 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	jsonw_close(w, ']');
 	jsonw_open(w, "partialFingerprints", '{');
 	jsonw_str(w, "crashsafe/v1", fingerprint);
+	suppress_fingerprint(t, f, &e, fp);
+	jsonw_str(w, "crashsafe/finding/v1", fp);
 	jsonw_close(w, '}');
+	if (f->baseline)
+		jsonw_str(w, "baselineState", f->baseline == FINDING_BASELINE_NEW ? "new" : "unchanged");
+	if (f->status == FINDING_SUPPRESSED) {
+		const struct finding_suppression *sp = f->suppression;
+		jsonw_open(w, "suppressions", '[');
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "kind", sp && sp->kind && !strcmp(sp->kind, "inline") ? "inSource" : "external");
+		jsonw_str(w, "status", "accepted");
+		jsonw_str(w, "justification", sp && sp->reason ? sp->reason : e.message ? e.message : "");
+		if (sp && sp->file) {
+			jsonw_open(w, "location", '{');
+			jsonw_open(w, "physicalLocation", '{');
+			jsonw_open(w, "artifactLocation", '{');
+			char *uri = sarif_uri(sp->file);
+			jsonw_str(w, "uri", uri);
+			free(uri);
+			jsonw_close(w, '}');
+			if (sp->line) {
+				jsonw_open(w, "region", '{');
+				jsonw_uint(w, "startLine", sp->line);
+				jsonw_close(w, '}');
+			}
+			jsonw_close(w, '}');
+			jsonw_close(w, '}');
+		}
+		jsonw_close(w, '}');
+		jsonw_close(w, ']');
+	}
 	jsonw_open(w, "properties", '{');
 	jsonw_str(w, "target", t->name);
 	jsonw_str(w, "status", report_status_token(f->status));
@@ -332,7 +373,7 @@ static int sarif_target(void *state, const struct target_result *t)
 	const struct finding **sorted = report_sorted_findings(t);
 	for (size_t k = 0; k < t->n; k++) {
 		const struct finding *f = sorted[k];
-		if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN)
+		if (f->status != FINDING_FAIL && f->status != FINDING_UNKNOWN && f->status != FINDING_SUPPRESSED)
 			continue;
 		sarif_result(x, t, f);
 	}

@@ -108,8 +108,8 @@ is_rc 2 "an unreadable FILE exits 2"
 has "crashsafe: $T/missing.cnf: error: cannot read" "$err" "it says which file and why, in the message grammar"
 has "unsafe.cnf" "$out" "the other file is still audited and reported"
 run check "$T"
-is_rc 2 "a directory as FILE exits 2"
-has "is a directory" "$err" "and says so"
+is_rc 2 "a directory without an entry file (my.cnf ...) exits 2"
+has "a directory without an entry file" "$err" "and says so"
 
 # --- exit 3: an error-severity rule that could not be evaluated ------------
 printf 'version\t8.0.36\nversion_comment\tMySQL Community Server - GPL\nserver_id\t5\n' >"$T/vars.tsv"

@@ -127,7 +127,8 @@ wsrep_provider = /usr/lib/galera4/libgalera_smm.so
 wsrep_cluster_address = gcomm://10.0.0.1,10.0.0.2
 pxc_strict_mode = ENFORCING
 EOF
-run check --format json "$T/pxcfile.cnf" "$T/pxcfile.cnf"
+cp "$T/pxcfile.cnf" "$T/pxcfile2.cnf"   # two nodes (one file given twice is one target)
+run check --format json "$T/pxcfile.cnf" "$T/pxcfile2.cnf"
 has '"flavor_display": "Percona XtraDB Cluster"' "$out" "wsrep_*/pxc_* options: inferred as Percona XtraDB Cluster"
 ok "$([ "$(jq_status 1 server-id-unique)" = pass ]; echo $?)" "an inferred PXC node gets PXC's defaults (one cluster, shared server_id)"
 run check --flavor percona --format json "$T/pxcfile.cnf"

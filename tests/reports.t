@@ -95,7 +95,7 @@ assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
     keys(t, ["name", "kind", "flavor", "flavor_display", "build", "version", "flavor_source", "flavor_evidence",
-             "role", "error", "counts", "findings"], "target")
+             "role", "cluster", "path_key", "error", "counts", "findings"], "target")
     assert t["build"] in ("plain", "galera")
     assert t["kind"] in ("file", "snapshot", "live")
     assert t["role"] in ("any", "primary", "replica")
@@ -104,8 +104,12 @@ for t in doc["targets"]:
     total += len(t["findings"])
     for f in t["findings"]:
         keys(f, ["rule_id", "title", "severity", "status", "channel", "variable", "value", "origin",
-                 "location", "cause", "overridden", "expected", "message", "fix", "why", "doc"], "finding")
+                 "location", "cause", "overridden", "expected", "message", "fix", "why", "doc", "fingerprint",
+                 "baseline", "suppression", "expired_suppression"], "finding")
         assert f["cause"] is None or set(f["cause"]) == {"rule_id", "file", "line"}, f["cause"]
+        assert isinstance(f["fingerprint"], str) and len(f["fingerprint"]) == 16, f["fingerprint"]
+        assert f["baseline"] in (None, "new", "unchanged")
+        assert f["suppression"] is None or f["status"] == "suppressed", f
         keys(f["location"], ["file", "line"], "location")
         assert f["location"]["line"] is None or isinstance(f["location"]["line"], int)
         assert f["status"] in STATUSES and f["severity"] in SEVS
@@ -145,7 +149,10 @@ assert isinstance(inv["executionSuccessful"], bool)
 assert inv["executionSuccessful"] is False
 assert inv["toolExecutionNotifications"][0]["message"]["text"].startswith("db-7.example:3306")
 results = run["results"]
-assert len(results) == 5, len(results)
+# fail and unknown findings, and (issue 10) the suppressed one with its suppressions[]
+assert len(results) == 6, len(results)
+sup = [r for r in results if "suppressions" in r]
+assert len(sup) == 1 and sup[0]["suppressions"][0]["status"] == "accepted", sup
 for res in results:
     assert set(["ruleId", "message", "level", "kind", "locations"]) <= set(res), res.keys()
     assert ids[res["ruleIndex"]] == res["ruleId"]
@@ -159,13 +166,14 @@ for res in results:
         assert isinstance(pl["artifactLocation"]["uri"], str)
         if "region" in pl:
             assert isinstance(pl["region"]["startLine"], int) and pl["region"]["startLine"] >= 1
-    assert res["properties"]["status"] in ("fail", "could-not-evaluate")
+    assert res["properties"]["status"] in ("fail", "could-not-evaluate", "suppressed")
 byrule = {r["ruleId"]: r for r in results}
 loc = byrule["sync-binlog"]["locations"][0]["physicalLocation"]
 assert loc["artifactLocation"]["uri"] == "conf.d/replica.cnf" and loc["region"]["startLine"] == 7
 rlr = byrule["relay-log-recovery"]["locations"][0]["physicalLocation"]
 assert rlr["artifactLocation"]["uri"] == "conf.d/replica.cnf" and "region" not in rlr, rlr
-assert set(byrule) == {"relay-log-recovery", "sync-binlog", "source-auto-position", "gtid-mode", "server-id-set"}
+assert set(byrule) == {"relay-log-recovery", "sync-binlog", "source-auto-position", "gtid-mode", "server-id-set",
+                       "preserve-commit-order"}, set(byrule)
 PYEOF
 
 # ---- text ------------------------------------------------------------------

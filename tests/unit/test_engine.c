@@ -397,11 +397,35 @@ static void test_evaluate(void)
 	is_int(audit_result_exit_status(&r, SEV_ERROR), 3, "an unaudited target or unknown error rule: exit 3");
 	audit_result_release(&r);
 
-	/* the same fleet without the Galera exception: 5 and 05 collide */
+	/*
+	 * Declared clusters (issue 10): fleet rules compare the targets of one
+	 * cluster only. g3 (6) joins g1 and g2 in "dc1": still no clash. The
+	 * same fleet without the Galera exception, all in "dc1": 5 and 05
+	 * collide. In two declared clusters they do not.
+	 */
+	targets[7].topology = targets[8].topology = targets[9].topology = "dc1";
+	audit_result_init(&r);
+	engine_evaluate(&e, &cat, targets + 7, 3, &r);
+	is_status(&r, 2, "ids", NULL, FINDING_PASS, "is unique among the 3 targets of cluster 'dc1'");
+	is_str(r.targets[0].cluster, "dc1", "the declared cluster is the target result's");
+	audit_result_release(&r);
 	targets[7].cluster = NULL;
 	audit_result_init(&r);
 	engine_evaluate(&e, &cat, targets + 7, 3, &r);
-	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "g2.cnf");
+	is_status(&r, 0, "ids", NULL, FINDING_FAIL, "is also used by 1 other target of cluster 'dc1': g2.cnf");
+	audit_result_release(&r);
+	targets[8].cluster = NULL;
+	targets[8].topology = "dc2";
+	audit_result_init(&r);
+	engine_evaluate(&e, &cat, targets + 7, 3, &r);
+	is_status(&r, 0, "ids", NULL, FINDING_PASS, "is unique among the 2 targets of cluster 'dc1'");
+	is_status(&r, 1, "ids", NULL, FINDING_PASS, "is unique among the 1 target of cluster 'dc2'");
+	audit_result_release(&r);
+	/* without declared clusters, a Galera node's cluster is its wsrep cluster: not compared with others */
+	targets[7].topology = targets[8].topology = targets[9].topology = NULL;
+	audit_result_init(&r);
+	engine_evaluate(&e, &cat, targets + 7, 3, &r);
+	is_status(&r, 2, "ids", NULL, FINDING_PASS, "is unique among the 1 target of cluster 'west'");
 	audit_result_release(&r);
 
 	/*

@@ -61,7 +61,7 @@ static void test_limits(void)
 	mkdir("dir", 0755);
 	mkfifo("fifo", 0600);
 	static const enum fileio_kind regular_only[] = { FILEIO_RULES, FILEIO_CATALOG, FILEIO_SUPPRESS,
-							 FILEIO_PERSISTED };
+							 FILEIO_PERSISTED, FILEIO_PROJECT };
 	for (size_t i = 0; i < ARRAY_SIZE(regular_only); i++) {
 		const char *what = fileio_kinds[regular_only[i]].what;
 		is_int(try_read("dir", regular_only[i], &why, NULL), FILEIO_REFUSED, what);

@@ -519,9 +519,11 @@ static void test_sarif(const struct audit_result *r)
 		  "          \"level\": \"none\""),
 	   "sarif: could-not-evaluate is kind open, level none");
 	ok(has(s, "\"level\": \"note\""), "sarif: info is note");
-	ok(!has(s, "\"ruleId\": \"replica-read-only\"") && !has(s, "\"ruleId\": \"gtid-strict-mode\"") &&
-		   !has(s, "\"ruleId\": \"preserve-commit-order\""),
-	   "sarif: pass, not-applicable, suppressed are not results");
+	ok(!has(s, "\"ruleId\": \"replica-read-only\"") && !has(s, "\"ruleId\": \"gtid-strict-mode\""),
+	   "sarif: pass and not-applicable are not results");
+	ok(has(s, "\"ruleId\": \"preserve-commit-order\"") && has(s, "\"suppressions\": [") &&
+		   has(s, "\"justification\": \"accepted risk, ticket DBA-12\""),
+	   "sarif: a suppressed finding is a result with suppressions[] and the reason (issue 10)");
 	ok(has(s, "\"id\": \"preserve-commit-order\""), "sarif: every rule seen is in driver.rules");
 	ok(has(s, "\"help\": {\n                \"text\": \"Fix: relay_log_recovery = ON\"\n              },\n"
 		  "              \"helpUri\": \"https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html\""),

@@ -1,0 +1,597 @@
+/*
+ * load.c - the targets of an offline run: option files, directories,
+ * standard input, snapshots, the default files; their layers and entry
+ * points (see load.h).
+ */
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "expr.h"
+#include "fileio.h"
+#include "optfile.h"
+#include "persisted.h"
+#include "progress.h"
+#include "snapshot.h"
+#include "banned.h"
+
+void load_targets_init(struct load_targets *lt, const struct load_options *o)
+{
+	memset(lt, 0, sizeof(*lt));
+	project_finder_init(&lt->finder, o->project_file);
+}
+
+static void load_free_reads(struct load_targets *lt, size_t i)
+{
+	for (size_t j = 0; j < lt->nread_files[i]; j++)
+		free(lt->read_files[i][j]);
+	free(lt->read_files[i]);
+	lt->read_files[i] = NULL;
+	lt->nread_files[i] = 0;
+	free(lt->entries[i]);
+	lt->entries[i] = NULL;
+}
+
+void load_targets_release(struct load_targets *lt)
+{
+	for (size_t i = 0; i < lt->n; i++) {
+		settings_release(&lt->targets[i]);
+		project_target_release(&lt->projects[i]);
+		load_free_reads(lt, i);
+	}
+	free(lt->targets);
+	free(lt->projects);
+	free(lt->read_files);
+	free(lt->nread_files);
+	free(lt->entries);
+	for (size_t i = 0; i < lt->nskipped; i++) {
+		free(lt->skipped[i].name);
+		free(lt->skipped[i].why);
+	}
+	free(lt->skipped);
+	project_finder_release(&lt->finder);
+	memset(lt, 0, sizeof(*lt));
+}
+
+/* A new target slot: settings and project data, linked. */
+static struct settings *load_add(struct load_targets *lt, const char *name, const char *kind)
+{
+	if (lt->n == lt->cap) {
+		size_t cap = lt->cap ? lt->cap * 2 : 8;
+		lt->targets = xrealloc(lt->targets, cap * sizeof(*lt->targets));
+		lt->projects = xrealloc(lt->projects, cap * sizeof(*lt->projects));
+		lt->read_files = xrealloc(lt->read_files, cap * sizeof(*lt->read_files));
+		lt->nread_files = xrealloc(lt->nread_files, cap * sizeof(*lt->nread_files));
+		lt->entries = xrealloc(lt->entries, cap * sizeof(*lt->entries));
+		/* the settings point to their project data: move the links with the arrays */
+		for (size_t i = 0; i < lt->n; i++)
+			lt->targets[i].project = &lt->projects[i];
+		lt->cap = cap;
+	}
+	size_t i = lt->n++;
+	struct settings *s = &lt->targets[i];
+	settings_init(s, name, kind);
+	project_target_init(&lt->projects[i]);
+	s->project = &lt->projects[i];
+	lt->read_files[i] = NULL;
+	lt->nread_files[i] = 0;
+	lt->entries[i] = NULL;
+	return s;
+}
+
+/* ---- layers ------------------------------------------------------------------ */
+
+/* What the command line gives every target: the least specific layer. */
+static void load_command_line(struct project_target *pt, const struct load_options *o)
+{
+	const struct audit_options *a = o->audit;
+	char buf[32];
+	if (a->flavor_set)
+		project_settings_give(&pt->settings, PROJECT_KEY_FLAVOR, project_flavor_text(a->flavor, a->variant),
+				      PROJECT_LAYER_COMMAND_LINE, "--flavor", &pt->arena);
+	if (a->version_set)
+		project_settings_give(&pt->settings, PROJECT_KEY_VERSION, version_format(&a->version, buf, sizeof(buf)),
+				      PROJECT_LAYER_COMMAND_LINE, "--server-version", &pt->arena);
+	if (a->role_set)
+		project_settings_give(&pt->settings, PROJECT_KEY_ROLE, role_name(a->role), PROJECT_LAYER_COMMAND_LINE,
+				      "--role", &pt->arena);
+	if (o->root)
+		project_settings_give(&pt->settings, PROJECT_KEY_ROOT, o->root, PROJECT_LAYER_COMMAND_LINE, "--root",
+				      &pt->arena);
+}
+
+/* What the layers give above flavor inference (infer.h). */
+static void load_choice(struct flavor_choice *given, const struct project_settings *ps)
+{
+	const char *src;
+	project_settings_flavor(ps, &given->flavor, &given->variant, &given->version, &given->version_set, &src);
+	given->source = src ? src : "command-line";
+}
+
+/*
+ * Before the files are read: flavor, build and version from the layers
+ * (else a version only one flavor had names it; else the defaults), so
+ * that the files are read as that server cuts its lines.
+ */
+static void load_presume(struct settings *s, const struct project_settings *ps)
+{
+	struct flavor_choice given;
+	load_choice(&given, ps);
+	infer_decide(s, &given, NULL);
+	diag_list_release(&s->build_diags);
+	diag_list_init(&s->build_diags);
+	project_settings_apply_role(ps, s);
+}
+
+/* ---- option files --------------------------------------------------------------- */
+
+/*
+ * The reader's warnings and errors change what was audited (a file skipped,
+ * an include outside the tree, a long line): on standard error always. With
+ * -v every diagnostic of the target is printed later, so not twice.
+ */
+static void load_print_reader_diags(const struct optfile *of, const struct audit_options *o)
+{
+	if (o->verbose)
+		return;
+	for (size_t i = 0; i < of->diags.n; i++)
+		if (of->diags.items[i].level >= DIAG_WARNING)
+			diag_print_one(&of->diags.items[i], stderr);
+}
+
+/*
+ * Read path (NULL: the default files) with every group kept (flavor
+ * inference needs them), cutting lines as s's flavor and version do.
+ */
+static void load_read(struct optfile *of, const struct settings *s, const char *path, const char *root,
+		      const char *stdin_name)
+{
+	struct optfile_groups all;
+	optfile_init(of);
+	of->stdin_name = stdin_name;
+	of->line_rule = optfile_line_rule_for(s->flavor, &s->version);
+	of->root = root;
+	optfile_groups_all(&all);
+	if (path) {
+		optfile_read(of, path, &all);
+		return;
+	}
+	struct optfile_search search = { 0 };
+	const char *home = getenv("MARIADB_HOME");
+	search.home = getenv("HOME");
+	if (s->flavor != FLAVOR_MARIADB || !home)
+		home = getenv("MYSQL_HOME");
+	search.server_home = home;
+	search.root = root;
+	optfile_read_defaults(of, &search, s->flavor, &all);
+}
+
+/* Can path be read a second time? Regular files can; standard input and pipes cannot. */
+static int load_rereadable(const char *path)
+{
+	struct stat st;
+	int fd;
+	if (!path)
+		return 1;   /* the default files */
+	return strcmp(path, "-") && !fileio_inherited_fd(path, &fd) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The last datadir option the server reads (with or without loose-), or NULL. */
+static const struct optfile_option *load_datadir(const struct optfile *of)
+{
+	const struct optfile_option *found = NULL;
+	for (size_t i = 0; i < of->n; i++) {
+		const char *name = of->options[i].name;
+		if (!strncmp(name, "loose", 5) && (name[5] == '-' || name[5] == '_'))
+			name += 6;
+		if (!optname_cmp(name, "datadir") && of->options[i].value && *of->options[i].value)
+			found = &of->options[i];
+	}
+	return found;
+}
+
+/*
+ * The persisted variables a target's server applies after its option
+ * files (persisted.h): DIR/mysqld-auto.cnf for --datadir DIR; else, with
+ * a root (--root, or the target's layers), the datadir the option files
+ * name, under the root. Never the auditing machine's own datadir. (Moved
+ * here from cmd_check.c with the rest of the loading.)
+ */
+static void load_persisted(struct settings *s, const struct load_options *a, const char *root,
+			   const struct catalog *c, const struct optfile_option *dd)
+{
+	char *dir = NULL;
+	struct persisted p;
+
+	if (!persisted_applies(s)) {
+		if (a->datadir)
+			diag_add(&s->build_diags, DIAG_NOTE, a->datadir, 0,
+				 "%s has no persisted variables (SET PERSIST is MySQL 8.0+): mysqld-auto.cnf is not read",
+				 flavor_build_display(s->flavor, s->variant));
+		return;
+	}
+	if (a->datadir) {
+		dir = xstrdup(a->datadir);
+	} else if (root && dd) {
+		if (dd->value[0] != '/') {
+			diag_add(&s->build_diags, DIAG_NOTE, dd->source ? dd->source->path : NULL, dd->line,
+				 "datadir '%s' is relative (to the server's basedir, not known offline): "
+				 "give --datadir to read its persisted variables", dd->value);
+			return;
+		}
+		dir = fileio_root_path(root, dd->value);
+	} else {
+		return;
+	}
+	persisted_init(&p);
+	if (persisted_load(&p, dir) == PERSISTED_NONE)
+		diag_add(&s->diags, DIAG_NOTE, dir, 0, "no mysqld-auto.cnf: nothing is persisted");
+	persisted_apply(s, &p, c);
+	persisted_release(&p);
+	free(dir);
+}
+
+/* Keep the files read (absolute, resolved) other than the top-level ones: they are includes. */
+static void load_keep_reads(struct load_targets *lt, size_t ti, const struct optfile *of)
+{
+	for (size_t i = 0; i < of->nsources; i++) {
+		const struct optfile_source *src = of->sources[i];
+		if (!src->parent)
+			continue;
+		char *real = realpath(src->path, NULL);
+		if (!real)
+			continue;
+		lt->read_files[ti] = xrealloc(lt->read_files[ti], (lt->nread_files[ti] + 1) * sizeof(char *));
+		lt->read_files[ti][lt->nread_files[ti]++] = real;
+	}
+}
+
+/* The path, absolute and normalised, of a target named by path (NULL: none). */
+static void load_paths(struct settings *s, struct project_target *pt, const char *path)
+{
+	if (!path)
+		return;
+	char *real = realpath(path, NULL);
+	pt->abs = arena_strdup(&pt->arena, real ? real : path);
+	free(real);
+	char *key = project_path_key(path);
+	s->path_key = settings_intern(s, key);
+	free(key);
+}
+
+/* The layers below the file's own: command line, project file, inventory section. */
+static void load_layers(struct load_targets *lt, struct settings *s, struct project_target *pt,
+			const struct load_options *o, const struct fleet_target *ft, const char *path,
+			struct diag_list *d)
+{
+	load_command_line(pt, o);
+	load_paths(s, pt, path);
+	pt->project = project_finder_for(&lt->finder, path, d);
+	if (pt->project) {
+		const char *paths[] = { path };
+		project_file_apply(pt->project, paths, 1, &pt->settings, &pt->rules, &pt->arena);
+	}
+	if (ft) {
+		fleet_target_apply(ft, s);   /* position and tags; the inventory's settings are a layer: */
+		if (ft->inv)
+			project_inventory_layer(&pt->settings, ft->inv, o->audit->inventory, &pt->arena);
+	}
+}
+
+/*
+ * One option-file target (given: FILE, DIR or "-"; NULL for the default
+ * files) into a new target named name. Returns the number of input errors.
+ */
+static size_t load_option_target(struct load_targets *lt, const struct load_options *o, const char *name,
+				 const char *given, const struct fleet_target *ft, const struct catalog *c,
+				 struct infer_index *x)
+{
+	const struct audit_options *a = o->audit;
+	int is_stdin = given && !strcmp(given, "-");
+	/* the path that names the target for project files and suppressions */
+	const char *path = is_stdin ? o->stdin_filename : given;
+	struct settings *s = load_add(lt, name, "file");
+	size_t ti = lt->n - 1;
+	struct project_target *pt = s->project;
+	struct diag_list d;
+	struct optfile of;
+	struct optfile_groups g;
+	struct flavor_choice given_choice;
+	struct infer_result ir;
+	const char *read_path = given;
+	char *entry = NULL, *dir_root = NULL;
+	size_t errors = 0;
+	struct stat st;
+
+	diag_list_init(&d);
+	load_layers(lt, s, pt, o, ft, path, &d);
+	load_presume(s, &pt->settings);
+
+	/* a directory means its entry file, read under the root it implies */
+	if (given && !is_stdin && stat(given, &st) == 0 && S_ISDIR(st.st_mode)) {
+		const char *why;
+		entry = project_entry_file(given, pt->settings.v[PROJECT_KEY_FLAVOR].value ? s->flavor : FLAVOR_UNKNOWN,
+					   &dir_root, &why);
+		if (!entry) {
+			s->error = settings_intern(s, why);
+			errors++;
+			goto out;
+		}
+		read_path = entry;
+		lt->entries[ti] = xstrdup(entry);
+		if (dir_root && !pt->settings.v[PROJECT_KEY_ROOT].value)
+			project_settings_give(&pt->settings, PROJECT_KEY_ROOT, dir_root, PROJECT_LAYER_NONE,
+					      "implied by the directory", &pt->arena);
+	}
+
+	const char *root = pt->settings.v[PROJECT_KEY_ROOT].value;
+	load_read(&of, s, read_path, root, o->stdin_filename);
+	if (!of.input_error) {
+		enum optfile_line_rule rule = of.line_rule;
+		int mariadb = s->flavor == FLAVOR_MARIADB;
+		char before[96];
+		expr_target_display(s, before, sizeof(before));
+		/* annotations: the most specific layer, read with the files */
+		errors += project_annotations_read(&of, &pt->settings, &pt->inline_sup, &pt->arena, &d);
+		load_choice(&given_choice, &pt->settings);
+		infer_init(&ir);
+		infer_from_options(&ir, &of, x);
+		infer_decide(s, &given_choice, &ir);
+		infer_release(&ir);
+		project_settings_apply_role(&pt->settings, s);
+		if (optfile_line_rule_for(s->flavor, &s->version) != rule ||
+		    (!read_path && mariadb != (s->flavor == FLAVOR_MARIADB))) {
+			if (load_rereadable(read_path)) {
+				optfile_release(&of);
+				load_read(&of, s, read_path, root, o->stdin_filename);
+			} else {
+				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
+					 "read before its flavor was known, and a stream cannot be read twice: a line "
+					 "longer than 4094 bytes is cut as %s cuts it (give --flavor and "
+					 "--server-version)", before);
+			}
+		}
+	}
+	load_print_reader_diags(&of, a);
+	if (of.input_error) {
+		s->error = settings_intern(s, of.input_error);
+		errors++;
+	} else {
+		optfile_groups_for(&g, s->flavor, &s->version, a->group_suffix);
+		project_annotations_groups(&pt->inline_sup, &g);
+		infer_unread_groups(s, &of, &g);
+		load_keep_reads(lt, ti, &of);
+		optfile_keep_groups(&of, &g);
+		config_load(s, &of, c);
+		load_persisted(s, o, root, c, load_datadir(&of));
+	}
+	optfile_release(&of);
+out:
+	diag_print(&d, stderr);
+	if (diag_count(&d, DIAG_ERROR) && !errors)
+		errors++;
+	diag_list_release(&d);
+	free(entry);
+	free(dir_root);
+	return errors;
+}
+
+/* One captured SHOW GLOBAL VARIABLES file (and maybe its server's option file) into a new target. */
+static size_t load_snapshot_target(struct load_targets *lt, const struct load_options *o, const char *name,
+				   const struct fleet_target *ft, const struct catalog *c, struct infer_index *x)
+{
+	const char *given = ft->variables;
+	int is_stdin = !strcmp(given, "-");
+	const char *path = is_stdin ? o->stdin_filename : given;
+	struct settings *s = load_add(lt, name, "snapshot");
+	struct project_target *pt = s->project;
+	struct flavor_choice choice;
+	struct diag_list d;
+	size_t errors = 0;
+
+	diag_list_init(&d);
+	load_layers(lt, s, pt, o, ft, path, &d);
+	/* A capture says its own flavor and version; what no layer and no row says stays unknown. */
+	load_choice(&choice, &pt->settings);
+	s->flavor = choice.flavor;
+	s->variant = choice.variant < 0 ? FLAVOR_VARIANT_PLAIN : (enum flavor_variant)choice.variant;
+	if (choice.version_set)
+		s->version = choice.version;
+	else
+		version_set_unknown(&s->version);
+	if (choice.flavor != FLAVOR_UNKNOWN)
+		s->flavor_source = settings_intern(s, choice.source);
+	int rc = snapshot_load(s, given, c);
+	if (!rc && s->flavor == FLAVOR_UNKNOWN)
+		infer_capture(s, &choice, x);
+	/* a layer's role wins over a captured one */
+	project_settings_apply_role(&pt->settings, s);
+	if (rc && !s->error)
+		s->error = settings_intern(s, "not a usable variables snapshot");
+	if (rc)
+		errors++;
+	/* A capture and the option file of one server: drift between them, and the file's own problems. */
+	if (!rc && ft->config && fleet_compare_config(s, ft->config, c, o->audit->group_suffix) < 0)
+		errors++;
+	diag_print(&d, stderr);
+	if (diag_count(&d, DIAG_ERROR) && !errors)
+		errors++;
+	diag_list_release(&d);
+	return errors;
+}
+
+/* ---- entry points ------------------------------------------------------------- */
+
+static void load_skip(struct load_targets *lt, size_t i, char *why)
+{
+	ARRAY_GROW(lt->skipped, lt->nskipped + 1, lt->skipped_cap);
+	lt->skipped[lt->nskipped].name = xstrdup(lt->targets[i].target);
+	lt->skipped[lt->nskipped].why = why;
+	lt->nskipped++;
+}
+
+/* The target (other than self) that read real as an include, or -1. */
+static long load_includer(const struct load_targets *lt, const char *real, size_t self)
+{
+	for (size_t j = 0; j < lt->n; j++) {
+		if (j == self || lt->targets[j].error)
+			continue;
+		for (size_t k = 0; k < lt->nread_files[j]; k++)
+			if (!strcmp(lt->read_files[j][k], real))
+				return (long)j;
+	}
+	return -1;
+}
+
+/*
+ * Drop option-file targets that another target includes, and second
+ * spellings of one file. O(targets x files read) with a linear scan: a
+ * hash set when issue 13 needs it.
+ */
+static void load_entry_points(struct load_targets *lt)
+{
+	char **reals = xcalloc(lt->n ? lt->n : 1, sizeof(*reals));
+	unsigned char *drop = xcalloc(lt->n ? lt->n : 1, 1);
+	for (size_t i = 0; i < lt->n; i++) {
+		const struct settings *s = &lt->targets[i];
+		if (strcmp(s->kind, "file") || !s->project->abs)
+			continue;
+		const char *file = lt->entries[i] ? lt->entries[i] : s->project->abs;
+		reals[i] = realpath(file, NULL);
+	}
+	for (size_t i = 0; i < lt->n; i++) {
+		if (!reals[i])
+			continue;
+		for (size_t j = 0; j < i && !drop[i]; j++) {
+			if (reals[j] && !drop[j] && !strcmp(reals[i], reals[j])) {
+				drop[i] = 1;
+				load_skip(lt, i, xasprintf("the same file as %s: one target", lt->targets[j].target));
+			}
+		}
+		if (drop[i])
+			continue;
+		long by = load_includer(lt, reals[i], i);
+		if (by >= 0) {
+			drop[i] = 1;
+			load_skip(lt, i, xasprintf("included by %s: part of that server's options, not a server",
+						   lt->targets[by].target));
+		}
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < lt->n; i++) {
+		free(reals[i]);
+		if (drop[i]) {
+			settings_release(&lt->targets[i]);
+			project_target_release(&lt->projects[i]);
+			load_free_reads(lt, i);
+			continue;
+		}
+		if (kept != i) {
+			lt->targets[kept] = lt->targets[i];
+			lt->projects[kept] = lt->projects[i];
+			lt->read_files[kept] = lt->read_files[i];
+			lt->nread_files[kept] = lt->nread_files[i];
+			lt->entries[kept] = lt->entries[i];
+		}
+		kept++;
+	}
+	lt->n = kept;
+	for (size_t i = 0; i < lt->n; i++)
+		lt->targets[i].project = &lt->projects[i];
+	free(reals);
+	free(drop);
+}
+
+size_t load_targets(struct load_targets *lt, const struct load_options *o, const struct fleet_plan *plan,
+		    const struct catalog *c, struct infer_index *x)
+{
+	if (!plan->total)
+		lt->input_errors += load_option_target(lt, o, "default option files", NULL, NULL, c, x);
+	struct progress pg;
+	progress_start(&pg, plan->n, "files", "unreadable");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct fleet_target *ft = &plan->t[i];
+		const char *name = ft->name;
+		size_t bad;
+		if (!ft->inv && !strcmp(ft->name, "-"))
+			name = o->stdin_filename ? o->stdin_filename : LOAD_STDIN_NAME;
+		if (ft->variables)
+			bad = load_snapshot_target(lt, o, name, ft, c, x);
+		else
+			bad = load_option_target(lt, o, name, ft->config, ft, c, x);
+		lt->input_errors += bad;
+		progress_tick(&pg, bad > 0);
+	}
+	progress_end(&pg);
+	load_entry_points(lt);
+	if (lt->finder.errors)
+		lt->input_errors += (size_t)lt->finder.errors;
+	if (o->audit->verbose)
+		for (size_t i = 0; i < lt->nskipped; i++)
+			diag_emit(DIAG_NOTE, lt->skipped[i].name, 0, "not a target: %s", lt->skipped[i].why);
+	return lt->n;
+}
+
+/* ---- --list-targets --------------------------------------------------------------- */
+
+static void load_list_line(FILE *fp, const char *key, const char *value, const struct project_value *pv)
+{
+	fprintf(fp, "  %-8s ", key);
+	fputs_escaped(value, fp, NULL);
+	if (pv && pv->value) {
+		fprintf(fp, " (%s ", project_layer_word(pv->layer));
+		fputs_escaped(pv->where ? pv->where : "", fp, NULL);
+		fputc(')', fp);
+	}
+	fputc('\n', fp);
+}
+
+void load_targets_list(const struct load_targets *lt, FILE *fp)
+{
+	char vbuf[32];
+	for (size_t i = 0; i < lt->n; i++) {
+		const struct settings *s = &lt->targets[i];
+		const struct project_settings *ps = &s->project->settings;
+		fputs_escaped(s->target, fp, NULL);
+		fprintf(fp, " (%s)\n", s->kind);
+		if (s->error) {
+			load_list_line(fp, "error", s->error, NULL);
+			continue;
+		}
+		if (lt->entries[i])
+			load_list_line(fp, "entry", lt->entries[i], NULL);
+		if (s->project->project)
+			load_list_line(fp, "project", s->project->project->path, NULL);
+		char *fl = xasprintf("%s%s", flavor_build_display(s->flavor, s->variant),
+				     ps->v[PROJECT_KEY_FLAVOR].value ? "" : s->flavor_source ? "" : " (default)");
+		load_list_line(fp, "flavor", fl, ps->v[PROJECT_KEY_FLAVOR].value ? &ps->v[PROJECT_KEY_FLAVOR] : NULL);
+		free(fl);
+		const char *ver = version_is_known(&s->version) ? version_format(&s->version, vbuf, sizeof(vbuf))
+								 : "unknown";
+		load_list_line(fp, "version", ver, ps->v[PROJECT_KEY_VERSION].value ? &ps->v[PROJECT_KEY_VERSION] : NULL);
+		load_list_line(fp, "role", role_name(s->role), ps->v[PROJECT_KEY_ROLE].value ? &ps->v[PROJECT_KEY_ROLE] : NULL);
+		if (s->topology)
+			load_list_line(fp, "cluster", s->topology, &ps->v[PROJECT_KEY_CLUSTER]);
+		else if (s->cluster)
+			load_list_line(fp, "cluster", s->cluster, NULL);
+		else
+			load_list_line(fp, "cluster", "(the run's default)", NULL);
+		if (ps->v[PROJECT_KEY_ROOT].value)
+			load_list_line(fp, "root", ps->v[PROJECT_KEY_ROOT].value, &ps->v[PROJECT_KEY_ROOT]);
+		for (size_t k = 0; k < s->project->rules.n; k++)
+			load_list_line(fp, "disabled", s->project->rules.disabled[k], NULL);
+		if (s->project->inline_sup.n)
+			fprintf(fp, "  %-8s %zu inline\n", "ignores", s->project->inline_sup.n);
+	}
+	for (size_t i = 0; i < lt->nskipped; i++) {
+		fputs_escaped(lt->skipped[i].name, fp, NULL);
+		fputs(" (not a target)\n  ", fp);
+		fputs_escaped(lt->skipped[i].why, fp, NULL);
+		fputc('\n', fp);
+	}
+}

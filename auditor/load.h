@@ -1,0 +1,98 @@
+/*
+ * load.h - the targets of an offline run (`check`, `diff`): option files
+ * given as FILE, DIR or "-", captured variable snapshots, or the files the
+ * server itself would read; each with its settings decided in layers
+ * (project.h) and read as the server of that flavor and version reads it.
+ *
+ * For each FILE operand, in order:
+ *   1. its name in reports: as given; "-" is named by --stdin-filename PATH
+ *      (else "<stdin>"), and that path also finds the project file and
+ *      normalises the name for suppressions and baselines;
+ *   2. its project file (project_finder_for) and the layers: the command
+ *      line, the project file's [defaults] and [targets "GLOB"];
+ *   3. a directory means its entry file (project_entry_file), read under
+ *      the root it implies unless a layer gives --root;
+ *   4. the option files are read once; their annotations are the most
+ *      specific layer; flavor, build and version are decided from the
+ *      layers, else from the files (the flavor's own groups), else the
+ *      defaults; if the groups the decided server reads differ from those
+ *      read, the files are read again with them;
+ *   5. the effective settings (config_load), the role and cluster, the
+ *      normalised path, and the inline suppressions with the groups read.
+ * Then, over all of them: a target whose file another target of the run
+ * includes is not a target (it is one server's fragment), and a file given
+ * twice under two spellings is one target (the first spelling). What was
+ * dropped, and why, is kept for -v and --list-targets.
+ *
+ * Snapshots (--variables) get the layers of the command line and the
+ * project file (no annotations: a capture has no comments).
+ *
+ * Problems (an unreadable file, a bad project file or annotation) are
+ * printed to stderr with file:line as they are met, counted in
+ * input_errors (exit 2), and never stop the other targets.
+ */
+#ifndef CRASHSAFE_LOAD_H
+#define CRASHSAFE_LOAD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "audit.h"
+#include "catalog.h"
+#include "fleet.h"
+#include "infer.h"
+#include "project.h"
+#include "settings.h"
+
+#define LOAD_STDIN_NAME "<stdin>"
+
+struct load_options {
+	const struct audit_options *audit;   /* flavor, version, role, group suffix, -v */
+	const char *root;                    /* --root DIR, or NULL */
+	const char *project_file;            /* --project-file FILE, or NULL (look upward) */
+	const char *stdin_filename;          /* --stdin-filename PATH, or NULL */
+	const char *datadir;                 /* --datadir DIR (persisted variables), or NULL */
+};
+
+/* An operand that is not a target of its own, and why. */
+struct load_skipped {
+	char *name;
+	char *why;          /* "included by my.cnf", "the same file as ./a.cnf" */
+};
+
+struct load_targets {
+	struct settings *targets;        /* targets[i].project == &projects[i] */
+	struct project_target *projects;
+	size_t n, cap;
+	struct project_finder finder;
+	struct load_skipped *skipped;
+	size_t nskipped, skipped_cap;
+	size_t input_errors;             /* unusable inputs: exit 2 */
+	/* per target: the files read (absolute, resolved), to find the included ones */
+	char ***read_files;
+	size_t *nread_files;
+	char **entries;                  /* per target: the file read for it (a directory's entry), or NULL */
+};
+
+void load_targets_init(struct load_targets *lt, const struct load_options *o);
+void load_targets_release(struct load_targets *lt);
+
+/*
+ * Load the targets of plan (fleet.h: inventory sections, then FILE
+ * operands, then captures, sharded) in order: option files (a FILE, a
+ * directory, "-") and captures (with their option file when the section
+ * names one); with no target planned, one target of the default files.
+ * x is the flavor inference index over c. Returns the number of targets
+ * (lt->n).
+ */
+size_t load_targets(struct load_targets *lt, const struct load_options *o, const struct fleet_plan *plan,
+		    const struct catalog *c, struct infer_index *x);
+
+/*
+ * --list-targets: every target with its entry file, flavor, version, role
+ * and cluster and the layer that decided each, then what was not a target
+ * and why. Plain text on fp; names escaped.
+ */
+void load_targets_list(const struct load_targets *lt, FILE *fp);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * reportread.h - an earlier JSON report (docs/report-formats.md, schema
+ * "crashsafe-report/1"), read back whole with jansson: every target with
+ * its settings and every finding with its sentences, for --baseline,
+ * `crashsafe diff` of two reports, and `crashsafe merge` (issue 11 extends
+ * this module for shard reports).
+ *
+ * What is read is kept as written: statuses, severities, values, origins
+ * and the explainer's sentences. reportread_to_result() turns it into an
+ * audit_result that every report writer can write again, with an explainer
+ * that returns the stored sentences (explain.h allows a replacement).
+ *
+ * Errors are collected in a diag_list with the report's path: a file that
+ * cannot be read, is not JSON (line and column from jansson), or is not a
+ * crashsafe report (another "schema": crashsafe-report/1 and /2 are read;
+ * /1's status "unknown" is /2's "could-not-evaluate"). Members this reader does not know
+ * are ignored (a later minor version may add some); a known member of the
+ * wrong type is an error naming it.
+ *
+ * Every string lives in the reportread's arena.
+ */
+#ifndef CRASHSAFE_REPORTREAD_H
+#define CRASHSAFE_REPORTREAD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "explain.h"
+#include "finding.h"
+#include "settings.h"
+#include "util.h"
+
+/* One finding as the report wrote it. */
+struct reportread_finding {
+	const char *rule_id;
+	const char *title;
+	enum severity severity;
+	enum finding_status status;   /* "unknown" and "could-not-evaluate" are FINDING_UNKNOWN */
+	const char *channel;          /* NULL: not a channel finding */
+	const char *variable;
+	const char *value;            /* NULL: unknown */
+	struct settings_origin origin;
+	const char *origin_text;
+	struct settings_origin location;   /* where the report located it (file, line) */
+	const char *subject;
+	const char *cause_rule;            /* "cause": the rule that fails at the line that made it unknown */
+	struct settings_origin cause;
+	const char *overridden;
+	const char *expected;
+	const char *message;
+	const char *fix;
+	const char *why;
+	const char *doc;
+	const char *fingerprint;      /* as written, or NULL (reports before fingerprints) */
+	const char *baseline;         /* "new", "unchanged" or NULL */
+	/* the suppression, when status is suppressed and the report says */
+	const char *suppression_kind;
+	const char *suppression_file;
+	unsigned suppression_line;
+	const char *suppression_reason;
+	const char *suppression_until;    /* "YYYY-MM-DD" or NULL */
+	/* a suppression that no longer applies (expired_suppression), or NULL file and reason */
+	const char *expired_kind;
+	const char *expired_file;
+	unsigned expired_line;
+	const char *expired_reason;
+	const char *expired_until;
+};
+
+struct reportread_target {
+	const char *name;
+	const char *kind;
+	const char *key;              /* the normalised path ("path_key"), or NULL */
+	const char *cluster;          /* the declared cluster, or NULL */
+	enum flavor flavor;
+	enum flavor_variant variant;
+	struct version version;       /* 0.0 when the report says "unknown" */
+	const char *flavor_source;
+	const char *flavor_evidence;
+	enum role role;
+	const char *error;
+	struct reportread_finding *findings;
+	size_t n;
+};
+
+struct reportread {
+	const char *path;
+	const char *schema;
+	const char *command;          /* "check", "live", "diff" ... */
+	const char *tool_version;
+	size_t input_errors;          /* summary.input_errors (inputs of the run that could not be used) */
+	int has_exit_status;             /* nonzero: exit_status below was read */
+	int exit_status;              /* summary.exit_status: the process's */
+	struct reportread_target *targets;
+	size_t n;
+	struct arena arena;
+};
+
+void reportread_init(struct reportread *r);
+void reportread_release(struct reportread *r);
+
+/*
+ * Read the JSON report at path ("-": standard input). Returns 0, or -1 with
+ * the reasons in d (DIAG_ERROR, file path; line when jansson gives one).
+ * On -1, r holds what was read before the error (possibly nothing).
+ */
+int reportread_load(struct reportread *r, const char *path, struct diag_list *d);
+
+/*
+ * Nonzero when path looks like a JSON report rather than an option file:
+ * its first byte that is not white space is '{'. An option file cannot
+ * start with '{' (the server refuses an option before any group).
+ */
+int reportread_is_report(const char *path);
+
+/*
+ * Append the targets and findings of rr to out (targets in rr's order,
+ * findings in rr's order), with finding.rule NULL and strings interned in
+ * out. A finding the report says was unknown because of a refused line
+ * ("cause") gets cause_no 1 (the line itself is in the stored sentences),
+ * so that the exit status is the one the report had. Returns the index in
+ * out->targets of the first one appended.
+ */
+size_t reportread_to_result(const struct reportread *rr, struct audit_result *out);
+
+/*
+ * An explainer that returns the sentences stored in rr for the findings
+ * of out->targets[base..] (as reportread_to_result() appended them). rr
+ * and out must outlive x; release with explainer_release().
+ */
+void reportread_explainer_init(struct explainer *x, const struct reportread *rr, const struct audit_result *out,
+			       size_t base);
+
+/*
+ * A finding's fingerprint: 16 hex digits of a 64-bit FNV-1a hash over the
+ * target's normalised path (key), the rule id, the channel and the value,
+ * each followed by a NUL byte (NULL hashed as the byte 0x01). The line
+ * is left out on purpose: it moves when the file is edited.
+ * out holds at least 17 bytes.
+ */
+void reportread_fingerprint(const char *key, const char *rule_id, const char *channel, const char *value,
+			    char out[17]);
+
+#endif
