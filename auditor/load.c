@@ -544,7 +544,9 @@ static void load_list_line(FILE *fp, const char *key, const char *value, const s
 	fprintf(fp, "  %-8s ", key);
 	fputs_escaped(value, fp, NULL);
 	if (pv && pv->value) {
-		fprintf(fp, " (%s ", project_layer_word(pv->layer));
+		fputs(" (", fp);
+		if (pv->layer != PROJECT_LAYER_NONE)
+			fprintf(fp, "%s ", project_layer_word(pv->layer));
 		fputs_escaped(pv->where ? pv->where : "", fp, NULL);
 		fputc(')', fp);
 	}
@@ -558,7 +560,7 @@ void load_targets_list(const struct load_targets *lt, FILE *fp)
 		const struct settings *s = &lt->targets[i];
 		const struct project_settings *ps = &s->project->settings;
 		fputs_escaped(s->target, fp, NULL);
-		fprintf(fp, " (%s)\n", s->kind);
+		fprintf(fp, " (%s)\n", lt->entries[i] ? "directory" : s->kind);
 		if (s->error) {
 			load_list_line(fp, "error", s->error, NULL);
 			continue;
@@ -567,8 +569,10 @@ void load_targets_list(const struct load_targets *lt, FILE *fp)
 			load_list_line(fp, "entry", lt->entries[i], NULL);
 		if (s->project->project)
 			load_list_line(fp, "project", s->project->project->path, NULL);
-		char *fl = xasprintf("%s%s", flavor_build_display(s->flavor, s->variant),
-				     ps->v[PROJECT_KEY_FLAVOR].value ? "" : s->flavor_source ? "" : " (default)");
+		const char *how = ps->v[PROJECT_KEY_FLAVOR].value ? ""
+				  : s->flavor_source && !strcmp(s->flavor_source, "inferred") ? " (inferred from the files)"
+											       : " (default)";
+		char *fl = xasprintf("%s%s", flavor_build_display(s->flavor, s->variant), how);
 		load_list_line(fp, "flavor", fl, ps->v[PROJECT_KEY_FLAVOR].value ? &ps->v[PROJECT_KEY_FLAVOR] : NULL);
 		free(fl);
 		const char *ver = version_is_known(&s->version) ? version_format(&s->version, vbuf, sizeof(vbuf))

@@ -626,10 +626,26 @@ void project_finder_release(struct project_finder *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static long finder_add_file(struct project_finder *f, const char *path, struct diag_list *d)
+/* A found file as a person reads it: relative to the working directory when below it (reports stay reproducible). */
+static char *finder_display(const char *path)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+	if (path[0] != '/' || !getcwd(cwd, sizeof(cwd)))
+		return xstrdup(path);
+	n = strlen(cwd);
+	if (n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
+		return xstrdup(path + n + 1);
+	return xstrdup(path);
+}
+
+static long finder_add_file(struct project_finder *f, const char *found, struct diag_list *d)
 {
 	struct project_file *pf;
-	if (project_file_load(&pf, path, d))
+	char *path = finder_display(found);
+	int rc = project_file_load(&pf, path, d);
+	free(path);
+	if (rc)
 		f->errors++;
 	ARRAY_GROW(f->files, f->nfiles + 1, f->files_cap);
 	f->files[f->nfiles++] = pf;

@@ -1,22 +1,25 @@
 #!/bin/sh
-# demo.sh BINARY - audit the bundled example fleet with crashsafe.
+# demo.sh BINARY - audit the bundled examples with crashsafe.
 #
-# Runs one `crashsafe check` per line of examples/demo-groups.txt (one
-# flavor, version and role per run), printing the text report to the
-# terminal and writing a JUnit report per run next to the binary, in
-# BINARY's directory/examples-junit/NAME.xml (build/examples-junit/ for
-# `make demo`).
+# The examples are one repository of option files (examples/.crashsafe.ini
+# says which server each file is): MySQL and MariaDB, primaries and
+# replicas, several clusters, a Debian etc/mysql tree. For each line of
+# examples/demo-groups.txt (one line: the whole repository in one run) it
+# prints what will be audited and as what (--list-targets: each target's
+# flavor, version, role and cluster, and which layer decided them), then
+# runs `crashsafe check`, printing the text report to the terminal and
+# writing a JUnit report next to the binary, in BINARY's
+# directory/examples-junit/NAME.xml (build/examples-junit/ for `make demo`).
 #
 # The examples contain crash-unsafe configurations on purpose, so `crashsafe
 # check` exits 1 (findings at or above --fail-on) or 3 (something could not
-# be evaluated) for some runs. The demo shows those exit statuses and still
-# exits 0: it demonstrates, it does not gate. It exits 1 when a run ends
-# with any other status (2: usage error or unusable input), because then the
-# demo itself is broken, and 2 when it cannot start.
+# be evaluated). The demo shows those exit statuses and still exits 0: it
+# demonstrates, it does not gate. It exits 1 when a run ends with any other
+# status (2: usage error or unusable input), because then the demo itself is
+# broken, and 2 when it cannot start.
 #
-# Runs from the repository root whatever the current directory, because the
-# MariaDB example's !includedir paths are relative to the working directory,
-# as the server's are.
+# Runs from the repository root whatever the current directory, so that the
+# file names in the reports are the same as in tests/golden/.
 set -u
 
 if [ $# -ne 1 ]; then
@@ -65,9 +68,14 @@ while IFS='|' read -r name opts files; do
 	name=$(trim "$name")
 	opts=$(trim "$opts")
 	files=$(trim "$files")
-	echo "==> $name: crashsafe check $opts $files"
+	echo "==> $name: crashsafe check --list-targets $opts $files"
 	echo
 	# Word splitting of $opts and $files is intended: neither holds spaces.
+	# shellcheck disable=SC2086
+	"$bin" check --list-targets $opts $files </dev/null || broken=$((broken + 1))
+	echo
+	echo "==> $name: crashsafe check $opts $files"
+	echo
 	# shellcheck disable=SC2086
 	"$bin" check $opts --junit "$out/$name.xml" $files </dev/null
 	rc=$?

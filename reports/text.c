@@ -242,7 +242,13 @@ static void text_target(struct text *x, const struct target_result *t)
 	else
 		fprintf(x->fp, "%s %s", flavor_build_display(t->flavor, t->variant),
 			report_version_text(&t->version, vbuf, sizeof(vbuf)));
-	fprintf(x->fp, ", role %s): ", role_name(t->role));
+	fprintf(x->fp, ", role %s", role_name(t->role));
+	if (t->cluster) {
+		/* added (issue 10): the declared cluster fleet rules compare it within */
+		fputs(", cluster ", x->fp);
+		text_put(x, t->cluster);
+	}
+	fputs("): ", x->fp);
 	if (t->error) {
 		fputs("could not be audited", x->fp);
 		if (c.findings) {

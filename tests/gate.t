@@ -116,9 +116,9 @@ EOF
 run check --list-targets configs/eu/db1.cnf configs/eu/db2-replica.cnf configs/eu/db3-replica.cnf
 is_rc 0 "--list-targets audits nothing and exits 0"
 has "configs/eu/db1.cnf (file)" "$out" "--list-targets names each target"
-has "role     primary (project-file $T/repo/.crashsafe.ini:5 [defaults])" "$out" \
+has "role     primary (project-file .crashsafe.ini:5 [defaults])" "$out" \
 	"[defaults] role, with the file, line and section that decided it"
-has "role     replica (project-file $T/repo/.crashsafe.ini:8 [targets \"configs/eu/*-replica.cnf\"])" "$out" \
+has "role     replica (project-file .crashsafe.ini:8 [targets \"configs/eu/*-replica.cnf\"])" "$out" \
 	"[targets GLOB] wins over [defaults]"
 has "cluster  eu-orders (project-file" "$out" "the cluster of a [targets] section"
 has "flavor   MariaDB (annotation configs/eu/db3-replica.cnf:1)" "$out" "an annotation wins over the project file"
@@ -139,7 +139,7 @@ is_js 'target("configs/eu/db2-replica.cnf")["path_key"]' "configs/eu/db2-replica
 	"JSON: the normalised path (relative to the repository root)"
 
 run check -v configs/eu/db2-replica.cnf
-has "crashsafe: configs/eu/db2-replica.cnf: note: role replica (project-file $T/repo/.crashsafe.ini:8" "$err" \
+has "crashsafe: configs/eu/db2-replica.cnf: note: role replica (project-file .crashsafe.ini:8" "$err" \
 	"-v says which layer decided each setting"
 
 # The project file is found upward from each file's directory, not above the repository root.
@@ -147,8 +147,8 @@ mkdir -p "$T/repo/legacy/old"
 primary 9 >"$T/repo/legacy/old/x.cnf"
 printf '[defaults]\nrole = replica\n' >"$T/repo/legacy/.crashsafe.ini"
 run check --list-targets legacy/old/x.cnf configs/eu/db1.cnf
-has "project  $T/repo/legacy/.crashsafe.ini" "$out" "the nearest project file upward"
-has "project  $T/repo/.crashsafe.ini" "$out" "another file, another project file"
+has "project  legacy/.crashsafe.ini" "$out" "the nearest project file upward"
+has "project  .crashsafe.ini" "$out" "another file, another project file"
 mkdir -p "$T/outside"
 primary 9 >"$T/outside/y.cnf"
 printf '[defaults]\nrole = replica\n' >"$T/.crashsafe.ini"
