@@ -1264,6 +1264,7 @@ static const char *const live_fact_names[] = {
 	"runtime_only_changes",
 	"config_drift",
 	"replication_channels",
+	PERSISTED_FACT_DRIFT,
 };
 
 static int live_capture_body(void *ctx, void *fpv)
