@@ -368,7 +368,9 @@ static void reader_json(struct snapshot_reader *r, const char *data)
 				line++;
 			q++;
 		}
-		if (*q == '"') {
+		if (!key.len) {
+			/* "": a variable has a name (the other forms skip a row without one too) */
+		} else if (*q == '"') {
 			p = json_string(q + 1, &val, &line);
 			reader_add_row(r, key.buf, key.len, val.buf ? val.buf : "", val.len, key_line);
 		} else if (*q == '{' || *q == '[') {

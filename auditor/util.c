@@ -49,7 +49,8 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
+	if (n)   /* s may be NULL when n is 0 (an empty strbuf's buf) */
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
@@ -291,7 +292,8 @@ void *arena_alloc(struct arena *a, size_t n)
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
+	if (n)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
