@@ -36,6 +36,16 @@ endif
 PKGS      = mysqlclient inih libxml-2.0 jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# What the crashsafe binary itself links: inih, and not libxml2, jansson or
+# MariaDB's Connector/C, which are loaded when first used (auditor/lazylib.h:
+# they were most of the start-up time). Another libmysqlclient is linked as
+# before. dlopen() is in libc since glibc 2.34; -ldl before that.
+HASH       := \#
+LAZY_MYSQL := $(shell printf '$(HASH)include <mysql.h>\n$(HASH)ifndef MARIADB_PACKAGE_VERSION\n$(HASH)error\n$(HASH)endif\n' | \
+		$(CC) $(PKG_CFLAGS) -E -x c - >/dev/null 2>&1 && echo 1)
+NEED_LDL   := $(shell printf '$(HASH)include <dlfcn.h>\nint main(void) { return dlopen("x", 0) != 0; }\n' | \
+		$(CC) -x c -o /dev/null - >/dev/null 2>&1 || echo -ldl)
+LINK_LIBS  := $(shell pkg-config --libs inih $(if $(LAZY_MYSQL),,mysqlclient)) $(NEED_LDL)
 
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wvla \
        -Wshadow -Wformat=2 -Wpointer-arith -Wcast-qual -Wold-style-definition \
@@ -65,7 +75,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 all: $(BUILD)/crashsafe
 
 $(BUILD)/crashsafe: $(MAIN_OBJ) $(BUILD)/libcrashsafe.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LINK_LIBS)
 
 $(BUILD)/libcrashsafe.a: $(CORE_OBJ)
 	rm -f $@
@@ -82,6 +92,14 @@ $(BUILD)/gen/options_table.c: rules/options.tsv scripts/gen-options-table.awk
 
 $(BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
 	$(CC) $(ALL_CFLAGS) -Iauditor -c -o $@ $<
+
+# The sonames lazylib.c loads (scripts/lazylib-sonames.sh).
+$(BUILD)/gen/lazylib_sonames.h: scripts/lazylib-sonames.sh
+	@mkdir -p $(dir $@)
+	sh scripts/lazylib-sonames.sh $(CC) > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/auditor/lazylib.o: $(BUILD)/gen/lazylib_sonames.h
+$(BUILD)/auditor/lazylib.o: ALL_CFLAGS += -I$(BUILD)/gen
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libcrashsafe.a
 	@mkdir -p $(dir $@)
@@ -120,7 +138,7 @@ $(BUILD)/portable/live_loop.o: auditor/live_loop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DLIVE_NO_NONBLOCKING -c -o $@ $<
 $(BUILD)/crashsafe-blocking: $(MAIN_OBJ) $(PORTABLE_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LINK_LIBS)
 portable: $(BUILD)/crashsafe-blocking
 
 demo: all
@@ -142,12 +160,13 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
 	      -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	      $(PKG_CFLAGS) -DINI_HANDLER_LINENO=1 -DRULES_DIR='"$(DATADIR)/rules"' \
-	      -DFUZZ_RULES_DIR='"$(abspath rules)"'
+	      -DFUZZ_RULES_DIR='"$(abspath rules)"' -I$(BUILD)/gen
 FUZZ_OBJ = $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/options_table.o
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+$(FUZZ_BUILD)/auditor/lazylib.o: $(BUILD)/gen/lazylib_sonames.h
 
 $(FUZZ_BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
 	@mkdir -p $(dir $@)

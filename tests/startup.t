@@ -1,0 +1,97 @@
+#!/bin/bash
+# startup.t - the libraries a command does not need are not loaded (issue
+# 13): crashsafe is linked with neither libxml2, nor jansson, nor MariaDB's
+# Connector/C; each is loaded when first used (auditor/lazylib.h) and works
+# then: libxml2 for a JUnit report, jansson for reading JSON (persisted
+# variables), Connector/C for live. Which shared objects a run loaded is
+# read from the dynamic loader's own trace (LD_DEBUG=files). No timing here:
+# the figures are in docs/benchmarks.md. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+export NO_COLOR=1
+T=$(mktemp -d /tmp/crashsafe-startup.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {   # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+# traced NAME ARGS...: run crashsafe ARGS with the loader's trace in $T/NAME.ld;
+# sets rc, out, err
+traced() {
+	local name=$1
+	shift
+	rm -f "$T/$name.ld".*
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$T/$name.ld" "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	cat "$T/$name.ld".* >"$T/$name.trace" 2>/dev/null
+}
+# loaded NAME LIB: 0 when the trace NAME shows LIB (a soname prefix) opened
+loaded() {
+	grep -q "file=$2[^ ]* \[" "$T/$1.trace"
+}
+lazy=(libxml2.so libjansson.so libmariadb.so)
+
+needed=$(LC_ALL=C readelf -d "$CRASHSAFE" | sed -n 's/.*(NEEDED).*\[\(.*\)\].*/\1/p' | tr '\n' ' ')
+for lib in "${lazy[@]}"; do
+	case " $needed" in *" $lib"*) s=1 ;; *) s=0 ;; esac
+	ok $s "crashsafe is not linked with $lib (NEEDED: $needed)"
+done
+
+file="$REPO/examples/mysql-8.4/replica-unsafe.cnf"
+traced text check --fail-on never "$file"
+ok $rc "check (text) runs"
+ok "$(grep -q "replica-unsafe.cnf" <<<"$out"; echo $?)" "  and reports the file"
+ok "$([ -s "$T/text.trace" ]; echo $?)" "  the loader's trace was written"
+for lib in "${lazy[@]}"; do
+	loaded text "$lib" && s=1 || s=0
+	ok $s "  check (text) does not load $lib"
+done
+
+traced json check --format json --fail-on never "$file"
+ok "$(grep -q '"targets"' <<<"$out"; echo $?)" "check --format json writes a JSON report"
+for lib in "${lazy[@]}"; do
+	loaded json "$lib" && s=1 || s=0
+	ok $s "  without loading $lib (writing JSON needs no JSON library)"
+done
+
+traced junit check --format junit --fail-on never "$file"
+ok "$(grep -q '<testsuites' <<<"$out"; echo $?)" "check --format junit writes a JUnit report"
+loaded junit libxml2.so
+ok $? "  having loaded libxml2"
+loaded junit libmariadb.so && s=1 || s=0
+ok $s "  and not Connector/C"
+
+cat >"$T/replica.cnf" <<'EOF'
+[mysqld]
+server_id = 51
+gtid_mode = ON
+enforce_gtid_consistency = ON
+relay_log_recovery = ON
+EOF
+mkdir -p "$T/dd"
+printf '%s\n' '{ "Version" : 1 , "mysql_server" : { "mysql_server_static_options" : { "relay_log_recovery" : { "Value" : "OFF" , "Metadata" : { "Timestamp" : 1700000001000000 , "User" : "root" , "Host" : "localhost" } } } } }' >"$T/dd/mysqld-auto.cnf"
+traced persisted check --flavor mysql --server-version 8.4 --role replica --fail-on never --datadir "$T/dd" "$T/replica.cnf"
+ok "$(grep -q "relay-log-recovery" <<<"$out" && grep -q "mysqld-auto.cnf" <<<"$out"; echo $?)" \
+	"check --datadir reads the persisted relay_log_recovery = OFF"
+loaded persisted libjansson.so
+ok $? "  having loaded jansson"
+
+# A port nothing listens on: the login fails at once, through Connector/C.
+traced live live --no-defaults -u nobody --connect-timeout 2 127.0.0.1:1 --fail-on never
+ok "$(grep -q "cannot connect" <<<"$out$err"; echo $?)" "live reaches the client library (cannot connect to 127.0.0.1:1)"
+ok "$([ "$rc" -eq 3 ]; echo $?)" "  exit status 3 (could not audit; got $rc)"
+loaded live libmariadb.so
+ok $? "  having loaded Connector/C"
+loaded live libxml2.so && s=1 || s=0
+ok $s "  and not libxml2"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
