@@ -619,6 +619,13 @@ static void live_failed_origins(struct live_plan *p, const char *why)
 }
 
 /* MySQL 8.0+: persisted values, so that SET PERSIST is not a runtime-only change. */
+/* An accepted variables_info answer: origins read, so persisted_variables comes next. */
+static void live_assume_origins(struct live_plan *p)
+{
+	p->origins_read = 1;
+	p->origins_known = 1;
+}
+
 static int live_applies_persisted(const struct live_plan *p)
 {
 	return p->origins_read;
@@ -1085,11 +1092,16 @@ static const struct live_step {
 	void (*statement)(struct live_plan *p, struct live_stmt *st);
 	void (*read)(struct live_plan *p, const struct live_result *r);
 	void (*failed)(struct live_plan *p, const char *why);
+	/*
+	 * Issue 13, live_plan_predict(): what an accepted answer to this
+	 * step's statement sets that a later step's applies() reads, or NULL.
+	 */
+	void (*assume)(struct live_plan *p);
 } live_steps[] = {
 	{ .statement = live_stmt_variables, .read = live_read_variables, .failed = live_failed_variables },
 	{ .run = live_run_flavor },
 	{ .applies = live_applies_origins, .statement = live_stmt_origins, .read = live_read_origins,
-	  .failed = live_failed_origins },
+	  .failed = live_failed_origins, .assume = live_assume_origins },
 	{ .applies = live_applies_persisted, .statement = live_stmt_persisted, .read = live_read_persisted },
 	{ .run = live_run_store_variables },
 	{ .run = live_run_persisted_drift },
@@ -1178,6 +1190,51 @@ void live_plan_release(struct live_plan *p)
 	free(p->sql);
 	p->persisted = NULL;
 	p->sql = NULL;
+}
+
+void live_stmts_release(struct live_stmt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->sql[i]);
+	l->n = 0;
+}
+
+size_t live_plan_predict(const struct live_plan *p, const char *server_info, struct live_stmt_list *out)
+{
+	struct live_plan q = *p;
+	struct settings shadow = *p->s;
+	struct version v;
+	const char *info = server_info ? server_info : "";
+
+	out->n = 0;
+	if (!p->s->version_detected) {
+		/* Before the variables are read: the greeting's flavor and version. MariaDB's may
+		 * carry the "5.5.5-" prefix old clients needed (sql/mysqld.cc). */
+		if (!strncmp(info, "5.5.5-", 6) && q.mariadb)
+			info += 6;
+		if (version_parse(&v, info) < 0)
+			return 0;   /* no version to go by: one statement at a time */
+		shadow.flavor = q.mariadb ? FLAVOR_MARIADB : FLAVOR_MYSQL;
+		shadow.version = v;
+	}
+	q.s = &shadow;
+	q.sql = NULL;   /* the copy must not free the plan's current statement */
+	if (q.at < ARRAY_SIZE(live_steps) && live_steps[q.at].assume)
+		live_steps[q.at].assume(&q);
+	for (q.at++; q.at < ARRAY_SIZE(live_steps) && out->n < LIVE_BATCH_MAX; q.at++) {
+		const struct live_step *d = &live_steps[q.at];
+		struct live_stmt st;
+		if (d->run || (d->applies && !d->applies(&q)))
+			continue;
+		d->statement(&q, &st);
+		out->label[out->n] = st.label;
+		out->needs[out->n] = st.needs;
+		out->sql[out->n++] = q.sql;
+		q.sql = NULL;
+		if (d->assume)
+			d->assume(&q);
+	}
+	return out->n;
 }
 
 /* ---- option file comparison --------------------------------------------- */

@@ -322,6 +322,34 @@ void live_plan_failed(struct live_plan *p, unsigned code, const char *message);
 void live_plan_release(struct live_plan *p);
 
 /*
+ * Added (issue 13): the statements that follow, to send in one batch.
+ *
+ * live_plan_predict() lists the statements the plan would ask for after the
+ * current one (the one live_plan_next() just returned) if the server is
+ * what it said it is (the flavor and version of its variables once read,
+ * before that of its greeting, server_info as live_plan_init() got it) and
+ * accepts every statement. The transport sends
+ * the current statement and these as one multi-statement query and hands
+ * the answers over in order, but only while live_plan_next() keeps asking
+ * for exactly the predicted text: the plan still decides every step from
+ * the answers, and a wrong guess costs a round trip, never a wrong read. A
+ * statement the server refuses ends its batch (the server runs none of the
+ * rest); the plan goes on and the rest is sent again in the next batch, so
+ * a denial affects only its own statement's facts. Returns the number of
+ * statements predicted (0: none, e.g. no version in the greeting); the
+ * caller frees them with live_stmts_release().
+ */
+#define LIVE_BATCH_MAX 16
+struct live_stmt_list {
+	size_t n;
+	char *sql[LIVE_BATCH_MAX];             /* heap */
+	const char *label[LIVE_BATCH_MAX];     /* static */
+	const char *needs[LIVE_BATCH_MAX];     /* static or NULL */
+};
+size_t live_plan_predict(const struct live_plan *p, const char *server_info, struct live_stmt_list *out);
+void live_stmts_release(struct live_stmt_list *l);
+
+/*
  * Compare a collected target with the settings read from its option file
  * (file: filled by config_load() for the same flavor and version). Sets the
  * config_drift fact and drops from runtime_only_changes every variable

@@ -15,6 +15,16 @@
  * Both go through the same steps: live_job_begin(), the login, then
  * live_plan_next() / answer / failed until the plan is done, then
  * live_job_end().
+ *
+ * Round trips (issue 13): a statement goes out together with the ones the
+ * plan predicts will follow it (live_plan_predict()), as one
+ * multi-statement query, and their answers are handed to the plan one
+ * after the other as long as it asks for exactly those statements. A
+ * MariaDB server is audited in one round trip after the login, as
+ * `mariadb -e 'SHOW GLOBAL VARIABLES'` is; a refused statement ends its
+ * batch on the server, and what the plan asks for next goes in a new one.
+ * Answers the plan does not ask for (a wrong guess) are read and dropped
+ * before the next query.
  */
 #include "live.h"
 
@@ -44,6 +54,7 @@
 enum {
 	LIVE_ER_ACCESS_DENIED = 1045,
 	LIVE_ER_SERVER_SHUTDOWN = 1053,
+	LIVE_ER_PARSE_ERROR = 1064,
 	LIVE_ER_SECURE_TRANSPORT_REQUIRED = 3159,
 	LIVE_CR_MIN = 2000,
 	LIVE_CR_NET_PACKET_TOO_LARGE = 2020,
@@ -63,6 +74,9 @@ enum {
  */
 #define LIVE_START_BATCH 16
 #define LIVE_START_GAP 0.002
+
+/* Several statements in one query, and their several answers (one batch per round trip). */
+#define LIVE_CLIENT_FLAGS (CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS)
 
 /* ---- library ------------------------------------------------------------ */
 
@@ -113,8 +127,11 @@ static int live_socket(MYSQL *m)
 enum live_phase {
 	LIVE_PH_CONNECT,   /* logging in */
 	LIVE_PH_PROBE,     /* a second login over TLS, to tell "TLS required" from a wrong password */
-	LIVE_PH_QUERY,     /* a statement sent, waiting for its answer */
+	LIVE_PH_QUERY,     /* a batch sent, waiting for its first answer */
+	LIVE_PH_NEXT,      /* waiting for the next answer of the batch */
 	LIVE_PH_FETCH,     /* reading the rows of an answer */
+	LIVE_PH_DRAIN,     /* waiting for an answer the plan did not ask for */
+	LIVE_PH_DRAIN_FETCH, /* reading its rows, to drop them */
 };
 
 /* One target on its way through the transport. */
@@ -132,7 +149,14 @@ struct live_job {
 	double deadline;           /* t0 + live_target_timeout() */
 	struct live_plan plan;
 	int plan_started;
+	int plan_done;             /* live_plan_next() said the collection is over */
 	struct live_stmt stmt;
+	struct live_stmt_list batch;   /* predicted statements sent after the first one of the query */
+	size_t batch_next;         /* the next of them whose answer comes */
+	struct strbuf query;       /* the batch as sent */
+	char *server_info;         /* the greeting's version, for live_plan_predict() */
+	int no_batch;              /* the server refused a batch as a syntax error: one statement at a time */
+	int resend;                /* send j->stmt again, alone */
 	MYSQL_RES *res;
 	struct live_result rs;
 	unsigned login_code;       /* the first login's failure, kept while probing TLS */
@@ -419,18 +443,78 @@ static int live_job_connected(struct live_job *j)
 		live_job_error(j, &sb);
 		return -1;
 	}
-	live_plan_init(&j->plan, j->t, j->o, j->c, mysql_get_server_info(j->m));
+	j->server_info = xstrdup(mysql_get_server_info(j->m) ? mysql_get_server_info(j->m) : "");
+	live_plan_init(&j->plan, j->t, j->o, j->c, j->server_info);
 	j->plan_started = 1;
 	return 0;
 }
 
-/* The next statement: 1 to send j->stmt, 0 when the plan is over. */
+/* Answers of the last query still to come from the server. */
+static int live_job_more(struct live_job *j)
+{
+	return mysql_more_results(j->m) != 0;
+}
+
+/* A new query: j->stmt and what the plan predicts after it. */
+static void live_job_batch(struct live_job *j)
+{
+	live_stmts_release(&j->batch);
+	j->batch_next = 0;
+	strbuf_reset(&j->query);
+	strbuf_addstr(&j->query, j->stmt.sql);
+	if (!j->no_batch)
+		live_plan_predict(&j->plan, j->server_info, &j->batch);
+	for (size_t i = 0; i < j->batch.n; i++) {
+		strbuf_addch(&j->query, ';');
+		strbuf_addstr(&j->query, j->batch.sql[i]);
+	}
+	j->phase = LIVE_PH_QUERY;
+}
+
+/*
+ * What comes after an answer (or a refusal) was handed to the plan: 1 with
+ * j->phase set (the next answer of the batch, answers to drop, or a new
+ * query), 0 when the target is done.
+ */
 static int live_job_next(struct live_job *j)
 {
-	if (j->t->s->error || !live_plan_next(&j->plan, &j->stmt))
+	int more = live_job_more(j);
+	if (j->t->s->error)
+		return 0;
+	if (j->resend) {
+		j->resend = 0;
+		live_job_batch(j);
+		return 1;
+	}
+	if (!j->plan_done && !live_plan_next(&j->plan, &j->stmt))
+		j->plan_done = 1;
+	if (j->plan_done) {
+		if (!more)
+			return 0;
+		j->phase = LIVE_PH_DRAIN;
+		return 1;
+	}
+	j->step_started = live_now();
+	if (more && j->batch_next < j->batch.n && !strcmp(j->stmt.sql, j->batch.sql[j->batch_next])) {
+		j->batch_next++;
+		j->phase = LIVE_PH_NEXT;   /* its answer is on its way */
+		return 1;
+	}
+	if (more) {
+		j->phase = LIVE_PH_DRAIN;  /* a wrong guess: drop the rest of the batch, then ask */
+		return 1;
+	}
+	live_job_batch(j);
+	return 1;
+}
+
+/* The batch's unwanted answers are dropped: the next query, or the end. */
+static int live_job_drained(struct live_job *j)
+{
+	if (j->plan_done || j->t->s->error)
 		return 0;
 	j->step_started = live_now();
-	j->phase = LIVE_PH_QUERY;
+	live_job_batch(j);
 	return 1;
 }
 
@@ -445,6 +529,16 @@ static int live_job_query_failed(struct live_job *j, int timed_out)
 	if (code == 0 || live_error_is_fatal(code) || timed_out) {
 		live_fail(j, j->stmt.label, code, mysql_error(j->m), timed_out);
 		return -1;
+	}
+	/*
+	 * A server (or a proxy in front of it) that takes no multi-statement
+	 * query reads the batch as one statement with a syntax error: ask again
+	 * one statement at a time, without telling the plan.
+	 */
+	if (code == LIVE_ER_PARSE_ERROR && j->phase == LIVE_PH_QUERY && j->batch.n) {
+		j->no_batch = 1;
+		j->resend = 1;
+		return 0;
 	}
 	live_plan_failed(&j->plan, code, mysql_error(j->m));
 	return 0;
@@ -529,6 +623,10 @@ static void live_job_end(struct live_job *j)
 	if (j->plan_started)
 		live_plan_release(&j->plan);
 	live_result_release(&j->rs);
+	live_stmts_release(&j->batch);
+	strbuf_release(&j->query);
+	free(j->server_info);
+	j->server_info = NULL;
 	free(j->host);
 	free(j->login_message);
 	j->t->seconds = live_now() - j->t0;
@@ -559,7 +657,7 @@ static void live_async_run(struct live_job *j, int ready)
 		case LIVE_PH_PROBE: {
 			MYSQL *ret = NULL;
 			st = ready < 0 ? mysql_real_connect_start(&ret, j->m, j->host, o->user, o->password, NULL, j->port,
-								  j->sock, 0)
+								  j->sock, LIVE_CLIENT_FLAGS)
 				       : mysql_real_connect_cont(&ret, j->m, ready);
 			if (st)
 				break;
@@ -581,10 +679,14 @@ static void live_async_run(struct live_job *j, int ready)
 				goto done;
 			goto next;
 		}
-		case LIVE_PH_QUERY: {
+		case LIVE_PH_QUERY:
+		case LIVE_PH_NEXT: {
 			int err = 0;
-			st = ready < 0 ? mysql_real_query_start(&err, j->m, j->stmt.sql, (unsigned long)strlen(j->stmt.sql))
-				       : mysql_real_query_cont(&err, j->m, ready);
+			if (j->phase == LIVE_PH_QUERY)
+				st = ready < 0 ? mysql_real_query_start(&err, j->m, j->query.buf, (unsigned long)j->query.len)
+					       : mysql_real_query_cont(&err, j->m, ready);
+			else
+				st = ready < 0 ? mysql_next_result_start(&err, j->m) : mysql_next_result_cont(&err, j->m, ready);
 			if (st)
 				break;
 			if (j->t->s->error)
@@ -618,11 +720,57 @@ static void live_async_run(struct live_job *j, int ready)
 				goto done;
 			goto next;
 		}
+		case LIVE_PH_DRAIN: {
+			int err = 0;
+			st = ready < 0 ? mysql_next_result_start(&err, j->m) : mysql_next_result_cont(&err, j->m, ready);
+			if (st)
+				break;
+			if (j->t->s->error)
+				goto done;
+			if (!err && (j->res = mysql_use_result(j->m))) {
+				j->phase = LIVE_PH_DRAIN_FETCH;
+				ready = -1;
+				continue;
+			}
+			if (err > 0 && live_error_is_fatal(mysql_errno(j->m))) {
+				live_fail(j, j->stmt.label, mysql_errno(j->m), mysql_error(j->m), j->lib_timed_out);
+				goto done;
+			}
+			goto drained;
+		}
+		case LIVE_PH_DRAIN_FETCH: {
+			MYSQL_ROW row = NULL;
+			st = ready < 0 ? mysql_fetch_row_start(&row, j->res) : mysql_fetch_row_cont(&row, j->res, ready);
+			if (st)
+				break;
+			if (row) {
+				ready = -1;
+				continue;
+			}
+			mysql_free_result(j->res);
+			j->res = NULL;
+			if (mysql_errno(j->m)) {
+				live_fail(j, j->stmt.label, mysql_errno(j->m), mysql_error(j->m), j->lib_timed_out);
+				goto done;
+			}
+			goto drained;
+		}
 		}
 		/* The library waits: for what, and until when by its own timeout. */
 		j->wait = st;
 		j->wait_until = (st & MYSQL_WAIT_TIMEOUT) ? live_now() + mysql_get_timeout_value_ms(j->m) / 1000.0 : 0;
 		return;
+drained:
+		j->lib_timed_out = 0;
+		if (live_job_more(j)) {
+			j->phase = LIVE_PH_DRAIN;
+			ready = -1;
+			continue;
+		}
+		if (!live_job_drained(j))
+			goto done;
+		ready = -1;
+		continue;
 next:
 		j->lib_timed_out = 0;
 		if (!live_job_next(j))
@@ -845,12 +993,17 @@ static int live_blocking_timed_out(const struct live_job *j, unsigned timeout, u
 	return code >= LIVE_CR_MIN && code <= LIVE_CR_MAX && live_now() - j->step_started + 0.25 >= (double)timeout;
 }
 
-/* The statement and its answer, blocking. Returns 0 to go on, -1 when the target is done. */
+/*
+ * The answer to j->stmt, blocking: the query's first (LIVE_PH_QUERY) or the
+ * batch's next (LIVE_PH_NEXT). Returns 0 to go on, -1 when the target is done.
+ */
 static int live_blocking_statement(struct live_job *j)
 {
 	unsigned rt = live_timeout(j->o->read_timeout, LIVE_DEFAULT_READ_TIMEOUT);
 	MYSQL_ROW row;
-	if (mysql_real_query(j->m, j->stmt.sql, (unsigned long)strlen(j->stmt.sql)) != 0)
+	int err = j->phase == LIVE_PH_QUERY ? mysql_real_query(j->m, j->query.buf, (unsigned long)j->query.len)
+					    : mysql_next_result(j->m);
+	if (err > 0 || (j->phase == LIVE_PH_QUERY && err))
 		return live_job_query_failed(j, live_blocking_timed_out(j, rt, mysql_errno(j->m)));
 	if (live_job_answer_begin(j) < 0)
 		return -1;
@@ -867,6 +1020,25 @@ static int live_blocking_statement(struct live_job *j)
 	return live_job_answer_end(j, live_blocking_timed_out(j, rt, mysql_errno(j->m)));
 }
 
+/* Drop the answers of the batch the plan did not ask for. Returns 0, or -1 when the connection failed. */
+static int live_blocking_drain(struct live_job *j)
+{
+	while (live_job_more(j)) {
+		int err = mysql_next_result(j->m);
+		MYSQL_RES *res;
+		if (err > 0 && live_error_is_fatal(mysql_errno(j->m))) {
+			live_fail(j, j->stmt.label, mysql_errno(j->m), mysql_error(j->m), 0);
+			return -1;
+		}
+		if (err || !(res = mysql_use_result(j->m)))
+			continue;
+		while (mysql_fetch_row(res))
+			;
+		mysql_free_result(res);
+	}
+	return 0;
+}
+
 static void live_pool_set_fd(struct live_pool *p, struct live_job *j, int fd)
 {
 	pthread_mutex_lock(&p->mu);
@@ -880,11 +1052,11 @@ static void live_blocking_collect(struct live_pool *p, struct live_job *j)
 	const struct live_conn *o = j->o;
 	unsigned ct = live_timeout(o->connect_timeout, LIVE_DEFAULT_CONNECT_TIMEOUT);
 	int cut;
-	if (!mysql_real_connect(j->m, j->host, o->user, o->password, NULL, j->port, j->sock, 0)) {
+	if (!mysql_real_connect(j->m, j->host, o->user, o->password, NULL, j->port, j->sock, LIVE_CLIENT_FLAGS)) {
 		int timed_out = live_blocking_timed_out(j, ct, mysql_errno(j->m));
 		if (!timed_out && live_job_probe_begin(j)) {
 			live_job_probe_end(j, mysql_real_connect(j->m, j->host, o->user, o->password, NULL, j->port,
-								 j->sock, 0) && mysql_get_ssl_cipher(j->m));
+								 j->sock, LIVE_CLIENT_FLAGS) && mysql_get_ssl_cipher(j->m));
 			return;
 		}
 		live_fail_login(j, timed_out);
@@ -894,6 +1066,10 @@ static void live_blocking_collect(struct live_pool *p, struct live_job *j)
 		return;
 	live_pool_set_fd(p, j, live_socket(j->m));
 	while (live_job_next(j)) {
+		if (j->phase == LIVE_PH_DRAIN) {
+			if (live_blocking_drain(j) < 0 || !live_job_drained(j))
+				break;
+		}
 		if (live_blocking_statement(j) < 0)
 			break;
 	}

@@ -11,7 +11,10 @@ answers, for the robustness tests of `crashsafe live` (run with /usr/bin/python3
 It speaks just enough of the client/server protocol for Connector/C: the
 HandshakeV10 greeting (no TLS), any login accepted with an OK packet,
 COM_QUERY answered with text result sets (column definitions, EOF packets,
-rows), COM_QUIT. Each scenario answers crashsafe's statements (recognised by
+rows), COM_QUIT. A query of several statements separated by ';' (crashsafe
+sends its statements in one batch) gets one answer per statement, each but
+the last flagged SERVER_MORE_RESULTS_EXISTS, and stops at the first error,
+as a real server does. Each scenario answers crashsafe's statements (recognised by
 a keyword of their text) with one malformed answer; the statements before it
 get the smallest well-formed answer that lets crashsafe go on. Nothing here
 stands in for a real server's behaviour: the tests check only that the
@@ -41,6 +44,19 @@ Scenarios (M: the greeting says MySQL 8.0.36; D: MariaDB 10.11.6):
   reordered       M  every answer well formed, with the columns in reverse
                      order and an extra column (a positive control: crashsafe
                      must audit it without an error)
+
+Scenarios for the batching of statements (tests/live-batch.t; every answer
+well formed):
+
+  batch-mysql     M  MySQL 8.0.36: six statements
+  greeting-57     O  the greeting says 5.7.44, the variables say 8.0.36: the
+                     statements predicted from the greeting are not the ones
+                     crashsafe needs
+  no-multi        M  a query with several statements is a syntax error
+                     (error 1064), as from a proxy that takes one at a time
+
+With FAKEMYSQL_LOG=FILE set, every query is logged to FILE as one line:
+the scenario, a tab, and the kinds of its statements, comma-separated.
 """
 import os
 import select
@@ -51,11 +67,16 @@ import time
 
 MYSQL = "8.0.36-fake"
 MARIADB = "5.5.5-10.11.6-MariaDB-fake"
+OLD_GREETING = "5.7.44-fake"   # scenario flavor "O": answers as MySQL 8.0.36
 
 # Capabilities: LONG_PASSWORD FOUND_ROWS LONG_FLAG CONNECT_WITH_DB PROTOCOL_41
-# TRANSACTIONS SECURE_CONNECTION MULTI_RESULTS PLUGIN_AUTH. No SSL, no
-# DEPRECATE_EOF (so result sets end with EOF packets).
-CAPS = 0x1 | 0x2 | 0x4 | 0x8 | 0x200 | 0x2000 | 0x8000 | 0x20000 | 0x80000
+# TRANSACTIONS SECURE_CONNECTION MULTI_STATEMENTS MULTI_RESULTS PLUGIN_AUTH.
+# No SSL, no DEPRECATE_EOF (so result sets end with EOF packets).
+CAPS = 0x1 | 0x2 | 0x4 | 0x8 | 0x200 | 0x2000 | 0x8000 | 0x10000 | 0x20000 | 0x80000
+# Server status: SERVER_STATUS_AUTOCOMMIT, and SERVER_MORE_RESULTS_EXISTS
+# while answers of the same query follow (include/mysql_com.h).
+STATUS_AUTOCOMMIT = 0x2
+STATUS_MORE_RESULTS = 0x8
 
 
 def lenenc_int(n):
@@ -80,6 +101,8 @@ class Conn:
         self.scenario = scenario
         self.seq = 0
         self.inbuf = b""
+        self.more = False        # answers of the same query follow this one
+        self.failed = False      # this statement was answered with an error
 
     def send(self, payload):
         data = b""
@@ -106,7 +129,7 @@ class Conn:
             self.inbuf += data
 
     def greeting(self):
-        version = MARIADB if self.scenario[1] == "D" else MYSQL
+        version = {"D": MARIADB, "O": OLD_GREETING}.get(self.scenario[1], MYSQL)
         salt = b"abcdefgh" + b"ijklmnopqrst"
         p = bytes([10]) + version.encode() + b"\0" + struct.pack("<I", 7)
         p += salt[:8] + b"\0" + struct.pack("<H", CAPS & 0xFFFF) + bytes([0x21])
@@ -115,13 +138,17 @@ class Conn:
         self.seq = 0
         self.send(p)
 
+    def status(self):
+        return STATUS_AUTOCOMMIT | (STATUS_MORE_RESULTS if self.more else 0)
+
     def ok(self):
-        self.send(b"\x00\x00\x00" + struct.pack("<HH", 2, 0))
+        self.send(b"\x00\x00\x00" + struct.pack("<HH", self.status(), 0))
 
     def eof(self):
-        self.send(b"\xfe" + struct.pack("<HH", 0, 2))
+        self.send(b"\xfe" + struct.pack("<HH", 0, self.status()))
 
     def error(self, code, message):
+        self.failed = True
         self.send(b"\xff" + struct.pack("<H", code) + b"#42S02" + message.encode())
 
     def coldef(self, name):
@@ -205,6 +232,9 @@ SCENARIOS = {
     "tables-1col": ("D", {"tables": lambda c: c.result(["TABLE_NAME"], [["gtid_slave_pos"]])}),
     "malformed": ("M", {"vars": lambda c: c.result(["Variable_name"], [["version"]], count=2)}),
     "reordered": ("M", {}),
+    "batch-mysql": ("M", {}),
+    "greeting-57": ("O", {}),
+    "no-multi": ("M", {}),
 }
 
 
@@ -215,8 +245,37 @@ def reordered(c, kind):
     return c.result(names, rows)
 
 
+def kind_of(query):
+    for key, kind in KINDS:
+        if key.encode() in query:
+            return kind
+    return "unknown"
+
+
 def answer(c, query):
+    """Answer every statement of the query in turn; stop at an error or a close."""
+    statements = [q for q in query.split(b";") if q.strip()] or [query]
+    log = os.environ.get("FAKEMYSQL_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write("%s\t%s\n" % (c.scenario[0], ",".join(kind_of(q) for q in statements)))
+    if c.scenario[0] == "no-multi" and len(statements) > 1:
+        c.more = False
+        c.error(1064, "You have an error in your SQL syntax (fakemysql: one statement per query)")
+        return True
+    for i, q in enumerate(statements):
+        c.more = i + 1 < len(statements)
+        c.failed = False
+        if not answer_one(c, q):
+            return False
+        if c.failed:
+            break
+    return True
+
+
+def answer_one(c, query):
     flavor, answers = SCENARIOS[c.scenario[0]]
+    flavor = "M" if flavor == "O" else flavor
     for key, kind in KINDS:
         if key.encode() in query:
             break
