@@ -76,11 +76,11 @@ const struct cli_option audit_common_options[] = {
 	  "findings already in this earlier JSON report do not fail the run; new ones do" },
 	{ "strict", 0, CLI_NO_ARG, OPT_STRICT, NULL,
 	  "warnings about the run's own inputs (suppressions, project files) are errors (exit 2)" },
-
-
-	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL, "text report: only failures and the summary" },
+	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL,
+	  "text report: only what decides the exit status, one line each, and the summary" },
 	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
-	  "text report: also passed and not-applicable findings; print every reading diagnostic" },
+	  "text report: also passed, not-applicable and suppressed findings and each failure's why; "
+	  "print every reading diagnostic" },
 	{ "inventory", 0, CLI_REQUIRED_ARG, OPT_INVENTORY, "FILE",
 	  "the fleet's servers, one [NAME] section each (see crashsafe(1), INVENTORY)" },
 	{ "shard", 0, CLI_REQUIRED_ARG, OPT_SHARD, "I/N",

@@ -154,6 +154,12 @@ static void rules_explain(const struct rule *r)
 			strbuf_release(&sb);
 		}
 	}
+	for (size_t i = 0; i < r->nfix_if; i++) {
+		struct strbuf sb = { 0 };
+		strbuf_addf(&sb, "(when %s) %s", r->fix_if[i].text, r->fix_if[i].fix);
+		field("fix:", sb.buf);
+		strbuf_release(&sb);
+	}
 	field("tags:", r->tags);
 	char where[512];
 	snprintf(where, sizeof(where), "%s:%u", r->file, r->line);

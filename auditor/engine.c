@@ -47,8 +47,10 @@ void engine_init(struct engine *e)
 
 void engine_release(struct engine *e)
 {
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = 0; i < e->n; i++) {
 		free(e->rules[i].severity_if);
+		free(e->rules[i].fix_if);
+	}
 	free(e->rules);
 	free(e->reads);
 	arena_release(&e->arena);
@@ -106,7 +108,7 @@ const char *rule_expect(const struct rule *r, enum flavor f)
 enum rule_key {
 	KEY_SEVERITY, KEY_SEVERITY_IF, KEY_TITLE, KEY_APPLIES, KEY_REQUIRE, KEY_WHY,
 	KEY_FIX, KEY_DOC, KEY_SCOPE, KEY_VARIABLE, KEY_EXPECT, KEY_UNIQUE,
-	KEY_EXCEPT_SAME, KEY_TAGS, KEY_COUNT,
+	KEY_EXCEPT_SAME, KEY_TAGS, KEY_FIX_IF, KEY_COUNT,
 };
 
 static const struct {
@@ -128,6 +130,7 @@ static const struct {
 	[KEY_UNIQUE] = { "unique", NULL, 0 },
 	[KEY_EXCEPT_SAME] = { "except_same", NULL, 0 },
 	[KEY_TAGS] = { "tags", " ", 0 },
+	[KEY_FIX_IF] = { "fix_if", "\n", 1 },
 };
 
 /* Keys that may carry a flavor suffix (`doc.mariadb`), and where the rule keeps them. */
@@ -155,6 +158,9 @@ struct pending_rule {
 	struct strbuf *sev_if;       /* each severity_if line */
 	unsigned *sev_if_line;
 	size_t nsev_if, sev_if_cap, sev_if_line_cap;
+	struct strbuf *fix_if;       /* each fix_if key */
+	unsigned *fix_if_line;
+	size_t nfix_if, fix_if_cap, fix_if_line_cap;
 	int last_key;                /* -1 when none */
 	struct strbuf *flv_last;     /* the flavored key last read, for continuation lines */
 	int flv_last_key;
@@ -300,7 +306,8 @@ static int rule_handler(void *user, const char *section, const char *name, const
 			ctx->errors++;
 			return 1;
 		}
-		struct strbuf *sb = k == KEY_SEVERITY_IF ? &p->sev_if[p->nsev_if - 1] : &p->value[k];
+		struct strbuf *sb = k == KEY_SEVERITY_IF ? &p->sev_if[p->nsev_if - 1]
+				    : k == KEY_FIX_IF ? &p->fix_if[p->nfix_if - 1] : &p->value[k];
 		strbuf_addstr(sb, rule_keys[k].joiner);
 		strbuf_addstr(sb, value);
 		return 1;
@@ -339,7 +346,7 @@ static int rule_handler(void *user, const char *section, const char *name, const
 	if (k == KEY_COUNT) {
 		diag_add(ctx->d, DIAG_ERROR, ctx->path, line,
 			 "rule '%s': unknown key '%s' (keys: severity, severity_if, title, applies, require, "
-			 "why, fix, doc, scope, variable, expect, unique, except_same, tags)", p->id, name);
+			 "why, fix, fix_if, doc, scope, variable, expect, unique, except_same, tags)", p->id, name);
 		ctx->errors++;
 		p->last_key = -1;
 		return 1;
@@ -352,6 +359,15 @@ static int rule_handler(void *user, const char *section, const char *name, const
 		strbuf_addstr(&p->sev_if[p->nsev_if], value);
 		p->sev_if_line[p->nsev_if] = line;
 		p->nsev_if++;
+		return 1;
+	}
+	if (k == KEY_FIX_IF) {
+		ARRAY_GROW(p->fix_if, p->nfix_if + 1, p->fix_if_cap);
+		ARRAY_GROW(p->fix_if_line, p->nfix_if + 1, p->fix_if_line_cap);
+		strbuf_init(&p->fix_if[p->nfix_if]);
+		strbuf_addstr(&p->fix_if[p->nfix_if], value);
+		p->fix_if_line[p->nfix_if] = line;
+		p->nfix_if++;
 		return 1;
 	}
 	if (p->seen[k]) {
@@ -378,6 +394,10 @@ static void pending_release(struct pending_rule *p)
 			strbuf_release(&p->flv[i][f]);
 	free(p->sev_if);
 	free(p->sev_if_line);
+	for (size_t i = 0; i < p->nfix_if; i++)
+		strbuf_release(&p->fix_if[i]);
+	free(p->fix_if);
+	free(p->fix_if_line);
 }
 
 static const char *pending_text(struct engine *e, const struct pending_rule *p, int k)
@@ -519,7 +539,35 @@ static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
 		free(cond);
 		free(sev);
 	}
+	size_t fix_if_cap = 0;
+	for (size_t i = 0; i < p->nfix_if; i++) {
+		/* CONDITION -> TEXT: the first arrow ends the condition; the text may hold anything */
+		const char *text = p->fix_if[i].buf ? p->fix_if[i].buf : "";
+		const char *arrow = strstr(text, "->");
+		struct rule_fix_if fi = { 0 };
+		char *cond = arrow ? trim_copy(text, (size_t)(arrow - text)) : NULL;
+		char *fix = arrow ? trim_copy(arrow + 2, strlen(arrow + 2)) : NULL;
+		if (!arrow || !*fix) {
+			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->fix_if_line[i],
+				 "rule '%s': fix_if must read 'CONDITION -> FIX TEXT'", p->id);
+			bad = 1;
+		} else {
+			fi.text = arena_strdup(&e->arena, cond);
+			fi.fix = arena_strdup(&e->arena, fix);
+			fi.cond = parse_condition(ctx, p->id, "fix_if", fi.text, p->fix_if_line[i]);
+			fi.line = p->fix_if_line[i];
+			if (fi.cond) {
+				ARRAY_GROW(r.fix_if, r.nfix_if + 1, fix_if_cap);
+				r.fix_if[r.nfix_if++] = fi;
+			} else {
+				bad = 1;
+			}
+		}
+		free(cond);
+		free(fix);
+	}
 	if (bad || p->discard) {
+		free(r.fix_if);
 		free(r.severity_if);
 		if (bad)
 			ctx->errors++;
@@ -722,6 +770,9 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 		for (size_t j = 0; j < r->nseverity_if; j++)
 			if (bind_condition(e, c, r, r->severity_if[j].cond, "severity_if", r->line, d, NULL))
 				rc = -1;
+		for (size_t j = 0; j < r->nfix_if; j++)
+			if (bind_condition(e, c, r, r->fix_if[j].cond, "fix_if", r->fix_if[j].line, d, NULL))
+				rc = -1;
 		if (r->scope == RULE_SCOPE_FLEET) {
 			r->unique_ref = bind_name(e, c, r, "unique", r->unique, d);
 			if (!r->unique_ref)
@@ -750,6 +801,8 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 				 "(option_file_errors, removed_options)", r->id);
 			rc = -1;
 		}
+		r->fact_lists = r->require && r->require->kind == EXPR_CMP && r->require->cmp == EXPR_EQ &&
+				r->require->ref == EXPR_REF_FACT && r->require->nlits == 1 && !*r->require->lits[0].text;
 		r->expect_given = r->expect != NULL;
 		if (!r->expect) {
 			struct strbuf sb = { 0 };
@@ -822,6 +875,8 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 			expr_walk(r->require, reads_visit, e);
 		for (size_t j = 0; j < r->nseverity_if; j++)
 			expr_walk(r->severity_if[j].cond, reads_visit, e);
+		for (size_t j = 0; j < r->nfix_if; j++)
+			expr_walk(r->fix_if[j].cond, reads_visit, e);
 		for (size_t j = 0; j < ARRAY_SIZE(names); j++)
 			if (names[j])
 				expr_walk(names[j], reads_visit, e);

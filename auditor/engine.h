@@ -36,6 +36,18 @@ struct rule_severity_if {
 };
 
 /*
+ * A conditional fix: `fix_if = CONDITION -> TEXT`; the first true one wins
+ * over fix.FLAVOR and fix (statements that differ by version). TEXT may
+ * name {channel}: the channel's name as an SQL string literal.
+ */
+struct rule_fix_if {
+	const char *text;        /* the condition as written */
+	struct expr *cond;
+	const char *fix;
+	unsigned line;
+};
+
+/*
  * One rule, as read from its file. Strings live in the engine's arena.
  * Read-only for everything but engine.c.
  */
@@ -45,6 +57,8 @@ struct rule {
 	enum severity severity;
 	struct rule_severity_if *severity_if;
 	size_t nseverity_if;
+	struct rule_fix_if *fix_if;
+	size_t nfix_if;
 	enum rule_scope scope;
 	const char *applies_text;  /* NULL: always applies */
 	const char *require_text;  /* NULL only for fleet rules */
@@ -61,6 +75,11 @@ struct rule {
 	const char *file;          /* where it is defined */
 	unsigned line;             /* line of its first key */
 	unsigned applies_line, require_line;
+	/*
+	 * Set by engine_bind(): require is `FACT == ""` (a fact that lists what
+	 * is wrong, empty when nothing is): a failed finding says the list.
+	 */
+	int fact_lists;
 	/* bound by engine_bind(): variable, unique and except_same as identifiers */
 	const struct expr *variable_ref, *unique_ref, *except_ref;
 };

@@ -133,7 +133,10 @@ static void explain_value(struct explainer *x, const struct rule *r, const struc
 			strbuf_addstr(ot, "not reported by the target");
 	} else if (env->channel) {
 		out->origin.source = SETTINGS_SRC_LIVE;
-		strbuf_addf(ot, "channel '%s'", env->channel->name);
+		if (*env->channel->name)
+			strbuf_addf(ot, "channel '%s'", env->channel->name);
+		else
+			strbuf_addstr(ot, "the default channel");
 	}
 	if (ot->len)
 		out->origin_text = ot->buf;
@@ -261,6 +264,7 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 	}
 	problem_where(m, t, p);
 	strbuf_addstr(m, ": ");
+	strbuf_reset(fx);
 	problem_where(fx, t, p);
 	strbuf_addstr(fx, ": ");
 	switch (p->kind) {
@@ -378,12 +382,57 @@ static void explain_fleet(struct strbuf *sb, const struct rule *r, const struct 
 			    p->napplies == 1 ? "" : "s");
 }
 
+/*
+ * A rule that requires a fact to be empty failed: the fact lists what is
+ * wrong, and its origin's detail says what the list means. The finding
+ * says that, not "runtime_only_changes is 'sync_binlog=0'": facts are not
+ * variables. Returns 0 when the fact holds nothing to say.
+ */
+static int explain_fact_list(struct strbuf *sb, const struct rule *r, const struct expr_env *env)
+{
+	struct expr_value v;
+	expr_value_of(r->require, env, &v);
+	if (v.state != EXPR_VALUE_KNOWN || !v.text || !*v.text)
+		return 0;
+	const char *detail = v.sv ? v.sv->current.origin.detail : NULL;
+	if (detail && !strncmp(detail, "live: ", 6))
+		detail += 6;
+	if (detail && *detail)
+		strbuf_addf(sb, "%s: %s", detail, v.text);
+	else
+		strbuf_addstr(sb, v.text);
+	return 1;
+}
+
+/* A problem rule with no problem: what holds, without naming the fact. */
+static void explain_problem_pass(struct strbuf *sb, const struct rule *r, const struct expr_env *env)
+{
+	static const struct {
+		const char *fact;
+		const char *words;   /* after "the option files: " */
+	} passes[] = {
+		{ "option_file_errors", "the server reads every file and accepts every line" },
+		{ "removed_options", "no option that this version has removed" },
+	};
+	const char *words = "nothing the server refuses";
+	for (size_t i = 0; i < ARRAY_SIZE(passes); i++)
+		if (r->variable && !strcmp(r->variable, passes[i].fact))
+			words = passes[i].words;
+	strbuf_addf(sb, "the option files: %s (%s)", words, env->display);
+}
+
 static void explain_message(struct strbuf *sb, const struct rule *r, const struct finding *f,
 			    const struct expr_env *env)
 {
 	enum finding_status status = f->suppression ? f->suppression->was : f->status;
 	switch (f->basis) {
 	case FINDING_BY_REQUIRE:
+		if (r->scope == RULE_SCOPE_PROBLEM && status == FINDING_PASS) {
+			explain_problem_pass(sb, r, env);
+			return;
+		}
+		if (r->fact_lists && status == FINDING_FAIL && explain_fact_list(sb, r, env))
+			return;
 		if (status == FINDING_UNKNOWN)
 			strbuf_addstr(sb, "could not evaluate: ");
 		if (r->require)
@@ -421,6 +470,93 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 	case FINDING_BY_PROBLEM:
 		return;
 	}
+}
+
+/* Append s as an SQL string literal: 'it''s'. */
+static void sql_literal(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			strbuf_addch(sb, *s);
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/*
+ * The rule's fix for env's target: the first fix_if whose condition holds,
+ * else fix.FLAVOR, else fix; {channel} becomes the channel's name as an
+ * SQL string literal ('' for the default channel).
+ */
+static void explain_fix(struct explainer *x, const struct rule *r, const struct expr_env *env, struct strbuf *sb)
+{
+	const char *fix = NULL;
+	(void)x;
+	for (size_t i = 0; i < r->nfix_if && !fix; i++)
+		if (expr_eval(r->fix_if[i].cond, env) == TRI_TRUE)
+			fix = r->fix_if[i].fix;
+	if (!fix)
+		fix = rule_fix(r, env->target->flavor);
+	if (!fix)
+		return;
+	for (const char *p = fix; *p;) {
+		if (!strncmp(p, "{channel}", 9)) {
+			sql_literal(sb, env->channel ? env->channel->name : "");
+			p += 9;
+		} else {
+			strbuf_addch(sb, *p++);
+		}
+	}
+}
+
+/*
+ * For an option-file target, where the fix goes: the line that sets the
+ * value now, or, for a value left at its default, the group a line for it
+ * belongs in.
+ */
+static void explain_fix_where(struct explainer *x, const struct target_result *t, struct explanation *out)
+{
+	const struct settings_origin *loc = &out->location;
+	if (!out->fix || !out->variable || !loc->file || !t->kind || strcmp(t->kind, "file"))
+		return;
+	if (out->origin.source == SETTINGS_SRC_FILE && out->origin.file && out->origin.line) {
+		if (t->name && !strcmp(out->origin.file, t->name))
+			strbuf_addf(&x->fix, "\n(line %u sets %s now)", out->origin.line, out->variable);
+		else
+			strbuf_addf(&x->fix, "\n(%s line %u sets %s now)", out->origin.file, out->origin.line,
+				    out->variable);
+	} else if (out->origin.source == SETTINGS_SRC_DEFAULT && loc->line && loc->detail) {
+		strbuf_addf(&x->fix, "\n(add under [%s], %s:%u)", loc->detail, loc->file, loc->line);
+	} else if (out->origin.source == SETTINGS_SRC_DEFAULT) {
+		strbuf_addf(&x->fix, "\n(add under [mysqld] in %s)", loc->file);
+	}
+	out->fix = x->fix.buf;
+}
+
+/*
+ * A value set in an included file: "(conf.d/x.cnf:7)" in the message
+ * becomes "(conf.d/x.cnf:7, included from my.cnf:3)", so that the one line
+ * about the value says where it comes from.
+ */
+static void explain_chain(struct strbuf *m, const struct explanation *out)
+{
+	const struct settings_origin *o = &out->origin;
+	if (!o->chain || !o->file || !o->line || !m->buf)
+		return;
+	char *needle = xasprintf("(%s:%u)", o->file, o->line);
+	char *at = strstr(m->buf, needle);
+	if (at) {
+		size_t pos = (size_t)(at - m->buf) + strlen(needle) - 1;   /* at the ')' */
+		struct strbuf tail = { 0 };
+		strbuf_addstr(&tail, m->buf + pos);
+		m->len = pos;
+		m->buf[pos] = '\0';
+		strbuf_addf(m, ", %s", o->chain);
+		strbuf_addstr(m, tail.buf);
+		strbuf_release(&tail);
+	}
+	free(needle);
 }
 
 /* Where to annotate a finding about a variable (explain.h). */
@@ -523,11 +659,15 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	out->title = r->title;
 	if (f->channel) {
 		strbuf_reset(&x->subject);
-		strbuf_addf(&x->subject, "channel %s", f->channel);
+		if (*f->channel)
+			strbuf_addf(&x->subject, "channel %s", f->channel);
+		else
+			strbuf_addstr(&x->subject, "default channel");
 		out->subject = x->subject.buf;
 	}
 	out->expected = explain_expected(x, r, s);
-	out->fix = rule_fix(r, s->flavor);
+	explain_fix(x, r, &env, &x->fix);
+	out->fix = x->fix.len ? x->fix.buf : NULL;
 	out->why = rule_why(r, s->flavor);
 	out->doc = rule_doc(r, s->flavor);
 	if (f->basis == FINDING_BY_PROBLEM && f->problem_no && f->problem_no <= s->nproblems) {
@@ -538,6 +678,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	}
 	explain_value(x, r, &env, out);
 	explain_location(t, out);
+	explain_fix_where(x, t, out);
 
 	struct strbuf *m = &x->message;
 	if (f->suppression) {
@@ -550,6 +691,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	} else {
 		explain_message(m, r, f, &env);
 	}
+	explain_chain(m, out);
 	if (f->cause_no && f->cause_no <= s->nproblems)
 		explain_cause(x, t, &s->problems[f->cause_no - 1], out);
 	out->message = m->buf ? m->buf : "";
@@ -569,23 +711,32 @@ char *explanation_value_text(const struct explanation *e)
 	return NULL;
 }
 
+char *explanation_found(const struct explanation *e)
+{
+	if (e->message && *e->message)
+		return xstrdup(e->message);
+	char *value = explanation_value_text(e);
+	if (value && e->origin_text) {
+		char *out = xasprintf("%s (%s)", value, e->origin_text);
+		free(value);
+		return out;
+	}
+	return value;
+}
+
 char *explanation_line(const struct explanation *e)
 {
 	struct strbuf sb = { 0 };
-	char *value = explanation_value_text(e);
-	if (value) {
-		strbuf_addstr(&sb, value);
-		if (e->origin_text)
-			strbuf_addf(&sb, " (%s)", e->origin_text);
-		if (e->expected)
+	char *found = explanation_found(e);
+	if (found) {
+		strbuf_addstr(&sb, found);
+		if (e->expected && *e->expected)
 			strbuf_addf(&sb, "; expected %s", e->expected);
-	} else if (e->message) {
-		strbuf_addstr(&sb, e->message);
 	} else if (e->title) {
 		strbuf_addstr(&sb, e->title);
 	} else {
 		strbuf_addstr(&sb, e->rule_id ? e->rule_id : "unnamed-rule");
 	}
-	free(value);
+	free(found);
 	return strbuf_detach(&sb);
 }

@@ -98,11 +98,14 @@ void explain_finding(struct explainer *x, const struct target_result *t, const s
  * caller frees. NULL when there is nothing to say.
  *   explanation_value_text:  "relay_log_recovery = OFF", "relay_log_recovery: unknown",
  *                            "OFF" (value, no variable); '' for an empty value
- *   explanation_line:        "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4);
- *                            expected relay_log_recovery = ON", else the message, the title,
- *                            the rule id (never NULL)
+ *   explanation_found:       what was found, once: the message ("relay_log_recovery is OFF
+ *                            (default for MySQL 8.4)", "line 21: ..."), else the value and
+ *                            its origin
+ *   explanation_line:        the found sentence and "; expected relay_log_recovery = ON", else
+ *                            the title, else the rule id (never NULL): one-line messages
  */
 char *explanation_value_text(const struct explanation *e);
+char *explanation_found(const struct explanation *e);
 char *explanation_line(const struct explanation *e);
 
 #endif

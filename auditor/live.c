@@ -1282,17 +1282,25 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 				*eq = '\0';
 				fv = settings_get(file, p);
 			}
-			if (!(fv && fv->current.origin.source == SETTINGS_SRC_FILE && fv->current.value &&
-			      catalog_values_equal(catalog_lookup(c, p), s->flavor, eq + 1, fv->current.value))) {
+			int in_file = fv && fv->current.origin.source == SETTINGS_SRC_FILE && fv->current.value;
+			if (!(in_file && catalog_values_equal(catalog_lookup(c, p), s->flavor, eq + 1, fv->current.value))) {
 				if (eq)
 					*eq = '=';
 				strbuf_addf(&kept, "%s%s", kept.len ? ", " : "", p);
+				/* what the option file says instead, and where: what the next restart runs with */
+				if (in_file) {
+					char *where = settings_origin_describe(&fv->current.origin);
+					strbuf_addf(&kept, " (the option file sets %s at %s)", fv->current.value, where);
+					free(where);
+				} else {
+					strbuf_addstr(&kept, " (not in the option file)");
+				}
 			}
 			p = next;
 		}
 		free(list);
 		live_fact(s, "runtime_only_changes", kept.buf ? kept.buf : "",
-			  kept.len ? "live: set with SET GLOBAL and not in the option file; the next restart undoes it"
+			  kept.len ? "live: set with SET GLOBAL; the next restart runs with the option file's value"
 				   : "live: runtime changes match the option file");
 	}
 	strbuf_release(&drift);

@@ -3,24 +3,29 @@
  * target's findings worst first (sorted here, not trusted from the engine),
  * then one summary line.
  *
- * examples/x.cnf (file, MySQL 8.4, role replica): 2 failed, 1 could not evaluate, 9 passed
- *   FAIL       error    relay-log-recovery: Replica rebuilds its relay log after a crash
- *                       value:      relay_log_recovery = OFF (not set: default OFF for MySQL 8.4)
- *                       overridden: set to ON at a.cnf:12, overridden ...
- *                       expected:   relay_log_recovery = ON
- *                       problem:    the finding's message ("unknown:" when it could not be evaluated)
- *                       fix:        relay_log_recovery = ON
+ * examples/x.cnf (file, MySQL 8.4, role replica): 2 fail, 1 could not evaluate, 9 pass
+ *   fail (error) relay-log-recovery: Replica rebuilds its relay log after a crash
+ *       found:      relay_log_recovery is OFF (default for MySQL 8.4)
+ *       overridden: set to ON at a.cnf:12, overridden ...     (only when earlier values were replaced)
+ *       expected:   relay_log_recovery = ON
+ *       fix:        relay_log_recovery = ON
+ *                   (under [mysqld], x.cnf:3)
+ *       why:        the rule's rationale                      (only with verbose)
  *
- * 3 targets: 2 failed (1 error, 1 warning, 0 info), 1 could not evaluate, ...
+ * 3 targets: 2 fail (1 error, 1 warning, 0 info), 1 could not evaluate, ...
  *
- * Fail and unknown findings are always listed; pass and not-applicable
- * (and suppressed) ones only with verbose, one line each. Quiet lists only
- * failures and targets that could not be audited, one line each, and the
- * summary. Colour only when o->color. Bytes that could move a terminal's
- * cursor (control characters, C1 controls, invalid UTF-8) are shown as
- * \xNN / \u00NN escapes, never written raw; a newline is shown as \n in
- * values, and kept (with the next line indented) in the rule's expected,
- * message and fix texts, which may span lines.
+ * One line for what was found (the value and where it comes from, as the
+ * explainer says it), one for what is expected, one for the fix. The
+ * statuses are named as everywhere: fail, could not evaluate, suppressed,
+ * not applicable, pass. Fail and could-not-evaluate findings are always
+ * listed; the others only with verbose, one line each. Quiet lists, one
+ * line each, only what decides the exit status (failures at or above
+ * --fail-on, could-not-evaluate findings that make it 3, targets that could
+ * not be audited) and the summary. Colour only when o->color. Bytes that
+ * could move a terminal's cursor (control characters, C1 controls, invalid
+ * UTF-8) are shown as \xNN / \u00NN escapes, never written raw; a newline
+ * is shown as \n in values, and kept (with the next line indented) in
+ * texts that span lines (expected, found, fix).
  */
 #include "report.h"
 
@@ -39,15 +44,13 @@
 #define TEXT_MAGENTA "\033[35m"
 #define TEXT_GREEN "\033[32m"
 
-static const struct {
-	const char *label;
-	const char *color;  /* NULL: the colour of the severity */
-} text_status[] = {
-	[FINDING_PASS] = { "pass", TEXT_GREEN },
-	[FINDING_NOT_APPLICABLE] = { "n/a", TEXT_DIM },
-	[FINDING_SUPPRESSED] = { "suppressed", TEXT_DIM },
-	[FINDING_UNKNOWN] = { "UNKNOWN", TEXT_MAGENTA },
-	[FINDING_FAIL] = { "FAIL", NULL },
+/* The colour of each status word; NULL: the colour of the severity. */
+static const char *const text_status_color_of[] = {
+	[FINDING_PASS] = TEXT_GREEN,
+	[FINDING_NOT_APPLICABLE] = TEXT_DIM,
+	[FINDING_SUPPRESSED] = TEXT_DIM,
+	[FINDING_UNKNOWN] = TEXT_MAGENTA,
+	[FINDING_FAIL] = NULL,
 };
 
 static const char *const text_severity_color[] = {
@@ -62,6 +65,7 @@ struct text {
 	int color;
 	struct report_options o;
 	struct explainer *x;
+	int fail_on;
 };
 
 /*
@@ -100,83 +104,80 @@ static const char *text_status_color(const struct finding *f)
 {
 	if ((unsigned)f->status > FINDING_FAIL)
 		return "";
-	return text_status[f->status].color ? text_status[f->status].color : text_sev_color(f->severity);
+	return text_status_color_of[f->status] ? text_status_color_of[f->status] : text_sev_color(f->severity);
 }
 
-/* "  FAIL       error    rule-id [channel C]": status and severity padded to fixed columns. */
+/* "  fail (error) rule-id [channel C]": the status's name, the severity, the rule and what tells it apart. */
 static void text_lead(struct text *x, const struct finding *f, const struct explanation *e)
 {
-	const char *label = (unsigned)f->status <= FINDING_FAIL ? text_status[f->status].label : "?";
 	const char *color = text_status_color(f);
 	fputs("  ", x->fp);
 	text_on(x, color);
-	fprintf(x->fp, "%-10s", label);
+	fputs(report_status_name(f->status), x->fp);
 	text_off(x, color);
-	fputc(' ', x->fp);
+	fputs(" (", x->fp);
 	text_on(x, text_sev_color(f->severity));
-	fprintf(x->fp, "%-8s", report_severity_name(f->severity));
+	fputs(report_severity_name(f->severity), x->fp);
 	text_off(x, text_sev_color(f->severity));
-	fputc(' ', x->fp);
+	fputs(") ", x->fp);
 	text_on(x, TEXT_BOLD);
 	text_put(x, e->rule_id);
-	if (f->channel) {
-		fputs(" [channel ", x->fp);
-		text_put(x, f->channel);
+	if (e->subject) {
+		fputs(" [", x->fp);
+		text_put(x, e->subject);
 		fputc(']', x->fp);
 	}
 	text_off(x, TEXT_BOLD);
 }
 
-#define TEXT_DETAIL_INDENT "                                  " /* 22 + 12: under the text */
+#define TEXT_DETAIL_INDENT "                  " /* 6 + 12: under the text */
 
-/* "value:      ..." under the lead line; multiline keeps the text's own line breaks. */
+/* "found:      ..." under the lead line; multiline keeps the text's own line breaks. */
 static void text_detail(struct text *x, const char *label, const char *value, int multiline)
 {
 	if (!value || !*value)
 		return;
-	fprintf(x->fp, "%22s%-12s", "", label);
+	fprintf(x->fp, "%6s%-12s", "", label);
 	text_put_lines(x, value, multiline ? TEXT_DETAIL_INDENT : NULL);
 	fputc('\n', x->fp);
 }
 
-/* A fail or unknown finding: the lead line, then its facts. */
+/* What was found, once (explanation_found); the lead line already says "could not evaluate". */
+static char *text_found(const struct finding *f, const struct explanation *e)
+{
+	static const char unknown_prefix[] = "could not evaluate: ";
+	char *found = explanation_found(e);
+	if (found && f->status == FINDING_UNKNOWN && !strncmp(found, unknown_prefix, sizeof(unknown_prefix) - 1))
+		memmove(found, found + sizeof(unknown_prefix) - 1, strlen(found) - (sizeof(unknown_prefix) - 1) + 1);
+	return found;
+}
+
+/* A fail or could-not-evaluate finding: the lead line, then found, expected, fix. */
 static void text_finding_full(struct text *x, const struct finding *f, const struct explanation *e)
 {
-	char *value = explanation_value_text(e);
-	char *value_line = NULL;
-
+	char *found = text_found(f, e);
 	text_lead(x, f, e);
 	if (e->title) {
 		fputs(": ", x->fp);
 		text_put(x, e->title);
 	}
 	fputc('\n', x->fp);
-	if (value && e->origin_text)
-		value_line = xasprintf("%s (%s)", value, e->origin_text);
-	else if (value)
-		value_line = xstrdup(value);
-	/* Values come from the input: their line breaks stay escaped. Rule texts keep theirs. */
-	text_detail(x, "value:", value_line, 0);
+	text_detail(x, "found:", found, 1);
 	text_detail(x, "overridden:", e->overridden, 0);
 	text_detail(x, "expected:", e->expected, 1);
-	text_detail(x, f->status == FINDING_UNKNOWN ? "unknown:" : "problem:", e->message, 1);
 	text_detail(x, "fix:", e->fix, 1);
-	free(value);
-	free(value_line);
+	if (x->o.verbose)
+		text_detail(x, "why:", e->why, 1);
+	free(found);
 }
 
-/* Any finding on one line: lead, then value and origin, or the message. */
+/* Any finding on one line: the lead, then what was found (or why it does not apply). */
 static void text_finding_short(struct text *x, const struct finding *f, const struct explanation *e)
 {
-	char *line = NULL;
-	text_lead(x, f, e);
-	if (f->status == FINDING_FAIL || f->status == FINDING_PASS) {
-		line = explanation_line(e);
-	} else if (e->message) {
-		line = xstrdup(e->message);
-	} else if (e->title) {
+	char *line = text_found(f, e);
+	if (!line && e->title)
 		line = xstrdup(e->title);
-	}
+	text_lead(x, f, e);
 	if (line) {
 		fputs(": ", x->fp);
 		text_put(x, line);
@@ -185,33 +186,34 @@ static void text_finding_short(struct text *x, const struct finding *f, const st
 	free(line);
 }
 
-static int text_shows(const struct report_options *o, const struct finding *f)
+/* Quiet: only what decides the exit status. */
+static int text_decides_exit(const struct text *x, const struct finding *f)
 {
-	if (o->quiet)
-		return f->status == FINDING_FAIL;
-	if (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN)
-		return 1;
-	return o->verbose;
+	if (f->status == FINDING_FAIL)
+		return x->fail_on && (int)f->severity >= x->fail_on;
+	return finding_blocks_audit(f);
 }
 
-/* "2 failed, 1 could not evaluate, 9 passed, 3 not applicable" for one target. */
+static int text_shows(const struct text *x, const struct finding *f)
+{
+	if (x->o.quiet)
+		return text_decides_exit(x, f);
+	if (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN)
+		return 1;
+	return x->o.verbose;
+}
+
+/* "2 fail, 1 could not evaluate, 9 pass, 3 not applicable" for one target. */
 static void text_target_tally(struct text *x, const struct audit_summary *c)
 {
-	static const struct {
-		enum finding_status status;
-		const char *words;
-	} parts[] = {
-		{ FINDING_FAIL, "failed" },
-		{ FINDING_UNKNOWN, "could not evaluate" },
-		{ FINDING_SUPPRESSED, "suppressed" },
-		{ FINDING_PASS, "passed" },
-		{ FINDING_NOT_APPLICABLE, "not applicable" },
+	static const enum finding_status order[] = {
+		FINDING_FAIL, FINDING_UNKNOWN, FINDING_SUPPRESSED, FINDING_PASS, FINDING_NOT_APPLICABLE,
 	};
 	int any = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
-		if (!c->by_status[parts[i].status])
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		if (!c->by_status[order[i]])
 			continue;
-		fprintf(x->fp, "%s%zu %s", any ? ", " : "", c->by_status[parts[i].status], parts[i].words);
+		fprintf(x->fp, "%s%zu %s", any ? ", " : "", c->by_status[order[i]], report_status_name(order[i]));
 		any = 1;
 	}
 	if (!any)
@@ -228,7 +230,7 @@ static void text_target(struct text *x, const struct target_result *t)
 
 	audit_summary_of_target(&c, t);
 	for (size_t i = 0; i < t->n; i++)
-		shown += text_shows(o, sorted[i]);
+		shown += text_shows(x, sorted[i]);
 	if (o->quiet && !shown && !t->error)
 		goto out;
 
@@ -283,7 +285,7 @@ static void text_target(struct text *x, const struct target_result *t)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct finding *f = sorted[i];
 		struct explanation e;
-		if (!text_shows(o, f))
+		if (!text_shows(x, f))
 			continue;
 		explain_finding(x->x, t, f, &e);
 		if (!o->quiet && (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN))
@@ -303,9 +305,9 @@ static void text_summary(struct text *x, const struct audit_summary *all)
 	fprintf(x->fp, "%zu target%s: ", all->targets, all->targets == 1 ? "" : "s");
 	text_off(x, TEXT_BOLD);
 	text_on(x, all->by_status[FINDING_FAIL] ? TEXT_RED : NULL);
-	fprintf(x->fp, "%zu failed", all->by_status[FINDING_FAIL]);
+	fprintf(x->fp, "%zu fail", all->by_status[FINDING_FAIL]);
 	text_off(x, all->by_status[FINDING_FAIL] ? TEXT_RED : NULL);
-	fprintf(x->fp, " (%zu error, %zu warning, %zu info), %zu could not evaluate, %zu passed, "
+	fprintf(x->fp, " (%zu error, %zu warning, %zu info), %zu could not evaluate, %zu pass, "
 		       "%zu not applicable, %zu suppressed",
 		all->fail_by_severity[SEV_ERROR], all->fail_by_severity[SEV_WARNING], all->fail_by_severity[SEV_INFO],
 		all->by_status[FINDING_UNKNOWN], all->by_status[FINDING_PASS],
@@ -323,6 +325,7 @@ static int text_begin(void *state, FILE *fp, const struct report_options *o, con
 	x->o = *o;
 	x->color = o->color;
 	x->x = run->explainer;
+	x->fail_on = run->fail_on;
 	return ferror(fp) ? -1 : 0;
 }
 

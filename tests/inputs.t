@@ -136,11 +136,11 @@ has "<stdin> (file" "$out" "the target is named <stdin>"
 has "<stdin>:3" "$out" "and findings point at its lines"
 run check --no-color <(cat "$T/unsafe.cnf")
 is_rc 1 "check <(...) reads the pipe (it audited an empty file before)"
-has "sync_binlog = 0" "$out" "the value from the pipe is seen"
+has "sync_binlog is 0" "$out" "the value from the pipe is seen"
 timeout "$LIMIT" "$CRASHSAFE" check --no-color /dev/stdin <"$T/unsafe.cnf" >"$T/out" 2>&1
 rc=$?; out=$(cat "$T/out")
 is_rc 1 "check /dev/stdin reads standard input"
-has "sync_binlog = 0" "$out" "and sees its values"
+has "sync_binlog is 0" "$out" "and sees its values"
 timeout "$LIMIT" "$CRASHSAFE" resolve --raw <(printf '[mysqld]\nsync_binlog = 0\n[client]\nx=1\n') \
 	>"$T/out" 2>"$T/err"
 rc=$?; out=$(cat "$T/out")
@@ -178,7 +178,7 @@ mkfifo "$T/slow.fifo"
 WRITERS+=($!)
 run check --no-color "$T/slow.fifo"
 is_rc 1 "a FIFO whose writer is slow is read once it writes"
-has "sync_binlog = 0" "$out" "with its content"
+has "sync_binlog is 0" "$out" "with its content"
 
 run check /dev/zero "$T/good.cnf"
 is_rc 2 "check /dev/zero stops at the stream limit"
@@ -210,9 +210,9 @@ has "8.0.22 to 8.0.24 are not confirmed" "$err" "with a warning saying the relea
 run resolve --raw --flavor mysql --server-version 8.0 "$T/long.cnf"
 has "not confirmed" "$err" "8.0 without a patch release warns too"
 run check -v --no-color --server-version 8.4 "$T/long.cnf"
-has "sync_binlog = 1 (not set" "$out" "check as MySQL 8.4: sync_binlog stays at its default"
+has "sync_binlog is 1 (default for MySQL 8.4)" "$out" "check as MySQL 8.4: sync_binlog stays at its default"
 run check --no-color --flavor mariadb "$T/long.cnf"
-has "sync_binlog = 0" "$out" "check as MariaDB: the tail sets sync_binlog = 0"
+has "sync_binlog is 0" "$out" "check as MariaDB: the tail sets sync_binlog = 0"
 has "long.cnf:5" "$out" "on line 5, as the server counts"
 
 # ==== issue 7, item 9: world-writable option files =============================

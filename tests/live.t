@@ -134,7 +134,8 @@ cfgline=$(grep -n '^sync_binlog' "$LIVE_DIR/gtid/my.cnf" | cut -d: -f1)
 like "$(fv "$j" '#0' config-drift value)" \
 	"sync_binlog: running 0, option file 1 at .*gtid/my.cnf:$cfgline" "... saying which value is where (file:line)"
 like "$(fv "$j" '#0' runtime-only-change value)" \
-	"^sync_binlog=0$" "--config drops read_only (SET GLOBAL to the value my.cnf has) from runtime-only-change"
+	"^sync_binlog=0 \\(the option file sets 1 at .*gtid/my.cnf:$cfgline\\)$" \
+	"--config drops read_only (SET GLOBAL to the value my.cnf has) from runtime-only-change, and says what the file sets for sync_binlog"
 cs nodrift $tp --config "$LIVE_DIR/primary/my.cnf" --format json
 is "$(st "$out/nodrift.out" $tp config-drift)" pass "config-drift passes when the running server matches its my.cnf"
 live_sql gtid "SET GLOBAL sync_binlog = 1" || bail "SET GLOBAL failed"

@@ -177,7 +177,7 @@ assert set(byrule) == {"relay-log-recovery", "sync-binlog", "source-auto-positio
 PYEOF
 
 # ---- text ------------------------------------------------------------------
-check "text ends with the summary line" grep -qx '4 targets: 4 failed (2 error, 1 warning, 1 info), 1 could not evaluate, 3 passed, 1 not applicable, 1 suppressed, 1 target could not be audited' "$dir/report.txt"
+check "text ends with the summary line" grep -qx '4 targets: 4 fail (2 error, 1 warning, 1 info), 1 could not evaluate, 3 pass, 1 not applicable, 1 suppressed, 1 target could not be audited' "$dir/report.txt"
 if LC_ALL=C grep -q $'\x1b' "$dir/report.txt"; then not_ok "text has no raw escape byte"; else ok "text has no raw escape byte"; fi
 
 echo "1..$n"

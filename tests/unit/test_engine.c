@@ -564,6 +564,73 @@ static void test_problems(void)
 		   1, "must be the fact its problems count under");
 }
 
+/* fix_if and {channel}: the statements of the target's flavor and version, for its channel. */
+static void test_fixes(void)
+{
+	static const char text[] =
+		"[ch]\n"
+		"severity = error\n"
+		"scope    = channel\n"
+		"title    = ch\n"
+		"require  = channel.auto_position == 1\n"
+		"why      = w\n"
+		"fix      = CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL {channel};\n"
+		"fix_if   = version < 8.0.23 -> CHANGE MASTER TO MASTER_AUTO_POSITION = 1\n"
+		"  FOR CHANNEL {channel};\n"
+		"fix.mariadb = CHANGE MASTER {channel} TO MASTER_USE_GTID = slave_pos;\n";
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("fixes.ini", text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "fix_if loads and binds");
+	diag_print(&d, stdout);
+	ntargets = 0;
+	targets = NULL;
+	struct settings *s = add_target("new:3306", "live", FLAVOR_MYSQL, "8.4.2", ROLE_REPLICA);
+	s->channels_known = 1;
+	settings_add_channel(s, "")->auto_position = "0";
+	settings_add_channel(s, "it's")->auto_position = "0";
+	s = add_target("old:3306", "live", FLAVOR_MYSQL, "8.0.20", ROLE_REPLICA);
+	s->channels_known = 1;
+	settings_add_channel(s, "east")->auto_position = "0";
+	s = add_target("maria:3306", "live", FLAVOR_MARIADB, "10.11.6", ROLE_REPLICA);
+	s->channels_known = 1;
+	settings_add_channel(s, "")->auto_position = "0";
+	audit_result_init(&r);
+	explainer_init(&explainer, &e, &cat);
+	engine_evaluate(&e, &cat, targets, ntargets, &r);
+	const struct explanation *ex = explain(&r, 0, "ch", "");
+	is_str(ex ? ex->fix : NULL, "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL '';",
+	       "8.4: the default channel is ''");
+	is_str(ex ? ex->subject : NULL, "default channel", "... and is called the default channel");
+	ex = explain(&r, 0, "ch", "it's");
+	is_str(ex ? ex->fix : NULL, "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'it''s';",
+	       "a quote in a channel name is doubled (an SQL string literal)");
+	ex = explain(&r, 1, "ch", "east");
+	is_str(ex ? ex->fix : NULL, "CHANGE MASTER TO MASTER_AUTO_POSITION = 1\nFOR CHANNEL 'east';",
+	       "8.0.20: the fix_if for versions before 8.0.23, its lines kept");
+	ex = explain(&r, 2, "ch", "");
+	is_str(ex ? ex->fix : NULL, "CHANGE MASTER '' TO MASTER_USE_GTID = slave_pos;", "MariaDB: fix.mariadb");
+	audit_result_release(&r);
+	explainer_release(&explainer);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+
+	load_fails("fix_if without an arrow",
+		   "[x]\nseverity = error\ntitle = t\nrequire = sync_binlog == 1\nwhy = w\nfix = f\n"
+		   "fix_if = version < 8.0\n",
+		   7, "fix_if must read 'CONDITION -> FIX TEXT'");
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -582,6 +649,7 @@ int main(void)
 	test_malformed();
 	test_evaluate();
 	test_problems();
+	test_fixes();
 	rmdir(tmpdir);
 	catalog_release(&cat);
 	diag_list_release(&d);

@@ -665,8 +665,9 @@ static void test_compare_config(void)
 	is_str(value(&live, "config_drift"), "sync_binlog: running 0, option file 1 at my.cnf:7",
 	       "config_drift names the running value, the file's value and file:line; defaults and "
 	       "equal values (read_only ON = 1) are no drift");
-	is_str(value(&live, "runtime_only_changes"), "sync_binlog=0",
-	       "a runtime change the option file also makes (read_only) survives a restart: dropped");
+	is_str(value(&live, "runtime_only_changes"), "sync_binlog=0 (the option file sets 1 at my.cnf:7)",
+	       "a runtime change the option file also makes (read_only) survives a restart: dropped; "
+	       "the others say what the file sets instead, and where");
 
 	settings_release(&file);
 	settings_init(&file, "same.cnf", "file");

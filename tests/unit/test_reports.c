@@ -119,6 +119,7 @@ static void fixture(struct audit_result *r)
 	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 4, NULL, NULL };
 	e->origin_text = "conf.d/replica.cnf:4";
 	e->expected = "read_only = ON";
+	e->message = "read_only is ON (conf.d/replica.cnf:4)";
 
 	f = add(r, t, "sync-binlog", SEV_WARNING, FINDING_FAIL);
 	e->title = "Binary log is synced at every commit";
@@ -130,7 +131,7 @@ static void fixture(struct audit_result *r)
 	e->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
 	e->overridden = "set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7";
 	e->expected = "sync_binlog = 1";
-	e->message = "a crash can lose transactions the binary log had acknowledged";
+	e->message = "sync_binlog is 0 (conf.d/replica.cnf:7, included from my.cnf:3)";
 	e->fix = "sync_binlog = 1";
 	e->why = "Without a sync at commit, the binary log and InnoDB can disagree after a crash.";
 	e->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-options-binary-log.html";
@@ -152,15 +153,15 @@ static void fixture(struct audit_result *r)
 	e->location = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 0, NULL, NULL };
 	e->origin_text = "not set: default OFF for MySQL 8.4";
 	e->expected = "relay_log_recovery = ON";
-	e->message = "a restarted replica trusts relay logs written before the crash";
-	e->fix = "relay_log_recovery = ON";
+	e->message = "relay_log_recovery is OFF (default for MySQL 8.4)";
+	e->fix = "relay_log_recovery = ON\n(add under [mysqld], conf.d/replica.cnf:1)";
 	e->why = "Without it a restarted replica re-applies or skips events.";
 	e->doc = "https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html";
 
 	f = add(r, t, "gtid-mode", SEV_ERROR, FINDING_UNKNOWN);
 	e->title = "GTID mode is ON";
 	e->variable = "gtid_mode";
-	e->message = "gtid_mode is set from an environment variable the audit cannot see";
+	e->message = "could not evaluate: gtid_mode is set from an environment variable the audit cannot see";
 	e->expected = "gtid_mode = ON";
 	e->fix = "gtid_mode = ON";
 
@@ -172,7 +173,7 @@ static void fixture(struct audit_result *r)
 	e->title = "Channel uses GTID auto-position";
 	f->channel = "ch1";
 	e->subject = "channel ch1";
-	e->message = "the channel replicates by file and position";
+	e->message = "channel.auto_position is 0";
 	e->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
 		 "(MySQL 8.0.23 and later)";
 
@@ -193,7 +194,7 @@ static void fixture(struct audit_result *r)
 	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
 	e->location = e->origin;
 	e->origin_text = HOSTILE_NAME ":12";
-	e->message = "line one\nline two\ttabbed\r";
+	e->message = "server_id is " HOSTILE_VALUE " (" HOSTILE_NAME ":12)\nline two\ttabbed\r";
 	e->expected = "server_id != 0";
 	e->fix = "server_id = <unique & non-zero>";
 	e->overridden = "set to 1\nat x.cnf:1, overridden";
@@ -256,43 +257,46 @@ static void test_text(const struct audit_result *r)
 {
 	char *s = render(REPORT_TEXT, r, &plain);
 	ok(s != NULL, "text: writes");
-	ok(has(s, "conf.d/replica.cnf (file, MySQL 8.4, role replica): 3 failed, 1 could not evaluate, "
-		  "1 suppressed, 2 passed, 1 not applicable\n"),
-	   "text: target header has name, kind, flavor, version, role and a tally");
+	ok(has(s, "conf.d/replica.cnf (file, MySQL 8.4, role replica): 3 fail, 1 could not evaluate, "
+		  "1 suppressed, 2 pass, 1 not applicable\n"),
+	   "text: target header has name, kind, flavor, version, role and a tally in the status words");
 	ok(pos(s, "relay-log-recovery") < pos(s, "sync-binlog") &&
 		   pos(s, "sync-binlog") < pos(s, "source-auto-position") &&
 		   pos(s, "source-auto-position") < pos(s, "gtid-mode"),
-	   "text: worst first (error fail, warning fail, info fail, unknown) whatever the engine's order");
-	ok(has(s, "  FAIL       error    relay-log-recovery: Replica rebuilds its relay log after a crash\n"),
-	   "text: lead line has status, severity, rule id and title");
-	ok(has(s, "value:      relay_log_recovery = OFF (not set: default OFF for MySQL 8.4)\n"),
-	   "text: value with its default origin");
-	ok(has(s, "value:      sync_binlog = 0 (conf.d/replica.cnf:7 (included from my.cnf:3))\n"),
-	   "text: value with file:line and include chain");
+	   "text: worst first (error fail, warning fail, info fail, could not evaluate) whatever the engine's order");
+	ok(has(s, "  fail (error) relay-log-recovery: Replica rebuilds its relay log after a crash\n"),
+	   "text: lead line has the status's name, severity, rule id and title");
+	ok(has(s, "\n      found:      relay_log_recovery is OFF (default for MySQL 8.4)\n"
+		  "      expected:   relay_log_recovery = ON\n"
+		  "      fix:        relay_log_recovery = ON\n"
+		  "                  (add under [mysqld], conf.d/replica.cnf:1)\n"),
+	   "text: one line for what was found, one for what is expected, one for the fix (its lines kept)");
+	ok(!has(s, "value:") && !has(s, "problem:") && !has(s, "relay_log_recovery = OFF"),
+	   "text: the value is said once, in the found line");
+	ok(has(s, "found:      sync_binlog is 0 (conf.d/replica.cnf:7, included from my.cnf:3)\n"),
+	   "text: found says where the value comes from, with the include chain");
 	ok(has(s, "overridden: set to 1 at my.cnf:10, overridden to 0 at conf.d/replica.cnf:7\n"),
 	   "text: overridden chain");
-	ok(has(s, "expected:   relay_log_recovery = ON\n") && has(s, "fix:        relay_log_recovery = ON\n"),
-	   "text: expected and fix");
-	ok(has(s, "  UNKNOWN    error    gtid-mode: GTID mode is ON\n") &&
-		   has(s, "value:      gtid_mode: unknown\n") &&
-		   has(s, "unknown:    gtid_mode is set from an environment variable"),
-	   "text: could-not-evaluate finding says so and why");
+	ok(!has(s, "why:"), "text: no rationale without verbose");
+	ok(has(s, "  could not evaluate (error) gtid-mode: GTID mode is ON\n"
+		  "      found:      gtid_mode is set from an environment variable the audit cannot see\n"),
+	   "text: a could-not-evaluate finding is named so, and found says why (once)");
 	ok(has(s, "source-auto-position [channel ch1]"), "text: channel shown");
 	ok(!has(s, "replica-read-only") && !has(s, "gtid-strict-mode") && !has(s, "preserve-commit-order"),
 	   "text: pass, not-applicable and suppressed hidden without verbose");
 	ok(has(s, "db-7.example:3306 (live, unknown server, role any): could not be audited\n"
 		  "  ERROR      cannot connect: connection refused\n"),
 	   "text: a target that could not be audited shows the error");
-	ok(has(s, "4 targets: 4 failed (2 error, 1 warning, 1 info), 1 could not evaluate, 3 passed, "
+	ok(has(s, "4 targets: 4 fail (2 error, 1 warning, 1 info), 1 could not evaluate, 3 pass, "
 		  "1 not applicable, 1 suppressed, 1 target could not be audited\n"),
-	   "text: summary line with every count");
+	   "text: summary line with every count, in the status words");
 	ok(!has(s, "\x1b"), "text: no escape byte without colour, even from hostile input");
 	ok(has(s, "odd <&\"'>\\x01 dir/db\\xff.cnf") && has(s, "\\x1b[31mred\\x7f\\xff\\xfe end"),
 	   "text: control bytes and invalid UTF-8 shown as \\xNN");
-	ok(has(s, "problem:    line one\n                                  line two\\ttabbed\\x0d\n"),
-	   "text: a message spanning lines stays indented under its label; tab and CR escaped");
+	ok(has(s, "\n                  line two\\ttabbed\\x0d\n"),
+	   "text: a found line spanning lines stays indented under its label; tab and CR escaped");
 	ok(has(s, "fix:        CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
-		  "                                  (MySQL 8.0.23 and later)\n"),
+		  "                  (MySQL 8.0.23 and later)\n"),
 	   "text: a multi-line fix keeps its lines");
 	ok(has(s, UTF8_TEXT), "text: valid UTF-8 kept as is");
 	ok(has(s, "overridden: set to 1\\nat x.cnf:1, overridden\n"), "text: a newline in a value stays escaped");
@@ -301,13 +305,15 @@ static void test_text(const struct audit_result *r)
 	struct report_options o = plain;
 	o.verbose = 1;
 	s = render(REPORT_TEXT, r, &o);
-	ok(has(s, "  pass       error    replica-read-only: read_only = ON (conf.d/replica.cnf:4); expected read_only = ON\n"),
-	   "text verbose: pass finding on one line with value and origin");
-	ok(has(s, "  n/a        warning  gtid-strict-mode: MariaDB only\n"), "text verbose: not-applicable with reason");
-	ok(has(s, "  pass       error    option-file-syntax: option_file_errors = '' (nothing found in the option files)\n"),
-	   "text verbose: an empty value is shown as ''");
-	ok(has(s, "  suppressed warning  preserve-commit-order: accepted risk, ticket DBA-12\n"),
+	ok(has(s, "  pass (error) replica-read-only: read_only is ON (conf.d/replica.cnf:4)\n"),
+	   "text verbose: pass finding on one line with what was found");
+	ok(has(s, "  not applicable (warning) gtid-strict-mode: MariaDB only\n"), "text verbose: not-applicable with reason");
+	ok(has(s, "  pass (error) option-file-syntax: option_file_errors = '' (nothing found in the option files)\n"),
+	   "text verbose: without a sentence, the value and origin; an empty value is shown as ''");
+	ok(has(s, "  suppressed (warning) preserve-commit-order: accepted risk, ticket DBA-12\n"),
 	   "text verbose: suppressed with reason");
+	ok(has(s, "      why:        Without it a restarted replica re-applies or skips events.\n"),
+	   "text verbose: the rule's rationale");
 	ok(pos(s, "preserve-commit-order") < pos(s, "replica-read-only") &&
 		   pos(s, "gtid-strict-mode") < pos(s, "replica-read-only"),
 	   "text verbose: passes last");
@@ -315,20 +321,29 @@ static void test_text(const struct audit_result *r)
 
 	o = plain;
 	o.quiet = 1;
+	fixture_run.fail_on = SEV_ERROR;
 	s = render(REPORT_TEXT, r, &o);
-	ok(has(s, "  FAIL       error    relay-log-recovery: relay_log_recovery = OFF (not set: default OFF for "
-		  "MySQL 8.4); expected relay_log_recovery = ON\n"),
-	   "text quiet: a failure is one line");
-	ok(!has(s, "gtid-mode") && !has(s, "fix:") && !has(s, "mariadb/etc/mysql/my.cnf"),
-	   "text quiet: no unknowns, no details, no clean targets");
-	ok(has(s, "cannot connect: connection refused") && has(s, "4 targets: 4 failed"),
+	ok(has(s, "  fail (error) relay-log-recovery: relay_log_recovery is OFF (default for MySQL 8.4)\n"),
+	   "text quiet: a failure that decides the exit status is one line");
+	ok(has(s, "  could not evaluate (error) gtid-mode: gtid_mode is set from an environment variable"),
+	   "text quiet: a could-not-evaluate of error severity decides the exit status (3): shown");
+	ok(!has(s, "sync-binlog") && !has(s, "source-auto-position"),
+	   "text quiet: failures below --fail-on do not decide the exit status: left out");
+	ok(!has(s, "fix:") && !has(s, "mariadb/etc/mysql/my.cnf"), "text quiet: no details, no clean targets");
+	ok(has(s, "cannot connect: connection refused") && has(s, "4 targets: 4 fail"),
 	   "text quiet: target errors and the summary stay");
+	fixture_run.fail_on = SEV_WARNING;
+	free(s);
+	s = render(REPORT_TEXT, r, &o);
+	ok(has(s, "  fail (warning) sync-binlog:") && !has(s, "source-auto-position"),
+	   "text quiet --fail-on warning: the warning failure decides it too, the info one does not");
+	fixture_run.fail_on = 0;
 	free(s);
 
 	o = plain;
 	o.color = 1;
 	s = render(REPORT_TEXT, r, &o);
-	ok(has(s, "\033[1;31mFAIL      \033[0m") && has(s, "\033[35mUNKNOWN   \033[0m"),
+	ok(has(s, "  \033[1;31mfail\033[0m (") && has(s, "  \033[35mcould not evaluate\033[0m ("),
 	   "text colour: status coloured");
 	ok(has(s, "\\x1b[31mred"), "text colour: hostile escape still escaped");
 	free(s);
@@ -336,7 +351,7 @@ static void test_text(const struct audit_result *r)
 	struct audit_result empty;
 	audit_result_init(&empty);
 	s = render(REPORT_TEXT, &empty, &plain);
-	is_str(s, "0 targets: 0 failed (0 error, 0 warning, 0 info), 0 could not evaluate, 0 passed, "
+	is_str(s, "0 targets: 0 fail (0 error, 0 warning, 0 info), 0 could not evaluate, 0 pass, "
 		  "0 not applicable, 0 suppressed\n", "text: empty result is just the summary");
 	free(s);
 	audit_result_release(&empty);
@@ -359,7 +374,7 @@ static void test_json(const struct audit_result *r)
 	   "json: default origin has null file and line");
 	ok(has(s, "\"value\": \"<&\\\"'>\\u0001\\u001b[31mred\x7f\\ufffd\\ufffd end\""),
 	   "json: quotes, control bytes escaped; each invalid byte becomes \\ufffd");
-	ok(has(s, "\"message\": \"line one\\nline two\\ttabbed\\r\""), "json: \\n \\t \\r escapes");
+	ok(has(s, ".cnf:12)\\nline two\\ttabbed\\r\""), "json: \\n \\t \\r escapes");
 	ok(has(s, "\"title\": \"server_id " UTF8_TEXT "\""), "json: valid UTF-8 kept raw");
 	ok(has(s, "\"error\": \"cannot connect: connection refused\""), "json: target error");
 	ok(pos(s, "\"rule_id\": \"relay-log-recovery\"") < pos(s, "\"rule_id\": \"sync-binlog\"") &&
@@ -455,15 +470,16 @@ static void test_junit(const struct audit_result *r)
 		 "junit: classname crashsafe.TARGET, dots made underscores");
 	is_xpath(doc, "string(//testcase[@name='relay-log-recovery']/failure/@type)", "error", "junit: failure type is the severity");
 	is_xpath(doc, "string(//testsuite[1]/testcase[@name='relay-log-recovery']/failure/@message)",
-		 "relay_log_recovery = OFF (not set: default OFF for MySQL 8.4); expected relay_log_recovery = ON",
-		 "junit: failure message has value, origin, expectation");
+		 "relay_log_recovery is OFF (default for MySQL 8.4); expected relay_log_recovery = ON",
+		 "junit: failure message says what was found (value and origin, once) and what is expected");
 	ok(xpath_has(doc, "string(//testcase[@name='sync-binlog']/failure)",
 		      "origin: conf.d/replica.cnf:7 (included from my.cnf:3)\n"),
 	   "junit: failure body carries the origin");
 	is_xpath(doc, "string(//testcase[@name='source-auto-position [channel ch1]']/failure/@type)", "info",
 		 "junit: channel in the testcase name after the rule id");
 	is_xpath(doc, "string(//testcase[@name='gtid-mode']/error/@message)",
-		 "gtid_mode is set from an environment variable the audit cannot see", "junit: unknown is an <error>");
+		 "could not evaluate: gtid_mode is set from an environment variable the audit cannot see",
+		 "junit: could not evaluate is an <error>, and its message says so");
 	is_xpath(doc, "string(//testcase[@name='gtid-strict-mode']/skipped/@message)", "MariaDB only",
 		 "junit: not applicable is <skipped> with the reason");
 	is_xpath(doc, "string(//testcase[@name='preserve-commit-order']/skipped/@message)",
@@ -477,8 +493,8 @@ static void test_junit(const struct audit_result *r)
 	is_xpath(doc, "string(//testsuite[3]/testcase/@name)", "server-id-set [channel it's <ch>]",
 		 "junit: quotes and markup in names round-trip");
 	is_xpath(doc, "string(//testsuite[3]//failure/@message)",
-		 "server_id = <&\"'>\xef\xbf\xbd\xef\xbf\xbd[31mred\x7f\xef\xbf\xbd\xef\xbf\xbd end (" 
-		 "odd <&\"'>\xef\xbf\xbd dir/db\xef\xbf\xbd.cnf:12); expected server_id != 0",
+		 "server_id is <&\"'>\xef\xbf\xbd\xef\xbf\xbd[31mred\x7f\xef\xbf\xbd\xef\xbf\xbd end (" 
+		 "odd <&\"'>\xef\xbf\xbd dir/db\xef\xbf\xbd.cnf:12)\nline two\ttabbed\r; expected server_id != 0",
 		 "junit: attribute with control bytes and invalid UTF-8 is cleaned deterministically");
 	ok(xpath_has(doc, "string(//testsuite[3]//failure)", "title: server_id " UTF8_TEXT "\n"),
 	   "junit: valid UTF-8 kept");
