@@ -75,7 +75,8 @@ const struct cli_option audit_common_options[] = {
 	{ "baseline", 0, CLI_REQUIRED_ARG, OPT_BASELINE, "REPORT.json",
 	  "findings already in this earlier JSON report do not fail the run; new ones do" },
 	{ "strict", 0, CLI_NO_ARG, OPT_STRICT, NULL,
-	  "warnings about the run's own inputs (suppressions, project files) are errors (exit 2)" },
+	  "warnings about the run's own inputs (rule, suppression and project files) are errors "
+	  "(exit 2); check needs a FILE" },
 	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL,
 	  "text report: only what decides the exit status, one line each, and the summary" },
 	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
@@ -342,6 +343,17 @@ void audit_options_fail_on_from_projects(struct audit_options *o, const struct p
 int audit_load_catalog(struct catalog *c, struct diag_list *d)
 {
 	const char *dir = crashsafe_rules_dir();
+	if (!dir) {
+		struct strbuf tried = { 0 };
+		crashsafe_rules_dir_tried(&tried);
+		diag_add(d, DIAG_ERROR, NULL, 0,
+			 "no rule directory found (tried: %s; none holds variables.ini): install crashsafe with "
+			 "'make install', or set CRASHSAFE_RULES_DIR to the directory that holds variables.ini and "
+			 "the rule files (a rules/ directory in the working directory is never used)",
+			 tried.buf ? tried.buf : "nothing");
+		strbuf_release(&tried);
+		return -1;
+	}
 	char *path = xasprintf("%s/variables.ini", dir);
 	int rc = catalog_load(c, path, d);
 	free(path);
@@ -493,6 +505,8 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
 		engine_load_dir(&as->e, o->rules_dirs[i], &d);
 	if (!diag_count(&d, DIAG_ERROR))
 		engine_bind(&as->e, c, &d);
+	if (o->strict && !diag_count(&d, DIAG_ERROR) && diag_count(&d, DIAG_WARNING))
+		diag_add(&d, DIAG_ERROR, NULL, 0, "--strict: the warnings above about the rule files are errors");
 	for (size_t i = 0; i < o->nsuppress_files; i++)
 		suppress_load_file(&as->sup, o->suppress_files[i], o->strict, &d);
 	if (o->baseline && !suppress_baseline_load(&as->baseline, o->baseline, &d))

@@ -58,7 +58,13 @@ struct audit_options {
 	const char *suppress_files[AUDIT_MAX_SUPPRESS];  /* --suppress FILE, in order: they merge */
 	size_t nsuppress_files;
 	const char *baseline;                         /* --baseline REPORT.json */
-	int strict;                                   /* --strict */
+	/*
+	 * --strict: warnings about the run's own inputs are errors (exit 2,
+	 * nothing audited): the rule, suppression and project files' warnings;
+	 * check refuses to run without a FILE (it would audit this machine's own
+	 * default option files).
+	 */
+	int strict;
 	int format_set;                               /* --format was given */
 	int fail_on_set;                              /* --fail-on was given */
 	unsigned long seen;                           /* single-value options given (audit.c) */

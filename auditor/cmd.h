@@ -22,10 +22,17 @@ int cmd_resolve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 
 /*
- * Where the installed rule files live: $CRASHSAFE_RULES_DIR when set, else
- * the directory the build or install baked in (RULES_DIR), else "rules"
- * next to the binary's build tree. Returns a static string.
+ * Where the rule files and the variable catalog live: $CRASHSAFE_RULES_DIR
+ * when set; else, of BIN/../rules (a build tree), BIN/../share/crashsafe/rules
+ * (an installed binary, whatever PREFIX it was built with) and the directory
+ * the build baked in (RULES_DIR), the first that holds variables.ini.
+ * NULL when none does: never "rules" in the working directory, so that a
+ * repository with a rules/ directory of its own cannot change the audit.
+ * Returns a static string.
  */
 const char *crashsafe_rules_dir(void);
+/* After crashsafe_rules_dir() returned NULL: the directories it tried, ", "-separated, appended to sb. */
+struct strbuf;
+void crashsafe_rules_dir_tried(struct strbuf *sb);
 
 #endif

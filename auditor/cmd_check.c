@@ -277,6 +277,12 @@ int cmd_check(int argc, char **argv)
 					 a.audit.inventory);
 		goto out;
 	}
+	if (!plan.total && a.audit.strict) {
+		/* an empty glob in CI must not audit the runner's own /etc/mysql */
+		status = cli_usage_error("--strict: no FILE given: name the option files to audit (without "
+					 "--strict, check audits this machine's default option files)");
+		goto out;
+	}
 	a.audit.run_total = plan.total ? plan.total : 1;
 	if (audit_load_catalog(&c, &d)) {
 		diag_print(&d, stderr);

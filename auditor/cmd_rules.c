@@ -1,6 +1,9 @@
 /*
- * cmd_rules.c - `crashsafe rules [RULE-ID]`: list every rule (id, severity,
- * title), or explain one, from the same rule files the audits use.
+ * cmd_rules.c - `crashsafe rules [RULE-ID]`: list every rule (family, id,
+ * severity, title; sorted by family and id), or explain one, from the same
+ * rule files the audits use; --format json for scripts. A RULE-ID that is
+ * no rule gets suggestions: the rule spelled with '-' for '_', near
+ * misspellings, and every rule that reads a variable of that name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,16 +12,19 @@
 #include "audit.h"
 #include "cmd.h"
 #include "engine.h"
+#include "../reports/report.h"
 #include "banned.h"
 
 enum {
 	OPT_HELP = 1,
 	OPT_VERSION,
 	OPT_RULES,
+	OPT_FORMAT,
 };
 
 static const struct cli_option rules_options[] = {
 	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR", "also load the rule files (*.ini) in DIR (repeatable)" },
+	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT", "text (the default) or json (every key of every rule)" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
 	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },
 };
@@ -27,6 +33,7 @@ struct rules_args {
 	const char *dirs[AUDIT_MAX_RULE_DIRS];
 	size_t ndirs;
 	int help, version;
+	int json;
 };
 
 static int rules_option(void *ctx, int id, const char *arg)
@@ -40,6 +47,12 @@ static int rules_option(void *ctx, int id, const char *arg)
 		a->version = 1;
 		return 0;
 	}
+	if (id == OPT_FORMAT) {
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return cli_usage_error("--format: '%s' is not text or json", arg);
+		a->json = !strcmp(arg, "json");
+		return 0;
+	}
 	if (a->ndirs == AUDIT_MAX_RULE_DIRS)
 		return cli_usage_error("--rules: at most %d directories", AUDIT_MAX_RULE_DIRS);
 	a->dirs[a->ndirs++] = arg;
@@ -48,14 +61,18 @@ static int rules_option(void *ctx, int id, const char *arg)
 
 static void rules_usage(FILE *fp)
 {
-	fputs("usage: crashsafe rules [--rules DIR] [RULE-ID]\n"
+	fputs("usage: crashsafe rules [--rules DIR] [--format text|json] [RULE-ID]\n"
 	      "\n"
-	      "Without RULE-ID, list every rule: id, severity, title. With one, explain it:\n"
-	      "when it applies, what it requires, why, the fix and references.\n"
+	      "Without RULE-ID, list every rule, sorted by family (the rule file's name) and\n"
+	      "id: family, id, severity, title. With one, explain it: when it applies, what\n"
+	      "it requires, why, the fix and references. A RULE-ID that names no rule gets\n"
+	      "suggestions on standard error: the rule it may mean (sync-binlog for\n"
+	      "sync_binlog) and every rule that reads a variable of that name.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, rules_options, ARRAY_SIZE(rules_options));
-	fputs("\nExit status: 0 done; 2 usage error, unknown RULE-ID or a bad rule file.\n", fp);
+	fputs("\nExit status: 0 done; 2 usage error, unknown RULE-ID (with suggestions) or a bad\n"
+	      "rule file.\n", fp);
 }
 
 /* Print text wrapped at width, every line after the first indented by indent. */
@@ -166,6 +183,80 @@ static void rules_explain(const struct rule *r)
 	field("defined:", where);
 }
 
+/* Family, then id. */
+static int rules_cmp(const void *pa, const void *pb)
+{
+	const struct rule *a = *(const struct rule *const *)pa, *b = *(const struct rule *const *)pb;
+	int c = strcmp(a->family ? a->family : "", b->family ? b->family : "");
+	return c ? c : strcmp(a->id, b->id);
+}
+
+/* Lowercase, '_' as '-': how a rule id compares with what was typed. */
+static char *rules_normalize(const char *s)
+{
+	char *n = xstrdup(s);
+	for (char *p = n; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (*p == '_')
+			*p = '-';
+	}
+	return n;
+}
+
+/* Levenshtein distance, stopping early above max. */
+static size_t rules_distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > max || lb >= 64)
+		return max + 1;
+	size_t row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best;
+		row[0] = i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t sub = diag + (a[i - 1] != b[j - 1]);
+			size_t v = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+			row[j] = v < sub ? v : sub;
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb];
+}
+
+/* NAME is no rule: what it may mean, on standard error. */
+static void rules_suggest(const struct engine *e, const struct catalog *c, const char *name)
+{
+	char *want = rules_normalize(name);
+	struct strbuf near = { 0 }, reads = { 0 };
+	const struct catalog_var *v = catalog_lookup(c, name);
+	for (size_t i = 0; i < engine_rule_count(e); i++) {
+		const struct rule *r = engine_rule_at(e, i);
+		if (rules_distance(want, r->id, 2) <= 2)
+			strbuf_addf(&near, "%s%s", near.len ? ", " : "", r->id);
+		if (v && rule_reads_var(r, v))
+			strbuf_addf(&reads, "%s%s", reads.len ? ", " : "", r->id);
+	}
+	diag_emit(DIAG_ERROR, NULL, 0, "no rule '%s'", name);
+	if (near.len)
+		diag_emit(DIAG_NOTE, NULL, 0, "did you mean: %s", near.buf);
+	if (reads.len)
+		diag_emit(DIAG_NOTE, NULL, 0, "the rules that read %s: %s", v->name, reads.buf);
+	if (!near.len && !reads.len)
+		diag_emit(DIAG_NOTE, NULL, 0, "'crashsafe rules' lists every rule");
+	free(want);
+	strbuf_release(&near);
+	strbuf_release(&reads);
+}
+
 int cmd_rules(int argc, char **argv)
 {
 	struct rules_args a = { 0 };
@@ -206,25 +297,44 @@ int cmd_rules(int argc, char **argv)
 	if (noperands == 1) {
 		const struct rule *r = engine_rule_find(&e, argv[0]);
 		if (!r) {
-			diag_emit(DIAG_ERROR, NULL, 0, "no rule '%s' (see 'crashsafe rules')", argv[0]);
+			rules_suggest(&e, &c, argv[0]);
 			status = EXIT_USAGE;
 			goto out;
 		}
-		rules_explain(r);
+		if (a.json)
+			status = report_rules_json(&r, 1, CRASHSAFE_VERSION, stdout) ? EXIT_USAGE : EXIT_OK;
+		else
+			rules_explain(r);
 		goto out;
 	}
-	size_t width = 2;
-	for (size_t i = 0; i < engine_rule_count(&e); i++) {
-		size_t l = strlen(engine_rule_at(&e, i)->id);
-		if (l > width)
-			width = l;
+	size_t n = engine_rule_count(&e);
+	const struct rule **sorted = xcalloc(n ? n : 1, sizeof(*sorted));
+	size_t width = 2, fwidth = 6;
+	for (size_t i = 0; i < n; i++) {
+		sorted[i] = engine_rule_at(&e, i);
+		if (strlen(sorted[i]->id) > width)
+			width = strlen(sorted[i]->id);
+		if (sorted[i]->family && strlen(sorted[i]->family) > fwidth)
+			fwidth = strlen(sorted[i]->family);
 	}
-	for (size_t i = 0; i < engine_rule_count(&e); i++) {
-		const struct rule *r = engine_rule_at(&e, i);
-		printf("%-*s  %-7s  ", (int)width, r->id, severity_name(r->severity));
-		fputs_escaped(r->title, stdout, NULL);
-		putchar('\n');
+	if (n)
+		qsort(sorted, n, sizeof(*sorted), rules_cmp);
+	if (a.json) {
+		status = report_rules_json(sorted, n, CRASHSAFE_VERSION, stdout) ? EXIT_USAGE : EXIT_OK;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const struct rule *r = sorted[i];
+			fputs_escaped(r->family ? r->family : "", stdout, NULL);
+			printf("%*s  ", (int)(fwidth - (r->family ? strlen(r->family) : 0)), "");
+			fputs_escaped(r->id, stdout, NULL);
+			printf("%*s  %-7s  ", (int)(width - strlen(r->id)), "", severity_name(r->severity));
+			fputs_escaped(r->title, stdout, NULL);
+			putchar('\n');
+		}
 	}
+	free(sorted);
+	if (fflush(stdout) || ferror(stdout))
+		status = EXIT_USAGE;
 out:
 	diag_list_release(&d);
 	engine_release(&e);

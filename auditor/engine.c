@@ -181,6 +181,7 @@ struct rule_reader {
 struct load_ctx {
 	struct engine *e;
 	const char *path;            /* interned in the engine arena */
+	const char *family;          /* the file's name without directory and .ini */
 	struct diag_list *d;
 	struct rule_reader *reader;
 	struct pending_rule *rules;
@@ -440,6 +441,7 @@ static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
 	memset(&r, 0, sizeof(r));
 	r.id = arena_strdup(&e->arena, p->id);
 	r.file = ctx->path;
+	r.family = ctx->family;
 	r.line = p->line;
 	r.title = pending_text(e, p, KEY_TITLE);
 	r.why = pending_text(e, p, KEY_WHY);
@@ -596,6 +598,14 @@ int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
 	reader.d = d;
 	ctx.e = e;
 	ctx.path = arena_strdup(&e->arena, path);
+	{
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		size_t len = strlen(base);
+		if (len > 4 && !strcmp(base + len - 4, ".ini"))
+			len -= 4;
+		ctx.family = arena_strndup(&e->arena, base, len);
+	}
 	ctx.d = d;
 	ctx.reader = &reader;
 	size_t before = diag_count(d, DIAG_ERROR);
@@ -881,6 +891,35 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 			if (names[j])
 				expr_walk(names[j], reads_visit, e);
 	}
+}
+
+struct reads_var_ctx {
+	const struct catalog_var *v;
+	int found;
+};
+
+static int reads_var_visit(void *user, const struct expr *atom)
+{
+	struct reads_var_ctx *x = user;
+	if (atom->ref == EXPR_REF_VAR && atom->var == x->v) {
+		x->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int rule_reads_var(const struct rule *r, const struct catalog_var *v)
+{
+	struct reads_var_ctx x = { .v = v };
+	const struct expr *conds[] = { r->applies, r->require, r->variable_ref, r->unique_ref, r->except_ref };
+	for (size_t i = 0; i < ARRAY_SIZE(conds) && !x.found; i++)
+		if (conds[i])
+			expr_walk(conds[i], reads_var_visit, &x);
+	for (size_t i = 0; i < r->nseverity_if && !x.found; i++)
+		expr_walk(r->severity_if[i].cond, reads_var_visit, &x);
+	for (size_t i = 0; i < r->nfix_if && !x.found; i++)
+		expr_walk(r->fix_if[i].cond, reads_var_visit, &x);
+	return x.found;
 }
 
 /* ---- evaluation ------------------------------------------------------- */

@@ -73,6 +73,7 @@ struct rule {
 	const char *why_for[4], *fix_for[4], *doc_for[4];
 	const char *expect_for[4];  /* `expect.FLAVOR` */
 	const char *file;          /* where it is defined */
+	const char *family;        /* the file's name without .ini: "replica", "durability"... */
 	unsigned line;             /* line of its first key */
 	unsigned applies_line, require_line;
 	/*
@@ -160,6 +161,12 @@ const char *rule_fix(const struct rule *r, enum flavor f);
 const char *rule_doc(const struct rule *r, enum flavor f);
 /* The rule's expect text for a flavor (`expect.FLAVOR`, else `expect`: possibly the described require). */
 const char *rule_expect(const struct rule *r, enum flavor f);
+
+/*
+ * Nonzero when rule r reads catalog variable v (in applies, require,
+ * severity_if, fix_if or as its variable): `crashsafe rules VARIABLE`.
+ */
+int rule_reads_var(const struct rule *r, const struct catalog_var *v);
 
 /* Rule access for `crashsafe rules`. */
 size_t engine_rule_count(const struct engine *e);

@@ -148,6 +148,32 @@ static void load_print_reader_diags(const struct optfile *of, const struct audit
  * Read path (NULL: the default files) with every group kept (flavor
  * inference needs them), cutting lines as s's flavor and version do.
  */
+/*
+ * With no FILE, say on standard error which files were chosen (the default
+ * files this machine's server would read, and what they include), so that
+ * an empty glob in a CI job does not silently audit the runner's own files.
+ */
+static void load_name_default_files(const struct optfile *of, const struct settings *s)
+{
+	struct strbuf top = { 0 };
+	size_t included = 0;
+	for (size_t i = 0; i < of->nsources; i++) {
+		if (of->sources[i]->parent)
+			included++;
+		else
+			strbuf_addf(&top, "%s%s", top.len ? ", " : "", of->sources[i]->path);
+	}
+	if (!top.len)
+		diag_emit(DIAG_NOTE, NULL, 0, "no FILE given, and none of the default option files of %s exists: "
+			  "nothing to audit (name the files, or give --strict to make this an error)",
+			  flavor_display(s->flavor));
+	else
+		diag_emit(DIAG_NOTE, NULL, 0, "no FILE given: auditing the default option files %s reads on this "
+			  "machine: %s%s (give --strict to refuse to run without a FILE)", flavor_display(s->flavor),
+			  top.buf, included ? " and the files they include" : "");
+	strbuf_release(&top);
+}
+
 static void load_read(struct optfile *of, const struct settings *s, const char *path, const char *root,
 		      const char *stdin_name)
 {
@@ -357,6 +383,8 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 			}
 		}
 	}
+	if (!read_path)
+		load_name_default_files(&of, s);
 	load_print_reader_diags(&of, a);
 	if (of.input_error) {
 		s->error = settings_intern(s, of.input_error);

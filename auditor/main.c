@@ -64,6 +64,7 @@ static int rules_dir_usable(const char *dir)
 static int rules_dir_beside_binary(const char *suffix, char *out, size_t size)
 {
 	char exe[PATH_MAX];
+	out[0] = '\0';
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return 0;
@@ -78,22 +79,51 @@ static int rules_dir_beside_binary(const char *suffix, char *out, size_t size)
 	return len > 0 && (size_t)len < size && rules_dir_usable(out);
 }
 
+/* The directories crashsafe_rules_dir() looked at, for the message when none is usable. */
+static char rules_tried[3][PATH_MAX];
+static size_t rules_ntried;
+
+static void rules_dir_tried(const char *dir)
+{
+	if (rules_ntried < ARRAY_SIZE(rules_tried))
+		snprintf(rules_tried[rules_ntried++], PATH_MAX, "%s", dir);
+}
+
 const char *crashsafe_rules_dir(void)
 {
 	static char buf[PATH_MAX];
+	static const char *found;
 	const char *env = getenv("CRASHSAFE_RULES_DIR");
 	if (env && *env)
 		return env;
+	if (found)
+		return found;
+	rules_ntried = 0;
 	/* A build tree: BUILD/crashsafe finds BUILD/../rules. */
 	if (rules_dir_beside_binary("rules", buf, sizeof(buf)))
-		return buf;
+		return found = buf;
+	rules_dir_tried(buf);
 	/* An installed binary: PREFIX/bin/crashsafe finds PREFIX/share/crashsafe/rules,
 	 * whatever PREFIX the objects were compiled with. */
 	if (rules_dir_beside_binary("share/crashsafe/rules", buf, sizeof(buf)))
-		return buf;
+		return found = buf;
+	rules_dir_tried(buf);
 	if (RULES_DIR[0] && rules_dir_usable(RULES_DIR))
-		return RULES_DIR;
-	return "rules";
+		return found = RULES_DIR;
+	if (RULES_DIR[0])
+		rules_dir_tried(RULES_DIR);
+	/*
+	 * Never "rules" in the working directory: a repository with a rules/
+	 * directory of its own must not change what is audited.
+	 */
+	return NULL;
+}
+
+void crashsafe_rules_dir_tried(struct strbuf *sb)
+{
+	for (size_t i = 0; i < rules_ntried; i++)
+		if (rules_tried[i][0])
+			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", rules_tried[i]);
 }
 
 int main(int argc, char **argv)

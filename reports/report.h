@@ -118,4 +118,11 @@ int report_write(enum report_format f, const struct audit_result *r, const struc
 int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
 		      const struct report_run *run, const char *path);
 
+/*
+ * The rules as JSON (schema "crashsafe-rules/1", docs/rules.md), in the
+ * order given: `crashsafe rules --format json`. Returns 0, or -1 on an I/O
+ * error.
+ */
+int report_rules_json(const struct rule *const *rules, size_t n, const char *tool_version, FILE *fp);
+
 #endif

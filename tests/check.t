@@ -216,7 +216,7 @@ for id in relay-log-recovery relay-log-info-repository master-info-repository sy
 	sync-master-info sync-binlog innodb-flush-log-at-trx-commit replica-read-only \
 	replica-super-read-only gtid-mode gtid-strict-mode server-id-set server-id-unique \
 	binlog-format-row log-replica-updates preserve-commit-order removed-option option-file-syntax; do
-	echo "$out" | grep -q "^$id  *\(error\|warning\|info\)  "
+	echo "$out" | grep -q "^[a-z0-9-]*  *$id  *\(error\|warning\|info\)  "
 	ok $? "rules lists $id with its severity"
 done
 run rules relay-log-recovery

@@ -158,5 +158,81 @@ ok $([ "$rc" -eq 1 ] && [ "$(json_exit "$T/w.json")" = 1 ]; echo $?) "--fail-on 
 run check --no-color --role replica --fail-on never --json "$T/w.json" "$T/defaults.cnf"
 ok $([ "$rc" -eq 0 ] && [ "$(json_exit "$T/w.json")" = 0 ]; echo $?) "--fail-on never: both 0 (exit $rc)"
 
+# --- crashsafe rules ---------------------------------------------------------
+run rules
+ok $([ "$rc" -eq 0 ]; echo $?) "rules lists the rules"
+printf '%s\n' "$out" | awk '{print $1 " " $2}' >"$T/order"
+sort -c "$T/order" 2>/dev/null
+ok $? "the list is sorted by family, then id"
+has "durability  sync-binlog" "$out" "each line starts with the family (the rule file's name)"
+run rules --format json
+py "rules --format json: every rule, with its keys, in the listed order" '
+import json, sys
+d = json.load(sys.stdin)
+assert d["schema"] == "crashsafe-rules/1", d["schema"]
+ids = [(r["family"], r["id"]) for r in d["rules"]]
+assert ids == sorted(ids), ids
+r = [r for r in d["rules"] if r["id"] == "gtid-auto-position"][0]
+assert r["scope"] == "channel" and r["severity"] == "error" and r["family"] == "live", r
+assert "mariadb" in r["fix_by_flavor"] and r["fix_if"] and r["fix_if"][0]["when"], r["fix_if"]
+assert r["tags"] == ["live", "replication", "gtid"], r["tags"]
+' <<<"$out"
+run rules --format json relay-log-recovery
+py "rules --format json RULE-ID: that rule only" '
+import json, sys
+d = json.load(sys.stdin)
+assert [r["id"] for r in d["rules"]] == ["relay-log-recovery"], d
+' <<<"$out"
+run rules sync_binlog
+ok $([ "$rc" -eq 2 ]; echo $?) "rules sync_binlog: no such rule (exit $rc)"
+has "did you mean: sync-binlog" "$err" "... it suggests sync-binlog"
+has "the rules that read sync_binlog: sync-binlog" "$err" "... and every rule that reads sync_binlog"
+run rules log_slave_updates
+has "the rules that read log_replica_updates:" "$err" "an alias finds the rules of its variable"
+has "log-replica-updates" "$err" "... log-replica-updates among them"
+run rules relay-log-recovry
+has "did you mean: relay-log-recovery" "$err" "a misspelt rule id gets the rule it is near"
+run rules --format yaml
+ok $([ "$rc" -eq 2 ]; echo $?) "rules --format yaml: a usage error"
+
+# --- a relocated binary never reads rules/ of the working directory -----------
+mkdir -p "$T/reloc/bin" "$T/repo/rules"
+cp "$CRASHSAFE" "$T/reloc/bin/crashsafe"
+cp "$REPO"/rules/*.ini "$T/repo/rules/"
+# a repository's own rules/ that would change the audit: sync-binlog would pass everything
+sed -i 's/^require  *= sync_binlog == 1/require = true/' "$T/repo/rules/durability.ini"
+(cd "$T/repo" && env -u CRASHSAFE_RULES_DIR "$T/reloc/bin/crashsafe" check --no-color "$REPO/examples/mysql-8.4/replica-unsafe.cnf") \
+	>"$T/out" 2>"$T/err"
+rc=$?
+err=$(cat "$T/err")
+ok $([ "$rc" -eq 2 ]; echo $?) "a relocated binary with no rules: exit 2 (exit $rc), nothing audited"
+ok $([ ! -s "$T/out" ]; echo $?) "... no report from the working directory's rules/"
+has "tried: $T/reloc/rules, $T/reloc/share/crashsafe/rules" "$err" "it says which directories it tried"
+has "CRASHSAFE_RULES_DIR" "$err" "... and how to point it at the rules"
+(cd "$T/repo" && CRASHSAFE_RULES_DIR="$REPO/rules" "$T/reloc/bin/crashsafe" check --no-color "$REPO/examples/mysql-8.4/replica-unsafe.cnf") \
+	>"$T/out" 2>"$T/err"
+has "fail (error) sync-binlog" "$(cat "$T/out")" "with CRASHSAFE_RULES_DIR it audits with those rules"
+mkdir -p "$T/reloc/share/crashsafe"
+cp -r "$REPO/rules" "$T/reloc/share/crashsafe/rules"
+(cd "$T/repo" && env -u CRASHSAFE_RULES_DIR "$T/reloc/bin/crashsafe" rules) >"$T/out" 2>"$T/err"
+ok $? "installed as PREFIX/bin with PREFIX/share/crashsafe/rules: found"
+
+# --- check without FILE: the files it chose; --strict refuses -----------------
+(cd "$T" && "$CRASHSAFE" check --no-color -q >/dev/null 2>"$T/err")
+has "no FILE given" "$(cat "$T/err")" "check without FILE names on stderr what it audits"
+run check --strict
+ok $([ "$rc" -eq 2 ]; echo $?) "check --strict without FILE: exit 2 (exit $rc)"
+has "--strict: no FILE given" "$err" "... saying why"
+[ -z "$out" ]
+ok $? "... and audits nothing"
+run check --strict --no-color "$T/defaults.cnf"
+ok $([ "$rc" -ne 2 ]; echo $?) "check --strict with a FILE runs (exit $rc)"
+mkdir -p "$T/warnrules"
+printf '[site-x]\nseverity = info\ntitle = t\nrequire = no_such_fact == ""\nwhy = w\nfix = f\n' >"$T/warnrules/x.ini"
+run check --no-color --rules "$T/warnrules" "$T/defaults.cnf"
+ok $([ "$rc" -ne 2 ]; echo $?) "a rule file with a warning (an unknown fact): runs (exit $rc)"
+run check --no-color --strict --rules "$T/warnrules" "$T/defaults.cnf"
+ok $([ "$rc" -eq 2 ] && [ -z "$out" ]; echo $?) "--strict: that warning is an error (exit $rc), nothing audited"
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -97,8 +97,9 @@ safe "$T/err"
 ok $? "unknown command with an escape: no raw control byte on stderr"
 grep -qF 'live\x1b]0;x\x07' "$T/err"
 ok $? "unknown command with an escape: shown escaped"
+# the error and one note ("crashsafe rules lists every rule")
 "$CRASHSAFE" rules "no-such-rule${ESC}[2J" >/dev/null 2>"$T/err"
-term_ok "rules with an unknown id" 1 'no-such-rule\x1b[2J'
+term_ok "rules with an unknown id" 2 'no-such-rule\x1b[2J'
 "$CRASHSAFE" check "--no-such${ESC}[2J" >/dev/null 2>"$T/err"
 term_ok "unknown option" 1 'no-such\x1b[2J'
 
