@@ -176,10 +176,14 @@ is "$($RQ "$T/out" finding "#0" config-drift status)" "not-applicable" "a captur
 is "$($RQ "$T/out" finding "#0" option-file-syntax status)" "not-applicable" "... nor option-file problems"
 
 # ---- shards -------------------------------------------------------------------
+# Relative names, so that the shards (a hash of the names) are the same on every run: under a
+# random temporary directory one of the three was now and then empty.
+mkdir -p "$T/shards"
+cd "$T/shards" || exit 1
 files=()
 for i in $(seq 1 12); do
-	printf '[mysqld]\nserver_id = %d\n' "$i" >"$T/s$i.cnf"
-	files+=("$T/s$i.cnf")
+	printf '[mysqld]\nserver_id = %d\n' "$i" >"s$i.cnf"
+	files+=("s$i.cnf")
 done
 all=$("$CRASHSAFE" check "${files[@]}" --format json | $RQ - targets name | tr ',' '\n' | sort)
 got=
@@ -203,6 +207,7 @@ for bad in 0/3 4/3 3 a/b 1/0 -1/3 "1 /3"; do
 done
 run check --shard 1/1 "${files[@]}" --format json
 is "$($RQ "$T/out" summary targets)" 12 "--shard 1/1 is the whole run"
+cd "$T/elsewhere" || exit 1
 # Inventory sections shard by NAME.
 run check --inventory "$T/inv/fleet.ini" --shard 1/2 --format json
 a=$($RQ "$T/out" targets name)
