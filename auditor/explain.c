@@ -515,9 +515,13 @@ static void explain_fix(struct explainer *x, const struct rule *r, const struct 
  * value now, or, for a value left at its default, the group a line for it
  * belongs in.
  */
-static void explain_fix_where(struct explainer *x, const struct target_result *t, struct explanation *out)
+static void explain_fix_where(struct explainer *x, const struct rule *r, const struct target_result *t,
+			      struct explanation *out)
 {
 	const struct settings_origin *loc = &out->location;
+	/* only a variable has a line in an option file; a fact does not */
+	if (!r->variable_ref || r->variable_ref->ref != EXPR_REF_VAR)
+		return;
 	if (!out->fix || !out->variable || !loc->file || !t->kind || strcmp(t->kind, "file"))
 		return;
 	if (out->origin.source == SETTINGS_SRC_FILE && out->origin.file && out->origin.line) {
@@ -678,7 +682,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	}
 	explain_value(x, r, &env, out);
 	explain_location(t, out);
-	explain_fix_where(x, t, out);
+	explain_fix_where(x, r, t, out);
 
 	struct strbuf *m = &x->message;
 	if (f->suppression) {
