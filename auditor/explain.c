@@ -42,6 +42,7 @@ void explainer_release(struct explainer *x)
 	strbuf_release(&x->expected);
 	strbuf_release(&x->fix);
 	strbuf_release(&x->subject);
+	strbuf_release(&x->suppressed);
 	arena_release(&x->cache);
 	free(x->expected_cache);
 	memset(x, 0, sizeof(*x));
@@ -602,15 +603,21 @@ static void explain_cause(struct explainer *x, const struct target_result *t, co
 		strbuf_addf(&x->message, " (the %s failure there decides the exit status)", pr->id);
 }
 
-/* A suppressed problem finding: the suppression, then what it was. */
+/*
+ * A suppressed finding: the message says the suppression, then what the
+ * finding was; the message it had stays in unsuppressed_message (SARIF
+ * carries the suppression apart from the result).
+ */
 static void explain_suppressed(struct explainer *x, const struct finding *f, struct explanation *out)
 {
-	char *was = xstrdup(out->message ? out->message : finding_status_name(f->suppression->was));
-	strbuf_reset(&x->message);
-	strbuf_addf(&x->message, "suppressed (%s:%u): %s; was: %s", f->suppression->file ? f->suppression->file : "",
-		    f->suppression->line, f->suppression->reason ? f->suppression->reason : "", was);
-	free(was);
-	out->message = x->message.buf;
+	const char *was = out->message && *out->message ? out->message : finding_status_name(f->suppression->was);
+	strbuf_reset(&x->suppressed);
+	strbuf_addf(&x->suppressed, "suppressed (%s:%u): %s; was: %s",
+		    f->suppression->file ? f->suppression->file : "", f->suppression->line,
+		    f->suppression->reason ? f->suppression->reason : "", was);
+	out->unsuppressed_message = out->message;
+	out->suppression = f->suppression;
+	out->message = x->suppressed.buf;
 }
 
 /* Added (issue 10): a suppression that no longer applies says so after the message. */
@@ -649,6 +656,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	strbuf_reset(&x->overridden);
 	strbuf_reset(&x->message);
 	strbuf_reset(&x->fix);
+	strbuf_reset(&x->suppressed);
 	if (!r)
 		return;
 	memset(&env, 0, sizeof(env));
@@ -685,20 +693,13 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	explain_fix_where(x, r, t, out);
 
 	struct strbuf *m = &x->message;
-	if (f->suppression) {
-		struct strbuf was = { 0 };
-		explain_message(&was, r, f, &env);
-		strbuf_addf(m, "suppressed (%s:%u): %s; was: %s", f->suppression->file ? f->suppression->file : "",
-			    f->suppression->line, f->suppression->reason ? f->suppression->reason : "",
-			    was.buf ? was.buf : finding_status_name(f->suppression->was));
-		strbuf_release(&was);
-	} else {
-		explain_message(m, r, f, &env);
-	}
+	explain_message(m, r, f, &env);
 	explain_chain(m, out);
 	if (f->cause_no && f->cause_no <= s->nproblems)
 		explain_cause(x, t, &s->problems[f->cause_no - 1], out);
 	out->message = m->buf ? m->buf : "";
+	if (f->suppression)
+		explain_suppressed(x, f, out);
 }
 
 /* ---- short forms ------------------------------------------------------------ */

@@ -64,6 +64,12 @@ struct explanation {
 	 * suppress_fingerprint() computes it.
 	 */
 	const char *fingerprint;
+	/*
+	 * A suppressed finding: the suppression (finding.suppression), and the
+	 * message the finding had before it ("message" then says both).
+	 */
+	const struct finding_suppression *suppression;
+	const char *unsuppressed_message;
 };
 
 struct explainer {
@@ -79,7 +85,7 @@ struct explainer {
 	void *data;                    /* for a replacement explain() */
 	void (*data_free)(void *data); /* added: called on data by explainer_release(), when set */
 	/* scratch, reused from finding to finding */
-	struct strbuf origin_text, overridden, message, expected, fix, subject;
+	struct strbuf origin_text, overridden, message, expected, fix, subject, suppressed;
 	struct arena cache;            /* expected texts per rule, flavor and version */
 	struct explain_expected *expected_cache;   /* one per rule of the engine */
 	size_t nexpected;

@@ -189,7 +189,9 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 {
 	struct explanation e;
 	explain_finding(j->x, t, f, &e);
-	char *name = e.subject ? xasprintf("%s [%s]", e.rule_id, e.subject) : xstrdup(e.rule_id);
+	char *subject = report_case_subject(t, f, &e);
+	char *name = subject ? xasprintf("%s [%s]", e.rule_id, subject) : xstrdup(e.rule_id);
+	free(subject);
 	char *details = junit_details(f, &e, t->name);
 	char *line = explanation_line(&e);
 

@@ -157,6 +157,45 @@ const struct finding **report_sorted_findings(const struct target_result *t)
 	return v;
 }
 
+int report_subject_repeats(const struct target_result *t, const struct finding *f)
+{
+	const struct settings *v = &t->view;
+	if (!f->problem_no || f->problem_no > v->nproblems || !v->problems[f->problem_no - 1].option)
+		return 0;
+	const char *opt = v->problems[f->problem_no - 1].option;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct finding *g = &t->findings[i];
+		if (g == f || !g->problem_no || g->problem_no > v->nproblems || g->rule != f->rule)
+			continue;
+		const char *o = v->problems[g->problem_no - 1].option;
+		if (o && !strcmp(o, opt))
+			return 1;
+	}
+	return 0;
+}
+
+char *report_case_subject(const struct target_result *t, const struct finding *f, const struct explanation *e)
+{
+	if (!e->subject)
+		return NULL;
+	if (report_subject_repeats(t, f) && e->location.line)
+		return xasprintf("%s, line %u", e->subject, e->location.line);
+	return xstrdup(e->subject);
+}
+
+char *report_found(const struct finding *f, const struct explanation *e)
+{
+	static const char unknown_prefix[] = "could not evaluate: ";
+	struct explanation base = *e;
+	if (e->suppression)
+		base.message = e->unsuppressed_message;
+	char *found = explanation_found(&base);
+	enum finding_status st = e->suppression ? e->suppression->was : f->status;
+	if (found && st == FINDING_UNKNOWN && !strncmp(found, unknown_prefix, sizeof(unknown_prefix) - 1))
+		memmove(found, found + sizeof(unknown_prefix) - 1, strlen(found) - (sizeof(unknown_prefix) - 1) + 1);
+	return found;
+}
+
 const char *report_severity_name(enum severity s)
 {
 	if (s < SEV_INFO || s > SEV_ERROR)

@@ -23,6 +23,22 @@
  */
 const struct finding **report_sorted_findings(const struct target_result *t);
 
+/*
+ * What tells f apart from the other findings of its rule on t, for test
+ * case names and fingerprints: the explanation's subject ("channel east",
+ * "master_info_repository"), with ", line N" when one target has the same
+ * option refused on two lines. Heap string or NULL; the caller frees.
+ */
+char *report_case_subject(const struct target_result *t, const struct finding *f, const struct explanation *e);
+/* Nonzero when another finding of f's rule on t is about a refused line of the same option. */
+int report_subject_repeats(const struct target_result *t, const struct finding *f);
+/*
+ * What was found, said once (explanation_found), without the leading
+ * "could not evaluate: " that the status already says; for a suppressed
+ * finding, what it was before. Heap string or NULL; the caller frees.
+ */
+char *report_found(const struct finding *f, const struct explanation *e);
+
 /* severity_name(), or "none" for a value outside the enum. */
 const char *report_severity_name(enum severity s);
 /* finding_status_name(), or "unknown" for a value outside the enum. */

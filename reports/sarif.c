@@ -148,6 +148,17 @@ static void sarif_location(struct jsonw *w, const char *path, unsigned line)
 	free(uri);
 }
 
+/* { "mariadb": ... } for the flavors whose text is their own. */
+static void sarif_rule_flavored(struct jsonw *w, const char *key, const char *const by[4])
+{
+	static const enum flavor flavors[] = { FLAVOR_MYSQL, FLAVOR_PERCONA, FLAVOR_MARIADB };
+	jsonw_open(w, key, '{');
+	for (size_t i = 0; i < ARRAY_SIZE(flavors); i++)
+		if (by[flavors[i]])
+			jsonw_str(w, flavor_name(flavors[i]), by[flavors[i]]);
+	jsonw_close(w, '}');
+}
+
 static void sarif_rules(struct jsonw *w, const struct sarif *x)
 {
 	jsonw_open(w, "rules", '[');
@@ -168,6 +179,8 @@ static void sarif_rules(struct jsonw *w, const struct sarif *x)
 		jsonw_close(w, '}');
 		jsonw_open(w, "properties", '{');
 		jsonw_str(w, "severity", report_severity_name(r->severity));
+		sarif_rule_flavored(w, "helpUri_by_flavor", r->doc_for);
+		sarif_rule_flavored(w, "fix_by_flavor", r->fix_for);
 		jsonw_close(w, '}');
 		jsonw_close(w, '}');
 		free(help);
@@ -175,22 +188,31 @@ static void sarif_rules(struct jsonw *w, const struct sarif *x)
 	jsonw_close(w, ']');
 }
 
-static char *sarif_message(const struct target_result *t, const struct finding *f, const struct explanation *e)
+/*
+ * "TARGET[ SUBJECT]: [could not evaluate: ]TITLE: FOUND; expected EXPECTED.
+ * Fix: FIX": the value said once, in what was found.
+ */
+static char *sarif_message(const struct target_result *t, const struct finding *f, const struct explanation *e,
+			   const char *subject)
 {
 	struct strbuf sb = { 0 };
-	char *line = explanation_line(e);
-	strbuf_addf(&sb, "%s: ", t->name);
-	if (f->channel)
-		strbuf_addf(&sb, "channel '%s': ", f->channel);
-	if (f->status == FINDING_UNKNOWN)
+	char *found = report_found(f, e);
+	enum finding_status st = e->suppression ? e->suppression->was : f->status;
+	strbuf_addstr(&sb, t->name);
+	if (subject)
+		strbuf_addf(&sb, " [%s]", subject);
+	strbuf_addstr(&sb, ": ");
+	if (st == FINDING_UNKNOWN)
 		strbuf_addstr(&sb, "could not evaluate: ");
 	strbuf_addstr(&sb, e->title ? e->title : e->rule_id);
-	strbuf_addf(&sb, ": %s.", line);
-	if (e->message && strcmp(e->message, line))
-		strbuf_addf(&sb, " %s", e->message);
+	if (found)
+		strbuf_addf(&sb, ": %s", found);
+	if (e->expected && *e->expected && st == FINDING_FAIL)
+		strbuf_addf(&sb, "; expected %s", e->expected);
+	strbuf_addch(&sb, '.');
 	if (e->fix)
 		strbuf_addf(&sb, " Fix: %s", e->fix);
-	free(line);
+	free(found);
 	return strbuf_detach(&sb);
 }
 
@@ -200,14 +222,16 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	struct explanation e;
 	explain_finding(x->x, t, f, &e);
 	long rule_index = sarif_rule_index(x, e.rule_id);
-	char *msg = sarif_message(t, f, &e);
+	char *subject = report_case_subject(t, f, &e);
+	char *msg = sarif_message(t, f, &e, subject);
 	char *fingerprint = xasprintf("%s|%s|%s", t->name, e.rule_id,
-				      f->channel ? f->channel : e.subject ? e.subject : "");
+				      f->channel ? f->channel : subject ? subject : "");
 
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "ruleId", e.rule_id);
 	if (rule_index >= 0)
 		jsonw_int(w, "ruleIndex", rule_index);
+	/* a suppressed finding keeps the kind and level of what it was; suppressions[] says why */
 	enum finding_status was = f->suppression ? f->suppression->was : f->status;
 	char fp[17];
 	jsonw_str(w, "kind", was == FINDING_FAIL ? "fail" : "open");
@@ -262,9 +286,13 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	jsonw_str(w, "overridden", e.overridden);
 	jsonw_str(w, "expected", e.expected);
 	jsonw_str(w, "fix", e.fix);
+	/* the rule's help for this result's flavor: a MariaDB result links the MariaDB knowledge base */
+	jsonw_str(w, "helpUri", e.doc);
+	jsonw_str(w, "flavor", flavor_name(t->flavor));
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');
 	free(msg);
+	free(subject);
 	free(fingerprint);
 }
 

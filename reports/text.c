@@ -66,6 +66,7 @@ struct text {
 	struct report_options o;
 	struct explainer *x;
 	int fail_on;
+	const struct target_result *t;   /* the target being written */
 };
 
 /*
@@ -122,11 +123,13 @@ static void text_lead(struct text *x, const struct finding *f, const struct expl
 	fputs(") ", x->fp);
 	text_on(x, TEXT_BOLD);
 	text_put(x, e->rule_id);
-	if (e->subject) {
+	char *subject = report_case_subject(x->t, f, e);
+	if (subject) {
 		fputs(" [", x->fp);
-		text_put(x, e->subject);
+		text_put(x, subject);
 		fputc(']', x->fp);
 	}
+	free(subject);
 	text_off(x, TEXT_BOLD);
 }
 
@@ -142,14 +145,12 @@ static void text_detail(struct text *x, const char *label, const char *value, in
 	fputc('\n', x->fp);
 }
 
-/* What was found, once (explanation_found); the lead line already says "could not evaluate". */
+/* What was found: the explainer's message (for a suppressed finding, the suppression and what it was). */
 static char *text_found(const struct finding *f, const struct explanation *e)
 {
-	static const char unknown_prefix[] = "could not evaluate: ";
-	char *found = explanation_found(e);
-	if (found && f->status == FINDING_UNKNOWN && !strncmp(found, unknown_prefix, sizeof(unknown_prefix) - 1))
-		memmove(found, found + sizeof(unknown_prefix) - 1, strlen(found) - (sizeof(unknown_prefix) - 1) + 1);
-	return found;
+	if (e->suppression)
+		return xstrdup(e->message);
+	return report_found(f, e);
 }
 
 /* A fail or could-not-evaluate finding: the lead line, then found, expected, fix. */
@@ -229,6 +230,7 @@ static void text_target(struct text *x, const struct target_result *t)
 	size_t shown = 0;
 
 	audit_summary_of_target(&c, t);
+	x->t = t;
 	for (size_t i = 0; i < t->n; i++)
 		shown += text_shows(x, sorted[i]);
 	if (o->quiet && !shown && !t->error)

@@ -158,6 +158,66 @@ ok $([ "$rc" -eq 1 ] && [ "$(json_exit "$T/w.json")" = 1 ]; echo $?) "--fail-on 
 run check --no-color --role replica --fail-on never --json "$T/w.json" "$T/defaults.cnf"
 ok $([ "$rc" -eq 0 ] && [ "$(json_exit "$T/w.json")" = 0 ]; echo $?) "--fail-on never: both 0 (exit $rc)"
 
+# --- SARIF: flavor help, suppressions; JUnit case names --------------------------
+printf '[mysqld]\nserver_id = 3\nsync_binlog = 1 ; fsync\n' >"$T/maria.cnf"
+run check --no-color --flavor mariadb --sarif "$T/mr.sarif" "$T/maria.cnf"
+py "SARIF: a MariaDB result links the MariaDB knowledge base; the rule lists the help per flavor" '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+r = [r for r in run["results"] if r["ruleId"] == "option-file-syntax"][0]
+assert r["properties"]["helpUri"].startswith("https://mariadb.com/kb/"), r["properties"]
+assert r["properties"]["flavor"] == "mariadb"
+rule = [x for x in run["tool"]["driver"]["rules"] if x["id"] == "option-file-syntax"][0]
+assert rule["properties"]["helpUri_by_flavor"]["mariadb"].startswith("https://mariadb.com/kb/"), rule["properties"]
+assert rule["helpUri"].startswith("https://dev.mysql.com/"), rule["helpUri"]
+text = r["message"]["text"]
+assert text.count("sync_binlog = 1 ; fsync") == 1, text
+' "$T/mr.sarif"
+printf '[relay-log-recovery]\ntarget = */defaults.cnf\nreason = rebuilt nightly (DBA-42)\n' >"$T/sup.ini"
+run check --no-color --role replica --suppress "$T/sup.ini" --sarif "$T/s.sarif" --junit "$T/s.xml" "$T/defaults.cnf"
+py "SARIF: a suppressed finding is a result with suppressions[] (external, the reason, the suppression's line)" '
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+r = [r for r in res if r["ruleId"] == "relay-log-recovery"][0]
+s = r["suppressions"]
+assert len(s) == 1 and s[0]["kind"] == "external" and s[0]["justification"] == "rebuilt nightly (DBA-42)", s
+assert s[0]["location"]["physicalLocation"]["artifactLocation"]["uri"].endswith("sup.ini"), s
+assert s[0]["location"]["physicalLocation"]["region"]["startLine"] == 2, s  # its target = line
+assert r["kind"] == "fail" and r["level"] == "error", r
+assert r["properties"]["status"] == "suppressed"
+assert all("suppressions" not in x for x in res if x["ruleId"] != "relay-log-recovery")
+' "$T/s.sarif"
+py "JUnit: the suppressed finding is <skipped> with the reason" '
+import sys
+import xml.etree.ElementTree as ET
+c = [c for c in ET.parse(sys.argv[1]).iter("testcase") if c.get("name") == "relay-log-recovery"][0]
+sk = c.find("skipped")
+assert sk is not None and "rebuilt nightly (DBA-42)" in sk.get("message"), ET.tostring(c)
+' "$T/s.xml"
+printf '[mysqld]\nserver_id = 4\nmaster_info_repository = TABLE\nsync_binlog = 1\nmaster_info_repository = FILE\n' >"$T/twice.cnf"
+run check --no-color --junit "$T/t.xml" "$T/twice.cnf"
+py "JUnit: one option refused on two lines gives two cases, told apart by their lines" '
+import sys
+import xml.etree.ElementTree as ET
+names = [c.get("name") for c in ET.parse(sys.argv[1]).iter("testcase")]
+assert "removed-option [master_info_repository, line 3]" in names, names
+assert "removed-option [master_info_repository, line 5]" in names, names
+assert len(names) == len(set(names)), names
+' "$T/t.xml"
+if $PY -c 'import junitparser' 2>/dev/null; then
+	py "junitparser: target as suite, rule-id [subject] as case, classname crashsafe.TARGET" '
+import sys
+from junitparser import JUnitXml
+suites = list(JUnitXml.fromfile(sys.argv[1]))
+assert [s.name for s in suites] == [sys.argv[2]], [s.name for s in suites]
+cases = list(suites[0])
+assert all(c.classname == "crashsafe." + sys.argv[2].replace(".", "_") for c in cases), set(c.classname for c in cases)
+assert "sync-binlog" in [c.name for c in cases]
+' "$T/t.xml" "$T/twice.cnf"
+else
+	ok 0 "junitparser view # SKIP python3-junitparser not installed"
+fi
+
 # --- crashsafe rules ---------------------------------------------------------
 run rules
 ok $([ "$rc" -eq 0 ]; echo $?) "rules lists the rules"

@@ -173,7 +173,14 @@ assert loc["artifactLocation"]["uri"] == "conf.d/replica.cnf" and loc["region"][
 rlr = byrule["relay-log-recovery"]["locations"][0]["physicalLocation"]
 assert rlr["artifactLocation"]["uri"] == "conf.d/replica.cnf" and "region" not in rlr, rlr
 assert set(byrule) == {"relay-log-recovery", "sync-binlog", "source-auto-position", "gtid-mode", "server-id-set",
-                       "preserve-commit-order"}, set(byrule)
+                       "preserve-commit-order"}
+sup = byrule["preserve-commit-order"]
+assert sup["suppressions"] == [{"kind": "external", "status": "accepted", "justification": "ticket DBA-12",
+        "location": {"physicalLocation": {"artifactLocation": {"uri": "suppress.ini"}, "region": {"startLine": 4}}}}], sup
+assert sup["kind"] == "fail" and sup["level"] == "warning", sup
+assert "replica_preserve_commit_order is OFF" in sup["message"]["text"], sup["message"]
+for r in results:
+    assert "suppressions" not in r or r["ruleId"] == "preserve-commit-order", r
 PYEOF
 
 # ---- text ------------------------------------------------------------------

@@ -168,6 +168,10 @@ static void fixture(struct audit_result *r)
 	f = add(r, t, "preserve-commit-order", SEV_WARNING, FINDING_SUPPRESSED);
 	e->title = "Parallel applier commits in order";
 	e->message = "accepted risk, ticket DBA-12";
+	static const struct finding_suppression sup = { "suppress.ini", 4, "ticket DBA-12", FINDING_FAIL, "file", 0 };
+	f->suppression = &sup;
+	e->suppression = &sup;
+	e->unsuppressed_message = "replica_preserve_commit_order is OFF (conf.d/replica.cnf:9)";
 
 	f = add(r, t, "source-auto-position", SEV_INFO, FINDING_FAIL);
 	e->title = "Channel uses GTID auto-position";
@@ -537,9 +541,16 @@ static void test_sarif(const struct audit_result *r)
 	ok(has(s, "\"level\": \"note\""), "sarif: info is note");
 	ok(!has(s, "\"ruleId\": \"replica-read-only\"") && !has(s, "\"ruleId\": \"gtid-strict-mode\""),
 	   "sarif: pass and not-applicable are not results");
-	ok(has(s, "\"ruleId\": \"preserve-commit-order\"") && has(s, "\"suppressions\": [") &&
-		   has(s, "\"justification\": \"accepted risk, ticket DBA-12\""),
-	   "sarif: a suppressed finding is a result with suppressions[] and the reason (issue 10)");
+	ok(has(s, "\"suppressions\": [\n            {\n              \"kind\": \"external\",\n"
+		  "              \"status\": \"accepted\",\n              \"justification\": \"ticket DBA-12\""),
+	   "sarif: a suppressed finding is a result with suppressions[] (kind, status, justification)");
+	ok(has(s, "conf.d/replica.cnf [channel ch1]: Channel uses GTID auto-position: channel.auto_position is 0. Fix: ")
+	   && has(s, "conf.d/replica.cnf: Replica rebuilds its relay log after a crash: relay_log_recovery is OFF "
+		     "(default for MySQL 8.4); expected relay_log_recovery = ON. Fix: relay_log_recovery = ON"),
+	   "sarif: message.text says the value once: target, title, what was found, what is expected, fix");
+	ok(has(s, "\"helpUri\": \"https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html\",\n"
+		  "            \"flavor\": \"mysql\""),
+	   "sarif: each result carries the help link of its flavor");
 	ok(has(s, "\"id\": \"preserve-commit-order\""), "sarif: every rule seen is in driver.rules");
 	ok(has(s, "\"help\": {\n                \"text\": \"Fix: relay_log_recovery = ON\"\n              },\n"
 		  "              \"helpUri\": \"https://dev.mysql.com/doc/refman/8.4/en/replication-solutions-unexpected-replica-halt.html\""),
