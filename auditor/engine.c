@@ -1276,7 +1276,16 @@ struct fleet_item {
 	char *key;          /* normalised value */
 	const char *group;  /* except_same value, "" for none */
 	const char *topology;   /* the cluster compared within (fleet_topology), "" for the run's default */
+	size_t gsize;       /* items of its key run in the same non-empty group (itself included) */
 };
+
+/* Items of one key run by group, to count each group once. */
+static int fleet_group_cmp(const void *pa, const void *pb)
+{
+	const struct fleet_item *a = *(const struct fleet_item *const *)pa;
+	const struct fleet_item *b = *(const struct fleet_item *const *)pb;
+	return strcmp(a->group, b->group);
+}
 
 static int fleet_item_cmp(const void *pa, const void *pb)
 {
@@ -1359,6 +1368,25 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 		}
 		while (hi < cl_hi && !strcmp(items[hi].key, items[lo].key))
 			hi++;
+		/*
+		 * Counts per group first, so that a run of n equal values costs
+		 * O(n log n), not O(n^2) (50,000 servers sharing one server_id);
+		 * names: the first FINDING_PEERS_SHOWN others, in the run's order.
+		 */
+		size_t nrun = hi - lo;
+		struct fleet_item **byg = xmalloc(nrun * sizeof(*byg));
+		for (size_t k = 0; k < nrun; k++)
+			byg[k] = &items[lo + k];
+		qsort(byg, nrun, sizeof(*byg), fleet_group_cmp);
+		for (size_t a = 0; a < nrun;) {
+			size_t b = a + 1;
+			while (b < nrun && !strcmp(byg[b]->group, byg[a]->group))
+				b++;
+			for (size_t k = a; k < b; k++)
+				byg[k]->gsize = *byg[a]->group ? b - a : 1;
+			a = b;
+		}
+		free(byg);
 		for (size_t i = lo; i < hi; i++) {
 			struct target_result *tr = &out->targets[items[i].target];
 			struct expr_env env = { .catalog = c, .target = &tr->view };
@@ -1366,15 +1394,19 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 			memset(p, 0, sizeof(*p));
 			p->napplies = cl_hi - cl_lo;
 			p->topology = *items[i].topology ? items[i].topology : NULL;
-			for (size_t j = lo; j < hi; j++) {
+			p->nshared = items[i].gsize - 1;
+			p->nclash = nrun - 1 - p->nshared;
+			size_t shown_clash = 0, shown_shared = 0;
+			for (size_t j = lo; j < hi && ((shown_clash < FINDING_PEERS_SHOWN && shown_clash < p->nclash) ||
+						       (shown_shared < FINDING_PEERS_SHOWN && shown_shared < p->nshared));
+			     j++) {
 				if (j == i)
 					continue;
 				int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
-				const char **names = excepted ? p->shared : p->clash;
-				size_t *cnt = excepted ? &p->nshared : &p->nclash;
-				if (*cnt < FINDING_PEERS_SHOWN)
-					names[*cnt] = out->targets[items[j].target].name;
-				(*cnt)++;
+				if (excepted && shown_shared < FINDING_PEERS_SHOWN)
+					p->shared[shown_shared++] = out->targets[items[j].target].name;
+				else if (!excepted && shown_clash < FINDING_PEERS_SHOWN)
+					p->clash[shown_clash++] = out->targets[items[j].target].name;
 			}
 			if (p->nshared)
 				p->group = items[i].group;

@@ -397,6 +397,32 @@ static void test_evaluate(void)
 	is_int(audit_result_exit_status(&r, SEV_ERROR), 3, "an unaudited target or unknown error rule: exit 3");
 	audit_result_release(&r);
 
+	/* seven targets with one id: each names five of the six others, in the run's order, then "..." */
+	{
+		struct settings seven[7];
+		char name[16];
+		for (int i = 0; i < 7; i++) {
+			snprintf(name, sizeof(name), "s%d.cnf", i);
+			settings_init(&seven[i], name, "file");
+			seven[i].flavor = FLAVOR_MYSQL;
+			version_parse(&seven[i].version, "8.4");
+			set_file(&seven[i], "server_id", "9", name, 2);
+		}
+		audit_result_init(&r);
+		engine_evaluate(&e, &cat, seven, 7, &r);
+		is_status(&r, 0, "ids", NULL, FINDING_FAIL,
+			  "server_id 9 is also used by 6 other targets: s1.cnf, s2.cnf, s3.cnf, s4.cnf, s5.cnf, ...");
+		is_status(&r, 6, "ids", NULL, FINDING_FAIL,
+			  "is also used by 6 other targets: s0.cnf, s1.cnf, s2.cnf, s3.cnf, s4.cnf, ...");
+		const struct finding *sf = find(&r, 3, "ids", NULL);
+		ok(sf && sf->peers && sf->peers->nclash == 6 && sf->peers->nshared == 0 && sf->peers->clash[0] &&
+			   !strcmp(sf->peers->clash[0], "s0.cnf") && !strcmp(sf->peers->clash[3], "s4.cnf"),
+		   "counted per group: six clashes, the first five others named in order, itself left out");
+		audit_result_release(&r);
+		for (int i = 0; i < 7; i++)
+			settings_release(&seven[i]);
+	}
+
 	/*
 	 * Declared clusters (issue 10): fleet rules compare the targets of one
 	 * cluster only. g3 (6) joins g1 and g2 in "dc1": still no clash. The
