@@ -395,6 +395,15 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 		.timestamp = o->timestamp,
 	};
 	audit_clock_read(o, &run.generated, &run.duration);
+	/* what crashsafe merge needs (JSON "run" and each target's "fleet") */
+	const char **fleet_vars = xcalloc(e->nreads + 1, sizeof(*fleet_vars));
+	for (size_t i = 0; i < e->nreads; i++)
+		if (e->reads[i].fleet)
+			fleet_vars[run.nfleet_vars++] = e->reads[i].name;
+	run.fleet_vars = fleet_vars;
+	run.shard_index = o->shard.index;
+	run.shard_count = o->shard.count;
+	run.run_targets = o->run_total ? o->run_total : r->n;
 	int write_failed = 0;
 	if (report_write((enum report_format)o->stdout_format, r, &ro, &run, stdout) || fflush(stdout)) {
 		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
@@ -422,6 +431,7 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 		if (reportdir_write(&rd, r, &ro, &run) < 0)
 			write_failed = 1;
 	}
+	free(fleet_vars);
 	return write_failed ? -1 : 0;
 }
 

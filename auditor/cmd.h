@@ -20,6 +20,7 @@ int cmd_check(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /*
  * Where the rule files and the variable catalog live: $CRASHSAFE_RULES_DIR

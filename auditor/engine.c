@@ -848,12 +848,16 @@ static int reads_visit(void *user, const struct expr *atom)
 	} else {
 		return 0;
 	}
-	for (size_t i = 0; i < e->nreads; i++)
-		if (!strcmp(e->reads[i].name, name))
+	for (size_t i = 0; i < e->nreads; i++) {
+		if (!strcmp(e->reads[i].name, name)) {
+			e->reads[i].fleet |= e->collecting_fleet;
 			return 0;
+		}
+	}
 	ARRAY_GROW(e->reads, e->nreads + 1, e->reads_cap);
 	e->reads[e->nreads].name = arena_strdup(&e->arena, name);
 	e->reads[e->nreads].var = var;
+	e->reads[e->nreads].fleet = e->collecting_fleet;
 	e->nreads++;
 	return 0;
 }
@@ -867,6 +871,7 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 {
 	static const char *const always[] = { "wsrep_on", "wsrep_cluster_name" };
 	e->nreads = 0;
+	e->collecting_fleet = 1;   /* the cluster keyword: fleet rules group by it */
 	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
 		struct expr atom = { .kind = EXPR_TRUTH, .ident = always[i], .ref = EXPR_REF_FACT };
 		const struct catalog_var *v = c ? catalog_lookup(c, always[i]) : NULL;
@@ -879,6 +884,7 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 	for (size_t i = 0; i < e->n; i++) {
 		const struct rule *r = &e->rules[i];
 		const struct expr *const names[] = { r->variable_ref, r->unique_ref, r->except_ref };
+		e->collecting_fleet = r->scope == RULE_SCOPE_FLEET;
 		if (r->applies)
 			expr_walk(r->applies, reads_visit, e);
 		if (r->require)
@@ -891,6 +897,7 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 			if (names[j])
 				expr_walk(names[j], reads_visit, e);
 	}
+	e->collecting_fleet = 0;
 }
 
 struct reads_var_ctx {
@@ -1245,6 +1252,13 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 	tr->role = s->role;
 	tr->position = s->position;
 	tr->tags = audit_result_intern(out, s->tags);
+	tr->real_path = audit_result_intern(out, s->real_path);
+	if (s->nincludes) {
+		tr->includes = arena_alloc(&out->arena, s->nincludes * sizeof(*tr->includes));
+		for (size_t i = 0; i < s->nincludes; i++)
+			tr->includes[i] = audit_result_intern(out, s->includes[i]);
+		tr->nincludes = s->nincludes;
+	}
 	tr->path_key = audit_result_intern(out, s->path_key);
 	tr->cluster = audit_result_intern(out, s->topology);
 	if (s->error) {

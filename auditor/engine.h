@@ -89,6 +89,7 @@ struct rule {
 struct engine_read {
 	const char *name;                 /* canonical variable name, or fact name */
 	const struct catalog_var *var;    /* NULL for a fact */
+	int fleet;                        /* added (issue 11): a fleet rule (or the cluster keyword) reads it */
 };
 
 struct engine {
@@ -96,6 +97,7 @@ struct engine {
 	size_t n, cap;
 	struct engine_read *reads;        /* set by engine_bind() */
 	size_t nreads, reads_cap;
+	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
 };
 

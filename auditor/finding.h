@@ -146,6 +146,9 @@ struct target_result {
 	enum target_error_kind error_kind;
 	size_t position;           /* added: settings.position (the run's order before --shard) */
 	const char *tags;          /* added: settings.tags (comma-separated) or NULL */
+	const char *real_path;     /* added: settings.real_path, settings.includes (in the result's arena) */
+	const char **includes;
+	size_t nincludes;
 	/* added (issue 10, project.h): */
 	const char *path_key;      /* the normalised path (project_path_key), or NULL (live targets) */
 	const char *cluster;       /* the declared cluster (settings.topology), or NULL */

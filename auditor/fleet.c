@@ -174,6 +174,19 @@ static char *capture_name_decode(const char *s, size_t n)
 	return out;
 }
 
+char *fleet_path_from_cwd(const char *real)
+{
+	if (!real)
+		return NULL;
+	char *here = getcwd(NULL, 0);
+	char *cwd = here ? realpath(here, NULL) : NULL;
+	size_t n = cwd ? strlen(cwd) : 0;
+	char *out = n > 1 && !strncmp(real, cwd, n) && real[n] == '/' ? xstrdup(real + n + 1) : xstrdup(real);
+	free(here);
+	free(cwd);
+	return out;
+}
+
 int fleet_is_capture_name(const char *path)
 {
 	size_t n = strlen(path), ext = strlen(FLEET_CAPTURE_EXT);
@@ -334,6 +347,9 @@ void fleet_target_apply(const struct fleet_target *ft, struct settings *s)
 	if (!ft->inv)
 		return;
 	inventory_apply(ft->inv, s);
+	/* the declared cluster: fleet rules compare within it (for check, load.c gives it as a layer too) */
+	if (ft->inv->cluster)
+		s->topology = settings_intern(s, ft->inv->cluster);
 	if (ft->inv->ntags) {
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; i < ft->inv->ntags; i++)

@@ -92,6 +92,14 @@ void fleet_target_apply(const struct fleet_target *ft, struct settings *s);
  */
 int fleet_compare_config(struct settings *s, const char *path, const struct catalog *c, const char *group_suffix);
 
+/*
+ * A resolved path (realpath) as reports carry it: relative to the working
+ * directory's resolved path when it lies under it, else as it is, so that
+ * reports made from the same directory on two machines (or two checkouts)
+ * say the same. Heap string the caller frees; NULL for NULL.
+ */
+char *fleet_path_from_cwd(const char *real);
+
 /* Nonzero when path names a capture by its name: it ends in ".capture" (fleet_capture_path()). */
 int fleet_is_capture_name(const char *path);
 

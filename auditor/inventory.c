@@ -11,6 +11,7 @@
 #include <ini.h>
 
 #include "fileio.h"
+#include "project.h"
 
 #include "banned.h"
 
@@ -134,8 +135,10 @@ static int parse_role(struct inventory_ctx *x, struct inventory_target *t, const
 
 static int parse_cluster(struct inventory_ctx *x, struct inventory_target *t, const char *value, char **why)
 {
-	if (has_control(value)) {
-		*why = xstrdup("cluster: a name without control characters is expected");
+	const char *bad;
+	/* the same names as the project file's and annotations' (project.h) */
+	if (project_value_check(PROJECT_KEY_CLUSTER, value, &bad)) {
+		*why = xasprintf("cluster '%s': %s", value, bad);
 		return -1;
 	}
 	t->cluster = arena_strdup(&x->inv->arena, value);

@@ -512,12 +512,27 @@ static void load_entry_points(struct load_targets *lt)
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < lt->n; i++) {
-		free(reals[i]);
 		if (drop[i]) {
+			free(reals[i]);
 			settings_release(&lt->targets[i]);
 			project_target_release(&lt->projects[i]);
 			load_free_reads(lt, i);
 			continue;
+		}
+		/* what merge needs to drop the same targets over every shard (issue 11, settings.h) */
+		struct settings *s = &lt->targets[i];
+		char *shown = fleet_path_from_cwd(reals[i]);
+		s->real_path = settings_intern(s, shown);
+		free(shown);
+		free(reals[i]);
+		if (lt->nread_files[i]) {
+			s->includes = arena_alloc(&s->arena, lt->nread_files[i] * sizeof(*s->includes));
+			for (size_t k = 0; k < lt->nread_files[i]; k++) {
+				shown = fleet_path_from_cwd(lt->read_files[i][k]);
+				s->includes[k] = settings_intern(s, shown);
+				free(shown);
+			}
+			s->nincludes = lt->nread_files[i];
 		}
 		if (kept != i) {
 			lt->targets[kept] = lt->targets[i];

@@ -27,6 +27,8 @@ static const struct command {
 	  "audit option files and captured variable snapshots offline" },
 	{ "live", cmd_live, "[OPTIONS] [HOST[:PORT]...]",
 	  "audit running servers and their replication channels" },
+	{ "merge", cmd_merge, "[OPTIONS] REPORT.json...",
+	  "one report from the shard reports of a run (--shard I/N)" },
 	{ "resolve", cmd_resolve, "[OPTIONS] [FILE]",
 	  "effective options with their origin (file:line, include chain)" },
 	{ "rules", cmd_rules, "[RULE-ID]",

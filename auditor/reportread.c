@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "fileio.h"
+#include "../reports/report.h"
 #include "suppress.h"
 #include "banned.h"
 
@@ -173,6 +174,171 @@ static void rr_finding(struct rr_ctx *x, json_t *o, struct reportread_finding *f
 	}
 }
 
+/* ---- the fleet data (issue 11, schema 3) ----------------------------------- */
+
+static int rr_bool(struct rr_ctx *x, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s: not true or false", x->where, key);
+		x->errors++;
+		return 0;
+	}
+	return json_is_true(v);
+}
+
+static size_t rr_size(struct rr_ctx *x, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s: not a count", x->where, key);
+		x->errors++;
+		return 0;
+	}
+	return (size_t)json_integer_value(v);
+}
+
+/* An array of strings into the arena; *n its length. A wrong type is an error naming key. */
+static const char **rr_strings(struct rr_ctx *x, json_t *obj, const char *key, size_t *n)
+{
+	json_t *a = json_object_get(obj, key);
+	*n = 0;
+	if (!a || json_is_null(a))
+		return NULL;
+	if (!json_is_array(a)) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s: not an array", x->where, key);
+		x->errors++;
+		return NULL;
+	}
+	size_t len = json_array_size(a);
+	const char **v = arena_alloc(&x->r->arena, (len ? len : 1) * sizeof(*v));
+	for (size_t i = 0; i < len; i++) {
+		json_t *s = json_array_get(a, i);
+		if (!json_is_string(s)) {
+			diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s[%zu]: not a string", x->where, key, i);
+			x->errors++;
+			continue;
+		}
+		v[(*n)++] = arena_strndup(&x->r->arena, json_string_value(s), json_string_length(s));
+	}
+	return v;
+}
+
+static void rr_setting_value(struct rr_ctx *x, json_t *o, struct settings_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->value = rr_str(x, o, "value");
+	v->spelled = rr_str(x, o, "spelled");
+	json_t *origin = json_object_get(o, "origin");
+	if (json_is_object(origin)) {
+		const char *s = rr_str(x, origin, "source");
+		for (size_t i = 0; s && i < ARRAY_SIZE(rr_sources); i++)
+			if (!strcmp(s, rr_sources[i].word))
+				v->origin.source = rr_sources[i].source;
+		v->origin.file = rr_str(x, origin, "file");
+		v->origin.line = rr_uint(x, origin, "line");
+		v->origin.chain = rr_str(x, origin, "chain");
+		v->origin.detail = rr_str(x, origin, "detail");
+	}
+}
+
+static void rr_fleet(struct rr_ctx *x, json_t *o, struct reportread_target *t)
+{
+	json_t *fleet = json_object_get(o, "fleet");
+	json_t *pos = json_object_get(o, "position");
+	if (!json_is_object(fleet) || !json_is_integer(pos))
+		return;   /* before schema 3: no fleet data */
+	t->has_fleet = 1;
+	t->position = rr_size(x, o, "position");
+	t->tags = rr_strings(x, o, "tags", &t->ntags);
+	const char *saved = x->where;
+	char where[80];
+	snprintf(where, sizeof(where), "%s.fleet", saved);
+	x->where = where;
+	t->file = rr_str(x, fleet, "file");
+	t->includes = rr_strings(x, fleet, "includes", &t->nincludes);
+	t->role_detected = rr_bool(x, fleet, "role_detected");
+	t->version_detected = rr_bool(x, fleet, "version_detected");
+	json_t *gh = json_object_get(fleet, "group_header");
+	if (json_is_object(gh)) {
+		t->group_header.source = SETTINGS_SRC_FILE;
+		t->group_header.file = rr_str(x, gh, "file");
+		t->group_header.line = rr_uint(x, gh, "line");
+		t->group_header.chain = rr_str(x, gh, "chain");
+		t->group_header.detail = rr_str(x, gh, "group");
+	}
+	json_t *ss = json_object_get(fleet, "settings");
+	size_t n = json_is_array(ss) ? json_array_size(ss) : 0;
+	t->settings = arena_alloc(&x->r->arena, (n ? n : 1) * sizeof(*t->settings));
+	for (size_t i = 0; i < n; i++) {
+		json_t *so = json_array_get(ss, i);
+		struct reportread_setting *st = &t->settings[t->nsettings];
+		memset(st, 0, sizeof(*st));
+		st->name = json_is_object(so) ? rr_str(x, so, "name") : NULL;
+		if (!st->name) {
+			diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.settings[%zu]: no name", where, i);
+			x->errors++;
+			continue;
+		}
+		rr_setting_value(x, so, &st->current);
+		json_t *ov = json_object_get(so, "overridden");
+		size_t no = json_is_array(ov) ? json_array_size(ov) : 0;
+		st->overridden = arena_alloc(&x->r->arena, (no ? no : 1) * sizeof(*st->overridden));
+		for (size_t k = 0; k < no; k++)
+			rr_setting_value(x, json_array_get(ov, k), &st->overridden[st->n_overridden++]);
+		t->nsettings++;
+	}
+	json_t *cs = json_object_get(fleet, "channels");
+	t->channels_known = json_is_array(cs);
+	n = t->channels_known ? json_array_size(cs) : 0;
+	t->channels = arena_alloc(&x->r->arena, (n ? n : 1) * sizeof(*t->channels));
+	for (size_t i = 0; i < n; i++) {
+		json_t *co = json_array_get(cs, i);
+		if (!json_is_object(co))
+			continue;
+		struct settings_channel *c = &t->channels[t->nchannels++];
+		memset(c, 0, sizeof(*c));
+		c->name = rr_str(x, co, "name");
+		if (!c->name)
+			c->name = "";
+		c->auto_position = rr_str(x, co, "auto_position");
+		c->using_gtid = rr_str(x, co, "using_gtid");
+		c->io_running = rr_str(x, co, "io_running");
+		c->sql_running = rr_str(x, co, "sql_running");
+		c->source_host = rr_str(x, co, "source_host");
+		c->source_port = rr_uint(x, co, "source_port");
+	}
+	x->where = saved;
+}
+
+/* The report's "run" object (schema 3): rules, shard, the run's size. */
+static void rr_run(struct rr_ctx *x, json_t *root)
+{
+	struct reportread *r = x->r;
+	json_t *run = json_object_get(root, "run");
+	if (!json_is_object(run))
+		return;
+	const char *saved = x->where;
+	x->where = "run";
+	r->has_run = 1;
+	r->rules = rr_strings(x, run, "rules", &r->nrules);
+	r->fleet_names = rr_strings(x, run, "fleet_settings", &r->nfleet_names);
+	r->run_targets = rr_size(x, run, "targets");
+	json_t *sh = json_object_get(run, "shard");
+	if (json_is_object(sh)) {
+		r->shard_index = rr_uint(x, sh, "index");
+		r->shard_count = rr_uint(x, sh, "count");
+		if (!r->shard_count || !r->shard_index || r->shard_index > r->shard_count) {
+			diag_add(x->d, DIAG_ERROR, r->path, 0, "run.shard: %u of %u is not a shard", r->shard_index,
+				 r->shard_count);
+			x->errors++;
+		}
+	}
+	x->where = saved;
+}
+
 static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, size_t ti)
 {
 	const char *s;
@@ -201,6 +367,7 @@ static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, 
 	if (!s || role_parse(&t->role, s))
 		t->role = ROLE_ANY;
 	t->error = rr_str(x, o, "error");
+	rr_fleet(x, o, t);
 	json_t *fs = json_object_get(o, "findings");
 	if (fs && !json_is_array(fs)) {
 		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.findings: not an array", x->where);
@@ -251,11 +418,12 @@ int reportread_load(struct reportread *r, const char *path, struct diag_list *d)
 	}
 	r->schema = rr_str(&x, root, "schema");
 	if (!r->schema || strncmp(r->schema, REPORTREAD_SCHEMA, strlen(REPORTREAD_SCHEMA))) {
-		diag_add(d, DIAG_ERROR, path, 0, "not a crashsafe report: schema '%s', expected '%s1' or '%s2'",
+		diag_add(d, DIAG_ERROR, path, 0, "not a crashsafe report: schema '%s', expected '%s1' to '%s3'",
 			 r->schema ? r->schema : "", REPORTREAD_SCHEMA, REPORTREAD_SCHEMA);
 		goto out;
 	}
 	r->command = rr_str(&x, root, "command");
+	rr_run(&x, root);
 	json_t *tool = json_object_get(root, "tool");
 	if (json_is_object(tool))
 		r->tool_version = rr_str(&x, tool, "version");
@@ -316,62 +484,163 @@ int reportread_is_report(const char *path)
 	return c == '{';
 }
 
+static void rr_origin_into(struct audit_result *out, struct settings_origin *dst, const struct settings_origin *src)
+{
+	*dst = *src;
+	dst->file = audit_result_intern(out, src->file);
+	dst->chain = audit_result_intern(out, src->chain);
+	dst->detail = audit_result_intern(out, src->detail);
+}
+
+static void rr_value_into(struct audit_result *out, struct settings_value *dst, const struct settings_value *src)
+{
+	dst->value = audit_result_intern(out, src->value);
+	dst->spelled = audit_result_intern(out, src->spelled);
+	rr_origin_into(out, &dst->origin, &src->origin);
+}
+
+/* The target's view as far as the report carries it (schema 3's fleet data): what fleet rules read. */
+static void rr_view(struct audit_result *out, struct target_result *t, const struct reportread_target *rt)
+{
+	struct settings *v = &t->view;
+	v->flavor = t->flavor;
+	v->version = t->version;
+	v->variant = t->variant;
+	v->role = t->role;
+	v->flavor_source = t->flavor_source;
+	v->flavor_evidence = t->flavor_evidence;
+	v->role_detected = rt->role_detected;
+	v->version_detected = rt->version_detected;
+	v->topology = t->cluster;
+	v->error = t->error;
+	rr_origin_into(out, &v->group_header, &rt->group_header);
+	v->channels_known = rt->channels_known;
+	if (rt->nchannels) {
+		v->channels = xcalloc(rt->nchannels, sizeof(*v->channels));
+		v->nchannels = v->channels_cap = rt->nchannels;
+		for (size_t i = 0; i < rt->nchannels; i++) {
+			const struct settings_channel *a = &rt->channels[i];
+			struct settings_channel *b = &v->channels[i];
+			b->name = audit_result_intern(out, a->name);
+			b->auto_position = audit_result_intern(out, a->auto_position);
+			b->using_gtid = audit_result_intern(out, a->using_gtid);
+			b->io_running = audit_result_intern(out, a->io_running);
+			b->sql_running = audit_result_intern(out, a->sql_running);
+			b->source_host = audit_result_intern(out, a->source_host);
+			b->source_port = a->source_port;
+		}
+	}
+	for (size_t i = 0; i < rt->nsettings; i++) {
+		const struct reportread_setting *st = &rt->settings[i];
+		ARRAY_GROW(v->vars, v->n + 1, v->cap);
+		struct settings_var *dv = &v->vars[v->n++];
+		memset(dv, 0, sizeof(*dv));
+		dv->name = audit_result_intern(out, st->name);
+		strmap_put(&v->index, dv->name, v->n - 1);
+		rr_value_into(out, &dv->current, &st->current);
+		if (st->n_overridden) {
+			dv->overridden = xcalloc(st->n_overridden, sizeof(*dv->overridden));
+			dv->n_overridden = dv->overridden_cap = st->n_overridden;
+			for (size_t k = 0; k < st->n_overridden; k++)
+				rr_value_into(out, &dv->overridden[k], &st->overridden[k]);
+		}
+	}
+}
+
+struct target_result *reportread_add_target(const struct reportread_target *rt, struct audit_result *out)
+{
+	struct target_result *t = audit_result_add_target(out, rt->name, rt->kind ? rt->kind : "file");
+	t->flavor = rt->flavor;
+	t->variant = rt->variant;
+	t->version = rt->version;
+	t->role = rt->role;
+	t->flavor_source = audit_result_intern(out, rt->flavor_source);
+	t->flavor_evidence = audit_result_intern(out, rt->flavor_evidence);
+	t->error = audit_result_intern(out, rt->error);
+	t->path_key = audit_result_intern(out, rt->key);
+	t->cluster = audit_result_intern(out, rt->cluster);
+	if (t->error)
+		t->error_kind = rt->kind && !strcmp(rt->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;
+	t->position = rt->position;
+	t->real_path = audit_result_intern(out, rt->file);
+	if (rt->nincludes) {
+		t->includes = arena_alloc(&out->arena, rt->nincludes * sizeof(*t->includes));
+		for (size_t i = 0; i < rt->nincludes; i++)
+			t->includes[i] = audit_result_intern(out, rt->includes[i]);
+		t->nincludes = rt->nincludes;
+	}
+	if (rt->ntags) {
+		struct strbuf sb = { 0 };
+		for (size_t i = 0; i < rt->ntags; i++)
+			strbuf_addf(&sb, "%s%s", i ? "," : "", rt->tags[i]);
+		t->tags = audit_result_intern(out, sb.buf);
+		strbuf_release(&sb);
+	}
+	rr_view(out, t, rt);
+	return t;
+}
+
+struct finding *reportread_add_finding(const struct reportread_finding *rf, struct target_result *t,
+				       struct audit_result *out)
+{
+	struct finding *f = target_result_add(t);
+	f->rule_id = audit_result_intern(out, rf->rule_id);
+	f->title = audit_result_intern(out, rf->title);
+	f->severity = rf->severity;
+	f->status = rf->status;
+	f->channel = audit_result_intern(out, rf->channel);
+	if (rf->status == FINDING_SUPPRESSED) {
+		struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
+		memset(s, 0, sizeof(*s));
+		s->kind = audit_result_intern(out, rf->suppression_kind);
+		s->file = audit_result_intern(out, rf->suppression_file);
+		s->line = rf->suppression_line;
+		s->reason = audit_result_intern(out, rf->suppression_reason);
+		s->was = FINDING_FAIL;
+		if (rf->suppression_until)
+			suppress_date_parse(rf->suppression_until, &s->until);
+		f->suppression = s;
+	}
+	if (rf->expired_file || rf->expired_reason) {
+		struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
+		memset(s, 0, sizeof(*s));
+		s->kind = audit_result_intern(out, rf->expired_kind ? rf->expired_kind : "inline");
+		s->file = audit_result_intern(out, rf->expired_file);
+		s->line = rf->expired_line;
+		s->reason = audit_result_intern(out, rf->expired_reason);
+		s->was = rf->status;
+		if (rf->expired_until)
+			suppress_date_parse(rf->expired_until, &s->until);
+		f->expired = s;
+	}
+	if (rf->cause_rule || rf->cause.file)
+		f->cause_no = 1;
+	if (rf->baseline && !strcmp(rf->baseline, "new"))
+		f->baseline = FINDING_BASELINE_NEW;
+	else if (rf->baseline && !strcmp(rf->baseline, "unchanged"))
+		f->baseline = FINDING_BASELINE_UNCHANGED;
+	return f;
+}
+
+void reportread_run(const struct reportread *rr, struct report_run *run)
+{
+	run->fleet_vars = rr->fleet_names;
+	run->nfleet_vars = rr->nfleet_names;
+	run->rule_ids = rr->rules;
+	run->nrule_ids = rr->nrules;
+	run->shard_index = rr->shard_index;
+	run->shard_count = rr->shard_count;
+	run->run_targets = rr->run_targets;
+}
+
 size_t reportread_to_result(const struct reportread *rr, struct audit_result *out)
 {
 	size_t base = out->n;
 	for (size_t i = 0; i < rr->n; i++) {
 		const struct reportread_target *rt = &rr->targets[i];
-		struct target_result *t = audit_result_add_target(out, rt->name, rt->kind ? rt->kind : "file");
-		t->flavor = rt->flavor;
-		t->variant = rt->variant;
-		t->version = rt->version;
-		t->role = rt->role;
-		t->flavor_source = audit_result_intern(out, rt->flavor_source);
-		t->flavor_evidence = audit_result_intern(out, rt->flavor_evidence);
-		t->error = audit_result_intern(out, rt->error);
-		t->path_key = audit_result_intern(out, rt->key);
-		t->cluster = audit_result_intern(out, rt->cluster);
-		if (t->error)
-			t->error_kind = rt->kind && !strcmp(rt->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;
-		for (size_t j = 0; j < rt->n; j++) {
-			const struct reportread_finding *rf = &rt->findings[j];
-			struct finding *f = target_result_add(t);
-			f->rule_id = audit_result_intern(out, rf->rule_id);
-			f->title = audit_result_intern(out, rf->title);
-			f->severity = rf->severity;
-			f->status = rf->status;
-			f->channel = audit_result_intern(out, rf->channel);
-			if (rf->status == FINDING_SUPPRESSED) {
-				struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
-				memset(s, 0, sizeof(*s));
-				s->kind = audit_result_intern(out, rf->suppression_kind);
-				s->file = audit_result_intern(out, rf->suppression_file);
-				s->line = rf->suppression_line;
-				s->reason = audit_result_intern(out, rf->suppression_reason);
-				s->was = FINDING_FAIL;
-				if (rf->suppression_until)
-					suppress_date_parse(rf->suppression_until, &s->until);
-				f->suppression = s;
-			}
-			if (rf->expired_file || rf->expired_reason) {
-				struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
-				memset(s, 0, sizeof(*s));
-				s->kind = audit_result_intern(out, rf->expired_kind ? rf->expired_kind : "inline");
-				s->file = audit_result_intern(out, rf->expired_file);
-				s->line = rf->expired_line;
-				s->reason = audit_result_intern(out, rf->expired_reason);
-				s->was = rf->status;
-				if (rf->expired_until)
-					suppress_date_parse(rf->expired_until, &s->until);
-				f->expired = s;
-			}
-			if (rf->cause_rule || rf->cause.file)
-				f->cause_no = 1;
-			if (rf->baseline && !strcmp(rf->baseline, "new"))
-				f->baseline = FINDING_BASELINE_NEW;
-			else if (rf->baseline && !strcmp(rf->baseline, "unchanged"))
-				f->baseline = FINDING_BASELINE_UNCHANGED;
-		}
+		struct target_result *t = reportread_add_target(rt, out);
+		for (size_t j = 0; j < rt->n; j++)
+			reportread_add_finding(&rt->findings[j], t, out);
 	}
 	return base;
 }

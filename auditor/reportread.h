@@ -67,6 +67,17 @@ struct reportread_finding {
 	const char *expired_until;
 };
 
+/*
+ * Added (issue 11): one setting the report's fleet data carries (a
+ * variable or fact that a fleet rule compares), as the target had it.
+ */
+struct reportread_setting {
+	const char *name;
+	struct settings_value current;
+	struct settings_value *overridden;   /* oldest first */
+	size_t n_overridden;
+};
+
 struct reportread_target {
 	const char *name;
 	const char *kind;
@@ -81,6 +92,26 @@ struct reportread_target {
 	const char *error;
 	struct reportread_finding *findings;
 	size_t n;
+	/*
+	 * Added (issue 11): the fleet data of schema 3 (has_fleet), which
+	 * `crashsafe merge` needs: the target's position in its run, its tags,
+	 * the settings and channels fleet rules compare, and for option files
+	 * the resolved entry file and includes. Arrays live in the arena.
+	 */
+	int has_fleet;
+	size_t position;
+	const char **tags;
+	size_t ntags;
+	int role_detected, version_detected;
+	struct settings_origin group_header;   /* file NULL: none */
+	struct reportread_setting *settings;
+	size_t nsettings;
+	int channels_known;
+	struct settings_channel *channels;
+	size_t nchannels;
+	const char *file;
+	const char **includes;
+	size_t nincludes;
 };
 
 struct reportread {
@@ -93,6 +124,14 @@ struct reportread {
 	int exit_status;              /* summary.exit_status: the process's */
 	struct reportread_target *targets;
 	size_t n;
+	/* added (issue 11): the "run" object of schema 3 (has_run): the rules loaded, the shard, the run's size */
+	int has_run;
+	const char **rules;           /* rule ids, in the order the engine loaded them */
+	size_t nrules;
+	const char **fleet_names;     /* the settings fleet rules compare, as the run listed them */
+	size_t nfleet_names;
+	unsigned shard_index, shard_count;   /* count 0: not sharded */
+	size_t run_targets;           /* targets of the whole run, every shard */
 	struct arena arena;
 };
 
@@ -105,6 +144,9 @@ void reportread_release(struct reportread *r);
  * On -1, r holds what was read before the error (possibly nothing).
  */
 int reportread_load(struct reportread *r, const char *path, struct diag_list *d);
+
+/* The schema that carries the fleet data merge needs, and what this reader knows. */
+#define REPORTREAD_SCHEMA_FLEET "crashsafe-report/3"
 
 /*
  * Nonzero when path looks like a JSON report rather than an option file:
@@ -122,6 +164,25 @@ int reportread_is_report(const char *path);
  * out->targets of the first one appended.
  */
 size_t reportread_to_result(const struct reportread *rr, struct audit_result *out);
+
+/*
+ * The two steps of reportread_to_result(), for a caller that picks targets
+ * and findings (crashsafe merge): append rt as a target of out, with the
+ * fleet data of schema 3 (position, tags, resolved file and includes, and
+ * the view fleet rules read: settings, channels, group header, cluster);
+ * append rf as a finding of t (rule NULL, sentences left in the report).
+ */
+struct target_result *reportread_add_target(const struct reportread_target *rt, struct audit_result *out);
+struct finding *reportread_add_finding(const struct reportread_finding *rf, struct target_result *t,
+				       struct audit_result *out);
+
+/*
+ * What rr says about its run, for writing it again: the rule ids, the
+ * shard, the run's size, and the names of the settings fleet rules compare.
+ * The strings stay rr's.
+ */
+struct report_run;
+void reportread_run(const struct reportread *rr, struct report_run *run);
 
 /*
  * An explainer that returns the sentences stored in rr for the findings

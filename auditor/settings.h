@@ -171,6 +171,16 @@ struct settings {
 	 */
 	size_t position;
 	const char *tags;
+	/*
+	 * Added (issue 11): for an option-file target, its entry file and the
+	 * files it includes, resolved (realpath; load.c), so that `crashsafe
+	 * merge` can drop, over every shard, the targets that another target
+	 * includes or that name the same file, as one unsharded run does.
+	 * NULL / 0 otherwise. In the arena.
+	 */
+	const char *real_path;
+	const char **includes;
+	size_t nincludes;
 	struct arena arena;
 };
 

@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "../auditor/engine.h"
 #include "../auditor/suppress.h"
 #include "../auditor/banned.h"
 
-#define JSON_SCHEMA_ID "crashsafe-report/2"
+#define JSON_SCHEMA_ID "crashsafe-report/3"
 
 /* ---- the emitter ----------------------------------------------------------- */
 
@@ -243,6 +244,7 @@ static void json_finding(struct jsonw *w, const struct target_result *t, const s
 	jsonw_str(w, "severity", report_severity_name(f->severity));
 	jsonw_str(w, "status", report_status_token(f->status));
 	jsonw_str(w, "channel", f->channel);
+	jsonw_str(w, "subject", e->subject);
 	jsonw_str(w, "variable", e->variable);
 	jsonw_str(w, "value", e->value);
 	json_origin(w, e);
@@ -284,6 +286,7 @@ struct json {
 	struct jsonw w;
 	struct explainer *x;
 	int fail_on;
+	const struct report_run *run;
 };
 
 static void json_status_counts(struct jsonw *w, const char *key, const size_t *by_status)
@@ -291,6 +294,109 @@ static void json_status_counts(struct jsonw *w, const char *key, const size_t *b
 	jsonw_open(w, key, '{');
 	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
 		jsonw_uint(w, report_status_token(json_status_order[i]), by_status[json_status_order[i]]);
+	jsonw_close(w, '}');
+}
+
+static void json_origin_of(struct jsonw *w, const struct settings_origin *o)
+{
+	jsonw_open(w, "origin", '{');
+	jsonw_str(w, "source", report_source_name(o->source));
+	jsonw_str(w, "file", o->file);
+	if (o->line)
+		jsonw_uint(w, "line", o->line);
+	else
+		jsonw_null(w, "line");
+	jsonw_str(w, "chain", o->chain);
+	jsonw_str(w, "detail", o->detail);
+	jsonw_close(w, '}');
+}
+
+static void json_setting_value(struct jsonw *w, const struct settings_value *v)
+{
+	jsonw_str(w, "value", v->value);
+	jsonw_str(w, "spelled", v->spelled);
+	json_origin_of(w, &v->origin);
+}
+
+/*
+ * Added (issue 11): the target's place in its run, its tags, and what the
+ * fleet rules compare (the variables they read with their origins, the
+ * channels), so that `crashsafe merge` can run them again over every shard.
+ */
+static void json_fleet(struct json *j, const struct target_result *t)
+{
+	struct jsonw *w = &j->w;
+	const struct settings *v = &t->view;
+	jsonw_uint(w, "position", t->position);
+	jsonw_open(w, "tags", '[');
+	for (const char *p = t->tags; p && *p;) {
+		size_t len = strcspn(p, ",");
+		char *tag = xstrndup(p, len);
+		jsonw_str(w, NULL, tag);
+		free(tag);
+		p += len;
+		if (*p)
+			p++;
+	}
+	jsonw_close(w, ']');
+	jsonw_open(w, "fleet", '{');
+	jsonw_str(w, "file", t->real_path);
+	jsonw_open(w, "includes", '[');
+	for (size_t i = 0; i < t->nincludes; i++)
+		jsonw_str(w, NULL, t->includes[i]);
+	jsonw_close(w, ']');
+	jsonw_bool(w, "role_detected", v->role_detected);
+	jsonw_bool(w, "version_detected", v->version_detected);
+	/* where a line for a setting left at its default belongs: fleet findings are located there */
+	if (v->group_header.file) {
+		jsonw_open(w, "group_header", '{');
+		jsonw_str(w, "file", v->group_header.file);
+		if (v->group_header.line)
+			jsonw_uint(w, "line", v->group_header.line);
+		else
+			jsonw_null(w, "line");
+		jsonw_str(w, "chain", v->group_header.chain);
+		jsonw_str(w, "group", v->group_header.detail);
+		jsonw_close(w, '}');
+	} else {
+		jsonw_null(w, "group_header");
+	}
+	jsonw_open(w, "settings", '[');
+	for (size_t i = 0; i < j->run->nfleet_vars; i++) {
+		const struct settings_var *sv = settings_get(v, j->run->fleet_vars[i]);
+		if (!sv)
+			continue;
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "name", sv->name);
+		json_setting_value(w, &sv->current);
+		jsonw_open(w, "overridden", '[');
+		for (size_t k = 0; k < sv->n_overridden; k++) {
+			jsonw_open(w, NULL, '{');
+			json_setting_value(w, &sv->overridden[k]);
+			jsonw_close(w, '}');
+		}
+		jsonw_close(w, ']');
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	if (!v->channels_known) {
+		jsonw_null(w, "channels");
+	} else {
+		jsonw_open(w, "channels", '[');
+		for (size_t i = 0; i < v->nchannels; i++) {
+			const struct settings_channel *c = &v->channels[i];
+			jsonw_open(w, NULL, '{');
+			jsonw_str(w, "name", c->name);
+			jsonw_str(w, "auto_position", c->auto_position);
+			jsonw_str(w, "using_gtid", c->using_gtid);
+			jsonw_str(w, "io_running", c->io_running);
+			jsonw_str(w, "sql_running", c->sql_running);
+			jsonw_str(w, "source_host", c->source_host);
+			jsonw_uint(w, "source_port", c->source_port);
+			jsonw_close(w, '}');
+		}
+		jsonw_close(w, ']');
+	}
 	jsonw_close(w, '}');
 }
 
@@ -314,6 +420,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	jsonw_str(w, "cluster", t->cluster);
 	jsonw_str(w, "path_key", t->path_key);
 	jsonw_str(w, "error", t->error);
+	json_fleet(j, t);
 	jsonw_open(w, "counts", '{');
 	jsonw_uint(w, "findings", c.findings);
 	json_status_counts(w, "by_status", c.by_status);
@@ -355,6 +462,7 @@ static int json_begin(void *state, FILE *fp, const struct report_options *o, con
 	struct jsonw *w = &j->w;
 	j->x = run->explainer;
 	j->fail_on = run->fail_on;
+	j->run = run;
 	jsonw_init(w, fp);
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "schema", JSON_SCHEMA_ID);
@@ -368,6 +476,28 @@ static int json_begin(void *state, FILE *fp, const struct report_options *o, con
 		jsonw_str(w, "generated", report_time_iso(run->generated, 1, when, sizeof(when)));
 		jsonw_seconds(w, "duration_seconds", run->duration);
 	}
+	/* added (issue 11): the run this report is part of, for crashsafe merge */
+	jsonw_open(w, "run", '{');
+	jsonw_open(w, "rules", '[');
+	for (size_t i = 0; run->rules && i < run->nrules; i++)
+		jsonw_str(w, NULL, run->rules[i].id);
+	for (size_t i = 0; !run->rules && i < run->nrule_ids; i++)
+		jsonw_str(w, NULL, run->rule_ids[i]);
+	jsonw_close(w, ']');
+	jsonw_open(w, "fleet_settings", '[');
+	for (size_t i = 0; i < run->nfleet_vars; i++)
+		jsonw_str(w, NULL, run->fleet_vars[i]);
+	jsonw_close(w, ']');
+	if (run->shard_count) {
+		jsonw_open(w, "shard", '{');
+		jsonw_uint(w, "index", run->shard_index);
+		jsonw_uint(w, "count", run->shard_count);
+		jsonw_close(w, '}');
+	} else {
+		jsonw_null(w, "shard");
+	}
+	jsonw_uint(w, "targets", run->run_targets);
+	jsonw_close(w, '}');
 	jsonw_open(w, "targets", '[');
 	return ferror(fp) ? -1 : 0;
 }

@@ -72,6 +72,20 @@ struct report_run {
 	int timestamp;
 	double generated;                  /* seconds since the epoch, UTC, when the reports are written */
 	double duration;                   /* seconds from the command's start until then */
+	/*
+	 * Added (issue 11): what `crashsafe merge` needs to put shard reports
+	 * together (JSON "run" and each target's "position", "tags", "fleet"):
+	 * the variables and facts the fleet rules compare (engine_read.fleet),
+	 * written per target from its view; the shard (count 0: not sharded);
+	 * the targets of the whole run, every shard.
+	 */
+	const char *const *fleet_vars;
+	size_t nfleet_vars;
+	unsigned shard_index, shard_count;
+	size_t run_targets;
+	/* the rule ids of a report read back (reportread_run()), when rules is NULL */
+	const char *const *rule_ids;
+	size_t nrule_ids;
 };
 
 struct report_writer {

@@ -83,6 +83,9 @@ is "$($RQ "$T/out" targets name)" "db1,db2" "targets are named by their sections
 is "$($RQ "$T/out" targets role)" "primary,replica" "each section's role"
 is "$($RQ "$T/out" targets version)" "8.0.36,8.0.36" "the version from [defaults]"
 is "$($RQ "$T/out" targets flavor_source)" "inventory,inventory" "flavor_source says the inventory decided"
+is "$($RQ "$T/out" target db1 tags)" "['eu', 'orders']" "the section's tags are in the JSON report"
+is "$($RQ "$T/out" target db2 tags)" "[]" "... an empty list without tags"
+is "$($RQ "$T/out" targets position)" "0,1" "each target's position in the run"
 is "$($RQ "$T/out" finding db1 sync-binlog origin.file)" "../inv/configs/db1.cnf" \
 	"config is relative to the inventory's directory, not the working directory"
 run check --inventory ../inv/fleet.ini -v -q

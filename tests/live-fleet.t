@@ -1,7 +1,8 @@
 #!/bin/bash
 # live-fleet.t - `crashsafe live` over a fleet of real MariaDB servers
-# (tests/live/harness.sh, 127.0.0.1, ports LIVE_PORT_BASE + 40 to + 42): a
-# primary and a GTID replica replicating from it, and a third server.
+# (tests/live/harness.sh, 127.0.0.1, ports LIVE_PORT_BASE + 40 to + 43): a
+# primary and a GTID replica replicating from it, and two more servers that
+# share a server_id (a clone's mistake).
 #
 #   --inventory: names, per-section option files compared with the running
 #   servers (each server's own my.cnf: no false drift; a swapped mapping:
@@ -9,7 +10,9 @@
 #   password on the command line or in the environment), an unreadable
 #   defaults_file, --config HOST=FILE, and the old plain --config FILE with
 #   several hosts refused; --capture-dir written 0600 and read back by
-#   `check --inventory --variables DIR/*` with the same verdicts.
+#   `check --inventory --variables DIR/*` with the same verdicts; --shard and
+#   `crashsafe merge` giving the unsharded run's verdicts, and the fleet rule
+#   across shards.
 # Without the server packages: skipped by hand, failed under CI.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +42,7 @@ bail() { echo "Bail out! $1"; exit 1; }
 P=$((LIVE_PORT_BASE + 40))
 R=$((LIVE_PORT_BASE + 41))
 S=$((LIVE_PORT_BASE + 42))
+S2=$((LIVE_PORT_BASE + 43))
 
 live_init || { echo "1..0 # SKIP could not create the template datadir (see above)"; exit 0; }
 W=$LIVE_DIR/work
@@ -54,6 +58,7 @@ sync_binlog = 1
 innodb_flush_log_at_trx_commit = 1
 read_only = ON" || bail "replica did not start"
 live_start single $S 43 "" || bail "single did not start"
+live_start twin $S2 43 "" || bail "twin did not start"
 live_replicate replica $P slave_pos || bail "CHANGE MASTER on replica failed"
 live_wait_replicated replica primary || bail "replica does not replicate"
 
@@ -82,6 +87,11 @@ config = $LIVE_DIR/replica/my.cnf
 host = 127.0.0.1
 port = $S
 config = $LIVE_DIR/single/my.cnf
+
+[lonely-twin]
+host = 127.0.0.1
+port = $S2
+config = $LIVE_DIR/twin/my.cnf
 INI
 
 # cs NAME ARGS...: crashsafe live, no password anywhere but in files; output in $W/NAME.{out,err,rc}
@@ -95,14 +105,16 @@ st() { $RQ "$1" finding "$2" "$3" status; }
 
 # ---- the inventory ---------------------------------------------------------------
 cs inv --inventory "$W/fleet.ini" --format json
-is "$(cat "$W/inv.rc")" 0 "live --inventory: the fleet is audited (exit 0)"
-is "$($RQ "$W/inv.out" targets name)" "eu-primary,eu-replica,lonely" "targets are named by their sections, in order"
-is "$($RQ "$W/inv.out" targets error)" "none,none,none" "credentials came from the sections' defaults_file"
+is "$(cat "$W/inv.rc")" 1 "live --inventory: the fleet is audited (exit 1: two servers share server_id 43)"
+is "$($RQ "$W/inv.out" targets name)" "eu-primary,eu-replica,lonely,lonely-twin" "targets are named by their sections, in order"
+is "$($RQ "$W/inv.out" targets error)" "none,none,none,none" "credentials came from the sections' defaults_file"
 is "$(st "$W/inv.out" eu-primary config-drift),$(st "$W/inv.out" eu-replica config-drift),$(st "$W/inv.out" lonely config-drift)" \
 	"pass,pass,pass" "each server compared with its own my.cnf: no false drift"
 is "$(st "$W/inv.out" eu-primary server-id-unique),$(st "$W/inv.out" eu-replica server-id-unique)" "pass,pass" \
-	"server ids are unique across the fleet"
-is "$($RQ "$W/inv.out" targets role)" "primary,replica,primary" \
+	"the primary's and the replica's server ids are unique across the fleet"
+is "$(st "$W/inv.out" lonely server-id-unique),$(st "$W/inv.out" lonely-twin server-id-unique)" "fail,fail" \
+	"the two servers with server_id 43 fail server-id-unique"
+is "$($RQ "$W/inv.out" targets role)" "primary,replica,primary,primary" \
 	"the inventory's role is kept; the others are detected (replica from its channel)"
 is "$($RQ "$W/inv.out" target eu-replica role)" "replica" "the replica is detected as one"
 unlike "$(cat "$W/inv.out" "$W/inv.err")" "$LIVE_AUDITOR_PW" "the password from the defaults_file is nowhere in the output"
@@ -114,7 +126,7 @@ cs swapped --inventory "$W/swapped.ini" --format json
 is "$(st "$W/swapped.out" eu-primary config-drift)" "fail" "a server compared with another's my.cnf: config-drift fails"
 like "$($RQ "$W/swapped.out" finding eu-primary config-drift value)" "server_id: running 41, option file 42" \
 	"... on server_id, with both values"
-is "$(cat "$W/swapped.rc")" 0 "config-drift is a warning: exit 0 with the default --fail-on"
+is "$(cat "$W/swapped.rc")" 1 "config-drift is a warning: the exit status is the fleet's (1: the shared id)"
 
 # An unreadable defaults_file: that server is not contacted, the others are audited.
 sed "0,/^\[eu-replica\]/s//[eu-replica]\ndefaults_file = missing.cnf/" "$W/fleet.ini" >"$W/nocreds.ini"
@@ -143,22 +155,65 @@ is "$(cat "$W/both.rc")" 2 "--config for a section that has its config is a usag
 
 # ---- --capture-dir and check --variables DIR/* -------------------------------------
 cs cap --inventory "$W/fleet.ini" --capture-dir "$W/captures" --format json
-is "$(cat "$W/cap.rc")" 0 "live --capture-dir: exit 0"
-is "$(cd "$W/captures" && ls | tr '\n' ' ')" "eu-primary.capture eu-replica.capture lonely.capture " \
+is "$(cat "$W/cap.rc")" 1 "live --capture-dir: exit as the run (1)"
+is "$(cd "$W/captures" && ls | tr '\n' ' ')" "eu-primary.capture eu-replica.capture lonely-twin.capture lonely.capture " \
 	"one capture per server, named by its section"
 is "$(stat -c %a "$W/captures/eu-primary.capture")" 600 "captures are written 0600"
 is "$(stat -c %a "$W/captures")" 700 "the capture directory is made 0700"
 unlike "$(cat "$W/captures"/*)" "$LIVE_AUDITOR_PW" "no capture holds the password"
 "$CRASHSAFE" check --inventory "$W/fleet.ini" --variables "$W/captures"/* --format json >"$W/back.out" 2>"$W/back.err"
-is "$($RQ "$W/back.out" targets name)" "eu-primary,eu-replica,lonely" \
+is "$($RQ "$W/back.out" targets name)" "eu-primary,eu-replica,lonely,lonely-twin" \
 	"check --inventory --variables DIR/*: the captures join their sections"
-is "$($RQ "$W/back.out" targets kind)" "snapshot,snapshot,snapshot" "... audited as captures"
+is "$($RQ "$W/back.out" targets kind)" "snapshot,snapshot,snapshot,snapshot" "... audited as captures"
 is "$(st "$W/back.out" eu-primary config-drift),$(st "$W/back.out" eu-replica config-drift),$(st "$W/back.out" lonely config-drift)" \
 	"pass,pass,pass" "... each compared with its own option file: no drift"
 stable='^(binlog-format-row|gtid-strict-mode|innodb-flush-log-at-trx-commit|log-replica-updates|metadata-tables-innodb|relay-log-recovery|replica-read-only|server-id-set|server-id-unique|sync-binlog)$'
-for t in eu-primary eu-replica lonely; do
+for t in eu-primary eu-replica lonely lonely-twin; do
 	is "$($RQ "$W/back.out" statuses $t "$stable")" "$($RQ "$W/cap.out" statuses $t "$stable")" \
 		"$t: the capture read back gives the live verdicts on the stable rules"
+done
+
+# Declared clusters: servers of two clusters may share an id.
+sed -e '/^\[lonely\]$/a cluster = eu-left' -e '/^\[lonely-twin\]$/a cluster = eu-right' "$W/fleet.ini" >"$W/clusters.ini"
+cs clusters --inventory "$W/clusters.ini" --format json
+is "$(st "$W/clusters.out" lonely server-id-unique),$(st "$W/clusters.out" lonely-twin server-id-unique)" "pass,pass" \
+	"the inventory's cluster: servers of two clusters sharing server_id 43 pass"
+is "$($RQ "$W/clusters.out" target lonely cluster)" "eu-left" "... and the report names the cluster"
+
+# ---- --shard and merge --------------------------------------------------------------
+# N shards that put the two servers sharing server_id 43 apart (FNV-1a 64 of the name, mod N: shard.h),
+# so that only the merge can see the clash.
+N=$(/usr/bin/python3 - <<'PY'
+def fnv(s):
+    h = 14695981039346656037
+    for b in s.encode():
+        h = ((h ^ b) * 1099511628211) % (1 << 64)
+    return h
+for n in range(2, 9):
+    if fnv("lonely") % n != fnv("lonely-twin") % n:
+        print(n)
+        break
+PY
+)
+shards=()
+for i in $(seq 1 "$N"); do
+	cs shard$i --inventory "$W/fleet.ini" --shard "$i/$N" --json "$W/shard$i.json" -q
+	shards+=("$W/shard$i.json")
+done
+alone=
+for i in $(seq 1 "$N"); do
+	s=$($RQ "$W/shard$i.json" finding lonely server-id-unique status)
+	[ -n "$s" ] && alone=$s
+done
+is "$alone" pass "in its shard, lonely does not see its twin: server-id-unique passes there"
+"$CRASHSAFE" merge --format json "${shards[@]}" >"$W/merged.out" 2>"$W/merged.err"
+is "$?" "$(cat "$W/inv.rc")" "merge of $N live shards exits as the unsharded run"
+is "$($RQ "$W/merged.out" targets name)" "$($RQ "$W/inv.out" targets name)" "the merged report has the run's targets, in its order"
+is "$(st "$W/merged.out" lonely server-id-unique),$(st "$W/merged.out" lonely-twin server-id-unique)" "fail,fail" \
+	"merge runs server-id-unique over every shard: the clash is found"
+for t in eu-primary eu-replica lonely lonely-twin; do
+	is "$($RQ "$W/merged.out" statuses $t "$stable")" "$($RQ "$W/inv.out" statuses $t "$stable")" \
+		"$t: merged verdicts on the stable rules are the unsharded run's"
 done
 
 echo "1..$n"

@@ -74,13 +74,16 @@ fi
 
 # ---- JSON ------------------------------------------------------------------
 check "json parses with python -m json.tool" $PY -m json.tool "$dir/report.json"
-check "json has the documented crashsafe-report/2 keys and types" $PY - "$dir/report.json" <<'PYEOF'
+check "json has the documented crashsafe-report/3 keys and types" $PY - "$dir/report.json" <<'PYEOF'
 import json, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 def keys(obj, want, where):
     assert set(obj) == set(want), "%s: keys %s, want %s" % (where, sorted(obj), sorted(want))
-keys(doc, ["schema", "tool", "command", "summary", "targets"], "top")
-assert doc["schema"] == "crashsafe-report/2"
+keys(doc, ["schema", "tool", "command", "run", "summary", "targets"], "top")
+assert doc["schema"] == "crashsafe-report/3"
+keys(doc["run"], ["rules", "fleet_settings", "shard", "targets"], "run")
+assert doc["run"]["shard"] is None and isinstance(doc["run"]["targets"], int)
+assert all(isinstance(r, str) for r in doc["run"]["rules"])
 keys(doc["tool"], ["name", "version"], "tool")
 STATUSES = ["fail", "could-not-evaluate", "suppressed", "not-applicable", "pass"]
 SEVS = ["error", "warning", "info"]
@@ -95,7 +98,13 @@ assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
     keys(t, ["name", "kind", "flavor", "flavor_display", "build", "version", "flavor_source", "flavor_evidence",
-             "role", "cluster", "path_key", "error", "counts", "findings"], "target")
+             "role", "cluster", "path_key", "error", "position", "tags", "fleet", "counts", "findings"], "target")
+    keys(t["fleet"], ["file", "includes", "role_detected", "version_detected", "group_header", "settings",
+                      "channels"], "target.fleet")
+    assert isinstance(t["position"], int) and isinstance(t["tags"], list)
+    for st in t["fleet"]["settings"]:
+        keys(st, ["name", "value", "spelled", "origin", "overridden"], "fleet.settings")
+        keys(st["origin"], ["source", "file", "line", "chain", "detail"], "fleet.settings.origin")
     assert t["build"] in ("plain", "galera")
     assert t["kind"] in ("file", "snapshot", "live")
     assert t["role"] in ("any", "primary", "replica")
@@ -103,7 +112,7 @@ for t in doc["targets"]:
     assert t["counts"]["findings"] == len(t["findings"])
     total += len(t["findings"])
     for f in t["findings"]:
-        keys(f, ["rule_id", "title", "severity", "status", "channel", "variable", "value", "origin",
+        keys(f, ["rule_id", "title", "severity", "status", "channel", "subject", "variable", "value", "origin",
                  "location", "cause", "overridden", "expected", "message", "fix", "why", "doc", "fingerprint",
                  "baseline", "suppression", "expired_suppression"], "finding")
         assert f["cause"] is None or set(f["cause"]) == {"rule_id", "file", "line"}, f["cause"]

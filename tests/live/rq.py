@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""rq.py - read a crashsafe JSON report (crashsafe-report/2) for the live tests.
+"""rq.py - read a crashsafe JSON report (crashsafe-report/3) for the live tests.
 
   rq.py FILE finding TARGET RULE FIELD   FIELD (status, message, value, variable,
                                          origin.text...) of RULE's findings on

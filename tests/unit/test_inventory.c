@@ -159,6 +159,7 @@ static void test_errors(void)
 		{ "port not a number", "[a]\nhost = x\nport = 33o6\n", "f.ini:3:", "'33o6'" },
 		{ "bad role", "[a]\nrole = master\n", "f.ini:2:", "role 'master'" },
 		{ "bad flavor", "[a]\nflavor = oracle\n", "f.ini:2:", "flavor 'oracle'" },
+		{ "bad cluster name", "[a]\ncluster = eu orders\n", "f.ini:2:", "cluster 'eu orders'" },
 		{ "bad version", "[a]\nversion = eight\n", "f.ini:2:", "version 'eight'" },
 		{ "version with a suffix", "[a]\nversion = 8.0.36-log\n", "f.ini:2:", "did you mean 8.0.36" },
 		{ "version the flavor never had", "[a]\nflavor = mariadb\nversion = 8.4\n", "f.ini:3:", "no version 8.4" },

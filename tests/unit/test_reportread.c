@@ -59,6 +59,7 @@ static void test_round_trip(const char *path)
 		.fail_on = SEV_ERROR,
 		.input_errors = rr.input_errors,
 	};
+	reportread_run(&rr, &run);
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *fp = open_memstream(&buf, &blen);

@@ -365,7 +365,7 @@ static void test_json(const struct audit_result *r)
 {
 	char *s = render(REPORT_JSON, r, &plain);
 	ok(s != NULL, "json: writes");
-	ok(has(s, "\"schema\": \"crashsafe-report/2\""), "json: versioned schema id");
+	ok(has(s, "\"schema\": \"crashsafe-report/3\""), "json: versioned schema id");
 	ok(has(s, "\"tool\": {\n    \"name\": \"crashsafe\",\n    \"version\": \"9.9.9\"\n  }"), "json: tool and version");
 	ok(has(s, "\"exit_status\": 3,\n    \"exit_status_by_fail_on\": {\n      \"error\": 3,\n      \"warning\": 3,\n"
 		  "      \"info\": 3,\n      \"never\": 3\n    }"),

@@ -1,0 +1,221 @@
+#!/bin/bash
+# fleet-merge.t - `crashsafe merge` of shard reports equals the unsharded
+# run, byte for byte in every format (text, JSON, JUnit, SARIF; Prometheus
+# but for its two time samples), for option files and captures: the fleet
+# rules run again over every target (server ids shared across shards fail
+# in the merge though each shard alone passed), targets come back in the
+# run's order, findings keep their sentences; and the refusals: a missing or
+# repeated shard, shards of different runs, reports made with other rules,
+# a report without the fleet data (schema 2), a target twice. Also the
+# examples/fleet/ GitHub Actions matrix, run as written. The live side is in
+# live-fleet.t. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/crashsafe-merge.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {   # ok COND-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+is() {   # is GOT WANT NAME
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
+}
+has() {   # has TEXT HAYSTACK NAME
+	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
+}
+same() {   # same FILE-A FILE-B NAME: byte-identical, else the first differences
+	if cmp -s "$1" "$2"; then ok 0 "$3"; else ok 1 "$3"; diff "$1" "$2" | head -20 | sed 's/^/#   /'; fi
+}
+
+# ---- a fleet of option files and captures ------------------------------------
+# 24 servers: ids repeat every 10 (so some clash across shards), a Galera pair
+# sharing an id within its cluster, problems per line, a capture with its
+# option file, a capture alone, an unreadable file, a file without server_id.
+mkdir -p "$T/f" "$T/caps"
+for i in $(seq 1 20); do
+	id=$(( (i - 1) % 10 + 1 ))
+	{
+		printf '[mysqld]\nserver_id = %d\n' "$id"
+		case $((i % 4)) in
+		0) printf 'gtid_mode = ON\nenforce_gtid_consistency = ON\nrelay_log_recovery = ON\n' ;;
+		1) printf 'log_bin = b\nsync_binlog = 0\nmaster_info_repository = TABLE\n' ;;
+		2) printf 'read_only = ON\nsync_binlog = 1;\ninnodb_flush_log_at_trx_commit = 2\n' ;;
+		3) printf 'server_uuid = 3e11fa47-71ca-11e1-9e33-c80aa9429562\n' ;;
+		esac
+	} >"$T/f/db$i.cnf"
+done
+printf '[mysqld]\nwsrep_on = ON\nwsrep_provider = /usr/lib/galera/libgalera_smm.so\nwsrep_cluster_name = eu\nserver_id = 77\n' >"$T/f/galera-a.cnf"
+printf '[mysqld]\nwsrep_on = ON\nwsrep_provider = /usr/lib/galera/libgalera_smm.so\nwsrep_cluster_name = eu\nserver_id = 77\n' >"$T/f/galera-b.cnf"
+printf '[mysqld]\nlog_bin = b\n' >"$T/f/noid.cnf"
+# One server's options in two files, both given: the included one is no target of its own (load.h);
+# and a file given under a second spelling (./f/db2.cnf) is one target.
+printf '[mysqld]\nserver_id = 88\n!include f/inc-part.cnf\n' >"$T/f/inc-main.cnf"
+printf '[mysqld]\nrelay_log_recovery = ON\n' >"$T/f/inc-part.cnf"
+cat >"$T/caps/cap1.capture" <<'CAP'
+# crashsafe capture 1
+# target cap1
+# role replica
+version	8.4.2
+version_comment	MySQL Community Server - GPL
+server_id	3
+gtid_mode	ON
+enforce_gtid_consistency	ON
+relay_log_recovery	ON
+read_only	ON
+super_read_only	OFF
+CAP
+sed 's/^server_id\t3$/server_id\t12/' "$T/caps/cap1.capture" >"$T/caps/cap2.capture"
+printf '[mysqld]\nserver_id = 3\nsuper_read_only = ON\n' >"$T/cap1.cnf"
+printf '[cap1]\nvariables = caps/cap1.capture\nconfig = cap1.cnf\n[cap2]\nvariables = caps/cap2.capture\nrole = replica\n' >"$T/inv.ini"
+# Relative names (run from $T): shard assignment hashes the names, so it is the same on every run.
+cd "$T" || exit 1
+files=(f/*.cnf f/missing.cnf ./f/db2.cnf)
+args=(--inventory inv.ini "${files[@]}")
+
+# The unsharded run in every format, and the same run in N shards merged.
+formats() {   # formats PREFIX: the report options writing PREFIX.{txt,json,xml,sarif,prom}
+	echo --format text --json "$1.json" --junit "$1.xml" --sarif "$1.sarif" --prom "$1.prom"
+}
+# shellcheck disable=SC2046
+"$CRASHSAFE" check "${args[@]}" $(formats "$T/all") >"$T/all.txt" 2>/dev/null
+all_rc=$?
+is "$all_rc" 2 "the unsharded run exits 2 (an unreadable file)"
+is "$($RQ "$T/all.json" summary targets)" 27 "... over 27 targets (29 given: an included file and a second spelling are not targets)"
+# The shard counts below split those pairs at least once, so merge must drop them across shards.
+$PY - <<'PY'
+import sys
+def fnv(s):
+    h = 14695981039346656037
+    for b in s.encode():
+        h = ((h ^ b) * 1099511628211) % (1 << 64)
+    return h
+pairs = [("f/inc-main.cnf", "f/inc-part.cnf"), ("f/db2.cnf", "./f/db2.cnf")]
+sys.exit(0 if all(any(fnv(a) % n != fnv(b) % n for n in (2, 3, 5)) for a, b in pairs) else 1)
+PY
+ok $? "the includer and its included file, and the two spellings, fall in different shards at least once"
+for N in 2 3 5; do
+	shards=()
+	for i in $(seq 1 $N); do
+		"$CRASHSAFE" check "${args[@]}" --shard "$i/$N" --json "$T/s$N-$i.json" -q >/dev/null 2>&1
+		shards+=("$T/s$N-$i.json")
+	done
+	# shellcheck disable=SC2046
+	"$CRASHSAFE" merge $(formats "$T/m$N") "${shards[@]}" >"$T/m$N.txt" 2>"$T/m$N.err"
+	rc=$?
+	is "$rc" "$all_rc" "merge of $N shards exits as the unsharded run ($all_rc)"
+	for ext in txt json xml sarif; do
+		same "$T/all.$ext" "$T/m$N.$ext" "merge of $N shards: the .$ext report equals the unsharded run's"
+	done
+	grep -v '^crashsafe_last_run_timestamp_seconds \|^crashsafe_run_duration_seconds ' "$T/all.prom" >"$T/all.prom.cut"
+	grep -v '^crashsafe_last_run_timestamp_seconds \|^crashsafe_run_duration_seconds ' "$T/m$N.prom" >"$T/m$N.prom.cut"
+	same "$T/all.prom.cut" "$T/m$N.prom.cut" "merge of $N shards: the metrics equal the unsharded run's (but the time samples)"
+done
+# The shards alone did not see the clashes the merge reports.
+st() { $RQ "$1" finding "$2" server-id-unique status; }
+is "$(st "$T/all.json" f/db1.cnf)" fail "db1 shares server_id 1 with db11: fail in the whole run"
+# targets whose server-id-unique passed in their shard of 5 and fails merged: the merge judged across shards
+again=$($PY - "$T"/s5-*.json "$T/m5.json" <<'PY'
+import json, sys
+shard = {}
+for path in sys.argv[1:-1]:
+    for t in json.load(open(path))["targets"]:
+        for f in t["findings"]:
+            if f["rule_id"] == "server-id-unique":
+                shard[t["name"]] = f["status"]
+merged = json.load(open(sys.argv[-1]))
+print(sum(1 for t in merged["targets"] for f in t["findings"]
+          if f["rule_id"] == "server-id-unique" and f["status"] == "fail" and shard.get(t["name"]) == "pass"))
+PY
+)
+ok "$([ "$again" -gt 0 ] && echo 0 || echo 1)" "$again targets passed server-id-unique in their shard and fail merged: merge ran the fleet rule again"
+is "$(st "$T/m5.json" f/galera-a.cnf)" pass "the Galera pair shares its id within its cluster, merged too"
+has "is also used by 2 other targets: f/db11.cnf, f/noid.cnf" "$($RQ "$T/m5.json" finding f/db1.cnf server-id-unique message)" \
+	"the merged fleet finding names the peers, from other shards too"
+
+# Order of the arguments does not matter; the merged report keeps the run's order.
+"$CRASHSAFE" merge --format json "$T/s3-3.json" "$T/s3-1.json" "$T/s3-2.json" >"$T/rev.json" 2>/dev/null
+same "$T/all.json" "$T/rev.json" "shard reports given in any order merge to the same report"
+# A merged report merges again (it is one whole run).
+"$CRASHSAFE" merge --format json "$T/m3.json" >"$T/again.json" 2>/dev/null
+same "$T/all.json" "$T/again.json" "a merged report merged alone is itself"
+# --fail-on decides merge's exit status as it would the run's.
+"$CRASHSAFE" check "${files[@]:0:20}" --fail-on warning -q >/dev/null 2>&1
+want=$?
+for i in 1 2; do "$CRASHSAFE" check "${files[@]:0:20}" --shard $i/2 --json "$T/w$i.json" -q >/dev/null 2>&1; done
+"$CRASHSAFE" merge --fail-on warning -q "$T/w1.json" "$T/w2.json" >/dev/null 2>&1
+is "$?" "$want" "merge --fail-on warning exits as check --fail-on warning ($want)"
+
+# ---- refusals ------------------------------------------------------------------
+run() { "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"; rc=$?; err=$(cat "$T/err"); }
+run merge "$T/s3-1.json" "$T/s3-3.json"
+is "$rc" 2 "a missing shard: exit 2"
+has "shard 2 of 3 is missing" "$err" "... naming it"
+run merge "$T/s3-1.json" "$T/s3-2.json" "$T/s3-3.json" "$T/s3-2.json"
+is "$rc" 2 "a shard given twice: exit 2"
+has "shard 2 of 3 is given twice" "$err" "... naming it"
+run merge "$T/s3-1.json" "$T/s2-2.json" "$T/s3-3.json"
+is "$rc" 2 "shards of different splits: exit 2"
+"$CRASHSAFE" check "${files[@]:0:5}" --shard 2/3 --json "$T/other2.json" -q >/dev/null 2>&1
+run merge "$T/s3-1.json" "$T/other2.json" "$T/s3-3.json"
+is "$rc" 2 "shards of different runs (another target list): exit 2"
+mkdir -p "$T/myrules"
+printf '[my-rule]\nseverity = info\ntitle = A rule of my own\nrequire = server_id != 42\nwhy = w\nfix = f\n' >"$T/myrules/my.ini"
+run merge "$T/s2-1.json" "$T/s2-2.json" --rules "$T/myrules"
+is "$rc" 2 "shards made with other rules than merge loads: exit 2"
+has "--rules" "$err" "... saying to give the same rules"
+$PY - "$T/s2-1.json" "$T/old.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["schema"] = "crashsafe-report/2"
+del d["run"]
+for t in d["targets"]:
+    for k in ("position", "tags", "fleet"):
+        del t[k]
+json.dump(d, open(sys.argv[2], "w"), indent=2)
+PY
+run merge "$T/old.json"
+is "$rc" 2 "a report without the fleet data (schema 2): exit 2"
+has "crashsafe-report/3" "$err" "... saying which schema merge needs"
+run merge "$T/all.json" "$T/all.json"
+is "$rc" 2 "one target in two reports: exit 2"
+has "twice" "$err" "... saying so"
+printf '{"schema": "crashsafe-report/3", "targets": [' >"$T/broken.json"
+run merge "$T/broken.json"
+is "$rc" 2 "a JSON file cut short: exit 2"
+has "broken.json" "$err" "... naming the file"
+run merge
+is "$rc" 2 "merge without a report: usage error"
+
+# ---- the GitHub Actions matrix of examples/fleet/, as written -----------------
+gha=$REPO/examples/fleet/github-actions-matrix.yml
+shard_cmd=$(grep -A1 '^        run: |$' "$gha" | sed -n 's/^          crashsafe check /check /p' | head -1)
+merge_cmd=$(sed -n 's/^        run: crashsafe merge /merge /p' "$gha")
+has "--shard \${{ matrix.shard }}/4" "$shard_cmd" "the example's shard step runs crashsafe check --shard N/4"
+mkdir -p "$T/gha/configs"
+cp f/db1*.cnf f/galera-*.cnf "$T/gha/configs/"
+(
+	cd "$T/gha" || exit 1
+	for s in 1 2 3 4; do
+		cmd=${shard_cmd//\$\{\{ matrix.shard \}\}/$s}
+		# shellcheck disable=SC2086
+		eval "\"$CRASHSAFE\" ${cmd}" >/dev/null 2>&1
+	done
+	# shellcheck disable=SC2086
+	eval "\"$CRASHSAFE\" ${merge_cmd}" >/dev/null 2>&1
+	echo $? >merge.rc
+	"$CRASHSAFE" check --json whole.json configs/*.cnf >/dev/null 2>&1
+	echo $? >whole.rc
+)
+same "$T/gha/whole.json" "$T/gha/crashsafe.json" "the GitHub Actions example: shards and merge give the unsharded report"
+is "$(cat "$T/gha/merge.rc")" "$(cat "$T/gha/whole.rc")" "... and its exit status"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
