@@ -389,27 +389,135 @@ static void merge_fleet_suppressions(struct merge *m, struct audit_result *r)
 
 /* ---- the command ---------------------------------------------------------------- */
 
+/*
+ * The targets of the reports in the merged run's order: by position for
+ * the shards of one run, report by report for whole runs; then what one
+ * run would have dropped. Positions and names must be unique. Returns 0,
+ * or -1 with the errors in d; *items is a heap array the caller frees.
+ */
+static int merge_order(const struct reportread *rr, size_t nreports, struct merge_item **items, size_t *nitems,
+		       struct diag_list *d)
+{
+	int sharded = rr[0].shard_count != 0;
+	size_t n = 0, cap = 0;
+	struct merge_item *v = NULL;
+	struct strmap names;
+	int rc = 0;
+
+	for (size_t i = 0; i < nreports; i++) {
+		for (size_t t = 0; t < rr[i].n; t++) {
+			ARRAY_GROW(v, n + 1, cap);
+			v[n++] = (struct merge_item){ i, t, rr[i].targets[t].position };
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), sharded ? merge_item_cmp : merge_item_by_report);
+	strmap_init(&names, 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct reportread_target *y = &rr[v[i].report].targets[v[i].target];
+		size_t prev;
+		if (sharded && i && v[i - 1].position == v[i].position) {
+			const struct reportread_target *x = &rr[v[i - 1].report].targets[v[i - 1].target];
+			diag_add(d, DIAG_ERROR, rr[v[i].report].path, 0,
+				 "target '%s' has the position of '%s' in %s: not the shards of one run", y->name, x->name,
+				 rr[v[i - 1].report].path);
+			rc = -1;
+		} else if (strmap_get(&names, y->name, &prev) == 0) {
+			/* a name is the identity that shards and fleet rules go by: one target each */
+			diag_add(d, DIAG_ERROR, rr[v[i].report].path, 0, "target '%s' is given twice (also in %s)", y->name,
+				 rr[v[prev].report].path);
+			rc = -1;
+		} else {
+			strmap_put(&names, y->name, i);
+		}
+	}
+	strmap_release(&names);
+	if (!rc)
+		merge_drop_entries(rr, v, &n);
+	*items = v;
+	*nitems = n;
+	return rc;
+}
+
+/*
+ * The inputs the shards could not use that are not targets (a capture or
+ * option file of a server that was itself audited): summary.input_errors
+ * less the targets with an input error, which come back with the targets.
+ */
+static size_t merge_input_errors(const struct reportread *rr, size_t nreports)
+{
+	size_t sum = 0;
+	for (size_t i = 0; i < nreports; i++) {
+		size_t targets = 0;
+		for (size_t t = 0; t < rr[i].n; t++)
+			if (rr[i].targets[t].error && strcmp(rr[i].targets[t].kind ? rr[i].targets[t].kind : "", "live"))
+				targets++;
+		if (rr[i].input_errors > targets)
+			sum += rr[i].input_errors - targets;
+	}
+	return sum;
+}
+
+/*
+ * Build the merged result in as->r, run the fleet rules, and write every
+ * report with the stored sentences for what was read and the engine's for
+ * the new fleet findings. Returns the exit status.
+ */
+static int merge_report(struct audit_session *as, struct audit_options *o, const struct reportread *rr,
+			size_t nreports, const struct merge_item *items, size_t nitems)
+{
+	struct merge m = { .r = &as->r };
+	for (size_t i = 0; i < nitems; i++)
+		merge_add_target(&m, &as->r, &as->e, &rr[items[i].report].targets[items[i].target]);
+	engine_evaluate_fleet(&as->e, as->c, &as->r, 0);
+	merge_fleet_suppressions(&m, &as->r);
+
+	struct explainer fallback = as->x;
+	m.fallback = &fallback;
+	explainer_init(&as->x, NULL, NULL);
+	as->x.explain = merge_explain;
+	as->x.data = &m;
+	o->input_errors = merge_input_errors(rr, nreports);
+	/* the size of the run: the shards' run, or the whole runs joined */
+	o->run_total = 0;
+	for (size_t i = 0; i < (rr[0].shard_count ? 1 : nreports); i++)
+		o->run_total += rr[i].run_targets;
+	int status = audit_session_report(as, o, rr[0].command ? rr[0].command : "merge");
+	as->x.data = NULL;
+	explainer_release(&as->x);
+	as->x = fallback;   /* audit_session_end() releases the engine's explainer */
+	for (size_t i = 0; i < m.n; i++)
+		free(m.targets[i].stored);
+	free(m.targets);
+	return status;
+}
+
+/* The options merge takes: -h and the common ones in merge_common[]. Returns their number. */
+static size_t merge_options(struct cli_option *opts, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(merge_own_options) && n < max; i++)
+		opts[n++] = merge_own_options[i];
+	for (size_t i = 0; i < audit_common_noptions; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(merge_common); k++)
+			if (!strcmp(audit_common_options[i].name, merge_common[k]) && n < max)
+				opts[n++] = audit_common_options[i];
+	return n;
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	struct cli_option opts[MERGE_MAX_OPTIONS];
-	size_t nopts = 0;
-	struct merge_args a;
+	size_t nopts = merge_options(opts, MERGE_MAX_OPTIONS);
+	struct merge_args a = { 0 };
 	struct catalog c;
 	struct diag_list d;
 	struct reportread *rr = NULL;
 	struct merge_item *items = NULL;
-	struct merge m = { 0 };
 	struct audit_session as;
-	int noperands = 0, status = EXIT_USAGE, session = 0;
-	size_t nreports = 0, nitems = 0, items_cap = 0;
+	int noperands = 0, status = EXIT_USAGE, session = 0, unusable = 0;
+	size_t nreports = 0, nitems = 0;
 
-	memset(&a, 0, sizeof(a));
-	for (size_t i = 0; i < ARRAY_SIZE(merge_own_options); i++)
-		opts[nopts++] = merge_own_options[i];
-	for (size_t i = 0; i < audit_common_noptions; i++)
-		for (size_t k = 0; k < ARRAY_SIZE(merge_common); k++)
-			if (!strcmp(audit_common_options[i].name, merge_common[k]) && nopts < MERGE_MAX_OPTIONS)
-				opts[nopts++] = audit_common_options[i];
 	audit_options_init(&a.audit);
 	catalog_init(&c);
 	diag_list_init(&d);
@@ -426,110 +534,26 @@ int cmd_merge(int argc, char **argv)
 		status = cli_usage_error("no report to merge: give the JSON reports of the shards; see --help");
 		goto out;
 	}
-
 	/* every report, each error with its path; nothing is written unless all are usable */
 	nreports = (size_t)noperands;
 	rr = xcalloc(nreports, sizeof(*rr));
-	int unreadable = 0;
 	for (size_t i = 0; i < nreports; i++) {
 		reportread_init(&rr[i]);
-		if (reportread_load(&rr[i], argv[i], &d) < 0)
-			unreadable = 1;
+		unusable |= reportread_load(&rr[i], argv[i], &d) < 0;
 	}
-	if (audit_load_catalog(&c, &d) < 0)
-		unreadable = 1;
+	unusable |= audit_load_catalog(&c, &d) < 0;
+	if (!unusable) {
+		session = 1;
+		unusable = audit_session_begin(&as, &a.audit, &c) != EXIT_OK;
+	}
+	if (!unusable)
+		unusable = merge_check_set(rr, nreports, &as.e, &d) < 0 || merge_order(rr, nreports, &items, &nitems, &d) < 0;
 	diag_print(&d, stderr);
-	diag_list_release(&d);
-	diag_list_init(&d);
-	if (unreadable)
-		goto out;
-	if (audit_session_begin(&as, &a.audit, &c) != EXIT_OK) {
-		audit_session_end(&as);
-		goto out;
-	}
-	session = 1;
-	if (merge_check_set(rr, nreports, &as.e, &d) < 0) {
-		diag_print(&d, stderr);
-		goto out;
-	}
-
-	/* the targets in the run's order (shards), or report by report (whole runs) */
-	int sharded = rr[0].shard_count != 0;
-	size_t input_errors = 0;
-	for (size_t i = 0; i < nreports; i++) {
-		size_t target_errors = 0;
-		for (size_t t = 0; t < rr[i].n; t++) {
-			ARRAY_GROW(items, nitems + 1, items_cap);
-			items[nitems++] = (struct merge_item){ i, t, rr[i].targets[t].position };
-			if (rr[i].targets[t].error && strcmp(rr[i].targets[t].kind ? rr[i].targets[t].kind : "", "live"))
-				target_errors++;
-		}
-		/* summary.input_errors counts the targets' unreadable inputs too: they come back with the targets */
-		if (rr[i].input_errors > target_errors)
-			input_errors += rr[i].input_errors - target_errors;
-	}
-	if (nitems > 1)
-		qsort(items, nitems, sizeof(*items), sharded ? merge_item_cmp : merge_item_by_report);
-	for (size_t i = 1; i < nitems; i++) {
-		const struct reportread_target *x = &rr[items[i - 1].report].targets[items[i - 1].target];
-		const struct reportread_target *y = &rr[items[i].report].targets[items[i].target];
-		if (sharded && x->position == y->position) {
-			diag_add(&d, DIAG_ERROR, rr[items[i].report].path, 0,
-				 "target '%s' has the position of '%s' in %s: not the shards of one run", y->name, x->name,
-				 rr[items[i - 1].report].path);
-			goto bad_set;
-		}
-	}
-	{
-		/* one name, one target (a name is the identity that shards and fleet rules go by) */
-		struct strmap names;
-		strmap_init(&names, 0);
-		for (size_t i = 0; i < nitems; i++) {
-			const struct reportread_target *y = &rr[items[i].report].targets[items[i].target];
-			size_t prev;
-			if (strmap_get(&names, y->name, &prev) == 0) {
-				diag_add(&d, DIAG_ERROR, rr[items[i].report].path, 0, "target '%s' is given twice (also in %s)",
-					 y->name, rr[items[prev].report].path);
-				strmap_release(&names);
-				goto bad_set;
-			}
-			strmap_put(&names, y->name, i);
-		}
-		strmap_release(&names);
-	}
-	merge_drop_entries(rr, items, &nitems);
-
-	m.r = &as.r;
-	for (size_t i = 0; i < nitems; i++)
-		merge_add_target(&m, &as.r, &as.e, &rr[items[i].report].targets[items[i].target]);
-	engine_evaluate_fleet(&as.e, &c, &as.r, 0);
-	merge_fleet_suppressions(&m, &as.r);
-
-	/* the stored sentences for what was read, the engine's for the new fleet findings */
-	struct explainer fallback = as.x;
-	m.fallback = &fallback;
-	explainer_init(&as.x, NULL, NULL);
-	as.x.explain = merge_explain;
-	as.x.data = &m;
-	a.audit.input_errors = input_errors;
-	/* the size of the run: the shards' run, or the whole runs joined */
-	a.audit.run_total = 0;
-	for (size_t i = 0; i < (sharded ? 1 : nreports); i++)
-		a.audit.run_total += rr[i].run_targets;
-	status = audit_session_report(&as, &a.audit, rr[0].command ? rr[0].command : "merge");
-	as.x.data = NULL;
-	explainer_release(&as.x);
-	as.x = fallback;
-	goto out;
-bad_set:
-	diag_print(&d, stderr);
-	status = EXIT_USAGE;
+	if (!unusable)
+		status = merge_report(&as, &a.audit, rr, nreports, items, nitems);
 out:
 	if (session)
 		audit_session_end(&as);
-	for (size_t i = 0; i < m.n; i++)
-		free(m.targets[i].stored);
-	free(m.targets);
 	free(items);
 	for (size_t i = 0; i < nreports; i++)
 		reportread_release(&rr[i]);
