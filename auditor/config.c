@@ -514,6 +514,18 @@ static void config_unknown(struct config_state *st, const struct optfile_option 
 		return;
 	}
 	facts.action = CONFIG_ACTION_REFUSES;
+	/*
+	 * A release between two listed ones is judged by the list of the nearest
+	 * listed release at or below it (options.h): say which one decided.
+	 */
+	char listed[200] = "";
+	if (!last && m->full.listed && m->full.listed != st->target.version) {
+		char a[16];
+		snprintf(listed, sizeof(listed), "judged by the option list of %s %s, the nearest listed release",
+			 options_product_display(m->full.decided),
+			 options_version_format(m->full.listed, a, sizeof(a)));
+		facts.detail = listed;
+	}
 	char repl[200] = "";
 	/* a crash-safety variable this flavor spells otherwise (log_replica_updates on MariaDB) */
 	const struct catalog_var *v = catalog_lookup(st->c, m->name);
@@ -533,8 +545,8 @@ static void config_unknown(struct config_state *st, const struct optfile_option 
 		problem_add(&st->removed, s, origin, &facts, "'%s' was %s: the server will not start%s",
 			    o->name, removed, repl);
 	else
-		problem_add(&st->errors, s, origin, &facts, "unknown variable '%s': %s refuses to start%s", o->name,
-			    st->label, repl);
+		problem_add(&st->errors, s, origin, &facts, "unknown variable '%s': %s refuses to start%s%s%s%s",
+			    o->name, st->label, repl, *listed ? " (" : "", listed, *listed ? ")" : "");
 }
 
 /* An option the lists cannot decide: a warning saying why. */

@@ -304,6 +304,8 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 		problem_line(m, p);
 		strbuf_addf(m, ": %s %s has no option '%s' and refuses to start (unknown variable)", fl, ver,
 			    p->option);
+		if (p->detail)   /* the listed release whose option list decided (config.c) */
+			strbuf_addf(m, "; %s", p->detail);
 		strbuf_addf(fx, "delete the line (or write loose-%s, which the server skips when it does not "
 			       "know the option)", p->option);
 		break;

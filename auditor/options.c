@@ -222,7 +222,17 @@ static void options_decide(enum options_product p, int version, const char *name
 		return;
 	}
 	out->listed = rlo->version;
-	if (options_uncovered(rlo->uncovered, name) || (rhi && options_uncovered(rhi->uncovered, name))) {
+	/*
+	 * A removal in a documented release (until is exact) is certain, whatever
+	 * the later lists leave out. Otherwise the lists that decide must cover
+	 * the name's family: the nearest at or below, and the next one when the
+	 * version lies between two lists of its own series (the 9.x lists that
+	 * leave out innodb_* do not make an 8.4.8 name uncertain).
+	 */
+	int documented = removed && removed->until_hi == removed->until_lo + 1;
+	int rhi_counts = rhi && rlo->version != version && options_series(rhi->version) == options_series(version);
+	if (!documented &&
+	    (options_uncovered(rlo->uncovered, name) || (rhi_counts && options_uncovered(rhi->uncovered, name)))) {
 		out->state = OPTIONS_UNCERTAIN;
 		out->why = OPTIONS_WHY_PARTIAL;
 		return;

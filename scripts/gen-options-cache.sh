@@ -23,6 +23,7 @@ releases='
 mysql 5.7.22 hwCloudRDS/mysql-5.7 11250ebaffaa99c3e1a485f856072582d1692db6
 mysql 5.7.18 lalor/mysql-5.7.18 e91807b0d945a64eb8e697968de3fd9c6436b002
 mysql 8.0.43 xiebaoma/mysql-server 20c12b11868f4dee9b97ea466e70d98f23f8055b
+mysql 8.4.8 Shannon-Data/ShannonBase d19956264bcd0cd92110cfb6ae5e05ccc9eae553
 percona 5.6.36 sysprg/percona-server 2594e3a912e08b127f82751656250d849e2ca62d
 percona 5.7.22 gaopengcarl/percona-server-locks-detail-5.7.22 2f8823f2d6548193fc07f76d675decb2a48d103e
 percona 8.0.27 session-replay-tools/percona-server-8.0.27-18 d142c33d032a2880bcfc698de496aacdc0e56302

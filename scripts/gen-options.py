@@ -1528,16 +1528,32 @@ MANIFEST = [
                   'innodb_cleaner_real_time', 'innodb_doublewrite_batch_size', 'rds_permission_control',
                   'rds_reserved_users')}),
     ('mysql', '8.0.43', 'tree', 'xiebaoma/mysql-server@20c12b11'),
-    ('mysql', '8.4.0', 'derived', 'the 8.0.43 list with the 8.1-8.4 changes of DERIVED (MySQL Server Version '
-     'Reference optvar-changes-8-3/8-4; absent from the Percona Server 8.4 help result '
-     'villagesql/villagesql-server@0cec592)'),
+    ('mysql', '8.4.0', 'derived', 'the MySQL 8.4.3 list (the Version Reference, optvar-changes-8-4, names no '
+     'option added or removed in 8.4.1-8.4.3)'),
+    ('mysql', '8.4.3', 'tree', 'Shannon-Data/ShannonBase@a5905c40 (MYSQL_VERSION 8.4.3: upstream 8.4.3 merged; '
+     'less the fork\'s own rapid_* options and the options the Version Reference removed before 8.4, which its '
+     'sources kept)', {'exclude_prefix': ('rapid_',), 'exclude': ('llm_dir',)}),
+    ('mysql', '8.4.8', 'tree', 'Shannon-Data/ShannonBase@d1995626 (MYSQL_VERSION 8.4.8, the commit "upgrade from '
+     '8.4.4 to 8.4.8"; less the same)', {'exclude_prefix': ('rapid_',), 'exclude': ('llm_dir',)}),
+    ('mysql', '9.3.0', 'table', 'villagesql/villagesql-server@e5f09548 mysql-test/r/mysqld--help-notwin.result, '
+     'its option table (a 9.3 tree: check-table-functions and enable_secondary_engine_statistics of 9.3.0 '
+     'present, server_memory of 9.4.0 absent); the facts of the options 8.4.8 has are 8.4.8\'s'),
+    ('mysql', '9.5.0', 'table', 'percona/percona-xtrabackup@f92d0217 mysql-test/r/mysqld--help-notwin.result, '
+     'its option table (9.5.0-9.6.x: activate_mandatory_roles of 9.5.0 present, the 9.7.0 additions absent); '
+     'the facts of the options 9.3 has are 9.3\'s'),
+    ('mysql', '9.6.0', 'derived', 'the 9.5.0 list (the same tree; the Version Reference, optvar-changes-9-6, '
+     'names only audit log component variables for 9.6.0)'),
+    ('mysql', '9.7.0', 'derived', 'the 9.5.0 list with the 9.7.0 additions of the Version Reference '
+     '(optvar-changes-9-7, complete: no removal)'),
     ('percona', '5.6.20', 'tree', 'sysprg/percona-server@Percona-Server-5.6.20-68.0'),
     ('percona', '5.6.21', 'tree', 'sysprg/percona-server@Percona-Server-5.6.21-70.0 (69.0 lacked super_read_only)'),
     ('percona', '5.6.36', 'tree', 'sysprg/percona-server@2594e3a9'),
     ('percona', '5.7.22', 'tree', 'gaopengcarl/percona-server-locks-detail-5.7.22@2f8823f2'),
     ('percona', '8.0.27', 'tree', 'session-replay-tools/percona-server-8.0.27-18@d142c33d'),
-    ('percona', '8.4.0', 'derived', 'the Percona 8.0.27 and MySQL 8.0.43 lists with the 8.1-8.4 changes of DERIVED '
-     '(the Percona Server 8.4 help result villagesql/villagesql-server@0cec592, less its own options)'),
+    ('percona', '8.4.0', 'derived', 'the Percona 8.4.5 list less check_table_functions (added in 8.4.5)'),
+    ('percona', '8.4.5', 'table', 'villagesql/villagesql-server@0cec592 mysql-test/r/mysqld--help-notwin.result, '
+     'its option table (a Percona Server 8.4 fork at 8.4.5 or later: check_table_functions present), less the '
+     'fork\'s own villagesql_*/vsql_* options; facts from the MySQL 8.4.8 list, then the Percona 8.0.27 list'),
     ('pxc', '5.6.22', 'tree', 'maginatics/pxc-from-apt-source@d8b330a9'),
     ('mariadb', '10.4.12', 'tree', 'NathanYu17724/MariaDB@4bed139c'),
     ('mariadb', '10.11.19', 'live',
@@ -1545,15 +1561,16 @@ MANIFEST = [
      'mariadb-server 1:10.11.19-0+deb12u1'),
 ]
 
-# Changes from a listed release to one whose help result could not be read.
-# removed: (name, version or None, replacement, source); None: absent from the
-# newer list without a documented release (range from..to then).
-_84_REMOVED = [
-    ('admin_ssl', '8.4.0', '', 'optvar-changes-8-4'),
-    ('avoid_temporal_upgrade', '8.4.0', '', 'optvar-changes-8-4'),
-    ('binlog_transaction_dependency_tracking', '8.4.0', '', 'optvar-changes-8-4'),
-    ('default_authentication_plugin', '8.4.0', 'authentication_policy', 'optvar-changes-8-4'),
-    ('skip_host_cache', '8.4.0', 'host_cache_size', 'issue 7 (MySQL 8.4.0 release notes)'),
+# Removals the MySQL Server Version Reference documents (optvar-changes-8-2,
+# -8-3, -8-4, -9-0 pages; mysql-facts.md A1; issue 7): (name, release,
+# replacement, source). They give the rows' until column its exact release,
+# and they are dropped from the lists of fork trees whose sources kept them
+# (Shannon-Data/ShannonBase still defines innodb_api_*). MySQL, Percona
+# Server and PXC alike.
+DOC_REMOVED = [
+    ('abort_slave_event_count', '8.2.0', '', 'optvar-changes-8-2'),
+    ('disconnect_slave_event_count', '8.2.0', '', 'optvar-changes-8-2'),
+    ('expire_logs_days', '8.2.0', 'binlog_expire_logs_seconds', 'optvar-changes-8-2'),
     ('character_set_client_handshake', '8.3.0', '', 'optvar-changes-8-3'),
     ('innodb', '8.3.0', '', 'optvar-changes-8-3'),
     ('innodb_api_bk_commit_interval', '8.3.0', '', 'optvar-changes-8-3'),
@@ -1566,17 +1583,20 @@ _84_REMOVED = [
     ('master_info_file', '8.3.0', '', 'mysql-facts.md A1'),
     ('relay_log_info_file', '8.3.0', '', 'mysql-facts.md A1'),
     ('transaction_write_set_extraction', '8.3.0', '', 'rules/variables.ini'),
-    ('abort_slave_event_count', None, '', 'absent from the 8.4 help result'),
-    ('disconnect_slave_event_count', None, '', 'absent from the 8.4 help result'),
-    ('expire_logs_days', None, 'binlog_expire_logs_seconds', 'absent from the 8.4 help result'),
-    ('log_bin_use_v1_row_events', None, '', 'absent from the 8.4 help result'),
-    ('new', None, '', 'absent from the 8.4 help result'),
-    ('old', None, '', 'absent from the 8.4 help result'),
-    ('no_dd_upgrade', None, 'upgrade', 'absent from the 8.4 help result'),
-    ('old_style_user_limits', None, '', 'absent from the 8.4 help result'),
-    ('show_old_temporals', None, '', 'absent from the 8.4 help result'),
-    ('slave_rows_search_algorithms', None, '', 'absent from the 8.4 help result'),
+    ('admin_ssl', '8.4.0', '', 'optvar-changes-8-4'),
+    ('avoid_temporal_upgrade', '8.4.0', '', 'optvar-changes-8-4'),
+    ('binlog_transaction_dependency_tracking', '8.4.0', '', 'optvar-changes-8-4'),
+    ('default_authentication_plugin', '8.4.0', 'authentication_policy', 'optvar-changes-8-4'),
+    ('skip_host_cache', '8.4.0', 'host_cache_size', 'issue 7 (MySQL 8.4.0 release notes)'),
+    ('mysql_native_password', '9.0.0', '', 'optvar-changes-9-0'),
+    ('mysql_native_password_proxy_users', '9.0.0', '', 'optvar-changes-9-0'),
 ]
+
+# Additions the Version Reference dates, where the lists leave a range:
+# name -> (release, source); the first release of the rows' from column.
+DOC_ADDED = {
+    'check_table_functions': ('8.4.5', 'optvar-changes-8-4'),
+}
 
 
 def _facts(t, default, arg='req', values='', provider=''):
@@ -1584,31 +1604,73 @@ def _facts(t, default, arg='req', values='', provider=''):
             'flags': '', 'provider': provider, 'replacement': ''}
 
 
-# added: name -> facts (type from the help result's value column; 8.4 release unless the manual says)
-_84_ADDED = {
-    'explain_json_format_version': _facts('uint', '1'),
-    'keyring_migration_from_component': _facts('bool', 'OFF', 'opt'),
-    'mysql_native_password': _facts('enum', 'OFF', 'opt', ','.join(PLUGIN_POLICY)),
+# Releases of which only the option table of a help result could be read
+# (the "Variables (--variable-name=value)" part: one option and its value a
+# line). kind "table": the names file (written by hand from the table into
+# CACHE/<product>-<version>/table-names.txt, dash-separated as printed) says
+# which options the release has; the facts of each are the base release's,
+# and the options new in the table get the facts below (type from the value
+# the table prints: TRUE/FALSE a boolean, digits a number). An option the
+# base's own help table shows and the newer table lacks is gone; the names no
+# help table shows (innodb_*, paths, the options without a value) are kept
+# from the base and their families are partial.
+_9X_ADDED = {
+    'activate_mandatory_roles': _facts('bool', 'ON', 'opt'),
+    'caching_sha2_password_proxy_users': _facts('bool', 'OFF', 'opt'),
+    'connection_memory_status_limit': _facts('num', '18446744073709551615'),
+    'container_aware': _facts('bool', 'OFF', 'opt'),
+    'enable_secondary_engine_statistics': _facts('bool', 'ON', 'opt'),
+    'global_connection_memory_status_limit': _facts('num', '18446744073709551615'),
+    'performance_schema_logger': _facts('string', ''),
+    'performance_schema_max_logger_classes': _facts('num', '80'),
+    'performance_schema_meter': _facts('string', ''),
+    'server_memory': _facts('num', '0'),
+    'table_open_cache_triggers': _facts('num', '524288'),
+}
+
+# Percona Server 8.4: the options of the Percona Server 8.4 help table
+# (villagesql/villagesql-server@0cec592) in neither the MySQL 8.4.8 nor the
+# Percona 8.0.27 list, with the facts its table shows.
+_P84_ADDED = {
     'performance_schema_logger': _facts('string', ''),
     'performance_schema_max_logger_classes': _facts('int', '80'),
-    'performance_schema_max_meter_classes': _facts('int', '30'),
-    'performance_schema_max_metric_classes': _facts('int', '600'),
     'performance_schema_meter': _facts('string', ''),
-    'restrict_fk_on_non_standard_key': _facts('bool', 'ON', 'opt'),
-    'set_operations_buffer_size': _facts('uint', '262144'),
     'table_open_cache_triggers': _facts('uint', '524288'),
-    'tls_certificates_enforced_validation': _facts('bool', 'OFF', 'opt'),
-    # not in MySQL 8.0.43 nor Percona 8.0.27: kept for both (a missing option would be worse)
     'buffered_error_log_filename': _facts('string', ''),
     'buffered_error_log_size': _facts('uint', '0'),
     'secure_log_path': _facts('string', ''),
 }
 
+TABLED = {
+    ('percona', '8.4.5'): {'base': [('mysql', '8.4.8'), ('percona', '8.0.27')], 'names': 'percona-8.4.5/table-names.txt',
+                           'added': _P84_ADDED, 'exclude_prefix': ('villagesql_', 'vsql_'), 'uncovered': ('innodb_',)},
+    ('mysql', '9.3.0'): {'base': ('mysql', '8.4.8'), 'names': 'mysql-9.3.0/table-names.txt', 'added': _9X_ADDED,
+                         'uncovered': ('innodb_',)},
+    ('mysql', '9.5.0'): {'base': ('mysql', '9.3.0'), 'names': 'mysql-9.5.0/table-names.txt', 'added': _9X_ADDED,
+                         'uncovered': ('innodb_',)},
+}
+
+# added: name -> facts. A type the Version Reference does not give is a
+# string (any value is accepted: never a false "refuses to start").
+_97_ADDED = {
+    'caching_sha2_password_enforce_storage_format': _facts('string', UNKNOWN, 'opt'),
+    'caching_sha2_password_storage_format': _facts('string', UNKNOWN, 'opt'),
+    'enable_cascade_triggers': _facts('string', UNKNOWN, 'opt'),
+    'object_policy_flush_interval_seconds': _facts('string', UNKNOWN, 'opt'),
+    'replica_allow_higher_version_source': _facts('string', UNKNOWN, 'opt'),
+}
+
+
+# Releases derived from listed ones: base lists (the first has priority),
+# removed names (name, release or None, replacement, source), added facts.
 DERIVED = {
-    ('mysql', '8.4.0'): {'base': [('mysql', '8.0.43')], 'removed': _84_REMOVED, 'added': _84_ADDED,
-                         'uncovered': ('innodb_',), 'defaults_unknown': ('innodb_',)},
-    ('percona', '8.4.0'): {'base': [('percona', '8.0.27'), ('mysql', '8.0.43')], 'removed': _84_REMOVED,
-                           'added': _84_ADDED, 'uncovered': ('innodb_',), 'defaults_unknown': ('innodb_',)},
+    ('mysql', '8.4.0'): {'base': [('mysql', '8.4.3')], 'removed': [], 'added': {}, 'derived_source': False},
+    ('mysql', '9.6.0'): {'base': [('mysql', '9.5.0')], 'removed': [], 'added': {}, 'derived_source': False,
+                         'uncovered': ('innodb_',)},
+    ('mysql', '9.7.0'): {'base': [('mysql', '9.5.0')], 'removed': [], 'added': _97_ADDED,
+                         'uncovered': ('innodb_',)},
+    ('percona', '8.4.0'): {'base': [('percona', '8.4.5')], 'derived_source': False, 'added': {},
+                           'removed': [('check_table_functions', None, '', 'optvar-changes-8-4: added in 8.4.5')]},
 }
 
 # Options removed before the first listed release, kept so that the message
@@ -1622,6 +1684,38 @@ REMOVED_EARLY = [
      'sql/mysqld.cc my_long_options at tags mysql-5.1.73 (present) and mysql-5.5.0 (absent), '
      'sysprg/percona-server'),
 ]
+
+
+def table_names(cache, spec):
+    path = os.path.join(cache, spec['names'])
+    if not os.path.exists(path):
+        die('%s is missing: write the release\'s option table names there (docs/variables.md 6.5)' % path)
+    return [n.replace('-', '_') for n in read_text(path).split()]
+
+
+def table_release(spec, lists, tabled, cache):
+    """A release of which only the option table was read (TABLED)."""
+    bases = spec['base'] if isinstance(spec['base'], list) else [spec['base']]
+    base, btab = {}, set()
+    for b in bases:
+        for name, f in lists[b].items():
+            base.setdefault(name, f)
+        btab |= tabled[b]
+    names = {n for n in table_names(cache, spec) if not n.startswith(tuple(spec.get('exclude_prefix', ())))}
+    rel = {}
+    for name, f in base.items():
+        if name in btab and name not in names:
+            continue      # the base's table shows it, this one does not: gone
+        g = dict(f)
+        g['source'] = 'table' if name in names else 'base'
+        rel[name] = g
+    for name in sorted(names - set(base)):
+        if name not in spec['added']:
+            die('%s %s: %s is new in the table: give its facts in TABLED' % (spec['base'][0], spec['names'], name))
+        g = dict(spec['added'][name])
+        g['source'] = 'table'
+        rel[name] = g
+    return rel
 
 
 def derive_release(spec, lists):
@@ -1639,7 +1733,8 @@ def derive_release(spec, lists):
     for name, f in rel.items():
         if name.startswith(spec.get('defaults_unknown', ())) and f['type'] not in ('noarg',):
             f['default'] = UNKNOWN
-        f['source'] = f.get('source', '') if f.get('source') == 'derived' else 'derived'
+        if spec.get('derived_source', True):
+            f['source'] = 'derived'
     return rel
 
 
@@ -1704,7 +1799,17 @@ HEADER = """\
 # Source keys: help = the release's --verbose --help (#@release SOURCE);
 # sv = information_schema.SYSTEM_VARIABLES of that build; probe = read back
 # from what the server prints for extreme values; mysqld.cc = the server's
-# option table, for options --help does not print.
+# option table, for options --help does not print; table = the option is in
+# the option table of the release's help result, its facts are those of the
+# release the #@release line names (or of the table's own value, for an
+# option new there); base = kept from that release for a family the table
+# does not show; derived = a release made from listed ones and the changes
+# the MySQL Server Version Reference documents.
+#
+# The option tables read by hand (releases of kind "table" in
+# scripts/gen-options.py) are not in the repository: write each table's
+# option names, as printed, into CACHE/<product>-<version>/table-names.txt
+# before regenerating (docs/variables.md 6.5 names the files they come from).
 #
 """
 
@@ -1715,9 +1820,11 @@ def product_index(p):
 
 def cmd_build(args):
     lists = {}
+    tabled = {}    # (product, version) -> the names its help table shows
     releases = []
     plugin_lines = []
-    for entry in MANIFEST:
+    kind_order = {'live': 0, 'tree': 0, 'table': 1, 'derived': 2}   # a release after those it is made from
+    for entry in sorted(MANIFEST, key=lambda e: kind_order.get(e[2], 3)):
         product, version, kind, source = entry[:4]
         if kind == 'live':
             candidates = set()
@@ -1735,16 +1842,30 @@ def cmd_build(args):
             if not os.path.isdir(d):
                 die('%s is missing: run scripts/gen-options-cache.sh first' % d)
             rel = release_from_tree(d, product)
-            for name in (entry[4] if len(entry) > 4 else {}).get('exclude', ()):
-                rel.pop(name, None)
+            opts = entry[4] if len(entry) > 4 else {}
+            for name in list(rel):
+                if name in opts.get('exclude', ()) or name.startswith(tuple(opts.get('exclude_prefix', ()))):
+                    del rel[name]
+            tabled[(product, version)] = set(parse_help(read_text(os.path.join(d, 'help.result')))[2])
             uncovered = MARIADB_TREE_UNCOVERED if product == 'mariadb' else TREE_UNCOVERED
             coverage = 'partial:' + ','.join(uncovered)
+        elif kind == 'table':
+            spec = TABLED[(product, version)]
+            rel = table_release(spec, lists, tabled, args.cache)
+            tabled[(product, version)] = set(rel) & set(table_names(args.cache, spec))
+            uncovered = MARIADB_TREE_UNCOVERED if product == 'mariadb' else TREE_UNCOVERED
+            coverage = 'partial:' + ','.join(uncovered + tuple(spec.get('uncovered', ())))
         elif kind == 'derived':
             spec = DERIVED[(product, version)]
             rel = derive_release(spec, lists)
             coverage = 'partial:' + ','.join(TREE_UNCOVERED + tuple(spec.get('uncovered', ())))
         else:
             die('unknown release kind %r' % kind)
+        if product != 'mariadb':
+            # a documented removal wins over a fork's sources (and the lists it kept the name from)
+            for name, ver, _repl, _src in DOC_REMOVED:
+                if vkey(ver) <= vkey(version):
+                    rel.pop(name, None)
         lists[(product, version)] = rel
         releases.append((product, version, coverage, source))
     added = variables_ini_added(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'rules',
@@ -1758,12 +1879,22 @@ def cmd_build(args):
                 for name, ver, repl, _src in spec['removed']:
                     if ver:
                         exact[name] = ver
+        replacements = {}
+        if product != 'mariadb':
+            for name, ver, repl, _src in DOC_REMOVED:
+                exact[name] = ver
+                if repl:
+                    replacements[name] = repl
+            for name, (ver, _src) in DOC_ADDED.items():
+                added[product].setdefault(name, ver)
         for name, frm, until, f in rows_for_product(product, rels, exact, added[product]):
             f = dict(f)
             for (p, v), spec in DERIVED.items():
                 for rname, _ver, repl, _src in spec['removed'] if p == product else ():
                     if rname == name and repl and until != '-':
                         f['replacement'] = repl
+            if name in replacements and until != '-':
+                f['replacement'] = replacements[name]
             rows.append((name, product_index(product), vkey(frm.split('..')[-1]), product, frm, until, f))
         for products, names, last, gone, repl, src in REMOVED_EARLY:
             if product not in products:
@@ -1778,7 +1909,7 @@ def cmd_build(args):
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
     with open(args.output + '.tmp', 'w') as fp:
         fp.write(HEADER)
-        for product, version, coverage, source in releases:
+        for product, version, coverage, source in sorted(releases, key=lambda r: (product_index(r[0]), vkey(r[1]))):
             fp.write('#@release\t%s\t%s\t%s\t%s\n' % (product, version, coverage, source))
         for plugin in plugin_lines + PLUGINS:
             fp.write('#@plugin\t' + '\t'.join(plugin) + '\n')

@@ -452,6 +452,40 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
+/* Releases added by the catalog2 work: MySQL 8.4.8 and 9.x, Percona 8.4, and which list decided. */
+static void test_new_releases(void)
+{
+	struct target t;
+	/* EVIDENCE: optvar-changes-9-0: mysql-native-password removed in 9.0.0; the 8.4.8 list
+	 * (Shannon-Data/ShannonBase@d1995626) has it */
+	put("native.cnf", "[mysqld]\nmysql_native_password=ON\n");
+	load3(&t, "native.cnf", FLAVOR_MYSQL, 8, 4, 8);
+	ok(t.rc == 0 && !diag_has(&t, DIAG_ERROR, 2, "mysql_native_password"),
+	   "MySQL 8.4.8: mysql_native_password=ON starts");
+	unload(&t);
+	load3(&t, "native.cnf", FLAVOR_MYSQL, 9, 7, 0);
+	ok(t.rc == -1 && diag_has(&t, DIAG_ERROR, 2, "'mysql_native_password' was removed in MySQL 9.0.0"),
+	   "MySQL 9.7.0: mysql_native_password was removed in 9.0.0 and stops the server");
+	unload(&t);
+	/* a release between two lists: the nearest listed release at or below decides, and says so */
+	put("typo96.cnf", "[mysqld]\nrelay_log_recovey=ON\n");
+	load3(&t, "typo96.cnf", FLAVOR_MYSQL, 9, 6, 1);
+	ok(t.rc == -1 && diag_has(&t, DIAG_ERROR, 2, "judged by the option list of MySQL 9.6.0"),
+	   "MySQL 9.6.1: a typo refuses, judged by the 9.6.0 list");
+	ok(t.s.nproblems == 1 && t.s.problems[0].kind == SETTINGS_PROBLEM_UNKNOWN && t.s.problems[0].detail &&
+		   strstr(t.s.problems[0].detail, "MySQL 9.6.0"),
+	   "the problem's detail names the list that decided");
+	unload(&t);
+	load3(&t, "typo96.cnf", FLAVOR_MYSQL, 9, 6, 0);
+	ok(t.rc == -1 && !diag_has(&t, DIAG_ERROR, 2, "judged by"), "MySQL 9.6.0: its own list, nothing to add");
+	unload(&t);
+	/* EVIDENCE: villagesql/villagesql-server@0cec592 (Percona Server 8.4) option table lists userstat */
+	put("userstat.cnf", "[mysqld]\nuserstat=ON\n");
+	load3(&t, "userstat.cnf", FLAVOR_PERCONA, 8, 4, 5);
+	ok(t.rc == 0 && !diag_has(&t, DIAG_ERROR, 2, "userstat"), "Percona 8.4.5: userstat starts");
+	unload(&t);
+}
+
 /* Issue 7, fault 1: unknown and removed options beyond the crash-safety variables. */
 static void test_unknown_and_removed(void)
 {
@@ -647,6 +681,7 @@ int main(void)
 	test_group_header();
 	test_galera();
 	test_unknown_and_removed();
+	test_new_releases();
 	test_value_syntax();
 	test_flavor_only();
 	cleanup();

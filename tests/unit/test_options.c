@@ -180,6 +180,87 @@ static void test_lookups(void)
 	   "MariaDB: 'innodb_flush_log' prefixes innodb_flush_log_at_timeout and _at_trx_commit");
 }
 
+/* The lookup of one name: its state and the listed release that decided (packed). */
+static enum options_state lookup_listed(enum options_product p, int major, int minor, int patch, const char *name,
+					int *listed)
+{
+	struct options_target t;
+	struct version v = { major, minor, patch };
+	struct options_lookup l;
+	options_target_init(&t, p, &v);
+	options_lookup(&t, name, &l);
+	*listed = l.listed;
+	return l.state;
+}
+
+/* The release (packed) that removed name on p at the version, or 0 when the lookup names none. */
+static int removed_in(enum options_product p, int major, int minor, int patch, const char *name)
+{
+	struct options_target t;
+	struct version v = { major, minor, patch };
+	struct options_lookup l;
+	options_target_init(&t, p, &v);
+	options_lookup(&t, name, &l);
+	if (l.state != OPTIONS_ABSENT || !l.last)
+		return 0;
+	return l.last->until_hi;
+}
+
+static void test_releases_mysql(void)
+{
+	int listed = 0;
+	/* EVIDENCE: Shannon-Data/ShannonBase@d1995626 (MYSQL_VERSION 8.4.8) mysqld--help-notwin.result lists
+	 * check-table-functions; MySQL Server Version Reference optvar-changes-8-4: "Introduced in version 8.4.5" */
+	is_int(state_of(OPTIONS_MYSQL, 8, 4, 8, "check_table_functions"), OPTIONS_PRESENT,
+	       "MySQL 8.4.8 list: check_table_functions exists");
+	is_int(state_of(OPTIONS_MYSQL, 8, 4, 5, "check_table_functions"), OPTIONS_PRESENT,
+	       "MySQL 8.4.5: check_table_functions (added in 8.4.5)");
+	ok(state_of(OPTIONS_MYSQL, 8, 4, 3, "check_table_functions") != OPTIONS_PRESENT,
+	   "MySQL 8.4.3 (ShannonBase@a5905c40 list): no check_table_functions");
+	/* EVIDENCE: optvar-changes-8-3: innodb_api_* removed in 8.3.0 (ShannonBase's sources still define them) */
+	is_int(removed_in(OPTIONS_MYSQL, 8, 4, 8, "innodb_api_trx_level"), pack("8.3.0"),
+	       "MySQL 8.4.8: innodb_api_trx_level removed in 8.3.0, though the fork's source keeps it");
+	is_int(state_of(OPTIONS_MYSQL, 8, 4, 8, "innodb_redo_log_capacity"), OPTIONS_PRESENT,
+	       "MySQL 8.4.8: innodb_redo_log_capacity (ha_innodb.cc)");
+	/* EVIDENCE: optvar-changes-9-0: mysql-native-password removed in 9.0.0; present in the 8.4.8 list */
+	is_int(state_of(OPTIONS_MYSQL, 8, 4, 8, "mysql_native_password"), OPTIONS_PRESENT,
+	       "MySQL 8.4.8: mysql_native_password exists");
+	is_int(removed_in(OPTIONS_MYSQL, 9, 5, 0, "mysql_native_password"), pack("9.0.0"),
+	       "MySQL 9.5: mysql_native_password removed in 9.0.0");
+	/* EVIDENCE: villagesql/villagesql-server@e5f09548 (a 9.3 tree) option table lists replica-parallel-type;
+	 * percona/percona-xtrabackup@f92d0217 (9.5-9.6) does not */
+	is_int(state_of(OPTIONS_MYSQL, 9, 3, 1, "replica_parallel_type"), OPTIONS_PRESENT,
+	       "MySQL 9.3: replica_parallel_type still exists");
+	is_int(state_of(OPTIONS_MYSQL, 9, 5, 0, "replica_parallel_type"), OPTIONS_ABSENT,
+	       "MySQL 9.5: replica_parallel_type is gone");
+	is_int(state_of(OPTIONS_MYSQL, 9, 5, 0, "container_aware"), OPTIONS_PRESENT, "MySQL 9.5: container_aware");
+	is_int(state_of(OPTIONS_MYSQL, 9, 3, 0, "container_aware"), OPTIONS_ABSENT,
+	       "MySQL 9.3: no container_aware (absent from its table)");
+	is_int(lookup_listed(OPTIONS_MYSQL, 9, 6, 1, "relay_log_recovey", &listed), OPTIONS_ABSENT,
+	       "MySQL 9.6.1: a typo is unknown");
+	is_int(listed, pack("9.6.0"), "MySQL 9.6.1: the 9.6.0 list decided (nearest listed release)");
+	is_int(lookup_listed(OPTIONS_MYSQL, 8, 4, 2, "relay_log_recovey", &listed), OPTIONS_ABSENT,
+	       "MySQL 8.4.2: a typo is unknown");
+	is_int(listed, pack("8.4.0"), "MySQL 8.4.2: the 8.4.0 list decided");
+	/* EVIDENCE: optvar-changes-9-7: replica_allow_higher_version_source introduced in 9.7.0 */
+	is_int(state_of(OPTIONS_MYSQL, 9, 7, 0, "replica_allow_higher_version_source"), OPTIONS_PRESENT,
+	       "MySQL 9.7.0: replica_allow_higher_version_source");
+	is_int(state_of(OPTIONS_MYSQL, 9, 6, 1, "replica_allow_higher_version_source"), OPTIONS_ABSENT,
+	       "MySQL 9.6.1: no replica_allow_higher_version_source (the 9.6.0 list decides; added in 9.7.0)");
+	is_int(state_of(OPTIONS_MYSQL, 9, 4, 0, "relay_log_recovey"), OPTIONS_UNCERTAIN,
+	       "MySQL 9.4: no list of that release series, never absent");
+	/* EVIDENCE: villagesql/villagesql-server@0cec592 (Percona Server 8.4 fork) option table: userstat,
+	 * kill-idle-transaction; optvar-changes-8-3: innodb_api_* removed in 8.3.0 */
+	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "userstat"), OPTIONS_PRESENT, "Percona 8.4.5: userstat");
+	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "kill_idle_transaction"), OPTIONS_PRESENT,
+	       "Percona 8.4.5: kill_idle_transaction");
+	ok(state_of(OPTIONS_MYSQL, 8, 4, 8, "userstat") != OPTIONS_PRESENT, "MySQL 8.4.8: no userstat");
+	is_int(removed_in(OPTIONS_PERCONA, 8, 4, 5, "innodb_api_trx_level"), pack("8.3.0"),
+	       "Percona 8.4.5: innodb_api_trx_level removed in 8.3.0");
+	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "villagesql_skip_extension_updates"), OPTIONS_ABSENT,
+	       "Percona 8.4.5: the fork's own options are not Percona's");
+}
+
 /* ---- 3. values --------------------------------------------------------------- */
 
 static struct options_entry entry(enum options_type type, enum options_arg arg, const char *values,
@@ -307,6 +388,7 @@ int main(void)
 {
 	test_table_equals_file();
 	test_lookups();
+	test_releases_mysql();
 	test_values();
 	return done_testing();
 }
