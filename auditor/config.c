@@ -584,8 +584,8 @@ static void config_uncertain(struct config_state *st, const struct optfile_optio
 		break;
 	case OPTIONS_WHY_PARTIAL:
 		diag_add(&s->diags, DIAG_WARNING, where, o->line,
-			 "'%s' is not in the option list of %s %s, which leaves out this family of options: "
-			 "not judged", o->name, options_product_display(m->full.decided),
+			 "'%s' is not in the option list of %s %s, which does not cover it (its source leaves out "
+			 "this family or this name): not judged", o->name, options_product_display(m->full.decided),
 			 options_version_format(m->full.listed, a, sizeof(a)));
 		break;
 	case OPTIONS_WHY_BASE:

@@ -479,6 +479,19 @@ static void test_new_releases(void)
 	load3(&t, "typo96.cnf", FLAVOR_MYSQL, 9, 6, 0);
 	ok(t.rc == -1 && !diag_has(&t, DIAG_ERROR, 2, "judged by"), "MySQL 9.6.0: its own list, nothing to add");
 	unload(&t);
+	/* EVIDENCE: the 10.6 tree's option table (Olernov/server@9fbf1db5) lists time-format, the 11.4 tree's
+	 * (DeanKamali/server@917c99f1) does not: refused on neither, a warning on 11.4 */
+	put("timefmt.cnf", "[mysqld]\ntime_format=%H:%i:%s\nrelay_log_recovey=ON\n");
+	load3(&t, "timefmt.cnf", FLAVOR_MARIADB, 10, 6, 20);
+	ok(!diag_has(&t, DIAG_ERROR, 2, "time_format") && !diag_has(&t, DIAG_WARNING, 2, "time_format"),
+	   "MariaDB 10.6.20: time_format is an option");
+	ok(diag_has(&t, DIAG_ERROR, 3, "judged by the option list of MariaDB 10.6.1"),
+	   "MariaDB 10.6.20: a typo refuses, judged by the 10.6.1 list");
+	unload(&t);
+	load3(&t, "timefmt.cnf", FLAVOR_MARIADB, 11, 4, 5);
+	ok(!diag_has(&t, DIAG_ERROR, 2, "time_format") && diag_has(&t, DIAG_WARNING, 2, "not judged"),
+	   "MariaDB 11.4.5: time_format gone from the table: a warning, not 'refuses to start'");
+	unload(&t);
 	/* EVIDENCE: villagesql/villagesql-server@0cec592 (Percona Server 8.4) option table lists userstat */
 	put("userstat.cnf", "[mysqld]\nuserstat=ON\n");
 	load3(&t, "userstat.cnf", FLAVOR_PERCONA, 8, 4, 5);

@@ -261,6 +261,42 @@ static void test_releases_mysql(void)
 	       "Percona 8.4.5: the fork's own options are not Percona's");
 }
 
+static void test_releases_mariadb(void)
+{
+	int listed = 0;
+	/* EVIDENCE: DeanKamali/server@917c99f1 mysql-test/main/mysqld--help.result (an 11.4 tree) option table:
+	 * binlog-gtid-index, max-binlog-total-size; mariadbd 10.11.19 --verbose --help lists neither */
+	is_int(state_of(OPTIONS_MARIADB, 11, 4, 5, "binlog_gtid_index"), OPTIONS_PRESENT,
+	       "MariaDB 11.4.5: binlog_gtid_index exists");
+	is_int(state_of(OPTIONS_MARIADB, 11, 4, 5, "max_binlog_total_size"), OPTIONS_PRESENT,
+	       "MariaDB 11.4.5: max_binlog_total_size exists");
+	is_int(state_of(OPTIONS_MARIADB, 10, 11, 19, "binlog_gtid_index"), OPTIONS_ABSENT,
+	       "MariaDB 10.11.19: no binlog_gtid_index");
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "binlog_gtid_index"), OPTIONS_ABSENT,
+	       "MariaDB 10.6.20: no binlog_gtid_index (the 10.6 list decides)");
+	/* EVIDENCE: Olernov/server@9fbf1db5 (a 10.6 tree) option table lists date-format and time-format; the 11.4
+	 * table does not. MariaDB keeps many removed options as accepted and ignored (mariadbd 10.11.19:
+	 * innodb_file_format "does nothing now"), so the 11.4 list cannot prove them unknown */
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "date_format"), OPTIONS_PRESENT, "MariaDB 10.6: date_format exists");
+	is_int(state_of(OPTIONS_MARIADB, 11, 4, 5, "date_format"), OPTIONS_UNCERTAIN,
+	       "MariaDB 11.4: date_format is gone from the table: not known, never 'refuses'");
+	is_int(state_of(OPTIONS_MARIADB, 11, 4, 5, "relay_log_recovery"), OPTIONS_PRESENT,
+	       "MariaDB 11.4: relay_log_recovery");
+	is_int(lookup_listed(OPTIONS_MARIADB, 10, 6, 20, "relay_log_recovey", &listed), OPTIONS_ABSENT,
+	       "MariaDB 10.6.20: a typo is unknown");
+	is_int(listed, pack("10.6.1"), "MariaDB 10.6.20: the 10.6.1 list decided");
+	is_int(lookup_listed(OPTIONS_MARIADB, 11, 4, 9, "relay_log_recovey", &listed), OPTIONS_ABSENT,
+	       "MariaDB 11.4.9: a typo is unknown");
+	is_int(listed, pack("11.4.1"), "MariaDB 11.4.9: the 11.4.1 list decided");
+	/* the 10.6 tree is older than 10.6.16, which added note_verbosity (mariadbd 10.11.19 has it) */
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "note_verbosity"), OPTIONS_UNCERTAIN,
+	       "MariaDB 10.6.20: note_verbosity not in the 10.6 tree's table: not known, never unknown");
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "innodb_buffer_pool_size"), OPTIONS_PRESENT,
+	       "MariaDB 10.6: innodb_buffer_pool_size (kept from 10.11.19: the table leaves InnoDB out)");
+	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "relay_log_recovey"), OPTIONS_UNCERTAIN,
+	       "MariaDB 10.5: no list of that release series, never absent");
+}
+
 /* ---- 3. values --------------------------------------------------------------- */
 
 static struct options_entry entry(enum options_type type, enum options_arg arg, const char *values,
@@ -389,6 +425,7 @@ int main(void)
 	test_table_equals_file();
 	test_lookups();
 	test_releases_mysql();
+	test_releases_mariadb();
 	test_values();
 	return done_testing();
 }
