@@ -23,6 +23,7 @@ releases='
 mysql 5.7.22 hwCloudRDS/mysql-5.7 11250ebaffaa99c3e1a485f856072582d1692db6
 mysql 5.7.18 lalor/mysql-5.7.18 e91807b0d945a64eb8e697968de3fd9c6436b002
 mysql 8.0.43 xiebaoma/mysql-server 20c12b11868f4dee9b97ea466e70d98f23f8055b
+mysql 8.4.3 Shannon-Data/ShannonBase a5905c40800677736405cc416ac8f8e9b463df5f
 mysql 8.4.8 Shannon-Data/ShannonBase d19956264bcd0cd92110cfb6ae5e05ccc9eae553
 percona 5.6.36 sysprg/percona-server 2594e3a912e08b127f82751656250d849e2ca62d
 percona 5.7.22 gaopengcarl/percona-server-locks-detail-5.7.22 2f8823f2d6548193fc07f76d675decb2a48d103e
@@ -69,6 +70,23 @@ copy_tree() {   # product version repo ref
 	printf '%s %s %s@%s\n' "$1" "$2" "$3" "$(git -C "$g" rev-parse "$4")" >"$out/SOURCE"
 	echo "$out"
 }
+
+# The MariaDB manual's variable pages (every variable a family ever had):
+# owner/name commit path...
+docs_repo=rusher/mariadb-docs
+docs_commit=8e285b6ac8997e4cabb3b1aafda738203dd4bd8d
+docs_pages='server/server-usage/storage-engines/innodb/innodb-system-variables.md'
+
+copy_docs() {
+	g=$(gitdir "$docs_repo") || return 1
+	mkdir -p "$cache/mariadb-docs"
+	for f in $docs_pages; do
+		git -C "$g" show "$docs_commit:$f" >"$cache/mariadb-docs/$(basename "$f")"
+	done
+	printf '%s@%s\n' "$docs_repo" "$docs_commit" >"$cache/mariadb-docs/SOURCE"
+	echo "$cache/mariadb-docs"
+}
+copy_docs
 
 printf '%s\n%s\n' "$releases" "$tagged" | while read -r product version repo ref; do
 	if [ -n "$product" ]; then

@@ -640,6 +640,21 @@ def plugin_directives(product, plugins, used):
     return out
 
 
+def mariadb_unknown_names(mariadbd, scratch, names):
+    """The names (of names) the server calls unknown variables, given loose-."""
+    if not names:
+        return set()
+    rc, _out, err = mariadbd_run(mariadbd, scratch, ['--loose-%s=1' % n.replace('_', '-') for n in names] +
+                                 ['--verbose', '--help'])
+    if rc != 0:
+        if len(names) == 1:
+            return set()        # it stopped the server on its value: the server has the option
+        half = len(names) // 2
+        return mariadb_unknown_names(mariadbd, scratch, names[:half]) | \
+            mariadb_unknown_names(mariadbd, scratch, names[half:])
+    return set(m.replace('-', '_') for m in re.findall(r"unknown (?:variable|option) '(?:--)?loose-([\w-]+)", err))
+
+
 def mariadb_live(mariadbd, candidates=()):
     """(version, release facts, plugin directives) of the local server."""
     scratch = Scratch()
@@ -655,13 +670,15 @@ def mariadb_live(mariadbd, candidates=()):
         if rc:
             die('%s --verbose --help with the plugins loaded failed:\n%s' % (mariadbd, err))
 
-        # which candidate names the server accepts: one run with every name
-        # loose- (an unknown one is only a warning then, naming it)
-        names = sorted(set(n for n, _r in MARIADB_HIDDEN) | set(candidates))
-        _rc, _out, err = mariadbd_run(mariadbd, scratch, ['--loose-%s=1' % n.replace('_', '-') for n in names] +
-                                      ['--verbose', '--help'])
-        unknown = set(m.replace('-', '_') for m in re.findall(r"unknown (?:variable|option) '(?:--)?loose-([\w-]+)",
-                                                               err))
+        # which candidate names the server accepts without printing them: a
+        # run with every such name loose- (an unknown one is only a warning
+        # then, naming it). The server prints those warnings only when it
+        # gets through all its options: a value it refuses stops it first
+        # (a real option), so a run that fails is split in halves until each
+        # run completes or names one option
+        printed_names = set(parse_help(help_text)[0]) | set(parse_help(plugin_help)[0])
+        names = sorted((set(n for n, _r in MARIADB_HIDDEN) | set(candidates)) - printed_names)
+        unknown = mariadb_unknown_names(mariadbd, scratch, names)
 
         def probe(name):
             return name not in unknown
@@ -1741,6 +1758,25 @@ REMOVED_EARLY = [
 ]
 
 
+# The MariaDB manual's variable pages (rusher/mariadb-docs, a copy of the
+# MariaDB documentation; scripts/gen-options-cache.sh copies them into
+# CACHE/mariadb-docs/): every variable of a family any MariaDB release had,
+# one "#### `name`" heading each.
+MARIADB_DOC_PAGES = {
+    'innodb': 'innodb-system-variables.md',
+}
+
+
+def mariadb_doc_names(cache, family):
+    path = os.path.join(cache, 'mariadb-docs', MARIADB_DOC_PAGES[family])
+    if not os.path.exists(path):
+        die('%s is missing: run scripts/gen-options-cache.sh first' % path)
+    names = set(re.findall(r'^#### \**`([a-z0-9_]+)`\**\s*$', read_text(path), re.M))
+    if len(names) < 100:
+        die('%s: only %d variable headings: has the page changed its layout?' % (path, len(names)))
+    return names
+
+
 def table_names(cache, spec):
     path = os.path.join(cache, spec['names'])
     if not os.path.exists(path):
@@ -1936,8 +1972,17 @@ def cmd_build(args):
             rel = table_release(spec, lists, tabled, args.cache)
             tabled[(product, version)] = set(rel) & set(table_names(args.cache, spec))
             if spec.get('mariadb'):
-                coverage = 'partial:' + ','.join(MARIADB_TREE_UNCOVERED + MARIADB_TABLE_UNCOVERED +
-                                                 tuple(n + '$' for n in spec['_unsure']))
+                # InnoDB: not the whole family, only the names some MariaDB
+                # list or the MariaDB InnoDB manual page has and this release
+                # lacks; a name no MariaDB release ever had is judged
+                known = mariadb_doc_names(args.cache, 'innodb')
+                for (p, _v), other in lists.items():
+                    if p == 'mariadb':
+                        known |= {n for n in other if n.startswith('innodb')}
+                innodb = tuple(sorted(n + '$' for n in known - set(rel)))
+                coverage = 'partial:' + ','.join(MARIADB_TREE_UNCOVERED +
+                                                 tuple(f for f in MARIADB_TABLE_UNCOVERED if f != 'innodb') +
+                                                 innodb + tuple(n + '$' for n in spec['_unsure']))
             else:
                 coverage = 'partial:' + ','.join(TREE_UNCOVERED + tuple(spec.get('uncovered', ())))
         elif kind == 'derived':
