@@ -54,11 +54,14 @@ void infer_index_release(struct infer_index *x)
 /*
  * The side the full option catalog puts name ('_' for '-') on: present in a
  * listed release of one side, and absent for certain from every listed
- * release of the other; else INFER_SIDE_NONE.
+ * release of the other; else INFER_SIDE_NONE. An option of the MySQL side
+ * that only Percona Server and Percona XtraDB Cluster lists have (pxc_*,
+ * the PXC-only wsrep_* options) is INFER_SIDE_PERCONA.
  */
 static enum infer_side infer_options_side(const char *name)
 {
 	int has[2] = { 0, 0 }, unsure[2] = { 0, 0 };   /* [0] MySQL, Percona, PXC; [1] MariaDB */
+	int in_mysql = 0;                                /* present in a MySQL list */
 	for (size_t i = 0; i < options_nreleases; i++) {
 		const struct options_release *rel = &options_releases[i];
 		int maria = rel->product == OPTIONS_MARIADB;
@@ -67,15 +70,17 @@ static enum infer_side infer_options_side(const char *name)
 		struct options_lookup out;
 		options_target_init(&t, (enum options_product)rel->product, &v);
 		options_lookup(&t, name, &out);
-		if (out.state == OPTIONS_PRESENT)
+		if (out.state == OPTIONS_PRESENT) {
 			has[maria] = 1;
-		else if (out.state == OPTIONS_UNCERTAIN)
+			in_mysql |= rel->product == OPTIONS_MYSQL;
+		} else if (out.state == OPTIONS_UNCERTAIN) {
 			unsure[maria] = 1;
+		}
 	}
 	if (has[1] && !has[0] && !unsure[0])
 		return INFER_SIDE_MARIADB;
 	if (has[0] && !has[1] && !unsure[1])
-		return INFER_SIDE_MYSQL;
+		return in_mysql ? INFER_SIDE_MYSQL : INFER_SIDE_PERCONA;
 	return INFER_SIDE_NONE;
 }
 

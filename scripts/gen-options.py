@@ -1572,6 +1572,17 @@ MANIFEST = [
      'its option table (a Percona Server 8.4 fork at 8.4.5 or later: check_table_functions present), less the '
      'fork\'s own villagesql_*/vsql_* options; facts from the MySQL 8.4.8 list, then the Percona 8.0.27 list'),
     ('pxc', '5.6.22', 'tree', 'maginatics/pxc-from-apt-source@d8b330a9'),
+    ('pxc', '5.7.31', 'table', 'percona/percona-xtradb-cluster@031a1f5a mysql-test/r/mysqld--help-notwin.result, its '
+     'option table (a PXC 5.7 tree at 5.7.31 or later: coredumper of Percona Server 5.7.31-34 present); facts from '
+     'the Percona 5.7.22 list, the wsrep_*/pxc_* options\' from the table\'s values'),
+    ('pxc', '8.0.32', 'table', 'venkatesh-prasad-v/percona-xtradb-cluster@49fc4aee mysql-test/r/mysqld--help-notwin.result, '
+     'its option table (a PXC 8.0 tree from 8.0.32 to 8.0.41: explain_format of MySQL 8.0.32 present, '
+     'check_table_functions absent); facts from the Percona 8.0.27 and MySQL 8.0.43 lists, the wsrep_*/pxc_* '
+     'options\' from the table\'s values'),
+    ('pxc', '8.4.0', 'table', 'kamil-holubicki/percona-xtradb-cluster@2599271b mysql-test/r/mysqld--help-notwin.result, '
+     'its option table (a PXC 8.4 tree before 8.4.5: restrict_fk_on_non_standard_key of 8.4.0 present, '
+     'check_table_functions of 8.4.5 absent); facts from the Percona 8.4.5 and MySQL 8.4.8 lists, the '
+     'wsrep_*/pxc_* options\' from the table\'s values'),
     ('mariadb', '10.4.12', 'tree', 'NathanYu17724/MariaDB@4bed139c'),
     ('mariadb', '10.6.1', 'table', 'Olernov/server@9fbf1db5 mysql-test/main/mysqld--help.result, its option table '
      '(a 10.6 tree between 10.6.1 and 10.6.15: binlog_expire_logs_seconds and log_ddl_recovery of 10.6.1 present, '
@@ -1706,7 +1717,84 @@ MARIADB_TABLE_UNCOVERED = ('innodb', 'aria', 'wsrep', 'feedback', 'archive', 'bl
 # --protocol-version=10 is "unknown variable").
 MARIADB_TABLE_NOT_OPTIONS = ('protocol_version',)
 
+# Percona XtraDB Cluster: the wsrep_*/pxc_* options of each PXC help table
+# and the value the table prints. The table shows the test suite's values;
+# the facts of these options are taken from them (TRUE/FALSE a boolean,
+# digits a number, else a string: the value lists were not read), except
+# where the help text or the manual says otherwise (GALERA_DEFAULTS).
+_PXC57_GALERA = {
+    'pxc_encrypt_cluster_traffic': 'FALSE', 'pxc_maint_mode': 'DISABLED', 'pxc_maint_transition_period': '10',
+    'pxc_strict_mode': 'DISABLED', 'wsrep_OSU_method': 'TOI', 'wsrep_RSU_commit_timeout': '5000',
+    'wsrep_auto_increment_control': 'TRUE', 'wsrep_causal_reads': 'FALSE', 'wsrep_certification_rules': 'strict',
+    'wsrep_certify_nonPK': 'TRUE', 'wsrep_cluster_address': '', 'wsrep_cluster_name': 'my_wsrep_cluster',
+    'wsrep_convert_LOCK_to_trx': 'FALSE', 'wsrep_dbug_option': '', 'wsrep_debug': 'FALSE', 'wsrep_desync': 'FALSE',
+    'wsrep_dirty_reads': 'FALSE', 'wsrep_drupal_282555_workaround': 'FALSE', 'wsrep_forced_binlog_format': 'NONE',
+    'wsrep_load_data_splitting': 'TRUE', 'wsrep_log_conflicts': 'FALSE', 'wsrep_max_ws_rows': '0',
+    'wsrep_max_ws_size': '2147483647', 'wsrep_node_address': '', 'wsrep_node_incoming_address': 'AUTO',
+    'wsrep_notify_cmd': '', 'wsrep_on': 'FALSE', 'wsrep_preordered': 'FALSE', 'wsrep_provider': 'none',
+    'wsrep_provider_options': '', 'wsrep_recover': 'FALSE', 'wsrep_reject_queries': 'NONE',
+    'wsrep_replicate_myisam': 'FALSE', 'wsrep_restart_slave': 'FALSE', 'wsrep_retry_autocommit': '1',
+    'wsrep_slave_FK_checks': 'TRUE', 'wsrep_slave_UK_checks': 'FALSE', 'wsrep_slave_threads': '1',
+    'wsrep_sst_auth': '(No default value)', 'wsrep_sst_donor': '', 'wsrep_sst_donor_rejects_queries': 'FALSE',
+    'wsrep_sst_method': 'xtrabackup-v2', 'wsrep_sst_receive_address': 'AUTO',
+    'wsrep_start_position': '00000000-0000-0000-0000-000000000000:-1', 'wsrep_sync_wait': '0',
+    # in the help text, not in the table (paths and host names are filtered)
+    'wsrep_data_home_dir': '(No default value)', 'wsrep_node_name': '(No default value)',
+}
+# PXC 8.0 (8.0.32-8.0.41) and 8.4 (before 8.4.5) print the same ones.
+_PXC8_GALERA = {
+    'pxc_encrypt_cluster_traffic': 'TRUE', 'pxc_maint_mode': 'DISABLED', 'pxc_maint_transition_period': '10',
+    'pxc_strict_mode': 'DISABLED', 'wsrep_OSU_method': 'TOI', 'wsrep_RSU_commit_timeout': '5000',
+    'wsrep_SR_store': 'table', 'wsrep_applier_FK_checks': 'TRUE', 'wsrep_applier_UK_checks': 'FALSE',
+    'wsrep_applier_threads': '1', 'wsrep_auto_increment_control': 'TRUE', 'wsrep_causal_reads': 'FALSE',
+    'wsrep_certification_rules': 'strict', 'wsrep_certify_nonPK': 'TRUE', 'wsrep_cluster_address': '',
+    'wsrep_cluster_name': 'my_wsrep_cluster', 'wsrep_dbug_option': '', 'wsrep_debug': 'NONE',
+    'wsrep_desync': 'FALSE', 'wsrep_dirty_reads': 'FALSE', 'wsrep_disk_pages_encrypt': 'NONE',
+    'wsrep_gcache_encrypt': 'NONE', 'wsrep_ignore_apply_errors': '0', 'wsrep_load_data_splitting': 'FALSE',
+    'wsrep_log_conflicts': 'FALSE', 'wsrep_max_ws_rows': '0', 'wsrep_max_ws_size': '2147483647',
+    'wsrep_min_log_verbosity': '3', 'wsrep_mode': '', 'wsrep_node_address': '', 'wsrep_node_incoming_address': 'AUTO',
+    'wsrep_notify_cmd': '', 'wsrep_on': 'FALSE', 'wsrep_provider': 'none', 'wsrep_provider_options': '',
+    'wsrep_recover': 'FALSE', 'wsrep_reject_queries': 'NONE', 'wsrep_replicate_myisam': 'FALSE',
+    'wsrep_restart_replica': 'FALSE', 'wsrep_restart_slave': 'FALSE', 'wsrep_retry_autocommit': '1',
+    'wsrep_slave_FK_checks': 'TRUE', 'wsrep_slave_UK_checks': 'FALSE', 'wsrep_slave_threads': '1',
+    'wsrep_sst_allowed_methods': 'xtrabackup-v2', 'wsrep_sst_donor': '', 'wsrep_sst_donor_rejects_queries': 'FALSE',
+    'wsrep_sst_method': 'xtrabackup-v2', 'wsrep_sst_receive_address': 'AUTO',
+    'wsrep_start_position': '00000000-0000-0000-0000-000000000000:-1', 'wsrep_sync_wait': '0',
+    'wsrep_trx_fragment_size': '0', 'wsrep_trx_fragment_unit': 'bytes',
+}
+_PXC84_GALERA = dict(_PXC8_GALERA, wsrep_node_name='(No default value)')   # in the 8.4 help text
+
+# Defaults that the help text or the manual gives against the table's value:
+# wsrep-on "(Defaults to on; use --skip-wsrep-on to disable.)" in every PXC
+# help text read (the test suite runs without a provider); pxc_strict_mode:
+# the PXC 8.0 upgrade guide, "PXC strict mode is enabled by default", while
+# the table prints DISABLED, so its default is not known here.
+GALERA_DEFAULTS = {'wsrep_on': 'ON', 'pxc_strict_mode': UNKNOWN}
+
+# The non-wsrep options of the PXC tables that neither base list has.
+_PXC57_ADDED = {
+    'binlog_skip_flush_commands': _facts('bool', 'OFF', 'opt'),
+    'binlog_space_limit': _facts('num', '0'),
+    'coredumper': _facts('string', NULL, 'opt'),
+}
+_PXC80_ADDED = {
+    'admin_ssl_ca': _facts('string', NULL),
+    'buffered_error_log_filename': _facts('string', ''),
+    'buffered_error_log_size': _facts('num', '0'),
+    'secure_log_path': _facts('string', ''),
+    'table_open_cache_triggers': _facts('num', '524288'),
+}
+
 TABLED = {
+    ('pxc', '5.7.31'): {'base': [('percona', '5.7.22')], 'facts': [('pxc', '5.6.22')],
+                        'names': 'pxc-5.7.31/table-names.txt', 'added': _PXC57_ADDED, 'galera': _PXC57_GALERA,
+                        'uncovered': ('innodb_',)},
+    ('pxc', '8.0.32'): {'base': [('percona', '8.0.27'), ('mysql', '8.0.43')], 'facts': [('pxc', '5.6.22')],
+                        'names': 'pxc-8.0.32/table-names.txt', 'added': _PXC80_ADDED, 'galera': _PXC8_GALERA,
+                        'uncovered': ('innodb_', 'wsrep_node_name$', 'wsrep_data_home_dir$')},
+    ('pxc', '8.4.0'): {'base': [('percona', '8.4.5'), ('mysql', '8.4.8')], 'facts': [('pxc', '5.6.22')],
+                       'names': 'pxc-8.4.0/table-names.txt', 'added': {}, 'galera': _PXC84_GALERA,
+                       'uncovered': ('innodb_', 'wsrep_data_home_dir$')},
     ('mariadb', '10.6.1'): {'base': [('mariadb', '10.11.19'), ('mariadb', '10.4.12')],
                             'names': 'mariadb-10.6.1/table-names.txt', 'added': {}, 'mariadb': True,
                             'not_options': MARIADB_TABLE_NOT_OPTIONS},
@@ -1784,6 +1872,18 @@ def table_names(cache, spec):
     return [n.replace('-', '_') for n in read_text(path).split()]
 
 
+def galera_facts(value, old):
+    """The facts of a Galera option from the value a help table prints (and an older list's facts)."""
+    t = 'bool' if value in ('TRUE', 'FALSE') else 'num' if re.match(r'^-?\d+$', value) else 'string'
+    if old and (old['type'] == t or (t == 'num' and old['type'] in ('int', 'uint'))):
+        g = dict(old)
+        g['min'] = g['max'] = g['block'] = ''     # an older release's range is not this one's
+    else:
+        g = _facts(t, '', 'opt' if t == 'bool' else 'req')
+    g['default'] = norm_default(g, value) if value else ''
+    return g
+
+
 def table_release(spec, lists, tabled, cache):
     """A release of which only the option table was read (TABLED)."""
     bases = spec['base'] if isinstance(spec['base'], list) else [spec['base']]
@@ -1794,8 +1894,12 @@ def table_release(spec, lists, tabled, cache):
             (base if i == 0 or not spec.get('mariadb') else facts_only).setdefault(name, f)
         if i == 0 or not spec.get('mariadb'):
             btab |= tabled[b]
+    for b in spec.get('facts', ()):
+        for name, f in lists[b].items():
+            facts_only.setdefault(name, f)
     names = {n for n in table_names(cache, spec) if not n.startswith(tuple(spec.get('exclude_prefix', ())))
              and n not in spec.get('not_options', ())}
+    names |= set(spec.get('galera', {}))
     rel = {}
     unsure = []
     for name, f in base.items():
@@ -1810,7 +1914,14 @@ def table_release(spec, lists, tabled, cache):
         g['source'] = 'table' if name in names else 'base'
         rel[name] = g
     spec['_unsure'] = sorted(unsure)
-    for name in sorted(names - set(base)):
+    for name, value in sorted(spec.get('galera', {}).items()):
+        base.pop(name, None)
+        g = galera_facts(value, facts_only.get(name))
+        if name in GALERA_DEFAULTS:
+            g['default'] = GALERA_DEFAULTS[name]
+        g['source'] = 'table'
+        rel[name] = g
+    for name in sorted(names - set(base) - set(spec.get('galera', {}))):
         if name in facts_only:
             g = dict(facts_only[name])
             g['source'] = 'table'

@@ -313,6 +313,46 @@ static void test_releases_mariadb(void)
 	       "MariaDB 10.6: innodb_checksums (10.4.12 had it) is not judged");
 }
 
+static void test_releases_pxc(void)
+{
+	int listed = 0;
+	struct options_target t;
+	struct version v = { 8, 0, 35 };
+	struct options_lookup l;
+	/* EVIDENCE: percona/percona-xtradb-cluster@031a1f5a (PXC 5.7, 5.7.31 or later) mysqld--help-notwin.result
+	 * option table lists wsrep-sst-auth and coredumper; the tables of venkatesh-prasad-v/percona-xtradb-cluster
+	 * @49fc4aee (PXC 8.0.32-8.0.41) and kamil-holubicki/percona-xtradb-cluster@2599271b (PXC 8.4, whose help
+	 * text has no --wsrep-sst-auth either) lack it, and list wsrep-applier-threads, which the 5.7 table lacks */
+	is_int(state_of(OPTIONS_PXC, 5, 7, 31, "wsrep_sst_auth"), OPTIONS_PRESENT, "PXC 5.7.31: wsrep_sst_auth");
+	is_int(state_of(OPTIONS_PXC, 8, 4, 3, "wsrep_sst_auth"), OPTIONS_ABSENT,
+	       "PXC 8.4: wsrep_sst_auth is gone (the 8.0 and 8.4 lists lack it)");
+	is_int(state_of(OPTIONS_PXC, 5, 7, 31, "coredumper"), OPTIONS_PRESENT,
+	       "PXC 5.7.31: coredumper (Percona 5.7.31-34; the Percona 5.7.22 list lacks it)");
+	is_int(state_of(OPTIONS_PXC, 8, 0, 35, "wsrep_applier_threads"), OPTIONS_PRESENT,
+	       "PXC 8.0.35: wsrep_applier_threads");
+	is_int(state_of(OPTIONS_PXC, 5, 7, 40, "wsrep_applier_threads"), OPTIONS_ABSENT,
+	       "PXC 5.7.40: no wsrep_applier_threads (the 5.7 list decides)");
+	options_target_init(&t, OPTIONS_PERCONA, &v);
+	options_lookup(&t, "wsrep_applier_threads", &l);
+	ok(l.state == OPTIONS_UNCERTAIN && l.why == OPTIONS_WHY_OTHER_BUILD && l.other == OPTIONS_PXC,
+	   "Percona Server 8.0.35: wsrep_applier_threads is PXC's (another build), never present");
+	is_int(lookup_listed(OPTIONS_PXC, 8, 0, 35, "wsrep_provder", &listed), OPTIONS_ABSENT,
+	       "PXC 8.0.35: a typo of a wsrep option is unknown");
+	is_int(listed, pack("8.0.32"), "PXC 8.0.35: the PXC 8.0.32 list decided");
+	is_int(state_of(OPTIONS_PXC, 8, 4, 3, "check_table_functions"), OPTIONS_ABSENT,
+	       "PXC 8.4.3: no check_table_functions (added in 8.4.5; the PXC 8.4 table lacks it)");
+	is_int(state_of(OPTIONS_PXC, 8, 4, 5, "check_table_functions"), OPTIONS_PRESENT,
+	       "PXC 8.4.5: check_table_functions (the Percona 8.4.5 list, PXC's base, has it)");
+	/* EVIDENCE: every PXC help text read: "--wsrep-on  To enable wsrep replication (Defaults to on; use
+	 * --skip-wsrep-on to disable.)" (the tables print FALSE: the test suite runs without a provider) */
+	options_target_init(&t, OPTIONS_PXC, &v);
+	options_lookup(&t, "wsrep_on", &l);
+	ok(l.state == OPTIONS_PRESENT && l.entry && !strcmp(l.entry->def, "ON"), "PXC 8.0.35: wsrep_on defaults to ON");
+	options_lookup(&t, "wsrep_debug", &l);
+	ok(l.state == OPTIONS_PRESENT && l.entry && l.entry->type == OPTIONS_T_STRING,
+	   "PXC 8.0: wsrep_debug is no boolean any more (the table prints NONE)");
+}
+
 /* ---- 3. values --------------------------------------------------------------- */
 
 static struct options_entry entry(enum options_type type, enum options_arg arg, const char *values,
@@ -442,6 +482,7 @@ int main(void)
 	test_lookups();
 	test_releases_mysql();
 	test_releases_mariadb();
+	test_releases_pxc();
 	test_values();
 	return done_testing();
 }
