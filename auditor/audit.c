@@ -244,11 +244,8 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 		return 0;
 	}
 	case AUDIT_OPT_KEEP: {
-		char *end;
 		unsigned long v;
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (!*arg || *end || errno || *arg == '-' || v < 1 || v > 100000)
+		if (parse_uint_strict(arg, 1, 100000, &v))
 			return cli_usage_error("--keep: '%s' is not a number of runs from 1 to 100000", arg);
 		o->keep = (unsigned)v;
 		return 0;

@@ -109,11 +109,8 @@ struct live_cmd {
 
 static int live_parse_seconds(unsigned *out, const char *opt, const char *arg)
 {
-	char *end;
 	unsigned long v;
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (!*arg || *end || errno || v == 0 || v > 86400 || *arg == '-')
+	if (parse_uint_strict(arg, 1, 86400, &v))
 		return cli_usage_error("option '--%s' needs a whole number of seconds from 1 to 86400, not '%s'",
 				       opt, arg);
 	*out = (unsigned)v;
@@ -160,11 +157,8 @@ static int live_option(void *ctx, int id, const char *arg)
 	case OPT_CAPTURE: lc->capture = arg; return 0;
 	case OPT_CAPTURE_DIR: lc->capture_dir = arg; return 0;
 	case OPT_JOBS: {
-		char *end;
 		unsigned long v;
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (!*arg || *end || errno || v == 0 || v > 1024 || *arg == '-')
+		if (parse_uint_strict(arg, 1, 1024, &v))
 			return cli_usage_error("option '--jobs' needs a number from 1 to 1024, not '%s'", arg);
 		lc->jobs = (unsigned)v;
 		return 0;
@@ -194,13 +188,16 @@ static int live_read_password_file(struct live_cmd *lc)
 	return 0;
 }
 
-/* As ssh warns about a private key: a password file others can read (or replace) is no secret. */
+/*
+ * As ssh warns about a private key (any access for the group or others,
+ * mode & 077): a password file others can read (or replace) is no secret.
+ */
 static void live_password_file_mode(const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IRWXO))
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)))
 		diag_emit(DIAG_WARNING, path, 0, "the password file is %s by others (mode %04o): chmod 600 it",
-			  st.st_mode & S_IWOTH ? "writable" : "readable", (unsigned)(st.st_mode & 07777));
+			  st.st_mode & (S_IWGRP | S_IWOTH) ? "writable" : "readable", (unsigned)(st.st_mode & 07777));
 }
 
 /*

@@ -82,11 +82,8 @@ static int parse_host(struct inventory_ctx *x, struct inventory_target *t, const
 
 static int parse_port(struct inventory_ctx *x, struct inventory_target *t, const char *value, char **why)
 {
-	char *end;
 	unsigned long v;
-	errno = 0;
-	v = strtoul(value, &end, 10);
-	if (!*value || *end || errno || *value == '-' || *value == '+' || v < 1 || v > 65535) {
+	if (parse_uint_strict(value, 1, 65535, &v)) {
 		*why = xasprintf("port '%s' is not a number from 1 to 65535", value);
 		return -1;
 	}

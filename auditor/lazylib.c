@@ -20,6 +20,7 @@
 #include <mysql.h>
 
 #include "cmd.h"
+#include "diag.h"
 #include "lazylib_sonames.h"   /* generated: LAZYLIB_SONAME_MYSQL, _XML, _JANSSON */
 #include "banned.h"
 
@@ -253,7 +254,7 @@ static void lazylib_need(enum lazylib l)
 	const char *why = NULL;
 	if (lazylib_load(l, &why) == 0)
 		return;
-	fprintf(stderr, "crashsafe: error: %s\n", why);
+	diag_emit(DIAG_ERROR, NULL, 0, "%s", why);   /* dlerror() names paths: escaped as every message */
 	exit(EXIT_USAGE);
 }
 

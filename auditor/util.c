@@ -423,6 +423,25 @@ int optname_cmp(const char *a, const char *b)
 	}
 }
 
+int parse_uint_strict(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	if (!s || !*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		unsigned long d = (unsigned long)(*p - '0');
+		if (d > max || v > (max - d) / 10)
+			return -1;   /* above max (and never a wrap) */
+		v = v * 10 + d;
+	}
+	if (v < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int read_file(const char *path, char **out, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");

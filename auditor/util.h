@@ -131,6 +131,15 @@ void strmap_put(struct strmap *m, const char *key, size_t value);
 int ascii_strcasecmp(const char *a, const char *b);
 /* Compare option names the server's way: '-' and '_' are the same, case matters. */
 int optname_cmp(const char *a, const char *b);
+
+/*
+ * A whole number written as the command line's numbers are: decimal digits
+ * only (no sign, no blank, no "0x"), from min to max. strtoul() alone also
+ * takes " +5" and wraps "-1": every numeric option goes through this one
+ * check so none of them does (issue 8: "db1: +5" was port 5).
+ * Returns 0 with *out set, or -1 (*out unchanged).
+ */
+int parse_uint_strict(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* Read a whole file into a NUL-terminated heap buffer; returns -1 and sets errno on failure. */
 int read_file(const char *path, char **out, size_t *len);
 

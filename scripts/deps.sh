@@ -7,7 +7,7 @@ set -u
 
 case "${1:-}" in
 build) pkgs="gcc make pkg-config libinih-dev default-libmysqlclient-dev libxml2-dev libjansson-dev" ;;
-test)  pkgs="gcc make pkg-config libinih-dev default-libmysqlclient-dev libxml2-dev libjansson-dev perl mariadb-server mariadb-client libxml2-utils python3-junitparser python3 openssl valgrind galera-4 prometheus" ;;
+test)  pkgs="gcc make pkg-config libinih-dev default-libmysqlclient-dev libxml2-dev libjansson-dev perl mariadb-server mariadb-client libxml2-utils python3-junitparser python3 openssl valgrind galera-4 prometheus strace" ;;
 fuzz)  pkgs="clang libclang-rt-14-dev" ;;
 bench) pkgs="hyperfine percona-toolkit mysqltuner mariadb-server mariadb-client" ;;
 *) echo "usage: deps.sh build|test|fuzz|bench" >&2; exit 2 ;;

@@ -12,7 +12,8 @@
 # temporary file; a full disk (/dev/full, a 64 KB tmpfs) leaves the old
 # report untouched and exits 2 with the reason. A --password-file others
 # can read gets a warning; a world-writable --defaults-file is ignored with
-# the mysql client's warning. TAP.
+# the mysql client's warning. The temporary file is opened O_CREAT|O_EXCL,
+# mode 0600, beside the report (strace). TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -166,6 +167,10 @@ as_user sh -c "printf 'pw\n' >'$D/pw' && chmod 644 '$D/pw'"
 as_user "$CRASHSAFE" live --no-defaults --password-file "$D/pw" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 grep -q "pw: warning: the password file is readable by others (mode 0644): chmod 600 it" "$T/err"
 ok $? "a --password-file readable by others: warned"
+as_user chmod 640 "$D/pw"
+as_user "$CRASHSAFE" live --no-defaults --password-file "$D/pw" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+grep -q "pw: warning: the password file is readable by others (mode 0640): chmod 600 it" "$T/err"
+ok $? "a --password-file its group can read: warned too (as ssh warns about a key)"
 as_user chmod 600 "$D/pw"
 as_user "$CRASHSAFE" live --no-defaults --password-file "$D/pw" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 ! grep -q "password file is" "$T/err"
@@ -183,6 +188,28 @@ as_user chmod 600 "$D/client.cnf"
 as_user "$CRASHSAFE" live --defaults-file "$D/client.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 ! grep -q "World-writable" "$T/err"
 ok $? "a 0600 --defaults-file: no warning"
+
+# 12. The temporary file (seen with strace): created with O_CREAT|O_EXCL, so
+# an existing file or a symlink planted at its name is never opened or
+# followed; mode 0600 until it is complete; in the report's own directory
+# (the rename stays on one file system); the report itself is never opened
+# for writing (only renamed over).
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	strace -f -e trace=open,openat,creat -o "$T/trace" $CS --json "$D/traced.json" "$T/my.cnf" >/dev/null 2>&1
+	tmpline=$(grep -F "\"$D/.crashsafe-" "$T/trace" | head -1)
+	case "$tmpline" in
+	*"O_CREAT|O_EXCL"*", 0600)"*) ok 0 "the temporary file: O_CREAT|O_EXCL, mode 0600, beside the report" ;;
+	*) ok 1 "the temporary file: O_CREAT|O_EXCL, mode 0600, beside the report"; echo "#   got: ${tmpline:-no open of $D/.crashsafe-*}" ;;
+	esac
+	! grep -F "\"$D/traced.json\"" "$T/trace" | grep -q -e O_WRONLY -e O_RDWR
+	ok $? "... the report itself is never opened for writing (renamed over)"
+	[ -s "$D/traced.json" ] && [ "$(leftovers "$D")" = 0 ]
+	ok $? "... the report is there, no temporary file left"
+elif [ -n "${CI:-}" ]; then
+	ok 1 "strace is needed to see how the temporary file is opened (apt-get install strace)"
+else
+	skip "strace is not installed or may not trace here: the temporary file's open flags are not checked"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -252,6 +252,34 @@ static void test_secret(void)
 	settings_release(&s);
 }
 
+/* Numbers on the command line: digits only, in range ("db1: +5" was port 5). */
+static void test_parse_uint(void)
+{
+	static const struct {
+		const char *text;
+		unsigned long min, max;
+		long want;   /* -1: refused */
+	} cases[] = {
+		{ "5", 1, 65535, 5 }, { "65535", 1, 65535, 65535 }, { "1", 1, 1, 1 }, { "0", 0, 9, 0 },
+		{ "007", 1, 10, 7 }, { "+5", 1, 65535, -1 }, { " 5", 1, 65535, -1 }, { " +5", 1, 65535, -1 },
+		{ "5 ", 1, 65535, -1 }, { "-1", 1, 65535, -1 }, { " -1", 1, 86400, -1 }, { "0x5", 1, 65535, -1 },
+		{ "", 1, 65535, -1 }, { "0", 1, 65535, -1 }, { "65536", 1, 65535, -1 }, { "7", 1, 5, -1 },
+		{ "18446744073709551616", 0, (unsigned long)-1, -1 }, { "99999999999999999999999", 1, 1024, -1 },
+		{ "1e3", 1, 100000, -1 }, { "4x", 1, 10, -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long v = 12345;
+		int rc = parse_uint_strict(cases[i].text, cases[i].min, cases[i].max, &v);
+		if (cases[i].want < 0)
+			ok(rc == -1 && v == 12345, "parse_uint_strict(\"%s\", %lu, %lu) is refused", cases[i].text,
+			   cases[i].min, cases[i].max);
+		else
+			ok(rc == 0 && v == (unsigned long)cases[i].want, "parse_uint_strict(\"%s\", %lu, %lu) is %ld",
+			   cases[i].text, cases[i].min, cases[i].max, cases[i].want);
+	}
+	ok(parse_uint_strict(NULL, 0, 1, &(unsigned long){ 0 }) == -1, "parse_uint_strict(NULL) is refused");
+}
+
 int main(void)
 {
 	test_escape();
@@ -260,5 +288,6 @@ int main(void)
 	test_settings_index();
 	test_write_signals();
 	test_secret();
+	test_parse_uint();
 	return done_testing();
 }
