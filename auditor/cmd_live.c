@@ -105,6 +105,8 @@ struct live_cmd {
 	const char *capture_dir;
 	unsigned jobs;
 	int help, version;
+	int defaults_list_fd;        /* live_default_files(): the list of default files read, or -1 */
+	char *defaults_list;         /* its name, /proc/self/fd/N */
 };
 
 static int live_parse_seconds(unsigned *out, const char *opt, const char *arg)
@@ -213,6 +215,96 @@ static void live_ignore_world_writable(const char **path)
 	}
 }
 
+/*
+ * The default option files, when no --defaults-file, --defaults-extra-file
+ * or --no-defaults names what to read. The client library reads them
+ * itself, and MariaDB Connector/C reads a world-writable one as any other
+ * (libmariadb/ma_default.c: /etc/my.cnf, /etc/mysql/my.cnf,
+ * $MARIADB_HOME/my.cnf or else $MYSQL_HOME/my.cnf, ~/.my.cnf, each when
+ * access(R_OK) allows), where the mysql client ignores it with the warning
+ * above (mysys/my_default.c). Such a file could point the auditor's
+ * connection at another host, or load a plugin (plugin-dir, default-auth).
+ *
+ * When one of them is world-writable: the client's warning, and the library
+ * is given instead one file, made here, that !includes the others in the
+ * library's order (an unlinked temporary file, 0600, read through
+ * /proc/self/fd/N while the run lasts: it holds only paths). When none is,
+ * nothing changes. Returns 0, or -1 when the list could not be made: the
+ * library then reads no option file (lc->conn.no_defaults), said in a warning.
+ * Not checked: files a default file itself !includes (the library reads them).
+ */
+static int live_default_files(struct live_cmd *lc)
+{
+	const char *home_dir = getenv("MARIADB_HOME");
+	const char *home = getenv("HOME");
+	char *cand[4] = { NULL, NULL, NULL, NULL };
+	struct strbuf list;
+	size_t nc = 0, ignored = 0;
+	int rc = 0;
+
+	if (lc->conn.no_defaults || lc->conn.defaults_file || lc->conn.defaults_extra_file)
+		return 0;
+	if (!home_dir)
+		home_dir = getenv("MYSQL_HOME");
+	cand[nc++] = xstrdup("/etc/my.cnf");
+	cand[nc++] = xstrdup("/etc/mysql/my.cnf");
+	if (home_dir && *home_dir)
+		cand[nc++] = xasprintf("%s/my.cnf", home_dir);
+	if (home && *home)
+		cand[nc++] = xasprintf("%s/.my.cnf", home);
+
+	strbuf_init(&list);
+	for (size_t i = 0; i < nc; i++) {
+		struct stat st;
+		if (access(cand[i], R_OK) != 0)
+			continue;
+		if (stat(cand[i], &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
+			diag_emit(DIAG_WARNING, NULL, 0, "World-writable config file '%s' is ignored", cand[i]);
+			ignored++;
+			continue;
+		}
+		if (strpbrk(cand[i], "\r\n"))
+			rc = -1;   /* no line of the list can name it */
+		strbuf_addf(&list, "!include %s\n", cand[i]);
+	}
+	if (!ignored)
+		goto out;
+	if (rc == 0 && list.len == 0) {
+		lc->conn.no_defaults = 1;   /* nothing else to read */
+		goto out;
+	}
+	if (rc == 0) {
+		const char *tmpdir = getenv("TMPDIR");
+		char *tmp = xasprintf("%s/crashsafe-defaults-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+		int fd = mkstemp(tmp);   /* O_EXCL, 0600 */
+		rc = -1;
+		if (fd >= 0) {
+			unlink(tmp);
+			char *name = xasprintf("/proc/self/fd/%d", fd);
+			if (write(fd, list.buf, list.len) == (ssize_t)list.len && access(name, R_OK) == 0) {
+				lc->defaults_list_fd = fd;
+				lc->defaults_list = name;
+				lc->conn.defaults_file = name;
+				rc = 0;
+			} else {
+				free(name);
+				close(fd);
+			}
+		}
+		free(tmp);
+	}
+	if (rc) {
+		diag_emit(DIAG_WARNING, NULL, 0, "cannot give the client library the other default option files "
+			  "without the ignored one: none is read (name one with --defaults-file)");
+		lc->conn.no_defaults = 1;
+	}
+out:
+	strbuf_release(&list);
+	for (size_t i = 0; i < nc; i++)
+		free(cand[i]);
+	return rc;
+}
+
 static void live_usage(FILE *fp, const struct cli_option *opts, size_t n)
 {
 	fputs("usage: crashsafe live [OPTIONS] [HOST[:PORT]...]\n"
@@ -307,6 +399,7 @@ int cmd_live(int argc, char **argv)
 	struct fleet_plan plan;
 
 	memset(&lc, 0, sizeof(lc));
+	lc.defaults_list_fd = -1;
 	audit_options_init(&lc.audit);
 	catalog_init(&cat);
 	diag_list_init(&d);
@@ -377,6 +470,7 @@ int cmd_live(int argc, char **argv)
 		lc.conn.no_defaults = lc.conn.defaults_file == NULL;
 	}
 	live_ignore_world_writable(&lc.conn.defaults_extra_file);
+	live_default_files(&lc);
 	{
 		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file };
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -542,6 +636,9 @@ out:
 	fleet_plan_release(&plan);
 	inventory_release(&inv);
 	free_secret(lc.password);
+	if (lc.defaults_list_fd >= 0)
+		close(lc.defaults_list_fd);
+	free(lc.defaults_list);
 	free(opts);
 	catalog_release(&cat);
 	diag_list_release(&d);

@@ -207,6 +207,24 @@ r=$?
 [ "$r" = 0 ] || [ "$r" = 1 ] && ok "the same file 0600: read, the server is audited (exit $r)" ||
 	{ not_ok "the same file 0600: read, the server is audited (exit $r)"; sed 's/^/#   /' "$out/ww.err"; }
 
+# A world-writable default option file: ~/.my.cnf names another account,
+# $MYSQL_HOME/my.cnf (0600) the auditor's. Connector/C reads both (the
+# later wins: 'intruder', access denied); the mysql client, and crashsafe,
+# ignore the world-writable one with the warning and read the other.
+mkdir -p "$U/home" "$U/mh"
+printf '[client]\nuser = auditor\npassword = %s\n' "$PW" >"$U/mh/my.cnf"
+printf '[client]\nuser = intruder\npassword = x\n' >"$U/home/.my.cnf"
+chown -R nobody "$U/home" "$U/mh"
+chmod 600 "$U/mh/my.cnf"
+chmod 666 "$U/home/.my.cnf"
+as_nobody env -u MARIADB_HOME HOME="$U/home" MYSQL_HOME="$U/mh" "$CRASHSAFE" live --format json $S \
+	>"$out/wwd.out" 2>"$out/wwd.err"
+r=$?
+like "$(cat "$out/wwd.err")" "warning: World-writable config file '$U/home/.my.cnf' is ignored" \
+	"a world-writable ~/.my.cnf: the mysql client's warning"
+[ "$r" = 0 ] || [ "$r" = 1 ] && ok "... ignored, the other default files read: audited as the auditor (exit $r)" ||
+	{ not_ok "... ignored, the other default files read: audited as the auditor (exit $r)"; sed 's/^/#   /' "$out/wwd.err" | head -5; }
+
 echo "1..$n"
 echo "# $fails of $n failed"
 [ "$fails" = 0 ]

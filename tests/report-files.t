@@ -12,7 +12,8 @@
 # temporary file; a full disk (/dev/full, a 64 KB tmpfs) leaves the old
 # report untouched and exits 2 with the reason. A --password-file others
 # can read gets a warning; a world-writable --defaults-file is ignored with
-# the mysql client's warning. The temporary file is opened O_CREAT|O_EXCL,
+# the mysql client's warning, and so is a world-writable default option
+# file (~/.my.cnf), the others still read. The temporary file is opened O_CREAT|O_EXCL,
 # mode 0600, beside the report (strace). TAP.
 set -u
 
@@ -188,6 +189,33 @@ as_user chmod 600 "$D/client.cnf"
 as_user "$CRASHSAFE" live --defaults-file "$D/client.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 ! grep -q "World-writable" "$T/err"
 ok $? "a 0600 --defaults-file: no warning"
+
+# 11b. A world-writable default option file (~/.my.cnf): the client library
+# (MariaDB Connector/C) would read it; the mysql client ignores it with the
+# same warning, and so does crashsafe, still reading the other default files
+# ($MYSQL_HOME/my.cnf here). The files opened are seen with strace when it
+# can trace; against a server: live-secrets.t.
+mkdir -p "$D/home" "$D/mh"
+own "$D/home" "$D/mh"
+as_user sh -c "printf '[client]\nuser=x\n' >'$D/home/.my.cnf' && chmod 666 '$D/home/.my.cnf'"
+as_user sh -c "printf '[client]\nuser=y\n' >'$D/mh/my.cnf' && chmod 600 '$D/mh/my.cnf'"
+dflt() { as_user env -u MARIADB_HOME HOME="$D/home" MYSQL_HOME="$D/mh" "$@"; }
+dflt "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+grep -q "warning: World-writable config file '$D/home/.my.cnf' is ignored" "$T/err"
+ok $? "a world-writable ~/.my.cnf: the mysql client's warning"
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	dflt strace -f -e trace=open,openat -o "$D/dtrace" "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>&1
+	! grep -F "\"$D/home/.my.cnf\"" "$D/dtrace" | grep -q O_RDONLY && grep -F "\"$D/mh/my.cnf\"" "$D/dtrace" | grep -q O_RDONLY
+	ok $? "... it is never opened; \$MYSQL_HOME/my.cnf still is"
+elif [ -n "${CI:-}" ]; then
+	ok 1 "strace is needed to see which option files are opened (apt-get install strace)"
+else
+	skip "strace is not installed or may not trace here: which default files are opened is not checked"
+fi
+as_user chmod 600 "$D/home/.my.cnf"
+dflt "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+! grep -q "World-writable" "$T/err"
+ok $? "a 0600 ~/.my.cnf: no warning"
 
 # 12. The temporary file (seen with strace): created with O_CREAT|O_EXCL, so
 # an existing file or a symlink planted at its name is never opened or
