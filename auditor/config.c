@@ -1062,8 +1062,13 @@ int config_print_effective(FILE *fp, const struct settings *s)
 		if (c->origin.source != SETTINGS_SRC_FILE || !c->spelled)
 			continue;   /* defaults and the facts (option_file_errors ...) */
 		const char *value = c->value ? secret_shown(v->name, c->value) : "\\N";
-		fprintf(fp, "%s\t%s\t%s:%u\n", v->name, value, c->origin.file ? c->origin.file : "-",
-			c->origin.line);
+		/* Outside text, shown inert as resolve shows it (util.h): a tab or newline in it is \t, \n. */
+		fputs_escaped(v->name, fp, NULL);
+		fputc('\t', fp);
+		fputs_escaped(value, fp, NULL);
+		fputc('\t', fp);
+		fputs_escaped(c->origin.file ? c->origin.file : "-", fp, NULL);
+		fprintf(fp, ":%u\n", c->origin.line);
 	}
 	return ferror(fp) ? -1 : 0;
 }

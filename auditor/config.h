@@ -96,7 +96,10 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
  * another name is printed under both (log_slave_updates and
  * log_replica_updates). VALUE is as the catalog normalises it (booleans
  * ON/OFF, numbers in decimal after clamping, enum names), "\N" when
- * unknown. Secrets are masked (secret.h). Returns 0, or -1 on a write error.
+ * unknown. Secrets are masked (secret.h). Each field is escaped as resolve
+ * escapes (util.h fputs_escaped: a control byte, tab or newline in a value
+ * cannot fake a field or a line, nor act on a terminal). Returns 0, or -1 on
+ * a write error.
  */
 int config_print_effective(FILE *fp, const struct settings *s);
 

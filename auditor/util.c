@@ -188,6 +188,11 @@ static int escape_codepoint(unsigned long cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+int escape_codepoint_needed(unsigned long cp)
+{
+	return escape_codepoint(cp);
+}
+
 typedef void escape_sink(void *ctx, const char *s, size_t n);
 
 static void escape_to(escape_sink *put, void *ctx, const char *s, size_t n, const char *newline_indent)

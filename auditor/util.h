@@ -82,6 +82,13 @@ size_t utf8_decode(const char *s, size_t n, unsigned long *cp);
 void strbuf_add_escaped(struct strbuf *sb, const char *s, size_t n, const char *newline_indent);
 /* The same for a NUL-terminated s, written to fp. */
 void fputs_escaped(const char *s, FILE *fp, const char *newline_indent);
+/*
+ * Nonzero for a code point that escaping shows as \xNN or \uNNNN (the C0
+ * and C1 controls, DEL, the line-breaking and bidi characters above): for
+ * formats with escapes of their own (Prometheus labels) that must still
+ * reach a terminal inert.
+ */
+int escape_codepoint_needed(unsigned long cp);
 
 /*
  * A string arena: strings copied into it live until arena_release().

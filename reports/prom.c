@@ -22,7 +22,10 @@
  * stream by; the target_up samples, one short line per target, are kept
  * until the end. Label values are escaped as the format says (backslash,
  * double quote and line feed as \\, \" and \n); bytes that are not UTF-8
- * become U+FFFD, since the format is UTF-8.
+ * become U+FFFD, since the format is UTF-8; the other characters a terminal
+ * acts on (util.h escape_codepoint_needed) read as util.h's escaping shows
+ * them (ESC as the four characters \x1b, written \\x1b), so a label is
+ * inert on a terminal, as every report is.
  */
 #include "report.h"
 
@@ -52,7 +55,11 @@ static void prom_label_value(struct strbuf *sb, const char *s)
 		default: break;
 		}
 		len = report_utf8_decode(s + i, n - i, &cp);
-		if (len) {
+		if (len && escape_codepoint_needed(cp)) {
+			/* What a terminal acts on: shown as util.h's escaping shows it, its backslash escaped. */
+			strbuf_addf(sb, cp < 0x80 ? "\\\\x%02lx" : "\\\\u%04lx", cp);
+			i += len;
+		} else if (len) {
 			strbuf_add(sb, s + i, len);
 			i += len;
 		} else {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # secrets-mask.t - secrets inside option files and snapshots are masked
-# everywhere (issue 8, item 9): resolve (both forms; --show-secrets shows
-# them, as my_print_defaults --show does), every report format, stderr
+# everywhere (issue 8, item 9): resolve (all three forms; --show-secrets shows
+# them, as my_print_defaults --show does), every report format (gcc and prom
+# too) and --report-dir's files, stderr
 # diagnostics, and what check reads back. The names are secret.c's list:
 # password (and its MariaDB prefixes), master-password, report_password,
 # wsrep_sst_auth, *_password, *_pwd ...; look-alikes that hold no secret
@@ -101,6 +102,23 @@ none_in "$T/s.json" "$T/s.txt" "$T/s.xml" "$T/s.sarif" "$T/snap.err"
 ok $? "check --variables (a snapshot): no secret in any report or on stderr"
 grep -q '"value": "\*\*\*\*\*\*\*\*"' "$T/s.json"
 ok $? "check --variables: the secret is seen as ********"
+
+# The formats that came later (gcc with the CI gate, prom with the fleet) and
+# the files --report-dir writes go through the same masking.
+"$CRASHSAFE" check -v --rules "$T/rules" --flavor mariadb --format gcc --report-dir "$T/rd" "$T/sec.cnf" \
+	>"$T/r.gcc" 2>"$T/gcc.err"
+"$CRASHSAFE" check --rules "$T/rules" --flavor mariadb --format prom "$T/sec.cnf" >"$T/r.prom" 2>&1
+none_in "$T/r.gcc" "$T/gcc.err" "$T/r.prom" "$T"/rd/*
+ok $? "check --format gcc, --format prom, --report-dir's four files: no secret"
+grep -q 'sec.cnf:[0-9]*: warning: .*\*\*\*\*\*\*\*\*.*\[no-report-password\]' "$T/r.gcc" && [ "$(ls "$T/rd" | wc -l)" -ge 4 ]
+ok $? "... the gcc line of the rule reading it shows ********; --report-dir wrote its files"
+
+# resolve --effective (the values the server would run with, added with the catalog).
+"$CRASHSAFE" resolve --effective --flavor mariadb "$T/sec.cnf" >"$T/eff" 2>"$T/eff.err"
+none_in "$T/eff" "$T/eff.err"
+ok $? "resolve --effective: no secret printed"
+grep -q '^report_password	\*\*\*\*\*\*\*\*	' "$T/eff"
+ok $? "resolve --effective: report_password shows ********"
 
 # An empty secret is shown as empty: nothing to hide, and "not set" stays visible.
 printf 'version\t10.11.6-MariaDB\nreport_password\t\n' >"$T/empty.txt"

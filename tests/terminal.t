@@ -6,7 +6,9 @@
 # C1 controls in UTF-8, bidi overrides that reorder what is shown). Every
 # stderr message goes through one escaping (util.h strbuf_add_escaped), so
 # stderr must hold no such byte, keep one message per line, and show the
-# bytes as \xNN / \uNNNN. (Server error messages: live-secrets.t.) TAP.
+# bytes as \xNN / \uNNNN. stdout too where it prints outside text outside a
+# report's own escaping: resolve --effective, Prometheus labels. (Server
+# error messages: live-secrets.t.) TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -130,6 +132,26 @@ printf '[evil-rule]\nseverity = warning\ntitle = evil %s[2J title\nrequire = syn
 term_ok "rules --rules: the list" "$(wc -l <"$T/err")" 'evil \x1b[2J title'
 "$CRASHSAFE" rules --rules "$T/rules2" evil-rule >"$T/err" 2>&1
 term_ok "rules ID: the explanation" "$(wc -l <"$T/err")" 'evil \x1b[2J title' 'why \x1b]0;x\x07'
+
+# 6c. resolve --effective prints values from the option file on stdout: as
+# resolve's other forms, escaped, one line per option (a newline or tab in
+# a value fakes no line and no field).
+printf '[mysqld]\nreport_host = a%s[2Jb\ninit_connect = "x\\ny%s]0;t%s"\n' "$ESC" "$ESC" "$BEL" >"$T/eff.cnf"
+"$CRASHSAFE" resolve --effective --flavor mariadb "$T/eff.cnf" >"$T/eff.out" 2>/dev/null
+tr '\t' ' ' <"$T/eff.out" >"$T/err"   # its field separators are the tabs it prints itself
+term_ok "resolve --effective: stdout" 2 'a\x1b[2Jb' 'x\ny\x1b]0;t\x07'
+[ "$(awk -F'\t' 'NF != 3' "$T/eff.out" | wc -l)" = 0 ]
+ok $? "resolve --effective: three fields on every line"
+
+# 6d. The Prometheus format names targets (file names, outside text) in its
+# labels: escaped the same way, then as the format escapes a backslash.
+pf="$T/p${ESC}[1mx${RLO}.cnf"
+printf '[mysqld]\nserver_id = 4\n' >"$pf"
+"$CRASHSAFE" check --format prom "$pf" >"$T/err" 2>/dev/null
+safe "$T/err"
+ok $? "--format prom with a hostile file name: no raw control byte on stdout"
+grep -qF 'target="'"$T"'/p\\x1b[1mx\\u202e.cnf"' "$T/err"
+ok $? "--format prom: the label shows the bytes escaped (\\x1b, \\u202e)"
 
 # 7. UTF-8 text passes unchanged (only what a terminal acts on is escaped).
 printf '[mysqld]\n!include /nonexistent/caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac.cnf\n' >"$T/utf8.cnf"
