@@ -79,7 +79,7 @@ static const struct cli_option resolve_options[] = {
 	{ "root", 0, CLI_REQUIRED_ARG, RESOLVE_ROOT, "DIR",
 	  "read absolute !include/!includedir paths and the default files under DIR" },
 	{ "show-secrets", 0, CLI_NO_ARG, RESOLVE_SHOW_SECRETS, NULL,
-	  "print passwords and other secrets instead of ******** (my_print_defaults --show)" },
+	  "print passwords and other secrets instead of ******** (my_print_defaults --show; not with --effective)" },
 	{ "help", 'h', CLI_NO_ARG, RESOLVE_HELP, NULL, "show this help and exit" },
 	{ "version", 0, CLI_NO_ARG, RESOLVE_SHOW_VERSION, NULL, "print crashsafe's version and exit" },
 };
@@ -420,6 +420,9 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (a.no_defaults && (a.defaults_file || a.extra_file))
 		return cli_usage_error("--no-defaults reads no file: drop FILE and --defaults-*-file");
+	if (a.effective && a.show_secrets)
+		return cli_usage_error("--show-secrets cannot apply to --effective: secrets are masked as the "
+				       "values are read (resolve --show-secrets prints them as written)");
 	if (!a.have_version)
 		flavor_default_version(a.flavor, &a.version);
 	if (!a.suffix) {

@@ -120,6 +120,10 @@ ok $? "resolve --effective: no secret printed"
 grep -q '^report_password	\*\*\*\*\*\*\*\*	' "$T/eff"
 ok $? "resolve --effective: report_password shows ********"
 
+"$CRASHSAFE" resolve --effective --show-secrets --flavor mariadb "$T/sec.cnf" >"$T/eff" 2>"$T/eff.err"
+[ $? = 2 ] && grep -q "show-secrets cannot apply to --effective" "$T/eff.err" && none_in "$T/eff" "$T/eff.err"
+ok $? "resolve --effective --show-secrets: a usage error, not masked values passed off as shown"
+
 # An empty secret is shown as empty: nothing to hide, and "not set" stays visible.
 printf 'version\t10.11.6-MariaDB\nreport_password\t\n' >"$T/empty.txt"
 "$CRASHSAFE" check --rules "$T/rules" --format json --variables "$T/empty.txt" >"$T/e.json" 2>/dev/null
