@@ -13,7 +13,11 @@
 # without a terminal it is an error at once), and "-p X" is NOT a password:
 # X is an operand. The password is never printed, and is scrubbed from
 # /proc/PID/cmdline and ps while the run goes on. A server's error message
-# carrying escape sequences reaches stderr escaped. TAP.
+# carrying escape sequences reaches stderr escaped. Files: a capture is 0600;
+# one that cannot be written (a device, a full file system, a read-only
+# file) is exit 2 with the reason, the old capture untouched; a world-
+# writable --defaults-file or default option file (~/.my.cnf) is ignored
+# with the mysql client's warning. TAP.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$REPO/build}
@@ -192,6 +196,30 @@ chmod 755 "$U"
 as_nobody() { runuser -u nobody -- sh -c 'umask 022; exec "$@"' sh "$@"; }
 MYSQL_PWD=$PW as_nobody "$CRASHSAFE" live --no-defaults -u auditor --capture "$U/cap.txt" $S >/dev/null 2>&1
 is "$(stat -c %a "$U/cap.txt" 2>/dev/null)" 600 "a new capture is 0600 (it names hosts)"
+# A capture that cannot be written: the run says why and exits 2 (a full
+# disk; a read-only capture, refused as '>' refuses it, and left as it was).
+cs capfull -u auditor "-p$PW" --capture /dev/full $S
+is "$(rc capfull)" 2 "--capture /dev/full: exit 2"
+like "$(cat "$out/capfull.err")" "error: --capture /dev/full: not a regular file|/dev/full: error: cannot write the capture: No space left on device" "... with the reason"
+if [ "$(id -u)" = 0 ] && mkdir -p "$LIVE_DIR/small" && mount -t tmpfs -o size=8k,mode=0755 tmpfs "$LIVE_DIR/small"; then
+	echo old-capture >"$LIVE_DIR/small/c.cap"
+	cs capsmall -u auditor "-p$PW" --capture "$LIVE_DIR/small/c.cap" $S
+	is "$(rc capsmall)" 2 "a capture on a full file system: exit 2"
+	like "$(cat "$out/capsmall.err")" "c.cap: error: cannot write the capture: No space left on device" "... with the reason"
+	is "$(cat "$LIVE_DIR/small/c.cap"; ls -A "$LIVE_DIR/small" | grep -vx c.cap)" old-capture \
+		"... the old capture untouched, no temporary file left"
+	umount "$LIVE_DIR/small"
+elif [ -n "${CI:-}" ]; then
+	not_ok "a capture on a full file system: root could not mount a small tmpfs"
+else
+	echo "# skipped: a capture on a full file system needs root to mount a small tmpfs"
+fi
+as_nobody sh -c "echo old >'$U/ro.cap' && chmod 444 '$U/ro.cap'"
+MYSQL_PWD=$PW as_nobody "$CRASHSAFE" live --no-defaults -u auditor --capture "$U/ro.cap" $S >/dev/null 2>"$out/ro.err"
+r=$?
+[ "$r" = 2 ] && [ "$(cat "$U/ro.cap")" = old ] && grep -q "ro.cap: error: cannot write the capture: Permission denied" "$out/ro.err" &&
+	ok "a read-only capture is refused (exit 2, the reason) and left as it was" ||
+	{ not_ok "a read-only capture is refused (exit 2, the reason) and left as it was (exit $r)"; sed 's/^/#   /' "$out/ro.err" | head -3; }
 printf '[client]\nuser = auditor\npassword = %s\n' "$PW" >"$U/client.cnf"
 chown nobody "$U/client.cnf"
 chmod 666 "$U/client.cnf"
