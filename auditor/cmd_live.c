@@ -495,6 +495,13 @@ int cmd_live(int argc, char **argv)
 		char *host = NULL;
 		unsigned port;
 		const char *why = NULL;
+		if (argv[i][0] == '-') {
+			/* No host name starts with '-' (RFC 1123): an option after "--", maybe -pSECRET: not echoed. */
+			char *shown = cli_arg_display(argv[i]);
+			rc = cli_usage_error("bad server '%s...': a host name does not start with '-'", shown);
+			free(shown);
+			goto out;
+		}
 		if (live_parse_host(argv[i], &host, &port, &why) < 0) {
 			rc = cli_usage_error("bad server '%s': %s (HOST, HOST:PORT or [IPV6]:PORT)", argv[i], why);
 			goto out;

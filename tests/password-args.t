@@ -51,6 +51,9 @@ never_echoed 2 live --no-defaults "--password=$SECRET" --password-file "$T/pw" 1
 never_echoed 2 live --no-defaults "-p$SECRET" --jobs "0" 127.0.0.1:1
 never_echoed 2 live --no-defaults -p "$SECRET"
 never_echoed 2 live --no-defaults --password "$SECRET"
+# After "--" an argument is an operand: for live a HOST, which never starts with '-'.
+never_echoed 2 live --no-defaults 127.0.0.1:1 -- "-p$SECRET"
+never_echoed 2 live --no-defaults -- "--password=$SECRET"
 
 # "-p" is an option of live in --help, with the mysql client's spelling.
 "$CRASHSAFE" live --help >"$T/help" 2>&1
