@@ -443,9 +443,11 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 		return;
 	case FINDING_BY_APPLIES:
 		if (status == FINDING_UNKNOWN)
-			strbuf_addstr(sb, "could not evaluate whether the rule applies: ");
+			strbuf_addstr(sb, "could not evaluate: ");
 		if (r->applies)
 			expr_explain(r->applies, env, sb);
+		if (status == FINDING_UNKNOWN)
+			strbuf_addstr(sb, ", so whether the rule applies is unknown");
 		return;
 	case FINDING_BY_ABSENT:
 		if (r->variable_ref && r->variable_ref->var)

@@ -1009,6 +1009,70 @@ enum tri expr_eval(const struct expr *e, const struct expr_env *env)
 
 /* ---- explanations ----------------------------------------------------- */
 
+/*
+ * Facts are not variables (issue 9): "defined(config_drift)" is said as
+ * what the fact is and where it is known, never as "config_drift is not
+ * known". The facts are engine.c's known_facts; one without a phrase here
+ * is said by its name.
+ */
+static const struct {
+	const char *fact;
+	const char *noun;   /* what the fact holds */
+	const char *verb;   /* "is" or "are", agreeing with noun */
+	const char *where;  /* where it is known */
+} fact_phrases[] = {
+	{ "option_file_errors", "the server's verdict on the option files", "is",
+	  "for an option file (crashsafe check FILE)" },
+	{ "removed_options", "the removed options in the option files", "are",
+	  "for an option file (crashsafe check FILE)" },
+	{ "metadata_tables_innodb", "the engine of the replica's metadata tables", "is",
+	  "on a running server (crashsafe live)" },
+	{ "runtime_only_changes", "the values changed at run time (SET GLOBAL)", "are",
+	  "on a running server (crashsafe live)" },
+	{ "config_drift", "the differences between the running values and the option file", "are",
+	  "with crashsafe live --config FILE" },
+	{ "persisted_drift", "the differences between persisted (SET PERSIST) and running values", "are",
+	  "on a running server (crashsafe live, or its --capture)" },
+	{ "replication_channels", "the replication channels", "are", "on a running server (crashsafe live)" },
+};
+
+/* A defined(FACT) whose phrase says where the fact is known: a kind test beside it says nothing more. */
+static int expr_is_phrased_fact(const struct expr *e)
+{
+	if (e->kind != EXPR_DEFINED || e->ref == EXPR_REF_VAR)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(fact_phrases); i++)
+		if (!strcmp(fact_phrases[i].fact, e->ident))
+			return 1;
+	return 0;
+}
+
+/* "the engine of the replica's metadata tables is unknown": 1, or 0 for a fact without a phrase. */
+static int explain_fact_unknown(const char *ident, struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fact_phrases); i++)
+		if (!strcmp(fact_phrases[i].fact, ident)) {
+			strbuf_addf(sb, "%s %s unknown", fact_phrases[i].noun, fact_phrases[i].verb);
+			return 1;
+		}
+	return 0;
+}
+
+static void explain_fact_defined(const char *ident, enum tri val, struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fact_phrases); i++) {
+		if (strcmp(fact_phrases[i].fact, ident))
+			continue;
+		if (val == TRI_TRUE)
+			strbuf_addf(sb, "%s %s known", fact_phrases[i].noun, fact_phrases[i].verb);
+		else
+			strbuf_addf(sb, "%s %s known only %s", fact_phrases[i].noun, fact_phrases[i].verb,
+				    fact_phrases[i].where);
+		return;
+	}
+	strbuf_addf(sb, "%s is %s", ident, val == TRI_TRUE ? "known" : "not known");
+}
+
 static void add_sep(struct strbuf *sb, size_t mark, const char *sep)
 {
 	if (sb->len > mark)
@@ -1035,7 +1099,8 @@ static void explain_atom_value(const struct expr *e, const struct expr_env *env,
 		strbuf_addf(sb, "%s does not exist on %s", v.name, env_display(env, where, sizeof(where)));
 		return;
 	case EXPR_VALUE_UNKNOWN:
-		strbuf_addf(sb, "%s is unknown", v.name);
+		if (e->ref != EXPR_REF_FACT || !explain_fact_unknown(e->ident, sb))
+			strbuf_addf(sb, "%s is unknown", v.name);
 		if (v.sv && v.sv->current.origin.detail)
 			strbuf_addf(sb, " (%s)", v.sv->current.origin.detail);
 		else if (v.sv && v.sv->current.origin.file && v.sv->current.origin.line)
@@ -1043,6 +1108,14 @@ static void explain_atom_value(const struct expr *e, const struct expr_env *env,
 		return;
 	case EXPR_VALUE_KNOWN:
 		break;
+	}
+	if (e->ref == EXPR_REF_CLUSTER) {
+		/* the keyword is the Galera cluster, not the cluster a report header names (issue 10) */
+		if (!v.text || !*v.text)
+			strbuf_addstr(sb, "the server is no Galera node");
+		else
+			strbuf_addf(sb, "the server is a node of Galera cluster '%s'", v.text);
+		return;
 	}
 	strbuf_addf(sb, "%s is ", v.name);
 	add_value_text(sb, v.text);
@@ -1117,6 +1190,13 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 		 * repeated.
 		 */
 		int use_l = l == val, use_r = r == val;
+		/* "kind is file and the ... are known only on a running server": the phrase says it all */
+		if (use_l && use_r && val != TRI_UNKNOWN) {
+			if (expr_is_context(e->left) && expr_is_phrased_fact(e->right))
+				use_l = 0;
+			else if (expr_is_context(e->right) && expr_is_phrased_fact(e->left))
+				use_r = 0;
+		}
 		if (skip_context && use_l && use_r && val != TRI_UNKNOWN) {
 			int ctx_l = expr_is_context(e->left), ctx_r = expr_is_context(e->right);
 			if (ctx_l && !ctx_r)
@@ -1156,7 +1236,7 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 					    val == TRI_TRUE ? "exists" : "does not exist",
 					    env_display(env, where, sizeof(where)));
 		} else {
-			strbuf_addf(sb, "%s is %s", e->ident, val == TRI_TRUE ? "known" : "not known");
+			explain_fact_defined(e->ident, val, sb);
 		}
 		return;
 	case EXPR_ISSET: {

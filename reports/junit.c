@@ -8,10 +8,11 @@
  *     <testsuite name=TARGET tests failures errors skipped id package>
  *       <properties> flavor, build, version, flavor_source (and
  *                    flavor_evidence), role, kind (and error) </properties>
- *       <testcase name="RULE-ID[ [channel C]]" classname="crashsafe.TARGET">
+ *       <testcase name="RULE-ID[ [SUBJECT]]" classname="crashsafe.TARGET">
  *         fail: <failure type=SEVERITY message=...>details</failure>
- *         unknown: <error type=SEVERITY message=...>details</error>
- *         not applicable, suppressed: <skipped message=REASON/>
+ *         could not evaluate: <error type=SEVERITY message="could not evaluate: ...">details</error>
+ *         not applicable, suppressed: <skipped message="not applicable: REASON"/>
+ *                                     (or "suppressed: ...")
  *         pass: <system-out>value and origin</system-out>
  *
  * A target that could not be audited gets one extra testcase named "audit"
@@ -217,8 +218,9 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	case FINDING_SUPPRESSED: {
 		const char *why = e.message ? e.message
 				  : f->status == FINDING_SUPPRESSED ? "suppressed" : "not applicable";
-		char *msg = f->status == FINDING_SUPPRESSED && strncmp(why, "suppressed", 10)
-				    ? xasprintf("suppressed: %s", why) : xstrdup(why);
+		/* the status's name first, as in the text report: "not applicable: role is primary" */
+		const char *word = report_status_name(f->status);
+		char *msg = strncmp(why, word, strlen(word)) ? xasprintf("%s: %s", word, why) : xstrdup(why);
 		junit_start(j, "skipped");
 		junit_attr(j, "message", msg);
 		junit_end_element(j);

@@ -158,6 +158,95 @@ ok $([ "$rc" -eq 1 ] && [ "$(json_exit "$T/w.json")" = 1 ]; echo $?) "--fail-on 
 run check --no-color --role replica --fail-on never --json "$T/w.json" "$T/defaults.cnf"
 ok $([ "$rc" -eq 0 ] && [ "$(json_exit "$T/w.json")" = 0 ]; echo $?) "--fail-on never: both 0 (exit $rc)"
 
+# --- -q: every finding that decides the exit status, and nothing else ----------
+mkdir -p "$T/q"
+for h in a b c; do printf '[mysqld]\nserver_id = 5\nrelay_log_recovery = ON\n' >"$T/q/$h.cnf"; done
+run check -q --no-color --role replica "$T/q/a.cnf" "$T/q/b.cnf" "$T/q/c.cnf"
+ok $([ "$rc" -eq 1 ]; echo $?) "-q: three servers sharing server_id 5 fail (exit $rc)"
+has "  fail (error) server-id-unique: server_id 5 is also used by 2 other targets: $T/q/b.cnf, $T/q/c.cnf" "$out" \
+	"-q: a fleet rule's line names the targets that collide"
+hasnt "(warning)" "$out" "-q: warnings below --fail-on error do not decide the exit status: left out"
+hasnt "found:" "$out" "-q: one line per finding, no details"
+run check -q --no-color --role replica --fail-on warning "$T/q/a.cnf"
+has "  fail (warning) sync-relay-log: sync_relay_log is 10000 (default for MySQL 8.4)" "$out" \
+	"-q --fail-on warning: the warnings decide it, shown"
+run check -q --no-color --role replica --variables "$T/vars.tsv"
+ok $([ "$rc" -eq 3 ]; echo $?) "-q on a capture without the values: exit 3 (exit $rc)"
+has "  could not evaluate (error) relay-log-recovery: relay_log_recovery is unknown" "$out" \
+	"-q keeps a could-not-evaluate finding of error severity (it decides exit 3)"
+hasnt "could not evaluate (warning)" "$out" "-q leaves out could-not-evaluate warnings (they decide nothing)"
+has "  could not evaluate (error) sync-binlog: log_bin is unknown, so whether the rule applies is unknown" "$out" \
+	"a rule whose applicability is unknown says which value, and says 'could not evaluate' once"
+
+# --- facts are not variables, in every status's sentence ------------------------
+run check -v --no-color --role replica --variables "$T/vars.tsv"
+has "not applicable (warning) runtime-only-change: the values changed at run time (SET GLOBAL) are known only on a running server (crashsafe live)" \
+	"$out" "a fact a capture lacks is said as what it is and where it is known"
+has "not applicable (error) option-file-syntax: the server's verdict on the option files is known only for an option file" \
+	"$out" "... the option files' verdict on a capture too"
+for fact in option_file_errors removed_options runtime_only_changes config_drift persisted_drift metadata_tables_innodb; do
+	hasnt "$fact" "$out" "-v on a capture never prints the fact name $fact"
+done
+run check -v --no-color --role primary "$T/q/a.cnf"
+hasnt "cluster is empty" "$out" "the Galera keyword 'cluster' is not confused with the report's cluster"
+has "the server is no Galera node" "$out" "... it says the server is no Galera node"
+
+# --- one status vocabulary: fail, could not evaluate, not applicable, suppressed, pass --
+printf '[relay-log-recovery]\ntarget = */defaults.cnf\nreason = rebuilt nightly (DBA-42)\n' >"$T/sup-st.ini"
+run check -v --no-color --role replica --suppress "$T/sup-st.ini" --json "$T/st.json" --junit "$T/st.xml" \
+	"$T/defaults.cnf" "$T/upgrade.cnf"
+py "text: every finding line starts with one of the five status words" '
+import re, sys
+words = ("fail", "could not evaluate", "not applicable", "suppressed", "pass")
+seen = set()
+for line in sys.stdin.read().splitlines():
+    m = re.match(r"^  ([a-z ]+) \((error|warning|info)\) ", line)
+    if m:
+        assert m.group(1) in words, line
+        seen.add(m.group(1))
+assert seen == set(words), seen
+' <<<"$out"
+py "JSON: statuses are the same words as tokens; JUnit messages start with the word" '
+import json, sys
+import xml.etree.ElementTree as ET
+tokens = {"fail", "could-not-evaluate", "not-applicable", "suppressed", "pass"}
+doc = json.load(open(sys.argv[1]))
+got = {f["status"] for t in doc["targets"] for f in t["findings"]}
+assert got == tokens, got
+assert set(doc["summary"]["by_status"]) == tokens, doc["summary"]["by_status"]
+for c in ET.parse(sys.argv[2]).iter("testcase"):
+    for el in c:
+        msg = el.get("message") or ""
+        if el.tag == "skipped":
+            assert msg.startswith(("not applicable: ", "suppressed")), msg
+        if el.tag == "error":
+            assert msg.startswith("could not evaluate"), msg
+' "$T/st.json" "$T/st.xml"
+for doc in "$REPO/docs/report-formats.md" "$REPO/man/crashsafe.1" "$REPO/README.md"; do
+	txt=$(sed 's/\\f[BIRP]//g; s/\\-/-/g' "$doc")
+	for w in "could not evaluate" "not applicable" "suppressed" "could-not-evaluate" "not-applicable"; do
+		has "$w" "$txt" "${doc#"$REPO"/} names the status '$w'"
+	done
+done
+
+# --- resolve --help says what resolve exits with, and it is true ---------------
+run resolve --help
+has "values are not checked" "$out" "resolve --help: exit 0 when the files were read, values not checked"
+printf '[mysqld]\nsync_binlog = lots\nno_such_option = 1\n' >"$T/r-values.cnf"
+run resolve "$T/r-values.cnf"
+ok $([ "$rc" -eq 0 ]; echo $?) "resolve: a value and an option the server refuses are printed as written, exit 0 (exit $rc)"
+has "sync_binlog=lots" "$out" "... as written"
+printf 'x = 1\n[mysqld]\nsync_binlog = 1\n' >"$T/r-before.cnf"
+printf '[mysqld\nsync_binlog = 1\n' >"$T/r-header.cnf"
+printf '\357\273\277[mysqld]\nsync_binlog = 1\n' >"$T/r-bom.cnf"
+printf '[mysqld]\nsync_binlog = 1\n!includedir %s/no-such-dir\n' "$T" >"$T/r-incdir.cnf"
+for f in r-before r-header r-bom r-incdir missing; do
+	run resolve "$T/$f.cnf"
+	ok $([ "$rc" -eq 2 ] && [ -z "$out" ]; echo $?) "resolve $f.cnf: the reader stops where the server's would: exit 2, nothing on stdout (exit $rc)"
+done
+run resolve --no-such-option
+ok $([ "$rc" -eq 2 ]; echo $?) "resolve: a usage error exits 2 (exit $rc)"
+
 # --- SARIF: flavor help, suppressions; JUnit case names --------------------------
 printf '[mysqld]\nserver_id = 3\nsync_binlog = 1 ; fsync\n' >"$T/maria.cnf"
 run check --no-color --flavor mariadb --sarif "$T/mr.sarif" "$T/maria.cnf"

@@ -484,8 +484,8 @@ static void test_junit(const struct audit_result *r)
 	is_xpath(doc, "string(//testcase[@name='gtid-mode']/error/@message)",
 		 "could not evaluate: gtid_mode is set from an environment variable the audit cannot see",
 		 "junit: could not evaluate is an <error>, and its message says so");
-	is_xpath(doc, "string(//testcase[@name='gtid-strict-mode']/skipped/@message)", "MariaDB only",
-		 "junit: not applicable is <skipped> with the reason");
+	is_xpath(doc, "string(//testcase[@name='gtid-strict-mode']/skipped/@message)",
+		 "not applicable: MariaDB only", "junit: not applicable is <skipped>, its message starts with the status");
 	is_xpath(doc, "string(//testcase[@name='preserve-commit-order']/skipped/@message)",
 		 "suppressed: accepted risk, ticket DBA-12", "junit: suppressed is <skipped>, says so");
 	is_xpath(doc, "string(count(//testcase[@name='replica-read-only']/*[name()!='system-out']))", "0",
@@ -640,6 +640,77 @@ static void test_stream(const struct audit_result *r)
 	free(whole);
 }
 
+/*
+ * One explainer, built only for the findings a report prints: the text
+ * report explains its failures and could-not-evaluate findings and not the
+ * passes it only counts (unless -v), -q only what decides the exit status,
+ * SARIF only its results; JSON and JUnit list every finding.
+ */
+static size_t explained;
+static void counting_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
+			     struct explanation *out)
+{
+	explained++;
+	canned_explain(x, t, f, out);
+}
+
+static size_t count_status(const struct audit_result *r, enum finding_status st)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->targets[i].n; j++)
+			n += r->targets[i].findings[j].status == st;
+	return n;
+}
+
+static void test_explained_only_when_printed(const struct audit_result *r)
+{
+	struct explainer counting = { .explain = counting_explain };
+	struct explainer *saved = fixture_run.explainer;
+	fixture_run.explainer = &counting;
+	size_t fails = count_status(r, FINDING_FAIL), unknown = count_status(r, FINDING_UNKNOWN),
+	       suppressed = count_status(r, FINDING_SUPPRESSED);
+	size_t all = fails + unknown + suppressed + count_status(r, FINDING_PASS) +
+		     count_status(r, FINDING_NOT_APPLICABLE);
+
+	explained = 0;
+	free(render(REPORT_TEXT, r, &plain));
+	ok(explained == fails + unknown, "explainer: text explains its %zu failures and could-not-evaluate "
+	   "findings only (%zu calls of %zu findings)", fails + unknown, explained, all);
+	struct report_options o = plain;
+	o.verbose = 1;
+	explained = 0;
+	free(render(REPORT_TEXT, r, &o));
+	ok(explained == all, "explainer: text -v prints every finding, explains every one (%zu of %zu)", explained, all);
+	o = plain;
+	o.quiet = 1;
+	fixture_run.fail_on = SEV_ERROR;
+	explained = 0;
+	char *s = render(REPORT_TEXT, r, &o);
+	size_t lines = 0;
+	for (const char *p = s; p && (p = strstr(p, "\n  ")) != NULL; p++)
+		lines++;
+	size_t deciding = 0;   /* fail or could not evaluate, of error severity: what decides exit 1 or 3 */
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->targets[i].n; j++) {
+			const struct finding *f = &r->targets[i].findings[j];
+			deciding += (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN) && f->severity == SEV_ERROR;
+		}
+	ok(deciding < fails + unknown && explained == deciding && lines == deciding + 1,
+	   "explainer: text -q explains only the %zu findings that decide the exit status (%zu calls; %zu indented "
+	   "lines with the target error)", deciding, explained, lines);
+	free(s);
+	fixture_run.fail_on = 0;
+	explained = 0;
+	free(render(REPORT_SARIF, r, &plain));
+	ok(explained == fails + unknown + suppressed, "explainer: SARIF explains its results only (%zu calls)",
+	   explained);
+	explained = 0;
+	free(render(REPORT_JSON, r, &plain));
+	ok(explained == all, "explainer: JSON lists and explains every finding (%zu of %zu)", explained, all);
+	fixture_run.explainer = saved;
+}
+
 static int write_fixture(const char *dir)
 {
 	static const struct {
@@ -681,6 +752,7 @@ int main(int argc, char **argv)
 	test_junit(&r);
 	test_sarif(&r);
 	test_stream(&r);
+	test_explained_only_when_printed(&r);
 	test_files(&r);
 	audit_result_release(&r);
 	xmlCleanupParser();
