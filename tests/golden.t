@@ -6,6 +6,9 @@
 #   tests/golden/NAME.junit.xml  the JUnit report (--junit FILE)
 #   tests/golden/NAME.json       the JSON report (--json FILE)
 #   tests/golden/NAME.sarif      the SARIF report (--sarif FILE)
+#   tests/golden/NAME.prom       the Prometheus report (--prom FILE), the run's time and
+#                                duration masked
+#   tests/golden/NAME.gcc        --format gcc on stdout, and its exit status
 #   tests/golden/NAME.exit       the exit status
 #   tests/golden/NAME.stderr     diagnostics, when the run prints any
 # One TAP line per file; a difference prints the diff.
@@ -64,9 +67,18 @@ while IFS='|' read -r name opts files; do
 	# Word splitting of $opts and $files is intended: neither holds spaces.
 	# shellcheck disable=SC2086
 	"$CRASHSAFE" check $opts --no-color --junit "$tmp/$name.junit.xml" \
-		--json "$tmp/$name.json" --sarif "$tmp/$name.sarif" $files \
+		--json "$tmp/$name.json" --sarif "$tmp/$name.sarif" --prom "$tmp/$name.prom.raw" $files \
 		>"$tmp/$name.txt" 2>"$tmp/$name.err" </dev/null
 	echo $? >"$tmp/$name.exit"
+	# the Prometheus report always says when the run was and how long it took: those two values
+	# are the only ones not compared
+	if [ -f "$tmp/$name.prom.raw" ]; then
+		sed -E 's/^(crashsafe_last_run_timestamp_seconds|crashsafe_run_duration_seconds) .*/\1 (not compared)/' \
+			"$tmp/$name.prom.raw" >"$tmp/$name.prom"
+	fi
+	# shellcheck disable=SC2086
+	"$CRASHSAFE" check $opts --no-color --format gcc $files >"$tmp/$name.gcc" 2>/dev/null </dev/null
+	echo "exit $?" >>"$tmp/$name.gcc"
 	compare "$name: text report" "$tmp/$name.txt" "$GOLDEN/$name.txt"
 	if [ -f "$tmp/$name.junit.xml" ]; then
 		compare "$name: JUnit report" "$tmp/$name.junit.xml" "$GOLDEN/$name.junit.xml"
@@ -83,7 +95,7 @@ while IFS='|' read -r name opts files; do
 	else
 		not_ok "$name: no JUnit report written"
 	fi
-	for f in json sarif; do
+	for f in json sarif prom gcc; do
 		if [ -f "$tmp/$name.$f" ]; then
 			compare "$name: $f report" "$tmp/$name.$f" "$GOLDEN/$name.$f"
 		else
