@@ -85,11 +85,18 @@ START SLAVE 'east';" "the named channel's fix names it"
 hasnt "$txt" "REPLICATION SOURCE" "no MySQL statement is shown for a MariaDB server"
 hasnt "$txt" "'name'" "no literal 'name' placeholder"
 
+# Facts are not variables: a live server without --config, in -v.
+cs verbose $tr --no-color -v
+txt=$(cat "$out/verbose.out")
+has "$txt" "not applicable (warning) config-drift: the differences between the running values and the option file are known only with crashsafe live --config FILE" \
+	"-v: config-drift without --config says how to get it, not 'config_drift is not known'"
+hasnt "$txt" "config_drift" "-v: the fact's name is not printed"
+
 # The fixes, run as given, fix the findings.
 live_sql replica "$(printf '%s\n' "$default_fix" | sed 1d)" || not_ok "the default channel's fix runs on MariaDB"
 live_sql replica "$(printf '%s\n' "$east_fix" | sed 1d)" || not_ok "the named channel's fix runs on MariaDB"
 cs after $tr --no-color --json "$out/after.json"
-is "$(fix "$out/after.json" "" | head -1),$(fix "$out/after.json" east | head -1)" "pass,pass" \
+is "$(fix "$out/after.json" "" | sed -n 1p),$(fix "$out/after.json" east | sed -n 1p)" "pass,pass" \
 	"after running the fixes, gtid-auto-position passes on both channels"
 
 # runtime-only-change: what the option file says instead, and where.
