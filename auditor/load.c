@@ -164,8 +164,9 @@ static void load_name_default_files(const struct optfile *of, const struct setti
 			strbuf_addf(&top, "%s%s", top.len ? ", " : "", of->sources[i]->path);
 	}
 	if (!top.len)
-		diag_emit(DIAG_NOTE, NULL, 0, "no FILE given, and none of the default option files of %s exists: "
-			  "nothing to audit (name the files, or give --strict to make this an error)",
+		diag_emit(DIAG_NOTE, NULL, 0, "no FILE given, and none of the default option files of %s exists "
+			  "(/etc/my.cnf, /etc/mysql/my.cnf, $MYSQL_HOME/my.cnf, ~/.my.cnf): auditing the compiled-in defaults, as a server started without option files "
+			  "runs (name the files, or give --strict to refuse to run without a FILE)",
 			  flavor_display(s->flavor));
 	else
 		diag_emit(DIAG_NOTE, NULL, 0, "no FILE given: auditing the default option files %s reads on this "

@@ -368,7 +368,17 @@ ok $? "installed as PREFIX/bin with PREFIX/share/crashsafe/rules: found"
 
 # --- check without FILE: the files it chose; --strict refuses -----------------
 (cd "$T" && "$CRASHSAFE" check --no-color -q >/dev/null 2>"$T/err")
-has "no FILE given" "$(cat "$T/err")" "check without FILE names on stderr what it audits"
+has "no FILE given" "$(cat "$T/err")" "check without FILE says so on stderr"
+named=$(sed -n 's/.*reads on this machine: \(\/[^ ]*\).*/\1/p' "$T/err")
+if grep -q "none of the default option files" "$T/err"; then
+	ok 0 "... and names the files it chose # SKIP none of them on this machine (checked under --root below)"
+else
+	ok $([ -n "$named" ] && [ -e "$named" ]; echo $?) "... and names the files it chose (${named:-none named})"
+fi
+mkdir -p "$T/emptyroot"
+(cd "$T" && HOME="$T/emptyroot" "$CRASHSAFE" check --no-color -q --root emptyroot >/dev/null 2>"$T/err")
+has "none of the default option files of MySQL exists (/etc/my.cnf, /etc/mysql/my.cnf, \$MYSQL_HOME/my.cnf, ~/.my.cnf): auditing the compiled-in defaults" \
+	"$(cat "$T/err")" "with none of them (under an empty --root), it names the files it looked for and says what it audits"
 run check --strict
 ok $([ "$rc" -eq 2 ]; echo $?) "check --strict without FILE: exit 2 (exit $rc)"
 has "--strict: no FILE given" "$err" "... saying why"
