@@ -152,6 +152,11 @@ ok $([ "$rc" -eq 2 ]; echo $?) "an unreadable FILE: exit 2 (exit $rc)"
 ok $([ "$(json_exit "$T/m.json")" = 2 ]; echo $?) "... the JSON report is written, and says 2"
 has "defaults.cnf" "$out" "... with the other file audited"
 
+# live: a server that refuses the connection could not be audited: exit 3, and JSON says 3.
+run live --no-defaults -u nobody --connect-timeout 2 --json "$T/l.json" 127.0.0.1:1
+ok $([ "$rc" -eq 3 ] && [ "$(json_exit "$T/l.json")" = 3 ]; echo $?) \
+	"live, a refused connection: exit 3 and JSON summary.exit_status 3 (exit $rc)"
+
 # Warnings: --fail-on warning makes them exit 1, and JSON agrees.
 run check --no-color --role replica --fail-on warning --json "$T/w.json" "$T/defaults.cnf"
 ok $([ "$rc" -eq 1 ] && [ "$(json_exit "$T/w.json")" = 1 ]; echo $?) "--fail-on warning: JSON and the process agree (exit $rc)"
