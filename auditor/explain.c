@@ -455,7 +455,7 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 				    env->display);
 		return;
 	case FINDING_BY_CHANNELS_OFFLINE:
-		strbuf_addstr(sb, "replication channels are known only for a running server (crashsafe live)");
+		strbuf_addstr(sb, "the replication channels are known only on a running server (crashsafe live)");
 		return;
 	case FINDING_BY_CHANNELS_UNREAD:
 		strbuf_addstr(sb, "could not evaluate: the replication channels could not be read");

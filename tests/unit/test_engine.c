@@ -374,7 +374,7 @@ static void test_evaluate(void)
 	is_status(&r, 3, "facts", NULL, FINDING_UNKNOWN, "the server's verdict on the option files is unknown");
 
 	/* channel rules */
-	is_status(&r, 0, "auto-position", NULL, FINDING_NOT_APPLICABLE, "known only for a running server");
+	is_status(&r, 0, "auto-position", NULL, FINDING_NOT_APPLICABLE, "known only on a running server");
 	is_status(&r, 4, "auto-position", "", FINDING_PASS, "channel.auto_position is 1");
 	is_status(&r, 4, "auto-position", "east", FINDING_FAIL, "channel.auto_position is 0");
 	is_status(&r, 5, "auto-position", NULL, FINDING_UNKNOWN, "channels could not be read");
