@@ -9,6 +9,7 @@
 #   tests/golden/NAME.prom       the Prometheus report (--prom FILE), the run's time and
 #                                duration masked
 #   tests/golden/NAME.gcc        --format gcc on stdout, and its exit status
+#   tests/golden/NAME.verbose.txt, NAME.quiet.txt   the text report with -v, with -q
 #   tests/golden/NAME.exit       the exit status
 #   tests/golden/NAME.stderr     diagnostics, when the run prints any
 # One TAP line per file; a difference prints the diff.
@@ -79,6 +80,11 @@ while IFS='|' read -r name opts files; do
 	# shellcheck disable=SC2086
 	"$CRASHSAFE" check $opts --no-color --format gcc $files >"$tmp/$name.gcc" 2>/dev/null </dev/null
 	echo "exit $?" >>"$tmp/$name.gcc"
+	# the text report's other two faces: -v (every finding, the rationale) and -q
+	for face in verbose quiet; do
+		# shellcheck disable=SC2086
+		"$CRASHSAFE" check $opts --no-color "--$face" $files >"$tmp/$name.$face.txt" 2>/dev/null </dev/null
+	done
 	compare "$name: text report" "$tmp/$name.txt" "$GOLDEN/$name.txt"
 	if [ -f "$tmp/$name.junit.xml" ]; then
 		compare "$name: JUnit report" "$tmp/$name.junit.xml" "$GOLDEN/$name.junit.xml"
@@ -95,7 +101,7 @@ while IFS='|' read -r name opts files; do
 	else
 		not_ok "$name: no JUnit report written"
 	fi
-	for f in json sarif prom gcc; do
+	for f in verbose.txt quiet.txt json sarif prom gcc; do
 		if [ -f "$tmp/$name.$f" ]; then
 			compare "$name: $f report" "$tmp/$name.$f" "$GOLDEN/$name.$f"
 		else
