@@ -616,7 +616,7 @@ static void explain_suppressed(struct explainer *x, const struct finding *f, str
 {
 	const char *was = out->message && *out->message ? out->message : finding_status_name(f->suppression->was);
 	strbuf_reset(&x->suppressed);
-	strbuf_addf(&x->suppressed, "suppressed (%s:%u): %s; was: %s",
+	strbuf_addf(&x->suppressed, "suppressed by %s:%u: %s; was: %s",
 		    f->suppression->file ? f->suppression->file : "", f->suppression->line,
 		    f->suppression->reason ? f->suppression->reason : "", was);
 	out->unsuppressed_message = out->message;

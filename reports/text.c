@@ -145,12 +145,22 @@ static void text_detail(struct text *x, const char *label, const char *value, in
 	fputc('\n', x->fp);
 }
 
-/* What was found: the explainer's message (for a suppressed finding, the suppression and what it was). */
+/*
+ * What was found: the explainer's message (for a suppressed finding, the
+ * suppression and what it was). The status leads the line already, so a
+ * message that starts with it says the rest: "suppressed (warning) X: by
+ * FILE:LINE: REASON; was: ...".
+ */
 static char *text_found(const struct finding *f, const struct explanation *e)
 {
-	if (e->suppression)
-		return xstrdup(e->message);
-	return report_found(f, e);
+	if (!e->suppression)
+		return report_found(f, e);
+	const char *word = report_status_name(f->status);
+	size_t n = strlen(word);
+	const char *m = e->message ? e->message : "";
+	if (!strncmp(m, word, n) && m[n] == ' ')
+		m += n + 1;
+	return xstrdup(m);
 }
 
 /* A fail or could-not-evaluate finding: the lead line, then found, expected, fix. */

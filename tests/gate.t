@@ -268,7 +268,7 @@ is_js 'status("legacy/bulk.cnf", "gtid-mode")' "suppressed" "a value left at its
 has "legacy/bulk.cnf:7: warning: suppression of 'innodb-flush-log-at-trx-commit' expired on 2000-01-31" "$err" \
 	"an expired suppression: a warning at its line"
 run check --format junit legacy/bulk.cnf
-has '<skipped message="suppressed (legacy/bulk.cnf:4): bulk import, OPS-4411' "$out" \
+has '<skipped message="suppressed by legacy/bulk.cnf:4: bulk import, OPS-4411' "$out" \
 	"JUnit: a suppressed finding is skipped with the reason"
 run check --format sarif legacy/bulk.cnf
 is_js '[r for r in doc["runs"][0]["results"] if r["ruleId"] == "sync-binlog"][0]["suppressions"][0]["justification"]' \

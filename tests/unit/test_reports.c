@@ -167,7 +167,8 @@ static void fixture(struct audit_result *r)
 
 	f = add(r, t, "preserve-commit-order", SEV_WARNING, FINDING_SUPPRESSED);
 	e->title = "Parallel applier commits in order";
-	e->message = "accepted risk, ticket DBA-12";
+	e->message = "suppressed by suppress.ini:4: ticket DBA-12; was: replica_preserve_commit_order is OFF "
+		     "(conf.d/replica.cnf:9)";
 	static const struct finding_suppression sup = { "suppress.ini", 4, "ticket DBA-12", FINDING_FAIL, "file", 0 };
 	f->suppression = &sup;
 	e->suppression = &sup;
@@ -314,7 +315,8 @@ static void test_text(const struct audit_result *r)
 	ok(has(s, "  not applicable (warning) gtid-strict-mode: MariaDB only\n"), "text verbose: not-applicable with reason");
 	ok(has(s, "  pass (error) option-file-syntax: option_file_errors = '' (nothing found in the option files)\n"),
 	   "text verbose: without a sentence, the value and origin; an empty value is shown as ''");
-	ok(has(s, "  suppressed (warning) preserve-commit-order: accepted risk, ticket DBA-12\n"),
+	ok(has(s, "  suppressed (warning) preserve-commit-order: by suppress.ini:4: ticket DBA-12; was: "
+		  "replica_preserve_commit_order is OFF (conf.d/replica.cnf:9)\n"),
 	   "text verbose: suppressed with reason");
 	ok(has(s, "      why:        Without it a restarted replica re-applies or skips events.\n"),
 	   "text verbose: the rule's rationale");
@@ -487,7 +489,8 @@ static void test_junit(const struct audit_result *r)
 	is_xpath(doc, "string(//testcase[@name='gtid-strict-mode']/skipped/@message)",
 		 "not applicable: MariaDB only", "junit: not applicable is <skipped>, its message starts with the status");
 	is_xpath(doc, "string(//testcase[@name='preserve-commit-order']/skipped/@message)",
-		 "suppressed: accepted risk, ticket DBA-12", "junit: suppressed is <skipped>, says so");
+		 "suppressed by suppress.ini:4: ticket DBA-12; was: replica_preserve_commit_order is OFF "
+		 "(conf.d/replica.cnf:9)", "junit: suppressed is <skipped>, says so (once)");
 	is_xpath(doc, "string(count(//testcase[@name='replica-read-only']/*[name()!='system-out']))", "0",
 		 "junit: a pass has no failure, error or skipped");
 	is_xpath(doc, "string(//testsuite[@name='db-7.example:3306']/testcase[@name='audit']/error/@message)",
