@@ -80,7 +80,7 @@ const struct cli_option audit_common_options[] = {
 	{ "quiet", 'q', CLI_NO_ARG, OPT_QUIET, NULL,
 	  "text report: only what decides the exit status, one line each, and the summary" },
 	{ "verbose", 'v', CLI_NO_ARG, OPT_VERBOSE, NULL,
-	  "text report: also passed, not-applicable and suppressed findings and each failure's why; "
+	  "text report: also the pass, not applicable and suppressed findings and each failure's why; "
 	  "print every reading diagnostic" },
 	{ "inventory", 0, CLI_REQUIRED_ARG, OPT_INVENTORY, "FILE",
 	  "the fleet's servers, one [NAME] section each (see crashsafe(1), INVENTORY)" },

@@ -31,8 +31,8 @@ static const struct command {
 	  "one report from the shard reports of a run (--shard I/N)" },
 	{ "resolve", cmd_resolve, "[OPTIONS] [FILE]",
 	  "effective options with their origin (file:line, include chain)" },
-	{ "rules", cmd_rules, "[RULE-ID]",
-	  "list the rules, or explain one" },
+	{ "rules", cmd_rules, "[--format json] [RULE-ID]",
+	  "list the rules by family and id, or explain one" },
 };
 
 static void usage(FILE *fp)
