@@ -354,10 +354,16 @@ static void merge_drop_entries(const struct reportread *rr, struct merge_item *i
 	free(drop);
 }
 
+static int merge_same_channel(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /*
  * A fleet finding of the merge gets the suppression that covered the same
- * target's finding of that rule in its shard (an inline, project-file or
- * --suppress entry: they match a target and a rule, not its peers).
+ * target's finding of that rule (and channel) in its shard (an inline,
+ * project-file or --suppress entry: they match a target and a rule, not
+ * its peers).
  */
 static void merge_fleet_suppressions(struct merge *m, struct audit_result *r)
 {
@@ -368,7 +374,7 @@ static void merge_fleet_suppressions(struct merge *m, struct audit_result *r)
 			struct finding *f = &t->findings[i];
 			for (size_t k = 0; k < rt->n; k++) {
 				const struct reportread_finding *rf = &rt->findings[k];
-				if (strcmp(rf->rule_id, f->rule_id))
+				if (strcmp(rf->rule_id, f->rule_id) || !merge_same_channel(rf->channel, f->channel))
 					continue;
 				if (rf->status == FINDING_SUPPRESSED &&
 				    (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN)) {

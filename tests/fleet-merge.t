@@ -118,6 +118,12 @@ for N in 2 3 5; do
 	grep -v '^crashsafe_last_run_timestamp_seconds \|^crashsafe_run_duration_seconds ' "$T/m$N.prom" >"$T/m$N.prom.cut"
 	same "$T/all.prom.cut" "$T/m$N.prom.cut" "merge of $N shards: the metrics equal the unsharded run's (but the time samples)"
 done
+# --format gcc (FILE:LINE: severity: message [rule-id]) of the merge of 3 shards, and its exit status.
+"$CRASHSAFE" check "${args[@]}" --format gcc >"$T/all.gcc" 2>/dev/null
+"$CRASHSAFE" merge --format gcc "$T"/s3-*.json >"$T/m3.gcc" 2>/dev/null
+is "$?" "$all_rc" "merge --format gcc exits as the unsharded run"
+same "$T/all.gcc" "$T/m3.gcc" "merge --format gcc: the unsharded run's lines"
+has "server-id-unique]" "$(cat "$T/m3.gcc")" "... with the fleet findings judged over every shard"
 # The shards alone did not see the clashes the merge reports.
 st() { $RQ "$1" finding "$2" server-id-unique status; }
 is "$(st "$T/all.json" f/db1.cnf)" fail "db1 shares server_id 1 with db11: fail in the whole run"

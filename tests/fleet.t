@@ -219,5 +219,17 @@ b=$($RQ "$T/out" targets name)
 is "$(printf '%s\n%s\n' "$a" "$b" | tr ',' '\n' | grep . | sort | tr '\n' ' ')" "db1 db2 " \
 	"inventory sections are split between shards, each once"
 
+# ---- the man page documents the inventory format: every key the reader takes --------
+keys=$(sed -n 's/^\t\[INVENTORY_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$REPO/auditor/inventory.c")
+is "$([ "$(printf '%s\n' "$keys" | grep -c .)" -ge 11 ] && echo yes)" yes "the reader's key table is found in inventory.c"
+section=$(sed -n '/^\.SH INVENTORY/,/^\.SH /p' "$REPO/man/crashsafe.1")
+missing=
+for k in $keys; do
+	printf '%s\n' "$section" | grep -Eq "^\.BR? (.*[\" ])?${k//_/\\\\?_}([\" ,]|\$)" || missing="$missing $k"
+done
+is "$missing" "" "crashsafe(1) INVENTORY documents every inventory key"
+has "[defaults]" "$section" "... and the [defaults] section"
+has "password" "$section" "... and that a password key is refused"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -12,7 +12,9 @@
 #   several hosts refused; --capture-dir written 0600 and read back by
 #   `check --inventory --variables DIR/*` with the same verdicts; --shard and
 #   `crashsafe merge` giving the unsharded run's verdicts, and the fleet rule
-#   across shards.
+#   across shards; the examples of examples/fleet/ run as written (the
+#   Kubernetes Indexed Job's pods and merge Job, the cron line, the systemd
+#   service, checked by systemd-analyze too) and the README's hourly example.
 # Without the server packages: skipped by hand, failed under CI.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -215,6 +217,102 @@ for t in eu-primary eu-replica lonely lonely-twin; do
 	is "$($RQ "$W/merged.out" statuses $t "$stable")" "$($RQ "$W/inv.out" statuses $t "$stable")" \
 		"$t: merged verdicts on the stable rules are the unsharded run's"
 done
+
+# ---- the examples of examples/fleet/, run as written against these servers ----------
+# Only their paths are made the test's (the inventory, the report and metric
+# directories, the shared volume); crashsafe is found on PATH as they expect.
+EX=$REPO/examples/fleet
+mkdir -p "$W/bin" "$W/k8s" "$W/ex/prom"
+ln -sf "$CRASHSAFE" "$W/bin/crashsafe"
+ex() {   # ex TEXT: the example's paths made the test's
+	printf '%s' "$1" | sed -e "s#/usr/local/bin/crashsafe#crashsafe#g" -e "s#/etc/crashsafe/fleet.ini#$W/fleet.ini#g" \
+		-e "s#/var/lib/crashsafe/reports#$W/ex/reports#g" -e "s#/var/lib/prometheus/node-exporter#$W/ex/prom#g" \
+		-e "s#/reports/#$W/k8s/#g"
+}
+exrun() {   # exrun NAME COMMAND: run an example's shell command; output in $W/ex-NAME.{out,err,rc}
+	env -u MYSQL_PWD PATH="$W/bin:$PATH" sh -c "$2" >"$W/ex-$1.out" 2>"$W/ex-$1.err" </dev/null
+	echo $? >"$W/ex-$1.rc"
+}
+verdicts_like_inv() {   # verdicts_like_inv REPORT WHAT: the unsharded run's targets and stable verdicts
+	is "$($RQ "$1" targets name)" "$($RQ "$W/inv.out" targets name)" "$2: the fleet's targets, in the run's order"
+	local t want got
+	want= got=
+	for t in eu-primary eu-replica lonely lonely-twin; do
+		want="$want $($RQ "$W/inv.out" statuses $t "$stable")"
+		got="$got $($RQ "$1" statuses $t "$stable")"
+	done
+	is "$got" "$want" "$2: the unsharded run's verdicts on the stable rules"
+	like "$got" "server-id-unique=fail" "$2: ... among them the shared server_id 43"
+}
+
+# The Kubernetes Indexed Job: every pod's command with its JOB_COMPLETION_INDEX, then the merge Job's.
+k8s=$(/usr/bin/python3 - "$EX/k8s-indexed-job.yaml" <<'PY'
+import shlex, sys, yaml
+shards, merge = list(yaml.safe_load_all(open(sys.argv[1])))
+spec = shards["spec"]
+assert spec["completionMode"] == "Indexed" and spec["completions"] == spec["parallelism"]
+pod = spec["template"]["spec"]["containers"][0]
+assert pod["command"] == ["/bin/sh", "-c"] and len(pod["args"]) == 1
+print(spec["completions"])
+print(pod["args"][0].replace("\n", " "))
+print(shlex.join(merge["spec"]["template"]["spec"]["containers"][0]["command"]))
+PY
+)
+is "$?" 0 "the Kubernetes example is YAML: an Indexed Job of shards and a merge Job"
+completions=$(printf '%s\n' "$k8s" | sed -n 1p)
+pod_cmd=$(ex "$(printf '%s\n' "$k8s" | sed -n 2p)")
+merge_cmd=$(ex "$(printf '%s\n' "$k8s" | sed -n 3p)")
+like "$pod_cmd" 'JOB_COMPLETION_INDEX' "the pods take their shard from JOB_COMPLETION_INDEX"
+pods_rc=
+for k in $(seq 0 $((completions - 1))); do
+	JOB_COMPLETION_INDEX=$k exrun pod$k "export JOB_COMPLETION_INDEX=$k; $pod_cmd"
+	pods_rc="$pods_rc$(cat "$W/ex-pod$k.rc")"
+done
+is "$pods_rc" "$(printf '0%.0s' $(seq 1 "$completions"))" \
+	"all $completions pods succeed (a pod fails only without a report; $completions shards of 4 servers: some are empty)"
+exrun k8smerge "$merge_cmd"
+is "$(cat "$W/ex-k8smerge.rc")" "$(cat "$W/inv.rc")" "the merge Job exits as the unsharded run"
+verdicts_like_inv "$W/k8s/merged/latest.json" "the merge Job's latest.json"
+if command -v promtool >/dev/null 2>&1; then
+	promtool check metrics <"$W/k8s/crashsafe.prom" >/dev/null 2>&1
+	is "$?" 0 "the merge Job's metrics pass promtool check metrics"
+elif [ -n "${CI:-}" ]; then not_ok "promtool is installed (the test needs it)"
+else ok "# SKIP promtool not installed"; fi
+
+# The cron line: its command as cron runs it (stderr is no terminal: no progress line).
+cron_cmd=$(grep -v '^#' "$EX/crashsafe.cron" | grep -E '^[0-9*]' | cut -d' ' -f7-)
+like "$cron_cmd" '^/usr/local/bin/crashsafe live --inventory ' "the cron line runs crashsafe live --inventory as user crashsafe"
+exrun cron "$(ex "$cron_cmd")"
+is "$(cat "$W/ex-cron.rc")" "$(cat "$W/inv.rc")" "the cron example exits as the run (cron mails the failures)"
+is "$(cat "$W/ex-cron.err")" "" "... nothing on stderr: no progress line without a terminal"
+verdicts_like_inv "$W/ex/reports/latest.json" "the cron example's latest.json"
+ls "$W/ex/reports"/latest.* >/dev/null 2>&1 && [ -s "$W/ex/prom/crashsafe.prom" ]
+is "$?" 0 "... with its latest links and the metrics for the textfile collector"
+
+# The README's hourly example: the same run as the cron line's.
+readme_cmd=$(sed -n '/^# Hourly audit/,/^$/p' "$REPO/README.md" | grep -v '^#' | sed 's/\\$//' | tr -s ' \n' '  ')
+like "$readme_cmd" '^crashsafe live --inventory .* --report-dir .* --prom ' "the README's hourly example uses --inventory, --report-dir and --prom"
+unlike "$readme_cmd" '--config' "... and no shared --config (it reported false drift on every host but one)"
+rm -rf "$W/ex/reports"
+exrun readme "$(ex "$readme_cmd")"
+is "$(cat "$W/ex-readme.rc")" "$(cat "$W/inv.rc")" "the README's hourly example exits as the run"
+verdicts_like_inv "$W/ex/reports/latest.json" "the README's hourly example's latest.json"
+
+# The systemd service: its ExecStart (continued lines joined), and systemd-analyze's verdict on both units.
+svc_cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$EX/crashsafe-audit.service" | sed 's/^ExecStart=//; s/\\$//' | tr -s ' \n' '  ')
+like "$svc_cmd" '--fail-on never' "the service runs with --fail-on never (findings are alerts, not a failed unit)"
+rm -rf "$W/ex/reports"
+exrun systemd "$(ex "$svc_cmd")"
+is "$(cat "$W/ex-systemd.rc")" 0 "the service's command exits 0 with failed findings (--fail-on never)"
+verdicts_like_inv "$W/ex/reports/latest.json" "the systemd example's latest.json"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir -p "$W/units"
+	sed "s#/usr/local/bin/crashsafe#$CRASHSAFE#" "$EX/crashsafe-audit.service" >"$W/units/crashsafe-audit.service"
+	cp "$EX/crashsafe-audit.timer" "$W/units/"
+	out=$(cd "$W/units" && systemd-analyze verify ./crashsafe-audit.timer ./crashsafe-audit.service 2>&1)
+	is "$?:$out" "0:" "systemd-analyze verify accepts the timer and the service, without a warning"
+elif [ -n "${CI:-}" ]; then not_ok "systemd-analyze is installed (the test needs it)"
+else ok "# SKIP systemd-analyze not installed"; fi
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
