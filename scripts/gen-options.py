@@ -1584,6 +1584,10 @@ MANIFEST = [
      'check_table_functions of 8.4.5 absent); facts from the Percona 8.4.5 and MySQL 8.4.8 lists, the '
      'wsrep_*/pxc_* options\' from the table\'s values'),
     ('mariadb', '10.4.12', 'tree', 'NathanYu17724/MariaDB@4bed139c'),
+    ('mariadb', '10.5.0', 'table', 'SenZhangAI/server@8d9c207d mysql-test/main/mysqld--help.result, its option table '
+     '(an early 10.5 tree, 10.5.0 or 10.5.1: binlog_row_metadata and thread_pool_dedicated_listener of 10.5.0 '
+     'present, require_secure_transport of 10.5.2 and the performance schema variables of 10.5.2 absent); facts '
+     'from 10.11.19, then 10.4.12'),
     ('mariadb', '10.6.1', 'table', 'Olernov/server@9fbf1db5 mysql-test/main/mysqld--help.result, its option table '
      '(a 10.6 tree between 10.6.1 and 10.6.15: binlog_expire_logs_seconds and log_ddl_recovery of 10.6.1 present, '
      'note_verbosity of 10.6.16 absent); facts from 10.11.19'),
@@ -1795,6 +1799,9 @@ TABLED = {
     ('pxc', '8.4.0'): {'base': [('percona', '8.4.5'), ('mysql', '8.4.8')], 'facts': [('pxc', '5.6.22')],
                        'names': 'pxc-8.4.0/table-names.txt', 'added': {}, 'galera': _PXC84_GALERA,
                        'uncovered': ('innodb_', 'wsrep_data_home_dir$')},
+    ('mariadb', '10.5.0'): {'base': [('mariadb', '10.11.19'), ('mariadb', '10.4.12')],
+                            'names': 'mariadb-10.5.0/table-names.txt', 'added': {}, 'mariadb': True,
+                            'not_options': MARIADB_TABLE_NOT_OPTIONS},
     ('mariadb', '10.6.1'): {'base': [('mariadb', '10.11.19'), ('mariadb', '10.4.12')],
                             'names': 'mariadb-10.6.1/table-names.txt', 'added': {}, 'mariadb': True,
                             'not_options': MARIADB_TABLE_NOT_OPTIONS},

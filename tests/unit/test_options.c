@@ -293,8 +293,21 @@ static void test_releases_mariadb(void)
 	       "MariaDB 10.6.20: note_verbosity not in the 10.6 tree's table: not known, never unknown");
 	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "innodb_buffer_pool_size"), OPTIONS_PRESENT,
 	       "MariaDB 10.6: innodb_buffer_pool_size (kept from 10.11.19: the table leaves InnoDB out)");
-	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "relay_log_recovey"), OPTIONS_UNCERTAIN,
-	       "MariaDB 10.5: no list of that release series, never absent");
+	/* EVIDENCE: SenZhangAI/server@8d9c207d mysql-test/main/mysqld--help.result (an early 10.5 tree) option table:
+	 * binlog-row-metadata, thread-pool-dedicated-listener; no require-secure-transport (10.5.2) */
+	is_int(lookup_listed(OPTIONS_MARIADB, 10, 5, 20, "relay_log_recovey", &listed), OPTIONS_ABSENT,
+	       "MariaDB 10.5.20: a typo is unknown");
+	is_int(listed, pack("10.5.0"), "MariaDB 10.5.20: the 10.5.0 list decided");
+	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "binlog_row_metadata"), OPTIONS_PRESENT,
+	       "MariaDB 10.5: binlog_row_metadata");
+	is_int(state_of(OPTIONS_MARIADB, 10, 4, 30, "binlog_row_metadata"), OPTIONS_ABSENT,
+	       "MariaDB 10.4.30: no binlog_row_metadata (the 10.4.12 list decides)");
+	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "require_secure_transport"), OPTIONS_UNCERTAIN,
+	       "MariaDB 10.5.20: require_secure_transport (10.5.2, after the tree) is not judged");
+	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "binlog_gtid_index"), OPTIONS_ABSENT,
+	       "MariaDB 10.5: no binlog_gtid_index (11.4 has it, 10.11 does not)");
+	is_int(state_of(OPTIONS_MARIADB, 10, 3, 9, "relay_log_recovey"), OPTIONS_UNCERTAIN,
+	       "MariaDB 10.3: no list of that release series, never absent");
 	/* EVIDENCE: mariadbd 10.11.19 --loose-innodb-checksums=1 --verbose --help: "unknown variable
 	 * 'loose-innodb-checksums=1'", while --loose-innodb-log-optimize-ddl=1 "was removed. It does nothing now"
 	 * (the probe of names the server does not print once read every name as accepted) */
