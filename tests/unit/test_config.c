@@ -63,6 +63,24 @@ static void load3(struct target *t, const char *name, enum flavor f, int major, 
 	free(p);
 }
 
+/* The same for the Galera build of f (Percona XtraDB Cluster for FLAVOR_PERCONA). */
+static void load_galera(struct target *t, const char *name, enum flavor f, int major, int minor, int patch)
+{
+	char *p = path_of(name);
+	struct optfile_groups g;
+	settings_init(&t->s, p, "file");
+	t->s.flavor = f;
+	t->s.variant = FLAVOR_VARIANT_GALERA;
+	t->s.version.major = major;
+	t->s.version.minor = minor;
+	t->s.version.patch = patch;
+	optfile_init(&t->of);
+	optfile_groups_for(&g, f, &t->s.version, NULL);
+	optfile_read(&t->of, p, &g);
+	t->rc = config_load(&t->s, &t->of, &cat);
+	free(p);
+}
+
 static void load(struct target *t, const char *name, enum flavor f, int major, int minor)
 {
 	load3(t, name, f, major, minor, -1);
@@ -102,6 +120,15 @@ static int diag_has(struct target *t, enum diag_level level, unsigned line, cons
 	}
 	printf("# no %s at line %u with '%s'; diagnostics:\n", diag_level_name(level), line, text);
 	diag_print(&t->s.diags, stdout);
+	return 0;
+}
+
+/* Nonzero when t has any diagnostic of level at line (no output). */
+static int diag_has_quiet(struct target *t, enum diag_level level, unsigned line)
+{
+	for (size_t i = 0; i < t->s.diags.n; i++)
+		if (t->s.diags.items[i].level == level && t->s.diags.items[i].line == line)
+			return 1;
 	return 0;
 }
 
@@ -670,6 +697,21 @@ static void test_flavor_only(void)
 	unload(&t);
 	load(&t, "wsrep.cnf", FLAVOR_MYSQL, 8, 4);
 	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "Galera"), "MySQL 8.4: the same: a warning, never an error");
+	unload(&t);
+	/* EVIDENCE: PXC 5.7 (percona/percona-xtradb-cluster@031a1f5a) mysqld--help-notwin.result lists
+	 * wsrep-sst-auth; the PXC 8.0 and 8.4 help results (venkatesh-prasad-v@49fc4aee, kamil-holubicki@2599271b)
+	 * do not */
+	put("pxc.cnf", "[mysqld]\nwsrep_provider = /usr/lib/galera4/libgalera_smm.so\nwsrep_sst_auth = sst:pw\n"
+	    "wsrep_applier_threads = 4\n");
+	load_galera(&t, "pxc.cnf", FLAVOR_PERCONA, 8, 4, 3);
+	ok(t.rc == -1 && diag_has(&t, DIAG_ERROR, 3, "wsrep_sst_auth"),
+	   "PXC 8.4.3: wsrep_sst_auth is unknown: the server refuses to start");
+	ok(!diag_has_quiet(&t, DIAG_ERROR, 4) && !diag_has_quiet(&t, DIAG_WARNING, 4),
+	   "PXC 8.4.3: wsrep_applier_threads is known");
+	unload(&t);
+	load_galera(&t, "pxc.cnf", FLAVOR_PERCONA, 5, 7, 36);
+	ok(diag_has(&t, DIAG_ERROR, 4, "wsrep_applier_threads") && !diag_has_quiet(&t, DIAG_ERROR, 3),
+	   "PXC 5.7.36: wsrep_sst_auth is known, wsrep_applier_threads (new in 8.0) is unknown");
 	unload(&t);
 }
 

@@ -298,8 +298,15 @@ static void test_releases_mariadb(void)
 	is_int(lookup_listed(OPTIONS_MARIADB, 10, 5, 20, "relay_log_recovey", &listed), OPTIONS_ABSENT,
 	       "MariaDB 10.5.20: a typo is unknown");
 	is_int(listed, pack("10.5.0"), "MariaDB 10.5.20: the 10.5.0 list decided");
-	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "binlog_row_metadata"), OPTIONS_PRESENT,
-	       "MariaDB 10.5: binlog_row_metadata");
+	{
+		struct options_target t;
+		struct version v = { 10, 5, 20 };
+		struct options_lookup l;
+		options_target_init(&t, OPTIONS_MARIADB, &v);
+		options_lookup(&t, "binlog_row_metadata", &l);
+		ok(l.state == OPTIONS_PRESENT && l.entry && !strcmp(l.entry->def, "NO_LOG"),
+		   "MariaDB 10.5: binlog_row_metadata, default NO_LOG (the 10.5 table prints NO_LOG)");
+	}
 	is_int(state_of(OPTIONS_MARIADB, 10, 4, 30, "binlog_row_metadata"), OPTIONS_ABSENT,
 	       "MariaDB 10.4.30: no binlog_row_metadata (the 10.4.12 list decides)");
 	is_int(state_of(OPTIONS_MARIADB, 10, 5, 20, "require_secure_transport"), OPTIONS_UNCERTAIN,
