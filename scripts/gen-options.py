@@ -1560,8 +1560,10 @@ MANIFEST = [
      'the facts of the options 9.3 has are 9.3\'s'),
     ('mysql', '9.6.0', 'derived', 'the 9.5.0 list (the same tree; the Version Reference, optvar-changes-9-6, '
      'names only audit log component variables for 9.6.0)'),
-    ('mysql', '9.7.0', 'derived', 'the 9.5.0 list with the 9.7.0 additions of the Version Reference '
-     '(optvar-changes-9-7, complete: no removal)'),
+    ('mysql', '9.7.0', 'table', 'AKJUS/mysql-server@4299c713 mysql-test/r/mysqld--help-notwin.result, its option '
+     'table (MYSQL_VERSION 9.7.0 at 6b54c3cb; replica_allow_higher_version_source of 9.7.0 present): the 9.5 table '
+     'and three of the five 9.7.0 additions of optvar-changes-9-7; the other two (enable_cascade_triggers, '
+     'object_policy_flush_interval_seconds) are not judged'),
     ('percona', '5.6.20', 'tree', 'sysprg/percona-server@Percona-Server-5.6.20-68.0'),
     ('percona', '5.6.21', 'tree', 'sysprg/percona-server@Percona-Server-5.6.21-70.0 (69.0 lacked super_read_only)'),
     ('percona', '5.6.36', 'tree', 'sysprg/percona-server@2594e3a9'),
@@ -1721,6 +1723,14 @@ MARIADB_TABLE_UNCOVERED = ('innodb', 'aria', 'wsrep', 'feedback', 'archive', 'bl
 # --protocol-version=10 is "unknown variable").
 MARIADB_TABLE_NOT_OPTIONS = ('protocol_version',)
 
+# MySQL 9.7.0: the options the 9.7 table (AKJUS/mysql-server@4299c713) adds
+# to the 9.5 one, with the value it prints (optvar-changes-9-7 names them).
+_97_TABLE_ADDED = {
+    'caching_sha2_password_enforce_storage_format': _facts('bool', 'OFF', 'opt'),
+    'caching_sha2_password_storage_format': _facts('string', 'CRYPT5'),
+    'replica_allow_higher_version_source': _facts('bool', 'ON', 'opt'),
+}
+
 # Percona XtraDB Cluster: the wsrep_*/pxc_* options of each PXC help table
 # and the value the table prints. The table shows the test suite's values;
 # the facts of these options are taken from them (TRUE/FALSE a boolean,
@@ -1815,17 +1825,11 @@ TABLED = {
                          'uncovered': ('innodb_',)},
     ('mysql', '9.5.0'): {'base': ('mysql', '9.3.0'), 'names': 'mysql-9.5.0/table-names.txt', 'added': _9X_ADDED,
                          'uncovered': ('innodb_',)},
+    ('mysql', '9.7.0'): {'base': ('mysql', '9.5.0'), 'names': 'mysql-9.7.0/table-names.txt',
+                         'added': dict(_9X_ADDED, **_97_TABLE_ADDED),
+                         'uncovered': ('innodb_', 'enable_cascade_triggers$', 'object_policy_flush_interval_seconds$')},
 }
 
-# added: name -> facts. A type the Version Reference does not give is a
-# string (any value is accepted: never a false "refuses to start").
-_97_ADDED = {
-    'caching_sha2_password_enforce_storage_format': _facts('string', UNKNOWN, 'opt'),
-    'caching_sha2_password_storage_format': _facts('string', UNKNOWN, 'opt'),
-    'enable_cascade_triggers': _facts('string', UNKNOWN, 'opt'),
-    'object_policy_flush_interval_seconds': _facts('string', UNKNOWN, 'opt'),
-    'replica_allow_higher_version_source': _facts('string', UNKNOWN, 'opt'),
-}
 
 
 # Releases derived from listed ones: base lists (the first has priority),
@@ -1833,8 +1837,6 @@ _97_ADDED = {
 DERIVED = {
     ('mysql', '8.4.0'): {'base': [('mysql', '8.4.3')], 'removed': [], 'added': {}, 'derived_source': False},
     ('mysql', '9.6.0'): {'base': [('mysql', '9.5.0')], 'removed': [], 'added': {}, 'derived_source': False,
-                         'uncovered': ('innodb_',)},
-    ('mysql', '9.7.0'): {'base': [('mysql', '9.5.0')], 'removed': [], 'added': _97_ADDED,
                          'uncovered': ('innodb_',)},
     ('percona', '8.4.0'): {'base': [('percona', '8.4.5')], 'derived_source': False, 'added': {},
                            'removed': [('check_table_functions', None, '', 'optvar-changes-8-4: added in 8.4.5')]},

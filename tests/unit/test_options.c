@@ -245,6 +245,12 @@ static void test_releases_mysql(void)
 	/* EVIDENCE: optvar-changes-9-7: replica_allow_higher_version_source introduced in 9.7.0 */
 	is_int(state_of(OPTIONS_MYSQL, 9, 7, 0, "replica_allow_higher_version_source"), OPTIONS_PRESENT,
 	       "MySQL 9.7.0: replica_allow_higher_version_source");
+	/* EVIDENCE: AKJUS/mysql-server@4299c713 (MYSQL_VERSION 9.7.0) mysqld--help-notwin.result option table: the
+	 * 9.5 table plus caching-sha2-password-enforce-storage-format, caching-sha2-password-storage-format,
+	 * replica-allow-higher-version-source; no enable-cascade-triggers (optvar-changes-9-7 names it) */
+	is_int(state_of(OPTIONS_MYSQL, 9, 7, 0, "enable_cascade_triggers"), OPTIONS_UNCERTAIN,
+	       "MySQL 9.7.0: enable_cascade_triggers (documented, not in the 9.7 table) is not judged");
+	is_int(state_of(OPTIONS_MYSQL, 9, 7, 1, "relay_log_recovey"), OPTIONS_ABSENT, "MySQL 9.7.1: a typo is unknown");
 	is_int(state_of(OPTIONS_MYSQL, 9, 6, 1, "replica_allow_higher_version_source"), OPTIONS_ABSENT,
 	       "MySQL 9.6.1: no replica_allow_higher_version_source (the 9.6.0 list decides; added in 9.7.0)");
 	is_int(state_of(OPTIONS_MYSQL, 9, 4, 0, "relay_log_recovey"), OPTIONS_UNCERTAIN,
