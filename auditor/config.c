@@ -505,6 +505,9 @@ static void config_unknown(struct config_state *st, const struct optfile_option 
 		config_removed_text(st, last, removed, sizeof(removed), ver, sizeof(ver));
 		facts.removed_in = ver;
 		facts.replacement = last->replacement;
+		/* gone between two listed releases: no release removed it for certain */
+		if (last->until_hi != last->until_lo + 1)
+			facts.detail = removed;
 	}
 	if (m->loose) {
 		facts.action = CONFIG_ACTION_WARNS;

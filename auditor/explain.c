@@ -320,8 +320,12 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 		break;
 	case SETTINGS_PROBLEM_REMOVED:
 		problem_line(m, p);
-		strbuf_addf(m, ": %s removed '%s' in %s, and %s %s refuses to start with it", fl, p->option,
-			    version_format(&p->version, gone, sizeof(gone)), fl, ver);
+		if (p->detail)   /* between two listed releases (config.c): "removed after X (absent from the Y list)" */
+			strbuf_addf(m, ": '%s' was %s, and %s %s refuses to start with it", p->option, p->detail, fl,
+				    ver);
+		else
+			strbuf_addf(m, ": %s removed '%s' in %s, and %s %s refuses to start with it", fl, p->option,
+				    version_format(&p->version, gone, sizeof(gone)), fl, ver);
 		strbuf_addf(fx, "delete the line, or write loose-%s to keep it for older servers that read "
 			       "the same file", p->option);
 		break;

@@ -706,6 +706,9 @@ static void test_flavor_only(void)
 	load_galera(&t, "pxc.cnf", FLAVOR_PERCONA, 8, 4, 3);
 	ok(t.rc == -1 && diag_has(&t, DIAG_ERROR, 3, "wsrep_sst_auth"),
 	   "PXC 8.4.3: wsrep_sst_auth is unknown: the server refuses to start");
+	/* gone between the 5.7.31 and 8.0.32 lists: no release is named as the one that removed it */
+	ok(diag_has(&t, DIAG_ERROR, 3, "was removed after Percona XtraDB Cluster 5.7.31 (absent from the 8.0.32 list)"),
+	   "PXC 8.4.3: the message says 'removed after 5.7.31', not 'removed in 8.0.32'");
 	ok(!diag_has_quiet(&t, DIAG_ERROR, 4) && !diag_has_quiet(&t, DIAG_WARNING, 4),
 	   "PXC 8.4.3: wsrep_applier_threads is known");
 	unload(&t);
