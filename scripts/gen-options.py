@@ -1569,7 +1569,8 @@ MANIFEST = [
     ('percona', '5.6.36', 'tree', 'sysprg/percona-server@2594e3a9'),
     ('percona', '5.7.22', 'tree', 'gaopengcarl/percona-server-locks-detail-5.7.22@2f8823f2'),
     ('percona', '8.0.27', 'tree', 'session-replay-tools/percona-server-8.0.27-18@d142c33d'),
-    ('percona', '8.4.0', 'derived', 'the Percona 8.4.5 list less check_table_functions (added in 8.4.5)'),
+    ('percona', '8.4.0', 'derived', 'the Percona 8.4.5 list less check_table_functions (added in 8.4.5) and the '
+     'three performance schema logger/meter options the PXC 8.4 table (before 8.4.5) lacks'),
     ('percona', '8.4.5', 'table', 'villagesql/villagesql-server@0cec592 mysql-test/r/mysqld--help-notwin.result, '
      'its option table (a Percona Server 8.4 fork at 8.4.5 or later: check_table_functions present), less the '
      'fork\'s own villagesql_*/vsql_* options; facts from the MySQL 8.4.8 list, then the Percona 8.0.27 list'),
@@ -1839,7 +1840,12 @@ DERIVED = {
     ('mysql', '9.6.0'): {'base': [('mysql', '9.5.0')], 'removed': [], 'added': {}, 'derived_source': False,
                          'uncovered': ('innodb_',)},
     ('percona', '8.4.0'): {'base': [('percona', '8.4.5')], 'derived_source': False, 'added': {},
-                           'removed': [('check_table_functions', None, '', 'optvar-changes-8-4: added in 8.4.5')]},
+                           'removed': [('check_table_functions', None, '', 'optvar-changes-8-4: added in 8.4.5')] +
+                           # not in the PXC 8.4 table (kamil-holubicki/percona-xtradb-cluster@2599271b, a tree
+                           # on Percona Server 8.4 before 8.4.5), which has every other option of Percona 8.4.5
+                           [(n, None, '', 'absent from the PXC 8.4 (before 8.4.5) option table')
+                            for n in ('performance_schema_logger', 'performance_schema_max_logger_classes',
+                                      'performance_schema_meter')]},
 }
 
 # Options removed before the first listed release, kept so that the message

@@ -258,6 +258,12 @@ static void test_releases_mysql(void)
 	/* EVIDENCE: villagesql/villagesql-server@0cec592 (Percona Server 8.4 fork) option table: userstat,
 	 * kill-idle-transaction; optvar-changes-8-3: innodb_api_* removed in 8.3.0 */
 	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "userstat"), OPTIONS_PRESENT, "Percona 8.4.5: userstat");
+	/* EVIDENCE: the PXC 8.4 table (kamil-holubicki/percona-xtradb-cluster@2599271b, before 8.4.5) has no
+	 * performance-schema-logger, the Percona 8.4.5 one has it */
+	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "performance_schema_logger"), OPTIONS_PRESENT,
+	       "Percona 8.4.5: performance_schema_logger");
+	is_int(state_of(OPTIONS_PERCONA, 8, 4, 2, "performance_schema_logger"), OPTIONS_UNCERTAIN,
+	       "Percona 8.4.2: performance_schema_logger not judged (added between 8.4.0 and 8.4.5)");
 	is_int(state_of(OPTIONS_PERCONA, 8, 4, 5, "kill_idle_transaction"), OPTIONS_PRESENT,
 	       "Percona 8.4.5: kill_idle_transaction");
 	ok(state_of(OPTIONS_MYSQL, 8, 4, 8, "userstat") != OPTIONS_PRESENT, "MySQL 8.4.8: no userstat");
