@@ -1578,14 +1578,14 @@ MANIFEST = [
     ('pxc', '5.7.31', 'table', 'percona/percona-xtradb-cluster@031a1f5a mysql-test/r/mysqld--help-notwin.result, its '
      'option table (a PXC 5.7 tree at 5.7.31 or later: coredumper of Percona Server 5.7.31-34 present); facts from '
      'the Percona 5.7.22 list, the wsrep_*/pxc_* options\' from the table\'s values'),
-    ('pxc', '8.0.32', 'table', 'venkatesh-prasad-v/percona-xtradb-cluster@49fc4aee mysql-test/r/mysqld--help-notwin.result, '
-     'its option table (a PXC 8.0 tree from 8.0.32 to 8.0.41: explain_format of MySQL 8.0.32 present, '
-     'check_table_functions absent); facts from the Percona 8.0.27 and MySQL 8.0.43 lists, the wsrep_*/pxc_* '
-     'options\' from the table\'s values'),
-    ('pxc', '8.4.0', 'table', 'kamil-holubicki/percona-xtradb-cluster@2599271b mysql-test/r/mysqld--help-notwin.result, '
-     'its option table (a PXC 8.4 tree before 8.4.5: restrict_fk_on_non_standard_key of 8.4.0 present, '
-     'check_table_functions of 8.4.5 absent); facts from the Percona 8.4.5 and MySQL 8.4.8 lists, the '
-     'wsrep_*/pxc_* options\' from the table\'s values'),
+    ('pxc', '8.0.32', 'table', 'venkatesh-prasad-v/percona-xtradb-cluster@49fc4aee '
+     'mysql-test/r/mysqld--help-notwin.result, its option table (a PXC 8.0 tree from 8.0.32 to 8.0.41: '
+     'explain_format of MySQL 8.0.32 present, check_table_functions absent); facts from the Percona 8.0.27 and '
+     'MySQL 8.0.43 lists, the wsrep_*/pxc_* options\' from the table\'s values'),
+    ('pxc', '8.4.0', 'table', 'kamil-holubicki/percona-xtradb-cluster@2599271b '
+     'mysql-test/r/mysqld--help-notwin.result, its option table (a PXC 8.4 tree before 8.4.5: '
+     'restrict_fk_on_non_standard_key of 8.4.0 present, check_table_functions of 8.4.5 absent); facts from the '
+     'Percona 8.4.5 and MySQL 8.4.8 lists, the wsrep_*/pxc_* options\' from the table\'s values'),
     ('mariadb', '10.4.12', 'tree', 'NathanYu17724/MariaDB@4bed139c'),
     ('mariadb', '10.5.0', 'table', 'SenZhangAI/server@8d9c207d mysql-test/main/mysqld--help.result, its option table '
      '(an early 10.5 tree, 10.5.0 or 10.5.1: binlog_row_metadata and thread_pool_dedicated_listener of 10.5.0 '
@@ -1828,7 +1828,8 @@ TABLED = {
                          'uncovered': ('innodb_',)},
     ('mysql', '9.7.0'): {'base': ('mysql', '9.5.0'), 'names': 'mysql-9.7.0/table-names.txt',
                          'added': dict(_9X_ADDED, **_97_TABLE_ADDED),
-                         'uncovered': ('innodb_', 'enable_cascade_triggers$', 'object_policy_flush_interval_seconds$')},
+                         'uncovered': ('innodb_', 'enable_cascade_triggers$',
+                                       'object_policy_flush_interval_seconds$')},
 }
 
 
