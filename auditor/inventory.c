@@ -64,7 +64,13 @@ static int parse_host(struct inventory_ctx *x, struct inventory_target *t, const
 					 "and the port with 'port = N'", value);
 			return -1;
 		}
-		t->host = arena_strndup(&x->inv->arena, value + 1, n - 2);
+		const char *inner = arena_strndup(&x->inv->arena, value + 1, n - 2);
+		if (strpbrk(inner, " /\\") || has_control(inner)) {
+			/* what the live spec [ADDRESS]:PORT could not carry back (live_parse_host) */
+			*why = xasprintf("'%s' is not a host: an address has no blank or control character", value);
+			return -1;
+		}
+		t->host = inner;
 		return 0;
 	}
 	if (strpbrk(value, " /\\[]") || has_control(value)) {
