@@ -216,33 +216,41 @@ static void live_ignore_world_writable(const char **path)
 }
 
 /*
- * The default option files, when no --defaults-file, --defaults-extra-file
- * or --no-defaults names what to read. The client library reads them
- * itself, and MariaDB Connector/C reads a world-writable one as any other
- * (libmariadb/ma_default.c: /etc/my.cnf, /etc/mysql/my.cnf,
- * $MARIADB_HOME/my.cnf or else $MYSQL_HOME/my.cnf, ~/.my.cnf, each when
- * access(R_OK) allows), where the mysql client ignores it with the warning
- * above (mysys/my_default.c). Such a file could point the auditor's
- * connection at another host, or load a plugin (plugin-dir, default-auth).
+ * The default option files, when neither --defaults-file nor --no-defaults
+ * names what to read. The client library reads them itself, but:
  *
- * When one of them is world-writable: the client's warning, and the library
- * is given instead one file, made here, that !includes the others in the
- * library's order (an unlinked temporary file, 0600, read through
- * /proc/self/fd/N while the run lasts: it holds only paths). When none is,
- * nothing changes. Returns 0, or -1 when the list could not be made: the
- * library then reads no option file (lc->conn.no_defaults), said in a warning.
- * Not checked: files a default file itself !includes (the library reads them).
+ * - MariaDB Connector/C reads a world-writable one as any other
+ *   (libmariadb/ma_default.c: /etc/my.cnf, /etc/mysql/my.cnf,
+ *   $MARIADB_HOME/my.cnf or else $MYSQL_HOME/my.cnf, ~/.my.cnf, each when
+ *   access(R_OK) allows), where the mysql client ignores it with the warning
+ *   above (mysys/my_default.c). Such a file could point the auditor's
+ *   connection at another host, or load a plugin (plugin-dir, default-auth).
+ * - It reads one file when told of one (MYSQL_READ_DEFAULT_FILE), so
+ *   --defaults-extra-file FILE would be read instead of the default files;
+ *   the mysql client reads FILE after $MYSQL_HOME/my.cnf and before
+ *   ~/.my.cnf (MariaDB KB "Configuring MariaDB with Option Files").
+ *
+ * So when a default file is world-writable, or --defaults-extra-file is
+ * given, the library is given one file made here that !includes the files
+ * the mysql client would read, in its order, without the world-writable
+ * ones (an unlinked temporary file, 0600, read through /proc/self/fd/N while
+ * the run lasts: it holds only paths). Otherwise nothing changes. Returns 0,
+ * or -1 when the list could not be made (no /proc, a path no !include line
+ * can carry): then, as before, only --defaults-extra-file is read, or no
+ * option file at all when one was ignored; a warning says which.
+ * Not checked: files that a default file itself !includes.
  */
 static int live_default_files(struct live_cmd *lc)
 {
 	const char *home_dir = getenv("MARIADB_HOME");
 	const char *home = getenv("HOME");
-	char *cand[4] = { NULL, NULL, NULL, NULL };
+	const char *extra = lc->conn.defaults_extra_file;   /* already checked: readable, not world-writable */
+	char *cand[5] = { NULL, NULL, NULL, NULL, NULL };
 	struct strbuf list;
-	size_t nc = 0, ignored = 0;
+	size_t nc = 0, ignored = 0, extra_at = (size_t)-1;
 	int rc = 0;
 
-	if (lc->conn.no_defaults || lc->conn.defaults_file || lc->conn.defaults_extra_file)
+	if (lc->conn.no_defaults || lc->conn.defaults_file)
 		return 0;
 	if (!home_dir)
 		home_dir = getenv("MYSQL_HOME");
@@ -250,24 +258,33 @@ static int live_default_files(struct live_cmd *lc)
 	cand[nc++] = xstrdup("/etc/mysql/my.cnf");
 	if (home_dir && *home_dir)
 		cand[nc++] = xasprintf("%s/my.cnf", home_dir);
+	if (extra) {
+		extra_at = nc;
+		cand[nc++] = xstrdup(extra);
+	}
 	if (home && *home)
 		cand[nc++] = xasprintf("%s/.my.cnf", home);
 
 	strbuf_init(&list);
 	for (size_t i = 0; i < nc; i++) {
 		struct stat st;
-		if (access(cand[i], R_OK) != 0)
-			continue;
-		if (stat(cand[i], &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
-			diag_emit(DIAG_WARNING, NULL, 0, "World-writable config file '%s' is ignored", cand[i]);
-			ignored++;
-			continue;
+		size_t len = strlen(cand[i]);
+		if (i != extra_at) {
+			if (access(cand[i], R_OK) != 0)
+				continue;
+			if (stat(cand[i], &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
+				diag_emit(DIAG_WARNING, NULL, 0, "World-writable config file '%s' is ignored", cand[i]);
+				ignored++;
+				continue;
+			}
 		}
-		if (strpbrk(cand[i], "\r\n"))
-			rc = -1;   /* no line of the list can name it */
+		/* "!include PATH": the readers cut at the first blank and trim the line's end. */
+		if (!len || strpbrk(cand[i], "\r\n") || cand[i][0] == ' ' || cand[i][0] == '\t' ||
+		    cand[i][len - 1] == ' ' || cand[i][len - 1] == '\t')
+			rc = -1;
 		strbuf_addf(&list, "!include %s\n", cand[i]);
 	}
-	if (!ignored)
+	if (!ignored && !extra)
 		goto out;
 	if (rc == 0 && list.len == 0) {
 		lc->conn.no_defaults = 1;   /* nothing else to read */
@@ -285,6 +302,7 @@ static int live_default_files(struct live_cmd *lc)
 				lc->defaults_list_fd = fd;
 				lc->defaults_list = name;
 				lc->conn.defaults_file = name;
+				lc->conn.defaults_extra_file = NULL;
 				rc = 0;
 			} else {
 				free(name);
@@ -293,7 +311,10 @@ static int live_default_files(struct live_cmd *lc)
 		}
 		free(tmp);
 	}
-	if (rc) {
+	if (rc && extra) {
+		diag_emit(DIAG_WARNING, NULL, 0, "cannot give the client library the default option files with "
+			  "--defaults-extra-file: only '%s' is read", extra);
+	} else if (rc) {
 		diag_emit(DIAG_WARNING, NULL, 0, "cannot give the client library the other default option files "
 			  "without the ignored one: none is read (name one with --defaults-file)");
 		lc->conn.no_defaults = 1;
@@ -470,7 +491,6 @@ int cmd_live(int argc, char **argv)
 		lc.conn.no_defaults = lc.conn.defaults_file == NULL;
 	}
 	live_ignore_world_writable(&lc.conn.defaults_extra_file);
-	live_default_files(&lc);
 	{
 		const char *files[] = { lc.conn.defaults_file, lc.conn.defaults_extra_file };
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -481,6 +501,7 @@ int cmd_live(int argc, char **argv)
 			}
 		}
 	}
+	live_default_files(&lc);
 	if (lc.audit.inventory && inventory_load(&inv, lc.audit.inventory, &d) < 0) {
 		diag_print(&d, stderr);
 		rc = EXIT_USAGE;

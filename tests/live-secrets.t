@@ -253,6 +253,20 @@ like "$(cat "$out/wwd.err")" "warning: World-writable config file '$U/home/.my.c
 [ "$r" = 0 ] || [ "$r" = 1 ] && ok "... ignored, the other default files read: audited as the auditor (exit $r)" ||
 	{ not_ok "... ignored, the other default files read: audited as the auditor (exit $r)"; sed 's/^/#   /' "$out/wwd.err" | head -5; }
 
+# --defaults-extra-file is read with the default files, as the mysql client
+# reads it: the account from $MYSQL_HOME/my.cnf, the password from the extra
+# file (Connector/C alone reads only the extra file: no account, denied).
+mkdir -p "$U/mh2"
+printf '[client]\nuser = auditor\n' >"$U/mh2/my.cnf"
+printf '[client]\npassword = %s\n' "$PW" >"$U/extra.cnf"
+chown -R nobody "$U/mh2" "$U/extra.cnf"
+chmod 600 "$U/mh2/my.cnf" "$U/extra.cnf"
+as_nobody env -u MARIADB_HOME HOME="$U/nohome" MYSQL_HOME="$U/mh2" "$CRASHSAFE" live \
+	--defaults-extra-file "$U/extra.cnf" --format json $S >"$out/extra.out" 2>"$out/extra.err"
+r=$?
+[ "$r" = 0 ] || [ "$r" = 1 ] && ok "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)" ||
+	{ not_ok "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)"; sed 's/^/#   /' "$out/extra.err" | head -5; }
+
 echo "1..$n"
 echo "# $fails of $n failed"
 [ "$fails" = 0 ]

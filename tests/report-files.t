@@ -217,6 +217,23 @@ dflt "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 ! grep -q "World-writable" "$T/err"
 ok $? "a 0600 ~/.my.cnf: no warning"
 
+# 11c. --defaults-extra-file FILE is read with the default files, after
+# $MYSQL_HOME/my.cnf and before ~/.my.cnf, as the mysql client reads it (the
+# library alone reads FILE instead of them). Seen with strace.
+as_user sh -c "printf '[client]\nuser=z\n' >'$D/extra.cnf' && chmod 600 '$D/extra.cnf'"
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	dflt strace -f -e trace=open,openat -o "$D/etrace" "$CRASHSAFE" live --defaults-extra-file "$D/extra.cnf" \
+		--connect-timeout 1 127.0.0.1:1 >/dev/null 2>&1
+	order=$(grep -oF -e "\"$D/mh/my.cnf\"" -e "\"$D/extra.cnf\"" -e "\"$D/home/.my.cnf\"" "$D/etrace" | tr -d '"' | tr '\n' ' ')
+	[ "$order" = "$D/mh/my.cnf $D/extra.cnf $D/home/.my.cnf " ]
+	ok $? "--defaults-extra-file: read between \$MYSQL_HOME/my.cnf and ~/.my.cnf, as the mysql client does"
+	[ "$order" = "$D/mh/my.cnf $D/extra.cnf $D/home/.my.cnf " ] || echo "#   opened: $order"
+elif [ -n "${CI:-}" ]; then
+	ok 1 "strace is needed to see which option files are opened (apt-get install strace)"
+else
+	skip "strace is not installed or may not trace here: the order of the option files is not checked"
+fi
+
 # 12. The temporary file (seen with strace): created with O_CREAT|O_EXCL, so
 # an existing file or a symlink planted at its name is never opened or
 # followed; mode 0600 until it is complete; in the report's own directory
