@@ -606,8 +606,14 @@ int write_file_atomic(const char *path, unsigned mode, int (*fn)(void *ctx, void
 	fd = mkstemp(tmp);   /* O_CREAT | O_EXCL, mode 0600: never an existing file or symlink */
 	e = errno;
 	write_guard_arm(&guard, fd >= 0 ? tmp : NULL);
-	if (fd < 0)
+	if (fd < 0) {
+		if (exists && (e == EACCES || e == EPERM)) {
+			/* '>' writes a file it may write in a directory it may not: so do we, in place. */
+			rc = write_file_in_place(path, fn, ctx);
+			e = rc ? errno : 0;
+		}
 		goto out;
+	}
 	errno = 0;
 	if (exists) {
 		/* Keep what the replaced file had: its mode, and its owner as far as we may. */

@@ -173,6 +173,10 @@ int read_file(const char *path, char **out, size_t *len);
  * - A path that exists and is not a regular file (/dev/null, /dev/stdout,
  *   a FIFO) is written in place, so that the device is never replaced; a
  *   directory is an error (EISDIR).
+ * - An existing file the caller may write in a directory it may not (a
+ *   report pre-created in /var/log for the auditing user) is written in
+ *   place, as '>' writes it: not atomic, so there a full disk or a signal
+ *   can leave it cut short. A new file in such a directory fails (EACCES).
  *
  * fn writes the content to the FILE * it is given and returns 0, or -1
  * with errno set. Returns 0, or -1 with errno set.

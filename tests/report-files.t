@@ -7,8 +7,9 @@
 # nobody` on a directory nobody owns. A report replaces the old one only
 # when complete (temporary file in the same directory, O_EXCL, renamed);
 # a replaced report keeps its mode; a read-only report is refused as the
-# shell's '>' refuses it; a name near NAME_MAX works; a symlink's target is
-# replaced, not the link; SIGINT/SIGTERM/SIGHUP while writing leave no
+# shell's '>' refuses it, and one the user may write in a directory it may
+# not is written in place as '>' writes it; a name near NAME_MAX works; a
+# symlink's target is replaced, not the link; SIGINT/SIGTERM/SIGHUP while writing leave no
 # temporary file; a full disk (/dev/full, a 64 KB tmpfs) leaves the old
 # report untouched and exits 2 with the reason. A --password-file others
 # can read gets a warning; a world-writable --defaults-file is ignored with
@@ -88,6 +89,25 @@ ok $? "a read-only report is refused (exit $rc) and left as it was"
 grep -q "ro.json: error: cannot write the json report: Permission denied" "$T/err"
 ok $? "... with the reason"
 [ "$rc" = 2 ] || sed 's/^/#   /' "$T/err"
+
+# 3b. A report the user may write in a directory it may not (pre-created in
+# a log directory): written in place, as '>' writes it; a new report there
+# is refused with the reason.
+mkdir -p "$T/rodir"
+echo old >"$T/rodir/pre.json"
+own "$T/rodir/pre.json"
+chmod 640 "$T/rodir/pre.json"
+chmod 555 "$T/rodir"
+as_user $CS --json "$T/rodir/pre.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 0 ] && grep -q '"schema"' "$T/rodir/pre.json" && [ "$(mode "$T/rodir/pre.json")" = 640 ]
+ok $? "a writable report in a directory the user may not write: written in place, mode kept (exit $rc)"
+[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err"
+as_user $CS --json "$T/rodir/new.json" "$T/my.cnf" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && [ ! -e "$T/rodir/new.json" ] && grep -q "new.json: error: cannot write the json report: Permission denied" "$T/err"
+ok $? "... a new report there: refused with the reason (exit $rc)"
+chmod 755 "$T/rodir"
 
 # 4. A name near NAME_MAX (255): the temporary name is short.
 long=$(printf 'r%.0s' $(seq 1 250)).json
