@@ -67,7 +67,11 @@ CORE_SRC  = $(filter-out auditor/main.c,$(wildcard auditor/*.c)) $(wildcard repo
 # The full option catalog, compiled in (auditor/options.h): generated from
 # rules/options.tsv with awk, so the build needs nothing the Makefile does not.
 GEN_SRC   = $(BUILD)/gen/options_table.c
-CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/options_table.o
+# The built-in rule files and catalog as read by inih at build time (auditor/inipack.h):
+# scripts/gen-inipack.c, linked with every other object, records them.
+PACK_INPUTS = $(sort $(wildcard rules/*.ini))
+NOPACK_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/options_table.o
+CORE_OBJ  = $(NOPACK_OBJ) $(BUILD)/gen/inipack_data.o
 MAIN_OBJ  = $(BUILD)/auditor/main.o
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -91,6 +95,17 @@ $(BUILD)/gen/options_table.c: rules/options.tsv scripts/gen-options-table.awk
 	mv $@.tmp $@
 
 $(BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
+	$(CC) $(ALL_CFLAGS) -Iauditor -c -o $@ $<
+
+$(BUILD)/gen/gen-inipack: scripts/gen-inipack.c $(NOPACK_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iauditor -o $@ $< $(NOPACK_OBJ) $(ALL_LDFLAGS) $(LINK_LIBS)
+
+$(BUILD)/gen/inipack_data.c: $(BUILD)/gen/gen-inipack $(PACK_INPUTS)
+	$(BUILD)/gen/gen-inipack $@.tmp $(PACK_INPUTS)
+	mv $@.tmp $@
+
+$(BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h
 	$(CC) $(ALL_CFLAGS) -Iauditor -c -o $@ $<
 
 # The sonames lazylib.c loads (scripts/lazylib-sonames.sh).
@@ -161,7 +176,7 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-o
 	      -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	      $(PKG_CFLAGS) -DINI_HANDLER_LINENO=1 -DRULES_DIR='"$(DATADIR)/rules"' \
 	      -DFUZZ_RULES_DIR='"$(abspath rules)"' -I$(BUILD)/gen
-FUZZ_OBJ = $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/options_table.o
+FUZZ_OBJ = $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/options_table.o $(FUZZ_BUILD)/gen/inipack_data.o
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -169,6 +184,10 @@ $(FUZZ_BUILD)/%.o: %.c
 $(FUZZ_BUILD)/auditor/lazylib.o: $(BUILD)/gen/lazylib_sonames.h
 
 $(FUZZ_BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iauditor -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iauditor -c -o $@ $<
 

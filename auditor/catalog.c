@@ -19,6 +19,7 @@
 #include <ini.h>
 
 #include "fileio.h"
+#include "inipack.h"
 
 #include "banned.h"
 
@@ -1041,6 +1042,34 @@ static void catalog_finish(struct catalog_loader *l, struct catalog_var *v, size
 	}
 }
 
+/* What catalog_ini_record() passes through inih. */
+struct catalog_recorder {
+	void (*fn)(void *ctx, const struct inipack_event *ev);
+	void *ctx;
+};
+
+static int catalog_record_handler(void *user, const char *section, const char *key, const char *value, int lineno)
+{
+	struct catalog_recorder *rec = user;
+	struct inipack_event ev = { .section = section, .name = key, .value = value, .lineno = lineno };
+	rec->fn(rec->ctx, &ev);
+	return 1;
+}
+
+int catalog_ini_record(const char *path, void (*fn)(void *ctx, const struct inipack_event *ev), void *ctx)
+{
+	struct catalog_recorder rec = { fn, ctx };
+	struct fileio_data file;
+	char *why = NULL;
+	if (fileio_read(path, FILEIO_CATALOG, &file, &why) != FILEIO_OK) {
+		free(why);
+		return -1;
+	}
+	int rc = ini_parse_string(file.data, catalog_record_handler, &rec);
+	fileio_data_release(&file);
+	return rc;
+}
+
 int catalog_load(struct catalog *c, const char *path, struct diag_list *d)
 {
 	struct catalog_loader l;
@@ -1057,7 +1086,18 @@ int catalog_load(struct catalog *c, const char *path, struct diag_list *d)
 		free(why);
 		return -1;
 	}
-	int rc = ini_parse_string(file.data, catalog_ini_key, &l);
+	/* The built-in catalog, byte for byte: its handler calls were recorded at build time (inipack.h). */
+	int packed = inipack_find(INIPACK_CATALOG, file.data, file.len);
+	int rc = 0;
+	if (packed >= 0) {
+		for (size_t i = 0; i < inipack_nevents(packed); i++) {
+			struct inipack_event ev;
+			inipack_event_at(packed, i, &ev);
+			catalog_ini_key(&l, ev.section, ev.name, ev.value, ev.lineno);
+		}
+	} else {
+		rc = ini_parse_string(file.data, catalog_ini_key, &l);
+	}
 	fileio_data_release(&file);
 	if (rc > 0)
 		load_error(&l, (unsigned)rc, "syntax error: expected [section] or key = value");

@@ -101,6 +101,15 @@ void catalog_release(struct catalog *c);
  */
 int catalog_load(struct catalog *c, const char *path, struct diag_list *d);
 
+/*
+ * Added (issue 13, inipack.h): read path as catalog_load() does, but hand
+ * every call inih makes to the catalog's handler to fn instead of loading
+ * (never the pack). Returns inih's result (0: read to the end), or -1 when
+ * the file cannot be read.
+ */
+struct inipack_event;
+int catalog_ini_record(const char *path, void (*fn)(void *ctx, const struct inipack_event *ev), void *ctx);
+
 /* The variable named name: canonical name or alias, '-' and '_' the same. NULL if none. */
 const struct catalog_var *catalog_lookup(const struct catalog *c, const char *name);
 

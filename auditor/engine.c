@@ -15,6 +15,7 @@
 
 #include "expr.h"
 #include "fileio.h"
+#include "inipack.h"
 #include "banned.h"
 
 const char *rule_scope_name(enum rule_scope s)
@@ -580,6 +581,77 @@ static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
 	return 0;
 }
 
+/*
+ * The handler calls of a packed file, with the reader's state each saw
+ * (inipack.h); what ini_parse_stream() returned for it (always 0).
+ */
+static int rule_replay(struct load_ctx *ctx, struct rule_reader *r, int file)
+{
+	size_t n = inipack_nevents(file);
+	r->cont_cap = (size_t)inipack_nlines(file) + 2;
+	r->cont = xcalloc(r->cont_cap, 1);
+	for (size_t i = 0; i < n; i++) {
+		struct inipack_event ev;
+		inipack_event_at(file, i, &ev);
+		if ((size_t)ev.lineno >= r->cont_cap)
+			continue;   /* not from the reader: cannot happen with a packed file */
+		r->line = (unsigned)ev.lineno;
+		r->cont[ev.lineno] = (unsigned char)ev.cont;
+		r->section_line = ev.section_line;
+		rule_handler(ctx, ev.section, ev.name, ev.value, ev.lineno);
+	}
+	r->line = inipack_nlines(file);
+	return 0;
+}
+
+/* What engine_ini_record() passes through inih. */
+struct rule_recorder {
+	struct rule_reader *reader;
+	inipack_record_fn fn;
+	void *ctx;
+};
+
+static int rule_record_handler(void *user, const char *section, const char *name, const char *value, int lineno)
+{
+	struct rule_recorder *rec = user;
+	struct rule_reader *r = rec->reader;
+	struct inipack_event ev = {
+		.section = section, .name = name, .value = value, .lineno = lineno,
+		.cont = (size_t)lineno < r->cont_cap && r->cont[lineno],
+		.section_line = r->section_line,
+	};
+	rec->fn(rec->ctx, &ev);
+	return 1;
+}
+
+int engine_ini_record(const char *path, inipack_record_fn fn, void *fctx, unsigned *nlines, int *clean)
+{
+	struct rule_reader reader = { 0 };
+	struct rule_recorder rec = { &reader, fn, fctx };
+	struct fileio_data file;
+	struct diag_list d;
+	char *why = NULL;
+	int rc;
+	*clean = 0;
+	*nlines = 0;
+	if (fileio_read(path, FILEIO_RULES, &file, &why) != FILEIO_OK) {
+		free(why);
+		return -1;
+	}
+	diag_list_init(&d);
+	reader.data = file.data;
+	reader.len = file.len;
+	reader.path = path;
+	reader.d = &d;
+	rc = ini_parse_stream(rule_reader_gets, &reader, rule_record_handler, &rec);
+	*clean = d.n == 0;
+	*nlines = reader.line;
+	diag_list_release(&d);
+	free(reader.cont);
+	fileio_data_release(&file);
+	return rc;
+}
+
 int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
 {
 	struct rule_reader reader = { 0 };
@@ -609,7 +681,10 @@ int engine_load_file(struct engine *e, const char *path, struct diag_list *d)
 	ctx.d = d;
 	ctx.reader = &reader;
 	size_t before = diag_count(d, DIAG_ERROR);
-	int ini_rc = ini_parse_stream(rule_reader_gets, &reader, rule_handler, &ctx);
+	/* A built-in rule file, byte for byte: its handler calls were recorded at build time (inipack.h). */
+	int packed = inipack_find(INIPACK_RULES, file.data, file.len);
+	int ini_rc = packed >= 0 ? rule_replay(&ctx, &reader, packed)
+				 : ini_parse_stream(rule_reader_gets, &reader, rule_handler, &ctx);
 	if (ini_rc > 0) {
 		/* inih's own complaint: a line that is not [section], key = value or a comment */
 		int reported = 0;

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "diag.h"
 #include "finding.h"
+#include "inipack.h"
 #include "settings.h"
 
 struct expr;
@@ -112,6 +113,16 @@ void engine_release(struct engine *e);
 int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d);
 /* Load one rule file (same checks). Returns 0 or -1. */
 int engine_load_file(struct engine *e, const char *path, struct diag_list *d);
+
+/*
+ * Added (issue 13, inipack.h): read path as engine_load_file() does, but
+ * instead of loading rules hand every call inih makes to the rule handler,
+ * with the rule reader's state at that call, to fn (ctx passed through).
+ * Never uses the pack. Returns inih's result (0: read to the end, >0: the
+ * first bad line), or -1 when the file cannot be read; *nlines is the
+ * lines read, *clean 1 when the reader reported nothing (no overlong line).
+ */
+int engine_ini_record(const char *path, inipack_record_fn fn, void *ctx, unsigned *nlines, int *clean);
 
 /*
  * Bind every loaded rule to the catalog: identifiers resolve to catalog

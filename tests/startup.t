@@ -4,8 +4,12 @@
 # Connector/C; each is loaded when first used (auditor/lazylib.h) and works
 # then: libxml2 for a JUnit report, jansson for reading JSON (persisted
 # variables), Connector/C for live. Which shared objects a run loaded is
-# read from the dynamic loader's own trace (LD_DEBUG=files). No timing here:
-# the figures are in docs/benchmarks.md. TAP.
+# read from the dynamic loader's own trace (LD_DEBUG=files). And the built-in
+# rule files compiled in at build time (auditor/inipack.h) load the same
+# rules as the same files parsed: a copy of rules/ with a comment appended
+# to every file (so that none is the packed one) gives the same rule list,
+# explanations and reports. No timing here: the figures are in
+# docs/benchmarks.md. TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,6 +96,33 @@ loaded live libmariadb.so
 ok $? "  having loaded Connector/C"
 loaded live libxml2.so && s=1 || s=0
 ok $s "  and not libxml2"
+
+# The pack against the parser: the same files, one comment longer each.
+mkdir -p "$T/rules-parsed"
+for f in "$REPO"/rules/*; do
+	cp "$f" "$T/rules-parsed/"
+	case "$f" in *.ini) printf '\n; a comment: not the packed file any more\n' >>"$T/rules-parsed/${f##*/}" ;; esac
+done
+# same NAME ARGS...: crashsafe ARGS with the built-in rules and with the parsed copy give the same output
+same() {
+	local what=$1
+	shift
+	CRASHSAFE_RULES_DIR="$REPO/rules" "$CRASHSAFE" "$@" 2>&1 | sed "s|$REPO/rules|RULES|g" >"$T/packed.out"
+	CRASHSAFE_RULES_DIR="$T/rules-parsed" "$CRASHSAFE" "$@" 2>&1 | sed "s|$T/rules-parsed|RULES|g" >"$T/parsed.out"
+	if cmp -s "$T/packed.out" "$T/parsed.out" && [ -s "$T/packed.out" ]; then
+		ok 0 "$what: the same with the compiled-in rules as with the files parsed"
+	else
+		ok 1 "$what: the same with the compiled-in rules as with the files parsed"
+		diff "$T/packed.out" "$T/parsed.out" | head -10 | sed 's/^/# /'
+	fi
+}
+same "crashsafe rules" rules
+for r in relay-log-recovery sync-binlog server-id-unique; do
+	same "crashsafe rules $r" rules "$r"
+done
+same "check --format json, three files" check --format json --fail-on never "$REPO"/examples/mysql-8.4/*.cnf
+same "check --format sarif" check --format sarif --fail-on never "$file" "$REPO/examples/mysql-5.7/replica-filepos.cnf"
+same "check of a bad value" check --fail-on never "$REPO/examples/broken/mysql-8.4-after-upgrade.cnf"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
