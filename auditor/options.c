@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +86,51 @@ void options_target_init(struct options_target *t, enum options_product p, const
 
 /* ---- the table ------------------------------------------------------------ */
 
+static const char *options_str(unsigned off)
+{
+	return off ? options_strtab + off - 1 : NULL;
+}
+
+const char *options_name_at(size_t i)
+{
+	return options_strtab + options_rows[i].name - 1;
+}
+
+/* Entries made from rows on first use (options_entry_at): options_nentries of each. */
+static struct options_entry *options_made;
+static atomic_uchar *options_made_ready;
+static pthread_once_t options_made_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t options_made_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void options_made_alloc(void)
+{
+	/* Zeroed pages from the kernel: only those of the rows a run looks at are ever touched. */
+	options_made = xcalloc(options_nentries ? options_nentries : 1, sizeof(*options_made));
+	options_made_ready = xcalloc(options_nentries ? options_nentries : 1, sizeof(*options_made_ready));
+}
+
+const struct options_entry *options_entry_at(size_t i)
+{
+	pthread_once(&options_made_once, options_made_alloc);
+	if (atomic_load_explicit(&options_made_ready[i], memory_order_acquire))
+		return &options_made[i];
+	pthread_mutex_lock(&options_made_mu);
+	if (!atomic_load_explicit(&options_made_ready[i], memory_order_relaxed)) {
+		const struct options_row *r = &options_rows[i];
+		options_made[i] = (struct options_entry){
+			.name = options_str(r->name), .product = r->product, .type = r->type, .arg = r->arg,
+			.flags = r->flags, .from_lo = r->from_lo, .from_hi = r->from_hi, .until_lo = r->until_lo,
+			.until_hi = r->until_hi, .values = options_str(r->values), .def = options_str(r->def),
+			.min = options_str(r->min), .max = options_str(r->max), .block = options_str(r->block),
+			.bare = options_str(r->bare), .aliases = options_str(r->aliases),
+			.provider = options_str(r->provider), .replacement = options_str(r->replacement),
+		};
+		atomic_store_explicit(&options_made_ready[i], 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&options_made_mu);
+	return &options_made[i];
+}
+
 static int ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
@@ -109,7 +156,7 @@ static size_t options_lower_bound(const char *key)
 	size_t lo = 0, hi = options_nentries;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(options_entries[mid].name, key) < 0)
+		if (strcmp(options_name_at(mid), key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -175,7 +222,7 @@ static void options_decide(enum options_product p, int version, const char *name
 	memset(out, 0, sizeof(*out));
 	out->decided = p;
 	for (size_t i = first; i < end; i++) {
-		const struct options_entry *e = &options_entries[i];
+		const struct options_row *e = &options_rows[i];
 		if (e->product != p)
 			continue;
 		/*
@@ -193,16 +240,16 @@ static void options_decide(enum options_product p, int version, const char *name
 			until_lo = OPTIONS_OPEN;
 		if (from_hi <= version && version <= until_lo) {
 			out->state = OPTIONS_PRESENT;
-			out->entry = e;
+			out->entry = options_entry_at(i);
 			return;
 		}
 		if (from_hi == OPTIONS_OPEN)
 			continue;   /* added with a later series */
 		if ((e->from_lo < version && version < from_hi) ||
 		    (until_lo < version && version < e->until_hi))
-			between = e;
+			between = options_entry_at(i);
 		else if (e->until_hi <= version)
-			removed = e;
+			removed = options_entry_at(i);
 	}
 	const struct options_release *rlo, *rhi;
 	options_listed(p, version, &rlo, &rhi);
@@ -278,7 +325,7 @@ static const struct options_plugin *options_plugin_prefix(enum options_product p
 static void options_lookup_key(const struct options_target *t, const char *key, struct options_lookup *out)
 {
 	size_t first = options_lower_bound(key), end = first;
-	while (end < options_nentries && !strcmp(options_entries[end].name, key))
+	while (end < options_nentries && !strcmp(options_name_at(end), key))
 		end++;
 	struct options_lookup decided;
 	int have_decided = 0;
@@ -328,22 +375,7 @@ static void options_lookup_key(const struct options_target *t, const char *key, 
  */
 static int options_fold_case(char *key)
 {
-	/* the few catalog names with capitals, found once (wsrep_slave_FK_checks ...) */
-	static size_t *upper;
-	static size_t nupper;
-	static int ready;
-	if (!ready) {
-		for (size_t i = 0; i < options_nentries; i++) {
-			const char *n = options_entries[i].name;
-			if (strcspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(n))
-				continue;
-			if (nupper && !strcmp(options_entries[upper[nupper - 1]].name, n))
-				continue;
-			upper = xrealloc(upper, (nupper + 1) * sizeof(*upper));
-			upper[nupper++] = i;
-		}
-		ready = 1;
-	}
+	/* the few catalog names with capitals (wsrep_slave_FK_checks ...): options_upper, made by the build */
 	size_t len = strlen(key);
 	int changed = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -354,11 +386,11 @@ static int options_fold_case(char *key)
 	}
 	if (changed) {
 		size_t at = options_lower_bound(key);
-		if (at < options_nentries && !strcmp(options_entries[at].name, key))
+		if (at < options_nentries && !strcmp(options_name_at(at), key))
 			return 1;
 	}
-	for (size_t k = 0; k < nupper; k++) {
-		const char *n = options_entries[upper[k]].name;
+	for (size_t k = 0; k < options_nupper; k++) {
+		const char *n = options_name_at(options_upper[k]);
 		if (!ascii_strcasecmp(n, key)) {
 			memcpy(key, n, len + 1);
 			return 1;
@@ -392,16 +424,16 @@ void options_lookup(const struct options_target *t, const char *name, struct opt
 		return;
 	/* only names the target's own products never had (not a later addition of theirs) */
 	size_t first = options_lower_bound(key);
-	for (size_t i = first; i < options_nentries && !strcmp(options_entries[i].name, key); i++)
+	for (size_t i = first; i < options_nentries && !strcmp(options_name_at(i), key); i++)
 		for (size_t c = 0; c < t->nchain; c++)
-			if (options_entries[i].product == t->chain[c])
+			if (options_rows[i].product == t->chain[c])
 				return;
-	for (size_t i = first; i < options_nentries && !strcmp(options_entries[i].name, key); i++) {
-		if (options_entries[i].product == other) {
+	for (size_t i = first; i < options_nentries && !strcmp(options_name_at(i), key); i++) {
+		if (options_rows[i].product == other) {
 			out->state = OPTIONS_UNCERTAIN;
 			out->why = OPTIONS_WHY_OTHER_BUILD;
 			out->other = other;
-			out->entry = &options_entries[i];
+			out->entry = options_entry_at(i);
 			return;
 		}
 	}
@@ -417,7 +449,7 @@ size_t options_prefix(const struct options_target *t, const char *prefix, const 
 		return 0;
 	size_t len = strlen(key);
 	for (size_t i = options_lower_bound(key); i < options_nentries;) {
-		const char *name = options_entries[i].name;
+		const char *name = options_name_at(i);
 		if (strncmp(name, key, len))
 			break;
 		struct options_lookup got;
@@ -429,7 +461,7 @@ size_t options_prefix(const struct options_target *t, const char *prefix, const 
 		} else if (got.state == OPTIONS_UNCERTAIN && got.why != OPTIONS_WHY_NO_LIST) {
 			*uncertain = 1;
 		}
-		while (i < options_nentries && !strcmp(options_entries[i].name, name))
+		while (i < options_nentries && !strcmp(options_name_at(i), name))
 			i++;
 	}
 	return count;

@@ -106,9 +106,33 @@ struct options_plugin {
 	unsigned char policy;        /* enum options_plugin_policy */
 };
 
-/* The generated tables (BUILD/gen/options_table.c). entries: sorted by name (strcmp), product, from_hi. */
-extern const struct options_entry options_entries[];
+/*
+ * The generated tables (BUILD/gen/options_table.c). Rows: sorted by name
+ * (strcmp), product, from_hi; their strings are offsets into
+ * options_strtab (offset + 1, 0 for NULL), so that the table needs no
+ * relocation when the program starts (issue 13). options_upper: the rows
+ * (the first of each name) whose name holds a capital letter.
+ */
+struct options_row {
+	unsigned name;
+	unsigned char product, type, arg, flags;
+	int from_lo, from_hi, until_lo, until_hi;
+	unsigned values, def, min, max, block, bare, aliases, provider, replacement;
+};
+extern const char options_strtab[];
+extern const struct options_row options_rows[];
 extern const size_t options_nentries;
+extern const unsigned options_upper[];
+extern const size_t options_nupper;
+
+/*
+ * Row i (below options_nentries) as an entry with its strings: made on
+ * first use and kept for the process, so the pointer stays valid and equal
+ * for the same row. Thread-safe.
+ */
+const struct options_entry *options_entry_at(size_t i);
+/* The name of row i, without making its entry. */
+const char *options_name_at(size_t i);
 extern const struct options_release options_releases[];
 extern const size_t options_nreleases;
 extern const struct options_plugin options_plugins[];

@@ -114,7 +114,7 @@ static void test_table_equals_file(void)
 			*tab = '\0';
 			p = tab + 1;
 		}
-		if (n != 15 || rows >= options_nentries || !row_matches(&options_entries[rows], col)) {
+		if (n != 15 || rows >= options_nentries || !row_matches(options_entry_at(rows), col)) {
 			if (bad++ < 5)
 				printf("# row %zu (%s) differs from the table\n", rows + 1, col[1]);
 		}
@@ -127,9 +127,25 @@ static void test_table_equals_file(void)
 	is_int((long)plugins, (long)options_nplugins, "every #@plugin line is in the table");
 	int sorted = 1;
 	for (size_t i = 1; i < options_nentries; i++)
-		if (strcmp(options_entries[i - 1].name, options_entries[i].name) > 0)
+		if (strcmp(options_name_at(i - 1), options_name_at(i)) > 0)
 			sorted = 0;
 	ok(sorted, "the table is sorted by name (binary search)");
+	/* options_upper: the first row of every name with a capital (MariaDB's case-insensitive lookup) */
+	size_t upper = 0, listed = 0;
+	for (size_t i = 0; i < options_nentries; i++) {
+		const char *name = options_name_at(i);
+		if (strcspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(name) ||
+		    (i && !strcmp(options_name_at(i - 1), name)))
+			continue;
+		upper++;
+		for (size_t k = 0; k < options_nupper; k++)
+			listed += options_upper[k] == i;
+	}
+	ok(upper > 0 && listed == upper && options_nupper == upper,
+	   "options_upper lists the first row of each of the %zu names with a capital (%zu listed)", upper,
+	   (size_t)options_nupper);
+	ok(options_entry_at(3) == options_entry_at(3) && !strcmp(options_entry_at(3)->name, options_name_at(3)),
+	   "an entry made from a row is made once, with the row's name");
 }
 
 /* ---- 2. lookups ------------------------------------------------------------ */
