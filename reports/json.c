@@ -20,30 +20,74 @@
 
 void jsonw_init(struct jsonw *w, FILE *fp)
 {
-	memset(w, 0, sizeof(*w));
 	w->fp = fp;
+	w->depth = 0;
+	w->overflow = 0;
+	w->len = 0;
+	memset(w->has_items, 0, sizeof(w->has_items));
 }
+
+void jsonw_flush(struct jsonw *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+		w->overflow = 1;   /* an I/O error; ferror(fp) says so too */
+	w->len = 0;
+}
+
+static void jsonw_put(struct jsonw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jsonw_flush(w);
+		if (n > sizeof(w->buf)) {
+			if (fwrite(s, 1, n, w->fp) != n)
+				w->overflow = 1;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jsonw_putc(struct jsonw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jsonw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+#define jsonw_puts(w, lit) jsonw_put((w), (lit), sizeof(lit) - 1)
 
 static void jsonw_indent(struct jsonw *w)
 {
-	fputc('\n', w->fp);
-	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->fp);
+	static const char spaces[] = "\n                                                                ";
+	size_t n = 1 + 2 * (size_t)w->depth;
+	if (n > sizeof(spaces) - 1) {
+		jsonw_putc(w, '\n');
+		for (int i = 0; i < w->depth; i++)
+			jsonw_puts(w, "  ");
+		return;
+	}
+	jsonw_put(w, spaces, n);
+}
+
+/* Bytes that go out as they are inside a JSON string: printable ASCII (and DEL) but '"' and '\\'. */
+static int jsonw_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
 static void jsonw_string(struct jsonw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = strlen(s);
-	fputc('"', w->fp);
+	jsonw_putc(w, '"');
 	for (size_t i = 0; i < n;) {
 		/* Printable ASCII other than '"' and '\\' goes out as one run. */
 		size_t run = i;
-		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 &&
-		       s[run] != '"' && s[run] != '\\')
+		while (run < n && jsonw_plain((unsigned char)s[run]))
 			run++;
 		if (run > i) {
-			fwrite(s + i, 1, run - i, w->fp);
+			jsonw_put(w, s + i, run - i);
 			i = run;
 			continue;
 		}
@@ -51,34 +95,36 @@ static void jsonw_string(struct jsonw *w, const char *s)
 		unsigned long cp;
 		size_t len;
 		switch (c) {
-		case '"': fputs("\\\"", w->fp); i++; continue;
-		case '\\': fputs("\\\\", w->fp); i++; continue;
-		case '\b': fputs("\\b", w->fp); i++; continue;
-		case '\f': fputs("\\f", w->fp); i++; continue;
-		case '\n': fputs("\\n", w->fp); i++; continue;
-		case '\r': fputs("\\r", w->fp); i++; continue;
-		case '\t': fputs("\\t", w->fp); i++; continue;
+		case '"': jsonw_puts(w, "\\\""); i++; continue;
+		case '\\': jsonw_puts(w, "\\\\"); i++; continue;
+		case '\b': jsonw_puts(w, "\\b"); i++; continue;
+		case '\f': jsonw_puts(w, "\\f"); i++; continue;
+		case '\n': jsonw_puts(w, "\\n"); i++; continue;
+		case '\r': jsonw_puts(w, "\\r"); i++; continue;
+		case '\t': jsonw_puts(w, "\\t"); i++; continue;
 		default: break;
 		}
 		if (c < 0x20) {
-			fprintf(w->fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			jsonw_put(w, esc, sizeof(esc));
 			i++;
 			continue;
 		}
 		len = report_utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {
 			/* Not UTF-8: one replacement character per offending byte. */
-			fputs("\\ufffd", w->fp);
+			jsonw_puts(w, "\\ufffd");
 			i++;
 		} else if (cp == 0x2028 || cp == 0x2029) {
-			fprintf(w->fp, "\\u%04lx", cp);
+			char esc[6] = { '\\', 'u', '2', '0', '2', cp == 0x2028 ? '8' : '9' };
+			jsonw_put(w, esc, sizeof(esc));
 			i += len;
 		} else {
-			fwrite(s + i, 1, len, w->fp);
+			jsonw_put(w, s + i, len);
 			i += len;
 		}
 	}
-	fputc('"', w->fp);
+	jsonw_putc(w, '"');
 }
 
 /* Separator, newline and indent before an item, then "key": inside objects. */
@@ -86,20 +132,20 @@ static void jsonw_item(struct jsonw *w, const char *key)
 {
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
-			fputc(',', w->fp);
+			jsonw_putc(w, ',');
 		w->has_items[w->depth] = 1;
 		jsonw_indent(w);
 	}
 	if (key) {
 		jsonw_string(w, key);
-		fputs(": ", w->fp);
+		jsonw_puts(w, ": ");
 	}
 }
 
 void jsonw_open(struct jsonw *w, const char *key, char bracket)
 {
 	jsonw_item(w, key);
-	fputc(bracket, w->fp);
+	jsonw_putc(w, bracket);
 	if (w->depth + 1 >= JSONW_MAX_DEPTH) {
 		w->overflow = 1;
 		return;
@@ -118,7 +164,7 @@ void jsonw_close(struct jsonw *w, char bracket)
 	w->depth--;
 	if (had)
 		jsonw_indent(w);
-	fputc(bracket, w->fp);
+	jsonw_putc(w, bracket);
 }
 
 void jsonw_str(struct jsonw *w, const char *key, const char *value)
@@ -127,42 +173,67 @@ void jsonw_str(struct jsonw *w, const char *key, const char *value)
 	if (value)
 		jsonw_string(w, value);
 	else
-		fputs("null", w->fp);
+		jsonw_puts(w, "null");
+}
+
+/* Decimal digits of v, into the end of buf[24]; returns where they start. */
+static char *jsonw_digits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
 }
 
 void jsonw_uint(struct jsonw *w, const char *key, unsigned long long value)
 {
+	char buf[24], *p;
 	jsonw_item(w, key);
-	fprintf(w->fp, "%llu", value);
+	p = jsonw_digits(buf + sizeof(buf), value);
+	jsonw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jsonw_int(struct jsonw *w, const char *key, long long value)
 {
+	char buf[24], *p;
+	unsigned long long mag = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
 	jsonw_item(w, key);
-	fprintf(w->fp, "%lld", value);
+	p = jsonw_digits(buf + sizeof(buf), mag);
+	if (value < 0)
+		*--p = '-';
+	jsonw_put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jsonw_seconds(struct jsonw *w, const char *key, double value)
 {
+	char buf[64];
+	int n;
 	jsonw_item(w, key);
-	fprintf(w->fp, "%.3f", value);
+	n = snprintf(buf, sizeof(buf), "%.3f", value);
+	if (n > 0)
+		jsonw_put(w, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 void jsonw_bool(struct jsonw *w, const char *key, int value)
 {
 	jsonw_item(w, key);
-	fputs(value ? "true" : "false", w->fp);
+	if (value)
+		jsonw_puts(w, "true");
+	else
+		jsonw_puts(w, "false");
 }
 
 void jsonw_null(struct jsonw *w, const char *key)
 {
 	jsonw_item(w, key);
-	fputs("null", w->fp);
+	jsonw_puts(w, "null");
 }
 
 int jsonw_finish(struct jsonw *w)
 {
-	fputc('\n', w->fp);
+	jsonw_putc(w, '\n');
+	jsonw_flush(w);
 	if (w->overflow || w->depth != 0)
 		return -1;
 	return ferror(w->fp) ? -1 : 0;
