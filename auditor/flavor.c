@@ -154,8 +154,39 @@ int version_cmp(const struct version *a, const struct version *b)
 	return 0;
 }
 
+/* Decimal digits of a non-negative int at p; returns the end. */
+static char *version_digits(char *p, int n)
+{
+	char tmp[12];
+	size_t k = 0;
+	do {
+		tmp[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	while (k)
+		*p++ = tmp[--k];
+	return p;
+}
+
 char *version_format(const struct version *v, char *buf, unsigned size)
 {
+	/* Without printf (issue 13: a dozen calls per target); snprintf's truncation. */
+	if (v->major >= 0 && v->minor >= 0 && size > 0) {
+		char tmp[40];
+		char *p = version_digits(tmp, v->major);
+		*p++ = '.';
+		p = version_digits(p, v->minor);
+		if (v->patch >= 0) {
+			*p++ = '.';
+			p = version_digits(p, v->patch);
+		}
+		size_t n = (size_t)(p - tmp);
+		if (n >= size)
+			n = size - 1;
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+		return buf;
+	}
 	if (v->patch >= 0)
 		snprintf(buf, size, "%d.%d.%d", v->major, v->minor, v->patch);
 	else

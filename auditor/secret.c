@@ -67,7 +67,44 @@ static const char *const secret_not[] = {
 /* The my_getopt prefixes an option may carry (mysys/my_getopt.c: special_opt_prefix). */
 static const char *const secret_prefixes[] = { "loose_", "skip_", "enable_", "disable_", "maximum_" };
 
-/* name lower-cased with '-' as '_' and the prefixes dropped, into buf; 0, or -1 if too long. */
+/*
+ * Every secret name above contains one of these (lower-cased, '-' as '_'),
+ * and dropping a prefix keeps them: a name without any is no secret, which
+ * settles nearly every name in one pass over it (issue 13: secret_name()
+ * was 13% of a 10,000-file check).
+ */
+static int secret_may_be(const char *key)
+{
+	for (const char *p = key; *p; p++) {
+		switch (*p) {
+		case 'p':
+			if (!strncmp(p, "pas", 3) || !strncmp(p, "pwd", 3))
+				return 1;
+			break;
+		case 's':
+			if (!strncmp(p, "secret", 6))
+				return 1;
+			break;
+		case 'a':
+			if (!strncmp(p, "auth", 4))
+				return 1;
+			break;
+		case 'f':
+			if (!strncmp(p, "filekey", 7))
+				return 1;
+			break;
+		case 't':
+			if (!strncmp(p, "token", 5))
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* name lower-cased with '-' as '_' and the prefixes dropped, into buf; 0, or -1 if too long or no secret. */
 static int secret_key(char *buf, size_t size, const char *name)
 {
 	size_t n = strlen(name);
@@ -77,6 +114,8 @@ static int secret_key(char *buf, size_t size, const char *name)
 		char c = name[i];
 		buf[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 	}
+	if (!secret_may_be(buf))
+		return -1;   /* no secret: the prefixes need not go */
 	for (int again = 1; again;) {
 		again = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(secret_prefixes); i++) {

@@ -463,6 +463,12 @@ void suppress_apply_target(struct audit_result *r, struct target_result *t, stru
 			   struct suppress_list *const *lists, size_t nlists, const struct suppress_target *st,
 			   long today, const struct suppress_baseline *b)
 {
+	/* Nothing to match against: skip explaining every failed finding (issue 13). */
+	size_t entries = 0;
+	for (size_t l = 0; l < nlists; l++)
+		entries += lists[l] ? lists[l]->n : 0;
+	if (!entries && !b)
+		return;
 	for (size_t i = 0; i < t->n; i++) {
 		struct finding *f = &t->findings[i];
 		struct explanation e;

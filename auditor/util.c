@@ -65,14 +65,19 @@ void free_secret(char *s)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+	/* One formatting pass when the text fits a small buffer (most do): issue 13. */
+	char small[256];
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		die_oom();
 	char *p = xmalloc((size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
@@ -127,12 +132,21 @@ void strbuf_addch(struct strbuf *sb, int c)
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
+	/* Format straight into the spare room; a second pass only when it was short (issue 13). */
 	va_list ap;
+	ARRAY_GROW(sb->buf, sb->len + 128, sb->cap);
 	va_start(ap, fmt);
-	char *p = xvasprintf(fmt, ap);
+	int n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
 	va_end(ap);
-	strbuf_addstr(sb, p);
-	free(p);
+	if (n < 0)
+		die_oom();
+	if ((size_t)n >= sb->cap - sb->len) {
+		ARRAY_GROW(sb->buf, sb->len + (size_t)n + 1, sb->cap);
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
 }
 
 void strbuf_reset(struct strbuf *sb)
@@ -260,6 +274,7 @@ struct arena_block {
 };
 
 #define ARENA_BLOCK 16384
+#define ARENA_FIRST 512
 
 void arena_init(struct arena *a)
 {
@@ -282,7 +297,11 @@ void *arena_alloc(struct arena *a, size_t n)
 	size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
 	if (!a->head || a->head->size - a->head->used < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		/* Blocks double from ARENA_FIRST: a target's arenas hold a few hundred bytes each, and
+		 * 10,000 targets with three 16 KB blocks each were most of a run's memory (issue 13). */
+		size_t size = a->head ? (a->head->size < ARENA_BLOCK ? a->head->size * 2 : ARENA_BLOCK) : ARENA_FIRST;
+		if (size < n)
+			size = n;
 		struct arena_block *b = xmalloc(sizeof(*b) + size);
 		b->used = 0;
 		b->size = size;

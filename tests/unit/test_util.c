@@ -11,6 +11,7 @@
 
 #include "tap.h"
 #include "diag.h"
+#include "flavor.h"
 #include "secret.h"
 #include "settings.h"
 #include "util.h"
@@ -280,6 +281,40 @@ static void test_parse_uint(void)
 	ok(parse_uint_strict(NULL, 0, 1, &(unsigned long){ 0 }) == -1, "parse_uint_strict(NULL) is refused");
 }
 
+/* The one-pass printf paths (issue 13): short and long texts, appended, truncated like snprintf. */
+static void test_printf_paths(void)
+{
+	char longtext[1001];
+	memset(longtext, 'x', 1000);
+	longtext[1000] = '\0';
+	char *p = xasprintf("<%s>", "short");
+	is_str(p, "<short>", "xasprintf: a short text");
+	free(p);
+	p = xasprintf("<%s>", longtext);
+	ok(strlen(p) == 1002 && p[0] == '<' && p[1001] == '>' && p[500] == 'x', "xasprintf: a text over 256 bytes");
+	free(p);
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "a");
+	strbuf_addf(&sb, "%d-%s", 42, "b");
+	is_str(sb.buf, "a42-b", "strbuf_addf appends");
+	strbuf_addf(&sb, "%s", longtext);
+	ok(sb.len == 1005 && strlen(sb.buf) == 1005 && !strncmp(sb.buf, "a42-bxxx", 8), "strbuf_addf: a long text");
+	strbuf_addf(&sb, "%s", "");
+	ok(sb.len == 1005, "strbuf_addf: nothing added");
+	strbuf_release(&sb);
+
+	struct version v = { .major = 10, .minor = 11, .patch = 6 };
+	char buf[32], small[5];
+	is_str(version_format(&v, buf, sizeof(buf)), "10.11.6", "version_format: major.minor.patch");
+	is_str(version_format(&v, small, sizeof(small)), "10.1", "version_format truncates as snprintf does");
+	v.patch = -1;
+	is_str(version_format(&v, buf, sizeof(buf)), "10.11", "version_format: no patch");
+	v.major = 0;
+	v.minor = 0;
+	is_str(version_format(&v, buf, sizeof(buf)), "0.0", "version_format: 0.0");
+}
+
 int main(void)
 {
 	test_escape();
@@ -289,5 +324,6 @@ int main(void)
 	test_write_signals();
 	test_secret();
 	test_parse_uint();
+	test_printf_paths();
 	return done_testing();
 }
