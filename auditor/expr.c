@@ -621,14 +621,34 @@ static const char *env_display(const struct expr_env *env, char *buf, size_t siz
 	return buf;
 }
 
+/* Append t at *at in buf[size], truncated as snprintf would. */
+static void display_put(char *buf, size_t size, size_t *at, const char *t)
+{
+	size_t n = strlen(t);
+	if (*at + 1 >= size)
+		return;
+	if (n > size - 1 - *at)
+		n = size - 1 - *at;
+	memcpy(buf + *at, t, n);
+	*at += n;
+	buf[*at] = '\0';
+}
+
 void expr_target_display(const struct settings *s, char *buf, size_t size)
 {
+	/* Without printf: once per finding explained (issue 13). */
 	char v[32];
-	if (!version_is_known(&s->version))
-		snprintf(buf, size, "%s (version unknown)", flavor_build_display(s->flavor, s->variant));
-	else
-		snprintf(buf, size, "%s %s", flavor_build_display(s->flavor, s->variant),
-			 version_format(&s->version, v, sizeof(v)));
+	size_t at = 0;
+	if (!size)
+		return;
+	buf[0] = '\0';
+	display_put(buf, size, &at, flavor_build_display(s->flavor, s->variant));
+	if (!version_is_known(&s->version)) {
+		display_put(buf, size, &at, " (version unknown)");
+	} else {
+		display_put(buf, size, &at, " ");
+		display_put(buf, size, &at, version_format(&s->version, v, sizeof(v)));
+	}
 }
 
 enum tri expr_var_exists(const struct catalog_var *v, const struct settings *s)

@@ -41,7 +41,18 @@ static xmlChar *junit_clean(const char *s)
 {
 	size_t n = strlen(s);
 	struct strbuf sb = { 0 };
+	ARRAY_GROW(sb.buf, n + 1, sb.cap);
 	for (size_t i = 0; i < n;) {
+		/* Printable ASCII, tab, newline and carriage return go as one run (issue 13). */
+		size_t run = i;
+		while (run < n && (((unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80) ||
+				   s[run] == '\t' || s[run] == '\n' || s[run] == '\r'))
+			run++;
+		if (run > i) {
+			strbuf_add(&sb, s + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned long cp;
 		size_t len = report_utf8_decode(s + i, n - i, &cp);
 		int allowed = len && (cp == 0x9 || cp == 0xa || cp == 0xd ||
@@ -54,7 +65,7 @@ static xmlChar *junit_clean(const char *s)
 			i += len ? len : 1;
 		}
 	}
-	if (!sb.buf)
+	if (!sb.len)
 		strbuf_addstr(&sb, "");
 	return (xmlChar *)strbuf_detach(&sb);
 }
@@ -164,9 +175,14 @@ static char *junit_details(const struct finding *f, const struct explanation *e,
 		{ "why", e->why },
 		{ "doc", e->doc },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
-		if (lines[i].text)
-			strbuf_addf(&sb, "%s: %s\n", lines[i].label, lines[i].text);
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		if (!lines[i].text)
+			continue;
+		strbuf_addstr(&sb, lines[i].label);
+		strbuf_add(&sb, ": ", 2);
+		strbuf_addstr(&sb, lines[i].text);
+		strbuf_addch(&sb, '\n');
+	}
 	free(value);
 	return strbuf_detach(&sb);
 }
@@ -193,8 +209,10 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	char *subject = report_case_subject(t, f, &e);
 	char *name = subject ? xasprintf("%s [%s]", e.rule_id, subject) : xstrdup(e.rule_id);
 	free(subject);
-	char *details = junit_details(f, &e, t->name);
-	char *line = explanation_line(&e);
+	/* the details and the one-line message only where they are written (issue 13) */
+	int detailed = f->status != FINDING_NOT_APPLICABLE && f->status != FINDING_SUPPRESSED;
+	char *details = detailed ? junit_details(f, &e, t->name) : NULL;
+	char *line = f->status == FINDING_FAIL ? explanation_line(&e) : NULL;
 
 	junit_start(j, "testcase");
 	junit_attr(j, "name", name);
