@@ -7,6 +7,7 @@
 #include "report.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "report_int.h"
@@ -76,6 +77,29 @@ static int jsonw_plain(unsigned char c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+/*
+ * The end of the run of plain bytes from i: eight bytes at a time while no
+ * byte of the word is below 0x20, at or above 0x80, '"' or '\\' (each test
+ * exact as to whether such a byte is there), then byte by byte.
+ */
+static size_t jsonw_plain_run(const char *s, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	while (i + 8 <= n) {
+		uint64_t x, q, b;
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((x & highs) || ((x - ones * 0x20) & ~x & highs) || ((q - ones) & ~q & highs) ||
+		    ((b - ones) & ~b & highs))
+			break;
+		i += 8;
+	}
+	while (i < n && jsonw_plain((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 static void jsonw_string(struct jsonw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -83,9 +107,7 @@ static void jsonw_string(struct jsonw *w, const char *s)
 	jsonw_putc(w, '"');
 	for (size_t i = 0; i < n;) {
 		/* Printable ASCII other than '"' and '\\' goes out as one run. */
-		size_t run = i;
-		while (run < n && jsonw_plain((unsigned char)s[run]))
-			run++;
+		size_t run = jsonw_plain_run(s, i, n);
 		if (run > i) {
 			jsonw_put(w, s + i, run - i);
 			i = run;

@@ -23,6 +23,7 @@
 #include "explain.h"
 #include "finding.h"
 #include "report.h"
+#include "report_int.h"
 #include "tap.h"
 #include "util.h"
 #include "banned.h"
@@ -740,6 +741,67 @@ static int write_fixture(const char *dir)
 	return rc;
 }
 
+/* The reference: what RFC 8259 escaping (with U+FFFD for bad bytes) gives, a byte at a time. */
+static void json_reference(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	strbuf_addch(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': strbuf_addstr(sb, "\\\""); break;
+		case '\\': strbuf_addstr(sb, "\\\\"); break;
+		case '\n': strbuf_addstr(sb, "\\n"); break;
+		case '\t': strbuf_addstr(sb, "\\t"); break;
+		case 0xff: strbuf_addstr(sb, "\\ufffd"); break;
+		case 0xc3: strbuf_add(sb, p, 2); p++; break;   /* the test's only UTF-8: c3 a9 */
+		default:
+			if (*p < 0x20) {
+				strbuf_addstr(sb, "\\u00");
+				strbuf_addch(sb, hex[*p >> 4]);
+				strbuf_addch(sb, hex[*p & 15]);
+			} else {
+				strbuf_addch(sb, *p);
+			}
+		}
+	}
+	strbuf_addstr(sb, "\"\n");
+}
+
+/* The JSON writer's word-at-a-time runs (issue 13): a special byte at every position of a string. */
+static void test_json_escaping(void)
+{
+	static const char *const specials[] = { "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xff", " " };
+	size_t bad = 0, cases = 0;
+	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
+		for (size_t pos = 0; pos <= 40; pos++) {
+			char in[64];
+			memset(in, 'a' + (int)(pos % 26), 40);
+			in[40] = '\0';
+			size_t sl = strlen(specials[k]);
+			memmove(in + pos + sl, in + pos, 41 - pos);
+			memcpy(in + pos, specials[k], sl);
+			char *out = NULL;
+			size_t outlen = 0;
+			FILE *fp = open_memstream(&out, &outlen);
+			struct jsonw *w = xcalloc(1, sizeof(*w));
+			jsonw_init(w, fp);
+			jsonw_str(w, NULL, in);
+			int rc = jsonw_finish(w);
+			fclose(fp);
+			struct strbuf want = { 0 };
+			json_reference(&want, in);
+			if (rc || strcmp(out, want.buf))
+				bad++;
+			cases++;
+			strbuf_release(&want);
+			free(out);
+			free(w);
+		}
+	}
+	ok(bad == 0, "JSON strings: %zu of %zu strings with a special byte at each position escaped as byte by byte",
+	   cases - bad, cases);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-fixture"))
@@ -756,6 +818,7 @@ int main(int argc, char **argv)
 	test_sarif(&r);
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
+	test_json_escaping();
 	test_files(&r);
 	audit_result_release(&r);
 	xmlCleanupParser();
