@@ -37,6 +37,11 @@ const char *crashsafe_rules_dir(void)
 	return "rules";
 }
 
+void crashsafe_rules_dir_tried(struct strbuf *sb)
+{
+	strbuf_addstr(sb, "rules");
+}
+
 struct gen {
 	struct strbuf strings;        /* the string table being built; offset 0 is "" */
 	struct strmap offsets;        /* string -> offset, so that equal strings are stored once */
