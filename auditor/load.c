@@ -599,10 +599,13 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 		size_t bad;
 		if (!ft->inv && !strcmp(ft->name, "-"))
 			name = o->stdin_filename ? o->stdin_filename : LOAD_STDIN_NAME;
+		size_t before = lt->n;
 		if (ft->variables)
 			bad = load_snapshot_target(lt, o, name, ft, c, x);
 		else
 			bad = load_option_target(lt, o, name, ft->config, ft, c, x);
+		for (size_t k = before; o->retain && k < lt->n; k++)
+			settings_retain(&lt->targets[k], o->retain, o->retain_ctx);
 		lt->input_errors += bad;
 		progress_tick(&pg, bad > 0);
 	}

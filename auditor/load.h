@@ -52,6 +52,14 @@ struct load_options {
 	const char *project_file;            /* --project-file FILE, or NULL (look upward) */
 	const char *stdin_filename;          /* --stdin-filename PATH, or NULL */
 	const char *datadir;                 /* --datadir DIR (persisted variables), or NULL */
+	/*
+	 * Added (issue 13): when set, each target's settings keep only the
+	 * names retain() accepts once the target is read (settings_retain):
+	 * check passes the names its rules read, so that memory does not grow
+	 * with every variable of every target.
+	 */
+	int (*retain)(void *ctx, const char *name);
+	void *retain_ctx;
 };
 
 /* An operand that is not a target of its own, and why. */

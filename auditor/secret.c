@@ -68,33 +68,46 @@ static const char *const secret_not[] = {
 static const char *const secret_prefixes[] = { "loose_", "skip_", "enable_", "disable_", "maximum_" };
 
 /*
- * Every secret name above contains one of these (lower-cased, '-' as '_'),
- * and dropping a prefix keeps them: a name without any is no secret, which
- * settles nearly every name in one pass over it (issue 13: secret_name()
- * was 13% of a 10,000-file check).
+ * Every secret name above contains one of the marks "pas", "pwd", "secret",
+ * "auth", "filekey" or "token" (in any case), and dropping a prefix keeps
+ * them: a name without any is no secret, which settles nearly every name in
+ * one pass over it (issue 13: secret_name() was 13% of a 10,000-file check).
  */
-static int secret_may_be(const char *key)
+
+/* Whether p starts with mark (lower case), ignoring the case of p. */
+static int secret_mark_at(const char *p, const char *mark)
 {
-	for (const char *p = key; *p; p++) {
-		switch (*p) {
+	for (; *mark; p++, mark++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p + ('a' - 'A')) : *p;
+		if (c != *mark)
+			return 0;
+	}
+	return 1;
+}
+
+/* On the name as given (any case): one pass, no copy. */
+static int secret_may_be(const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		switch (*p | 0x20) {
 		case 'p':
-			if (!strncmp(p, "pas", 3) || !strncmp(p, "pwd", 3))
+			if (secret_mark_at(p, "pas") || secret_mark_at(p, "pwd"))
 				return 1;
 			break;
 		case 's':
-			if (!strncmp(p, "secret", 6))
+			if (secret_mark_at(p, "secret"))
 				return 1;
 			break;
 		case 'a':
-			if (!strncmp(p, "auth", 4))
+			if (secret_mark_at(p, "auth"))
 				return 1;
 			break;
 		case 'f':
-			if (!strncmp(p, "filekey", 7))
+			if (secret_mark_at(p, "filekey"))
 				return 1;
 			break;
 		case 't':
-			if (!strncmp(p, "token", 5))
+			if (secret_mark_at(p, "token"))
 				return 1;
 			break;
 		default:
@@ -104,7 +117,7 @@ static int secret_may_be(const char *key)
 	return 0;
 }
 
-/* name lower-cased with '-' as '_' and the prefixes dropped, into buf; 0, or -1 if too long or no secret. */
+/* name lower-cased with '-' as '_' and the prefixes dropped, into buf; 0, or -1 if too long. */
 static int secret_key(char *buf, size_t size, const char *name)
 {
 	size_t n = strlen(name);
@@ -114,8 +127,6 @@ static int secret_key(char *buf, size_t size, const char *name)
 		char c = name[i];
 		buf[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 	}
-	if (!secret_may_be(buf))
-		return -1;   /* no secret: the prefixes need not go */
 	for (int again = 1; again;) {
 		again = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(secret_prefixes); i++) {
@@ -132,7 +143,7 @@ static int secret_key(char *buf, size_t size, const char *name)
 int secret_name(const char *name)
 {
 	char key[256];
-	if (!name || secret_key(key, sizeof(key), name) < 0)
+	if (!name || !secret_may_be(name) || secret_key(key, sizeof(key), name) < 0)
 		return 0;
 	size_t n = strlen(key);
 	for (size_t i = 0; i < ARRAY_SIZE(secret_not); i++)

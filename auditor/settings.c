@@ -74,6 +74,32 @@ const struct settings_var *settings_get(const struct settings *s, const char *na
 	return settings_find(s, name);
 }
 
+void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name), void *ctx)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (keep(ctx, s->vars[i].name))
+			s->vars[k++] = s->vars[i];
+		else
+			free(s->vars[i].overridden);
+	}
+	s->n = k;
+	if (k < s->cap) {
+		if (k) {
+			s->vars = xrealloc(s->vars, k * sizeof(*s->vars));
+		} else {
+			free(s->vars);
+			s->vars = NULL;
+		}
+		s->cap = k;
+	}
+	int fold = s->index.fold_case;
+	strmap_release(&s->index);
+	strmap_init(&s->index, fold);
+	for (size_t i = 0; i < s->n; i++)
+		strmap_put(&s->index, s->vars[i].name, i);
+}
+
 static void origin_copy(struct settings *s, struct settings_origin *dst, const struct settings_origin *src)
 {
 	dst->source = src->source;
