@@ -138,6 +138,51 @@ static void test_settings_index(void)
 	settings_release(&s);
 }
 
+/* settings_retain (issue 13): every third name kept, in order, with its values; the rest gone. */
+static int keep_every_third(void *ctx, const char *name)
+{
+	(void)ctx;
+	return atoi(name + 1) % 3 == 0;
+}
+
+static int keep_none(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return 0;
+}
+
+static void test_settings_retain(void)
+{
+	struct settings s;
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = "my.cnf", .line = 1 };
+	settings_init(&s, "t", "file");
+	for (unsigned i = 0; i < 3000; i++) {
+		char name[32], value[32];
+		snprintf(name, sizeof(name), "v%u", i % 1500);
+		snprintf(value, sizeof(value), "%u", i);
+		settings_set(&s, name, value, name, &o);
+	}
+	settings_retain(&s, keep_every_third, NULL);
+	is_int((long)s.n, 500, "settings_retain keeps the 500 names it is told to");
+	int order = 1;
+	for (size_t i = 0; i < s.n; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "v%zu", i * 3);
+		order = order && !strcmp(s.vars[i].name, want);
+	}
+	ok(order, "settings_retain keeps them in their order");
+	const struct settings_var *v = settings_get(&s, "v1497");
+	ok(v && !strcmp(v->current.value, "2997") && v->n_overridden == 1 && !strcmp(v->overridden[0].value, "1497"),
+	   "settings_retain: a kept name keeps its value and what it overrode, and is found");
+	ok(settings_get(&s, "v1") == NULL && settings_get(&s, "v1498") == NULL, "settings_retain: a dropped name is gone");
+	settings_set(&s, "v1", "again", "v1", &o);
+	ok(settings_get(&s, "v1") && s.n == 501, "settings: set again after retain");
+	settings_retain(&s, keep_none, NULL);
+	ok(s.n == 0 && settings_get(&s, "v0") == NULL, "settings_retain: nothing kept");
+	settings_release(&s);
+}
+
 /* A writer that is interrupted halfway: half the content, then the signal. */
 static int write_then_signal(void *ctx, void *fp)
 {
@@ -321,6 +366,7 @@ int main(void)
 	test_diag_print();
 	test_strmap();
 	test_settings_index();
+	test_settings_retain();
 	test_write_signals();
 	test_secret();
 	test_parse_uint();
