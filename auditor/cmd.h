@@ -17,6 +17,7 @@ enum exit_status {
 };
 
 int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

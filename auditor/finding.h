@@ -123,6 +123,42 @@ struct finding {
 };
 
 /*
+ * Added (issue 10): what `crashsafe diff OLD NEW` adds to a NEW target
+ * (cmd_diff.c): the findings OLD had that NEW no longer has (fixed), and
+ * the effective values that changed. The NEW target's own findings carry
+ * finding.baseline: new (introduced by the change) or unchanged (failing
+ * in OLD too). Strings are the result's; sentences of fixed findings are
+ * OLD's, rendered once (OLD's settings are gone when NEW is written).
+ */
+struct target_diff_fixed {
+	const char *rule_id;
+	const char *title;
+	enum severity severity;
+	enum finding_status status;        /* in OLD: fail or could not evaluate */
+	const char *channel;
+	const char *variable, *value;      /* in OLD */
+	const char *message;               /* OLD's explanation */
+	struct settings_origin location;   /* in OLD */
+	const char *fingerprint;
+};
+
+struct target_diff_change {
+	const char *variable;
+	const char *old_value, *new_value;     /* NULL: unknown, or the variable does not exist there */
+	const char *old_origin, *new_origin;   /* "my.cnf:12", "default for MySQL 8.4" */
+	struct settings_origin old_at, new_at; /* file and line on each side (file NULL: a default) */
+};
+
+struct target_diff {
+	const char *old_name;              /* the OLD target compared with this one */
+	size_t introduced, unchanged;      /* findings of this target marked new / unchanged */
+	struct target_diff_fixed *fixed;
+	size_t nfixed;
+	struct target_diff_change *changes;
+	size_t nchanges;
+};
+
+/*
  * Why a target could not be audited decides the exit status: input that
  * cannot be used (an unreadable option file or capture) is exit 2, a
  * server that could not be audited (unreachable, denied, timed out) exit 3.
@@ -152,6 +188,8 @@ struct target_result {
 	/* added (issue 10, project.h): */
 	const char *path_key;      /* the normalised path (project_path_key), or NULL (live targets) */
 	const char *cluster;       /* the declared cluster (settings.topology), or NULL */
+	/* added (issue 10): what `crashsafe diff` found against the OLD side; NULL outside diff */
+	const struct target_diff *diff;
 
 	struct finding *findings;
 	size_t n, cap;

@@ -25,6 +25,8 @@ static const struct command {
 } commands[] = {
 	{ "check", cmd_check, "[OPTIONS] [FILE...]",
 	  "audit option files and captured variable snapshots offline" },
+	{ "diff", cmd_diff, "[OPTIONS] OLD NEW",
+	  "what a change to option files introduces, fixes and leaves (before a restart)" },
 	{ "live", cmd_live, "[OPTIONS] [HOST[:PORT]...]",
 	  "audit running servers and their replication channels" },
 	{ "merge", cmd_merge, "[OPTIONS] REPORT.json...",

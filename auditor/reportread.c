@@ -339,6 +339,80 @@ static void rr_run(struct rr_ctx *x, json_t *root)
 	x->where = saved;
 }
 
+static void rr_place(struct rr_ctx *x, json_t *o, struct settings_origin *at)
+{
+	if (!json_is_object(o))
+		return;
+	at->file = rr_str(x, o, "file");
+	at->line = rr_uint(x, o, "line");
+	at->source = at->file ? SETTINGS_SRC_FILE : SETTINGS_SRC_DEFAULT;
+}
+
+/* A diff report's target diff (finding.h), into the arena. */
+static struct target_diff *rr_diff(struct rr_ctx *x, json_t *o)
+{
+	struct arena *a = &x->r->arena;
+	struct target_diff *d = arena_alloc(a, sizeof(*d));
+	const char *s;
+	memset(d, 0, sizeof(*d));
+	d->old_name = rr_str(x, o, "old_name");
+	d->introduced = rr_uint(x, o, "introduced");
+	d->unchanged = rr_uint(x, o, "unchanged");
+	json_t *fx = json_object_get(o, "fixed");
+	size_t n = json_is_array(fx) ? json_array_size(fx) : 0;
+	d->fixed = arena_alloc(a, (n ? n : 1) * sizeof(*d->fixed));
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(fx, i);
+		struct target_diff_fixed *f = &d->fixed[d->nfixed];
+		size_t k;
+		if (!json_is_object(e))
+			continue;
+		memset(f, 0, sizeof(*f));
+		f->rule_id = rr_str(x, e, "rule_id");
+		f->title = rr_str(x, e, "title");
+		s = rr_str(x, e, "severity");
+		if (!s || severity_parse(&f->severity, s))
+			f->severity = SEV_ERROR;
+		s = rr_str(x, e, "status");
+		for (k = 0; s && k < ARRAY_SIZE(rr_statuses); k++)
+			if (!strcmp(s, rr_statuses[k].token))
+				f->status = rr_statuses[k].status;
+		f->channel = rr_str(x, e, "channel");
+		f->variable = rr_str(x, e, "variable");
+		f->value = rr_str(x, e, "value");
+		f->message = rr_str(x, e, "message");
+		rr_place(x, json_object_get(e, "location"), &f->location);
+		f->fingerprint = rr_str(x, e, "fingerprint");
+		d->nfixed++;
+	}
+	json_t *ch = json_object_get(o, "changes");
+	n = json_is_array(ch) ? json_array_size(ch) : 0;
+	d->changes = arena_alloc(a, (n ? n : 1) * sizeof(*d->changes));
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(ch, i);
+		struct target_diff_change *c = &d->changes[d->nchanges];
+		if (!json_is_object(e))
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->variable = rr_str(x, e, "variable");
+		if (!c->variable)
+			continue;
+		json_t *old = json_object_get(e, "old"), *new = json_object_get(e, "new");
+		if (json_is_object(old)) {
+			c->old_value = rr_str(x, old, "value");
+			c->old_origin = rr_str(x, old, "origin");
+			rr_place(x, old, &c->old_at);
+		}
+		if (json_is_object(new)) {
+			c->new_value = rr_str(x, new, "value");
+			c->new_origin = rr_str(x, new, "origin");
+			rr_place(x, new, &c->new_at);
+		}
+		d->nchanges++;
+	}
+	return d;
+}
+
 static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, size_t ti)
 {
 	const char *s;
@@ -368,6 +442,9 @@ static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, 
 		t->role = ROLE_ANY;
 	t->error = rr_str(x, o, "error");
 	rr_fleet(x, o, t);
+	json_t *df = json_object_get(o, "diff");
+	if (json_is_object(df))
+		t->diff = rr_diff(x, df);
 	json_t *fs = json_object_get(o, "findings");
 	if (fs && !json_is_array(fs)) {
 		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.findings: not an array", x->where);
@@ -576,6 +653,7 @@ struct target_result *reportread_add_target(const struct reportread_target *rt, 
 		t->tags = audit_result_intern(out, sb.buf);
 		strbuf_release(&sb);
 	}
+	t->diff = rt->diff;   /* in rr's arena: rr outlives out (reportread.h) */
 	rr_view(out, t, rt);
 	return t;
 }

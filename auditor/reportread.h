@@ -112,6 +112,8 @@ struct reportread_target {
 	const char *file;
 	const char **includes;
 	size_t nincludes;
+	/* a `crashsafe diff` report's target diff, or NULL (strings and arrays in the arena) */
+	struct target_diff *diff;
 };
 
 struct reportread {
@@ -160,8 +162,9 @@ int reportread_is_report(const char *path);
  * findings in rr's order), with finding.rule NULL and strings interned in
  * out. A finding the report says was unknown because of a refused line
  * ("cause") gets cause_no 1 (the line itself is in the stored sentences),
- * so that the exit status is the one the report had. Returns the index in
- * out->targets of the first one appended.
+ * so that the exit status is the one the report had. A diff report's
+ * target diff is not copied: target_result.diff points into rr, which must
+ * outlive out. Returns the index in out->targets of the first one appended.
  */
 size_t reportread_to_result(const struct reportread *rr, struct audit_result *out);
 

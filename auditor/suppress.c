@@ -428,11 +428,16 @@ void suppress_baseline_release(struct suppress_baseline *b)
 void suppress_fingerprint(const struct target_result *t, const struct finding *f, const struct explanation *e,
 			  char out[17])
 {
-	const char *key = t->path_key ? t->path_key : t->name;
 	if (e->fingerprint && strlen(e->fingerprint) == 16) {
 		memcpy(out, e->fingerprint, 17);
 		return;
 	}
+	suppress_fingerprint_keyed(t->path_key ? t->path_key : t->name, t, f, e, out);
+}
+
+void suppress_fingerprint_keyed(const char *key, const struct target_result *t, const struct finding *f,
+				const struct explanation *e, char out[17])
+{
 	/* a problem of the option files: the option and value as written, not the line (it moves) */
 	if (f->problem_no && f->problem_no <= t->view.nproblems) {
 		const struct settings_problem *p = &t->view.problems[f->problem_no - 1];

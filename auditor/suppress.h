@@ -227,6 +227,9 @@ void suppress_baseline_release(struct suppress_baseline *b);
  */
 void suppress_fingerprint(const struct target_result *t, const struct finding *f, const struct explanation *e,
 			  char out[17]);
+/* The same with the target's part given: "" compares findings of two targets (crashsafe diff). */
+void suppress_fingerprint_keyed(const char *key, const struct target_result *t, const struct finding *f,
+				const struct explanation *e, char out[17]);
 
 /*
  * Apply to the failed and could-not-evaluate findings of t: the first

@@ -10,6 +10,8 @@
 # runs `crashsafe check`, printing the text report to the terminal and
 # writing a JUnit report next to the binary, in BINARY's
 # directory/examples-junit/NAME.xml (build/examples-junit/ for `make demo`).
+# Then the change check: `crashsafe diff` of examples/change/before.cnf and
+# after.cnf (an edit that introduces two failures and fixes one).
 #
 # The examples contain crash-unsafe configurations on purpose, so `crashsafe
 # check` exits 1 (findings at or above --fail-on) or 3 (something could not
@@ -86,6 +88,18 @@ while IFS='|' read -r name opts files; do
 	*) broken=$((broken + 1)) ;;
 	esac
 done < examples/demo-groups.txt
+
+# The change check: what an edit to a server's option file introduces and fixes, before a restart.
+echo "==> the change check: crashsafe diff examples/change/before.cnf examples/change/after.cnf"
+echo
+"$bin" diff examples/change/before.cnf examples/change/after.cnf </dev/null
+rc=$?
+echo "(crashsafe exited $rc: $(describe $rc))"
+echo
+case $rc in
+0 | 1 | 3) ;;
+*) broken=$((broken + 1)) ;;
+esac
 
 echo "JUnit reports: $out/*.xml"
 if [ "$broken" -ne 0 ]; then

@@ -327,6 +327,74 @@ static const char *const json_baseline_names[] = {
 	[FINDING_BASELINE_UNCHANGED] = "unchanged",
 };
 
+static void json_place(struct jsonw *w, const char *key, const struct settings_origin *o)
+{
+	jsonw_open(w, key, '{');
+	jsonw_str(w, "file", o->file);
+	if (o->line)
+		jsonw_uint(w, "line", o->line);
+	else
+		jsonw_null(w, "line");
+	jsonw_close(w, '}');
+}
+
+/* Added (issue 10): `crashsafe diff`: the OLD target, what it had that this one does not, what changed. */
+static void json_diff(struct jsonw *w, const struct target_diff *d)
+{
+	if (!d) {
+		jsonw_null(w, "diff");
+		return;
+	}
+	jsonw_open(w, "diff", '{');
+	jsonw_str(w, "old_name", d->old_name);
+	jsonw_uint(w, "introduced", d->introduced);
+	jsonw_uint(w, "unchanged", d->unchanged);
+	jsonw_open(w, "fixed", '[');
+	for (size_t i = 0; i < d->nfixed; i++) {
+		const struct target_diff_fixed *f = &d->fixed[i];
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "rule_id", f->rule_id);
+		jsonw_str(w, "title", f->title);
+		jsonw_str(w, "severity", report_severity_name(f->severity));
+		jsonw_str(w, "status", report_status_token(f->status));
+		jsonw_str(w, "channel", f->channel);
+		jsonw_str(w, "variable", f->variable);
+		jsonw_str(w, "value", f->value);
+		jsonw_str(w, "message", f->message);
+		json_place(w, "location", &f->location);
+		jsonw_str(w, "fingerprint", f->fingerprint);
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	jsonw_open(w, "changes", '[');
+	for (size_t i = 0; i < d->nchanges; i++) {
+		const struct target_diff_change *c = &d->changes[i];
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "variable", c->variable);
+		jsonw_open(w, "old", '{');
+		jsonw_str(w, "value", c->old_value);
+		jsonw_str(w, "origin", c->old_origin);
+		jsonw_str(w, "file", c->old_at.file);
+		if (c->old_at.line)
+			jsonw_uint(w, "line", c->old_at.line);
+		else
+			jsonw_null(w, "line");
+		jsonw_close(w, '}');
+		jsonw_open(w, "new", '{');
+		jsonw_str(w, "value", c->new_value);
+		jsonw_str(w, "origin", c->new_origin);
+		jsonw_str(w, "file", c->new_at.file);
+		if (c->new_at.line)
+			jsonw_uint(w, "line", c->new_at.line);
+		else
+			jsonw_null(w, "line");
+		jsonw_close(w, '}');
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
+}
+
 static void json_finding(struct jsonw *w, const struct target_result *t, const struct finding *f,
 			 const struct explanation *e)
 {
@@ -512,6 +580,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	jsonw_str(w, "role", role_name(t->role));
 	jsonw_str(w, "cluster", t->cluster);
 	jsonw_str(w, "path_key", t->path_key);
+	json_diff(w, t->diff);
 	jsonw_str(w, "error", t->error);
 	json_fleet(j, t);
 	jsonw_open(w, "counts", '{');

@@ -296,6 +296,47 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 	free(fingerprint);
 }
 
+/*
+ * Added (issue 10): `crashsafe diff`: a finding OLD had and NEW does not, as
+ * a result with baselineState "absent" (SARIF 2.1.0 3.27.24: present in the
+ * baseline, not in the current run), kind "pass", level "none".
+ */
+static void sarif_fixed_result(struct sarif *x, const struct target_result *t, const struct target_diff_fixed *f)
+{
+	struct jsonw *w = &x->w;
+	long rule_index = sarif_rule_index(x, f->rule_id);
+	char *msg = xasprintf("%s: fixed since %s: %s%s%s", t->name, t->diff->old_name ? t->diff->old_name : "OLD",
+			      f->channel ? "channel " : "", f->channel ? f->channel : "",
+			      f->message ? f->message : f->rule_id);
+	jsonw_open(w, NULL, '{');
+	jsonw_str(w, "ruleId", f->rule_id);
+	if (rule_index >= 0)
+		jsonw_int(w, "ruleIndex", rule_index);
+	jsonw_str(w, "kind", "pass");
+	jsonw_str(w, "level", "none");
+	sarif_text(w, "message", msg);
+	jsonw_open(w, "locations", '[');
+	if (f->location.file)
+		sarif_location(w, f->location.file, f->location.line);
+	jsonw_close(w, ']');
+	if (f->fingerprint) {
+		jsonw_open(w, "partialFingerprints", '{');
+		jsonw_str(w, "crashsafe/finding/v1", f->fingerprint);
+		jsonw_close(w, '}');
+	}
+	jsonw_str(w, "baselineState", "absent");
+	jsonw_open(w, "properties", '{');
+	jsonw_str(w, "target", t->name);
+	jsonw_str(w, "status", "fixed");
+	jsonw_str(w, "severity", report_severity_name(f->severity));
+	jsonw_str(w, "channel", f->channel);
+	jsonw_str(w, "variable", f->variable);
+	jsonw_str(w, "value", f->value);
+	jsonw_close(w, '}');
+	jsonw_close(w, '}');
+	free(msg);
+}
+
 static void sarif_invocation(struct sarif *x)
 {
 	struct jsonw *w = &x->w;
@@ -405,6 +446,8 @@ static int sarif_target(void *state, const struct target_result *t)
 			continue;
 		sarif_result(x, t, f);
 	}
+	for (size_t k = 0; t->diff && k < t->diff->nfixed; k++)
+		sarif_fixed_result(x, t, &t->diff->fixed[k]);
 	free(sorted);
 	return ferror(x->w.fp) ? -1 : 0;
 }

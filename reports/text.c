@@ -172,6 +172,8 @@ static void text_finding_full(struct text *x, const struct finding *f, const str
 		fputs(": ", x->fp);
 		text_put(x, e->title);
 	}
+	if (f->baseline == FINDING_BASELINE_NEW)
+		fputs(" (new)", x->fp);   /* added (issue 10): not in the baseline, or introduced by the change */
 	fputc('\n', x->fp);
 	text_detail(x, "found:", found, 1);
 	text_detail(x, "overridden:", e->overridden, 0);
@@ -230,6 +232,8 @@ static void text_target_tally(struct text *x, const struct audit_summary *c)
 	if (!any)
 		fputs("no findings", x->fp);
 }
+
+static void text_diff(struct text *x, const struct target_diff *d);
 
 static void text_target(struct text *x, const struct target_result *t)
 {
@@ -305,10 +309,76 @@ static void text_target(struct text *x, const struct target_result *t)
 		else
 			text_finding_short(x, f, &e);
 	}
+	if (t->diff)
+		text_diff(x, t->diff);
 	if (!o->quiet)
 		fputc('\n', x->fp);
 out:
 	free(sorted);
+}
+
+/*
+ * Added (issue 10): `crashsafe diff`: what the NEW target no longer has
+ * (FIXED) and the effective values that changed (CHANGED), after its own
+ * findings (which say "(new)" when the change introduced them).
+ */
+static void text_diff(struct text *x, const struct target_diff *d)
+{
+	fputs("  ", x->fp);
+	text_on(x, TEXT_BOLD);
+	fprintf(x->fp, "%-10s", "DIFF");
+	text_off(x, TEXT_BOLD);
+	fputs(" against ", x->fp);
+	text_put(x, d->old_name ? d->old_name : "nothing");
+	fprintf(x->fp, ": %zu introduced, %zu fixed, %zu unchanged; %zu value%s changed\n", d->introduced, d->nfixed,
+		d->unchanged, d->nchanges, d->nchanges == 1 ? "" : "s");
+	if (x->o.quiet)
+		return;
+	for (size_t i = 0; i < d->nfixed; i++) {
+		const struct target_diff_fixed *f = &d->fixed[i];
+		fputs("  ", x->fp);
+		text_on(x, TEXT_GREEN);
+		fprintf(x->fp, "%-10s", "FIXED");
+		text_off(x, TEXT_GREEN);
+		fprintf(x->fp, " %-8s ", report_severity_name(f->severity));
+		text_on(x, TEXT_BOLD);
+		text_put(x, f->rule_id ? f->rule_id : "");
+		if (f->channel) {
+			fputs(" [channel ", x->fp);
+			text_put(x, f->channel);
+			fputc(']', x->fp);
+		}
+		text_off(x, TEXT_BOLD);
+		if (f->message) {
+			fputs(": was: ", x->fp);
+			text_put(x, f->message);
+		}
+		fputc('\n', x->fp);
+	}
+	for (size_t i = 0; i < d->nchanges; i++) {
+		const struct target_diff_change *c = &d->changes[i];
+		fputs("  ", x->fp);
+		text_on(x, TEXT_CYAN);
+		fprintf(x->fp, "%-10s", "CHANGED");
+		text_off(x, TEXT_CYAN);
+		fputc(' ', x->fp);
+		text_put(x, c->variable);
+		fputs(": ", x->fp);
+		text_put(x, c->old_value ? (*c->old_value ? c->old_value : "''") : "unknown");
+		if (c->old_origin) {
+			fputs(" (", x->fp);
+			text_put(x, c->old_origin);
+			fputc(')', x->fp);
+		}
+		fputs(" -> ", x->fp);
+		text_put(x, c->new_value ? (*c->new_value ? c->new_value : "''") : "unknown");
+		if (c->new_origin) {
+			fputs(" (", x->fp);
+			text_put(x, c->new_origin);
+			fputc(')', x->fp);
+		}
+		fputc('\n', x->fp);
+	}
 }
 
 static void text_summary(struct text *x, const struct audit_summary *all)

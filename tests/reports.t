@@ -98,7 +98,8 @@ assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
     keys(t, ["name", "kind", "flavor", "flavor_display", "build", "version", "flavor_source", "flavor_evidence",
-             "role", "cluster", "path_key", "error", "position", "tags", "fleet", "counts", "findings"], "target")
+             "role", "cluster", "path_key", "diff", "error", "position", "tags", "fleet", "counts", "findings"], "target")
+    assert t["diff"] is None, t["diff"]
     keys(t["fleet"], ["file", "includes", "role_detected", "version_detected", "group_header", "settings",
                       "channels"], "target.fleet")
     assert isinstance(t["position"], int) and isinstance(t["tags"], list)

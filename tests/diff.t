@@ -1,0 +1,199 @@
+#!/bin/bash
+# diff.t - `crashsafe diff OLD NEW`, the change check, on real files and on
+# real JSON reports: introduced (new, exit 1), fixed, unchanged (including the
+# same rule failing with another value), the effective values that changed
+# with file:line on each side, exit 0/1/2/3, every format, directories and
+# the project file. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+XSD=$REPO/../shared/schemas/junit-10.xsd
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+export NO_COLOR=1
+T=$(mktemp -d /tmp/crashsafe-diff.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+run() {
+	(cd "$T/repo" && "$CRASHSAFE" "$@") >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+is_rc() {
+	[ "$rc" -eq "$1" ]
+	local s=$?
+	ok $s "$2 (exit $rc, want $1)"
+	[ $s -eq 0 ] || { echo "# stdout: ${out:0:800}"; echo "# stderr: ${err:0:400}"; }
+}
+has() {
+	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:1200}" ;; esac
+}
+hasnt() {
+	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
+}
+js() {   # js EXPR: over the JSON report in $T/out (doc; t = its first target, d = t's diff)
+	/usr/bin/python3 - "$T/out" "$1" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+t = doc["targets"][0] if "targets" in doc else None
+d = t["diff"] if t else None
+def f(rule):
+    return [x for x in t["findings"] if x["rule_id"] == rule][0]
+print(eval(sys.argv[2]))
+PYEOF
+}
+is_js() {
+	local got
+	got=$(js "$1" 2>&1)
+	[ "$got" = "$2" ]
+	local s=$?
+	ok $s "$3"
+	[ $s -eq 0 ] || echo "# $1: got '$got', want '$2'"
+}
+
+mkdir -p "$T/repo/.git"
+printf '[defaults]\nflavor = mysql\nversion = 8.4\nrole = replica\n' >"$T/repo/.crashsafe.ini"
+# A safe MySQL 8.4 GTID replica ...
+cat >"$T/repo/old.cnf" <<'EOF'
+[mysqld]
+server_id = 7
+log_bin = binlog
+gtid_mode = ON
+enforce_gtid_consistency = ON
+sync_binlog = 1
+innodb_flush_log_at_trx_commit = 2
+relay_log_recovery = ON
+read_only = ON
+EOF
+# ... with one accepted failure (innodb_flush_log_at_trx_commit = 2), and an edit: lines move (a
+# comment on top), sync_binlog 1 -> 0 (introduced), super_read_only added (fixes
+# replica-super-read-only), innodb_flush_log_at_trx_commit 2 -> 0 (still fails: unchanged).
+cat >"$T/repo/new.cnf" <<'EOF'
+# edited for the batch
+[mysqld]
+server_id = 7
+log_bin = binlog
+gtid_mode = ON
+enforce_gtid_consistency = ON
+sync_binlog = 0
+innodb_flush_log_at_trx_commit = 0
+relay_log_recovery = ON
+read_only = ON
+super_read_only = ON
+EOF
+
+# --- option files -----------------------------------------------------------------------
+run diff old.cnf new.cnf
+is_rc 1 "an introduced error-severity failure: exit 1"
+has "sync-binlog: Binary log is synced at every commit (new)" "$out" "the introduced finding is marked new"
+has "DIFF       against old.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the counts, against the OLD file"
+has "FIXED      warning  replica-super-read-only" "$out" "the fixed finding is listed"
+has "CHANGED    sync_binlog: 1 (old.cnf:6) -> 0 (new.cnf:7)" "$out" "a changed value with file:line on each side"
+has "CHANGED    super_read_only: OFF (default for MySQL 8.4) -> ON (new.cnf:11)" "$out" "a value that was a default"
+has "CHANGED    innodb_flush_log_at_trx_commit: 2 (old.cnf:7) -> 0 (new.cnf:8)" "$out" "the value of the unchanged finding"
+hasnt "CHANGED    server_id" "$out" "a value that moved lines but did not change is not listed"
+hasnt "FAIL       error    innodb-flush-log-at-trx-commit" "$out" \
+	"the same rule failing with another value is not a failure of the change"
+
+run diff --format json old.cnf new.cnf
+is_js 'f("sync-binlog")["baseline"]' "new" "JSON: introduced is baseline new"
+is_js 'f("innodb-flush-log-at-trx-commit")["baseline"], f("innodb-flush-log-at-trx-commit")["status"], f("innodb-flush-log-at-trx-commit")["suppression"]["kind"]' \
+	"('unchanged', 'suppressed', 'baseline')" "JSON: unchanged failure is suppressed, kind baseline"
+is_js '[x["rule_id"] for x in d["fixed"]]' "['replica-super-read-only']" "JSON: diff.fixed"
+is_js 'd["fixed"][0]["location"]["file"]' "old.cnf" "JSON: a fixed finding is located in OLD"
+is_js '[(c["variable"], c["old"]["line"], c["new"]["line"]) for c in d["changes"]]' \
+	"[('innodb_flush_log_at_trx_commit', 7, 8), ('super_read_only', None, 11), ('sync_binlog', 6, 7)]" \
+	"JSON: diff.changes, sorted, with lines"
+is_js 'doc["command"], doc["summary"]["exit_status"]' "('diff', 1)" "JSON: command diff, the process's exit status"
+
+run diff --format sarif old.cnf new.cnf
+is_js 'sorted((r["ruleId"], r.get("baselineState")) for r in doc["runs"][0]["results"])' \
+	"[('innodb-flush-log-at-trx-commit', 'unchanged'), ('replica-super-read-only', 'absent'), ('sync-binlog', 'new')]" \
+	"SARIF: baselineState new, unchanged, and absent for the fixed finding"
+run diff --format gcc old.cnf new.cnf
+ok "$([ "$(wc -l <"$T/out")" -eq 1 ] && grep -q '^new.cnf:7: error: sync_binlog is 0' "$T/out"; echo $?)" \
+	"gcc: only the introduced failure, at its line"
+run diff --format junit old.cnf new.cnf
+has '<failure type="error"' "$out" "JUnit: the introduced failure is a failure"
+if [ -r "$XSD" ]; then
+	printf '%s\n' "$out" >"$T/j.xml"
+	xmllint --noout --schema "$XSD" "$T/j.xml" >/dev/null 2>&1
+	ok $? "JUnit: validates against junit-10.xsd"
+else
+	ok 0 "JUnit schema # SKIP ../shared/schemas/junit-10.xsd absent"
+fi
+
+# Only fixes: exit 0. The reverse diff introduces nothing at error level.
+run diff new.cnf old.cnf
+is_rc 0 "a change that only fixes: exit 0"
+has "DIFF       against new.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the reverse: the warning is introduced, sync-binlog fixed"
+run diff --fail-on warning new.cnf old.cnf
+is_rc 1 "--fail-on warning: the introduced warning fails"
+run diff old.cnf old.cnf
+is_rc 0 "no change: exit 0"
+has "0 introduced, 0 fixed, 2 unchanged; 0 values changed" "$out" "nothing changed"
+
+# --- the project file and annotations apply to both sides ----------------------------------
+printf '# crashsafe: role=primary\n' | cat - "$T/repo/new.cnf" >"$T/repo/new-primary.cnf"
+run diff --format json old.cnf new-primary.cnf
+is_js 't["role"]' "primary" "NEW's annotation decides its role"
+is_js '"replica-read-only" in [x["rule_id"] for x in d["fixed"]] or f("replica-read-only")["status"]' \
+	"not-applicable" "a rule that no longer applies is neither introduced nor fixed"
+
+# --- directories --------------------------------------------------------------------------
+mkdir -p "$T/repo/old/etc/mysql/conf.d" "$T/repo/new/etc/mysql/conf.d"
+for side in old new; do
+	printf '[mysqld]\nserver_id = 7\nlog_bin = binlog\nrelay_log_recovery = ON\n!includedir /etc/mysql/conf.d/\n' \
+		>"$T/repo/$side/etc/mysql/my.cnf"
+done
+printf '[mysqld]\nsync_binlog = 1\n' >"$T/repo/old/etc/mysql/conf.d/90-sync.cnf"
+printf '[mysqld]\nsync_binlog = 0\n' >"$T/repo/new/etc/mysql/conf.d/90-sync.cnf"
+run diff old/etc/mysql new/etc/mysql
+is_rc 1 "two etc/mysql trees: the include under each root is compared"
+has "CHANGED    sync_binlog: 1 (old/etc/mysql/conf.d/90-sync.cnf:2 (included from old/etc/mysql/my.cnf:5)) -> 0 (new/etc/mysql/conf.d/90-sync.cnf:2" "$out" \
+	"the changed value in the included files, on each side"
+
+# --- JSON reports ---------------------------------------------------------------------------
+run check --json "$T/old.json" old.cnf
+run check --json "$T/new.json" new.cnf
+run diff --format json "$T/old.json" "$T/new.json"
+is_rc 1 "two JSON reports: the introduced failure, exit 1"
+is_js 'f("sync-binlog")["baseline"], [x["rule_id"] for x in d["fixed"]], d["unchanged"]' \
+	"('new', ['replica-super-read-only'], 1)" "the same verdicts as from the files"
+is_js '[(c["variable"], c["old"]["value"], c["new"]["value"]) for c in d["changes"] if c["variable"] == "sync_binlog"]' \
+	"[('sync_binlog', '1', '0')]" "the values the findings read, compared"
+run diff "$T/old.json" new.cnf
+is_rc 1 "a report as OLD and a file as NEW"
+
+# exit 3: NEW could not be fully checked (a capture without relay_log_recovery)
+printf 'version\t8.0.36\nversion_comment\tMySQL Community Server - GPL\nserver_id\t5\n' >"$T/repo/vars.tsv"
+run check --json "$T/cap.json" --variables vars.tsv
+run diff "$T/cap.json" "$T/cap.json"
+is_rc 3 "NEW with an error-severity rule that could not be evaluated: exit 3, even unchanged"
+
+# exit 2: unusable OLD or NEW
+printf '{"schema": "something-else"}\n' >"$T/not.json"
+run diff "$T/not.json" new.cnf
+is_rc 2 "OLD that is not a crashsafe report: exit 2"
+has "not a crashsafe report" "$err" "and says why"
+run diff old.cnf missing.cnf
+is_rc 2 "NEW that cannot be read: exit 2"
+run diff old.cnf
+is_rc 2 "one operand is a usage error"
+run diff --baseline "$T/old.json" old.cnf new.cnf
+is_rc 2 "--baseline with diff is a usage error (OLD is the baseline)"
+run diff -h
+is_rc 0 "diff -h"
+has "usage: crashsafe diff" "$out" "diff -h prints the usage"
+run diff --version
+is_rc 0 "diff --version"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
