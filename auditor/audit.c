@@ -55,7 +55,7 @@ const struct cli_option audit_common_options[] = {
 	  "(default: a versioned group in the file, else 8.4; MariaDB 10.11)" },
 	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, OPT_GROUP_SUFFIX, "SUFFIX",
 	  "also read the option groups with this suffix, as mysqld does" },
-	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR",
+	{ "rules", 0, CLI_REPEATABLE_ARG, OPT_RULES, "DIR",
 	  "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT",
 	  "report on stdout: text, json, junit, sarif, prom or gcc (FILE:LINE: severity: message "
@@ -69,7 +69,7 @@ const struct cli_option audit_common_options[] = {
 	  "exit 1 for failures at or above error, warning, info, or never (default: error)" },
 	{ "no-color", 0, CLI_NO_ARG, OPT_NO_COLOR, NULL,
 	  "no colour in the text report (also when NO_COLOR is set; colour only on a terminal)" },
-	{ "suppress", 0, CLI_REQUIRED_ARG, OPT_SUPPRESS, "FILE",
+	{ "suppress", 0, CLI_REPEATABLE_ARG, OPT_SUPPRESS, "FILE",
 	  "suppress findings listed in FILE (INI: [rule-id] target = GLOB, reason = TEXT, "
 	  "until = YYYY-MM-DD; repeatable, the files merge)" },
 	{ "baseline", 0, CLI_REQUIRED_ARG, OPT_BASELINE, "REPORT.json",
@@ -123,31 +123,10 @@ void audit_clock_read(const struct audit_options *o, double *generated, double *
 	*generated = o->started_at + *duration;
 }
 
-/* Options that take one value: given twice is a usage error (which one would win is a guess). */
-static const int audit_single_value[] = {
-	OPT_ROLE, OPT_FLAVOR, OPT_SERVER_VERSION, OPT_GROUP_SUFFIX, OPT_FORMAT, OPT_TEXT, OPT_JSON,
-	OPT_JUNIT, OPT_SARIF, OPT_FAIL_ON, OPT_BASELINE,
-};
-
-static const char *audit_option_name(int id)
-{
-	for (size_t i = 0; i < audit_common_noptions; i++)
-		if (audit_common_options[i].id == id)
-			return audit_common_options[i].name;
-	return "?";
-}
-
 int audit_options_handle(struct audit_options *o, int id, const char *arg)
 {
 	const struct report_writer *w;
 	enum severity sev;
-	for (size_t i = 0; i < ARRAY_SIZE(audit_single_value); i++) {
-		if (audit_single_value[i] != id)
-			continue;
-		if (o->seen & (1UL << i))
-			return cli_usage_error("option '--%s' given twice (it takes one value)", audit_option_name(id));
-		o->seen |= 1UL << i;
-	}
 	switch (id) {
 
 

@@ -67,7 +67,6 @@ struct audit_options {
 	int strict;
 	int format_set;                               /* --format was given */
 	int fail_on_set;                              /* --fail-on was given */
-	unsigned long seen;                           /* single-value options given (audit.c) */
 };
 
 /* The run's clock: started when the options are initialised; read when reports are written. */

@@ -65,11 +65,21 @@ struct cli_state {
 	size_t nopts;
 	cli_callback cb;
 	void *ctx;
+	unsigned char *seen;         /* per option: given already */
 };
 
 /* Call back for o with arg; a secret's value is scrubbed from argv afterwards. */
 static int cli_call(struct cli_state *st, const struct cli_option *o, char *arg)
 {
+	size_t k = (size_t)(o - st->opts);
+	if (o->arg != CLI_NO_ARG && o->arg != CLI_REPEATABLE_ARG) {
+		if (st->seen[k]) {
+			if (o->arg == CLI_OPTIONAL_SECRET)
+				cli_scrub(arg);
+			return cli_usage_error("option '--%s' given twice (it takes one value)", o->name);
+		}
+		st->seen[k] = 1;
+	}
 	int rc = st->cb(st->ctx, o->id, arg);
 	if (o->arg == CLI_OPTIONAL_SECRET)
 		cli_scrub(arg);
@@ -101,7 +111,8 @@ static int cli_long(struct cli_state *st, char *a)
 		if (o->arg == CLI_NO_ARG)
 			return cli_usage_error("option '--%s' takes no value", o->name);
 		arg = eq + 1;
-	} else if (o->arg == CLI_REQUIRED_ARG && (rc = cli_next_value(st, o, &arg)) != 0) {
+	} else if ((o->arg == CLI_REQUIRED_ARG || o->arg == CLI_REPEATABLE_ARG) &&
+		   (rc = cli_next_value(st, o, &arg)) != 0) {
 		return rc;
 	}
 	return cli_call(st, o, arg);
@@ -124,7 +135,8 @@ static int cli_short(struct cli_state *st, char *a)
 		}
 		if (p[1])
 			arg = p + 1;
-		else if (o->arg == CLI_REQUIRED_ARG && (rc = cli_next_value(st, o, &arg)) != 0)
+		else if ((o->arg == CLI_REQUIRED_ARG || o->arg == CLI_REPEATABLE_ARG) &&
+			 (rc = cli_next_value(st, o, &arg)) != 0)
 			return rc;
 		return cli_call(st, o, arg);
 	}
@@ -134,7 +146,7 @@ static int cli_short(struct cli_state *st, char *a)
 int cli_parse(int argc, char **argv, const struct cli_option *opts, size_t nopts,
 	      cli_callback cb, void *ctx, int *noperands)
 {
-	struct cli_state st = { argc, argv, 0, opts, nopts, cb, ctx };
+	struct cli_state st = { argc, argv, 0, opts, nopts, cb, ctx, xcalloc(nopts ? nopts : 1, 1) };
 	int nops = 0;
 	int only_operands = 0;
 	for (st.i = 0; st.i < argc; st.i++) {
@@ -149,9 +161,12 @@ int cli_parse(int argc, char **argv, const struct cli_option *opts, size_t nopts
 			continue;
 		}
 		rc = a[1] == '-' ? cli_long(&st, a) : cli_short(&st, a);
-		if (rc)
+		if (rc) {
+			free(st.seen);
 			return rc;
+		}
 	}
+	free(st.seen);
 	*noperands = nops;
 	return 0;
 }

@@ -27,6 +27,13 @@ enum cli_arg {
 	CLI_NO_ARG = 0,
 	CLI_REQUIRED_ARG,
 	CLI_OPTIONAL_SECRET,   /* value attached only; arg NULL when bare; scrubbed from argv */
+	/*
+	 * Added (issue 10): a value, as CLI_REQUIRED_ARG, and the option may be
+	 * given several times (--rules DIR, --suppress FILE). Any other option
+	 * that takes a value given twice is a usage error (which one would win
+	 * is a guess); flags (CLI_NO_ARG) may repeat.
+	 */
+	CLI_REPEATABLE_ARG,
 };
 
 struct cli_option {
@@ -49,8 +56,9 @@ typedef int (*cli_callback)(void *ctx, int id, const char *arg);
 /*
  * Parse argv[0..argc) (argv[0] is the first argument, not the program).
  * Operands (non-options) are moved, in order, to the front of argv and
- * their count stored in *noperands. Unknown options and missing arguments
- * print one "crashsafe: error: ..." line to stderr and return 2.
+ * their count stored in *noperands. Unknown options, missing arguments and
+ * an option that takes one value given twice print one
+ * "crashsafe: error: ..." line to stderr and return 2.
  */
 int cli_parse(int argc, char **argv, const struct cli_option *opts, size_t nopts,
 	      cli_callback cb, void *ctx, int *noperands);

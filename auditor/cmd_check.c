@@ -47,7 +47,7 @@ enum {
 };
 
 static const struct cli_option check_own_options[] = {
-	{ "variables", 0, CLI_REQUIRED_ARG, OPT_VARIABLES, "FILE",
+	{ "variables", 0, CLI_REPEATABLE_ARG, OPT_VARIABLES, "FILE",
 	  "also audit a captured SHOW GLOBAL VARIABLES file (repeatable; - for stdin)" },
 	{ "root", 0, CLI_REQUIRED_ARG, OPT_ROOT, "DIR",
 	  "read absolute !include/!includedir paths and the default files under DIR" },
@@ -89,13 +89,9 @@ static int check_option(void *ctx, int id, const char *arg)
 		a->variables[a->nvariables++] = arg;
 		return 0;
 	case OPT_PROJECT_FILE:
-		if (a->project_file)
-			return cli_usage_error("option '--project-file' given twice (it takes one value)");
 		a->project_file = arg;
 		return 0;
 	case OPT_STDIN_FILENAME:
-		if (a->stdin_filename)
-			return cli_usage_error("option '--stdin-filename' given twice (it takes one value)");
 		a->stdin_filename = arg;
 		return 0;
 	case OPT_LIST_TARGETS:
@@ -106,8 +102,6 @@ static int check_option(void *ctx, int id, const char *arg)
 		return 0;
 	case OPT_ROOT: {
 		struct stat st;
-		if (a->root)
-			return cli_usage_error("option '--root' given twice (it takes one value)");
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
 			return cli_usage_error("--root: '%s' is not a directory", arg);
 		a->root = arg;

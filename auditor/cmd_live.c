@@ -81,7 +81,7 @@ static const struct cli_option live_options[] = {
 	  "give up sending after SECONDS (default 30)" },
 	{ "target-timeout", 0, CLI_REQUIRED_ARG, OPT_TARGET_TIMEOUT, "SECONDS",
 	  "give up on a server after SECONDS in all (default: connect + 2 x read timeout)" },
-	{ "config", 0, CLI_REQUIRED_ARG, OPT_CONFIG, "[HOST=]FILE",
+	{ "config", 0, CLI_REPEATABLE_ARG, OPT_CONFIG, "[HOST=]FILE",
 	  "a server's option file: report config-drift and refine runtime-only-change "
 	  "(HOST=FILE per server, repeatable; plain FILE with one server only)" },
 	{ "capture", 0, CLI_REQUIRED_ARG, OPT_CAPTURE, "FILE",

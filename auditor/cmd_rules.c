@@ -23,7 +23,7 @@ enum {
 };
 
 static const struct cli_option rules_options[] = {
-	{ "rules", 0, CLI_REQUIRED_ARG, OPT_RULES, "DIR", "also load the rule files (*.ini) in DIR (repeatable)" },
+	{ "rules", 0, CLI_REPEATABLE_ARG, OPT_RULES, "DIR", "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT", "text (the default) or json (every key of every rule)" },
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
 	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },

@@ -384,6 +384,30 @@ done
 run check --role replica --role primary configs/eu/db1.cnf
 is_rc 2 "a repeated single-value option is an error"
 has "option '--role' given twice" "$err" "and says which"
+# the rule is the parser's, for every command and every option that takes one value
+run check --project-file .crashsafe.ini --project-file=.crashsafe.ini configs/eu/db1.cnf
+is_rc 2 "--project-file twice (second as --opt=VALUE) is an error"
+has "option '--project-file' given twice" "$err" "... and says which"
+run check --stdin-filename a.cnf --stdin-filename b.cnf -
+is_rc 2 "--stdin-filename twice is an error"
+run check --format json --format text configs/eu/db1.cnf
+is_rc 2 "--format twice is an error"
+run diff --root . --root . configs/eu/db1.cnf configs/eu/db1.cnf
+is_rc 2 "diff: --root twice is an error"
+has "option '--root' given twice" "$err" "... and says which"
+run resolve --flavor mariadb --flavor mysql configs/eu/db1.cnf
+is_rc 2 "resolve: --flavor twice is an error"
+run live -u a -u b 127.0.0.1:1
+is_rc 2 "live: -u twice (short form) is an error, before any connection"
+has "option '--user' given twice" "$err" "... and names the long option"
+run live --password=Pw1xyzzy --password=Pw2xyzzy 127.0.0.1:1
+is_rc 2 "live: --password twice is an error"
+hasnt "Pw1xyzzy" "$err" "... and the first password is not echoed"
+hasnt "Pw2xyzzy" "$err" "... nor the second"
+run check --rules "$REPO/rules" --rules "$REPO/rules" configs/eu/db1.cnf
+hasnt "given twice" "$err" "--rules is repeatable"
+run check -v -v -q configs/eu/db1.cnf
+is_rc 0 "flags (no value) may repeat"
 run check --json "$T/r.json" --sarif "$T/r.json" configs/eu/db1.cnf
 is_rc 2 "two reports to one path is an error"
 has "two reports to one file" "$err" "and says so"
