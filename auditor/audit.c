@@ -243,14 +243,36 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 	}
 }
 
-/* The report files are one path, or one file under two spellings (same device and inode). */
+/*
+ * A report path as the file it will be: its directory resolved (realpath)
+ * and its name, so that "r.json", "./r.json" and "../d/r.json" of a file
+ * not written yet compare equal. Heap string; the path itself when its
+ * directory cannot be resolved.
+ */
+static char *audit_report_canon(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path) + (slash == path)) : xstrdup(".");
+	char *real = realpath(dir, NULL);
+	char *out = real ? xasprintf("%s/%s", real, slash ? slash + 1 : path) : xstrdup(path);
+	free(real);
+	free(dir);
+	return out;
+}
+
+/* The report files are one path, or one file under two spellings (same device and inode, or same place). */
 static int audit_same_path(const char *a, const char *b)
 {
 	struct stat sa, sb;
 	if (!strcmp(a, b))
 		return 1;
-	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-	       S_ISREG(sa.st_mode);
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && S_ISREG(sa.st_mode);
+	char *ca = audit_report_canon(a), *cb = audit_report_canon(b);
+	int same = !strcmp(ca, cb);
+	free(ca);
+	free(cb);
+	return same;
 }
 
 int audit_options_check(struct audit_options *o)

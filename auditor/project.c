@@ -408,9 +408,14 @@ static int project_handler(void *user, const char *section, const char *name, co
 		x->errors++;
 		return 1;
 	}
-	if (k == PROJECT_KEY_ROOT && value[0] != '/')
-		x->cur->value[k] = arena_printf(&pf->arena, "%s/%s", pf->dir, value);
-	else
+	if (k == PROJECT_KEY_ROOT && value[0] != '/') {
+		/* relative to the project file's directory; resolved when it exists ("." is the directory) */
+		char *joined = xasprintf("%s/%s", pf->dir, value);
+		char *real = realpath(joined, NULL);
+		x->cur->value[k] = arena_strdup(&pf->arena, real ? real : joined);
+		free(real);
+		free(joined);
+	} else
 		x->cur->value[k] = arena_strdup(&pf->arena, value);
 	x->cur->value_line[k] = line;
 	return 1;
@@ -917,6 +922,26 @@ static int ends_with_etc_mysql(const char *path, size_t *cut)
 	return 1;
 }
 
+/*
+ * The file p (system path sys_path under root) when it is a regular file:
+ * p itself, or, when p is a symbolic link and root is known, the file the
+ * link leads to under root (Debian's my.cnf -> /etc/alternatives/my.cnf ->
+ * /etc/mysql/mysql.cnf is resolved in the tree, never on this machine; a
+ * link whose target is not in the tree is no entry). Heap string or NULL.
+ */
+static char *entry_candidate(const char *p, const char *root, const char *sys_path)
+{
+	struct stat st;
+	if (root && !lstat(p, &st) && S_ISLNK(st.st_mode)) {
+		char *r = fileio_root_path(root, sys_path);
+		if (is_file(r))
+			return r;
+		free(r);
+		return NULL;
+	}
+	return is_file(p) ? xstrdup(p) : NULL;
+}
+
 char *project_entry_file(const char *dir, enum flavor flavor, char **root_out, const char **why)
 {
 	/* Debian's layouts: my.cnf is an alternatives link to mariadb.cnf or mysql.cnf. */
@@ -927,23 +952,30 @@ char *project_entry_file(const char *dir, enum flavor flavor, char **root_out, c
 	size_t cut;
 	*root_out = NULL;
 	*why = NULL;
+	char *root = ends_with_etc_mysql(dir, &cut) ? (cut ? xstrndup(dir, cut) : xstrdup(".")) : NULL;
 	for (size_t i = 0; i < 3; i++) {
 		char *p = xasprintf("%s%s%s", dir, sep, names[i]);
-		if (is_file(p)) {
-			if (ends_with_etc_mysql(dir, &cut))
-				*root_out = cut ? xstrndup(dir, cut) : xstrdup(".");
-			return p;
-		}
+		char *sys_path = xasprintf("/etc/mysql/%s", names[i]);
+		char *e = entry_candidate(p, root, sys_path);
+		free(sys_path);
 		free(p);
+		if (e) {
+			*root_out = root;
+			return e;
+		}
 	}
+	free(root);
 	const char *const sys[] = { "etc/mysql/my.cnf", "etc/mysql/mariadb.cnf", "etc/mysql/mysql.cnf", "etc/my.cnf" };
 	for (size_t i = 0; i < ARRAY_SIZE(sys); i++) {
 		char *p = xasprintf("%s%s%s", dir, sep, sys[i]);
-		if (is_file(p)) {
-			*root_out = xstrdup(dir);
-			return p;
-		}
+		char *sys_path = xasprintf("/%s", sys[i]);
+		char *e = entry_candidate(p, dir, sys_path);
+		free(sys_path);
 		free(p);
+		if (e) {
+			*root_out = xstrdup(dir);
+			return e;
+		}
 	}
 	*why = "a directory without an entry file (my.cnf, mariadb.cnf, mysql.cnf, or etc/mysql/my.cnf, "
 	       "etc/my.cnf below it)";

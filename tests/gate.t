@@ -371,6 +371,132 @@ is_js 'status("legacy/bulk.cnf", "sync-binlog")' "suppressed" "-: inline suppres
 run_in "$T/repo/legacy/bulk.cnf" check --format json -
 is_js 'doc["targets"][0]["name"]' "<stdin>" "-: without --stdin-filename the target is <stdin>"
 
+# --- the project file's other keys: disable/enable, [suppress], fail-on, root ----------------
+mkdir -p "$T/repo/proj/c" "$T/repo/proj/h/etc/mysql/conf.d" "$T/repo/proj/h/srv"
+cat >"$T/repo/proj/.crashsafe.ini" <<'EOF'
+[defaults]
+flavor  = mysql
+version = 8.4
+role    = primary
+disable = sync-binlog, gtid-mode
+fail-on = warning
+
+[targets "c/keep-*.cnf"]
+enable  = sync-binlog
+
+[targets "c/w.cnf"]
+role    = replica
+
+[suppress "innodb-flush-log-at-trx-commit"]
+target  = c/*.cnf
+reason  = OPS-9: batch host
+EOF
+printf '[mysqld]\nserver_id = 1\nlog_bin = binlog\nsync_binlog = 0\ninnodb_flush_log_at_trx_commit = 2\n' \
+	>"$T/repo/proj/c/a.cnf"
+printf '[mysqld]\nserver_id = 2\nlog_bin = binlog\nsync_binlog = 0\ninnodb_flush_log_at_trx_commit = 2\n' \
+	>"$T/repo/proj/c/keep-b.cnf"
+run check --format json proj/c/a.cnf proj/c/keep-b.cnf
+is_js '[f["rule_id"] for f in target("proj/c/a.cnf")["findings"] if f["rule_id"] in ("sync-binlog", "gtid-mode")]' "[]" \
+	"project [defaults] disable: the rules are not evaluated for its targets"
+is_js 'status("proj/c/keep-b.cnf", "sync-binlog")' "fail" "[targets] enable undoes the [defaults] disable for its files"
+is_js 'status("proj/c/a.cnf", "innodb-flush-log-at-trx-commit"), finding("proj/c/a.cnf", "innodb-flush-log-at-trx-commit")["suppression"]["reason"]' \
+	"('suppressed', 'OPS-9: batch host')" "a [suppress \"RULE\"] section of the project file suppresses, with its reason"
+run check --list-targets proj/c/a.cnf
+has "disabled sync-binlog" "$out" "--list-targets lists the disabled rules"
+# fail-on = warning: a failed warning alone fails the run; --fail-on on the command line wins.
+printf '[mysqld]\nserver_id = 3\nlog_bin = binlog\nrelay_log_recovery = ON\ngtid_mode = ON\nenforce_gtid_consistency = ON\n' \
+	>"$T/repo/proj/c/w.cnf"
+run check --format json proj/c/w.cnf
+is_js '[(f["rule_id"], f["severity"]) for f in target("proj/c/w.cnf")["findings"] if f["status"] == "fail"]' \
+	"[('replica-read-only', 'warning'), ('replica-super-read-only', 'warning')]" \
+	"(w.cnf, a replica by the project file, fails warnings only)"
+run check proj/c/w.cnf
+is_rc 1 "[defaults] fail-on = warning: a failed warning fails the run"
+run check --fail-on error proj/c/w.cnf
+is_rc 0 "--fail-on on the command line wins over the project file's fail-on"
+run check -v proj/c/w.cnf
+has "proj/.crashsafe.ini:6: note: fail-on warning (project file)" "$err" "-v says the project file decided fail-on"
+# root = . : a file's absolute !includedir is read under the project file's directory.
+printf '[defaults]\nflavor = mysql\nversion = 8.4\nrole = primary\nroot = .\n' >"$T/repo/proj/h/.crashsafe.ini"
+printf '[mysqld]\nserver_id = 3\nlog_bin = binlog\n!includedir /etc/mysql/conf.d\n' >"$T/repo/proj/h/srv/db.cnf"
+printf '[mysqld]\nsync_binlog = 0\n' >"$T/repo/proj/h/etc/mysql/conf.d/x.cnf"
+run check --format gcc proj/h/srv/db.cnf
+has "$T/repo/proj/h/etc/mysql/conf.d/x.cnf:2: error: sync_binlog is 0" "$out" \
+	"[defaults] root = . : /etc/mysql/conf.d is read under the project file's directory (resolved path)"
+
+# --- inference is the lowest layer --------------------------------------------------------
+printf '[mariadb]\nserver_id = 7\nlog_bin = binlog\ngtid_strict_mode = ON\n' >"$T/repo/configs/maria.cnf"
+run check --project-file "$T/empty.ini" --list-targets configs/maria.cnf
+has "flavor   MariaDB (inferred from the files)" "$out" "no layer gives a flavor: the files' groups decide"
+run check --list-targets configs/maria.cnf
+has "flavor   MySQL (project-file .crashsafe.ini:3 [defaults])" "$out" "a project file's flavor wins over the inferred one"
+run check --format json configs/maria.cnf
+has "audited as MySQL as the project file says" "$err" "... and a warning says the files look otherwise"
+is_js 'target("configs/maria.cnf")["flavor"]' "mysql" "the report audits it as the project file says"
+rm "$T/repo/configs/maria.cnf"
+
+# --- -v: one note per setting a layer gave ---------------------------------------------------
+run check -v -q configs/eu/db3-replica.cnf
+has "configs/eu/db3-replica.cnf: note: flavor mariadb (annotation configs/eu/db3-replica.cnf:1)" "$err" "-v: flavor and its layer"
+has "configs/eu/db3-replica.cnf: note: version 10.11 (annotation" "$err" "-v: version and its layer"
+has "configs/eu/db3-replica.cnf: note: cluster eu-reporting (annotation" "$err" "-v: cluster and its layer"
+has "configs/eu/db3-replica.cnf: note: role replica (project-file .crashsafe.ini:8" "$err" \
+	"-v: role from a lower layer when the annotation does not give it"
+
+# --- two annotations of one target that disagree ------------------------------------------
+mkdir -p "$T/repo/two/conf.d"
+printf '# crashsafe: role=replica\n[mysqld]\nserver_id = 4\n!includedir two/conf.d\n' >"$T/repo/two/my.cnf"
+printf '# crashsafe: role=primary\n[mysqld]\nlog_bin = binlog\n' >"$T/repo/two/conf.d/a.cnf"
+run check two/my.cnf
+is_rc 2 "two annotations giving one setting different values: an error (exit 2)"
+has "two/conf.d/a.cnf:1: error: crashsafe annotation: role 'primary' contradicts role 'replica' at two/my.cnf:1" "$err" \
+	"... naming both places"
+
+# --- clusters from an inventory (check --inventory) ----------------------------------------
+mkdir -p "$T/repo/inv"
+printf '[mysqld]\nserver_id = 1\nlog_bin = binlog\n' >"$T/repo/inv/a.cnf"
+cp "$T/repo/inv/a.cnf" "$T/repo/inv/b.cnf"
+printf '# crashsafe: cluster=zz\n[mysqld]\nserver_id = 1\nlog_bin = binlog\n' >"$T/repo/inv/c.cnf"
+printf '[defaults]\nflavor = mysql\nversion = 8.4\n[a]\nconfig = a.cnf\ncluster = one\n[b]\nconfig = b.cnf\ncluster = two\n[c]\nconfig = c.cnf\ncluster = one\n' \
+	>"$T/repo/inv/fleet.ini"
+run check --inventory inv/fleet.ini --format json
+is_js '[(t["name"], t["cluster"]) for t in doc["targets"]]' "[('a', 'one'), ('b', 'two'), ('c', 'zz')]" \
+	"the inventory's cluster is a layer; an annotation in the file wins over it"
+is_js 'status("a", "server-id-unique"), status("b", "server-id-unique"), status("c", "server-id-unique")' \
+	"('pass', 'pass', 'pass')" "one server_id in three clusters: no clash"
+printf '[defaults]\nflavor = mysql\nversion = 8.4\n[a]\nconfig = a.cnf\ncluster = one\n[b]\nconfig = b.cnf\ncluster = one\n' \
+	>"$T/repo/inv/one.ini"
+run check --inventory inv/one.ini --format json
+is_js 'status("b", "server-id-unique")' "fail" "one inventory cluster: the same server_id clashes"
+run check --inventory inv/fleet.ini --list-targets
+has "cluster  one (inventory inv/fleet.ini:6 [a])" "$out" "--list-targets names the inventory line that decided"
+
+# --- Debian MySQL layout: my.cnf is an absolute alternatives link, resolved in the tree ------
+mkdir -p "$T/repo/deb/etc/mysql/conf.d" "$T/repo/deb/etc/mysql/mysql.conf.d"
+printf '!includedir /etc/mysql/conf.d/\n!includedir /etc/mysql/mysql.conf.d/\n' >"$T/repo/deb/etc/mysql/mysql.cnf"
+printf '[mysqld]\nserver_id = 8\nlog_bin = binlog\nsync_binlog = 0\n' >"$T/repo/deb/etc/mysql/mysql.conf.d/mysqld.cnf"
+printf '[mysql]\n' >"$T/repo/deb/etc/mysql/conf.d/mysql.cnf"
+ln -s /etc/alternatives/my.cnf "$T/repo/deb/etc/mysql/my.cnf"
+run check --project-file "$T/empty.ini" --list-targets deb/etc/mysql
+has "entry    deb/etc/mysql/mysql.cnf" "$out" \
+	"Debian MySQL: my.cnf links to /etc/alternatives (not in the tree): mysql.cnf is the entry, not this machine's file"
+run check --project-file "$T/empty.ini" --format gcc deb/etc/mysql
+has "deb/etc/mysql/mysql.conf.d/mysqld.cnf:4: error: sync_binlog is 0" "$out" "... and its !includedir is read in the tree"
+hasnt "mariadb.conf.d" "$out$err" "... (this machine's /etc/mysql is not read)"
+mkdir -p "$T/repo/deb/etc/alternatives"
+printf '[mysqld]\nserver_id = 9\n' >"$T/repo/deb/etc/mysql/other.cnf"
+ln -s /etc/mysql/other.cnf "$T/repo/deb/etc/alternatives/my.cnf"
+run check --project-file "$T/empty.ini" --list-targets deb/etc/mysql
+has "entry    deb/etc/mysql/other.cnf" "$out" "a link chain present in the tree is followed in the tree"
+
+# --- standard input: SARIF and the baseline use --stdin-filename ------------------------------
+run check --role primary --json "$T/stdin-base.json" legacy/base.cnf
+run_in "$T/repo/legacy/base.cnf" check --role primary --baseline "$T/stdin-base.json" --stdin-filename legacy/base.cnf -
+is_rc 0 "-: the baseline matches a finding of standard input named by --stdin-filename"
+run_in "$T/repo/legacy/base.cnf" check --role primary --format sarif --stdin-filename legacy/base.cnf -
+is_js 'sorted({l["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"] for l in r.get("locations", [])})' \
+	"['legacy/base.cnf']" "-: SARIF locations name the --stdin-filename"
+
 # --- conventions ------------------------------------------------------------------------------
 run check -qv configs/eu/db1.cnf
 is_rc 0 "bundled short options (-qv)"
@@ -411,6 +537,9 @@ is_rc 0 "flags (no value) may repeat"
 run check --json "$T/r.json" --sarif "$T/r.json" configs/eu/db1.cnf
 is_rc 2 "two reports to one path is an error"
 has "two reports to one file" "$err" "and says so"
+run check --json "$T/fresh.json" --sarif "$T/./fresh.json" configs/eu/db1.cnf
+is_rc 2 "two reports to one file not written yet, under two spellings, is an error"
+ok "$([ ! -e "$T/fresh.json" ]; echo $?)" "... and nothing is written"
 run check --json - configs/eu/db1.cnf
 is_rc 0 "--json - writes the JSON report to standard output"
 is_js 'doc["schema"][:17]' "crashsafe-report/" "standard output holds the JSON report (and nothing else)"

@@ -138,6 +138,20 @@ like "$($RQ "$W/nocreds.out" target eu-replica error)" "cannot read defaults_fil
 	"... its error names the file and the inventory line"
 is "$($RQ "$W/nocreds.out" target eu-primary error)" "none" "... the others are audited"
 
+# ---- clusters from the inventory (issue 10): fleet rules compare within one -----------
+# The same server under two names has one server_id: a clash within a cluster, none across two.
+printf '[defaults]\ndefaults_file = auditor.cnf\nflavor = mariadb\n[x]\nhost = 127.0.0.1\nport = %s\ncluster = one\n[y]\nhost = 127.0.0.1\nport = %s\ncluster = %s\n' \
+	"$S" "$S" two >"$W/clusters.ini"
+cs clusters --inventory "$W/clusters.ini" --format json
+is "$(st "$W/clusters.out" x server-id-unique),$(st "$W/clusters.out" y server-id-unique)" "pass,pass" \
+	"live --inventory: one server_id in two declared clusters is no clash"
+is "$($RQ "$W/clusters.out" targets cluster)" "one,two" "... each target carries its inventory cluster"
+printf '[defaults]\ndefaults_file = auditor.cnf\nflavor = mariadb\n[x]\nhost = 127.0.0.1\nport = %s\ncluster = one\n[y]\nhost = 127.0.0.1\nport = %s\ncluster = %s\n' \
+	"$S" "$S" one >"$W/clusters1.ini"
+cs clusters1 --inventory "$W/clusters1.ini" --format json
+is "$(st "$W/clusters1.out" y server-id-unique)" "fail" "... and in one cluster it clashes"
+like "$($RQ "$W/clusters1.out" finding y server-id-unique message)" "cluster 'one'" "... naming the cluster"
+
 # ---- --config on the command line ---------------------------------------------
 MYSQL_PWD=$LIVE_AUDITOR_PW "$CRASHSAFE" live --no-defaults -u auditor 127.0.0.1:$P 127.0.0.1:$R \
 	--config "127.0.0.1:$P=$LIVE_DIR/primary/my.cnf" --config "127.0.0.1:$R=$LIVE_DIR/replica/my.cnf" \
