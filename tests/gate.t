@@ -500,7 +500,7 @@ is_js 'sorted({l["physicalLocation"]["artifactLocation"]["uri"] for r in doc["ru
 # --- conventions ------------------------------------------------------------------------------
 run check -qv configs/eu/db1.cnf
 is_rc 0 "bundled short options (-qv)"
-for cmd in check live resolve rules; do
+for cmd in check live resolve rules diff; do
 	run "$cmd" -h
 	is_rc 0 "$cmd -h"
 	run "$cmd" --version
