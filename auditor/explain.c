@@ -620,9 +620,13 @@ static void explain_suppressed(struct explainer *x, const struct finding *f, str
 {
 	const char *was = out->message && *out->message ? out->message : finding_status_name(f->suppression->was);
 	strbuf_reset(&x->suppressed);
-	strbuf_addf(&x->suppressed, "suppressed by %s:%u: %s; was: %s",
-		    f->suppression->file ? f->suppression->file : "", f->suppression->line,
-		    f->suppression->reason ? f->suppression->reason : "", was);
+	/* FILE:LINE, or FILE alone for a suppression without a line (a baseline report) */
+	if (f->suppression->line)
+		strbuf_addf(&x->suppressed, "suppressed by %s:%u: ", f->suppression->file ? f->suppression->file : "",
+			    f->suppression->line);
+	else
+		strbuf_addf(&x->suppressed, "suppressed by %s: ", f->suppression->file ? f->suppression->file : "");
+	strbuf_addf(&x->suppressed, "%s; was: %s", f->suppression->reason ? f->suppression->reason : "", was);
 	out->unsuppressed_message = out->message;
 	out->suppression = f->suppression;
 	out->message = x->suppressed.buf;

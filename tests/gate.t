@@ -330,6 +330,9 @@ is_rc 0 "--baseline: a finding already in the earlier report does not fail the r
 is_js 'status("./legacy/../legacy/base.cnf", "sync-binlog")' "suppressed" "it is suppressed ..."
 is_js 'finding("./legacy/../legacy/base.cnf", "sync-binlog")["baseline"]' "unchanged" "... and marked unchanged"
 is_js 'finding("./legacy/../legacy/base.cnf", "sync-binlog")["suppression"]["kind"]' "baseline" "its suppression is the baseline"
+run check --role primary -v --baseline "$T/base.json" legacy/base.cnf
+has "sync-binlog: by $T/base.json: already in the baseline report; was: sync_binlog is 0" "$out" \
+	"text -v: the baselined finding names the baseline report (no line 0)"
 # A new finding fails, and is marked new.
 printf '[mysqld]\nserver_id = 50\nlog_bin = binlog\nsync_binlog = 0\ninnodb_flush_log_at_trx_commit = 0\n' \
 	>"$T/repo/legacy/base.cnf"
