@@ -47,10 +47,12 @@
 
 enum {
 	OPT_HELP = 1,
+	OPT_VERSION,
 };
 
 static const struct cli_option merge_own_options[] = {
 	{ "help", 'h', CLI_NO_ARG, OPT_HELP, NULL, "show this help and exit" },
+	{ "version", 0, CLI_NO_ARG, OPT_VERSION, NULL, "print crashsafe's version and exit" },
 };
 
 /* The common options that make sense for a merge: reports, rules, the exit status. */
@@ -64,6 +66,7 @@ static const char *const merge_common[] = {
 struct merge_args {
 	struct audit_options audit;
 	int help;
+	int version;   /* --version (issue 10: -h and --version on every command) */
 };
 
 static int merge_option(void *ctx, int id, const char *arg)
@@ -71,6 +74,10 @@ static int merge_option(void *ctx, int id, const char *arg)
 	struct merge_args *a = ctx;
 	if (id == OPT_HELP) {
 		a->help = 1;
+		return 0;
+	}
+	if (id == OPT_VERSION) {
+		a->version = 1;
 		return 0;
 	}
 	int rc = audit_options_handle(&a->audit, id, arg);
@@ -531,6 +538,11 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	if (a.help) {
 		merge_usage(stdout, opts, nopts);
+		status = EXIT_OK;
+		goto out;
+	}
+	if (a.version) {
+		printf("crashsafe %s\n", CRASHSAFE_VERSION);
 		status = EXIT_OK;
 		goto out;
 	}

@@ -503,7 +503,7 @@ is_js 'sorted({l["physicalLocation"]["artifactLocation"]["uri"] for r in doc["ru
 # --- conventions ------------------------------------------------------------------------------
 run check -qv configs/eu/db1.cnf
 is_rc 0 "bundled short options (-qv)"
-for cmd in check live resolve rules diff; do
+for cmd in check live resolve rules diff merge; do
 	run "$cmd" -h
 	is_rc 0 "$cmd -h"
 	run "$cmd" --version
