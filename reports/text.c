@@ -318,15 +318,17 @@ out:
 }
 
 /*
- * Added (issue 10): `crashsafe diff`: what the NEW target no longer has
- * (FIXED) and the effective values that changed (CHANGED), after its own
- * findings (which say "(new)" when the change introduced them).
+ * Added (issue 10): `crashsafe diff`: a "diff against OLD: ..." line, what
+ * the NEW target no longer has ("fixed (SEVERITY) RULE: was: ...", in the
+ * findings' own "STATUS (SEVERITY) RULE" shape) and the effective values
+ * that changed ("changed VARIABLE: OLD (origin) -> NEW (origin)"), after its
+ * own findings (which say "(new)" when the change introduced them).
  */
 static void text_diff(struct text *x, const struct target_diff *d)
 {
 	fputs("  ", x->fp);
 	text_on(x, TEXT_BOLD);
-	fprintf(x->fp, "%-10s", "DIFF");
+	fputs("diff", x->fp);
 	text_off(x, TEXT_BOLD);
 	fputs(" against ", x->fp);
 	text_put(x, d->old_name ? d->old_name : "nothing");
@@ -338,9 +340,9 @@ static void text_diff(struct text *x, const struct target_diff *d)
 		const struct target_diff_fixed *f = &d->fixed[i];
 		fputs("  ", x->fp);
 		text_on(x, TEXT_GREEN);
-		fprintf(x->fp, "%-10s", "FIXED");
+		fputs("fixed", x->fp);
 		text_off(x, TEXT_GREEN);
-		fprintf(x->fp, " %-8s ", report_severity_name(f->severity));
+		fprintf(x->fp, " (%s) ", report_severity_name(f->severity));
 		text_on(x, TEXT_BOLD);
 		text_put(x, f->rule_id ? f->rule_id : "");
 		if (f->channel) {
@@ -359,7 +361,7 @@ static void text_diff(struct text *x, const struct target_diff *d)
 		const struct target_diff_change *c = &d->changes[i];
 		fputs("  ", x->fp);
 		text_on(x, TEXT_CYAN);
-		fprintf(x->fp, "%-10s", "CHANGED");
+		fputs("changed", x->fp);
 		text_off(x, TEXT_CYAN);
 		fputc(' ', x->fp);
 		text_put(x, c->variable);

@@ -93,12 +93,12 @@ EOF
 run diff old.cnf new.cnf
 is_rc 1 "an introduced error-severity failure: exit 1"
 has "sync-binlog: Binary log is synced at every commit (new)" "$out" "the introduced finding is marked new"
-has "DIFF       against old.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the counts, against the OLD file"
-has "FIXED      warning  replica-super-read-only" "$out" "the fixed finding is listed"
-has "CHANGED    sync_binlog: 1 (old.cnf:6) -> 0 (new.cnf:7)" "$out" "a changed value with file:line on each side"
-has "CHANGED    super_read_only: OFF (default for MySQL 8.4) -> ON (new.cnf:11)" "$out" "a value that was a default"
-has "CHANGED    innodb_flush_log_at_trx_commit: 2 (old.cnf:7) -> 0 (new.cnf:8)" "$out" "the value of the unchanged finding"
-hasnt "CHANGED    server_id" "$out" "a value that moved lines but did not change is not listed"
+has "diff against old.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the counts, against the OLD file"
+has "fixed (warning) replica-super-read-only" "$out" "the fixed finding is listed"
+has "changed sync_binlog: 1 (old.cnf:6) -> 0 (new.cnf:7)" "$out" "a changed value with file:line on each side"
+has "changed super_read_only: OFF (default for MySQL 8.4) -> ON (new.cnf:11)" "$out" "a value that was a default"
+has "changed innodb_flush_log_at_trx_commit: 2 (old.cnf:7) -> 0 (new.cnf:8)" "$out" "the value of the unchanged finding"
+hasnt "changed server_id" "$out" "a value that moved lines but did not change is not listed"
 hasnt "FAIL       error    innodb-flush-log-at-trx-commit" "$out" \
 	"the same rule failing with another value is not a failure of the change"
 
@@ -133,7 +133,7 @@ fi
 # Only fixes: exit 0. The reverse diff introduces nothing at error level.
 run diff new.cnf old.cnf
 is_rc 0 "a change that only fixes: exit 0"
-has "DIFF       against new.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the reverse: the warning is introduced, sync-binlog fixed"
+has "diff against new.cnf: 1 introduced, 1 fixed, 1 unchanged" "$out" "the reverse: the warning is introduced, sync-binlog fixed"
 run diff --fail-on warning new.cnf old.cnf
 is_rc 1 "--fail-on warning: the introduced warning fails"
 run diff old.cnf old.cnf
@@ -157,7 +157,7 @@ printf '[mysqld]\nsync_binlog = 1\n' >"$T/repo/old/etc/mysql/conf.d/90-sync.cnf"
 printf '[mysqld]\nsync_binlog = 0\n' >"$T/repo/new/etc/mysql/conf.d/90-sync.cnf"
 run diff old/etc/mysql new/etc/mysql
 is_rc 1 "two etc/mysql trees: the include under each root is compared"
-has "CHANGED    sync_binlog: 1 (old/etc/mysql/conf.d/90-sync.cnf:2 (included from old/etc/mysql/my.cnf:5)) -> 0 (new/etc/mysql/conf.d/90-sync.cnf:2" "$out" \
+has "changed sync_binlog: 1 (old/etc/mysql/conf.d/90-sync.cnf:2 (included from old/etc/mysql/my.cnf:5)) -> 0 (new/etc/mysql/conf.d/90-sync.cnf:2" "$out" \
 	"the changed value in the included files, on each side"
 
 # --- JSON reports ---------------------------------------------------------------------------
