@@ -91,19 +91,52 @@ static void overridden_text(struct strbuf *sb, const struct settings_var *sv)
 	origin_short(sb, &sv->current.origin);
 }
 
+static int is_channel_field(const struct expr *e)
+{
+	return e->ref >= EXPR_REF_CHANNEL_NAME && e->ref <= EXPR_REF_CHANNEL_SOURCE_HOST;
+}
+
+/* The first channel field of a condition that the channel reports (expr_walk). */
+struct known_field {
+	const struct expr_env *env;
+	const struct expr *found;
+};
+
+static int known_field_visit(void *ctx, const struct expr *atom)
+{
+	struct known_field *k = ctx;
+	if (!is_channel_field(atom))
+		return 0;
+	struct expr_value v;
+	expr_value_of(atom, k->env, &v);
+	if (v.state != EXPR_VALUE_KNOWN || !v.text)
+		return 0;
+	k->found = atom;
+	return 1;
+}
+
 /* The variable, value, origin and override chain of the rule's variable on env. */
 static void explain_value(struct explainer *x, const struct rule *r, const struct expr_env *env,
 			  struct explanation *out)
 {
 	if (!r->variable_ref)
 		return;
-	if (r->variable_ref->ref >= EXPR_REF_CHANNEL_NAME && r->variable_ref->ref <= EXPR_REF_CHANNEL_SOURCE_HOST &&
-	    !env->channel)
+	if (is_channel_field(r->variable_ref) && !env->channel)
 		return;
 	struct expr_value v;
 	const char *where = env->display;
 	struct strbuf *ot = &x->origin_text;
 	expr_value_of(r->variable_ref, env, &v);
+	/*
+	 * A channel field this flavor does not report (Using_Gtid on MySQL,
+	 * AUTO_POSITION on MariaDB): the field the requirement reads there.
+	 */
+	if (is_channel_field(r->variable_ref) && (v.state != EXPR_VALUE_KNOWN || !v.text) && r->require) {
+		struct known_field k = { .env = env, .found = NULL };
+		expr_walk(r->require, known_field_visit, &k);
+		if (k.found)
+			expr_value_of(k.found, env, &v);
+	}
 	out->variable = v.name;
 	if (v.state == EXPR_VALUE_ABSENT) {
 		strbuf_addf(ot, "does not exist on %s", where);

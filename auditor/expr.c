@@ -700,6 +700,20 @@ const char *expr_var_display(const struct catalog_var *v, const struct settings 
 	return v->name;
 }
 
+/*
+ * A channel field as the server shows it (SHOW REPLICA STATUS /
+ * SHOW ALL SLAVES STATUS columns, performance_schema's AUTO_POSITION), so
+ * that a finding reads "AUTO_POSITION is 0", not "channel.auto_position is 0".
+ */
+static const char *const channel_field_display[] = {
+	[EXPR_REF_CHANNEL_NAME - EXPR_REF_CHANNEL_NAME] = "Channel_Name",
+	[EXPR_REF_CHANNEL_AUTO_POSITION - EXPR_REF_CHANNEL_NAME] = "AUTO_POSITION",
+	[EXPR_REF_CHANNEL_USING_GTID - EXPR_REF_CHANNEL_NAME] = "Using_Gtid",
+	[EXPR_REF_CHANNEL_IO_RUNNING - EXPR_REF_CHANNEL_NAME] = "IO_Running",
+	[EXPR_REF_CHANNEL_SQL_RUNNING - EXPR_REF_CHANNEL_NAME] = "SQL_Running",
+	[EXPR_REF_CHANNEL_SOURCE_HOST - EXPR_REF_CHANNEL_NAME] = "Source_Host",
+};
+
 static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const char *ident,
 			 const struct expr_env *env, struct expr_value *out)
 {
@@ -708,6 +722,8 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 	memset(out, 0, sizeof(*out));
 	out->state = EXPR_VALUE_KNOWN;
 	out->name = ident;
+	if (ref_is_channel(ref))
+		out->name = channel_field_display[ref - EXPR_REF_CHANNEL_NAME];
 	switch (ref) {
 	case EXPR_REF_ROLE:
 		out->text = role_name(s->role);

@@ -96,7 +96,7 @@ is "$($RQ "$j" targets series)" "mariadb 10.11,mariadb 10.11,mariadb 10.11" \
 	"flavor and version detected"
 is "$(st "$j" $tg gtid-auto-position)" pass "gtid-auto-position passes on the slave_pos replica"
 is "$(st "$j" $tf gtid-auto-position)" fail "gtid-auto-position fails on the MASTER_USE_GTID=no replica"
-like "$(msg "$j" $tf gtid-auto-position)" "using_gtid is No" "... and says Using_Gtid is No"
+like "$(msg "$j" $tf gtid-auto-position)" "Using_Gtid is No" "... and says Using_Gtid is No (the column's name, not channel.using_gtid)"
 is "$(st "$j" $tp gtid-auto-position)" not-applicable "gtid-auto-position does not apply to the primary"
 is "$(st "$j" $tg replica-metadata-engine)" pass "replica-metadata-engine passes with mysql.gtid_slave_pos on InnoDB"
 is "$(st "$j" $tf replica-metadata-engine)" fail "replica-metadata-engine fails with mysql.gtid_slave_pos on Aria"

@@ -196,6 +196,45 @@ run check -v --no-color --role primary "$T/q/a.cnf"
 hasnt "cluster is empty" "$out" "the Galera keyword 'cluster' is not confused with the report's cluster"
 has "the server is no Galera node" "$out" "... it says the server is no Galera node"
 
+# --- a channel's fix: the statements of the target's version, for that channel ---
+# Captures of MySQL replicas (the format of crashsafe live --capture) with a default and a named
+# channel that position by file: gtid-auto-position fails on both, and its fix is what that
+# release accepts (START/STOP REPLICA from 8.0.22, CHANGE REPLICATION SOURCE TO from 8.0.23).
+caps=()
+for v in 5.6.51 8.0.20 8.0.22 8.4.3; do
+	{
+		printf '# crashsafe capture 1\n# target db-%s\n# role replica\n# fact replication_channels\t2\n' "$v"
+		printf '# channel \tauto_position=0\tio_running=Yes\tsql_running=Yes\tsource_host=10.0.0.1\tsource_port=3306\n'
+		printf '# channel east\tauto_position=0\tio_running=Yes\tsql_running=Yes\tsource_host=10.0.0.2\tsource_port=3306\n'
+		printf 'version\t%s\nversion_comment\tMySQL Community Server - GPL\ngtid_mode\tON\nserver_id\t%s\n' "$v" "${v//./}"
+	} >"$T/cap-$v.txt"
+	caps+=(--variables "$T/cap-$v.txt")
+done
+run check --no-color --json "$T/caps.json" "${caps[@]}"
+py "gtid-auto-position: each MySQL version gets its own statements, for the channel found" '
+import json, sys
+want = {
+    "5.6.51": ("STOP SLAVE;\nCHANGE MASTER TO MASTER_AUTO_POSITION = 1;\nSTART SLAVE;",) * 2,
+    "8.0.20": tuple("STOP SLAVE FOR CHANNEL %s;\nCHANGE MASTER TO MASTER_AUTO_POSITION = 1 FOR CHANNEL %s;\n"
+                    "START SLAVE FOR CHANNEL %s;" % ((c,) * 3) for c in ("\x27\x27", "\x27east\x27")),
+    "8.0.22": tuple("STOP REPLICA FOR CHANNEL %s;\nCHANGE MASTER TO MASTER_AUTO_POSITION = 1 FOR CHANNEL %s;\n"
+                    "START REPLICA FOR CHANNEL %s;" % ((c,) * 3) for c in ("\x27\x27", "\x27east\x27")),
+    "8.4.3": tuple("STOP REPLICA FOR CHANNEL %s;\nCHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL %s;\n"
+                   "START REPLICA FOR CHANNEL %s;" % ((c,) * 3) for c in ("\x27\x27", "\x27east\x27")),
+}
+for t in json.load(open(sys.argv[1]))["targets"]:
+    fs = {f["channel"]: f for f in t["findings"] if f["rule_id"] == "gtid-auto-position"}
+    assert set(fs) == {"", "east"}, (t["version"], set(fs))
+    for ch, fix in zip(("", "east"), want[t["version"]]):
+        f = fs[ch]
+        assert f["status"] == "fail", (t["version"], ch, f["status"])
+        assert f["fix"] == fix, (t["version"], ch, f["fix"], fix)
+        assert f["variable"] == "AUTO_POSITION" and f["value"] == "0", (f["variable"], f["value"])
+        assert f["message"] == "AUTO_POSITION is 0", f["message"]
+' "$T/caps.json"
+hasnt "channel.auto_position" "$out" "a channel field is named as the server shows it, never channel.auto_position"
+has "fail (error) gtid-auto-position [default channel]" "$out" "... on the default channel, called so"
+
 # --- one status vocabulary: fail, could not evaluate, not applicable, suppressed, pass --
 printf '[relay-log-recovery]\ntarget = */defaults.cnf\nreason = rebuilt nightly (DBA-42)\n' >"$T/sup-st.ini"
 run check -v --no-color --role replica --suppress "$T/sup-st.ini" --json "$T/st.json" --junit "$T/st.xml" \

@@ -375,8 +375,8 @@ static void test_evaluate(void)
 
 	/* channel rules */
 	is_status(&r, 0, "auto-position", NULL, FINDING_NOT_APPLICABLE, "known only on a running server");
-	is_status(&r, 4, "auto-position", "", FINDING_PASS, "channel.auto_position is 1");
-	is_status(&r, 4, "auto-position", "east", FINDING_FAIL, "channel.auto_position is 0");
+	is_status(&r, 4, "auto-position", "", FINDING_PASS, "AUTO_POSITION is 1");
+	is_status(&r, 4, "auto-position", "east", FINDING_FAIL, "AUTO_POSITION is 0");
 	is_status(&r, 5, "auto-position", NULL, FINDING_UNKNOWN, "channels could not be read");
 
 	/* a target that could not be audited has no findings */

@@ -179,7 +179,7 @@ static void fixture(struct audit_result *r)
 	e->title = "Channel uses GTID auto-position";
 	f->channel = "ch1";
 	e->subject = "channel ch1";
-	e->message = "channel.auto_position is 0";
+	e->message = "AUTO_POSITION is 0";
 	e->fix = "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1 FOR CHANNEL 'ch1'\n"
 		 "(MySQL 8.0.23 and later)";
 
@@ -548,7 +548,7 @@ static void test_sarif(const struct audit_result *r)
 	ok(has(s, "\"suppressions\": [\n            {\n              \"kind\": \"external\",\n"
 		  "              \"status\": \"accepted\",\n              \"justification\": \"ticket DBA-12\""),
 	   "sarif: a suppressed finding is a result with suppressions[] (kind, status, justification)");
-	ok(has(s, "conf.d/replica.cnf [channel ch1]: Channel uses GTID auto-position: channel.auto_position is 0. Fix: ")
+	ok(has(s, "conf.d/replica.cnf [channel ch1]: Channel uses GTID auto-position: AUTO_POSITION is 0. Fix: ")
 	   && has(s, "conf.d/replica.cnf: Replica rebuilds its relay log after a crash: relay_log_recovery is OFF "
 		     "(default for MySQL 8.4); expected relay_log_recovery = ON. Fix: relay_log_recovery = ON"),
 	   "sarif: message.text says the value once: target, title, what was found, what is expected, fix");
