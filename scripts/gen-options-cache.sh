@@ -75,7 +75,8 @@ copy_tree() {   # product version repo ref
 # owner/name commit path...
 docs_repo=rusher/mariadb-docs
 docs_commit=8e285b6ac8997e4cabb3b1aafda738203dd4bd8d
-docs_pages='server/server-usage/storage-engines/innodb/innodb-system-variables.md'
+docs_pages='server/server-usage/storage-engines/innodb/innodb-system-variables.md
+galera-cluster/reference/galera-cluster-system-variables.md'
 
 copy_docs() {
 	g=$(gitdir "$docs_repo") || return 1

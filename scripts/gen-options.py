@@ -1867,16 +1867,19 @@ REMOVED_EARLY = [
 # CACHE/mariadb-docs/): every variable of a family any MariaDB release had,
 # one "#### `name`" heading each.
 MARIADB_DOC_PAGES = {
-    'innodb': 'innodb-system-variables.md',
+    # family: (page, fewest headings expected)
+    'innodb': ('innodb-system-variables.md', 100),
+    'wsrep': ('galera-cluster-system-variables.md', 40),
 }
 
 
 def mariadb_doc_names(cache, family):
-    path = os.path.join(cache, 'mariadb-docs', MARIADB_DOC_PAGES[family])
+    page, least = MARIADB_DOC_PAGES[family]
+    path = os.path.join(cache, 'mariadb-docs', page)
     if not os.path.exists(path):
         die('%s is missing: run scripts/gen-options-cache.sh first' % path)
-    names = set(re.findall(r'^#### \**`([a-z0-9_]+)`\**\s*$', read_text(path), re.M))
-    if len(names) < 100:
+    names = set(re.findall(r'^#### \**`([A-Za-z0-9_]+)`\**', read_text(path), re.M))
+    if len(names) < least:
         die('%s: only %d variable headings: has the page changed its layout?' % (path, len(names)))
     return names
 
@@ -2099,17 +2102,21 @@ def cmd_build(args):
             rel = table_release(spec, lists, tabled, args.cache)
             tabled[(product, version)] = set(rel) & set(table_names(args.cache, spec))
             if spec.get('mariadb'):
-                # InnoDB: not the whole family, only the names some MariaDB
-                # list or the MariaDB InnoDB manual page has and this release
-                # lacks; a name no MariaDB release ever had is judged
-                known = mariadb_doc_names(args.cache, 'innodb')
-                for (p, _v), other in lists.items():
-                    if p == 'mariadb':
-                        known |= {n for n in other if n.startswith('innodb')}
-                innodb = tuple(sorted(n + '$' for n in known - set(rel)))
+                # InnoDB and Galera: not the whole family, only the names some
+                # MariaDB list or the MariaDB manual's page of the family has
+                # and this release lacks; a name no MariaDB release ever had
+                # is judged
+                exact = ()
+                for family in MARIADB_DOC_PAGES:
+                    known = mariadb_doc_names(args.cache, family)
+                    for (p, _v), other in lists.items():
+                        if p == 'mariadb':
+                            known |= {n for n in other if n.startswith(family)}
+                    exact += tuple(sorted(n + '$' for n in known - set(rel)))
                 coverage = 'partial:' + ','.join(MARIADB_TREE_UNCOVERED +
-                                                 tuple(f for f in MARIADB_TABLE_UNCOVERED if f != 'innodb') +
-                                                 innodb + tuple(n + '$' for n in spec['_unsure']))
+                                                 tuple(f for f in MARIADB_TABLE_UNCOVERED
+                                                       if f not in MARIADB_DOC_PAGES) +
+                                                 exact + tuple(n + '$' for n in spec['_unsure']))
             else:
                 coverage = 'partial:' + ','.join(TREE_UNCOVERED + tuple(spec.get('uncovered', ())))
         elif kind == 'derived':

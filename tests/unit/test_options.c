@@ -359,6 +359,15 @@ static void test_releases_mariadb(void)
 	       "MariaDB 11.4: innodb_redo_log_capacity is unknown");
 	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "innodb_checksums"), OPTIONS_UNCERTAIN,
 	       "MariaDB 10.6: innodb_checksums (10.4.12 had it) is not judged");
+	/* EVIDENCE: the MariaDB manual's Galera variables page (rusher/mariadb-docs@8e285b6a
+	 * galera-cluster/reference/galera-cluster-system-variables.md) has wsrep_strict_ddl, not PXC's
+	 * wsrep_sst_allowed_methods (PXC 8.0 table, venkatesh-prasad-v/percona-xtradb-cluster@49fc4aee) */
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "wsrep_sst_allowed_methods"), OPTIONS_ABSENT,
+	       "MariaDB 10.6: PXC's wsrep_sst_allowed_methods is unknown (no MariaDB ever had it)");
+	is_int(state_of(OPTIONS_MARIADB, 11, 4, 5, "wsrep_strict_ddl"), OPTIONS_UNCERTAIN,
+	       "MariaDB 11.4: wsrep_strict_ddl (a MariaDB Galera variable the 11.4 list lacks) is not judged");
+	is_int(state_of(OPTIONS_MARIADB, 10, 6, 20, "wsrep_provider"), OPTIONS_PRESENT,
+	       "MariaDB 10.6: wsrep_provider (kept from 10.11.19: the table leaves Galera out)");
 }
 
 static void test_releases_pxc(void)
