@@ -6,6 +6,7 @@
  * optionally compares each with an option file (--config) and writes a
  * capture (--capture), then hands the targets to audit_run_with_catalog().
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,7 @@ struct live_cmd {
 	unsigned jobs;
 	int help, version;
 	int defaults_list_fd;        /* live_default_files(): the list of default files read, or -1 */
+	size_t include_errors;       /* world-writable files the option files read include */
 	char *defaults_list;         /* its name, /proc/self/fd/N */
 };
 
@@ -216,6 +218,80 @@ static void live_ignore_world_writable(const char **path)
 }
 
 /*
+ * The files an option file of the client library !includes, recursively
+ * (at most LIVE_INCLUDE_DEPTH deep), read as Connector/C reads them
+ * (libmariadb/ma_default.c): after leading blanks, '!', a word up to the
+ * first space ("include" FILE, "includedir" DIR: its *.cnf files), the rest
+ * of the line without its trailing blanks. The library reads them without
+ * the mysql client's permission check, and one file of a chain cannot be
+ * left out of it; so a world-writable one is an error here (the run does not
+ * start), where the mysql client would ignore it with its warning.
+ * Returns the number of such files (each with an error at FILE:LINE).
+ */
+#define LIVE_INCLUDE_DEPTH 16
+static size_t live_scan_includes(const char *path, unsigned depth);
+
+static size_t live_check_included(const char *parent, unsigned line, const char *path, unsigned depth)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;   /* the library skips what it cannot open */
+	if (st.st_mode & S_IWOTH) {
+		diag_emit(DIAG_ERROR, parent, line,
+			  "'%s' is world-writable: the mysql client would ignore it, the client library "
+			  "reads it; make it writable by its owner only (chmod o-w)", path);
+		return 1;
+	}
+	return live_scan_includes(path, depth + 1);
+}
+
+static size_t live_scan_includes(const char *path, unsigned depth)
+{
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0, found = 0;
+	unsigned line = 0;
+	if (depth > LIVE_INCLUDE_DEPTH || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    read_file(path, &data, &len) != 0)
+		return 0;
+	for (char *p = data; p && *p;) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		line++;
+		char *q = p;
+		while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\v' || *q == '\f')
+			q++;
+		char *val = *q == '!' ? strchr(q + 1, ' ') : NULL;
+		if (val) {
+			*val++ = '\0';
+			size_t n = strlen(val);
+			while (n && (val[n - 1] == ' ' || val[n - 1] == '\t' || val[n - 1] == '\r'))
+				val[--n] = '\0';
+			if (!strcmp(q + 1, "include")) {
+				found += live_check_included(path, line, val, depth);
+			} else if (!strcmp(q + 1, "includedir")) {
+				DIR *dir = opendir(val);
+				struct dirent *e;
+				while (dir && (e = readdir(dir)) != NULL) {
+					size_t el = strlen(e->d_name);
+					if (el > 4 && !strcmp(e->d_name + el - 4, ".cnf")) {
+						char *f = xasprintf("%s/%s", val, e->d_name);
+						found += live_check_included(path, line, f, depth);
+						free(f);
+					}
+				}
+				if (dir)
+					closedir(dir);
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	free(data);
+	return found;
+}
+
+/*
  * The default option files, when neither --defaults-file nor --no-defaults
  * names what to read. The client library reads them itself, but:
  *
@@ -238,7 +314,8 @@ static void live_ignore_world_writable(const char **path)
  * or -1 when the list could not be made (no /proc, a path no !include line
  * can carry): then, as before, only --defaults-extra-file is read, or no
  * option file at all when one was ignored; a warning says which.
- * Not checked: files that a default file itself !includes.
+ * What these files (and --defaults-file) !include is checked by
+ * live_scan_includes(): a world-writable one there is an error.
  */
 static int live_default_files(struct live_cmd *lc)
 {
@@ -250,6 +327,8 @@ static int live_default_files(struct live_cmd *lc)
 	size_t nc = 0, ignored = 0, extra_at = (size_t)-1;
 	int rc = 0;
 
+	if (lc->conn.defaults_file && !lc->conn.no_defaults)
+		lc->include_errors += live_scan_includes(lc->conn.defaults_file, 0);
 	if (lc->conn.no_defaults || lc->conn.defaults_file)
 		return 0;
 	if (!home_dir)
@@ -283,6 +362,7 @@ static int live_default_files(struct live_cmd *lc)
 		    cand[i][len - 1] == ' ' || cand[i][len - 1] == '\t')
 			rc = -1;
 		strbuf_addf(&list, "!include %s\n", cand[i]);
+		lc->include_errors += live_scan_includes(cand[i], 0);
 	}
 	if (!ignored && !extra)
 		goto out;
@@ -502,6 +582,10 @@ int cmd_live(int argc, char **argv)
 		}
 	}
 	live_default_files(&lc);
+	if (lc.include_errors) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (lc.audit.inventory && inventory_load(&inv, lc.audit.inventory, &d) < 0) {
 		diag_print(&d, stderr);
 		rc = EXIT_USAGE;

@@ -237,6 +237,30 @@ dflt "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 ! grep -q "World-writable" "$T/err"
 ok $? "a 0600 ~/.my.cnf: no warning"
 
+# 11b2. A world-writable file that an option file of the client includes
+# (!include, !includedir): the library would read it and cannot skip it
+# alone, so the run stops (exit 2) naming it and the including line.
+mkdir -p "$D/home2" "$D/incdir"
+own "$D/home2" "$D/incdir"
+as_user sh -c "printf '[client]\nuser=w\n' >'$D/inc-ww.cnf' && chmod 666 '$D/inc-ww.cnf'"
+as_user sh -c "printf '[client]\n!include $D/inc-ww.cnf\n' >'$D/home2/.my.cnf' && chmod 600 '$D/home2/.my.cnf'"
+as_user env -u MARIADB_HOME -u MYSQL_HOME HOME="$D/home2" "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "$D/home2/.my.cnf:2: error: '$D/inc-ww.cnf' is world-writable" "$T/err"
+ok $? "a world-writable file !included by ~/.my.cnf: exit 2 ($rc), naming it and the line"
+[ "$rc" = 2 ] || sed 's/^/#   /' "$T/err" | head -3
+as_user sh -c "cp '$D/inc-ww.cnf' '$D/incdir/x.cnf' && chmod 666 '$D/incdir/x.cnf'"
+as_user sh -c "printf '[client]\n!includedir $D/incdir\n' >'$D/df.cnf' && chmod 600 '$D/df.cnf'"
+as_user "$CRASHSAFE" live --defaults-file "$D/df.cnf" --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "df.cnf:2: error: '$D/incdir/x.cnf' is world-writable" "$T/err"
+ok $? "... one found through !includedir of a --defaults-file: the same ($rc)"
+as_user chmod 644 "$D/inc-ww.cnf" "$D/incdir/x.cnf"
+as_user env -u MARIADB_HOME -u MYSQL_HOME HOME="$D/home2" "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" = 3 ] && ! grep -q "world-writable" "$T/err"
+ok $? "... made 0644: read, the run goes on (the target is refused: exit $rc)"
+
 # 11c. --defaults-extra-file FILE is read with the default files, after
 # $MYSQL_HOME/my.cnf and before ~/.my.cnf, as the mysql client reads it (the
 # library alone reads FILE instead of them). Seen with strace.
@@ -244,7 +268,9 @@ as_user sh -c "printf '[client]\nuser=z\n' >'$D/extra.cnf' && chmod 600 '$D/extr
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	dflt strace -f -e trace=open,openat -o "$D/etrace" "$CRASHSAFE" live --defaults-extra-file "$D/extra.cnf" \
 		--connect-timeout 1 127.0.0.1:1 >/dev/null 2>&1
-	order=$(grep -oF -e "\"$D/mh/my.cnf\"" -e "\"$D/extra.cnf\"" -e "\"$D/home/.my.cnf\"" "$D/etrace" | tr -d '"' | tr '\n' ' ')
+	# the library's opens are the last three (crashsafe reads each first for its !include lines)
+	order=$(grep -oF -e "\"$D/mh/my.cnf\"" -e "\"$D/extra.cnf\"" -e "\"$D/home/.my.cnf\"" "$D/etrace" | tail -n 3 |
+		tr -d '"' | tr '\n' ' ')
 	[ "$order" = "$D/mh/my.cnf $D/extra.cnf $D/home/.my.cnf " ]
 	ok $? "--defaults-extra-file: read between \$MYSQL_HOME/my.cnf and ~/.my.cnf, as the mysql client does"
 	[ "$order" = "$D/mh/my.cnf $D/extra.cnf $D/home/.my.cnf " ] || echo "#   opened: $order"
