@@ -697,6 +697,14 @@ int cmd_live(int argc, char **argv)
 					      lc.audit.inventory, ft->inv->line_of[INVENTORY_DEFAULTS_FILE], strerror(errno));
 			targets[i].error = settings_intern(&targets[i], msg);
 			free(msg);
+		} else if (ft->inv && conns[i] && conns[i]->defaults_file &&
+			   live_scan_includes(conns[i]->defaults_file, 0) > 0) {
+			/* Not contacted: the library would read the world-writable file (the error above names it). */
+			char *msg = xasprintf("defaults_file %s (%s:%u) includes a world-writable option file",
+					      conns[i]->defaults_file, lc.audit.inventory,
+					      ft->inv->line_of[INVENTORY_DEFAULTS_FILE]);
+			targets[i].error = settings_intern(&targets[i], msg);
+			free(msg);
 		}
 	}
 

@@ -255,6 +255,14 @@ as_user "$CRASHSAFE" live --defaults-file "$D/df.cnf" --connect-timeout 1 127.0.
 rc=$?
 [ "$rc" = 2 ] && grep -q "df.cnf:2: error: '$D/incdir/x.cnf' is world-writable" "$T/err"
 ok $? "... one found through !includedir of a --defaults-file: the same ($rc)"
+printf '[db1]\nhost = 127.0.0.1\nport = 1\ndefaults_file = %s\n' "$D/df.cnf" >"$T/inv.ini"
+chmod 644 "$T/inv.ini"
+as_user "$CRASHSAFE" live --no-defaults --inventory "$T/inv.ini" --connect-timeout 1 >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 3 ] && grep -q "df.cnf:2: error: '$D/incdir/x.cnf' is world-writable" "$T/err" &&
+	grep -q "includes a world-writable option file" "$T/out"
+ok $? "... and through an inventory target's defaults_file: that target is not contacted ($rc)"
+[ "$rc" = 3 ] || sed 's/^/#   /' "$T/err" "$T/out" | head -5
 as_user chmod 644 "$D/inc-ww.cnf" "$D/incdir/x.cnf"
 as_user env -u MARIADB_HOME -u MYSQL_HOME HOME="$D/home2" "$CRASHSAFE" live --connect-timeout 1 127.0.0.1:1 >/dev/null 2>"$T/err"
 rc=$?
