@@ -9,14 +9,21 @@
 #           one's instruction count (valgrind --tool=callgrind), which the
 #           load of a shared machine does not change
 #   many    N option files (bench/gen.py files; BENCH_FILES, default 10000)
-#           in one check, pinned to one core (taskset -c 0): text -q, JSON,
-#           JUnit, SARIF; wall, user and system time and peak memory
+#           in one check, pinned to one core (taskset -c BENCH_CORE,
+#           default 0): text -q, JSON, JUnit, SARIF; wall, user and system
+#           time and peak memory
 #           (/usr/bin/time); BENCH_SCALE="1000 10000 100000" runs text -q
 #           and JSON at each size (linear time, flat memory)
 #   captures  BENCH_CAPTURES (default 20000) captured SHOW GLOBAL VARIABLES
 #           files (bench/gen.py captures) in one check -q
 #   live    bench/live.sh (one server and fleets behind bench/delayproxy.c)
 #
+# BENCH_BASELINE=OTHER_BINARY (issue 13: before and after, measured the same
+# way at the same time): the many and captures sections run each measurement
+# with OTHER_BINARY and BINARY in turn, BENCH_ROUNDS times (default 1), so
+# that a burst of load lands on both alike; rows say which binary ran. Both
+# read the rules of CRASHSAFE_RULES_DIR (default: this tree's rules/).
+# BENCH_CORE picks the core (default 0).
 # BENCH_SECTIONS picks sections (default "one many captures live"). Keep runs
 # short: the development machine has 2 cores shared with other jobs, so wall
 # times move with its load; user + system time and instruction counts are
@@ -33,15 +40,34 @@ sections=" ${BENCH_SECTIONS:-one many captures live} "
 want() { case "$sections" in *" $1 "*) return 0 ;; esac; return 1; }
 cc -O2 -o "$tmp/interleave" "$here/bench/interleave.c"
 
-# measure LABEL ARGS...: one run of crashsafe ARGS on one core, stdout to
-# /dev/null; a Markdown row: wall, user, system, peak RSS, report size
+base=
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	base=$(cd "$(dirname "$BENCH_BASELINE")" && pwd)/$(basename "$BENCH_BASELINE")
+fi
+# measure_one LABEL BINARY ARGS...: one run of BINARY ARGS on one core,
+# stdout to /dev/null; a Markdown row: wall, user, system, peak RSS, report size
+measure_one() {
+	local label=$1 b=$2
+	shift 2
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" taskset -c "${BENCH_CORE:-0}" "$b" "$@" >"$tmp/report" 2>/dev/null || true
+	# the last line: time puts "Command exited with non-zero status N" before it
+	read -r wall user sys rss < <(tail -n 1 "$tmp/time")
+	printf '| %s | %s s | %s s | %s s | %d MB | %d MB |\n' "$label" "$wall" "$user" "$sys" \
+		$((rss / 1024)) $(($(stat -c %s "$tmp/report") / 1048576))
+}
+# measure LABEL ARGS...: crashsafe ARGS; with BENCH_BASELINE, the baseline and
+# then this binary, BENCH_ROUNDS times
 measure() {
 	local label=$1
 	shift
-	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" taskset -c 0 "$bin" "$@" >"$tmp/report" 2>/dev/null || true
-	read -r wall user sys rss <"$tmp/time"
-	printf '| %s | %s s | %s s | %s s | %d MB | %d MB |\n' "$label" "$wall" "$user" "$sys" \
-		$((rss / 1024)) $(($(stat -c %s "$tmp/report") / 1048576))
+	if [ -z "$base" ]; then
+		measure_one "$label" "$bin" "$@"
+		return
+	fi
+	for _ in $(seq 1 "${BENCH_ROUNDS:-1}"); do
+		measure_one "$label, baseline" "$base" "$@"
+		measure_one "$label, this build" "$bin" "$@"
+	done
 }
 header() {
 	echo "| run | wall | user | system | peak RSS | report |"
@@ -76,7 +102,7 @@ fi
 if want many; then
 	nfiles=${BENCH_FILES:-10000}
 	echo
-	echo "## $nfiles option files in one check, one core (taskset -c 0)"
+	echo "## $nfiles option files in one check, one core (taskset -c ${BENCH_CORE:-0})"
 	echo
 	python3 "$here/bench/gen.py" files "$nfiles" "$tmp/fleet"
 	cd "$tmp/fleet"
