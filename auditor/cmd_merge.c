@@ -17,11 +17,14 @@
  *      option file another target includes, a second spelling of a file:
  *      load.h);
  *   3. keeps each target's own findings as the shard wrote them, drops the
- *      shards' fleet findings (each shard compared only its own targets),
- *      and runs the fleet rules again over every target (engine.h
- *      engine_evaluate_fleet(), on views rebuilt from the fleet data); a
- *      suppression that covered a target's fleet finding in its shard
- *      covers the new one;
+ *      shards' findings of the rules judged across targets (fleet, topology
+ *      and link: engine_rule_across_targets()) and the topology.* facts the
+ *      shards derived (each shard saw only its own targets), and runs those
+ *      rules again over every target (engine.h engine_evaluate_fleet(): the
+ *      channels linked to their sources across all shards, on views rebuilt
+ *      from the fleet data and the topology block); a suppression that
+ *      covered a target's finding of such a rule in its shard covers the
+ *      new one;
  *   4. writes every report the options ask for (audit_write_reports()),
  *      the findings read back worded by their stored sentences and the new
  *      fleet findings by the explainer, and exits as the unsharded run
@@ -90,13 +93,15 @@ static void merge_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "\n"
 	      "One report from the JSON reports of the shards of one run (check or live with\n"
 	      "--shard I/N, each written with --json): the targets back in the run's order,\n"
-	      "each with its findings as its shard found them, and the fleet rules\n"
-	      "(server_id and server_uuid uniqueness per cluster) run again over every\n"
-	      "target. The report, in every format asked for, is the one the unsharded run\n"
-	      "would have written (for live servers, whose state moves between runs: the\n"
-	      "same verdicts on stable settings). Every shard must be given once; load the\n"
-	      "same rules (--rules DIR) as the shards did. Reports of whole runs (no\n"
-	      "--shard) with distinct targets are joined in the order given.\n"
+	      "each with its findings as its shard found them, and the rules judged across\n"
+	      "targets run again over every target: the fleet rules (server_id and\n"
+	      "server_uuid uniqueness per cluster) and the topology rules (each channel\n"
+	      "linked to its source, whatever shard it was in). The report, in every format\n"
+	      "asked for, is the one the unsharded run would have written (for live\n"
+	      "servers, whose state moves between runs: the same verdicts on stable\n"
+	      "settings). Every shard must be given once; load the same rules (--rules DIR)\n"
+	      "as the shards did. Reports of whole runs (no --shard) with distinct targets\n"
+	      "are joined in the order given.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, opts, n);
