@@ -297,6 +297,8 @@ static void merge_add_target(struct merge *m, struct audit_result *r, const stru
 			     const struct reportread_target *rt)
 {
 	struct target_result *t = reportread_add_target(rt, r);
+	/* the topology.* facts its shard derived from its own targets: engine_evaluate_fleet() derives them again */
+	settings_forget_prefix(&t->view, "topology.");
 	ARRAY_GROW(m->targets, m->n + 1, m->cap);
 	struct merge_target *mt = &m->targets[m->n++];
 	mt->rt = rt;

@@ -56,6 +56,25 @@ void settings_release(struct settings *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void settings_forget_prefix(struct settings *s, const char *prefix)
+{
+	size_t kept = 0, len = strlen(prefix);
+	for (size_t i = 0; i < s->n; i++) {
+		if (!strncmp(s->vars[i].name, prefix, len))
+			free(s->vars[i].overridden);
+		else
+			s->vars[kept++] = s->vars[i];
+	}
+	if (kept == s->n)
+		return;
+	s->n = kept;
+	int fold = s->index.fold_case;
+	strmap_release(&s->index);
+	strmap_init(&s->index, fold);
+	for (size_t i = 0; i < s->n; i++)
+		strmap_put(&s->index, s->vars[i].name, i);
+}
+
 const char *settings_intern(struct settings *s, const char *str)
 {
 	return arena_strdup(&s->arena, str);

@@ -188,6 +188,14 @@ void settings_init(struct settings *s, const char *target, const char *kind);
 void settings_release(struct settings *s);
 
 /*
+ * Added (issue 11, for crashsafe merge): forget every variable and fact
+ * whose name starts with prefix ("topology.": the facts topology_link()
+ * derived in a shard from its own targets only, derived again over all the
+ * targets), keeping the others in their order. O(n).
+ */
+void settings_forget_prefix(struct settings *s, const char *prefix);
+
+/*
  * Set name to value (copied into the arena). When name already has a value,
  * that value moves to the overridden list. value may be NULL (unknown). The
  * value of a secret (secret.h: password, wsrep_sst_auth ...) is stored as

@@ -183,7 +183,8 @@ is "$($RQ "$W/back.out" targets name)" "eu-primary,eu-replica,lonely,lonely-twin
 is "$($RQ "$W/back.out" targets kind)" "snapshot,snapshot,snapshot,snapshot" "... audited as captures"
 is "$(st "$W/back.out" eu-primary config-drift),$(st "$W/back.out" eu-replica config-drift),$(st "$W/back.out" lonely config-drift)" \
 	"pass,pass,pass" "... each compared with its own option file: no drift"
-stable='^(binlog-format-row|gtid-strict-mode|innodb-flush-log-at-trx-commit|log-replica-updates|metadata-tables-innodb|relay-log-recovery|replica-read-only|server-id-set|server-id-unique|sync-binlog)$'
+# the rules of one server's stable settings, and the topology rules over them (issue 12)
+stable='^(auto-increment-ring|errant-transactions|replicate-same-server-id|source-replica-consistency|writable-peers|binlog-format-row|gtid-strict-mode|innodb-flush-log-at-trx-commit|log-replica-updates|metadata-tables-innodb|relay-log-recovery|replica-read-only|server-id-set|server-id-unique|sync-binlog)$'
 for t in eu-primary eu-replica lonely lonely-twin; do
 	is "$($RQ "$W/back.out" statuses $t "$stable")" "$($RQ "$W/cap.out" statuses $t "$stable")" \
 		"$t: the capture read back gives the live verdicts on the stable rules"
@@ -197,8 +198,9 @@ is "$(st "$W/clusters.out" lonely server-id-unique),$(st "$W/clusters.out" lonel
 is "$($RQ "$W/clusters.out" target lonely cluster)" "eu-left" "... and the report names the cluster"
 
 # ---- --shard and merge --------------------------------------------------------------
-# N shards that put the two servers sharing server_id 43 apart (FNV-1a 64 of the name, mod N: shard.h),
-# so that only the merge can see the clash.
+# N shards that put the two servers sharing server_id 43 apart, and the replica apart from its
+# source (FNV-1a 64 of the name, mod N: shard.h), so that only the merge can see the clash and
+# link the replica's channel to its source.
 N=$(/usr/bin/python3 - <<'PY'
 def fnv(s):
     h = 14695981039346656037
@@ -206,7 +208,7 @@ def fnv(s):
         h = ((h ^ b) * 1099511628211) % (1 << 64)
     return h
 for n in range(2, 9):
-    if fnv("lonely") % n != fnv("lonely-twin") % n:
+    if fnv("lonely") % n != fnv("lonely-twin") % n and fnv("eu-primary") % n != fnv("eu-replica") % n:
         print(n)
         break
 PY
@@ -222,11 +224,31 @@ for i in $(seq 1 "$N"); do
 	[ -n "$s" ] && alone=$s
 done
 is "$alone" pass "in its shard, lonely does not see its twin: server-id-unique passes there"
+# the topology rules (issue 12), once they are in the tree
+topo=
+"$CRASHSAFE" rules 2>/dev/null | grep -q 'source-replica-consistency' && topo=1
+if [ -n "$topo" ]; then
+	blind=
+	for i in $(seq 1 "$N"); do
+		s=$($RQ "$W/shard$i.json" finding eu-replica source-replica-consistency message)
+		[ -n "$s" ] && blind=$s
+	done
+	like "$blind" "not among the audited servers" \
+		"in its shard, the replica's source is not there: source-replica-consistency could not tell"
+fi
 "$CRASHSAFE" merge --format json "${shards[@]}" >"$W/merged.out" 2>"$W/merged.err"
 is "$?" "$(cat "$W/inv.rc")" "merge of $N live shards exits as the unsharded run"
 is "$($RQ "$W/merged.out" targets name)" "$($RQ "$W/inv.out" targets name)" "the merged report has the run's targets, in its order"
 is "$(st "$W/merged.out" lonely server-id-unique),$(st "$W/merged.out" lonely-twin server-id-unique)" "fail,fail" \
 	"merge runs server-id-unique over every shard: the clash is found"
+if [ -n "$topo" ]; then
+	is "$(st "$W/merged.out" eu-replica source-replica-consistency)" "$(st "$W/inv.out" eu-replica source-replica-consistency)" \
+		"merge links the replica's channel to its source in another shard: source-replica-consistency as unsharded"
+	unlike "$(cat "$W/merged.out")" "not among the audited servers" "... and no finding of the merge is left without its source"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP the topology rules of issue 12 are not in this tree (rules/link.ini)"
+fi
 for t in eu-primary eu-replica lonely lonely-twin; do
 	is "$($RQ "$W/merged.out" statuses $t "$stable")" "$($RQ "$W/inv.out" statuses $t "$stable")" \
 		"$t: merged verdicts on the stable rules are the unsharded run's"

@@ -326,6 +326,35 @@ static void test_no_version(void)
 	free(path);
 }
 
+/* settings_forget_prefix() (merge forgets a shard's topology.* facts): the others stay, found by name. */
+static void test_forget_prefix(void)
+{
+	struct settings s;
+	struct settings_origin o;
+	memset(&o, 0, sizeof(o));
+	o.source = SETTINGS_SRC_LIVE;
+	settings_init(&s, "t", "live");
+	settings_set(&s, "server_id", "1", "server_id", &o);
+	settings_set(&s, "topology.ring", "ON", "topology.ring", &o);
+	settings_set(&s, "read_only", "ON", "read_only", &o);
+	settings_set(&s, "topology.replicas", "2", "topology.replicas", &o);
+	settings_set(&s, "topology.replicas", "3", "topology.replicas", &o);   /* one overridden value */
+	settings_set(&s, "gtid_mode", "ON", "gtid_mode", &o);
+	settings_forget_prefix(&s, "topology.");
+	is_int((long)s.n, 3, "forget_prefix: the three others are kept");
+	ok(!settings_get(&s, "topology.ring") && !settings_get(&s, "topology.replicas"), "... the topology.* facts are gone");
+	ok(settings_get(&s, "server_id") && !strcmp(settings_get(&s, "server_id")->current.value, "1") &&
+	   settings_get(&s, "read_only") && !strcmp(settings_get(&s, "read_only")->current.value, "ON") &&
+	   settings_get(&s, "gtid_mode") && !strcmp(settings_get(&s, "gtid_mode")->current.value, "ON"),
+	   "... and the others are found by name, with their values");
+	is_str(s.vars[1].name, "read_only", "... in their order");
+	settings_set(&s, "topology.ring", "OFF", "topology.ring", &o);
+	is_int((long)settings_get(&s, "topology.ring")->n_overridden, 0, "... a fact set again is new, not an override");
+	settings_forget_prefix(&s, "nothing.");
+	is_int((long)s.n, 4, "forget_prefix with no match changes nothing");
+	settings_release(&s);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -340,6 +369,7 @@ int main(void)
 	test_failures();
 	test_no_version();
 	test_corpus();
+	test_forget_prefix();
 	catalog_release(&cat);
 	diag_list_release(&d);
 	return done_testing();
