@@ -99,7 +99,9 @@ has "changed sync_binlog: 1 (old.cnf:6) -> 0 (new.cnf:7)" "$out" "a changed valu
 has "changed super_read_only: OFF (default for MySQL 8.4) -> ON (new.cnf:11)" "$out" "a value that was a default"
 has "changed innodb_flush_log_at_trx_commit: 2 (old.cnf:7) -> 0 (new.cnf:8)" "$out" "the value of the unchanged finding"
 hasnt "changed server_id" "$out" "a value that moved lines but did not change is not listed"
-hasnt "FAIL       error    innodb-flush-log-at-trx-commit" "$out" \
+has "suppressed (error) innodb-flush-log-at-trx-commit" "$(cd "$T/repo" && "$CRASHSAFE" diff -v old.cnf new.cnf 2>/dev/null)" \
+	"(-v: the unchanged failure is listed as suppressed)"
+hasnt "fail (error) innodb-flush-log-at-trx-commit" "$out" \
 	"the same rule failing with another value is not a failure of the change"
 
 run diff --format json old.cnf new.cnf
@@ -139,6 +141,13 @@ is_rc 1 "--fail-on warning: the introduced warning fails"
 run diff old.cnf old.cnf
 is_rc 0 "no change: exit 0"
 has "0 introduced, 0 fixed, 2 unchanged; 0 values changed" "$out" "nothing changed"
+
+# Every effective value that changed is listed, also one that no rule reads.
+printf '[mysqld]\nserver_id = 7\nmax_connections = 100\n' >"$T/repo/mc-old.cnf"
+printf '[mysqld]\nserver_id = 7\nmax_connections = 200\n' >"$T/repo/mc-new.cnf"
+run diff mc-old.cnf mc-new.cnf
+has "changed max_connections: 100 (mc-old.cnf:3) -> 200 (mc-new.cnf:3)" "$out" \
+	"a value no rule reads: listed with file:line on each side"
 
 # --- the project file and annotations apply to both sides ----------------------------------
 printf '# crashsafe: role=primary\n' | cat - "$T/repo/new.cnf" >"$T/repo/new-primary.cnf"
