@@ -154,9 +154,13 @@ primary 9 >"$T/outside/y.cnf"
 printf '[defaults]\nrole = replica\n' >"$T/.crashsafe.ini"
 run check --list-targets "$T/outside/y.cnf"
 has "role     replica" "$out" "outside the repository: the project file above it"
+# A repository without a project file under a directory that has one: the lookup stops at .git.
+mkdir -p "$T/bare-repo/.git" "$T/bare-repo/c"
+primary 9 >"$T/bare-repo/c/z.cnf"
+run check --list-targets "$T/bare-repo/c/z.cnf"
+hasnt "role     replica" "$out" "the lookup stops at the repository root (.git): the project file above it is not read"
+hasnt "project  " "$out" "... and --list-targets names no project file"
 rm "$T/.crashsafe.ini"
-run check --list-targets "$T/repo/legacy/old/x.cnf"
-hasnt "$T/.crashsafe.ini" "$out" "the lookup stops at the repository root (.git)"
 
 # Project file errors: each with its line; nothing is audited.
 printf '[defaults]\nflavor = oracle\n[targets "a"]\ncolour = red\n' >"$T/bad.ini"
