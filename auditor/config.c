@@ -714,10 +714,15 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	}
 	if (m.use_full && m.full.state == OPTIONS_UNCERTAIN) {
 		/* an option of a plugin the files load: the server knows it then; its value is not judged */
-		if (m.full.why == OPTIONS_WHY_PLUGIN && m.full.plugin && config_plugin_loaded(st, m.full.plugin))
+		if (!(m.full.why == OPTIONS_WHY_PLUGIN && m.full.plugin && config_plugin_loaded(st, m.full.plugin))) {
+			config_uncertain(st, o, &m);
 			goto out;
-		config_uncertain(st, o, &m);
-		goto out;
+		}
+		/* ... unless a rule reads it (rpl_semi_sync_*, issue 12): the variable catalog takes its value */
+		m.var = config_semantic(st, m.name);
+		if (!m.var)
+			goto out;
+		m.use_full = 0;
 	}
 	const struct options_entry *e = m.use_full ? m.full.entry : NULL;
 	const struct options_plugin *plugin = e ? options_plugin_of(&st->target, e) : NULL;

@@ -16,6 +16,7 @@
 #include "expr.h"
 #include "fileio.h"
 #include "inipack.h"
+#include "topology.h"
 #include "banned.h"
 
 const char *rule_scope_name(enum rule_scope s)
@@ -25,19 +26,35 @@ const char *rule_scope_name(enum rule_scope s)
 		[RULE_SCOPE_CHANNEL] = "channel",
 		[RULE_SCOPE_FLEET] = "fleet",
 		[RULE_SCOPE_PROBLEM] = "problem",
+		[RULE_SCOPE_TOPOLOGY] = "topology",
+		[RULE_SCOPE_LINK] = "link",
 	};
 	return names[s];
 }
 
 static int rule_scope_parse(enum rule_scope *out, const char *s)
 {
-	for (int i = RULE_SCOPE_TARGET; i <= RULE_SCOPE_PROBLEM; i++) {
+	for (int i = RULE_SCOPE_TARGET; i <= RULE_SCOPE_LINK; i++) {
 		if (!strcmp(s, rule_scope_name((enum rule_scope)i))) {
 			*out = (enum rule_scope)i;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+/* What each scope's conditions may name (expr_bind_scope()). */
+static unsigned rule_scope_allows(enum rule_scope s)
+{
+	static const unsigned allow[] = {
+		[RULE_SCOPE_TARGET] = 0,
+		[RULE_SCOPE_CHANNEL] = EXPR_ALLOW_CHANNEL,
+		[RULE_SCOPE_FLEET] = 0,
+		[RULE_SCOPE_PROBLEM] = 0,
+		[RULE_SCOPE_TOPOLOGY] = EXPR_ALLOW_REFS,
+		[RULE_SCOPE_LINK] = EXPR_ALLOW_CHANNEL | EXPR_ALLOW_SOURCE | EXPR_ALLOW_REFS,
+	};
+	return allow[s];
 }
 
 void engine_init(struct engine *e)
@@ -481,7 +498,7 @@ static int finish_rule(struct load_ctx *ctx, struct pending_rule *p)
 		const char *s = p->value[KEY_SCOPE].buf;
 		if (rule_scope_parse(&r.scope, s)) {
 			diag_add(ctx->d, DIAG_ERROR, ctx->path, p->key_line[KEY_SCOPE],
-				 "rule '%s': bad scope '%s' (target, channel, fleet or problem)", p->id, s);
+				 "rule '%s': bad scope '%s' (target, channel, fleet, problem, topology or link)", p->id, s);
 			bad = 1;
 		}
 	}
@@ -778,6 +795,16 @@ static const char *const known_facts[] = {
 	"config_drift",          /* live.h */
 	"replication_channels",  /* live.h */
 	"persisted_drift",       /* persisted.h: live persisted values that differ from the running ones */
+	"topology.replicas",     /* topology.h, from here on */
+	"topology.ring",
+	"topology.multi_writer",
+	"topology.writers",
+	"topology.writable_peers",
+	"topology.auto_increment_clash",
+	"topology.errant_gtids",
+	"topology.galera_async_ring",
+	"topology.cluster_server_ids",
+	"topology.cluster_server_id_count",
 };
 
 struct bind_ctx {
@@ -800,8 +827,8 @@ static int bind_visit(void *user, const struct expr *atom)
 				 "rule '%s': '%s' is neither a catalog variable nor a fact crashsafe collects: "
 				 "it is unknown on every target", b->rule->id, atom->ident);
 	}
-	if (!b->first && (atom->ref == EXPR_REF_VAR || atom->ref == EXPR_REF_FACT ||
-			  (atom->ref >= EXPR_REF_CHANNEL_NAME && atom->ref <= EXPR_REF_CHANNEL_SOURCE_HOST)))
+	if (!b->first && (atom->ref == EXPR_REF_VAR || atom->ref == EXPR_REF_FACT || atom->ref == EXPR_REF_SOURCE ||
+			  expr_ref_is_channel(atom->ref)))
 		b->first = atom;
 	return 0;
 }
@@ -811,7 +838,7 @@ static int bind_condition(struct engine *e, const struct catalog *c, const struc
 {
 	struct strbuf err = { 0 };
 	int rc = 0;
-	if (expr_bind(x, &e->arena, c, r->scope == RULE_SCOPE_CHANNEL, &err)) {
+	if (expr_bind_scope(x, &e->arena, c, rule_scope_allows(r->scope), &err)) {
 		diag_add(d, DIAG_ERROR, r->file, line ? line : r->line, "rule '%s': %s: %s", r->id, key, err.buf);
 		rc = -1;
 	} else {
@@ -915,6 +942,8 @@ static int reads_visit(void *user, const struct expr *atom)
 	struct engine *e = user;
 	const char *name;
 	const struct catalog_var *var = NULL;
+	if (atom->ref == EXPR_REF_SOURCE)   /* source.NAME: the source's view keeps NAME */
+		return atom->sub ? reads_visit(user, atom->sub) : 0;
 	if (atom->ref == EXPR_REF_VAR) {
 		var = atom->var;
 		name = var->name;
@@ -942,19 +971,32 @@ static int reads_visit(void *user, const struct expr *atom)
  * holds them all. The keyword cluster reads wsrep_on and wsrep_cluster_name
  * (expr.c target_cluster): they are always kept.
  */
+static void engine_read_name(struct engine *e, const struct catalog *c, const char *name)
+{
+	struct expr atom = { .kind = EXPR_TRUTH, .ident = name, .ref = EXPR_REF_FACT };
+	const struct catalog_var *v = c ? catalog_lookup(c, name) : NULL;
+	if (v) {
+		atom.ref = EXPR_REF_VAR;
+		atom.var = v;
+	}
+	reads_visit(e, &atom);
+}
+
 static void engine_collect_reads(struct engine *e, const struct catalog *c)
 {
 	static const char *const always[] = { "wsrep_on", "wsrep_cluster_name" };
 	e->nreads = 0;
 	e->collecting_fleet = 1;   /* the cluster keyword: fleet rules group by it */
-	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
-		struct expr atom = { .kind = EXPR_TRUTH, .ident = always[i], .ref = EXPR_REF_FACT };
-		const struct catalog_var *v = c ? catalog_lookup(c, always[i]) : NULL;
-		if (v) {
-			atom.ref = EXPR_REF_VAR;
-			atom.var = v;
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+		engine_read_name(e, c, always[i]);
+	e->collecting_fleet = 0;
+	/* what topology_link() compares across targets, when a rule needs it */
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->rules[i].scope == RULE_SCOPE_TOPOLOGY || e->rules[i].scope == RULE_SCOPE_LINK) {
+			for (size_t k = 0; k < topology_nreads; k++)
+				engine_read_name(e, c, topology_reads[k]);
+			break;
 		}
-		reads_visit(e, &atom);
 	}
 	for (size_t i = 0; i < e->n; i++) {
 		const struct rule *r = &e->rules[i];
@@ -1077,6 +1119,34 @@ static void view_value(struct audit_result *r, struct settings_value *dst, const
 }
 
 /*
+ * A channel's stopped thread and its error, for reports: "Last_SQL_Errno
+ * 1062: Could not execute ...", both when both stopped with one, "" when no
+ * stopped thread has an error, NULL when the states or errors are unknown.
+ */
+static const char *channel_last_error(struct audit_result *r, const struct settings_channel *ch)
+{
+	struct strbuf sb = { 0 };
+	const char *out;
+	const struct {
+		const char *label, *running, *errno_, *text;
+	} side[] = {
+		{ "Last_SQL_Errno", ch->sql_running, ch->last_sql_errno, ch->last_sql_error },
+		{ "Last_IO_Errno", ch->io_running, ch->last_io_errno, ch->last_io_error },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(side); i++) {
+		if (!side[i].running || !side[i].errno_)
+			return NULL;
+		if (!ascii_strcasecmp(side[i].running, "Yes") || !strcmp(side[i].errno_, "0"))
+			continue;
+		strbuf_addf(&sb, "%s%s %s: %s", sb.len ? "; " : "", side[i].label, side[i].errno_,
+			    side[i].text ? side[i].text : "");
+	}
+	out = intern(r, sb.buf ? sb.buf : "");
+	strbuf_release(&sb);
+	return out;
+}
+
+/*
  * Copy into t->view what the rules read of s: the target's context, its
  * channels, and every variable or fact the loaded rules name (with its
  * origin and overridden values). Strings go to the result's arena.
@@ -1096,6 +1166,9 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	v->role_detected = s->role_detected;
 	v->cluster = intern(r, s->cluster);
 	v->topology = t->cluster;
+	/* a live target is reached at the address it is named by, unless told otherwise */
+	v->address = intern(r, s->address ? s->address : s->kind && !strcmp(s->kind, "live") ? s->target : NULL);
+	v->multi_writer = intern(r, s->multi_writer);
 	v->error = t->error;
 	v->channels_known = s->channels_known;
 	if (s->nchannels) {
@@ -1111,6 +1184,15 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			b->sql_running = intern(r, a->sql_running);
 			b->source_host = intern(r, a->source_host);
 			b->source_port = a->source_port;
+			b->last_io_errno = intern(r, a->last_io_errno);
+			b->last_io_error = intern(r, a->last_io_error);
+			b->last_sql_errno = intern(r, a->last_sql_errno);
+			b->last_sql_error = intern(r, a->last_sql_error);
+			b->skip_counter = intern(r, a->skip_counter);
+			b->source_server_id = intern(r, a->source_server_id);
+			b->source_uuid = intern(r, a->source_uuid);
+			b->group_replication = a->group_replication;
+			b->last_error = channel_last_error(r, a);
 		}
 	}
 	view_origin(r, &v->group_header, &s->group_header);
@@ -1286,7 +1368,12 @@ static void eval_channels(struct target_result *tr, const struct rule *r, const 
 		return;
 	}
 	for (size_t i = 0; i < s->nchannels; i++) {
-		env.channel = &s->channels[i];
+		/* the view's copy: it has the derived fields (channel.last_error) */
+		env.channel = i < tr->view.nchannels ? &tr->view.channels[i] : &s->channels[i];
+		if (s->channels[i].group_replication) {
+			finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_GROUP_REPLICATION);
+			continue;
+		}
 		eval_require(tr, r, &env);
 	}
 }
@@ -1510,9 +1597,98 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 	free(items);
 }
 
+/* ---- topology and link rules -------------------------------------------- */
+
+/* One link rule over every channel of target tr (its view), each with its source. */
+static void eval_links(struct audit_result *out, const struct catalog *c, const struct rule *r,
+		       struct target_result *tr)
+{
+	const struct settings *s = &tr->view;
+	struct expr_env env;
+	char display[96];
+	memset(&env, 0, sizeof(env));
+	env.catalog = c;
+	env.target = s;
+	expr_target_display(s, display, sizeof(display));
+	env.display = display;
+	if (!s->channels_known) {
+		int live = s->kind && !strcmp(s->kind, "live");
+		finding_new(tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
+			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
+		return;
+	}
+	if (!s->nchannels) {
+		finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_NO_CHANNELS);
+		return;
+	}
+	for (size_t i = 0; i < s->nchannels; i++) {
+		const struct settings_channel *ch = &s->channels[i];
+		struct finding *f;
+		env.channel = ch;
+		env.source = ch->source_index && ch->source_index <= out->n ? &out->targets[ch->source_index - 1].view
+									     : NULL;
+		if (ch->group_replication) {
+			finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_GROUP_REPLICATION);
+			continue;
+		}
+		if (r->applies) {
+			enum tri t = expr_eval(r->applies, &env);
+			if (t == TRI_FALSE) {
+				f = finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_APPLIES);
+				f->source = env.source;
+				continue;
+			}
+			if (t == TRI_UNKNOWN && env.source) {
+				f = finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_APPLIES);
+				f->source = env.source;
+				continue;
+			}
+		}
+		if (!env.source) {
+			finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_NO_SOURCE);
+			continue;
+		}
+		enum tri t = expr_eval(r->require, &env);
+		f = finding_new(tr, r, &env, t == TRI_TRUE ? FINDING_PASS : t == TRI_FALSE ? FINDING_FAIL : FINDING_UNKNOWN,
+				FINDING_BY_REQUIRE);
+		f->source = env.source;
+	}
+}
+
+static void eval_topology(const struct catalog *c, const struct rule *r, struct target_result *tr)
+{
+	struct expr_env env;
+	char display[96];
+	memset(&env, 0, sizeof(env));
+	env.catalog = c;
+	env.target = &tr->view;
+	expr_target_display(&tr->view, display, sizeof(display));
+	env.display = display;
+	eval_require(tr, r, &env);
+}
+
 void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
 			   size_t base)
 {
+	int linked = 0;
+	for (size_t j = 0; j < e->n; j++) {
+		const struct rule *r = &e->rules[j];
+		if (r->scope != RULE_SCOPE_TOPOLOGY && r->scope != RULE_SCOPE_LINK)
+			continue;
+		if (!linked) {
+			topology_link(c, out, base);
+			linked = 1;
+		}
+		for (size_t i = base; i < out->n; i++) {
+			struct target_result *tr = &out->targets[i];
+			if (tr->error)
+				continue;
+			if (r->scope == RULE_SCOPE_LINK)
+				eval_links(out, c, r, tr);
+			else
+				eval_topology(c, r, tr);
+		}
+	}
 	for (size_t j = 0; j < e->n; j++)
 		if (e->rules[j].scope == RULE_SCOPE_FLEET)
 			eval_fleet(out, c, &e->rules[j], base);

@@ -25,9 +25,16 @@ enum rule_scope {
 	RULE_SCOPE_FLEET,       /* one finding per target, judged across every target of the run */
 	RULE_SCOPE_PROBLEM,     /* one failed finding per problem (offending line) counted under the
 				   rule's fact; judged by require when there is none */
+	/*
+	 * Added (issue 12): judged once every target of the run is in, on the
+	 * topology the targets' replication channels form (topology.h):
+	 */
+	RULE_SCOPE_TOPOLOGY,    /* one finding per target; topology.* facts, source./topology. values */
+	RULE_SCOPE_LINK,        /* one finding per replication channel, with its source: source.NAME */
 };
 
-const char *rule_scope_name(enum rule_scope s);   /* "target", "channel", "fleet", "problem" */
+/* "target", "channel", "fleet", "problem", "topology", "link". */
+const char *rule_scope_name(enum rule_scope s);
 
 /* A conditional severity: `severity_if = CONDITION -> SEVERITY`; the first true one wins. */
 struct rule_severity_if {
@@ -156,6 +163,12 @@ void engine_evaluate(const struct engine *e, const struct catalog *c,
  * engine_evaluate_fleet() then adds the fleet findings of the targets
  * out->targets[base..] from their views (which keep the values fleet rules
  * compare). Neither sorts.
+ *
+ * engine_evaluate_fleet() first links the targets' channels to each other
+ * when a topology or link rule is loaded (topology_link(): the topology.*
+ * facts and each channel's source), then adds the topology and link
+ * findings, then the fleet ones. It needs nothing but the views, so
+ * `crashsafe merge` runs it over targets read back from shard reports.
  */
 void engine_evaluate_target(const struct engine *e, const struct catalog *c, const struct settings *s,
 			    struct audit_result *out);

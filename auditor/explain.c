@@ -93,7 +93,7 @@ static void overridden_text(struct strbuf *sb, const struct settings_var *sv)
 
 static int is_channel_field(const struct expr *e)
 {
-	return e->ref >= EXPR_REF_CHANNEL_NAME && e->ref <= EXPR_REF_CHANNEL_SOURCE_HOST;
+	return expr_ref_is_channel(e->ref);   /* every channel field, the ones of issue 12 too */
 }
 
 /* The first channel field of a condition that the channel reports (expr_walk). */
@@ -511,6 +511,15 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 	}
 	case FINDING_BY_PROBLEM:
 		return;
+	case FINDING_BY_NO_SOURCE:
+		strbuf_addf(sb, "could not evaluate: %s; audit it in the same run (or name it in the inventory)",
+			    env->channel && env->channel->source_why ? env->channel->source_why
+								      : "the channel's source is not among the audited servers");
+		return;
+	case FINDING_BY_GROUP_REPLICATION:
+		strbuf_addf(sb, "channel '%s' is a Group Replication channel, not an asynchronous one: the rule does not "
+			    "apply (Group Replication itself is not audited here)", env->channel ? env->channel->name : "");
+		return;
 	}
 }
 
@@ -709,6 +718,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	env.target = s;
 	if (f->channel_no && f->channel_no <= s->nchannels)
 		env.channel = &s->channels[f->channel_no - 1];
+	env.source = f->source;
 	expr_target_display(s, display, sizeof(display));
 	env.display = display;
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,17 @@ static struct expr *parse_after_ident(struct parser *ps, const char *ident, unsi
 			return NULL;
 		return e;
 	}
+	if (tok_is(&ps->tok, "has")) {
+		struct expr *e = node_new(ps, EXPR_CMP, column);
+		e->cmp = EXPR_HAS;
+		e->ident = ident;
+		lex(ps);
+		e->lits = arena_alloc(ps->arena, sizeof(*e->lits));
+		e->nlits = 1;
+		if (parse_literal(ps, &e->lits[0]))
+			return NULL;
+		return e;
+	}
 	if (tok_is(&ps->tok, "in")) {
 		struct expr *e = node_new(ps, EXPR_IN, column);
 		e->ident = ident;
@@ -420,12 +432,48 @@ static const struct {
 	{ "channel.io_running", EXPR_REF_CHANNEL_IO_RUNNING },
 	{ "channel.sql_running", EXPR_REF_CHANNEL_SQL_RUNNING },
 	{ "channel.source_host", EXPR_REF_CHANNEL_SOURCE_HOST },
+	{ "channel.last_io_errno", EXPR_REF_CHANNEL_LAST_IO_ERRNO },
+	{ "channel.last_io_error", EXPR_REF_CHANNEL_LAST_IO_ERROR },
+	{ "channel.last_sql_errno", EXPR_REF_CHANNEL_LAST_SQL_ERRNO },
+	{ "channel.last_sql_error", EXPR_REF_CHANNEL_LAST_SQL_ERROR },
+	{ "channel.skip_counter", EXPR_REF_CHANNEL_SKIP_COUNTER },
+	{ "channel.source_server_id", EXPR_REF_CHANNEL_SOURCE_SERVER_ID },
+	{ "channel.source_uuid", EXPR_REF_CHANNEL_SOURCE_UUID },
+	{ "channel.source", EXPR_REF_CHANNEL_SOURCE },
+	{ "channel.last_error", EXPR_REF_CHANNEL_LAST_ERROR },
 };
+
+/* Where each channel field lives in struct settings_channel (all strings). */
+static const size_t channel_field_offset[] = {
+	[EXPR_REF_CHANNEL_NAME] = offsetof(struct settings_channel, name),
+	[EXPR_REF_CHANNEL_AUTO_POSITION] = offsetof(struct settings_channel, auto_position),
+	[EXPR_REF_CHANNEL_USING_GTID] = offsetof(struct settings_channel, using_gtid),
+	[EXPR_REF_CHANNEL_IO_RUNNING] = offsetof(struct settings_channel, io_running),
+	[EXPR_REF_CHANNEL_SQL_RUNNING] = offsetof(struct settings_channel, sql_running),
+	[EXPR_REF_CHANNEL_SOURCE_HOST] = offsetof(struct settings_channel, source_host),
+	[EXPR_REF_CHANNEL_LAST_IO_ERRNO] = offsetof(struct settings_channel, last_io_errno),
+	[EXPR_REF_CHANNEL_LAST_IO_ERROR] = offsetof(struct settings_channel, last_io_error),
+	[EXPR_REF_CHANNEL_LAST_SQL_ERRNO] = offsetof(struct settings_channel, last_sql_errno),
+	[EXPR_REF_CHANNEL_LAST_SQL_ERROR] = offsetof(struct settings_channel, last_sql_error),
+	[EXPR_REF_CHANNEL_SKIP_COUNTER] = offsetof(struct settings_channel, skip_counter),
+	[EXPR_REF_CHANNEL_SOURCE_SERVER_ID] = offsetof(struct settings_channel, source_server_id),
+	[EXPR_REF_CHANNEL_SOURCE_UUID] = offsetof(struct settings_channel, source_uuid),
+	[EXPR_REF_CHANNEL_SOURCE] = offsetof(struct settings_channel, source_target),
+	[EXPR_REF_CHANNEL_LAST_ERROR] = offsetof(struct settings_channel, last_error),
+};
+
+int expr_ref_is_channel(enum expr_ref r)
+{
+	return r >= EXPR_REF_CHANNEL_NAME && r <= EXPR_REF_CHANNEL_LAST_ERROR;
+}
 
 static int ref_is_channel(enum expr_ref r)
 {
-	return r >= EXPR_REF_CHANNEL_NAME && r <= EXPR_REF_CHANNEL_SOURCE_HOST;
+	return expr_ref_is_channel(r);
 }
+
+#define SOURCE_PREFIX "source."
+#define TOPOLOGY_PREFIX "topology."
 
 static enum expr_ref resolve_ident(const char *ident, const struct catalog *c,
 				   const struct catalog_var **var)
@@ -436,6 +484,8 @@ static enum expr_ref resolve_ident(const char *ident, const struct catalog *c,
 			return keywords[i].ref;
 	if (!strncmp(ident, "channel.", 8))
 		return EXPR_REF_NONE;   /* an unknown channel field */
+	if (!strncmp(ident, SOURCE_PREFIX, strlen(SOURCE_PREFIX)) && ident[strlen(SOURCE_PREFIX)])
+		return EXPR_REF_SOURCE;
 	if (c) {
 		*var = catalog_lookup(c, ident);
 		if (*var)
@@ -562,19 +612,67 @@ static int bind_literal(struct expr *e, struct expr_literal *lit, struct arena *
 	}
 }
 
-static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, int allow_channel,
+/* A bare identifier node for name, as the parser would make it. */
+static struct expr *ident_node(struct arena *a, const char *name, unsigned column)
+{
+	struct expr *x = arena_alloc(a, sizeof(*x));
+	memset(x, 0, sizeof(*x));
+	x->kind = EXPR_TRUTH;
+	x->ident = arena_strdup(a, name);
+	x->column = column;
+	return x;
+}
+
+static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, unsigned allow,
+		     struct strbuf *err);
+
+/* An unquoted value naming source.X or topology.X: bind it as a reference (EXPR_ALLOW_REFS). */
+static int bind_reference(struct expr *e, struct expr_literal *lit, struct arena *a, const struct catalog *c,
+			  unsigned allow, struct strbuf *err)
+{
+	int is_source = !strncmp(lit->text, SOURCE_PREFIX, strlen(SOURCE_PREFIX));
+	int is_topology = !strncmp(lit->text, TOPOLOGY_PREFIX, strlen(TOPOLOGY_PREFIX));
+	if (lit->quoted || (!is_source && !is_topology))
+		return 0;
+	if (!(allow & EXPR_ALLOW_REFS) || (is_source && !(allow & EXPR_ALLOW_SOURCE))) {
+		strbuf_addf(err, "'%s' as a value is only known in a rule with 'scope = %s'", lit->text,
+			    is_source ? "link" : "topology' or 'scope = link");
+		return -1;
+	}
+	if (e->kind == EXPR_CMP && e->cmp == EXPR_HAS) {
+		strbuf_addf(err, "'has' takes a word, not '%s'", lit->text);
+		return -1;
+	}
+	lit->ref = ident_node(a, lit->text, e->column);
+	return bind_node(lit->ref, a, c, allow & ~(unsigned)EXPR_ALLOW_REFS, err);
+}
+
+/* The comparisons a left side allows, for a value that is a reference (its type is known only when evaluated). */
+static int bind_reference_op(const struct expr *e, struct strbuf *err)
+{
+	const struct expr *id = e->ref == EXPR_REF_SOURCE ? e->sub : e;
+	if (e->kind != EXPR_CMP || e->cmp == EXPR_EQ || e->cmp == EXPR_NE)
+		return 0;
+	if (id->ref == EXPR_REF_VAR && id->var->type != CATALOG_UINT && id->var->type != CATALOG_STRING) {
+		strbuf_addf(err, "'%s' is %s: only == and != compare it", id->var->name, type_name(id->var->type));
+		return -1;
+	}
+	return 0;
+}
+
+static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, unsigned allow,
 		     struct strbuf *err)
 {
 	switch (e->kind) {
 	case EXPR_CONST:
 		return 0;
 	case EXPR_NOT:
-		return bind_node(e->left, a, c, allow_channel, err);
+		return bind_node(e->left, a, c, allow, err);
 	case EXPR_AND:
 	case EXPR_OR:
-		if (bind_node(e->left, a, c, allow_channel, err))
+		if (bind_node(e->left, a, c, allow, err))
 			return -1;
-		return bind_node(e->right, a, c, allow_channel, err);
+		return bind_node(e->right, a, c, allow, err);
 	default:
 		break;
 	}
@@ -582,12 +680,38 @@ static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, i
 	if (e->ref == EXPR_REF_NONE) {
 		strbuf_addf(err, "unknown channel field '%s' (channel.name, channel.auto_position, "
 			    "channel.using_gtid, channel.io_running, channel.sql_running, "
-			    "channel.source_host)", e->ident);
+			    "channel.source_host, channel.last_io_errno, channel.last_io_error, "
+			    "channel.last_sql_errno, channel.last_sql_error, channel.skip_counter, "
+			    "channel.source_server_id, channel.source_uuid, channel.source, channel.last_error)",
+			    e->ident);
 		return -1;
 	}
-	if (ref_is_channel(e->ref) && !allow_channel) {
-		strbuf_addf(err, "'%s' is only known in a rule with 'scope = channel'", e->ident);
+	if (ref_is_channel(e->ref) && !(allow & EXPR_ALLOW_CHANNEL)) {
+		strbuf_addf(err, "'%s' is only known in a rule with 'scope = channel' or 'scope = link'", e->ident);
 		return -1;
+	}
+	if (e->ref == EXPR_REF_SOURCE) {
+		if (!(allow & EXPR_ALLOW_SOURCE)) {
+			strbuf_addf(err, "'%s' is only known in a rule with 'scope = link'", e->ident);
+			return -1;
+		}
+		/* NAME bound as a bare identifier of the source; e keeps the comparison */
+		e->sub = ident_node(a, e->ident + strlen(SOURCE_PREFIX), e->column);
+		if (bind_node(e->sub, a, c, 0, err))
+			return -1;
+		if (e->sub->ref == EXPR_REF_SOURCE) {
+			strbuf_addf(err, "'%s': a source's source is not known", e->ident);
+			return -1;
+		}
+		e->var = e->sub->var;
+	}
+	if (e->kind == EXPR_CMP && e->cmp == EXPR_HAS) {
+		const struct expr *id = e->ref == EXPR_REF_SOURCE ? e->sub : e;
+		if (id->ref != EXPR_REF_FACT && !ref_is_channel(id->ref) &&
+		    !(id->ref == EXPR_REF_VAR && id->var->type == CATALOG_STRING)) {
+			strbuf_addf(err, "'has' reads a comma-separated list: '%s' is not a text value", e->ident);
+			return -1;
+		}
 	}
 	if (e->kind == EXPR_ISSET && e->ref != EXPR_REF_VAR && e->ref != EXPR_REF_FACT) {
 		strbuf_addf(err, "isset() takes a variable, not '%s'", e->ident);
@@ -598,16 +722,41 @@ static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, i
 		strbuf_addf(err, "'%s' compares only with == and != (or 'in')", e->ident);
 		return -1;
 	}
-	for (size_t i = 0; i < e->nlits; i++)
+	for (size_t i = 0; i < e->nlits; i++) {
+		if (bind_reference(e, &e->lits[i], a, c, allow, err))
+			return -1;
+		if (e->lits[i].ref) {
+			if (bind_reference_op(e, err))
+				return -1;
+			continue;
+		}
+		if (e->ref == EXPR_REF_SOURCE) {
+			/* type the literal by NAME */
+			struct expr typed = *e->sub;
+			typed.kind = e->kind;
+			typed.cmp = e->cmp;
+			if (bind_literal(&typed, &e->lits[i], a, err))
+				return -1;
+			continue;
+		}
+		if (e->kind == EXPR_CMP && e->cmp == EXPR_HAS)
+			continue;
 		if (bind_literal(e, &e->lits[i], a, err))
 			return -1;
+	}
 	return 0;
 }
 
 int expr_bind(struct expr *e, struct arena *a, const struct catalog *c, int allow_channel,
 	      struct strbuf *err)
 {
-	return bind_node(e, a, c, allow_channel, err);
+	return bind_node(e, a, c, allow_channel ? EXPR_ALLOW_CHANNEL : 0, err);
+}
+
+int expr_bind_scope(struct expr *e, struct arena *a, const struct catalog *c, unsigned allow,
+		    struct strbuf *err)
+{
+	return bind_node(e, a, c, allow, err);
 }
 
 /* ---- values ----------------------------------------------------------- */
@@ -749,22 +898,24 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 		out->text = target_cluster(env);
 		return;
 	case EXPR_REF_CHANNEL_NAME:
-		out->text = ch ? ch->name : NULL;
-		break;
 	case EXPR_REF_CHANNEL_AUTO_POSITION:
-		out->text = ch ? ch->auto_position : NULL;
-		break;
 	case EXPR_REF_CHANNEL_USING_GTID:
-		out->text = ch ? ch->using_gtid : NULL;
-		break;
 	case EXPR_REF_CHANNEL_IO_RUNNING:
-		out->text = ch ? ch->io_running : NULL;
-		break;
 	case EXPR_REF_CHANNEL_SQL_RUNNING:
-		out->text = ch ? ch->sql_running : NULL;
-		break;
 	case EXPR_REF_CHANNEL_SOURCE_HOST:
-		out->text = ch ? ch->source_host : NULL;
+	case EXPR_REF_CHANNEL_LAST_IO_ERRNO:
+	case EXPR_REF_CHANNEL_LAST_IO_ERROR:
+	case EXPR_REF_CHANNEL_LAST_SQL_ERRNO:
+	case EXPR_REF_CHANNEL_LAST_SQL_ERROR:
+	case EXPR_REF_CHANNEL_SKIP_COUNTER:
+	case EXPR_REF_CHANNEL_SOURCE_SERVER_ID:
+	case EXPR_REF_CHANNEL_SOURCE_UUID:
+	case EXPR_REF_CHANNEL_SOURCE:
+	case EXPR_REF_CHANNEL_LAST_ERROR:
+		out->text = ch ? *(const char *const *)(const void *)((const char *)ch + channel_field_offset[ref]) : NULL;
+		break;
+	case EXPR_REF_SOURCE:   /* expr_value_of() handles it; here only without a sub node */
+		out->text = NULL;
 		break;
 	case EXPR_REF_VAR: {
 		size_t idx = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n
@@ -792,20 +943,52 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 		out->state = EXPR_VALUE_UNKNOWN;
 }
 
-void expr_value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out)
+/* The environment of a link rule's source: the same catalog, the source's view. */
+static void source_env(const struct expr_env *env, struct expr_env *se)
 {
-	enum expr_ref ref = atom->ref;
-	const struct catalog_var *var = atom->var;
-	if (ref == EXPR_REF_NONE)
-		ref = resolve_ident(atom->ident, env->catalog, &var);
-	value_of_ref(ref, var, atom->ident, env, out);
+	memset(se, 0, sizeof(*se));
+	se->catalog = env->catalog;
+	se->target = env->source;
 }
 
 void expr_value_of_name(const char *name, const struct expr_env *env, struct expr_value *out)
 {
 	const struct catalog_var *var;
 	enum expr_ref ref = resolve_ident(name, env->catalog, &var);
+	if (ref == EXPR_REF_SOURCE) {
+		struct expr_env se;
+		if (!env->source) {
+			memset(out, 0, sizeof(*out));
+			out->state = EXPR_VALUE_UNKNOWN;
+			out->name = name;
+			return;
+		}
+		source_env(env, &se);
+		expr_value_of_name(name + strlen(SOURCE_PREFIX), &se, out);
+		out->name = name;
+		return;
+	}
 	value_of_ref(ref, var, name, env, out);
+}
+
+void expr_value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out)
+{
+	enum expr_ref ref = atom->ref;
+	const struct catalog_var *var = atom->var;
+	if (ref == EXPR_REF_NONE)
+		ref = resolve_ident(atom->ident, env->catalog, &var);
+	if (ref == EXPR_REF_SOURCE) {
+		struct expr_env se;
+		if (!atom->sub || !env->source) {
+			expr_value_of_name(atom->ident, env, out);
+			return;
+		}
+		source_env(env, &se);
+		expr_value_of(atom->sub, &se, out);
+		out->name = atom->ident;
+		return;
+	}
+	value_of_ref(ref, var, atom->ident, env, out);
 }
 
 /* ---- comparison ------------------------------------------------------- */
@@ -833,6 +1016,7 @@ static enum tri tri_of(int c, enum expr_cmp op)
 	case EXPR_LE: r = c <= 0; break;
 	case EXPR_GT: r = c > 0; break;
 	case EXPR_GE: r = c >= 0; break;
+	case EXPR_HAS: r = 0; break;   /* compare_one() answers it */
 	}
 	return r ? TRI_TRUE : TRI_FALSE;
 }
@@ -880,18 +1064,78 @@ static int normalize_value(const struct catalog_var *var, const char *raw, char 
 }
 
 /* Compare one known value with one literal: TRI_TRUE/FALSE, or UNKNOWN when they cannot be compared. */
+static int strncasecmp_ascii(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb || !ca)
+			return ca - cb;
+	}
+	return 0;
+}
+
+/* X has WORD: WORD is one of the comma-separated items of X (blanks around items ignored). */
+static enum tri list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == wl && !strncasecmp_ascii(p, word, n))
+			return TRI_TRUE;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return TRI_FALSE;
+}
+
 static enum tri compare_one(const struct expr *e, const struct expr_env *env, const struct expr_value *v,
 			    const struct expr_literal *lit, enum expr_cmp op)
 {
 	enum expr_ref ref = e->ref;
 	const struct catalog_var *var = e->var;
+	const struct settings *ctx = env->target;
+	struct expr_literal given;
+	struct expr_value rv;
 	if (ref == EXPR_REF_NONE)
 		ref = resolve_ident(e->ident, env->catalog, &var);
+	if (ref == EXPR_REF_SOURCE) {
+		/* source.NAME: typed by NAME, on the source */
+		const struct expr *id = e->sub;
+		if (!id)
+			return TRI_UNKNOWN;
+		ref = id->ref;
+		var = id->var;
+		ctx = env->source;
+		if (!ctx)
+			return TRI_UNKNOWN;
+	}
+	if (lit->ref) {
+		/* a reference given as the value: its value, compared by the left side's type */
+		expr_value_of(lit->ref, env, &rv);
+		if (rv.state != EXPR_VALUE_KNOWN)
+			return TRI_UNKNOWN;
+		memset(&given, 0, sizeof(given));
+		given.text = rv.text;
+		lit = &given;
+	}
+	if (op == EXPR_HAS)
+		return list_has(v->text, lit->text);
 	if (ref == EXPR_REF_VERSION) {
 		struct version lv;
 		if (version_parse(&lv, lit->text))
 			return TRI_UNKNOWN;
-		return tri_of(version_compare_lit(&env->target->version, &lv), op);
+		return tri_of(version_compare_lit(&ctx->version, &lv), op);
 	}
 	if (ref == EXPR_REF_VAR && var->type == CATALOG_UINT) {
 		unsigned long long a, b;
@@ -966,9 +1210,23 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 	}
 	case EXPR_REF_NONE:
 		return TRI_FALSE;
+	case EXPR_REF_SOURCE: {
+		struct expr_env se;
+		if (!env->source || !e->sub)
+			return TRI_UNKNOWN;
+		source_env(env, &se);
+		struct expr d = *e->sub;
+		d.kind = EXPR_DEFINED;
+		return eval_defined(&d, &se);
+	}
 	default:
-		if (ref_is_channel(ref))
-			return env->channel ? TRI_TRUE : TRI_FALSE;
+		if (ref_is_channel(ref)) {
+			struct expr_value v;
+			if (!env->channel)
+				return TRI_FALSE;
+			expr_value_of(e, env, &v);
+			return v.state == EXPR_VALUE_KNOWN ? TRI_TRUE : TRI_FALSE;
+		}
 		return TRI_TRUE;
 	}
 }
@@ -1125,11 +1383,32 @@ static void add_value_text(struct strbuf *sb, const char *text)
 		strbuf_addstr(sb, text);
 }
 
+static void explain_atom_value(const struct expr *e, const struct expr_env *env, struct strbuf *sb);
+
+/* The value of e, then of the reference its comparison names as the value, if any. */
+static void explain_atom(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
+{
+	explain_atom_value(e, env, sb);
+	if ((e->kind == EXPR_CMP || e->kind == EXPR_IN) && e->nlits && e->lits[0].ref) {
+		strbuf_addstr(sb, ", ");
+		explain_atom_value(e->lits[0].ref, env, sb);
+	}
+}
+
 static void explain_atom_value(const struct expr *e, const struct expr_env *env, struct strbuf *sb)
 {
 	struct expr_value v;
 	char where[96];
+	struct expr_env se;
 	expr_value_of(e, env, &v);
+	if (e->ref == EXPR_REF_SOURCE && env->source) {
+		/* the source's own flavor and version name its defaults */
+		source_env(env, &se);
+		env = &se;
+	} else if (e->ref == EXPR_REF_SOURCE) {
+		strbuf_addf(sb, "%s is unknown (the channel's source is not among the audited servers)", v.name);
+		return;
+	}
 	switch (v.state) {
 	case EXPR_VALUE_ABSENT:
 		strbuf_addf(sb, "%s does not exist on %s", v.name, env_display(env, where, sizeof(where)));
@@ -1186,6 +1465,8 @@ static int expr_is_context(const struct expr *e)
 	switch (e->kind) {
 	case EXPR_CMP:
 	case EXPR_IN:
+		if (e->ref == EXPR_REF_SOURCE && e->sub)   /* the source's context counts too */
+			return e->sub->ref >= EXPR_REF_ROLE && e->sub->ref <= EXPR_REF_CLUSTER;
 		return e->ref >= EXPR_REF_ROLE && e->ref <= EXPR_REF_CLUSTER;
 	case EXPR_NOT:
 		return expr_is_context(e->left);
@@ -1296,7 +1577,7 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 	case EXPR_TRUTH:
 	case EXPR_CMP:
 	case EXPR_IN:
-		explain_atom_value(e, env, sb);
+		explain_atom(e, env, sb);
 		return;
 	}
 }
@@ -1315,7 +1596,7 @@ void expr_explain_require(const struct expr *e, const struct expr_env *env, stru
 
 static const char *const cmp_words[] = {
 	[EXPR_EQ] = "=", [EXPR_NE] = "!=", [EXPR_LT] = "<",
-	[EXPR_LE] = "<=", [EXPR_GT] = ">", [EXPR_GE] = ">=",
+	[EXPR_LE] = "<=", [EXPR_GT] = ">", [EXPR_GE] = ">=", [EXPR_HAS] = "has",
 };
 
 static void describe_lit(const struct expr_literal *lit, struct strbuf *sb)
@@ -1409,7 +1690,12 @@ int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom
 		int rc = expr_walk(e->left, fn, ctx);
 		return rc ? rc : expr_walk(e->right, fn, ctx);
 	}
-	default:
-		return fn(ctx, e);
+	default: {
+		int rc = fn(ctx, e);
+		for (size_t i = 0; !rc && i < e->nlits; i++)
+			if (e->lits[i].ref)
+				rc = fn(ctx, e->lits[i].ref);
+		return rc;
+	}
 	}
 }

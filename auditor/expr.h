@@ -11,7 +11,7 @@
  *     primary := "(" expr ")" | "true" | "false"
  *              | "defined" "(" IDENT ")" | "isset" "(" IDENT ")"
  *              | IDENT [ OP literal | "in" "(" literal ( "," literal )* ")" ]
- *     OP      := "==" | "!=" | "<" | "<=" | ">" | ">="
+ *     OP      := "==" | "!=" | "<" | "<=" | ">" | ">=" | "has"
  *     literal := WORD | NUMBER | VERSION | "quoted string"
  *
  * The left side of a comparison is always an identifier and the right side
@@ -19,9 +19,24 @@
  * word "primary". An identifier is a keyword (role, flavor, version, kind,
  * cluster), a channel field in channel-scoped rules (channel.name,
  * channel.auto_position, channel.using_gtid, channel.io_running,
- * channel.sql_running, channel.source_host), a catalog variable under any
+ * channel.sql_running, channel.source_host, and from issue 12
+ * channel.last_io_errno, channel.last_io_error, channel.last_sql_errno,
+ * channel.last_sql_error, channel.skip_counter, channel.source_server_id,
+ * channel.source_uuid, channel.source, channel.last_error), a catalog variable under any
  * of its names, or else a fact: any other name the target's settings hold
- * (option_file_errors, removed_options, facts of live servers).
+ * (option_file_errors, removed_options, facts of live servers, the
+ * topology.* facts of topology.h).
+ *
+ * Added (issue 12): in rules judged across the run's servers
+ * (EXPR_ALLOW_SOURCE: `scope = link`, one finding per replication channel),
+ * `source.NAME` is NAME (any identifier but a channel field) on the
+ * channel's source; and in `scope = link` and `scope = topology` rules
+ * (EXPR_ALLOW_REFS) an unquoted literal `source.NAME` or `topology.NAME`
+ * stands for that value instead of the text: `gtid_mode == source.gtid_mode`,
+ * `version >= source.version`, `auto_increment_increment >= topology.writers`,
+ * compared by the left side's type. `X has WORD` is true when X, read as a
+ * comma-separated list, has WORD as an item (case-insensitive):
+ * `replica_skip_errors has 1062`.
  *
  * Comparisons are typed by what the left side is: booleans compare as ON/OFF
  * whatever the spelling, unsigned numbers numerically with K/M/G suffixes,
@@ -73,7 +88,7 @@ enum expr_kind {
 	EXPR_ISSET,    /* isset(ident) */
 };
 
-enum expr_cmp { EXPR_EQ, EXPR_NE, EXPR_LT, EXPR_LE, EXPR_GT, EXPR_GE };
+enum expr_cmp { EXPR_EQ, EXPR_NE, EXPR_LT, EXPR_LE, EXPR_GT, EXPR_GE, EXPR_HAS };
 
 /* What an identifier names (set by expr_bind(), or looked up when evaluated). */
 enum expr_ref {
@@ -89,14 +104,30 @@ enum expr_ref {
 	EXPR_REF_CHANNEL_IO_RUNNING,
 	EXPR_REF_CHANNEL_SQL_RUNNING,
 	EXPR_REF_CHANNEL_SOURCE_HOST,
+	EXPR_REF_CHANNEL_LAST_IO_ERRNO,     /* added (issue 12) */
+	EXPR_REF_CHANNEL_LAST_IO_ERROR,
+	EXPR_REF_CHANNEL_LAST_SQL_ERRNO,
+	EXPR_REF_CHANNEL_LAST_SQL_ERROR,
+	EXPR_REF_CHANNEL_SKIP_COUNTER,
+	EXPR_REF_CHANNEL_SOURCE_SERVER_ID,
+	EXPR_REF_CHANNEL_SOURCE_UUID,
+	EXPR_REF_CHANNEL_SOURCE,            /* the run's target the channel replicates from */
+	EXPR_REF_CHANNEL_LAST_ERROR,        /* a stopped thread's error, "" when none */
 	EXPR_REF_VAR,      /* a catalog variable: var */
 	EXPR_REF_FACT,     /* any other settings name */
+	EXPR_REF_SOURCE,   /* source.NAME: sub, on the channel's source (env->source) */
 };
+
+/* Nonzero for the channel.* references. */
+int expr_ref_is_channel(enum expr_ref r);
+
+struct expr;
 
 struct expr_literal {
 	const char *text;   /* as written, quotes removed */
 	int quoted;
 	const char *norm;   /* normalised for the identifier's type by expr_bind(), or NULL */
+	struct expr *ref;   /* added: source.NAME / topology.NAME given as the value (EXPR_ALLOW_REFS), or NULL */
 };
 
 struct expr {
@@ -110,6 +141,7 @@ struct expr {
 	unsigned column;             /* 1-based column where the node starts */
 	enum expr_ref ref;
 	const struct catalog_var *var;
+	struct expr *sub;            /* EXPR_REF_SOURCE: NAME as an identifier of its own */
 };
 
 /* A parse error: message and 1-based column in the text. */
@@ -135,11 +167,22 @@ struct expr *expr_parse(struct arena *a, const char *text, struct expr_error *er
 int expr_bind(struct expr *e, struct arena *a, const struct catalog *c, int allow_channel,
 	      struct strbuf *err);
 
+/* What a rule's scope lets a condition name (expr_bind_scope()). */
+enum {
+	EXPR_ALLOW_CHANNEL = 1,   /* channel.* (scope channel and link) */
+	EXPR_ALLOW_SOURCE = 2,    /* source.NAME identifiers (scope link) */
+	EXPR_ALLOW_REFS = 4,      /* source.NAME / topology.NAME as values (scope link and topology) */
+};
+/* expr_bind() with the scope's permissions (EXPR_ALLOW_* or-ed). */
+int expr_bind_scope(struct expr *e, struct arena *a, const struct catalog *c, unsigned allow,
+		    struct strbuf *err);
+
 /* What an expression is evaluated against. */
 struct expr_env {
 	const struct catalog *catalog;          /* may be NULL: no catalog variables */
 	const struct settings *target;
 	const struct settings_channel *channel; /* channel-scoped rules; else NULL */
+	const struct settings *source;          /* link rules: the channel's source (its view), or NULL */
 	/*
 	 * Optional per-target caches (the engine fills them once per target;
 	 * NULL means look up each time). Indexed by catalog variable
@@ -200,8 +243,9 @@ void expr_describe_for(const struct expr *e, const struct settings *s, struct st
  */
 const char *expr_var_display(const struct catalog_var *v, const struct settings *s);
 /*
- * Added (issue 10): what the keyword `cluster` reads on s: settings.cluster,
- * else wsrep_cluster_name when wsrep_on is ON; "" when none. c may be NULL.
+ * Added (issue 10, also used by topology.c): what the keyword `cluster`
+ * reads on s: settings.cluster, else wsrep_cluster_name when wsrep_on is
+ * ON; "" when none. c may be NULL.
  */
 const char *expr_target_cluster(const struct catalog *c, const struct settings *s);
 

@@ -66,6 +66,9 @@ enum finding_basis {
 	FINDING_BY_FLEET,          /* fleet rule: compared with the other targets (peers) */
 	FINDING_BY_FLEET_UNKNOWN,  /* fleet rule: the compared value is unknown */
 	FINDING_BY_PROBLEM,        /* problem rule: one problem of the target (problem_no) */
+	/* added (issue 12): */
+	FINDING_BY_NO_SOURCE,      /* link rule: the channel's source is not among the run's targets (unknown) */
+	FINDING_BY_GROUP_REPLICATION,  /* channel or link rule on a Group Replication channel (n/a) */
 };
 
 /* Fleet findings: the other targets that share the value (at most FINDING_PEERS_SHOWN named). */
@@ -120,6 +123,13 @@ struct finding {
 	/* added (issue 10): a suppression that would apply but for its until date; NULL otherwise */
 	const struct finding_suppression *expired;
 	enum finding_baseline baseline;                /* added (issue 10) */
+	/*
+	 * Added (issue 12): link rules (scope link) judge a channel with its
+	 * source, another target of the same result: its view, for the
+	 * explainer. It points into the result's targets, so it stays valid
+	 * while no target is added to that result; NULL otherwise.
+	 */
+	const struct settings *source;
 };
 
 /*

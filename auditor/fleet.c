@@ -344,6 +344,8 @@ int fleet_compare_config(struct settings *s, const char *path, const struct cata
 void fleet_target_apply(const struct fleet_target *ft, struct settings *s)
 {
 	s->position = ft->position;
+	if (ft->spec && !s->address)   /* topology.h: the address a source is known by */
+		s->address = settings_intern(s, ft->spec);
 	if (!ft->inv)
 		return;
 	inventory_apply(ft->inv, s);

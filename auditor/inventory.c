@@ -204,6 +204,16 @@ static int parse_tags(struct inventory_ctx *x, struct inventory_target *t, const
 	return 0;
 }
 
+static int parse_multi_writer(struct inventory_ctx *x, struct inventory_target *t, const char *value, char **why)
+{
+	if (!ascii_strcasecmp(value, "yes") || !ascii_strcasecmp(value, "no")) {
+		t->multi_writer = ascii_strcasecmp(value, "yes") ? "no" : "yes";
+		return 0;
+	}
+	*why = xasprintf("multi_writer '%s' is not yes or no", value);
+	return -1;
+}
+
 static const struct inventory_key_info inventory_keys[INVENTORY_NKEYS] = {
 	[INVENTORY_HOST] = { "host", parse_host, 1 },
 	[INVENTORY_PORT] = { "port", parse_port, 0 },
@@ -216,6 +226,7 @@ static const struct inventory_key_info inventory_keys[INVENTORY_NKEYS] = {
 	[INVENTORY_VERSION] = { "version", parse_version, 0 },
 	[INVENTORY_DEFAULTS_FILE] = { "defaults_file", parse_defaults_file, 0 },
 	[INVENTORY_TAGS] = { "tags", parse_tags, 0 },
+	[INVENTORY_MULTI_WRITER] = { "multi_writer", parse_multi_writer, 0 },
 };
 
 const char *inventory_key_name(enum inventory_key k)
@@ -394,7 +405,7 @@ static int inventory_handler(void *user, const char *section, const char *name, 
 	int k = inventory_key_lookup(name);
 	if (k < 0) {
 		inventory_error(x, line, "[%s]: unknown key '%s' (host, port, socket, config, variables, role, "
-				"cluster, flavor, version, defaults_file, tags)", t->name, name);
+				"cluster, flavor, version, defaults_file, tags, multi_writer)", t->name, name);
 		return 1;
 	}
 	if (is_defaults && inventory_keys[k].per_server) {
@@ -456,6 +467,7 @@ static void inventory_finish(struct inventory_ctx *x)
 					t->tags = d->tags;
 					t->ntags = d->ntags;
 					break;
+				case INVENTORY_MULTI_WRITER: t->multi_writer = d->multi_writer; break;
 				default: break;   /* per-server keys are refused in [defaults] */
 				}
 			}
@@ -572,4 +584,12 @@ void inventory_apply(const struct inventory_target *t, struct settings *s)
 		s->version = t->version;
 	if (inventory_target_has(t, INVENTORY_ROLE))
 		s->role = t->role;
+	if (inventory_target_has(t, INVENTORY_MULTI_WRITER))
+		s->multi_writer = t->multi_writer;
+	/* where the server is reached: replicas' channels name their source by it (topology.h) */
+	if (t->host) {
+		char *spec = inventory_target_spec(t);
+		s->address = settings_intern(s, spec);
+		free(spec);
+	}
 }

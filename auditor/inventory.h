@@ -41,6 +41,11 @@
  *                  password: a `password` key is an error
  *   tags           words separated by commas or spaces, copied into the
  *                  JSON report
+ *   multi_writer   yes or no: the server's cluster (a Galera cluster, a
+ *                  ring of servers replicating from each other) takes
+ *                  writes on more than one server (settings.multi_writer;
+ *                  the topology rules writable-peers, auto-increment-ring
+ *                  and galera-async-server-id read it, topology.h)
  *
  * A `[defaults]` section gives values for what target sections leave out
  * (every key except host, socket, config and variables, which name one
@@ -76,6 +81,7 @@ enum inventory_key {
 	INVENTORY_VERSION,
 	INVENTORY_DEFAULTS_FILE,
 	INVENTORY_TAGS,
+	INVENTORY_MULTI_WRITER,   /* added (issue 12) */
 	INVENTORY_NKEYS
 };
 
@@ -112,6 +118,7 @@ struct inventory_target {
 	struct version version;
 	const char **tags;          /* ntags words */
 	size_t ntags;
+	const char *multi_writer;   /* "yes", "no", or NULL when not given */
 };
 
 /* Nonzero when the section or [defaults] gave key k. */
@@ -153,7 +160,9 @@ const struct inventory_target *inventory_find(const struct inventory *inv, const
 
 /*
  * Apply t's per-target settings to s: flavor and build, version and role
- * when t gives them, with flavor_source "inventory". Returns nothing; the
+ * when t gives them, with flavor_source "inventory"; multi_writer, and the
+ * address host:port (settings.address, topology.h) when t has a host.
+ * Returns nothing; the
  * layers of issue 10 (project.h) place the inventory above the command line
  * and below annotations in the option files.
  */

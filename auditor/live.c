@@ -9,6 +9,7 @@
 #include "live.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -846,9 +847,69 @@ static const struct live_col live_status_cols[CH_N] = {
 	[CH_PORT] = { col_port, 0 },
 };
 
-static int live_channel_ignored(const char *name)
+/* Group Replication's own channels: kept, flagged, and not counted as asynchronous channels. */
+static int live_channel_group_replication(const char *name)
 {
 	return !strcmp(name, "group_replication_applier") || !strcmp(name, "group_replication_recovery");
+}
+
+/*
+ * The status columns the topology rules read (issue 12), by any of their
+ * names: SHOW REPLICA STATUS (MySQL 8.0.22+: Source_*), SHOW SLAVE STATUS
+ * (MySQL before, Master_*), SHOW ALL SLAVES STATUS (MariaDB: Master_*, no
+ * Master_UUID). Columns of the statements already sent: no statement more.
+ */
+static const struct {
+	const char *names[3];
+	size_t off;      /* of a const char * in struct settings_channel */
+	int server_text; /* a message the server wrote: cleaned and bounded */
+} live_status_fields[] = {
+	{ { "Last_IO_Errno", NULL }, offsetof(struct settings_channel, last_io_errno), 0 },
+	{ { "Last_IO_Error", NULL }, offsetof(struct settings_channel, last_io_error), 1 },
+	{ { "Last_SQL_Errno", NULL }, offsetof(struct settings_channel, last_sql_errno), 0 },
+	{ { "Last_SQL_Error", NULL }, offsetof(struct settings_channel, last_sql_error), 1 },
+	{ { "Skip_Counter", NULL }, offsetof(struct settings_channel, skip_counter), 0 },
+	{ { "Source_Server_Id", "Master_Server_Id", NULL }, offsetof(struct settings_channel, source_server_id), 0 },
+	{ { "Source_UUID", "Master_UUID", NULL }, offsetof(struct settings_channel, source_uuid), 0 },
+};
+
+#define LIVE_SERVER_TEXT_MAX 300
+
+void live_channel_read_status(struct settings *s, struct settings_channel *ch, const char *const *names,
+			      const char *const *values, size_t ncols)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(live_status_fields); k++) {
+		for (size_t c = 0; c < ncols; c++) {
+			int match = 0;
+			for (size_t n = 0; n < ARRAY_SIZE(live_status_fields[k].names) && live_status_fields[k].names[n]; n++)
+				match |= names[c] && !ascii_strcasecmp(names[c], live_status_fields[k].names[n]);
+			if (!match || !values[c])
+				continue;
+			const char **slot = (const char **)(void *)((char *)ch + live_status_fields[k].off);
+			if (live_status_fields[k].server_text) {
+				/* a line of text: control characters (line breaks, escapes) shown as '?' */
+				size_t len = strnlen(values[c], LIVE_SERVER_TEXT_MAX + 1);
+				char *t = xstrndup(values[c], len > LIVE_SERVER_TEXT_MAX ? LIVE_SERVER_TEXT_MAX : len);
+				for (char *q = t; *q; q++)
+					if ((unsigned char)*q < 0x20 || *q == 0x7f)
+						*q = '?';
+				*slot = arena_printf(&s->arena, "%s%s", t, len > LIVE_SERVER_TEXT_MAX ? "..." : "");
+				free(t);
+			} else {
+				*slot = settings_intern(s, values[c]);
+			}
+			break;
+		}
+	}
+}
+
+/* Asynchronous channels: every channel but Group Replication's own. */
+static size_t live_async_channels(const struct settings *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nchannels; i++)
+		n += !s->channels[i].group_replication;
+	return n;
 }
 
 static struct settings_channel *live_channel_get(struct settings *s, const char *name)
@@ -865,17 +926,21 @@ static void live_store_channels(struct live_plan *p, const char *label, const st
 {
 	struct settings *s = p->s;
 	int idx[CH_N];
+	const char **row;
 	if (live_shape(p, label, r, spec, CH_N, LIVE_MAX_CHANNELS, idx) < 0)
 		return;
+	row = xcalloc(r->ncols ? r->ncols : 1, sizeof(*row));
 	for (size_t i = 0; i < r->nrows; i++) {
 		const char *name = live_val(r, i, idx[CH_NAME]);
 		const char *v;
 		struct settings_channel *ch;
 		if (!name)
 			name = "";
-		if (live_channel_ignored(name))
-			continue;
 		ch = live_channel_get(s, name);
+		ch->group_replication = live_channel_group_replication(name);
+		for (size_t c = 0; c < r->ncols; c++)
+			row[c] = live_result_cell(r, i, c)->v;
+		live_channel_read_status(s, ch, r->names, row, r->ncols);
 		if ((v = live_val(r, i, idx[CH_USING_GTID])))
 			ch->using_gtid = settings_intern(s, v);
 		if ((v = live_val(r, i, idx[CH_AUTO_POSITION])))
@@ -889,6 +954,7 @@ static void live_store_channels(struct live_plan *p, const char *label, const st
 		if ((v = live_val(r, i, idx[CH_PORT])) && !ch->source_port)
 			ch->source_port = live_parse_port(v);
 	}
+	free(row);
 	p->channels_known = 1;
 }
 
@@ -957,7 +1023,7 @@ static void live_run_channels_fact(struct live_plan *p)
 	s->channels_known = p->channels_known;
 	if (p->channels_known) {
 		char n[32];
-		snprintf(n, sizeof(n), "%zu", s->nchannels);
+		snprintf(n, sizeof(n), "%zu", live_async_channels(s));
 		live_fact(s, "replication_channels", n, "live");
 	} else {
 		live_fact(s, "replication_channels", NULL, p->channels_why ? p->channels_why : "replication channels unknown");
@@ -1073,7 +1139,7 @@ static void live_failed_engines(struct live_plan *p, const char *why)
 static void live_run_role(struct live_plan *p)
 {
 	if (!p->t->role_given && p->s->channels_known) {
-		p->s->role = p->s->nchannels ? ROLE_REPLICA : ROLE_PRIMARY;
+		p->s->role = live_async_channels(p->s) ? ROLE_REPLICA : ROLE_PRIMARY;
 		p->s->role_detected = 1;
 	}
 }
@@ -1375,6 +1441,13 @@ static int live_capture_body(void *ctx, void *fpv)
 			{ "io_running", ch->io_running },
 			{ "sql_running", ch->sql_running },
 			{ "source_host", ch->source_host },
+			{ "last_io_errno", ch->last_io_errno },      /* issue 12: snapshot.c reads them back */
+			{ "last_io_error", ch->last_io_error },
+			{ "last_sql_errno", ch->last_sql_errno },
+			{ "last_sql_error", ch->last_sql_error },
+			{ "skip_counter", ch->skip_counter },
+			{ "source_server_id", ch->source_server_id },
+			{ "source_uuid", ch->source_uuid },
 		};
 		fputs("# channel ", fp);
 		live_capture_field(fp, ch->name);
@@ -1386,6 +1459,8 @@ static int live_capture_body(void *ctx, void *fpv)
 		}
 		if (ch->source_port)
 			fprintf(fp, "\tsource_port=%u", ch->source_port);
+		if (ch->group_replication)
+			fputs("\tgroup_replication=1", fp);
 		fputc('\n', fp);
 	}
 	for (size_t i = 0; i < t->nraw; i++) {

@@ -360,6 +360,20 @@ int live_compare_config(struct live_target *t, const struct settings *file,
 			const struct catalog *c);
 
 /*
+ * Added (issue 12): read a channel's status columns (Last_IO_Errno,
+ * Last_IO_Error, Last_SQL_Errno, Last_SQL_Error, Skip_Counter,
+ * Master_Server_Id / Source_Server_Id, Master_UUID / Source_UUID) from one
+ * row of SHOW REPLICA STATUS, SHOW SLAVE STATUS or SHOW ALL SLAVES STATUS,
+ * given as its column names and values (NULL: SQL NULL), whatever their
+ * order; columns it does not know are ignored, absent ones leave the field
+ * as it was. The error texts are the server's: control characters become
+ * '?', and at most 300 bytes are kept ("..." then). Strings go to s's arena.
+ * Apart from the transport, so that recorded rows test it.
+ */
+void live_channel_read_status(struct settings *s, struct settings_channel *ch, const char *const *names,
+			      const char *const *values, size_t ncols);
+
+/*
  * Write the capture file (snapshot.h format, version 1) for t atomically:
  * header lines, every fact ("# fact NAME<TAB>VALUE"; an unknown one as
  * "# unknown NAME<TAB>REASON", which readers take as a comment), every

@@ -195,6 +195,7 @@ char *settings_origin_describe(const struct settings_origin *o)
 			[SETTINGS_SRC_FILE] = "option file",
 			[SETTINGS_SRC_SNAPSHOT] = "snapshot",
 			[SETTINGS_SRC_LIVE] = "live",
+			[SETTINGS_SRC_TOPOLOGY] = "topology",
 		};
 		strbuf_addstr(&sb, names[o->source]);
 	}

@@ -38,6 +38,7 @@ enum settings_source {
 	SETTINGS_SRC_FILE,         /* an option file line */
 	SETTINGS_SRC_SNAPSHOT,     /* a captured SHOW GLOBAL VARIABLES file */
 	SETTINGS_SRC_LIVE,         /* a running server */
+	SETTINGS_SRC_TOPOLOGY,     /* added (issue 12): derived from the run's servers together (topology.h) */
 };
 
 struct settings_origin {
@@ -61,7 +62,11 @@ struct settings_var {
 	size_t n_overridden, overridden_cap;
 };
 
-/* One replication channel of a live server (MariaDB: one connection). */
+/*
+ * One replication channel of a live server (MariaDB: one connection), as
+ * SHOW REPLICA STATUS / SHOW ALL SLAVES STATUS and performance_schema
+ * show it (mysql-facts.md D4). Every string is NULL when unknown.
+ */
 struct settings_channel {
 	const char *name;            /* "" for the default channel */
 	const char *auto_position;   /* MySQL AUTO_POSITION "1"/"0"; NULL when unknown or MariaDB */
@@ -70,6 +75,29 @@ struct settings_channel {
 	const char *sql_running;
 	const char *source_host;     /* Master_Host / Source_Host */
 	unsigned source_port;
+	/* added (issue 12): the channel's health and its source's identity */
+	const char *last_io_errno;   /* Last_IO_Errno ("0": none) */
+	const char *last_io_error;   /* Last_IO_Error, control characters shown as '?', at most 300 bytes */
+	const char *last_sql_errno;  /* Last_SQL_Errno ("0": none) */
+	const char *last_sql_error;  /* Last_SQL_Error, cleaned the same way */
+	const char *skip_counter;    /* Skip_Counter: events sql_slave_skip_counter still skips */
+	const char *source_server_id;/* Master_Server_Id / Source_Server_Id (0: never connected) */
+	const char *source_uuid;     /* Master_UUID / Source_UUID (MySQL) */
+	int group_replication;       /* group_replication_applier / _recovery: not an asynchronous channel */
+	/*
+	 * Derived in a result's views (engine.c): the error of each stopped
+	 * thread, "Last_SQL_Errno 1062: Duplicate entry ...", "" when none,
+	 * NULL when unknown.
+	 */
+	const char *last_error;
+	/*
+	 * Set by topology_link() (topology.h) on a result's views: the target
+	 * of the run this channel replicates from (its name), or NULL and
+	 * source_why saying why none was found.
+	 */
+	const char *source_target;
+	size_t source_index;         /* 1-based index of that target in the audit result; 0: none */
+	const char *source_why;
 };
 
 /*
@@ -139,6 +167,16 @@ struct settings {
 	 * suppressions (project.h), or NULL; owned by the command.
 	 */
 	struct project_target *project;
+	/*
+	 * Added (issue 12, topology.h): where the target was reached or
+	 * captured, "host:port" as given (live spec, inventory, or a capture's
+	 * "# target" line), NULL for option files: replicas' channels name
+	 * their source by it. multi_writer: the target's cluster is declared
+	 * to take writes on more than one server ("yes"/"no", from the
+	 * inventory or project file), NULL when not declared.
+	 */
+	const char *address;
+	const char *multi_writer;
 	struct settings_var *vars;
 	size_t n, cap;
 	struct strmap index;         /* name -> position in vars (settings_get/settings_set are O(1)) */

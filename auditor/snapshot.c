@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,10 +100,30 @@ static char *trim(char *s)
 	return s;
 }
 
+/* The text fields of a "# channel" line, by key (live_capture_write() writes the same keys). */
+static const struct {
+	const char *key;
+	size_t off;   /* of a const char * in struct settings_channel */
+} channel_keys[] = {
+	{ "name", offsetof(struct settings_channel, name) },
+	{ "auto_position", offsetof(struct settings_channel, auto_position) },
+	{ "using_gtid", offsetof(struct settings_channel, using_gtid) },
+	{ "io_running", offsetof(struct settings_channel, io_running) },
+	{ "sql_running", offsetof(struct settings_channel, sql_running) },
+	{ "source_host", offsetof(struct settings_channel, source_host) },
+	{ "last_io_errno", offsetof(struct settings_channel, last_io_errno) },
+	{ "last_io_error", offsetof(struct settings_channel, last_io_error) },
+	{ "last_sql_errno", offsetof(struct settings_channel, last_sql_errno) },
+	{ "last_sql_error", offsetof(struct settings_channel, last_sql_error) },
+	{ "skip_counter", offsetof(struct settings_channel, skip_counter) },
+	{ "source_server_id", offsetof(struct settings_channel, source_server_id) },
+	{ "source_uuid", offsetof(struct settings_channel, source_uuid) },
+};
+
 /* "# channel NAME<TAB>KEY=VALUE..." */
 static void reader_channel(struct snapshot_reader *r, char *rest, unsigned line)
 {
-	char *fields[16];
+	char *fields[32];
 	size_t n = 0;
 	char *p = rest;
 	fields[n++] = p;
@@ -124,20 +145,16 @@ static void reader_channel(struct snapshot_reader *r, char *rest, unsigned line)
 		}
 		*eq = '\0';
 		const char *key = fields[i], *val = eq + 1;
-		if (!strcmp(key, "name"))
-			ch->name = settings_intern(s, val);
-		else if (!strcmp(key, "auto_position"))
-			ch->auto_position = settings_intern(s, val);
-		else if (!strcmp(key, "using_gtid"))
-			ch->using_gtid = settings_intern(s, val);
-		else if (!strcmp(key, "io_running"))
-			ch->io_running = settings_intern(s, val);
-		else if (!strcmp(key, "sql_running"))
-			ch->sql_running = settings_intern(s, val);
-		else if (!strcmp(key, "source_host"))
-			ch->source_host = settings_intern(s, val);
+		size_t k;
+		for (k = 0; k < ARRAY_SIZE(channel_keys); k++)
+			if (!strcmp(key, channel_keys[k].key))
+				break;
+		if (k < ARRAY_SIZE(channel_keys))
+			*(const char **)(void *)((char *)ch + channel_keys[k].off) = settings_intern(s, val);
 		else if (!strcmp(key, "source_port"))
 			ch->source_port = (unsigned)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "group_replication"))
+			ch->group_replication = !strcmp(val, "1");
 		else
 			diag_add(&s->diags, DIAG_NOTE, r->path, line, "unknown channel field '%s'", key);
 	}
@@ -208,7 +225,10 @@ static void reader_header(struct snapshot_reader *r, char *text, unsigned line)
 	} else if (!strncmp(p, "channel ", 8)) {
 		reader_channel(r, p + 8, line);
 	} else if (!strncmp(p, "target ", 7)) {
-		/* the target as captured; the snapshot's own path names it here */
+		/* the target as captured: the snapshot's own path names it, the address links replicas to it */
+		const char *addr = trim(p + 7);
+		if (*addr && !s->address)   /* an inventory's host:port, when given, names it already */
+			s->address = settings_intern(s, addr);
 	}
 }
 

@@ -13,6 +13,8 @@
 #include "report_int.h"
 #include "../auditor/engine.h"
 #include "../auditor/suppress.h"
+#include "../auditor/expr.h"
+#include "../auditor/topology.h"
 #include "../auditor/banned.h"
 
 #define JSON_SCHEMA_ID "crashsafe-report/3"
@@ -561,6 +563,62 @@ static void json_fleet(struct json *j, const struct target_result *t)
 	jsonw_close(w, '}');
 }
 
+/*
+ * What `crashsafe merge` needs to judge the topology rules again over shard
+ * reports (topology.h): where the target is reached, its cluster and
+ * multi-writer declaration, the values topology_link() compares, its
+ * channels, and the topology.* facts this run derived.
+ */
+static void json_topology(struct jsonw *w, const struct target_result *t)
+{
+	const struct settings *v = &t->view;
+	jsonw_open(w, "topology", '{');
+	jsonw_str(w, "address", v->address);
+	jsonw_str(w, "galera_cluster", *expr_target_cluster(NULL, v) ? expr_target_cluster(NULL, v) : NULL);
+	jsonw_str(w, "multi_writer", v->multi_writer);
+	jsonw_bool(w, "channels_known", v->channels_known);
+	jsonw_open(w, "variables", '{');
+	for (size_t i = 0; i < topology_nreads; i++) {
+		const struct settings_var *sv = settings_get(v, topology_reads[i]);
+		if (sv)
+			jsonw_str(w, topology_reads[i], sv->current.value);
+	}
+	jsonw_close(w, '}');
+	jsonw_open(w, "facts", '{');
+	for (size_t i = 0; i < v->n; i++)
+		if (!strncmp(v->vars[i].name, "topology.", 9))
+			jsonw_str(w, v->vars[i].name, v->vars[i].current.value);
+	jsonw_close(w, '}');
+	jsonw_open(w, "channels", '[');
+	for (size_t i = 0; i < v->nchannels; i++) {
+		const struct settings_channel *ch = &v->channels[i];
+		jsonw_open(w, NULL, '{');
+		jsonw_str(w, "name", ch->name);
+		jsonw_bool(w, "group_replication", ch->group_replication);
+		jsonw_str(w, "source_host", ch->source_host);
+		if (ch->source_port)
+			jsonw_uint(w, "source_port", ch->source_port);
+		else
+			jsonw_null(w, "source_port");
+		jsonw_str(w, "source_server_id", ch->source_server_id);
+		jsonw_str(w, "source_uuid", ch->source_uuid);
+		jsonw_str(w, "auto_position", ch->auto_position);
+		jsonw_str(w, "using_gtid", ch->using_gtid);
+		jsonw_str(w, "io_running", ch->io_running);
+		jsonw_str(w, "sql_running", ch->sql_running);
+		jsonw_str(w, "last_io_errno", ch->last_io_errno);
+		jsonw_str(w, "last_io_error", ch->last_io_error);
+		jsonw_str(w, "last_sql_errno", ch->last_sql_errno);
+		jsonw_str(w, "last_sql_error", ch->last_sql_error);
+		jsonw_str(w, "skip_counter", ch->skip_counter);
+		jsonw_str(w, "source", ch->source_target);
+		jsonw_str(w, "source_why", ch->source_why);
+		jsonw_close(w, '}');
+	}
+	jsonw_close(w, ']');
+	jsonw_close(w, '}');
+}
+
 static void json_target(struct json *j, const struct target_result *t)
 {
 	struct jsonw *w = &j->w;
@@ -583,6 +641,7 @@ static void json_target(struct json *j, const struct target_result *t)
 	json_diff(w, t->diff);
 	jsonw_str(w, "error", t->error);
 	json_fleet(j, t);
+	json_topology(w, t);
 	jsonw_open(w, "counts", '{');
 	jsonw_uint(w, "findings", c.findings);
 	json_status_counts(w, "by_status", c.by_status);

@@ -224,6 +224,7 @@ const char *report_source_name(enum settings_source s)
 		[SETTINGS_SRC_FILE] = "file",
 		[SETTINGS_SRC_SNAPSHOT] = "snapshot",
 		[SETTINGS_SRC_LIVE] = "live",
+		[SETTINGS_SRC_TOPOLOGY] = "topology",
 	};
 	if ((unsigned)s >= ARRAY_SIZE(names))
 		return "unknown";

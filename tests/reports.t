@@ -98,7 +98,7 @@ assert sm["targets"] == len(doc["targets"]) == 4
 total = 0
 for t in doc["targets"]:
     keys(t, ["name", "kind", "flavor", "flavor_display", "build", "version", "flavor_source", "flavor_evidence",
-             "role", "cluster", "path_key", "diff", "error", "position", "tags", "fleet", "counts", "findings"], "target")
+             "role", "cluster", "path_key", "diff", "error", "position", "tags", "fleet", "topology", "counts", "findings"], "target")
     assert t["diff"] is None, t["diff"]
     keys(t["fleet"], ["file", "includes", "role_detected", "version_detected", "group_header", "settings",
                       "channels"], "target.fleet")
@@ -106,6 +106,16 @@ for t in doc["targets"]:
     for st in t["fleet"]["settings"]:
         keys(st, ["name", "value", "spelled", "origin", "overridden"], "fleet.settings")
         keys(st["origin"], ["source", "file", "line", "chain", "detail"], "fleet.settings.origin")
+    # what crashsafe merge needs for the topology rules (issue 12, docs/report-formats.md "topology")
+    keys(t["topology"], ["address", "galera_cluster", "multi_writer", "channels_known", "variables", "facts",
+                         "channels"], "target.topology")
+    assert isinstance(t["topology"]["channels_known"], bool)
+    assert all(isinstance(v, (str, type(None))) for v in t["topology"]["variables"].values())
+    assert all(k.startswith("topology.") for k in t["topology"]["facts"])
+    for ch in t["topology"]["channels"]:
+        keys(ch, ["name", "group_replication", "source_host", "source_port", "source_server_id", "source_uuid",
+                  "auto_position", "using_gtid", "io_running", "sql_running", "last_io_errno", "last_io_error",
+                  "last_sql_errno", "last_sql_error", "skip_counter", "source", "source_why"], "channel")
     assert t["build"] in ("plain", "galera")
     assert t["kind"] in ("file", "snapshot", "live")
     assert t["role"] in ("any", "primary", "replica")

@@ -59,12 +59,14 @@ static void test_every_key(void)
 		"defaults_file = secrets/auditor.cnf\n"
 		"tags = prod\n"
 		"port = 3307\n"
+		"multi_writer = no\n"
 		"\n"
 		"[eu-db1]\n"
 		"host = db1.eu.example.com\n"
 		"port = 3306\n"
 		"role = primary\n"
 		"cluster = eu-orders\n"
+		"multi_writer = YES\n"
 		"config = configs/eu-db1.cnf\n"
 		"variables = /var/lib/captures/eu-db1.capture\n"
 		"tags = eu, orders  primary\n"
@@ -92,7 +94,7 @@ static void test_every_key(void)
 	if (!(a && b && l && v6))
 		goto out;
 	is_str(a->name, "eu-db1", "the section name is the target's name");
-	is_int(a->line, 9, "the section's line is its header's");
+	is_int(a->line, 10, "the section's line is its header's");
 	is_str(a->host, "db1.eu.example.com", "host");
 	is_int(a->port, 3306, "port (the section's beats [defaults])");
 	is_int(a->role, ROLE_PRIMARY, "role");
@@ -102,6 +104,8 @@ static void test_every_key(void)
 	is_int(a->flavor, FLAVOR_MARIADB, "flavor from [defaults]");
 	ok(a->from_defaults[INVENTORY_FLAVOR] && !a->from_defaults[INVENTORY_HOST], "... and said to be from it");
 	is_int(a->line_of[INVENTORY_FLAVOR], 3, "... at [defaults]'s line");
+	is_str(a->multi_writer, "yes", "multi_writer (any case)");
+	is_str(b->multi_writer, "no", "multi_writer from [defaults]");
 	is_int(a->version.major * 100 + a->version.minor, 1011, "version from [defaults]");
 	is_str(a->defaults_file, "fleet/secrets/auditor.cnf", "defaults_file from [defaults], relative to the inventory");
 	is_int((long)a->ntags, 3, "tags: commas and spaces separate words");
@@ -134,6 +138,8 @@ static void test_every_key(void)
 	ok(s.flavor == FLAVOR_PERCONA && s.variant == FLAVOR_VARIANT_GALERA && s.role == ROLE_REPLICA &&
 	   s.version.major == 8 && s.version.patch == 36 && !strcmp(s.flavor_source, "inventory"),
 	   "inventory_apply sets flavor, build, version and role");
+	is_str(s.multi_writer, "no", "inventory_apply sets multi_writer");
+	is_str(s.address, "[2001:db8::2]:3307", "... and the address replicas name their source by (topology.h)");
 	settings_release(&s);
 out:
 	free(diags);
@@ -158,6 +164,7 @@ static void test_errors(void)
 		{ "bad port", "[a]\nhost = x\nport = 70000\n", "f.ini:3:", "1 to 65535" },
 		{ "port not a number", "[a]\nhost = x\nport = 33o6\n", "f.ini:3:", "'33o6'" },
 		{ "bad role", "[a]\nrole = master\n", "f.ini:2:", "role 'master'" },
+		{ "bad multi_writer", "[a]\nmulti_writer = maybe\n", "f.ini:2:", "multi_writer 'maybe' is not yes or no" },
 		{ "bad flavor", "[a]\nflavor = oracle\n", "f.ini:2:", "flavor 'oracle'" },
 		{ "bad cluster name", "[a]\ncluster = eu orders\n", "f.ini:2:", "cluster 'eu orders'" },
 		{ "bad version", "[a]\nversion = eight\n", "f.ini:2:", "version 'eight'" },

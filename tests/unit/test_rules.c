@@ -12,12 +12,19 @@
  *     version: X.Y[.Z] | unknown                 (default: the flavor's default)
  *     role: any | primary | replica              (default any)
  *     kind: file | snapshot                      (default file)
+ *     multi_writer: yes | no                     what an inventory declares for every target
+ *                                                (settings.multi_writer; default: not declared)
  *     expect: RULE-ID STATUS [SEVERITY]          about the first target
  *     expect2: RULE-ID STATUS [SEVERITY]         about the second target, and so on
  *     --- NAME                                   a target: the lines up to the next
  *     ...                                        '--- ' are its option file (or snapshot)
  *     +++ PATH                                   another file of the same target
  *     ...                                        (for !include / !includedir)
+ *
+ * RULE-ID may name a channel, RULE-ID[NAME] (RULE-ID[] is the default
+ * channel); a plain RULE-ID is its finding without a channel, else its
+ * first one. Snapshots are captures (snapshot.h) when they carry "# channel"
+ * and "# target" lines: the topology and link rules judge them together.
  *
  * STATUS is pass, fail, n/a or unknown. Every case needs EVIDENCE. At the end
  * the runner checks coverage: every rule of the shipped files (live.ini aside,
@@ -53,6 +60,20 @@ static const struct {
 	{ "innodb-flush-log-at-trx-commit", "InnoDB and the variable exist on every flavor and version" },
 	{ "server-id-set", "server_id exists on every flavor and version" },
 	{ "server-id-unique", "server_id exists on every flavor and version" },
+};
+
+/* Rules that must also be asserted on these (the offline rules of issue 12 on MySQL 5.6). */
+static const struct {
+	const char *id;
+	enum flavor flavor;
+	int major, minor;
+	const char *name;
+} also_required[] = {
+	{ "replica-skip-errors", FLAVOR_MYSQL, 5, 6, "MySQL 5.6" },
+	{ "replica-exec-mode", FLAVOR_MYSQL, 5, 6, "MySQL 5.6" },
+	{ "gtid-mode-prerequisites", FLAVOR_MYSQL, 5, 6, "MySQL 5.6" },
+	{ "semi-sync-wait-point", FLAVOR_MYSQL, 5, 6, "MySQL 5.6" },
+	{ "replicate-same-server-id", FLAVOR_MYSQL, 5, 6, "MySQL 5.6" },
 };
 
 /* The flavors and versions every rule must be asserted on. */
@@ -92,6 +113,7 @@ struct coverage {
 	const char *id;
 	int seen_pass, seen_fail, seen_na;
 	int seen_on[ARRAY_SIZE(required_targets)];
+	int seen_also[ARRAY_SIZE(also_required)];
 };
 
 static struct coverage *cov;
@@ -120,12 +142,29 @@ static char *trim(char *s)
 	return s;
 }
 
+/* RULE (its finding without a channel, else its first) or RULE[CHANNEL]. */
 static const struct finding *find(const struct target_result *t, const char *rule)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->findings[i].rule_id, rule) && !t->findings[i].channel)
-			return &t->findings[i];
-	return NULL;
+	const char *br = strchr(rule, '[');
+	size_t idlen = br ? (size_t)(br - rule) : strlen(rule);
+	const struct finding *any = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct finding *f = &t->findings[i];
+		if (strlen(f->rule_id) != idlen || strncmp(f->rule_id, rule, idlen))
+			continue;
+		if (br) {
+			size_t cl = strlen(br + 1);
+			if (f->channel && cl && br[cl] == ']' && strlen(f->channel) == cl - 1 &&
+			    !strncmp(f->channel, br + 1, cl - 1))
+				return f;
+			continue;
+		}
+		if (!f->channel)
+			return f;
+		if (!any)
+			any = f;
+	}
+	return any;
 }
 
 static void run_case(const char *name, const struct engine *e, const struct catalog *c)
@@ -147,6 +186,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 	int version_set = 0, evidence = 0, bad = 0, snapshot = 0;
 	enum role role = ROLE_ANY;
 	int variant = -1;
+	const char *multi_writer = NULL;
 	memset(tg, 0, sizeof(tg));
 
 	unsigned lineno = 0;
@@ -213,6 +253,9 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 			bad |= role_parse(&role, val) != 0;
 		} else if (!strcmp(key, "kind")) {
 			snapshot = !strcmp(val, "snapshot");
+		} else if (!strcmp(key, "multi_writer")) {
+			multi_writer = !strcmp(val, "yes") ? "yes" : !strcmp(val, "no") ? "no" : NULL;
+			bad |= !multi_writer;
 		} else if (!strncmp(key, "expect", 6)) {
 			ARRAY_GROW(ex, nex + 1, excap);
 			struct expectation *x = &ex[nex++];
@@ -239,6 +282,7 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 		s->variant = variant < 0 ? FLAVOR_VARIANT_PLAIN : (enum flavor_variant)variant;
 		s->version = version;
 		s->role = role;
+		s->multi_writer = multi_writer;
 		for (size_t j = 0; j < tg[i].files.nbufs; j++) {
 			tg[i].files.bufs[j].data = tg[i].body[j].buf ? tg[i].body[j].buf : "";
 			tg[i].files.bufs[j].len = tg[i].body[j].len;
@@ -295,7 +339,9 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 			for (size_t j = 0; j < targets[x->target].diags.n; j++)
 				printf("#   diag: %s\n", targets[x->target].diags.items[j].message);
 		}
-		struct coverage *cv = coverage_of(x->rule);
+		char rule_id[80];
+		snprintf(rule_id, sizeof(rule_id), "%.*s", (int)strcspn(x->rule, "["), x->rule);
+		struct coverage *cv = coverage_of(rule_id);
 		if (cv && same) {
 			cv->seen_pass |= !strcmp(x->status, "pass");
 			cv->seen_fail |= !strcmp(x->status, "fail");
@@ -304,6 +350,10 @@ static void run_case(const char *name, const struct engine *e, const struct cata
 				if (required_targets[k].flavor == t->flavor && required_targets[k].major == t->version.major &&
 				    required_targets[k].minor == t->version.minor)
 					cv->seen_on[k] = 1;
+			for (size_t k = 0; k < ARRAY_SIZE(also_required); k++)
+				if (!strcmp(also_required[k].id, rule_id) && also_required[k].flavor == t->flavor &&
+				    also_required[k].major == t->version.major && also_required[k].minor == t->version.minor)
+					cv->seen_also[k] = 1;
 		}
 	}
 	explainer_release(&xp);
@@ -385,6 +435,9 @@ int main(void)
 		   "coverage: %s is seen to pass, fail%s", cv->id, everywhere ? "" : " and not apply");
 		for (size_t k = 0; k < ARRAY_SIZE(required_targets); k++)
 			ok(cv->seen_on[k], "coverage: %s is asserted on %s", cv->id, required_targets[k].name);
+		for (size_t k = 0; k < ARRAY_SIZE(also_required); k++)
+			if (!strcmp(also_required[k].id, cv->id))
+				ok(cv->seen_also[k], "coverage: %s is asserted on %s", cv->id, also_required[k].name);
 	}
 	free(cov);
 	diag_list_release(&d);

@@ -1,0 +1,1059 @@
+/*
+ * topology.c - link replication channels to the run's targets, find rings,
+ * and compute the topology facts (see topology.h).
+ */
+#include "topology.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "gtidset.h"
+#include "live.h"
+#include "banned.h"
+
+const char *const topology_reads[] = {
+	"server_id", "server_uuid", "read_only", "super_read_only", "port", "hostname",
+	"report_host", "report_port", "gtid_executed", "gtid_binlog_state", "gtid_mode",
+	"log_bin", "log_replica_updates", "auto_increment_increment", "auto_increment_offset",
+	"wsrep_on", "wsrep_cluster_name", "wsrep_auto_increment_control", "binlog_format",
+};
+const size_t topology_nreads = ARRAY_SIZE(topology_reads);
+
+/* At most this much of a GTID set goes into a fact (the count says the rest). */
+#define TOPOLOGY_SET_TEXT_MAX 400
+
+/* ---- reading a view ------------------------------------------------------ */
+
+static const char *view_text(const struct catalog *c, const struct settings *v, const char *name)
+{
+	struct expr_env env;
+	struct expr_value val;
+	memset(&env, 0, sizeof(env));
+	env.catalog = c;
+	env.target = v;
+	expr_value_of_name(name, &env, &val);
+	return val.state == EXPR_VALUE_KNOWN ? val.text : NULL;
+}
+
+/* 1 ON, 0 OFF, -1 unknown. */
+static int view_bool(const struct catalog *c, const struct settings *v, const char *name)
+{
+	const char *t = view_text(c, v, name);
+	if (!t)
+		return -1;
+	return !ascii_strcasecmp(t, "ON") || !strcmp(t, "1") || !ascii_strcasecmp(t, "true") ||
+	       !ascii_strcasecmp(t, "yes");
+}
+
+/* A decimal number; 0 when absent or not a number (*known says which). */
+static unsigned long long view_number(const struct catalog *c, const struct settings *v, const char *name,
+				      int *known)
+{
+	const char *t = view_text(c, v, name);
+	char *end;
+	unsigned long long n;
+	*known = 0;
+	if (!t || !*t || *t < '0' || *t > '9')
+		return 0;
+	n = strtoull(t, &end, 10);
+	if (*end)
+		return 0;
+	*known = 1;
+	return n;
+}
+
+/* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown. */
+static int view_writable(const struct catalog *c, const struct settings *v)
+{
+	int ro = view_bool(c, v, "read_only"), sro = view_bool(c, v, "super_read_only");
+	if (ro == 1 || sro == 1)
+		return 0;
+	return ro == 0 ? 1 : -1;
+}
+
+/* ---- addresses ----------------------------------------------------------- */
+
+static int is_loopback(const char *h)
+{
+	return !strcmp(h, "localhost") || !strcmp(h, "::1") || !strncmp(h, "127.", 4);
+}
+
+int topology_address(const char *spec, char *host, size_t hostsize, unsigned *port)
+{
+	char *h = NULL;
+	const char *why = NULL;
+	if (!spec || !*spec || live_parse_host(spec, &h, port, &why) || !h)
+		return -1;
+	for (char *p = h; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	snprintf(host, hostsize, "%s", is_loopback(h) ? "127.0.0.1" : h);
+	free(h);
+	if (!*port)
+		*port = 3306;
+	return 0;
+}
+
+static unsigned port_of(const char *text)
+{
+	unsigned long p = text ? strtoul(text, NULL, 10) : 0;
+	return p <= 65535 ? (unsigned)p : 0;
+}
+
+/* ---- the graph ----------------------------------------------------------- */
+
+#define TOPO_MANY ((size_t)-1)   /* an index key that names more than one target */
+#define TOPO_NAMES_SHOWN 5       /* names listed in a fact's text, then "and N more" */
+
+struct topo {
+	const struct catalog *c;
+	struct audit_result *out;
+	size_t base, n;               /* targets out->targets[base .. base+n) */
+	struct arena *ar;
+	/* indexes of the targets by how a channel may name them: key -> index or TOPO_MANY */
+	struct strmap by_addr, by_reported, by_id, by_id_port, by_uuid;
+	size_t *super;                /* per target: its node of the graph */
+	const char **cluster;         /* per target: its Galera cluster, "" when none */
+	size_t nsuper;
+	size_t *edge_start, *edge;    /* sources of node s: edge[edge_start[s] .. edge_start[s+1]) */
+	const char **uncertain_why;   /* per target: its channels unknown or unlinked, and why */
+	size_t *comp, ncomp;          /* per node: its strongly connected component */
+	size_t *comp_nodes;           /* nodes in each component */
+	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
+};
+
+static struct settings *topo_view(struct topo *tp, size_t i)
+{
+	return &tp->out->targets[tp->base + i].view;
+}
+
+static const char *topo_name(struct topo *tp, size_t i)
+{
+	return tp->out->targets[tp->base + i].name;
+}
+
+static int topo_usable(struct topo *tp, size_t i)
+{
+	return !tp->out->targets[tp->base + i].error;
+}
+
+/* "host:port", normalised (topology_address()), in the arena; NULL for no address. */
+static const char *addr_key(struct topo *tp, const char *host, unsigned port)
+{
+	char h[256], spec[300];
+	unsigned p;
+	if (!host || !*host)
+		return NULL;
+	snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port ? port : 3306);
+	if (topology_address(spec, h, sizeof(h), &p))
+		return NULL;
+	return arena_printf(tp->ar, "%s:%u", h, p);
+}
+
+/* Put target i under key: a second target under one key makes it TOPO_MANY. */
+static void index_put(struct strmap *m, const char *key, size_t i)
+{
+	size_t have;
+	if (!key)
+		return;
+	if (!strmap_get(m, key, &have) && have != i)
+		strmap_put(m, key, TOPO_MANY);
+	else
+		strmap_put(m, key, i);
+}
+
+static void topo_index(struct topo *tp)
+{
+	strmap_init(&tp->by_addr, 0);
+	strmap_init(&tp->by_reported, 0);
+	strmap_init(&tp->by_id, 0);
+	strmap_init(&tp->by_id_port, 0);
+	strmap_init(&tp->by_uuid, 1);
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct settings *v = topo_view(tp, i);
+		char h[256];
+		unsigned p;
+		int known;
+		if (!topo_usable(tp, i))
+			continue;
+		if (v->address && !topology_address(v->address, h, sizeof(h), &p))
+			index_put(&tp->by_addr, arena_printf(tp->ar, "%s:%u", h, p), i);
+		unsigned port = port_of(view_text(tp->c, v, "port"));
+		const char *rh = view_text(tp->c, v, "report_host"), *hn = view_text(tp->c, v, "hostname");
+		unsigned rp = port_of(view_text(tp->c, v, "report_port"));
+		index_put(&tp->by_reported, addr_key(tp, rh, rp ? rp : port), i);
+		if (port)
+			index_put(&tp->by_reported, addr_key(tp, hn, port), i);
+		unsigned long long id = view_number(tp->c, v, "server_id", &known);
+		if (known) {
+			index_put(&tp->by_id, arena_printf(tp->ar, "%llu", id), i);
+			if (port)
+				index_put(&tp->by_id_port, arena_printf(tp->ar, "%llu@%u", id, port), i);
+		}
+		const char *u = view_text(tp->c, v, "server_uuid");
+		if (u && *u)
+			index_put(&tp->by_uuid, arena_strdup(tp->ar, u), i);
+	}
+}
+
+static void topo_index_release(struct topo *tp)
+{
+	strmap_release(&tp->by_addr);
+	strmap_release(&tp->by_reported);
+	strmap_release(&tp->by_id);
+	strmap_release(&tp->by_id_port);
+	strmap_release(&tp->by_uuid);
+}
+
+/* Look key up: 1 and *i when one other target has it, 0 when none, -1 when several. */
+static int index_get(const struct strmap *m, const char *key, size_t self, size_t *i)
+{
+	size_t v;
+	if (!key || strmap_get(m, key, &v) || v == self)
+		return 0;
+	if (v == TOPO_MANY)
+		return -1;
+	*i = v;
+	return 1;
+}
+
+/* The source of a channel by the rules of topology.h: 1 found (*src), 0 none, -1 ambiguous. */
+static int topo_find_source(struct topo *tp, size_t self, const struct settings_channel *ch, size_t *src)
+{
+	int ambiguous = 0, r;
+	const char *key = addr_key(tp, ch->source_host, ch->source_port);
+	if ((r = index_get(&tp->by_addr, key, self, src)) == 1)
+		return 1;
+	ambiguous |= r < 0;
+	if ((r = index_get(&tp->by_reported, key, self, src)) == 1)
+		return 1;
+	ambiguous |= r < 0;
+	if (ch->source_server_id && *ch->source_server_id && strcmp(ch->source_server_id, "0")) {
+		if ((r = index_get(&tp->by_id, ch->source_server_id, self, src)) == 1)
+			return 1;
+		if (r < 0) {
+			/* several targets with that server_id (a Galera cluster): the one on the channel's port */
+			const char *k = arena_printf(tp->ar, "%s@%u", ch->source_server_id,
+						     ch->source_port ? ch->source_port : 3306);
+			if ((r = index_get(&tp->by_id_port, k, self, src)) == 1)
+				return 1;
+			ambiguous = 1;
+		}
+	}
+	if (ch->source_uuid && *ch->source_uuid) {
+		if ((r = index_get(&tp->by_uuid, ch->source_uuid, self, src)) == 1)
+			return 1;
+		ambiguous |= r < 0;
+	}
+	return ambiguous ? -1 : 0;
+}
+
+static void topo_link_channels(struct topo *tp)
+{
+	for (size_t i = 0; i < tp->n; i++) {
+		struct settings *v = topo_view(tp, i);
+		if (!topo_usable(tp, i))
+			continue;
+		if (!v->channels_known) {
+			tp->uncertain_why[i] = arena_printf(tp->ar,
+				"the replication channels of %s are known only for a running server or its capture",
+				topo_name(tp, i));
+			continue;
+		}
+		for (size_t k = 0; k < v->nchannels; k++) {
+			struct settings_channel *ch = &v->channels[k];
+			size_t src = 0;
+			int r;
+			if (ch->group_replication)
+				continue;
+			r = topo_find_source(tp, i, ch, &src);
+			if (r == 1) {
+				ch->source_target = topo_name(tp, src);
+				ch->source_index = tp->base + src + 1;
+				ch->source_why = NULL;
+				continue;
+			}
+			ch->source_target = NULL;
+			ch->source_index = 0;
+			ch->source_why = arena_printf(tp->ar, "the source %s:%u of channel '%s' %s",
+						      ch->source_host ? ch->source_host : "(unknown host)",
+						      ch->source_port ? ch->source_port : 3306, ch->name,
+						      r < 0 ? "matches more than one audited server"
+							    : "is not among the audited servers");
+			if (!tp->uncertain_why[i])
+				tp->uncertain_why[i] = arena_printf(tp->ar, "%s (on %s)", ch->source_why, topo_name(tp, i));
+		}
+	}
+}
+
+/* Group targets into graph nodes (a Galera cluster is one node) and collect the edges. */
+static void topo_build_graph(struct topo *tp)
+{
+	struct strmap clusters;
+	size_t *count, *fill;
+	strmap_init(&clusters, 0);
+	for (size_t i = 0; i < tp->n; i++) {
+		const char *cl = topo_usable(tp, i) ? expr_target_cluster(tp->c, topo_view(tp, i)) : "";
+		size_t s;
+		tp->cluster[i] = cl ? cl : "";
+		if (*tp->cluster[i] && !strmap_get(&clusters, tp->cluster[i], &s)) {
+			tp->super[i] = s;
+			continue;
+		}
+		tp->super[i] = tp->nsuper++;
+		if (*tp->cluster[i])
+			strmap_put(&clusters, tp->cluster[i], tp->super[i]);
+	}
+	strmap_release(&clusters);
+
+	/* edges: node of the replica -> node of the source */
+	count = xcalloc(tp->nsuper + 1, sizeof(size_t));
+	fill = xcalloc(tp->nsuper + 1, sizeof(size_t));
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct settings *v = topo_view(tp, i);
+		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
+			if (v->channels[k].source_index)
+				count[tp->super[i]]++;
+	}
+	tp->edge_start = xcalloc(tp->nsuper + 1, sizeof(size_t));
+	for (size_t s = 0; s < tp->nsuper; s++)
+		tp->edge_start[s + 1] = tp->edge_start[s] + count[s];
+	tp->edge = xcalloc(tp->edge_start[tp->nsuper] ? tp->edge_start[tp->nsuper] : 1, sizeof(size_t));
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct settings *v = topo_view(tp, i);
+		size_t s = tp->super[i];
+		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
+			if (v->channels[k].source_index)
+				tp->edge[tp->edge_start[s] + fill[s]++] =
+					tp->super[v->channels[k].source_index - 1 - tp->base];
+	}
+	free(count);
+	free(fill);
+}
+
+/*
+ * Tarjan's strongly connected components, without recursion. Components
+ * come out in reverse topological order: every component a component's
+ * edges reach is numbered before it, which is the order comp_unsure needs.
+ */
+static void topo_components(struct topo *tp)
+{
+	size_t S = tp->nsuper, idx = 0, sp = 0, cs = 0;
+	size_t *index = xcalloc(S ? S : 1, sizeof(size_t));   /* 0: not visited; else index + 1 */
+	size_t *low = xcalloc(S ? S : 1, sizeof(size_t));
+	unsigned char *on_stack = xcalloc(S ? S : 1, 1);
+	size_t *stack = xcalloc(S ? S : 1, sizeof(size_t));
+	size_t *call = xcalloc(S ? S : 1, sizeof(size_t));     /* the DFS: node */
+	size_t *next = xcalloc(S ? S : 1, sizeof(size_t));     /* the DFS: next edge to follow */
+	tp->comp = xcalloc(S ? S : 1, sizeof(size_t));
+	tp->comp_nodes = xcalloc(S ? S : 1, sizeof(size_t));
+	tp->comp_unsure = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure));
+	for (size_t root = 0; root < S; root++) {
+		if (index[root])
+			continue;
+		call[cs] = root;
+		next[cs] = tp->edge_start[root];
+		cs++;
+		index[root] = low[root] = ++idx;
+		stack[sp++] = root;
+		on_stack[root] = 1;
+		while (cs) {
+			size_t v = call[cs - 1];
+			if (next[cs - 1] < tp->edge_start[v + 1]) {
+				size_t w = tp->edge[next[cs - 1]++];
+				if (!index[w]) {
+					index[w] = low[w] = ++idx;
+					stack[sp++] = w;
+					on_stack[w] = 1;
+					call[cs] = w;
+					next[cs] = tp->edge_start[w];
+					cs++;
+				} else if (on_stack[w] && index[w] < low[v]) {
+					low[v] = index[w];
+				}
+				continue;
+			}
+			if (low[v] == index[v]) {
+				size_t w, c = tp->ncomp++;
+				do {
+					w = stack[--sp];
+					on_stack[w] = 0;
+					tp->comp[w] = c;
+					tp->comp_nodes[c]++;
+				} while (w != v);
+			}
+			cs--;
+			if (cs && low[v] < low[call[cs - 1]])
+				low[call[cs - 1]] = low[v];
+		}
+	}
+	/* what is unknown upstream of each component: its own members first */
+	for (size_t i = 0; i < tp->n; i++)
+		if (tp->uncertain_why[i] && !tp->comp_unsure[tp->comp[tp->super[i]]])
+			tp->comp_unsure[tp->comp[tp->super[i]]] = tp->uncertain_why[i];
+	/*
+	 * Then what each component reaches: every component an edge of c
+	 * reaches (upstream, towards the sources) was numbered before c, so
+	 * one pass in component order, over the nodes sorted by component, is
+	 * enough: linear.
+	 */
+	size_t *order = xcalloc(S ? S : 1, sizeof(size_t)), *start = xcalloc(tp->ncomp + 1, sizeof(size_t));
+	size_t *filled = xcalloc(tp->ncomp + 1, sizeof(size_t));
+	for (size_t s = 0; s < S; s++)
+		start[tp->comp[s] + 1]++;
+	for (size_t c = 0; c < tp->ncomp; c++)
+		start[c + 1] += start[c];
+	for (size_t s = 0; s < S; s++)
+		order[start[tp->comp[s]] + filled[tp->comp[s]]++] = s;
+	for (size_t c = 0; c < tp->ncomp; c++) {
+		for (size_t m = start[c]; m < start[c + 1] && !tp->comp_unsure[c]; m++) {
+			size_t s = order[m];
+			for (size_t k = tp->edge_start[s]; k < tp->edge_start[s + 1]; k++) {
+				size_t d = tp->comp[tp->edge[k]];
+				if (d != c && tp->comp_unsure[d]) {
+					tp->comp_unsure[c] = tp->comp_unsure[d];
+					break;
+				}
+			}
+		}
+	}
+	free(order);
+	free(start);
+	free(filled);
+	free(index);
+	free(low);
+	free(on_stack);
+	free(stack);
+	free(call);
+	free(next);
+}
+
+/* ---- facts --------------------------------------------------------------- */
+
+static void fact(struct settings *v, const char *name, const char *value, const char *detail)
+{
+	struct settings_origin o;
+	memset(&o, 0, sizeof(o));
+	o.source = SETTINGS_SRC_TOPOLOGY;
+	o.detail = detail;
+	settings_set(v, name, value, name, &o);
+}
+
+/* Append a name to a list shown to humans: at most TOPO_NAMES_SHOWN, then the count. */
+static void names_add(struct strbuf *sb, size_t *shown, const char *name)
+{
+	if (*shown < TOPO_NAMES_SHOWN)
+		strbuf_addf(sb, "%s%s", *shown ? ", " : "", name);
+	(*shown)++;
+}
+
+static void names_end(struct strbuf *sb, size_t shown)
+{
+	if (shown > TOPO_NAMES_SHOWN)
+		strbuf_addf(sb, " and %zu more", shown - TOPO_NAMES_SHOWN);
+}
+
+/* Is target i in a ring: 1, 0, or -1 (unknown: *why says why). */
+static int topo_ring(struct topo *tp, size_t i, const char **why)
+{
+	size_t comp = tp->comp[tp->super[i]];
+	*why = NULL;
+	if (tp->comp_nodes[comp] > 1)
+		return 1;
+	if (tp->comp_unsure[comp]) {
+		*why = tp->comp_unsure[comp];
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned long long gcd_ull(unsigned long long a, unsigned long long b)
+{
+	while (b) {
+		unsigned long long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * A write group: the targets of one ring, or of one cluster declared
+ * multi_writer = yes (in no ring), computed once for all its members.
+ */
+struct topo_group {
+	size_t *members, n;
+	size_t *writers, nw;          /* writable members */
+	size_t unknown_w;             /* members whose read_only is unknown */
+	char *writer_names;           /* for messages */
+	/* auto-increment, per writer (index into writers): the clash text, or unknown text */
+	char **clash;
+	char **unknown;
+};
+
+/* The cluster a target declares (project file, annotation, inventory: settings.topology), else its Galera cluster. */
+static const char *topo_declared_cluster(struct topo *tp, size_t i)
+{
+	const struct settings *v = topo_view(tp, i);
+	return v->topology && *v->topology ? v->topology : tp->cluster[i];
+}
+
+static int topo_declared_multi(const struct settings *v)
+{
+	return v->multi_writer && !strcmp(v->multi_writer, "yes");
+}
+
+/* The effective values of a writer: increment, offset (an offset above the increment counts as 1). */
+struct ai_value {
+	size_t w;                     /* index into the group's writers */
+	unsigned long long inc, off;
+};
+
+static int ai_cmp(const void *pa, const void *pb)
+{
+	const struct ai_value *a = pa, *b = pb;
+	if (a->inc != b->inc)
+		return a->inc < b->inc ? -1 : 1;
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
+	return a->w < b->w ? -1 : a->w > b->w ? 1 : 0;
+}
+
+/*
+ * Which writers of g generate the same values: writers sorted by increment
+ * and offset; equal increments clash on equal offsets; two increments
+ * clash on offsets equal modulo their gcd (a residue table per pair of
+ * increments: linear in the writers for the few increments a group has).
+ */
+static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
+{
+	struct ai_value *val = xcalloc(g->nw ? g->nw : 1, sizeof(*val));
+	size_t nval = 0;
+	/* Galera nodes of one cluster whose values Galera sets at runtime (option files) */
+	int all_one_galera = g->nw > 0;
+	for (size_t k = 0; k < g->nw; k++) {
+		size_t i = g->writers[k];
+		all_one_galera &= *tp->cluster[i] && !strcmp(tp->cluster[i], tp->cluster[g->writers[0]]) &&
+				  view_bool(tp->c, topo_view(tp, i), "wsrep_auto_increment_control") == 1;
+	}
+	if (all_one_galera) {
+		free(val);
+		return;   /* Galera gives each node of its cluster its own offset */
+	}
+	for (size_t k = 0; k < g->nw; k++) {
+		size_t i = g->writers[k];
+		const struct settings *v = topo_view(tp, i);
+		int ki, ko;
+		unsigned long long inc = view_number(tp->c, v, "auto_increment_increment", &ki);
+		unsigned long long off = view_number(tp->c, v, "auto_increment_offset", &ko);
+		if (*tp->cluster[i] && view_bool(tp->c, v, "wsrep_auto_increment_control") == 1 && v->kind &&
+		    !strcmp(v->kind, "file")) {
+			g->unknown[k] = xasprintf("wsrep_auto_increment_control sets the values of %s at runtime",
+						  topo_name(tp, i));
+			continue;
+		}
+		if (!ki || !ko || !inc) {
+			g->unknown[k] = xasprintf("auto_increment_increment or auto_increment_offset of %s is unknown",
+						  topo_name(tp, i));
+			continue;
+		}
+		if (inc < g->nw)
+			g->clash[k] = xasprintf("auto_increment_increment %llu is less than the %zu writable servers (%s)",
+						inc, g->nw, g->writer_names);
+		val[nval].w = k;
+		val[nval].inc = inc;
+		val[nval].off = off > inc ? 1 : off;
+		nval++;
+	}
+	qsort(val, nval, sizeof(*val), ai_cmp);
+	for (size_t a = 0; a < nval;) {
+		size_t a_end = a;
+		while (a_end < nval && val[a_end].inc == val[a].inc)
+			a_end++;
+		/* the same increment: equal offsets */
+		for (size_t x = a + 1; x < a_end; x++) {
+			if (val[x].off != val[x - 1].off)
+				continue;
+			for (size_t y = x - 1; y <= x; y++) {
+				size_t other = val[y == x ? x - 1 : x].w;
+				if (!g->clash[val[y].w])
+					g->clash[val[y].w] = xasprintf("%s and %s generate the same auto-increment values "
+								       "(offset %llu with increment %llu on both)",
+								       topo_name(tp, g->writers[val[y].w]),
+								       topo_name(tp, g->writers[other]), val[y].off, val[y].inc);
+			}
+		}
+		/* against every larger increment: offsets equal modulo the gcd */
+		for (size_t b = a_end; b < nval;) {
+			size_t b_end = b;
+			while (b_end < nval && val[b_end].inc == val[b].inc)
+				b_end++;
+			unsigned long long gg = gcd_ull(val[a].inc, val[b].inc);
+			size_t *first = xcalloc((size_t)gg, sizeof(size_t));   /* residue -> writer + 1 */
+			for (size_t x = a; x < a_end; x++)
+				if (!first[val[x].off % gg])
+					first[val[x].off % gg] = val[x].w + 1;
+			for (size_t y = b; y < b_end; y++) {
+				size_t hit = first[val[y].off % gg];
+				if (!hit)
+					continue;
+				size_t pair[2] = { val[y].w, hit - 1 };
+				for (int side = 0; side < 2; side++)
+					if (!g->clash[pair[side]])
+						g->clash[pair[side]] = xasprintf(
+							"%s and %s generate the same auto-increment values (offsets equal "
+							"modulo the increments)", topo_name(tp, g->writers[pair[side]]),
+							topo_name(tp, g->writers[pair[!side]]));
+			}
+			free(first);
+			b = b_end;
+		}
+		a = a_end;
+	}
+	free(val);
+}
+
+static void topo_group_release(struct topo_group *g)
+{
+	for (size_t k = 0; k < g->nw; k++) {
+		free(g->clash[k]);
+		free(g->unknown[k]);
+	}
+	free(g->members);
+	free(g->writers);
+	free(g->writer_names);
+	free(g->clash);
+	free(g->unknown);
+}
+
+/* Build every write group, and each target's group (SIZE_MAX: none, it is its own). */
+static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *group_of)
+{
+	struct strmap clusters;
+	size_t ng = 0, *comp_group = xcalloc(tp->ncomp ? tp->ncomp : 1, sizeof(size_t));
+	size_t *count;
+	struct topo_group *g;
+	strmap_init(&clusters, 0);
+	for (size_t c = 0; c < tp->ncomp; c++)
+		comp_group[c] = tp->comp_nodes[c] > 1 ? ng++ : (size_t)-1;
+	for (size_t i = 0; i < tp->n; i++) {
+		const char *why;
+		size_t have;
+		group_of[i] = (size_t)-1;
+		if (!topo_usable(tp, i))
+			continue;
+		if (topo_ring(tp, i, &why) == 1) {
+			group_of[i] = comp_group[tp->comp[tp->super[i]]];
+		} else if (topo_declared_multi(topo_view(tp, i)) && *topo_declared_cluster(tp, i)) {
+			const char *key = topo_declared_cluster(tp, i);
+			if (strmap_get(&clusters, key, &have)) {
+				have = ng++;
+				strmap_put(&clusters, key, have);
+			}
+			group_of[i] = have;
+		}
+	}
+	strmap_release(&clusters);
+	free(comp_group);
+	g = xcalloc(ng ? ng : 1, sizeof(*g));
+	count = xcalloc(ng ? ng : 1, sizeof(size_t));
+	for (size_t i = 0; i < tp->n; i++)
+		if (group_of[i] != (size_t)-1)
+			count[group_of[i]]++;
+	for (size_t k = 0; k < ng; k++) {
+		g[k].members = xcalloc(count[k] ? count[k] : 1, sizeof(size_t));
+		g[k].writers = xcalloc(count[k] ? count[k] : 1, sizeof(size_t));
+	}
+	for (size_t i = 0; i < tp->n; i++) {
+		struct topo_group *gi;
+		if (group_of[i] == (size_t)-1)
+			continue;
+		gi = &g[group_of[i]];
+		gi->members[gi->n++] = i;
+		int w = view_writable(tp->c, topo_view(tp, i));
+		if (w == 1)
+			gi->writers[gi->nw++] = i;
+		else if (w < 0)
+			gi->unknown_w++;
+	}
+	for (size_t k = 0; k < ng; k++) {
+		struct strbuf sb = { 0 };
+		size_t shown = 0;
+		for (size_t w = 0; w < g[k].nw; w++)
+			names_add(&sb, &shown, topo_name(tp, g[k].writers[w]));
+		names_end(&sb, shown);
+		g[k].writer_names = strbuf_detach(&sb);
+		if (!g[k].writer_names)
+			g[k].writer_names = xstrdup("");
+		g[k].clash = xcalloc(g[k].nw ? g[k].nw : 1, sizeof(char *));
+		g[k].unknown = xcalloc(g[k].nw ? g[k].nw : 1, sizeof(char *));
+		if (g[k].nw > 1)
+			topo_group_auto_increment(tp, &g[k]);
+	}
+	free(count);
+	*out = g;
+	return ng;
+}
+
+/* writers, writable_peers and auto_increment_clash of target i. */
+static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const char *why_ring,
+				  const struct topo_group *groups, const size_t *group_of, const size_t *writers_in_node)
+{
+	struct settings *v = topo_view(tp, i);
+	struct arena *ar = tp->ar;
+	char num[32];
+	if (group_of[i] == (size_t)-1) {
+		int w = view_writable(tp->c, v);
+		if (ring == -1) {
+			fact(v, "topology.writers", NULL, why_ring);
+			fact(v, "topology.writable_peers", NULL, why_ring);
+			fact(v, "topology.auto_increment_clash", NULL, why_ring);
+			return;
+		}
+		fact(v, "topology.writers", w < 0 ? NULL : w ? "1" : "0",
+		     w < 0 ? "read_only is unknown" : "in no ring and no declared multi-writer cluster");
+		fact(v, "topology.writable_peers", "", "not in a replication ring");
+		fact(v, "topology.auto_increment_clash", "", NULL);
+		return;
+	}
+	const struct topo_group *g = &groups[group_of[i]];
+	if (g->unknown_w) {
+		fact(v, "topology.writers", NULL, "read_only of a server of its write group is unknown");
+	} else {
+		snprintf(num, sizeof(num), "%zu", g->nw);
+		fact(v, "topology.writers", arena_strdup(ar, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
+	}
+	if (ring == 1) {
+		/* the writable servers of the ring's other nodes (a Galera cluster is one node) */
+		struct strbuf sb = { 0 };
+		size_t shown = 0;
+		for (size_t w = 0; w < g->nw && shown <= TOPO_NAMES_SHOWN; w++)
+			if (tp->super[g->writers[w]] != tp->super[i])
+				names_add(&sb, &shown, topo_name(tp, g->writers[w]));
+		size_t peers = g->nw - writers_in_node[tp->super[i]];
+		if (peers > shown)
+			shown = peers;
+		names_end(&sb, shown);
+		if (g->unknown_w)
+			fact(v, "topology.writable_peers", NULL, "read_only of a server of its ring is unknown");
+		else
+			fact(v, "topology.writable_peers", arena_strdup(ar, sb.buf ? sb.buf : ""), NULL);
+		strbuf_release(&sb);
+	} else {
+		fact(v, "topology.writable_peers", "", "not in a replication ring");
+	}
+	size_t k;
+	for (k = 0; k < g->nw && g->writers[k] != i; k++)
+		;
+	if (k == g->nw || g->nw < 2) {
+		/* not a writer, or the only one */
+		fact(v, "topology.auto_increment_clash", g->unknown_w && g->nw ? NULL : "",
+		     g->unknown_w && g->nw ? "read_only of a server of its write group is unknown" : NULL);
+	} else if (g->clash[k]) {
+		fact(v, "topology.auto_increment_clash", arena_strdup(ar, g->clash[k]), NULL);
+	} else if (g->unknown[k] || g->unknown_w) {
+		fact(v, "topology.auto_increment_clash", NULL,
+		     g->unknown[k] ? arena_strdup(ar, g->unknown[k]) : "read_only of a server of its write group is unknown");
+	} else {
+		/* another writer's unknown values may hide a clash with this one */
+		const char *other = NULL;
+		for (size_t w = 0; w < g->nw && !other; w++)
+			if (g->unknown[w])
+				other = g->unknown[w];
+		fact(v, "topology.auto_increment_clash", other ? NULL : "", other ? arena_strdup(ar, other) : NULL);
+	}
+}
+
+/* The errant transactions of replica i (every channel linked, in no ring). */
+static void topo_fact_errant(struct topo *tp, size_t i)
+{
+	struct settings *v = topo_view(tp, i);
+	struct arena *ar = &tp->out->arena;
+	struct strbuf why = { 0 }, text = { 0 };
+	size_t nsrc = 0;
+	int mariadb = v->flavor == FLAVOR_MARIADB;
+	const char *var = mariadb ? "gtid_binlog_state" : "gtid_executed";
+	const char *mine = view_text(tp->c, v, var);
+	size_t *src = xcalloc(v->nchannels ? v->nchannels : 1, sizeof(size_t));
+	for (size_t k = 0; k < v->nchannels; k++) {
+		const struct settings_channel *ch = &v->channels[k];
+		if (ch->group_replication)
+			continue;
+		if (!ch->source_index) {
+			strbuf_addstr(&why, ch->source_why ? ch->source_why : "a channel's source is unknown");
+			goto unknown;
+		}
+		src[nsrc++] = ch->source_index - 1 - tp->base;
+	}
+	if (!mine) {
+		strbuf_addf(&why, "%s of %s is unknown", var, topo_name(tp, i));
+		goto unknown;
+	}
+	for (size_t k = 0; k < nsrc; k++) {
+		const struct settings *sv = topo_view(tp, src[k]);
+		if ((sv->flavor == FLAVOR_MARIADB) != mariadb) {
+			strbuf_addf(&why, "%s and its source %s are of different flavors: their GTIDs differ", topo_name(tp, i),
+				    topo_name(tp, src[k]));
+			goto unknown;
+		}
+		if (!view_text(tp->c, sv, var)) {
+			strbuf_addf(&why, "%s of the source %s is unknown", var, topo_name(tp, src[k]));
+			goto unknown;
+		}
+	}
+	if (mariadb) {
+		struct mariadb_gtid_list r, out;
+		struct mariadb_gtid_list *lists = xcalloc(nsrc ? nsrc : 1, sizeof(*lists));
+		const struct mariadb_gtid_list **ptrs = xcalloc(nsrc ? nsrc : 1, sizeof(*ptrs));
+		int bad = 0;
+		mariadb_gtid_list_init(&r);
+		mariadb_gtid_list_init(&out);
+		if (mariadb_gtid_list_parse(&r, mine, &why)) {
+			bad = 1;
+		}
+		for (size_t k = 0; k < nsrc && !bad; k++) {
+			mariadb_gtid_list_init(&lists[k]);
+			ptrs[k] = &lists[k];
+			if (mariadb_gtid_list_parse(&lists[k], view_text(tp->c, topo_view(tp, src[k]), var), &why))
+				bad = 1;
+		}
+		if (!bad) {
+			mariadb_gtid_errant(&out, &r, ptrs, nsrc);
+			if (out.n) {
+				strbuf_addf(&text, "%zu (domain, server_id) pair%s no source has: ", out.n,
+					    out.n == 1 ? "" : "s");
+				mariadb_gtid_list_format(&out, &text, TOPOLOGY_SET_TEXT_MAX);
+			}
+		}
+		mariadb_gtid_list_release(&r);
+		mariadb_gtid_list_release(&out);
+		for (size_t k = 0; k < nsrc; k++)
+			mariadb_gtid_list_release(&lists[k]);
+		free(lists);
+		free(ptrs);
+		if (bad)
+			goto unknown;
+	} else {
+		struct gtidset r, all, one, errant;
+		int bad = 0;
+		gtidset_init(&r);
+		gtidset_init(&all);
+		gtidset_init(&one);
+		gtidset_init(&errant);
+		if (gtidset_parse(&r, mine, &why))
+			bad = 1;
+		for (size_t k = 0; k < nsrc && !bad; k++) {
+			if (gtidset_parse(&one, view_text(tp->c, topo_view(tp, src[k]), var), &why))
+				bad = 1;
+			else
+				gtidset_union(&all, &one);
+		}
+		if (!bad) {
+			gtidset_subtract(&errant, &r, &all);
+			gtidset_drop_tails(&errant, &all);
+			if (!gtidset_is_empty(&errant)) {
+				unsigned long long n = (unsigned long long)gtidset_count(&errant);
+				strbuf_addf(&text, "%llu transaction%s: ", n, n == 1 ? "" : "s");
+				gtidset_format(&errant, &text, TOPOLOGY_SET_TEXT_MAX);
+			}
+		}
+		gtidset_release(&r);
+		gtidset_release(&all);
+		gtidset_release(&one);
+		gtidset_release(&errant);
+		if (bad)
+			goto unknown;
+	}
+	fact(v, "topology.errant_gtids", arena_strdup(ar, text.buf ? text.buf : ""),
+	     mariadb ? "gtid_binlog_state compared with the sources'" : "gtid_executed minus the sources'");
+	goto out;
+unknown:
+	fact(v, "topology.errant_gtids", NULL, arena_strdup(ar, why.buf ? why.buf : "unknown"));
+out:
+	free(src);
+	strbuf_release(&why);
+	strbuf_release(&text);
+}
+
+void topology_link(const struct catalog *c, struct audit_result *out, size_t base)
+{
+	struct topo tp;
+	struct arena *ar = &out->arena;
+	memset(&tp, 0, sizeof(tp));
+	tp.c = c;
+	tp.out = out;
+	tp.ar = ar;
+	tp.base = base;
+	tp.n = out->n > base ? out->n - base : 0;
+	if (!tp.n)
+		return;
+	tp.super = xcalloc(tp.n, sizeof(size_t));
+	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
+	tp.uncertain_why = xcalloc(tp.n, sizeof(*tp.uncertain_why));
+	topo_index(&tp);
+	topo_link_channels(&tp);
+	topo_build_graph(&tp);
+	topo_components(&tp);
+
+	/* per target: its replicas (by source), per graph node: its writers, per component: its names */
+	size_t *rep_start = xcalloc(tp.n + 1, sizeof(size_t)), *rep = NULL, *rep_fill = xcalloc(tp.n + 1, sizeof(size_t));
+	size_t nrep = 0;
+	for (size_t i = 0; i < tp.n; i++) {
+		const struct settings *v = topo_view(&tp, i);
+		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++)
+			if (v->channels[k].source_index) {
+				rep_start[v->channels[k].source_index - base]++;
+				nrep++;
+			}
+	}
+	for (size_t i = 0; i < tp.n; i++)
+		rep_start[i + 1] += rep_start[i];
+	rep = xcalloc(nrep ? nrep : 1, sizeof(size_t));
+	for (size_t i = 0; i < tp.n; i++) {
+		const struct settings *v = topo_view(&tp, i);
+		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++) {
+			size_t s = v->channels[k].source_index;
+			if (s)
+				rep[rep_start[s - 1 - base] + rep_fill[s - 1 - base]++] = i;
+		}
+	}
+	size_t *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(size_t));
+	for (size_t i = 0; i < tp.n; i++)
+		if (topo_usable(&tp, i) && view_writable(c, topo_view(&tp, i)) == 1)
+			writers_in_node[tp.super[i]]++;
+	const char **comp_names = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_names));
+	size_t *comp_shown = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(size_t));
+	struct strbuf *comp_sb = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_sb));
+	for (size_t i = 0; i < tp.n; i++) {
+		size_t cp = tp.comp[tp.super[i]];
+		if (topo_usable(&tp, i) && tp.comp_nodes[cp] > 1)
+			names_add(&comp_sb[cp], &comp_shown[cp], topo_name(&tp, i));
+	}
+	for (size_t cp = 0; cp < tp.ncomp; cp++) {
+		names_end(&comp_sb[cp], comp_shown[cp]);
+		comp_names[cp] = comp_sb[cp].buf ? arena_strdup(ar, comp_sb[cp].buf) : "";
+		strbuf_release(&comp_sb[cp]);
+	}
+	free(comp_sb);
+	free(comp_shown);
+	/* per Galera cluster: the distinct server_ids of its nodes in the run */
+	struct strmap cl_index;
+	size_t ncl = 0;
+	strmap_init(&cl_index, 0);
+	size_t *cl_of = xcalloc(tp.n, sizeof(size_t));
+	for (size_t i = 0; i < tp.n; i++) {
+		size_t have;
+		if (!topo_usable(&tp, i) || !*tp.cluster[i])
+			continue;
+		if (strmap_get(&cl_index, tp.cluster[i], &have)) {
+			have = ncl++;
+			strmap_put(&cl_index, tp.cluster[i], have);
+		}
+		cl_of[i] = have;
+	}
+	struct cl_ids {
+		struct strbuf text;
+		size_t n;
+		int unknown;
+		struct strmap seen;
+	} *cl = xcalloc(ncl ? ncl : 1, sizeof(*cl));
+	for (size_t k = 0; k < ncl; k++)
+		strmap_init(&cl[k].seen, 0);
+	for (size_t i = 0; i < tp.n; i++) {
+		int known;
+		size_t dummy;
+		if (!topo_usable(&tp, i) || !*tp.cluster[i])
+			continue;
+		struct cl_ids *x = &cl[cl_of[i]];
+		unsigned long long id = view_number(c, topo_view(&tp, i), "server_id", &known);
+		if (!known) {
+			x->unknown = 1;
+			continue;
+		}
+		const char *key = arena_printf(ar, "%llu", id);
+		if (!strmap_get(&x->seen, key, &dummy))
+			continue;
+		strmap_put(&x->seen, key, 1);
+		strbuf_addf(&x->text, "%s%s", x->n ? ", " : "", key);
+		x->n++;
+	}
+
+	struct topo_group *groups = NULL;
+	size_t *group_of = xcalloc(tp.n, sizeof(size_t));
+	size_t ngroups = topo_groups(&tp, &groups, group_of);
+
+	for (size_t i = 0; i < tp.n; i++) {
+		struct settings *v = topo_view(&tp, i);
+		struct strbuf sb = { 0 };
+		const char *why = NULL;
+		char num[32];
+		size_t shown = 0;
+		if (!topo_usable(&tp, i))
+			continue;
+		for (size_t r = rep_start[i]; r < rep_start[i + 1]; r++)
+			if (r == rep_start[i] || rep[r] != rep[r - 1])
+				names_add(&sb, &shown, topo_name(&tp, rep[r]));
+		names_end(&sb, shown);
+		snprintf(num, sizeof(num), "%zu", rep_start[i + 1] - rep_start[i]);
+		fact(v, "topology.replicas", arena_strdup(ar, num),
+		     sb.len ? arena_printf(ar, "replicated by %s", sb.buf) : "no audited server replicates from it");
+		strbuf_release(&sb);
+
+		int ring = topo_ring(&tp, i, &why);
+		if (ring == 1)
+			fact(v, "topology.ring", "ON", arena_printf(ar, "ring: %s", comp_names[tp.comp[tp.super[i]]]));
+		else
+			fact(v, "topology.ring", ring == 0 ? "OFF" : NULL, ring == 0 ? "in no replication ring" : why);
+		fact(v, "topology.multi_writer", v->multi_writer,
+		     v->multi_writer ? "declared" : "not declared: set multi_writer = yes or no for its cluster "
+						    "in the inventory");
+		topo_fact_write_group(&tp, i, ring, why, groups, group_of, writers_in_node);
+		if (v->channels_known && ring != 1) {
+			int any = 0;
+			for (size_t k = 0; k < v->nchannels; k++)
+				any |= !v->channels[k].group_replication;
+			if (any)
+				topo_fact_errant(&tp, i);
+		}
+		if (!*tp.cluster[i]) {
+			fact(v, "topology.galera_async_ring", "OFF", "not a Galera node");
+		} else {
+			struct cl_ids *x = &cl[cl_of[i]];
+			fact(v, "topology.galera_async_ring", ring == 1 ? "ON" : ring == 0 ? "OFF" : NULL,
+			     ring == -1 ? why : NULL);
+			snprintf(num, sizeof(num), "%zu", x->n);
+			fact(v, "topology.cluster_server_ids", x->unknown ? NULL : arena_strdup(ar, x->text.buf ? x->text.buf : ""),
+			     x->unknown ? "server_id of a node of the cluster is unknown"
+					: arena_printf(ar, "the server_ids of the nodes of cluster '%s' in this run", tp.cluster[i]));
+			fact(v, "topology.cluster_server_id_count", x->unknown ? NULL : arena_strdup(ar, num),
+			     x->unknown ? "server_id of a node of the cluster is unknown" : NULL);
+		}
+	}
+	for (size_t k = 0; k < ngroups; k++)
+		topo_group_release(&groups[k]);
+	free(groups);
+	free(group_of);
+	for (size_t k = 0; k < ncl; k++) {
+		strbuf_release(&cl[k].text);
+		strmap_release(&cl[k].seen);
+	}
+	free(cl);
+	free(cl_of);
+	strmap_release(&cl_index);
+	free(comp_names);
+	free(writers_in_node);
+	free(rep);
+	free(rep_start);
+	free(rep_fill);
+	topo_index_release(&tp);
+	free(tp.super);
+	free(tp.cluster);
+	free(tp.uncertain_why);
+	free(tp.edge_start);
+	free(tp.edge);
+	free(tp.comp);
+	free(tp.comp_nodes);
+	free(tp.comp_unsure);
+}

@@ -1,0 +1,108 @@
+/*
+ * topology.h - the run's servers as one replication topology: which target
+ * each replication channel replicates from, the rings they form, and the
+ * facts the topology rules (rules/topology-*.ini, `scope = topology` and
+ * `scope = link`, docs/rules.md) judge.
+ *
+ * topology_link() works on the targets' views (finding.h: what the rules
+ * read of each target, kept once the target's own settings are gone), so it
+ * runs the same over a live run, over captures of several servers
+ * (`crashsafe check --variables A.cap B.cap`), and over the targets of
+ * shard reports put back together (`crashsafe merge`). Everything it reads
+ * is in topology_reads[] (the engine keeps those in every view when a
+ * topology rule is loaded) or in the views' channels.
+ *
+ * Linking a channel to its source, first rule that names exactly one other
+ * target wins (a rule that names several is ambiguous and the next decides):
+ *   1. the channel's Master_Host:Master_Port (default port 3306) is the
+ *      target's address (settings.address: the live spec or inventory
+ *      host:port, or a capture's "# target" line); the names localhost,
+ *      127.0.0.1 and ::1 are one loopback host;
+ *   2. it is the target's own `report_host`:`report_port`, or
+ *      `hostname`:`port`, as the target reports them;
+ *   3. the channel's Master_Server_Id is the target's server_id (among
+ *      several, the one whose `port` is the channel's port);
+ *   4. the channel's Master_UUID is the target's server_uuid (MySQL).
+ * A channel no rule links keeps source_why: "the source 10.0.0.5:3306 of
+ * channel '' is not among the audited servers".
+ *
+ * Galera nodes of one cluster (the keyword `cluster`) are one node of the
+ * replication graph: they replicate to each other synchronously. A ring is
+ * a cycle of asynchronous channels between two or more such nodes (a
+ * strongly connected component, Tarjan's algorithm, linear in targets plus
+ * channels). A target is in no ring only when its channels, and those of
+ * every target upstream of it, are known and linked: otherwise that it is
+ * in no ring is unknown.
+ *
+ * Facts set on every view without an error (settings_set(), origin
+ * SETTINGS_SRC_TOPOLOGY; an unknown value is NULL with the reason as the
+ * origin detail, which the explainer quotes):
+ *
+ *   topology.replicas        number of targets of the run that replicate
+ *                            from this one (detail: their names)
+ *   topology.ring            ON / OFF / unknown: in a ring (detail: the
+ *                            ring's members)
+ *   topology.multi_writer    yes / no: settings.multi_writer; unknown when
+ *                            not declared
+ *   topology.writers         writable servers (read_only OFF) of the
+ *                            target's write group: its ring, else its
+ *                            cluster when declared multi_writer = yes (the
+ *                            declared cluster, settings.topology, else its
+ *                            Galera cluster), else itself
+ *   topology.writable_peers  the other writable nodes of its ring ("" none)
+ *   topology.auto_increment_clash
+ *                            "" when every writable server of the group
+ *                            has auto_increment_increment >= the number of
+ *                            writers and no two generate the same values
+ *                            (offsets equal modulo the gcd of their
+ *                            increments; an offset above the increment
+ *                            counts as 1, as the server does); Galera nodes
+ *                            of one cluster with
+ *                            wsrep_auto_increment_control=ON do not clash
+ *                            with each other; else what clashes
+ *   topology.errant_gtids    for a replica in no ring whose every channel is
+ *                            linked: "" or "N transactions: SET": MySQL
+ *                            gtid_executed minus its sources' (GTIDs past
+ *                            a source's last one of that UUID are in flight,
+ *                            not errant); MariaDB: the gtid_binlog_state
+ *                            pairs (domain, server_id) no source has
+ *   topology.galera_async_ring
+ *                            ON when the target is a Galera node whose
+ *                            cluster is in a ring with a server outside it
+ *   topology.cluster_server_ids
+ *                            the distinct server_ids of the cluster's nodes
+ *                            in the run ("1" or "1, 2"), Galera nodes only
+ *   topology.cluster_server_id_count
+ *                            how many distinct ones that is
+ *
+ * and on every channel: source_target, source_index, source_why
+ * (settings.h). Group Replication channels are skipped: they are not
+ * asynchronous channels.
+ */
+#ifndef CRASHSAFE_TOPOLOGY_H
+#define CRASHSAFE_TOPOLOGY_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "finding.h"
+
+/* The variables topology_link() reads of each view (canonical names). */
+extern const char *const topology_reads[];
+extern const size_t topology_nreads;
+
+/*
+ * Link the targets out->targets[base..] (see the top of this file): set the
+ * channels' sources and the topology.* facts in their views. Strings go to
+ * out's arena (the facts to each view's own). Safe to call once per range.
+ */
+void topology_link(const struct catalog *c, struct audit_result *out, size_t base);
+
+/*
+ * Split "host[:port]" / "[v6]:port" into a normalised host (lowercase;
+ * localhost, 127.0.0.1 and ::1 become "127.0.0.1") and a port (3306 when
+ * not given). Returns 0, or -1 for text that is no address.
+ */
+int topology_address(const char *spec, char *host, size_t hostsize, unsigned *port);
+
+#endif
