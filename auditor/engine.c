@@ -1119,27 +1119,31 @@ static void view_value(struct audit_result *r, struct settings_value *dst, const
 }
 
 /*
- * A channel's stopped thread and its error, for reports: "Last_SQL_Errno
- * 1062: Could not execute ...", both when both stopped with one, "" when no
- * stopped thread has an error, NULL when the states or errors are unknown.
+ * What stops a channel, for rules and reports (settings.h, channel.problem):
+ * each thread that does not run ("No", "Connecting", "Preparing") with its
+ * error; "" when both run; NULL when a thread's state is unknown.
  */
-static const char *channel_last_error(struct audit_result *r, const struct settings_channel *ch)
+static const char *channel_problem(struct audit_result *r, const struct settings_channel *ch)
 {
 	struct strbuf sb = { 0 };
 	const char *out;
 	const struct {
-		const char *label, *running, *errno_, *text;
+		const char *thread, *label, *running, *errno_, *text;
 	} side[] = {
-		{ "Last_SQL_Errno", ch->sql_running, ch->last_sql_errno, ch->last_sql_error },
-		{ "Last_IO_Errno", ch->io_running, ch->last_io_errno, ch->last_io_error },
+		{ "applier", "Last_SQL_Errno", ch->sql_running, ch->last_sql_errno, ch->last_sql_error },
+		{ "receiver", "Last_IO_Errno", ch->io_running, ch->last_io_errno, ch->last_io_error },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(side); i++) {
-		if (!side[i].running || !side[i].errno_)
+		if (!side[i].running)
 			return NULL;
-		if (!ascii_strcasecmp(side[i].running, "Yes") || !strcmp(side[i].errno_, "0"))
+		if (!ascii_strcasecmp(side[i].running, "Yes"))
 			continue;
-		strbuf_addf(&sb, "%s%s %s: %s", sb.len ? "; " : "", side[i].label, side[i].errno_,
-			    side[i].text ? side[i].text : "");
+		strbuf_addf(&sb, "%s%s %s", sb.len ? "; " : "", side[i].thread,
+			    !ascii_strcasecmp(side[i].running, "No") ? "stopped" : side[i].running);
+		if (side[i].errno_ && strcmp(side[i].errno_, "0"))
+			strbuf_addf(&sb, ": %s %s: %s", side[i].label, side[i].errno_, side[i].text ? side[i].text : "");
+		else if (side[i].errno_)
+			strbuf_addstr(&sb, " (no error: stopped by hand?)");
 	}
 	out = intern(r, sb.buf ? sb.buf : "");
 	strbuf_release(&sb);
@@ -1192,7 +1196,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			b->source_server_id = intern(r, a->source_server_id);
 			b->source_uuid = intern(r, a->source_uuid);
 			b->group_replication = a->group_replication;
-			b->last_error = channel_last_error(r, a);
+			b->problem = channel_problem(r, a);
 		}
 	}
 	view_origin(r, &v->group_header, &s->group_header);
@@ -1368,7 +1372,7 @@ static void eval_channels(struct target_result *tr, const struct rule *r, const 
 		return;
 	}
 	for (size_t i = 0; i < s->nchannels; i++) {
-		/* the view's copy: it has the derived fields (channel.last_error) */
+		/* the view's copy: it has the derived fields (channel.problem) */
 		env.channel = i < tr->view.nchannels ? &tr->view.channels[i] : &s->channels[i];
 		if (s->channels[i].group_replication) {
 			finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_GROUP_REPLICATION);

@@ -440,7 +440,7 @@ static const struct {
 	{ "channel.source_server_id", EXPR_REF_CHANNEL_SOURCE_SERVER_ID },
 	{ "channel.source_uuid", EXPR_REF_CHANNEL_SOURCE_UUID },
 	{ "channel.source", EXPR_REF_CHANNEL_SOURCE },
-	{ "channel.last_error", EXPR_REF_CHANNEL_LAST_ERROR },
+	{ "channel.problem", EXPR_REF_CHANNEL_PROBLEM },
 };
 
 /* Where each channel field lives in struct settings_channel (all strings). */
@@ -459,12 +459,12 @@ static const size_t channel_field_offset[] = {
 	[EXPR_REF_CHANNEL_SOURCE_SERVER_ID] = offsetof(struct settings_channel, source_server_id),
 	[EXPR_REF_CHANNEL_SOURCE_UUID] = offsetof(struct settings_channel, source_uuid),
 	[EXPR_REF_CHANNEL_SOURCE] = offsetof(struct settings_channel, source_target),
-	[EXPR_REF_CHANNEL_LAST_ERROR] = offsetof(struct settings_channel, last_error),
+	[EXPR_REF_CHANNEL_PROBLEM] = offsetof(struct settings_channel, problem),
 };
 
 int expr_ref_is_channel(enum expr_ref r)
 {
-	return r >= EXPR_REF_CHANNEL_NAME && r <= EXPR_REF_CHANNEL_LAST_ERROR;
+	return r >= EXPR_REF_CHANNEL_NAME && r <= EXPR_REF_CHANNEL_PROBLEM;
 }
 
 static int ref_is_channel(enum expr_ref r)
@@ -682,7 +682,7 @@ static int bind_node(struct expr *e, struct arena *a, const struct catalog *c, u
 			    "channel.using_gtid, channel.io_running, channel.sql_running, "
 			    "channel.source_host, channel.last_io_errno, channel.last_io_error, "
 			    "channel.last_sql_errno, channel.last_sql_error, channel.skip_counter, "
-			    "channel.source_server_id, channel.source_uuid, channel.source, channel.last_error)",
+			    "channel.source_server_id, channel.source_uuid, channel.source, channel.problem)",
 			    e->ident);
 		return -1;
 	}
@@ -911,7 +911,7 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 	case EXPR_REF_CHANNEL_SOURCE_SERVER_ID:
 	case EXPR_REF_CHANNEL_SOURCE_UUID:
 	case EXPR_REF_CHANNEL_SOURCE:
-	case EXPR_REF_CHANNEL_LAST_ERROR:
+	case EXPR_REF_CHANNEL_PROBLEM:
 		out->text = ch ? *(const char *const *)(const void *)((const char *)ch + channel_field_offset[ref]) : NULL;
 		break;
 	case EXPR_REF_SOURCE:   /* expr_value_of() handles it; here only without a sub node */

@@ -22,7 +22,7 @@
  * channel.sql_running, channel.source_host, and from issue 12
  * channel.last_io_errno, channel.last_io_error, channel.last_sql_errno,
  * channel.last_sql_error, channel.skip_counter, channel.source_server_id,
- * channel.source_uuid, channel.source, channel.last_error), a catalog variable under any
+ * channel.source_uuid, channel.source, channel.problem), a catalog variable under any
  * of its names, or else a fact: any other name the target's settings hold
  * (option_file_errors, removed_options, facts of live servers, the
  * topology.* facts of topology.h).
@@ -112,7 +112,7 @@ enum expr_ref {
 	EXPR_REF_CHANNEL_SOURCE_SERVER_ID,
 	EXPR_REF_CHANNEL_SOURCE_UUID,
 	EXPR_REF_CHANNEL_SOURCE,            /* the run's target the channel replicates from */
-	EXPR_REF_CHANNEL_LAST_ERROR,        /* a stopped thread's error, "" when none */
+	EXPR_REF_CHANNEL_PROBLEM,           /* what stopped a thread, "" when both run */
 	EXPR_REF_VAR,      /* a catalog variable: var */
 	EXPR_REF_FACT,     /* any other settings name */
 	EXPR_REF_SOURCE,   /* source.NAME: sub, on the channel's source (env->source) */

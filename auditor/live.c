@@ -1406,6 +1406,11 @@ static int live_capture_body(void *ctx, void *fpv)
 
 	fputs("# crashsafe capture 1\n# target ", fp);
 	live_capture_field(fp, s->target);
+	if (t->spec && *t->spec) {
+		/* where it was reached: replicas' channels name their source by it (topology.h) */
+		fputs("\n# address ", fp);
+		live_capture_field(fp, t->spec);
+	}
 	fprintf(fp, "\n# role %s\n", role_name(s->role));
 	for (size_t i = 0; i < ARRAY_SIZE(live_fact_names); i++) {
 		const struct settings_var *v = settings_get(s, live_fact_names[i]);

@@ -85,11 +85,13 @@ struct settings_channel {
 	const char *source_uuid;     /* Master_UUID / Source_UUID (MySQL) */
 	int group_replication;       /* group_replication_applier / _recovery: not an asynchronous channel */
 	/*
-	 * Derived in a result's views (engine.c): the error of each stopped
-	 * thread, "Last_SQL_Errno 1062: Duplicate entry ...", "" when none,
-	 * NULL when unknown.
+	 * Derived in a result's views (engine.c): each thread that does not
+	 * run, and its error: "applier stopped: Last_SQL_Errno 1062: Duplicate
+	 * entry ...", "receiver Connecting: Last_IO_Errno 2003: ...", "applier
+	 * stopped (no error: stopped by hand?)"; "" when both run, NULL when
+	 * their states are unknown.
 	 */
-	const char *last_error;
+	const char *problem;
 	/*
 	 * Set by topology_link() (topology.h) on a result's views: the target
 	 * of the run this channel replicates from (its name), or NULL and

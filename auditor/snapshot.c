@@ -55,6 +55,7 @@ struct snapshot_reader {
 	int capture;            /* "# crashsafe capture" seen */
 	int role_seen;
 	int channels_seen;
+	int address_from_target;   /* s->address came from "# target", which "# address" replaces */
 };
 
 static void reader_add_row(struct snapshot_reader *r, const char *name, size_t nlen, const char *value,
@@ -224,11 +225,20 @@ static void reader_header(struct snapshot_reader *r, char *text, unsigned line)
 		o->path = f[2] ? xstrdup(f[2]) : NULL;
 	} else if (!strncmp(p, "channel ", 8)) {
 		reader_channel(r, p + 8, line);
-	} else if (!strncmp(p, "target ", 7)) {
-		/* the target as captured: the snapshot's own path names it, the address links replicas to it */
-		const char *addr = trim(p + 7);
-		if (*addr && !s->address)   /* an inventory's host:port, when given, names it already */
+	} else if (!strncmp(p, "target ", 7) || !strncmp(p, "address ", 8)) {
+		/*
+		 * The target as captured (the snapshot's own path names it here),
+		 * and where it was reached: replicas' channels name their source by
+		 * it (topology.h). "# address" beats "# target" (an inventory name);
+		 * an inventory's host:port, set before reading, beats both.
+		 */
+		int is_address = p[0] == 'a';
+		char *addr = trim(p + (is_address ? 8 : 7));
+		unescape_field(addr);
+		if (*addr && (!s->address || (is_address && r->address_from_target)))
 			s->address = settings_intern(s, addr);
+		if (*addr && !is_address && s->address && !strcmp(s->address, addr))
+			r->address_from_target = 1;
 	}
 }
 

@@ -9,7 +9,9 @@
  * "# " header lines:
  *
  *     # crashsafe capture 1
- *     # target 127.0.0.1:3307
+ *     # target 127.0.0.1:3307           (the target's name in the run that captured it)
+ *     # address 127.0.0.1:3307          (where it was reached; issue 12: replicas' channels
+ *                                         name their source by it, topology.h)
  *     # role replica
  *     # fact NAME<TAB>VALUE             (a live fact, see live.h)
  *     # origin NAME<TAB>ORIGIN[<TAB>PATH] (where a live value came from)
