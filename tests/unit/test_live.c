@@ -296,7 +296,10 @@ static void test_plan_mysql80(void)
 	ok(s.version_detected && s.version.major == 8 && s.version.minor == 0 && s.version.patch == 36,
 	   "... version 8.0.36");
 	is_int(s.role, ROLE_REPLICA, "... a replica: it has channels");
-	is_int((long)s.nchannels, 2, "... two channels (Group Replication's left out)");
+	/* issue 12: Group Replication's channel is kept, flagged: the channel rules say it is not an async one */
+	is_int((long)s.nchannels, 3, "... three channels, Group Replication's among them");
+	ch = channel(&s, "group_replication_applier");
+	ok(ch && ch->group_replication, "... flagged as Group Replication's (not an asynchronous channel)");
 	ch = channel(&s, "");
 	ok(ch && ch->auto_position && !strcmp(ch->auto_position, "1") && ch->io_running &&
 		   !strcmp(ch->io_running, "Yes") && ch->source_host && !strcmp(ch->source_host, "10.0.0.1") &&
