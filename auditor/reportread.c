@@ -4,6 +4,7 @@
 #include "reportread.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,12 @@ void reportread_init(struct reportread *r)
 
 void reportread_release(struct reportread *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->targets[i].findings);
+		free(r->targets[i].variables);
+		free(r->targets[i].facts);
+		free(r->targets[i].topo_channels);
+	}
 	free(r->targets);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
@@ -86,6 +91,7 @@ static const struct {
 	{ "default", SETTINGS_SRC_DEFAULT },
 	{ "file", SETTINGS_SRC_FILE },
 	{ "snapshot", SETTINGS_SRC_SNAPSHOT },
+	{ "topology", SETTINGS_SRC_TOPOLOGY },
 	{ "live", SETTINGS_SRC_LIVE },
 };
 
@@ -413,6 +419,104 @@ static struct target_diff *rr_diff(struct rr_ctx *x, json_t *o)
 	return d;
 }
 
+/* An object of name -> string or null, as pairs. */
+static size_t rr_pairs(struct rr_ctx *x, json_t *o, const char *key, struct reportread_pair **out)
+{
+	json_t *obj = json_object_get(o, key), *v;
+	const char *name;
+	size_t n = 0;
+	*out = NULL;
+	if (!obj || json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj)) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s: not an object", x->where, key);
+		x->errors++;
+		return 0;
+	}
+	*out = xcalloc(json_object_size(obj) ? json_object_size(obj) : 1, sizeof(**out));
+	json_object_foreach(obj, name, v) {
+		if (!json_is_null(v) && !json_is_string(v)) {
+			diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.%s.%s: not a string", x->where, key, name);
+			x->errors++;
+			continue;
+		}
+		(*out)[n].name = arena_strdup(&x->r->arena, name);
+		(*out)[n].value = json_is_string(v) ? arena_strndup(&x->r->arena, json_string_value(v),
+								   json_string_length(v)) : NULL;
+		n++;
+	}
+	return n;
+}
+
+/* The "topology" block of a target (issue 12), when the report has one. */
+static void rr_topology(struct rr_ctx *x, json_t *o, struct reportread_target *t)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
+		{ "name", offsetof(struct settings_channel, name) },
+		{ "source_host", offsetof(struct settings_channel, source_host) },
+		{ "source_server_id", offsetof(struct settings_channel, source_server_id) },
+		{ "source_uuid", offsetof(struct settings_channel, source_uuid) },
+		{ "auto_position", offsetof(struct settings_channel, auto_position) },
+		{ "using_gtid", offsetof(struct settings_channel, using_gtid) },
+		{ "io_running", offsetof(struct settings_channel, io_running) },
+		{ "sql_running", offsetof(struct settings_channel, sql_running) },
+		{ "last_io_errno", offsetof(struct settings_channel, last_io_errno) },
+		{ "last_io_error", offsetof(struct settings_channel, last_io_error) },
+		{ "last_sql_errno", offsetof(struct settings_channel, last_sql_errno) },
+		{ "last_sql_error", offsetof(struct settings_channel, last_sql_error) },
+		{ "skip_counter", offsetof(struct settings_channel, skip_counter) },
+		{ "source", offsetof(struct settings_channel, source_target) },
+		{ "source_why", offsetof(struct settings_channel, source_why) },
+	};
+	json_t *tb = json_object_get(o, "topology"), *chs, *known;
+	const char *saved = x->where;
+	char where[96];
+	if (!tb || json_is_null(tb))
+		return;
+	if (!json_is_object(tb)) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.topology: not an object", x->where);
+		x->errors++;
+		return;
+	}
+	snprintf(where, sizeof(where), "%s.topology", saved);
+	x->where = where;
+	t->has_topology = 1;
+	t->address = rr_str(x, tb, "address");
+	t->multi_writer = rr_str(x, tb, "multi_writer");
+	known = json_object_get(tb, "channels_known");
+	t->topo_channels_known = known && json_is_true(known);
+	t->nvariables = rr_pairs(x, tb, "variables", &t->variables);
+	t->nfacts = rr_pairs(x, tb, "facts", &t->facts);
+	chs = json_object_get(tb, "channels");
+	if (chs && json_is_array(chs)) {
+		size_t n = json_array_size(chs);
+		t->topo_channels = xcalloc(n ? n : 1, sizeof(*t->topo_channels));
+		for (size_t i = 0; i < n; i++) {
+			json_t *co = json_array_get(chs, i), *v;
+			struct settings_channel *ch = &t->topo_channels[t->ntopo_channels];
+			if (!json_is_object(co))
+				continue;
+			for (size_t k = 0; k < ARRAY_SIZE(fields); k++)
+				*(const char **)(void *)((char *)ch + fields[k].off) = rr_str(x, co, fields[k].key);
+			if (!ch->name)
+				ch->name = "";
+			v = json_object_get(co, "source_port");
+			if (v && json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= 65535)
+				ch->source_port = (unsigned)json_integer_value(v);
+			v = json_object_get(co, "group_replication");
+			ch->group_replication = v && json_is_true(v);
+			t->ntopo_channels++;
+		}
+	} else if (chs && !json_is_null(chs)) {
+		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.channels: not an array", where);
+		x->errors++;
+	}
+	x->where = saved;
+}
+
 static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, size_t ti)
 {
 	const char *s;
@@ -445,6 +549,7 @@ static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, 
 	json_t *df = json_object_get(o, "diff");
 	if (json_is_object(df))
 		t->diff = rr_diff(x, df);
+	rr_topology(x, o, t);
 	json_t *fs = json_object_get(o, "findings");
 	if (fs && !json_is_array(fs)) {
 		diag_add(x->d, DIAG_ERROR, x->r->path, 0, "%s.findings: not an array", x->where);
@@ -576,6 +681,58 @@ static void rr_value_into(struct audit_result *out, struct settings_value *dst, 
 	rr_origin_into(out, &dst->origin, &src->origin);
 }
 
+/*
+ * Added (issue 12): the channels of the "topology" block (every column the
+ * channel and link rules read), rather than the fleet block's fewer ones.
+ */
+static void rr_view_topology_channels(struct audit_result *out, struct settings *v, const struct reportread_target *rt)
+{
+	for (size_t i = 0; i < rt->ntopo_channels; i++) {
+		const struct settings_channel *a = &rt->topo_channels[i];
+		struct settings_channel *b = settings_add_channel(v, a->name);
+		*b = *a;
+		b->name = audit_result_intern(out, a->name);
+		b->auto_position = audit_result_intern(out, a->auto_position);
+		b->using_gtid = audit_result_intern(out, a->using_gtid);
+		b->io_running = audit_result_intern(out, a->io_running);
+		b->sql_running = audit_result_intern(out, a->sql_running);
+		b->source_host = audit_result_intern(out, a->source_host);
+		b->last_io_errno = audit_result_intern(out, a->last_io_errno);
+		b->last_io_error = audit_result_intern(out, a->last_io_error);
+		b->last_sql_errno = audit_result_intern(out, a->last_sql_errno);
+		b->last_sql_error = audit_result_intern(out, a->last_sql_error);
+		b->skip_counter = audit_result_intern(out, a->skip_counter);
+		b->source_server_id = audit_result_intern(out, a->source_server_id);
+		b->source_uuid = audit_result_intern(out, a->source_uuid);
+		b->source_target = audit_result_intern(out, a->source_target);
+		b->source_why = audit_result_intern(out, a->source_why);
+		b->source_index = 0;   /* merge links the channels again (topology_link) */
+	}
+}
+
+/*
+ * Added (issue 12): what the "topology" block adds to the view (the topology
+ * rules read it, topology.h): address, multi_writer, the variables the fleet
+ * settings do not already hold, and the topology.* facts.
+ */
+static void rr_view_topology(struct audit_result *out, struct settings *v, const struct reportread_target *rt)
+{
+	struct settings_origin o;
+	if (!rt->has_topology)
+		return;
+	v->address = audit_result_intern(out, rt->address);
+	v->multi_writer = audit_result_intern(out, rt->multi_writer);
+	memset(&o, 0, sizeof(o));
+	o.source = rt->kind && !strcmp(rt->kind, "file") ? SETTINGS_SRC_FILE
+		   : rt->kind && !strcmp(rt->kind, "live") ? SETTINGS_SRC_LIVE : SETTINGS_SRC_SNAPSHOT;
+	for (size_t i = 0; i < rt->nvariables; i++)
+		if (!settings_get(v, rt->variables[i].name))
+			settings_set(v, rt->variables[i].name, rt->variables[i].value, rt->variables[i].name, &o);
+	o.source = SETTINGS_SRC_TOPOLOGY;
+	for (size_t i = 0; i < rt->nfacts; i++)
+		settings_set(v, rt->facts[i].name, rt->facts[i].value, rt->facts[i].name, &o);
+}
+
 /* The target's view as far as the report carries it (schema 3's fleet data): what fleet rules read. */
 static void rr_view(struct audit_result *out, struct target_result *t, const struct reportread_target *rt)
 {
@@ -591,8 +748,10 @@ static void rr_view(struct audit_result *out, struct target_result *t, const str
 	v->topology = t->cluster;
 	v->error = t->error;
 	rr_origin_into(out, &v->group_header, &rt->group_header);
-	v->channels_known = rt->channels_known;
-	if (rt->nchannels) {
+	v->channels_known = rt->channels_known || rt->topo_channels_known;
+	if (rt->ntopo_channels) {
+		rr_view_topology_channels(out, v, rt);
+	} else if (rt->nchannels) {
 		v->channels = xcalloc(rt->nchannels, sizeof(*v->channels));
 		v->nchannels = v->channels_cap = rt->nchannels;
 		for (size_t i = 0; i < rt->nchannels; i++) {
@@ -622,6 +781,7 @@ static void rr_view(struct audit_result *out, struct target_result *t, const str
 				rr_value_into(out, &dv->overridden[k], &st->overridden[k]);
 		}
 	}
+	rr_view_topology(out, v, rt);
 }
 
 struct target_result *reportread_add_target(const struct reportread_target *rt, struct audit_result *out)

@@ -114,6 +114,21 @@ struct reportread_target {
 	size_t nincludes;
 	/* a `crashsafe diff` report's target diff, or NULL (strings and arrays in the arena) */
 	struct target_diff *diff;
+	/*
+	 * Added (issue 12): the target's "topology" block (docs/report-formats.md),
+	 * what the topology rules compare, so that merge can judge them again:
+	 * reportread_to_result() puts it back into the target's view.
+	 */
+	int has_topology;             /* the report has the block */
+	const char *address, *multi_writer;
+	int topo_channels_known;
+	struct reportread_pair {
+		const char *name, *value;   /* value NULL: unknown */
+	} *variables, *facts;         /* heap */
+	size_t nvariables, nfacts;
+	/* every channel column the channel and link rules read; heap, strings in the arena */
+	struct settings_channel *topo_channels;
+	size_t ntopo_channels;
 };
 
 struct reportread {
@@ -160,7 +175,10 @@ int reportread_is_report(const char *path);
 /*
  * Append the targets and findings of rr to out (targets in rr's order,
  * findings in rr's order), with finding.rule NULL and strings interned in
- * out. A finding the report says was unknown because of a refused line
+ * out. Each target's view gets its flavor, build, version, role, declared
+ * cluster and, from the "topology" block, its address, multi_writer,
+ * variables, topology facts and channels (what topology_link() and the
+ * topology rules read). A finding the report says was unknown because of a refused line
  * ("cause") gets cause_no 1 (the line itself is in the stored sentences),
  * so that the exit status is the one the report had. A diff report's
  * target diff is not copied: target_result.diff points into rr, which must

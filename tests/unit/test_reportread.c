@@ -23,6 +23,10 @@
 
 static const char *const goldens[] = {
 	"tests/golden/repository.json",
+	/* issue 12: targets with channels, variables and topology facts (the "topology" block) */
+	"tests/golden/topology-broken.json",
+	"tests/golden/topology-dual-primary.json",
+	"tests/golden/topology-galera-ring.json",
 };
 
 static char *slurp(const char *path, size_t *len)

@@ -11,6 +11,7 @@
 
 #include "finding.h"
 #include "live.h"
+#include "reportread.h"
 #include "topology.h"
 #include "tap.h"
 #include "banned.h"
@@ -327,11 +328,69 @@ static void test_galera(void)
 	audit_result_release(&r);
 }
 
+/*
+ * What crashsafe merge does with shard reports: the golden reports of the
+ * recorded broken topologies (examples/topology/) read back, their channels
+ * linked again from the "topology" blocks only, and the facts come out as
+ * the run that wrote them derived them.
+ */
+static void test_reports_again(void)
+{
+	static const char *const reports[] = {
+		"tests/golden/topology-broken.json", "tests/golden/topology-dual-primary.json",
+		"tests/golden/topology-galera-ring.json",
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(reports); k++) {
+		struct reportread rr;
+		struct audit_result r;
+		struct diag_list d;
+		size_t facts = 0, same = 0, linked = 0, channels = 0;
+		reportread_init(&rr);
+		audit_result_init(&r);
+		diag_list_init(&d);
+		if (!ok(!reportread_load(&rr, reports[k], &d), "%s reads back", reports[k])) {
+			diag_print(&d, stdout);
+			goto next;
+		}
+		reportread_to_result(&rr, &r);
+		topology_link(NULL, &r, 0);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct settings *v = &r.targets[i].view;
+			for (size_t j = 0; j < v->n; j++) {
+				const struct settings_var *sv = &v->vars[j];
+				if (strncmp(sv->name, "topology.", 9) || !sv->n_overridden)
+					continue;
+				/* the report's value was overridden by the one derived again */
+				const char *was = sv->overridden[sv->n_overridden - 1].value, *now = sv->current.value;
+				facts++;
+				if ((!was && !now) || (was && now && !strcmp(was, now)))
+					same++;
+				else
+					printf("#   %s %s: report '%s', again '%s'\n", r.targets[i].name, sv->name,
+					       was ? was : "(unknown)", now ? now : "(unknown)");
+			}
+			for (size_t c = 0; c < v->nchannels; c++) {
+				channels++;
+				linked += v->channels[c].source_index != 0;
+			}
+		}
+		ok(facts > 0 && same == facts, "%s: the %zu topology facts derived again from the report are the same",
+		   reports[k], facts);
+		ok(channels > 0 && linked == channels, "%s: every channel (%zu) finds its source again", reports[k],
+		   channels);
+	next:
+		diag_list_release(&d);
+		audit_result_release(&r);
+		reportread_release(&rr);
+	}
+}
+
 int main(void)
 {
 	test_status_rows();
 	test_link();
 	test_rings();
 	test_galera();
+	test_reports_again();
 	return done_testing();
 }
