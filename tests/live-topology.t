@@ -160,6 +160,8 @@ is "$(ch "$j" m source-replica-consistency a status),$(ch "$j" m source-replica-
 	"source-replica-consistency finds both sources of the multi-source replica and passes"
 is "$(ch "$j" m replica-applier-running a value)" "" "a running channel has no error to quote"
 is "$($RQ "$j" finding p source-replica-consistency status)" not-applicable "... and does not apply to a source without channels"
+is "$(st "$j" rdup replica-exec-mode),$(st "$j" m replica-exec-mode)" "pass,pass" "replica-exec-mode passes on the STRICT replicas"
+is "$(st "$j" p semi-sync-wait-point)" not-applicable "semi-sync-wait-point does not apply to a source without semi-sync"
 
 # The captures, judged together by check, give the topology rules the same verdicts.
 "$CRASHSAFE" check --inventory "$out/a.ini" --variables "$out"/caps/* --format json >"$out/caps.json" 2>"$out/caps.err"
@@ -178,12 +180,28 @@ like "$(fv "$out/alone.json" rskip errant-transactions message)" "127.0.0.1:$P o
 	"... because its source 127.0.0.1:$P is not among the audited servers"
 is "$(cat "$out/alone.rc")" 3 "... which is exit 3 (an error rule could not be evaluated)"
 
-# A pending sql_slave_skip_counter on a running channel: a warning.
+# A pending sql_slave_skip_counter on a running channel: a warning. And, changed at run
+# time: rdup in IDEMPOTENT mode, semi-sync on p (AFTER_COMMIT, MariaDB's default) and on q
+# (AFTER_SYNC), q logging statements.
 live_sql m "STOP SLAVE 'a'; SET @@default_master_connection = 'a'; SET GLOBAL sql_slave_skip_counter = 2;
 	START SLAVE 'a'" || bail "skip counter"
+live_sql rdup "SET GLOBAL slave_exec_mode = 'IDEMPOTENT'" || bail "slave_exec_mode"
+live_sql p "SET GLOBAL rpl_semi_sync_master_enabled = ON" || bail "semi-sync on p"
+live_sql q "SET GLOBAL rpl_semi_sync_master_enabled = ON; SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC;
+	SET GLOBAL binlog_format = 'STATEMENT'" || bail "semi-sync and binlog_format on q"
 cs skip --inventory "$out/a.ini"
-is "$(ch "$out/skip.json" m replica-applier-running a status)/$(ch "$out/skip.json" m replica-applier-running a severity)" \
+j=$out/skip.json
+is "$(ch "$j" m replica-applier-running a status)/$(ch "$j" m replica-applier-running a severity)" \
 	"fail/warning" "a pending sql_slave_skip_counter on a running channel: replica-applier-running fails as a warning"
+is "$(st "$j" rdup replica-exec-mode)/$(fv "$j" rdup replica-exec-mode severity)/$(fv "$j" rdup replica-exec-mode value)" \
+	"fail/error/IDEMPOTENT" "slave_exec_mode = IDEMPOTENT: replica-exec-mode fails as an error"
+is "$(st "$j" m replica-exec-mode)" pass "... and still passes on the STRICT replica"
+is "$(st "$j" p semi-sync-wait-point)/$(fv "$j" p semi-sync-wait-point value)" "fail/AFTER_COMMIT" \
+	"semi-sync enabled with MariaDB's default wait point: semi-sync-wait-point fails, showing AFTER_COMMIT"
+is "$(st "$j" q semi-sync-wait-point)" pass "... and passes on the source that waits AFTER_SYNC"
+is "$(ch "$j" m source-replica-consistency b status)/$(ch "$j" m source-replica-consistency b severity)/$(ch "$j" m source-replica-consistency b value)" \
+	"fail/error/STATEMENT" "q logs statements: source-replica-consistency fails on m's channel b, showing the source's binlog_format"
+is "$(ch "$j" m source-replica-consistency a status)" pass "... and still passes on channel a (p logs rows)"
 live_sql m "STOP SLAVE 'a'; SET @@default_master_connection = 'a'; SET GLOBAL sql_slave_skip_counter = 0; START SLAVE 'a'"
 
 for s in p q rdup rskip m; do live_stop $s; done
