@@ -669,6 +669,9 @@ void load_targets_list(const struct load_targets *lt, FILE *fp)
 			load_list_line(fp, "cluster", "(the run's default)", NULL);
 		if (ps->v[PROJECT_KEY_ROOT].value)
 			load_list_line(fp, "root", ps->v[PROJECT_KEY_ROOT].value, &ps->v[PROJECT_KEY_ROOT]);
+		if (ps->v[PROJECT_KEY_MULTI_WRITER].value)
+			load_list_line(fp, "multi_writer", ps->v[PROJECT_KEY_MULTI_WRITER].value,
+				       &ps->v[PROJECT_KEY_MULTI_WRITER]);
 		for (size_t k = 0; k < s->project->rules.n; k++)
 			load_list_line(fp, "disabled", s->project->rules.disabled[k], NULL);
 		if (s->project->inline_sup.n)

@@ -24,6 +24,7 @@ static const char *const project_key_names[PROJECT_NKEYS] = {
 	[PROJECT_KEY_ROLE] = "role",
 	[PROJECT_KEY_CLUSTER] = "cluster",
 	[PROJECT_KEY_ROOT] = "root",
+	[PROJECT_KEY_MULTI_WRITER] = "multi_writer",
 };
 
 const char *project_key_name(enum project_key k)
@@ -100,6 +101,11 @@ int project_value_check(enum project_key k, const char *value, const char **why)
 			return 0;
 		*why = "not a directory";
 		return -1;
+	case PROJECT_KEY_MULTI_WRITER:
+		if (!strcmp(value, "yes") || !strcmp(value, "no"))
+			return 0;
+		*why = "not yes or no";
+		return -1;
 	case PROJECT_NKEYS:
 		break;
 	}
@@ -126,6 +132,8 @@ void project_settings_apply_role(const struct project_settings *ps, struct setti
 		s->role = r;
 	if (ps->v[PROJECT_KEY_CLUSTER].value)
 		s->topology = settings_intern(s, ps->v[PROJECT_KEY_CLUSTER].value);
+	if (ps->v[PROJECT_KEY_MULTI_WRITER].value)
+		s->multi_writer = settings_intern(s, ps->v[PROJECT_KEY_MULTI_WRITER].value);
 }
 
 int project_settings_flavor(const struct project_settings *ps, enum flavor *flavor, int *variant,
@@ -175,6 +183,7 @@ void project_inventory_layer(struct project_settings *ps, const struct inventory
 		{ INVENTORY_VERSION, PROJECT_KEY_VERSION },
 		{ INVENTORY_ROLE, PROJECT_KEY_ROLE },
 		{ INVENTORY_CLUSTER, PROJECT_KEY_CLUSTER },
+		{ INVENTORY_MULTI_WRITER, PROJECT_KEY_MULTI_WRITER },
 	};
 	char vbuf[32];
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -193,6 +202,9 @@ void project_inventory_layer(struct project_settings *ps, const struct inventory
 			break;
 		case PROJECT_KEY_CLUSTER:
 			value = t->cluster;
+			break;
+		case PROJECT_KEY_MULTI_WRITER:
+			value = t->multi_writer;
 			break;
 		case PROJECT_KEY_ROOT:
 		case PROJECT_NKEYS:
@@ -398,7 +410,7 @@ static int project_handler(void *user, const char *section, const char *name, co
 	}
 	if (project_key_find(name, &k)) {
 		diag_add(x->d, DIAG_ERROR, pf->path, line,
-			 "unknown key '%s' in %s (flavor, version, role, cluster, root, disable, enable%s)", name,
+			 "unknown key '%s' in %s (flavor, version, role, cluster, root, multi_writer, disable, enable%s)", name,
 			 x->cur->shown, x->cur_kind == SECTION_DEFAULTS ? ", fail-on" : "");
 		x->errors++;
 		return 1;
@@ -789,7 +801,7 @@ size_t project_annotation_parse(const char *text, const char *file, unsigned lin
 			value = NULL;
 		} else if (project_key_find(key, &k) || k == PROJECT_KEY_ROOT) {
 			diag_add(d, DIAG_ERROR, file, line,
-				 "crashsafe annotation: unknown key '%s' (role, cluster, flavor, version; or ignore, "
+				 "crashsafe annotation: unknown key '%s' (role, cluster, flavor, version, multi_writer; or ignore, "
 				 "reason, until)", key);
 			errors++;
 		} else if (project_value_check(k, value, &why)) {

@@ -27,9 +27,9 @@
  * with --project-file. Its grammar (docs/project.md):
  *
  *     [defaults]                  flavor, version, role, cluster, root,
- *                                 fail-on, disable, enable
+ *                                 multi_writer, fail-on, disable, enable
  *     [targets "GLOB"]            flavor, version, role, cluster, root,
- *                                 disable, enable; GLOB is relative to the
+ *                                 multi_writer, disable, enable; GLOB is relative to the
  *                                 project file's directory ('*' does not
  *                                 cross '/'; a GLOB without '/' matches the
  *                                 file name in any directory)
@@ -41,6 +41,7 @@
  * the option-file reader (optfile.h, struct optfile_note):
  *
  *     # crashsafe: role=replica cluster=eu-orders flavor=mariadb version=10.11
+ *     # crashsafe: cluster=eu-ring multi_writer=yes
  *     # crashsafe: ignore=sync-binlog,relay-log-recovery reason="bulk load" until=2025-06-30
  *
  * A settings annotation applies to the whole target wherever it is (the
@@ -71,10 +72,12 @@ enum project_key {
 	PROJECT_KEY_ROLE,         /* primary, replica or any */
 	PROJECT_KEY_CLUSTER,      /* fleet rules compare targets of one cluster only */
 	PROJECT_KEY_ROOT,         /* --root DIR for this target's absolute include paths */
+	PROJECT_KEY_MULTI_WRITER, /* "yes" / "no": its cluster or ring takes writes on more than one
+				     server (settings.multi_writer; the topology rules, topology.h) */
 	PROJECT_NKEYS
 };
 
-/* "flavor", "version", "role", "cluster", "root". */
+/* "flavor", "version", "role", "cluster", "root", "multi_writer". */
 const char *project_key_name(enum project_key k);
 
 /* The layers, least specific first: a higher one wins. */
@@ -110,7 +113,8 @@ struct project_settings {
  * Check value for key k: flavor (flavor_parse_build), version
  * (version_parse, and a series the named flavor had is not checked here:
  * infer_decide does), role (role_parse), cluster (1 to 64 bytes of letters,
- * digits, '-', '_', '.', ':'), root (non-empty). Returns 0, or -1 with *why
+ * digits, '-', '_', '.', ':'), root (non-empty), multi_writer (yes or no,
+ * lowercase). Returns 0, or -1 with *why
  * a static string saying what was expected.
  */
 int project_value_check(enum project_key k, const char *value, const char **why);
@@ -127,7 +131,8 @@ int project_settings_give(struct project_settings *ps, enum project_key k, const
 
 /*
  * Apply what the layers give to a target's settings that will be read next:
- * role and cluster (settings.topology) now. Flavor, build and version are
+ * role, cluster (settings.topology) and multi_writer (settings.multi_writer)
+ * now. Flavor, build and version are
  * decided with the inference (infer.h) by the caller, from
  * project_settings_flavor(). Values were checked when they were given.
  */
@@ -146,7 +151,7 @@ const char *project_flavor_text(enum flavor f, int variant);
 
 /*
  * The inventory layer (issue 11, inventory.h): the flavor, build, version,
- * role and cluster that target t's section (or the inventory's [defaults])
+ * role, cluster and multi_writer that target t's section (or the inventory's [defaults])
  * gives, with PROJECT_LAYER_INVENTORY and the place "INVENTORY:LINE [NAME]".
  */
 struct inventory_target;

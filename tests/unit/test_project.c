@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inventory.h"
 #include "optfile.h"
 #include "project.h"
 #include "suppress.h"
@@ -113,7 +114,31 @@ static void test_layers(void)
 	project_settings_give(&ps, PROJECT_KEY_CLUSTER, "eu-orders", PROJECT_LAYER_TARGETS, "x:1", &a);
 	project_settings_apply_role(&ps, &s);
 	ok(s.role == ROLE_REPLICA && s.topology && !strcmp(s.topology, "eu-orders"), "role and cluster applied");
+	ok(!s.multi_writer, "multi_writer not declared: left unset (the topology rules say unknown)");
 	settings_release(&s);
+
+	/* multi_writer (issue 12): yes or no, from any layer, into settings.multi_writer */
+	ok(project_value_check(PROJECT_KEY_MULTI_WRITER, "yes", &why) == 0 &&
+		   project_value_check(PROJECT_KEY_MULTI_WRITER, "no", &why) == 0,
+	   "multi_writer yes and no are values");
+	ok(project_value_check(PROJECT_KEY_MULTI_WRITER, "maybe", &why) == -1 && strstr(why, "not yes or no"),
+	   "multi_writer maybe is not");
+	is_str(project_key_name(PROJECT_KEY_MULTI_WRITER), "multi_writer", "its key name");
+	project_settings_give(&ps, PROJECT_KEY_MULTI_WRITER, "yes", PROJECT_LAYER_TARGETS, ".crashsafe.ini:7", &a);
+	struct inventory inv;
+	struct diag_list d;
+	inventory_init(&inv);
+	diag_list_init(&d);
+	is_int(inventory_parse(&inv, "fleet.ini", "[db1]\nhost = db1\nmulti_writer = no\n", &d), 0, "an inventory");
+	project_inventory_layer(&ps, inventory_find(&inv, "db1"), "fleet.ini", &a);
+	is_str(ps.v[PROJECT_KEY_MULTI_WRITER].value, "no", "the inventory's multi_writer wins over the project file's");
+	is_str(ps.v[PROJECT_KEY_MULTI_WRITER].where, "fleet.ini:3 [db1]", "... with its place");
+	settings_init(&s, "db1", "live");
+	project_settings_apply_role(&ps, &s);
+	is_str(s.multi_writer, "no", "multi_writer applied to the target's settings");
+	settings_release(&s);
+	inventory_release(&inv);
+	diag_list_release(&d);
 	arena_release(&a);
 }
 
