@@ -1698,6 +1698,11 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
 			eval_fleet(out, c, &e->rules[j], base);
 }
 
+int engine_rule_across_targets(const struct rule *r)
+{
+	return r && (r->scope == RULE_SCOPE_FLEET || r->scope == RULE_SCOPE_TOPOLOGY || r->scope == RULE_SCOPE_LINK);
+}
+
 void engine_sort_findings(struct target_result *t)
 {
 	target_result_sort(t);

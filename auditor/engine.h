@@ -175,6 +175,20 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
 			   size_t base);
 
+/*
+ * Added (issue 12, for `crashsafe merge`): nonzero for the rules whose
+ * findings engine_evaluate_fleet() adds, the ones judged across the targets
+ * of a run: scope fleet, topology and link. A caller that rebuilds one run
+ * from parts (shard reports) keeps every other finding as the part wrote
+ * it, drops the parts' findings of these rules, and calls
+ * engine_evaluate_fleet() once over all the targets: a shard did not see
+ * the servers of the other shards, so its "could not evaluate: the source
+ * H:P of channel 'x' is not among the audited servers" (and its fleet
+ * comparisons) are decided only there. r NULL (a rule id the engine does
+ * not know): 0.
+ */
+int engine_rule_across_targets(const struct rule *r);
+
 /* Sort one target's findings worst first (status, severity, rule id, channel); empty targets are fine. */
 void engine_sort_findings(struct target_result *t);
 

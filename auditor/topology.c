@@ -18,6 +18,8 @@ const char *const topology_reads[] = {
 	"report_host", "report_port", "gtid_executed", "gtid_binlog_state", "gtid_mode",
 	"log_bin", "log_replica_updates", "auto_increment_increment", "auto_increment_offset",
 	"wsrep_on", "wsrep_cluster_name", "wsrep_auto_increment_control", "binlog_format",
+	/* not read by topology_link(), but by errant-transactions' applies: kept for merge */
+	"replication_channels",
 };
 const size_t topology_nreads = ARRAY_SIZE(topology_reads);
 

@@ -87,7 +87,12 @@
 #include "catalog.h"
 #include "finding.h"
 
-/* The variables topology_link() reads of each view (canonical names). */
+/*
+ * The variables topology_link() reads of each view (canonical names), and
+ * the facts outside topology.* that the topology and link rules read
+ * (replication_channels): the JSON report's "topology" block carries them,
+ * so that `crashsafe merge` judges those rules again from it alone.
+ */
 extern const char *const topology_reads[];
 extern const size_t topology_nreads;
 

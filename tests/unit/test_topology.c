@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
+#include "engine.h"
 #include "finding.h"
 #include "live.h"
 #include "reportread.h"
@@ -385,6 +387,118 @@ static void test_reports_again(void)
 	}
 }
 
+/* "target rule [channel]: status severity" of f, for comparing runs. */
+static char *merge_key(const struct target_result *t, const struct finding *f)
+{
+	return xasprintf("%s %s [%s]: %s %s", t->name, f->rule_id, f->channel ? f->channel : "-",
+			 finding_status_name(f->status), severity_name(f->severity));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The contract crashsafe merge relies on (engine.h,
+ * engine_rule_across_targets): drop the findings of the rules judged
+ * across targets, keep the others, call engine_evaluate_fleet() once over
+ * the targets read back, and every topology, link and fleet finding comes
+ * out as the run that wrote the report had it (status and severity), with
+ * no finding twice.
+ */
+static void test_merge_again(void)
+{
+	static const char *const reports[] = {
+		"tests/golden/topology-broken.json", "tests/golden/topology-dual-primary.json",
+		"tests/golden/topology-galera-ring.json",
+	};
+	struct catalog c;
+	struct engine e;
+	struct diag_list d;
+	catalog_init(&c);
+	engine_init(&e);
+	diag_list_init(&d);
+	if (!ok(catalog_load(&c, "rules/variables.ini", &d) == 0 && engine_load_dir(&e, "rules", &d) == 0 &&
+			engine_bind(&e, &c, &d) == 0,
+		"the catalog and the rules load")) {
+		diag_print(&d, stdout);
+		goto out;
+	}
+	ok(engine_rule_across_targets(engine_rule_find(&e, "errant-transactions")) &&
+		   engine_rule_across_targets(engine_rule_find(&e, "writable-peers")) &&
+		   engine_rule_across_targets(engine_rule_find(&e, "server-id-unique")) &&
+		   !engine_rule_across_targets(engine_rule_find(&e, "replica-applier-running")) &&
+		   !engine_rule_across_targets(engine_rule_find(&e, "sync-binlog")) && !engine_rule_across_targets(NULL),
+	   "link, topology and fleet rules are judged across targets; channel and target rules are not");
+	for (size_t k = 0; k < ARRAY_SIZE(reports); k++) {
+		struct reportread rr;
+		struct audit_result r;
+		char **was = NULL, **now = NULL;
+		size_t nwas = 0, nnow = 0, capw = 0, capn = 0, kept = 0, dropped = 0;
+		reportread_init(&rr);
+		audit_result_init(&r);
+		if (reportread_load(&rr, reports[k], &d) < 0) {
+			ok(0, "%s reads back", reports[k]);
+			goto next;
+		}
+		reportread_to_result(&rr, &r);
+		for (size_t i = 0; i < r.n; i++) {
+			struct target_result *t = &r.targets[i];
+			size_t out = 0;
+			for (size_t f = 0; f < t->n; f++) {
+				if (engine_rule_across_targets(engine_rule_find(&e, t->findings[f].rule_id))) {
+					ARRAY_GROW(was, nwas + 1, capw);
+					was[nwas++] = merge_key(t, &t->findings[f]);
+					dropped++;
+					continue;
+				}
+				t->findings[out++] = t->findings[f];
+				kept++;
+			}
+			t->n = out;
+		}
+		engine_evaluate_fleet(&e, &c, &r, 0);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct target_result *t = &r.targets[i];
+			for (size_t f = 0; f < t->n; f++) {
+				if (!engine_rule_across_targets(engine_rule_find(&e, t->findings[f].rule_id)))
+					continue;
+				ARRAY_GROW(now, nnow + 1, capn);
+				now[nnow++] = merge_key(t, &t->findings[f]);
+			}
+		}
+		if (nwas)
+			qsort(was, nwas, sizeof(*was), cmp_str);
+		if (nnow)
+			qsort(now, nnow, sizeof(*now), cmp_str);
+		size_t same = 0;
+		for (size_t i = 0; i < nwas && i < nnow; i++) {
+			if (!strcmp(was[i], now[i]))
+				same++;
+			else
+				printf("#   report: %s\n#   again:  %s\n", was[i], now[i]);
+		}
+		ok(dropped > 0 && kept > 0, "%s: %zu findings judged across targets dropped, %zu kept", reports[k], dropped,
+		   kept);
+		ok(nwas == nnow && same == nwas, "%s: judged again over the targets read back, the %zu findings are the "
+		   "report's (%zu again, %zu the same)", reports[k], nwas, nnow, same);
+		for (size_t i = 0; i < nwas; i++)
+			free(was[i]);
+		for (size_t i = 0; i < nnow; i++)
+			free(now[i]);
+		free(was);
+		free(now);
+	next:
+		audit_result_release(&r);
+		reportread_release(&rr);
+	}
+out:
+	diag_list_release(&d);
+	engine_release(&e);
+	catalog_release(&c);
+}
+
 int main(void)
 {
 	test_status_rows();
@@ -392,5 +506,6 @@ int main(void)
 	test_rings();
 	test_galera();
 	test_reports_again();
+	test_merge_again();
 	return done_testing();
 }
