@@ -10,7 +10,10 @@
 #   rskip     a replica of p with slave_skip_errors=1062: the same row is
 #             skipped, it keeps running, and its own write is an errant GTID
 #   m         a multi-source replica: channel 'a' from p (healthy), channel
-#             'b' from q (stopped); later a pending sql_slave_skip_counter
+#             'b' from q (stopped); later a pending sql_slave_skip_counter,
+#             and 'b' restarted after q purged what it needs (1236)
+#   later     changed at run time: rdup IDEMPOTENT, semi-sync on p
+#             (AFTER_COMMIT) and q (AFTER_SYNC), q logging statements
 #   d1, d2    a dual primary (both writable, then one read-only; then both
 #             writable again, declared multi_writer with auto-increment
 #             offsets)
@@ -189,8 +192,26 @@ live_sql rdup "SET GLOBAL slave_exec_mode = 'IDEMPOTENT'" || bail "slave_exec_mo
 live_sql p "SET GLOBAL rpl_semi_sync_master_enabled = ON" || bail "semi-sync on p"
 live_sql q "SET GLOBAL rpl_semi_sync_master_enabled = ON; SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC;
 	SET GLOBAL binlog_format = 'STATEMENT'" || bail "semi-sync and binlog_format on q"
+# q writes on while m's channel 'b' is stopped, then purges its binary logs: restarted,
+# 'b' needs what was purged, q refuses with 1236 ("Could not find GTID state requested
+# by slave in any binlog files ... purged") and the receiver stops.
+live_sql q "INSERT INTO tq.k VALUES (1), (2); FLUSH BINARY LOGS; INSERT INTO tq.k VALUES (3); FLUSH BINARY LOGS;
+	PURGE BINARY LOGS BEFORE NOW() + INTERVAL 1 DAY" || bail "purge on q"
+live_sql m "START SLAVE 'b'" || bail "START SLAVE 'b'"
+io_errno() {
+	mariadb --no-defaults --socket="$(live_sock m)" -uroot -e "SHOW SLAVE 'b' STATUS\G" |
+		sed -n 's/^ *Last_IO_Errno: //p'
+}
+i=0
+while [ "$(io_errno)" = 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 cs skip --inventory "$out/a.ini"
 j=$out/skip.json
+is "$(ch "$j" m replica-applier-running b status)/$(ch "$j" m replica-applier-running b severity)" "fail/error" \
+	"a receiver refused by its source: replica-applier-running fails as an error on that channel"
+like "$(ch "$j" m replica-applier-running b message)" "receiver stopped: Last_IO_Errno 1236: .*binlog files have been purged" \
+	"... quoting the receiver's error: Last_IO_Errno 1236, required binlog files purged"
+like "$(ch "$j" m replica-applier-running b why)" "1236 \(the source cannot send what the replica asks for\)" \
+	"... and what 1236 usually means"
 is "$(ch "$j" m replica-applier-running a status)/$(ch "$j" m replica-applier-running a severity)" \
 	"fail/warning" "a pending sql_slave_skip_counter on a running channel: replica-applier-running fails as a warning"
 is "$(st "$j" rdup replica-exec-mode)/$(fv "$j" rdup replica-exec-mode severity)/$(fv "$j" rdup replica-exec-mode value)" \
