@@ -292,7 +292,10 @@ static struct finding_suppression *merge_suppression(struct audit_result *r, con
 	return s;
 }
 
-/* Append target rt of its report to r, its own findings kept, its shard's fleet findings dropped. */
+/*
+ * Append target rt of its report to r, its own findings kept, its shard's fleet, topology and
+ * link findings dropped (engine_rule_across_targets).
+ */
 static void merge_add_target(struct merge *m, struct audit_result *r, const struct engine *e,
 			     const struct reportread_target *rt)
 {
@@ -306,8 +309,8 @@ static void merge_add_target(struct merge *m, struct audit_result *r, const stru
 	mt->nstored = 0;
 	for (size_t i = 0; i < rt->n; i++) {
 		const struct rule *rule = engine_rule_find(e, rt->findings[i].rule_id);
-		if (rule && rule->scope == RULE_SCOPE_FLEET)
-			continue;   /* judged again below, over every target */
+		if (engine_rule_across_targets(rule))
+			continue;   /* fleet, topology and link rules: judged again below, over every target */
 		struct finding *f = reportread_add_finding(&rt->findings[i], t, r);
 		f->rule = rule;
 		mt->stored[mt->nstored++] = &rt->findings[i];

@@ -989,8 +989,7 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 	e->collecting_fleet = 1;   /* the cluster keyword: fleet rules group by it */
 	for (size_t i = 0; i < ARRAY_SIZE(always); i++)
 		engine_read_name(e, c, always[i]);
-	e->collecting_fleet = 0;
-	/* what topology_link() compares across targets, when a rule needs it */
+	/* what topology_link() compares across targets, when a rule needs it (kept for merge too) */
 	for (size_t i = 0; i < e->n; i++) {
 		if (e->rules[i].scope == RULE_SCOPE_TOPOLOGY || e->rules[i].scope == RULE_SCOPE_LINK) {
 			for (size_t k = 0; k < topology_nreads; k++)
@@ -1001,7 +1000,8 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c)
 	for (size_t i = 0; i < e->n; i++) {
 		const struct rule *r = &e->rules[i];
 		const struct expr *const names[] = { r->variable_ref, r->unique_ref, r->except_ref };
-		e->collecting_fleet = r->scope == RULE_SCOPE_FLEET;
+		/* what merge needs to judge a rule again over shard reports (engine_rule_across_targets) */
+		e->collecting_fleet = engine_rule_across_targets(r);
 		if (r->applies)
 			expr_walk(r->applies, reads_visit, e);
 		if (r->require)

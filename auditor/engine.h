@@ -97,7 +97,8 @@ struct rule {
 struct engine_read {
 	const char *name;                 /* canonical variable name, or fact name */
 	const struct catalog_var *var;    /* NULL for a fact */
-	int fleet;                        /* added (issue 11): a fleet rule (or the cluster keyword) reads it */
+	int fleet;                        /* added (issue 11): a fleet rule (or the cluster keyword) reads it;
+					     issue 12: or a topology or link rule, or topology_link() */
 };
 
 struct engine {

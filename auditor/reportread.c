@@ -712,8 +712,9 @@ static void rr_view_topology_channels(struct audit_result *out, struct settings 
 
 /*
  * Added (issue 12): what the "topology" block adds to the view (the topology
- * rules read it, topology.h): address, multi_writer, the variables the fleet
- * settings do not already hold, and the topology.* facts.
+ * rules read it, topology.h): address, multi_writer, and the variables the
+ * fleet settings do not already hold (reports before the topology rules'
+ * reads were fleet settings).
  */
 static void rr_view_topology(struct audit_result *out, struct settings *v, const struct reportread_target *rt)
 {
@@ -728,9 +729,11 @@ static void rr_view_topology(struct audit_result *out, struct settings *v, const
 	for (size_t i = 0; i < rt->nvariables; i++)
 		if (!settings_get(v, rt->variables[i].name))
 			settings_set(v, rt->variables[i].name, rt->variables[i].value, rt->variables[i].name, &o);
+	/* the topology.* facts as the run derived them (topology_link() replaces them when run again) */
 	o.source = SETTINGS_SRC_TOPOLOGY;
 	for (size_t i = 0; i < rt->nfacts; i++)
-		settings_set(v, rt->facts[i].name, rt->facts[i].value, rt->facts[i].name, &o);
+		if (!settings_get(v, rt->facts[i].name))
+			settings_set(v, rt->facts[i].name, rt->facts[i].value, rt->facts[i].name, &o);
 }
 
 /* The target's view as far as the report carries it (schema 3's fleet data): what fleet rules read. */

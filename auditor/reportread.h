@@ -176,9 +176,11 @@ int reportread_is_report(const char *path);
  * Append the targets and findings of rr to out (targets in rr's order,
  * findings in rr's order), with finding.rule NULL and strings interned in
  * out. Each target's view gets its flavor, build, version, role, declared
- * cluster and, from the "topology" block, its address, multi_writer,
- * variables, topology facts and channels (what topology_link() and the
- * topology rules read). A finding the report says was unknown because of a refused line
+ * cluster, the fleet settings (what fleet, topology and link rules read)
+ * and, from the "topology" block, its address, multi_writer, the variables
+ * the fleet settings lack and the channels with every column (what
+ * topology_link() and the topology rules read) and the topology.* facts as
+ * the report has them (topology_link() replaces them when run again). A finding the report says was unknown because of a refused line
  * ("cause") gets cause_no 1 (the line itself is in the stored sentences),
  * so that the exit status is the one the report had. A diff report's
  * target diff is not copied: target_result.diff points into rr, which must

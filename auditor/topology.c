@@ -23,6 +23,13 @@ const char *const topology_reads[] = {
 };
 const size_t topology_nreads = ARRAY_SIZE(topology_reads);
 
+const char *const topology_facts[] = {
+	"topology.replicas", "topology.ring", "topology.multi_writer", "topology.writers",
+	"topology.writable_peers", "topology.auto_increment_clash", "topology.errant_gtids",
+	"topology.galera_async_ring", "topology.cluster_server_ids", "topology.cluster_server_id_count",
+};
+const size_t topology_nfacts = ARRAY_SIZE(topology_facts);
+
 /* At most this much of a GTID set goes into a fact (the count says the rest). */
 #define TOPOLOGY_SET_TEXT_MAX 400
 
@@ -279,9 +286,12 @@ static void topo_link_channels(struct topo *tp)
 			}
 			ch->source_target = NULL;
 			ch->source_index = 0;
-			ch->source_why = arena_printf(tp->ar, "the source %s:%u of channel '%s' %s",
+			/* the default channel is called so, never channel '' (docs/report-formats.md) */
+			ch->source_why = arena_printf(tp->ar, "the source %s:%u of %s%s%s %s",
 						      ch->source_host ? ch->source_host : "(unknown host)",
-						      ch->source_port ? ch->source_port : 3306, ch->name,
+						      ch->source_port ? ch->source_port : 3306,
+						      *ch->name ? "channel '" : "the default channel", ch->name,
+						      *ch->name ? "'" : "",
 						      r < 0 ? "matches more than one audited server"
 							    : "is not among the audited servers");
 			if (!tp->uncertain_why[i])
@@ -440,6 +450,16 @@ static void fact(struct settings *v, const char *name, const char *value, const 
 	memset(&o, 0, sizeof(o));
 	o.source = SETTINGS_SRC_TOPOLOGY;
 	o.detail = detail;
+	size_t at;
+	struct settings_var *had = strmap_get(&v->index, name, &at) == 0 ? &v->vars[at] : NULL;
+	if (had && had->current.origin.source == SETTINGS_SRC_TOPOLOGY) {
+		/* derived again (merge over a report's facts): replaced, not overridden */
+		had->current.value = value ? settings_intern(v, value) : NULL;
+		had->current.spelled = settings_intern(v, name);
+		had->current.origin = o;
+		had->current.origin.detail = detail ? settings_intern(v, detail) : NULL;
+		return;
+	}
 	settings_set(v, name, value, name, &o);
 }
 

@@ -24,7 +24,7 @@
  *      several, the one whose `port` is the channel's port);
  *   4. the channel's Master_UUID is the target's server_uuid (MySQL).
  * A channel no rule links keeps source_why: "the source 10.0.0.5:3306 of
- * channel '' is not among the audited servers".
+ * the default channel is not among the audited servers" ("of channel 'x'").
  *
  * Galera nodes of one cluster (the keyword `cluster`) are one node of the
  * replication graph: they replicate to each other synchronously. A ring is
@@ -95,6 +95,10 @@
  */
 extern const char *const topology_reads[];
 extern const size_t topology_nreads;
+
+/* Every topology.* fact topology_link() sets, in the order reports list them. */
+extern const char *const topology_facts[];
+extern const size_t topology_nfacts;
 
 /*
  * Link the targets out->targets[base..] (see the top of this file): set the

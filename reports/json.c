@@ -585,9 +585,11 @@ static void json_topology(struct jsonw *w, const struct target_result *t)
 	}
 	jsonw_close(w, '}');
 	jsonw_open(w, "facts", '{');
-	for (size_t i = 0; i < v->n; i++)
-		if (!strncmp(v->vars[i].name, "topology.", 9))
-			jsonw_str(w, v->vars[i].name, v->vars[i].current.value);
+	for (size_t i = 0; i < topology_nfacts; i++) {
+		const struct settings_var *sv = settings_get(v, topology_facts[i]);
+		if (sv)
+			jsonw_str(w, topology_facts[i], sv->current.value);
+	}
 	jsonw_close(w, '}');
 	jsonw_open(w, "channels", '[');
 	for (size_t i = 0; i < v->nchannels; i++) {

@@ -179,7 +179,7 @@ is "$same" 1 "check over the five captures gives the topology rules the live ver
 inventory "$out/alone.ini" "rskip:$RSKIP"
 cs alone --inventory "$out/alone.ini"
 is "$(st "$out/alone.json" rskip errant-transactions)" could-not-evaluate "a replica audited alone: errant-transactions could not be evaluated"
-like "$(fv "$out/alone.json" rskip errant-transactions message)" "127.0.0.1:$P of channel '' is not among the audited servers" \
+like "$(fv "$out/alone.json" rskip errant-transactions message)" "127.0.0.1:$P of the default channel is not among the audited servers" \
 	"... because its source 127.0.0.1:$P is not among the audited servers"
 is "$(cat "$out/alone.rc")" 3 "... which is exit 3 (an error rule could not be evaluated)"
 
