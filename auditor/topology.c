@@ -267,7 +267,7 @@ static void topo_link_channels(struct topo *tp)
 			continue;
 		if (!v->channels_known) {
 			tp->uncertain_why[i] = arena_printf(tp->ar,
-				"the replication channels of %s are known only for a running server or its capture",
+				"the replication channels of %s are known only on a running server or its capture",
 				topo_name(tp, i));
 			continue;
 		}

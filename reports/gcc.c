@@ -10,7 +10,8 @@
  * the offending line of a problem, or, for a value left at its default,
  * the header of the group a line for it belongs in. A finding without a
  * line (a live server) is "NAME: severity: ...". SEVERITY is "error", "warning" or "note" (for info: gcc's
- * word). A channel finding starts its message with "channel 'NAME': ".
+ * word). A channel finding starts its message with "channel 'NAME': " ("the
+ * default channel: " for the default one).
  * A target that could not be audited is one line
  * "NAME: error: could not audit: WHY [target]". Nothing else is written:
  * no summary, no passed, suppressed or baselined findings (the exit status
@@ -95,7 +96,9 @@ static int gcc_target(void *state, const struct target_result *t)
 			gcc_add(sb, t->name);
 		}
 		strbuf_addf(sb, ": %s: ", gcc_severity(f->severity));
-		if (f->channel) {
+		if (f->channel && !*f->channel) {
+			strbuf_addstr(sb, "the default channel: ");   /* never channel '' (report-live.t) */
+		} else if (f->channel) {
 			strbuf_addstr(sb, "channel '");
 			gcc_add(sb, f->channel);
 			strbuf_addstr(sb, "': ");
