@@ -861,7 +861,22 @@ static const char *const channel_field_display[] = {
 	[EXPR_REF_CHANNEL_IO_RUNNING - EXPR_REF_CHANNEL_NAME] = "IO_Running",
 	[EXPR_REF_CHANNEL_SQL_RUNNING - EXPR_REF_CHANNEL_NAME] = "SQL_Running",
 	[EXPR_REF_CHANNEL_SOURCE_HOST - EXPR_REF_CHANNEL_NAME] = "Source_Host",
+	/* issue 12: the columns as SHOW REPLICA STATUS names them (MariaDB: Master_Server_Id...) */
+	[EXPR_REF_CHANNEL_LAST_IO_ERRNO - EXPR_REF_CHANNEL_NAME] = "Last_IO_Errno",
+	[EXPR_REF_CHANNEL_LAST_IO_ERROR - EXPR_REF_CHANNEL_NAME] = "Last_IO_Error",
+	[EXPR_REF_CHANNEL_LAST_SQL_ERRNO - EXPR_REF_CHANNEL_NAME] = "Last_SQL_Errno",
+	[EXPR_REF_CHANNEL_LAST_SQL_ERROR - EXPR_REF_CHANNEL_NAME] = "Last_SQL_Error",
+	[EXPR_REF_CHANNEL_SKIP_COUNTER - EXPR_REF_CHANNEL_NAME] = "Skip_Counter",
+	[EXPR_REF_CHANNEL_SOURCE_SERVER_ID - EXPR_REF_CHANNEL_NAME] = "Source_Server_Id",
+	[EXPR_REF_CHANNEL_SOURCE_UUID - EXPR_REF_CHANNEL_NAME] = "Source_UUID",
+	/* derived by crashsafe, not columns: said as what they are */
+	[EXPR_REF_CHANNEL_SOURCE - EXPR_REF_CHANNEL_NAME] = "the channel's source",
+	[EXPR_REF_CHANNEL_PROBLEM - EXPR_REF_CHANNEL_NAME] = "the channel's state",
 };
+/* every channel field has its display name */
+_Static_assert(sizeof(channel_field_display) / sizeof(channel_field_display[0]) ==
+		       EXPR_REF_CHANNEL_PROBLEM - EXPR_REF_CHANNEL_NAME + 1,
+	       "channel_field_display lists every channel field");
 
 static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const char *ident,
 			 const struct expr_env *env, struct expr_value *out)
