@@ -435,7 +435,11 @@ static size_t load_snapshot_target(struct load_targets *lt, const struct load_op
 		version_set_unknown(&s->version);
 	if (choice.flavor != FLAVOR_UNKNOWN)
 		s->flavor_source = settings_intern(s, choice.source);
-	int rc = snapshot_load(s, given, c);
+	/*
+	 * Only the variables the run keeps (issue 13), unless the option file
+	 * of the same server is compared with the capture: that reads them all.
+	 */
+	int rc = snapshot_load_kept(s, given, c, ft->config ? NULL : o->retain, o->retain_ctx);
 	if (!rc && s->flavor == FLAVOR_UNKNOWN)
 		infer_capture(s, &choice, x);
 	/* a layer's role wins over a captured one */

@@ -56,6 +56,8 @@ struct snapshot_reader {
 	int role_seen;
 	int channels_seen;
 	int address_from_target;   /* s->address came from "# target", which "# address" replaces */
+	int (*keep)(void *ctx, const char *name);  /* snapshot_load_kept(), or NULL: store every row */
+	void *keep_ctx;
 };
 
 static void reader_add_row(struct snapshot_reader *r, const char *name, size_t nlen, const char *value,
@@ -613,6 +615,18 @@ static char *snapshot_origin_detail(const struct snapshot_reader *r, const char 
 	return xasprintf("live, origin %s", o->token);
 }
 
+/*
+ * Whether a row named name (the catalog's spelling) is stored. Every row is
+ * while the flavor is unknown: infer_capture() then reads them all. The
+ * wsrep rows are, for s->cluster below.
+ */
+static int snapshot_kept(const struct snapshot_reader *r, const char *name)
+{
+	if (!r->keep || r->s->flavor == FLAVOR_UNKNOWN)
+		return 1;
+	return !strcmp(name, "wsrep_on") || !strcmp(name, "wsrep_cluster_name") || r->keep(r->keep_ctx, name);
+}
+
 static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 {
 	struct settings *s = r->s;
@@ -622,6 +636,8 @@ static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 		const struct snapshot_row *row = &r->rows[i];
 		const struct catalog_var *v = c ? catalog_lookup(c, row->name) : NULL;
 		const char *name = v ? v->name : row->name;
+		if (!snapshot_kept(r, name))
+			continue;
 		char *norm = NULL;
 		const char *why = NULL;
 		const char *value = row->value;
@@ -671,6 +687,12 @@ static void reader_release(struct snapshot_reader *r)
 
 int snapshot_load(struct settings *s, const char *path, const struct catalog *c)
 {
+	return snapshot_load_kept(s, path, c, NULL, NULL);
+}
+
+int snapshot_load_kept(struct settings *s, const char *path, const struct catalog *c,
+		       int (*keep)(void *ctx, const char *name), void *keep_ctx)
+{
 	struct snapshot_reader r;
 	struct fileio_data fd;
 	char *why = NULL, *data;
@@ -679,6 +701,8 @@ int snapshot_load(struct settings *s, const char *path, const struct catalog *c)
 
 	memset(&r, 0, sizeof(r));
 	r.s = s;
+	r.keep = keep;
+	r.keep_ctx = keep_ctx;
 	r.path = settings_intern(s, path);
 	if (fileio_read(path, FILEIO_SNAPSHOT, &fd, &why) != FILEIO_OK) {
 		s->error = arena_printf(&s->arena, "cannot read snapshot '%s': %s", path, why);

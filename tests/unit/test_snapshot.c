@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "settings.h"
@@ -326,6 +327,57 @@ static void test_no_version(void)
 	free(path);
 }
 
+/* snapshot_load_kept(): keeps the names it is given: the exact name test of check_retain(). */
+static int keep_sync_binlog(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "sync_binlog");
+}
+
+/*
+ * snapshot_load_kept() (issue 13): only the kept variables are stored, and
+ * the wsrep rows that make s->cluster; the version and flavor still come
+ * from rows that are not stored; a capture whose flavor stays unknown keeps
+ * every variable (infer_capture() reads them all).
+ */
+static void test_kept(void)
+{
+	struct settings s;
+	char *path = xasprintf("/tmp/crashsafe-test-kept-%ld.txt", (long)getpid());
+	FILE *fp = fopen(path, "w");
+	if (!ok(fp != NULL, "kept: temporary capture written")) {
+		free(path);
+		return;
+	}
+	fputs("Variable_name\tValue\nsync_binlog\t1\nserver_id\t7\nwsrep_on\tON\n"
+	      "wsrep_cluster_name\tc1\nversion\t10.6.16-MariaDB\nversion_comment\tmariadb.org binary distribution\n", fp);
+	fclose(fp);
+	settings_init(&s, path, "snapshot");
+	version_set_unknown(&s.version);
+	s.flavor = FLAVOR_UNKNOWN;
+	ok(snapshot_load_kept(&s, path, &cat, keep_sync_binlog, NULL) == 0, "kept: read");
+	is_str(value(&s, "sync_binlog"), "1", "kept: a kept variable is stored");
+	ok(!settings_get(&s, "server_id") && !settings_get(&s, "version"), "kept: the others are not stored");
+	is_str(value(&s, "wsrep_on"), "ON", "kept: wsrep_on is stored");
+	ok(s.cluster && !strcmp(s.cluster, "c1"), "kept: the cluster is set");
+	is_str(flavor_name(s.flavor), "mariadb", "kept: the flavor from rows not stored");
+	ok(version_is_known(&s.version) && s.version.major == 10, "kept: the version from a row not stored");
+	ok(s.n == 3, "kept: three variables stored");
+	settings_release(&s);
+	unlink(path);
+	free(path);
+
+	path = xasprintf("%s/%s", FIXTURES, "noversion.txt");
+	settings_init(&s, path, "snapshot");
+	version_set_unknown(&s.version);
+	s.flavor = FLAVOR_UNKNOWN;
+	ok(snapshot_load_kept(&s, path, &cat, keep_sync_binlog, NULL) == 0, "kept, flavor unknown: read");
+	ok(settings_get(&s, "server_id") && settings_get(&s, "log_bin"),
+	   "kept, flavor unknown: every variable is stored (for inference)");
+	settings_release(&s);
+	free(path);
+}
+
 /* settings_forget_prefix() (merge forgets a shard's topology.* facts): the others stay, found by name. */
 static void test_forget_prefix(void)
 {
@@ -370,6 +422,7 @@ int main(void)
 	test_no_version();
 	test_corpus();
 	test_forget_prefix();
+	test_kept();
 	catalog_release(&cat);
 	diag_list_release(&d);
 	return done_testing();
