@@ -7,11 +7,11 @@
  *
  *   crashsafe_finding{target,rule,channel,severity,status} 1
  *       one series per distinct label set of the findings that are not a
- *       pass: fail, could-not-evaluate and suppressed. A rule that does not
- *       apply says nothing about the server, and would add some fifteen
- *       series per target that no alert reads, so not-applicable findings
- *       are left out. A rule with several findings on one target (one per
- *       offending line) is one series; channel is "" for target rules
+ *       pass (issue 11): fail, could-not-evaluate, not-applicable and
+ *       suppressed, each with its status label, so an alert selects what it
+ *       wants (status="fail") and a rule that stopped applying is seen. A
+ *       rule with several findings on one target (one per offending line)
+ *       is one series; channel is "" for target rules
  *   crashsafe_target_up{target}          1 audited, 0 could not be audited
  *   crashsafe_targets                    targets in the run
  *   crashsafe_last_run_timestamp_seconds when the run was reported (UTC)
@@ -81,7 +81,8 @@ static int prom_begin(void *state, FILE *fp, const struct report_options *o, con
 	p->run = run;
 	strbuf_init(&p->up);
 	prom_family(fp, "crashsafe_finding",
-		    "A crashsafe finding that failed, could not be evaluated or was suppressed (1 per label set).");
+		    "A crashsafe finding that is not a pass: failed, could not be evaluated, "
+		    "not applicable or suppressed (1 per label set).");
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -114,7 +115,7 @@ static int prom_target(void *state, const struct target_result *t)
 	if (t->n)
 		v = xmalloc(t->n * sizeof(*v));
 	for (size_t i = 0; i < t->n; i++)
-		if (t->findings[i].status != FINDING_PASS && t->findings[i].status != FINDING_NOT_APPLICABLE)
+		if (t->findings[i].status != FINDING_PASS)
 			v[k++] = &t->findings[i];
 	if (k > 1)
 		qsort(v, k, sizeof(*v), prom_finding_cmp);

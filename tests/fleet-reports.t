@@ -74,11 +74,19 @@ doc = json.load(open(sys.argv[1]))
 s = set()
 for t in doc["targets"]:
     for f in t["findings"]:
-        if f["status"] not in ("pass", "not-applicable"):
+        if f["status"] != "pass":
             s.add((t["name"], f["rule_id"], f["channel"] or "", f["severity"], f["status"]))
 print(len(s))
 PY
 )
+na=$($PY - "$T/m.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(sum(1 for t in doc["targets"] for f in t["findings"] if f["status"] == "not-applicable"))
+PY
+)
+[ "$na" -gt 0 ] && grep -q '^crashsafe_finding{.*,status="not-applicable"} 1$' "$T/m.prom"
+ok $? "a not-applicable finding is a series too, status=\"not-applicable\" (issue 11: every finding that is not a pass; $na in the run)"
 is "$(grep -c '^crashsafe_finding{' "$T/m.prom")" "$want" "one crashsafe_finding series per label set of the findings that are not a pass"
 is "$(grep '^crashsafe_finding{' "$T/m.prom" | sort | uniq -d)" "" "... and none twice"
 stamp=$(sed -n 's/^crashsafe_last_run_timestamp_seconds //p' "$T/m.prom")
