@@ -256,24 +256,7 @@ static void merge_explain(struct explainer *x, const struct target_result *t, co
 		explain_finding(m->fallback, t, f, e);
 		return;
 	}
-	const struct reportread_finding *rf = m->targets[ti].stored[fi];
-	e->rule_id = rf->rule_id;
-	e->title = rf->title;
-	e->variable = rf->variable;
-	e->value = rf->value;
-	e->origin = rf->origin;
-	e->origin_text = rf->origin_text;
-	e->overridden = rf->overridden;
-	e->expected = rf->expected;
-	e->message = rf->message;
-	e->fix = rf->fix;
-	e->why = rf->why;
-	e->doc = rf->doc;
-	e->location = rf->location;
-	e->subject = rf->subject;
-	e->fingerprint = rf->fingerprint;
-	e->cause_rule = rf->cause_rule;
-	e->cause = rf->cause;
+	reportread_finding_explain(m->targets[ti].stored[fi], e);
 }
 
 static struct finding_suppression *merge_suppression(struct audit_result *r, const char *kind, const char *file,

@@ -888,24 +888,8 @@ size_t reportread_to_result(const struct reportread *rr, struct audit_result *ou
 
 /* ---- the stored sentences as an explainer ------------------------------------ */
 
-struct rr_explain {
-	const struct reportread *rr;
-	const struct audit_result *out;
-	size_t base;
-};
-
-static void rr_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
-		       struct explanation *e)
+void reportread_finding_explain(const struct reportread_finding *rf, struct explanation *e)
 {
-	const struct rr_explain *d = x->data;
-	size_t ti = (size_t)(t - d->out->targets);
-	if (ti < d->base || ti - d->base >= d->rr->n)
-		return;
-	const struct reportread_target *rt = &d->rr->targets[ti - d->base];
-	size_t fi = (size_t)(f - t->findings);
-	if (fi >= rt->n)
-		return;
-	const struct reportread_finding *rf = &rt->findings[fi];
 	e->rule_id = rf->rule_id;
 	e->title = rf->title;
 	e->variable = rf->variable;
@@ -923,6 +907,26 @@ static void rr_explain(struct explainer *x, const struct target_result *t, const
 	e->fingerprint = rf->fingerprint;
 	e->cause_rule = rf->cause_rule;
 	e->cause = rf->cause;
+}
+
+struct rr_explain {
+	const struct reportread *rr;
+	const struct audit_result *out;
+	size_t base;
+};
+
+static void rr_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
+		       struct explanation *e)
+{
+	const struct rr_explain *d = x->data;
+	size_t ti = (size_t)(t - d->out->targets);
+	if (ti < d->base || ti - d->base >= d->rr->n)
+		return;
+	const struct reportread_target *rt = &d->rr->targets[ti - d->base];
+	size_t fi = (size_t)(f - t->findings);
+	if (fi >= rt->n)
+		return;
+	reportread_finding_explain(&rt->findings[fi], e);
 }
 
 void reportread_explainer_init(struct explainer *x, const struct reportread *rr, const struct audit_result *out,

@@ -208,6 +208,16 @@ struct report_run;
 void reportread_run(const struct reportread *rr, struct report_run *run);
 
 /*
+ * Fill e with the sentences and values stored for one finding read back
+ * (rule id, title, variable, value, origins, expected, message, fix, why,
+ * doc, location, subject, fingerprint, cause). The strings stay rf's
+ * owner's: e must not outlive it. Shared by the explainer below and by
+ * crashsafe merge (cmd_merge.c), which hold findings read back.
+ */
+struct explanation;
+void reportread_finding_explain(const struct reportread_finding *rf, struct explanation *e);
+
+/*
  * An explainer that returns the sentences stored in rr for the findings
  * of out->targets[base..] (as reportread_to_result() appended them). rr
  * and out must outlive x; release with explainer_release().
