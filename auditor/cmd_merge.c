@@ -259,22 +259,6 @@ static void merge_explain(struct explainer *x, const struct target_result *t, co
 	reportread_finding_explain(m->targets[ti].stored[fi], e);
 }
 
-static struct finding_suppression *merge_suppression(struct audit_result *r, const char *kind, const char *file,
-						     unsigned line, const char *reason, const char *until,
-						     enum finding_status was)
-{
-	struct finding_suppression *s = arena_alloc(&r->arena, sizeof(*s));
-	memset(s, 0, sizeof(*s));
-	s->kind = audit_result_intern(r, kind);
-	s->file = audit_result_intern(r, file);
-	s->line = line;
-	s->reason = audit_result_intern(r, reason);
-	s->was = was;
-	if (until)
-		suppress_date_parse(until, &s->until);
-	return s;
-}
-
 /*
  * Append target rt of its report to r, its own findings kept, its shard's fleet, topology and
  * link findings dropped (engine_rule_across_targets).
@@ -378,15 +362,12 @@ static void merge_fleet_suppressions(struct merge *m, struct audit_result *r)
 					continue;
 				if (rf->status == FINDING_SUPPRESSED &&
 				    (f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN)) {
-					f->suppression = merge_suppression(r, rf->suppression_kind, rf->suppression_file,
-									   rf->suppression_line, rf->suppression_reason,
-									   rf->suppression_until, f->status);
+					f->suppression = reportread_suppression_make(r, &rf->suppression, NULL,
+										     f->status);
 					f->status = FINDING_SUPPRESSED;
 				}
-				if ((rf->expired_file || rf->expired_reason) && !f->expired)
-					f->expired = merge_suppression(r, rf->expired_kind ? rf->expired_kind : "inline",
-								       rf->expired_file, rf->expired_line,
-								       rf->expired_reason, rf->expired_until, f->status);
+				if ((rf->expired.file || rf->expired.reason) && !f->expired)
+					f->expired = reportread_suppression_make(r, &rf->expired, "inline", f->status);
 				break;
 			}
 		}

@@ -72,6 +72,19 @@ static unsigned rr_uint(struct rr_ctx *x, json_t *obj, const char *key)
 	return (unsigned)json_integer_value(v);
 }
 
+/* A "suppression"-shaped object into *out; 0 (and *out untouched) when obj is not an object. */
+static int rr_suppression(struct rr_ctx *x, json_t *obj, struct reportread_suppression *out)
+{
+	if (!json_is_object(obj))
+		return 0;
+	out->kind = rr_str(x, obj, "kind");
+	out->file = rr_str(x, obj, "file");
+	out->line = rr_uint(x, obj, "line");
+	out->reason = rr_str(x, obj, "reason");
+	out->until = rr_str(x, obj, "until");
+	return 1;
+}
+
 static const struct {
 	const char *token;
 	enum finding_status status;
@@ -160,24 +173,10 @@ static void rr_finding(struct rr_ctx *x, json_t *o, struct reportread_finding *f
 	f->doc = rr_str(x, o, "doc");
 	f->fingerprint = rr_str(x, o, "fingerprint");
 	f->baseline = rr_str(x, o, "baseline");
-	json_t *sup = json_object_get(o, "suppression");
-	if (json_is_object(sup)) {
-		f->suppression_kind = rr_str(x, sup, "kind");
-		f->suppression_file = rr_str(x, sup, "file");
-		f->suppression_line = rr_uint(x, sup, "line");
-		f->suppression_reason = rr_str(x, sup, "reason");
-		f->suppression_until = rr_str(x, sup, "until");
-	}
-	json_t *exp = json_object_get(o, "expired_suppression");
-	if (json_is_object(exp)) {
-		f->expired_kind = rr_str(x, exp, "kind");
-		f->expired_file = rr_str(x, exp, "file");
-		f->expired_line = rr_uint(x, exp, "line");
-		f->expired_reason = rr_str(x, exp, "reason");
-		f->expired_until = rr_str(x, exp, "until");
-		if (!f->expired_file && !f->expired_reason)
-			f->expired_reason = "";
-	}
+	rr_suppression(x, json_object_get(o, "suppression"), &f->suppression);
+	if (rr_suppression(x, json_object_get(o, "expired_suppression"), &f->expired) &&
+	    !f->expired.file && !f->expired.reason)
+		f->expired.reason = "";
 }
 
 /* ---- the fleet data (issue 11, schema 3) ----------------------------------- */
@@ -830,30 +829,10 @@ struct finding *reportread_add_finding(const struct reportread_finding *rf, stru
 	f->severity = rf->severity;
 	f->status = rf->status;
 	f->channel = audit_result_intern(out, rf->channel);
-	if (rf->status == FINDING_SUPPRESSED) {
-		struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
-		memset(s, 0, sizeof(*s));
-		s->kind = audit_result_intern(out, rf->suppression_kind);
-		s->file = audit_result_intern(out, rf->suppression_file);
-		s->line = rf->suppression_line;
-		s->reason = audit_result_intern(out, rf->suppression_reason);
-		s->was = FINDING_FAIL;
-		if (rf->suppression_until)
-			suppress_date_parse(rf->suppression_until, &s->until);
-		f->suppression = s;
-	}
-	if (rf->expired_file || rf->expired_reason) {
-		struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
-		memset(s, 0, sizeof(*s));
-		s->kind = audit_result_intern(out, rf->expired_kind ? rf->expired_kind : "inline");
-		s->file = audit_result_intern(out, rf->expired_file);
-		s->line = rf->expired_line;
-		s->reason = audit_result_intern(out, rf->expired_reason);
-		s->was = rf->status;
-		if (rf->expired_until)
-			suppress_date_parse(rf->expired_until, &s->until);
-		f->expired = s;
-	}
+	if (rf->status == FINDING_SUPPRESSED)
+		f->suppression = reportread_suppression_make(out, &rf->suppression, NULL, FINDING_FAIL);
+	if (rf->expired.file || rf->expired.reason)
+		f->expired = reportread_suppression_make(out, &rf->expired, "inline", rf->status);
 	if (rf->cause_rule || rf->cause.file)
 		f->cause_no = 1;
 	if (rf->baseline && !strcmp(rf->baseline, "new"))
@@ -884,6 +863,22 @@ size_t reportread_to_result(const struct reportread *rr, struct audit_result *ou
 			reportread_add_finding(&rt->findings[j], t, out);
 	}
 	return base;
+}
+
+struct finding_suppression *reportread_suppression_make(struct audit_result *out,
+							 const struct reportread_suppression *rs,
+							 const char *default_kind, enum finding_status was)
+{
+	struct finding_suppression *s = arena_alloc(&out->arena, sizeof(*s));
+	memset(s, 0, sizeof(*s));
+	s->kind = audit_result_intern(out, rs->kind ? rs->kind : default_kind);
+	s->file = audit_result_intern(out, rs->file);
+	s->line = rs->line;
+	s->reason = audit_result_intern(out, rs->reason);
+	s->was = was;
+	if (rs->until)
+		suppress_date_parse(rs->until, &s->until);
+	return s;
 }
 
 /* ---- the stored sentences as an explainer ------------------------------------ */

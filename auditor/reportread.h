@@ -31,6 +31,15 @@
 #include "util.h"
 
 /* One finding as the report wrote it. */
+/* A suppression as a report wrote it ("suppression", "expired_suppression"). */
+struct reportread_suppression {
+	const char *kind;
+	const char *file;
+	unsigned line;
+	const char *reason;
+	const char *until;    /* "YYYY-MM-DD" or NULL */
+};
+
 struct reportread_finding {
 	const char *rule_id;
 	const char *title;
@@ -54,17 +63,9 @@ struct reportread_finding {
 	const char *fingerprint;      /* as written, or NULL (reports before fingerprints) */
 	const char *baseline;         /* "new", "unchanged" or NULL */
 	/* the suppression, when status is suppressed and the report says */
-	const char *suppression_kind;
-	const char *suppression_file;
-	unsigned suppression_line;
-	const char *suppression_reason;
-	const char *suppression_until;    /* "YYYY-MM-DD" or NULL */
+	struct reportread_suppression suppression;
 	/* a suppression that no longer applies (expired_suppression), or NULL file and reason */
-	const char *expired_kind;
-	const char *expired_file;
-	unsigned expired_line;
-	const char *expired_reason;
-	const char *expired_until;
+	struct reportread_suppression expired;
 };
 
 /*
@@ -206,6 +207,17 @@ struct finding *reportread_add_finding(const struct reportread_finding *rf, stru
  */
 struct report_run;
 void reportread_run(const struct reportread *rr, struct report_run *run);
+
+/*
+ * A finding_suppression in out's arena (strings interned in out) from one
+ * read back: kind defaults to default_kind when the report gave none
+ * (NULL keeps it NULL), the date is parsed, was is the status before it.
+ * Shared by reportread_to_result() and crashsafe merge (cmd_merge.c).
+ */
+struct audit_result;
+struct finding_suppression *reportread_suppression_make(struct audit_result *out,
+							 const struct reportread_suppression *rs,
+							 const char *default_kind, enum finding_status was);
 
 /*
  * Fill e with the sentences and values stored for one finding read back
