@@ -356,16 +356,30 @@ static struct expr *parse_unary(struct parser *ps)
 	return parse_primary(ps);
 }
 
-static struct expr *parse_and(struct parser *ps)
+/*
+ * The binary operators, loosest first: "or" binds less tightly than "and".
+ * Each level is a left-associative chain of the next tighter level.
+ */
+static const struct {
+	enum tok_kind tok;
+	enum expr_kind kind;
+} parse_binary_levels[] = {
+	{ TOK_OR, EXPR_OR },
+	{ TOK_AND, EXPR_AND },
+};
+
+static struct expr *parse_binary(struct parser *ps, size_t level)
 {
-	struct expr *l = parse_unary(ps);
-	while (l && ps->tok.kind == TOK_AND) {
+	if (level == ARRAY_SIZE(parse_binary_levels))
+		return parse_unary(ps);
+	struct expr *l = parse_binary(ps, level + 1);
+	while (l && ps->tok.kind == parse_binary_levels[level].tok) {
 		unsigned column = ps->tok.column;
 		lex(ps);
-		struct expr *r = parse_unary(ps);
+		struct expr *r = parse_binary(ps, level + 1);
 		if (!r)
 			return NULL;
-		struct expr *e = node_new(ps, EXPR_AND, column);
+		struct expr *e = node_new(ps, parse_binary_levels[level].kind, column);
 		e->left = l;
 		e->right = r;
 		l = e;
@@ -375,19 +389,7 @@ static struct expr *parse_and(struct parser *ps)
 
 static struct expr *parse_or(struct parser *ps)
 {
-	struct expr *l = parse_and(ps);
-	while (l && ps->tok.kind == TOK_OR) {
-		unsigned column = ps->tok.column;
-		lex(ps);
-		struct expr *r = parse_and(ps);
-		if (!r)
-			return NULL;
-		struct expr *e = node_new(ps, EXPR_OR, column);
-		e->left = l;
-		e->right = r;
-		l = e;
-	}
-	return l;
+	return parse_binary(ps, 0);
 }
 
 struct expr *expr_parse(struct arena *a, const char *text, struct expr_error *err)

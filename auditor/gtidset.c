@@ -85,6 +85,16 @@ static void gtidset_clear(struct gtidset *s)
 	s->n = 0;
 }
 
+/* Compaction step: entry i is kept as entry *out (moved down over dropped ones). */
+static void gtidset_keep(struct gtidset *s, size_t *out, size_t i)
+{
+	if (*out != i) {
+		s->e[*out] = s->e[i];
+		memset(&s->e[i], 0, sizeof(s->e[i]));
+	}
+	(*out)++;
+}
+
 /* Sort the entries, fold entries with one key together, normalise each; drop empty ones. */
 static void gtidset_normalize(struct gtidset *s)
 {
@@ -101,11 +111,7 @@ static void gtidset_normalize(struct gtidset *s)
 			entry_release(e);
 			continue;
 		}
-		if (out != i) {
-			s->e[out] = *e;
-			memset(e, 0, sizeof(*e));
-		}
-		out++;
+		gtidset_keep(s, &out, i);
 	}
 	s->n = out;
 	out = 0;
@@ -115,11 +121,7 @@ static void gtidset_normalize(struct gtidset *s)
 			entry_release(&s->e[i]);
 			continue;
 		}
-		if (out != i) {
-			s->e[out] = s->e[i];
-			memset(&s->e[i], 0, sizeof(s->e[i]));
-		}
-		out++;
+		gtidset_keep(s, &out, i);
 	}
 	s->n = out;
 }
@@ -517,11 +519,7 @@ void gtidset_drop_tails(struct gtidset *s, const struct gtidset *seen)
 			entry_release(e);
 			continue;
 		}
-		if (out != i) {
-			s->e[out] = *e;
-			memset(e, 0, sizeof(*e));
-		}
-		out++;
+		gtidset_keep(s, &out, i);
 	}
 	s->n = out;
 }
