@@ -551,13 +551,16 @@ static void explain_fix(struct explainer *x, const struct rule *r, const struct 
 		fix = rule_fix(r, env->target->flavor);
 	if (!fix)
 		return;
-	for (const char *p = fix; *p;) {
-		if (!strncmp(p, "{channel}", 9)) {
-			sql_literal(sb, env->channel ? env->channel->name : "");
-			p += 9;
-		} else {
-			strbuf_addch(sb, *p++);
+	/* the text between placeholders goes in as runs (issue 13: a byte at a time was 10% of a JSON report) */
+	for (const char *p = fix;;) {
+		const char *at = strstr(p, "{channel}");
+		if (!at) {
+			strbuf_addstr(sb, p);
+			return;
 		}
+		strbuf_add(sb, p, (size_t)(at - p));
+		sql_literal(sb, env->channel ? env->channel->name : "");
+		p = at + 9;
 	}
 }
 

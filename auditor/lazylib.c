@@ -100,7 +100,11 @@
 	F(int, xmlTextWriterWriteAttribute, (xmlTextWriterPtr writer, const xmlChar *name,                   \
 					     const xmlChar *content),                                        \
 	  (writer, name, content))                                                                           \
-	F(int, xmlTextWriterWriteString, (xmlTextWriterPtr writer, const xmlChar *content), (writer, content))
+	F(int, xmlTextWriterWriteString, (xmlTextWriterPtr writer, const xmlChar *content), (writer, content)) \
+	F(int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar *content, int len),         \
+	  (writer, content, len))                                                                            \
+	F(int, xmlTextWriterStartAttribute, (xmlTextWriterPtr writer, const xmlChar *name), (writer, name))  \
+	F(int, xmlTextWriterEndAttribute, (xmlTextWriterPtr writer), (writer))
 
 #define LAZYLIB_JANSSON_FUNCS(F, V)                                                                          \
 	V(json_delete, (json_t *json), (json))                                                               \

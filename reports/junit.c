@@ -22,9 +22,23 @@
  * XML 1.0 cannot carry most control characters, even as references, and
  * libxml2 expects UTF-8: every string is cleaned first, each invalid byte
  * and each character XML forbids becoming U+FFFD.
+ *
+ * libxml2 escapes (DESIGN.md). A string in which libxml2's escaping would
+ * change no byte is handed to it as it is (issue 13: the escaping copies
+ * were a third of a JUnit report): text without '<', '>', '&', '"' or CR
+ * (the bytes xmlEncodeSpecialChars() replaces) goes through
+ * xmlTextWriterWriteRawLen(), which is what xmlTextWriterWriteString()
+ * itself calls with the escaped copy; an attribute value of printable
+ * ASCII without those (libxml2's attribute serializer also replaces TAB,
+ * LF and every byte from 0x80) goes between xmlTextWriterStartAttribute()
+ * and xmlTextWriterEndAttribute(), as xmlTextWriterWriteAttribute() does.
+ * Every other string goes to xmlTextWriterWriteString() or
+ * xmlTextWriterWriteAttribute() as before; tests/unit/test_reports.c
+ * compares both ways over every byte.
  */
 #include "report.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +49,28 @@
 
 /* libxml2 takes const xmlChar *; BAD_CAST would cast the const away. */
 #define XC(s) ((const xmlChar *)(s))
+
+/* What a byte asks of the writer (junit_scan()). */
+enum {
+	JUNIT_CLEAN = 1,      /* XML 1.0 may refuse it: junit_clean() decides */
+	JUNIT_ESC_TEXT = 2,   /* xmlEncodeSpecialChars() replaces it */
+	JUNIT_ESC_ATTR = 4,   /* libxml2's attribute serializer replaces it */
+};
+
+static unsigned junit_byte_class(unsigned char c)
+{
+	if (c >= 0x80)
+		return JUNIT_CLEAN | JUNIT_ESC_ATTR;
+	if (c == '\t' || c == '\n')
+		return JUNIT_ESC_ATTR;
+	if (c == '\r')
+		return JUNIT_ESC_TEXT | JUNIT_ESC_ATTR;
+	if (c < 0x20)
+		return JUNIT_CLEAN;
+	if (c == '<' || c == '>' || c == '&' || c == '"')
+		return JUNIT_ESC_TEXT | JUNIT_ESC_ATTR;
+	return 0;
+}
 
 /* A copy of s that XML 1.0 accepts. Caller frees. */
 static xmlChar *junit_clean(const char *s)
@@ -81,7 +117,35 @@ struct junit {
 	struct explainer *x;
 	size_t index;         /* the next testsuite's id */
 	const struct report_run *run;   /* for --timestamp */
+	unsigned char byte_class[256];  /* junit_byte_class() of every byte */
 };
+
+/* The classes of s's bytes, or-ed; its length into *len. */
+static unsigned junit_scan(const struct junit *j, const char *s, size_t *len)
+{
+	unsigned acc = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++)
+		acc |= j->byte_class[*p];
+	*len = (size_t)(p - (const unsigned char *)s);
+	return acc;
+}
+
+/*
+ * s as XML 1.0 accepts it: s itself, or a cleaned copy left in *copy for
+ * the caller to free; its byte classes into *cls and its length into *len.
+ */
+static const char *junit_accepted(const struct junit *j, const char *s, xmlChar **copy, unsigned *cls,
+				  size_t *len)
+{
+	*copy = NULL;
+	*cls = junit_scan(j, s, len);
+	if (!(*cls & JUNIT_CLEAN))
+		return s;
+	*copy = junit_clean(s);
+	*cls = junit_scan(j, (const char *)*copy, len);
+	return (const char *)*copy;
+}
 
 static int junit_sink_write(void *ctx, const char *buf, int len)
 {
@@ -122,11 +186,20 @@ static void junit_end_element(struct junit *j)
 
 static void junit_attr(struct junit *j, const char *name, const char *value)
 {
+	xmlChar *copy;
+	unsigned cls;
+	size_t len;
 	if (!value)
 		return;
-	xmlChar *v = junit_clean(value);
-	junit_check(j, xmlTextWriterWriteAttribute(j->w, XC(name), v));
-	free(v);
+	const char *v = junit_accepted(j, value, &copy, &cls, &len);
+	if ((cls & JUNIT_ESC_ATTR) || len > INT_MAX) {
+		junit_check(j, xmlTextWriterWriteAttribute(j->w, XC(name), XC(v)));
+	} else {
+		junit_check(j, xmlTextWriterStartAttribute(j->w, XC(name)));
+		junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(v), (int)len));
+		junit_check(j, xmlTextWriterEndAttribute(j->w));
+	}
+	free(copy);
 }
 
 static void junit_attr_count(struct junit *j, const char *name, size_t value)
@@ -138,9 +211,29 @@ static void junit_attr_count(struct junit *j, const char *name, size_t value)
 
 static void junit_text(struct junit *j, const char *text)
 {
-	xmlChar *v = junit_clean(text);
-	junit_check(j, xmlTextWriterWriteString(j->w, v));
-	free(v);
+	xmlChar *copy;
+	unsigned cls;
+	size_t len;
+	const char *v = junit_accepted(j, text, &copy, &cls, &len);
+	if ((cls & JUNIT_ESC_TEXT) || len > INT_MAX)
+		junit_check(j, xmlTextWriterWriteString(j->w, XC(v)));
+	else
+		junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(v), (int)len));
+	free(copy);
+}
+
+int report_junit_put(void *writer, const char *attr, const char *s)
+{
+	struct junit j;
+	memset(&j, 0, sizeof(j));
+	j.w = writer;
+	for (unsigned c = 0; c < 256; c++)
+		j.byte_class[c] = (unsigned char)junit_byte_class((unsigned char)c);
+	if (attr)
+		junit_attr(&j, attr, s);
+	else
+		junit_text(&j, s);
+	return j.err ? -1 : 0;
 }
 
 static void junit_property(struct junit *j, const char *name, const char *value)
@@ -359,6 +452,8 @@ static int junit_begin(void *state, FILE *fp, const struct report_options *o, co
 	j->out = fp;
 	j->command = run->command;
 	j->run = run;
+	for (unsigned c = 0; c < 256; c++)
+		j->byte_class[c] = (unsigned char)junit_byte_class((unsigned char)c);
 	xmlSetGenericErrorFunc(NULL, junit_quiet);
 	j->x = run->explainer;
 	if (run->totals) {

@@ -107,4 +107,13 @@ int jsonw_finish(struct jsonw *w);
 /* Hand what is buffered to fp (after each target, so that memory stays flat). */
 void jsonw_flush(struct jsonw *w);
 
+/*
+ * Added (issue 13, for tests/unit/test_reports.c): write s into the open
+ * element of writer (an xmlTextWriterPtr) the way the JUnit writer writes
+ * every string: cleaned for XML 1.0, then as attribute attr, or as text when
+ * attr is NULL, escaped by libxml2 unless libxml2's escaping would change no
+ * byte (junit.c says when). Returns 0, or -1 when libxml2 reports an error.
+ */
+int report_junit_put(void *writer, const char *attr, const char *s);
+
 #endif

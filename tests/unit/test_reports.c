@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
+#include <libxml/xmlwriter.h>
 
 #include "engine.h"
 #include "explain.h"
@@ -802,6 +803,81 @@ static void test_json_escaping(void)
 	   cases - bad, cases);
 }
 
+/* Elements <e x="s">s</e><f/><g y="s"><h/></g>, by report_junit_put() (fast) or by libxml2's own calls. */
+static char *junit_element(const char *s, int fast)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+	int rc = xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartElement(w, (const xmlChar *)"t");
+	rc |= xmlTextWriterStartElement(w, (const xmlChar *)"e");
+	if (fast) {
+		rc |= report_junit_put(w, "x", s);
+		rc |= report_junit_put(w, NULL, s);
+	} else {
+		rc |= xmlTextWriterWriteAttribute(w, (const xmlChar *)"x", (const xmlChar *)s) < 0 ? -1 : 0;
+		rc |= xmlTextWriterWriteString(w, (const xmlChar *)s) < 0 ? -1 : 0;
+	}
+	rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	rc |= xmlTextWriterStartElement(w, (const xmlChar *)"f") < 0 ? -1 : 0;
+	rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	/* an attribute, then a child element: the indentation that follows */
+	rc |= xmlTextWriterStartElement(w, (const xmlChar *)"g") < 0 ? -1 : 0;
+	if (fast)
+		rc |= report_junit_put(w, "y", s);
+	else
+		rc |= xmlTextWriterWriteAttribute(w, (const xmlChar *)"y", (const xmlChar *)s) < 0 ? -1 : 0;
+	rc |= xmlTextWriterStartElement(w, (const xmlChar *)"h") < 0 ? -1 : 0;
+	rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	xmlFreeTextWriter(w);
+	char *out = rc < 0 ? NULL : xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return out;
+}
+
+/*
+ * Issue 13: the JUnit writer hands libxml2 a string to escape only when
+ * libxml2 would change a byte of it. For every byte XML 1.0 carries (and
+ * UTF-8 characters), at the start, inside and at the end of a string: the
+ * same element as libxml2's xmlTextWriterWriteAttribute() and
+ * xmlTextWriterWriteString() write.
+ */
+static void test_junit_escaping(void)
+{
+	static const char *const utf8[] = { "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80", "\xef\xbf\xbd" };
+	size_t bad = 0, cases = 0;
+	for (unsigned b = 1; b < 0x80 + ARRAY_SIZE(utf8); b++) {
+		char ch[8];
+		if (b < 0x80) {
+			/* XML 1.0 has no other control character: the writer replaces them (tested above) */
+			if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
+				continue;
+			ch[0] = (char)b;
+			ch[1] = '\0';
+		} else {
+			snprintf(ch, sizeof(ch), "%s", utf8[b - 0x80]);
+		}
+		for (int pos = 0; pos < 3; pos++) {
+			char in[64];
+			snprintf(in, sizeof(in), "%s%s%s", pos == 0 ? "" : "plain text ", ch, pos == 2 ? "" : " more");
+			char *fast = junit_element(in, 1), *slow = junit_element(in, 0);
+			if (!fast || !slow || strcmp(fast, slow))
+				bad++;
+			cases++;
+			free(fast);
+			free(slow);
+		}
+	}
+	ok(bad == 0, "JUnit strings: %zu of %zu attribute and text strings written as libxml2 writes them", cases - bad,
+	   cases);
+	char *got = junit_element("plain", 1);
+	ok(got && strstr(got, "<e x=\"plain\">plain</e>\n <f/>\n <g y=\"plain\">\n  <h/>\n </g>\n"),
+	   "JUnit strings: a plain attribute and text, and the indentation after them");
+	free(got);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-fixture"))
@@ -819,6 +895,7 @@ int main(int argc, char **argv)
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
 	test_json_escaping();
+	test_junit_escaping();
 	test_files(&r);
 	audit_result_release(&r);
 	xmlCleanupParser();
