@@ -105,7 +105,7 @@ $(BUILD)/gen/inipack_data.c: $(BUILD)/gen/gen-inipack $(PACK_INPUTS)
 	$(BUILD)/gen/gen-inipack $@.tmp $(PACK_INPUTS)
 	mv $@.tmp $@
 
-$(BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h
+$(BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h auditor/prebuilt.h auditor/catalog.h auditor/engine.h auditor/expr.h
 	$(CC) $(ALL_CFLAGS) -Iauditor -c -o $@ $<
 
 # The sonames lazylib.c loads (scripts/lazylib-sonames.sh).
@@ -187,7 +187,7 @@ $(FUZZ_BUILD)/gen/options_table.o: $(BUILD)/gen/options_table.c auditor/options.
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iauditor -c -o $@ $<
 
-$(FUZZ_BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h
+$(FUZZ_BUILD)/gen/inipack_data.o: $(BUILD)/gen/inipack_data.c auditor/inipack.h auditor/prebuilt.h auditor/catalog.h auditor/engine.h auditor/expr.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iauditor -c -o $@ $<
 

@@ -20,6 +20,7 @@
 
 #include "fileio.h"
 #include "inipack.h"
+#include "prebuilt.h"
 
 #include "banned.h"
 
@@ -41,8 +42,74 @@ void catalog_init(struct catalog *c)
 	arena_init(&c->arena);
 }
 
+/*
+ * The path the prebuilt variables' file field points to, and how many
+ * catalogs hold them (a second catalog from another path parses instead).
+ */
+static char *catalog_prebuilt_path;
+static size_t catalog_prebuilt_users;
+
+static void catalog_prebuilt_drop(void)
+{
+	if (--catalog_prebuilt_users == 0) {
+		free(catalog_prebuilt_path);
+		catalog_prebuilt_path = NULL;
+	}
+}
+
+/* c (empty) takes the prebuilt variables read from path; 0, or -1 when it cannot (then parse). */
+static int catalog_take_prebuilt(struct catalog *c, const char *path)
+{
+	if (!prebuilt_nvars || c->n || c->vars)
+		return -1;
+	if (catalog_prebuilt_users && strcmp(catalog_prebuilt_path, path))
+		return -1;
+	if (!catalog_prebuilt_users) {
+		catalog_prebuilt_path = xstrdup(path);
+		for (size_t i = 0; i < prebuilt_nvars; i++)
+			prebuilt_vars[i].file = catalog_prebuilt_path;
+	}
+	catalog_prebuilt_users++;
+	c->vars = prebuilt_vars;
+	c->n = c->cap = prebuilt_nvars;
+	c->index = prebuilt_index;
+	c->nindex = prebuilt_nindex;
+	c->prebuilt = 1;
+	return 0;
+}
+
+/* c's own heap copy of the prebuilt variables (before loading more into it). */
+static void catalog_unshare(struct catalog *c)
+{
+	struct catalog_var *vars = xmalloc(c->n * sizeof(*vars));
+	memcpy(vars, c->vars, c->n * sizeof(*vars));
+	for (size_t i = 0; i < c->n; i++) {
+		struct catalog_var *v = &vars[i];
+		struct catalog_range *r = v->nranges ? xmalloc(v->nranges * sizeof(*r)) : NULL;
+		struct catalog_name *nm = v->nnames ? xmalloc(v->nnames * sizeof(*nm)) : NULL;
+		if (r)
+			memcpy(r, v->ranges, v->nranges * sizeof(*r));
+		if (nm)
+			memcpy(nm, v->names, v->nnames * sizeof(*nm));
+		v->ranges = r;
+		v->names = nm;
+		v->file = arena_strdup(&c->arena, v->file);
+	}
+	c->vars = vars;
+	c->index = NULL;   /* catalog_load() builds it again */
+	c->nindex = 0;
+	c->prebuilt = 0;
+	catalog_prebuilt_drop();
+}
+
 void catalog_release(struct catalog *c)
 {
+	if (c->prebuilt) {
+		catalog_prebuilt_drop();
+		arena_release(&c->arena);
+		memset(c, 0, sizeof(*c));
+		return;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->vars[i].ranges);
 		free(c->vars[i].names);
@@ -1089,6 +1156,13 @@ int catalog_load(struct catalog *c, const char *path, struct diag_list *d)
 	/* The built-in catalog, byte for byte: its handler calls were recorded at build time (inipack.h). */
 	int packed = inipack_find(INIPACK_CATALOG, file.data, file.len);
 	int rc = 0;
+	/* ... and what they build is compiled in (prebuilt.h) */
+	if (packed >= 0 && packed == prebuilt_catalog_file && catalog_take_prebuilt(c, path) == 0) {
+		fileio_data_release(&file);
+		return 0;
+	}
+	if (c->prebuilt)
+		catalog_unshare(c);
 	if (packed >= 0) {
 		for (size_t i = 0; i < inipack_nevents(packed); i++) {
 			struct inipack_event ev;

@@ -90,6 +90,11 @@ struct catalog {
 	/* added: every name, sorted by strcmp, rebuilt by catalog_load() (heap; catalog_release frees) */
 	struct catalog_index_entry *index;
 	size_t nindex;
+	/*
+	 * Added (issue 13): vars and index are the compiled-in prebuilt tables
+	 * (prebuilt.h), shared and never freed; set by catalog_load().
+	 */
+	int prebuilt;
 };
 
 void catalog_init(struct catalog *c);
@@ -97,7 +102,11 @@ void catalog_release(struct catalog *c);
 
 /*
  * Load path (an INI file) into c. Every problem goes to d with file:line;
- * returns 0, or -1 when the file is unreadable or has errors.
+ * returns 0, or -1 when the file is unreadable or has errors. When c is
+ * empty and the file's bytes are the built-in catalog's, c takes the
+ * compiled-in variables (prebuilt.h): the same catalog, already built; the
+ * variables' file is then path. A catalog loaded into one that holds the
+ * prebuilt variables first gets its own copy of them.
  */
 int catalog_load(struct catalog *c, const char *path, struct diag_list *d);
 

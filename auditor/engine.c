@@ -16,6 +16,7 @@
 #include "expr.h"
 #include "fileio.h"
 #include "inipack.h"
+#include "prebuilt.h"
 #include "topology.h"
 #include "banned.h"
 
@@ -65,7 +66,7 @@ void engine_init(struct engine *e)
 
 void engine_release(struct engine *e)
 {
-	for (size_t i = 0; i < e->n; i++) {
+	for (size_t i = e->nprebuilt; i < e->n; i++) {
 		free(e->rules[i].severity_if);
 		free(e->rules[i].fix_if);
 	}
@@ -747,6 +748,84 @@ static int str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* dir/name, with one slash between. Heap. */
+static char *rule_path(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	return xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+}
+
+/*
+ * e (empty) takes the prebuilt rules when names[0..n) (sorted) are the
+ * built-in rule files, each holding the bytes it was built from. 0, or -1
+ * (nothing taken: load the files).
+ */
+static int engine_take_prebuilt(struct engine *e, const char *dir, char *const *names, size_t n)
+{
+	const char **paths;
+	int rc = 0;
+	if (!prebuilt_nrules || e->n || n != prebuilt_nrule_files)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], inipack_name(prebuilt_rule_files[i])))
+			return -1;
+	paths = xcalloc(n, sizeof(*paths));
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *path = rule_path(dir, names[i]);
+		struct fileio_data file;
+		char *why = NULL;
+		if (fileio_read(path, FILEIO_RULES, &file, &why) != FILEIO_OK) {
+			free(why);
+			rc = -1;
+		} else {
+			if (inipack_find(INIPACK_RULES, file.data, file.len) != prebuilt_rule_files[i])
+				rc = -1;
+			fileio_data_release(&file);
+		}
+		paths[i] = arena_strdup(&e->arena, path);
+		free(path);
+	}
+	if (!rc) {
+		e->rules = xmalloc(prebuilt_nrules * sizeof(*e->rules));
+		memcpy(e->rules, prebuilt_rules, prebuilt_nrules * sizeof(*e->rules));
+		e->n = e->cap = e->nprebuilt = prebuilt_nrules;
+		for (size_t i = 0; i < e->n; i++)
+			for (size_t k = 0; k < n; k++)
+				if (prebuilt_rule_files[k] == prebuilt_rule_file[i])
+					e->rules[i].file = paths[k];
+	}
+	free(paths);
+	return rc;
+}
+
+/*
+ * The prebuilt rules of e are not kept (something was loaded after them, or
+ * the catalog is another one): load their files again as
+ * engine_load_dir() would (the pack replays them), before the rules loaded
+ * after them.
+ */
+static void engine_unprebuild(struct engine *e, struct diag_list *d)
+{
+	size_t np = e->nprebuilt, nlater = e->n - np, nfiles = 0;
+	struct rule *later = xmalloc((nlater ? nlater : 1) * sizeof(*later));
+	const char **files = xmalloc(np * sizeof(*files));
+	memcpy(later, e->rules + np, nlater * sizeof(*later));
+	for (size_t i = 0; i < np; i++)
+		if (!nfiles || strcmp(files[nfiles - 1], e->rules[i].file))
+			files[nfiles++] = e->rules[i].file;
+	free(e->rules);
+	e->rules = NULL;
+	e->n = e->cap = e->nprebuilt = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		engine_load_file(e, files[i], d);
+	for (size_t i = 0; i < nlater; i++) {
+		ARRAY_GROW(e->rules, e->n + 1, e->cap);
+		e->rules[e->n++] = later[i];
+	}
+	free(later);
+	free(files);
+}
+
 int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d)
 {
 	DIR *dp = opendir(dir);
@@ -769,9 +848,12 @@ int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d)
 	if (n)
 		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t dl = strlen(dir);
-		char *path = xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+	/* The built-in rule files, each byte for byte: the rules they build are compiled in (prebuilt.h). */
+	size_t from = engine_take_prebuilt(e, dir, names, n) == 0 ? n : 0;
+	for (size_t i = 0; i < from; i++)
+		free(names[i]);
+	for (size_t i = from; i < n; i++) {
+		char *path = rule_path(dir, names[i]);
 		if (engine_load_file(e, path, d))
 			rc = -1;
 		free(path);
@@ -872,6 +954,17 @@ static void engine_collect_reads(struct engine *e, const struct catalog *c);
 int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 {
 	int rc = 0;
+	if (e->nprebuilt) {
+		/* bound at build time, to the prebuilt catalog: kept when nothing else is in play */
+		if (e->n == e->nprebuilt && c && c->prebuilt && c->vars == prebuilt_vars) {
+			free(e->reads);
+			e->reads = xmalloc((prebuilt_nreads ? prebuilt_nreads : 1) * sizeof(*e->reads));
+			memcpy(e->reads, prebuilt_reads, prebuilt_nreads * sizeof(*e->reads));
+			e->nreads = e->reads_cap = prebuilt_nreads;
+			return 0;
+		}
+		engine_unprebuild(e, d);
+	}
 	for (size_t i = 0; i < e->n; i++) {
 		struct rule *r = &e->rules[i];
 		const struct expr *first = NULL;

@@ -108,6 +108,12 @@ struct engine {
 	size_t nreads, reads_cap;
 	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
+	/*
+	 * Added (issue 13): rules[0..nprebuilt) are copies of the compiled-in
+	 * prebuilt rules (prebuilt.h): their conditions and texts are static,
+	 * bound to the prebuilt catalog.
+	 */
+	size_t nprebuilt;
 };
 
 void engine_init(struct engine *e);
@@ -116,7 +122,12 @@ void engine_release(struct engine *e);
 /*
  * Load every *.ini rule file in dir (sorted; variables.ini excluded).
  * A malformed rule is an error in d with file:line. Returns 0, or -1 when
- * any file had errors or could not be read.
+ * any file had errors or could not be read. When e is empty and dir holds
+ * exactly the built-in rule files (by name, each byte for byte), e takes
+ * the compiled-in rules (prebuilt.h): the same rules, already bound to the
+ * prebuilt catalog, with file set to dir's paths. engine_bind() keeps them
+ * as they are when nothing else was loaded and its catalog is the prebuilt
+ * one, and otherwise loads those files again (from the pack) and binds all.
  */
 int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d);
 /* Load one rule file (same checks). Returns 0 or -1. */

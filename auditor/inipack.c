@@ -8,8 +8,17 @@
 
 #include "banned.h"
 
+static int inipack_off;
+
+void inipack_set_enabled(int on)
+{
+	inipack_off = !on;
+}
+
 int inipack_find(enum inipack_kind kind, const char *data, size_t len)
 {
+	if (inipack_off)
+		return -1;
 	for (size_t i = 0; i < inipack_nfiles; i++) {
 		const struct inipack_file_rec *f = &inipack_files[i];
 		if (f->kind == kind && f->len == len && !memcmp(inipack_strings + f->text, data, len))

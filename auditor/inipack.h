@@ -44,8 +44,14 @@ struct inipack_event {
 /* What the recording of one file calls, in order. */
 typedef void (*inipack_record_fn)(void *ctx, const struct inipack_event *ev);
 
-/* The packed file of kind whose bytes are data[0..len), or -1. */
+/* The packed file of kind whose bytes are data[0..len), or -1 (always -1 while the pack is off). */
 int inipack_find(enum inipack_kind kind, const char *data, size_t len);
+/*
+ * Turn the pack off (0) or on (1, the default) for the whole process: off,
+ * every file is parsed, and neither the replay nor the prebuilt tables
+ * (prebuilt.h) are used. For tests that compare the two paths.
+ */
+void inipack_set_enabled(int on);
 /* Its handler calls: the i-th of n (inipack_nevents). */
 size_t inipack_nevents(int file);
 void inipack_event_at(int file, size_t i, struct inipack_event *out);
