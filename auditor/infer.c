@@ -6,6 +6,7 @@
 #include "infer.h"
 
 #include "options.h"
+#include "prebuilt.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ void infer_index_release(struct infer_index *x)
  * that only Percona Server and Percona XtraDB Cluster lists have (pxc_*,
  * the PXC-only wsrep_* options) is INFER_SIDE_PERCONA.
  */
-static enum infer_side infer_options_side(const char *name)
+enum infer_side infer_options_side(const char *name)
 {
 	int has[2] = { 0, 0 }, unsure[2] = { 0, 0 };   /* [0] MySQL, Percona, PXC; [1] MariaDB */
 	int in_mysql = 0;                                /* present in a MySQL list */
@@ -94,6 +95,10 @@ static enum infer_side infer_options_lookup(const struct infer_index *x, const c
 		return INFER_SIDE_NONE;
 	for (size_t i = 0; i <= len; i++)
 		key[i] = name[i] == '-' ? '_' : name[i];
+	/* a row of the option catalog: its side was worked out at build time (prebuilt.h) */
+	size_t row = options_name_first(key);
+	if (row < prebuilt_noption_sides && prebuilt_noption_sides == options_nentries)
+		return (enum infer_side)prebuilt_option_sides[row];
 	if (strmap_get(&x->options->sides, key, &side) == 0)
 		return (enum infer_side)side;
 	side = (size_t)infer_options_side(key);
@@ -102,7 +107,7 @@ static enum infer_side infer_options_lookup(const struct infer_index *x, const c
 }
 
 /* Every flavor and build that accepts name (a spelling of v) in some release series. */
-static unsigned infer_name_mask(const struct catalog_var *v, const char *name)
+unsigned infer_catalog_mask(const struct catalog_var *v, const char *name)
 {
 	static const enum flavor flavors[] = { FLAVOR_MYSQL, FLAVOR_PERCONA, FLAVOR_MARIADB };
 	struct version series[INFER_MAX_SERIES];
@@ -145,7 +150,9 @@ static unsigned infer_lookup(const struct infer_index *x, const char *name)
 	if (lo == c->nindex || strcmp(c->index[lo].name, key))
 		return 0;
 	if (x->masks[lo] == INFER_MASK_UNSET)
-		x->masks[lo] = (unsigned char)infer_name_mask(&c->vars[c->index[lo].var], c->index[lo].name);
+		x->masks[lo] = c->prebuilt && c->index == prebuilt_index
+				       ? prebuilt_infer_masks[lo]   /* worked out at build time (prebuilt.h) */
+				       : (unsigned char)infer_catalog_mask(&c->vars[c->index[lo].var], c->index[lo].name);
 	return x->masks[lo];
 }
 

@@ -98,6 +98,20 @@ struct infer_index {
 void infer_index_init(struct infer_index *x, const struct catalog *c);
 void infer_index_release(struct infer_index *x);
 
+/*
+ * Added (issue 13), what the index computes, for the build's prebuilt
+ * tables (prebuilt.h: prebuilt_infer_masks, prebuilt_option_sides, written
+ * by scripts/gen-inipack.c) and their test. The index takes a name's
+ * answer from those tables when the catalog is the prebuilt one (masks) or
+ * the name ('_' for '-') is exactly a row of the full option catalog
+ * (sides), and computes it with these otherwise.
+ * infer_catalog_mask(): every flavor and build (INFER_MASK_* bits of
+ * infer.c) that accepts name, a spelling of v, in some release series.
+ * infer_options_side(): the side the full option catalog puts key on.
+ */
+unsigned infer_catalog_mask(const struct catalog_var *v, const char *name);
+enum infer_side infer_options_side(const char *key);
+
 void infer_init(struct infer_result *r);
 void infer_release(struct infer_result *r);
 

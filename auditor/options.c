@@ -164,6 +164,12 @@ static size_t options_lower_bound(const char *key)
 	return lo;
 }
 
+size_t options_name_first(const char *key)
+{
+	size_t i = options_lower_bound(key);
+	return i < options_nentries && !strcmp(options_name_at(i), key) ? i : options_nentries;
+}
+
 /* The series (major*100 + minor) of a packed version. */
 static int options_series(int packed)
 {

@@ -133,6 +133,12 @@ extern const size_t options_nupper;
 const struct options_entry *options_entry_at(size_t i);
 /* The name of row i, without making its entry. */
 const char *options_name_at(size_t i);
+/*
+ * Added (issue 13): the first row named exactly key (strcmp: no '-' to '_',
+ * no case folding), or options_nentries when no row is. Rows of one name
+ * are consecutive.
+ */
+size_t options_name_first(const char *key);
 extern const struct options_release options_releases[];
 extern const size_t options_nreleases;
 extern const struct options_plugin options_plugins[];

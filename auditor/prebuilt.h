@@ -66,4 +66,16 @@ extern const size_t prebuilt_nrule_files;
 extern const struct engine_read prebuilt_reads[];
 extern const size_t prebuilt_nreads;
 
+/*
+ * Added: flavor inference's answers (infer.h), worked out by the same
+ * functions at build time: prebuilt_infer_masks[i] is
+ * infer_catalog_mask() of prebuilt_index[i]; prebuilt_option_sides[r] is
+ * infer_options_side() of the name of option row r (options.h), for the
+ * first row of each name (0 for the others); prebuilt_noption_sides is
+ * options_nentries (0: none).
+ */
+extern const unsigned char prebuilt_infer_masks[];
+extern const unsigned char prebuilt_option_sides[];
+extern const size_t prebuilt_noption_sides;
+
 #endif

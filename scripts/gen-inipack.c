@@ -23,7 +23,9 @@
 #include "engine.h"
 #include "expr.h"
 #include "fileio.h"
+#include "infer.h"
 #include "inipack.h"
+#include "options.h"
 #include "prebuilt.h"
 #include "util.h"
 
@@ -46,6 +48,9 @@ const unsigned char prebuilt_rule_files[1];
 const size_t prebuilt_nrule_files = 0;
 const struct engine_read prebuilt_reads[1];
 const size_t prebuilt_nreads = 0;
+const unsigned char prebuilt_infer_masks[1];
+const unsigned char prebuilt_option_sides[1];
+const size_t prebuilt_noption_sides = 0;
 
 /* main.c's, for the objects that name it (never called here). */
 const char *crashsafe_rules_dir(void)
@@ -493,6 +498,18 @@ static void pb_emit(FILE *out, struct pb *p, int prebuilt, const struct engine *
 	for (size_t i = 0; i < (prebuilt ? nrules : 0); i++)
 		fprintf(out, " %u,", rule_pack[i]);
 	fputs(prebuilt && nrules ? " };\n" : " 0 };\n", out);
+	/* flavor inference's answers (infer.h) */
+	fputs("const unsigned char prebuilt_infer_masks[] = {", out);
+	for (size_t i = 0; i < nindex; i++)
+		fprintf(out, "%s%u,", i % 16 ? " " : "\n\t",
+			infer_catalog_mask(&p->c->vars[p->c->index[i].var], p->c->index[i].name));
+	fputs(nindex ? "\n};\n" : " 0 };\n", out);
+	fputs("const unsigned char prebuilt_option_sides[] = {", out);
+	for (size_t i = 0; i < options_nentries; i++) {
+		int first = i == 0 || strcmp(options_name_at(i - 1), options_name_at(i));
+		fprintf(out, "%s%d,", i % 32 ? " " : "\n\t", first ? (int)infer_options_side(options_name_at(i)) : 0);
+	}
+	fprintf(out, "%s};\nconst size_t prebuilt_noption_sides = %zu;\n", options_nentries ? "\n" : " 0 ", options_nentries);
 	fputs("const unsigned char prebuilt_rule_file[] = {", out);
 	for (size_t i = 0; i < nrule; i++) {
 		size_t k = 0;

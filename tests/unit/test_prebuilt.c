@@ -6,7 +6,8 @@
  * take the prebuilt tables. Every field of every variable, index entry,
  * rule, condition tree (node by node, literal by literal) and read is
  * compared, pointers followed (a catalog variable by its position in its
- * catalog). Also: the prebuilt rules are given up for the parsed path when
+ * catalog), and flavor inference's answers for every catalog name and
+ * option row against infer.c's own computation. Also: the prebuilt rules are given up for the parsed path when
  * another rule file is loaded after them or the catalog is not the
  * prebuilt one, and a directory with one byte changed is not prebuilt.
  * Runs from the repository root (prove does).
@@ -19,7 +20,9 @@
 #include "catalog.h"
 #include "engine.h"
 #include "expr.h"
+#include "infer.h"
 #include "inipack.h"
+#include "options.h"
 #include "prebuilt.h"
 #include "tap.h"
 
@@ -271,6 +274,27 @@ int main(void)
 		ok(!d, "the name index is the same");
 	}
 	compare_engines("prebuilt", &p, &pe, &se);
+
+	/* flavor inference's answers: what infer.c computes, for every catalog name and option row */
+	{
+		size_t bad = 0, rows = 0;
+		for (size_t i = 0; i < pc.nindex && i < sc.nindex; i++)
+			if (prebuilt_infer_masks[i] != infer_catalog_mask(&pc.vars[pc.index[i].var], pc.index[i].name))
+				bad++;
+		ok(!bad, "the inference mask of each of the %zu catalog names (%zu differ)", pc.nindex, bad);
+		bad = 0;
+		is_int((long)prebuilt_noption_sides, (long)options_nentries, "a side per option row");
+		for (size_t i = 0; i < options_nentries && i < prebuilt_noption_sides; i++) {
+			if (i && !strcmp(options_name_at(i - 1), options_name_at(i)))
+				continue;
+			rows++;
+			if (prebuilt_option_sides[i] != (unsigned char)infer_options_side(options_name_at(i))) {
+				if (!bad++)
+					printf("# %s: prebuilt %u\n", options_name_at(i), prebuilt_option_sides[i]);
+			}
+		}
+		ok(!bad && rows > 1000, "the inference side of each of the %zu option names (%zu differ)", rows, bad);
+	}
 
 	/* a rule file loaded after the built-in ones: they are loaded again from their files */
 	if (!ok(mkdtemp(dir) != NULL, "a temporary rules directory"))
