@@ -218,6 +218,11 @@ static void escape_to(escape_sink *put, void *ctx, const char *s, size_t n, cons
 		char esc[24];
 		/* Pass the longest run of characters that need no escape in one go. */
 		while (i < n) {
+			unsigned char b = (unsigned char)s[i];
+			if (b >= 0x20 && b < 0x7f) {   /* printable ASCII: never escaped, no decoding */
+				i++;
+				continue;
+			}
 			len = utf8_decode(s + i, n - i, &cp);
 			if (len == 0 || escape_codepoint(cp))
 				break;
