@@ -55,15 +55,40 @@ static void plan_shard(struct fleet_plan *p, const struct shard *sh)
 	p->n = k;
 }
 
-/* The target that name designates (its name, or its spec as given), or NULL. */
-static struct fleet_target *plan_find(struct fleet_plan *p, const char *name)
+/*
+ * The targets by name and by spec as given, the first of each (issue 13: a
+ * scan of every target per --config NAME=FILE was quadratic in the
+ * inventory). Keys point into p->t's strings, which outlive the index.
+ */
+struct plan_index {
+	struct strmap by_name, by_spec;
+};
+
+static void plan_index_build(struct plan_index *x, const struct fleet_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->t[i].name, name))
-			return &p->t[i];
-	for (size_t i = 0; i < p->n; i++)
-		if (p->t[i].spec && !strcmp(p->t[i].spec, name))
-			return &p->t[i];
+	size_t at;
+	strmap_init(&x->by_name, 0);
+	strmap_init(&x->by_spec, 0);
+	for (size_t i = 0; i < p->n; i++) {
+		if (strmap_get(&x->by_name, p->t[i].name, &at) < 0)
+			strmap_put(&x->by_name, p->t[i].name, i);
+		if (p->t[i].spec && strmap_get(&x->by_spec, p->t[i].spec, &at) < 0)
+			strmap_put(&x->by_spec, p->t[i].spec, i);
+	}
+}
+
+static void plan_index_release(struct plan_index *x)
+{
+	strmap_release(&x->by_name);
+	strmap_release(&x->by_spec);
+}
+
+/* The target that name designates (its name, else its spec as given), or NULL. */
+static struct fleet_target *plan_find(struct fleet_plan *p, const struct plan_index *x, const char *name)
+{
+	size_t at;
+	if (strmap_get(&x->by_name, name, &at) == 0 || strmap_get(&x->by_spec, name, &at) == 0)
+		return &p->t[at];
 	return NULL;
 }
 
@@ -72,13 +97,15 @@ static int plan_configs(struct fleet_plan *p, const char *const *configs, size_t
 {
 	int errors = 0;
 	const char *plain = NULL;
+	struct plan_index x;
+	plan_index_build(&x, p);
 	for (size_t i = 0; i < nconfigs; i++) {
 		const char *arg = configs[i];
 		const char *eq = strchr(arg, '=');
 		struct fleet_target *t = NULL;
 		if (eq && eq != arg && eq[1]) {
 			char *name = xstrndup(arg, (size_t)(eq - arg));
-			t = plan_find(p, name);
+			t = plan_find(p, &x, name);
 			if (!t) {
 				diag_add(d, DIAG_ERROR, NULL, 0,
 					 "--config %s: '%s' is not a server of this run (give NAME=FILE with an inventory "
@@ -106,6 +133,7 @@ static int plan_configs(struct fleet_plan *p, const char *const *configs, size_t
 		}
 		plain = arg;
 	}
+	plan_index_release(&x);
 	if (plain) {
 		if (p->n != 1) {
 			diag_add(d, DIAG_ERROR, NULL, 0,

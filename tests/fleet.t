@@ -219,6 +219,20 @@ b=$($RQ "$T/out" targets name)
 is "$(printf '%s\n%s\n' "$a" "$b" | tr ',' '\n' | grep . | sort | tr '\n' ' ')" "db1 db2 " \
 	"inventory sections are split between shards, each once"
 
+# ---- live --config NAME=FILE: by name, else by HOST[:PORT] as given (planned before connecting) ----
+mkdir -p "$T/cfgmap"
+: >"$T/cfgmap/a.cnf"
+printf '[db1]\nhost = db1.invalid\n\n[db2]\nhost = db2.invalid\nport = 3307\n' >"$T/cfgmap/inv.ini"
+run live --inventory "$T/cfgmap/inv.ini" --config "db2.invalid:3307=$T/cfgmap/a.cnf" --config "db2=$T/cfgmap/a.cnf"
+is "$rc" 2 "live --config by HOST:PORT, then by the section name: one server, a usage error"
+has "'db2' already has its option file $T/cfgmap/a.cnf (from --config)" "$err" \
+	"... the HOST:PORT found the section db2 (hashed lookup, issue 13)"
+run live --inventory "$T/cfgmap/inv.ini" --config "db1=$T/cfgmap/a.cnf" --config "db1.invalid=$T/cfgmap/a.cnf" \
+	--config "nosuch=$T/cfgmap/a.cnf"
+is "$rc" 2 "live --config for a name not in the run: a usage error"
+has "'db1' already has its option file" "$err" "... a section's host as given finds that section"
+has "'nosuch' is not a server of this run" "$err" "... and an unknown name is named"
+
 # ---- the man page documents the inventory format: every key the reader takes --------
 keys=$(sed -n 's/^\t\[INVENTORY_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$REPO/auditor/inventory.c")
 is "$([ "$(printf '%s\n' "$keys" | grep -c .)" -ge 11 ] && echo yes)" yes "the reader's key table is found in inventory.c"
