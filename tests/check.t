@@ -6,41 +6,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 unset NO_COLOR
 T=$(mktemp -d /tmp/crashsafe-check.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-# run ARGS...: sets rc, out, err
-run() {
-	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is_rc() {   # is_rc WANT NAME
-	[ "$rc" -eq "$1" ]
-	local s=$?
-	ok $s "$2 (exit $rc, want $1)"
-	[ $s -eq 0 ] || { echo "# stdout: ${out:0:400}"; echo "# stderr: ${err:0:400}"; }
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 
 # A MySQL 8.4 GTID replica with every error-level setting right (warnings remain: sync-relay-log n/a, ...).
 cat >"$T/safe.cnf" <<'EOF'
@@ -139,7 +109,7 @@ if command -v script >/dev/null 2>&1; then
 	script -qfec "$CRASHSAFE check $T/unsafe.cnf" /dev/null >"$T/tty" 2>&1
 	has $'\033[' "$(cat "$T/tty")" "colour on a terminal by default"
 else
-	for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP script(1) not installed"; done
+	for i in 1 2 3; do skip "script(1) not installed"; done
 fi
 
 # --- report files ----------------------------------------------------------
@@ -240,5 +210,4 @@ wait "$reader"
 ok $? "--json FIFO leaves the FIFO in place"
 has '"schema"' "$(cat "$T/fifo.out")" "--json FIFO: the report went through the FIFO"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -11,27 +11,12 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/crashsafe-ci.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-is() {   # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:800}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 
 if ! $PY -c 'import yaml' 2>/dev/null; then
 	if [ -n "${CI:-}" ]; then
@@ -236,5 +221,4 @@ is "$rc" 0 "pre-commit 'crashsafe-entries': the Debian tree given as a directory
 has "hosts/db5/etc/mysql/mariadb.conf.d/99-bulk-load.cnf:5: warning: sync_relay_log is 10000" "$out" \
 	"... its warnings are printed, pointing into the tree"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -7,41 +7,12 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/crashsafe-flavor.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-# run ARGS...: sets rc, out, err
-run() {
-	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is_rc() {   # is_rc WANT NAME
-	[ "$rc" -eq "$1" ]
-	local s=$?
-	ok $s "$2 (exit $rc, want $1)"
-	[ $s -eq 0 ] || { echo "# stdout: ${out:0:600}"; echo "# stderr: ${err:0:600}"; }
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 # finding RULE STATUS: the JSON report in $T/out has RULE with STATUS for the target named TARGET
 jq_status() {   # jq_status TARGET-INDEX RULE
 	/usr/bin/python3 - "$T/out" "$1" "$2" <<'PYEOF'
@@ -228,5 +199,4 @@ mkfifo "$T/dd4/mysqld-auto.cnf"
 run check --flavor mysql --server-version 8.4 --format json --datadir "$T/dd4" "$T/pxc1.cnf"
 has "not a regular file" "$err" "a FIFO named mysqld-auto.cnf is refused at once"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -9,32 +9,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
 T=$(mktemp -d /tmp/crashsafe-fleet.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-run() {   # run ARGS...: sets rc, out, err
-	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is() {   # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 
 mkdir -p "$T/inv/configs" "$T/elsewhere"
 cat >"$T/inv/configs/db1.cnf" <<'CNF'
@@ -245,5 +224,4 @@ is "$missing" "" "crashsafe(1) INVENTORY documents every inventory key"
 has "[defaults]" "$section" "... and the [defaults] section"
 has "password" "$section" "... and that a password key is refused"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

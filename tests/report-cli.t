@@ -6,35 +6,13 @@
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/crashsafe-report-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-run() {   # run ARGS...: sets rc, out, err
-	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "$2" | head -40 | sed 's/^/#   /' ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 py() {   # py NAME SCRIPT ARGS...: ok when the python script succeeds
 	local name=$1 script=$2 out
 	shift 2
@@ -437,5 +415,4 @@ ok $([ "$rc" -ne 2 ]; echo $?) "a rule file with a warning (an unknown fact): ru
 run check --no-color --strict --rules "$T/warnrules" "$T/defaults.cnf"
 ok $([ "$rc" -eq 2 ] && [ -z "$out" ]; echo $?) "--strict: that warning is an error (exit $rc), nothing audited"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done
