@@ -9,16 +9,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-numbers.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 printf '[mysqld]\nserver_id = 3\n' >"$T/my.cnf"
 
 # refused WHAT PATTERN ARGS...: exit 2 at once, stderr names the option (PATTERN).
@@ -54,5 +49,4 @@ ok $? "live --connect-timeout 1 --read-timeout 86400 --jobs 1024: taken (the tar
 "$CRASHSAFE" check --report-dir "$T/rd" --keep 100000 --fail-on never "$T/my.cnf" >/dev/null 2>"$T/err"
 ok $? "check --keep 100000: taken"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -8,36 +8,14 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 XSD=$REPO/../shared/schemas/junit-10.xsd
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/crashsafe-diff.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-run() {
-	(cd "$T/repo" && "$CRASHSAFE" "$@") >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is_rc() {
-	[ "$rc" -eq "$1" ]
-	local s=$?
-	ok $s "$2 (exit $rc, want $1)"
-	[ $s -eq 0 ] || { echo "# stdout: ${out:0:800}"; echo "# stderr: ${err:0:400}"; }
-}
-has() {
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:1200}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 js() {   # js EXPR: over the JSON report in $T/out (doc; t = its first target, d = t's diff)
 	/usr/bin/python3 - "$T/out" "$1" <<'PYEOF'
 import json, sys
@@ -204,5 +182,4 @@ has "usage: crashsafe diff" "$out" "diff -h prints the usage"
 run diff --version
 is_rc 0 "diff --version"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

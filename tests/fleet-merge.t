@@ -16,24 +16,13 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/crashsafe-merge.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-is() {   # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
-}
 same() {   # same FILE-A FILE-B NAME: byte-identical, else the first differences
 	if cmp -s "$1" "$2"; then ok 0 "$3"; else ok 1 "$3"; diff "$1" "$2" | head -20 | sed 's/^/#   /'; fi
 }
@@ -163,7 +152,6 @@ for i in 1 2; do "$CRASHSAFE" check "${files[@]:0:20}" --shard $i/2 --json "$T/w
 is "$?" "$want" "merge --fail-on warning exits as check --fail-on warning ($want)"
 
 # ---- refusals ------------------------------------------------------------------
-run() { "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"; rc=$?; err=$(cat "$T/err"); }
 run merge "$T/s3-1.json" "$T/s3-3.json"
 is "$rc" 2 "a missing shard: exit 2"
 has "shard 2 of 3 is missing" "$err" "... naming it"
@@ -254,8 +242,7 @@ if [ -f "$REPO/examples/topology/broken.ini" ] && "$CRASHSAFE" rules 2>/dev/null
 	ok "$([ "$blind_total" -gt 0 ] && echo 0 || echo 1)" \
 		"$blind_total shard findings could not tell (source not among the audited servers); merged, none that the whole run has not"
 else
-	n=$((n + 1))
-	echo "ok $n # SKIP the topology rules of issue 12 are not in this tree (rules/link.ini, examples/topology/)"
+	skip "the topology rules of issue 12 are not in this tree (rules/link.ini, examples/topology/)"
 fi
 
 # ---- the GitHub Actions matrix of examples/fleet/, as written -----------------
@@ -281,5 +268,4 @@ cp f/db1*.cnf f/galera-*.cnf "$T/gha/configs/"
 same "$T/gha/whole.json" "$T/gha/crashsafe.json" "the GitHub Actions example: shards and merge give the unsharded report"
 is "$(cat "$T/gha/merge.rc")" "$(cat "$T/gha/whole.rc")" "... and its exit status"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

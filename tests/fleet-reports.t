@@ -11,30 +11,16 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 XSD=$REPO/../shared/schemas/junit-10.xsd
 PY=/usr/bin/python3
 T=$(mktemp -d /tmp/crashsafe-fleetrep.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-is() {   # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:600}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 need() {   # need TOOL: under CI a missing tool fails; by hand the test says why it skips
 	if command -v "$1" >/dev/null 2>&1; then return 0; fi
-	if [ -n "${CI:-}" ]; then ok 1 "$1 is installed (the test needs it)"; else n=$((n + 1)); echo "ok $n # SKIP $1 not installed"; fi
+	if [ -n "${CI:-}" ]; then ok 1 "$1 is installed (the test needs it)"; else skip "$1 not installed"; fi
 	return 1
 }
 
@@ -189,5 +175,4 @@ if need script; then
 	hasnt "files," "$(cat "$T/quick.out")" "a run under a second shows no progress"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -10,49 +10,14 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 CORPUS=$REPO/../shared/corpus
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/crashsafe-gate.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-run() {   # run ARGS...: sets rc, out, err (from the scratch repository)
-	(cd "$T/repo" && "$CRASHSAFE" "$@") >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-run_in() {   # run_in INPUT-FILE ARGS...: as run, with standard input from INPUT-FILE
-	local input=$1
-	shift
-	(cd "$T/repo" && "$CRASHSAFE" "$@") >"$T/out" 2>"$T/err" <"$input"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is_rc() {   # is_rc WANT NAME
-	[ "$rc" -eq "$1" ]
-	local s=$?
-	ok $s "$2 (exit $rc, want $1)"
-	[ $s -eq 0 ] || { echo "# stdout: ${out:0:600}"; echo "# stderr: ${err:0:600}"; }
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:800}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 # js EXPR: evaluate a Python expression over the JSON report in $T/out (doc); prints the result
 js() {
 	/usr/bin/python3 - "$T/out" "$1" <<'PYEOF'
@@ -553,5 +518,4 @@ is_js 'doc["schema"][:17]' "crashsafe-report/" "standard output holds the JSON r
 run check --json - --sarif - configs/eu/db1.cnf
 is_rc 2 "two reports to standard output is an error"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

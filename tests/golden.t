@@ -20,14 +20,11 @@
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 GOLDEN=$REPO/tests/golden
 GROUPS_FILE=$REPO/examples/demo-groups.txt
 XSD=$REPO/../shared/schemas/junit-10.xsd
 UPDATE=${UPDATE_GOLDEN:-0}
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 
 if [ ! -x "$CRASHSAFE" ]; then
 	echo "1..0 # SKIP $CRASHSAFE not built"
@@ -45,13 +42,13 @@ compare() {
 	if [ "$UPDATE" = 1 ]; then
 		mkdir -p "$GOLDEN"
 		cp "$got" "$want"
-		ok "$name (updated)"
+		pass "$name (updated)"
 	elif [ ! -f "$want" ]; then
-		not_ok "$name: ${want#"$REPO"/} missing (UPDATE_GOLDEN=1 creates it)"
+		fail "$name: ${want#"$REPO"/} missing (UPDATE_GOLDEN=1 creates it)"
 	elif diff -u "$want" "$got" >"$tmp/diff"; then
-		ok "$name"
+		pass "$name"
 	else
-		not_ok "$name differs from ${want#"$REPO"/}"
+		fail "$name differs from ${want#"$REPO"/}"
 		sed 's/^/#   /' "$tmp/diff"
 	fi
 }
@@ -90,34 +87,33 @@ while IFS='|' read -r name opts files; do
 		compare "$name: JUnit report" "$tmp/$name.junit.xml" "$GOLDEN/$name.junit.xml"
 		if [ -r "$XSD" ]; then
 			if out=$(xmllint --noout --schema "$XSD" "$tmp/$name.junit.xml" 2>&1); then
-				ok "$name: JUnit report validates against junit-10.xsd"
+				pass "$name: JUnit report validates against junit-10.xsd"
 			else
-				not_ok "$name: JUnit report validates against junit-10.xsd"
+				fail "$name: JUnit report validates against junit-10.xsd"
 				printf '%s\n' "$out" | sed 's/^/#   /'
 			fi
 		else
-			ok "$name: JUnit schema check # SKIP ../shared/schemas/junit-10.xsd absent"
+			pass "$name: JUnit schema check # SKIP ../shared/schemas/junit-10.xsd absent"
 		fi
 	else
-		not_ok "$name: no JUnit report written"
+		fail "$name: no JUnit report written"
 	fi
 	for f in verbose.txt quiet.txt json sarif prom gcc; do
 		if [ -f "$tmp/$name.$f" ]; then
 			compare "$name: $f report" "$tmp/$name.$f" "$GOLDEN/$name.$f"
 		else
-			not_ok "$name: no $f report written"
+			fail "$name: no $f report written"
 		fi
 	done
 	compare "$name: exit status" "$tmp/$name.exit" "$GOLDEN/$name.exit"
 	if [ -s "$tmp/$name.err" ] || [ -f "$GOLDEN/$name.stderr" ]; then
 		if [ "$UPDATE" = 1 ] && [ ! -s "$tmp/$name.err" ]; then
 			rm -f "$GOLDEN/$name.stderr"
-			ok "$name: diagnostics (none now; golden removed)"
+			pass "$name: diagnostics (none now; golden removed)"
 		else
 			compare "$name: diagnostics on stderr" "$tmp/$name.err" "$GOLDEN/$name.stderr"
 		fi
 	fi
 done <"$GROUPS_FILE"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

@@ -13,6 +13,7 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 unset NO_COLOR MYSQL_GROUP_SUFFIX
 T=$(mktemp -d /tmp/crashsafe-inputs.XXXXXX)
@@ -23,48 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 LIMIT=${INPUTS_LIMIT:-30}   # seconds any one command may take
+RUN_TIMEOUT=$LIMIT   # run and run_in: under timeout
 
-n=0
-failed=0
-ok() {   # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-# run ARGS...: runs crashsafe under timeout; sets rc, out, err, secs
-run() {
-	local t0=$SECONDS
-	timeout "$LIMIT" "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	secs=$((SECONDS - t0))
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-# run_in INPUT-FILE ARGS...: the same with standard input from a file
-run_in() {
-	local in=$1
-	shift
-	timeout "$LIMIT" "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err" <"$in"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-is_rc() {   # is_rc WANT NAME
-	[ "$rc" -eq "$1" ]
-	local s=$?
-	ok $s "$2 (exit $rc, want $1)"
-	[ $s -eq 0 ] || { echo "# stdout: ${out:0:400}"; echo "# stderr: ${err:0:400}"; }
-}
-has() {   # has TEXT HAYSTACK NAME
-	case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:400}" ;; esac
-}
-hasnt() {
-	case "$2" in *"$1"*) ok 1 "$3"; echo "# unexpected: $1" ;; *) ok 0 "$3" ;; esac
-}
 lines() { printf '%s\n' "$1" | grep -c .; }
 
 cat >"$T/good.cnf" <<'EOF'
@@ -271,5 +232,4 @@ hasnt "outside" "$err" "an include inside the tree gets no warning"
 run check --root "$T/no-such-dir" "$T/good.cnf"
 is_rc 2 "--root must be a directory"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -18,12 +18,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 CASES=$REPO/tests/optfile/cases
 CORPUS=$REPO/../shared/corpus/cnf
 MPD=$(command -v my_print_defaults || true)
 
-n=0
-failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/optfile-t.XXXXXX")
 trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 
@@ -42,7 +41,6 @@ compare() {
 	local name=$1 dir=$2 file=$3
 	shift 3
 	local want_rc got_rc
-	n=$((n + 1))
 	if [ -n "$file" ]; then
 		(cd "$dir" && "$MPD" --defaults-file="$file" "$@" --mysqld >"$TMP/want" 2>"$TMP/want.err")
 		want_rc=$?
@@ -60,11 +58,10 @@ compare() {
 	[ $want_rc = 0 ] && want_ok=1
 	[ $got_rc = 0 ] && got_ok=1
 	if cmp -s "$TMP/want" "$TMP/got" && [ $want_ok = $got_ok ]; then
-		echo "ok $n - $name (exit $want_rc, $(wc -l <"$TMP/want") lines)"
+		ok 0 "$name (exit $want_rc, $(wc -l <"$TMP/want") lines)"
 		return
 	fi
-	failed=$((failed + 1))
-	echo "not ok $n - $name"
+	ok 1 "$name"
 	echo "#   my_print_defaults exit $want_rc, crashsafe exit $got_rc"
 	diff <(od -c "$TMP/want") <(od -c "$TMP/got") | head -20 | sed 's/^/#   /'
 	sed 's/^/#   mpd stderr: /' "$TMP/want.err" | head -5
@@ -148,6 +145,5 @@ else
 	echo "# SKIP corpus: $CORPUS not found"
 fi
 
-echo "1..$n"
 echo "# $n compared, $failed mismatched"
-[ $failed = 0 ]
+tap_done

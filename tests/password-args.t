@@ -7,17 +7,12 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-pwargs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 SECRET=Sekr1t-Do-Not-Show
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 printf '[mysqld]\nserver_id = 3\n' >"$T/my.cnf"
 printf 'x\n' >"$T/pw"
 chmod 600 "$T/pw"
@@ -60,5 +55,4 @@ never_echoed 2 live --no-defaults -- "--password=$SECRET"
 grep -qF -- "-p, --password[=PASSWORD]" "$T/help"
 ok $? "live --help shows -p, --password[=PASSWORD]"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -20,6 +20,7 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-files.XXXXXX)
 MNT=
@@ -29,14 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 chmod 755 "$T"
-
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
 # as_user CMD...: run as the unprivileged user, umask 022, in the current directory.
 if [ "$(id -u)" = 0 ]; then
@@ -310,5 +303,4 @@ else
 	skip "strace is not installed or may not trace here: the temporary file's open flags are not checked"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -6,19 +6,15 @@
 # `test_reports --write-fixture DIR` (tests/unit/test_reports.c).
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/tests/lib/tap.sh"
 BUILD=${BUILD:-$REPO/build}
 FIXTURE_BIN=$BUILD/tests/unit/test_reports
 XSD=$REPO/../shared/schemas/junit-10.xsd
 PY=/usr/bin/python3
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 check() { # check NAME COMMAND...: ok when COMMAND succeeds; its output is shown on failure
 	local name=$1 out
 	shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
 }
 
 dir=$(mktemp -d)
@@ -205,7 +201,6 @@ PYEOF
 
 # ---- text ------------------------------------------------------------------
 check "text ends with the summary line" grep -qx '4 targets: 4 fail (2 error, 1 warning, 1 info), 1 could not evaluate, 3 pass, 1 not applicable, 1 suppressed, 1 target could not be audited' "$dir/report.txt"
-if LC_ALL=C grep -q $'\x1b' "$dir/report.txt"; then not_ok "text has no raw escape byte"; else ok "text has no raw escape byte"; fi
+if LC_ALL=C grep -q $'\x1b' "$dir/report.txt"; then fail "text has no raw escape byte"; else pass "text has no raw escape byte"; fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

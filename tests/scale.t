@@ -15,18 +15,12 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-scale.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 BOUND=${SCALE_BOUND_SECONDS:-30}
 N=400000
-
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 
 /usr/bin/python3 - "$T" "$N" <<'EOF'
 import sys
@@ -98,5 +92,4 @@ esac
 [ "$(field "$T/nbe.json" innodb-flush-log-at-trx-commit value)" = 2 ]
 ok $? "mysql -NB form: the variable after 400,000 others is read"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -11,16 +11,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-mask.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 SECRETS="ClientPw1 SstPw2 MasterPw3 ReportPw4 AbbrevPw5 FirstPw SecondPw KeyringPw6 LdapPw7"
 # none_in FILE... : 0 when no secret appears in any FILE
 none_in() {
@@ -130,5 +125,4 @@ printf 'version\t10.11.6-MariaDB\nreport_password\t\n' >"$T/empty.txt"
 grep -q '"rule_id": "no-report-password"' "$T/e.json" && ! grep -q '\*\*\*\*\*\*\*\*' "$T/e.json"
 ok $? "an empty secret stays empty (the rule passes)"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -14,17 +14,12 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/crashsafe-startup.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {   # ok COND-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 # traced NAME ARGS...: run crashsafe ARGS with the loader's trace in $T/NAME.ld;
 # sets rc, out, err
 traced() {
@@ -124,5 +119,4 @@ same "check --format json, three files" check --format json --fail-on never "$RE
 same "check --format sarif" check --format sarif --fail-on never "$file" "$REPO/examples/mysql-5.7/replica-filepos.cnf"
 same "check of a bad value" check --fail-on never "$REPO/examples/broken/mysql-8.4-after-upgrade.cnf"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -13,16 +13,11 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 T=$(mktemp -d /tmp/crashsafe-term.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 # safe FILE: 0 when FILE holds only well-formed UTF-8 with no control
 # character but newline, no C1 control and no line-breaking or bidi character.
 safe() {
@@ -159,5 +154,4 @@ printf '[mysqld]\n!include /nonexistent/caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac.cnf
 grep -qF "café-日本.cnf" "$T/err"
 ok $? "well-formed UTF-8 is kept as it is"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -10,23 +10,20 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 T=$(mktemp -d /tmp/crashsafe-topodecl.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 mkdir -p "$T/repo/.git" "$T/repo/ring" "$T/repo/pf"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
-run() { (cd "$T/repo" && "$CRASHSAFE" "$@") >"$T/out" 2>"$T/err" </dev/null; rc=$?; out=$(cat "$T/out"); err=$(cat "$T/err"); }
-is() { # is GOT WANT NAME
+is() { # is GOT WANT NAME: tap.sh's is, with the last run's stderr shown on a failure
 	[ "$1" = "$2" ]
 	local s=$?
 	ok $s "$3"
 	[ $s -eq 0 ] || { echo "#   got:  '$1'"; echo "#   want: '$2'"; echo "# stderr: ${err:0:600}"; }
 }
-has() { case "$2" in *"$1"*) ok 0 "$3" ;; *) ok 1 "$3"; echo "# missing: $1"; echo "# in: ${2:0:800}" ;; esac; }
 # st TARGET RULE: the rule's status on TARGET in the JSON report in $T/out
 st() {
 	/usr/bin/python3 - "$T/out" "$1" "$2" <<'EOF'
@@ -102,5 +99,4 @@ run check pf/a.cnf
 is "$rc" 2 "a bad multi_writer in the project file: exit 2"
 has ".crashsafe.ini:2: error: multi_writer 'maybe' is not yes or no" "$err" "... an error at its line"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
