@@ -22,29 +22,12 @@
 #    query gets them one at a time. TAP.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip
-RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
+live_test_begin   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
-bail() { echo "Bail out! $1"; exit 1; }
-
-live_init || bail "could not create the template datadir"
-out=$LIVE_DIR/out
-mkdir -p "$out"
 live_start real $((LIVE_PORT_BASE + 60)) 60 "log_bin = mariadb-bin
 log_output = TABLE" || bail "the server did not start"
 real=127.0.0.1:$((LIVE_PORT_BASE + 60))
@@ -112,5 +95,4 @@ is "$(grep -P '^no-multi\t' "$FAKEMYSQL_LOG" | cut -f2 | tr '\n' ' ')" \
 	"... the batch refused as a syntax error, then one statement at a time"
 is "$(statuses "$out/f3.json")" "$(statuses "$out/f1.json")" "... with the same verdicts"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

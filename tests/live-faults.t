@@ -20,29 +20,11 @@
 # status must be 3. Then --ssl-mode and --ssl-ca against the TLS server.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip openssl
-RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
-
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
-bail() { echo "Bail out! $1"; exit 1; }
-
-live_init || bail "could not create the template datadir"
-out=$LIVE_DIR/out
-mkdir -p "$out"
+live_test_begin openssl   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 
 live_tls_certs || bail "could not make TLS certificates"
 T=$LIVE_DIR/tls
@@ -101,9 +83,9 @@ check_fault $killed "lost the connection during information_schema.SYSTEM_VARIAB
 check_fault $stall "timed out after [0-9.]+ s waiting for information_schema.SYSTEM_VARIABLES \(--read-timeout 2\)" \
 	"a server that stops answering mid-audit"
 if kill -0 "$victim_pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$victim_pid/status" 2>/dev/null; then
-	not_ok "the killed server really died (PID $victim_pid)"
+	fail "the killed server really died (PID $victim_pid)"
 else
-	ok "the killed server really died (PID $victim_pid)"
+	pass "the killed server really died (PID $victim_pid)"
 fi
 live_kill victim
 is "$($RQ "$j" errored-findings)" 0 \
@@ -126,6 +108,4 @@ like "$(tlsrun --ssl-mode=REQUIRED $good | $RQ - target '#0' error)" \
 is "$(tlsrun --ssl-mode=DISABLED $good | $RQ - target '#0' error)" none \
 	"--ssl-mode=DISABLED against a server without TLS: audited"
 
-echo "1..$n"
-echo "# $fails of $n failed"
-[ "$fails" = 0 ]
+tap_done

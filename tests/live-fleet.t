@@ -18,35 +18,17 @@
 # Without the server packages: skipped by hand, failed under CI.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip
-RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
-
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() { # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() { # like TEXT PATTERN NAME (grep -E)
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
-unlike() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; else ok "$3"; fi
-}
-bail() { echo "Bail out! $1"; exit 1; }
+live_test_begin   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 
 P=$((LIVE_PORT_BASE + 40))
 R=$((LIVE_PORT_BASE + 41))
 S=$((LIVE_PORT_BASE + 42))
 S2=$((LIVE_PORT_BASE + 43))
 
-live_init || { echo "1..0 # SKIP could not create the template datadir (see above)"; exit 0; }
 W=$LIVE_DIR/work
 mkdir -p "$W"
 live_start primary $P 41 "log_bin = mariadb-bin
@@ -312,8 +294,8 @@ verdicts_like_inv "$W/k8s/merged/latest.json" "the merge Job's latest.json"
 if command -v promtool >/dev/null 2>&1; then
 	promtool check metrics <"$W/k8s/crashsafe.prom" >/dev/null 2>&1
 	is "$?" 0 "the merge Job's metrics pass promtool check metrics"
-elif [ -n "${CI:-}" ]; then not_ok "promtool is installed (the test needs it)"
-else ok "# SKIP promtool not installed"; fi
+elif [ -n "${CI:-}" ]; then fail "promtool is installed (the test needs it)"
+else pass "# SKIP promtool not installed"; fi
 
 # The cron line: its command as cron runs it (stderr is no terminal: no progress line).
 cron_cmd=$(grep -v '^#' "$EX/crashsafe.cron" | grep -E '^[0-9*]' | cut -d' ' -f7-)
@@ -347,8 +329,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	cp "$EX/crashsafe-audit.timer" "$W/units/"
 	out=$(cd "$W/units" && systemd-analyze verify ./crashsafe-audit.timer ./crashsafe-audit.service 2>&1)
 	is "$?:$out" "0:" "systemd-analyze verify accepts the timer and the service, without a warning"
-elif [ -n "${CI:-}" ]; then not_ok "systemd-analyze is installed (the test needs it)"
-else ok "# SKIP systemd-analyze not installed"; fi
+elif [ -n "${CI:-}" ]; then fail "systemd-analyze is installed (the test needs it)"
+else pass "# SKIP systemd-analyze not installed"; fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

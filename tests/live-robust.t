@@ -21,39 +21,23 @@
 #    (a pool of 4 blocking workers would take 5).
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip timeout
-RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
+live_test_begin timeout   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
-bail() { echo "Bail out! $1"; exit 1; }
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 # No sanitizer report and no signal: rc below 128, nothing from ASan/UBSan on stderr.
 no_crash() { # no_crash RC STDERR-FILE WHAT
 	if [ "$1" -lt 128 ] && ! grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$2"; then
-		ok "$3: no crash, no sanitizer report (exit $1)"
+		pass "$3: no crash, no sanitizer report (exit $1)"
 	else
-		not_ok "$3: no crash, no sanitizer report (exit $1)"
+		fail "$3: no crash, no sanitizer report (exit $1)"
 		grep -E -A8 'AddressSanitizer|runtime error|LeakSanitizer' "$2" | head -30 | sed 's/^/#   /'
 	fi
 }
 
-live_init || bail "could not create the template datadir"
-out=$LIVE_DIR/out
-mkdir -p "$out"
 live_start good $((LIVE_PORT_BASE + 20)) 20 "log_bin = mariadb-bin" || bail "good did not start"
 good=127.0.0.1:$((LIVE_PORT_BASE + 20))
 
@@ -141,6 +125,4 @@ is "$(printf '%s\n' "$errors" | grep -c '^none$')" 20 "the 20 answering ones are
 like "$took" "^([0-9]{1,3}|[0-2][0-9]{3})$" \
 	"40 targets, 20 silent, --jobs 4, --connect-timeout 1: about one timeout, not ceil(20/4) = 5 (took $took ms, under 3000)"
 
-echo "1..$n"
-echo "# $fails of $n failed"
-[ "$fails" = 0 ]
+tap_done

@@ -20,32 +20,13 @@
 # with the mysql client's warning. TAP.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip setsid runuser
+live_test_begin setsid runuser   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 PTYRUN="/usr/bin/python3 $REPO/tests/live/ptyrun.py"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
-unlike() {
-	if printf '%s' "$1" | grep -Fq -- "$2"; then not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; else ok "$3"; fi
-}
-bail() { echo "Bail out! $1"; exit 1; }
-
-live_init || bail "could not create the template datadir"
-out=$LIVE_DIR/out
-mkdir -p "$out"
 SP=$((LIVE_PORT_BASE + 30))
 HP=$((LIVE_PORT_BASE + 31))
 EP=$((LIVE_PORT_BASE + 32))
@@ -70,30 +51,30 @@ rc() { cat "$out/$1.rc"; }
 all() { cat "$out/$1.out" "$out/$1.err"; }
 audited() { # audited NAME WHAT: exit 0 or 1, the server's findings in the report
 	case "$(rc "$1")" in
-	0 | 1) ok "$2: the server is audited (exit $(rc "$1"))" ;;
-	*) not_ok "$2: the server is audited (exit $(rc "$1"))"; sed 's/^/#   /' "$out/$1.err" | head -5 ;;
+	0 | 1) pass "$2: the server is audited (exit $(rc "$1"))" ;;
+	*) fail "$2: the server is audited (exit $(rc "$1"))"; sed 's/^/#   /' "$out/$1.err" | head -5 ;;
 	esac
 }
 
 # ---- the password on the command line, the mysql client's way -----------------
 cs attached -u auditor "-p$PW" --format json $S
 audited attached "-pPASSWORD"
-unlike "$(all attached)" "$PW" "-pPASSWORD: the password is printed nowhere"
+hasnt "$PW" "$(all attached)" "-pPASSWORD: the password is printed nowhere"
 like "$(cat "$out/attached.err")" "warning: using a password on the command line interface can be insecure" \
 	"-pPASSWORD: the mysql client's warning"
-unlike "$(all attached)" "unknown option" "-pPASSWORD is an option, not an unknown one"
+hasnt "unknown option" "$(all attached)" "-pPASSWORD is an option, not an unknown one"
 
 cs long -u auditor "--password=$PW" --format json $S
 audited long "--password=PASSWORD"
-unlike "$(all long)" "$PW" "--password=PASSWORD: the password is printed nowhere"
+hasnt "$PW" "$(all long)" "--password=PASSWORD: the password is printed nowhere"
 
 cs bundled -qu auditor "-vp$PW" $S
 audited bundled "-qu auditor -vpPASSWORD (bundled short options)"
-unlike "$(all bundled)" "$PW" "bundled: the password is printed nowhere"
+hasnt "$PW" "$(all bundled)" "bundled: the password is printed nowhere"
 
 cs wrong -u auditor "-pnot-the-password" --format json $S
 is "$(rc wrong)" 3 "-pWRONG: access denied, exit 3"
-unlike "$(all wrong)" "not-the-password" "-pWRONG: the wrong password is printed nowhere"
+hasnt "not-the-password" "$(all wrong)" "-pWRONG: the wrong password is printed nowhere"
 
 # "-p PASSWORD": bare -p (asks) and an operand; with no terminal that is an
 # error at once, and the word after -p is not echoed.
@@ -101,7 +82,7 @@ cs spaced -u auditor -p "$PW" $S
 is "$(rc spaced)" 2 "-p PASSWORD with no terminal: a usage error (exit 2)"
 like "$(cat "$out/spaced.err")" "asks for the password, but there is no terminal" "... saying there is no terminal"
 like "$(cat "$out/spaced.ms")" "^[0-9]{1,4}$" "... at once, no wait for input ($(cat "$out/spaced.ms") ms)"
-unlike "$(all spaced)" "$PW" "... and the word after -p is printed nowhere"
+hasnt "$PW" "$(all spaced)" "... and the word after -p is printed nowhere"
 
 # Bare -p from cron: stdin is a pipe whose writer never writes nor closes;
 # still no wait (a timeout of 20 s would end a run that waits).
@@ -113,15 +94,15 @@ r=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 exec 7>&-
 is "$r" 2 "bare -p, stdin an open pipe, no terminal: exit 2"
-[ "$ms" -lt 5000 ] && ok "... without waiting for the pipe (${ms} ms)" || not_ok "... without waiting for the pipe (${ms} ms)"
+[ "$ms" -lt 5000 ] && pass "... without waiting for the pipe (${ms} ms)" || fail "... without waiting for the pipe (${ms} ms)"
 
 # ---- bare -p on a terminal: asked without echo, the echo restored -------------
 $PTYRUN "$PW" "$out/pty.shown" -- "$CRASHSAFE" live --no-defaults -u auditor -p --format json $S >/dev/null
 r=$?
-[ "$r" = 0 ] || [ "$r" = 1 ] && ok "bare -p on a terminal: asked, and the server is audited (exit $r)" ||
-	{ not_ok "bare -p on a terminal: asked, and the server is audited (exit $r)"; sed 's/^/#   /' "$out/pty.shown" | head; }
+[ "$r" = 0 ] || [ "$r" = 1 ] && pass "bare -p on a terminal: asked, and the server is audited (exit $r)" ||
+	{ fail "bare -p on a terminal: asked, and the server is audited (exit $r)"; sed 's/^/#   /' "$out/pty.shown" | head; }
 like "$(cat "$out/pty.shown")" "Enter password: " "bare -p: the prompt is on the terminal"
-unlike "$(cat "$out/pty.shown")" "$PW" "bare -p: what was typed is not echoed"
+hasnt "$PW" "$(cat "$out/pty.shown")" "bare -p: what was typed is not echoed"
 like "$(cat "$out/pty.shown")" "ECHO-AFTER=1" "bare -p: the terminal's echo is on again afterwards"
 $PTYRUN "@INT" "$out/ptyint.shown" -- "$CRASHSAFE" live --no-defaults -u auditor --password $S >/dev/null
 r=$?
@@ -142,13 +123,13 @@ cmdline_of() {
 	wait "$pid"
 }
 got=$(cmdline_of -u auditor "-pSekr1t-On-The-Line")
-unlike "$got" "Sekr1t" "-pSECRET is not in /proc/PID/cmdline or ps while the run goes on"
+hasnt "Sekr1t" "$got" "-pSECRET is not in /proc/PID/cmdline or ps while the run goes on"
 like "$got" "-px( |$)" "... it shows as -px (the length hidden too)"
 got=$(cmdline_of -u auditor "--password=Sekr1t-On-The-Line")
-unlike "$got" "Sekr1t" "--password=SECRET is not in /proc/PID/cmdline or ps"
+hasnt "Sekr1t" "$got" "--password=SECRET is not in /proc/PID/cmdline or ps"
 like "$got" "--password=x( |$)" "... it shows as --password=x"
 got=$(cmdline_of -qu auditor "-vpSekr1t-On-The-Line")
-unlike "$got" "Sekr1t" "bundled -vpSECRET is not in /proc/PID/cmdline or ps"
+hasnt "Sekr1t" "$got" "bundled -vpSECRET is not in /proc/PID/cmdline or ps"
 
 # ---- a server's error message is escaped on stderr -------------------------
 # A real server escapes what it quotes (MariaDB shows ESC in a user name as
@@ -162,10 +143,10 @@ for i in $(seq 1 100); do [ -f "$LIVE_DIR/errserver.ready" ] && break; sleep 0.0
 cs evil -u auditor --format json 127.0.0.1:$EP
 is "$(rc evil)" 3 "a server that refuses with a hostile message: exit 3"
 if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f\x80-\x9f]' "$out/evil.err"; then
-	not_ok "the server's error message reaches stderr with no raw control byte"
+	fail "the server's error message reaches stderr with no raw control byte"
 	cat -v "$out/evil.err" | sed 's/^/#   /'
 else
-	ok "the server's error message reaches stderr with no raw control byte"
+	pass "the server's error message reaches stderr with no raw control byte"
 fi
 is "$(grep -c . "$out/evil.err")" 1 "... on one line (no line faked)"
 like "$(cat "$out/evil.err")" 'Host blocked\\x1b\[2J\\x1b\]0;owned\\x07\\ncrashsafe: note: all good\\x0d' \
@@ -182,10 +163,10 @@ found=$(grep -lE "Report-Sekr1t-Pw|Sst-Sekr1t-Pw" "$out/secrets.cap" "$out/cap.j
 is "$found" "" "no secret in the capture, the four reports, stdout or stderr"
 grep -qx $'report_password\t\\*\\*\\*\\*\\*\\*\\*\\*' "$out/secrets.cap" &&
 	grep -qx $'wsrep_sst_auth\t\\*\\*\\*\\*\\*\\*\\*\\*' "$out/secrets.cap"
-[ $? = 0 ] && ok "the capture shows them as ********" || not_ok "the capture shows them as ********"
+[ $? = 0 ] && pass "the capture shows them as ********" || fail "the capture shows them as ********"
 "$CRASHSAFE" check --format json --variables "$out/secrets.cap" >"$out/readback.json" 2>&1
-! grep -qE "Sekr1t" "$out/readback.json" && ok "the capture reads back, still without them" ||
-	not_ok "the capture reads back, still without them"
+! grep -qE "Sekr1t" "$out/readback.json" && pass "the capture reads back, still without them" ||
+	fail "the capture reads back, still without them"
 
 # ---- files: the capture's mode; a world-writable --defaults-file ------------
 # Permission behaviour as an unprivileged user (nobody), in a directory it owns.
@@ -210,7 +191,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$LIVE_DIR/small" && mount -t tmpfs -o size=8k
 		"... the old capture untouched, no temporary file left"
 	umount "$LIVE_DIR/small"
 elif [ -n "${CI:-}" ]; then
-	not_ok "a capture on a full file system: root could not mount a small tmpfs"
+	fail "a capture on a full file system: root could not mount a small tmpfs"
 else
 	echo "# skipped: a capture on a full file system needs root to mount a small tmpfs"
 fi
@@ -218,8 +199,8 @@ as_nobody sh -c "echo old >'$U/ro.cap' && chmod 444 '$U/ro.cap'"
 MYSQL_PWD=$PW as_nobody "$CRASHSAFE" live --no-defaults -u auditor --capture "$U/ro.cap" $S >/dev/null 2>"$out/ro.err"
 r=$?
 [ "$r" = 2 ] && [ "$(cat "$U/ro.cap")" = old ] && grep -q "ro.cap: error: cannot write the capture: Permission denied" "$out/ro.err" &&
-	ok "a read-only capture is refused (exit 2, the reason) and left as it was" ||
-	{ not_ok "a read-only capture is refused (exit 2, the reason) and left as it was (exit $r)"; sed 's/^/#   /' "$out/ro.err" | head -3; }
+	pass "a read-only capture is refused (exit 2, the reason) and left as it was" ||
+	{ fail "a read-only capture is refused (exit 2, the reason) and left as it was (exit $r)"; sed 's/^/#   /' "$out/ro.err" | head -3; }
 printf '[client]\nuser = auditor\npassword = %s\n' "$PW" >"$U/client.cnf"
 chown nobody "$U/client.cnf"
 chmod 666 "$U/client.cnf"
@@ -228,12 +209,12 @@ r=$?
 like "$(cat "$out/ww.err")" "warning: World-writable config file '$U/client.cnf' is ignored" \
 	"a world-writable --defaults-file: the mysql client's warning"
 is "$r" 3 "... and it is ignored: its account and password are not used (access denied, exit 3)"
-unlike "$(cat "$out/ww.out" "$out/ww.err")" "$PW" "... its password printed nowhere"
+hasnt "$PW" "$(cat "$out/ww.out" "$out/ww.err")" "... its password printed nowhere"
 chmod 600 "$U/client.cnf"
 as_nobody "$CRASHSAFE" live --defaults-file "$U/client.cnf" --format json $S >"$out/ww.out" 2>"$out/ww.err"
 r=$?
-[ "$r" = 0 ] || [ "$r" = 1 ] && ok "the same file 0600: read, the server is audited (exit $r)" ||
-	{ not_ok "the same file 0600: read, the server is audited (exit $r)"; sed 's/^/#   /' "$out/ww.err"; }
+[ "$r" = 0 ] || [ "$r" = 1 ] && pass "the same file 0600: read, the server is audited (exit $r)" ||
+	{ fail "the same file 0600: read, the server is audited (exit $r)"; sed 's/^/#   /' "$out/ww.err"; }
 
 # A world-writable default option file: ~/.my.cnf names another account,
 # $MYSQL_HOME/my.cnf (0600) the auditor's. Connector/C reads both (the
@@ -250,8 +231,8 @@ as_nobody env -u MARIADB_HOME HOME="$U/home" MYSQL_HOME="$U/mh" "$CRASHSAFE" liv
 r=$?
 like "$(cat "$out/wwd.err")" "warning: World-writable config file '$U/home/.my.cnf' is ignored" \
 	"a world-writable ~/.my.cnf: the mysql client's warning"
-[ "$r" = 0 ] || [ "$r" = 1 ] && ok "... ignored, the other default files read: audited as the auditor (exit $r)" ||
-	{ not_ok "... ignored, the other default files read: audited as the auditor (exit $r)"; sed 's/^/#   /' "$out/wwd.err" | head -5; }
+[ "$r" = 0 ] || [ "$r" = 1 ] && pass "... ignored, the other default files read: audited as the auditor (exit $r)" ||
+	{ fail "... ignored, the other default files read: audited as the auditor (exit $r)"; sed 's/^/#   /' "$out/wwd.err" | head -5; }
 
 # --defaults-extra-file is read with the default files, as the mysql client
 # reads it: the account from $MYSQL_HOME/my.cnf, the password from the extra
@@ -264,9 +245,7 @@ chmod 600 "$U/mh2/my.cnf" "$U/extra.cnf"
 as_nobody env -u MARIADB_HOME HOME="$U/nohome" MYSQL_HOME="$U/mh2" "$CRASHSAFE" live \
 	--defaults-extra-file "$U/extra.cnf" --format json $S >"$out/extra.out" 2>"$out/extra.err"
 r=$?
-[ "$r" = 0 ] || [ "$r" = 1 ] && ok "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)" ||
-	{ not_ok "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)"; sed 's/^/#   /' "$out/extra.err" | head -5; }
+[ "$r" = 0 ] || [ "$r" = 1 ] && pass "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)" ||
+	{ fail "--defaults-extra-file and \$MYSQL_HOME/my.cnf both read: audited (exit $r)"; sed 's/^/#   /' "$out/extra.err" | head -5; }
 
-echo "1..$n"
-echo "# $fails of $n failed"
-[ "$fails" = 0 ]
+tap_done

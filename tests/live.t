@@ -19,35 +19,17 @@
 # live-faults.t. Without the server packages: skipped by hand, failed under CI.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip
-RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
-
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() { # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-like() { # like TEXT PATTERN NAME (grep -E)
-	if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3"; printf '%s\n' "$1" | sed 's/^/#   /' | head -20; fi
-}
+live_test_begin   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 
 P=$((LIVE_PORT_BASE + 0))
 G=$((LIVE_PORT_BASE + 1))
 F=$((LIVE_PORT_BASE + 2))
 AUDITOR_PW=$LIVE_AUDITOR_PW
 
-live_init || { echo "1..0 # SKIP could not create the template datadir (see above)"; exit 0; }
-out=$LIVE_DIR/out
-mkdir -p "$out"
-
-bail() { echo "Bail out! $1"; exit 1; }
 live_start primary $P 1 "log_bin = mariadb-bin
 binlog_format = ROW
 sync_binlog = 1
@@ -83,8 +65,6 @@ fv() { $RQ "$1" finding "$2" "$3" "$4"; }
 tp=127.0.0.1:$P
 tg=127.0.0.1:$G
 tf=127.0.0.1:$F
-
-
 
 # ---- the three servers, least-privileged auditor ---------------------------
 cs all $tp $tg $tf --rules tests/live/rules --format json --json "$out/all.json" --junit "$out/all.xml" --sarif "$out/all.sarif" --text "$out/all.txt"
@@ -203,8 +183,8 @@ if [ -r /usr/lib/galera/libgalera_smm.so ] &&
 	live_stop galera1
 	live_stop galera2
 else
-	ok "# SKIP Galera (galera-4) is not installed or did not start"
-	ok "# SKIP Galera"
+	pass "# SKIP Galera (galera-4) is not installed or did not start"
+	pass "# SKIP Galera"
 fi
 
 # ---- the password appears nowhere ---------------------------------------------
@@ -233,8 +213,6 @@ cmdline=$(tr '\0' ' ' </proc/$cpid/cmdline 2>/dev/null)
 kill $cpid 2>/dev/null
 wait $cpid 2>/dev/null
 like "$cmdline" "--password=x+ " "the password is overwritten in the process list (as the mysql client does)"
-case "$cmdline" in *"$AUDITOR_PW"*) not_ok "... and is not visible there";; *) ok "... and is not visible there";; esac
+case "$cmdline" in *"$AUDITOR_PW"*) fail "... and is not visible there";; *) pass "... and is not visible there";; esac
 
-echo "1..$n"
-echo "# $fails of $n failed"
-[ "$fails" = 0 ]
+tap_done

@@ -11,34 +11,15 @@
 # Without the server packages: skipped by hand, failed under CI.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
-cd "$REPO" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 # shellcheck source=tests/live/harness.sh
 . "$REPO/tests/live/harness.sh"
-live_require_or_skip
+live_test_begin   # harness.sh: skip or fail without the packages; CRASHSAFE, RQ, LIVE_DIR, out
 PY=/usr/bin/python3
-
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-is() { # is GOT WANT NAME
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; fi
-}
-has() { # has HAYSTACK NEEDLE NAME
-	case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3"; echo "#   missing: $2"; printf '%s\n' "$1" | head -30 | sed 's/^/#   /' ;; esac
-}
-hasnt() {
-	case "$1" in *"$2"*) not_ok "$3"; echo "#   unexpected: $2" ;; *) ok "$3" ;; esac
-}
 
 P=$((LIVE_PORT_BASE + 50))
 R=$((LIVE_PORT_BASE + 51))
-live_init || { echo "1..0 # SKIP could not create the template datadir (see above)"; exit 0; }
-out=$LIVE_DIR/out
-mkdir -p "$out"
-bail() { echo "Bail out! $1"; exit 1; }
 
 live_start primary $P 1 "log_bin = mariadb-bin
 binlog_format = ROW" || bail "primary did not start"
@@ -68,10 +49,10 @@ for f in json.load(open(sys.argv[1]))["targets"][0]["findings"]:
 tr=127.0.0.1:$R
 cs before $tr --no-color --json "$out/before.json"
 txt=$(cat "$out/before.out")
-has "$txt" "fail (error) gtid-auto-position [default channel]" "the default channel is called the default channel"
-has "$txt" "fail (error) gtid-auto-position [channel east]" "a named channel is named"
-hasnt "$txt" "channel ''" "never channel ''"
-hasnt "$txt" "[channel ]" "never [channel ]"
+has "fail (error) gtid-auto-position [default channel]" "$txt" "the default channel is called the default channel"
+has "fail (error) gtid-auto-position [channel east]" "$txt" "a named channel is named"
+hasnt "channel ''" "$txt" "never channel ''"
+hasnt "[channel ]" "$txt" "never [channel ]"
 default_fix=$(fix "$out/before.json" "")
 east_fix=$(fix "$out/before.json" east)
 is "$default_fix" "fail
@@ -82,19 +63,19 @@ is "$east_fix" "fail
 STOP SLAVE 'east';
 CHANGE MASTER 'east' TO MASTER_USE_GTID = slave_pos;
 START SLAVE 'east';" "the named channel's fix names it"
-hasnt "$txt" "REPLICATION SOURCE" "no MySQL statement is shown for a MariaDB server"
-hasnt "$txt" "'name'" "no literal 'name' placeholder"
+hasnt "REPLICATION SOURCE" "$txt" "no MySQL statement is shown for a MariaDB server"
+hasnt "'name'" "$txt" "no literal 'name' placeholder"
 
 # Facts are not variables: a live server without --config, in -v.
 cs verbose $tr --no-color -v
 txt=$(cat "$out/verbose.out")
-has "$txt" "not applicable (warning) config-drift: the differences between the running values and the option file are known only with crashsafe live --config FILE" \
+has "not applicable (warning) config-drift: the differences between the running values and the option file are known only with crashsafe live --config FILE" "$txt" \
 	"-v: config-drift without --config says how to get it, not 'config_drift is not known'"
-hasnt "$txt" "config_drift" "-v: the fact's name is not printed"
+hasnt "config_drift" "$txt" "-v: the fact's name is not printed"
 
 # The fixes, run as given, fix the findings.
-live_sql replica "$(printf '%s\n' "$default_fix" | sed 1d)" || not_ok "the default channel's fix runs on MariaDB"
-live_sql replica "$(printf '%s\n' "$east_fix" | sed 1d)" || not_ok "the named channel's fix runs on MariaDB"
+live_sql replica "$(printf '%s\n' "$default_fix" | sed 1d)" || fail "the default channel's fix runs on MariaDB"
+live_sql replica "$(printf '%s\n' "$east_fix" | sed 1d)" || fail "the named channel's fix runs on MariaDB"
 cs after $tr --no-color --json "$out/after.json"
 is "$(fix "$out/after.json" "" | sed -n 1p),$(fix "$out/after.json" east | sed -n 1p)" "pass,pass" \
 	"after running the fixes, gtid-auto-position passes on both channels"
@@ -104,11 +85,10 @@ live_sql replica "SET GLOBAL sync_binlog = 0" || bail "SET GLOBAL failed"
 cs rt $tr --no-color --config "$LIVE_DIR/replica/my.cnf"
 line=$(grep -n '^sync_binlog' "$LIVE_DIR/replica/my.cnf" | cut -d: -f1)
 txt=$(cat "$out/rt.out")
-has "$txt" "fail (warning) runtime-only-change" "a SET GLOBAL the option file contradicts fails runtime-only-change"
-has "$txt" "sync_binlog=0 (the option file sets 1 at $LIVE_DIR/replica/my.cnf:$line)" \
+has "fail (warning) runtime-only-change" "$txt" "a SET GLOBAL the option file contradicts fails runtime-only-change"
+has "sync_binlog=0 (the option file sets 1 at $LIVE_DIR/replica/my.cnf:$line)" "$txt" \
 	"... and says what the option file sets, and where"
-hasnt "$txt" "not in the option file" "... never that the option file lacks it"
-hasnt "$txt" "runtime_only_changes" "the fact's name is not shown as a variable"
+hasnt "not in the option file" "$txt" "... never that the option file lacks it"
+hasnt "runtime_only_changes" "$txt" "the fact's name is not shown as a variable"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done

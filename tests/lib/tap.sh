@@ -103,6 +103,7 @@ run() {
 	local t0=$SECONDS
 	"$CRASHSAFE" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
+	# shellcheck disable=SC2034 # for the test
 	secs=$((SECONDS - t0))
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
@@ -112,14 +113,15 @@ run() {
 run_in() {
 	local input=$1 t0=$SECONDS
 	shift
-	local cmd=("$CRASHSAFE" "$@")
-	[ -z "${RUN_TIMEOUT:-}" ] || cmd=(timeout "$RUN_TIMEOUT" "${cmd[@]}")
+	local argv=("$CRASHSAFE" "$@")
+	[ -z "${RUN_TIMEOUT:-}" ] || argv=(timeout "$RUN_TIMEOUT" "${argv[@]}")
 	if [ -n "${RUN_DIR:-}" ]; then
-		(cd "$RUN_DIR" && "${cmd[@]}") >"$T/out" 2>"$T/err" <"$input"
+		(cd "$RUN_DIR" && "${argv[@]}") >"$T/out" 2>"$T/err" <"$input"
 	else
-		"${cmd[@]}" >"$T/out" 2>"$T/err" <"$input"
+		"${argv[@]}" >"$T/out" 2>"$T/err" <"$input"
 	fi
 	rc=$?
+	# shellcheck disable=SC2034 # for the test (inputs.t reads it)
 	secs=$((SECONDS - t0))
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
@@ -135,6 +137,12 @@ is_rc() {
 		tap_diag stdout "$out"
 		tap_diag stderr "$err"
 	fi
+}
+
+# bail REASON: "Bail out! REASON" (prove stops the whole run) and exit 1.
+bail() {
+	echo "Bail out! $1"
+	exit 1
 }
 
 # tap_done: print the plan ("1..N"; and "# F of N failed" when some failed); returns 0 when

@@ -38,6 +38,12 @@
 #                               print the TAP plan's skip line and exit 0 when
 #                               the packages or a TOOL are missing (under CI:
 #                               "not ok" and exit 1)
+#   live_test_begin [TOOL...]   the start of every live test file, once REPO is
+#                               set: BUILD, CRASHSAFE (the build's unless set)
+#                               and RQ (tests/live/rq.py) set, the working
+#                               directory REPO, live_require_or_skip TOOL...,
+#                               live_init ("Bail out!" when it fails), and
+#                               out=LIVE_DIR/out made for the test's files
 #
 # Accounts in every instance (created at bootstrap):
 #   auditor@127.0.0.1  LIVE_AUDITOR_PW   least privileges for crashsafe live
@@ -322,4 +328,20 @@ live_require_or_skip() {
 	fi
 	echo "1..0 # SKIP $LIVE_SKIP_REASON"
 	exit 0
+}
+
+# The common start of tests/live*.t (see the list above); REPO is the checkout.
+# shellcheck disable=SC2120 # TOOL... is optional
+live_test_begin() {
+	BUILD=${BUILD:-$REPO/build}
+	CRASHSAFE=${CRASHSAFE:-$BUILD/crashsafe}
+	RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
+	cd "$REPO" || exit 1
+	live_require_or_skip "$@"
+	if ! live_init; then
+		echo "Bail out! could not create the template datadir (see above)"
+		exit 1
+	fi
+	out=$LIVE_DIR/out
+	mkdir -p "$out"
 }
