@@ -8,6 +8,7 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+# shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 XSD=$REPO/../shared/schemas/junit-10.xsd
 export CRASHSAFE_RULES_DIR="$REPO/rules"

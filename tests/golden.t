@@ -20,6 +20,7 @@
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+# shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 GOLDEN=$REPO/tests/golden
 GROUPS_FILE=$REPO/examples/demo-groups.txt

@@ -18,6 +18,7 @@ set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+# shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 CASES=$REPO/tests/optfile/cases
 CORPUS=$REPO/../shared/corpus/cnf

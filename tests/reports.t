@@ -6,6 +6,7 @@
 # `test_reports --write-fixture DIR` (tests/unit/test_reports.c).
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 BUILD=${BUILD:-$REPO/build}
 FIXTURE_BIN=$BUILD/tests/unit/test_reports
