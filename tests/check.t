@@ -5,13 +5,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 unset NO_COLOR
-T=$(mktemp -d /tmp/crashsafe-check.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch check
 
 # A MySQL 8.4 GTID replica with every error-level setting right (warnings remain: sync-relay-log n/a, ...).
 cat >"$T/safe.cnf" <<'EOF'

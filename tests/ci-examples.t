@@ -10,14 +10,12 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 PY=/usr/bin/python3
-T=$(mktemp -d /tmp/crashsafe-ci.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch ci
 
 if ! $PY -c 'import yaml' 2>/dev/null; then
 	if [ -n "${CI:-}" ]; then

@@ -8,12 +8,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-numbers.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch numbers
 
 printf '[mysqld]\nserver_id = 3\n' >"$T/my.cnf"
 

@@ -7,14 +7,12 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 XSD=$REPO/../shared/schemas/junit-10.xsd
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
-T=$(mktemp -d /tmp/crashsafe-diff.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch diff
 RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 
 js() {   # js EXPR: over the JSON report in $T/out (doc; t = its first target, d = t's diff)
@@ -28,13 +26,8 @@ def f(rule):
 print(eval(sys.argv[2]))
 PYEOF
 }
-is_js() {
-	local got
-	got=$(js "$1" 2>&1)
-	[ "$got" = "$2" ]
-	local s=$?
-	ok $s "$3"
-	[ $s -eq 0 ] || echo "# $1: got '$got', want '$2'"
+is_js() {   # is_js EXPR WANT NAME: is on what js EXPR prints
+	is "$(js "$1" 2>&1)" "$2" "$3" || echo "# js: $1"
 }
 
 mkdir -p "$T/repo/.git"

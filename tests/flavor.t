@@ -6,13 +6,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
-T=$(mktemp -d /tmp/crashsafe-flavor.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch flavor
 
 # finding RULE STATUS: the JSON report in $T/out has RULE with STATUS for the target named TARGET
 jq_status() {   # jq_status TARGET-INDEX RULE

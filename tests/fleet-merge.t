@@ -15,14 +15,12 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
 PY=/usr/bin/python3
-T=$(mktemp -d /tmp/crashsafe-merge.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch merge
 
 same() {   # same FILE-A FILE-B NAME: byte-identical, else the first differences
 	if cmp -s "$1" "$2"; then ok 0 "$3"; else ok 1 "$3"; diff "$1" "$2" | head -20 | sed 's/^/#   /'; fi

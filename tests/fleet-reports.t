@@ -10,14 +10,12 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 XSD=$REPO/../shared/schemas/junit-10.xsd
 PY=/usr/bin/python3
-T=$(mktemp -d /tmp/crashsafe-fleetrep.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch fleetrep
 
 need() {   # need TOOL: under CI a missing tool fails; by hand the test says why it skips
 	if command -v "$1" >/dev/null 2>&1; then return 0; fi

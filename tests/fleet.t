@@ -8,13 +8,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 RQ="/usr/bin/python3 $REPO/tests/live/rq.py"
-T=$(mktemp -d /tmp/crashsafe-fleet.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch fleet
 
 mkdir -p "$T/inv/configs" "$T/elsewhere"
 cat >"$T/inv/configs/db1.cnf" <<'CNF'

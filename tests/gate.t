@@ -9,14 +9,12 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 CORPUS=$REPO/../shared/corpus
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
-T=$(mktemp -d /tmp/crashsafe-gate.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch gate
 RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 
 # js EXPR: evaluate a Python expression over the JSON report in $T/out (doc); prints the result
@@ -33,13 +31,8 @@ def status(name, rule):
 print(eval(sys.argv[2]))
 PYEOF
 }
-is_js() {   # is_js EXPR WANT NAME
-	local got
-	got=$(js "$1" 2>&1)
-	[ "$got" = "$2" ]
-	local s=$?
-	ok $s "$3"
-	[ $s -eq 0 ] || echo "# $1: got '$got', want '$2'"
+is_js() {   # is_js EXPR WANT NAME: is on what js EXPR prints
+	is "$(js "$1" 2>&1)" "$2" "$3" || echo "# js: $1"
 }
 
 mkdir -p "$T/repo/.git" "$T/repo/configs/eu" "$T/repo/configs/us" "$T/repo/legacy"

@@ -19,7 +19,6 @@
 # should say about a configuration, not merely what it said.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 GOLDEN=$REPO/tests/golden

@@ -12,12 +12,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 unset NO_COLOR MYSQL_GROUP_SUFFIX
-T=$(mktemp -d /tmp/crashsafe-inputs.XXXXXX)
+tap_scratch inputs
 WRITERS=()
 cleanup() {
 	for p in "${WRITERS[@]}"; do kill "$p" 2>/dev/null; done

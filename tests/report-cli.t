@@ -5,14 +5,12 @@
 # its group's header. TAP.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
 PY=/usr/bin/python3
-T=$(mktemp -d /tmp/crashsafe-report-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch report-cli
 
 py() {   # py NAME SCRIPT ARGS...: ok when the python script succeeds
 	local name=$1 script=$2 out

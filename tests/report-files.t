@@ -19,11 +19,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-files.XXXXXX)
+tap_scratch files
 MNT=
 cleanup() {
 	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null

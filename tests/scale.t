@@ -14,12 +14,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-scale.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch scale
 BOUND=${SCALE_BOUND_SECONDS:-30}
 N=400000
 

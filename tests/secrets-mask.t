@@ -10,12 +10,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-mask.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch mask
 
 SECRETS="ClientPw1 SstPw2 MasterPw3 ReportPw4 AbbrevPw5 FirstPw SecondPw KeyringPw6 LdapPw7"
 # none_in FILE... : 0 when no secret appears in any FILE

@@ -13,13 +13,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
-T=$(mktemp -d /tmp/crashsafe-startup.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch startup
 
 # traced NAME ARGS...: run crashsafe ARGS with the loader's trace in $T/NAME.ld;
 # sets rc, out, err

@@ -12,12 +12,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-term.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch term
 
 # safe FILE: 0 when FILE holds only well-formed UTF-8 with no control
 # character but newline, no C1 control and no line-breaking or bidi character.

@@ -9,13 +9,11 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
 export NO_COLOR=1
-T=$(mktemp -d /tmp/crashsafe-topodecl.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tap_scratch topodecl
 RUN_DIR=$T/repo   # run and run_in run crashsafe from the scratch repository
 mkdir -p "$T/repo/.git" "$T/repo/ring" "$T/repo/pf"
 

@@ -1,17 +1,28 @@
 # tests/lib/tap.sh - the TAP helpers of the shell tests (tests/*.t). Source it
 # from bash once REPO is set:
 #     . "$REPO/tests/lib/tap.sh"
-# It only defines the counters and the functions below; the test prints the
-# plan at its end with `tap_done`, whose status is the file's exit status.
+# It only sets CRASHSAFE (when unset), the counters and the functions below;
+# the test prints the plan at its end with `tap_done`, whose status is the
+# file's exit status. Every check (ok, is, has ...) prints one test line and
+# returns 0 when it is "ok", else 1.
 # Not a test itself: prove runs tests/*.t only (Makefile TESTS).
 #
-# What the helpers read from the test: T (its scratch directory: run writes
-# $T/out and $T/err), CRASHSAFE (the binary run runs), and, optionally,
-# RUN_DIR, RUN_TIMEOUT and TAP_SHOW (below).
+# What the helpers read from the test: T (its scratch directory, see
+# tap_scratch: run writes $T/out and $T/err), CRASHSAFE (the binary run runs;
+# by default the build's), and, optionally, RUN_DIR, RUN_TIMEOUT and TAP_SHOW
+# (below).
 
+CRASHSAFE=${CRASHSAFE:-${BUILD:-$REPO/build}/crashsafe}   # the binary under test (make test sets it)
 n=0        # test lines printed so far
 failed=0   # how many of them were "not ok"
 TAP_SHOW=${TAP_SHOW:-800}   # characters of a text shown in a failure's diagnostics
+
+# tap_scratch NAME: T=/tmp/crashsafe-NAME.XXXXXX, a new directory removed at exit (a test
+# that needs more cleaning sets its own EXIT trap afterwards, removing $T too).
+tap_scratch() {
+	T=$(mktemp -d "/tmp/crashsafe-$1.XXXXXX") || bail "cannot make a scratch directory"
+	trap 'rm -rf "$T"' EXIT
+}
 
 # tap_diag LABEL TEXT: "# LABEL:", then TEXT's first $TAP_SHOW characters, each line behind "#   ".
 tap_diag() {
@@ -24,10 +35,11 @@ ok() {
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
+		return 0
 	fi
+	echo "not ok $n - $2"
+	failed=$((failed + 1))
+	return 1
 }
 
 # pass NAME: ok 0 NAME.
@@ -50,6 +62,7 @@ is() {
 		ok 1 "$3"
 		echo "#   got:  '$1'"
 		echo "#   want: '$2'"
+		return 1
 	fi
 }
 
@@ -57,14 +70,14 @@ is() {
 has() {
 	case "$2" in
 	*"$1"*) ok 0 "$3" ;;
-	*) ok 1 "$3"; echo "# missing: $1"; tap_diag in "$2" ;;
+	*) ok 1 "$3"; echo "# missing: $1"; tap_diag in "$2"; return 1 ;;
 	esac
 }
 
 # hasnt NEEDLE HAYSTACK NAME: ok when the fixed string NEEDLE does not occur in HAYSTACK.
 hasnt() {
 	case "$2" in
-	*"$1"*) ok 1 "$3"; echo "# unexpected: $1"; tap_diag in "$2" ;;
+	*"$1"*) ok 1 "$3"; echo "# unexpected: $1"; tap_diag in "$2"; return 1 ;;
 	*) ok 0 "$3" ;;
 	esac
 }
@@ -77,6 +90,7 @@ like() {
 		ok 1 "$3"
 		echo "# no line matches: $2"
 		tap_diag in "$1"
+		return 1
 	fi
 }
 
@@ -86,6 +100,7 @@ unlike() {
 		ok 1 "$3"
 		echo "# a line matches: $2"
 		tap_diag in "$1"
+		return 1
 	else
 		ok 0 "$3"
 	fi
@@ -136,6 +151,7 @@ is_rc() {
 		ok 1 "$2 (exit $rc, want $1)"
 		tap_diag stdout "$out"
 		tap_diag stderr "$err"
+		return 1
 	fi
 }
 
