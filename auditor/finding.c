@@ -85,10 +85,7 @@ struct target_result *audit_result_add_target(struct audit_result *r, const char
 
 static size_t intern_hash(const char *s)
 {
-	size_t h = 2166136261u;   /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
+	return util_strhash(s, 0);
 }
 
 static void intern_grow(struct audit_result *r)
@@ -152,7 +149,15 @@ static int finding_worse_first(const void *pa, const void *pb)
 
 void target_result_sort(struct target_result *t)
 {
-	if (t->n > 1)
+	/*
+	 * Findings already in order stay as they are, as the stable sort (glibc's
+	 * merge sort) would leave them: a result is sorted after evaluation and
+	 * again before reports (issue 13: the second sort was 1.6% of a check).
+	 */
+	size_t i = 1;
+	while (i < t->n && finding_worse_first(&t->findings[i - 1], &t->findings[i]) <= 0)
+		i++;
+	if (i < t->n)
 		qsort(t->findings, t->n, sizeof(struct finding), finding_worse_first);
 }
 

@@ -133,6 +133,21 @@ void strmap_release(struct strmap *m);
 int strmap_get(const struct strmap *m, const char *key, size_t *out);
 /* Store value for key, replacing the value an equal key had. */
 void strmap_put(struct strmap *m, const char *key, size_t value);
+/*
+ * Added (issue 13): make room for n keys in all, so that putting up to n
+ * grows the table at most once, here (growing from 16 by doubling rehashed
+ * every key three or four times per target).
+ */
+void strmap_reserve(struct strmap *m, size_t n);
+
+/*
+ * Added (issue 13): a hash of the string s (NUL-terminated), eight bytes at
+ * a time; with fold_case, ASCII letters hash as their lower case, so that
+ * strings ascii_strcasecmp() finds equal hash alike. Not for storing: the
+ * value may change between builds. Used by strmap and the result's
+ * string pool (finding.c).
+ */
+size_t util_strhash(const char *s, int fold_case);
 
 /* ASCII case-insensitive compare, independent of the locale. */
 int ascii_strcasecmp(const char *a, const char *b);

@@ -80,6 +80,41 @@ static void test_diag_print(void)
 	diag_list_release(&l);
 }
 
+/*
+ * Issue 13: the hash reads eight bytes at a time and folds ASCII case
+ * there: every length up to 40 (each tail length), each letter in either
+ * case, found under its other spelling; bytes from 0x80 are not folded.
+ */
+static void test_strhash_fold(void)
+{
+	static const char alpha[] = "aBcDeFgHiJkLmNoPqRsTuVwXyZ_09@[`{-aZ:zAq";
+	struct strmap m;
+	char keys[41][48], swapped[48];
+	size_t wrong = 0, at = 0;
+	strmap_init(&m, 1);
+	for (size_t len = 1; len <= 40; len++) {
+		memcpy(keys[len], alpha, len);
+		keys[len][len] = '\0';
+		strmap_put(&m, keys[len], len);
+	}
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t i = 0; i <= len; i++) {
+			char c = i < len ? keys[len][i] : '\0';
+			swapped[i] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+		}
+		if (util_strhash(swapped, 1) != util_strhash(keys[len], 1) || strmap_get(&m, swapped, &at) < 0 ||
+		    at != len)
+			wrong++;
+		if (util_strhash(swapped, 0) == util_strhash(keys[len], 0) && strcmp(swapped, keys[len]))
+			wrong++;   /* without folding, the other spelling is another key (here: another hash too) */
+	}
+	is_int((long)wrong, 0, "hash: keys of 1 to 40 bytes found under their other case with fold_case");
+	strmap_put(&m, "caf\xc9", 41);
+	ok(strmap_get(&m, "caf\xe9", &at) < 0 && strmap_get(&m, "CAF\xc9", &at) == 0 && at == 41,
+	   "hash: bytes from 0x80 are not folded, ASCII beside them is");
+	strmap_release(&m);
+}
+
 static void test_strmap(void)
 {
 	enum { N = 100000 };
@@ -365,6 +400,7 @@ int main(void)
 	test_escape();
 	test_diag_print();
 	test_strmap();
+	test_strhash_fold();
 	test_settings_index();
 	test_settings_retain();
 	test_write_signals();
