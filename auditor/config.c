@@ -109,6 +109,46 @@ struct config_state {
 
 /* ---- name resolution ------------------------------------------------------ */
 
+/*
+ * options_lookup() answers from the option tables compiled in, for a
+ * product, a version and a name alone: the same question from the next
+ * target with the same release gets the answer remembered here (issue 13:
+ * the lookups were 6% of a 10,000-file check). Direct-mapped, per thread.
+ */
+#define CONFIG_MEMO_SLOTS 256
+#define CONFIG_MEMO_NAME 48
+
+struct config_memo {
+	int used;
+	enum options_product product;
+	int version;
+	char name[CONFIG_MEMO_NAME];
+	struct options_lookup answer;
+};
+
+static _Thread_local struct config_memo config_memo[CONFIG_MEMO_SLOTS];
+
+static void config_options_lookup(const struct options_target *t, const char *name, struct options_lookup *out)
+{
+	size_t len = strlen(name);
+	if (len >= CONFIG_MEMO_NAME) {
+		options_lookup(t, name, out);
+		return;
+	}
+	size_t h = util_strhash(name, 0) ^ ((size_t)t->version * 31 + (size_t)t->product);
+	struct config_memo *m = &config_memo[h % CONFIG_MEMO_SLOTS];
+	if (m->used && m->product == t->product && m->version == t->version && !strcmp(m->name, name)) {
+		*out = m->answer;
+		return;
+	}
+	options_lookup(t, name, out);
+	m->used = 1;
+	m->product = t->product;
+	m->version = t->version;
+	memcpy(m->name, name, len + 1);
+	m->answer = *out;
+}
+
 /* The catalog variable of a server option name, or NULL. */
 static const struct catalog_var *config_semantic(const struct config_state *st, const char *name)
 {
@@ -157,7 +197,7 @@ static int config_abbreviation(struct config_state *st, const char *name, struct
 	const struct options_entry **pick = nserver ? server : plugin;
 	size_t count = nserver ? nserver : nplugin;
 	if (count == 1 && !uncertain) {
-		options_lookup(&st->target, pick[0]->name, &m->full);
+		config_options_lookup(&st->target, pick[0]->name, &m->full);
 		m->name = pick[0]->name;
 		m->abbreviated = 1;
 		return 1;
@@ -180,7 +220,7 @@ static int config_abbreviation(struct config_state *st, const char *name, struct
 /* Exact name, then (MariaDB) a unique prefix, in the full catalog. 1 found, 0 not, -1 stop. */
 static int config_find_full(struct config_state *st, const char *name, struct config_match *m)
 {
-	options_lookup(&st->target, name, &m->full);
+	config_options_lookup(&st->target, name, &m->full);
 	if (m->full.state != OPTIONS_ABSENT) {
 		m->name = m->full.entry ? m->full.entry->name : name;
 		return 1;
@@ -292,11 +332,11 @@ static void config_resolve(struct config_state *st, const char *name, struct con
 	/* the whole name decides what an unknown option was (removed, replaced) */
 	if (use_full) {
 		struct options_lookup whole;
-		options_lookup(&st->target, name, &whole);
+		config_options_lookup(&st->target, name, &whole);
 		if (whole.state == OPTIONS_ABSENT && whole.last)
 			m->full = whole;
 		else if (strcmp(cur, name)) {
-			options_lookup(&st->target, cur, &whole);
+			config_options_lookup(&st->target, cur, &whole);
 			if (whole.state == OPTIONS_ABSENT)
 				m->full = whole;
 		}
@@ -982,7 +1022,7 @@ static int config_full_catalog(const struct options_target *t)
 {
 	struct options_lookup probe;
 	/* a name no server has: absent when a list covers the version, else "no list" */
-	options_lookup(t, "crashsafe_no_such_option", &probe);
+	config_options_lookup(t, "crashsafe_no_such_option", &probe);
 	return !(probe.state == OPTIONS_UNCERTAIN && probe.why == OPTIONS_WHY_NO_LIST);
 }
 
@@ -1044,6 +1084,8 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
 	st.removed.fact = CONFIG_FACT_REMOVED_OPTIONS;
 
+	/* the catalog's variables (set by an option or by default) and the two facts: room at once */
+	settings_reserve(s, s->n + c->n + 2);
 	config_group_header(s, of);
 	config_reader_diags(&st, of);
 	config_plugins_scan(&st, of);

@@ -481,8 +481,9 @@ static enum expr_ref resolve_ident(const char *ident, const struct catalog *c,
 				   const struct catalog_var **var)
 {
 	*var = NULL;
+	/* the first byte first: rules and topology look names up per target (issue 13) */
 	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
-		if (!strcmp(ident, keywords[i].name))
+		if (ident[0] == keywords[i].name[0] && !strcmp(ident, keywords[i].name))
 			return keywords[i].ref;
 	if (!strncmp(ident, "channel.", 8))
 		return EXPR_REF_NONE;   /* an unknown channel field */

@@ -115,17 +115,37 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 	int fold = s->index.fold_case;
 	strmap_release(&s->index);
 	strmap_init(&s->index, fold);
+	strmap_reserve(&s->index, s->n);
 	for (size_t i = 0; i < s->n; i++)
 		strmap_put(&s->index, s->vars[i].name, i);
+}
+
+void settings_reserve(struct settings *s, size_t n)
+{
+	strmap_reserve(&s->index, n);
+	if (n > s->cap) {
+		s->vars = xrealloc(s->vars, n * sizeof(*s->vars));
+		s->cap = n;
+	}
+}
+
+/* text in s's arena: the copy *last holds when its text is the same, else a new one that *last then holds */
+static const char *settings_copy_shared(struct settings *s, const char **last, const char *text)
+{
+	if (!text)
+		return NULL;
+	if (!*last || strcmp(*last, text))
+		*last = arena_strdup(&s->arena, text);
+	return *last;
 }
 
 static void origin_copy(struct settings *s, struct settings_origin *dst, const struct settings_origin *src)
 {
 	dst->source = src->source;
-	dst->file = arena_strdup(&s->arena, src->file);
+	dst->file = settings_copy_shared(s, &s->last_file, src->file);
 	dst->line = src->line;
-	dst->chain = arena_strdup(&s->arena, src->chain);
-	dst->detail = arena_strdup(&s->arena, src->detail);
+	dst->chain = settings_copy_shared(s, &s->last_chain, src->chain);
+	dst->detail = settings_copy_shared(s, &s->last_detail, src->detail);
 }
 
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,

@@ -222,6 +222,12 @@ struct settings {
 	const char **includes;
 	size_t nincludes;
 	struct arena arena;
+	/*
+	 * Added (issue 13): the arena copies of the last origin file, chain and
+	 * detail settings_set() stored; the next variable with equal text
+	 * shares them (nearly every value comes from one file or one default).
+	 */
+	const char *last_file, *last_chain, *last_detail;
 };
 
 void settings_init(struct settings *s, const char *target, const char *kind);
@@ -254,6 +260,12 @@ const struct settings_var *settings_get(const struct settings *s, const char *na
  * are read. Pointers into s->vars are invalidated.
  */
 void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name), void *ctx);
+
+/*
+ * Added (issue 13): make room for n variables in all (the array and the
+ * index), so that setting up to n grows each at most once, here.
+ */
+void settings_reserve(struct settings *s, size_t n);
 
 /* Add a channel; strings are copied. Returns it for the caller to fill further. */
 struct settings_channel *settings_add_channel(struct settings *s, const char *name);
