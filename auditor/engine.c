@@ -1193,20 +1193,44 @@ static const char *intern(struct audit_result *r, const char *s)
 	return audit_result_intern(r, s);
 }
 
-static void view_origin(struct audit_result *r, struct settings_origin *dst, const struct settings_origin *src)
+/*
+ * The interned copies of the last origin strings of one target's values:
+ * settings_set() shares one copy of a file name or default's detail among
+ * the values that have it, so the next value's usually is the same pointer
+ * (issue 13). Valid during one view_fill(), while the target's settings
+ * do not change.
+ */
+struct view_memo {
+	const char *src[3], *res[3];
+};
+
+static const char *view_intern(struct audit_result *r, struct view_memo *m, int field, const char *s)
 {
-	dst->source = src->source;
-	dst->file = intern(r, src->file);
-	dst->line = src->line;
-	dst->chain = intern(r, src->chain);
-	dst->detail = intern(r, src->detail);
+	if (!m)
+		return intern(r, s);
+	if (!s || s != m->src[field]) {
+		m->src[field] = s;
+		m->res[field] = intern(r, s);
+	}
+	return m->res[field];
 }
 
-static void view_value(struct audit_result *r, struct settings_value *dst, const struct settings_value *src)
+static void view_origin(struct audit_result *r, struct view_memo *m, struct settings_origin *dst,
+			const struct settings_origin *src)
+{
+	dst->source = src->source;
+	dst->file = view_intern(r, m, 0, src->file);
+	dst->line = src->line;
+	dst->chain = view_intern(r, m, 1, src->chain);
+	dst->detail = view_intern(r, m, 2, src->detail);
+}
+
+static void view_value(struct audit_result *r, struct view_memo *m, struct settings_value *dst,
+		       const struct settings_value *src)
 {
 	dst->value = intern(r, src->value);
 	dst->spelled = intern(r, src->spelled);
-	view_origin(r, &dst->origin, &src->origin);
+	view_origin(r, m, &dst->origin, &src->origin);
 }
 
 /*
@@ -1290,7 +1314,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			b->problem = channel_problem(r, a);
 		}
 	}
-	view_origin(r, &v->group_header, &s->group_header);
+	view_origin(r, NULL, &v->group_header, &s->group_header);
 	if (s->nproblems) {
 		v->problems = xcalloc(s->nproblems, sizeof(*v->problems));
 		v->nproblems = v->problems_cap = s->nproblems;
@@ -1299,7 +1323,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			struct settings_problem *b = &v->problems[i];
 			*b = *a;
 			b->fact = intern(r, a->fact);
-			view_origin(r, &b->origin, &a->origin);
+			view_origin(r, NULL, &b->origin, &a->origin);
 			b->option = intern(r, a->option);
 			b->value = intern(r, a->value);
 			b->variable = intern(r, a->variable);
@@ -1308,6 +1332,9 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 			b->text = intern(r, a->text);
 		}
 	}
+	struct view_memo memo;
+	memset(&memo, 0, sizeof(memo));
+	strmap_reserve(&v->index, v->n + x->e->nreads);
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;
@@ -1322,12 +1349,12 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 		memset(dv, 0, sizeof(*dv));
 		dv->name = rd->name;
 		strmap_put(&v->index, dv->name, v->n - 1);
-		view_value(r, &dv->current, &sv->current);
+		view_value(r, &memo, &dv->current, &sv->current);
 		if (sv->n_overridden) {
 			dv->overridden = xcalloc(sv->n_overridden, sizeof(*dv->overridden));
 			dv->n_overridden = dv->overridden_cap = sv->n_overridden;
 			for (size_t k = 0; k < sv->n_overridden; k++)
-				view_value(r, &dv->overridden[k], &sv->overridden[k]);
+				view_value(r, &memo, &dv->overridden[k], &sv->overridden[k]);
 		}
 	}
 }
