@@ -163,6 +163,28 @@ static void jsonw_string(struct jsonw *w, const char *s)
 /* Separator, newline and indent before an item, then "key": inside objects. */
 static void jsonw_item(struct jsonw *w, const char *key)
 {
+	/* the common case: a plain key, shallow, with room: straight into the buffer (issue 13) */
+	size_t klen = key ? strlen(key) : 0;
+	size_t need = 2 + 2 * (size_t)w->depth + (key ? klen + 4 : 0);
+	if (w->depth > 0 && w->depth < 32 && need <= sizeof(w->buf) - w->len &&
+	    (!key || jsonw_plain_run(key, 0, klen) == klen)) {
+		char *d = w->buf + w->len;
+		if (w->has_items[w->depth])
+			*d++ = ',';
+		w->has_items[w->depth] = 1;
+		*d++ = '\n';
+		memset(d, ' ', 2 * (size_t)w->depth);
+		d += 2 * (size_t)w->depth;
+		if (key) {
+			*d++ = '"';
+			memcpy(d, key, klen);
+			d += klen;
+			memcpy(d, "\": ", 3);
+			d += 3;
+		}
+		w->len = (size_t)(d - w->buf);
+		return;
+	}
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
 			jsonw_putc(w, ',');
@@ -416,8 +438,9 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
  * escaped again. Fixed room (the state is one allocation): when it is
  * full, texts are escaped each time as before.
  */
-#define JSON_CACHE_SLOTS 512
-#define JSON_CACHE_BYTES (512 * 1024)
+#define JSON_CACHE_BITS 12
+#define JSON_CACHE_SLOTS (1u << JSON_CACHE_BITS)
+#define JSON_CACHE_BYTES (1024 * 1024)
 
 struct json_cached {
 	const char *src;   /* the text's address, NULL: empty slot */
@@ -446,14 +469,16 @@ static void json_rule_text(struct json *j, const char *key, const char *value)
 	}
 	jsonw_item(w, key);
 	size_t n = strlen(value);
-	struct json_cached *c = &j->cache[((uintptr_t)value >> 3) % JSON_CACHE_SLOTS];
+	struct json_cached *c = &j->cache[(size_t)(((uint64_t)(uintptr_t)value * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_CACHE_BITS))];
 	if (c->src == value && c->raw_len == n && !memcmp(j->cache_bytes + c->off, value, n)) {
 		jsonw_put(w, j->cache_bytes + c->off + n, c->esc_len);
 		return;
 	}
 	/* escaped, a byte becomes at most 6 ("\u001f"): with that much room, nothing is flushed meanwhile */
+	int whole = n <= (sizeof(w->buf) - 2) / 6;
+	if (whole && 6 * n + 2 > sizeof(w->buf) - w->len)
+		jsonw_flush(w);
 	size_t start = w->len;
-	int whole = n <= (sizeof(w->buf) - 2) / 6 && 6 * n + 2 <= sizeof(w->buf) - w->len;
 	jsonw_string(w, value);
 	size_t esc = w->len - start;
 	if (!whole || n + esc > sizeof(j->cache_bytes) - j->cache_used)
