@@ -64,8 +64,104 @@ void free_secret(char *s)
 	free(s);
 }
 
+/*
+ * The formats crashsafe's sentences use, without printf (issue 13: vsnprintf
+ * was a tenth of a JSON report): literal text and %s, %c, %d, %u, %ld,
+ * %lu, %lld, %llu, %zu, %% without flags, width or precision, as printf
+ * writes them. Appends to sb and returns 0; returns -1, sb as it was, at
+ * anything else (a NULL %s too), for the caller to use vsnprintf.
+ */
+static int util_format_plain(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	size_t start = sb->len;
+	const char *p = fmt;
+	for (;;) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
+			strbuf_addstr(sb, p);
+			return 0;
+		}
+		if (pct > p)
+			strbuf_add(sb, p, (size_t)(pct - p));
+		p = pct + 1;
+		int longs = 0, size = 0;
+		while (*p == 'l' && longs < 2) {
+			longs++;
+			p++;
+		}
+		if (!longs && *p == 'z') {
+			size = 1;
+			p++;
+		}
+		char digits[24], *d = digits + sizeof(digits);
+		unsigned long long u;
+		int neg = 0;
+		switch (*p) {
+		case '%':
+			if (longs || size)
+				goto fail;
+			strbuf_addch(sb, '%');
+			break;
+		case 'c':
+			if (longs || size)
+				goto fail;
+			strbuf_addch(sb, (char)va_arg(ap, int));
+			break;
+		case 's': {
+			if (longs || size)
+				goto fail;
+			const char *str = va_arg(ap, const char *);
+			if (!str)
+				goto fail;
+			strbuf_addstr(sb, str);
+			break;
+		}
+		case 'd':
+		case 'u': {
+			if (*p == 'd') {
+				long long v = size ? (long long)va_arg(ap, ssize_t)
+					      : longs == 2 ? va_arg(ap, long long)
+					      : longs == 1 ? va_arg(ap, long) : va_arg(ap, int);
+				neg = v < 0;
+				u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			} else {
+				u = size ? va_arg(ap, size_t)
+				    : longs == 2 ? va_arg(ap, unsigned long long)
+				    : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+			}
+			do {
+				*--d = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			if (neg)
+				*--d = '-';
+			strbuf_add(sb, d, (size_t)(digits + sizeof(digits) - d));
+			break;
+		}
+		default:
+			goto fail;
+		}
+		p++;
+	}
+fail:
+	sb->len = start;
+	if (sb->buf)
+		sb->buf[start] = '\0';
+	return -1;
+}
+
 char *xvasprintf(const char *fmt, va_list ap)
 {
+	{
+		struct strbuf sb = { 0 };
+		va_list cp;
+		va_copy(cp, ap);
+		int rc = util_format_plain(&sb, fmt, cp);
+		va_end(cp);
+		if (!rc)
+			return sb.buf ? strbuf_detach(&sb) : xstrdup("");
+		strbuf_release(&sb);
+	}
 	/* One formatting pass when the text fits a small buffer (most do): issue 13. */
 	char small[256];
 	va_list cp;
@@ -135,6 +231,11 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	/* Format straight into the spare room; a second pass only when it was short (issue 13). */
 	va_list ap;
+	va_start(ap, fmt);
+	int plain = util_format_plain(sb, fmt, ap);
+	va_end(ap);
+	if (!plain)
+		return;
 	ARRAY_GROW(sb->buf, sb->len + 128, sb->cap);
 	va_start(ap, fmt);
 	int n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);

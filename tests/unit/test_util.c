@@ -3,6 +3,9 @@
  * escaping and the diagnostics that use it.
  */
 #include <dirent.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,8 +398,52 @@ static void test_printf_paths(void)
 	is_str(version_format(&v, buf, sizeof(buf)), "0.0", "version_format: 0.0");
 }
 
+/* strbuf_addf() and xasprintf() of fmt against snprintf's text, appended to "pre:". */
+#define FORMAT_SAME(bad, fmt, ...)                                                      \
+	do {                                                                            \
+		char want_[512];                                                        \
+		struct strbuf sb_ = { 0 };                                              \
+		snprintf(want_, sizeof(want_), "pre:" fmt, __VA_ARGS__);                \
+		strbuf_addstr(&sb_, "pre:");                                            \
+		strbuf_addf(&sb_, fmt, __VA_ARGS__);                                    \
+		char *x_ = xasprintf("pre:" fmt, __VA_ARGS__);                          \
+		if (strcmp(sb_.buf, want_) || strcmp(x_, want_) || sb_.len != strlen(want_)) { \
+			(bad)++;                                                        \
+			fprintf(stderr, "# %s: got '%s' / '%s', want '%s'\n", fmt, sb_.buf, x_, want_); \
+		}                                                                       \
+		free(x_);                                                               \
+		strbuf_release(&sb_);                                                   \
+	} while (0)
+
+/*
+ * Issue 13: the sentences' formats are written without printf; every
+ * conversion, at its limits, as printf writes it, and the formats handed on
+ * to printf (flags, width, precision, a NULL string) as before.
+ */
+static void test_format_plain(void)
+{
+	int bad = 0;
+	const char *volatile nul_ = NULL;   /* hidden from the compiler: printf of NULL is the point */
+	const char *nul = nul_;
+	FORMAT_SAME(bad, "%s and %s", "one", "");
+	FORMAT_SAME(bad, "%d %d %d %d", 0, -1, INT_MAX, INT_MIN);
+	FORMAT_SAME(bad, "%u %u", 0u, UINT_MAX);
+	FORMAT_SAME(bad, "%ld %ld %lu", LONG_MIN, LONG_MAX, ULONG_MAX);
+	FORMAT_SAME(bad, "%lld %lld %llu", LLONG_MIN, LLONG_MAX, ULLONG_MAX);
+	FORMAT_SAME(bad, "%zu %zu %zd %zd", (size_t)0, SIZE_MAX, (ssize_t)-5, (ssize_t)SSIZE_MAX);
+	FORMAT_SAME(bad, "100%% %c%c", 'x', '%');
+	FORMAT_SAME(bad, "%s:%u (%s), %s", "a.cnf", 12u, "included from my.cnf:3", "default");
+	FORMAT_SAME(bad, "%04ld-%02ld-%02ld", 2026L, 1L, 9L);
+	FORMAT_SAME(bad, "%.3f %5s|%-5s|", 1.5, "ab", "cd");
+	FORMAT_SAME(bad, "%x %s", 255u, "after");
+	FORMAT_SAME(bad, "[%s]", nul);
+	FORMAT_SAME(bad, "%s", "no conversion after the last");
+	is_int(bad, 0, "formats without printf: as snprintf writes them, the others through it");
+}
+
 int main(void)
 {
+	test_format_plain();
 	test_escape();
 	test_diag_print();
 	test_strmap();
