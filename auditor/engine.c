@@ -1334,7 +1334,6 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	}
 	struct view_memo memo;
 	memset(&memo, 0, sizeof(memo));
-	strmap_reserve(&v->index, v->n + x->e->nreads);
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;

@@ -840,7 +840,7 @@ static char *junit_element(const char *s, int fast)
 /*
  * Issue 13: the JUnit writer hands libxml2 a string to escape only when
  * libxml2 would change a byte of it. For every byte XML 1.0 carries (and
- * UTF-8 characters), at the start, inside and at the end of a string: the
+ * UTF-8 characters), at every position of a string: the
  * same element as libxml2's xmlTextWriterWriteAttribute() and
  * xmlTextWriterWriteString() write.
  */
@@ -859,9 +859,11 @@ static void test_junit_escaping(void)
 		} else {
 			snprintf(ch, sizeof(ch), "%s", utf8[b - 0x80]);
 		}
-		for (int pos = 0; pos < 3; pos++) {
+		for (int pos = 0; pos <= 20; pos++) {
+			/* at each position of a 21-character string (the writer looks at eight bytes at a time) */
 			char in[64];
-			snprintf(in, sizeof(in), "%s%s%s", pos == 0 ? "" : "plain text ", ch, pos == 2 ? "" : " more");
+			snprintf(in, sizeof(in), "%.*s%s%.*s", pos, "plain text plain text", ch, 20 - pos,
+				 " more and more text ");
 			char *fast = junit_element(in, 1), *slow = junit_element(in, 0);
 			if (!fast || !slow || strcmp(fast, slow))
 				bad++;
