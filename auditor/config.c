@@ -952,8 +952,10 @@ static void config_option(struct config_state *st, const struct optfile_option *
 			    fl);
 	}
 	for (size_t i = 0; e && i < ARRAY_SIZE(config_option_effects); i++) {
+		if (strcmp(e->name, config_option_effects[i].option))
+			continue;
 		const struct catalog_var *ev = catalog_lookup(st->c, config_option_effects[i].var);
-		if (ev && !strcmp(e->name, config_option_effects[i].option))
+		if (ev)
 			config_set(st, ev, config_option_effects[i].value, o->name, &origin);
 	}
 done:

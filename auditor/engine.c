@@ -1181,9 +1181,11 @@ static void target_cache_fill(struct target_cache *tc, const struct catalog *c, 
 		enum tri e = expr_var_exists(&c->vars[i], s);   /* 1 exists, 0 absent, -1 unknown */
 		tc->var_exists[i] = (signed char)(e == TRI_TRUE ? 1 : e == TRI_FALSE ? 0 : -1);
 	}
-	/* each catalog variable's value under its own name (a hash lookup, issue 13) */
-	for (size_t i = 0; i < c->n; i++)
-		tc->var_value[i] = settings_get(s, c->vars[i].name);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct catalog_var *v = catalog_lookup(c, s->vars[i].name);
+		if (v && !strcmp(v->name, s->vars[i].name))
+			tc->var_value[v - c->vars] = &s->vars[i];
+	}
 	env->var_value = tc->var_value;
 	env->var_exists = tc->var_exists;
 }
