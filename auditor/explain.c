@@ -707,7 +707,6 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	const struct rule *r = f->rule;
 	const struct settings *s = &t->view;
 	struct expr_env env;
-	char display[96];
 
 	strbuf_reset(&x->origin_text);
 	strbuf_reset(&x->overridden);
@@ -722,8 +721,17 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	if (f->channel_no && f->channel_no <= s->nchannels)
 		env.channel = &s->channels[f->channel_no - 1];
 	env.source = f->source;
-	expr_target_display(s, display, sizeof(display));
-	env.display = display;
+	/* the display depends on the flavor, build and version alone: made again only when they change */
+	if (!x->display_made || x->display_flavor != s->flavor || x->display_variant != s->variant ||
+	    x->display_version.major != s->version.major || x->display_version.minor != s->version.minor ||
+	    x->display_version.patch != s->version.patch) {
+		expr_target_display(s, x->display, sizeof(x->display));
+		x->display_made = 1;
+		x->display_flavor = s->flavor;
+		x->display_variant = s->variant;
+		x->display_version = s->version;
+	}
+	env.display = x->display;
 
 	out->rule_id = r->id;
 	out->title = r->title;

@@ -89,6 +89,12 @@ struct explainer {
 	struct arena cache;            /* expected texts per rule, flavor and version */
 	struct explain_expected *expected_cache;   /* one per rule of the engine */
 	size_t nexpected;
+	/* added (issue 13): the last target display ("MySQL 8.4") and what it was made from */
+	char display[96];
+	int display_made;
+	enum flavor display_flavor;
+	enum flavor_variant display_variant;
+	struct version display_version;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */

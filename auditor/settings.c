@@ -148,6 +148,36 @@ static void origin_copy(struct settings *s, struct settings_origin *dst, const s
 	dst->detail = settings_copy_shared(s, &s->last_detail, src->detail);
 }
 
+/*
+ * secret_shown() for settings_set(): whether a name is a secret's is
+ * remembered per thread for the names seen (issue 13: the test, on every
+ * value of every target, was 4% of a many-file check). An entry is used
+ * only when its name is the same text; a name too long to keep is tested
+ * each time.
+ */
+#define SETTINGS_SECRET_MEMO 256
+#define SETTINGS_SECRET_NAME 56
+
+static _Thread_local struct {
+	char name[SETTINGS_SECRET_NAME];
+	int secret;
+} settings_secret_memo[SETTINGS_SECRET_MEMO];
+
+static const char *settings_shown(const char *name, const char *value)
+{
+	if (!value || !*value)
+		return value;
+	size_t len = strlen(name);
+	if (len == 0 || len >= SETTINGS_SECRET_NAME)
+		return secret_shown(name, value);
+	size_t slot = util_strhash(name, 0) % SETTINGS_SECRET_MEMO;
+	if (strcmp(settings_secret_memo[slot].name, name)) {
+		memcpy(settings_secret_memo[slot].name, name, len + 1);
+		settings_secret_memo[slot].secret = secret_name(name);
+	}
+	return settings_secret_memo[slot].secret ? SECRET_MASK : value;
+}
+
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
 				  const char *spelled, const struct settings_origin *origin)
 {
@@ -163,7 +193,7 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		strmap_put(&s->index, v->name, s->n - 1);
 	}
 	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
-	v->current.value = arena_strdup(&s->arena, secret_shown(name, value));
+	v->current.value = arena_strdup(&s->arena, settings_shown(name, value));
 	v->current.spelled = arena_strdup(&s->arena, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;

@@ -441,9 +441,34 @@ static void test_format_plain(void)
 	is_int(bad, 0, "formats without printf: as snprintf writes them, the others through it");
 }
 
+/*
+ * Issue 13: settings_set() remembers which names are secrets; a secret's
+ * value stays masked however often and after however many other names.
+ */
+static void test_settings_secret_memo(void)
+{
+	struct settings_origin o = { .source = SETTINGS_SRC_FILE };
+	int wrong = 0;
+	for (int round = 0; round < 3; round++) {
+		struct settings s;
+		settings_init(&s, "t.cnf", "file");
+		for (int i = 0; i < 600; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "plain_%d", i);
+			const struct settings_var *v = settings_set(&s, name, "shown", NULL, &o);
+			wrong += strcmp(v->current.value, "shown") != 0;
+			v = settings_set(&s, i % 2 ? "wsrep_sst_auth" : "loose-report-password", "u:secret", NULL, &o);
+			wrong += strcmp(v->current.value, SECRET_MASK) != 0;
+		}
+		settings_release(&s);
+	}
+	is_int(wrong, 0, "settings_set: secrets masked and other values kept, each name seen many times");
+}
+
 int main(void)
 {
 	test_format_plain();
+	test_settings_secret_memo();
 	test_escape();
 	test_diag_print();
 	test_strmap();
