@@ -122,6 +122,7 @@ struct junit {
 	size_t index;         /* the next testsuite's id */
 	const struct report_run *run;   /* for --timestamp */
 	unsigned char byte_class[256];  /* junit_byte_class() of every byte */
+	struct strbuf details;          /* a testcase's details, reused */
 };
 
 /*
@@ -289,9 +290,9 @@ static void junit_property(struct junit *j, const char *name, const char *value)
 }
 
 /* The finding's facts, one "label: value" per line, for an element's body. */
-static char *junit_details(const struct finding *f, const struct explanation *e, const char *target)
+static const char *junit_details(struct strbuf *sb, const struct finding *f, const struct explanation *e,
+				 const char *target)
 {
-	struct strbuf sb = { 0 };
 	char *value = explanation_value_text(e);
 	const struct {
 		const char *label;
@@ -312,16 +313,17 @@ static char *junit_details(const struct finding *f, const struct explanation *e,
 		{ "why", e->why },
 		{ "doc", e->doc },
 	};
+	strbuf_reset(sb);
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		if (!lines[i].text)
 			continue;
-		strbuf_addstr(&sb, lines[i].label);
-		strbuf_add(&sb, ": ", 2);
-		strbuf_addstr(&sb, lines[i].text);
-		strbuf_addch(&sb, '\n');
+		strbuf_addstr(sb, lines[i].label);
+		strbuf_add(sb, ": ", 2);
+		strbuf_addstr(sb, lines[i].text);
+		strbuf_addch(sb, '\n');
 	}
 	free(value);
-	return strbuf_detach(&sb);
+	return sb->buf ? sb->buf : "";
 }
 
 static char *junit_classname(const char *target)
@@ -348,7 +350,8 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	free(subject);
 	/* the details and the one-line message only where they are written (issue 13) */
 	int detailed = f->status != FINDING_NOT_APPLICABLE && f->status != FINDING_SUPPRESSED;
-	char *details = detailed ? junit_details(f, &e, t->name) : NULL;
+	/* into the writer's own buffer, reused from finding to finding (issue 13) */
+	const char *details = detailed ? junit_details(&j->details, f, &e, t->name) : NULL;
 	char *line = f->status == FINDING_FAIL ? explanation_line(&e) : NULL;
 
 	junit_start(j, "testcase");
@@ -391,7 +394,6 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	}
 	junit_end_element(j);
 	free(name);
-	free(details);
 	free(line);
 }
 
@@ -571,6 +573,7 @@ static int junit_end(void *state, const struct audit_summary *summary)
 	if (ferror(j->out))
 		j->err = 1;
 	xmlSetGenericErrorFunc(NULL, NULL);
+	strbuf_release(&j->details);
 	return j->err ? -1 : 0;
 }
 
