@@ -961,5 +961,11 @@ void reportread_fingerprint(const char *key, const char *rule_id, const char *ch
 	h = fnv_part(h, rule_id);
 	h = fnv_part(h, channel);
 	h = fnv_part(h, value);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	/* "%016llx" without printf (issue 13: once per finding of a JSON report, 3% of it) */
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--) {
+		out[i] = hex[h & 15];
+		h >>= 4;
+	}
+	out[16] = '\0';
 }
