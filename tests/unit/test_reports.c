@@ -773,13 +773,14 @@ static void test_json_escaping(void)
 {
 	static const char *const specials[] = { "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xff", " " };
 	size_t bad = 0, cases = 0;
+	/* strings of 1 to 40 plain bytes, the special one at every position (the writer looks at 16, 8, then the rest) */
 	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
-		for (size_t pos = 0; pos <= 40; pos++) {
+		for (size_t len = 0, pos = 0; len <= 40; pos = pos < len ? pos + 1 : 0, len += pos == 0) {
 			char in[64];
-			memset(in, 'a' + (int)(pos % 26), 40);
-			in[40] = '\0';
+			memset(in, 'a' + (int)(pos % 26), len);
+			in[len] = '\0';
 			size_t sl = strlen(specials[k]);
-			memmove(in + pos + sl, in + pos, 41 - pos);
+			memmove(in + pos + sl, in + pos, len + 1 - pos);
 			memcpy(in + pos, specials[k], sl);
 			char *out = NULL;
 			size_t outlen = 0;
