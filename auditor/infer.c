@@ -202,6 +202,8 @@ static const char *infer_strip(const char *name, int *loose)
 	for (int again = 1; again;) {
 		again = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+			if (name[0] != prefixes[i][0])
+				continue;   /* the first byte first: nearly every name has no prefix (issue 13) */
 			size_t len = strlen(prefixes[i]);
 			if (!strncmp(name, prefixes[i], len) && (name[len] == '-' || name[len] == '_') && name[len + 1]) {
 				if (!strcmp(prefixes[i], "loose"))
