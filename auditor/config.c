@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,30 @@ static void config_options_lookup(const struct options_target *t, const char *na
 	m->answer = *out;
 }
 
+/*
+ * options_plugin_of() of an entry of the compiled-in tables (they live as
+ * long as the process): remembered per thread by the entry's address
+ * (issue 13: a scan of every plugin for each option of each target). The
+ * answer is the entry's own (options.c reads only the entry's product and
+ * provider, not the target).
+ */
+#define CONFIG_PLUGIN_MEMO 256
+
+static _Thread_local struct {
+	const struct options_entry *e;
+	const struct options_plugin *plugin;
+} config_plugin_memo[CONFIG_PLUGIN_MEMO];
+
+static const struct options_plugin *config_plugin_of(const struct options_target *t, const struct options_entry *e)
+{
+	size_t slot = (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 56) % CONFIG_PLUGIN_MEMO;
+	if (config_plugin_memo[slot].e != e) {
+		config_plugin_memo[slot].e = e;
+		config_plugin_memo[slot].plugin = options_plugin_of(t, e);
+	}
+	return config_plugin_memo[slot].plugin;
+}
+
 /* The catalog variable of a server option name, or NULL. */
 static const struct catalog_var *config_semantic(const struct config_state *st, const char *name)
 {
@@ -178,7 +203,7 @@ static int config_abbreviation(struct config_state *st, const char *name, struct
 	const char *same_plugin = NULL;
 	int plugins_differ = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct options_plugin *p = options_plugin_of(&st->target, cand[i]);
+		const struct options_plugin *p = config_plugin_of(&st->target, cand[i]);
 		if (!p) {
 			if (nserver < 2)
 				server[nserver] = cand[i];
@@ -765,7 +790,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		m.use_full = 0;
 	}
 	const struct options_entry *e = m.use_full ? m.full.entry : NULL;
-	const struct options_plugin *plugin = e ? options_plugin_of(&st->target, e) : NULL;
+	const struct options_plugin *plugin = e ? config_plugin_of(&st->target, e) : NULL;
 	if (plugin && plugin->policy == OPTIONS_PLUGIN_DYNAMIC && !config_plugin_loaded(st, plugin)) {
 		m.full.why = OPTIONS_WHY_PLUGIN;
 		m.full.plugin = plugin;
