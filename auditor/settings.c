@@ -163,14 +163,14 @@ static _Thread_local struct {
 	int secret;
 } settings_secret_memo[SETTINGS_SECRET_MEMO];
 
-static const char *settings_shown(const char *name, const char *value)
+static const char *settings_shown(const char *name, size_t hash, const char *value)
 {
 	if (!value || !*value)
 		return value;
 	size_t len = strlen(name);
 	if (len == 0 || len >= SETTINGS_SECRET_NAME)
 		return secret_shown(name, value);
-	size_t slot = util_strhash(name, 0) % SETTINGS_SECRET_MEMO;
+	size_t slot = hash % SETTINGS_SECRET_MEMO;
 	if (strcmp(settings_secret_memo[slot].name, name)) {
 		memcpy(settings_secret_memo[slot].name, name, len + 1);
 		settings_secret_memo[slot].secret = secret_name(name);
@@ -181,7 +181,9 @@ static const char *settings_shown(const char *name, const char *value)
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
 				  const char *spelled, const struct settings_origin *origin)
 {
-	struct settings_var *v = settings_find(s, name);
+	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
+	size_t hash = strmap_hash_of(&s->index, name), at;
+	struct settings_var *v = strmap_get_hashed(&s->index, name, hash, &at) == 0 ? &s->vars[at] : NULL;
 	if (v) {
 		ARRAY_GROW(v->overridden, v->n_overridden + 1, v->overridden_cap);
 		v->overridden[v->n_overridden++] = v->current;
@@ -190,10 +192,11 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		v = &s->vars[s->n++];
 		memset(v, 0, sizeof(*v));
 		v->name = arena_strdup(&s->arena, name);
-		strmap_put(&s->index, v->name, s->n - 1);
+		strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
 	}
 	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
-	v->current.value = arena_strdup(&s->arena, settings_shown(name, value));
+	v->current.value = arena_strdup(&s->arena, settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash,
+								  value));
 	v->current.spelled = arena_strdup(&s->arena, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;

@@ -522,15 +522,27 @@ static struct strmap_slot *strmap_slot_for(const struct strmap *m, const char *k
 	}
 }
 
-int strmap_get(const struct strmap *m, const char *key, size_t *out)
+size_t strmap_hash_of(const struct strmap *m, const char *key)
+{
+	return strmap_hash(m, key);
+}
+
+int strmap_get_hashed(const struct strmap *m, const char *key, size_t hash, size_t *out)
 {
 	if (!m->n)
 		return -1;
-	const struct strmap_slot *sl = strmap_slot_for(m, key, strmap_hash(m, key));
+	const struct strmap_slot *sl = strmap_slot_for(m, key, hash);
 	if (!sl->key)
 		return -1;
 	*out = sl->value;
 	return 0;
+}
+
+int strmap_get(const struct strmap *m, const char *key, size_t *out)
+{
+	if (!m->n)
+		return -1;
+	return strmap_get_hashed(m, key, strmap_hash(m, key), out);
 }
 
 static void strmap_resize(struct strmap *m, size_t cap)
@@ -556,9 +568,13 @@ void strmap_reserve(struct strmap *m, size_t n)
 
 void strmap_put(struct strmap *m, const char *key, size_t value)
 {
+	strmap_put_hashed(m, key, strmap_hash(m, key), value);
+}
+
+void strmap_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value)
+{
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_resize(m, m->cap ? m->cap * 2 : 16);
-	size_t hash = strmap_hash(m, key);
 	struct strmap_slot *sl = strmap_slot_for(m, key, hash);
 	if (!sl->key) {
 		sl->key = key;

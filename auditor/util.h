@@ -134,6 +134,14 @@ int strmap_get(const struct strmap *m, const char *key, size_t *out);
 /* Store value for key, replacing the value an equal key had. */
 void strmap_put(struct strmap *m, const char *key, size_t value);
 /*
+ * Added (issue 13): the same with the key's hash given, for a caller that
+ * looks a key up and then stores it (one hash instead of two). hash must
+ * be strmap_hash_of(m, key).
+ */
+size_t strmap_hash_of(const struct strmap *m, const char *key);
+int strmap_get_hashed(const struct strmap *m, const char *key, size_t hash, size_t *out);
+void strmap_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value);
+/*
  * Added (issue 13): make room for n keys in all, so that putting up to n
  * grows the table at most once, here (growing from 16 by doubling rehashed
  * every key three or four times per target).
