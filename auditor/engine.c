@@ -1336,6 +1336,8 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	}
 	struct view_memo memo;
 	memset(&memo, 0, sizeof(memo));
+	/* at most every stored setting is read: room for them at once (issue 13) */
+	strmap_reserve(&v->index, v->n + (s->n < x->e->nreads ? s->n : x->e->nreads));
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;
