@@ -751,8 +751,13 @@ static int str_ptr_cmp(const void *a, const void *b)
 /* dir/name, with one slash between. Heap. */
 static char *rule_path(const char *dir, const char *name)
 {
-	size_t dl = strlen(dir);
-	return xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+	size_t dl = strlen(dir), nl = strlen(name), slash = dl && dir[dl - 1] == '/' ? 0 : 1;
+	char *path = xmalloc(dl + slash + nl + 1);
+	memcpy(path, dir, dl);
+	if (slash)
+		path[dl] = '/';
+	memcpy(path + dl + slash, name, nl + 1);
+	return path;
 }
 
 /*

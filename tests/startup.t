@@ -5,10 +5,11 @@
 # then: libxml2 for a JUnit report, jansson for reading JSON (persisted
 # variables), Connector/C for live. Which shared objects a run loaded is
 # read from the dynamic loader's own trace (LD_DEBUG=files). And the built-in
-# rule files compiled in at build time (auditor/inipack.h) load the same
-# rules as the same files parsed: a copy of rules/ with a comment appended
-# to every file (so that none is the packed one) gives the same rule list,
-# explanations and reports. No timing here: the figures are in
+# rule files compiled in at build time (auditor/inipack.h, and the catalog
+# and rules built from them, auditor/prebuilt.h) load the same rules as the
+# same files parsed: a copy of rules/ with a comment appended to every file
+# (so that none is the packed one) gives the same rule list, explanations
+# and reports. No timing here: the figures are in
 # docs/benchmarks.md. TAP.
 set -u
 

@@ -328,6 +328,35 @@ int main(void)
 		   "an edited rule file: parsed, none prebuilt");
 		diag_list_release(&d);
 	}
+	/* another catalog file loaded into the prebuilt catalog: it gets its own copy first */
+	{
+		struct catalog c2, c3;
+		struct diag_list d;
+		snprintf(path, sizeof(path), "%s/more.ini", dir);
+		write_file(path, "[dw_test_var]\ntitle = t\ntype = bool\ndefault.mysql = 5.0:ON\n");
+		catalog_init(&c2);
+		catalog_init(&c3);
+		diag_list_init(&d);
+		ok(catalog_load(&c2, "rules/variables.ini", &d) == 0 && c2.prebuilt, "a second catalog takes the prebuilt one");
+		int more = catalog_load(&c2, path, &d);
+		ok(more == 0 && !c2.prebuilt && c2.vars != prebuilt_vars && c2.n == pc.n + 1,
+		   "loading more into it: its own copy, plus the new variable (%zu)", c2.n);
+		ok(catalog_lookup(&c2, "dw_test_var") && catalog_lookup(&c2, "log_replica_updates") &&
+			   catalog_lookup(&c2, "log_slave_updates") == catalog_lookup(&c2, "log_replica_updates"),
+		   "  and finds old and new names");
+		why[0] = '\0';
+		ok(!var_differ(&pc.vars[0], &c2.vars[0]), "  the copied variables are the same");
+		/* the prebuilt variables' file is the path of the catalog that holds them: another path parses */
+		snprintf(path, sizeof(path), "%s/variables.ini", dir);
+		ok(catalog_load(&c3, path, &d) == 0 && !c3.prebuilt && !strcmp(c3.vars[0].file, path),
+		   "the same bytes from another path while the prebuilt one is held: parsed");
+		ok(!strcmp(sc.vars[0].file, "rules/variables.ini"), "  and the prebuilt variables keep their path");
+		is_int((long)d.n, 0, "no diagnostics");
+		diag_list_release(&d);
+		catalog_release(&c3);
+		catalog_release(&c2);
+	}
+
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
