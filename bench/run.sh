@@ -19,7 +19,9 @@
 #   live    bench/live.sh (one server and fleets behind bench/delayproxy.c)
 #
 # BENCH_BASELINE=OTHER_BINARY (issue 13: before and after, measured the same
-# way at the same time): the many and captures sections run each measurement
+# way at the same time): the one section interleaves OTHER_BINARY's check
+# (text and JSON) with the others' and counts its instructions too; the many
+# and captures sections run each measurement
 # with OTHER_BINARY and BINARY in turn, BENCH_ROUNDS times (default 1), so
 # that a burst of load lands on both alike; rows say which binary ran. Both
 # read the rules of CRASHSAFE_RULES_DIR (default: this tree's rules/).
@@ -78,19 +80,19 @@ if want one; then
 	file="$here/examples/mysql-8.4/replica-unsafe.cnf"
 	echo "## one option file ($file), whole process"
 	echo
-	"$tmp/interleave" -n "${BENCH_ONE_RUNS:-100}" -w 10 -r 5 -- \
-		"$bin check --format json --fail-on never $file" \
-		"$bin check --fail-on never $file" \
-		"$bin resolve --raw --flavor mariadb $file" \
-		"$bin --version" \
-		"my_print_defaults --defaults-file=$file --mysqld"
+	one=("$bin check --format json --fail-on never $file" "$bin check --fail-on never $file"
+		"$bin resolve --raw --flavor mariadb $file" "$bin --version")
+	if [ -n "$base" ]; then
+		one+=("$base check --format json --fail-on never $file" "$base check --fail-on never $file")
+	fi
+	one+=("my_print_defaults --defaults-file=$file --mysqld")
+	# the reference (-r) is the last command: my_print_defaults
+	"$tmp/interleave" -n "${BENCH_ONE_RUNS:-100}" -w 10 -r "${#one[@]}" -- "${one[@]}"
 	if command -v valgrind >/dev/null 2>&1; then
 		echo
 		echo "| command | instructions (callgrind) |"
 		echo "|:---|---:|"
-		for c in "$bin check --format json --fail-on never $file" "$bin check --fail-on never $file" \
-			"$bin resolve --raw --flavor mariadb $file" "$bin --version" \
-			"my_print_defaults --defaults-file=$file --mysqld"; do
+		for c in "${one[@]}"; do
 			# shellcheck disable=SC2086
 			ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $c 2>&1 >/dev/null |
 				sed -n 's/.*refs: *//p')
