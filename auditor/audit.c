@@ -370,11 +370,14 @@ static int use_color(const struct audit_options *o)
 	return isatty(STDOUT_FILENO);
 }
 
-int audit_write_reports(const struct audit_options *o, const char *command, const struct engine *e,
-			struct explainer *x, const struct audit_result *r)
+/*
+ * audit_write_reports() from a source of targets (report.h) whose counts
+ * are known already (totals; its input_errors are set here).
+ */
+static int audit_write_reports_from(const struct audit_options *o, const char *command, const struct engine *e,
+				    struct explainer *x, const struct report_source *src,
+				    struct audit_summary totals)
 {
-	struct audit_summary totals;
-	audit_result_summary(r, &totals);
 	totals.input_errors = o->input_errors;
 	struct report_options ro = {
 		.color = use_color(o),
@@ -401,9 +404,9 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 	run.fleet_vars = fleet_vars;
 	run.shard_index = o->shard.index;
 	run.shard_count = o->shard.count;
-	run.run_targets = o->run_total ? o->run_total : r->n;
+	run.run_targets = o->run_total ? o->run_total : src->n;
 	int write_failed = 0;
-	if (report_write((enum report_format)o->stdout_format, r, &ro, &run, stdout) || fflush(stdout)) {
+	if (report_write_source((enum report_format)o->stdout_format, src, &ro, &run, stdout) || fflush(stdout)) {
 		diag_emit(DIAG_ERROR, NULL, 0, "cannot write the %s report to stdout",
 			  report_writer_get((enum report_format)o->stdout_format)->name);
 		write_failed = 1;
@@ -413,7 +416,7 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 		const char *path = o->report_files[f];
 		if (!path)
 			continue;
-		if (report_write_file((enum report_format)f, r, &ro, &run, path)) {
+		if (report_write_file_source((enum report_format)f, src, &ro, &run, path)) {
 			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
 				  report_writer_get((enum report_format)f)->name, strerror(errno));
 			write_failed = 1;
@@ -426,11 +429,21 @@ int audit_write_reports(const struct audit_options *o, const char *command, cons
 			.formats = o->report_dir_formats,
 			.shard = &o->shard,
 		};
-		if (reportdir_write(&rd, r, &ro, &run) < 0)
+		if (reportdir_write_source(&rd, src, &ro, &run) < 0)
 			write_failed = 1;
 	}
 	free(fleet_vars);
 	return write_failed ? -1 : 0;
+}
+
+int audit_write_reports(const struct audit_options *o, const char *command, const struct engine *e,
+			struct explainer *x, const struct audit_result *r)
+{
+	struct audit_summary totals;
+	struct report_source src;
+	audit_result_summary(r, &totals);
+	report_source_of(&src, r);
+	return audit_write_reports_from(o, command, e, x, &src, totals);
 }
 
 static int audit_rule_known(void *ctx, const char *id)
@@ -450,6 +463,64 @@ static void audit_drop_disabled(struct target_result *t, const struct project_ru
 	t->n = kept;
 }
 
+/* The project files met in a run, each once, in the order first met (their unused suppressions). */
+struct audit_seen {
+	struct project_file **files;
+	size_t n, cap;
+};
+
+/*
+ * The per-target steps after evaluation, for target t of r read with the
+ * project data pt (NULL: none): rules the project file disables, then
+ * suppressions (inline, the project file's, the --suppress files) and the
+ * baseline; the inline suppressions that matched nothing go to d.
+ */
+static void audit_suppress_target(const struct audit_options *o, struct engine *e, struct explainer *x,
+				   struct audit_result *r, struct target_result *t, struct project_target *pt,
+				   struct suppress_set *set, const struct suppress_baseline *baseline,
+				   struct audit_seen *seen, struct diag_list *d)
+{
+	struct suppress_list project = { 0 };
+	if (pt && pt->project) {
+		project.items = pt->project->suppress;
+		project.n = pt->project->nsuppress;
+	}
+	struct suppress_list *lists[] = { pt ? &pt->inline_sup : NULL, &project, &set->files };
+	struct suppress_target st = { t->name, t->path_key, pt ? pt->abs : NULL };
+	if (pt)
+		audit_drop_disabled(t, &pt->rules);
+	suppress_apply_target(r, t, x, lists, ARRAY_SIZE(lists), &st, set->today, baseline);
+	if (pt)
+		suppress_report_unused(&pt->inline_sup, audit_rule_known, e, o->strict, d);
+	if (pt && pt->project) {
+		size_t k;
+		for (k = 0; k < seen->n && seen->files[k] != pt->project; k++)
+			;
+		if (k == seen->n) {
+			ARRAY_GROW(seen->files, seen->n + 1, seen->cap);
+			seen->files[seen->n++] = pt->project;
+		}
+	}
+}
+
+/*
+ * After every target: what the suppressions themselves deserve, warnings
+ * (errors with --strict) in d. Returns the number of errors in d.
+ */
+static size_t audit_suppress_end(const struct audit_options *o, struct engine *e, struct suppress_set *set,
+				 struct audit_seen *seen, struct diag_list *d)
+{
+	for (size_t k = 0; k < seen->n; k++) {
+		struct suppress_list l = { seen->files[k]->suppress, seen->files[k]->nsuppress, 0 };
+		suppress_report_unused(&l, audit_rule_known, e, o->strict, d);
+		project_file_check_rules(seen->files[k], audit_rule_known, e, o->strict, d);
+	}
+	free(seen->files);
+	memset(seen, 0, sizeof(*seen));
+	suppress_report_unused(&set->files, audit_rule_known, e, o->strict, d);
+	return diag_count(d, DIAG_ERROR);
+}
+
 /*
  * The per-target steps after evaluation: rules the project file disables,
  * then suppressions (inline, the project file's, the --suppress files) and
@@ -460,42 +531,42 @@ static size_t audit_suppress(const struct audit_options *o, struct engine *e, st
 			     struct audit_result *r, struct settings *targets, size_t ntargets,
 			     struct suppress_set *set, const struct suppress_baseline *baseline, struct diag_list *d)
 {
-	struct project_file **seen = NULL;
-	size_t nseen = 0, seen_cap = 0;
-	for (size_t i = 0; i < r->n && i < ntargets; i++) {
-		struct target_result *t = &r->targets[i];
-		struct project_target *pt = targets[i].project;
-		struct suppress_list project = { 0 };
-		if (pt && pt->project) {
-			project.items = pt->project->suppress;
-			project.n = pt->project->nsuppress;
-		}
-		struct suppress_list *lists[] = { pt ? &pt->inline_sup : NULL, &project, &set->files };
-		struct suppress_target st = { t->name, t->path_key, pt ? pt->abs : NULL };
-		if (pt)
-			audit_drop_disabled(t, &pt->rules);
-		suppress_apply_target(r, t, x, lists, ARRAY_SIZE(lists), &st, set->today, baseline);
-		if (pt)
-			suppress_report_unused(&pt->inline_sup, audit_rule_known, e, o->strict, d);
-		if (pt && pt->project) {
-			size_t k;
-			for (k = 0; k < nseen && seen[k] != pt->project; k++)
-				;
-			if (k == nseen) {
-				ARRAY_GROW(seen, nseen + 1, seen_cap);
-				seen[nseen++] = pt->project;
-			}
-		}
-	}
-	for (size_t k = 0; k < nseen; k++) {
-		struct suppress_list l = { seen[k]->suppress, seen[k]->nsuppress, 0 };
-		suppress_report_unused(&l, audit_rule_known, e, o->strict, d);
-		project_file_check_rules(seen[k], audit_rule_known, e, o->strict, d);
-	}
-	free(seen);
-	suppress_report_unused(&set->files, audit_rule_known, e, o->strict, d);
+	struct audit_seen seen = { 0 };
+	for (size_t i = 0; i < r->n && i < ntargets; i++)
+		audit_suppress_target(o, e, x, r, &r->targets[i], targets[i].project, set, baseline, &seen, d);
+	size_t errors = audit_suppress_end(o, e, set, &seen, d);
 	audit_result_sort(r);
-	return diag_count(d, DIAG_ERROR);
+	return errors;
+}
+
+/* Whether audit_print_target() prints anything for s. */
+static int audit_prints_target(const struct audit_options *o, const struct settings *s)
+{
+	if (o->verbose || s->error)
+		return 1;
+	for (size_t k = 0; k < s->build_diags.n; k++)
+		if (s->build_diags.items[k].level >= DIAG_WARNING)
+			return 1;
+	return 0;
+}
+
+/* A target's lines for standard error once it is evaluated: errors always, the rest with -v. */
+static void audit_print_target(const struct audit_options *o, const struct settings *s, FILE *fp)
+{
+	if (o->verbose && s->project)
+		project_settings_print(&s->project->settings, s->target, fp);
+	/* how flavor, build and version were decided, when it changes what was audited: always */
+	for (size_t k = 0; k < s->build_diags.n; k++)
+		if (o->verbose || s->build_diags.items[k].level >= DIAG_WARNING)
+			diag_print_one(&s->build_diags.items[k], fp);
+	if (s->error) {
+		struct diag_list d;
+		diag_list_init(&d);
+		diag_add(&d, DIAG_ERROR, s->target, 0, "%s", s->error);
+		diag_print(&d, fp);
+		diag_list_release(&d);
+	} else if (o->verbose)
+		diag_print(&s->diags, fp);
 }
 
 int audit_session_begin(struct audit_session *as, const struct audit_options *o, const struct catalog *c)
@@ -538,19 +609,8 @@ void audit_session_evaluate(struct audit_session *as, const struct audit_options
 	diag_print(&d, stderr);
 	diag_list_release(&d);
 
-	for (size_t i = 0; i < ntargets; i++) {
-		const struct settings *s = &targets[i];
-		if (o->verbose && s->project)
-			project_settings_print(&s->project->settings, s->target, stderr);
-		/* how flavor, build and version were decided, when it changes what was audited: always */
-		for (size_t k = 0; k < s->build_diags.n; k++)
-			if (o->verbose || s->build_diags.items[k].level >= DIAG_WARNING)
-				diag_print_one(&s->build_diags.items[k], stderr);
-		if (s->error)
-			diag_emit(DIAG_ERROR, s->target, 0, "%s", s->error);
-		else if (o->verbose)
-			diag_print(&s->diags, stderr);
-	}
+	for (size_t i = 0; i < ntargets; i++)
+		audit_print_target(o, &targets[i], stderr);
 }
 
 int audit_session_report(struct audit_session *as, const struct audit_options *o, const char *command)
@@ -566,8 +626,355 @@ int audit_session_report(struct audit_session *as, const struct audit_options *o
 	return write_failed ? EXIT_USAGE : status;
 }
 
+/* ---- streaming (issue 13) --------------------------------------------------- */
+
+int audit_session_stream(struct audit_session *as)
+{
+	if (spool_open(&as->evaluated))
+		return -1;
+	if (spool_open(&as->reported)) {
+		int e = errno;
+		spool_close(&as->evaluated);
+		errno = e;
+		return -1;
+	}
+	as->streaming = 1;
+	audit_result_init(&as->cross);
+	audit_result_init(&as->one);
+	audit_summary_init(&as->totals);
+	strmap_init(&as->cross_reads, 0);
+	for (size_t i = 0; i < as->e.nreads; i++) {
+		if (as->e.reads[i].fleet)
+			strmap_put(&as->cross_reads, as->e.reads[i].name, i);
+		as->cross_facts += as->e.reads[i].fleet && !as->e.reads[i].var;
+	}
+	return 0;
+}
+
+static void audit_stream_fail(struct audit_session *as, const struct spool *sp)
+{
+	if (!as->stream_failed) {
+		as->stream_failed = 1;
+		as->stream_errno = sp->err_no ? sp->err_no : EIO;
+	}
+}
+
+static const char *audit_cross_intern(struct audit_session *as, const char *s)
+{
+	return audit_result_intern(&as->cross, s);
+}
+
+static void audit_cross_value(struct audit_session *as, struct settings_value *to, const struct settings_value *from)
+{
+	to->value = audit_cross_intern(as, from->value);
+	to->spelled = audit_cross_intern(as, from->spelled);
+	to->origin = from->origin;
+	to->origin.file = audit_cross_intern(as, from->origin.file);
+	to->origin.chain = audit_cross_intern(as, from->origin.chain);
+	to->origin.detail = audit_cross_intern(as, from->origin.detail);
+}
+
+/*
+ * What the rules across targets read of t (audit.h, "add"): its header, the
+ * marked variables and facts of its view, its channels, and where its
+ * problems are (a cross-target finding that could not be evaluated because
+ * of a refused line names that line's problem by its index).
+ */
+static void audit_cross_add(struct audit_session *as, const struct target_result *t)
+{
+	struct target_result *x = audit_result_add_target(&as->cross, t->name, t->kind);
+	const struct settings *v = &t->view;
+	struct settings *w = &x->view;
+	size_t at, nvars = 0;
+	x->flavor = t->flavor;
+	x->version = t->version;
+	x->role = t->role;
+	x->variant = t->variant;
+	x->flavor_source = audit_cross_intern(as, t->flavor_source);
+	x->flavor_evidence = audit_cross_intern(as, t->flavor_evidence);
+	x->error = audit_cross_intern(as, t->error);
+	x->error_kind = t->error_kind;
+	x->position = t->position;
+	x->tags = audit_cross_intern(as, t->tags);
+	x->path_key = audit_cross_intern(as, t->path_key);
+	x->cluster = audit_cross_intern(as, t->cluster);
+
+	w->flavor = v->flavor;
+	w->variant = v->variant;
+	w->version = v->version;
+	w->version_detected = v->version_detected;
+	w->flavor_source = x->flavor_source;
+	w->flavor_evidence = x->flavor_evidence;
+	w->role = v->role;
+	w->role_detected = v->role_detected;
+	w->cluster = audit_cross_intern(as, v->cluster);
+	w->topology = audit_cross_intern(as, v->topology);
+	w->address = audit_cross_intern(as, v->address);
+	w->multi_writer = audit_cross_intern(as, v->multi_writer);
+	w->error = x->error;
+	w->channels_known = v->channels_known;
+	if (v->nchannels) {
+		w->channels = xcalloc(v->nchannels, sizeof(*w->channels));
+		w->nchannels = w->channels_cap = v->nchannels;
+		for (size_t i = 0; i < v->nchannels; i++) {
+			const struct settings_channel *a = &v->channels[i];
+			struct settings_channel *b = &w->channels[i];
+			*b = *a;
+			const char **const strs[] = {
+				&b->name, &b->auto_position, &b->using_gtid, &b->io_running, &b->sql_running,
+				&b->source_host, &b->last_io_errno, &b->last_io_error, &b->last_sql_errno,
+				&b->last_sql_error, &b->skip_counter, &b->source_server_id, &b->source_uuid,
+				&b->problem, &b->source_target, &b->source_why,
+			};
+			for (size_t k = 0; k < ARRAY_SIZE(strs); k++)
+				*strs[k] = audit_cross_intern(as, *strs[k]);
+		}
+	}
+	w->group_header = v->group_header;
+	w->group_header.file = audit_cross_intern(as, v->group_header.file);
+	w->group_header.chain = audit_cross_intern(as, v->group_header.chain);
+	w->group_header.detail = audit_cross_intern(as, v->group_header.detail);
+	if (v->nproblems) {
+		w->problems = xcalloc(v->nproblems, sizeof(*w->problems));
+		w->nproblems = w->problems_cap = v->nproblems;
+		for (size_t i = 0; i < v->nproblems; i++) {
+			w->problems[i].origin.file = audit_cross_intern(as, v->problems[i].origin.file);
+			w->problems[i].origin.line = v->problems[i].origin.line;
+		}
+	}
+	for (size_t i = 0; i < v->n; i++)
+		nvars += strmap_get(&as->cross_reads, v->vars[i].name, &at) == 0;
+	/* room for the facts topology_link() adds, so that they do not double the array */
+	size_t room = nvars + as->cross_facts;
+	if (room) {
+		w->vars = xcalloc(room, sizeof(*w->vars));
+		w->cap = room;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		const struct settings_var *a = &v->vars[i];
+		if (strmap_get(&as->cross_reads, a->name, &at))
+			continue;
+		struct settings_var *b = &w->vars[w->n++];
+		b->name = as->e.reads[at].name;
+		audit_cross_value(as, &b->current, &a->current);
+		if (a->n_overridden) {
+			b->overridden = xcalloc(a->n_overridden, sizeof(*b->overridden));
+			b->n_overridden = b->overridden_cap = a->n_overridden;
+			for (size_t k = 0; k < a->n_overridden; k++)
+				audit_cross_value(as, &b->overridden[k], &a->overridden[k]);
+		}
+		strmap_put(&w->index, b->name, w->n - 1);
+	}
+}
+
+void audit_session_add(struct audit_session *as, const struct audit_options *o, const struct settings *s)
+{
+	struct audit_result one;
+	char *lines = NULL;
+	size_t nlines = 0;
+	audit_result_init(&one);
+	engine_evaluate_target(&as->e, as->c, s, &one);
+	FILE *mem = audit_prints_target(o, s) ? open_memstream(&lines, &nlines) : NULL;
+	if (mem) {
+		audit_print_target(o, s, mem);
+		if (fclose(mem))
+			nlines = 0;
+	} else if (audit_prints_target(o, s)) {
+		as->stream_failed = 1;
+		as->stream_errno = errno;
+	}
+	if (spool_write(&as->evaluated, &one.targets[0], lines, nlines, SPOOL_ALL))
+		audit_stream_fail(as, &as->evaluated);
+	audit_cross_add(as, &one.targets[0]);
+	free(lines);
+	audit_result_release(&one);
+}
+
+/* Drop the cross-target copies of the targets the run does not keep; kept[] increases. */
+static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_t nkept)
+{
+	struct audit_result *r = &as->cross;
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (k < nkept && kept[k] == i) {
+			if (k != i)
+				r->targets[k] = r->targets[i];
+			k++;
+			continue;
+		}
+		free(r->targets[i].findings);
+		settings_release(&r->targets[i].view);
+	}
+	r->n = k;
+}
+
+/* Into t (read back), the findings the rules across targets added to its copy x, after t's own (engine_evaluate()'s order). */
+static void audit_cross_findings(struct target_result *t, const struct target_result *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		*target_result_add(t) = x->findings[i];
+}
+
+/*
+ * Into t's view (read back), what topology_link() derived on its copy x:
+ * the facts it set (appended, or replacing one it set before, as
+ * settings_set() did on the view), and each channel's source. Strings stay
+ * in the cross result, which outlives the spool.
+ */
+static void audit_cross_facts(struct target_result *t, const struct target_result *x)
+{
+	struct settings *v = &t->view;
+	for (size_t i = 0; i < x->view.n; i++) {
+		const struct settings_var *a = &x->view.vars[i];
+		struct settings_var *b;
+		size_t at;
+		/* a variable topology_link() did not set is the view's own, unchanged */
+		if (a->current.origin.source != SETTINGS_SRC_TOPOLOGY)
+			continue;
+		int had = strmap_get(&v->index, a->name, &at) == 0;
+		if (had) {
+			b = &v->vars[at];
+			free(b->overridden);
+		} else {
+			ARRAY_GROW(v->vars, v->n + 1, v->cap);
+			b = &v->vars[v->n++];
+			b->name = a->name;
+			strmap_put(&v->index, b->name, v->n - 1);
+		}
+		b->current = a->current;
+		b->overridden = NULL;
+		b->n_overridden = b->overridden_cap = 0;
+		if (a->n_overridden) {
+			b->overridden = xcalloc(a->n_overridden, sizeof(*b->overridden));
+			memcpy(b->overridden, a->overridden, a->n_overridden * sizeof(*b->overridden));
+			b->n_overridden = b->overridden_cap = a->n_overridden;
+		}
+	}
+	for (size_t i = 0; i < v->nchannels && i < x->view.nchannels; i++) {
+		v->channels[i].source_target = x->view.channels[i].source_target;
+		v->channels[i].source_index = x->view.channels[i].source_index;
+		v->channels[i].source_why = x->view.channels[i].source_why;
+	}
+}
+
+/* Whether suppressing t's findings may explain them (suppress_apply_target() matches only when there are entries). */
+static int audit_suppress_reads_view(const struct audit_session *as, const struct project_target *pt)
+{
+	return as->have_baseline || as->sup.files.n ||
+	       (pt && (pt->inline_sup.n || (pt->project && pt->project->nsuppress)));
+}
+
+void audit_session_finish(struct audit_session *as, const struct audit_options *o, const size_t *kept,
+			  struct project_target *const *pts, size_t nkept)
+{
+	struct diag_list d;
+	struct audit_seen seen = { 0 };
+	FILE *lines = tmpfile();
+	diag_list_init(&d);
+	if (!lines) {
+		as->stream_failed = 1;
+		as->stream_errno = errno;
+	}
+	audit_cross_keep(as, kept, nkept);
+	as->kept = xcalloc(nkept ? nkept : 1, sizeof(*as->kept));
+	if (nkept)
+		memcpy(as->kept, kept, nkept * sizeof(*kept));
+	as->nkept = nkept;
+	engine_evaluate_fleet(&as->e, as->c, &as->cross, 0);
+	for (size_t k = 0; k < nkept; k++) {
+		struct audit_result one;
+		char *blob = NULL;
+		size_t nblob = 0;
+		audit_result_init(&one);
+		int view = audit_suppress_reads_view(as, pts[k]);
+		struct target_result *t = spool_read(&as->evaluated, kept[k], &one, NULL,
+						     SPOOL_FINDINGS | SPOOL_BLOB | (view ? SPOOL_VIEW : 0), &blob, &nblob);
+		if (!t) {
+			audit_stream_fail(as, &as->evaluated);
+			audit_result_release(&one);
+			break;
+		}
+		audit_cross_findings(t, &as->cross.targets[k]);
+		if (view)
+			audit_cross_facts(t, &as->cross.targets[k]);
+		target_result_sort(t);
+		audit_suppress_target(o, &as->e, &as->x, &one, t, pts[k], &as->sup,
+				      as->have_baseline ? &as->baseline : NULL, &seen, &d);
+		target_result_sort(t);
+		audit_summary_add(&as->totals, t);
+		if (spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
+			audit_stream_fail(as, &as->reported);
+		if (lines && nblob && fwrite(blob, 1, nblob, lines) != nblob) {
+			as->stream_failed = 1;
+			as->stream_errno = errno;
+		}
+		free(blob);
+		audit_result_release(&one);
+	}
+	as->input_errors += audit_suppress_end(o, &as->e, &as->sup, &seen, &d);
+	diag_print(&d, stderr);
+	diag_list_release(&d);
+	if (lines) {
+		char buf[8192];
+		size_t n;
+		rewind(lines);
+		while ((n = fread(buf, 1, sizeof(buf), lines)) > 0)
+			fwrite(buf, 1, n, stderr);
+		fclose(lines);
+	}
+}
+
+/* report.h source over the reported spool: each target read back when the writer asks for it. */
+static const struct target_result *audit_stream_get(void *ctx, size_t i)
+{
+	struct audit_session *as = ctx;
+	audit_result_release(&as->one);
+	audit_result_init(&as->one);
+	/* the view as evaluated, with what the cross-target rules derived; the findings as finished */
+	struct target_result *t = spool_read(&as->evaluated, as->kept[i], &as->one, NULL, SPOOL_VIEW, NULL, NULL);
+	if (t) {
+		audit_cross_facts(t, &as->cross.targets[i]);
+		t = spool_read(&as->reported, i, &as->one, t, SPOOL_FINDINGS, NULL, NULL);
+	}
+	if (!t) {
+		if (!as->evaluated.err)
+			audit_stream_fail(as, &as->reported);
+		else
+			audit_stream_fail(as, &as->evaluated);
+		errno = as->stream_errno;
+	}
+	return t;
+}
+
+int audit_session_stream_report(struct audit_session *as, const struct audit_options *o, const char *command)
+{
+	struct audit_options ro = *o;
+	struct report_source src = { as->reported.n, audit_stream_get, as };
+	ro.input_errors += as->input_errors;
+	if (as->stream_failed) {
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot keep the targets' results in a temporary file: %s",
+			  strerror(as->stream_errno));
+		return EXIT_USAGE;
+	}
+	int write_failed = audit_write_reports_from(&ro, command, &as->e, &as->x, &src, as->totals) < 0;
+	audit_result_release(&as->one);
+	audit_result_init(&as->one);
+	struct audit_summary totals = as->totals;
+	totals.input_errors = ro.input_errors;
+	int status = audit_summary_exit_status(&totals, o->fail_on);
+	return write_failed ? EXIT_USAGE : status;
+}
+
 void audit_session_end(struct audit_session *as)
 {
+	if (as->streaming) {
+		spool_close(&as->evaluated);
+		spool_close(&as->reported);
+		audit_result_release(&as->cross);
+		audit_result_release(&as->one);
+		strmap_release(&as->cross_reads);
+		free(as->kept);
+	}
 	explainer_release(&as->x);
 	suppress_set_release(&as->sup);
 	if (as->baseline.path)

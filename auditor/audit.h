@@ -17,6 +17,7 @@
 #include "settings.h"
 #include "../reports/report.h"
 #include "shard.h"
+#include "spool.h"
 #include "suppress.h"
 
 #define AUDIT_MAX_RULE_DIRS 16
@@ -175,9 +176,65 @@ struct audit_session {
 	struct suppress_baseline baseline;
 	int have_baseline, ready;
 	size_t input_errors;              /* errors in the suppressions themselves */
+	/* streaming (audit_session_stream(), issue 13); unused otherwise */
+	int streaming;
+	struct spool evaluated;           /* each target as added: its own findings and view, its stderr lines */
+	struct spool reported;            /* each target kept, final (after the cross-target rules, suppressions) */
+	struct audit_result cross;        /* per target added: what the cross-target rules read */
+	struct strmap cross_reads;        /* the names engine_read.fleet marks */
+	size_t cross_facts;               /* ... of which facts (no catalog variable) */
+	struct audit_summary totals;      /* of the targets in reported */
+	struct audit_result one;          /* the target read back for a report */
+	size_t *kept, nkept;              /* audit_session_finish()'s kept */
+	int stream_failed;                /* the spool could not be written or read (errno in stream_errno) */
+	int stream_errno;
 };
 
 int audit_session_begin(struct audit_session *as, const struct audit_options *o, const struct catalog *c);
+
+/*
+ * Added (issue 13): the session as a stream, so that `check` holds no
+ * target's settings or result longer than that target takes, however many
+ * targets it has. After begin:
+ *
+ *   stream    open the spool (two unlinked temporary files, spool.h).
+ *             Returns 0, or -1 with errno set (nothing to add then).
+ *   add       evaluate one target's own rules (target, channel and problem
+ *             scopes), write its result and its lines for stderr (those
+ *             audit_session_evaluate() prints) to the spool, and keep what
+ *             the rules across targets read: a copy of the target's header
+ *             and of the view's variables and facts that engine_read.fleet
+ *             marks, with its channels and the places of its problems
+ *             (no sentence, no other variable). s may be released after.
+ *   finish    with the targets the run keeps, as indexes into the order
+ *             they were added (increasing: load.h drops the files another
+ *             target includes only once every file is read) and their
+ *             project data (pts[k] for kept[k], NULL entries allowed): run
+ *             the fleet, topology and link rules over the kept copies
+ *             (engine_evaluate_fleet()); then for each kept target, in
+ *             order, read it back, add its cross-target findings and the
+ *             topology.* facts and channel sources those rules derived,
+ *             sort, apply what audit_session_evaluate() applies (disabled
+ *             rules, suppressions, baseline), count it, spool it again.
+ *             Then print what the suppressions deserve, then every kept
+ *             target's stderr lines: the order audit_session_evaluate()
+ *             prints in.
+ *   report    audit_session_report() from the spool: each report reads the
+ *             targets back one at a time, with the totals known first
+ *             (JUnit's header). Returns the exit status; 2 also when the
+ *             spool failed (a message says so).
+ *
+ * Memory: per target added, only the cross-target copy (its size is the
+ * number of marked variables and channels, not of the target's settings
+ * or findings). Reports, findings and sentences are those of
+ * audit_session_evaluate() + audit_session_report(), byte for byte.
+ */
+struct project_target;
+int audit_session_stream(struct audit_session *as);
+void audit_session_add(struct audit_session *as, const struct audit_options *o, const struct settings *s);
+void audit_session_finish(struct audit_session *as, const struct audit_options *o, const size_t *kept,
+			  struct project_target *const *pts, size_t nkept);
+int audit_session_stream_report(struct audit_session *as, const struct audit_options *o, const char *command);
 void audit_session_evaluate(struct audit_session *as, const struct audit_options *o, struct settings *targets,
 			    size_t ntargets);
 int audit_session_report(struct audit_session *as, const struct audit_options *o, const char *command);

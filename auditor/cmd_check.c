@@ -207,6 +207,18 @@ static int check_stdin_once(char **operands, int n, const struct check_args *a)
 	return 0;
 }
 
+/* Each target, as soon as it is read: evaluated and spooled (audit.h, streaming). */
+struct check_stream {
+	struct audit_session *as;
+	const struct audit_options *o;
+};
+
+static void check_each(void *ctx, const struct settings *s)
+{
+	struct check_stream *cs = ctx;
+	audit_session_add(cs->as, cs->o, s);
+}
+
 /* The names the run's rules read (engine.h reads): what each target keeps once read. */
 static int check_retain(void *ctx, const char *name)
 {
@@ -228,6 +240,7 @@ int cmd_check(int argc, char **argv)
 	struct fleet_plan plan;
 	struct audit_session as;
 	struct strmap reads;
+	struct check_stream stream;
 	int session = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(check_own_options); i++)
@@ -318,6 +331,21 @@ int cmd_check(int argc, char **argv)
 			strmap_put(&reads, as.e.reads[i].name, i);
 		lo.retain = check_retain;
 		lo.retain_ctx = &reads;
+		/*
+		 * Then each target is evaluated as soon as it is read, and only
+		 * what the rules across targets compare stays in memory
+		 * (issue 13): the results wait in a temporary file.
+		 */
+		if (audit_session_stream(&as)) {
+			diag_emit(DIAG_ERROR, NULL, 0, "cannot make a temporary file for the targets' results: %s",
+				  strerror(errno));
+			status = EXIT_USAGE;
+			goto out;
+		}
+		stream.as = &as;
+		stream.o = &a.audit;
+		lo.each = check_each;
+		lo.each_ctx = &stream;
 	}
 	load_targets_init(&lt, &lo);
 	loaded = 1;
@@ -330,8 +358,14 @@ int cmd_check(int argc, char **argv)
 	audit_options_fail_on_from_projects(&a.audit, &lt.finder);
 
 	a.audit.input_errors = lt.input_errors;
-	audit_session_evaluate(&as, &a.audit, lt.targets, lt.n);
-	status = audit_session_report(&as, &a.audit, "check");
+	{
+		struct project_target **pts = xcalloc(lt.n ? lt.n : 1, sizeof(*pts));
+		for (size_t i = 0; i < lt.n; i++)
+			pts[i] = lt.targets[i].project;
+		audit_session_finish(&as, &a.audit, lt.order, pts, lt.n);
+		free(pts);
+	}
+	status = audit_session_stream_report(&as, &a.audit, "check");
 out:
 	if (session)
 		audit_session_end(&as);

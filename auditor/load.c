@@ -43,12 +43,16 @@ void load_targets_release(struct load_targets *lt)
 		settings_release(&lt->targets[i]);
 		project_target_release(&lt->projects[i]);
 		load_free_reads(lt, i);
+		if (lt->names)
+			free(lt->names[i]);
 	}
 	free(lt->targets);
 	free(lt->projects);
 	free(lt->read_files);
 	free(lt->nread_files);
 	free(lt->entries);
+	free(lt->order);
+	free(lt->names);
 	for (size_t i = 0; i < lt->nskipped; i++) {
 		free(lt->skipped[i].name);
 		free(lt->skipped[i].why);
@@ -68,6 +72,7 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 		lt->read_files = xrealloc(lt->read_files, cap * sizeof(*lt->read_files));
 		lt->nread_files = xrealloc(lt->nread_files, cap * sizeof(*lt->nread_files));
 		lt->entries = xrealloc(lt->entries, cap * sizeof(*lt->entries));
+		lt->names = xrealloc(lt->names, cap * sizeof(*lt->names));
 		/* the settings point to their project data: move the links with the arrays */
 		for (size_t i = 0; i < lt->n; i++)
 			lt->targets[i].project = &lt->projects[i];
@@ -81,6 +86,7 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 	lt->read_files[i] = NULL;
 	lt->nread_files[i] = 0;
 	lt->entries[i] = NULL;
+	lt->names[i] = NULL;
 	return s;
 }
 
@@ -510,6 +516,53 @@ static long load_includer(const struct strmap *m, const struct load_readers *r, 
 }
 
 /*
+ * What merge needs to drop the same targets over every shard (issue 11,
+ * settings.h): an option-file target's entry file (when it resolves) and
+ * the files it includes, resolved and shown from the working directory.
+ */
+static void load_real_paths(struct load_targets *lt, size_t i)
+{
+	struct settings *s = &lt->targets[i];
+	char *real = NULL, *shown;
+	if (!strcmp(s->kind, "file") && s->project->abs)
+		real = realpath(lt->entries[i] ? lt->entries[i] : s->project->abs, NULL);
+	shown = fleet_path_from_cwd(real);   /* NULL stays NULL */
+	s->real_path = settings_intern(s, shown);
+	free(shown);
+	free(real);
+	if (lt->nread_files[i]) {
+		s->includes = arena_alloc(&s->arena, lt->nread_files[i] * sizeof(*s->includes));
+		for (size_t k = 0; k < lt->nread_files[i]; k++) {
+			shown = fleet_path_from_cwd(lt->read_files[i][k]);
+			s->includes[k] = settings_intern(s, shown);
+			free(shown);
+		}
+		s->nincludes = lt->nread_files[i];
+	}
+}
+
+/*
+ * Hand target i to o->each(), then release its settings but for what the
+ * entry-point pass reads: its name (kept in lt->names), kind and whether it
+ * had an error (static strings).
+ */
+static void load_hand_over(struct load_targets *lt, const struct load_options *o, size_t i)
+{
+	struct settings *s = &lt->targets[i];
+	o->each(o->each_ctx, s);
+	char *name = xstrdup(s->target);
+	const char *kind = !strcmp(s->kind, "file") ? "file" : "snapshot";
+	int error = s->error != NULL;
+	struct project_target *pt = s->project;
+	settings_release(s);
+	lt->names[i] = name;
+	s->target = name;
+	s->kind = kind;
+	s->error = error ? "" : NULL;
+	s->project = pt;
+}
+
+/*
  * Drop option-file targets that another target includes, and second
  * spellings of one file. Both lookups are hashed (issue 13: a scan of
  * every earlier target per target was a quarter of a 10,000-file run).
@@ -522,6 +575,7 @@ static void load_entry_points(struct load_targets *lt)
 	strmap_init(&kept_real, 0);
 	strmap_init(&read_by, 0);
 	struct load_readers *readers = load_index_reads(lt, &read_by);
+	lt->order = xcalloc(lt->n ? lt->n : 1, sizeof(*lt->order));
 	for (size_t i = 0; i < lt->n; i++) {
 		const struct settings *s = &lt->targets[i];
 		if (strcmp(s->kind, "file") || !s->project->abs)
@@ -557,30 +611,19 @@ static void load_entry_points(struct load_targets *lt)
 			settings_release(&lt->targets[i]);
 			project_target_release(&lt->projects[i]);
 			load_free_reads(lt, i);
+			free(lt->names[i]);
 			continue;
 		}
-		/* what merge needs to drop the same targets over every shard (issue 11, settings.h) */
-		struct settings *s = &lt->targets[i];
-		char *shown = fleet_path_from_cwd(reals[i]);
-		s->real_path = settings_intern(s, shown);
-		free(shown);
 		free(reals[i]);
-		if (lt->nread_files[i]) {
-			s->includes = arena_alloc(&s->arena, lt->nread_files[i] * sizeof(*s->includes));
-			for (size_t k = 0; k < lt->nread_files[i]; k++) {
-				shown = fleet_path_from_cwd(lt->read_files[i][k]);
-				s->includes[k] = settings_intern(s, shown);
-				free(shown);
-			}
-			s->nincludes = lt->nread_files[i];
-		}
 		if (kept != i) {
 			lt->targets[kept] = lt->targets[i];
 			lt->projects[kept] = lt->projects[i];
 			lt->read_files[kept] = lt->read_files[i];
 			lt->nread_files[kept] = lt->nread_files[i];
 			lt->entries[kept] = lt->entries[i];
+			lt->names[kept] = lt->names[i];
 		}
+		lt->order[kept] = i;
 		kept++;
 	}
 	lt->n = kept;
@@ -593,8 +636,12 @@ static void load_entry_points(struct load_targets *lt)
 size_t load_targets(struct load_targets *lt, const struct load_options *o, const struct fleet_plan *plan,
 		    const struct catalog *c, struct infer_index *x)
 {
-	if (!plan->total)
+	if (!plan->total) {
 		lt->input_errors += load_option_target(lt, o, "default option files", NULL, NULL, c, x);
+		load_real_paths(lt, 0);
+		if (o->each)
+			load_hand_over(lt, o, 0);
+	}
 	struct progress pg;
 	progress_start(&pg, plan->n, "files", "unreadable");
 	for (size_t i = 0; i < plan->n; i++) {
@@ -608,8 +655,13 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 			bad = load_snapshot_target(lt, o, name, ft, c, x);
 		else
 			bad = load_option_target(lt, o, name, ft->config, ft, c, x);
-		for (size_t k = before; o->retain && k < lt->n; k++)
-			settings_retain(&lt->targets[k], o->retain, o->retain_ctx);
+		for (size_t k = before; k < lt->n; k++) {
+			if (o->retain)
+				settings_retain(&lt->targets[k], o->retain, o->retain_ctx);
+			load_real_paths(lt, k);
+			if (o->each)
+				load_hand_over(lt, o, k);
+		}
 		lt->input_errors += bad;
 		progress_tick(&pg, bad > 0);
 	}

@@ -60,6 +60,16 @@ struct load_options {
 	 */
 	int (*retain)(void *ctx, const char *name);
 	void *retain_ctx;
+	/*
+	 * Added (issue 13): when set, each target is handed to each() as soon
+	 * as it is read (and retained), in the order read, with its
+	 * real_path and includes set, and its settings are released right
+	 * after: lt keeps of it only its name, kind, whether it had an error,
+	 * its project data and the files it read, for the entry-point pass.
+	 * lt->order then says which of the targets handed over the run keeps.
+	 */
+	void (*each)(void *ctx, const struct settings *s);
+	void *each_ctx;
 };
 
 /* An operand that is not a target of its own, and why. */
@@ -80,6 +90,13 @@ struct load_targets {
 	char ***read_files;
 	size_t *nread_files;
 	char **entries;                  /* per target: the file read for it (a directory's entry), or NULL */
+	/*
+	 * Added (issue 13): with load_options.each, per target kept, its index
+	 * in the order the targets were handed to each() (increasing); and
+	 * the names of the targets whose settings were released.
+	 */
+	size_t *order;
+	char **names;
 };
 
 void load_targets_init(struct load_targets *lt, const struct load_options *o);

@@ -218,6 +218,14 @@ static int reportdir_prune(const char *dir, const char *suffix, const char *curr
 int reportdir_write(const struct reportdir *rd, const struct audit_result *r, const struct report_options *o,
 		    const struct report_run *run)
 {
+	struct report_source src;
+	report_source_of(&src, r);
+	return reportdir_write_source(rd, &src, o, run);
+}
+
+int reportdir_write_source(const struct reportdir *rd, const struct report_source *src,
+			   const struct report_options *o, const struct report_run *run)
+{
 	struct stat st;
 	char suffix[64], stamp[32];
 	char *stem = NULL;
@@ -247,7 +255,7 @@ int reportdir_write(const struct reportdir *rd, const struct audit_result *r, co
 		if (!(rd->formats & (1u << f)) || !reportdir_ext[f])
 			continue;
 		char *path = xasprintf("%s/%s%s.%s", rd->dir, stem, suffix, reportdir_ext[f]);
-		if (report_write_file((enum report_format)f, r, o, run, path)) {
+		if (report_write_file_source((enum report_format)f, src, o, run, path)) {
 			diag_emit(DIAG_ERROR, path, 0, "cannot write the %s report: %s",
 				  report_writer_get((enum report_format)f)->name, strerror(errno));
 			rc = -1;

@@ -60,5 +60,8 @@ const char *reportdir_extension(enum report_format f);
  */
 int reportdir_write(const struct reportdir *rd, const struct audit_result *r, const struct report_options *o,
 		    const struct report_run *run);
+/* The same from a source of targets (report.h, issue 13: check's spool). */
+int reportdir_write_source(const struct reportdir *rd, const struct report_source *src,
+			   const struct report_options *o, const struct report_run *run);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "report.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,19 +72,51 @@ int report_stream_end(struct report_stream *s)
 	return s->err ? -1 : 0;
 }
 
+static const struct target_result *report_result_get(void *ctx, size_t i)
+{
+	const struct audit_result *r = ctx;
+	return &r->targets[i];
+}
+
+void report_source_of(struct report_source *src, const struct audit_result *r)
+{
+	src->n = r->n;
+	src->get = report_result_get;
+	src->ctx = (void *)(uintptr_t)r;
+}
+
+int report_write_source(enum report_format f, const struct report_source *src, const struct report_options *o,
+			const struct report_run *run, FILE *fp)
+{
+	struct report_stream s;
+	int lost = 0;
+	report_stream_begin(&s, f, fp, o, run);
+	for (size_t i = 0; i < src->n && !lost; i++) {
+		const struct target_result *t = src->get(src->ctx, i);
+		if (t)
+			report_stream_target(&s, t);
+		else
+			lost = errno ? errno : EIO;
+	}
+	int rc = report_stream_end(&s);
+	if (lost) {
+		errno = lost;
+		return -1;
+	}
+	return rc;
+}
+
 int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,
 		 const struct report_run *run, FILE *fp)
 {
-	struct report_stream s;
-	report_stream_begin(&s, f, fp, o, run);
-	for (size_t i = 0; i < r->n; i++)
-		report_stream_target(&s, &r->targets[i]);
-	return report_stream_end(&s);
+	struct report_source src;
+	report_source_of(&src, r);
+	return report_write_source(f, &src, o, run, fp);
 }
 
 struct write_ctx {
 	enum report_format f;
-	const struct audit_result *r;
+	const struct report_source *src;
 	const struct report_options *o;
 	const struct report_run *run;
 };
@@ -90,19 +124,27 @@ struct write_ctx {
 static int write_cb(void *ctx, void *fp)
 {
 	struct write_ctx *c = ctx;
-	return report_write(c->f, c->r, c->o, c->run, fp);
+	return report_write_source(c->f, c->src, c->o, c->run, fp);
 }
 
-int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
-		      const struct report_run *run, const char *path)
+int report_write_file_source(enum report_format f, const struct report_source *src,
+			     const struct report_options *o, const struct report_run *run, const char *path)
 {
-	struct write_ctx c = { f, r, o, run };
+	struct write_ctx c = { f, src, o, run };
 	/*
 	 * A report is meant to be read by others (a dashboard, a CI artifact
 	 * collector): a new one is 0644 less the umask; a replaced one keeps its
 	 * mode. Temporary file, signals, full disk: write_file_atomic (util.h).
 	 */
 	return write_file_atomic(path, 0644, write_cb, &c);
+}
+
+int report_write_file(enum report_format f, const struct audit_result *r, const struct report_options *o,
+		      const struct report_run *run, const char *path)
+{
+	struct report_source src;
+	report_source_of(&src, r);
+	return report_write_file_source(f, &src, o, run, path);
 }
 
 /* ---- shared helpers ------------------------------------------------------ */

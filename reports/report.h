@@ -123,6 +123,28 @@ int report_stream_end(struct report_stream *s);
 /* Write every target of r to a stream, in order. Returns 0 or -1. */
 int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,
 		 const struct report_run *run, FILE *fp);
+
+/*
+ * Added (issue 13): the targets of a report, one at a time, for a caller
+ * that does not hold them all (`check` reads them back from its spool,
+ * auditor/spool.h). get(ctx, i) is called for i = 0 .. n-1, in order, once
+ * for each report written; the target it returns stays valid until the
+ * next call, and NULL means it could not be produced (that report fails:
+ * -1, errno EIO unless get set another). report_source_of() is the source
+ * over a result held whole.
+ */
+struct report_source {
+	size_t n;
+	const struct target_result *(*get)(void *ctx, size_t i);
+	void *ctx;
+};
+
+void report_source_of(struct report_source *src, const struct audit_result *r);
+/* report_write() and report_write_file() from a source. */
+int report_write_source(enum report_format f, const struct report_source *src, const struct report_options *o,
+			const struct report_run *run, FILE *fp);
+int report_write_file_source(enum report_format f, const struct report_source *src,
+			     const struct report_options *o, const struct report_run *run, const char *path);
 /*
  * Write to path atomically (temporary file + rename, see write_file_atomic
  * in util.h: mode 0644 for a new report, the old mode kept, a read-only

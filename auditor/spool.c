@@ -1,0 +1,683 @@
+/*
+ * spool.c - target results written to a temporary file and read back (spool.h).
+ *
+ * A record is a sequence of fields in a fixed order: numbers as 8 bytes
+ * (host order: the file is this process's own), strings as a length + 1
+ * (0 for NULL) and the bytes, pointers that outlive the spool as they are.
+ * spool_put_*() and spool_get_*() go in pairs, in the same order.
+ */
+#include "spool.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+/* A record starts with this, so that a read out of step is caught, not misread. */
+#define SPOOL_MAGIC 0x43535350554f4f4cULL   /* "CSSPOOL" */
+#define SPOOL_BUF 65536
+
+int spool_open(struct spool *s)
+{
+	const char *dir = getenv("TMPDIR");
+	memset(s, 0, sizeof(*s));
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char *path = xasprintf("%s/crashsafe-spool-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return -1;
+	}
+	/* unlinked at once: nothing is left behind, whatever ends the process */
+	unlink(path);
+	free(path);
+	s->fp = fdopen(fd, "w+");
+	if (!s->fp) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	setvbuf(s->fp, NULL, _IOFBF, SPOOL_BUF);
+	return 0;
+}
+
+void spool_close(struct spool *s)
+{
+	if (s->fp)
+		fclose(s->fp);
+	free(s->offsets);
+	strbuf_release(&s->rec);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* Fields go to the record's buffer; spool_write() hands it to the file in one call. */
+static void put_grow(struct spool *s, size_t n)
+{
+	ARRAY_GROW(s->rec.buf, s->rec.len + n + 1 + s->rec.len / 2, s->rec.cap);
+}
+
+static inline void put_bytes(struct spool *s, const void *p, size_t n)
+{
+	if (s->rec.cap - s->rec.len < n + 1)
+		put_grow(s, n);
+	memcpy(s->rec.buf + s->rec.len, p, n);
+	s->rec.len += n;
+}
+
+static inline void put_u64(struct spool *s, uint64_t v)
+{
+	if (s->rec.cap - s->rec.len < sizeof(v) + 1)
+		put_grow(s, sizeof(v));
+	memcpy(s->rec.buf + s->rec.len, &v, sizeof(v));
+	s->rec.len += sizeof(v);
+}
+
+static void put_ptr(struct spool *s, const void *p)
+{
+	put_bytes(s, &p, sizeof(p));
+}
+
+static void put_str(struct spool *s, const char *str)
+{
+	if (!str) {
+		put_u64(s, 0);
+		return;
+	}
+	size_t n = strlen(str) + 1;
+	put_u64(s, (uint64_t)n);
+	put_bytes(s, str, n);   /* with its NUL: read back in place */
+}
+
+static void put_version(struct spool *s, const struct version *v)
+{
+	put_u64(s, (uint64_t)(int64_t)v->major);
+	put_u64(s, (uint64_t)(int64_t)v->minor);
+	put_u64(s, (uint64_t)(int64_t)v->patch);
+}
+
+static void put_origin(struct spool *s, const struct settings_origin *o)
+{
+	put_u64(s, (uint64_t)o->source);
+	put_str(s, o->file);
+	put_u64(s, o->line);
+	put_str(s, o->chain);
+	put_str(s, o->detail);
+}
+
+static void put_value(struct spool *s, const struct settings_value *v)
+{
+	put_str(s, v->value);
+	put_str(s, v->spelled);
+	put_origin(s, &v->origin);
+}
+
+static void put_suppression(struct spool *s, const struct finding_suppression *x)
+{
+	put_u64(s, x != NULL);
+	if (!x)
+		return;
+	put_str(s, x->file);
+	put_u64(s, x->line);
+	put_str(s, x->reason);
+	put_u64(s, (uint64_t)x->was);
+	put_str(s, x->kind);
+	put_u64(s, (uint64_t)(int64_t)x->until);
+}
+
+static void put_peers(struct spool *s, const struct finding_peers *p)
+{
+	put_u64(s, p != NULL);
+	if (!p)
+		return;
+	put_u64(s, p->nclash);
+	put_u64(s, p->nshared);
+	put_u64(s, p->napplies);
+	put_str(s, p->topology);
+	put_str(s, p->group);
+	for (size_t i = 0; i < FINDING_PEERS_SHOWN; i++) {
+		put_str(s, p->clash[i]);
+		put_str(s, p->shared[i]);
+	}
+}
+
+static void put_finding(struct spool *s, const struct finding *f)
+{
+	put_ptr(s, f->rule_id);
+	put_ptr(s, f->title);
+	put_ptr(s, f->rule);
+	put_u64(s, (uint64_t)f->severity);
+	put_u64(s, (uint64_t)f->status);
+	put_u64(s, (uint64_t)f->basis);
+	put_str(s, f->channel);
+	put_u64(s, f->channel_no);
+	put_u64(s, f->problem_no);
+	put_u64(s, f->cause_no);
+	put_peers(s, f->peers);
+	put_suppression(s, f->suppression);
+	put_suppression(s, f->expired);
+	put_u64(s, (uint64_t)f->baseline);
+	put_ptr(s, f->source);
+}
+
+static void put_channel(struct spool *s, const struct settings_channel *c)
+{
+	const char *const strs[] = {
+		c->name, c->auto_position, c->using_gtid, c->io_running, c->sql_running, c->source_host,
+		c->last_io_errno, c->last_io_error, c->last_sql_errno, c->last_sql_error, c->skip_counter,
+		c->source_server_id, c->source_uuid, c->problem, c->source_target, c->source_why,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+		put_str(s, strs[i]);
+	put_u64(s, c->source_port);
+	put_u64(s, (uint64_t)(int64_t)c->group_replication);
+	put_u64(s, c->source_index);
+}
+
+static void put_problem(struct spool *s, const struct settings_problem *p)
+{
+	put_str(s, p->fact);
+	put_u64(s, (uint64_t)p->kind);
+	put_origin(s, &p->origin);
+	put_str(s, p->option);
+	put_str(s, p->value);
+	put_str(s, p->variable);
+	put_str(s, p->replacement);
+	put_version(s, &p->version);
+	put_str(s, p->detail);
+	put_str(s, p->text);
+}
+
+/* The view (finding.h): what view_fill() and topology_link() set; never a project, diagnostics or an arena. */
+static void put_view(struct spool *s, const struct settings *v)
+{
+	put_u64(s, (uint64_t)v->flavor);
+	put_u64(s, (uint64_t)v->variant);
+	put_version(s, &v->version);
+	put_u64(s, (uint64_t)(int64_t)v->version_detected);
+	put_str(s, v->flavor_source);
+	put_str(s, v->flavor_evidence);
+	put_u64(s, (uint64_t)v->role);
+	put_u64(s, (uint64_t)(int64_t)v->role_detected);
+	put_str(s, v->cluster);
+	put_str(s, v->topology);
+	put_str(s, v->path_key);
+	put_str(s, v->address);
+	put_str(s, v->multi_writer);
+	put_str(s, v->error);
+	put_u64(s, v->position);
+	put_str(s, v->tags);
+	put_str(s, v->real_path);
+	put_u64(s, v->nincludes);
+	for (size_t i = 0; i < v->nincludes; i++)
+		put_str(s, v->includes[i]);
+	put_u64(s, (uint64_t)(int64_t)v->channels_known);
+	put_u64(s, v->nchannels);
+	for (size_t i = 0; i < v->nchannels; i++)
+		put_channel(s, &v->channels[i]);
+	put_origin(s, &v->group_header);
+	put_u64(s, v->nproblems);
+	for (size_t i = 0; i < v->nproblems; i++)
+		put_problem(s, &v->problems[i]);
+	put_u64(s, v->n);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct settings_var *sv = &v->vars[i];
+		put_str(s, sv->name);
+		put_value(s, &sv->current);
+		put_u64(s, sv->n_overridden);
+		for (size_t k = 0; k < sv->n_overridden; k++)
+			put_value(s, &sv->overridden[k]);
+	}
+}
+
+/*
+ * A section: whether it is there, and its length (patched by
+ * spool_section_end()), so that a reader may skip it.
+ */
+static void spool_section(struct spool *s, int present)
+{
+	put_u64(s, present != 0);
+	s->section_at = s->rec.len;
+	put_u64(s, 0);
+}
+
+static void spool_section_end(struct spool *s)
+{
+	uint64_t len = s->rec.len - s->section_at - sizeof(uint64_t);
+	memcpy(s->rec.buf + s->section_at, &len, sizeof(len));
+}
+
+int spool_write(struct spool *s, const struct target_result *t, const void *blob, size_t nblob, unsigned parts)
+{
+	if (s->err)
+		return -1;
+	if (t->diff) {
+		s->err = 1;
+		s->err_no = EINVAL;
+		return -1;
+	}
+	if (s->reading) {
+		/* back to the end after reads */
+		if (fseek(s->fp, 0, SEEK_END)) {
+			s->err = 1;
+			s->err_no = errno;
+			return -1;
+		}
+		s->reading = 0;
+	}
+	ARRAY_GROW(s->offsets, s->n + 2, s->cap);
+	if (!s->n)
+		s->offsets[0] = 0;
+	s->rec.len = 0;
+	put_u64(s, SPOOL_MAGIC);
+	put_str(s, t->name);
+	put_str(s, t->kind);
+	put_u64(s, (uint64_t)t->flavor);
+	put_version(s, &t->version);
+	put_u64(s, (uint64_t)t->role);
+	put_u64(s, (uint64_t)t->variant);
+	put_str(s, t->flavor_source);
+	put_str(s, t->flavor_evidence);
+	put_str(s, t->error);
+	put_u64(s, (uint64_t)t->error_kind);
+	put_u64(s, t->position);
+	put_str(s, t->tags);
+	put_str(s, t->real_path);
+	put_u64(s, t->nincludes);
+	for (size_t i = 0; i < t->nincludes; i++)
+		put_str(s, t->includes[i]);
+	put_str(s, t->path_key);
+	put_str(s, t->cluster);
+	spool_section(s, parts & SPOOL_FINDINGS);
+	if (parts & SPOOL_FINDINGS) {
+		put_u64(s, t->n);
+		for (size_t i = 0; i < t->n; i++)
+			put_finding(s, &t->findings[i]);
+	}
+	spool_section_end(s);
+	spool_section(s, parts & SPOOL_BLOB);
+	if (parts & SPOOL_BLOB) {
+		put_u64(s, nblob);
+		put_bytes(s, blob, nblob);
+	}
+	spool_section_end(s);
+	spool_section(s, parts & SPOOL_VIEW);
+	if (parts & SPOOL_VIEW)
+		put_view(s, &t->view);
+	spool_section_end(s);
+	if (s->rec.len && fwrite(s->rec.buf, 1, s->rec.len, s->fp) != s->rec.len) {
+		s->err = 1;
+		s->err_no = errno;
+		return -1;
+	}
+	s->offsets[s->n + 1] = s->offsets[s->n] + (long)s->rec.len;
+	s->n++;
+	return 0;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* A record read whole into s->rec, taken apart from pos. */
+struct spool_in {
+	struct spool *s;
+	struct arena *a;
+	const char *buf;   /* the record, in the result's arena: strings are read back in place */
+	size_t len, pos;
+};
+
+static inline void get_bytes(struct spool_in *in, void *p, size_t n)
+{
+	if (in->s->err || !n)
+		return;
+	if (n > in->len - in->pos) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		memset(p, 0, n);
+		return;
+	}
+	memcpy(p, in->buf + in->pos, n);
+	in->pos += n;
+}
+
+static inline uint64_t get_u64(struct spool_in *in)
+{
+	uint64_t v = 0;
+	if (in->len - in->pos >= sizeof(v)) {
+		memcpy(&v, in->buf + in->pos, sizeof(v));
+		in->pos += sizeof(v);
+	} else {
+		get_bytes(in, &v, sizeof(v));
+	}
+	return v;
+}
+
+static const void *get_ptr(struct spool_in *in)
+{
+	const void *p = NULL;
+	get_bytes(in, &p, sizeof(p));
+	return in->s->err ? NULL : p;
+}
+
+/* A length read back is bounded: a record out of step must not allocate gigabytes. */
+#define SPOOL_MAX_STRING ((uint64_t)1 << 31)
+
+static const char *get_str(struct spool_in *in)
+{
+	uint64_t n = get_u64(in);
+	if (!n || in->s->err)
+		return NULL;
+	if (n > SPOOL_MAX_STRING) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return NULL;
+	}
+	if (n > in->len - in->pos || in->buf[in->pos + n - 1] != '\0') {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return NULL;
+	}
+	const char *str = in->buf + in->pos;
+	in->pos += (size_t)n;
+	return str;
+}
+
+/* A count of things read back, bounded likewise. */
+static size_t get_count(struct spool_in *in)
+{
+	uint64_t n = get_u64(in);
+	if (n > SPOOL_MAX_STRING) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+static void get_version(struct spool_in *in, struct version *v)
+{
+	v->major = (int)(int64_t)get_u64(in);
+	v->minor = (int)(int64_t)get_u64(in);
+	v->patch = (int)(int64_t)get_u64(in);
+}
+
+static void get_origin(struct spool_in *in, struct settings_origin *o)
+{
+	o->source = (enum settings_source)get_u64(in);
+	o->file = get_str(in);
+	o->line = (unsigned)get_u64(in);
+	o->chain = get_str(in);
+	o->detail = get_str(in);
+}
+
+static void get_value(struct spool_in *in, struct settings_value *v)
+{
+	v->value = get_str(in);
+	v->spelled = get_str(in);
+	get_origin(in, &v->origin);
+}
+
+static const struct finding_suppression *get_suppression(struct spool_in *in)
+{
+	if (!get_u64(in) || in->s->err)
+		return NULL;
+	struct finding_suppression *x = arena_alloc(in->a, sizeof(*x));
+	x->file = get_str(in);
+	x->line = (unsigned)get_u64(in);
+	x->reason = get_str(in);
+	x->was = (enum finding_status)get_u64(in);
+	x->kind = get_str(in);
+	x->until = (long)(int64_t)get_u64(in);
+	return x;
+}
+
+static const struct finding_peers *get_peers(struct spool_in *in)
+{
+	if (!get_u64(in) || in->s->err)
+		return NULL;
+	struct finding_peers *p = arena_alloc(in->a, sizeof(*p));
+	p->nclash = (size_t)get_u64(in);
+	p->nshared = (size_t)get_u64(in);
+	p->napplies = (size_t)get_u64(in);
+	p->topology = get_str(in);
+	p->group = get_str(in);
+	for (size_t i = 0; i < FINDING_PEERS_SHOWN; i++) {
+		p->clash[i] = get_str(in);
+		p->shared[i] = get_str(in);
+	}
+	return p;
+}
+
+static void get_finding(struct spool_in *in, struct finding *f)
+{
+	f->rule_id = get_ptr(in);
+	f->title = get_ptr(in);
+	f->rule = get_ptr(in);
+	f->severity = (enum severity)get_u64(in);
+	f->status = (enum finding_status)get_u64(in);
+	f->basis = (enum finding_basis)get_u64(in);
+	f->channel = get_str(in);
+	f->channel_no = (unsigned)get_u64(in);
+	f->problem_no = (unsigned)get_u64(in);
+	f->cause_no = (unsigned)get_u64(in);
+	f->peers = get_peers(in);
+	f->suppression = get_suppression(in);
+	f->expired = get_suppression(in);
+	f->baseline = (enum finding_baseline)get_u64(in);
+	f->source = get_ptr(in);
+}
+
+static void get_channel(struct spool_in *in, struct settings_channel *c)
+{
+	const char **const strs[] = {
+		&c->name, &c->auto_position, &c->using_gtid, &c->io_running, &c->sql_running, &c->source_host,
+		&c->last_io_errno, &c->last_io_error, &c->last_sql_errno, &c->last_sql_error, &c->skip_counter,
+		&c->source_server_id, &c->source_uuid, &c->problem, &c->source_target, &c->source_why,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+		*strs[i] = get_str(in);
+	c->source_port = (unsigned)get_u64(in);
+	c->group_replication = (int)(int64_t)get_u64(in);
+	c->source_index = (size_t)get_u64(in);
+}
+
+static void get_problem(struct spool_in *in, struct settings_problem *p)
+{
+	p->fact = get_str(in);
+	p->kind = (enum settings_problem_kind)get_u64(in);
+	get_origin(in, &p->origin);
+	p->option = get_str(in);
+	p->value = get_str(in);
+	p->variable = get_str(in);
+	p->replacement = get_str(in);
+	get_version(in, &p->version);
+	p->detail = get_str(in);
+	p->text = get_str(in);
+}
+
+static void get_view(struct spool_in *in, struct settings *v)
+{
+	v->flavor = (enum flavor)get_u64(in);
+	v->variant = (enum flavor_variant)get_u64(in);
+	get_version(in, &v->version);
+	v->version_detected = (int)(int64_t)get_u64(in);
+	v->flavor_source = get_str(in);
+	v->flavor_evidence = get_str(in);
+	v->role = (enum role)get_u64(in);
+	v->role_detected = (int)(int64_t)get_u64(in);
+	v->cluster = get_str(in);
+	v->topology = get_str(in);
+	v->path_key = get_str(in);
+	v->address = get_str(in);
+	v->multi_writer = get_str(in);
+	v->error = get_str(in);
+	v->position = (size_t)get_u64(in);
+	v->tags = get_str(in);
+	v->real_path = get_str(in);
+	v->nincludes = get_count(in);
+	if (v->nincludes) {
+		v->includes = arena_alloc(in->a, v->nincludes * sizeof(*v->includes));
+		for (size_t i = 0; i < v->nincludes; i++)
+			v->includes[i] = get_str(in);
+	}
+	v->channels_known = (int)(int64_t)get_u64(in);
+	size_t nch = get_count(in);
+	if (nch) {
+		v->channels = xcalloc(nch, sizeof(*v->channels));
+		v->nchannels = v->channels_cap = nch;
+		for (size_t i = 0; i < nch; i++)
+			get_channel(in, &v->channels[i]);
+	}
+	get_origin(in, &v->group_header);
+	size_t np = get_count(in);
+	if (np) {
+		v->problems = xcalloc(np, sizeof(*v->problems));
+		v->nproblems = v->problems_cap = np;
+		for (size_t i = 0; i < np; i++)
+			get_problem(in, &v->problems[i]);
+	}
+	size_t nv = get_count(in);
+	if (nv) {
+		v->vars = xcalloc(nv, sizeof(*v->vars));
+		v->cap = nv;
+	}
+	for (size_t i = 0; i < nv && !in->s->err; i++) {
+		struct settings_var *sv = &v->vars[v->n++];
+		sv->name = get_str(in);
+		get_value(in, &sv->current);
+		size_t no = get_count(in);
+		if (no) {
+			sv->overridden = xcalloc(no, sizeof(*sv->overridden));
+			sv->n_overridden = sv->overridden_cap = no;
+			for (size_t k = 0; k < no; k++)
+				get_value(in, &sv->overridden[k]);
+		}
+		if (sv->name)
+			strmap_put(&v->index, sv->name, v->n - 1);
+	}
+}
+
+/* A section's header: present or not, and its length; skipped unless wanted. Returns nonzero to read it. */
+static int get_section(struct spool_in *in, int want)
+{
+	int present = get_u64(in) != 0;
+	size_t len = get_count(in);
+	if (in->s->err)
+		return 0;
+	if (want && present)
+		return 1;
+	if (len > in->len - in->pos) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return 0;
+	}
+	in->pos += len;
+	return 0;
+}
+
+struct target_result *spool_read(struct spool *s, size_t i, struct audit_result *r, struct target_result *into,
+				 unsigned parts, char **blob, size_t *nblob)
+{
+	struct spool_in in = { s, &r->arena, NULL, 0, 0 };
+	if (blob)
+		*blob = NULL;
+	if (nblob)
+		*nblob = 0;
+	if (s->err || i >= s->n)
+		return NULL;
+	if (!s->reading || s->next != i) {
+		if (fseek(s->fp, s->offsets[i], SEEK_SET)) {
+			s->err = 1;
+			s->err_no = errno;
+			return NULL;
+		}
+		s->reading = 1;
+	}
+	in.len = (size_t)(s->offsets[i + 1] - s->offsets[i]);
+	char *buf = arena_alloc(&r->arena, in.len ? in.len : 1);
+	if (fread(buf, 1, in.len, s->fp) != in.len) {
+		s->err = 1;
+		s->err_no = ferror(s->fp) ? errno : EIO;
+		return NULL;
+	}
+	s->next = i + 1;
+	in.buf = buf;
+	if (get_u64(&in) != SPOOL_MAGIC) {
+		s->err = 1;
+		s->err_no = EIO;
+		return NULL;
+	}
+	/* the header goes into the new target, or past a scratch one */
+	struct target_result scratch, *made = NULL, *h = &scratch;
+	const char *name = get_str(&in);
+	const char *kind = get_str(&in);
+	memset(&scratch, 0, sizeof(scratch));
+	if (!into) {
+		made = audit_result_add_target(r, name ? name : "", kind ? kind : "");
+		if (!kind)
+			made->kind = made->view.kind = NULL;
+		h = made;
+	}
+	h->flavor = (enum flavor)get_u64(&in);
+	get_version(&in, &h->version);
+	h->role = (enum role)get_u64(&in);
+	h->variant = (enum flavor_variant)get_u64(&in);
+	h->flavor_source = get_str(&in);
+	h->flavor_evidence = get_str(&in);
+	h->error = get_str(&in);
+	h->error_kind = (enum target_error_kind)get_u64(&in);
+	h->position = (size_t)get_u64(&in);
+	h->tags = get_str(&in);
+	h->real_path = get_str(&in);
+	size_t ninc = get_count(&in);
+	if (ninc) {
+		const char **inc = arena_alloc(&r->arena, ninc * sizeof(*inc));
+		for (size_t k = 0; k < ninc; k++)
+			inc[k] = get_str(&in);
+		h->includes = inc;
+	}
+	h->nincludes = ninc;
+	h->path_key = get_str(&in);
+	h->cluster = get_str(&in);
+	struct target_result *t = into ? into : made;
+	if (get_section(&in, parts & SPOOL_FINDINGS)) {
+		size_t nf = get_count(&in);
+		free(t->findings);
+		t->findings = NULL;
+		t->n = t->cap = 0;
+		if (nf) {
+			t->findings = xcalloc(nf, sizeof(*t->findings));
+			t->cap = nf;
+		}
+		for (size_t k = 0; k < nf && !s->err; k++)
+			get_finding(&in, &t->findings[t->n++]);
+	}
+	if (get_section(&in, parts & SPOOL_BLOB)) {
+		size_t nb = get_count(&in);
+		if (!s->err && blob) {
+			char *b = xmalloc(nb + 1);
+			get_bytes(&in, b, nb);
+			b[nb] = '\0';
+			*blob = b;
+			if (nblob)
+				*nblob = nb;
+		} else {
+			in.pos += nb <= in.len - in.pos ? nb : 0;
+		}
+	}
+	if (get_section(&in, parts & SPOOL_VIEW))
+		get_view(&in, &t->view);
+	if (s->err) {
+		if (blob) {
+			free(*blob);
+			*blob = NULL;
+		}
+		return NULL;
+	}
+	return t;
+}

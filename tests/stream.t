@@ -1,0 +1,86 @@
+#!/bin/bash
+# stream.t - check streams its targets (issue 13): each target is evaluated
+# as soon as it is read and its result waits in a temporary file, so that
+# memory grows only by what the rules across targets compare, not by each
+# target's settings and findings.
+#
+# 1. Memory per target, measured structurally rather than by time: the
+#    peak resident size (getrusage, the same figure /usr/bin/time -v
+#    prints) of `check -q` over 400 and over 4,000 generated option files;
+#    the growth per target between the two must stay under 16 KB. Holding
+#    every target's settings and result (before streaming) took about
+#    35 KB per target here; streaming takes about 9 KB (the cross-target
+#    copies: docs/benchmarks.md, "Memory").
+# 2. Every report is read back from the spool on its own: the JSON, JUnit,
+#    SARIF, text and gcc reports written as files in one run are the bytes
+#    each gives alone on standard output, over targets that share
+#    server_ids (fleet findings merged into their targets), with a
+#    suppression of a fleet finding and an included file dropped after it
+#    was evaluated.
+# TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+T=$(mktemp -d /tmp/crashsafe-stream.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+
+# ---- 1. memory per target ----------------------------------------------------------------
+peak_kb() {   # peak_kb DIR: the peak RSS in KB of check -q over DIR/*.cnf
+	(cd "$1" && /usr/bin/python3 - "$CRASHSAFE" <<'PY'
+import glob, resource, subprocess, sys
+files = sorted(glob.glob("*.cnf"))
+rc = subprocess.run([sys.argv[1], "check", "-q", "--no-color", "--fail-on", "never"] + files,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
+PY
+	)
+}
+/usr/bin/python3 "$REPO/bench/gen.py" files 400 "$T/small"
+/usr/bin/python3 "$REPO/bench/gen.py" files 4000 "$T/large"
+small=$(peak_kb "$T/small")
+large=$(peak_kb "$T/large")
+ok "$([ "$small" -gt 0 ] && [ "$large" -gt 0 ]; echo $?)" "check -q over 400 and 4,000 files runs (peak ${small} KB, ${large} KB)"
+per=$(( (large - small) * 1024 / 3600 ))
+ok "$([ "$per" -lt 16384 ]; echo $?)" "memory grows by under 16 KB per target (${per} bytes; about 35,000 when every target was held)"
+
+# ---- 2. each report read back on its own ---------------------------------------------------
+mkdir -p "$T/fleet"
+for i in 0 1 2 3 4 5; do
+	sed -E "s/^server[-_]id.*/server_id = $((i % 3 + 1))/" "$REPO/examples/mysql-8.4/replica-safe.cnf" >"$T/fleet/n$i.cnf"
+done
+cp "$REPO/examples/galera/node1.cnf" "$REPO/examples/galera/node2.cnf" "$T/fleet/"
+printf '[mysqld]\nserver_id = 9\n' >"$T/fleet/part.cnf"
+printf '!include part.cnf\n' >>"$T/fleet/n5.cnf"
+printf '[server-id-unique]\ntarget = n1.cnf\nreason = "known"\n' >"$T/sup.ini"
+cd "$T/fleet" || exit 1
+files=(part.cnf n0.cnf n1.cnf n2.cnf n3.cnf n4.cnf n5.cnf node1.cnf node2.cnf)
+"$CRASHSAFE" check --no-color --suppress "$T/sup.ini" --json "$T/r.json" --junit "$T/r.xml" --sarif "$T/r.sarif" \
+	--text "$T/r.txt" "${files[@]}" >"$T/r.gcc" 2>"$T/all.err" --format gcc
+all=$?
+ok "$([ "$all" = 1 ]; echo $?)" "one run writing five reports: exit 1 (duplicate server_ids fail)"
+for f in json:r.json junit:r.xml sarif:r.sarif text:r.txt gcc:r.gcc; do
+	"$CRASHSAFE" check --no-color --suppress "$T/sup.ini" --format "${f%%:*}" "${files[@]}" >"$T/alone" 2>"$T/alone.err"
+	cmp -s "$T/alone" "$T/${f#*:}"
+	ok $? "the ${f%%:*} report written with the others is the one written alone"
+done
+cmp -s "$T/all.err" "$T/alone.err"
+ok $? "... and standard error is the same"
+grep -A3 '"rule_id": "server-id-unique"' "$T/r.json" | grep -q '"status": "fail"' &&
+	grep -A3 '"rule_id": "server-id-unique"' "$T/r.json" | grep -q '"status": "suppressed"'
+ok $? "the JSON report has the fleet rule's findings, failed and suppressed"
+grep -q '"name": "part.cnf"' "$T/r.json"
+ok "$([ $? -ne 0 ]; echo $?)" "the file n5.cnf includes is not a target, though it was read first"
+grep -q 'n1.cnf' "$T/r.gcc" && ! grep -q 'n1.cnf:.*server-id-unique' "$T/r.gcc"
+ok $? "the gcc report names n1.cnf but not its suppressed server-id-unique"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

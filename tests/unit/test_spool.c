@@ -1,0 +1,273 @@
+/*
+ * test_spool.c - target results written to a temporary file and read back
+ * (spool.c, issue 13: check streams its targets through it, so a field lost
+ * on the way would change every report).
+ *
+ * 1. A target with every kind of field (header, includes, findings with
+ *    peers, a suppression, an expired one, a baseline mark, a channel and
+ *    a source pointer; a view with variables and overridden values, an
+ *    unknown value, channels, problems, the group header) reads back equal,
+ *    field by field, with its blob; the view's index finds every variable.
+ * 2. Parts: findings only, the view only, and into an existing target (its
+ *    findings replaced, its header kept); a record written without the view
+ *    reads back with an empty view.
+ * 3. Records are read in any order (seeking) and in order after a write.
+ * 4. A record out of range or a spool after an error gives NULL, not a
+ *    misread target.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finding.h"
+#include "settings.h"
+#include "spool.h"
+#include "tap.h"
+
+#include "banned.h"
+
+/* Stand-ins for what the engine owns: written as pointers, read back as the same pointers. */
+static const char rule_id[] = "server-id-unique", title[] = "server_id is unique";
+static const int fake_rule;
+static const struct settings fake_source;
+
+static struct finding_peers peers = {
+	.nclash = 2, .nshared = 1, .napplies = 7, .topology = "eu", .group = NULL,
+	.clash = { "a.cnf", "b.cnf" }, .shared = { "c.cnf" },
+};
+static struct finding_suppression sup = {
+	.file = "sup.ini", .line = 3, .reason = "known", .was = FINDING_FAIL, .kind = "file", .until = 20270101,
+};
+static struct finding_suppression old = {
+	.file = "my.cnf", .line = 9, .reason = NULL, .was = FINDING_UNKNOWN, .kind = "inline", .until = 20200101,
+};
+
+static void fill(struct audit_result *r, struct target_result **out)
+{
+	struct target_result *t = audit_result_add_target(r, "db1/my.cnf", "file");
+	static const char *includes[] = { "db1/conf.d/a.cnf", "db1/conf.d/b.cnf" };
+	t->flavor = FLAVOR_MARIADB;
+	t->version = (struct version){ 10, 11, 6 };
+	t->role = ROLE_REPLICA;
+	t->variant = FLAVOR_VARIANT_GALERA;
+	t->flavor_source = "inferred";
+	t->flavor_evidence = "group [mariadb] at db1/my.cnf:3";
+	t->error = NULL;
+	t->position = 41;
+	t->tags = "eu,db";
+	t->real_path = "db1/my.cnf";
+	t->includes = includes;
+	t->nincludes = 2;
+	t->path_key = "db1/my.cnf";
+	t->cluster = "eu";
+
+	struct finding *f = target_result_add(t);
+	f->rule_id = rule_id;
+	f->title = title;
+	f->rule = (const struct rule *)(const void *)&fake_rule;
+	f->severity = SEV_ERROR;
+	f->status = FINDING_SUPPRESSED;
+	f->basis = FINDING_BY_FLEET;
+	f->peers = &peers;
+	f->suppression = &sup;
+	f->baseline = FINDING_BASELINE_NEW;
+	f = target_result_add(t);
+	f->rule_id = rule_id;
+	f->status = FINDING_UNKNOWN;
+	f->channel = "east";
+	f->channel_no = 1;
+	f->problem_no = 2;
+	f->cause_no = 1;
+	f->expired = &old;
+	f->source = &fake_source;
+
+	struct settings *v = &t->view;
+	struct settings_origin file = { SETTINGS_SRC_FILE, "db1/my.cnf", 12, "included from x.cnf:2", NULL };
+	struct settings_origin def = { SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MariaDB 10.11" };
+	v->flavor = t->flavor;
+	v->version = t->version;
+	v->address = "10.0.0.1:3306";
+	v->multi_writer = "no";
+	v->channels_known = 1;
+	settings_set(v, "server_id", "1", "server-id", &file);
+	settings_set(v, "server_id", "2", "server_id", &file);
+	settings_set(v, "gtid_domain_id", NULL, NULL, &def);
+	settings_set(v, "topology.ring", "OFF", NULL, &def);
+	struct settings_channel *c = settings_add_channel(v, "east");
+	c->source_host = "10.0.0.2";
+	c->source_port = 3307;
+	c->source_index = 3;
+	c->source_why = NULL;
+	c->group_replication = 0;
+	c->last_sql_error = "Duplicate entry";
+	struct settings_problem p = { .fact = "removed_options", .kind = SETTINGS_PROBLEM_REMOVED,
+				      .origin = file, .option = "skip-host-cache",
+				      .version = { 8, 4, -1 }, .text = "removed" };
+	settings_add_problem(v, &p);
+	settings_add_problem(v, &p);
+	v->group_header = (struct settings_origin){ SETTINGS_SRC_FILE, "db1/my.cnf", 1, NULL, "mysqld" };
+	*out = t;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int same_origin(const struct settings_origin *a, const struct settings_origin *b)
+{
+	return a->source == b->source && same_str(a->file, b->file) && a->line == b->line &&
+	       same_str(a->chain, b->chain) && same_str(a->detail, b->detail);
+}
+
+static int same_value(const struct settings_value *a, const struct settings_value *b)
+{
+	return same_str(a->value, b->value) && same_str(a->spelled, b->spelled) && same_origin(&a->origin, &b->origin);
+}
+
+static int same_suppression(const struct finding_suppression *a, const struct finding_suppression *b)
+{
+	if (!a || !b)
+		return a == b;
+	return same_str(a->file, b->file) && a->line == b->line && same_str(a->reason, b->reason) &&
+	       a->was == b->was && same_str(a->kind, b->kind) && a->until == b->until;
+}
+
+static int same_peers(const struct finding_peers *a, const struct finding_peers *b)
+{
+	if (!a || !b)
+		return a == b;
+	int same = a->nclash == b->nclash && a->nshared == b->nshared && a->napplies == b->napplies &&
+		   same_str(a->topology, b->topology) && same_str(a->group, b->group);
+	for (size_t i = 0; i < FINDING_PEERS_SHOWN; i++)
+		same = same && same_str(a->clash[i], b->clash[i]) && same_str(a->shared[i], b->shared[i]);
+	return same;
+}
+
+static int same_finding(const struct finding *a, const struct finding *b)
+{
+	return a->rule_id == b->rule_id && a->title == b->title && a->rule == b->rule && a->severity == b->severity &&
+	       a->status == b->status && a->basis == b->basis && same_str(a->channel, b->channel) &&
+	       a->channel_no == b->channel_no && a->problem_no == b->problem_no && a->cause_no == b->cause_no &&
+	       same_peers(a->peers, b->peers) && same_suppression(a->suppression, b->suppression) &&
+	       same_suppression(a->expired, b->expired) && a->baseline == b->baseline && a->source == b->source;
+}
+
+static int same_view(const struct settings *a, const struct settings *b)
+{
+	size_t at;
+	int same = a->flavor == b->flavor && a->version.major == b->version.major &&
+		   a->version.minor == b->version.minor && a->version.patch == b->version.patch &&
+		   same_str(a->address, b->address) && same_str(a->multi_writer, b->multi_writer) &&
+		   a->channels_known == b->channels_known && a->n == b->n && a->nchannels == b->nchannels &&
+		   a->nproblems == b->nproblems && same_origin(&a->group_header, &b->group_header);
+	for (size_t i = 0; same && i < a->n; i++) {
+		const struct settings_var *x = &a->vars[i], *y = &b->vars[i];
+		same = same_str(x->name, y->name) && same_value(&x->current, &y->current) &&
+		       x->n_overridden == y->n_overridden && strmap_get(&b->index, x->name, &at) == 0 && at == i;
+		for (size_t k = 0; same && k < x->n_overridden; k++)
+			same = same_value(&x->overridden[k], &y->overridden[k]);
+	}
+	for (size_t i = 0; same && i < a->nchannels; i++) {
+		const struct settings_channel *x = &a->channels[i], *y = &b->channels[i];
+		same = same_str(x->name, y->name) && same_str(x->source_host, y->source_host) &&
+		       x->source_port == y->source_port && x->source_index == y->source_index &&
+		       same_str(x->source_why, y->source_why) && same_str(x->last_sql_error, y->last_sql_error) &&
+		       x->group_replication == y->group_replication;
+	}
+	for (size_t i = 0; same && i < a->nproblems; i++) {
+		const struct settings_problem *x = &a->problems[i], *y = &b->problems[i];
+		same = same_str(x->fact, y->fact) && x->kind == y->kind && same_origin(&x->origin, &y->origin) &&
+		       same_str(x->option, y->option) && x->version.major == y->version.major &&
+		       x->version.patch == y->version.patch && same_str(x->text, y->text);
+	}
+	return same;
+}
+
+static int same_header(const struct target_result *a, const struct target_result *b)
+{
+	int same = same_str(a->name, b->name) && same_str(a->kind, b->kind) && a->flavor == b->flavor &&
+		   a->version.minor == b->version.minor && a->role == b->role && a->variant == b->variant &&
+		   same_str(a->flavor_source, b->flavor_source) && same_str(a->flavor_evidence, b->flavor_evidence) &&
+		   same_str(a->error, b->error) && a->position == b->position && same_str(a->tags, b->tags) &&
+		   same_str(a->real_path, b->real_path) && a->nincludes == b->nincludes &&
+		   same_str(a->path_key, b->path_key) && same_str(a->cluster, b->cluster) &&
+		   same_str(a->view.target, b->view.target);
+	for (size_t i = 0; same && i < a->nincludes; i++)
+		same = same_str(a->includes[i], b->includes[i]);
+	return same;
+}
+
+int main(void)
+{
+	struct audit_result src, back;
+	struct target_result *t, *u;
+	struct spool s;
+	char *blob = NULL;
+	size_t nblob = 0;
+	static const char lines[] = "crashsafe: db1/my.cnf: warning: one\ncrashsafe: two\n";
+
+	audit_result_init(&src);
+	fill(&src, &t);
+	ok(spool_open(&s) == 0, "spool_open makes the temporary file");
+
+	/* 1. every field, in order */
+	ok(spool_write(&s, t, lines, sizeof(lines) - 1, SPOOL_ALL) == 0, "a whole record is written");
+	audit_result_init(&back);
+	u = spool_read(&s, 0, &back, NULL, SPOOL_ALL, &blob, &nblob);
+	ok(u != NULL, "... and read back");
+	ok(u && same_header(t, u), "... its header is the same (name, kind, flavor, version, paths, includes)");
+	ok(u && u->n == 2 && same_finding(&t->findings[0], &u->findings[0]) &&
+		   same_finding(&t->findings[1], &u->findings[1]),
+	   "... its findings are the same (peers, suppression, expired, baseline, channel, source pointer)");
+	ok(u && same_view(&t->view, &u->view), "... its view is the same (variables, overridden values, channels, "
+					      "problems, group header) and indexed");
+	ok(u && settings_get(&u->view, "gtid_domain_id") && !settings_get(&u->view, "gtid_domain_id")->current.value,
+	   "... an unknown value stays NULL");
+	ok(blob && nblob == sizeof(lines) - 1 && !strcmp(blob, lines), "... its blob is the same bytes");
+	free(blob);
+	blob = NULL;
+	audit_result_release(&back);
+
+	/* 2. parts */
+	struct target_result copy = *t;
+	copy.n = 1;    /* a second record, with one finding, without the view */
+	ok(spool_write(&s, &copy, NULL, 0, SPOOL_FINDINGS) == 0, "a record of findings only is written");
+	audit_result_init(&back);
+	u = spool_read(&s, 1, &back, NULL, SPOOL_ALL, &blob, &nblob);
+	ok(u && u->n == 1 && u->view.n == 0 && !blob, "... and reads back with one finding, no view, no blob");
+	audit_result_release(&back);
+
+	audit_result_init(&back);
+	u = spool_read(&s, 0, &back, NULL, SPOOL_VIEW, NULL, NULL);
+	ok(u && u->n == 0 && same_view(&t->view, &u->view) && same_header(t, u),
+	   "the view alone: header and view, no findings");
+	struct target_result *w = spool_read(&s, 1, &back, u, SPOOL_FINDINGS, NULL, NULL);
+	ok(w == u && u->n == 1 && same_finding(&t->findings[0], &u->findings[0]) && same_header(t, u) &&
+		   back.n == 1,
+	   "into an existing target: its findings from the other record, its header kept, no target added");
+	audit_result_release(&back);
+
+	/* 3. any order, and in order after another write */
+	ok(spool_write(&s, t, NULL, 0, SPOOL_FINDINGS | SPOOL_VIEW) == 0, "a third record after reads");
+	audit_result_init(&back);
+	ok(spool_read(&s, 2, &back, NULL, SPOOL_ALL, NULL, NULL) && spool_read(&s, 0, &back, NULL, SPOOL_ALL, NULL, NULL) &&
+		   spool_read(&s, 1, &back, NULL, SPOOL_ALL, NULL, NULL),
+	   "records read back in any order (2, 0, 1)");
+	ok(back.n == 3 && back.targets[0].n == 2 && back.targets[1].n == 2 && back.targets[2].n == 1 &&
+		   same_view(&t->view, &back.targets[0].view) && same_view(&t->view, &back.targets[1].view),
+	   "... each its own");
+	audit_result_release(&back);
+
+	/* 4. out of range */
+	audit_result_init(&back);
+	ok(spool_read(&s, 3, &back, NULL, SPOOL_ALL, NULL, NULL) == NULL && back.n == 0, "a record not written: NULL");
+	s.err = 1;
+	ok(spool_read(&s, 0, &back, NULL, SPOOL_ALL, NULL, NULL) == NULL && spool_write(&s, t, NULL, 0, SPOOL_ALL) == -1,
+	   "after an error, reads and writes fail");
+	audit_result_release(&back);
+
+	spool_close(&s);
+	audit_result_release(&src);
+	return done_testing();
+}
