@@ -65,6 +65,8 @@ static void put_grow(struct spool *s, size_t n)
 
 static inline void put_bytes(struct spool *s, const void *p, size_t n)
 {
+	if (!n)
+		return;
 	if (s->rec.cap - s->rec.len < n + 1)
 		put_grow(s, n);
 	memcpy(s->rec.buf + s->rec.len, p, n);
