@@ -806,6 +806,9 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 		settings_release(&r->targets[i].view);
 	}
 	r->n = k;
+	/* the array doubled while the targets were added: give back what no target uses */
+	r->targets = xrealloc(r->targets, (k ? k : 1) * sizeof(*r->targets));
+	r->cap = k ? k : 1;
 }
 
 /* Into t (read back), the findings the rules across targets added to its copy x, after t's own (engine_evaluate()'s order). */

@@ -40,7 +40,8 @@ static void load_free_reads(struct load_targets *lt, size_t i)
 void load_targets_release(struct load_targets *lt)
 {
 	for (size_t i = 0; i < lt->n; i++) {
-		settings_release(&lt->targets[i]);
+		if (lt->targets)
+			settings_release(&lt->targets[i]);
 		project_target_release(&lt->projects[i]);
 		load_free_reads(lt, i);
 		if (lt->names)
@@ -667,6 +668,13 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 	}
 	progress_end(&pg);
 	load_entry_points(lt);
+	if (o->each) {
+		/* every target was handed over: its settings slot is empty (memory per target, issue 13) */
+		for (size_t i = 0; i < lt->n; i++)
+			settings_release(&lt->targets[i]);
+		free(lt->targets);
+		lt->targets = NULL;
+	}
 	if (lt->finder.errors)
 		lt->input_errors += (size_t)lt->finder.errors;
 	if (o->audit->verbose)

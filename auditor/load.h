@@ -66,7 +66,9 @@ struct load_options {
 	 * real_path and includes set, and its settings are released right
 	 * after: lt keeps of it only its name, kind, whether it had an error,
 	 * its project data and the files it read, for the entry-point pass.
-	 * lt->order then says which of the targets handed over the run keeps.
+	 * lt->order then says which of the targets handed over the run keeps,
+	 * lt->projects[k] holds the project data of kept target k, and
+	 * lt->targets is NULL once load_targets() returns.
 	 */
 	void (*each)(void *ctx, const struct settings *s);
 	void *each_ctx;
