@@ -513,6 +513,7 @@ struct topo_group {
 	/* auto-increment, per writer (index into writers): the clash text, or unknown text */
 	char **clash;
 	char **unknown;
+	size_t first_unknown;         /* the first writer with an unknown text, or nw (issue 13: once per group) */
 };
 
 /* The cluster a target declares (project file, annotation, inventory: settings.topology), else its Galera cluster. */
@@ -713,6 +714,9 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 		g[k].unknown = xcalloc(g[k].nw ? g[k].nw : 1, sizeof(char *));
 		if (g[k].nw > 1)
 			topo_group_auto_increment(tp, &g[k]);
+		for (g[k].first_unknown = 0; g[k].first_unknown < g[k].nw && !g[k].unknown[g[k].first_unknown];
+		     g[k].first_unknown++)
+			;
 	}
 	free(count);
 	*out = g;
@@ -766,9 +770,17 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 	} else {
 		fact(v, "topology.writable_peers", "", "not in a replication ring");
 	}
-	size_t k;
-	for (k = 0; k < g->nw && g->writers[k] != i; k++)
-		;
+	/* i's place among the writers, which are in target order (a scan per member was quadratic, issue 13) */
+	size_t k = g->nw, lo = 0, hi = g->nw;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->writers[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < g->nw && g->writers[lo] == i)
+		k = lo;
 	if (k == g->nw || g->nw < 2) {
 		/* not a writer, or the only one */
 		fact(v, "topology.auto_increment_clash", g->unknown_w && g->nw ? NULL : "",
@@ -780,10 +792,7 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 		     g->unknown[k] ? arena_strdup(ar, g->unknown[k]) : "read_only of a server of its write group is unknown");
 	} else {
 		/* another writer's unknown values may hide a clash with this one */
-		const char *other = NULL;
-		for (size_t w = 0; w < g->nw && !other; w++)
-			if (g->unknown[w])
-				other = g->unknown[w];
+		const char *other = g->first_unknown < g->nw ? g->unknown[g->first_unknown] : NULL;
 		fact(v, "topology.auto_increment_clash", other ? NULL : "", other ? arena_strdup(ar, other) : NULL);
 	}
 }
