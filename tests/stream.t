@@ -17,6 +17,8 @@
 #    server_ids (fleet findings merged into their targets), with a
 #    suppression of a fleet finding and an included file dropped after it
 #    was evaluated.
+# 3. The spool goes to $TMPDIR and leaves nothing there; a $TMPDIR it cannot
+#    be made in is an error (exit 2) before anything is audited.
 # TAP.
 set -u
 
@@ -81,6 +83,16 @@ grep -q '"name": "part.cnf"' "$T/r.json"
 ok "$([ $? -ne 0 ]; echo $?)" "the file n5.cnf includes is not a target, though it was read first"
 grep -q 'n1.cnf' "$T/r.gcc" && ! grep -q 'n1.cnf:.*server-id-unique' "$T/r.gcc"
 ok $? "the gcc report names n1.cnf but not its suppressed server-id-unique"
+
+# ---- 3. the spool's place ------------------------------------------------------------------
+mkdir -p "$T/tmpdir"
+TMPDIR="$T/tmpdir" "$CRASHSAFE" check -q --no-color "${files[@]}" >/dev/null 2>&1
+left=$(find "$T/tmpdir" -mindepth 1 | wc -l)
+ok "$([ "$left" = 0 ]; echo $?)" "the spool in \$TMPDIR leaves nothing behind (${left} entries)"
+TMPDIR="$T/nonexistent" "$CRASHSAFE" check -q --no-color "${files[@]}" >"$T/notmp.out" 2>"$T/notmp.err"
+rc=$?
+ok "$([ "$rc" = 2 ] && grep -q "cannot make a temporary file for the targets' results" "$T/notmp.err" &&
+	! [ -s "$T/notmp.out" ]; echo $?)" "a \$TMPDIR the spool cannot be made in: exit 2, said, nothing audited"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
