@@ -23,17 +23,10 @@
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-CRASHSAFE=${CRASHSAFE:-$REPO/build/crashsafe}
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
 export CRASHSAFE_RULES_DIR="$REPO/rules"
-T=$(mktemp -d /tmp/crashsafe-stream.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
+tap_scratch stream
 
 # ---- 1. memory per target ----------------------------------------------------------------
 peak_kb() {   # peak_kb DIR: the peak RSS in KB of check -q over DIR/*.cnf
@@ -94,5 +87,4 @@ rc=$?
 ok "$([ "$rc" = 2 ] && grep -q "cannot make a temporary file for the targets' results" "$T/notmp.err" &&
 	! [ -s "$T/notmp.out" ]; echo $?)" "a \$TMPDIR the spool cannot be made in: exit 2, said, nothing audited"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
