@@ -749,6 +749,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	if (room) {
 		w->vars = xcalloc(room, sizeof(*w->vars));
 		w->cap = room;
+		strmap_reserve(&w->index, room);
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];

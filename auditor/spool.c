@@ -547,6 +547,7 @@ static void get_view(struct spool_in *in, struct settings *v)
 	if (nv) {
 		v->vars = xcalloc(nv, sizeof(*v->vars));
 		v->cap = nv;
+		strmap_reserve(&v->index, nv);   /* the index grows once, not by doubling */
 	}
 	for (size_t i = 0; i < nv && !in->s->err; i++) {
 		struct settings_var *sv = &v->vars[v->n++];
