@@ -725,7 +725,8 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 
 /* writers, writable_peers and auto_increment_clash of target i. */
 static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const char *why_ring,
-				  const struct topo_group *groups, const size_t *group_of, const size_t *writers_in_node)
+				  const struct topo_group *groups, const size_t *group_of, const size_t *writers_in_node,
+				  const char **peers_of_node)
 {
 	struct settings *v = topo_view(tp, i);
 	struct arena *ar = tp->ar;
@@ -751,22 +752,29 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 		snprintf(num, sizeof(num), "%zu", g->nw);
 		fact(v, "topology.writers", arena_strdup(ar, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
 	}
-	if (ring == 1) {
-		/* the writable servers of the ring's other nodes (a Galera cluster is one node) */
-		struct strbuf sb = { 0 };
-		size_t shown = 0;
-		for (size_t w = 0; w < g->nw && shown <= TOPO_NAMES_SHOWN; w++)
-			if (tp->super[g->writers[w]] != tp->super[i])
-				names_add(&sb, &shown, topo_name(tp, g->writers[w]));
-		size_t peers = g->nw - writers_in_node[tp->super[i]];
-		if (peers > shown)
-			shown = peers;
-		names_end(&sb, shown);
-		if (g->unknown_w)
-			fact(v, "topology.writable_peers", NULL, "read_only of a server of its ring is unknown");
-		else
-			fact(v, "topology.writable_peers", arena_strdup(ar, sb.buf ? sb.buf : ""), NULL);
-		strbuf_release(&sb);
+	if (ring == 1 && g->unknown_w) {
+		fact(v, "topology.writable_peers", NULL, "read_only of a server of its ring is unknown");
+	} else if (ring == 1) {
+		/*
+		 * The writable servers of the ring's other nodes (a Galera cluster is
+		 * one node): the same for every member of a node, so worked out once
+		 * per node (a scan per member was quadratic in a big cluster, issue 13).
+		 */
+		size_t node = tp->super[i];
+		if (!peers_of_node[node]) {
+			struct strbuf sb = { 0 };
+			size_t shown = 0;
+			for (size_t w = 0; w < g->nw && shown <= TOPO_NAMES_SHOWN; w++)
+				if (tp->super[g->writers[w]] != node)
+					names_add(&sb, &shown, topo_name(tp, g->writers[w]));
+			size_t peers = g->nw - writers_in_node[node];
+			if (peers > shown)
+				shown = peers;
+			names_end(&sb, shown);
+			peers_of_node[node] = arena_strdup(ar, sb.buf ? sb.buf : "");
+			strbuf_release(&sb);
+		}
+		fact(v, "topology.writable_peers", peers_of_node[node], NULL);
 	} else {
 		fact(v, "topology.writable_peers", "", "not in a replication ring");
 	}
@@ -951,6 +959,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 		}
 	}
 	size_t *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(size_t));
+	const char **peers_of_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(char *));   /* writable_peers, per node */
 	for (size_t i = 0; i < tp.n; i++)
 		if (topo_usable(&tp, i) && view_writable(c, topo_view(&tp, i)) == 1)
 			writers_in_node[tp.super[i]]++;
@@ -1040,7 +1049,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 		fact(v, "topology.multi_writer", v->multi_writer,
 		     v->multi_writer ? "declared" : "not declared: set multi_writer = yes or no for its cluster "
 						    "in the inventory");
-		topo_fact_write_group(&tp, i, ring, why, groups, group_of, writers_in_node);
+		topo_fact_write_group(&tp, i, ring, why, groups, group_of, writers_in_node, peers_of_node);
 		if (v->channels_known && ring != 1) {
 			int any = 0;
 			for (size_t k = 0; k < v->nchannels; k++)
@@ -1075,6 +1084,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	strmap_release(&cl_index);
 	free(comp_names);
 	free(writers_in_node);
+	free(peers_of_node);
 	free(rep);
 	free(rep_start);
 	free(rep_fill);
