@@ -1557,6 +1557,11 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 		tr->error = arena_strdup(&out->arena, s->error);
 		tr->error_kind = s->kind && !strcmp(s->kind, "live") ? TARGET_ERROR_AUDIT : TARGET_ERROR_INPUT;
 	}
+	/* about one finding per rule: room for that many at once, not the next power of two (issue 13) */
+	if (!s->error && e->n > tr->cap) {
+		tr->findings = xrealloc(tr->findings, e->n * sizeof(*tr->findings));
+		tr->cap = e->n;
+	}
 	target_cache_init(&tc, c);
 	struct expr_env env;
 	target_cache_fill(&tc, c, s, &env);

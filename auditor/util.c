@@ -560,7 +560,7 @@ static void strmap_resize(struct strmap *m, size_t cap)
 void strmap_reserve(struct strmap *m, size_t n)
 {
 	size_t cap = m->cap ? m->cap : 16;
-	while (n * 2 > cap)
+	while (n * 4 > cap * 3)
 		cap *= 2;
 	if (cap != m->cap)
 		strmap_resize(m, cap);
@@ -573,7 +573,7 @@ void strmap_put(struct strmap *m, const char *key, size_t value)
 
 void strmap_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value)
 {
-	if ((m->n + 1) * 2 > m->cap)
+	if ((m->n + 1) * 4 > m->cap * 3)
 		strmap_resize(m, m->cap ? m->cap * 2 : 16);
 	struct strmap_slot *sl = strmap_slot_for(m, key, hash);
 	if (!sl->key) {
