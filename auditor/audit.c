@@ -628,6 +628,12 @@ int audit_session_report(struct audit_session *as, const struct audit_options *o
 
 /* ---- streaming (issue 13) --------------------------------------------------- */
 
+/* settings.h intern for the copies' views: the cross result's pool, which outlives them */
+static const char *audit_cross_pool(void *ctx, const char *text)
+{
+	return audit_result_intern(ctx, text);
+}
+
 int audit_session_stream(struct audit_session *as)
 {
 	if (spool_open(&as->evaluated))
@@ -643,6 +649,8 @@ int audit_session_stream(struct audit_session *as)
 	audit_result_init(&as->one);
 	audit_summary_init(&as->totals);
 	strmap_init(&as->cross_reads, 0);
+	as->cross_shared.intern = audit_cross_pool;
+	as->cross_shared.ctx = &as->cross;
 	for (size_t i = 0; i < as->e.nreads; i++) {
 		if (as->e.reads[i].fleet)
 			strmap_put(&as->cross_reads, as->e.reads[i].name, i);
@@ -699,6 +707,8 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	x->path_key = audit_cross_intern(as, t->path_key);
 	x->cluster = audit_cross_intern(as, t->cluster);
 
+	/* 10,000 copies: the facts topology_link() sets go to the run's pool, no index per copy */
+	w->shared = &as->cross_shared;
 	w->flavor = v->flavor;
 	w->variant = v->variant;
 	w->version = v->version;
@@ -749,7 +759,6 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	if (room) {
 		w->vars = xcalloc(room, sizeof(*w->vars));
 		w->cap = room;
-		strmap_reserve(&w->index, room);
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
@@ -764,7 +773,6 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 			for (size_t k = 0; k < a->n_overridden; k++)
 				audit_cross_value(as, &b->overridden[k], &a->overridden[k]);
 		}
-		strmap_put(&w->index, b->name, w->n - 1);
 	}
 }
 

@@ -183,6 +183,7 @@ struct audit_session {
 	struct audit_result cross;        /* per target added: what the cross-target rules read */
 	struct strmap cross_reads;        /* the names engine_read.fleet marks */
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
+	struct settings_shared cross_shared; /* the copies' views: strings into cross's pool, no index (settings.h) */
 	struct audit_summary totals;      /* of the targets in reported */
 	struct audit_result one;          /* the target read back for a report */
 	size_t *kept, nkept;              /* audit_session_finish()'s kept */

@@ -114,6 +114,7 @@ struct finding {
 	enum severity severity;
 	enum finding_status status;
 	enum finding_basis basis;
+	enum finding_baseline baseline;                /* added (issue 10); here, not last: 96 bytes, not 104 (issue 13) */
 	const char *channel;       /* the channel's name ("" is the default channel); NULL unless a channel rule */
 	unsigned channel_no;       /* 1-based index into the target's view.channels; 0: none */
 	unsigned problem_no;       /* 1-based index into view.problems (problem rules); 0: none */
@@ -122,7 +123,6 @@ struct finding {
 	const struct finding_suppression *suppression; /* FINDING_SUPPRESSED */
 	/* added (issue 10): a suppression that would apply but for its until date; NULL otherwise */
 	const struct finding_suppression *expired;
-	enum finding_baseline baseline;                /* added (issue 10) */
 	/*
 	 * Added (issue 12): link rules (scope link) judge a channel with its
 	 * source, another target of the same result: its view, for the

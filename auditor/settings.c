@@ -68,6 +68,8 @@ void settings_forget_prefix(struct settings *s, const char *prefix)
 	if (kept == s->n)
 		return;
 	s->n = kept;
+	if (s->shared)
+		return;
 	int fold = s->index.fold_case;
 	strmap_release(&s->index);
 	strmap_init(&s->index, fold);
@@ -77,12 +79,27 @@ void settings_forget_prefix(struct settings *s, const char *prefix)
 
 const char *settings_intern(struct settings *s, const char *str)
 {
+	if (s->shared)
+		return str ? s->shared->intern(s->shared->ctx, str) : NULL;
 	return arena_strdup(&s->arena, str);
+}
+
+/* A view with no index (settings.h, shared): the variable called name by a scan, or NULL. */
+static struct settings_var *settings_scan(const struct settings *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const char *n = s->vars[i].name;
+		if (n == name || !(s->index.fold_case ? ascii_strcasecmp(n, name) : strcmp(n, name)))
+			return &s->vars[i];
+	}
+	return NULL;
 }
 
 static struct settings_var *settings_find(const struct settings *s, const char *name)
 {
 	size_t i;
+	if (s->shared)
+		return settings_scan(s, name);
 	if (strmap_get(&s->index, name, &i) < 0)
 		return NULL;
 	return &s->vars[i];
@@ -112,6 +129,8 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 		}
 		s->cap = k;
 	}
+	if (s->shared)
+		return;
 	int fold = s->index.fold_case;
 	strmap_release(&s->index);
 	strmap_init(&s->index, fold);
@@ -122,7 +141,8 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 
 void settings_reserve(struct settings *s, size_t n)
 {
-	strmap_reserve(&s->index, n);
+	if (!s->shared)
+		strmap_reserve(&s->index, n);
 	if (n > s->cap) {
 		s->vars = xrealloc(s->vars, n * sizeof(*s->vars));
 		s->cap = n;
@@ -135,7 +155,7 @@ static const char *settings_copy_shared(struct settings *s, const char **last, c
 	if (!text)
 		return NULL;
 	if (!*last || strcmp(*last, text))
-		*last = arena_strdup(&s->arena, text);
+		*last = settings_intern(s, text);
 	return *last;
 }
 
@@ -183,7 +203,11 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 {
 	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
 	size_t hash = strmap_hash_of(&s->index, name), at;
-	struct settings_var *v = strmap_get_hashed(&s->index, name, hash, &at) == 0 ? &s->vars[at] : NULL;
+	struct settings_var *v;
+	if (s->shared)
+		v = settings_scan(s, name);
+	else
+		v = strmap_get_hashed(&s->index, name, hash, &at) == 0 ? &s->vars[at] : NULL;
 	if (v) {
 		ARRAY_GROW(v->overridden, v->n_overridden + 1, v->overridden_cap);
 		v->overridden[v->n_overridden++] = v->current;
@@ -191,13 +215,14 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		ARRAY_GROW(s->vars, s->n + 1, s->cap);
 		v = &s->vars[s->n++];
 		memset(v, 0, sizeof(*v));
-		v->name = arena_strdup(&s->arena, name);
-		strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
+		v->name = settings_intern(s, name);
+		if (!s->shared)
+			strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
 	}
 	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
-	v->current.value = arena_strdup(&s->arena, settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash,
-								  value));
-	v->current.spelled = arena_strdup(&s->arena, spelled);
+	v->current.value = settings_intern(s, settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash,
+							     value));
+	v->current.spelled = settings_intern(s, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;
 }

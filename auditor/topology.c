@@ -450,8 +450,9 @@ static void fact(struct settings *v, const char *name, const char *value, const 
 	memset(&o, 0, sizeof(o));
 	o.source = SETTINGS_SRC_TOPOLOGY;
 	o.detail = detail;
-	size_t at;
-	struct settings_var *had = strmap_get(&v->index, name, &at) == 0 ? &v->vars[at] : NULL;
+	/* settings_get(): a view may have no index (settings.h, shared) */
+	const struct settings_var *got = settings_get(v, name);
+	struct settings_var *had = got ? &v->vars[got - v->vars] : NULL;
 	if (had && had->current.origin.source == SETTINGS_SRC_TOPOLOGY) {
 		/* derived again (merge over a report's facts): replaced, not overridden */
 		had->current.value = value ? settings_intern(v, value) : NULL;

@@ -118,7 +118,7 @@ static void fixture(struct audit_result *r)
 	e->title = "Replica is read-only";
 	e->variable = "read_only";
 	e->value = "ON";
-	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 4, NULL, NULL };
+	e->origin = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = "conf.d/replica.cnf", .line = 4 };
 	e->origin_text = "conf.d/replica.cnf:4";
 	e->expected = "read_only = ON";
 	e->message = "read_only is ON (conf.d/replica.cnf:4)";
@@ -127,7 +127,7 @@ static void fixture(struct audit_result *r)
 	e->title = "Binary log is synced at every commit";
 	e->variable = "sync_binlog";
 	e->value = "0";
-	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 7,
+	e->origin = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = "conf.d/replica.cnf", .line = 7, .chain =
 					      "included from my.cnf:3", NULL };
 	e->location = e->origin;
 	e->origin_text = "conf.d/replica.cnf:7 (included from my.cnf:3)";
@@ -151,8 +151,9 @@ static void fixture(struct audit_result *r)
 	e->title = "Replica rebuilds its relay log after a crash";
 	e->variable = "relay_log_recovery";
 	e->value = "OFF";
-	e->origin = (struct settings_origin){ SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MySQL 8.4" };
-	e->location = (struct settings_origin){ SETTINGS_SRC_FILE, "conf.d/replica.cnf", 0, NULL, NULL };
+	e->origin = (struct settings_origin){ .source = SETTINGS_SRC_DEFAULT,
+					      .detail = "default for MySQL 8.4" };
+	e->location = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = "conf.d/replica.cnf", .line = 0 };
 	e->origin_text = "not set: default OFF for MySQL 8.4";
 	e->expected = "relay_log_recovery = ON";
 	e->message = "relay_log_recovery is OFF (default for MySQL 8.4)";
@@ -198,7 +199,7 @@ static void fixture(struct audit_result *r)
 	e->title = "server_id " UTF8_TEXT;
 	e->variable = "server_id";
 	e->value = HOSTILE_VALUE;
-	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, HOSTILE_NAME, 12, NULL, NULL };
+	e->origin = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = HOSTILE_NAME, .line = 12 };
 	e->location = e->origin;
 	e->origin_text = HOSTILE_NAME ":12";
 	e->message = "server_id is " HOSTILE_VALUE " (" HOSTILE_NAME ":12)\nline two\ttabbed\r";
@@ -217,7 +218,8 @@ static void fixture(struct audit_result *r)
 	e->title = "Replica rebuilds its relay log after a crash";
 	e->variable = "relay_log_recovery";
 	e->value = "ON";
-	e->origin = (struct settings_origin){ SETTINGS_SRC_FILE, "mariadb/conf.d/50-replica.cnf", 9,
+	e->origin = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = "mariadb/conf.d/50-replica.cnf",
+					      .line = 9, .chain =
 					      "included from mariadb/etc/mysql/my.cnf:14", NULL };
 }
 

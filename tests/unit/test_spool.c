@@ -82,8 +82,9 @@ static void fill(struct audit_result *r, struct target_result **out)
 	f->source = &fake_source;
 
 	struct settings *v = &t->view;
-	struct settings_origin file = { SETTINGS_SRC_FILE, "db1/my.cnf", 12, "included from x.cnf:2", NULL };
-	struct settings_origin def = { SETTINGS_SRC_DEFAULT, NULL, 0, NULL, "default for MariaDB 10.11" };
+	struct settings_origin file = { .source = SETTINGS_SRC_FILE, .file = "db1/my.cnf", .line = 12,
+					.chain = "included from x.cnf:2" };
+	struct settings_origin def = { .source = SETTINGS_SRC_DEFAULT, .detail = "default for MariaDB 10.11" };
 	v->flavor = t->flavor;
 	v->version = t->version;
 	v->address = "10.0.0.1:3306";
@@ -105,7 +106,8 @@ static void fill(struct audit_result *r, struct target_result **out)
 				      .version = { 8, 4, -1 }, .text = "removed" };
 	settings_add_problem(v, &p);
 	settings_add_problem(v, &p);
-	v->group_header = (struct settings_origin){ SETTINGS_SRC_FILE, "db1/my.cnf", 1, NULL, "mysqld" };
+	v->group_header = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = "db1/my.cnf", .line = 1,
+						    .detail = "mysqld" };
 	*out = t;
 }
 

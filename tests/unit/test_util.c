@@ -465,6 +465,53 @@ static void test_settings_secret_memo(void)
 	is_int(wrong, 0, "settings_set: secrets masked and other values kept, each name seen many times");
 }
 
+/* A test pool for settings.shared: equal text, one copy; counts the copies made. */
+struct test_pool {
+	struct arena arena;
+	const char *kept[16];
+	size_t n;
+};
+
+static const char *test_pool_intern(void *ctx, const char *text)
+{
+	struct test_pool *p = ctx;
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->kept[i], text))
+			return p->kept[i];
+	return p->n < 16 ? (p->kept[p->n++] = arena_strdup(&p->arena, text)) : arena_strdup(&p->arena, text);
+}
+
+/* settings.shared (issue 13): no index, strings from the shared pool, the same lookups and overrides. */
+static void test_settings_shared(void)
+{
+	struct test_pool pool;
+	memset(&pool, 0, sizeof(pool));
+	arena_init(&pool.arena);
+	const struct settings_shared sh = { test_pool_intern, &pool };
+	struct settings a, b;
+	struct settings_origin o = { .source = SETTINGS_SRC_TOPOLOGY, .detail = "derived" };
+	settings_init(&a, "a", "file");
+	settings_init(&b, "b", "file");
+	a.shared = b.shared = &sh;
+	settings_set(&a, "topology.ring", "OFF", "topology.ring", &o);
+	settings_set(&a, "server_id", "1", "server-id", &o);
+	settings_set(&b, "topology.ring", "OFF", "topology.ring", &o);
+	settings_set(&a, "topology.ring", "ON", "topology.ring", &o);
+	const struct settings_var *ra = settings_get(&a, "topology.ring"), *rb = settings_get(&b, "topology.ring");
+	ok(ra && !strcmp(ra->current.value, "ON") && ra->n_overridden == 1 && !strcmp(ra->overridden[0].value, "OFF"),
+	   "settings shared: set again, the last value wins and the earlier one is overridden");
+	ok(a.n == 2 && settings_get(&a, "server_id") == &a.vars[1] && !settings_get(&a, "server-id") &&
+		   !settings_get(&b, "server_id"),
+	   "settings shared: found by a scan, an unknown name is NULL");
+	ok(a.index.n == 0 && a.index.cap == 0 && b.index.cap == 0, "settings shared: no index is made");
+	ok(rb && rb->name == ra->name && rb->current.value == ra->overridden[0].value &&
+		   rb->current.origin.detail == ra->current.origin.detail && settings_intern(&b, "ON") == ra->current.value,
+	   "settings shared: equal strings of two views are one copy in the pool");
+	settings_release(&a);
+	settings_release(&b);
+	arena_release(&pool.arena);
+}
+
 int main(void)
 {
 	test_format_plain();
@@ -475,6 +522,7 @@ int main(void)
 	test_strhash_fold();
 	test_settings_index();
 	test_settings_retain();
+	test_settings_shared();
 	test_write_signals();
 	test_secret();
 	test_parse_uint();
