@@ -84,12 +84,19 @@ const char *settings_intern(struct settings *s, const char *str)
 	return arena_strdup(&s->arena, str);
 }
 
-/* A view with no index (settings.h, shared): the variable called name by a scan, or NULL. */
+/*
+ * A view with no index (settings.h, shared): the variable called name by a
+ * scan, or NULL. The names looked up are mostly the very strings the view
+ * holds (the engine's read names): by address first, then by text.
+ */
 static struct settings_var *settings_scan(const struct settings *s, const char *name)
 {
+	for (size_t i = 0; i < s->n; i++)
+		if (s->vars[i].name == name)
+			return &s->vars[i];
 	for (size_t i = 0; i < s->n; i++) {
 		const char *n = s->vars[i].name;
-		if (n == name || !(s->index.fold_case ? ascii_strcasecmp(n, name) : strcmp(n, name)))
+		if (!(s->index.fold_case ? ascii_strcasecmp(n, name) : strcmp(n, name)))
 			return &s->vars[i];
 	}
 	return NULL;
