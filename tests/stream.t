@@ -19,7 +19,8 @@
 #    suppression of a fleet finding and an included file dropped after it
 #    was evaluated.
 # 3. The spool goes to $TMPDIR and leaves nothing there; a $TMPDIR it cannot
-#    be made in is an error (exit 2) before anything is audited.
+#    be made in is an error (exit 2) before anything is audited; a run with
+#    one target needs none (reported from memory: the same report).
 # TAP.
 set -u
 
@@ -90,5 +91,24 @@ TMPDIR="$T/nonexistent" "$CRASHSAFE" check -q --no-color "${files[@]}" >"$T/notm
 rc=$?
 ok "$([ "$rc" = 2 ] && grep -q "cannot make a temporary file for the targets' results" "$T/notmp.err" &&
 	! [ -s "$T/notmp.out" ]; echo $?)" "a \$TMPDIR the spool cannot be made in: exit 2, said, nothing audited"
+# one target has nothing to wait for: reported from memory, no temporary file needed, the same report
+one="$REPO/examples/mysql-8.4/replica-unsafe.cnf"
+TMPDIR="$T/nonexistent" "$CRASHSAFE" check --format json --fail-on never "$one" >"$T/one-notmp.json" 2>"$T/one-notmp.err"
+rc=$?
+# the same FILE named twice is one target, but two were planned: that run streams (it needs the
+# spool); its report must be the one-target report but for the planned count
+"$CRASHSAFE" check --format json --fail-on never "$one" "$one" >"$T/twice.json" 2>/dev/null
+TMPDIR="$T/nonexistent" "$CRASHSAFE" check --format json --fail-on never "$one" "$one" >/dev/null 2>&1
+rc2=$?
+ok "$([ "$rc" = 0 ] && ! [ -s "$T/one-notmp.err" ] && [ -s "$T/one-notmp.json" ] && [ "$rc2" = 2 ]; echo $?)" \
+	"one FILE needs no temporary file: audited with a \$TMPDIR that does not exist (exit $rc; the FILE twice, streamed: exit $rc2)"
+same=$(/usr/bin/python3 - "$T/one-notmp.json" "$T/twice.json" <<'PY'
+import json, sys
+one, twice = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+planned = (one["run"].pop("targets"), twice["run"].pop("targets"))
+print("same" if planned == (1, 2) and one == twice else "differ %r" % (planned,))
+PY
+)
+is "$same" same "... and its report is the streamed one, but for the planned count (run.targets 1, not 2)"
 
 tap_done
