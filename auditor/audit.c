@@ -881,12 +881,14 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 {
 	struct diag_list d;
 	struct audit_seen seen = { 0 };
-	FILE *lines = tmpfile();
+	FILE *lines = spool_tmpfile();
 	diag_list_init(&d);
 	if (!lines) {
 		as->stream_failed = 1;
 		as->stream_errno = errno;
 	}
+	if (spool_flush(&as->evaluated))
+		audit_stream_fail(as, &as->evaluated);
 	audit_cross_keep(as, kept, nkept);
 	as->kept = xcalloc(nkept ? nkept : 1, sizeof(*as->kept));
 	if (nkept)
@@ -923,6 +925,14 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 		free(blob);
 		audit_result_release(&one);
 	}
+	/* a write that failed (a full $TMPDIR) is known now, before any report begins */
+	if (spool_flush(&as->reported))
+		audit_stream_fail(as, &as->reported);
+	errno = 0;
+	if (lines && (fflush(lines) || ferror(lines)) && !as->stream_failed) {
+		as->stream_failed = 1;
+		as->stream_errno = errno ? errno : EIO;
+	}
 	as->input_errors += audit_suppress_end(o, &as->e, &as->sup, &seen, &d);
 	diag_print(&d, stderr);
 	diag_list_release(&d);
@@ -932,6 +942,10 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 		rewind(lines);
 		while ((n = fread(buf, 1, sizeof(buf), lines)) > 0)
 			fwrite(buf, 1, n, stderr);
+		if (ferror(lines) && !as->stream_failed) {
+			as->stream_failed = 1;
+			as->stream_errno = EIO;
+		}
 		fclose(lines);
 	}
 }
@@ -964,11 +978,17 @@ int audit_session_stream_report(struct audit_session *as, const struct audit_opt
 	struct report_source src = { as->reported.n, audit_stream_get, as };
 	ro.input_errors += as->input_errors;
 	if (as->stream_failed) {
-		diag_emit(DIAG_ERROR, NULL, 0, "cannot keep the targets' results in a temporary file: %s",
-			  strerror(as->stream_errno));
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot keep the targets' results in a temporary file in %s: %s",
+			  spool_dir(), strerror(as->stream_errno));
 		return EXIT_USAGE;
 	}
 	int write_failed = audit_write_reports_from(&ro, command, &as->e, &as->x, &src, as->totals) < 0;
+	if (as->stream_failed) {
+		/* a record that did not read back: the report was cut short, and this is why */
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot read the targets' results back from their temporary file in %s: %s",
+			  spool_dir(), strerror(as->stream_errno));
+		write_failed = 1;
+	}
 	audit_result_release(&as->one);
 	audit_result_init(&as->one);
 	struct audit_summary totals = as->totals;

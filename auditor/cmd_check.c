@@ -33,6 +33,7 @@
 #include "optfile.h"
 #include "persisted.h"
 #include "snapshot.h"
+#include "spool.h"
 #include "banned.h"
 
 enum {
@@ -344,8 +345,8 @@ int cmd_check(int argc, char **argv)
 	}
 	if (streaming) {
 		if (audit_session_stream(&as)) {
-			diag_emit(DIAG_ERROR, NULL, 0, "cannot make a temporary file for the targets' results: %s",
-				  strerror(errno));
+			diag_emit(DIAG_ERROR, NULL, 0, "cannot make a temporary file for the targets' results in %s: %s",
+				  spool_dir(), strerror(errno));
 			status = EXIT_USAGE;
 			goto out;
 		}

@@ -20,30 +20,50 @@
 #define SPOOL_MAGIC 0x43535350554f4f4cULL   /* "CSSPOOL" */
 #define SPOOL_BUF 65536
 
-int spool_open(struct spool *s)
+const char *spool_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
-	memset(s, 0, sizeof(*s));
-	if (!dir || !*dir)
-		dir = "/tmp";
+	return dir && *dir ? dir : "/tmp";
+}
+
+FILE *spool_tmpfile(void)
+{
+	const char *dir = spool_dir();
 	char *path = xasprintf("%s/crashsafe-spool-XXXXXX", dir);
 	int fd = mkstemp(path);
 	if (fd < 0) {
 		free(path);
-		return -1;
+		return NULL;
 	}
 	/* unlinked at once: nothing is left behind, whatever ends the process */
 	unlink(path);
 	free(path);
-	s->fp = fdopen(fd, "w+");
-	if (!s->fp) {
+	FILE *fp = fdopen(fd, "w+");
+	if (!fp) {
 		int e = errno;
 		close(fd);
 		errno = e;
-		return -1;
+		return NULL;
 	}
-	setvbuf(s->fp, NULL, _IOFBF, SPOOL_BUF);
-	return 0;
+	setvbuf(fp, NULL, _IOFBF, SPOOL_BUF);
+	return fp;
+}
+
+int spool_open(struct spool *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fp = spool_tmpfile();
+	return s->fp ? 0 : -1;
+}
+
+int spool_flush(struct spool *s)
+{
+	errno = 0;
+	if (!s->err && s->fp && (fflush(s->fp) || ferror(s->fp))) {
+		s->err = 1;
+		s->err_no = errno ? errno : EIO;
+	}
+	return s->err ? -1 : 0;
 }
 
 void spool_close(struct spool *s)

@@ -47,6 +47,25 @@ struct spool {
 int spool_open(struct spool *s);
 void spool_close(struct spool *s);
 
+/*
+ * A temporary file of this process, as the spool's own: mkstemp(3) in
+ * $TMPDIR (else /tmp; glibc's tmpfile(3) ignores $TMPDIR), mode 0600,
+ * unlinked at once, opened "w+" with a 64 KB buffer. Returns the stream,
+ * or NULL with errno set.
+ */
+FILE *spool_tmpfile(void);
+
+/* Where spool_tmpfile() makes its files: $TMPDIR when set and not empty, else "/tmp". */
+const char *spool_dir(void);
+
+/*
+ * Hand what the stream still buffers to the file and check it: a write
+ * that failed (a full or read-only $TMPDIR) is known here, before anything
+ * is read back or reported. Returns 0, or -1 (s->err set, errno kept in
+ * s->err_no).
+ */
+int spool_flush(struct spool *s);
+
 /* The parts of a record besides its header (the target's name, kind, flavor, paths ...). */
 enum spool_part {
 	SPOOL_FINDINGS = 1,     /* t->findings */

@@ -21,6 +21,8 @@
 # 3. The spool goes to $TMPDIR and leaves nothing there; a $TMPDIR it cannot
 #    be made in is an error (exit 2) before anything is audited; a run with
 #    one target needs none (reported from memory: the same report).
+#    A $TMPDIR that fills up is that error before any report (never a
+#    report cut short); /tmp read-only does not matter when $TMPDIR is set.
 # TAP.
 set -u
 
@@ -91,6 +93,47 @@ TMPDIR="$T/nonexistent" "$CRASHSAFE" check -q --no-color "${files[@]}" >"$T/notm
 rc=$?
 ok "$([ "$rc" = 2 ] && grep -q "cannot make a temporary file for the targets' results" "$T/notmp.err" &&
 	! [ -s "$T/notmp.out" ]; echo $?)" "a \$TMPDIR the spool cannot be made in: exit 2, said, nothing audited"
+# a $TMPDIR that fills up while the targets are spooled: at every fill level, either the whole
+# report (exit 0) or the spool's error with nothing on stdout (exit 2) -- never a report cut short
+# (a write failure once hid in the stream's buffer until the reports read the spool back)
+if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=64k tmpfs "$T/tiny" 2>/dev/null; then
+	/usr/bin/python3 "$REPO/bench/gen.py" files 3 "$T/three"
+	"$CRASHSAFE" check --format json --fail-on never "$T/three/"*.cnf >"$T/three.json" 2>/dev/null
+	bad=""
+	for k in $(seq 0 2 40); do
+		rm -f "$T/tiny/fill"
+		[ "$k" -gt 0 ] && dd if=/dev/zero of="$T/tiny/fill" bs=1k count="$k" status=none 2>/dev/null
+		TMPDIR="$T/tiny" "$CRASHSAFE" check --format json --fail-on never "$T/three/"*.cnf >"$T/full.out" 2>"$T/full.err"
+		rc=$?
+		if [ "$rc" = 0 ] && cmp -s "$T/full.out" "$T/three.json" && ! [ -s "$T/full.err" ]; then :
+		elif [ "$rc" = 2 ] && ! [ -s "$T/full.out" ] && grep -q "temporary file in $T/tiny: No space left" "$T/full.err"; then :
+		else bad="$bad fill=${k}KB:rc=$rc,$(wc -c <"$T/full.out")B"; fi
+	done
+	umount "$T/tiny"
+	is "${bad:-none}" none "a \$TMPDIR filling up at 0-40 KB of 64 KB: the whole report, or exit 2 naming the directory with nothing on stdout"
+else
+	skip "a full \$TMPDIR: needs root to mount a small tmpfs (CI runs as root)"
+fi
+
+# every temporary file goes to $TMPDIR: with /tmp read-only (a container whose TMPDIR is a volume)
+# the run still reports, and a target's lines for stderr are not lost (they once went to tmpfile(3),
+# which ignores $TMPDIR). Run from a copy under /var/tmp, as the checkout may itself be under /tmp.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && V=$(mktemp -d /var/tmp/crashsafe-stream.XXXXXX); then
+	mkdir -p "$V/tmp" && cp "$CRASHSAFE" "$V/crashsafe" && cp -r "$REPO/rules" "$V/rules" &&
+		cp "$T/three/h0.cnf" "$T/three/h1.cnf" "$V/"
+	unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs -o ro,size=4k tmpfs /tmp &&
+		cd "$1" && TMPDIR="$1/tmp" CRASHSAFE_RULES_DIR="$1/rules" ./crashsafe check -q --no-color \
+		--fail-on never h0.cnf h1.cnf nope.cnf' sh "$V" >"$V/out" 2>"$V/err"
+	rc=$?
+	ok "$([ "$rc" = 2 ] && grep -q '3 targets' "$V/out" && grep -q 'nope.cnf' "$V/err" &&
+		! grep -q 'temporary file' "$V/err"; echo $?)" \
+		"/tmp read-only, \$TMPDIR writable: the run reports (exit $rc, 2 for the unreadable FILE) and its stderr line stays"
+	[ "$rc" = 2 ] || { echo "# stdout: $(head -c 300 "$V/out")"; echo "# stderr: $(head -c 300 "$V/err")"; }
+	rm -rf "$V"
+else
+	skip "/tmp read-only: needs root and unshare(1) for a private mount namespace (CI runs as root)"
+fi
+
 # one target has nothing to wait for: reported from memory, no temporary file needed, the same report
 one="$REPO/examples/mysql-8.4/replica-unsafe.cnf"
 TMPDIR="$T/nonexistent" "$CRASHSAFE" check --format json --fail-on never "$one" >"$T/one-notmp.json" 2>"$T/one-notmp.err"
