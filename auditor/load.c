@@ -146,9 +146,19 @@ static void load_print_reader_diags(const struct optfile *of, const struct audit
 {
 	if (o->verbose)
 		return;
-	for (size_t i = 0; i < of->diags.n; i++)
-		if (of->diags.items[i].level >= DIAG_WARNING)
-			diag_print_one(&of->diags.items[i], stderr);
+	for (size_t i = 0; i < of->diags.n; i++) {
+		const struct diag *g = &of->diags.items[i];
+		if (g->level < DIAG_WARNING)
+			continue;
+		/*
+		 * The error that stops the target, at no line: the target's own
+		 * error line says it once evaluated (audit.c), word for word
+		 * (a FIFO nobody writes to was said twice).
+		 */
+		if (g->level == DIAG_ERROR && !g->line && of->input_error && !strcmp(g->message, of->input_error))
+			continue;
+		diag_print_one(g, stderr);
+	}
 }
 
 /*

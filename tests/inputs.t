@@ -130,6 +130,7 @@ run check --no-color "$T/silent.fifo" "$T/good.cnf"
 is_rc 2 "a FIFO without a writer is an error for that target, not a hang"
 has "silent.fifo: error: cannot read option file" "$err" "the error names the FIFO"
 has "no process writes" "$err" "and says why"
+is "$(grep -c 'no process writes' <<<"$err")" 1 "... once (the reader's error and the target's were the same line twice)"
 has "good.cnf (file" "$out" "the other target is still audited"
 [ "$secs" -lt 8 ]; ok $? "within seconds ($secs s)"
 
