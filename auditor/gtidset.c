@@ -126,20 +126,35 @@ static void gtidset_normalize(struct gtidset *s)
 	s->n = out;
 }
 
-/* The entry for (uuid, tag), created in sorted position when absent. */
-static struct gtid_uuid_set *gtidset_entry(struct gtidset *s, const unsigned char uuid[16], const char *tag)
+/*
+ * Binary search of the sorted entries for (uuid, tag): 1 and its index in
+ * *at when present, else 0 and in *at the index it would be inserted at.
+ */
+static int gtidset_search(const struct gtidset *s, const unsigned char uuid[16], const char *tag, size_t *at)
 {
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = key_cmp(s->e[mid].uuid, s->e[mid].tag, uuid, tag);
-		if (!c)
-			return &s->e[mid];
+		if (!c) {
+			*at = mid;
+			return 1;
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	*at = lo;
+	return 0;
+}
+
+/* The entry for (uuid, tag), created in sorted position when absent. */
+static struct gtid_uuid_set *gtidset_entry(struct gtidset *s, const unsigned char uuid[16], const char *tag)
+{
+	size_t lo;
+	if (gtidset_search(s, uuid, tag, &lo))
+		return &s->e[lo];
 	ARRAY_GROW(s->e, s->n + 1, s->cap);
 	memmove(&s->e[lo + 1], &s->e[lo], (s->n - lo) * sizeof(*s->e));
 	memset(&s->e[lo], 0, sizeof(s->e[lo]));
@@ -152,18 +167,8 @@ static struct gtid_uuid_set *gtidset_entry(struct gtidset *s, const unsigned cha
 static const struct gtid_uuid_set *gtidset_find(const struct gtidset *s, const unsigned char uuid[16],
 						const char *tag)
 {
-	size_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = key_cmp(s->e[mid].uuid, s->e[mid].tag, uuid, tag);
-		if (!c)
-			return &s->e[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t at;
+	return gtidset_search(s, uuid, tag, &at) ? &s->e[at] : NULL;
 }
 
 void gtidset_add(struct gtidset *s, const unsigned char uuid[16], const char *tag, uint64_t lo, uint64_t hi)
