@@ -1483,20 +1483,34 @@ static void eval_require(struct target_result *tr, const struct rule *r, const s
 		    FINDING_BY_REQUIRE);
 }
 
+/*
+ * A channel rule on a target without channels to judge: unknown when a
+ * live target's channels could not be read, not applicable offline or
+ * with no channel. Returns 1 when that finding was made (nothing more to
+ * evaluate), 0 when the target has channels.
+ */
+static int eval_no_channels(struct target_result *tr, const struct rule *r, const struct settings *s,
+			    const struct expr_env *env)
+{
+	if (!s->channels_known) {
+		int live = s->kind && !strcmp(s->kind, "live");
+		finding_new(tr, r, env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
+			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
+		return 1;
+	}
+	if (!s->nchannels) {
+		finding_new(tr, r, env, FINDING_NOT_APPLICABLE, FINDING_BY_NO_CHANNELS);
+		return 1;
+	}
+	return 0;
+}
+
 static void eval_channels(struct target_result *tr, const struct rule *r, const struct settings *s,
 			  const struct expr_env *target_env)
 {
 	struct expr_env env = *target_env;
-	if (!s->channels_known) {
-		int live = s->kind && !strcmp(s->kind, "live");
-		finding_new(tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
-			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
+	if (eval_no_channels(tr, r, s, &env))
 		return;
-	}
-	if (!s->nchannels) {
-		finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_NO_CHANNELS);
-		return;
-	}
 	for (size_t i = 0; i < s->nchannels; i++) {
 		/* the view's copy: it has the derived fields (channel.problem) */
 		env.channel = i < tr->view.nchannels ? &tr->view.channels[i] : &s->channels[i];
@@ -1746,16 +1760,8 @@ static void eval_links(struct audit_result *out, const struct catalog *c, const 
 	env.target = s;
 	expr_target_display(s, display, sizeof(display));
 	env.display = display;
-	if (!s->channels_known) {
-		int live = s->kind && !strcmp(s->kind, "live");
-		finding_new(tr, r, &env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
-			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
+	if (eval_no_channels(tr, r, s, &env))
 		return;
-	}
-	if (!s->nchannels) {
-		finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_NO_CHANNELS);
-		return;
-	}
 	for (size_t i = 0; i < s->nchannels; i++) {
 		const struct settings_channel *ch = &s->channels[i];
 		struct finding *f;
