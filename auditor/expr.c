@@ -210,32 +210,27 @@ static const struct {
 	{ TOK_LE, EXPR_LE }, { TOK_GT, EXPR_GT }, { TOK_GE, EXPR_GE },
 };
 
+/* IDENT OP LITERAL, the operator (a comparison token or "has") being the current token. */
+static struct expr *parse_cmp(struct parser *ps, const char *ident, unsigned column, enum expr_cmp cmp)
+{
+	struct expr *e = node_new(ps, EXPR_CMP, column);
+	e->cmp = cmp;
+	e->ident = ident;
+	lex(ps);
+	e->lits = arena_alloc(ps->arena, sizeof(*e->lits));
+	e->nlits = 1;
+	if (parse_literal(ps, &e->lits[0]))
+		return NULL;
+	return e;
+}
+
 static struct expr *parse_after_ident(struct parser *ps, const char *ident, unsigned column)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cmp_tokens); i++) {
-		if (ps->tok.kind != cmp_tokens[i].tok)
-			continue;
-		struct expr *e = node_new(ps, EXPR_CMP, column);
-		e->cmp = cmp_tokens[i].cmp;
-		e->ident = ident;
-		lex(ps);
-		e->lits = arena_alloc(ps->arena, sizeof(*e->lits));
-		e->nlits = 1;
-		if (parse_literal(ps, &e->lits[0]))
-			return NULL;
-		return e;
-	}
-	if (tok_is(&ps->tok, "has")) {
-		struct expr *e = node_new(ps, EXPR_CMP, column);
-		e->cmp = EXPR_HAS;
-		e->ident = ident;
-		lex(ps);
-		e->lits = arena_alloc(ps->arena, sizeof(*e->lits));
-		e->nlits = 1;
-		if (parse_literal(ps, &e->lits[0]))
-			return NULL;
-		return e;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(cmp_tokens); i++)
+		if (ps->tok.kind == cmp_tokens[i].tok)
+			return parse_cmp(ps, ident, column, cmp_tokens[i].cmp);
+	if (tok_is(&ps->tok, "has"))
+		return parse_cmp(ps, ident, column, EXPR_HAS);
 	if (tok_is(&ps->tok, "in")) {
 		struct expr *e = node_new(ps, EXPR_IN, column);
 		e->ident = ident;
