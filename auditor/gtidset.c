@@ -231,8 +231,8 @@ static const char *parse_uuid(const char *p, unsigned char out[16])
 	return q;
 }
 
-/* A transaction number 1..GTID_NUMBER_MAX at p. Returns the end, or NULL. */
-static const char *parse_number(const char *p, uint64_t *out)
+/* An unsigned decimal at p no larger than max. Returns the end, or NULL. */
+static const char *parse_ull(const char *p, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	const char *q = p;
@@ -240,12 +240,21 @@ static const char *parse_number(const char *p, uint64_t *out)
 		return NULL;
 	while (*q >= '0' && *q <= '9') {
 		unsigned d = (unsigned)(*q - '0');
-		if (v > (GTID_NUMBER_MAX - d) / 10)
+		if (v > (max - d) / 10)
 			return NULL;
 		v = v * 10 + d;
 		q++;
 	}
-	if (v == 0)
+	*out = v;
+	return q;
+}
+
+/* A transaction number 1..GTID_NUMBER_MAX at p. Returns the end, or NULL. */
+static const char *parse_number(const char *p, uint64_t *out)
+{
+	uint64_t v;
+	const char *q = parse_ull(p, GTID_NUMBER_MAX, &v);
+	if (!q || v == 0)
 		return NULL;
 	*out = v;
 	return q;
@@ -550,24 +559,6 @@ static int mariadb_gtid_cmp(const void *pa, const void *pb)
 	if (a->server != b->server)
 		return a->server < b->server ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
-}
-
-/* An unsigned decimal at p no larger than max. Returns the end, or NULL. */
-static const char *parse_ull(const char *p, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	const char *q = p;
-	if (*q < '0' || *q > '9')
-		return NULL;
-	while (*q >= '0' && *q <= '9') {
-		unsigned d = (unsigned)(*q - '0');
-		if (v > (max - d) / 10)
-			return NULL;
-		v = v * 10 + d;
-		q++;
-	}
-	*out = v;
-	return q;
 }
 
 int mariadb_gtid_list_parse(struct mariadb_gtid_list *l, const char *text, struct strbuf *err)
