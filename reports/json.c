@@ -40,7 +40,7 @@ void jsonw_flush(struct jsonw *w)
 	w->len = 0;
 }
 
-static void jsonw_put(struct jsonw *w, const char *s, size_t n)
+static inline void jsonw_put(struct jsonw *w, const char *s, size_t n)
 {
 	if (n > sizeof(w->buf) - w->len) {
 		jsonw_flush(w);
@@ -61,6 +61,7 @@ static void jsonw_putc(struct jsonw *w, char c)
 	w->buf[w->len++] = c;
 }
 
+/* A literal: its length is known here, so the copy is a few moves (issue 13). */
 #define jsonw_puts(w, lit) jsonw_put((w), (lit), sizeof(lit) - 1)
 
 static void jsonw_indent(struct jsonw *w)
@@ -83,13 +84,25 @@ static int jsonw_plain(unsigned char c)
 }
 
 /*
+ * Nonzero when one of the eight bytes of x is below 0x20, from 0x80, '"' or
+ * '\\' (exact as to whether there is one, not which).
+ */
+static inline uint64_t jsonw_word_care(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	/* q and b have x's high bits; x's own are the bytes from 0x80 */
+	return ((((x - ones * 0x20) | (q - ones) | (b - ones)) & ~x) | x) & highs;
+}
+
+/*
  * The end of the run of plain bytes from i: eight bytes at a time while no
  * byte of the word is below 0x20, at or above 0x80, '"' or '\\' (each test
  * exact as to whether such a byte is there), then byte by byte.
  */
 static size_t jsonw_plain_run(const char *s, size_t i, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	const uint64_t ones = 0x0101010101010101ULL;
 #if defined(__SSE2__)
 	/*
 	 * Sixteen bytes at a time where the compiler offers SSE2 (every x86-64):
@@ -108,22 +121,17 @@ static size_t jsonw_plain_run(const char *s, size_t i, size_t n)
 	}
 #endif
 	while (i + 8 <= n) {
-		uint64_t x, q, b;
+		uint64_t x;
 		memcpy(&x, s + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		/* the four tests in one (q and b have x's high bits; x's own are the bytes from 0x80) */
-		if (((((x - ones * 0x20) | (q - ones) | (b - ones)) & ~x) | x) & highs)
+		if (jsonw_word_care(x))
 			break;
 		i += 8;
 	}
 	if (i < n && n - i < 8) {
 		/* the last bytes in a word filled with a plain byte: short keys and values in one test */
-		uint64_t x = ones * 'a', q, b;
+		uint64_t x = ones * 'a';
 		memcpy(&x, s + i, n - i);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if (!(((((x - ones * 0x20) | (q - ones) | (b - ones)) & ~x) | x) & highs))
+		if (!jsonw_word_care(x))
 			return n;
 	}
 	while (i < n && jsonw_plain((unsigned char)s[i]))
@@ -131,19 +139,68 @@ static size_t jsonw_plain_run(const char *s, size_t i, size_t n)
 	return i;
 }
 
-static void jsonw_string(struct jsonw *w, const char *s)
+/*
+ * Copy the n bytes of s to d and say whether all of them are plain (issue
+ * 13: one pass instead of a scan and a copy). Reads and writes only those
+ * n bytes: the last piece overlaps the one before instead of reading past
+ * the end. When a byte is not plain, d holds the copy anyway; the caller
+ * does not count it.
+ */
+static inline __attribute__((always_inline)) int jsonw_copy_plain(char *d, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+	if (n >= 16) {
+		const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+			      bslash = _mm_set1_epi8('\\');
+		__m128i care = _mm_setzero_si128(), x;
+		for (size_t i = 0; i + 16 < n; i += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)(d + i), x);
+			care = _mm_or_si128(care, _mm_or_si128(_mm_cmplt_epi8(x, below),
+								 _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+									      _mm_cmpeq_epi8(x, bslash))));
+		}
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+		_mm_storeu_si128((__m128i *)(void *)(d + n - 16), x);
+		care = _mm_or_si128(care, _mm_or_si128(_mm_cmplt_epi8(x, below),
+							 _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash))));
+		return !_mm_movemask_epi8(care);
+	}
+#endif
+	if (n >= 8) {
+		uint64_t care = 0, x;
+		size_t i = 0;
+		for (; i + 8 < n; i += 8) {
+			memcpy(&x, s + i, 8);
+			memcpy(d + i, &x, 8);
+			care |= jsonw_word_care(x);
+		}
+		memcpy(&x, s + n - 8, 8);
+		memcpy(d + n - 8, &x, 8);
+		return !(care | jsonw_word_care(x));
+	}
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+		return !jsonw_word_care((uint64_t)a | (uint64_t)b << 32);
+	}
+	if (n == 0)
+		return 1;
+	/* one to three bytes: the first, the middle and the last cover them */
+	d[0] = s[0];
+	d[n / 2] = s[n / 2];
+	d[n - 1] = s[n - 1];
+	return jsonw_plain((unsigned char)s[0]) && jsonw_plain((unsigned char)s[n / 2]) &&
+	       jsonw_plain((unsigned char)s[n - 1]);
+}
+
+/* s of n bytes as a JSON string, escaped byte by byte where it needs it. */
+static void jsonw_string_slow(struct jsonw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t n = strlen(s);
-	/* the common case, a plain string with room for it in the buffer: straight in (issue 13) */
-	if (n + 2 <= sizeof(w->buf) - w->len && jsonw_plain_run(s, 0, n) == n) {
-		char *d = w->buf + w->len;
-		d[0] = '"';
-		memcpy(d + 1, s, n);
-		d[n + 1] = '"';
-		w->len += n + 2;
-		return;
-	}
 	jsonw_putc(w, '"');
 	for (size_t i = 0; i < n;) {
 		/* Printable ASCII other than '"' and '\\' goes out as one run. */
@@ -189,31 +246,196 @@ static void jsonw_string(struct jsonw *w, const char *s)
 	jsonw_putc(w, '"');
 }
 
+/*
+ * s of n bytes as a JSON string, escaped, straight into the buffer, which
+ * has room for the worst case (6 bytes for each byte) and 16 to spare:
+ * sixteen bytes are copied at a time and the write position moves up to
+ * the first byte that needs care (issue 13: the fix and message texts
+ * carry newlines and quotes; a run and an escape at a time through
+ * jsonw_put() was most of their cost). The same bytes as
+ * jsonw_string_slow().
+ */
+static void jsonw_string_fast(struct jsonw *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *d0 = w->buf + w->len, *d = d0;
+	size_t i = 0;
+	*d++ = '"';
+	while (i < n) {
+#if defined(__SSE2__)
+		const __m128i below = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+			      bslash = _mm_set1_epi8('\\');
+		while (i + 16 <= n) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)d, x);
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(_mm_cmplt_epi8(x, below),
+					     _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash))));
+			if (!mask) {
+				i += 16;
+				d += 16;
+				continue;
+			}
+			size_t k = (size_t)__builtin_ctz(mask);
+			i += k;
+			d += k;
+			break;
+		}
+		if (i >= n)
+			break;
+		if (n - i < 16 && jsonw_plain((unsigned char)s[i])) {
+			/* the last bytes: copied into a block filled with plain bytes, handled as one */
+			char tail[16];
+			memset(tail, 'a', sizeof(tail));
+			memcpy(tail, s + i, n - i);
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)tail);
+			_mm_storeu_si128((__m128i *)(void *)d, x);
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(_mm_cmplt_epi8(x, below),
+					     _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash))));
+			size_t k = mask ? (size_t)__builtin_ctz(mask) : n - i;
+			i += k;
+			d += k;
+			if (i >= n)
+				break;
+		}
+#endif
+		unsigned char c = (unsigned char)s[i];
+		unsigned long cp;
+		size_t len;
+		if (jsonw_plain(c)) {
+			*d++ = (char)c;
+			i++;
+			continue;
+		}
+		switch (c) {
+		case '"': memcpy(d, "\\\"", 2); d += 2; i++; continue;
+		case '\\': memcpy(d, "\\\\", 2); d += 2; i++; continue;
+		case '\b': memcpy(d, "\\b", 2); d += 2; i++; continue;
+		case '\f': memcpy(d, "\\f", 2); d += 2; i++; continue;
+		case '\n': memcpy(d, "\\n", 2); d += 2; i++; continue;
+		case '\r': memcpy(d, "\\r", 2); d += 2; i++; continue;
+		case '\t': memcpy(d, "\\t", 2); d += 2; i++; continue;
+		default: break;
+		}
+		if (c < 0x20) {
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			memcpy(d, esc, 6);
+			d += 6;
+			i++;
+			continue;
+		}
+		len = report_utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			/* Not UTF-8: one replacement character per offending byte. */
+			memcpy(d, "\\ufffd", 6);
+			d += 6;
+			i++;
+		} else if (cp == 0x2028 || cp == 0x2029) {
+			char esc[6] = { '\\', 'u', '2', '0', '2', cp == 0x2028 ? '8' : '9' };
+			memcpy(d, esc, 6);
+			d += 6;
+			i += len;
+		} else {
+			memcpy(d, s + i, len);
+			d += len;
+			i += len;
+		}
+	}
+	*d++ = '"';
+	w->len += (size_t)(d - d0);
+}
+
+/* Room for jsonw_string_fast(): the worst case, the quotes and 16 bytes to spare. */
+#define JSONW_ESC_ROOM(n) (6 * (n) + 2 + 16)
+
+static void jsonw_string(struct jsonw *w, const char *s)
+{
+	size_t n = strlen(s);
+	/* a plain string with room for it in the buffer: straight in (issue 13) */
+	if (n + 2 <= sizeof(w->buf) - w->len) {
+		char *d = w->buf + w->len;
+		if (jsonw_copy_plain(d + 1, s, n)) {
+			d[0] = '"';
+			d[n + 1] = '"';
+			w->len += n + 2;
+			return;
+		}
+	}
+	if (n <= (sizeof(w->buf) - 18) / 6) {
+		if (JSONW_ESC_ROOM(n) > sizeof(w->buf) - w->len)
+			jsonw_flush(w);
+		jsonw_string_fast(w, s, n);
+		return;
+	}
+	jsonw_string_slow(w, s, n);
+}
+
+/* A string value or null: what every member of a finding is (jsonw_str() without the key). */
+static inline void jsonw_value(struct jsonw *w, const char *s)
+{
+	if (s)
+		jsonw_string(w, s);
+	else
+		jsonw_puts(w, "null");
+}
+
+/* Decimal digits of v, into the end of buf[24]; returns where they start. */
+static char *jsonw_digits(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/* A line number, or null for 0 (not known). */
+static inline void jsonw_line(struct jsonw *w, unsigned line)
+{
+	char buf[24], *p;
+	if (!line) {
+		jsonw_puts(w, "null");
+		return;
+	}
+	p = jsonw_digits(buf + sizeof(buf), line);
+	jsonw_put(w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /* Separator, newline and indent before an item, then "key": inside objects. */
 static void jsonw_item(struct jsonw *w, const char *key)
 {
-	/* the common case: a plain key, shallow, with room: straight into the buffer (issue 13) */
+	/*
+	 * The common case: a plain key, shallow, with room (8 bytes to spare
+	 * for the indent written a word at a time): straight into the buffer
+	 * (issue 13).
+	 */
 	size_t klen = key ? strlen(key) : 0;
-	size_t need = 2 + 2 * (size_t)w->depth + (key ? klen + 4 : 0);
-	if (w->depth > 0 && w->depth < 32 && need <= sizeof(w->buf) - w->len &&
-	    (!key || jsonw_plain_run(key, 0, klen) == klen)) {
+	size_t ind = 2 * (size_t)w->depth;
+	size_t need = 2 + ind + 8 + (key ? klen + 4 : 0);
+	if (w->depth > 0 && w->depth < 32 && need <= sizeof(w->buf) - w->len) {
+		static const uint64_t spaces = 0x2020202020202020ULL;
 		char *d = w->buf + w->len;
+		char *at = d;
 		if (w->has_items[w->depth])
 			*d++ = ',';
-		w->has_items[w->depth] = 1;
 		*d++ = '\n';
-		memset(d, ' ', 2 * (size_t)w->depth);
-		d += 2 * (size_t)w->depth;
+		for (size_t k = 0; k < ind; k += 8)
+			memcpy(d + k, &spaces, 8);
+		d += ind;
 		if (key) {
 			*d++ = '"';
-			memcpy(d, key, klen);
+			if (!jsonw_copy_plain(d, key, klen))
+				goto slow;   /* nothing counted yet: w->len still ends before at */
 			d += klen;
 			memcpy(d, "\": ", 3);
 			d += 3;
 		}
-		w->len = (size_t)(d - w->buf);
+		w->has_items[w->depth] = 1;
+		w->len += (size_t)(d - at);
 		return;
 	}
+slow:
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
 			jsonw_putc(w, ',');
@@ -258,16 +480,6 @@ void jsonw_str(struct jsonw *w, const char *key, const char *value)
 		jsonw_string(w, value);
 	else
 		jsonw_puts(w, "null");
-}
-
-/* Decimal digits of v, into the end of buf[24]; returns where they start. */
-static char *jsonw_digits(char *end, unsigned long long v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return end;
 }
 
 void jsonw_uint(struct jsonw *w, const char *key, unsigned long long value)
@@ -336,24 +548,6 @@ static void json_severity_counts(struct jsonw *w, const char *key, const size_t 
 	jsonw_open(w, key, '{');
 	for (size_t i = 0; i < ARRAY_SIZE(json_severity_order); i++)
 		jsonw_uint(w, severity_name(json_severity_order[i]), by_sev[json_severity_order[i]]);
-	jsonw_close(w, '}');
-}
-
-static void json_origin(struct jsonw *w, const struct explanation *e)
-{
-	jsonw_open(w, "origin", '{');
-	jsonw_str(w, "source", report_source_name(e->origin.source));
-	jsonw_str(w, "file", e->origin.file);
-	if (e->origin.line)
-		jsonw_uint(w, "line", e->origin.line);
-	else
-		jsonw_null(w, "line");
-	jsonw_str(w, "chain", e->origin.chain);
-	jsonw_str(w, "detail", e->origin.detail);
-	if (e->origin_text && *e->origin_text)
-		jsonw_str(w, "text", e->origin_text);
-	else
-		jsonw_null(w, "text");
 	jsonw_close(w, '}');
 }
 
@@ -459,27 +653,58 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
 
 
 /*
- * A rule's own texts (why, doc, title, expected) come back for every
- * finding of the rule: 28 of a report's 43 MB of strings at 1,000 targets.
- * Each is escaped once and its escaped bytes copied afterwards (issue 13).
- * A slot is found by the text's address and used only when the bytes there
+ * The members of a finding, a target's fleet settings and its header are
+ * written with their keys, separators and indentation as literals (issue
+ * 13: an item's key, comma and indent were 40% of the writer). Their
+ * depth is the document's shape (json_begin(): the object, "targets"; a
+ * target at depth 2, its members at 3, a finding's members at 5); the
+ * literals below spell that indentation, JSON_IND(N) a new line at depth N.
+ * Containers are still opened with jsonw_open() and their first member
+ * marks has_items, so that the general calls (jsonw_str(), json_place(),
+ * json_suppression()) can be mixed in.
+ */
+#define JSON_IND3 "\n      "
+#define JSON_IND4 "\n        "
+#define JSON_IND5 "\n          "
+#define JSON_IND6 "\n            "
+#define JSON_IND7 "\n              "
+#define JSON_TARGET_DEPTH 2
+
+/* Close the container opened at depth d with the literal "\n<indent of d-1>" bracket. */
+#define json_close_lit(w, lit) \
+	do { \
+		jsonw_puts((w), lit); \
+		(w)->depth--; \
+	} while (0)
+
+/*
+ * A rule's own texts (title, expected, why, doc) and what goes with them
+ * come back for every finding of the rule: 28 of a report's 43 MB of
+ * strings at 1,000 targets. The bytes of three runs of a finding are made
+ * once and copied afterwards (issue 13): from rule_id to status (the rule
+ * id, title, severity and status), expected, and why with doc. A run is
+ * found by the addresses of its two texts and a tag (the run's kind,
+ * severity and status), and used only when the bytes at those addresses
  * are still those it was made from, so a text that changed or moved is
- * escaped again. Fixed room (the state is one allocation): when it is
- * full, texts are escaped each time as before. The slots are probed in
- * turn from the text's hash (open addressing, filled to three quarters:
- * 384 texts, the built-in rules have 4 per rule); a small table keeps a
- * one-file run from touching pages it does not need (4,096 direct-mapped
- * slots were 60 more page faults of a 270-fault run).
+ * made again. Fixed room (the state is one allocation): when it is full,
+ * runs are made each time. The slots are probed in turn from the key's
+ * hash (open addressing, filled to three quarters: 384 runs; the built-in
+ * rules need 3 per rule and status); a small table keeps a one-file run
+ * from touching pages it does not need (4,096 direct-mapped slots were 60
+ * more page faults of a 270-fault run).
  */
 #define JSON_CACHE_BITS 9
 #define JSON_CACHE_SLOTS (1u << JSON_CACHE_BITS)
 #define JSON_CACHE_BYTES (1024 * 1024)
 
+enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
+
 struct json_cached {
-	const char *src;   /* the text's address, NULL: empty slot */
-	size_t off;        /* in cache_bytes: the text, then its escaped form */
-	size_t raw_len;
-	size_t esc_len;
+	const char *p1, *p2;   /* the texts' addresses; kind 0: empty slot */
+	unsigned tag;          /* kind | severity << 8 | status << 16 */
+	size_t off;            /* in cache_bytes: the first text, the second, then the run */
+	size_t n1, n2;
+	size_t run_len;
 };
 
 struct json {
@@ -488,53 +713,82 @@ struct json {
 	int fail_on;
 	const struct report_run *run;
 	struct json_cached cache[JSON_CACHE_SLOTS];
-	size_t cache_slots_used; /* slots with a text: at most three quarters */
+	size_t cache_slots_used; /* slots with a run: at most three quarters */
 	size_t cache_used;
 	char cache_bytes[JSON_CACHE_BYTES];
 };
 
-/* jsonw_str() of a rule's text, through the cache above. */
-static void json_rule_text(struct json *j, const char *key, const char *value)
+/* The bytes of a run (enum json_run_kind), as the general calls write them. */
+static void json_run_make(struct jsonw *w, unsigned tag, const char *p1, const char *p2)
+{
+	switch (tag & 0xff) {
+	case JSON_RUN_HEAD:
+		jsonw_value(w, p1);
+		jsonw_puts(w, "," JSON_IND5 "\"title\": ");
+		jsonw_value(w, p2);
+		jsonw_puts(w, "," JSON_IND5 "\"severity\": ");
+		jsonw_value(w, report_severity_name((enum severity)(tag >> 8 & 0xff)));
+		jsonw_puts(w, "," JSON_IND5 "\"status\": ");
+		jsonw_value(w, report_status_token((enum finding_status)(tag >> 16 & 0xff)));
+		break;
+	case JSON_RUN_EXPECTED:
+		jsonw_value(w, p1);
+		break;
+	case JSON_RUN_WHY_DOC:
+	default:
+		jsonw_value(w, p1);
+		jsonw_puts(w, "," JSON_IND5 "\"doc\": ");
+		jsonw_value(w, p2);
+		break;
+	}
+}
+
+/* A run's bytes from the cache above, made (and kept when there is room) the first time. */
+static void json_run(struct json *j, unsigned tag, const char *p1, const char *p2)
 {
 	struct jsonw *w = &j->w;
-	if (!value) {
-		jsonw_null(w, key);
-		return;
-	}
-	jsonw_item(w, key);
-	size_t n = strlen(value);
+	size_t n1 = p1 ? strlen(p1) : 0, n2 = p2 ? strlen(p2) : 0;
 	size_t mask = JSON_CACHE_SLOTS - 1;
-	size_t at = (size_t)(((uint64_t)(uintptr_t)value * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_CACHE_BITS));
+	uint64_t key = ((uint64_t)(uintptr_t)p1 * 31 + (uint64_t)(uintptr_t)p2) * 31 + tag;
+	size_t at = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_CACHE_BITS));
 	struct json_cached *c = &j->cache[at];
-	while (c->src && c->src != value) {
+	while (c->tag && (c->p1 != p1 || c->p2 != p2 || c->tag != tag)) {
 		at = (at + 1) & mask;
 		c = &j->cache[at];
 	}
-	if (c->src == value && c->raw_len == n && !memcmp(j->cache_bytes + c->off, value, n)) {
-		jsonw_put(w, j->cache_bytes + c->off + n, c->esc_len);
+	if (c->tag && c->n1 == n1 && c->n2 == n2 && (!n1 || !memcmp(j->cache_bytes + c->off, p1, n1)) &&
+	    (!n2 || !memcmp(j->cache_bytes + c->off + n1, p2, n2))) {
+		jsonw_put(w, j->cache_bytes + c->off + n1 + n2, c->run_len);
 		return;
 	}
-	/* escaped, a byte becomes at most 6 ("\u001f"): with that much room, nothing is flushed meanwhile */
-	int whole = n <= (sizeof(w->buf) - 2) / 6;
-	if (whole && 6 * n + 2 > sizeof(w->buf) - w->len)
+	/* escaped, a byte becomes at most 6 ("\u001f"); with that much room (and the literals), nothing is flushed meanwhile */
+	size_t bound = JSONW_ESC_ROOM(n1) + JSONW_ESC_ROOM(n2) + 256;
+	int whole = bound <= sizeof(w->buf);
+	if (whole && bound > sizeof(w->buf) - w->len)
 		jsonw_flush(w);
 	size_t start = w->len;
-	jsonw_string(w, value);
-	size_t esc = w->len - start;
-	if (!whole || n + esc > sizeof(j->cache_bytes) - j->cache_used)
+	json_run_make(w, tag, p1, p2);
+	size_t len = w->len - start;
+	if (!whole || n1 + n2 + len > sizeof(j->cache_bytes) - j->cache_used)
 		return;
-	if (!c->src) {
+	if (!c->tag) {
 		if (4 * (j->cache_slots_used + 1) > 3 * JSON_CACHE_SLOTS)
 			return;
 		j->cache_slots_used++;
 	}
-	c->src = value;
+	c->p1 = p1;
+	c->p2 = p2;
+	c->tag = tag;
 	c->off = j->cache_used;
-	c->raw_len = n;
-	c->esc_len = esc;
-	memcpy(j->cache_bytes + c->off, value, n);
-	memcpy(j->cache_bytes + c->off + n, w->buf + start, esc);
-	j->cache_used += n + esc;
+	c->n1 = n1;
+	c->n2 = n2;
+	c->run_len = len;
+	if (n1)
+		memcpy(j->cache_bytes + c->off, p1, n1);
+	if (n2)
+		memcpy(j->cache_bytes + c->off + n1, p2, n2);
+	memcpy(j->cache_bytes + c->off + n1 + n2, w->buf + start, len);
+	j->cache_used += n1 + n2 + len;
 }
 
 static void json_finding(struct json *j, const struct target_result *t, const struct finding *f,
@@ -542,48 +796,70 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 {
 	struct jsonw *w = &j->w;
 	char fp[17];
-	jsonw_open(w, NULL, '{');
-	jsonw_str(w, "rule_id", f->rule_id);
-	json_rule_text(j, "title", e->title);
-	jsonw_str(w, "severity", report_severity_name(f->severity));
-	jsonw_str(w, "status", report_status_token(f->status));
-	jsonw_str(w, "channel", f->channel);
-	jsonw_str(w, "subject", e->subject);
-	jsonw_str(w, "variable", e->variable);
-	jsonw_str(w, "value", e->value);
-	json_origin(w, e);
-	jsonw_open(w, "location", '{');
-	jsonw_str(w, "file", e->location.file);
-	if (e->location.line)
-		jsonw_uint(w, "line", e->location.line);
-	else
-		jsonw_null(w, "line");
-	jsonw_close(w, '}');
+	jsonw_open(w, NULL, '{');   /* depth 5 */
+	jsonw_puts(w, JSON_IND5 "\"rule_id\": ");
+	w->has_items[w->depth] = 1;
+	json_run(j, JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16,
+		 f->rule_id, e->title);
+	jsonw_puts(w, "," JSON_IND5 "\"channel\": ");
+	jsonw_value(w, f->channel);
+	jsonw_puts(w, "," JSON_IND5 "\"subject\": ");
+	jsonw_value(w, e->subject);
+	jsonw_puts(w, "," JSON_IND5 "\"variable\": ");
+	jsonw_value(w, e->variable);
+	jsonw_puts(w, "," JSON_IND5 "\"value\": ");
+	jsonw_value(w, e->value);
+	jsonw_puts(w, "," JSON_IND5 "\"origin\": {" JSON_IND6 "\"source\": ");
+	jsonw_value(w, report_source_name(e->origin.source));
+	jsonw_puts(w, "," JSON_IND6 "\"file\": ");
+	jsonw_value(w, e->origin.file);
+	jsonw_puts(w, "," JSON_IND6 "\"line\": ");
+	jsonw_line(w, e->origin.line);
+	jsonw_puts(w, "," JSON_IND6 "\"chain\": ");
+	jsonw_value(w, e->origin.chain);
+	jsonw_puts(w, "," JSON_IND6 "\"detail\": ");
+	jsonw_value(w, e->origin.detail);
+	jsonw_puts(w, "," JSON_IND6 "\"text\": ");
+	jsonw_value(w, e->origin_text && *e->origin_text ? e->origin_text : NULL);
+	jsonw_puts(w, JSON_IND5 "}," JSON_IND5 "\"location\": {" JSON_IND6 "\"file\": ");
+	jsonw_value(w, e->location.file);
+	jsonw_puts(w, "," JSON_IND6 "\"line\": ");
+	jsonw_line(w, e->location.line);
+	jsonw_puts(w, JSON_IND5 "}," JSON_IND5 "\"cause\": ");
 	if (e->cause_rule || e->cause.file) {
-		jsonw_open(w, "cause", '{');
-		jsonw_str(w, "rule_id", e->cause_rule);
-		jsonw_str(w, "file", e->cause.file);
-		if (e->cause.line)
-			jsonw_uint(w, "line", e->cause.line);
-		else
-			jsonw_null(w, "line");
-		jsonw_close(w, '}');
+		jsonw_puts(w, "{" JSON_IND6 "\"rule_id\": ");
+		jsonw_value(w, e->cause_rule);
+		jsonw_puts(w, "," JSON_IND6 "\"file\": ");
+		jsonw_value(w, e->cause.file);
+		jsonw_puts(w, "," JSON_IND6 "\"line\": ");
+		jsonw_line(w, e->cause.line);
+		jsonw_puts(w, JSON_IND5 "}");
 	} else {
-		jsonw_null(w, "cause");
+		jsonw_puts(w, "null");
 	}
-	jsonw_str(w, "overridden", e->overridden);
-	json_rule_text(j, "expected", e->expected);
-	jsonw_str(w, "message", e->message);
-	jsonw_str(w, "fix", e->fix);
-	json_rule_text(j, "why", e->why);
-	json_rule_text(j, "doc", e->doc);
+	jsonw_puts(w, "," JSON_IND5 "\"overridden\": ");
+	jsonw_value(w, e->overridden);
+	jsonw_puts(w, "," JSON_IND5 "\"expected\": ");
+	json_run(j, JSON_RUN_EXPECTED, e->expected, NULL);
+	jsonw_puts(w, "," JSON_IND5 "\"message\": ");
+	jsonw_value(w, e->message);
+	jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
+	jsonw_value(w, e->fix);
+	jsonw_puts(w, "," JSON_IND5 "\"why\": ");
+	json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc);
 	suppress_fingerprint(t, f, e, fp);
-	jsonw_str(w, "fingerprint", fp);
-	jsonw_str(w, "baseline", (unsigned)f->baseline < ARRAY_SIZE(json_baseline_names) ?
-				     json_baseline_names[f->baseline] : NULL);
-	json_suppression(w, "suppression", f->suppression);
-	json_suppression(w, "expired_suppression", f->expired);
-	jsonw_close(w, '}');
+	jsonw_puts(w, "," JSON_IND5 "\"fingerprint\": ");
+	jsonw_value(w, fp);
+	jsonw_puts(w, "," JSON_IND5 "\"baseline\": ");
+	jsonw_value(w, (unsigned)f->baseline < ARRAY_SIZE(json_baseline_names) ? json_baseline_names[f->baseline]
+									     : NULL);
+	if (!f->suppression && !f->expired) {
+		jsonw_puts(w, "," JSON_IND5 "\"suppression\": null," JSON_IND5 "\"expired_suppression\": null");
+	} else {
+		json_suppression(w, "suppression", f->suppression);
+		json_suppression(w, "expired_suppression", f->expired);
+	}
+	json_close_lit(w, JSON_IND4 "}");
 }
 
 static void json_status_counts(struct jsonw *w, const char *key, const size_t *by_status)
@@ -663,17 +939,39 @@ static void json_fleet(struct json *j, const struct target_result *t)
 		const struct settings_var *sv = settings_get(v, j->run->fleet_vars[i]);
 		if (!sv)
 			continue;
+		const struct settings_origin *o = &sv->current.origin;
+		/* jsonw_str(name), json_setting_value(current) with literal keys: depth 6 */
 		jsonw_open(w, NULL, '{');
-		jsonw_str(w, "name", sv->name);
-		json_setting_value(w, &sv->current);
-		jsonw_open(w, "overridden", '[');
-		for (size_t k = 0; k < sv->n_overridden; k++) {
-			jsonw_open(w, NULL, '{');
-			json_setting_value(w, &sv->overridden[k]);
-			jsonw_close(w, '}');
+		jsonw_puts(w, JSON_IND6 "\"name\": ");
+		w->has_items[w->depth] = 1;
+		jsonw_value(w, sv->name);
+		jsonw_puts(w, "," JSON_IND6 "\"value\": ");
+		jsonw_value(w, sv->current.value);
+		jsonw_puts(w, "," JSON_IND6 "\"spelled\": ");
+		jsonw_value(w, sv->current.spelled);
+		jsonw_puts(w, "," JSON_IND6 "\"origin\": {" JSON_IND7 "\"source\": ");
+		jsonw_value(w, report_source_name(o->source));
+		jsonw_puts(w, "," JSON_IND7 "\"file\": ");
+		jsonw_value(w, o->file);
+		jsonw_puts(w, "," JSON_IND7 "\"line\": ");
+		jsonw_line(w, o->line);
+		jsonw_puts(w, "," JSON_IND7 "\"chain\": ");
+		jsonw_value(w, o->chain);
+		jsonw_puts(w, "," JSON_IND7 "\"detail\": ");
+		jsonw_value(w, o->detail);
+		jsonw_puts(w, JSON_IND6 "}");
+		if (!sv->n_overridden) {
+			jsonw_puts(w, "," JSON_IND6 "\"overridden\": []");
+		} else {
+			jsonw_open(w, "overridden", '[');
+			for (size_t k = 0; k < sv->n_overridden; k++) {
+				jsonw_open(w, NULL, '{');
+				json_setting_value(w, &sv->overridden[k]);
+				jsonw_close(w, '}');
+			}
+			jsonw_close(w, ']');
 		}
-		jsonw_close(w, ']');
-		jsonw_close(w, '}');
+		json_close_lit(w, JSON_IND5 "}");
 	}
 	jsonw_close(w, ']');
 	if (!v->channels_known) {
@@ -761,19 +1059,37 @@ static void json_target(struct json *j, const struct target_result *t)
 	char vbuf[32];
 	struct audit_summary c;
 	const struct finding **sorted = report_sorted_findings(t);
+	if (w->depth != JSON_TARGET_DEPTH) {
+		/* not where json_begin() left the document: the literals' indentation would be wrong */
+		w->overflow = 1;
+		free(sorted);
+		return;
+	}
 	audit_summary_of_target(&c, t);
-	jsonw_open(w, NULL, '{');
-	jsonw_str(w, "name", t->name);
-	jsonw_str(w, "kind", t->kind);
-	jsonw_str(w, "flavor", flavor_name(t->flavor));
-	jsonw_str(w, "flavor_display", flavor_build_display(t->flavor, t->variant));
-	jsonw_str(w, "build", flavor_variant_name(t->variant));
-	jsonw_str(w, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
-	jsonw_str(w, "flavor_source", t->flavor_source);
-	jsonw_str(w, "flavor_evidence", t->flavor_evidence);
-	jsonw_str(w, "role", role_name(t->role));
-	jsonw_str(w, "cluster", t->cluster);
-	jsonw_str(w, "path_key", t->path_key);
+	jsonw_open(w, NULL, '{');   /* depth 3 */
+	jsonw_puts(w, JSON_IND3 "\"name\": ");
+	w->has_items[w->depth] = 1;
+	jsonw_value(w, t->name);
+	jsonw_puts(w, "," JSON_IND3 "\"kind\": ");
+	jsonw_value(w, t->kind);
+	jsonw_puts(w, "," JSON_IND3 "\"flavor\": ");
+	jsonw_value(w, flavor_name(t->flavor));
+	jsonw_puts(w, "," JSON_IND3 "\"flavor_display\": ");
+	jsonw_value(w, flavor_build_display(t->flavor, t->variant));
+	jsonw_puts(w, "," JSON_IND3 "\"build\": ");
+	jsonw_value(w, flavor_variant_name(t->variant));
+	jsonw_puts(w, "," JSON_IND3 "\"version\": ");
+	jsonw_value(w, report_version_text(&t->version, vbuf, sizeof(vbuf)));
+	jsonw_puts(w, "," JSON_IND3 "\"flavor_source\": ");
+	jsonw_value(w, t->flavor_source);
+	jsonw_puts(w, "," JSON_IND3 "\"flavor_evidence\": ");
+	jsonw_value(w, t->flavor_evidence);
+	jsonw_puts(w, "," JSON_IND3 "\"role\": ");
+	jsonw_value(w, role_name(t->role));
+	jsonw_puts(w, "," JSON_IND3 "\"cluster\": ");
+	jsonw_value(w, t->cluster);
+	jsonw_puts(w, "," JSON_IND3 "\"path_key\": ");
+	jsonw_value(w, t->path_key);
 	json_diff(w, t->diff);
 	jsonw_str(w, "error", t->error);
 	json_fleet(j, t);

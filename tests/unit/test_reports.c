@@ -806,6 +806,52 @@ static void test_json_escaping(void)
 	   cases - bad, cases);
 }
 
+/*
+ * Many strings into one writer (issue 13: the writer copies sixteen bytes
+ * at a time straight into its buffer when there is room for the worst
+ * case, else escapes piece by piece): every string as the reference says,
+ * across the buffer's flushes, with several special bytes in one string and
+ * strings longer than the buffer.
+ */
+static void test_json_escaping_flushes(void)
+{
+	static const char *const pieces[] = { "plain text ", "\"", "\\", "\n", "\x01", "\xc3\xa9", "\xff",
+					      "0123456789abcdef", "\t" };
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *fp = open_memstream(&out, &outlen);
+	struct jsonw *w = xcalloc(1, sizeof(*w));
+	struct strbuf want = { 0 };
+	unsigned seed = 7;
+	jsonw_init(w, fp);
+	jsonw_open(w, NULL, '[');
+	strbuf_addch(&want, '[');
+	for (size_t i = 0; i < 3000; i++) {
+		struct strbuf in = { 0 };
+		/* mostly short strings; every 500th longer than the writer's buffer */
+		size_t npieces = i % 500 == 499 ? 5000 : (seed = seed * 1103515245u + 12345u) >> 16 & 31;
+		for (size_t k = 0; k < npieces; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strbuf_addstr(&in, pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))]);
+		}
+		jsonw_str(w, NULL, in.buf ? in.buf : "");
+		strbuf_addstr(&want, i ? ",\n  " : "\n  ");
+		json_reference(&want, in.buf ? in.buf : "");
+		want.len--;   /* json_reference() ends with a newline */
+		want.buf[want.len] = '\0';
+		strbuf_release(&in);
+	}
+	jsonw_close(w, ']');
+	strbuf_addstr(&want, "\n]\n");
+	int rc = jsonw_finish(w);
+	fclose(fp);
+	ok(rc == 0 && outlen == want.len && !memcmp(out, want.buf, want.len),
+	   "JSON strings: 3,000 strings (six longer than the buffer) in one writer, as byte by byte (%zu bytes)", outlen);
+	strbuf_release(&want);
+	free(out);
+	free(w);
+}
+
 /* Elements <e x="s">s</e><f/><g y="s"><h/></g>, by report_junit_put() (fast) or by libxml2's own calls. */
 static char *junit_element(const char *s, int fast)
 {
@@ -913,6 +959,7 @@ int main(int argc, char **argv)
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
 	test_json_escaping();
+	test_json_escaping_flushes();
 	test_junit_escaping();
 	test_files(&r);
 	audit_result_release(&r);
