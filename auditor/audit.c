@@ -754,18 +754,18 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	}
 	for (size_t i = 0; i < v->n; i++)
 		nvars += strmap_get(&as->cross_reads, v->vars[i].name, &at) == 0;
-	/* room for the facts topology_link() adds, so that they do not double the array */
-	size_t room = nvars + as->cross_facts;
-	if (room) {
-		w->vars = xcalloc(room, sizeof(*w->vars));
-		w->cap = room;
+	/* no room for the topology.* facts: they are kept apart (as->cross_derived) */
+	if (nvars) {
+		w->vars = xcalloc(nvars, sizeof(*w->vars));
+		w->cap = nvars;
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
 		if (strmap_get(&as->cross_reads, a->name, &at))
 			continue;
 		struct settings_var *b = &w->vars[w->n++];
-		b->name = as->e.reads[at].name;
+		/* the catalog's own spelling: rules look variables up by it, so the scan of a copy (no index) matches by address */
+		b->name = as->e.reads[at].var ? as->e.reads[at].var->name : as->e.reads[at].name;
 		audit_cross_value(as, &b->current, &a->current);
 		if (a->n_overridden) {
 			b->overridden = xcalloc(a->n_overridden, sizeof(*b->overridden));
@@ -820,47 +820,47 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 	r->cap = k ? k : 1;
 }
 
-/* Into t (read back), the findings the rules across targets added to its copy x, after t's own (engine_evaluate()'s order). */
-static void audit_cross_findings(struct target_result *t, const struct target_result *x)
-{
-	for (size_t i = 0; i < x->n; i++)
-		*target_result_add(t) = x->findings[i];
-}
-
 /*
- * Into t's view (read back), what topology_link() derived on its copy x:
- * the facts it set (appended, or replacing one it set before, as
- * settings_set() did on the view), and each channel's source. Strings stay
- * in the cross result, which outlives the spool.
+ * Into t's view (read back), what topology_link() derived for kept target
+ * k: the facts (as->cross_derived[k], in the order they were set: appended,
+ * or replacing one the topology set before, or overriding a variable of
+ * the same name, as settings_set() did on the view), and each channel's
+ * source (from k's copy). Strings stay in the cross result, which outlives
+ * the spool.
  */
-static void audit_cross_facts(struct target_result *t, const struct target_result *x)
+static void audit_cross_facts(const struct audit_session *as, struct target_result *t, size_t k)
 {
 	struct settings *v = &t->view;
-	for (size_t i = 0; i < x->view.n; i++) {
-		const struct settings_var *a = &x->view.vars[i];
+	const struct target_result *x = &as->cross.targets[k];
+	const struct topology_derived *d = as->cross_derived ? &as->cross_derived[k] : NULL;
+	for (unsigned j = 0; d && j < d->n; j++) {
+		unsigned f = d->order[j];
+		const char *name = topology_facts[f];
 		struct settings_var *b;
 		size_t at;
-		/* a variable topology_link() did not set is the view's own, unchanged */
-		if (a->current.origin.source != SETTINGS_SRC_TOPOLOGY)
-			continue;
-		int had = strmap_get(&v->index, a->name, &at) == 0;
-		if (had) {
+		if (strmap_get(&v->index, name, &at) == 0) {
 			b = &v->vars[at];
-			free(b->overridden);
+			if (b->current.origin.source != SETTINGS_SRC_TOPOLOGY) {
+				struct settings_value *o = xcalloc(b->n_overridden + 1, sizeof(*o));
+				if (b->n_overridden)
+					memcpy(o, b->overridden, b->n_overridden * sizeof(*o));
+				o[b->n_overridden] = b->current;
+				free(b->overridden);
+				b->overridden = o;
+				b->n_overridden = b->overridden_cap = b->n_overridden + 1;
+			}
 		} else {
 			ARRAY_GROW(v->vars, v->n + 1, v->cap);
 			b = &v->vars[v->n++];
-			b->name = a->name;
+			memset(b, 0, sizeof(*b));
+			b->name = name;
 			strmap_put(&v->index, b->name, v->n - 1);
 		}
-		b->current = a->current;
-		b->overridden = NULL;
-		b->n_overridden = b->overridden_cap = 0;
-		if (a->n_overridden) {
-			b->overridden = xcalloc(a->n_overridden, sizeof(*b->overridden));
-			memcpy(b->overridden, a->overridden, a->n_overridden * sizeof(*b->overridden));
-			b->n_overridden = b->overridden_cap = a->n_overridden;
-		}
+		memset(&b->current, 0, sizeof(b->current));
+		b->current.value = d->value[f];
+		b->current.spelled = name;
+		b->current.origin.source = SETTINGS_SRC_TOPOLOGY;
+		b->current.origin.detail = d->detail[f];
 	}
 	for (size_t i = 0; i < v->nchannels && i < x->view.nchannels; i++) {
 		v->channels[i].source_target = x->view.channels[i].source_target;
@@ -894,7 +894,13 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 	if (nkept)
 		memcpy(as->kept, kept, nkept * sizeof(*kept));
 	as->nkept = nkept;
-	engine_evaluate_fleet(&as->e, as->c, &as->cross, 0);
+	as->cross_derived = xcalloc(nkept ? nkept : 1, sizeof(*as->cross_derived));
+	engine_fleet_begin(&as->fleet, &as->e, as->c, &as->cross, 0, as->cross_derived);
+	if (!as->fleet.derived) {
+		free(as->cross_derived);
+		as->cross_derived = NULL;
+	}
+	as->fleet_begun = 1;
 	for (size_t k = 0; k < nkept; k++) {
 		struct audit_result one;
 		char *blob = NULL;
@@ -908,9 +914,15 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 			audit_result_release(&one);
 			break;
 		}
-		audit_cross_findings(t, &as->cross.targets[k]);
+		/* its findings of the rules across targets, after its own (engine_evaluate()'s order) */
+		struct target_result x;
+		engine_fleet_view(&as->fleet, k, &x);
+		engine_fleet_target(&as->fleet, k, &x, &one.arena);
+		for (size_t i = 0; i < x.n; i++)
+			*target_result_add(t) = x.findings[i];
+		free(x.findings);
 		if (view)
-			audit_cross_facts(t, &as->cross.targets[k]);
+			audit_cross_facts(as, t, k);
 		target_result_sort(t);
 		audit_suppress_target(o, &as->e, &as->x, &one, t, pts[k], &as->sup,
 				      as->have_baseline ? &as->baseline : NULL, &seen, &d);
@@ -959,7 +971,7 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i)
 	/* the view as evaluated, with what the cross-target rules derived; the findings as finished */
 	struct target_result *t = spool_read(&as->evaluated, as->kept[i], &as->one, NULL, SPOOL_VIEW, NULL, NULL);
 	if (t) {
-		audit_cross_facts(t, &as->cross.targets[i]);
+		audit_cross_facts(as, t, i);
 		t = spool_read(&as->reported, i, &as->one, t, SPOOL_FINDINGS, NULL, NULL);
 	}
 	if (!t) {
@@ -1002,6 +1014,9 @@ void audit_session_end(struct audit_session *as)
 	if (as->streaming) {
 		spool_close(&as->evaluated);
 		spool_close(&as->reported);
+		if (as->fleet_begun)
+			engine_fleet_end(&as->fleet);
+		free(as->cross_derived);
 		audit_result_release(&as->cross);
 		audit_result_release(&as->one);
 		strmap_release(&as->cross_reads);

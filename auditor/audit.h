@@ -184,6 +184,9 @@ struct audit_session {
 	struct strmap cross_reads;        /* the names engine_read.fleet marks */
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
 	struct settings_shared cross_shared; /* the copies' views: strings into cross's pool, no index (settings.h) */
+	struct topology_derived *cross_derived; /* per kept target: its topology.* facts (topology.h); NULL: none */
+	struct engine_fleet fleet;        /* the cross-target rules over cross, one target at a time (engine.h) */
+	int fleet_begun;
 	struct audit_summary totals;      /* of the targets in reported */
 	struct audit_result one;          /* the target read back for a report */
 	size_t *kept, nkept;              /* audit_session_finish()'s kept */

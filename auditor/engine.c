@@ -1597,11 +1597,13 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 /* ---- fleet rules ------------------------------------------------------ */
 
 struct fleet_item {
-	size_t target;      /* index into the result's targets */
-	char *key;          /* normalised value */
-	const char *group;  /* except_same value, "" for none */
+	const char *group;      /* except_same value, "" for none */
 	const char *topology;   /* the cluster compared within (fleet_topology), "" for the run's default */
-	size_t gsize;       /* items of its key run in the same non-empty group (itself included) */
+	char *key;              /* normalised value; freed once the runs are known (fleet_runs) */
+	unsigned target;        /* index into the result's targets */
+	unsigned gsize;         /* items of its key run in the same non-empty group (itself included) */
+	unsigned lo, hi;        /* its key run: items[lo .. hi) */
+	unsigned cl_lo, cl_hi;  /* its cluster's items */
 };
 
 /* Items of one key run by group, to count each group once. */
@@ -1651,39 +1653,47 @@ static const char *fleet_topology(const struct catalog *c, const struct target_r
 	return expr_target_cluster(c, &tr->view);
 }
 
-/* One fleet rule over the targets [base, out->n), judged on their views. */
-static void eval_fleet(struct audit_result *out, const struct catalog *c, const struct rule *r, size_t base)
+/*
+ * What fleet rule r compares of tr (no error), judged on its view: 1 and
+ * *it (key, group, topology) when the rule applies and the value is known;
+ * else 0 and the finding that says why (not applicable, unknown) added to tr.
+ */
+static int fleet_item_of(const struct catalog *c, const struct rule *r, struct target_result *tr,
+			 struct fleet_item *it)
 {
-	size_t n = out->n - base;
-	struct fleet_item *items = xcalloc(n ? n : 1, sizeof(*items));
-	size_t nitems = 0;
-	for (size_t i = base; i < out->n; i++) {
-		struct target_result *tr = &out->targets[i];
-		if (tr->error)
-			continue;
-		struct expr_env env = { .catalog = c, .target = &tr->view };
-		if (!check_applies(tr, r, &env))
-			continue;
-		struct expr_value v;
-		expr_value_of(r->unique_ref, &env, &v);
-		if (v.state != EXPR_VALUE_KNOWN) {
-			finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_FLEET_UNKNOWN);
-			continue;
-		}
-		items[nitems].target = i;
-		items[nitems].key = fleet_key(v.text);
-		items[nitems].group = "";
-		items[nitems].topology = fleet_topology(c, tr);
-		if (r->except_ref) {
-			struct expr_value g;
-			expr_value_of(r->except_ref, &env, &g);
-			if (g.state == EXPR_VALUE_KNOWN && g.text)
-				items[nitems].group = g.text;
-		}
-		nitems++;
+	struct expr_env env = { .catalog = c, .target = &tr->view };
+	if (!check_applies(tr, r, &env))
+		return 0;
+	struct expr_value v;
+	expr_value_of(r->unique_ref, &env, &v);
+	if (v.state != EXPR_VALUE_KNOWN) {
+		finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_FLEET_UNKNOWN);
+		return 0;
 	}
+	it->key = fleet_key(v.text);
+	it->group = "";
+	it->topology = fleet_topology(c, tr);
+	if (r->except_ref) {
+		struct expr_value g;
+		expr_value_of(r->except_ref, &env, &g);
+		if (g.state == EXPR_VALUE_KNOWN && g.text)
+			it->group = g.text;
+	}
+	return 1;
+}
+
+/*
+ * Sort the items and give each its key run, its cluster and its group's
+ * size; the keys are freed. Counts per group first, so that a run of n
+ * equal values costs O(n log n), not O(n^2) (50,000 servers sharing one
+ * server_id).
+ */
+static void fleet_runs(struct fleet_item *items, size_t nitems)
+{
 	qsort(items, nitems, sizeof(*items), fleet_item_cmp);
 	size_t cl_lo = 0, cl_hi = 0;   /* the items of the cluster being judged */
+	struct fleet_item **byg = NULL;
+	size_t byg_cap = 0;
 	for (size_t lo = 0; lo < nitems;) {
 		size_t hi = lo + 1;
 		if (lo >= cl_hi) {
@@ -1693,64 +1703,103 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 		}
 		while (hi < cl_hi && !strcmp(items[hi].key, items[lo].key))
 			hi++;
-		/*
-		 * Counts per group first, so that a run of n equal values costs
-		 * O(n log n), not O(n^2) (50,000 servers sharing one server_id);
-		 * names: the first FINDING_PEERS_SHOWN others, in the run's order.
-		 */
 		size_t nrun = hi - lo;
-		struct fleet_item **byg = xmalloc(nrun * sizeof(*byg));
-		for (size_t k = 0; k < nrun; k++)
-			byg[k] = &items[lo + k];
-		qsort(byg, nrun, sizeof(*byg), fleet_group_cmp);
-		for (size_t a = 0; a < nrun;) {
-			size_t b = a + 1;
-			while (b < nrun && !strcmp(byg[b]->group, byg[a]->group))
-				b++;
-			for (size_t k = a; k < b; k++)
-				byg[k]->gsize = *byg[a]->group ? b - a : 1;
-			a = b;
+		for (size_t k = lo; k < hi; k++) {
+			items[k].lo = (unsigned)lo;
+			items[k].hi = (unsigned)hi;
+			items[k].cl_lo = (unsigned)cl_lo;
+			items[k].cl_hi = (unsigned)cl_hi;
+			items[k].gsize = 1;
 		}
-		free(byg);
-		for (size_t i = lo; i < hi; i++) {
-			struct target_result *tr = &out->targets[items[i].target];
-			struct expr_env env = { .catalog = c, .target = &tr->view };
-			struct finding_peers *p = arena_alloc(&out->arena, sizeof(*p));
-			memset(p, 0, sizeof(*p));
-			p->napplies = cl_hi - cl_lo;
-			p->topology = *items[i].topology ? items[i].topology : NULL;
-			p->nshared = items[i].gsize - 1;
-			p->nclash = nrun - 1 - p->nshared;
-			size_t shown_clash = 0, shown_shared = 0;
-			for (size_t j = lo; j < hi && ((shown_clash < FINDING_PEERS_SHOWN && shown_clash < p->nclash) ||
-						       (shown_shared < FINDING_PEERS_SHOWN && shown_shared < p->nshared));
-			     j++) {
-				if (j == i)
-					continue;
-				int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
-				if (excepted && shown_shared < FINDING_PEERS_SHOWN)
-					p->shared[shown_shared++] = out->targets[items[j].target].name;
-				else if (!excepted && shown_clash < FINDING_PEERS_SHOWN)
-					p->clash[shown_clash++] = out->targets[items[j].target].name;
+		if (nrun > 1) {
+			ARRAY_GROW(byg, nrun, byg_cap);
+			for (size_t k = 0; k < nrun; k++)
+				byg[k] = &items[lo + k];
+			qsort(byg, nrun, sizeof(*byg), fleet_group_cmp);
+			for (size_t a = 0; a < nrun;) {
+				size_t b = a + 1;
+				while (b < nrun && !strcmp(byg[b]->group, byg[a]->group))
+					b++;
+				for (size_t k = a; k < b; k++)
+					byg[k]->gsize = *byg[a]->group ? (unsigned)(b - a) : 1;
+				a = b;
 			}
-			if (p->nshared)
-				p->group = items[i].group;
-			struct finding *f = finding_new(tr, r, &env, p->nclash ? FINDING_FAIL : FINDING_PASS,
-							FINDING_BY_FLEET);
-			f->peers = p;
 		}
 		lo = hi;
 	}
-	for (size_t i = 0; i < nitems; i++)
+	free(byg);
+	for (size_t i = 0; i < nitems; i++) {
 		free(items[i].key);
+		items[i].key = NULL;
+	}
+}
+
+/*
+ * The finding of items[i] (fleet_runs() done) on tr, its target, judged on
+ * tr's view; the peers in ar, named after targets' names in out (the first
+ * FINDING_PEERS_SHOWN others, in the run's order).
+ */
+static void fleet_finding(const struct audit_result *out, struct arena *ar, const struct catalog *c,
+			  const struct rule *r, const struct fleet_item *items, size_t i, struct target_result *tr)
+{
+	struct expr_env env = { .catalog = c, .target = &tr->view };
+	struct finding_peers *p = arena_alloc(ar, sizeof(*p));
+	size_t lo = items[i].lo, hi = items[i].hi, nrun = hi - lo;
+	memset(p, 0, sizeof(*p));
+	p->napplies = items[i].cl_hi - items[i].cl_lo;
+	p->topology = *items[i].topology ? items[i].topology : NULL;
+	p->nshared = items[i].gsize - 1;
+	p->nclash = nrun - 1 - p->nshared;
+	size_t shown_clash = 0, shown_shared = 0;
+	for (size_t j = lo; j < hi && ((shown_clash < FINDING_PEERS_SHOWN && shown_clash < p->nclash) ||
+				       (shown_shared < FINDING_PEERS_SHOWN && shown_shared < p->nshared));
+	     j++) {
+		if (j == i)
+			continue;
+		int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
+		if (excepted && shown_shared < FINDING_PEERS_SHOWN)
+			p->shared[shown_shared++] = out->targets[items[j].target].name;
+		else if (!excepted && shown_clash < FINDING_PEERS_SHOWN)
+			p->clash[shown_clash++] = out->targets[items[j].target].name;
+	}
+	if (p->nshared)
+		p->group = items[i].group;
+	struct finding *f = finding_new(tr, r, &env, p->nclash ? FINDING_FAIL : FINDING_PASS, FINDING_BY_FLEET);
+	f->peers = p;
+}
+
+/* One fleet rule over the targets [base, out->n), judged on their views. */
+static void eval_fleet(struct audit_result *out, const struct catalog *c, const struct rule *r, size_t base)
+{
+	size_t n = out->n - base;
+	struct fleet_item *items = xcalloc(n ? n : 1, sizeof(*items));
+	size_t nitems = 0;
+	for (size_t i = base; i < out->n; i++) {
+		struct target_result *tr = &out->targets[i];
+		if (tr->error || !fleet_item_of(c, r, tr, &items[nitems]))
+			continue;
+		items[nitems++].target = (unsigned)i;
+	}
+	fleet_runs(items, nitems);
+	for (size_t i = 0; i < nitems; i++)
+		fleet_finding(out, &out->arena, c, r, items, i, &out->targets[items[i].target]);
 	free(items);
 }
 
 /* ---- topology and link rules -------------------------------------------- */
 
-/* One link rule over every channel of target tr (its view), each with its source. */
-static void eval_links(struct audit_result *out, const struct catalog *c, const struct rule *r,
-		       struct target_result *tr)
+/* out->targets[index - 1]'s view as the link rules read it (engine_fleet.source_view) */
+typedef const struct settings *(*engine_view_fn)(void *ctx, const struct audit_result *out, size_t index);
+
+static const struct settings *engine_result_view(void *ctx, const struct audit_result *out, size_t index)
+{
+	(void)ctx;
+	return &out->targets[index - 1].view;
+}
+
+/* One link rule over every channel of target tr (its view), each with its source (view_of). */
+static void eval_links(const struct audit_result *out, const struct catalog *c, const struct rule *r,
+		       struct target_result *tr, engine_view_fn view_of, void *ctx)
 {
 	const struct settings *s = &tr->view;
 	struct expr_env env;
@@ -1766,8 +1815,7 @@ static void eval_links(struct audit_result *out, const struct catalog *c, const 
 		const struct settings_channel *ch = &s->channels[i];
 		struct finding *f;
 		env.channel = ch;
-		env.source = ch->source_index && ch->source_index <= out->n ? &out->targets[ch->source_index - 1].view
-									     : NULL;
+		env.source = ch->source_index && ch->source_index <= out->n ? view_of(ctx, out, ch->source_index) : NULL;
 		if (ch->group_replication) {
 			finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_GROUP_REPLICATION);
 			continue;
@@ -1808,31 +1856,177 @@ static void eval_topology(const struct catalog *c, const struct rule *r, struct 
 	eval_require(tr, r, &env);
 }
 
+static int engine_has_topology(const struct engine *e)
+{
+	for (size_t j = 0; j < e->n; j++)
+		if (e->rules[j].scope == RULE_SCOPE_TOPOLOGY || e->rules[j].scope == RULE_SCOPE_LINK)
+			return 1;
+	return 0;
+}
+
+/* The topology and link findings of tr (no error), in rule order. */
+static void eval_topology_target(const struct engine *e, const struct catalog *c, const struct audit_result *out,
+				 struct target_result *tr, engine_view_fn view_of, void *ctx)
+{
+	for (size_t j = 0; j < e->n; j++) {
+		const struct rule *r = &e->rules[j];
+		if (r->scope == RULE_SCOPE_LINK)
+			eval_links(out, c, r, tr, view_of, ctx);
+		else if (r->scope == RULE_SCOPE_TOPOLOGY)
+			eval_topology(c, r, tr);
+	}
+}
+
 void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
 			   size_t base)
 {
-	int linked = 0;
-	for (size_t j = 0; j < e->n; j++) {
-		const struct rule *r = &e->rules[j];
-		if (r->scope != RULE_SCOPE_TOPOLOGY && r->scope != RULE_SCOPE_LINK)
-			continue;
-		if (!linked) {
-			topology_link(c, out, base);
-			linked = 1;
-		}
-		for (size_t i = base; i < out->n; i++) {
-			struct target_result *tr = &out->targets[i];
-			if (tr->error)
+	if (engine_has_topology(e)) {
+		topology_link(c, out, base);
+		for (size_t j = 0; j < e->n; j++) {
+			const struct rule *r = &e->rules[j];
+			if (r->scope != RULE_SCOPE_TOPOLOGY && r->scope != RULE_SCOPE_LINK)
 				continue;
-			if (r->scope == RULE_SCOPE_LINK)
-				eval_links(out, c, r, tr);
-			else
-				eval_topology(c, r, tr);
+			for (size_t i = base; i < out->n; i++) {
+				struct target_result *tr = &out->targets[i];
+				if (tr->error)
+					continue;
+				if (r->scope == RULE_SCOPE_LINK)
+					eval_links(out, c, r, tr, engine_result_view, NULL);
+				else
+					eval_topology(c, r, tr);
+			}
 		}
 	}
 	for (size_t j = 0; j < e->n; j++)
 		if (e->rules[j].scope == RULE_SCOPE_FLEET)
 			eval_fleet(out, c, &e->rules[j], base);
+}
+
+/* ---- the cross-target rules one target at a time (issue 13) ---------------- */
+
+/* Per fleet rule: its items over the whole run, and each target's item. */
+struct engine_fleet_rule {
+	const struct rule *rule;
+	struct fleet_item *items;
+	size_t nitems;
+	unsigned *item_of;        /* per target: its item, or ENGINE_FLEET_NONE */
+};
+#define ENGINE_FLEET_NONE ((unsigned)-1)
+
+/* tr: out's target i with its view made of its copy and its facts (engine_fleet_view()) */
+void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr)
+{
+	const struct target_result *x = &f->out->targets[f->base + i];
+	*tr = *x;
+	tr->findings = NULL;
+	tr->n = tr->cap = 0;
+	if (f->derived)
+		topology_view_with(&x->view, &f->derived[i], &tr->view, &f->scratch);
+}
+
+/* A link rule's source: its view with its facts, made once and kept until engine_fleet_end() (findings point to it). */
+static const struct settings *engine_fleet_source(void *ctx, const struct audit_result *out, size_t index)
+{
+	struct engine_fleet *f = ctx;
+	size_t i = index - 1 - f->base;
+	if (!f->derived)
+		return &out->targets[index - 1].view;
+	if (!f->sources)
+		f->sources = xcalloc(f->n, sizeof(*f->sources));
+	if (!f->sources[i]) {
+		struct topology_scratch one = { 0 };
+		struct settings *v = xcalloc(1, sizeof(*v));
+		topology_view_with(&out->targets[index - 1].view, &f->derived[i], v, &one);
+		f->sources[i] = v;
+		f->source_scratch = xrealloc(f->source_scratch, (f->nsource_scratch + 1) * sizeof(*f->source_scratch));
+		f->source_scratch[f->nsource_scratch++] = one;
+	}
+	return f->sources[i];
+}
+
+void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
+			struct audit_result *out, size_t base, struct topology_derived *derived)
+{
+	memset(f, 0, sizeof(*f));
+	f->e = e;
+	f->c = c;
+	f->out = out;
+	f->base = base;
+	f->n = out->n > base ? out->n - base : 0;
+	if (engine_has_topology(e) && f->n) {
+		f->derived = derived;
+		topology_derive(c, out, base, derived);
+	}
+	for (size_t j = 0; j < e->n; j++)
+		f->nrules += e->rules[j].scope == RULE_SCOPE_FLEET;
+	if (!f->nrules || !f->n)
+		return;
+	f->rules = xcalloc(f->nrules, sizeof(*f->rules));
+	for (size_t j = 0, q = 0; j < e->n; j++) {
+		if (e->rules[j].scope != RULE_SCOPE_FLEET)
+			continue;
+		f->rules[q].rule = &e->rules[j];
+		f->rules[q].items = xcalloc(f->n, sizeof(*f->rules[q].items));
+		f->rules[q].item_of = xmalloc(f->n * sizeof(*f->rules[q].item_of));
+		q++;
+	}
+	/* each target's view with its facts once, for every fleet rule */
+	for (size_t i = 0; i < f->n; i++) {
+		struct target_result tr;
+		engine_fleet_view(f, i, &tr);
+		for (size_t q = 0; q < f->nrules; q++) {
+			struct engine_fleet_rule *fr = &f->rules[q];
+			fr->item_of[i] = ENGINE_FLEET_NONE;
+			if (tr.error || !fleet_item_of(c, fr->rule, &tr, &fr->items[fr->nitems]))
+				continue;
+			fr->items[fr->nitems++].target = (unsigned)(base + i);
+		}
+		free(tr.findings);
+	}
+	for (size_t q = 0; q < f->nrules; q++) {
+		struct engine_fleet_rule *fr = &f->rules[q];
+		fleet_runs(fr->items, fr->nitems);
+		for (size_t k = 0; k < fr->nitems; k++)
+			fr->item_of[fr->items[k].target - base] = (unsigned)k;
+		fr->items = xrealloc(fr->items, (fr->nitems ? fr->nitems : 1) * sizeof(*fr->items));
+	}
+}
+
+void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar)
+{
+	if (tr->error)
+		return;
+	if (f->derived)
+		eval_topology_target(f->e, f->c, f->out, tr, engine_fleet_source, f);
+	for (size_t q = 0; q < f->nrules; q++) {
+		struct engine_fleet_rule *fr = &f->rules[q];
+		if (fr->item_of[i] != ENGINE_FLEET_NONE) {
+			fleet_finding(f->out, ar, f->c, fr->rule, fr->items, fr->item_of[i], tr);
+		} else {
+			struct fleet_item it;
+			/* the same finding the grouping made (not applicable, unknown) */
+			if (fleet_item_of(f->c, fr->rule, tr, &it))
+				free(it.key);
+		}
+	}
+}
+
+void engine_fleet_end(struct engine_fleet *f)
+{
+	for (size_t q = 0; q < f->nrules; q++) {
+		free(f->rules[q].items);
+		free(f->rules[q].item_of);
+	}
+	free(f->rules);
+	for (size_t k = 0; k < f->nsource_scratch; k++)
+		topology_scratch_release(&f->source_scratch[k]);
+	free(f->source_scratch);
+	if (f->sources)
+		for (size_t i = 0; i < f->n; i++)
+			free(f->sources[i]);
+	free(f->sources);
+	topology_scratch_release(&f->scratch);
+	memset(f, 0, sizeof(*f));
 }
 
 int engine_rule_across_targets(const struct rule *r)

@@ -16,6 +16,7 @@
 #include "finding.h"
 #include "inipack.h"
 #include "settings.h"
+#include "topology.h"
 
 struct expr;
 
@@ -186,6 +187,44 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 			    struct audit_result *out);
 void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, struct audit_result *out,
 			   size_t base);
+
+/*
+ * Added (issue 13): engine_evaluate_fleet() one target at a time, for a
+ * stream that keeps no target's cross-target findings (audit.h): the same
+ * findings, in the same order per target.
+ *
+ *   begin   over out->targets[base..] (copies of the targets' views that
+ *           hold what the cross-target rules read): when a topology or link
+ *           rule is loaded, link them (topology_derive(): the channels'
+ *           sources into the copies, the facts into derived[i], one per
+ *           target, which the caller keeps); then group the targets for
+ *           every fleet rule (judged on each view with its facts).
+ *   view    *tr: target i's copy (a shallow copy, no findings) whose view
+ *           has its facts (topology_view_with()); valid until the next view.
+ *   target  add to tr (from view) target i's topology and link findings, in
+ *           rule order, then its fleet findings; their peers go to ar. A link
+ *           finding's source is a view made once and kept until end.
+ *   end     release (after the findings are no longer read).
+ */
+struct engine_fleet_rule;
+struct engine_fleet {
+	const struct engine *e;
+	const struct catalog *c;
+	struct audit_result *out;
+	size_t base, n;
+	struct topology_derived *derived;      /* NULL: no topology or link rule */
+	struct topology_scratch scratch;       /* engine_fleet_view()'s */
+	struct engine_fleet_rule *rules;       /* per fleet rule */
+	size_t nrules;
+	struct settings **sources;             /* per target: its view as a link rule's source, or NULL */
+	struct topology_scratch *source_scratch;
+	size_t nsource_scratch;
+};
+void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
+			struct audit_result *out, size_t base, struct topology_derived *derived);
+void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr);
+void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar);
+void engine_fleet_end(struct engine_fleet *f);
 
 /*
  * Added (issue 12, for `crashsafe merge`): nonzero for the rules whose

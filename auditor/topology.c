@@ -29,27 +29,72 @@ const char *const topology_facts[] = {
 	"topology.galera_async_ring", "topology.cluster_server_ids", "topology.cluster_server_id_count",
 };
 const size_t topology_nfacts = ARRAY_SIZE(topology_facts);
+_Static_assert(ARRAY_SIZE(topology_facts) == TOPOLOGY_NFACTS, "topology.h TOPOLOGY_NFACTS");
+_Static_assert(TOPOLOGY_NFACTS <= 16, "struct topology_derived.set has 16 bits");
+
+/* The facts by their place in topology_facts[]. */
+enum topo_fact {
+	TF_REPLICAS, TF_RING, TF_MULTI_WRITER, TF_WRITERS, TF_WRITABLE_PEERS, TF_AUTO_INCREMENT_CLASH,
+	TF_ERRANT_GTIDS, TF_GALERA_ASYNC_RING, TF_CLUSTER_SERVER_IDS, TF_CLUSTER_SERVER_ID_COUNT,
+};
 
 /* At most this much of a GTID set goes into a fact (the count says the rest). */
 #define TOPOLOGY_SET_TEXT_MAX 400
 
 /* ---- reading a view ------------------------------------------------------ */
 
-static const char *view_text(const struct catalog *c, const struct settings *v, const char *name)
+/*
+ * The names topology_link() reads, bound once per run (topo_bind()): a
+ * lookup by name resolved the catalog variable again for every target and
+ * name (issue 13).
+ */
+#define TOPO_NAMES_MAX 24
+
+struct topo_names {
+	const struct catalog *c;
+	struct arena *a;
+	const char *name[TOPO_NAMES_MAX];
+	struct expr *atom[TOPO_NAMES_MAX];
+	size_t n;
+};
+
+static const struct expr *topo_atom(struct topo_names *tn, const char *name)
+{
+	for (size_t i = 0; i < tn->n; i++)
+		if (tn->name[i] == name || !strcmp(tn->name[i], name))
+			return tn->atom[i];
+	struct expr_error err;
+	struct strbuf sb = { 0 };
+	struct expr *e = expr_parse(tn->a, name, &err);
+	if (e && expr_bind(e, tn->a, tn->c, 0, &sb))
+		e = NULL;
+	strbuf_release(&sb);
+	if (e && tn->n < TOPO_NAMES_MAX) {
+		tn->name[tn->n] = name;
+		tn->atom[tn->n++] = e;
+	}
+	return e;
+}
+
+static const char *view_text(struct topo_names *tn, const struct settings *v, const char *name)
 {
 	struct expr_env env;
 	struct expr_value val;
 	memset(&env, 0, sizeof(env));
-	env.catalog = c;
+	env.catalog = tn->c;
 	env.target = v;
-	expr_value_of_name(name, &env, &val);
+	const struct expr *atom = topo_atom(tn, name);
+	if (atom)
+		expr_value_of(atom, &env, &val);
+	else
+		expr_value_of_name(name, &env, &val);
 	return val.state == EXPR_VALUE_KNOWN ? val.text : NULL;
 }
 
 /* 1 ON, 0 OFF, -1 unknown. */
-static int view_bool(const struct catalog *c, const struct settings *v, const char *name)
+static int view_bool(struct topo_names *tn, const struct settings *v, const char *name)
 {
-	const char *t = view_text(c, v, name);
+	const char *t = view_text(tn, v, name);
 	if (!t)
 		return -1;
 	return !ascii_strcasecmp(t, "ON") || !strcmp(t, "1") || !ascii_strcasecmp(t, "true") ||
@@ -57,10 +102,10 @@ static int view_bool(const struct catalog *c, const struct settings *v, const ch
 }
 
 /* A decimal number; 0 when absent or not a number (*known says which). */
-static unsigned long long view_number(const struct catalog *c, const struct settings *v, const char *name,
+static unsigned long long view_number(struct topo_names *tn, const struct settings *v, const char *name,
 				      int *known)
 {
-	const char *t = view_text(c, v, name);
+	const char *t = view_text(tn, v, name);
 	char *end;
 	unsigned long long n;
 	*known = 0;
@@ -74,9 +119,9 @@ static unsigned long long view_number(const struct catalog *c, const struct sett
 }
 
 /* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown. */
-static int view_writable(const struct catalog *c, const struct settings *v)
+static int view_writable(struct topo_names *tn, const struct settings *v)
 {
-	int ro = view_bool(c, v, "read_only"), sro = view_bool(c, v, "super_read_only");
+	int ro = view_bool(tn, v, "read_only"), sro = view_bool(tn, v, "super_read_only");
 	if (ro == 1 || sro == 1)
 		return 0;
 	return ro == 0 ? 1 : -1;
@@ -131,6 +176,9 @@ struct topo {
 	size_t *comp, ncomp;          /* per node: its strongly connected component */
 	size_t *comp_nodes;           /* nodes in each component */
 	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
+	struct topology_derived *derived;   /* per target: the facts derived (fact()) */
+	struct topo_names names;      /* the names read, bound (view_text()) */
+	struct arena keys;            /* the index keys and bound names, for the call only */
 };
 
 static struct settings *topo_view(struct topo *tp, size_t i)
@@ -158,7 +206,7 @@ static const char *addr_key(struct topo *tp, const char *host, unsigned port)
 	snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port ? port : 3306);
 	if (topology_address(spec, h, sizeof(h), &p))
 		return NULL;
-	return arena_printf(tp->ar, "%s:%u", h, p);
+	return arena_printf(&tp->keys, "%s:%u", h, p);
 }
 
 /* Put target i under key: a second target under one key makes it TOPO_MANY. */
@@ -188,22 +236,22 @@ static void topo_index(struct topo *tp)
 		if (!topo_usable(tp, i))
 			continue;
 		if (v->address && !topology_address(v->address, h, sizeof(h), &p))
-			index_put(&tp->by_addr, arena_printf(tp->ar, "%s:%u", h, p), i);
-		unsigned port = port_of(view_text(tp->c, v, "port"));
-		const char *rh = view_text(tp->c, v, "report_host"), *hn = view_text(tp->c, v, "hostname");
-		unsigned rp = port_of(view_text(tp->c, v, "report_port"));
+			index_put(&tp->by_addr, arena_printf(&tp->keys, "%s:%u", h, p), i);
+		unsigned port = port_of(view_text(&tp->names, v, "port"));
+		const char *rh = view_text(&tp->names, v, "report_host"), *hn = view_text(&tp->names, v, "hostname");
+		unsigned rp = port_of(view_text(&tp->names, v, "report_port"));
 		index_put(&tp->by_reported, addr_key(tp, rh, rp ? rp : port), i);
 		if (port)
 			index_put(&tp->by_reported, addr_key(tp, hn, port), i);
-		unsigned long long id = view_number(tp->c, v, "server_id", &known);
+		unsigned long long id = view_number(&tp->names, v, "server_id", &known);
 		if (known) {
-			index_put(&tp->by_id, arena_printf(tp->ar, "%llu", id), i);
+			index_put(&tp->by_id, arena_printf(&tp->keys, "%llu", id), i);
 			if (port)
-				index_put(&tp->by_id_port, arena_printf(tp->ar, "%llu@%u", id, port), i);
+				index_put(&tp->by_id_port, arena_printf(&tp->keys, "%llu@%u", id, port), i);
 		}
-		const char *u = view_text(tp->c, v, "server_uuid");
+		const char *u = view_text(&tp->names, v, "server_uuid");
 		if (u && *u)
-			index_put(&tp->by_uuid, arena_strdup(tp->ar, u), i);
+			index_put(&tp->by_uuid, arena_strdup(&tp->keys, u), i);
 	}
 }
 
@@ -444,7 +492,8 @@ static void topo_components(struct topo *tp)
 
 /* ---- facts --------------------------------------------------------------- */
 
-static void fact(struct settings *v, const char *name, const char *value, const char *detail)
+/* One fact of a view as topology_link() always set it: derived again (merge over a report's facts), replaced. */
+static void fact_set(struct settings *v, const char *name, const char *value, const char *detail)
 {
 	struct settings_origin o;
 	memset(&o, 0, sizeof(o));
@@ -462,6 +511,86 @@ static void fact(struct settings *v, const char *name, const char *value, const 
 		return;
 	}
 	settings_set(v, name, value, name, &o);
+}
+
+/*
+ * Fact f of target i, recorded (topology.h, struct topology_derived): set
+ * again, it keeps its first place and takes the new value, as fact_set()
+ * on the view does. value and detail are literals or out's strings.
+ */
+static void fact(struct topo *tp, size_t i, enum topo_fact f, const char *value, const char *detail)
+{
+	struct topology_derived *d = &tp->derived[i];
+	if (!(d->set & (1u << f))) {
+		d->set |= (unsigned short)(1u << f);
+		d->order[d->n++] = (unsigned char)f;
+	}
+	d->value[f] = value;
+	d->detail[f] = detail;
+}
+
+void topology_apply(struct settings *v, const struct topology_derived *d)
+{
+	for (unsigned k = 0; k < d->n; k++)
+		fact_set(v, topology_facts[d->order[k]], d->value[d->order[k]], d->detail[d->order[k]]);
+}
+
+static void scratch_forget(struct topology_scratch *sc)
+{
+	for (size_t k = 0; k < sc->noverridden; k++)
+		free(sc->overridden[k]);
+	sc->noverridden = 0;
+}
+
+void topology_view_with(const struct settings *v, const struct topology_derived *d, struct settings *to,
+			struct topology_scratch *sc)
+{
+	static const char prefix[] = "topology.";
+	int clash = 0;
+	scratch_forget(sc);
+	*to = *v;
+	ARRAY_GROW(sc->vars, v->n + d->n, sc->cap);
+	if (v->n)
+		memcpy(sc->vars, v->vars, v->n * sizeof(*sc->vars));
+	to->vars = sc->vars;
+	to->cap = sc->cap;
+	for (size_t k = 0; k < v->n && !clash; k++)
+		clash = !strncmp(v->vars[k].name, prefix, sizeof(prefix) - 1);
+	for (unsigned k = 0; k < d->n; k++) {
+		unsigned f = d->order[k];
+		struct settings_var *b = NULL;
+		for (size_t j = 0; clash && j < to->n; j++)
+			if (!strcmp(to->vars[j].name, topology_facts[f]))
+				b = &to->vars[j];
+		if (!b) {
+			b = &to->vars[to->n++];
+			memset(b, 0, sizeof(*b));
+			b->name = topology_facts[f];
+		} else if (b->current.origin.source != SETTINGS_SRC_TOPOLOGY) {
+			/* what settings_set() does: the variable's value is overridden by the fact */
+			struct settings_value *o = xcalloc(b->n_overridden + 1, sizeof(*o));
+			if (b->n_overridden)
+				memcpy(o, b->overridden, b->n_overridden * sizeof(*o));
+			o[b->n_overridden] = b->current;
+			ARRAY_GROW(sc->overridden, sc->noverridden + 1, sc->overridden_cap);
+			sc->overridden[sc->noverridden++] = o;
+			b->overridden = o;
+			b->n_overridden = b->overridden_cap = b->n_overridden + 1;
+		}
+		memset(&b->current, 0, sizeof(b->current));
+		b->current.value = d->value[f];
+		b->current.spelled = topology_facts[f];
+		b->current.origin.source = SETTINGS_SRC_TOPOLOGY;
+		b->current.origin.detail = d->detail[f];
+	}
+}
+
+void topology_scratch_release(struct topology_scratch *sc)
+{
+	scratch_forget(sc);
+	free(sc->overridden);
+	free(sc->vars);
+	memset(sc, 0, sizeof(*sc));
 }
 
 /* Append a name to a list shown to humans: at most TOPO_NAMES_SHOWN, then the count. */
@@ -560,7 +689,7 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 	for (size_t k = 0; k < g->nw; k++) {
 		size_t i = g->writers[k];
 		all_one_galera &= *tp->cluster[i] && !strcmp(tp->cluster[i], tp->cluster[g->writers[0]]) &&
-				  view_bool(tp->c, topo_view(tp, i), "wsrep_auto_increment_control") == 1;
+				  view_bool(&tp->names, topo_view(tp, i), "wsrep_auto_increment_control") == 1;
 	}
 	if (all_one_galera) {
 		free(val);
@@ -570,9 +699,9 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 		size_t i = g->writers[k];
 		const struct settings *v = topo_view(tp, i);
 		int ki, ko;
-		unsigned long long inc = view_number(tp->c, v, "auto_increment_increment", &ki);
-		unsigned long long off = view_number(tp->c, v, "auto_increment_offset", &ko);
-		if (*tp->cluster[i] && view_bool(tp->c, v, "wsrep_auto_increment_control") == 1 && v->kind &&
+		unsigned long long inc = view_number(&tp->names, v, "auto_increment_increment", &ki);
+		unsigned long long off = view_number(&tp->names, v, "auto_increment_offset", &ko);
+		if (*tp->cluster[i] && view_bool(&tp->names, v, "wsrep_auto_increment_control") == 1 && v->kind &&
 		    !strcmp(v->kind, "file")) {
 			g->unknown[k] = xasprintf("wsrep_auto_increment_control sets the values of %s at runtime",
 						  topo_name(tp, i));
@@ -696,7 +825,7 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 			continue;
 		gi = &g[group_of[i]];
 		gi->members[gi->n++] = i;
-		int w = view_writable(tp->c, topo_view(tp, i));
+		int w = view_writable(&tp->names, topo_view(tp, i));
 		if (w == 1)
 			gi->writers[gi->nw++] = i;
 		else if (w < 0)
@@ -733,28 +862,28 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 	struct arena *ar = tp->ar;
 	char num[32];
 	if (group_of[i] == (size_t)-1) {
-		int w = view_writable(tp->c, v);
+		int w = view_writable(&tp->names, v);
 		if (ring == -1) {
-			fact(v, "topology.writers", NULL, why_ring);
-			fact(v, "topology.writable_peers", NULL, why_ring);
-			fact(v, "topology.auto_increment_clash", NULL, why_ring);
+			fact(tp, i, TF_WRITERS, NULL, why_ring);
+			fact(tp, i, TF_WRITABLE_PEERS, NULL, why_ring);
+			fact(tp, i, TF_AUTO_INCREMENT_CLASH, NULL, why_ring);
 			return;
 		}
-		fact(v, "topology.writers", w < 0 ? NULL : w ? "1" : "0",
+		fact(tp, i, TF_WRITERS, w < 0 ? NULL : w ? "1" : "0",
 		     w < 0 ? "read_only is unknown" : "in no ring and no declared multi-writer cluster");
-		fact(v, "topology.writable_peers", "", "not in a replication ring");
-		fact(v, "topology.auto_increment_clash", "", NULL);
+		fact(tp, i, TF_WRITABLE_PEERS, "", "not in a replication ring");
+		fact(tp, i, TF_AUTO_INCREMENT_CLASH, "", NULL);
 		return;
 	}
 	const struct topo_group *g = &groups[group_of[i]];
 	if (g->unknown_w) {
-		fact(v, "topology.writers", NULL, "read_only of a server of its write group is unknown");
+		fact(tp, i, TF_WRITERS, NULL, "read_only of a server of its write group is unknown");
 	} else {
 		snprintf(num, sizeof(num), "%zu", g->nw);
-		fact(v, "topology.writers", arena_strdup(ar, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
+		fact(tp, i, TF_WRITERS, audit_result_intern(tp->out, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
 	}
 	if (ring == 1 && g->unknown_w) {
-		fact(v, "topology.writable_peers", NULL, "read_only of a server of its ring is unknown");
+		fact(tp, i, TF_WRITABLE_PEERS, NULL, "read_only of a server of its ring is unknown");
 	} else if (ring == 1) {
 		/*
 		 * The writable servers of the ring's other nodes (a Galera cluster is
@@ -775,9 +904,9 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 			peers_of_node[node] = arena_strdup(ar, sb.buf ? sb.buf : "");
 			strbuf_release(&sb);
 		}
-		fact(v, "topology.writable_peers", peers_of_node[node], NULL);
+		fact(tp, i, TF_WRITABLE_PEERS, peers_of_node[node], NULL);
 	} else {
-		fact(v, "topology.writable_peers", "", "not in a replication ring");
+		fact(tp, i, TF_WRITABLE_PEERS, "", "not in a replication ring");
 	}
 	/* i's place among the writers, which are in target order (a scan per member was quadratic, issue 13) */
 	size_t k = g->nw, lo = 0, hi = g->nw;
@@ -792,17 +921,17 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 		k = lo;
 	if (k == g->nw || g->nw < 2) {
 		/* not a writer, or the only one */
-		fact(v, "topology.auto_increment_clash", g->unknown_w && g->nw ? NULL : "",
+		fact(tp, i, TF_AUTO_INCREMENT_CLASH, g->unknown_w && g->nw ? NULL : "",
 		     g->unknown_w && g->nw ? "read_only of a server of its write group is unknown" : NULL);
 	} else if (g->clash[k]) {
-		fact(v, "topology.auto_increment_clash", arena_strdup(ar, g->clash[k]), NULL);
+		fact(tp, i, TF_AUTO_INCREMENT_CLASH, arena_strdup(ar, g->clash[k]), NULL);
 	} else if (g->unknown[k] || g->unknown_w) {
-		fact(v, "topology.auto_increment_clash", NULL,
+		fact(tp, i, TF_AUTO_INCREMENT_CLASH, NULL,
 		     g->unknown[k] ? arena_strdup(ar, g->unknown[k]) : "read_only of a server of its write group is unknown");
 	} else {
 		/* another writer's unknown values may hide a clash with this one */
 		const char *other = g->first_unknown < g->nw ? g->unknown[g->first_unknown] : NULL;
-		fact(v, "topology.auto_increment_clash", other ? NULL : "", other ? arena_strdup(ar, other) : NULL);
+		fact(tp, i, TF_AUTO_INCREMENT_CLASH, other ? NULL : "", other ? arena_strdup(ar, other) : NULL);
 	}
 }
 
@@ -815,7 +944,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 	size_t nsrc = 0;
 	int mariadb = v->flavor == FLAVOR_MARIADB;
 	const char *var = mariadb ? "gtid_binlog_state" : "gtid_executed";
-	const char *mine = view_text(tp->c, v, var);
+	const char *mine = view_text(&tp->names, v, var);
 	size_t *src = xcalloc(v->nchannels ? v->nchannels : 1, sizeof(size_t));
 	for (size_t k = 0; k < v->nchannels; k++) {
 		const struct settings_channel *ch = &v->channels[k];
@@ -838,7 +967,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 				    topo_name(tp, src[k]));
 			goto unknown;
 		}
-		if (!view_text(tp->c, sv, var)) {
+		if (!view_text(&tp->names, sv, var)) {
 			strbuf_addf(&why, "%s of the source %s is unknown", var, topo_name(tp, src[k]));
 			goto unknown;
 		}
@@ -856,7 +985,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		for (size_t k = 0; k < nsrc && !bad; k++) {
 			mariadb_gtid_list_init(&lists[k]);
 			ptrs[k] = &lists[k];
-			if (mariadb_gtid_list_parse(&lists[k], view_text(tp->c, topo_view(tp, src[k]), var), &why))
+			if (mariadb_gtid_list_parse(&lists[k], view_text(&tp->names, topo_view(tp, src[k]), var), &why))
 				bad = 1;
 		}
 		if (!bad) {
@@ -885,7 +1014,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		if (gtidset_parse(&r, mine, &why))
 			bad = 1;
 		for (size_t k = 0; k < nsrc && !bad; k++) {
-			if (gtidset_parse(&one, view_text(tp->c, topo_view(tp, src[k]), var), &why))
+			if (gtidset_parse(&one, view_text(&tp->names, topo_view(tp, src[k]), var), &why))
 				bad = 1;
 			else
 				gtidset_union(&all, &one);
@@ -906,18 +1035,18 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		if (bad)
 			goto unknown;
 	}
-	fact(v, "topology.errant_gtids", arena_strdup(ar, text.buf ? text.buf : ""),
+	fact(tp, i, TF_ERRANT_GTIDS, arena_strdup(ar, text.buf ? text.buf : ""),
 	     mariadb ? "gtid_binlog_state compared with the sources'" : "gtid_executed minus the sources'");
 	goto out;
 unknown:
-	fact(v, "topology.errant_gtids", NULL, arena_strdup(ar, why.buf ? why.buf : "unknown"));
+	fact(tp, i, TF_ERRANT_GTIDS, NULL, arena_strdup(ar, why.buf ? why.buf : "unknown"));
 out:
 	free(src);
 	strbuf_release(&why);
 	strbuf_release(&text);
 }
 
-void topology_link(const struct catalog *c, struct audit_result *out, size_t base)
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d)
 {
 	struct topo tp;
 	struct arena *ar = &out->arena;
@@ -927,8 +1056,13 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	tp.ar = ar;
 	tp.base = base;
 	tp.n = out->n > base ? out->n - base : 0;
+	tp.derived = d;
 	if (!tp.n)
 		return;
+	memset(d, 0, tp.n * sizeof(*d));
+	arena_init(&tp.keys);
+	tp.names.c = c;
+	tp.names.a = &tp.keys;
 	tp.super = xcalloc(tp.n, sizeof(size_t));
 	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
 	tp.uncertain_why = xcalloc(tp.n, sizeof(*tp.uncertain_why));
@@ -962,7 +1096,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	size_t *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(size_t));
 	const char **peers_of_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(char *));   /* writable_peers, per node */
 	for (size_t i = 0; i < tp.n; i++)
-		if (topo_usable(&tp, i) && view_writable(c, topo_view(&tp, i)) == 1)
+		if (topo_usable(&tp, i) && view_writable(&tp.names, topo_view(&tp, i)) == 1)
 			writers_in_node[tp.super[i]]++;
 	const char **comp_names = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_names));
 	size_t *comp_shown = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(size_t));
@@ -1008,7 +1142,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 		if (!topo_usable(&tp, i) || !*tp.cluster[i])
 			continue;
 		struct cl_ids *x = &cl[cl_of[i]];
-		unsigned long long id = view_number(c, topo_view(&tp, i), "server_id", &known);
+		unsigned long long id = view_number(&tp.names, topo_view(&tp, i), "server_id", &known);
 		if (!known) {
 			x->unknown = 1;
 			continue;
@@ -1038,16 +1172,16 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 				names_add(&sb, &shown, topo_name(&tp, rep[r]));
 		names_end(&sb, shown);
 		snprintf(num, sizeof(num), "%zu", rep_start[i + 1] - rep_start[i]);
-		fact(v, "topology.replicas", arena_strdup(ar, num),
+		fact(&tp, i, TF_REPLICAS, audit_result_intern(tp.out, num),
 		     sb.len ? arena_printf(ar, "replicated by %s", sb.buf) : "no audited server replicates from it");
 		strbuf_release(&sb);
 
 		int ring = topo_ring(&tp, i, &why);
 		if (ring == 1)
-			fact(v, "topology.ring", "ON", arena_printf(ar, "ring: %s", comp_names[tp.comp[tp.super[i]]]));
+			fact(&tp, i, TF_RING, "ON", arena_printf(ar, "ring: %s", comp_names[tp.comp[tp.super[i]]]));
 		else
-			fact(v, "topology.ring", ring == 0 ? "OFF" : NULL, ring == 0 ? "in no replication ring" : why);
-		fact(v, "topology.multi_writer", v->multi_writer,
+			fact(&tp, i, TF_RING, ring == 0 ? "OFF" : NULL, ring == 0 ? "in no replication ring" : why);
+		fact(&tp, i, TF_MULTI_WRITER, v->multi_writer,
 		     v->multi_writer ? "declared" : "not declared: set multi_writer = yes or no for its cluster "
 						    "in the inventory");
 		topo_fact_write_group(&tp, i, ring, why, groups, group_of, writers_in_node, peers_of_node);
@@ -1059,16 +1193,16 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 				topo_fact_errant(&tp, i);
 		}
 		if (!*tp.cluster[i]) {
-			fact(v, "topology.galera_async_ring", "OFF", "not a Galera node");
+			fact(&tp, i, TF_GALERA_ASYNC_RING, "OFF", "not a Galera node");
 		} else {
 			struct cl_ids *x = &cl[cl_of[i]];
-			fact(v, "topology.galera_async_ring", ring == 1 ? "ON" : ring == 0 ? "OFF" : NULL,
+			fact(&tp, i, TF_GALERA_ASYNC_RING, ring == 1 ? "ON" : ring == 0 ? "OFF" : NULL,
 			     ring == -1 ? why : NULL);
 			snprintf(num, sizeof(num), "%zu", x->n);
-			fact(v, "topology.cluster_server_ids", x->unknown ? NULL : arena_strdup(ar, x->text.buf ? x->text.buf : ""),
+			fact(&tp, i, TF_CLUSTER_SERVER_IDS, x->unknown ? NULL : arena_strdup(ar, x->text.buf ? x->text.buf : ""),
 			     x->unknown ? "server_id of a node of the cluster is unknown"
 					: arena_printf(ar, "the server_ids of the nodes of cluster '%s' in this run", tp.cluster[i]));
-			fact(v, "topology.cluster_server_id_count", x->unknown ? NULL : arena_strdup(ar, num),
+			fact(&tp, i, TF_CLUSTER_SERVER_ID_COUNT, x->unknown ? NULL : audit_result_intern(tp.out, num),
 			     x->unknown ? "server_id of a node of the cluster is unknown" : NULL);
 		}
 	}
@@ -1090,6 +1224,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	free(rep_start);
 	free(rep_fill);
 	topo_index_release(&tp);
+	arena_release(&tp.keys);
 	free(tp.super);
 	free(tp.cluster);
 	free(tp.uncertain_why);
@@ -1098,4 +1233,16 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	free(tp.comp);
 	free(tp.comp_nodes);
 	free(tp.comp_unsure);
+}
+
+void topology_link(const struct catalog *c, struct audit_result *out, size_t base)
+{
+	size_t n = out->n > base ? out->n - base : 0;
+	if (!n)
+		return;
+	struct topology_derived *d = xcalloc(n, sizeof(*d));
+	topology_derive(c, out, base, d);
+	for (size_t i = 0; i < n; i++)
+		topology_apply(&out->targets[base + i].view, &d[i]);
+	free(d);
 }

@@ -100,12 +100,64 @@ extern const size_t topology_nreads;
 extern const char *const topology_facts[];
 extern const size_t topology_nfacts;
 
+#define TOPOLOGY_NFACTS 10
+
 /*
  * Link the targets out->targets[base..] (see the top of this file): set the
  * channels' sources and the topology.* facts in their views. Strings go to
  * out's arena (the facts to each view's own). Safe to call once per range.
+ * It is topology_derive() then topology_apply() on each view.
  */
 void topology_link(const struct catalog *c, struct audit_result *out, size_t base);
+
+/*
+ * Added (issue 13): the topology.* facts of one target, kept apart from its
+ * view, so that a run of many targets need not hold a view slot (72 bytes)
+ * per fact and target. value[f] and detail[f] are fact f's (f: its index
+ * into topology_facts[]; value NULL: unknown, detail the reason or NULL),
+ * for the facts in set (bit f); order[0..n) is the order they were first
+ * set in, the order topology_apply() adds them to a view. Strings are
+ * literals or out's (topology_derive()), valid while out is.
+ */
+struct topology_derived {
+	const char *value[TOPOLOGY_NFACTS];
+	const char *detail[TOPOLOGY_NFACTS];
+	unsigned char order[TOPOLOGY_NFACTS];
+	unsigned char n;
+	unsigned short set;
+};
+
+/*
+ * topology_link() without touching the views' variables: the channels'
+ * sources are set in the views' channels, the facts of out->targets[base + i]
+ * go to d[i] (d: out->n - base entries, cleared here; a target with an
+ * error gets none).
+ */
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d);
+
+/*
+ * The facts d into view v, in d's order, each as topology_link() sets it
+ * (settings_set() with origin SETTINGS_SRC_TOPOLOGY and the detail; a fact
+ * v already has from the topology is replaced, not overridden). Strings
+ * are interned into v (settings_intern()).
+ */
+void topology_apply(struct settings *v, const struct topology_derived *d);
+
+/*
+ * Added (issue 13): view v with the facts d, as topology_apply() would make
+ * it, without changing v: *to is a copy of v (its channels, problems and
+ * strings are v's) whose variables are sc's, reused from one call to the
+ * next. Valid until the next call with sc, or topology_scratch_release().
+ */
+struct topology_scratch {
+	struct settings_var *vars;
+	size_t cap;
+	struct settings_value **overridden;   /* arrays made when a fact overrides a variable of v */
+	size_t noverridden, overridden_cap;
+};
+void topology_view_with(const struct settings *v, const struct topology_derived *d, struct settings *to,
+			struct topology_scratch *sc);
+void topology_scratch_release(struct topology_scratch *sc);
 
 /*
  * Split "host[:port]" / "[v6]:port" into a normalised host (lowercase;
