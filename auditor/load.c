@@ -35,6 +35,8 @@ static void load_free_reads(struct load_targets *lt, size_t i)
 	lt->nread_files[i] = 0;
 	free(lt->entries[i]);
 	lt->entries[i] = NULL;
+	free(lt->reals[i]);
+	lt->reals[i] = NULL;
 }
 
 void load_targets_release(struct load_targets *lt)
@@ -52,6 +54,7 @@ void load_targets_release(struct load_targets *lt)
 	free(lt->read_files);
 	free(lt->nread_files);
 	free(lt->entries);
+	free(lt->reals);
 	free(lt->order);
 	free(lt->names);
 	for (size_t i = 0; i < lt->nskipped; i++) {
@@ -73,6 +76,7 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 		lt->read_files = xrealloc(lt->read_files, cap * sizeof(*lt->read_files));
 		lt->nread_files = xrealloc(lt->nread_files, cap * sizeof(*lt->nread_files));
 		lt->entries = xrealloc(lt->entries, cap * sizeof(*lt->entries));
+		lt->reals = xrealloc(lt->reals, cap * sizeof(*lt->reals));
 		lt->names = xrealloc(lt->names, cap * sizeof(*lt->names));
 		/* the settings point to their project data: move the links with the arrays */
 		for (size_t i = 0; i < lt->n; i++)
@@ -87,6 +91,7 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 	lt->read_files[i] = NULL;
 	lt->nread_files[i] = 0;
 	lt->entries[i] = NULL;
+	lt->reals[i] = NULL;
 	lt->names[i] = NULL;
 	return s;
 }
@@ -192,12 +197,13 @@ static void load_name_default_files(const struct optfile *of, const struct setti
 	strbuf_release(&top);
 }
 
-static void load_read(struct optfile *of, const struct settings *s, const char *path, const char *root,
-		      const char *stdin_name)
+static void load_read(struct optfile *of, const struct settings *s, const char *path, const char *real,
+		      const char *root, const char *stdin_name)
 {
 	struct optfile_groups all;
 	optfile_init(of);
 	of->stdin_name = stdin_name;
+	of->given_real = real;
 	of->line_rule = optfile_line_rule_for(s->flavor, &s->version);
 	of->root = root;
 	optfile_groups_all(&all);
@@ -287,7 +293,9 @@ static void load_keep_reads(struct load_targets *lt, size_t ti, const struct opt
 		const struct optfile_source *src = of->sources[i];
 		if (!src->parent)
 			continue;
-		char *real = realpath(src->path, NULL);
+		struct stat st;
+		int have_st;
+		char *real = project_finder_real(&lt->finder, src->path, &st, &have_st);
 		if (!real)
 			continue;
 		lt->read_files[ti] = xrealloc(lt->read_files[ti], (lt->nread_files[ti] + 1) * sizeof(char *));
@@ -295,27 +303,43 @@ static void load_keep_reads(struct load_targets *lt, size_t ti, const struct opt
 	}
 }
 
-/* The path, absolute and normalised, of a target named by path (NULL: none). */
-static void load_paths(struct settings *s, struct project_target *pt, const char *path)
+/* The path, absolute and normalised, of a target named by path (NULL: none), whose realpath() is real. */
+static void load_paths(struct load_targets *lt, struct settings *s, struct project_target *pt, const char *path,
+		       const char *real)
 {
 	if (!path)
 		return;
-	char *real = realpath(path, NULL);
 	pt->abs = arena_strdup(&pt->arena, real ? real : path);
-	free(real);
-	char *key = project_path_key(path);
+	char *key = project_path_key_real(&lt->finder, path, real);
 	s->path_key = settings_intern(s, key);
 	free(key);
+}
+
+/*
+ * A target's path resolved once (issue 13): realpath(path) (heap, or
+ * NULL), and whether it is a directory (stat() of it).
+ */
+static char *load_resolve(struct load_targets *lt, const char *path, int *is_dir)
+{
+	struct stat st;
+	int have_st;
+	*is_dir = 0;
+	if (!path)
+		return NULL;
+	char *real = project_finder_real(&lt->finder, path, &st, &have_st);
+	if (real && (have_st || stat(real, &st) == 0))
+		*is_dir = S_ISDIR(st.st_mode);
+	return real;
 }
 
 /* The layers below the file's own: command line, project file, inventory section. */
 static void load_layers(struct load_targets *lt, struct settings *s, struct project_target *pt,
 			const struct load_options *o, const struct fleet_target *ft, const char *path,
-			struct diag_list *d)
+			const char *real, int is_dir, struct diag_list *d)
 {
 	load_command_line(pt, o);
-	load_paths(s, pt, path);
-	pt->project = project_finder_for(&lt->finder, path, d);
+	load_paths(lt, s, pt, path, real);
+	pt->project = project_finder_for_real(&lt->finder, path, real, is_dir, d);
 	if (pt->project) {
 		const char *paths[] = { path };
 		project_file_apply(pt->project, paths, 1, &pt->settings, &pt->rules, &pt->arena);
@@ -351,13 +375,19 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	char *entry = NULL, *dir_root = NULL;
 	size_t errors = 0;
 	struct stat st;
+	int is_dir;
+	/* the path resolved once, for every use below (issue 13) */
+	char *real = load_resolve(lt, path, &is_dir);
 
 	diag_list_init(&d);
-	load_layers(lt, s, pt, o, ft, path, &d);
+	load_layers(lt, s, pt, o, ft, path, real, is_dir, &d);
 	load_presume(s, &pt->settings);
+	/* what names the file read: the target's path, a directory's entry file (below), or a stream */
+	const char *read_real = is_stdin ? NULL : real;
+	lt->reals[ti] = real ? xstrdup(real) : NULL;
 
 	/* a directory means its entry file, read under the root it implies */
-	if (given && !is_stdin && stat(given, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (given && !is_stdin && (real ? is_dir : stat(given, &st) == 0 && S_ISDIR(st.st_mode))) {
 		const char *why;
 		entry = project_entry_file(given, pt->settings.v[PROJECT_KEY_FLAVOR].value ? s->flavor : FLAVOR_UNKNOWN,
 					   &dir_root, &why);
@@ -368,13 +398,16 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		}
 		read_path = entry;
 		lt->entries[ti] = xstrdup(entry);
+		free(lt->reals[ti]);
+		lt->reals[ti] = load_resolve(lt, entry, &is_dir);
+		read_real = lt->reals[ti];
 		if (dir_root && !pt->settings.v[PROJECT_KEY_ROOT].value)
 			project_settings_give(&pt->settings, PROJECT_KEY_ROOT, dir_root, PROJECT_LAYER_NONE,
 					      "implied by the directory", &pt->arena);
 	}
 
 	const char *root = pt->settings.v[PROJECT_KEY_ROOT].value;
-	load_read(&of, s, read_path, root, o->stdin_filename);
+	load_read(&of, s, read_path, read_real, root, o->stdin_filename);
 	if (!of.input_error) {
 		enum optfile_line_rule rule = of.line_rule;
 		int mariadb = s->flavor == FLAVOR_MARIADB;
@@ -392,7 +425,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		    (!read_path && mariadb != (s->flavor == FLAVOR_MARIADB))) {
 			if (load_rereadable(read_path)) {
 				optfile_release(&of);
-				load_read(&of, s, read_path, root, o->stdin_filename);
+				load_read(&of, s, read_path, read_real, root, o->stdin_filename);
 			} else {
 				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
 					 "read before its flavor was known, and a stream cannot be read twice: a line "
@@ -424,6 +457,7 @@ out:
 	diag_list_release(&d);
 	free(entry);
 	free(dir_root);
+	free(real);
 	return errors;
 }
 
@@ -439,9 +473,12 @@ static size_t load_snapshot_target(struct load_targets *lt, const struct load_op
 	struct flavor_choice choice;
 	struct diag_list d;
 	size_t errors = 0;
+	int is_dir;
+	char *real = load_resolve(lt, path, &is_dir);
 
 	diag_list_init(&d);
-	load_layers(lt, s, pt, o, ft, path, &d);
+	load_layers(lt, s, pt, o, ft, path, real, is_dir, &d);
+	free(real);
 	/* A capture says its own flavor and version; what no layer and no row says stays unknown. */
 	load_choice(&choice, &pt->settings);
 	s->flavor = choice.flavor;
@@ -526,6 +563,16 @@ static long load_includer(const struct strmap *m, const struct load_readers *r, 
 	return r[at].first != (long)self ? r[at].first : r[at].second;
 }
 
+/* fleet_path_from_cwd() with the working directory resolved once per run (issue 13). */
+static char *load_from_cwd(struct load_targets *lt, const char *real)
+{
+	if (!real)
+		return NULL;
+	const char *cwd = project_finder_cwd_real(&lt->finder);
+	size_t n = cwd ? strlen(cwd) : 0;
+	return xstrdup(n > 1 && !strncmp(real, cwd, n) && real[n] == '/' ? real + n + 1 : real);
+}
+
 /*
  * What merge needs to drop the same targets over every shard (issue 11,
  * settings.h): an option-file target's entry file (when it resolves) and
@@ -534,17 +581,19 @@ static long load_includer(const struct strmap *m, const struct load_readers *r, 
 static void load_real_paths(struct load_targets *lt, size_t i)
 {
 	struct settings *s = &lt->targets[i];
-	char *real = NULL, *shown;
-	if (!strcmp(s->kind, "file") && s->project->abs)
-		real = realpath(lt->entries[i] ? lt->entries[i] : s->project->abs, NULL);
-	shown = fleet_path_from_cwd(real);   /* NULL stays NULL */
+	char *shown;
+	/* resolved once when the target was read (load_option_target) */
+	if (strcmp(s->kind, "file") || !s->project->abs) {
+		free(lt->reals[i]);
+		lt->reals[i] = NULL;
+	}
+	shown = load_from_cwd(lt, lt->reals[i]);   /* NULL stays NULL */
 	s->real_path = settings_intern(s, shown);
 	free(shown);
-	free(real);
 	if (lt->nread_files[i]) {
 		s->includes = arena_alloc(&s->arena, lt->nread_files[i] * sizeof(*s->includes));
 		for (size_t k = 0; k < lt->nread_files[i]; k++) {
-			shown = fleet_path_from_cwd(lt->read_files[i][k]);
+			shown = load_from_cwd(lt, lt->read_files[i][k]);
 			s->includes[k] = settings_intern(s, shown);
 			free(shown);
 		}
@@ -580,20 +629,13 @@ static void load_hand_over(struct load_targets *lt, const struct load_options *o
  */
 static void load_entry_points(struct load_targets *lt)
 {
-	char **reals = xcalloc(lt->n ? lt->n : 1, sizeof(*reals));
+	char **reals = lt->reals;   /* load_real_paths(): resolved once */
 	unsigned char *drop = xcalloc(lt->n ? lt->n : 1, 1);
 	struct strmap kept_real, read_by;
 	strmap_init(&kept_real, 0);
 	strmap_init(&read_by, 0);
 	struct load_readers *readers = load_index_reads(lt, &read_by);
 	lt->order = xcalloc(lt->n ? lt->n : 1, sizeof(*lt->order));
-	for (size_t i = 0; i < lt->n; i++) {
-		const struct settings *s = &lt->targets[i];
-		if (strcmp(s->kind, "file") || !s->project->abs)
-			continue;
-		const char *file = lt->entries[i] ? lt->entries[i] : s->project->abs;
-		reals[i] = realpath(file, NULL);
-	}
 	for (size_t i = 0; i < lt->n; i++) {
 		size_t j;
 		if (!reals[i])
@@ -618,29 +660,30 @@ static void load_entry_points(struct load_targets *lt)
 	size_t kept = 0;
 	for (size_t i = 0; i < lt->n; i++) {
 		if (drop[i]) {
-			free(reals[i]);
 			settings_release(&lt->targets[i]);
 			project_target_release(&lt->projects[i]);
 			load_free_reads(lt, i);
 			free(lt->names[i]);
 			continue;
 		}
-		free(reals[i]);
 		if (kept != i) {
 			lt->targets[kept] = lt->targets[i];
 			lt->projects[kept] = lt->projects[i];
 			lt->read_files[kept] = lt->read_files[i];
 			lt->nread_files[kept] = lt->nread_files[i];
 			lt->entries[kept] = lt->entries[i];
+			lt->reals[kept] = lt->reals[i];
 			lt->names[kept] = lt->names[i];
 		}
 		lt->order[kept] = i;
 		kept++;
 	}
 	lt->n = kept;
-	for (size_t i = 0; i < lt->n; i++)
+	for (size_t i = 0; i < lt->n; i++) {
 		lt->targets[i].project = &lt->projects[i];
-	free(reals);
+		free(lt->reals[i]);   /* the entry points were their last use */
+		lt->reals[i] = NULL;
+	}
 	free(drop);
 }
 

@@ -93,6 +93,13 @@ struct load_targets {
 	size_t *nread_files;
 	char **entries;                  /* per target: the file read for it (a directory's entry), or NULL */
 	/*
+	 * Added (issue 13): per option-file target, realpath() of the file read
+	 * for it (its entry file, else its path), resolved once when it is
+	 * read and kept until the entry points are found; NULL when it does
+	 * not resolve.
+	 */
+	char **reals;
+	/*
 	 * Added (issue 13): with load_options.each, per target kept, its index
 	 * in the order the targets were handed to each() (increasing); and
 	 * the names of the targets whose settings were released.

@@ -1159,7 +1159,9 @@ static int reader_required(struct reader *r, const char *path, int tree)
 	const char *display = !strcmp(path, "-") ? (r->of->stdin_name ? r->of->stdin_name : OPTFILE_STDIN_NAME) : path;
 
 	if (!r->bufs && !stdio) {
-		if (realpath(path, resolved)) {
+		if (tree && r->of->given_real) {
+			abs = xstrdup(r->of->given_real);   /* resolved by the caller (issue 13) */
+		} else if (realpath(path, resolved)) {
 			abs = xstrdup(resolved);
 		} else if (path[0] != '/' && !(path[0] == '~' && path[1] == '/')) {
 			char cwd[PATH_MAX];

@@ -158,6 +158,14 @@ struct optfile {
 	const char *stdin_name;
 	struct optfile_note *notes;      /* added (issue 10): annotations, in read order */
 	size_t nnotes, notes_cap;
+	/*
+	 * Added (issue 13): realpath() of the path optfile_read() is given,
+	 * when the caller already resolved it (project_finder_real()), so
+	 * that it is not resolved again; NULL: optfile_read() resolves it.
+	 * Set by the caller before reading; not used for a descriptor
+	 * ("-", /dev/stdin, /dev/fd/N).
+	 */
+	const char *given_real;
 };
 
 /* "!include" nesting the server allows: directives deeper than this are skipped with a warning. */

@@ -628,6 +628,9 @@ void project_finder_init(struct project_finder *f, const char *forced)
 	memset(f, 0, sizeof(*f));
 	f->forced = forced;
 	strmap_init(&f->dir_index, 0);
+	arena_init(&f->path_arena);
+	strmap_init(&f->real_index, 0);
+	strmap_init(&f->git_index, 0);
 }
 
 void project_finder_release(struct project_finder *f)
@@ -640,7 +643,91 @@ void project_finder_release(struct project_finder *f)
 	free(f->dirs);
 	free(f->dir_file);
 	strmap_release(&f->dir_index);
+	free(f->cwd);
+	free(f->cwd_real);
+	free(f->real_dirs);
+	strmap_release(&f->real_index);
+	strmap_release(&f->git_index);
+	arena_release(&f->path_arena);
 	memset(f, 0, sizeof(*f));
+}
+
+/* ---- paths resolved once per run (issue 13) ---------------------------------- */
+
+static int path_exists(const char *dir, const char *name, int want_dir);
+static char *path_key(struct project_finder *f, const char *path, char *abs, const char *cwd);
+
+static void finder_cwd_ask(struct project_finder *f)
+{
+	if (f->cwd_state)
+		return;
+	f->cwd = getcwd(NULL, 0);
+	f->cwd_state = f->cwd ? 1 : -1;
+	if (f->cwd)
+		f->cwd_real = realpath(f->cwd, NULL);
+}
+
+const char *project_finder_cwd(struct project_finder *f)
+{
+	finder_cwd_ask(f);
+	return f->cwd;
+}
+
+const char *project_finder_cwd_real(struct project_finder *f)
+{
+	finder_cwd_ask(f);
+	return f->cwd_real;
+}
+
+/* realpath(dir), asked once per directory per run; NULL when it failed. */
+static const char *finder_dir_real(struct project_finder *f, const char *dir)
+{
+	size_t at;
+	if (!strmap_get(&f->real_index, dir, &at))
+		return f->real_dirs[at];
+	char *real = realpath(dir, NULL);
+	ARRAY_GROW(f->real_dirs, f->nreal + 1, f->real_cap);
+	f->real_dirs[f->nreal] = real ? arena_strdup(&f->path_arena, real) : NULL;
+	strmap_put(&f->real_index, arena_strdup(&f->path_arena, dir), f->nreal);
+	free(real);
+	return f->real_dirs[f->nreal++];
+}
+
+char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st)
+{
+	*have_st = 0;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	/* what a join cannot say: realpath() itself */
+	if (!*path || !*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return realpath(path, NULL);
+	char *dir = !slash ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	const char *rdir = finder_dir_real(f, dir);
+	free(dir);
+	if (!rdir)
+		return realpath(path, NULL);   /* fails as it failed, with its errno */
+	char *joined = xasprintf("%s/%s", strcmp(rdir, "/") ? rdir : "", base);
+	if (strlen(joined) >= PATH_MAX || lstat(joined, st)) {
+		free(joined);
+		return realpath(path, NULL);
+	}
+	if (S_ISLNK(st->st_mode)) {
+		free(joined);
+		return realpath(path, NULL);
+	}
+	*have_st = 1;
+	return joined;
+}
+
+/* Whether dir holds .git, asked once per directory per run. */
+static int finder_has_git(struct project_finder *f, const char *dir)
+{
+	size_t at;
+	if (!strmap_get(&f->git_index, dir, &at))
+		return (int)at;
+	int has = path_exists(dir, ".git", 0);
+	strmap_put(&f->git_index, arena_strdup(&f->path_arena, dir), (size_t)has);
+	return has;
 }
 
 /* A found file as a person reads it: relative to the working directory when below it (reports stay reproducible). */
@@ -716,12 +803,25 @@ struct project_file *project_finder_for(struct project_finder *f, const char *pa
 		return NULL;
 	struct stat st;
 	char *real = realpath(path, NULL);
+	struct project_file *pf = project_finder_for_real(f, path, real, real && stat(real, &st) == 0 && S_ISDIR(st.st_mode), d);
+	free(real);
+	return pf;
+}
+
+struct project_file *project_finder_for_real(struct project_finder *f, const char *path, const char *real,
+					     int is_dir, struct diag_list *d)
+{
+	if (f->forced || !path)
+		return project_finder_for(f, path, d);
 	char *dir;
-	if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-		dir = real;
+	if (real && is_dir) {
+		dir = xstrdup(real);
+	} else if (real) {
+		/* the directory of a resolved path is resolved: dir_of() without realpath() */
+		const char *slash = strrchr(real, '/');
+		dir = slash == real ? xstrdup("/") : xstrndup(real, (size_t)(slash - real));
 	} else {
-		dir = dir_of(real ? real : path);
-		free(real);
+		dir = dir_of(path);
 		if (dir[0] != '/') {
 			free(dir);
 			return NULL;
@@ -1023,9 +1123,20 @@ static void path_clean(char *p)
 char *project_path_key(const char *path)
 {
 	char cwd[PATH_MAX];
-	char *abs = realpath(path, NULL);
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
+	return path_key(NULL, path, realpath(path, NULL), cwd);
+}
+
+char *project_path_key_real(struct project_finder *f, const char *path, const char *real)
+{
+	const char *cwd = project_finder_cwd(f);
+	return path_key(f, path, real ? xstrdup(real) : NULL, cwd ? cwd : "");
+}
+
+/* project_path_key() of path, whose realpath() is abs (heap, taken; NULL: failed); f: the run's .git answers, or NULL. */
+static char *path_key(struct project_finder *f, const char *path, char *abs, const char *cwd)
+{
 	if (!abs) {
 		abs = path[0] == '/' || !cwd[0] ? xstrdup(path) : xasprintf("%s/%s", cwd, path);
 		path_clean(abs);
@@ -1040,7 +1151,7 @@ char *project_path_key(const char *path)
 			break;
 		*slash = '\0';
 		const char *d = *dir ? dir : "/";
-		if (path_exists(d, ".git", 0)) {
+		if (f ? finder_has_git(f, d) : path_exists(d, ".git", 0)) {
 			size_t n = strlen(dir);
 			char *key = xstrdup(abs + n + 1);
 			free(dir);

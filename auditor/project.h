@@ -57,6 +57,7 @@
 #define CRASHSAFE_PROJECT_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "flavor.h"
@@ -235,6 +236,21 @@ struct project_finder {
 	size_t ndirs, dirs_cap;
 	struct strmap dir_index;       /* dirs[i] -> i */
 	int errors;                    /* files that had errors */
+	/*
+	 * Added (issue 13): what a run resolves once (project_finder_real(),
+	 * project_finder_cwd()): the working directory (the run never changes
+	 * it), each directory a target names, resolved, and whether a
+	 * directory holds .git. A directory whose links change while the run
+	 * reads is seen as it was first resolved.
+	 */
+	int cwd_state;                 /* 0 not asked yet, 1 known, -1 getcwd() failed */
+	char *cwd;                     /* getcwd(), as the kernel gives it */
+	char *cwd_real;                /* realpath(cwd), or NULL */
+	struct arena path_arena;       /* the keys and values below */
+	struct strmap real_index;      /* directory as named -> index in real_dirs */
+	const char **real_dirs;        /* ... realpath() of it, or NULL when that failed */
+	size_t nreal, real_cap;
+	struct strmap git_index;       /* directory -> 1 when it holds .git, else 0 */
 };
 
 void project_finder_init(struct project_finder *f, const char *forced);
@@ -246,6 +262,29 @@ void project_finder_release(struct project_finder *f);
  * when there is none.
  */
 struct project_file *project_finder_for(struct project_finder *f, const char *path, struct diag_list *d);
+/*
+ * The same for a target whose path was resolved by project_finder_real()
+ * (real: its result, NULL when it failed; is_dir: whether real is a
+ * directory): no path is resolved again.
+ */
+struct project_file *project_finder_for_real(struct project_finder *f, const char *path, const char *real,
+					     int is_dir, struct diag_list *d);
+
+/*
+ * realpath(path) with what the run already knows (issue 13): the directory
+ * part of path is resolved once per run and remembered; the last component
+ * costs one lstat() (filling *st), and realpath() itself is asked only when
+ * it is a link, ".", ".." or empty. Returns a heap string equal to what
+ * realpath(path) returns, or NULL (errno set) when that fails. *st is
+ * filled (as stat() fills it) and *have_st set when the result came with
+ * it; else *have_st is 0.
+ */
+char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st);
+
+/* getcwd() once per run: the working directory, or NULL when it cannot be had. */
+const char *project_finder_cwd(struct project_finder *f);
+/* realpath() of it, once per run, or NULL. */
+const char *project_finder_cwd_real(struct project_finder *f);
 
 /* ---- annotations ----------------------------------------------------------- */
 
@@ -319,6 +358,12 @@ char *project_entry_file(const char *dir, enum flavor flavor, char **root_out, c
  * all "a/b.cnf" in the repository /repo. Heap string.
  */
 char *project_path_key(const char *path);
+/*
+ * The same with what the run already resolved (issue 13): real is
+ * realpath(path) (NULL when it failed); the working directory and the
+ * .git look-ups come from f, once per run.
+ */
+char *project_path_key_real(struct project_finder *f, const char *path, const char *real);
 
 /*
  * Nonzero when a and b name the same file (same device and inode); 0 when

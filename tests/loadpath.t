@@ -1,0 +1,118 @@
+#!/bin/bash
+# loadpath.t - a target's path is resolved once per run (issue 13: the
+# working directory asked once, each directory a target names resolved
+# once, the last component looked at with one lstat; .git looked for once
+# per directory). These are the cases where a remembered answer could be
+# the wrong one: a file included by two targets, one file under several
+# spellings (./, dir/../, absolute, a symlinked file, a symlinked
+# directory), a symlink into a directory with another project file,
+# nested repositories, a directory target through a symlink, and paths
+# relative to the working directory run from two directories. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+export NO_COLOR=1
+tap_scratch loadpath
+W=$T/w
+
+# inw DIR ARGS...: run crashsafe in DIR (out, err, rc as run sets them)
+inw() {
+	local dir=$1
+	shift
+	(cd "$dir" && "$CRASHSAFE" "$@" >"$T/out" 2>"$T/err")
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+# js EXPR: a Python expression over the JSON report in $T/out (doc; t(name): that target)
+js() {
+	/usr/bin/python3 - "$T/out" "$1" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+def t(name):
+    return [x for x in doc["targets"] if x["name"] == name][0]
+print(eval(sys.argv[2]))
+PYEOF
+}
+
+mkdir -p "$W/.git" "$W/conf/common" "$W/real" "$W/other" "$W/nested/.git" "$W/hosts/db1" "$W/sub"
+printf '[mysqld]\nserver_id = 1\n!include conf/common/base.cnf\n' >"$W/conf/a.cnf"
+printf '[mysqld]\nserver_id = 2\n!include conf/common/base.cnf\n' >"$W/conf/b.cnf"
+printf '[mysqld]\nlog_bin = binlog\n' >"$W/conf/common/base.cnf"
+
+# --- 1. a file included by two targets -------------------------------------------
+inw "$W" check -v --format json conf/common/base.cnf conf/a.cnf conf/b.cnf
+is "$(js 'sorted(x["name"] for x in doc["targets"])')" "['conf/a.cnf', 'conf/b.cnf']" \
+	"a file two targets include is not a target, even given first"
+has "conf/common/base.cnf: note: not a target: included by conf/a.cnf" "$err" "and the first includer is named"
+is "$(js '[t("conf/a.cnf")["fleet"]["includes"], t("conf/b.cnf")["fleet"]["includes"]]')" \
+	"[['conf/common/base.cnf'], ['conf/common/base.cnf']]" "both targets list the shared file, resolved"
+is "$(js 't("conf/b.cnf")["fleet"]["settings"][[s["name"] for s in t("conf/b.cnf")["fleet"]["settings"]].index("log_bin")]["origin"]["file"]')" \
+	"conf/common/base.cnf" "the second includer reads it too (its own origin)"
+
+# --- 2. one file under several spellings ------------------------------------------
+ln -s conf/a.cnf "$W/alias.cnf"
+ln -s conf "$W/dlink"
+inw "$W" check -v --format json conf/a.cnf ./conf/a.cnf conf/common/../a.cnf "$W/conf/a.cnf" alias.cnf dlink/a.cnf
+is "$(js 'len(doc["targets"])')" "1" "six spellings (./, dir/.., absolute, a file link, a directory link) are one target"
+is "$(grep -c 'not a target: the same file as conf/a.cnf' "$T/err")" "5" "the five others say which file they are"
+is "$(js 't("conf/a.cnf")["path_key"] + " " + t("conf/a.cnf")["fleet"]["file"]')" "conf/a.cnf conf/a.cnf" \
+	"its key and file, resolved"
+# the link first: it is the target, named as given, its key and file the resolved ones
+inw "$W" check --format json dlink/a.cnf conf/a.cnf alias.cnf
+is "$(js '[(x["name"], x["path_key"], x["fleet"]["file"]) for x in doc["targets"]]')" \
+	"[('dlink/a.cnf', 'conf/a.cnf', 'conf/a.cnf')]" "a symlinked directory resolves to the file it holds"
+inw "$W" check --format json alias.cnf
+is "$(js '[(x["name"], x["path_key"], x["fleet"]["file"]) for x in doc["targets"]]')" \
+	"[('alias.cnf', 'conf/a.cnf', 'conf/a.cnf')]" "a symlinked file resolves to its target"
+
+# --- 3. a symlink into a directory with another project file -----------------------
+printf '[defaults]\nrole = replica\n' >"$W/real/.crashsafe.ini"
+printf '[defaults]\nrole = primary\n' >"$W/other/.crashsafe.ini"
+printf '[mysqld]\nserver_id = 5\n' >"$W/real/x.cnf"
+printf '[mysqld]\nserver_id = 6\n' >"$W/other/plain.cnf"
+ln -s ../real/x.cnf "$W/other/y.cnf"
+inw "$W" check --list-targets other/plain.cnf other/y.cnf
+has "$(printf 'other/plain.cnf (file)\n  project  other/.crashsafe.ini')" "$out" "a file takes the project file of its directory"
+has "$(printf 'other/y.cnf (file)\n  project  real/.crashsafe.ini')" "$out" \
+	"a link in the same directory takes the project file of the file it points to"
+has "role     replica (project-file real/.crashsafe.ini:2 [defaults])" "$out" "and its settings"
+ln -s real "$W/rlink"
+inw "$W" check --list-targets rlink/x.cnf other/plain.cnf
+has "$(printf 'rlink/x.cnf (file)\n  project  real/.crashsafe.ini')" "$out" "a symlinked directory's project file is the real one's"
+
+# --- 4. nested repositories: .git looked for per directory ---------------------------
+printf '[mysqld]\nserver_id = 7\n' >"$W/nested/n.cnf"
+inw "$W" check --format json nested/n.cnf conf/b.cnf
+is "$(js 't("nested/n.cnf")["path_key"] + " " + t("conf/b.cnf")["path_key"]')" "n.cnf conf/b.cnf" \
+	"each key is relative to its own repository"
+
+# --- 5. a directory target through a symlink -----------------------------------------
+printf '[mysqld]\nserver_id = 8\n' >"$W/hosts/db1/my.cnf"
+ln -s hosts/db1 "$W/db1link"
+inw "$W" check -v --list-targets db1link hosts/db1/my.cnf
+has "$(printf 'db1link (directory)\n  entry    db1link/my.cnf')" "$out" "a linked directory means its entry file"
+has "hosts/db1/my.cnf (not a target)" "$out" "and its entry file named directly is the same target"
+
+# --- 6. paths relative to the working directory, from two directories ---------------
+inw "$W/sub" check --format json ../conf/a.cnf
+is "$(js 't("../conf/a.cnf")["path_key"]')" "conf/a.cnf" "from a subdirectory: the key is the repository's"
+is "$(js 't("../conf/a.cnf")["fleet"]["file"]')" "$W/conf/a.cnf" "the file, outside the working directory: absolute"
+has "'!include conf/common/base.cnf' reads '$W/sub/conf/common/base.cnf'" "$err" \
+	"a relative !include is read from the working directory (the server's), not the file's"
+inw "$W" check --format json conf/a.cnf
+is "$(js 't("conf/a.cnf")["fleet"]["includes"]')" "['conf/common/base.cnf']" "from the top: the same include is read"
+# the working directory through a link: files below it are shown relative to it
+ln -s "$W" "$T/wlink"
+inw "$T/wlink" check --format json conf/a.cnf
+is "$(js 't("conf/a.cnf")["fleet"]["file"] + " " + t("conf/a.cnf")["path_key"]')" "conf/a.cnf conf/a.cnf" \
+	"run from a linked working directory: shown from it"
+# a file that does not exist: the unusable input, its path cleaned as given
+inw "$W" check --format json conf/missing.cnf conf/a.cnf
+is "$rc" "2" "a missing file is unusable input (exit 2)"
+is "$(js 't("conf/missing.cnf")["path_key"]')" "conf/missing.cnf" "its key: the path made absolute, cleaned"
+
+tap_done
