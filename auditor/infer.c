@@ -25,11 +25,24 @@
 
 #define INFER_MAX_SERIES 64
 
-/* Names already looked up in the full option catalog: name -> enum infer_side. */
+/*
+ * Names already looked up in the full option catalog: name -> enum
+ * infer_side; and (issue 13) what infer_name() concluded from a name as
+ * written, which depends on the name alone: written -> an INFER_FACT_*
+ * word. At most INFER_FACTS_MAX names are remembered (a file of a
+ * million distinct names must not grow the index without end).
+ */
 struct infer_options_memo {
 	struct strmap sides;
-	struct arena names;        /* the keys */
+	struct arena names;        /* the keys of both maps */
+	struct strmap facts;
 };
+
+#define INFER_FACTS_MAX 4096
+#define INFER_FACT_SKIP 1u                 /* loose-, or a structured name: no evidence */
+#define INFER_FACT_SIDE(w) (((w) >> 1) & 7u)
+#define INFER_FACT_PREFIX(w) ((int)(((w) >> 4) & 15u) - 1)   /* index in infer_prefixes, -1 none */
+#define INFER_FACT_OFFSET(w) ((w) >> 8)     /* where the name starts after my_getopt's prefixes */
 
 void infer_index_init(struct infer_index *x, const struct catalog *c)
 {
@@ -38,6 +51,7 @@ void infer_index_init(struct infer_index *x, const struct catalog *c)
 	memset(x->masks, INFER_MASK_UNSET, c->nindex ? c->nindex : 1);
 	x->options = xcalloc(1, sizeof(*x->options));
 	strmap_init(&x->options->sides, 0);
+	strmap_init(&x->options->facts, 0);
 	arena_init(&x->options->names);
 }
 
@@ -46,6 +60,7 @@ void infer_index_release(struct infer_index *x)
 	free(x->masks);
 	if (x->options) {
 		strmap_release(&x->options->sides);
+		strmap_release(&x->options->facts);
 		arena_release(&x->options->names);
 		free(x->options);
 	}
@@ -227,12 +242,27 @@ static int infer_prefix_is(const char *name, const char *prefix)
 	return 1;
 }
 
-static struct infer_evidence *infer_add(struct infer_result *r, const char *what, const char *file, unsigned line)
+/* One piece of evidence; its text is "WORD NAME" (or "WORD [NAME]" when bracket), in r's arena. */
+static struct infer_evidence *infer_add(struct infer_result *r, const char *word, const char *name, int bracket,
+					const char *file, unsigned line)
 {
 	ARRAY_GROW(r->items, r->n + 1, r->cap);
 	struct infer_evidence *e = &r->items[r->n++];
 	memset(e, 0, sizeof(*e));
-	e->what = arena_strdup(&r->arena, what);
+	/* put together by hand: a printf per piece of evidence was 10% of inferring (issue 13) */
+	size_t wl = strlen(word), nl = strlen(name), at = 0;
+	char *what = arena_alloc(&r->arena, wl + nl + 4);
+	memcpy(what, word, wl);
+	at = wl;
+	what[at++] = ' ';
+	if (bracket)
+		what[at++] = '[';
+	memcpy(what + at, name, nl);
+	at += nl;
+	if (bracket)
+		what[at++] = ']';
+	what[at] = '\0';
+	e->what = what;
 	e->file = arena_strdup(&r->arena, file);
 	e->line = line;
 	return e;
@@ -250,17 +280,16 @@ static int infer_galera_off(const char *name, const char *value)
 	return 0;
 }
 
-/* Evidence from one option or capture name; value may be NULL. */
-static void infer_name(struct infer_result *r, const struct infer_index *x, const char *written, const char *value,
-		       const char *file, unsigned line, int from_file)
+/* What a name as written says, whatever its value: an INFER_FACT_* word. */
+static size_t infer_name_fact(const struct infer_index *x, const char *written)
 {
 	int loose;
 	const char *name = infer_strip(written, &loose);
 	enum infer_side side = INFER_SIDE_NONE;
-	int galera = 0;
+	int prefix = -1;
 
 	if (loose || strchr(name, '.'))
-		return;   /* written not to matter, or a structured / connection option */
+		return INFER_FACT_SKIP;   /* written not to matter, or a structured / connection option */
 	unsigned mask = infer_lookup(x, name);
 	if (!mask)
 		side = infer_options_lookup(x, name);
@@ -275,18 +304,46 @@ static void infer_name(struct infer_result *r, const struct infer_index *x, cons
 			side = INFER_SIDE_PERCONA;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(infer_prefixes); i++) {
-		if (!infer_prefix_is(name, infer_prefixes[i].prefix))
-			continue;
+		if (infer_prefix_is(name, infer_prefixes[i].prefix)) {
+			prefix = (int)i;
+			break;
+		}
+	}
+	return (size_t)(name - written) << 8 | (size_t)(prefix + 1) << 4 | (size_t)side << 1;
+}
+
+/* infer_name_fact() through the index's memo. */
+static size_t infer_name_fact_memo(const struct infer_index *x, const char *written)
+{
+	size_t fact;
+	if (!x || !x->options)
+		return infer_name_fact(x, written);
+	if (strmap_get(&x->options->facts, written, &fact) == 0)
+		return fact;
+	fact = infer_name_fact(x, written);
+	if (x->options->facts.n < INFER_FACTS_MAX)
+		strmap_put(&x->options->facts, arena_strdup(&x->options->names, written), fact);
+	return fact;
+}
+
+/* Evidence from one option or capture name; value may be NULL. */
+static void infer_name(struct infer_result *r, const struct infer_index *x, const char *written, const char *value,
+		       const char *file, unsigned line, int from_file)
+{
+	size_t fact = infer_name_fact_memo(x, written);
+	if (fact & INFER_FACT_SKIP)
+		return;
+	const char *name = written + INFER_FACT_OFFSET(fact);
+	enum infer_side side = (enum infer_side)INFER_FACT_SIDE(fact);
+	int prefix = INFER_FACT_PREFIX(fact), galera = 0;
+	if (prefix >= 0) {
 		if (side == INFER_SIDE_NONE)
-			side = infer_prefixes[i].side;
-		galera = infer_prefixes[i].galera && !infer_galera_off(name, value);
-		break;
+			side = infer_prefixes[prefix].side;
+		galera = infer_prefixes[prefix].galera && !infer_galera_off(name, value);
 	}
 	if (side == INFER_SIDE_NONE && !galera)
 		return;
-	char *what = xasprintf("%s %s", from_file ? "option" : "variable", name);
-	struct infer_evidence *e = infer_add(r, what, file, line);
-	free(what);
+	struct infer_evidence *e = infer_add(r, from_file ? "option" : "variable", name, 0, file, line);
 	e->side = side;
 	e->galera = galera;
 }
@@ -317,9 +374,7 @@ static void infer_group(struct infer_result *r, const char *group, const char *f
 			}
 		}
 		/* at its first option: the reader keeps no header lines */
-		char *what = xasprintf("group [%s]", group);
-		struct infer_evidence *e = infer_add(r, what, file, line);
-		free(what);
+		struct infer_evidence *e = infer_add(r, "group", group, 1, file, line);
 		e->group = 1;
 		e->side = side;
 		e->strong = side != INFER_SIDE_NONE;
@@ -406,7 +461,9 @@ void infer_from_options(struct infer_result *r, const struct optfile *of, const 
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
 		const char *file = o->source ? o->source->path : NULL;
-		if ((!last_group || ascii_strcasecmp(last_group, o->group)) && strmap_get(&seen, o->group, &at) < 0) {
+		/* options of one group share its name (the same string): compared by address first */
+		if ((!last_group || (last_group != o->group && ascii_strcasecmp(last_group, o->group))) &&
+		    strmap_get(&seen, o->group, &at) < 0) {
 			strmap_put(&seen, o->group, i);
 			infer_group(r, o->group, file, o->line);
 		}
