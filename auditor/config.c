@@ -93,9 +93,33 @@ static int prefix_strip(const char *name, const char *word, const char **rest)
 	return 1;
 }
 
+/* What config_load() works out alike for every target of one release (config.h, config_cache). */
+struct config_build {
+	enum flavor flavor;
+	enum flavor_variant variant;
+	struct version version;
+	char ver[32];
+	char label[64];                   /* "MariaDB 10.11" */
+	char *detail, *unknown;           /* the origins of defaults, known and not known offline */
+	int full;                         /* config_full_catalog() */
+	size_t *defaults;                 /* the catalog variables the release has, in catalog order ... */
+	const char **values;              /* ... and their defaults there (the catalog's strings; NULL: unknown) */
+	size_t *hashes;                   /* ... and util_strhash() of their names (not folded) */
+	size_t ndefaults;
+};
+
+struct config_cache {
+	const struct catalog *c;
+	struct config_build builds[CONFIG_CACHE_BUILDS];
+	size_t nbuilds;
+	struct strmap names;              /* option name -> 1 + index of its catalog variable, 0: none */
+	struct arena arena;               /* the names */
+};
+
 struct config_state {
 	struct settings *s;
 	const struct catalog *c;
+	struct config_cache *cc;          /* or NULL */
 	struct options_target target;
 	int full;                         /* the full catalog has a list for the target */
 	struct config_problems errors;    /* option_file_errors */
@@ -174,10 +198,88 @@ static const struct options_plugin *config_plugin_of(const struct options_target
 	return config_plugin_memo[slot].plugin;
 }
 
+/* catalog_lookup() through the run's cache (config_cache), when there is one. */
+static const struct catalog_var *config_catalog_lookup(const struct config_state *st, const char *name)
+{
+	size_t at;
+	if (!st->cc)
+		return catalog_lookup(st->c, name);
+	if (strmap_get(&st->cc->names, name, &at) == 0)
+		return at ? &st->c->vars[at - 1] : NULL;
+	const struct catalog_var *v = catalog_lookup(st->c, name);
+	if (st->cc->names.n < CONFIG_CACHE_NAMES)
+		strmap_put(&st->cc->names, arena_strdup(&st->cc->arena, name), v ? (size_t)(v - st->c->vars) + 1 : 0);
+	return v;
+}
+
+/*
+ * options_check_value() answers from the entry (a compiled-in table row,
+ * alive as long as the process), the product, the value and the value
+ * before it alone (its *why is static text): the same question from the
+ * next target gets the answer remembered here (issue 13: a tenth of
+ * reading a target). Direct-mapped, per thread; values too long for a
+ * slot are checked each time.
+ */
+#define CONFIG_VALUE_MEMO 256
+#define CONFIG_VALUE_TEXT 40
+
+struct config_value_memo {
+	const struct options_entry *e;    /* NULL: an empty slot */
+	enum options_product p;
+	signed char has_raw, has_prev, has_out;
+	char raw[CONFIG_VALUE_TEXT], prev[CONFIG_VALUE_TEXT], out[CONFIG_VALUE_TEXT];
+	enum catalog_verdict verdict;
+	const char *why;
+};
+
+static _Thread_local struct config_value_memo config_value_memo[CONFIG_VALUE_MEMO];
+
+/* Copy text (NULL allowed) into a slot's buffer; 0, or -1 when it does not fit. */
+static int config_memo_text(char *buf, signed char *has, const char *text)
+{
+	*has = text != NULL;
+	if (!text)
+		return 0;
+	size_t len = strlen(text);
+	if (len >= CONFIG_VALUE_TEXT)
+		return -1;
+	memcpy(buf, text, len + 1);
+	return 0;
+}
+
+static int config_memo_same(const char *buf, signed char has, const char *text)
+{
+	return has ? text && !strcmp(buf, text) : !text;
+}
+
+static enum catalog_verdict config_check_value(const struct options_entry *e, enum options_product p,
+					       const char *raw, const char *prev, char **out, const char **why)
+{
+	size_t h = util_strhash(raw ? raw : "", 0) * 31 + util_strhash(prev ? prev : "", 0);
+	h ^= (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 32) + (size_t)p;
+	struct config_value_memo *m = &config_value_memo[h % CONFIG_VALUE_MEMO];
+	if (m->e == e && m->p == p && config_memo_same(m->raw, m->has_raw, raw) &&
+	    config_memo_same(m->prev, m->has_prev, prev)) {
+		*out = m->has_out ? xstrdup(m->out) : NULL;
+		*why = m->why;
+		return m->verdict;
+	}
+	enum catalog_verdict verdict = options_check_value(e, p, raw, prev, out, why);
+	m->e = NULL;
+	if (config_memo_text(m->raw, &m->has_raw, raw) || config_memo_text(m->prev, &m->has_prev, prev) ||
+	    config_memo_text(m->out, &m->has_out, *out))
+		return verdict;
+	m->e = e;
+	m->p = p;
+	m->verdict = verdict;
+	m->why = *why;
+	return verdict;
+}
+
 /* The catalog variable of a server option name, or NULL. */
 static const struct catalog_var *config_semantic(const struct config_state *st, const char *name)
 {
-	return catalog_lookup(st->c, name);
+	return config_catalog_lookup(st, name);
 }
 
 static int config_plugin_loaded(const struct config_state *st, const struct options_plugin *p);
@@ -258,7 +360,7 @@ static int config_find_full(struct config_state *st, const char *name, struct co
 /* Exact catalog name, then (MariaDB) a unique abbreviation among catalog names. */
 static int config_find_semantic(const struct config_state *st, const char *name, struct config_match *m)
 {
-	const struct catalog_var *v = catalog_lookup(st->c, name);
+	const struct catalog_var *v = config_catalog_lookup(st, name);
 	if (v) {
 		m->var = v;
 		m->name = name;
@@ -891,8 +993,11 @@ static void config_option(struct config_state *st, const struct optfile_option *
 
 	char *norm = NULL;
 	const char *why = NULL;
-	/* Messages quote the value: never a secret's (secret.h). */
-	const char *shown = secret_shown(o->name, raw);
+	/*
+	 * Messages quote the value: never a secret's (secret.h). Asked only
+	 * when a message is written (issue 13: asked for every value, it was
+	 * 5% of reading a target).
+	 */
 	enum catalog_verdict verdict;
 	const char *prev = NULL;
 	const char *key = v ? v->name : e->name;
@@ -902,7 +1007,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	else if (e)
 		prev = e->def;
 	if (e)
-		verdict = options_check_value(e, st->target.product, raw, prev, &norm, &why);
+		verdict = config_check_value(e, st->target.product, raw, prev, &norm, &why);
 	else
 		verdict = catalog_check_value(v, s->flavor, raw, &norm, &why);
 
@@ -910,7 +1015,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	int value_error = verdict == CATALOG_VALUE_REFUSED && raw && (!e || e->type != OPTIONS_T_NOARG);
 	if (value_error && m.loose && s->flavor == FLAVOR_MARIADB) {
 		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s; ignored because of loose-", o->name,
-			 shown, why);
+			 secret_shown(o->name, raw), why);
 		goto done;
 	}
 	if (verdict == CATALOG_VALUE_REFUSED && config_plugin_value_error(st, o, plugin, &origin, why))
@@ -921,7 +1026,8 @@ static void config_option(struct config_state *st, const struct optfile_option *
 			struct config_problem facts = { .option = o->name, .value = o->value,
 							.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_VALUE,
 							.detail = why };
-			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown ? shown : "", why);
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name,
+				    raw ? secret_shown(o->name, raw) : "", why);
 		}
 		goto done;
 	}
@@ -929,11 +1035,12 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	case CATALOG_VALUE_OK:
 		break;
 	case CATALOG_VALUE_FALLBACK:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s%s%s", o->name, shown ? shown : "", why,
-			 norm ? ": " : "", norm ? secret_shown(o->name, norm) : "");
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s%s%s", o->name,
+			 raw ? secret_shown(o->name, raw) : "", why, norm ? ": " : "", norm ? secret_shown(o->name, norm) : "");
 		break;
 	case CATALOG_VALUE_IGNORED:
-		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name, shown ? shown : "", why);
+		diag_add(&s->diags, DIAG_WARNING, where, o->line, "'%s=%s': %s", o->name,
+			 raw ? secret_shown(o->name, raw) : "", why);
 		goto done;
 	case CATALOG_VALUE_REFUSED: {
 		/* the value as written (a ';' in it is worth showing), not as a prefix turned it */
@@ -941,7 +1048,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 						.action = CONFIG_ACTION_REFUSES, .kind = SETTINGS_PROBLEM_VALUE,
 						.variable = v ? v->name : NULL, .detail = why };
 		if (raw)
-			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, shown, why);
+			problem_add(&st->errors, s, &origin, &facts, "'%s = %s': %s", o->name, secret_shown(o->name, raw), why);
 		else
 			problem_add(&st->errors, s, &origin, &facts, "'%s': %s", o->name, why);
 		if (v)
@@ -979,7 +1086,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	for (size_t i = 0; e && i < ARRAY_SIZE(config_option_effects); i++) {
 		if (strcmp(e->name, config_option_effects[i].option))
 			continue;
-		const struct catalog_var *ev = catalog_lookup(st->c, config_option_effects[i].var);
+		const struct catalog_var *ev = config_catalog_lookup(st, config_option_effects[i].var);
 		if (ev)
 			config_set(st, ev, config_option_effects[i].value, o->name, &origin);
 	}
@@ -989,26 +1096,92 @@ out:
 	free(instance);
 }
 
-static void config_defaults(struct config_state *st)
+static void config_defaults(struct config_state *st, const struct config_build *b)
 {
 	struct settings *s = st->s;
-	const char *build = flavor_build_display(s->flavor, s->variant);
-	char *detail = xasprintf("default for %s %s", build, st->ver);
-	char *unknown = xasprintf("default for %s %s (not known offline)", build, st->ver);
-	for (size_t i = 0; i < st->c->n; i++) {
+	struct settings_origin o;
+	memset(&o, 0, sizeof(o));
+	o.source = SETTINGS_SRC_DEFAULT;
+	for (size_t k = 0; k < b->ndefaults; k++) {
+		size_t i = b->defaults[k];
 		const struct catalog_var *v = &st->c->vars[i];
-		if (st->set[i] || !catalog_exists_build(v, s->flavor, s->variant, &s->version) ||
-		    (st->preset && settings_get(s, v->name)))
+		if (st->set[i] || (st->preset && settings_get(s, v->name)))
 			continue;
-		const char *def = catalog_default_build(v, s->flavor, s->variant, &s->version);
-		struct settings_origin o;
-		memset(&o, 0, sizeof(o));
-		o.source = SETTINGS_SRC_DEFAULT;
-		o.detail = def ? detail : unknown;
-		settings_set(s, v->name, def, NULL, &o);
+		o.detail = b->values[k] ? b->detail : b->unknown;
+		if (!st->cc) {
+			settings_set(s, v->name, b->values[k], NULL, &o);
+			continue;
+		}
+		/* a run's cache: the catalog's own strings outlive the target (config.h, issue 13) */
+		size_t hash = s->index.fold_case ? strmap_hash_of(&s->index, v->name) : b->hashes[k];
+		settings_set_kept(s, v->name, hash, b->values[k], &o);
 	}
-	free(detail);
-	free(unknown);
+}
+
+static int config_full_catalog(const struct options_target *t);
+
+/* Work out b, the release of s (its flavor, build and version), against c. */
+static void config_build_init(struct config_build *b, const struct settings *s, const struct catalog *c)
+{
+	struct options_target t;
+	memset(b, 0, sizeof(*b));
+	b->flavor = s->flavor;
+	b->variant = s->variant;
+	b->version = s->version;
+	version_format(&s->version, b->ver, sizeof(b->ver));
+	const char *build = flavor_build_display(s->flavor, s->variant);
+	snprintf(b->label, sizeof(b->label), "%s %s", build, b->ver);
+	b->detail = xasprintf("default for %s %s", build, b->ver);
+	b->unknown = xasprintf("default for %s %s (not known offline)", build, b->ver);
+	options_target_init(&t, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA), &s->version);
+	b->full = config_full_catalog(&t);
+	b->defaults = xcalloc(c->n ? c->n : 1, sizeof(*b->defaults));
+	b->values = xcalloc(c->n ? c->n : 1, sizeof(*b->values));
+	b->hashes = xcalloc(c->n ? c->n : 1, sizeof(*b->hashes));
+	for (size_t i = 0; i < c->n; i++) {
+		const struct catalog_var *v = &c->vars[i];
+		if (!catalog_exists_build(v, s->flavor, s->variant, &s->version))
+			continue;
+		b->defaults[b->ndefaults] = i;
+		b->hashes[b->ndefaults] = util_strhash(v->name, 0);
+		b->values[b->ndefaults++] = catalog_default_build(v, s->flavor, s->variant, &s->version);
+	}
+}
+
+static void config_build_release(struct config_build *b)
+{
+	free(b->detail);
+	free(b->unknown);
+	free(b->defaults);
+	free(b->values);
+	free(b->hashes);
+	memset(b, 0, sizeof(*b));
+}
+
+static int config_build_is(const struct config_build *b, const struct settings *s)
+{
+	return b->flavor == s->flavor && b->variant == s->variant && b->version.major == s->version.major &&
+	       b->version.minor == s->version.minor && b->version.patch == s->version.patch;
+}
+
+struct config_cache *config_cache_new(const struct catalog *c)
+{
+	struct config_cache *cc = xcalloc(1, sizeof(*cc));
+	cc->c = c;
+	strmap_init(&cc->names, 0);
+	arena_init(&cc->arena);
+	return cc;
+}
+
+void config_cache_free(struct config_cache *cc)
+{
+	if (!cc)
+		return;
+	for (size_t i = 0; i < cc->nbuilds; i++)
+		config_build_release(&cc->builds[i]);
+	strmap_release(&cc->names);
+	arena_release(&cc->arena);
+	free(cc);
 }
 
 /*
@@ -1097,15 +1270,36 @@ static void config_group_header(struct settings *s, const struct optfile *of)
 
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c)
 {
+	return config_load_cached(s, of, c, NULL);
+}
+
+int config_load_cached(struct settings *s, const struct optfile *of, const struct catalog *c,
+		       struct config_cache *cc)
+{
 	struct config_state st;
+	struct config_build own, *b = NULL;
 	memset(&st, 0, sizeof(st));
+	if (cc && cc->c != c)
+		cc = NULL;   /* a cache is for one catalog */
+	for (size_t i = 0; cc && i < cc->nbuilds && !b; i++)
+		if (config_build_is(&cc->builds[i], s))
+			b = &cc->builds[i];
+	if (!b && cc && cc->nbuilds < CONFIG_CACHE_BUILDS) {
+		b = &cc->builds[cc->nbuilds++];
+		config_build_init(b, s, c);
+	}
+	if (!b) {
+		b = &own;
+		config_build_init(b, s, c);
+	}
 	st.s = s;
 	st.c = c;
-	version_format(&s->version, st.ver, sizeof(st.ver));
+	st.cc = cc;
+	memcpy(st.ver, b->ver, sizeof(st.ver));
 	options_target_init(&st.target, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA),
 			    &s->version);
-	st.full = config_full_catalog(&st.target);
-	snprintf(st.label, sizeof(st.label), "%s %s", flavor_build_display(s->flavor, s->variant), st.ver);
+	st.full = b->full;
+	memcpy(st.label, b->label, sizeof(st.label));
 	st.set = xcalloc(c->n ? c->n : 1, 1);
 	st.preset = s->n;
 	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
@@ -1118,7 +1312,7 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 	config_plugins_scan(&st, of);
 	for (size_t i = 0; i < of->n; i++)
 		config_option(&st, &of->options[i]);
-	config_defaults(&st);
+	config_defaults(&st, b);
 	config_cluster(s);
 
 	int refused = st.errors.n || st.removed.n;
@@ -1128,6 +1322,8 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 		free(st.loaded[i]);
 	free(st.loaded);
 	free(st.set);
+	if (b == &own)
+		config_build_release(&own);
 	return refused ? -1 : 0;
 }
 

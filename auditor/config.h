@@ -88,6 +88,26 @@
 int config_load(struct settings *s, const struct optfile *of, const struct catalog *c);
 
 /*
+ * Added (issue 13): what config_load() works out the same way for every
+ * target of a run against one catalog, remembered: per flavor, build and
+ * version, the catalog's defaults and the texts naming that release; per
+ * option name, the catalog variable it names. A run of many targets gives
+ * config_load_cached() one cache (for c only: it lives as long as c and
+ * no longer). The settings are those config_load() gives, but the
+ * defaults' names and values are c's own strings, not copies: c must
+ * outlive the settings too (a run's catalog does). At most
+ * CONFIG_CACHE_BUILDS releases and CONFIG_CACHE_NAMES names are kept:
+ * past that the rest is worked out each time.
+ */
+#define CONFIG_CACHE_BUILDS 16
+#define CONFIG_CACHE_NAMES 4096
+struct config_cache;
+struct config_cache *config_cache_new(const struct catalog *c);
+void config_cache_free(struct config_cache *cc);
+int config_load_cached(struct settings *s, const struct optfile *of, const struct catalog *c,
+		       struct config_cache *cc);
+
+/*
  * Print the effective value of every option the option files set (the
  * settings config_load() stored from files, facts excluded), one per line:
  *     NAME<TAB>VALUE<TAB>FILE:LINE

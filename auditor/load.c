@@ -63,6 +63,7 @@ void load_targets_release(struct load_targets *lt)
 	}
 	free(lt->skipped);
 	project_finder_release(&lt->finder);
+	config_cache_free(lt->config_cache);
 	memset(lt, 0, sizeof(*lt));
 }
 
@@ -446,7 +447,9 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		infer_unread_groups(s, &of, &g);
 		load_keep_reads(lt, ti, &of);
 		optfile_keep_groups(&of, &g);
-		config_load(s, &of, c);
+		if (!lt->config_cache)
+			lt->config_cache = config_cache_new(c);
+		config_load_cached(s, &of, c, lt->config_cache);
 		load_persisted(s, o, root, c, load_datadir(&of));
 	}
 	optfile_release(&of);

@@ -80,6 +80,8 @@ struct load_skipped {
 	char *why;          /* "included by my.cnf", "the same file as ./a.cnf" */
 };
 
+struct config_cache;
+
 struct load_targets {
 	struct settings *targets;        /* targets[i].project == &projects[i] */
 	struct project_target *projects;
@@ -99,6 +101,7 @@ struct load_targets {
 	 * not resolve.
 	 */
 	char **reals;
+	struct config_cache *config_cache; /* added (issue 13): config_load_cached()'s, for the run's catalog */
 	/*
 	 * Added (issue 13): with load_options.each, per target kept, its index
 	 * in the order the targets were handed to each() (increasing); and

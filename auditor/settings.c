@@ -205,11 +205,11 @@ static const char *settings_shown(const char *name, size_t hash, const char *val
 	return settings_secret_memo[slot].secret ? SECRET_MASK : value;
 }
 
-struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
-				  const char *spelled, const struct settings_origin *origin)
+/* settings_set() with the name's hash; kept: name and value outlive s (settings_set_kept()). */
+static struct settings_var *settings_put(struct settings *s, const char *name, size_t hash, const char *value,
+					 const char *spelled, const struct settings_origin *origin, int kept)
 {
-	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
-	size_t hash = strmap_hash_of(&s->index, name), at;
+	size_t at;
 	struct settings_var *v;
 	if (s->shared)
 		v = settings_scan(s, name);
@@ -222,16 +222,29 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 		ARRAY_GROW(s->vars, s->n + 1, s->cap);
 		v = &s->vars[s->n++];
 		memset(v, 0, sizeof(*v));
-		v->name = settings_intern(s, name);
+		v->name = kept ? name : settings_intern(s, name);
 		if (!s->shared)
 			strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
 	}
 	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
-	v->current.value = settings_intern(s, settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash,
-							     value));
+	const char *shown = settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
+	v->current.value = kept && shown == value ? value : settings_intern(s, shown);
 	v->current.spelled = settings_intern(s, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;
+}
+
+struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
+				  const char *spelled, const struct settings_origin *origin)
+{
+	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
+	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0);
+}
+
+struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
+				       const struct settings_origin *origin)
+{
+	return settings_put(s, name, hash, value, NULL, origin, !s->shared);
 }
 
 struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p)

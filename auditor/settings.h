@@ -266,6 +266,15 @@ void settings_forget_prefix(struct settings *s, const char *prefix);
  */
 struct settings_var *settings_set(struct settings *s, const char *name, const char *value,
 				  const char *spelled, const struct settings_origin *origin);
+/*
+ * Added (issue 13): settings_set() for a name and a value that outlive s
+ * (a catalog's strings: a default), not copied into the arena; hash is
+ * strmap_hash_of(&s->index, name). The origin's texts are copied as
+ * settings_set() copies them. A shared view (s->shared) copies as
+ * settings_set() does.
+ */
+struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
+				       const struct settings_origin *origin);
 /* The variable called name (exact match), or NULL. A hash lookup: O(1). */
 const struct settings_var *settings_get(const struct settings *s, const char *name);
 /*
