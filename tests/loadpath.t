@@ -115,4 +115,45 @@ inw "$W" check --format json conf/missing.cnf conf/a.cnf
 is "$rc" "2" "a missing file is unusable input (exit 2)"
 is "$(js 't("conf/missing.cnf")["path_key"]')" "conf/missing.cnf" "its key: the path made absolute, cleaned"
 
+# --- 7. what one run remembers across targets (issue 13) ---------------------------------
+# A run keeps, per release, the catalog's defaults; per option name, what
+# it says about the flavor and which catalog variable it is; per value and
+# the value before it, the option parser's verdict. Each target of a mixed
+# run must read exactly as it reads alone: releases (MySQL 5.7, 8.4,
+# MariaDB, Galera) in turn, the same names with other values before them
+# (optimizer_switch builds on the value before it), loose- and not, a
+# secret, an abbreviation.
+mkdir -p "$T/mixed"
+i=0
+for f in "$REPO"/examples/*/*.cnf; do
+	i=$((i + 1))
+	cp "$f" "$T/mixed/$i-$(basename "$f")"
+done
+printf '[mysqld]\noptimizer_switch = index_merge=off\noptimizer_switch = mrr=off\nserver_id = 3\n' >"$T/mixed/m1.cnf"
+printf '[mysqld]\noptimizer_switch = mrr=off\nloose-gtid_mode = ON\npassword = hunter2\n' >"$T/mixed/m2.cnf"
+printf '[mariadb]\nlog_slave_upd = ON\ngtid_mode = ON\nbinlog_format = row\n' >"$T/mixed/m3.cnf"
+printf '[mysqld]\ngtid_mode = ON\nbinlog_format = row\nwsrep_on = ON\n' >"$T/mixed/m4.cnf"
+# reading, as a report shows it: flavor, release, evidence, settings and where they come from
+READ='[(x["name"], x["flavor"], x["build"], x["version"], x["flavor_evidence"], x["fleet"]["settings"], x["fleet"]["group_header"]) for x in doc["targets"]]'
+files=$(cd "$T/mixed" && echo ./*.cnf)
+# shellcheck disable=SC2086 # the names, split
+inw "$T/mixed" check --format json --fail-on never $files
+together=$(js "$READ")
+alone=""
+for f in $files; do
+	inw "$T/mixed" check --format json --fail-on never "$f"
+	alone="$alone$(js "$READ" | sed 's/^\[//; s/\]$//'), "
+done
+together_items=$(/usr/bin/python3 -c 'import ast,sys; print(len(ast.literal_eval(sys.argv[1])))' "$together")
+is "$together_items" "$(ls "$T/mixed" | wc -l)" "a mixed run reads every file"
+/usr/bin/python3 - "$together" "[${alone%, }]" <<'PYEOF' >"$T/cmp"
+import ast, sys
+def strip(rows):
+    # fleet facts (topology.*) are about the run's other targets, not about reading
+    return [(r[0], r[1], r[2], r[3], r[4], [s for s in r[5] if s["origin"]["source"] != "topology"], r[6]) for r in rows]
+a, b = strip(ast.literal_eval(sys.argv[1])), strip(ast.literal_eval(sys.argv[2]))
+print("same" if a == b else "differ: " + next((repr((x, y)) for x, y in zip(a, b) if x != y), "count"))
+PYEOF
+is "$(cat "$T/cmp")" "same" "each target of a mixed run reads as it reads alone"
+
 tap_done
