@@ -136,10 +136,17 @@ void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 		const char *pct = strstr(pat, "%s");
 		if (optfile_group_table[i].mariadb_only && !mariadb)
 			continue;
-		if (pct)
-			snprintf(name, sizeof(name), "%.*s%s%s", (int)(pct - pat), pat, vs, pct + 2);
-		else
-			snprintf(name, sizeof(name), "%s", pat);
+		if (!pct) {
+			(void)optfile_groups_add(g, pat);
+			continue;
+		}
+		/* head, the version, tail, put together by hand (a printf per group per target, issue 13) */
+		size_t hl = (size_t)(pct - pat), vl = strlen(vs), tl = strlen(pct + 2);
+		if (hl + vl + tl >= sizeof(name))
+			continue;
+		memcpy(name, pat, hl);
+		memcpy(name + hl, vs, vl);
+		memcpy(name + hl + vl, pct + 2, tl + 1);
 		(void)optfile_groups_add(g, name);
 	}
 	if (suffix && *suffix) {
@@ -161,9 +168,17 @@ void optfile_groups_all(struct optfile_groups *g)
 void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g)
 {
 	size_t kept = 0;
-	for (size_t i = 0; i < of->n; i++)
-		if (optfile_groups_match(g, of->options[i].group))
+	const char *last = NULL;
+	int keep = 0;
+	for (size_t i = 0; i < of->n; i++) {
+		/* the options of one group share its name (one string): matched once per run of them (issue 13) */
+		if (of->options[i].group != last) {
+			last = of->options[i].group;
+			keep = optfile_groups_match(g, last);
+		}
+		if (keep)
 			of->options[kept++] = of->options[i];
+	}
 	of->n = kept;
 }
 
@@ -636,6 +651,12 @@ static void option_line(struct reader *r, const char *group, char *buf_start, ch
 		vend--;
 	}
 	out[o++] = '=';
+	/* no backslash (most values): the value goes in whole (issue 13) */
+	if (!memchr(v, '\\', (size_t)(vend - v))) {
+		memcpy(out + o, v, (size_t)(vend - v));
+		o += (size_t)(vend - v);
+		v = vend;
+	}
 	for (; v < vend; v++) {
 		if (*v == '\\' && v != vend - 1) {
 			static const char esc_from[] = "ntrbs\"'\\";
