@@ -669,22 +669,31 @@ void infer_unread_groups(struct settings *s, const struct optfile *of, const str
 	char where[96], vbuf[32];
 	struct strmap first;   /* group (any case) -> its first option: hashed, a scan per option was quadratic */
 	size_t *count = xcalloc(of->n ? of->n : 1, sizeof(*count));
-	size_t at;
-	snprintf(where, sizeof(where), "%s %s", flavor_build_display(s->flavor, s->variant),
-		 version_format(&s->version, vbuf, sizeof(vbuf)));
+	size_t at, unread = 0;
+	const char *last = NULL;
+	int skip = 0;
 	strmap_init(&first, 1);
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
-		if (optfile_groups_match(g, o->group) || !infer_server_group(o->group))
+		/* the options of one group share its name (one string): judged once per run of them (issue 13) */
+		if (o->group != last) {
+			last = o->group;
+			skip = optfile_groups_match(g, o->group) || !infer_server_group(o->group);
+		}
+		if (skip)
 			continue;
+		unread++;
 		if (strmap_get(&first, o->group, &at) < 0) {
 			at = i;
 			strmap_put(&first, o->group, i);
 		}
 		count[at]++;
 	}
+	if (unread)
+		snprintf(where, sizeof(where), "%s %s", flavor_build_display(s->flavor, s->variant),
+			 version_format(&s->version, vbuf, sizeof(vbuf)));
 	/* one warning per group, at its first option */
-	for (size_t i = 0; i < of->n; i++) {
+	for (size_t i = 0; unread && i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
 		if (!count[i])
 			continue;
