@@ -104,8 +104,20 @@ struct config_build {
 	int full;                         /* config_full_catalog() */
 	size_t *defaults;                 /* the catalog variables the release has, in catalog order ... */
 	const char **values;              /* ... and their defaults there (the catalog's strings; NULL: unknown) */
-	size_t *hashes;                   /* ... and util_strhash() of their names (not folded) */
 	size_t ndefaults;
+};
+
+#define CONFIG_VALUE_TEXT 40
+
+/* catalog_check_value()'s answer for a variable, flavor and value (config_cache.values). */
+#define CONFIG_CACHE_VALUES 256
+struct config_value_answer {
+	size_t var;                       /* 1 + catalog index; 0: an empty slot */
+	enum flavor flavor;
+	signed char has_raw, has_out;
+	char raw[CONFIG_VALUE_TEXT], out[CONFIG_VALUE_TEXT];
+	enum catalog_verdict verdict;
+	const char *why;                  /* static text */
 };
 
 struct config_cache {
@@ -114,6 +126,10 @@ struct config_cache {
 	size_t nbuilds;
 	struct strmap names;              /* option name -> 1 + index of its catalog variable, 0: none */
 	struct arena arena;               /* the names */
+	size_t *hashes;                   /* per catalog variable: util_strhash() of its name (not folded) */
+	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
+	void *keep_ctx;
+	struct config_value_answer values[CONFIG_CACHE_VALUES];   /* direct-mapped */
 };
 
 struct config_state {
@@ -221,7 +237,6 @@ static const struct catalog_var *config_catalog_lookup(const struct config_state
  * slot are checked each time.
  */
 #define CONFIG_VALUE_MEMO 256
-#define CONFIG_VALUE_TEXT 40
 
 struct config_value_memo {
 	const struct options_entry *e;    /* NULL: an empty slot */
@@ -273,6 +288,35 @@ static enum catalog_verdict config_check_value(const struct options_entry *e, en
 	m->p = p;
 	m->verdict = verdict;
 	m->why = *why;
+	return verdict;
+}
+
+/*
+ * catalog_check_value() through the run's cache: its answer depends on the
+ * variable, the flavor and the value alone (*why is static text). Values
+ * too long for a slot are checked each time.
+ */
+static enum catalog_verdict config_catalog_check(const struct config_state *st, const struct catalog_var *v,
+						 enum flavor f, const char *raw, char **out, const char **why)
+{
+	if (!st->cc)
+		return catalog_check_value(v, f, raw, out, why);
+	size_t var = (size_t)(v - st->c->vars) + 1;
+	size_t h = (util_strhash(raw ? raw : "", 0) ^ (var * 0x9e3779b97f4a7c15ULL)) + (size_t)f;
+	struct config_value_answer *a = &st->cc->values[h % CONFIG_CACHE_VALUES];
+	if (a->var == var && a->flavor == f && config_memo_same(a->raw, a->has_raw, raw)) {
+		*out = a->has_out ? xstrdup(a->out) : NULL;
+		*why = a->why;
+		return a->verdict;
+	}
+	enum catalog_verdict verdict = catalog_check_value(v, f, raw, out, why);
+	a->var = 0;
+	if (config_memo_text(a->raw, &a->has_raw, raw) || config_memo_text(a->out, &a->has_out, *out))
+		return verdict;
+	a->var = var;
+	a->flavor = f;
+	a->verdict = verdict;
+	a->why = *why;
 	return verdict;
 }
 
@@ -576,8 +620,12 @@ static const char *config_accepted_spelling(const struct catalog_var *v, const s
 static void config_set(struct config_state *st, const struct catalog_var *v, const char *value,
 		       const char *spelled, const struct settings_origin *o)
 {
-	settings_set(st->s, v->name, value, spelled, o);
-	st->set[v - st->c->vars] = 1;
+	size_t i = (size_t)(v - st->c->vars);
+	if (st->cc && !st->s->index.fold_case)
+		settings_set_named(st->s, v->name, st->cc->hashes[i], value, spelled, o);   /* the catalog's name */
+	else
+		settings_set(st->s, v->name, value, spelled, o);
+	st->set[i] = 1;
 }
 
 /* ---- plugins -------------------------------------------------------------- */
@@ -1001,7 +1049,9 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	enum catalog_verdict verdict;
 	const char *prev = NULL;
 	const char *key = v ? v->name : e->name;
-	const struct settings_var *before = settings_get(s, key);
+	const struct settings_var *before = v && st->cc && !s->index.fold_case
+						    ? settings_get_hashed(s, key, st->cc->hashes[v - st->c->vars])
+						    : settings_get(s, key);
 	if (before)
 		prev = before->current.value;
 	else if (e)
@@ -1009,7 +1059,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	if (e)
 		verdict = config_check_value(e, st->target.product, raw, prev, &norm, &why);
 	else
-		verdict = catalog_check_value(v, s->flavor, raw, &norm, &why);
+		verdict = config_catalog_check(st, v, s->flavor, raw, &norm, &why);
 
 	/* MariaDB: with loose- a value the parser refuses is only a warning (handle_options) */
 	int value_error = verdict == CATALOG_VALUE_REFUSED && raw && (!e || e->type != OPTIONS_T_NOARG);
@@ -1060,7 +1110,8 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		/* the crash-safety variable, in its catalog's own spelling of the value */
 		char *sem = NULL;
 		const char *swhy = NULL;
-		if (e && norm && catalog_check_value(v, s->flavor, norm, &sem, &swhy) == CATALOG_VALUE_OK && sem)
+		if (e && norm && config_catalog_check(st, v, s->flavor, norm, &sem, &swhy) == CATALOG_VALUE_OK &&
+		    sem)
 			config_set(st, v, sem, o->name, &origin);
 		else
 			config_set(st, v, norm, o->name, &origin);
@@ -1113,15 +1164,28 @@ static void config_defaults(struct config_state *st, const struct config_build *
 			continue;
 		}
 		/* a run's cache: the catalog's own strings outlive the target (config.h, issue 13) */
-		size_t hash = s->index.fold_case ? strmap_hash_of(&s->index, v->name) : b->hashes[k];
+		size_t hash = s->index.fold_case ? strmap_hash_of(&s->index, v->name) : st->cc->hashes[i];
 		settings_set_kept(s, v->name, hash, b->values[k], &o);
 	}
 }
 
 static int config_full_catalog(const struct options_target *t);
 
-/* Work out b, the release of s (its flavor, build and version), against c. */
-static void config_build_init(struct config_build *b, const struct settings *s, const struct catalog *c)
+/* Whether a default of v is stored: always, unless the run keeps only some names (config_cache_retain()). */
+static int config_default_kept(const struct config_cache *cc, const struct catalog_var *v)
+{
+	static const char *const read_at_load[] = CONFIG_READ_AT_LOAD;
+	if (!cc || !cc->keep || cc->keep(cc->keep_ctx, v->name))
+		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(read_at_load); i++)
+		if (!strcmp(v->name, read_at_load[i]))
+			return 1;
+	return 0;
+}
+
+/* Work out b, the release of s (its flavor, build and version), against c (cc: the run's cache, or NULL). */
+static void config_build_init(struct config_build *b, const struct settings *s, const struct catalog *c,
+			      const struct config_cache *cc)
 {
 	struct options_target t;
 	memset(b, 0, sizeof(*b));
@@ -1137,13 +1201,11 @@ static void config_build_init(struct config_build *b, const struct settings *s, 
 	b->full = config_full_catalog(&t);
 	b->defaults = xcalloc(c->n ? c->n : 1, sizeof(*b->defaults));
 	b->values = xcalloc(c->n ? c->n : 1, sizeof(*b->values));
-	b->hashes = xcalloc(c->n ? c->n : 1, sizeof(*b->hashes));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct catalog_var *v = &c->vars[i];
-		if (!catalog_exists_build(v, s->flavor, s->variant, &s->version))
+		if (!catalog_exists_build(v, s->flavor, s->variant, &s->version) || !config_default_kept(cc, v))
 			continue;
 		b->defaults[b->ndefaults] = i;
-		b->hashes[b->ndefaults] = util_strhash(v->name, 0);
 		b->values[b->ndefaults++] = catalog_default_build(v, s->flavor, s->variant, &s->version);
 	}
 }
@@ -1154,7 +1216,6 @@ static void config_build_release(struct config_build *b)
 	free(b->unknown);
 	free(b->defaults);
 	free(b->values);
-	free(b->hashes);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -1170,7 +1231,16 @@ struct config_cache *config_cache_new(const struct catalog *c)
 	cc->c = c;
 	strmap_init(&cc->names, 0);
 	arena_init(&cc->arena);
+	cc->hashes = xcalloc(c->n ? c->n : 1, sizeof(*cc->hashes));
+	for (size_t i = 0; i < c->n; i++)
+		cc->hashes[i] = util_strhash(c->vars[i].name, 0);
 	return cc;
+}
+
+void config_cache_retain(struct config_cache *cc, int (*keep)(void *ctx, const char *name), void *ctx)
+{
+	cc->keep = keep;
+	cc->keep_ctx = ctx;
 }
 
 void config_cache_free(struct config_cache *cc)
@@ -1181,6 +1251,7 @@ void config_cache_free(struct config_cache *cc)
 		config_build_release(&cc->builds[i]);
 	strmap_release(&cc->names);
 	arena_release(&cc->arena);
+	free(cc->hashes);
 	free(cc);
 }
 
@@ -1286,11 +1357,11 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 			b = &cc->builds[i];
 	if (!b && cc && cc->nbuilds < CONFIG_CACHE_BUILDS) {
 		b = &cc->builds[cc->nbuilds++];
-		config_build_init(b, s, c);
+		config_build_init(b, s, c, cc);
 	}
 	if (!b) {
 		b = &own;
-		config_build_init(b, s, c);
+		config_build_init(b, s, c, cc);
 	}
 	st.s = s;
 	st.c = c;

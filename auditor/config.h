@@ -104,6 +104,16 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
 struct config_cache;
 struct config_cache *config_cache_new(const struct catalog *c);
 void config_cache_free(struct config_cache *cc);
+/*
+ * A run that keeps only the names keep() accepts of each target
+ * (settings_retain(), load.h retain) may say so before the first
+ * config_load_cached(): the defaults of the other names are then not
+ * stored at all, except those read before the target is retained
+ * (CONFIG_READ_AT_LOAD: config_load's cluster, the persisted variables').
+ * The settings keep() accepts are the same either way.
+ */
+#define CONFIG_READ_AT_LOAD { "wsrep_on", "wsrep_cluster_name", "persisted_globals_load" }
+void config_cache_retain(struct config_cache *cc, int (*keep)(void *ctx, const char *name), void *ctx);
 int config_load_cached(struct settings *s, const struct optfile *of, const struct catalog *c,
 		       struct config_cache *cc);
 

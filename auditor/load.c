@@ -447,8 +447,11 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		infer_unread_groups(s, &of, &g);
 		load_keep_reads(lt, ti, &of);
 		optfile_keep_groups(&of, &g);
-		if (!lt->config_cache)
+		if (!lt->config_cache) {
 			lt->config_cache = config_cache_new(c);
+			if (o->retain)   /* what settings_retain() drops below is not stored at all */
+				config_cache_retain(lt->config_cache, o->retain, o->retain_ctx);
+		}
 		config_load_cached(s, &of, c, lt->config_cache);
 		load_persisted(s, o, root, c, load_datadir(&of));
 	}

@@ -117,6 +117,16 @@ const struct settings_var *settings_get(const struct settings *s, const char *na
 	return settings_find(s, name);
 }
 
+const struct settings_var *settings_get_hashed(const struct settings *s, const char *name, size_t hash)
+{
+	size_t i;
+	if (s->shared)
+		return settings_scan(s, name);
+	if (strmap_get_hashed(&s->index, name, hash, &i) < 0)
+		return NULL;
+	return &s->vars[i];
+}
+
 void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name), void *ctx)
 {
 	size_t k = 0;
@@ -126,6 +136,7 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 		else
 			free(s->vars[i].overridden);
 	}
+	int dropped = k < s->n;
 	s->n = k;
 	if (k < s->cap) {
 		if (k) {
@@ -136,8 +147,8 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 		}
 		s->cap = k;
 	}
-	if (s->shared)
-		return;
+	if (s->shared || (!dropped && s->index.n == s->n))
+		return;   /* nothing dropped: the index still holds every variable where it is (issue 13) */
 	int fold = s->index.fold_case;
 	strmap_release(&s->index);
 	strmap_init(&s->index, fold);
@@ -182,7 +193,7 @@ static void origin_copy(struct settings *s, struct settings_origin *dst, const s
  * only when its name is the same text; a name too long to keep is tested
  * each time.
  */
-#define SETTINGS_SECRET_MEMO 256
+#define SETTINGS_SECRET_MEMO 1024
 #define SETTINGS_SECRET_NAME 56
 
 static _Thread_local struct {
@@ -205,9 +216,13 @@ static const char *settings_shown(const char *name, size_t hash, const char *val
 	return settings_secret_memo[slot].secret ? SECRET_MASK : value;
 }
 
-/* settings_set() with the name's hash; kept: name and value outlive s (settings_set_kept()). */
+/*
+ * settings_set() with the name's hash; kept: the name outlives s, and with
+ * kept_value the value too (settings_set_named(), settings_set_kept()).
+ */
 static struct settings_var *settings_put(struct settings *s, const char *name, size_t hash, const char *value,
-					 const char *spelled, const struct settings_origin *origin, int kept)
+					 const char *spelled, const struct settings_origin *origin, int kept,
+					 int kept_value)
 {
 	size_t at;
 	struct settings_var *v;
@@ -228,7 +243,7 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 	}
 	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
 	const char *shown = settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
-	v->current.value = kept && shown == value ? value : settings_intern(s, shown);
+	v->current.value = kept_value && shown == value ? value : settings_intern(s, shown);
 	v->current.spelled = settings_intern(s, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;
@@ -238,13 +253,19 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 				  const char *spelled, const struct settings_origin *origin)
 {
 	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
-	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0);
+	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0, 0);
 }
 
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin)
 {
-	return settings_put(s, name, hash, value, NULL, origin, !s->shared);
+	return settings_put(s, name, hash, value, NULL, origin, !s->shared, !s->shared);
+}
+
+struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
+					const char *spelled, const struct settings_origin *origin)
+{
+	return settings_put(s, name, hash, value, spelled, origin, !s->shared, 0);
 }
 
 struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p)

@@ -275,8 +275,13 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
  */
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin);
+/* The same with only the name kept (a catalog variable's): value and spelled are copied. */
+struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
+					const char *spelled, const struct settings_origin *origin);
 /* The variable called name (exact match), or NULL. A hash lookup: O(1). */
 const struct settings_var *settings_get(const struct settings *s, const char *name);
+/* The same with hash = strmap_hash_of(&s->index, name) already known (issue 13). */
+const struct settings_var *settings_get_hashed(const struct settings *s, const char *name, size_t hash);
 /*
  * Added (issue 13): keep only the variables and facts keep() accepts, in
  * their order, and give back the memory of the rest's entries (their text
