@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -683,6 +684,179 @@ static void audit_cross_value(struct audit_session *as, struct settings_value *t
 }
 
 /*
+ * The copies' variables, compact (issue 13: a copy's `settings_var` array
+ * was 72 bytes a variable, 1.1 KB a target): per copy, one slot per value
+ * (its variable's current value, then the values it overrode), each naming
+ * its variable (an index into the engine's reads), a value shared by every
+ * copy with the same text, spelling, source, chain and detail (the strings
+ * are the cross result's, interned: equal text, equal pointer), its line
+ * and its file (one table for the run). audit_cross_vars() makes a copy's
+ * `settings_var` array again when a rule reads it.
+ */
+#define AUDIT_CROSS_OVERRIDDEN 0x80000000u
+
+struct audit_cross_value {
+	const char *value, *spelled, *chain, *detail;
+	enum settings_source source;
+};
+
+struct audit_cross_slot {
+	unsigned read;      /* index into e.reads; | AUDIT_CROSS_OVERRIDDEN: a value the one before overrode */
+	unsigned value;     /* index into values */
+	unsigned line;
+	unsigned file;      /* 1 + index into files; 0: none */
+};
+
+struct audit_cross_store {
+	struct audit_cross_slot *slots;
+	size_t nslots, slots_cap;
+	struct { unsigned start, count; } *copies;   /* per copy of as->cross: its slots */
+	size_t ncopies, copies_cap;
+	struct audit_cross_value *values;
+	size_t nvalues, values_cap;
+	unsigned *table;                              /* open addressing: 1 + index into values, 0 empty */
+	size_t table_cap;
+	const char **files;
+	size_t nfiles, files_cap;
+	struct strmap file_ids;
+	const char *last_file;
+	unsigned last_file_id;
+	/* audit_cross_vars()'s: the variables made again, and their overridden values */
+	struct settings_var *vars;
+	size_t vars_cap;
+	struct settings_value *over;
+	size_t over_cap;
+	const struct engine *e;
+};
+
+static size_t audit_cross_value_hash(const struct audit_cross_value *v)
+{
+	uintptr_t h = (uintptr_t)v->value * 31u + (uintptr_t)v->spelled;
+	h = h * 31u + (uintptr_t)v->chain;
+	h = h * 31u + (uintptr_t)v->detail;
+	h = h * 31u + (uintptr_t)v->source;
+	h ^= h >> 17;
+	h *= 0x9e3779b1u;
+	return (size_t)(h ^ (h >> 15));
+}
+
+static int audit_cross_value_same(const struct audit_cross_value *a, const struct audit_cross_value *b)
+{
+	return a->value == b->value && a->spelled == b->spelled && a->chain == b->chain && a->detail == b->detail &&
+	       a->source == b->source;
+}
+
+static unsigned audit_cross_value_id(struct audit_cross_store *cs, const struct audit_cross_value *v)
+{
+	if (2 * (cs->nvalues + 1) > cs->table_cap) {
+		size_t cap = cs->table_cap ? cs->table_cap * 2 : 256;
+		unsigned *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < cs->nvalues; i++) {
+			size_t k = audit_cross_value_hash(&cs->values[i]) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (unsigned)i + 1;
+		}
+		free(cs->table);
+		cs->table = t;
+		cs->table_cap = cap;
+	}
+	size_t k = audit_cross_value_hash(v) & (cs->table_cap - 1);
+	for (; cs->table[k]; k = (k + 1) & (cs->table_cap - 1))
+		if (audit_cross_value_same(&cs->values[cs->table[k] - 1], v))
+			return cs->table[k] - 1;
+	ARRAY_GROW(cs->values, cs->nvalues + 1, cs->values_cap);
+	cs->values[cs->nvalues] = *v;
+	cs->table[k] = (unsigned)cs->nvalues + 1;
+	return (unsigned)cs->nvalues++;
+}
+
+static unsigned audit_cross_file_id(struct audit_cross_store *cs, const char *file)
+{
+	size_t id;
+	if (!file)
+		return 0;
+	if (file == cs->last_file)
+		return cs->last_file_id;
+	if (strmap_get(&cs->file_ids, file, &id)) {
+		ARRAY_GROW(cs->files, cs->nfiles + 1, cs->files_cap);
+		cs->files[cs->nfiles] = file;
+		id = cs->nfiles++;
+		strmap_put(&cs->file_ids, file, id);
+	}
+	cs->last_file = file;
+	cs->last_file_id = (unsigned)id + 1;
+	return cs->last_file_id;
+}
+
+/* One value of variable read of the copy being added (strings already the cross result's). */
+static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, const struct settings_value *v)
+{
+	struct audit_cross_value cv = {
+		.value = v->value, .spelled = v->spelled, .chain = v->origin.chain, .detail = v->origin.detail,
+		.source = v->origin.source,
+	};
+	ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
+	struct audit_cross_slot *sl = &cs->slots[cs->nslots++];
+	sl->read = read;
+	sl->value = audit_cross_value_id(cs, &cv);
+	sl->line = v->origin.line;
+	sl->file = audit_cross_file_id(cs, v->origin.file);
+}
+
+/* engine.h engine_fleet_vars_fn: copy i's variables as audit_cross_add() read them, into view. */
+static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
+{
+	struct audit_cross_store *cs = ctx;
+	unsigned start = cs->copies[i].start, count = cs->copies[i].count;
+	size_t n = 0, no = 0;
+	ARRAY_GROW(cs->vars, count ? count : 1, cs->vars_cap);
+	ARRAY_GROW(cs->over, count ? count : 1, cs->over_cap);
+	for (unsigned k = start; k < start + count; k++) {
+		const struct audit_cross_slot *sl = &cs->slots[k];
+		const struct audit_cross_value *cv = &cs->values[sl->value];
+		struct settings_value val = {
+			.value = cv->value, .spelled = cv->spelled,
+			.origin = { .source = cv->source, .line = sl->line, .file = sl->file ? cs->files[sl->file - 1] : NULL,
+				    .chain = cv->chain, .detail = cv->detail },
+		};
+		if (sl->read & AUDIT_CROSS_OVERRIDDEN) {
+			struct settings_var *b = &cs->vars[n - 1];
+			if (!b->n_overridden)
+				b->overridden = &cs->over[no];
+			cs->over[no++] = val;
+			b->n_overridden++;
+			b->overridden_cap++;
+			continue;
+		}
+		const struct engine_read *rd = &cs->e->reads[sl->read];
+		struct settings_var *b = &cs->vars[n++];
+		b->name = rd->var ? rd->var->name : rd->name;
+		b->current = val;
+		b->overridden = NULL;
+		b->n_overridden = b->overridden_cap = 0;
+	}
+	view->vars = cs->vars;
+	view->n = n;
+	view->cap = n;
+}
+
+static void audit_cross_store_release(struct audit_cross_store *cs)
+{
+	if (!cs)
+		return;
+	free(cs->slots);
+	free(cs->copies);
+	free(cs->values);
+	free(cs->table);
+	free(cs->files);
+	strmap_release(&cs->file_ids);
+	free(cs->vars);
+	free(cs->over);
+	free(cs);
+}
+
+/*
  * What the rules across targets read of t (audit.h, "add"): its header, the
  * marked variables and facts of its view, its channels, and where its
  * problems are (a cross-target finding that could not be evaluated because
@@ -693,7 +867,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	struct target_result *x = audit_result_add_target(&as->cross, t->name, t->kind);
 	const struct settings *v = &t->view;
 	struct settings *w = &x->view;
-	size_t at, nvars = 0;
+	size_t at;
 	x->flavor = t->flavor;
 	x->version = t->version;
 	x->role = t->role;
@@ -752,28 +926,29 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 			w->problems[i].origin.line = v->problems[i].origin.line;
 		}
 	}
-	for (size_t i = 0; i < v->n; i++)
-		nvars += strmap_get(&as->cross_reads, v->vars[i].name, &at) == 0;
-	/* no room for the topology.* facts: they are kept apart (as->cross_derived) */
-	if (nvars) {
-		w->vars = xcalloc(nvars, sizeof(*w->vars));
-		w->cap = nvars;
+	/* the marked variables, compact (the store above): the view has none */
+	struct audit_cross_store *cs = as->cross_store;
+	if (!cs) {
+		cs = as->cross_store = xcalloc(1, sizeof(*cs));
+		strmap_init(&cs->file_ids, 0);
+		cs->e = &as->e;
 	}
+	ARRAY_GROW(cs->copies, cs->ncopies + 1, cs->copies_cap);
+	cs->copies[cs->ncopies].start = (unsigned)cs->nslots;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
 		if (strmap_get(&as->cross_reads, a->name, &at))
 			continue;
-		struct settings_var *b = &w->vars[w->n++];
-		/* the catalog's own spelling: rules look variables up by it, so the scan of a copy (no index) matches by address */
-		b->name = as->e.reads[at].var ? as->e.reads[at].var->name : as->e.reads[at].name;
-		audit_cross_value(as, &b->current, &a->current);
-		if (a->n_overridden) {
-			b->overridden = xcalloc(a->n_overridden, sizeof(*b->overridden));
-			b->n_overridden = b->overridden_cap = a->n_overridden;
-			for (size_t k = 0; k < a->n_overridden; k++)
-				audit_cross_value(as, &b->overridden[k], &a->overridden[k]);
+		struct settings_value cur;
+		audit_cross_value(as, &cur, &a->current);
+		audit_cross_slot_add(cs, (unsigned)at, &cur);
+		for (size_t k = 0; k < a->n_overridden; k++) {
+			audit_cross_value(as, &cur, &a->overridden[k]);
+			audit_cross_slot_add(cs, (unsigned)at | AUDIT_CROSS_OVERRIDDEN, &cur);
 		}
 	}
+	cs->copies[cs->ncopies].count = (unsigned)(cs->nslots - cs->copies[cs->ncopies].start);
+	cs->ncopies++;
 }
 
 void audit_session_add(struct audit_session *as, const struct audit_options *o, const struct settings *s)
@@ -815,6 +990,12 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 		settings_release(&r->targets[i].view);
 	}
 	r->n = k;
+	if (as->cross_store) {
+		struct audit_cross_store *cs = as->cross_store;
+		for (size_t j = 0; j < nkept; j++)
+			cs->copies[j] = cs->copies[kept[j]];
+		cs->ncopies = nkept;
+	}
 	/* the array doubled while the targets were added: give back what no target uses */
 	r->targets = xrealloc(r->targets, (k ? k : 1) * sizeof(*r->targets));
 	r->cap = k ? k : 1;
@@ -895,7 +1076,8 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 		memcpy(as->kept, kept, nkept * sizeof(*kept));
 	as->nkept = nkept;
 	as->cross_derived = xcalloc(nkept ? nkept : 1, sizeof(*as->cross_derived));
-	engine_fleet_begin(&as->fleet, &as->e, as->c, &as->cross, 0, as->cross_derived);
+	engine_fleet_begin(&as->fleet, &as->e, as->c, &as->cross, 0, as->cross_derived,
+			   as->cross_store ? audit_cross_vars : NULL, as->cross_store);
 	if (!as->fleet.derived) {
 		free(as->cross_derived);
 		as->cross_derived = NULL;
@@ -1017,6 +1199,7 @@ void audit_session_end(struct audit_session *as)
 		if (as->fleet_begun)
 			engine_fleet_end(&as->fleet);
 		free(as->cross_derived);
+		audit_cross_store_release(as->cross_store);
 		audit_result_release(&as->cross);
 		audit_result_release(&as->one);
 		strmap_release(&as->cross_reads);

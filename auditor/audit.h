@@ -184,6 +184,7 @@ struct audit_session {
 	struct strmap cross_reads;        /* the names engine_read.fleet marks */
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
 	struct settings_shared cross_shared; /* the copies' views: strings into cross's pool, no index (settings.h) */
+	struct audit_cross_store *cross_store;  /* the copies' variables, compact (audit.c); their views hold none */
 	struct topology_derived *cross_derived; /* per kept target: its topology.* facts (topology.h); NULL: none */
 	struct engine_fleet fleet;        /* the cross-target rules over cross, one target at a time (engine.h) */
 	int fleet_begun;
@@ -234,6 +235,7 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  * audit_session_evaluate() + audit_session_report(), byte for byte.
  */
 struct project_target;
+struct audit_cross_store;
 int audit_session_stream(struct audit_session *as);
 void audit_session_add(struct audit_session *as, const struct audit_options *o, const struct settings *s);
 void audit_session_finish(struct audit_session *as, const struct audit_options *o, const size_t *kept,

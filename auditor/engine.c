@@ -1654,12 +1654,42 @@ static const char *fleet_topology(const struct catalog *c, const struct target_r
 }
 
 /*
+ * Whether fleet rule r compares tr (no error) and what: check_applies()'s
+ * and fleet_item_of()'s decision without the finding that says why not
+ * (engine_fleet_begin() groups; engine_fleet_target() makes the findings).
+ */
+static int fleet_item_quiet(const struct catalog *c, const struct rule *r, const struct target_result *tr,
+			    const char *cluster, struct fleet_item *it)
+{
+	struct expr_env env = { .catalog = c, .target = &tr->view };
+	if (r->applies && expr_eval(r->applies, &env) != TRI_TRUE)
+		return 0;
+	if (r->variable_ref && r->variable_ref->ref == EXPR_REF_VAR &&
+	    expr_var_exists(r->variable_ref->var, env.target) == TRI_FALSE)
+		return 0;
+	struct expr_value v;
+	expr_value_of(r->unique_ref, &env, &v);
+	if (v.state != EXPR_VALUE_KNOWN)
+		return 0;
+	it->key = fleet_key(v.text);
+	it->group = "";
+	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
+	if (r->except_ref) {
+		struct expr_value g;
+		expr_value_of(r->except_ref, &env, &g);
+		if (g.state == EXPR_VALUE_KNOWN && g.text)
+			it->group = g.text;
+	}
+	return 1;
+}
+
+/*
  * What fleet rule r compares of tr (no error), judged on its view: 1 and
  * *it (key, group, topology) when the rule applies and the value is known;
  * else 0 and the finding that says why (not applicable, unknown) added to tr.
  */
 static int fleet_item_of(const struct catalog *c, const struct rule *r, struct target_result *tr,
-			 struct fleet_item *it)
+			 const char *cluster, struct fleet_item *it)
 {
 	struct expr_env env = { .catalog = c, .target = &tr->view };
 	if (!check_applies(tr, r, &env))
@@ -1672,7 +1702,7 @@ static int fleet_item_of(const struct catalog *c, const struct rule *r, struct t
 	}
 	it->key = fleet_key(v.text);
 	it->group = "";
-	it->topology = fleet_topology(c, tr);
+	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
 	if (r->except_ref) {
 		struct expr_value g;
 		expr_value_of(r->except_ref, &env, &g);
@@ -1776,7 +1806,7 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 	size_t nitems = 0;
 	for (size_t i = base; i < out->n; i++) {
 		struct target_result *tr = &out->targets[i];
-		if (tr->error || !fleet_item_of(c, r, tr, &items[nitems]))
+		if (tr->error || !fleet_item_of(c, r, tr, NULL, &items[nitems]))
 			continue;
 		items[nitems++].target = (unsigned)i;
 	}
@@ -1797,17 +1827,15 @@ static const struct settings *engine_result_view(void *ctx, const struct audit_r
 	return &out->targets[index - 1].view;
 }
 
-/* One link rule over every channel of target tr (its view), each with its source (view_of). */
+/* One link rule over every channel of target tr (its view, display: expr_target_display()), each with its source (view_of). */
 static void eval_links(const struct audit_result *out, const struct catalog *c, const struct rule *r,
-		       struct target_result *tr, engine_view_fn view_of, void *ctx)
+		       struct target_result *tr, const char *display, engine_view_fn view_of, void *ctx)
 {
 	const struct settings *s = &tr->view;
 	struct expr_env env;
-	char display[96];
 	memset(&env, 0, sizeof(env));
 	env.catalog = c;
 	env.target = s;
-	expr_target_display(s, display, sizeof(display));
 	env.display = display;
 	if (eval_no_channels(tr, r, s, &env))
 		return;
@@ -1844,14 +1872,12 @@ static void eval_links(const struct audit_result *out, const struct catalog *c, 
 	}
 }
 
-static void eval_topology(const struct catalog *c, const struct rule *r, struct target_result *tr)
+static void eval_topology(const struct catalog *c, const struct rule *r, struct target_result *tr, const char *display)
 {
 	struct expr_env env;
-	char display[96];
 	memset(&env, 0, sizeof(env));
 	env.catalog = c;
 	env.target = &tr->view;
-	expr_target_display(&tr->view, display, sizeof(display));
 	env.display = display;
 	eval_require(tr, r, &env);
 }
@@ -1868,12 +1894,14 @@ static int engine_has_topology(const struct engine *e)
 static void eval_topology_target(const struct engine *e, const struct catalog *c, const struct audit_result *out,
 				 struct target_result *tr, engine_view_fn view_of, void *ctx)
 {
+	char display[96];
+	expr_target_display(&tr->view, display, sizeof(display));   /* the same for every rule: once */
 	for (size_t j = 0; j < e->n; j++) {
 		const struct rule *r = &e->rules[j];
 		if (r->scope == RULE_SCOPE_LINK)
-			eval_links(out, c, r, tr, view_of, ctx);
+			eval_links(out, c, r, tr, display, view_of, ctx);
 		else if (r->scope == RULE_SCOPE_TOPOLOGY)
-			eval_topology(c, r, tr);
+			eval_topology(c, r, tr, display);
 	}
 }
 
@@ -1888,12 +1916,14 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
 				continue;
 			for (size_t i = base; i < out->n; i++) {
 				struct target_result *tr = &out->targets[i];
+				char display[96];
 				if (tr->error)
 					continue;
+				expr_target_display(&tr->view, display, sizeof(display));
 				if (r->scope == RULE_SCOPE_LINK)
-					eval_links(out, c, r, tr, engine_result_view, NULL);
+					eval_links(out, c, r, tr, display, engine_result_view, NULL);
 				else
-					eval_topology(c, r, tr);
+					eval_topology(c, r, tr, display);
 			}
 		}
 	}
@@ -1913,6 +1943,16 @@ struct engine_fleet_rule {
 };
 #define ENGINE_FLEET_NONE ((unsigned)-1)
 
+/* out's target i's view with its variables (f->vars: they are kept apart), no facts; valid until the next call */
+static const struct settings *engine_fleet_plain(void *ctx, size_t i)
+{
+	struct engine_fleet *f = ctx;
+	f->plain = f->out->targets[f->base + i].view;
+	if (f->vars)
+		f->vars(f->vars_ctx, i, &f->plain);
+	return &f->plain;
+}
+
 /* tr: out's target i with its view made of its copy and its facts (engine_fleet_view()) */
 void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr)
 {
@@ -1920,8 +1960,11 @@ void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *t
 	*tr = *x;
 	tr->findings = NULL;
 	tr->n = tr->cap = 0;
-	if (f->derived)
-		topology_view_with(&x->view, &f->derived[i], &tr->view, &f->scratch);
+	if (f->vars || f->derived) {
+		static const struct topology_derived none;
+		const struct settings *plain = engine_fleet_plain(f, i);
+		topology_view_with(plain, f->derived ? &f->derived[i] : &none, &tr->view, &f->scratch);
+	}
 }
 
 /* A link rule's source: its view with its facts, made once and kept until engine_fleet_end() (findings point to it). */
@@ -1929,14 +1972,15 @@ static const struct settings *engine_fleet_source(void *ctx, const struct audit_
 {
 	struct engine_fleet *f = ctx;
 	size_t i = index - 1 - f->base;
-	if (!f->derived)
+	if (!f->derived && !f->vars)
 		return &out->targets[index - 1].view;
 	if (!f->sources)
 		f->sources = xcalloc(f->n, sizeof(*f->sources));
 	if (!f->sources[i]) {
+		static const struct topology_derived none;
 		struct topology_scratch one = { 0 };
 		struct settings *v = xcalloc(1, sizeof(*v));
-		topology_view_with(&out->targets[index - 1].view, &f->derived[i], v, &one);
+		topology_view_with(engine_fleet_plain(f, i), f->derived ? &f->derived[i] : &none, v, &one);
 		f->sources[i] = v;
 		f->source_scratch = xrealloc(f->source_scratch, (f->nsource_scratch + 1) * sizeof(*f->source_scratch));
 		f->source_scratch[f->nsource_scratch++] = one;
@@ -1945,7 +1989,8 @@ static const struct settings *engine_fleet_source(void *ctx, const struct audit_
 }
 
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			struct audit_result *out, size_t base, struct topology_derived *derived)
+			struct audit_result *out, size_t base, struct topology_derived *derived,
+			engine_fleet_vars_fn vars, void *vars_ctx)
 {
 	memset(f, 0, sizeof(*f));
 	f->e = e;
@@ -1953,14 +1998,24 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 	f->out = out;
 	f->base = base;
 	f->n = out->n > base ? out->n - base : 0;
+	f->vars = vars;
+	f->vars_ctx = vars_ctx;
+	struct topology_input *in = NULL;
 	if (engine_has_topology(e) && f->n) {
+		if (vars) {
+			/* what topology_link() reads of each view, made one view at a time */
+			in = xcalloc(f->n, sizeof(*in));
+			topology_inputs(c, f->n, engine_fleet_plain, f, in);
+		}
 		f->derived = derived;
-		topology_derive(c, out, base, derived);
+		topology_derive(c, out, base, derived, in);
 	}
 	for (size_t j = 0; j < e->n; j++)
 		f->nrules += e->rules[j].scope == RULE_SCOPE_FLEET;
-	if (!f->nrules || !f->n)
+	if (!f->nrules || !f->n) {
+		free(in);
 		return;
+	}
 	f->rules = xcalloc(f->nrules, sizeof(*f->rules));
 	for (size_t j = 0, q = 0; j < e->n; j++) {
 		if (e->rules[j].scope != RULE_SCOPE_FLEET)
@@ -1977,12 +2032,14 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 		for (size_t q = 0; q < f->nrules; q++) {
 			struct engine_fleet_rule *fr = &f->rules[q];
 			fr->item_of[i] = ENGINE_FLEET_NONE;
-			if (tr.error || !fleet_item_of(c, fr->rule, &tr, &fr->items[fr->nitems]))
+			/* the keyword cluster topology_inputs() found already (expr_target_cluster()) */
+			if (tr.error || !fleet_item_quiet(c, fr->rule, &tr, in ? in[i].cluster : NULL, &fr->items[fr->nitems]))
 				continue;
 			fr->items[fr->nitems++].target = (unsigned)(base + i);
 		}
 		free(tr.findings);
 	}
+	free(in);
 	for (size_t q = 0; q < f->nrules; q++) {
 		struct engine_fleet_rule *fr = &f->rules[q];
 		fleet_runs(fr->items, fr->nitems);
@@ -2005,7 +2062,7 @@ void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result 
 		} else {
 			struct fleet_item it;
 			/* the same finding the grouping made (not applicable, unknown) */
-			if (fleet_item_of(f->c, fr->rule, tr, &it))
+			if (fleet_item_of(f->c, fr->rule, tr, NULL, &it))
 				free(it.key);
 		}
 	}

@@ -194,7 +194,8 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
  * findings, in the same order per target.
  *
  *   begin   over out->targets[base..] (copies of the targets' views that
- *           hold what the cross-target rules read): when a topology or link
+ *           hold what the cross-target rules read; their variables through
+ *           vars when it is not NULL): when a topology or link
  *           rule is loaded, link them (topology_derive(): the channels'
  *           sources into the copies, the facts into derived[i], one per
  *           target, which the caller keeps); then group the targets for
@@ -207,12 +208,21 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
  *   end     release (after the findings are no longer read).
  */
 struct engine_fleet_rule;
+/*
+ * For copies that keep their variables apart (their views hold none):
+ * fill view->vars and view->n with target i's (out->targets[base + i]), in
+ * a buffer the caller owns, valid until its next call.
+ */
+typedef void (*engine_fleet_vars_fn)(void *ctx, size_t i, struct settings *view);
 struct engine_fleet {
 	const struct engine *e;
 	const struct catalog *c;
 	struct audit_result *out;
 	size_t base, n;
 	struct topology_derived *derived;      /* NULL: no topology or link rule */
+	engine_fleet_vars_fn vars;             /* NULL: the views hold their variables */
+	void *vars_ctx;
+	struct settings plain;                 /* a view with its variables, no facts (engine.c) */
 	struct topology_scratch scratch;       /* engine_fleet_view()'s */
 	struct engine_fleet_rule *rules;       /* per fleet rule */
 	size_t nrules;
@@ -221,7 +231,8 @@ struct engine_fleet {
 	size_t nsource_scratch;
 };
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			struct audit_result *out, size_t base, struct topology_derived *derived);
+			struct audit_result *out, size_t base, struct topology_derived *derived,
+			engine_fleet_vars_fn vars, void *vars_ctx);
 void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr);
 void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar);
 void engine_fleet_end(struct engine_fleet *f);

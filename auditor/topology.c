@@ -4,6 +4,7 @@
  */
 #include "topology.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,10 @@ struct topo_names {
 static const struct expr *topo_atom(struct topo_names *tn, const char *name)
 {
 	for (size_t i = 0; i < tn->n; i++)
-		if (tn->name[i] == name || !strcmp(tn->name[i], name))
+		if (tn->name[i] == name)
+			return tn->atom[i];
+	for (size_t i = 0; i < tn->n; i++)
+		if (!strcmp(tn->name[i], name))
 			return tn->atom[i];
 	struct expr_error err;
 	struct strbuf sb = { 0 };
@@ -84,6 +88,13 @@ static const char *view_text(struct topo_names *tn, const struct settings *v, co
 	env.catalog = tn->c;
 	env.target = v;
 	const struct expr *atom = topo_atom(tn, name);
+	if (atom && atom->ref == EXPR_REF_VAR) {
+		/* expr_value_of()'s answer for a variable, without the name it would display */
+		if (expr_var_exists(atom->var, v) == TRI_FALSE)
+			return NULL;
+		const struct settings_var *sv = settings_get(v, atom->var->name);
+		return sv ? sv->current.value : NULL;
+	}
 	if (atom)
 		expr_value_of(atom, &env, &val);
 	else
@@ -91,40 +102,71 @@ static const char *view_text(struct topo_names *tn, const struct settings *v, co
 	return val.state == EXPR_VALUE_KNOWN ? val.text : NULL;
 }
 
-/* 1 ON, 0 OFF, -1 unknown. */
-static int view_bool(struct topo_names *tn, const struct settings *v, const char *name)
+/* The names topology_link() reads of a view (struct topology_input.text, in this order). */
+static const char *const topo_text_names[] = {
+	"port", "report_host", "hostname", "report_port", "server_id", "server_uuid", "read_only",
+	"super_read_only", "wsrep_auto_increment_control", "auto_increment_increment", "auto_increment_offset",
+	"gtid_executed", "gtid_binlog_state",
+};
+_Static_assert(ARRAY_SIZE(topo_text_names) == TOPOLOGY_NTEXTS, "topology.h TOPOLOGY_NTEXTS");
+
+/*
+ * Whether each variable exists for a build (expr_var_exists()), for the
+ * last flavor, build and version seen: the targets of a run share a few.
+ */
+struct topo_exists {
+	int valid;
+	enum flavor flavor;
+	enum flavor_variant variant;
+	struct version version;
+	signed char exists[TOPOLOGY_NTEXTS];   /* enum tri, or -2: not a catalog variable */
+};
+
+static void topo_input_of(struct topo_names *tn, struct topo_exists *ex, const struct settings *v,
+			  struct topology_input *in)
 {
-	const char *t = view_text(tn, v, name);
-	if (!t)
-		return -1;
-	return !ascii_strcasecmp(t, "ON") || !strcmp(t, "1") || !ascii_strcasecmp(t, "true") ||
-	       !ascii_strcasecmp(t, "yes");
+	/* the catalog answers by flavor, build and version alone when both are known (expr_var_exists()) */
+	int cacheable = v->flavor != FLAVOR_UNKNOWN && version_is_known(&v->version);
+	int hit = cacheable && ex->valid && ex->flavor == v->flavor && ex->variant == v->variant &&
+		  ex->version.major == v->version.major && ex->version.minor == v->version.minor &&
+		  ex->version.patch == v->version.patch;
+	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++) {
+		const struct expr *atom = topo_atom(tn, topo_text_names[k]);
+		if (!atom || atom->ref != EXPR_REF_VAR) {
+			in->text[k] = view_text(tn, v, topo_text_names[k]);
+			ex->exists[k] = -2;
+			continue;
+		}
+		enum tri t = hit ? (enum tri)ex->exists[k] : expr_var_exists(atom->var, v);
+		ex->exists[k] = (signed char)t;
+		const struct settings_var *sv = t == TRI_FALSE ? NULL : settings_get(v, atom->var->name);
+		in->text[k] = sv ? sv->current.value : NULL;
+	}
+	ex->valid = cacheable;
+	ex->flavor = v->flavor;
+	ex->variant = v->variant;
+	ex->version = v->version;
+	in->cluster = expr_target_cluster(tn->c, v);
 }
 
-/* A decimal number; 0 when absent or not a number (*known says which). */
-static unsigned long long view_number(struct topo_names *tn, const struct settings *v, const char *name,
-				      int *known)
+void topology_inputs(const struct catalog *c, size_t n, const struct settings *(*view)(void *ctx, size_t i),
+		     void *ctx, struct topology_input *in)
 {
-	const char *t = view_text(tn, v, name);
-	char *end;
-	unsigned long long n;
-	*known = 0;
-	if (!t || !*t || *t < '0' || *t > '9')
-		return 0;
-	n = strtoull(t, &end, 10);
-	if (*end)
-		return 0;
-	*known = 1;
-	return n;
-}
-
-/* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown. */
-static int view_writable(struct topo_names *tn, const struct settings *v)
-{
-	int ro = view_bool(tn, v, "read_only"), sro = view_bool(tn, v, "super_read_only");
-	if (ro == 1 || sro == 1)
-		return 0;
-	return ro == 0 ? 1 : -1;
+	struct arena a;
+	struct topo_names tn;
+	struct topo_exists ex = { 0 };
+	arena_init(&a);
+	memset(&tn, 0, sizeof(tn));
+	tn.c = c;
+	tn.a = &a;
+	for (size_t i = 0; i < n; i++) {
+		const struct settings *v = view(ctx, i);
+		if (v)
+			topo_input_of(&tn, &ex, v, &in[i]);
+		else
+			memset(&in[i], 0, sizeof(in[i]));
+	}
+	arena_release(&a);
 }
 
 /* ---- addresses ----------------------------------------------------------- */
@@ -160,6 +202,7 @@ static unsigned port_of(const char *text)
 
 #define TOPO_MANY ((size_t)-1)   /* an index key that names more than one target */
 #define TOPO_NAMES_SHOWN 5       /* names listed in a fact's text, then "and N more" */
+#define TOPO_ADDR_MEMO 64
 
 struct topo {
 	const struct catalog *c;
@@ -178,7 +221,13 @@ struct topo {
 	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
 	struct topology_derived *derived;   /* per target: the facts derived (fact()) */
 	struct topo_names names;      /* the names read, bound (view_text()) */
+	const struct topology_input *in;   /* per target: what it reads of the views, or NULL (read them) */
 	struct arena keys;            /* the index keys and bound names, for the call only */
+	struct topo_addr_memo {       /* addr_key()'s last answers */
+		const char *host;
+		unsigned port;
+		const char *key;
+	} addr_memo[TOPO_ADDR_MEMO];
 };
 
 static struct settings *topo_view(struct topo *tp, size_t i)
@@ -196,6 +245,95 @@ static int topo_usable(struct topo *tp, size_t i)
 	return !tp->out->targets[tp->base + i].error;
 }
 
+/* Variable name (one of topo_text_names[]) of target i: from its input when given, else its view. */
+static const char *topo_text(struct topo *tp, size_t i, const char *name)
+{
+	if (!tp->in)
+		return view_text(&tp->names, topo_view(tp, i), name);
+	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++)
+		if (topo_text_names[k] == name)
+			return tp->in[i].text[k];
+	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++)
+		if (!strcmp(topo_text_names[k], name))
+			return tp->in[i].text[k];
+	return NULL;
+}
+
+/* The keyword cluster of target i (expr_target_cluster()). */
+static const char *topo_galera_cluster(struct topo *tp, size_t i)
+{
+	return tp->in ? (tp->in[i].cluster ? tp->in[i].cluster : "") : expr_target_cluster(tp->c, topo_view(tp, i));
+}
+
+/* 1 ON, 0 OFF, -1 unknown. */
+static int view_bool(struct topo *tp, size_t i, const char *name)
+{
+	const char *t = topo_text(tp, i, name);
+	if (!t)
+		return -1;
+	return !ascii_strcasecmp(t, "ON") || !strcmp(t, "1") || !ascii_strcasecmp(t, "true") ||
+	       !ascii_strcasecmp(t, "yes");
+}
+
+/* A decimal number; 0 when absent or not a number (*known says which). */
+static unsigned long long view_number(struct topo *tp, size_t i, const char *name, int *known)
+{
+	const char *t = topo_text(tp, i, name);
+	char *end;
+	unsigned long long n;
+	*known = 0;
+	if (!t || !*t || *t < '0' || *t > '9')
+		return 0;
+	n = strtoull(t, &end, 10);
+	if (*end)
+		return 0;
+	*known = 1;
+	return n;
+}
+
+/* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown. */
+static int view_writable(struct topo *tp, size_t i)
+{
+	int ro = view_bool(tp, i, "read_only"), sro = view_bool(tp, i, "super_read_only");
+	if (ro == 1 || sro == 1)
+		return 0;
+	return ro == 0 ? 1 : -1;
+}
+
+/* n in decimal into buf (size >= 21), as "%zu" writes it */
+static void topo_decimal(char *buf, size_t size, size_t n)
+{
+	char tmp[24], *q = tmp + sizeof(tmp);
+	*--q = '\0';
+	do
+		*--q = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	size_t len = (size_t)(tmp + sizeof(tmp) - q);   /* with the NUL: at most 21 */
+	if (len <= size)
+		memcpy(buf, q, len);
+	else if (size)
+		*buf = '\0';
+}
+
+/* "TEXT<sep>N" (sep 0: "N" alone) in the call's arena: an index key (arena_printf() went through the heap). */
+static const char *topo_key(struct topo *tp, const char *text, char sep, unsigned long long n)
+{
+	char num[24], *q = num + sizeof(num);
+	size_t len = text ? strlen(text) : 0;
+	*--q = '\0';
+	do
+		*--q = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	size_t nlen = (size_t)(num + sizeof(num) - 1 - q);
+	char *k = arena_alloc(&tp->keys, len + (sep ? 1 : 0) + nlen + 1);
+	if (len)
+		memcpy(k, text, len);
+	if (sep)
+		k[len++] = sep;
+	memcpy(k + len, q, nlen + 1);
+	return k;
+}
+
 /* "host:port", normalised (topology_address()), in the arena; NULL for no address. */
 static const char *addr_key(struct topo *tp, const char *host, unsigned port)
 {
@@ -203,10 +341,19 @@ static const char *addr_key(struct topo *tp, const char *host, unsigned port)
 	unsigned p;
 	if (!host || !*host)
 		return NULL;
+	/* the same host text (one pointer: the copies' strings are interned) and port: the same key */
+	uintptr_t slot = (((uintptr_t)host >> 4) ^ port * 2654435761u) % TOPO_ADDR_MEMO;
+	struct topo_addr_memo *m = &tp->addr_memo[slot];
+	if (m->host == host && m->port == port)
+		return m->key;
+	m->host = host;
+	m->port = port;
+	m->key = NULL;
 	snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port ? port : 3306);
 	if (topology_address(spec, h, sizeof(h), &p))
 		return NULL;
-	return arena_printf(&tp->keys, "%s:%u", h, p);
+	m->key = topo_key(tp, h, ':', p);
+	return m->key;
 }
 
 /* Put target i under key: a second target under one key makes it TOPO_MANY. */
@@ -236,20 +383,21 @@ static void topo_index(struct topo *tp)
 		if (!topo_usable(tp, i))
 			continue;
 		if (v->address && !topology_address(v->address, h, sizeof(h), &p))
-			index_put(&tp->by_addr, arena_printf(&tp->keys, "%s:%u", h, p), i);
-		unsigned port = port_of(view_text(&tp->names, v, "port"));
-		const char *rh = view_text(&tp->names, v, "report_host"), *hn = view_text(&tp->names, v, "hostname");
-		unsigned rp = port_of(view_text(&tp->names, v, "report_port"));
+			index_put(&tp->by_addr, topo_key(tp, h, ':', p), i);
+		unsigned port = port_of(topo_text(tp, i, "port"));
+		const char *rh = topo_text(tp, i, "report_host"), *hn = topo_text(tp, i, "hostname");
+		unsigned rp = port_of(topo_text(tp, i, "report_port"));
 		index_put(&tp->by_reported, addr_key(tp, rh, rp ? rp : port), i);
 		if (port)
 			index_put(&tp->by_reported, addr_key(tp, hn, port), i);
-		unsigned long long id = view_number(&tp->names, v, "server_id", &known);
+		unsigned long long id = view_number(tp, i, "server_id", &known);
 		if (known) {
-			index_put(&tp->by_id, arena_printf(&tp->keys, "%llu", id), i);
+			const char *idkey = topo_key(tp, NULL, 0, id);
+			index_put(&tp->by_id, idkey, i);
 			if (port)
-				index_put(&tp->by_id_port, arena_printf(&tp->keys, "%llu@%u", id, port), i);
+				index_put(&tp->by_id_port, topo_key(tp, idkey, '@', port), i);
 		}
-		const char *u = view_text(&tp->names, v, "server_uuid");
+		const char *u = topo_text(tp, i, "server_uuid");
 		if (u && *u)
 			index_put(&tp->by_uuid, arena_strdup(&tp->keys, u), i);
 	}
@@ -307,6 +455,17 @@ static int topo_find_source(struct topo *tp, size_t self, const struct settings_
 	return ambiguous ? -1 : 0;
 }
 
+/* a b c in ar (arena_printf() of "%s%s%s" went through the heap; one per offline target) */
+static const char *topo_concat(struct arena *ar, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *p = arena_alloc(ar, la + lb + lc + 1);
+	memcpy(p, a, la);
+	memcpy(p + la, b, lb);
+	memcpy(p + la + lb, c, lc + 1);
+	return p;
+}
+
 static void topo_link_channels(struct topo *tp)
 {
 	for (size_t i = 0; i < tp->n; i++) {
@@ -314,9 +473,8 @@ static void topo_link_channels(struct topo *tp)
 		if (!topo_usable(tp, i))
 			continue;
 		if (!v->channels_known) {
-			tp->uncertain_why[i] = arena_printf(tp->ar,
-				"the replication channels of %s are known only on a running server or its capture",
-				topo_name(tp, i));
+			tp->uncertain_why[i] = topo_concat(tp->ar, "the replication channels of ", topo_name(tp, i),
+							   " are known only on a running server or its capture");
 			continue;
 		}
 		for (size_t k = 0; k < v->nchannels; k++) {
@@ -355,7 +513,7 @@ static void topo_build_graph(struct topo *tp)
 	size_t *count, *fill;
 	strmap_init(&clusters, 0);
 	for (size_t i = 0; i < tp->n; i++) {
-		const char *cl = topo_usable(tp, i) ? expr_target_cluster(tp->c, topo_view(tp, i)) : "";
+		const char *cl = topo_usable(tp, i) ? topo_galera_cluster(tp, i) : "";
 		size_t s;
 		tp->cluster[i] = cl ? cl : "";
 		if (*tp->cluster[i] && !strmap_get(&clusters, tp->cluster[i], &s)) {
@@ -554,6 +712,18 @@ void topology_view_with(const struct settings *v, const struct topology_derived 
 		memcpy(sc->vars, v->vars, v->n * sizeof(*sc->vars));
 	to->vars = sc->vars;
 	to->cap = sc->cap;
+	/* overridden values: the copy's own (v's may live only until its maker's next call) */
+	for (size_t k = 0; k < v->n; k++) {
+		struct settings_var *b = &sc->vars[k];
+		if (!b->n_overridden)
+			continue;
+		struct settings_value *o = xcalloc(b->n_overridden, sizeof(*o));
+		memcpy(o, b->overridden, b->n_overridden * sizeof(*o));
+		ARRAY_GROW(sc->overridden, sc->noverridden + 1, sc->overridden_cap);
+		sc->overridden[sc->noverridden++] = o;
+		b->overridden = o;
+		b->overridden_cap = b->n_overridden;
+	}
 	for (size_t k = 0; k < v->n && !clash; k++)
 		clash = !strncmp(v->vars[k].name, prefix, sizeof(prefix) - 1);
 	for (unsigned k = 0; k < d->n; k++) {
@@ -689,7 +859,7 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 	for (size_t k = 0; k < g->nw; k++) {
 		size_t i = g->writers[k];
 		all_one_galera &= *tp->cluster[i] && !strcmp(tp->cluster[i], tp->cluster[g->writers[0]]) &&
-				  view_bool(&tp->names, topo_view(tp, i), "wsrep_auto_increment_control") == 1;
+				  view_bool(tp, i, "wsrep_auto_increment_control") == 1;
 	}
 	if (all_one_galera) {
 		free(val);
@@ -699,9 +869,9 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 		size_t i = g->writers[k];
 		const struct settings *v = topo_view(tp, i);
 		int ki, ko;
-		unsigned long long inc = view_number(&tp->names, v, "auto_increment_increment", &ki);
-		unsigned long long off = view_number(&tp->names, v, "auto_increment_offset", &ko);
-		if (*tp->cluster[i] && view_bool(&tp->names, v, "wsrep_auto_increment_control") == 1 && v->kind &&
+		unsigned long long inc = view_number(tp, i, "auto_increment_increment", &ki);
+		unsigned long long off = view_number(tp, i, "auto_increment_offset", &ko);
+		if (*tp->cluster[i] && view_bool(tp, i, "wsrep_auto_increment_control") == 1 && v->kind &&
 		    !strcmp(v->kind, "file")) {
 			g->unknown[k] = xasprintf("wsrep_auto_increment_control sets the values of %s at runtime",
 						  topo_name(tp, i));
@@ -825,7 +995,7 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 			continue;
 		gi = &g[group_of[i]];
 		gi->members[gi->n++] = i;
-		int w = view_writable(&tp->names, topo_view(tp, i));
+		int w = view_writable(tp, i);
 		if (w == 1)
 			gi->writers[gi->nw++] = i;
 		else if (w < 0)
@@ -858,11 +1028,10 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 				  const struct topo_group *groups, const size_t *group_of, const size_t *writers_in_node,
 				  const char **peers_of_node)
 {
-	struct settings *v = topo_view(tp, i);
 	struct arena *ar = tp->ar;
 	char num[32];
 	if (group_of[i] == (size_t)-1) {
-		int w = view_writable(&tp->names, v);
+		int w = view_writable(tp, i);
 		if (ring == -1) {
 			fact(tp, i, TF_WRITERS, NULL, why_ring);
 			fact(tp, i, TF_WRITABLE_PEERS, NULL, why_ring);
@@ -944,7 +1113,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 	size_t nsrc = 0;
 	int mariadb = v->flavor == FLAVOR_MARIADB;
 	const char *var = mariadb ? "gtid_binlog_state" : "gtid_executed";
-	const char *mine = view_text(&tp->names, v, var);
+	const char *mine = topo_text(tp, i, var);
 	size_t *src = xcalloc(v->nchannels ? v->nchannels : 1, sizeof(size_t));
 	for (size_t k = 0; k < v->nchannels; k++) {
 		const struct settings_channel *ch = &v->channels[k];
@@ -967,7 +1136,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 				    topo_name(tp, src[k]));
 			goto unknown;
 		}
-		if (!view_text(&tp->names, sv, var)) {
+		if (!topo_text(tp, src[k], var)) {
 			strbuf_addf(&why, "%s of the source %s is unknown", var, topo_name(tp, src[k]));
 			goto unknown;
 		}
@@ -985,7 +1154,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		for (size_t k = 0; k < nsrc && !bad; k++) {
 			mariadb_gtid_list_init(&lists[k]);
 			ptrs[k] = &lists[k];
-			if (mariadb_gtid_list_parse(&lists[k], view_text(&tp->names, topo_view(tp, src[k]), var), &why))
+			if (mariadb_gtid_list_parse(&lists[k], topo_text(tp, src[k], var), &why))
 				bad = 1;
 		}
 		if (!bad) {
@@ -1014,7 +1183,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		if (gtidset_parse(&r, mine, &why))
 			bad = 1;
 		for (size_t k = 0; k < nsrc && !bad; k++) {
-			if (gtidset_parse(&one, view_text(&tp->names, topo_view(tp, src[k]), var), &why))
+			if (gtidset_parse(&one, topo_text(tp, src[k], var), &why))
 				bad = 1;
 			else
 				gtidset_union(&all, &one);
@@ -1046,7 +1215,8 @@ out:
 	strbuf_release(&text);
 }
 
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d)
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
+		     const struct topology_input *in)
 {
 	struct topo tp;
 	struct arena *ar = &out->arena;
@@ -1057,6 +1227,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	tp.base = base;
 	tp.n = out->n > base ? out->n - base : 0;
 	tp.derived = d;
+	tp.in = in;
 	if (!tp.n)
 		return;
 	memset(d, 0, tp.n * sizeof(*d));
@@ -1096,7 +1267,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	size_t *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(size_t));
 	const char **peers_of_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(char *));   /* writable_peers, per node */
 	for (size_t i = 0; i < tp.n; i++)
-		if (topo_usable(&tp, i) && view_writable(&tp.names, topo_view(&tp, i)) == 1)
+		if (topo_usable(&tp, i) && view_writable(&tp, i) == 1)
 			writers_in_node[tp.super[i]]++;
 	const char **comp_names = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_names));
 	size_t *comp_shown = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(size_t));
@@ -1142,7 +1313,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 		if (!topo_usable(&tp, i) || !*tp.cluster[i])
 			continue;
 		struct cl_ids *x = &cl[cl_of[i]];
-		unsigned long long id = view_number(&tp.names, topo_view(&tp, i), "server_id", &known);
+		unsigned long long id = view_number(&tp, i, "server_id", &known);
 		if (!known) {
 			x->unknown = 1;
 			continue;
@@ -1171,7 +1342,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 			if (r == rep_start[i] || rep[r] != rep[r - 1])
 				names_add(&sb, &shown, topo_name(&tp, rep[r]));
 		names_end(&sb, shown);
-		snprintf(num, sizeof(num), "%zu", rep_start[i + 1] - rep_start[i]);
+		topo_decimal(num, sizeof(num), rep_start[i + 1] - rep_start[i]);
 		fact(&tp, i, TF_REPLICAS, audit_result_intern(tp.out, num),
 		     sb.len ? arena_printf(ar, "replicated by %s", sb.buf) : "no audited server replicates from it");
 		strbuf_release(&sb);
@@ -1241,7 +1412,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	if (!n)
 		return;
 	struct topology_derived *d = xcalloc(n, sizeof(*d));
-	topology_derive(c, out, base, d);
+	topology_derive(c, out, base, d, NULL);
 	for (size_t i = 0; i < n; i++)
 		topology_apply(&out->targets[base + i].view, &d[i]);
 	free(d);

@@ -128,12 +128,34 @@ struct topology_derived {
 };
 
 /*
+ * Added (issue 13): what topology_link() reads of a view's variables, read
+ * once (topology_inputs()): text[k] is the value of the k-th variable it
+ * reads (port, report_host, hostname, report_port, server_id, server_uuid,
+ * read_only, super_read_only, wsrep_auto_increment_control,
+ * auto_increment_increment, auto_increment_offset, gtid_executed,
+ * gtid_binlog_state; NULL: unknown), cluster the keyword cluster
+ * (expr_target_cluster()). The strings are the views'.
+ */
+#define TOPOLOGY_NTEXTS 13
+struct topology_input {
+	const char *text[TOPOLOGY_NTEXTS];
+	const char *cluster;
+};
+
+/* in[i] for each view(ctx, i), i < n (a NULL view: an empty input). */
+void topology_inputs(const struct catalog *c, size_t n, const struct settings *(*view)(void *ctx, size_t i),
+		     void *ctx, struct topology_input *in);
+
+/*
  * topology_link() without touching the views' variables: the channels'
  * sources are set in the views' channels, the facts of out->targets[base + i]
  * go to d[i] (d: out->n - base entries, cleared here; a target with an
- * error gets none).
+ * error gets none). in: NULL, or in[i] for out->targets[base + i] (then the
+ * views' variables are not read, only their kind, flavor, address,
+ * topology, multi_writer and channels).
  */
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d);
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
+		     const struct topology_input *in);
 
 /*
  * The facts d into view v, in d's order, each as topology_link() sets it
