@@ -707,7 +707,30 @@ struct audit_cross_slot {
 	unsigned file;      /* 1 + index into files; 0: none */
 };
 
+/*
+ * A copy while the targets are read: what audit_cross_keep() makes its
+ * target_result of (the fields audit_cross_add() set, 224 bytes, not 552;
+ * strings the cross result's).
+ */
+struct audit_cross_head {
+	const char *name, *kind, *flavor_source, *error, *tags, *path_key, *cluster;
+	const char *v_cluster, *topology, *address, *multi_writer;
+	struct settings_channel *channels;
+	struct settings_problem *problems;
+	struct settings_origin group_header;
+	struct version version, v_version;
+	size_t position;
+	enum flavor flavor, v_flavor;
+	enum role role, v_role;
+	enum flavor_variant variant, v_variant;
+	enum target_error_kind error_kind;
+	int version_detected, role_detected, channels_known;
+	unsigned nchannels, nproblems;
+};
+
 struct audit_cross_store {
+	struct audit_cross_head *heads;               /* per target added, until audit_cross_keep() */
+	size_t nheads, heads_cap;
 	struct audit_cross_slot *slots;
 	size_t nslots, slots_cap;
 	struct { unsigned start, count; } *copies;   /* per copy of as->cross: its slots */
@@ -718,7 +741,7 @@ struct audit_cross_store {
 	size_t table_cap;
 	const char **files;
 	size_t nfiles, files_cap;
-	struct strmap file_ids;
+	size_t copy_files;                            /* the first file the copy being added named */
 	const char *last_file;
 	unsigned last_file_id;
 	/* audit_cross_vars()'s: the variables made again, and their overridden values */
@@ -771,18 +794,24 @@ static unsigned audit_cross_value_id(struct audit_cross_store *cs, const struct 
 	return (unsigned)cs->nvalues++;
 }
 
+/*
+ * The number of a file in the table: the copy's files are few and most of
+ * its variables name the same one, so a file is looked for among those the
+ * copy added (from copy_files on), not in a map of every file of the run
+ * (a map entry per option file cost more than the file's place in the table).
+ */
 static unsigned audit_cross_file_id(struct audit_cross_store *cs, const char *file)
 {
-	size_t id;
 	if (!file)
 		return 0;
 	if (file == cs->last_file)
 		return cs->last_file_id;
-	if (strmap_get(&cs->file_ids, file, &id)) {
+	size_t id = cs->copy_files;
+	while (id < cs->nfiles && cs->files[id] != file)
+		id++;
+	if (id == cs->nfiles) {
 		ARRAY_GROW(cs->files, cs->nfiles + 1, cs->files_cap);
-		cs->files[cs->nfiles] = file;
-		id = cs->nfiles++;
-		strmap_put(&cs->file_ids, file, id);
+		cs->files[cs->nfiles++] = file;
 	}
 	cs->last_file = file;
 	cs->last_file_id = (unsigned)id + 1;
@@ -841,16 +870,26 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 	view->cap = n;
 }
 
+static void audit_cross_head_release(struct audit_cross_head *h)
+{
+	free(h->channels);
+	free(h->problems);
+	h->channels = NULL;
+	h->problems = NULL;
+}
+
 static void audit_cross_store_release(struct audit_cross_store *cs)
 {
 	if (!cs)
 		return;
+	for (size_t i = 0; i < cs->nheads; i++)
+		audit_cross_head_release(&cs->heads[i]);
+	free(cs->heads);
 	free(cs->slots);
 	free(cs->copies);
 	free(cs->values);
 	free(cs->table);
 	free(cs->files);
-	strmap_release(&cs->file_ids);
 	free(cs->vars);
 	free(cs->over);
 	free(cs);
@@ -864,16 +903,24 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
  */
 static void audit_cross_add(struct audit_session *as, const struct target_result *t)
 {
-	struct target_result *x = audit_result_add_target(&as->cross, t->name, t->kind);
 	const struct settings *v = &t->view;
-	struct settings *w = &x->view;
 	size_t at;
+	struct audit_cross_store *cs = as->cross_store;
+	if (!cs) {
+		cs = as->cross_store = xcalloc(1, sizeof(*cs));
+		cs->e = &as->e;
+	}
+	ARRAY_GROW(cs->heads, cs->nheads + 1, cs->heads_cap);
+	struct audit_cross_head *x = &cs->heads[cs->nheads++];
+	memset(x, 0, sizeof(*x));
+	x->name = audit_cross_intern(as, t->name);
+	x->kind = audit_cross_intern(as, t->kind);
 	x->flavor = t->flavor;
 	x->version = t->version;
 	x->role = t->role;
 	x->variant = t->variant;
 	x->flavor_source = audit_cross_intern(as, t->flavor_source);
-	x->flavor_evidence = audit_cross_intern(as, t->flavor_evidence);
+	/* what decided the flavor (~250 bytes, one text per target): the reports read it from the spool, no rule does */
 	x->error = audit_cross_intern(as, t->error);
 	x->error_kind = t->error_kind;
 	x->position = t->position;
@@ -881,28 +928,23 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	x->path_key = audit_cross_intern(as, t->path_key);
 	x->cluster = audit_cross_intern(as, t->cluster);
 
-	/* 10,000 copies: the facts topology_link() sets go to the run's pool, no index per copy */
-	w->shared = &as->cross_shared;
-	w->flavor = v->flavor;
-	w->variant = v->variant;
-	w->version = v->version;
-	w->version_detected = v->version_detected;
-	w->flavor_source = x->flavor_source;
-	w->flavor_evidence = x->flavor_evidence;
-	w->role = v->role;
-	w->role_detected = v->role_detected;
-	w->cluster = audit_cross_intern(as, v->cluster);
-	w->topology = audit_cross_intern(as, v->topology);
-	w->address = audit_cross_intern(as, v->address);
-	w->multi_writer = audit_cross_intern(as, v->multi_writer);
-	w->error = x->error;
-	w->channels_known = v->channels_known;
+	x->v_flavor = v->flavor;
+	x->v_variant = v->variant;
+	x->v_version = v->version;
+	x->version_detected = v->version_detected;
+	x->v_role = v->role;
+	x->role_detected = v->role_detected;
+	x->v_cluster = audit_cross_intern(as, v->cluster);
+	x->topology = audit_cross_intern(as, v->topology);
+	x->address = audit_cross_intern(as, v->address);
+	x->multi_writer = audit_cross_intern(as, v->multi_writer);
+	x->channels_known = v->channels_known;
 	if (v->nchannels) {
-		w->channels = xcalloc(v->nchannels, sizeof(*w->channels));
-		w->nchannels = w->channels_cap = v->nchannels;
+		x->channels = xcalloc(v->nchannels, sizeof(*x->channels));
+		x->nchannels = (unsigned)v->nchannels;
 		for (size_t i = 0; i < v->nchannels; i++) {
 			const struct settings_channel *a = &v->channels[i];
-			struct settings_channel *b = &w->channels[i];
+			struct settings_channel *b = &x->channels[i];
 			*b = *a;
 			const char **const strs[] = {
 				&b->name, &b->auto_position, &b->using_gtid, &b->io_running, &b->sql_running,
@@ -914,25 +956,20 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 				*strs[k] = audit_cross_intern(as, *strs[k]);
 		}
 	}
-	w->group_header = v->group_header;
-	w->group_header.file = audit_cross_intern(as, v->group_header.file);
-	w->group_header.chain = audit_cross_intern(as, v->group_header.chain);
-	w->group_header.detail = audit_cross_intern(as, v->group_header.detail);
+	x->group_header = v->group_header;
+	x->group_header.file = audit_cross_intern(as, v->group_header.file);
+	x->group_header.chain = audit_cross_intern(as, v->group_header.chain);
+	x->group_header.detail = audit_cross_intern(as, v->group_header.detail);
 	if (v->nproblems) {
-		w->problems = xcalloc(v->nproblems, sizeof(*w->problems));
-		w->nproblems = w->problems_cap = v->nproblems;
+		x->problems = xcalloc(v->nproblems, sizeof(*x->problems));
+		x->nproblems = (unsigned)v->nproblems;
 		for (size_t i = 0; i < v->nproblems; i++) {
-			w->problems[i].origin.file = audit_cross_intern(as, v->problems[i].origin.file);
-			w->problems[i].origin.line = v->problems[i].origin.line;
+			x->problems[i].origin.file = audit_cross_intern(as, v->problems[i].origin.file);
+			x->problems[i].origin.line = v->problems[i].origin.line;
 		}
 	}
 	/* the marked variables, compact (the store above): the view has none */
-	struct audit_cross_store *cs = as->cross_store;
-	if (!cs) {
-		cs = as->cross_store = xcalloc(1, sizeof(*cs));
-		strmap_init(&cs->file_ids, 0);
-		cs->e = &as->e;
-	}
+	cs->copy_files = cs->nfiles;
 	ARRAY_GROW(cs->copies, cs->ncopies + 1, cs->copies_cap);
 	cs->copies[cs->ncopies].start = (unsigned)cs->nslots;
 	for (size_t i = 0; i < v->n; i++) {
@@ -974,31 +1011,79 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 	audit_result_release(&one);
 }
 
-/* Drop the cross-target copies of the targets the run does not keep; kept[] increases. */
+/*
+ * The copies of the targets the run keeps (kept[] increases), as the
+ * target_results the rules across targets read (as->cross); the others
+ * dropped. Their variables stay compact (audit_cross_vars()).
+ */
 static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_t nkept)
 {
 	struct audit_result *r = &as->cross;
+	struct audit_cross_store *cs = as->cross_store;
 	size_t k = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		if (k < nkept && kept[k] == i) {
-			if (k != i)
-				r->targets[k] = r->targets[i];
-			k++;
+	r->targets = xrealloc(r->targets, (nkept ? nkept : 1) * sizeof(*r->targets));
+	r->cap = nkept ? nkept : 1;
+	r->n = 0;
+	for (size_t i = 0; cs && i < cs->nheads; i++) {
+		struct audit_cross_head *x = &cs->heads[i];
+		if (!(k < nkept && kept[k] == i)) {
+			audit_cross_head_release(x);
 			continue;
 		}
-		free(r->targets[i].findings);
-		settings_release(&r->targets[i].view);
+		/* what audit_result_add_target() makes, the strings already the result's */
+		struct target_result *t = &r->targets[r->n++];
+		struct settings *w = &t->view;
+		memset(t, 0, sizeof(*t));
+		t->name = x->name;
+		t->kind = x->kind;
+		arena_init(&w->arena);
+		diag_list_init(&w->diags);
+		strmap_init(&w->index, 0);
+		w->target = t->name;
+		w->kind = t->kind;
+		t->flavor = x->flavor;
+		t->version = x->version;
+		t->role = x->role;
+		t->variant = x->variant;
+		t->flavor_source = x->flavor_source;
+		t->error = x->error;
+		t->error_kind = x->error_kind;
+		t->position = x->position;
+		t->tags = x->tags;
+		t->path_key = x->path_key;
+		t->cluster = x->cluster;
+		/* 10,000 copies: no index per copy (settings.h, shared) */
+		w->shared = &as->cross_shared;
+		w->flavor = x->v_flavor;
+		w->variant = x->v_variant;
+		w->version = x->v_version;
+		w->version_detected = x->version_detected;
+		w->flavor_source = t->flavor_source;
+		w->role = x->v_role;
+		w->role_detected = x->role_detected;
+		w->cluster = x->v_cluster;
+		w->topology = x->topology;
+		w->address = x->address;
+		w->multi_writer = x->multi_writer;
+		w->error = t->error;
+		w->channels_known = x->channels_known;
+		w->channels = x->channels;
+		w->nchannels = w->channels_cap = x->nchannels;
+		w->group_header = x->group_header;
+		w->problems = x->problems;
+		w->nproblems = w->problems_cap = x->nproblems;
+		x->channels = NULL;
+		x->problems = NULL;
+		k++;
 	}
-	r->n = k;
-	if (as->cross_store) {
-		struct audit_cross_store *cs = as->cross_store;
+	if (cs) {
+		free(cs->heads);
+		cs->heads = NULL;
+		cs->nheads = cs->heads_cap = 0;
 		for (size_t j = 0; j < nkept; j++)
 			cs->copies[j] = cs->copies[kept[j]];
 		cs->ncopies = nkept;
 	}
-	/* the array doubled while the targets were added: give back what no target uses */
-	r->targets = xrealloc(r->targets, (k ? k : 1) * sizeof(*r->targets));
-	r->cap = k ? k : 1;
 }
 
 /*
