@@ -1087,6 +1087,23 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 }
 
 /*
+ * Into t (kept target k read back), its findings of the rules across
+ * targets, after its own (engine_evaluate()'s order): worked out now from
+ * the copies (engine_fleet_target(): the copies keep no finding, so that
+ * memory does not grow by ~8 findings a target), the peers of a fleet
+ * finding in ar. The same findings however often it is called.
+ */
+static void audit_cross_findings(struct audit_session *as, struct target_result *t, size_t k, struct arena *ar)
+{
+	struct target_result x;
+	engine_fleet_view(&as->fleet, k, &x);
+	engine_fleet_target(&as->fleet, k, &x, ar);
+	for (size_t i = 0; i < x.n; i++)
+		*target_result_add(t) = x.findings[i];
+	free(x.findings);
+}
+
+/*
  * Into t's view (read back), what topology_link() derived for kept target
  * k: the facts (as->cross_derived[k], in the order they were set: appended,
  * or replacing one the topology set before, or overriding a variable of
@@ -1181,13 +1198,7 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 			audit_result_release(&one);
 			break;
 		}
-		/* its findings of the rules across targets, after its own (engine_evaluate()'s order) */
-		struct target_result x;
-		engine_fleet_view(&as->fleet, k, &x);
-		engine_fleet_target(&as->fleet, k, &x, &one.arena);
-		for (size_t i = 0; i < x.n; i++)
-			*target_result_add(t) = x.findings[i];
-		free(x.findings);
+		audit_cross_findings(as, t, k, &one.arena);
 		if (view)
 			audit_cross_facts(as, t, k);
 		target_result_sort(t);

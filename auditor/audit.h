@@ -214,13 +214,15 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *   finish    with the targets the run keeps, as indexes into the order
  *             they were added (increasing: load.h drops the files another
  *             target includes only once every file is read) and their
- *             project data (pts[k] for kept[k], NULL entries allowed): run
- *             the fleet, topology and link rules over the kept copies
- *             (engine_evaluate_fleet()); then for each kept target, in
- *             order, read it back, add its cross-target findings and the
- *             topology.* facts and channel sources those rules derived,
- *             sort, apply what audit_session_evaluate() applies (disabled
- *             rules, suppressions, baseline), count it, spool it again.
+ *             project data (pts[k] for kept[k], NULL entries allowed): link
+ *             the kept copies and group them for the fleet rules
+ *             (engine_fleet_begin(): the topology.* facts kept apart, in
+ *             cross_derived); then for each kept target, in order, read it
+ *             back, add its cross-target findings (engine_fleet_target(),
+ *             worked out for that target now: no copy holds a finding) and
+ *             the topology.* facts and channel sources, sort, apply what
+ *             audit_session_evaluate() applies (disabled rules,
+ *             suppressions, baseline), count it, spool it again.
  *             Then print what the suppressions deserve, then every kept
  *             target's stderr lines: the order audit_session_evaluate()
  *             prints in.
@@ -231,7 +233,9 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *
  * Memory: per target added, only the cross-target copy (its size is the
  * number of marked variables and channels, not of the target's settings
- * or findings). Reports, findings and sentences are those of
+ * or findings): a head and a 16-byte slot per variable value while the
+ * targets are read (audit.c), then for each kept one a target_result
+ * without variables or findings, and its derived facts. Reports, findings and sentences are those of
  * audit_session_evaluate() + audit_session_report(), byte for byte.
  */
 struct project_target;
