@@ -67,6 +67,8 @@ struct config_problems {
 	size_t first;   /* index in s->problems of the first one */
 };
 
+struct config_resolved;
+
 /* The result of resolving one option name. */
 struct config_match {
 	struct options_lookup full;     /* in the full catalog (state NO_LIST: not used) */
@@ -82,6 +84,12 @@ struct config_match {
 	int ambiguous;                  /* MariaDB: the prefix names several options */
 	const char *amb1, *amb2;
 	const char *instance;           /* "conn" in conn.option: a struct instance */
+};
+
+/* A resolution kept for a release (config_build.resolved). */
+struct config_resolved {
+	struct config_match m;
+	long name_at;                     /* m.name is the resolved name + name_at; -1: m.name as is */
 };
 
 static int prefix_strip(const char *name, const char *word, const char **rest)
@@ -105,6 +113,18 @@ struct config_build {
 	size_t *defaults;                 /* the catalog variables the release has, in catalog order ... */
 	const char **values;              /* ... and their defaults there (the catalog's strings; NULL: unknown) */
 	size_t ndefaults;
+	/*
+	 * Option names resolved for this release (config_resolve()): name ->
+	 * index in matches; a match's name is kept as an offset into the name
+	 * resolved when it points into it (name_at >= 0), else as is (a
+	 * compiled-in or catalog string). Only resolutions that asked nothing
+	 * of the target's files (no MariaDB abbreviation: it looks at the
+	 * plugins the files load) are kept, at most CONFIG_CACHE_NAMES.
+	 */
+	struct strmap resolved;
+	struct config_resolved *matches;
+	size_t nmatches, matches_cap;
+	struct arena keys;
 };
 
 #define CONFIG_VALUE_TEXT 40
@@ -136,6 +156,8 @@ struct config_state {
 	struct settings *s;
 	const struct catalog *c;
 	struct config_cache *cc;          /* or NULL */
+	struct config_build *b;           /* the release's, in cc (NULL: not cached) */
+	int asked_files;                  /* the resolution under way looked at the files (abbreviation) */
 	struct options_target target;
 	int full;                         /* the full catalog has a list for the target */
 	struct config_problems errors;    /* option_file_errors */
@@ -270,7 +292,8 @@ static int config_memo_same(const char *buf, signed char has, const char *text)
 static enum catalog_verdict config_check_value(const struct options_entry *e, enum options_product p,
 					       const char *raw, const char *prev, char **out, const char **why)
 {
-	size_t h = util_strhash(raw ? raw : "", 0) * 31 + util_strhash(prev ? prev : "", 0);
+	/* the slot by entry and value; the value before it is compared, not hashed (one hash per option) */
+	size_t h = util_strhash(raw ? raw : "", 0);
 	h ^= (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 32) + (size_t)p;
 	struct config_value_memo *m = &config_value_memo[h % CONFIG_VALUE_MEMO];
 	if (m->e == e && m->p == p && config_memo_same(m->raw, m->has_raw, raw) &&
@@ -339,6 +362,7 @@ static int config_plugin_loaded(const struct config_state *st, const struct opti
  */
 static int config_abbreviation(struct config_state *st, const char *name, struct config_match *m)
 {
+	st->asked_files = 1;   /* the plugins the files load: not kept per release */
 	const struct options_entry *cand[CONFIG_MAX_CANDIDATES];
 	int uncertain = 0;
 	size_t n = options_prefix(&st->target, name, cand, CONFIG_MAX_CANDIDATES, &uncertain);
@@ -515,6 +539,36 @@ static void config_resolve(struct config_state *st, const char *name, struct con
 	}
 }
 
+/* config_resolve() through the release's kept resolutions (config_build.resolved). */
+static void config_resolve_kept(struct config_state *st, const char *name, struct config_match *m)
+{
+	struct config_build *b = st->b;
+	size_t at;
+	if (!b) {
+		config_resolve(st, name, m);
+		return;
+	}
+	if (strmap_get(&b->resolved, name, &at) == 0) {
+		const struct config_resolved *r = &b->matches[at];
+		*m = r->m;
+		if (r->name_at >= 0)
+			m->name = name + r->name_at;
+		return;
+	}
+	st->asked_files = 0;
+	config_resolve(st, name, m);
+	if (st->asked_files || b->nmatches >= CONFIG_CACHE_NAMES)
+		return;
+	size_t len = strlen(name);
+	ARRAY_GROW(b->matches, b->nmatches + 1, b->matches_cap);
+	struct config_resolved *r = &b->matches[b->nmatches];
+	r->m = *m;
+	r->name_at = m->name && m->name >= name && m->name <= name + len ? (long)(m->name - name) : -1;
+	if (r->name_at >= 0)
+		r->m.name = NULL;
+	strmap_put(&b->resolved, arena_strdup(&b->keys, name), b->nmatches++);
+}
+
 /* ---- problems ------------------------------------------------------------- */
 
 /* "included from a.cnf:3, included from my.cnf:12" or NULL, in s's arena. */
@@ -656,6 +710,8 @@ static void config_plugins_scan(struct config_state *st, const struct optfile *o
 	for (size_t i = 0; i < of->n; i++) {
 		const char *name = of->options[i].name;
 		const char *rest;
+		if (name[0] != 'l' && name[0] != 'p')
+			continue;   /* neither loose- nor plugin_load(_add): most names (issue 13) */
 		if (prefix_strip(name, "loose", &rest))
 			name = rest;
 		for (size_t k = 0; k < ARRAY_SIZE(config_plugin_load_options); k++)
@@ -908,7 +964,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 			goto out;
 		}
 	}
-	config_resolve(st, name, &m);
+	config_resolve_kept(st, name, &m);
 	if (instance && !st->full)
 		goto out;   /* without the full catalog, struct options are not judged */
 
@@ -1199,6 +1255,8 @@ static void config_build_init(struct config_build *b, const struct settings *s, 
 	b->unknown = xasprintf("default for %s %s (not known offline)", build, b->ver);
 	options_target_init(&t, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA), &s->version);
 	b->full = config_full_catalog(&t);
+	strmap_init(&b->resolved, 0);
+	arena_init(&b->keys);
 	b->defaults = xcalloc(c->n ? c->n : 1, sizeof(*b->defaults));
 	b->values = xcalloc(c->n ? c->n : 1, sizeof(*b->values));
 	for (size_t i = 0; i < c->n; i++) {
@@ -1216,6 +1274,9 @@ static void config_build_release(struct config_build *b)
 	free(b->unknown);
 	free(b->defaults);
 	free(b->values);
+	strmap_release(&b->resolved);
+	free(b->matches);
+	arena_release(&b->keys);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -1366,6 +1427,7 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 	st.s = s;
 	st.c = c;
 	st.cc = cc;
+	st.b = b == &own ? NULL : b;
 	memcpy(st.ver, b->ver, sizeof(st.ver));
 	options_target_init(&st.target, options_product_of(s->flavor, s->variant == FLAVOR_VARIANT_GALERA),
 			    &s->version);
@@ -1376,8 +1438,11 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
 	st.removed.fact = CONFIG_FACT_REMOVED_OPTIONS;
 
-	/* the catalog's variables (set by an option or by default) and the two facts: room at once */
-	settings_reserve(s, s->n + c->n + 2);
+	/*
+	 * The variables set by an option or by default and the two facts: room
+	 * at once (an option setting more than one, aliases, grows it).
+	 */
+	settings_reserve(s, s->n + (b->ndefaults + of->n < c->n ? b->ndefaults + of->n : c->n) + 2);
 	config_group_header(s, of);
 	config_reader_diags(&st, of);
 	config_plugins_scan(&st, of);
