@@ -510,11 +510,27 @@ static void infer_describe_items(struct strbuf *sb, const struct infer_result *r
 			more++;
 			continue;
 		}
-		strbuf_addf(sb, "%s%s", shown ? ", " : "", e->what);
-		if (e->file && e->line)
-			strbuf_addf(sb, " at %s:%u", e->file, e->line);
-		else if (e->line)
-			strbuf_addf(sb, " (line %u)", e->line);
+		/* put together by hand: two printfs per piece, twice per target, were a third of deciding (issue 13) */
+		if (shown)
+			strbuf_addstr(sb, ", ");
+		strbuf_addstr(sb, e->what);
+		if (e->line) {
+			char num[24];
+			size_t at = sizeof(num);
+			unsigned v = e->line;
+			num[--at] = '\0';
+			do
+				num[--at] = (char)('0' + v % 10);
+			while (v /= 10);
+			strbuf_addstr(sb, e->file ? " at " : " (line ");
+			if (e->file) {
+				strbuf_addstr(sb, e->file);
+				strbuf_addch(sb, ':');
+			}
+			strbuf_addstr(sb, num + at);
+			if (!e->file)
+				strbuf_addch(sb, ')');
+		}
 		shown++;
 	}
 	if (more)
