@@ -156,4 +156,18 @@ print("same" if a == b else "differ: " + next((repr((x, y)) for x, y in zip(a, b
 PYEOF
 is "$(cat "$T/cmp")" "same" "each target of a mixed run reads as it reads alone"
 
+# A MariaDB abbreviation of a plugin's option: each file's own plugin loads decide, in either
+# order (resolutions that look at the loaded plugins are not remembered for the release; this
+# pair reads the same either way, so it guards the outcome, not that rule alone).
+mkdir -p "$T/abbr"
+printf '[mariadbd]\nplugin_load_add = server_audit\nserver_audit_logg = ON\nserver_id = 5\n' >"$T/abbr/a.cnf"
+printf '[mariadbd]\nserver_audit_logg = ON\nserver_id = 6\n' >"$T/abbr/b.cnf"
+for order in "a.cnf b.cnf" "b.cnf a.cnf"; do
+	# shellcheck disable=SC2086 # the names, split
+	inw "$T/abbr" check -v --fail-on never $order
+	has "b.cnf:2: warning: 'server_audit_logg' exists only while the plugin SERVER_AUDIT" "$err" \
+		"$order: without the plugin loaded, the abbreviation is a warning"
+	hasnt "a.cnf:3: warning" "$err" "$order: where the file loads it, it is not"
+done
+
 tap_done
