@@ -147,6 +147,7 @@ struct config_cache {
 	struct strmap names;              /* option name -> 1 + index of its catalog variable, 0: none */
 	struct arena arena;               /* the names */
 	size_t *hashes;                   /* per catalog variable: util_strhash() of its name (not folded) */
+	unsigned char *secret;            /* per catalog variable: secret_name() of its name */
 	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
 	void *keep_ctx;
 	struct config_value_answer values[CONFIG_CACHE_VALUES];   /* direct-mapped */
@@ -675,7 +676,7 @@ static void config_set(struct config_state *st, const struct catalog_var *v, con
 		       const char *spelled, const struct settings_origin *o)
 {
 	size_t i = (size_t)(v - st->c->vars);
-	if (st->cc && !st->s->index.fold_case)
+	if (st->cc && !st->s->index.fold_case && !st->cc->secret[i])
 		settings_set_named(st->s, v->name, st->cc->hashes[i], value, spelled, o);   /* the catalog's name */
 	else
 		settings_set(st->s, v->name, value, spelled, o);
@@ -1215,7 +1216,7 @@ static void config_defaults(struct config_state *st, const struct config_build *
 		if (st->set[i] || (st->preset && settings_get(s, v->name)))
 			continue;
 		o.detail = b->values[k] ? b->detail : b->unknown;
-		if (!st->cc) {
+		if (!st->cc || st->cc->secret[i]) {
 			settings_set(s, v->name, b->values[k], NULL, &o);
 			continue;
 		}
@@ -1293,8 +1294,11 @@ struct config_cache *config_cache_new(const struct catalog *c)
 	strmap_init(&cc->names, 0);
 	arena_init(&cc->arena);
 	cc->hashes = xcalloc(c->n ? c->n : 1, sizeof(*cc->hashes));
-	for (size_t i = 0; i < c->n; i++)
+	cc->secret = xcalloc(c->n ? c->n : 1, 1);
+	for (size_t i = 0; i < c->n; i++) {
 		cc->hashes[i] = util_strhash(c->vars[i].name, 0);
+		cc->secret[i] = secret_name(c->vars[i].name) != 0;
+	}
 	return cc;
 }
 
@@ -1313,6 +1317,7 @@ void config_cache_free(struct config_cache *cc)
 	strmap_release(&cc->names);
 	arena_release(&cc->arena);
 	free(cc->hashes);
+	free(cc->secret);
 	free(cc);
 }
 

@@ -241,8 +241,13 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 		if (!s->shared)
 			strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
 	}
-	/* A secret (a password, wsrep_sst_auth...) is never stored: nothing downstream can print it. */
-	const char *shown = settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
+	/*
+	 * A secret (a password, wsrep_sst_auth...) is never stored: nothing
+	 * downstream can print it. A kept name is not a secret's (the caller
+	 * knows).
+	 */
+	const char *shown = kept ? value
+				 : settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
 	v->current.value = kept_value && shown == value ? value : settings_intern(s, shown);
 	v->current.spelled = settings_intern(s, spelled);
 	origin_copy(s, &v->current.origin, origin);

@@ -271,11 +271,12 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
  * (a catalog's strings: a default), not copied into the arena; hash is
  * strmap_hash_of(&s->index, name). The origin's texts are copied as
  * settings_set() copies them. A shared view (s->shared) copies as
- * settings_set() does.
+ * settings_set() does. name must not be a secret's (secret_name() 0: the
+ * caller knows it; a secret's value goes through settings_set()).
  */
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin);
-/* The same with only the name kept (a catalog variable's): value and spelled are copied. */
+/* The same with only the name kept (a catalog variable's, not a secret's): value and spelled are copied. */
 struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
 					const char *spelled, const struct settings_origin *origin);
 /* The variable called name (exact match), or NULL. A hash lookup: O(1). */

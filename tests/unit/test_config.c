@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "optfile.h"
+#include "secret.h"
 #include "settings.h"
 #include "tap.h"
 
@@ -467,6 +468,7 @@ static void cleanup(void)
 		"prefix.cnf", "alias.cnf", "top.cnf", "conf.d/20-repl.cnf", "conf.d/10-base.cnf", "conf.d/README",
 		"semi.cnf", "empty.cnf", "maximum.cnf", "orphan.cnf", "bracket.cnf", "bom.cnf", "nodir.cnf", "autoset.cnf",
 		"removed.cnf", "maria-compat.cnf", "galera.cnf", "nogalera.cnf",
+		"cache1.cnf", "cache2.cnf", "secret.ini", "secret1.cnf", "secret2.cnf",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char *p = path_of(files[i]);
@@ -718,6 +720,130 @@ static void test_flavor_only(void)
 	unload(&t);
 }
 
+/* Read dir/name for f, version major.minor, with config_load_cached(cc) (NULL: config_load()) against c. */
+static void load_with(struct target *t, const char *name, enum flavor f, int major, int minor,
+		      const struct catalog *c, struct config_cache *cc)
+{
+	char *p = path_of(name);
+	struct optfile_groups g;
+	settings_init(&t->s, p, "file");
+	t->s.flavor = f;
+	t->s.version.major = major;
+	t->s.version.minor = minor;
+	t->s.version.patch = -1;
+	optfile_init(&t->of);
+	optfile_groups_for(&g, f, &t->s.version, NULL);
+	optfile_read(&t->of, p, &g);
+	t->rc = config_load_cached(&t->s, &t->of, c, cc);
+	free(p);
+}
+
+/* Every variable of a and b the same, in the same order: name, value, spelling, origin. */
+static int same_settings(const struct settings *a, const struct settings *b, int (*keep)(void *, const char *))
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < a->n && keep && !keep(NULL, a->vars[i].name))
+			i++;
+		while (j < b->n && keep && !keep(NULL, b->vars[j].name))
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		const struct settings_value *x = &a->vars[i].current, *y = &b->vars[j].current;
+		if (strcmp(a->vars[i].name, b->vars[j].name) || !x->value != !y->value ||
+		    (x->value && strcmp(x->value, y->value)) || !x->spelled != !y->spelled ||
+		    (x->spelled && strcmp(x->spelled, y->spelled)) || x->origin.line != y->origin.line ||
+		    !x->origin.detail != !y->origin.detail || (x->origin.detail && strcmp(x->origin.detail, y->origin.detail)))
+			return 0;
+		i++, j++;
+	}
+}
+
+static int keep_gtid(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strncmp(name, "gtid", 4) || !strcmp(name, "option_file_errors");
+}
+
+/*
+ * Issue 13: a run's config_cache gives every target the settings
+ * config_load() gives it, whatever the releases before it; a secret's
+ * value is masked on the cached path too; with config_cache_retain() the
+ * names kept are the same.
+ */
+static void test_cache(void)
+{
+	struct catalog sc;
+	struct diag_list d;
+	struct config_cache *cc = config_cache_new(&cat);
+	struct target a, b;
+	put("cache1.cnf", "[mysqld]\ngtid_mode = ON\nskip-log-bin\nloose-sync_binlog = 1\nrelay-log-rec = ON\n");
+	put("cache2.cnf", "[mariadb]\ngtid_strict_mode = 1\nlog_slave_updates\ngtid_mode = ON\n");
+	static const struct {
+		const char *file;
+		enum flavor f;
+		int major, minor;
+	} runs[] = {
+		{ "cache1.cnf", FLAVOR_MYSQL, 8, 4 },   { "cache2.cnf", FLAVOR_MARIADB, 10, 11 },
+		{ "cache1.cnf", FLAVOR_MARIADB, 10, 6 }, { "cache1.cnf", FLAVOR_MYSQL, 5, 7 },
+		{ "cache2.cnf", FLAVOR_MYSQL, 8, 4 },   { "cache1.cnf", FLAVOR_MYSQL, 8, 4 },
+		{ "cache2.cnf", FLAVOR_MARIADB, 10, 11 },
+	};
+	int all = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+		load_with(&a, runs[i].file, runs[i].f, runs[i].major, runs[i].minor, &cat, NULL);
+		load_with(&b, runs[i].file, runs[i].f, runs[i].major, runs[i].minor, &cat, cc);
+		if (!same_settings(&a.s, &b.s, NULL) || a.rc != b.rc || a.s.nproblems != b.s.nproblems) {
+			printf("# differs: %s as %d %d.%d (step %zu)\n", runs[i].file, (int)runs[i].f, runs[i].major,
+			       runs[i].minor, i);
+			all = 0;
+		}
+		unload(&a);
+		unload(&b);
+	}
+	ok(all, "cache: seven targets of four releases, in turn, read as without the cache");
+	config_cache_free(cc);
+
+	/* only the kept names asked for: those are the same */
+	cc = config_cache_new(&cat);
+	config_cache_retain(cc, keep_gtid, NULL);
+	load_with(&a, "cache2.cnf", FLAVOR_MARIADB, 10, 11, &cat, NULL);
+	load_with(&b, "cache2.cnf", FLAVOR_MARIADB, 10, 11, &cat, cc);
+	ok(same_settings(&a.s, &b.s, keep_gtid) && b.s.n < a.s.n,
+	   "cache with retain: the kept names read the same, fewer defaults stored");
+	ok(settings_get(&b.s, "wsrep_on") != NULL, "cache with retain: wsrep_on, read at load, stored anyway");
+	unload(&a);
+	unload(&b);
+	config_cache_free(cc);
+
+	/* a catalog with a secret's variable: masked on the cached path, default and option alike */
+	put("secret.ini", "[wsrep_sst_auth]\ntitle = SST credentials\ntype = string\n"
+			  "default.mariadb = 10.1:root:defaultpw\n\n"
+			  "[server_id]\ntitle = server id\ntype = uint\ndefault.mariadb = 10.1:1\n");
+	put("secret1.cnf", "[mariadb]\nserver_id = 3\n");
+	put("secret2.cnf", "[mariadb]\nwsrep_sst_auth = sst:hunter2\n");
+	char *ini = path_of("secret.ini");
+	catalog_init(&sc);
+	diag_list_init(&d);
+	int loaded = catalog_load(&sc, ini, &d) == 0;
+	if (!loaded)
+		diag_print(&d, stdout);
+	if (ok(loaded, "cache: a catalog with a secret's variable loads")) {
+		cc = config_cache_new(&sc);
+		load_with(&a, "secret1.cnf", FLAVOR_MARIADB, 10, 11, &sc, cc);
+		load_with(&b, "secret2.cnf", FLAVOR_MARIADB, 10, 11, &sc, cc);
+		is_str(value(&a, "wsrep_sst_auth"), SECRET_MASK, "cache: a secret's default is masked");
+		is_str(value(&b, "wsrep_sst_auth"), SECRET_MASK, "cache: a secret's value from an option is masked");
+		is_str(value(&a, "server_id"), "3", "cache: the other variable as read");
+		unload(&a);
+		unload(&b);
+		config_cache_free(cc);
+	}
+	diag_list_release(&d);
+	catalog_release(&sc);
+	free(ini);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -742,6 +868,7 @@ int main(void)
 	test_new_releases();
 	test_value_syntax();
 	test_flavor_only();
+	test_cache();
 	cleanup();
 	catalog_release(&cat);
 	diag_list_release(&d);
