@@ -684,10 +684,22 @@ void infer_unread_groups(struct settings *s, const struct optfile *of, const str
 {
 	char where[96], vbuf[32];
 	struct strmap first;   /* group (any case) -> its first option: hashed, a scan per option was quadratic */
-	size_t *count = xcalloc(of->n ? of->n : 1, sizeof(*count));
+	size_t *count;
 	size_t at, unread = 0;
 	const char *last = NULL;
 	int skip = 0;
+	/* every option in a group the target reads (nearly always): nothing to say (issue 13) */
+	for (size_t i = 0; i < of->n && !unread; i++) {
+		if (of->options[i].group != last) {
+			last = of->options[i].group;
+			unread = !optfile_groups_match(g, last) && infer_server_group(last);
+		}
+	}
+	if (!unread)
+		return;
+	unread = 0;
+	last = NULL;
+	count = xcalloc(of->n ? of->n : 1, sizeof(*count));
 	strmap_init(&first, 1);
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];

@@ -238,6 +238,8 @@ static const struct optfile_option *load_datadir(const struct optfile *of)
 	const struct optfile_option *found = NULL;
 	for (size_t i = 0; i < of->n; i++) {
 		const char *name = of->options[i].name;
+		if (name[0] != 'l' && name[0] != 'd')
+			continue;   /* neither loose- nor datadir: most names (issue 13) */
 		if (!strncmp(name, "loose", 5) && (name[5] == '-' || name[5] == '_'))
 			name += 6;
 		if (!optname_cmp(name, "datadir") && of->options[i].value && *of->options[i].value)
