@@ -104,7 +104,13 @@
 	F(int, xmlTextWriterWriteRawLen, (xmlTextWriterPtr writer, const xmlChar *content, int len),         \
 	  (writer, content, len))                                                                            \
 	F(int, xmlTextWriterStartAttribute, (xmlTextWriterPtr writer, const xmlChar *name), (writer, name))  \
-	F(int, xmlTextWriterEndAttribute, (xmlTextWriterPtr writer), (writer))
+	F(int, xmlTextWriterEndAttribute, (xmlTextWriterPtr writer), (writer))                              \
+	F(xmlTextWriterPtr, xmlNewTextWriterMemory, (xmlBufferPtr buf, int compression), (buf, compression)) \
+	F(xmlBufferPtr, xmlBufferCreate, (void), ())                                                         \
+	V(xmlBufferFree, (xmlBufferPtr buf), (buf))                                                          \
+	V(xmlBufferEmpty, (xmlBufferPtr buf), (buf))                                                         \
+	F(const xmlChar *, xmlBufferContent, (const xmlBuffer *buf), (buf))                                  \
+	F(int, xmlBufferLength, (const xmlBuffer *buf), (buf))
 
 #define LAZYLIB_JANSSON_FUNCS(F, V)                                                                          \
 	V(json_delete, (json_t *json), (json))                                                               \

@@ -23,21 +23,22 @@
  * libxml2 expects UTF-8: every string is cleaned first, each invalid byte
  * and each character XML forbids becoming U+FFFD.
  *
- * libxml2 escapes (DESIGN.md). A string in which libxml2's escaping would
- * change no byte is handed to it as it is (issue 13: the escaping copies
- * were a third of a JUnit report): text without '<', '>', '&', '"' or CR
- * (the bytes xmlEncodeSpecialChars() replaces) goes through
- * xmlTextWriterWriteRawLen(), which is what xmlTextWriterWriteString()
- * itself calls with the escaped copy; an attribute value of printable
- * ASCII without those (libxml2's attribute serializer also replaces TAB,
- * LF and every byte from 0x80) goes between xmlTextWriterStartAttribute()
- * and xmlTextWriterEndAttribute(), as xmlTextWriterWriteAttribute() does.
- * Every other attribute value goes to xmlTextWriterWriteAttribute() as
- * before; every other text in runs: the bytes between those libxml2
- * replaces as they are, each byte it replaces handed to
- * xmlTextWriterWriteString() alone (xmlEncodeSpecialChars() replaces byte
- * by byte, so the pieces make the same bytes as the whole).
- * tests/unit/test_reports.c compares both ways over every byte.
+ * libxml2 escapes (DESIGN.md) and writes the document: the declaration and
+ * <testsuites> through its xmlTextWriter calls, each <testsuite> as one
+ * piece through xmlTextWriterWriteRawLen() (issue 13: a call into the
+ * writer per element, attribute and string was two thirds of a JUnit
+ * report). junit.c assembles that piece with the indentation the
+ * xmlTextWriter gives (two spaces a level, "/>" for an empty element, an
+ * end tag right after text) and every escaped byte from libxml2: at the
+ * start of a report, libxml2's own xmlTextWriterWriteString() and
+ * xmlTextWriterWriteAttribute() are asked, on a memory writer set up as
+ * the report's (UTF-8), what they write for each ASCII byte they replace
+ * (both replace byte by byte); a string is copied as it is when libxml2
+ * would change none of its bytes, with those answers in place of the
+ * bytes it would replace, and an attribute value with a byte from 0x80
+ * goes to that memory writer's xmlTextWriterWriteAttribute() whole.
+ * tests/unit/test_reports.c compares the result with libxml2's own calls
+ * over every byte.
  */
 #include "report.h"
 
@@ -47,6 +48,9 @@
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "report_int.h"
 #include "../auditor/banned.h"
@@ -110,6 +114,29 @@ static xmlChar *junit_clean(const char *s)
 	return (xmlChar *)strbuf_detach(&sb);
 }
 
+/* The most an escape of one byte is ("&quot;", "&#13;"): room in the tables below. */
+#define JUNIT_ESC_MAX 8
+/* Bytes for the sink gathered into writes this large (issue 13: libxml2 hands them over 4,000 at a time). */
+#define JUNIT_SINK_BUF 65536
+
+/*
+ * A rule's texts (title, expected, why, doc) come back in the details of
+ * every finding of the rule that has details: each is cleaned and escaped
+ * once and its bytes copied afterwards (issue 13: they were three quarters
+ * of the bytes looked at). A slot is found by the text's address and used
+ * only when the bytes there are still those it was made from. Fixed room:
+ * when it is full, texts are cleaned and escaped each time.
+ */
+#define JUNIT_CACHE_BITS 9
+#define JUNIT_CACHE_SLOTS (1u << JUNIT_CACHE_BITS)
+#define JUNIT_CACHE_BYTES (512 * 1024)
+
+struct junit_cached {
+	const char *src;   /* the text's address; NULL: empty slot */
+	size_t off;        /* in cache_bytes: the text, then what is written for it */
+	size_t raw_len, out_len;
+};
+
 struct junit {
 	xmlTextWriterPtr w;
 	int err;
@@ -120,30 +147,74 @@ struct junit {
 	const char *command;
 	struct explainer *x;
 	size_t index;         /* the next testsuite's id */
+	size_t suites;        /* testsuites handed to w */
 	const struct report_run *run;   /* for --timestamp */
 	unsigned char byte_class[256];  /* junit_byte_class() of every byte */
-	struct strbuf details;          /* a testcase's details, reused */
+	/* what libxml2 writes for each ASCII byte it replaces, in text and in an attribute value (junit_escapes()) */
+	char text_esc[128][JUNIT_ESC_MAX];
+	unsigned char text_esc_len[128];
+	char attr_esc[128][JUNIT_ESC_MAX];
+	unsigned char attr_esc_len[128];
+	/* libxml2's attribute escaping for values with bytes from 0x80: an element open on a memory writer */
+	xmlBufferPtr attr_mem;
+	xmlTextWriterPtr attr_writer;
+	/* the testsuite being assembled */
+	char *suite;
+	size_t suite_len, suite_cap;
+	char *classname;      /* the testsuite's classname attribute, escaped */
+	size_t classname_len;
+	size_t sink_len;
+	char sink_buf[JUNIT_SINK_BUF];
+	struct junit_cached cache[JUNIT_CACHE_SLOTS];
+	size_t cache_slots_used;   /* at most three quarters */
+	size_t cache_used;
+	char cache_bytes[JUNIT_CACHE_BYTES];
 };
 
 /*
- * The classes of s's bytes, or-ed; its length into *len. Eight bytes at a
- * time while none is below 0x20, from 0x80, '<', '>', '&' or '"' (each
- * test exact as to whether there is one: issue 13), else byte by byte.
+ * The classes of s's bytes, or-ed; its length into *len. Sixteen bytes at a
+ * time where the compiler offers SSE2, each class exact for the block
+ * (issue 13), else eight bytes at a time while none is below 0x20, from
+ * 0x80, '<', '>', '&' or '"', else byte by byte.
  */
 static unsigned junit_scan(const struct junit *j, const char *s, size_t *len)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	unsigned acc = 0;
 	size_t n = strlen(s), i = 0;
+#if defined(__SSE2__)
+	const __m128i below = _mm_set1_epi8(0x20), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+		      amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'), tab = _mm_set1_epi8('\t'),
+		      nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned high = (unsigned)_mm_movemask_epi8(x);
+		unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, below));   /* below 0x20, and from 0x80 */
+		unsigned esc = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, quot)), _mm_cmpeq_epi8(x, cr))));
+		unsigned tn = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, nl)), _mm_cmpeq_epi8(x, cr)));
+		/* the classes of junit_byte_class(), for the sixteen bytes at once */
+		if (high)
+			acc |= JUNIT_CLEAN | JUNIT_ESC_ATTR;
+		if (ctl & ~high & ~tn)
+			acc |= JUNIT_CLEAN;
+		if (esc)
+			acc |= JUNIT_ESC_TEXT | JUNIT_ESC_ATTR;
+		if (tn)
+			acc |= JUNIT_ESC_ATTR;
+	}
+#endif
 	while (i + 8 <= n) {
-		uint64_t x, lt, gt, amp, quot;
+		uint64_t x, l, g, a, q;
 		memcpy(&x, s + i, 8);
-		lt = x ^ (ones * '<');
-		gt = x ^ (ones * '>');
-		amp = x ^ (ones * '&');
-		quot = x ^ (ones * '"');
-		/* lt, gt, amp and quot have x's high bits; x's own are the bytes from 0x80 */
-		if (((((x - ones * 0x20) | (lt - ones) | (gt - ones) | (amp - ones) | (quot - ones)) & ~x) | x) & highs) {
+		l = x ^ (ones * '<');
+		g = x ^ (ones * '>');
+		a = x ^ (ones * '&');
+		q = x ^ (ones * '"');
+		/* l, g, a and q have x's high bits; x's own are the bytes from 0x80 */
+		if (((((x - ones * 0x20) | (l - ones) | (g - ones) | (a - ones) | (q - ones)) & ~x) | x) & highs) {
 			for (size_t k = i; k < i + 8; k++)
 				acc |= j->byte_class[(unsigned char)s[k]];
 		}
@@ -171,12 +242,32 @@ static const char *junit_accepted(const struct junit *j, const char *s, xmlChar 
 	return (const char *)*copy;
 }
 
+/* ---- the sink: what libxml2 writes goes to the report or the spool in large writes ---- */
+
+static void junit_sink_flush(struct junit *j)
+{
+	if (j->sink_len && fwrite(j->sink_buf, 1, j->sink_len, j->sink) != j->sink_len)
+		j->err = 1;
+	j->sink_len = 0;
+}
+
 static int junit_sink_write(void *ctx, const char *buf, int len)
 {
 	struct junit *j = ctx;
-	if (len > 0 && fwrite(buf, 1, (size_t)len, j->sink) != (size_t)len)
-		return -1;
-	return len;
+	size_t n = len > 0 ? (size_t)len : 0;
+	if (n > sizeof(j->sink_buf) - j->sink_len) {
+		junit_sink_flush(j);
+		if (n > sizeof(j->sink_buf)) {
+			if (fwrite(buf, 1, n, j->sink) != n) {
+				j->err = 1;
+				return -1;
+			}
+			return len;
+		}
+	}
+	memcpy(j->sink_buf + j->sink_len, buf, n);
+	j->sink_len += n;
+	return j->err ? -1 : len;
 }
 
 /* libxml2 prints I/O errors on stderr by itself; the caller reports a failed write once. */
@@ -208,125 +299,309 @@ static void junit_end_element(struct junit *j)
 	junit_check(j, xmlTextWriterEndElement(j->w));
 }
 
-static void junit_attr(struct junit *j, const char *name, const char *value)
+/* An attribute through libxml2's own call (the document's frame: <testsuites>). */
+static void junit_frame_attr(struct junit *j, const char *name, const char *value)
 {
 	xmlChar *copy;
 	unsigned cls;
 	size_t len;
-	if (!value)
-		return;
 	const char *v = junit_accepted(j, value, &copy, &cls, &len);
-	if ((cls & JUNIT_ESC_ATTR) || len > INT_MAX) {
-		junit_check(j, xmlTextWriterWriteAttribute(j->w, XC(name), XC(v)));
-	} else {
-		junit_check(j, xmlTextWriterStartAttribute(j->w, XC(name)));
-		junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(v), (int)len));
-		junit_check(j, xmlTextWriterEndAttribute(j->w));
-	}
+	junit_check(j, xmlTextWriterWriteAttribute(j->w, XC(name), XC(v)));
 	free(copy);
 }
 
-static void junit_attr_count(struct junit *j, const char *name, size_t value)
+static void junit_frame_count(struct junit *j, const char *name, size_t value)
 {
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%zu", value);
-	junit_attr(j, name, buf);
+	junit_frame_attr(j, name, buf);
 }
 
-static void junit_text(struct junit *j, const char *text)
+/* ---- libxml2's escapes --------------------------------------------------- */
+
+/* The bytes a memory writer's buffer gained since at, then the buffer emptied. */
+static const char *junit_mem_since(xmlTextWriterPtr w, xmlBufferPtr b, size_t at, size_t *len)
+{
+	if (xmlTextWriterFlush(w) < 0 || xmlBufferLength(b) < 0 || (size_t)xmlBufferLength(b) < at) {
+		*len = 0;
+		return NULL;
+	}
+	*len = (size_t)xmlBufferLength(b) - at;
+	return (const char *)xmlBufferContent(b) + at;
+}
+
+/*
+ * Ask libxml2 what it writes for each ASCII byte it replaces: as text
+ * (xmlTextWriterWriteString()) and in an attribute value
+ * (xmlTextWriterWriteAttribute()), on memory writers begun as the report
+ * is (UTF-8). The attribute writer stays, with its element open, for the
+ * values with bytes from 0x80 (junit_attr_value()). Returns 0 or -1.
+ */
+static int junit_escapes(struct junit *j)
+{
+	int rc = 0;
+	xmlBufferPtr b = xmlBufferCreate();
+	xmlTextWriterPtr w = b ? xmlNewTextWriterMemory(b, 0) : NULL;
+	if (!w || xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(w, XC("e")) < 0 || xmlTextWriterWriteString(w, XC("")) < 0 ||
+	    xmlTextWriterFlush(w) < 0)
+		rc = -1;
+	else
+		xmlBufferEmpty(b);
+	for (unsigned c = 1; c < 128 && !rc; c++) {
+		if (!(j->byte_class[c] & JUNIT_ESC_TEXT))
+			continue;
+		size_t len;
+		char one[2] = { (char)c, '\0' };
+		const char *got = xmlTextWriterWriteString(w, XC(one)) < 0 ? NULL : junit_mem_since(w, b, 0, &len);
+		if (!got || !len || len > JUNIT_ESC_MAX)
+			rc = -1;
+		else
+			memcpy(j->text_esc[c], got, (j->text_esc_len[c] = (unsigned char)len));
+		xmlBufferEmpty(b);
+	}
+	if (w)
+		xmlFreeTextWriter(w);
+	if (b)
+		xmlBufferFree(b);
+	j->attr_mem = xmlBufferCreate();
+	j->attr_writer = j->attr_mem ? xmlNewTextWriterMemory(j->attr_mem, 0) : NULL;
+	if (!j->attr_writer || xmlTextWriterStartDocument(j->attr_writer, "1.0", "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(j->attr_writer, XC("e")) < 0 || xmlTextWriterFlush(j->attr_writer) < 0)
+		return -1;
+	xmlBufferEmpty(j->attr_mem);
+	for (unsigned c = 1; c < 128 && !rc; c++) {
+		if (!(j->byte_class[c] & JUNIT_ESC_ATTR))
+			continue;
+		char one[2] = { (char)c, '\0' };
+		size_t len;
+		const char *got = xmlTextWriterWriteAttribute(j->attr_writer, XC("a"), XC(one)) < 0
+					  ? NULL
+					  : junit_mem_since(j->attr_writer, j->attr_mem, 0, &len);
+		/* ' a="' ESCAPE '"' */
+		if (!got || len < 6 || len - 5 > JUNIT_ESC_MAX || memcmp(got, " a=\"", 4) || got[len - 1] != '"')
+			rc = -1;
+		else
+			memcpy(j->attr_esc[c], got + 4, (j->attr_esc_len[c] = (unsigned char)(len - 5)));
+		xmlBufferEmpty(j->attr_mem);
+	}
+	return rc;
+}
+
+/* ---- the testsuite, assembled ---------------------------------------------- */
+
+static inline char *junit_room(struct junit *j, size_t n)
+{
+	if (n > j->suite_cap - j->suite_len) {
+		size_t cap = j->suite_cap ? j->suite_cap : 65536;
+		while (cap - j->suite_len < n)
+			cap *= 2;
+		j->suite = xrealloc(j->suite, cap);
+		j->suite_cap = cap;
+	}
+	return j->suite + j->suite_len;
+}
+
+static inline void junit_put(struct junit *j, const char *s, size_t n)
+{
+	memcpy(junit_room(j, n), s, n);
+	j->suite_len += n;
+}
+
+#define junit_lit(j, lit) junit_put((j), (lit), sizeof(lit) - 1)
+
+/* v (len bytes, its classes cls) with each byte in class `which` replaced by its escape in tab. */
+static void junit_escaped(struct junit *j, const char *v, size_t len, unsigned cls, unsigned which,
+			  char (*tab)[JUNIT_ESC_MAX], const unsigned char *tablen)
+{
+	if (!(cls & which)) {
+		junit_put(j, v, len);
+		return;
+	}
+	char *d = junit_room(j, len * JUNIT_ESC_MAX), *d0 = d;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 128 && (j->byte_class[c] & which)) {
+			memcpy(d, tab[c], JUNIT_ESC_MAX);
+			d += tablen[c];
+		} else {
+			*d++ = (char)c;
+		}
+	}
+	j->suite_len += (size_t)(d - d0);
+}
+
+/* s as text: cleaned, escaped where libxml2 would replace a byte. */
+static void junit_text(struct junit *j, const char *s)
 {
 	xmlChar *copy;
 	unsigned cls;
 	size_t len;
-	const char *v = junit_accepted(j, text, &copy, &cls, &len);
-	if (len > INT_MAX) {
-		junit_check(j, xmlTextWriterWriteString(j->w, XC(v)));
-	} else if (!(cls & JUNIT_ESC_TEXT)) {
-		junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(v), (int)len));
+	const char *v = junit_accepted(j, s, &copy, &cls, &len);
+	junit_escaped(j, v, len, cls, JUNIT_ESC_TEXT, j->text_esc, j->text_esc_len);
+	free(copy);
+}
+
+/* junit_text() of a rule's text, through the cache above. */
+static void junit_rule_text(struct junit *j, const char *s)
+{
+	size_t n = strlen(s);
+	size_t mask = JUNIT_CACHE_SLOTS - 1;
+	size_t at = (size_t)(((uint64_t)(uintptr_t)s * 0x9e3779b97f4a7c15ULL) >> (64 - JUNIT_CACHE_BITS));
+	struct junit_cached *c = &j->cache[at];
+	while (c->src && c->src != s) {
+		at = (at + 1) & mask;
+		c = &j->cache[at];
+	}
+	if (c->src == s && c->raw_len == n && !memcmp(j->cache_bytes + c->off, s, n)) {
+		junit_put(j, j->cache_bytes + c->off + n, c->out_len);
+		return;
+	}
+	size_t start = j->suite_len;
+	junit_text(j, s);
+	size_t len = j->suite_len - start;
+	if (n + len > sizeof(j->cache_bytes) - j->cache_used)
+		return;
+	if (!c->src) {
+		if (4 * (j->cache_slots_used + 1) > 3 * JUNIT_CACHE_SLOTS)
+			return;
+		j->cache_slots_used++;
+	}
+	c->src = s;
+	c->off = j->cache_used;
+	c->raw_len = n;
+	c->out_len = len;
+	memcpy(j->cache_bytes + c->off, s, n);
+	memcpy(j->cache_bytes + c->off + n, j->suite + start, len);
+	j->cache_used += n + len;
+}
+
+/* s inside an attribute value: cleaned, escaped as libxml2 escapes attribute values. */
+static void junit_attr_value(struct junit *j, const char *s)
+{
+	xmlChar *copy;
+	unsigned cls;
+	size_t len;
+	const char *v = junit_accepted(j, s, &copy, &cls, &len);
+	if (!(cls & JUNIT_ESC_ATTR)) {
+		junit_put(j, v, len);
+	} else if (!(cls & JUNIT_CLEAN)) {
+		/* ASCII only (a cleaned string has no byte below 0x20 but TAB, LF, CR) */
+		junit_escaped(j, v, len, cls, JUNIT_ESC_ATTR, j->attr_esc, j->attr_esc_len);
 	} else {
-		/*
-		 * xmlEncodeSpecialChars() replaces byte by byte: the runs between
-		 * the bytes it replaces go as they are, each such byte through it
-		 * (a whole long text through it cost 25,000 instructions).
-		 */
-		size_t i = 0;
-		while (i < len) {
-			size_t run = i;
-			while (run < len && !(j->byte_class[(unsigned char)v[run]] & JUNIT_ESC_TEXT))
-				run++;
-			if (run > i)
-				junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(v + i), (int)(run - i)));
-			if (run < len) {
-				char one[2] = { v[run], '\0' };
-				junit_check(j, xmlTextWriterWriteString(j->w, XC(one)));
-				run++;
-			}
-			i = run;
-		}
+		size_t n;
+		const char *got = xmlTextWriterWriteAttribute(j->attr_writer, XC("a"), XC(v)) < 0
+					  ? NULL
+					  : junit_mem_since(j->attr_writer, j->attr_mem, 0, &n);
+		if (!got || n < 5 || memcmp(got, " a=\"", 4) || got[n - 1] != '"')
+			j->err = 1;
+		else
+			junit_put(j, got + 4, n - 5);
+		xmlBufferEmpty(j->attr_mem);
 	}
 	free(copy);
 }
 
-int report_junit_put(void *writer, const char *attr, const char *s)
+/* ' NAME="VALUE"' (NAME=" is given as one literal), nothing when value is NULL. */
+#define junit_attr(j, name_eq, value) \
+	do { \
+		const char *junit_attr_v = (value); \
+		if (junit_attr_v) { \
+			junit_lit((j), name_eq); \
+			junit_attr_value((j), junit_attr_v); \
+			junit_lit((j), "\""); \
+		} \
+	} while (0)
+
+static void junit_count(struct junit *j, size_t v)
 {
-	struct junit j;
-	memset(&j, 0, sizeof(j));
-	j.w = writer;
-	for (unsigned c = 0; c < 256; c++)
-		j.byte_class[c] = (unsigned char)junit_byte_class((unsigned char)c);
-	if (attr)
-		junit_attr(&j, attr, s);
-	else
-		junit_text(&j, s);
-	return j.err ? -1 : 0;
+	char buf[24], *p = buf + sizeof(buf);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	junit_put(j, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-static void junit_property(struct junit *j, const char *name, const char *value)
+int report_junit_escape(const char *s, int attr, char **out)
 {
-	junit_start(j, "property");
-	junit_attr(j, "name", name);
-	junit_attr(j, "value", value ? value : "");
-	junit_end_element(j);
+	struct junit *j = xcalloc(1, sizeof(*j));
+	for (unsigned c = 0; c < 256; c++)
+		j->byte_class[c] = (unsigned char)junit_byte_class((unsigned char)c);
+	int rc = junit_escapes(j);
+	if (!rc) {
+		if (attr)
+			junit_attr_value(j, s);
+		else
+			junit_text(j, s);
+		junit_lit(j, "");
+		*out = xstrndup(j->suite ? j->suite : "", j->suite_len);
+	}
+	rc = rc || j->err ? -1 : 0;
+	if (j->attr_writer)
+		xmlFreeTextWriter(j->attr_writer);
+	if (j->attr_mem)
+		xmlBufferFree(j->attr_mem);
+	free(j->suite);
+	free(j);
+	return rc;
 }
+
+/* <property name="NAME" value="VALUE"/>: NAME is a literal, plain ASCII */
+#define junit_property(j, name, value) \
+	do { \
+		const char *junit_prop_v = (value); \
+		junit_lit((j), "      <property name=\"" name "\" value=\""); \
+		junit_attr_value((j), junit_prop_v ? junit_prop_v : ""); \
+		junit_lit((j), "\"/>\n"); \
+	} while (0)
+
+/* A line of a finding's details: "label: text\n" (text cleaned and escaped alone: both work byte by byte). */
+#define junit_detail(j, label, text) \
+	do { \
+		const char *junit_detail_t = (text); \
+		if (junit_detail_t) { \
+			junit_lit((j), label ": "); \
+			junit_text((j), junit_detail_t); \
+			junit_lit((j), "\n"); \
+		} \
+	} while (0)
+
+/* The same for a rule's text, through junit_rule_text(). */
+#define junit_detail_rule(j, label, text) \
+	do { \
+		const char *junit_detail_t = (text); \
+		if (junit_detail_t) { \
+			junit_lit((j), label ": "); \
+			junit_rule_text((j), junit_detail_t); \
+			junit_lit((j), "\n"); \
+		} \
+	} while (0)
 
 /* The finding's facts, one "label: value" per line, for an element's body. */
-static const char *junit_details(struct strbuf *sb, const struct finding *f, const struct explanation *e,
-				 const char *target)
+static void junit_details(struct junit *j, const struct finding *f, const struct explanation *e,
+			  const char *target)
 {
 	char *value = explanation_value_text(e);
-	const struct {
-		const char *label;
-		const char *text;
-	} lines[] = {
-		{ "rule", e->rule_id },
-		{ "title", e->title },
-		{ "target", target },
-		{ "channel", f->channel },
-		{ "status", report_status_name(f->status) },
-		{ "severity", report_severity_name(f->severity) },
-		{ "value", value },
-		{ "origin", e->origin_text },
-		{ "overridden", e->overridden },
-		{ "expected", e->expected },
-		{ "message", e->message },
-		{ "fix", e->fix },
-		{ "why", e->why },
-		{ "doc", e->doc },
-	};
-	strbuf_reset(sb);
-	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
-		if (!lines[i].text)
-			continue;
-		strbuf_addstr(sb, lines[i].label);
-		strbuf_add(sb, ": ", 2);
-		strbuf_addstr(sb, lines[i].text);
-		strbuf_addch(sb, '\n');
-	}
+	junit_detail(j, "rule", e->rule_id);
+	junit_detail_rule(j, "title", e->title);
+	junit_detail(j, "target", target);
+	junit_detail(j, "channel", f->channel);
+	junit_detail(j, "status", report_status_name(f->status));
+	junit_detail(j, "severity", report_severity_name(f->severity));
+	junit_detail(j, "value", value);
+	junit_detail(j, "origin", e->origin_text);
+	junit_detail(j, "overridden", e->overridden);
+	junit_detail_rule(j, "expected", e->expected);
+	junit_detail(j, "message", e->message);
+	junit_detail(j, "fix", e->fix);
+	junit_detail_rule(j, "why", e->why);
+	junit_detail_rule(j, "doc", e->doc);
 	free(value);
-	return sb->buf ? sb->buf : "";
 }
 
-static char *junit_classname(const char *target)
+/* The classname attribute's value, escaped, for every testcase of t. */
+static void junit_classname(struct junit *j, const char *target)
 {
 	/*
 	 * Jenkins splits a classname at its last dot into package and class;
@@ -337,40 +612,50 @@ static char *junit_classname(const char *target)
 	for (char *p = s + strlen("crashsafe."); *p; p++)
 		if (*p == '.')
 			*p = '_';
-	return s;
+	size_t at = j->suite_len;
+	junit_attr_value(j, s);
+	free(j->classname);
+	j->classname_len = j->suite_len - at;
+	j->classname = xstrndup(j->suite + at, j->classname_len);
+	j->suite_len = at;
+	free(s);
 }
 
-static void junit_testcase(struct junit *j, const struct target_result *t, const char *classname,
-			   const struct finding *f)
+static void junit_testcase(struct junit *j, const struct target_result *t, const struct finding *f)
 {
 	struct explanation e;
 	explain_finding(j->x, t, f, &e);
 	char *subject = report_case_subject(t, f, &e);
-	char *name = subject ? xasprintf("%s [%s]", e.rule_id, subject) : xstrdup(e.rule_id);
+	junit_lit(j, "    <testcase name=\"");
+	junit_attr_value(j, e.rule_id);
+	if (subject) {
+		junit_lit(j, " [");
+		junit_attr_value(j, subject);
+		junit_lit(j, "]");
+	}
 	free(subject);
-	/* the details and the one-line message only where they are written (issue 13) */
-	int detailed = f->status != FINDING_NOT_APPLICABLE && f->status != FINDING_SUPPRESSED;
-	/* into the writer's own buffer, reused from finding to finding (issue 13) */
-	const char *details = detailed ? junit_details(&j->details, f, &e, t->name) : NULL;
-	char *line = f->status == FINDING_FAIL ? explanation_line(&e) : NULL;
-
-	junit_start(j, "testcase");
-	junit_attr(j, "name", name);
-	junit_attr(j, "classname", classname);
+	junit_lit(j, "\" classname=\"");
+	junit_put(j, j->classname, j->classname_len);
+	junit_lit(j, "\">\n");
 	switch (f->status) {
-	case FINDING_FAIL:
-		junit_start(j, "failure");
-		junit_attr(j, "type", report_severity_name(f->severity));
-		junit_attr(j, "message", line);
-		junit_text(j, details);
-		junit_end_element(j);
+	case FINDING_FAIL: {
+		char *line = explanation_line(&e);
+		junit_lit(j, "      <failure");
+		junit_attr(j, " type=\"", report_severity_name(f->severity));
+		junit_attr(j, " message=\"", line);
+		junit_lit(j, ">");
+		junit_details(j, f, &e, t->name);
+		junit_lit(j, "</failure>\n");
+		free(line);
 		break;
+	}
 	case FINDING_UNKNOWN:
-		junit_start(j, "error");
-		junit_attr(j, "type", report_severity_name(f->severity));
-		junit_attr(j, "message", e.message ? e.message : "could not evaluate");
-		junit_text(j, details);
-		junit_end_element(j);
+		junit_lit(j, "      <error");
+		junit_attr(j, " type=\"", report_severity_name(f->severity));
+		junit_attr(j, " message=\"", e.message ? e.message : "could not evaluate");
+		junit_lit(j, ">");
+		junit_details(j, f, &e, t->name);
+		junit_lit(j, "</error>\n");
 		break;
 	case FINDING_NOT_APPLICABLE:
 	case FINDING_SUPPRESSED: {
@@ -378,23 +663,23 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 				  : f->status == FINDING_SUPPRESSED ? "suppressed" : "not applicable";
 		/* the status's name first, as in the text report: "not applicable: role is primary" */
 		const char *word = report_status_name(f->status);
-		char *msg = strncmp(why, word, strlen(word)) ? xasprintf("%s: %s", word, why) : xstrdup(why);
-		junit_start(j, "skipped");
-		junit_attr(j, "message", msg);
-		junit_end_element(j);
-		free(msg);
+		junit_lit(j, "      <skipped message=\"");
+		if (strncmp(why, word, strlen(word))) {
+			junit_attr_value(j, word);
+			junit_lit(j, ": ");
+		}
+		junit_attr_value(j, why);
+		junit_lit(j, "\"/>\n");
 		break;
 	}
 	case FINDING_PASS:
 	default:
-		junit_start(j, "system-out");
-		junit_text(j, details);
-		junit_end_element(j);
+		junit_lit(j, "      <system-out>");
+		junit_details(j, f, &e, t->name);
+		junit_lit(j, "</system-out>\n");
 		break;
 	}
-	junit_end_element(j);
-	free(name);
-	free(line);
+	junit_lit(j, "    </testcase>\n");
 }
 
 static void junit_suite(struct junit *j, const struct target_result *t, size_t index)
@@ -402,24 +687,31 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 	char vbuf[32];
 	struct audit_summary c;
 	const struct finding **sorted = report_sorted_findings(t);
-	char *classname = junit_classname(t->name);
 	size_t audit_error = t->error ? 1 : 0;
 
 	audit_summary_of_target(&c, t);
-	junit_start(j, "testsuite");
-	junit_attr(j, "name", t->name);
-	junit_attr_count(j, "tests", c.findings + audit_error);
-	junit_attr_count(j, "failures", c.by_status[FINDING_FAIL]);
-	junit_attr_count(j, "errors", c.by_status[FINDING_UNKNOWN] + audit_error);
-	junit_attr_count(j, "skipped", c.by_status[FINDING_NOT_APPLICABLE] + c.by_status[FINDING_SUPPRESSED]);
-	junit_attr_count(j, "id", index);
-	junit_attr(j, "package", "crashsafe");
+	j->suite_len = 0;
+	/* the first testsuite follows the '>' libxml2 closes <testsuites with: a new line first */
+	if (!j->suites)
+		junit_lit(j, "\n");
+	junit_lit(j, "  <testsuite");
+	junit_attr(j, " name=\"", t->name);
+	junit_lit(j, " tests=\"");
+	junit_count(j, c.findings + audit_error);
+	junit_lit(j, "\" failures=\"");
+	junit_count(j, c.by_status[FINDING_FAIL]);
+	junit_lit(j, "\" errors=\"");
+	junit_count(j, c.by_status[FINDING_UNKNOWN] + audit_error);
+	junit_lit(j, "\" skipped=\"");
+	junit_count(j, c.by_status[FINDING_NOT_APPLICABLE] + c.by_status[FINDING_SUPPRESSED]);
+	junit_lit(j, "\" id=\"");
+	junit_count(j, index);
+	junit_lit(j, "\" package=\"crashsafe\"");
 	if (j->run->timestamp) {
 		char when[40];
-		junit_attr(j, "timestamp", report_time_iso(j->run->generated, 0, when, sizeof(when)));
+		junit_attr(j, " timestamp=\"", report_time_iso(j->run->generated, 0, when, sizeof(when)));
 	}
-
-	junit_start(j, "properties");
+	junit_lit(j, ">\n    <properties>\n");
 	junit_property(j, "flavor", flavor_name(t->flavor));
 	junit_property(j, "build", flavor_variant_name(t->variant));
 	junit_property(j, "version", report_version_text(&t->version, vbuf, sizeof(vbuf)));
@@ -433,32 +725,48 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 		junit_property(j, "error", t->error);
 	if (j->run->timestamp)
 		junit_property(j, "crashsafe_version", j->run->tool_version);
-	junit_end_element(j);
+	junit_lit(j, "    </properties>\n");
 
+	junit_classname(j, t->name);
 	if (t->error) {
-		junit_start(j, "testcase");
-		junit_attr(j, "name", "audit");
-		junit_attr(j, "classname", classname);
-		junit_start(j, "error");
-		junit_attr(j, "type", "audit");
-		junit_attr(j, "message", t->error);
+		junit_lit(j, "    <testcase name=\"audit\" classname=\"");
+		junit_put(j, j->classname, j->classname_len);
+		junit_lit(j, "\">\n      <error type=\"audit\"");
+		junit_attr(j, " message=\"", t->error);
+		junit_lit(j, ">");
 		junit_text(j, "the target could not be audited; no rule was checked beyond the findings listed\n");
-		junit_end_element(j);
-		junit_end_element(j);
+		junit_lit(j, "</error>\n    </testcase>\n");
 	}
 	for (size_t i = 0; i < t->n; i++)
-		junit_testcase(j, t, classname, sorted[i]);
-	junit_end_element(j);
-	free(classname);
+		junit_testcase(j, t, sorted[i]);
+	junit_lit(j, "  </testsuite>\n");
 	free(sorted);
+	if (j->suite_len > INT_MAX) {
+		j->err = 1;
+		return;
+	}
+	if (!j->suites) {
+		/*
+		 * libxml2 closes <testsuites with '>' (its writer then knows the
+		 * element has content, and ends it with </testsuites>) and writes the
+		 * new line; nothing of it waits in the writer afterwards, so the
+		 * testsuites follow it in the sink, as they are.
+		 */
+		junit_check(j, xmlTextWriterWriteRawLen(j->w, XC(j->suite), 1));
+		junit_check(j, xmlTextWriterFlush(j->w));
+		junit_sink_write(j, j->suite + 1, (int)j->suite_len - 1);
+	} else {
+		junit_sink_write(j, j->suite, (int)j->suite_len);
+	}
+	j->suites++;
 }
 
 /* Totals of <testsuites>: tests, failures, errors. */
 static void junit_totals(struct junit *j, const struct audit_summary *s)
 {
-	junit_attr_count(j, "tests", s->findings + s->targets_not_audited);
-	junit_attr_count(j, "failures", s->by_status[FINDING_FAIL]);
-	junit_attr_count(j, "errors", s->by_status[FINDING_UNKNOWN] + s->targets_not_audited);
+	junit_frame_count(j, "tests", s->findings + s->targets_not_audited);
+	junit_frame_count(j, "failures", s->by_status[FINDING_FAIL]);
+	junit_frame_count(j, "errors", s->by_status[FINDING_UNKNOWN] + s->targets_not_audited);
 }
 
 /* The XML declaration and <testsuites name=... [totals]: up to, not including, the '>'. */
@@ -469,16 +777,17 @@ static void junit_header(struct junit *j, const struct audit_summary *totals)
 	junit_check(j, xmlTextWriterStartDocument(j->w, "1.0", "UTF-8", NULL));
 	junit_start(j, "testsuites");
 	char *name = xasprintf("crashsafe %s", j->command ? j->command : "audit");
-	junit_attr(j, "name", name);
+	junit_frame_attr(j, "name", name);
 	free(name);
 	if (totals)
 		junit_totals(j, totals);
 	if (j->run && j->run->timestamp) {
 		char secs[32];
 		snprintf(secs, sizeof(secs), "%.3f", j->run->duration);
-		junit_attr(j, "time", secs);
+		junit_frame_attr(j, "time", secs);
 	}
 	junit_check(j, xmlTextWriterFlush(j->w));
+	junit_sink_flush(j);
 }
 
 static xmlTextWriterPtr junit_writer_new(struct junit *j)
@@ -502,6 +811,10 @@ static int junit_begin(void *state, FILE *fp, const struct report_options *o, co
 		j->byte_class[c] = (unsigned char)junit_byte_class((unsigned char)c);
 	xmlSetGenericErrorFunc(NULL, junit_quiet);
 	j->x = run->explainer;
+	if (junit_escapes(j)) {
+		j->err = 1;
+		return -1;
+	}
 	if (run->totals) {
 		j->sink = fp;
 	} else {
@@ -530,7 +843,6 @@ static int junit_target(void *state, const struct target_result *t)
 	if (j->err)
 		return -1;
 	junit_suite(j, t, j->index++);
-	junit_check(j, xmlTextWriterFlush(j->w));
 	return j->err ? -1 : 0;
 }
 
@@ -547,6 +859,7 @@ static int junit_unspool(struct junit *j, const struct audit_summary *totals)
 	junit_header(j, totals);
 	xmlFreeTextWriter(j->w);
 	j->w = body;
+	junit_sink_flush(j);
 	if (fflush(j->spool) || fseek(j->spool, j->spool_body, SEEK_SET))
 		return -1;
 	while ((n = fread(buf, 1, sizeof(buf), j->spool)) > 0)
@@ -564,6 +877,8 @@ static int junit_end(void *state, const struct audit_summary *summary)
 		xmlFreeTextWriter(j->w);   /* flushes into the sink */
 		j->w = NULL;
 	}
+	if (j->sink)
+		junit_sink_flush(j);
 	if (j->spool) {
 		if (!j->err && junit_unspool(j, summary))
 			j->err = 1;
@@ -572,8 +887,13 @@ static int junit_end(void *state, const struct audit_summary *summary)
 	}
 	if (ferror(j->out))
 		j->err = 1;
+	if (j->attr_writer)
+		xmlFreeTextWriter(j->attr_writer);
+	if (j->attr_mem)
+		xmlBufferFree(j->attr_mem);
 	xmlSetGenericErrorFunc(NULL, NULL);
-	strbuf_release(&j->details);
+	free(j->suite);
+	free(j->classname);
 	return j->err ? -1 : 0;
 }
 

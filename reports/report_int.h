@@ -108,12 +108,13 @@ int jsonw_finish(struct jsonw *w);
 void jsonw_flush(struct jsonw *w);
 
 /*
- * Added (issue 13, for tests/unit/test_reports.c): write s into the open
- * element of writer (an xmlTextWriterPtr) the way the JUnit writer writes
- * every string: cleaned for XML 1.0, then as attribute attr, or as text when
- * attr is NULL, escaped by libxml2 unless libxml2's escaping would change no
- * byte (junit.c says when). Returns 0, or -1 when libxml2 reports an error.
+ * Added (issue 13, for tests/unit/test_reports.c): the bytes the JUnit
+ * writer writes for s: cleaned for XML 1.0, then escaped as an attribute
+ * value (what goes between the quotes) when attr is nonzero, else as text,
+ * with what libxml2 writes in place of each byte it replaces (junit.c
+ * says how). Returns 0 and a heap string in *out, or -1 when libxml2
+ * reports an error.
  */
-int report_junit_put(void *writer, const char *attr, const char *s);
+int report_junit_escape(const char *s, int attr, char **out);
 
 #endif
