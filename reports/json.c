@@ -349,9 +349,8 @@ static void jsonw_string_fast(struct jsonw *w, const char *s, size_t n)
 /* Room for jsonw_string_fast(): the worst case, the quotes and 16 bytes to spare. */
 #define JSONW_ESC_ROOM(n) (6 * (n) + 2 + 16)
 
-static void jsonw_string(struct jsonw *w, const char *s)
+static void jsonw_string_n(struct jsonw *w, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	/* a plain string with room for it in the buffer: straight in (issue 13) */
 	if (n + 2 <= sizeof(w->buf) - w->len) {
 		char *d = w->buf + w->len;
@@ -371,13 +370,33 @@ static void jsonw_string(struct jsonw *w, const char *s)
 	jsonw_string_slow(w, s, n);
 }
 
-/* A string value or null: what every member of a finding is (jsonw_str() without the key). */
-static inline void jsonw_value(struct jsonw *w, const char *s)
+static void jsonw_string(struct jsonw *w, const char *s)
 {
-	if (s)
-		jsonw_string(w, s);
-	else
+	jsonw_string_n(w, s, strlen(s));
+}
+
+/*
+ * A string value or null: what every member of a finding is (jsonw_str()
+ * without the key). A short plain string is copied here, without a call
+ * (issue 13).
+ */
+static inline __attribute__((always_inline)) void jsonw_value(struct jsonw *w, const char *s)
+{
+	if (!s) {
 		jsonw_puts(w, "null");
+		return;
+	}
+	size_t n = strlen(s);
+	if (n < 16 && 18 <= sizeof(w->buf) - w->len) {
+		char *d = w->buf + w->len;
+		if (jsonw_copy_plain(d + 1, s, n)) {
+			d[0] = '"';
+			d[n + 1] = '"';
+			w->len += n + 2;
+			return;
+		}
+	}
+	jsonw_string_n(w, s, n);
 }
 
 /* Decimal digits of v, into the end of buf[24]; returns where they start. */
@@ -686,8 +705,9 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
  * found by the addresses of its two texts and a tag (the run's kind,
  * severity and status), and used only when the bytes at those addresses
  * are still those it was made from, so a text that changed or moved is
- * made again. Fixed room (the state is one allocation): when it is full,
- * runs are made each time. The slots are probed in turn from the key's
+ * made again. A run is kept the second time it is made (a one-target
+ * report keeps none). Fixed room (the state is one allocation): when it is
+ * full, runs are made each time. The slots are probed in turn from the key's
  * hash (open addressing, filled to three quarters: 384 runs; the built-in
  * rules need 3 per rule and status); a small table keeps a one-file run
  * from touching pages it does not need (4,096 direct-mapped slots were 60
@@ -698,11 +718,12 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
 #define JSON_CACHE_BYTES (1024 * 1024)
 
 enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
+#define JSON_RUN_SEEN SIZE_MAX   /* json_cached.off of a run made once, not kept yet */
 
 struct json_cached {
 	const char *p1, *p2;   /* the texts' addresses; kind 0: empty slot */
 	unsigned tag;          /* kind | severity << 8 | status << 16 */
-	size_t off;            /* in cache_bytes: the first text, the second, then the run */
+	size_t off;            /* in cache_bytes: the first text, the second (each with its '\0'), then the run */
 	size_t n1, n2;
 	size_t run_len;
 };
@@ -747,7 +768,6 @@ static void json_run_make(struct jsonw *w, unsigned tag, const char *p1, const c
 static void json_run(struct json *j, unsigned tag, const char *p1, const char *p2)
 {
 	struct jsonw *w = &j->w;
-	size_t n1 = p1 ? strlen(p1) : 0, n2 = p2 ? strlen(p2) : 0;
 	size_t mask = JSON_CACHE_SLOTS - 1;
 	uint64_t key = ((uint64_t)(uintptr_t)p1 * 31 + (uint64_t)(uintptr_t)p2) * 31 + tag;
 	size_t at = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_CACHE_BITS));
@@ -756,11 +776,13 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 		at = (at + 1) & mask;
 		c = &j->cache[at];
 	}
-	if (c->tag && c->n1 == n1 && c->n2 == n2 && (!n1 || !memcmp(j->cache_bytes + c->off, p1, n1)) &&
-	    (!n2 || !memcmp(j->cache_bytes + c->off + n1, p2, n2))) {
-		jsonw_put(w, j->cache_bytes + c->off + n1 + n2, c->run_len);
+	/* the texts are kept with their ends: one comparison each says whether they are still the same */
+	if (c->tag && c->off != JSON_RUN_SEEN && (!p1 || !strcmp(j->cache_bytes + c->off, p1)) &&
+	    (!p2 || !strcmp(j->cache_bytes + c->off + c->n1 + 1, p2))) {
+		jsonw_put(w, j->cache_bytes + c->off + c->n1 + 1 + c->n2 + 1, c->run_len);
 		return;
 	}
+	size_t n1 = p1 ? strlen(p1) : 0, n2 = p2 ? strlen(p2) : 0;
 	/* escaped, a byte becomes at most 6 ("\u001f"); with that much room (and the literals), nothing is flushed meanwhile */
 	size_t bound = JSONW_ESC_ROOM(n1) + JSONW_ESC_ROOM(n2) + 256;
 	int whole = bound <= sizeof(w->buf);
@@ -769,13 +791,20 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 	size_t start = w->len;
 	json_run_make(w, tag, p1, p2);
 	size_t len = w->len - start;
-	if (!whole || n1 + n2 + len > sizeof(j->cache_bytes) - j->cache_used)
+	if (!whole || n1 + n2 + 2 + len > sizeof(j->cache_bytes) - j->cache_used)
 		return;
 	if (!c->tag) {
 		if (4 * (j->cache_slots_used + 1) > 3 * JSON_CACHE_SLOTS)
 			return;
 		j->cache_slots_used++;
+		/* kept from the second time on: a one-target report touches no page of cache_bytes */
+		c->p1 = p1;
+		c->p2 = p2;
+		c->tag = tag;
+		c->off = JSON_RUN_SEEN;
+		return;
 	}
+	char *d = j->cache_bytes + j->cache_used;
 	c->p1 = p1;
 	c->p2 = p2;
 	c->tag = tag;
@@ -784,11 +813,13 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 	c->n2 = n2;
 	c->run_len = len;
 	if (n1)
-		memcpy(j->cache_bytes + c->off, p1, n1);
+		memcpy(d, p1, n1);
+	d[n1] = '\0';
 	if (n2)
-		memcpy(j->cache_bytes + c->off + n1, p2, n2);
-	memcpy(j->cache_bytes + c->off + n1 + n2, w->buf + start, len);
-	j->cache_used += n1 + n2 + len;
+		memcpy(d + n1 + 1, p2, n2);
+	d[n1 + 1 + n2] = '\0';
+	memcpy(d + n1 + 1 + n2 + 1, w->buf + start, len);
+	j->cache_used += n1 + n2 + 2 + len;
 }
 
 static void json_finding(struct json *j, const struct target_result *t, const struct finding *f,
