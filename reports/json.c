@@ -492,6 +492,18 @@ void jsonw_close(struct jsonw *w, char bracket)
 	jsonw_putc(w, bracket);
 }
 
+void jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->depth > 0)
+		w->has_items[w->depth] = 1;
+	jsonw_put(w, s, n);
+}
+
+void jsonw_value_of(struct jsonw *w, const char *value)
+{
+	jsonw_value(w, value);
+}
+
 void jsonw_str(struct jsonw *w, const char *key, const char *value)
 {
 	jsonw_item(w, key);

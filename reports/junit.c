@@ -1,6 +1,6 @@
 /*
- * junit.c - the JUnit XML report, written with libxml2's xmlTextWriter so
- * that escaping and encoding are right by construction. It validates
+ * junit.c - the JUnit XML report; libxml2 escapes and encodes, so that
+ * escaping is right by construction (below). It validates
  * against ../shared/schemas/junit-10.xsd; docs/report-formats.md has the
  * mapping:
  *

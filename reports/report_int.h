@@ -102,6 +102,15 @@ void jsonw_bool(struct jsonw *w, const char *key, int value);
 /* A number with three decimals (seconds: "1.250"). Added (issue 11). */
 void jsonw_seconds(struct jsonw *w, const char *key, double value);
 void jsonw_null(struct jsonw *w, const char *key);
+/*
+ * Added (issue 13): bytes the caller spells itself, a member's separator,
+ * indentation and key ("," "\n      " "\"key\": "), which must be right for
+ * the current depth (the caller knows its document's shape); the current
+ * container then has items. jsonw_value_of() writes the member's value
+ * after it: the string escaped, or null.
+ */
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+void jsonw_value_of(struct jsonw *w, const char *value);
 /* Ends the document with a newline and flushes. Returns 0, or -1 on an I/O error or misuse. */
 int jsonw_finish(struct jsonw *w);
 /* Hand what is buffered to fp (after each target, so that memory stays flat). */

@@ -106,21 +106,34 @@ static const char *sarif_level(enum severity s)
 static char *sarif_uri(const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct strbuf sb = { 0 };
-	if (path[0] == '/')
-		strbuf_addstr(&sb, "file://");
+	/* RFC 3986's unreserved set and '/': a table, not a strchr() per byte (issue 13) */
+	static const unsigned char keep[256] = {
+		['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['/'] = 1,
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+		['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+		['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+		['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+		['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+		['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+	};
+	size_t n = strlen(path);
+	char *out = xmalloc(sizeof("file://") + 3 * n), *d = out;
+	if (path[0] == '/') {
+		memcpy(d, "file://", 7);
+		d += 7;
+	}
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		int keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			   (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
-		if (keep) {
-			strbuf_addch(&sb, *p);
+		if (keep[*p]) {
+			*d++ = (char)*p;
 		} else {
-			strbuf_addch(&sb, '%');
-			strbuf_addch(&sb, hex[*p >> 4]);
-			strbuf_addch(&sb, hex[*p & 15]);
+			*d++ = '%';
+			*d++ = hex[*p >> 4];
+			*d++ = hex[*p & 15];
 		}
 	}
-	return strbuf_detach(&sb);
+	*d = '\0';
+	return out;
 }
 
 static void sarif_text(struct jsonw *w, const char *key, const char *text)
@@ -198,20 +211,30 @@ static char *sarif_message(const struct target_result *t, const struct finding *
 	struct strbuf sb = { 0 };
 	char *found = report_found(f, e);
 	enum finding_status st = e->suppression ? e->suppression->was : f->status;
+	/* in pieces, not through a format (issue 13) */
 	strbuf_addstr(&sb, t->name);
-	if (subject)
-		strbuf_addf(&sb, " [%s]", subject);
-	strbuf_addstr(&sb, ": ");
+	if (subject) {
+		strbuf_add(&sb, " [", 2);
+		strbuf_addstr(&sb, subject);
+		strbuf_addch(&sb, ']');
+	}
+	strbuf_add(&sb, ": ", 2);
 	if (st == FINDING_UNKNOWN)
 		strbuf_addstr(&sb, "could not evaluate: ");
 	strbuf_addstr(&sb, e->title ? e->title : e->rule_id);
-	if (found)
-		strbuf_addf(&sb, ": %s", found);
-	if (e->expected && *e->expected && st == FINDING_FAIL)
-		strbuf_addf(&sb, "; expected %s", e->expected);
+	if (found) {
+		strbuf_add(&sb, ": ", 2);
+		strbuf_addstr(&sb, found);
+	}
+	if (e->expected && *e->expected && st == FINDING_FAIL) {
+		strbuf_addstr(&sb, "; expected ");
+		strbuf_addstr(&sb, e->expected);
+	}
 	strbuf_addch(&sb, '.');
-	if (e->fix)
-		strbuf_addf(&sb, " Fix: %s", e->fix);
+	if (e->fix) {
+		strbuf_addstr(&sb, " Fix: ");
+		strbuf_addstr(&sb, e->fix);
+	}
 	free(found);
 	return strbuf_detach(&sb);
 }
@@ -274,21 +297,35 @@ static void sarif_result(struct sarif *x, const struct target_result *t, const s
 		jsonw_close(w, '}');
 		jsonw_close(w, ']');
 	}
+	/*
+	 * The properties' keys and indentation as literals (issue 13): a result
+	 * is an element of runs[0].results, its properties' members at depth 6.
+	 */
 	jsonw_open(w, "properties", '{');
-	jsonw_str(w, "target", t->name);
-	jsonw_str(w, "status", report_status_token(f->status));
-	jsonw_str(w, "severity", report_severity_name(f->severity));
-	jsonw_str(w, "channel", f->channel);
-	jsonw_str(w, "variable", e.variable);
-	jsonw_str(w, "value", e.value);
-	jsonw_str(w, "origin", e.origin_text);
-	jsonw_str(w, "chain", e.origin.chain);
-	jsonw_str(w, "overridden", e.overridden);
-	jsonw_str(w, "expected", e.expected);
-	jsonw_str(w, "fix", e.fix);
-	/* the rule's help for this result's flavor: a MariaDB result links the MariaDB knowledge base */
-	jsonw_str(w, "helpUri", e.doc);
-	jsonw_str(w, "flavor", flavor_name(t->flavor));
+	if (w->depth == 6) {
+#define SARIF_PROP(w, sep, key, value) \
+	do { \
+		jsonw_raw((w), sep "\n            \"" key "\": ", sizeof(sep "\n            \"" key "\": ") - 1); \
+		jsonw_value_of((w), (value)); \
+	} while (0)
+		SARIF_PROP(w, "", "target", t->name);
+		SARIF_PROP(w, ",", "status", report_status_token(f->status));
+		SARIF_PROP(w, ",", "severity", report_severity_name(f->severity));
+		SARIF_PROP(w, ",", "channel", f->channel);
+		SARIF_PROP(w, ",", "variable", e.variable);
+		SARIF_PROP(w, ",", "value", e.value);
+		SARIF_PROP(w, ",", "origin", e.origin_text);
+		SARIF_PROP(w, ",", "chain", e.origin.chain);
+		SARIF_PROP(w, ",", "overridden", e.overridden);
+		SARIF_PROP(w, ",", "expected", e.expected);
+		SARIF_PROP(w, ",", "fix", e.fix);
+		/* the rule's help for this result's flavor: a MariaDB result links the MariaDB knowledge base */
+		SARIF_PROP(w, ",", "helpUri", e.doc);
+		SARIF_PROP(w, ",", "flavor", flavor_name(t->flavor));
+#undef SARIF_PROP
+	} else {
+		w->overflow = 1;   /* not where sarif_begin() puts results: the literals would be wrong */
+	}
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');
 	free(msg);
