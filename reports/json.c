@@ -717,7 +717,8 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
  * found by the addresses of its two texts and a tag (the run's kind,
  * severity and status), and used only when the bytes at those addresses
  * are still those it was made from, so a text that changed or moved is
- * made again. A run is kept the second time it is made (a one-target
+ * made again; a rule's own texts (engine.h: read-only for the engine's
+ * life) are known not to have changed, and are not compared. A run is kept the second time it is made (a one-target
  * report keeps none). Fixed room (the state is one allocation): when it is
  * full, runs are made each time. The slots are probed in turn from the key's
  * hash (open addressing, filled to three quarters: 384 runs; the built-in
@@ -745,11 +746,25 @@ struct json {
 	struct explainer *x;
 	int fail_on;
 	const struct report_run *run;
+	/* report_source_name() of each source as a JSON value, quotes included (json_begin()) */
+	char source_json[SETTINGS_SRC_TOPOLOGY + 1][16];
+	unsigned char source_json_len[SETTINGS_SRC_TOPOLOGY + 1];
+	struct json_key *topo_keys;   /* json_keys_make() */
+	int counts_keys;              /* every key of the counts is in topo_keys */
 	struct json_cached cache[JSON_CACHE_SLOTS];
 	size_t cache_slots_used; /* slots with a run: at most three quarters */
 	size_t cache_used;
 	char cache_bytes[JSON_CACHE_BYTES];
 };
+
+/* An origin's source as a JSON value (issue 13: the quoted names made once, in json_begin()). */
+static void json_source(struct json *j, enum settings_source src)
+{
+	if ((unsigned)src < ARRAY_SIZE(j->source_json) && j->source_json_len[src])
+		jsonw_put(&j->w, j->source_json[src], j->source_json_len[src]);
+	else
+		jsonw_value(&j->w, report_source_name(src));
+}
 
 /* The bytes of a run (enum json_run_kind), as the general calls write them. */
 static void json_run_make(struct jsonw *w, unsigned tag, const char *p1, const char *p2)
@@ -776,8 +791,32 @@ static void json_run_make(struct jsonw *w, unsigned tag, const char *p1, const c
 	}
 }
 
-/* A run's bytes from the cache above, made (and kept when there is room) the first time. */
-static void json_run(struct json *j, unsigned tag, const char *p1, const char *p2)
+/*
+ * Whether p is NULL or one of r's own texts (engine.h: read-only, in the
+ * engine's arena, which outlives every report of the run): then the bytes
+ * at p are those a run was made from whenever the run's key has p, and
+ * need no comparison.
+ */
+static int json_rule_owned(const struct rule *r, const char *p)
+{
+	if (!p)
+		return 1;
+	if (!r)
+		return 0;
+	if (p == r->id || p == r->title || p == r->why || p == r->doc || p == r->expect)
+		return 1;
+	for (size_t k = 0; k < ARRAY_SIZE(r->why_for); k++)
+		if (p == r->why_for[k] || p == r->doc_for[k] || p == r->expect_for[k])
+			return 1;
+	return 0;
+}
+
+/*
+ * A run's bytes from the cache above, made (and kept when there is room)
+ * the first time; owned: both texts are the finding's rule's own
+ * (json_rule_owned()).
+ */
+static void json_run(struct json *j, unsigned tag, const char *p1, const char *p2, int owned)
 {
 	struct jsonw *w = &j->w;
 	size_t mask = JSON_CACHE_SLOTS - 1;
@@ -789,8 +828,9 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 		c = &j->cache[at];
 	}
 	/* the texts are kept with their ends: one comparison each says whether they are still the same */
-	if (c->tag && c->off != JSON_RUN_SEEN && (!p1 || !strcmp(j->cache_bytes + c->off, p1)) &&
-	    (!p2 || !strcmp(j->cache_bytes + c->off + c->n1 + 1, p2))) {
+	if (c->tag && c->off != JSON_RUN_SEEN &&
+	    (owned || ((!p1 || !strcmp(j->cache_bytes + c->off, p1)) &&
+		       (!p2 || !strcmp(j->cache_bytes + c->off + c->n1 + 1, p2))))) {
 		jsonw_put(w, j->cache_bytes + c->off + c->n1 + 1 + c->n2 + 1, c->run_len);
 		return;
 	}
@@ -839,11 +879,16 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 {
 	struct jsonw *w = &j->w;
 	char fp[17];
-	jsonw_open(w, NULL, '{');   /* depth 5 */
-	jsonw_puts(w, JSON_IND5 "\"rule_id\": ");
-	w->has_items[w->depth] = 1;
+	/* jsonw_open(w, NULL, '{') and the first key: an element of "findings" (depth 4) */
+	if (w->has_items[4])
+		jsonw_puts(w, "," JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
+	else
+		jsonw_puts(w, JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
+	w->has_items[4] = 1;
+	w->depth = 5;
+	w->has_items[5] = 1;
 	json_run(j, JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16,
-		 f->rule_id, e->title);
+		 f->rule_id, e->title, json_rule_owned(f->rule, f->rule_id) && json_rule_owned(f->rule, e->title));
 	jsonw_puts(w, "," JSON_IND5 "\"channel\": ");
 	jsonw_value(w, f->channel);
 	jsonw_puts(w, "," JSON_IND5 "\"subject\": ");
@@ -853,7 +898,7 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 	jsonw_puts(w, "," JSON_IND5 "\"value\": ");
 	jsonw_value(w, e->value);
 	jsonw_puts(w, "," JSON_IND5 "\"origin\": {" JSON_IND6 "\"source\": ");
-	jsonw_value(w, report_source_name(e->origin.source));
+	json_source(j, e->origin.source);
 	jsonw_puts(w, "," JSON_IND6 "\"file\": ");
 	jsonw_value(w, e->origin.file);
 	jsonw_puts(w, "," JSON_IND6 "\"line\": ");
@@ -883,13 +928,13 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 	jsonw_puts(w, "," JSON_IND5 "\"overridden\": ");
 	jsonw_value(w, e->overridden);
 	jsonw_puts(w, "," JSON_IND5 "\"expected\": ");
-	json_run(j, JSON_RUN_EXPECTED, e->expected, NULL);
+	json_run(j, JSON_RUN_EXPECTED, e->expected, NULL, json_rule_owned(f->rule, e->expected));
 	jsonw_puts(w, "," JSON_IND5 "\"message\": ");
 	jsonw_value(w, e->message);
 	jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
 	jsonw_value(w, e->fix);
 	jsonw_puts(w, "," JSON_IND5 "\"why\": ");
-	json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc);
+	json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc, json_rule_owned(f->rule, e->why) && json_rule_owned(f->rule, e->doc));
 	suppress_fingerprint(t, f, e, fp);
 	jsonw_puts(w, "," JSON_IND5 "\"fingerprint\": ");
 	jsonw_value(w, fp);
@@ -955,27 +1000,42 @@ static void json_fleet(struct json *j, const struct target_result *t)
 			p++;
 	}
 	jsonw_close(w, ']');
-	jsonw_open(w, "fleet", '{');
-	jsonw_str(w, "file", t->real_path);
-	jsonw_open(w, "includes", '[');
-	for (size_t i = 0; i < t->nincludes; i++)
-		jsonw_str(w, NULL, t->includes[i]);
-	jsonw_close(w, ']');
-	jsonw_bool(w, "role_detected", v->role_detected);
-	jsonw_bool(w, "version_detected", v->version_detected);
+	/* "fleet" (depth 3) and its first members (depth 4) with literal keys (issue 13) */
+	jsonw_puts(w, "," JSON_IND3 "\"fleet\": {" JSON_IND4 "\"file\": ");
+	w->depth = 4;
+	w->has_items[4] = 1;
+	jsonw_value(w, t->real_path);
+	if (!t->nincludes) {
+		jsonw_puts(w, "," JSON_IND4 "\"includes\": []");
+	} else {
+		jsonw_open(w, "includes", '[');
+		for (size_t i = 0; i < t->nincludes; i++)
+			jsonw_str(w, NULL, t->includes[i]);
+		jsonw_close(w, ']');
+	}
+	jsonw_puts(w, "," JSON_IND4 "\"role_detected\": ");
+	if (v->role_detected)
+		jsonw_puts(w, "true");
+	else
+		jsonw_puts(w, "false");
+	jsonw_puts(w, "," JSON_IND4 "\"version_detected\": ");
+	if (v->version_detected)
+		jsonw_puts(w, "true");
+	else
+		jsonw_puts(w, "false");
 	/* where a line for a setting left at its default belongs: fleet findings are located there */
 	if (v->group_header.file) {
-		jsonw_open(w, "group_header", '{');
-		jsonw_str(w, "file", v->group_header.file);
-		if (v->group_header.line)
-			jsonw_uint(w, "line", v->group_header.line);
-		else
-			jsonw_null(w, "line");
-		jsonw_str(w, "chain", v->group_header.chain);
-		jsonw_str(w, "group", v->group_header.detail);
-		jsonw_close(w, '}');
+		jsonw_puts(w, "," JSON_IND4 "\"group_header\": {" JSON_IND5 "\"file\": ");
+		jsonw_value(w, v->group_header.file);
+		jsonw_puts(w, "," JSON_IND5 "\"line\": ");
+		jsonw_line(w, v->group_header.line);
+		jsonw_puts(w, "," JSON_IND5 "\"chain\": ");
+		jsonw_value(w, v->group_header.chain);
+		jsonw_puts(w, "," JSON_IND5 "\"group\": ");
+		jsonw_value(w, v->group_header.detail);
+		jsonw_puts(w, JSON_IND4 "}");
 	} else {
-		jsonw_null(w, "group_header");
+		jsonw_puts(w, "," JSON_IND4 "\"group_header\": null");
 	}
 	jsonw_open(w, "settings", '[');
 	for (size_t i = 0; i < j->run->nfleet_vars; i++) {
@@ -984,16 +1044,21 @@ static void json_fleet(struct json *j, const struct target_result *t)
 			continue;
 		const struct settings_origin *o = &sv->current.origin;
 		/* jsonw_str(name), json_setting_value(current) with literal keys: depth 6 */
-		jsonw_open(w, NULL, '{');
-		jsonw_puts(w, JSON_IND6 "\"name\": ");
-		w->has_items[w->depth] = 1;
+		/* jsonw_open(w, NULL, '{') and the first key: an element of "settings" (depth 5) */
+		if (w->has_items[5])
+			jsonw_puts(w, "," JSON_IND5 "{" JSON_IND6 "\"name\": ");
+		else
+			jsonw_puts(w, JSON_IND5 "{" JSON_IND6 "\"name\": ");
+		w->has_items[5] = 1;
+		w->depth = 6;
+		w->has_items[6] = 1;
 		jsonw_value(w, sv->name);
 		jsonw_puts(w, "," JSON_IND6 "\"value\": ");
 		jsonw_value(w, sv->current.value);
 		jsonw_puts(w, "," JSON_IND6 "\"spelled\": ");
 		jsonw_value(w, sv->current.spelled);
 		jsonw_puts(w, "," JSON_IND6 "\"origin\": {" JSON_IND7 "\"source\": ");
-		jsonw_value(w, report_source_name(o->source));
+		json_source(j, o->source);
 		jsonw_puts(w, "," JSON_IND7 "\"file\": ");
 		jsonw_value(w, o->file);
 		jsonw_puts(w, "," JSON_IND7 "\"line\": ");
@@ -1044,26 +1109,142 @@ static void json_fleet(struct json *j, const struct target_result *t)
  * multi-writer declaration, the values topology_link() compares, its
  * channels, and the topology.* facts this run derived.
  */
-static void json_topology(struct jsonw *w, const struct target_result *t)
+/*
+ * "name": with its indentation at depth 5 (the members of a target's
+ * topology variables and facts), made once per run for each of
+ * topology_reads[] then topology_facts[] (issue 13); NULL for a name that
+ * would need escaping (written by jsonw_item()).
+ */
+struct json_key {
+	char *bytes;
+	size_t len;
+};
+
+/* Then, in topo_keys, the counts' keys: each status token (json_status_order), each severity name. */
+#define JSON_KEYS_STATUS (topology_nreads + topology_nfacts)
+#define JSON_KEYS_SEVERITY (JSON_KEYS_STATUS + ARRAY_SIZE(json_status_order))
+#define JSON_KEYS_N (JSON_KEYS_SEVERITY + ARRAY_SIZE(json_severity_order))
+
+static void json_keys_make(struct json *j)
 {
+	j->topo_keys = xcalloc(JSON_KEYS_N, sizeof(*j->topo_keys));
+	j->counts_keys = 1;
+	for (size_t i = 0; i < JSON_KEYS_N; i++) {
+		const char *name = i < topology_nreads ? topology_reads[i]
+				   : i < JSON_KEYS_STATUS ? topology_facts[i - topology_nreads]
+				   : i < JSON_KEYS_SEVERITY ? report_status_token(json_status_order[i - JSON_KEYS_STATUS])
+				   : severity_name(json_severity_order[i - JSON_KEYS_SEVERITY]);
+		size_t len = strlen(name);
+		if (jsonw_plain_run(name, 0, len) != len) {
+			if (i >= JSON_KEYS_STATUS)
+				j->counts_keys = 0;
+			continue;
+		}
+		j->topo_keys[i].bytes = xasprintf(JSON_IND5 "\"%s\": ", name);
+		j->topo_keys[i].len = strlen(j->topo_keys[i].bytes);
+	}
+}
+
+static void json_keys_free(struct json *j)
+{
+	for (size_t i = 0; j->topo_keys && i < JSON_KEYS_N; i++)
+		free(j->topo_keys[i].bytes);
+	free(j->topo_keys);
+	j->topo_keys = NULL;
+}
+
+/* A member of the open object at depth 5 under key i of topo_keys (name: its text), and its string value. */
+static void json_key_value(struct json *j, size_t i, const char *name, const char *value)
+{
+	struct jsonw *w = &j->w;
+	const struct json_key *k = &j->topo_keys[i];
+	if (!k->bytes || w->depth != 5) {
+		jsonw_str(w, name, value);
+		return;
+	}
+	if (w->has_items[5])
+		jsonw_putc(w, ',');
+	w->has_items[5] = 1;
+	jsonw_put(w, k->bytes, k->len);
+	jsonw_value(w, value);
+}
+
+/* A number after key i of topo_keys (the first of its object without the comma). */
+static void json_key_number(struct json *j, size_t i, int first, size_t value)
+{
+	char buf[24], *p;
+	if (!first)
+		jsonw_putc(&j->w, ',');
+	jsonw_put(&j->w, j->topo_keys[i].bytes, j->topo_keys[i].len);
+	p = jsonw_digits(buf + sizeof(buf), value);
+	jsonw_put(&j->w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/*
+ * A target's "counts" (a member at depth 3, its members at 4, their counts
+ * at 5), with the keys as literals and those of topo_keys (issue 13); the
+ * same bytes as jsonw_open(), jsonw_uint(), json_status_counts() and
+ * json_severity_counts() write.
+ */
+static void json_target_counts(struct json *j, const struct audit_summary *c)
+{
+	struct jsonw *w = &j->w;
+	char buf[24], *p;
+	if (!j->counts_keys || w->depth != 3) {
+		jsonw_open(w, "counts", '{');
+		jsonw_uint(w, "findings", c->findings);
+		json_status_counts(w, "by_status", c->by_status);
+		json_severity_counts(w, "fail_by_severity", c->fail_by_severity);
+		json_severity_counts(w, "could_not_evaluate_by_severity", c->unknown_by_severity);
+		jsonw_close(w, '}');
+		return;
+	}
+	jsonw_puts(w, "," JSON_IND3 "\"counts\": {" JSON_IND4 "\"findings\": ");
+	p = jsonw_digits(buf + sizeof(buf), c->findings);
+	jsonw_put(w, p, (size_t)(buf + sizeof(buf) - p));
+	jsonw_puts(w, "," JSON_IND4 "\"by_status\": {");
+	for (size_t i = 0; i < ARRAY_SIZE(json_status_order); i++)
+		json_key_number(j, JSON_KEYS_STATUS + i, i == 0, c->by_status[json_status_order[i]]);
+	jsonw_puts(w, JSON_IND4 "}," JSON_IND4 "\"fail_by_severity\": {");
+	for (size_t i = 0; i < ARRAY_SIZE(json_severity_order); i++)
+		json_key_number(j, JSON_KEYS_SEVERITY + i, i == 0, c->fail_by_severity[json_severity_order[i]]);
+	jsonw_puts(w, JSON_IND4 "}," JSON_IND4 "\"could_not_evaluate_by_severity\": {");
+	for (size_t i = 0; i < ARRAY_SIZE(json_severity_order); i++)
+		json_key_number(j, JSON_KEYS_SEVERITY + i, i == 0, c->unknown_by_severity[json_severity_order[i]]);
+	jsonw_puts(w, JSON_IND4 "}" JSON_IND3 "}");
+	w->has_items[3] = 1;
+}
+
+static void json_topology(struct json *j, const struct target_result *t)
+{
+	struct jsonw *w = &j->w;
 	const struct settings *v = &t->view;
-	jsonw_open(w, "topology", '{');
-	jsonw_str(w, "address", v->address);
-	jsonw_str(w, "galera_cluster", *expr_target_cluster(NULL, v) ? expr_target_cluster(NULL, v) : NULL);
-	jsonw_str(w, "multi_writer", v->multi_writer);
-	jsonw_bool(w, "channels_known", v->channels_known);
+	const char *cluster = expr_target_cluster(NULL, v);
+	/* "topology" (depth 3) and its first members (depth 4) with literal keys (issue 13) */
+	jsonw_puts(w, "," JSON_IND3 "\"topology\": {" JSON_IND4 "\"address\": ");
+	w->depth = 4;
+	w->has_items[4] = 1;
+	jsonw_value(w, v->address);
+	jsonw_puts(w, "," JSON_IND4 "\"galera_cluster\": ");
+	jsonw_value(w, *cluster ? cluster : NULL);
+	jsonw_puts(w, "," JSON_IND4 "\"multi_writer\": ");
+	jsonw_value(w, v->multi_writer);
+	if (v->channels_known)
+		jsonw_puts(w, "," JSON_IND4 "\"channels_known\": true");
+	else
+		jsonw_puts(w, "," JSON_IND4 "\"channels_known\": false");
 	jsonw_open(w, "variables", '{');
 	for (size_t i = 0; i < topology_nreads; i++) {
 		const struct settings_var *sv = settings_get(v, topology_reads[i]);
 		if (sv)
-			jsonw_str(w, topology_reads[i], sv->current.value);
+			json_key_value(j, i, topology_reads[i], sv->current.value);
 	}
 	jsonw_close(w, '}');
 	jsonw_open(w, "facts", '{');
 	for (size_t i = 0; i < topology_nfacts; i++) {
 		const struct settings_var *sv = settings_get(v, topology_facts[i]);
 		if (sv)
-			jsonw_str(w, topology_facts[i], sv->current.value);
+			json_key_value(j, topology_nreads + i, topology_facts[i], sv->current.value);
 	}
 	jsonw_close(w, '}');
 	jsonw_open(w, "channels", '[');
@@ -1136,13 +1317,8 @@ static void json_target(struct json *j, const struct target_result *t)
 	json_diff(w, t->diff);
 	jsonw_str(w, "error", t->error);
 	json_fleet(j, t);
-	json_topology(w, t);
-	jsonw_open(w, "counts", '{');
-	jsonw_uint(w, "findings", c.findings);
-	json_status_counts(w, "by_status", c.by_status);
-	json_severity_counts(w, "fail_by_severity", c.fail_by_severity);
-	json_severity_counts(w, "could_not_evaluate_by_severity", c.unknown_by_severity);
-	jsonw_close(w, '}');
+	json_topology(j, t);
+	json_target_counts(j, &c);
 	jsonw_open(w, "findings", '[');
 	for (size_t i = 0; i < t->n; i++) {
 		struct explanation e;
@@ -1179,6 +1355,18 @@ static int json_begin(void *state, FILE *fp, const struct report_options *o, con
 	j->x = run->explainer;
 	j->fail_on = run->fail_on;
 	j->run = run;
+	for (unsigned src = 0; src < ARRAY_SIZE(j->source_json); src++) {
+		const char *name = report_source_name((enum settings_source)src);
+		size_t n = strlen(name);
+		j->source_json_len[src] = 0;
+		if (n + 2 <= sizeof(j->source_json[src]) && jsonw_plain_run(name, 0, n) == n) {
+			j->source_json[src][0] = '"';
+			memcpy(j->source_json[src] + 1, name, n);
+			j->source_json[src][n + 1] = '"';
+			j->source_json_len[src] = (unsigned char)(n + 2);
+		}
+	}
+	json_keys_make(j);
 	jsonw_init(w, fp);
 	jsonw_open(w, NULL, '{');
 	jsonw_str(w, "schema", JSON_SCHEMA_ID);
@@ -1243,6 +1431,7 @@ static int json_end(void *state, const struct audit_summary *s)
 	json_exit_status(w, s);
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');
+	json_keys_free(j);
 	return jsonw_finish(w);
 }
 
