@@ -750,6 +750,7 @@ struct json {
 	char source_json[SETTINGS_SRC_TOPOLOGY + 1][16];
 	unsigned char source_json_len[SETTINGS_SRC_TOPOLOGY + 1];
 	struct json_key *topo_keys;   /* json_keys_make() */
+	char *keys_bytes;
 	int counts_keys;              /* every key of the counts is in topo_keys */
 	struct json_cached cache[JSON_CACHE_SLOTS];
 	size_t cache_slots_used; /* slots with a run: at most three quarters */
@@ -1116,7 +1117,7 @@ static void json_fleet(struct json *j, const struct target_result *t)
  * would need escaping (written by jsonw_item()).
  */
 struct json_key {
-	char *bytes;
+	const char *bytes;   /* in json.keys_bytes */
 	size_t len;
 };
 
@@ -1125,31 +1126,49 @@ struct json_key {
 #define JSON_KEYS_SEVERITY (JSON_KEYS_STATUS + ARRAY_SIZE(json_status_order))
 #define JSON_KEYS_N (JSON_KEYS_SEVERITY + ARRAY_SIZE(json_severity_order))
 
+static const char *json_key_name(size_t i)
+{
+	return i < topology_nreads ? topology_reads[i]
+	       : i < JSON_KEYS_STATUS ? topology_facts[i - topology_nreads]
+	       : i < JSON_KEYS_SEVERITY ? report_status_token(json_status_order[i - JSON_KEYS_STATUS])
+	       : severity_name(json_severity_order[i - JSON_KEYS_SEVERITY]);
+}
+
+/* Every key of topo_keys, in one allocation (a one-file report pays a few thousand instructions). */
 static void json_keys_make(struct json *j)
 {
+	static const char ind[] = JSON_IND5 "\"";
+	size_t total = 0;
+	for (size_t i = 0; i < JSON_KEYS_N; i++)
+		total += sizeof(ind) - 1 + strlen(json_key_name(i)) + 3;
 	j->topo_keys = xcalloc(JSON_KEYS_N, sizeof(*j->topo_keys));
+	j->keys_bytes = xmalloc(total ? total : 1);
 	j->counts_keys = 1;
+	char *d = j->keys_bytes;
 	for (size_t i = 0; i < JSON_KEYS_N; i++) {
-		const char *name = i < topology_nreads ? topology_reads[i]
-				   : i < JSON_KEYS_STATUS ? topology_facts[i - topology_nreads]
-				   : i < JSON_KEYS_SEVERITY ? report_status_token(json_status_order[i - JSON_KEYS_STATUS])
-				   : severity_name(json_severity_order[i - JSON_KEYS_SEVERITY]);
+		const char *name = json_key_name(i);
 		size_t len = strlen(name);
 		if (jsonw_plain_run(name, 0, len) != len) {
 			if (i >= JSON_KEYS_STATUS)
 				j->counts_keys = 0;
 			continue;
 		}
-		j->topo_keys[i].bytes = xasprintf(JSON_IND5 "\"%s\": ", name);
-		j->topo_keys[i].len = strlen(j->topo_keys[i].bytes);
+		j->topo_keys[i].bytes = d;
+		memcpy(d, ind, sizeof(ind) - 1);
+		d += sizeof(ind) - 1;
+		memcpy(d, name, len);
+		d += len;
+		memcpy(d, "\": ", 3);
+		d += 3;
+		j->topo_keys[i].len = (size_t)(d - j->topo_keys[i].bytes);
 	}
 }
 
 static void json_keys_free(struct json *j)
 {
-	for (size_t i = 0; j->topo_keys && i < JSON_KEYS_N; i++)
-		free(j->topo_keys[i].bytes);
+	free(j->keys_bytes);
 	free(j->topo_keys);
+	j->keys_bytes = NULL;
 	j->topo_keys = NULL;
 }
 
