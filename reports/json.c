@@ -718,20 +718,18 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
  * severity and status), and used only when the bytes at those addresses
  * are still those it was made from, so a text that changed or moved is
  * made again; a rule's own texts (engine.h: read-only for the engine's
- * life) are known not to have changed, and are not compared. A run is kept the second time it is made (a one-target
- * report keeps none). Fixed room (the state is one allocation): when it is
- * full, runs are made each time. The slots are probed in turn from the key's
- * hash (open addressing, filled to three quarters: 384 runs; the built-in
- * rules need 3 per rule and status); a small table keeps a one-file run
- * from touching pages it does not need (4,096 direct-mapped slots were 60
- * more page faults of a 270-fault run).
+ * life) are known not to have changed, and are not compared. Runs are
+ * kept from the second target on: the first has nothing to copy from, and
+ * a one-target report touches no page of the cache. Fixed room (the state
+ * is one allocation): when it is full, runs are made each time. The slots
+ * are probed in turn from the key's hash (open addressing, filled to three
+ * quarters: 384 runs; the built-in rules need 3 per rule and status).
  */
 #define JSON_CACHE_BITS 9
 #define JSON_CACHE_SLOTS (1u << JSON_CACHE_BITS)
 #define JSON_CACHE_BYTES (1024 * 1024)
 
 enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
-#define JSON_RUN_SEEN SIZE_MAX   /* json_cached.off of a run made once, not kept yet */
 
 struct json_cached {
 	const char *p1, *p2;   /* the texts' addresses; kind 0: empty slot */
@@ -752,6 +750,7 @@ struct json {
 	struct json_key *topo_keys;   /* json_keys_make() */
 	char *keys_bytes;
 	int counts_keys;              /* every key of the counts is in topo_keys */
+	int cache_on;            /* from the second target on */
 	struct json_cached cache[JSON_CACHE_SLOTS];
 	size_t cache_slots_used; /* slots with a run: at most three quarters */
 	size_t cache_used;
@@ -820,6 +819,11 @@ static int json_rule_owned(const struct rule *r, const char *p)
 static void json_run(struct json *j, unsigned tag, const char *p1, const char *p2, int owned)
 {
 	struct jsonw *w = &j->w;
+	if (!j->cache_on) {
+		/* the first target: nothing to copy from yet, and a one-target report touches no page of the cache */
+		json_run_make(w, tag, p1, p2);
+		return;
+	}
 	size_t mask = JSON_CACHE_SLOTS - 1;
 	uint64_t key = ((uint64_t)(uintptr_t)p1 * 31 + (uint64_t)(uintptr_t)p2) * 31 + tag;
 	size_t at = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_CACHE_BITS));
@@ -829,7 +833,7 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 		c = &j->cache[at];
 	}
 	/* the texts are kept with their ends: one comparison each says whether they are still the same */
-	if (c->tag && c->off != JSON_RUN_SEEN &&
+	if (c->tag &&
 	    (owned || ((!p1 || !strcmp(j->cache_bytes + c->off, p1)) &&
 		       (!p2 || !strcmp(j->cache_bytes + c->off + c->n1 + 1, p2))))) {
 		jsonw_put(w, j->cache_bytes + c->off + c->n1 + 1 + c->n2 + 1, c->run_len);
@@ -850,12 +854,6 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 		if (4 * (j->cache_slots_used + 1) > 3 * JSON_CACHE_SLOTS)
 			return;
 		j->cache_slots_used++;
-		/* kept from the second time on: a one-target report touches no page of cache_bytes */
-		c->p1 = p1;
-		c->p2 = p2;
-		c->tag = tag;
-		c->off = JSON_RUN_SEEN;
-		return;
 	}
 	char *d = j->cache_bytes + j->cache_used;
 	c->p1 = p1;
@@ -1429,6 +1427,7 @@ static int json_target_cb(void *state, const struct target_result *t)
 {
 	struct json *j = state;
 	json_target(j, t);
+	j->cache_on = 1;
 	return ferror(j->w.fp) ? -1 : 0;
 }
 
