@@ -404,6 +404,8 @@ static inline char *junit_room(struct junit *j, size_t n)
 
 static inline void junit_put(struct junit *j, const char *s, size_t n)
 {
+	if (!n)
+		return;   /* nothing to copy, and no buffer yet to copy into */
 	memcpy(junit_room(j, n), s, n);
 	j->suite_len += n;
 }
@@ -414,7 +416,7 @@ static inline void junit_put(struct junit *j, const char *s, size_t n)
 static void junit_escaped(struct junit *j, const char *v, size_t len, unsigned cls, unsigned which,
 			  char (*tab)[JUNIT_ESC_MAX], const unsigned char *tablen)
 {
-	if (!(cls & which)) {
+	if (!(cls & which) || !len) {
 		junit_put(j, v, len);
 		return;
 	}
