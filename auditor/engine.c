@@ -72,6 +72,7 @@ void engine_release(struct engine *e)
 	}
 	free(e->rules);
 	free(e->reads);
+	free(e->read_hash);
 	arena_release(&e->arena);
 	memset(e, 0, sizeof(*e));
 }
@@ -956,6 +957,15 @@ static struct expr *bind_name(struct engine *e, const struct catalog *c, const s
 
 static void engine_collect_reads(struct engine *e, const struct catalog *c);
 
+/* e->read_hash, once the reads are known. */
+static void engine_hash_reads(struct engine *e)
+{
+	free(e->read_hash);
+	e->read_hash = xmalloc((e->nreads ? e->nreads : 1) * sizeof(*e->read_hash));
+	for (size_t i = 0; i < e->nreads; i++)
+		e->read_hash[i] = util_strhash(e->reads[i].name, 0);
+}
+
 int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 {
 	int rc = 0;
@@ -966,6 +976,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			e->reads = xmalloc((prebuilt_nreads ? prebuilt_nreads : 1) * sizeof(*e->reads));
 			memcpy(e->reads, prebuilt_reads, prebuilt_nreads * sizeof(*e->reads));
 			e->nreads = e->reads_cap = prebuilt_nreads;
+			engine_hash_reads(e);
 			return 0;
 		}
 		engine_unprebuild(e, d);
@@ -1030,6 +1041,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 		}
 	}
 	engine_collect_reads(e, c);
+	engine_hash_reads(e);
 	return rc;
 }
 
@@ -1152,27 +1164,57 @@ struct eval_ctx {
 	struct audit_result *out;
 };
 
-/* Per-target lookups done once instead of once per rule. */
+/*
+ * Per-target lookups done once instead of once per rule. var_value holds
+ * the target's entry of every catalog variable a loaded rule reads (the
+ * engine's reads: nothing else is asked for); var_exists is worked out when
+ * a condition first asks (expr.h, EXPR_EXISTS_UNSET). The built-in catalog
+ * is small: its arrays live on the stack (issue 13).
+ */
+#define TARGET_CACHE_STACK 128
 struct target_cache {
 	const struct settings_var **var_value;
 	signed char *var_exists;
 	char display[96];
+	const struct settings_var *value_buf[TARGET_CACHE_STACK];
+	signed char exists_buf[TARGET_CACHE_STACK];
 };
 
 static void target_cache_init(struct target_cache *tc, const struct catalog *c)
 {
-	tc->var_value = xcalloc(c && c->n ? c->n : 1, sizeof(*tc->var_value));
-	tc->var_exists = xcalloc(c && c->n ? c->n : 1, sizeof(*tc->var_exists));
+	size_t n = c && c->n ? c->n : 1;
+	if (n <= TARGET_CACHE_STACK) {
+		tc->var_value = tc->value_buf;
+		tc->var_exists = tc->exists_buf;
+	} else {
+		tc->var_value = xcalloc(n, sizeof(*tc->var_value));
+		tc->var_exists = xcalloc(n, sizeof(*tc->var_exists));
+	}
 }
 
 static void target_cache_release(struct target_cache *tc)
 {
-	free(tc->var_value);
-	free(tc->var_exists);
+	if (tc->var_value != tc->value_buf) {
+		free(tc->var_value);
+		free(tc->var_exists);
+	}
 }
 
-static void target_cache_fill(struct target_cache *tc, const struct catalog *c, const struct settings *s,
-			      struct expr_env *env)
+/*
+ * The entry of s called e->reads[i].name, or NULL: settings_get() with the
+ * name's hash worked out once per run (engine.read_hash) when s has its
+ * case-sensitive index.
+ */
+static const struct settings_var *read_get(const struct engine *e, size_t i, const struct settings *s)
+{
+	size_t at;
+	if (s->shared || s->index.fold_case || !e->read_hash)
+		return settings_get(s, e->reads[i].name);
+	return strmap_get_hashed(&s->index, e->reads[i].name, e->read_hash[i], &at) == 0 ? &s->vars[at] : NULL;
+}
+
+static void target_cache_fill(struct target_cache *tc, const struct engine *e, const struct catalog *c,
+			      const struct settings *s, struct expr_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->catalog = c;
@@ -1182,14 +1224,15 @@ static void target_cache_fill(struct target_cache *tc, const struct catalog *c, 
 	if (!c || !c->n)
 		return;
 	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
-	for (size_t i = 0; i < c->n; i++) {
-		enum tri e = expr_var_exists(&c->vars[i], s);   /* 1 exists, 0 absent, -1 unknown */
-		tc->var_exists[i] = (signed char)(e == TRI_TRUE ? 1 : e == TRI_FALSE ? 0 : -1);
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		const struct catalog_var *v = catalog_lookup(c, s->vars[i].name);
-		if (v && !strcmp(v->name, s->vars[i].name))
-			tc->var_value[v - c->vars] = &s->vars[i];
+	memset(tc->var_exists, EXPR_EXISTS_UNSET, c->n * sizeof(*tc->var_exists));
+	for (size_t i = 0; i < e->nreads; i++) {
+		const struct catalog_var *v = e->reads[i].var;
+		if (!v || v < c->vars || v >= c->vars + c->n)
+			continue;
+		/* the entry stored under the canonical name, as the rules read it */
+		const struct settings_var *sv = read_get(e, i, s);
+		if (sv && !strcmp(sv->name, v->name))
+			tc->var_value[v - c->vars] = sv;
 	}
 	env->var_value = tc->var_value;
 	env->var_exists = tc->var_exists;
@@ -1349,14 +1392,17 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 		if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
 			sv = tc->var_value[rd->var - x->c->vars];
 		else
-			sv = settings_get(s, rd->name);
+			sv = read_get(x->e, i, s);
 		if (!sv)
 			continue;
 		ARRAY_GROW(v->vars, v->n + 1, v->cap);
 		struct settings_var *dv = &v->vars[v->n++];
 		memset(dv, 0, sizeof(*dv));
 		dv->name = rd->name;
-		strmap_put(&v->index, dv->name, v->n - 1);
+		if (x->e->read_hash && !v->index.fold_case)
+			strmap_put_hashed(&v->index, dv->name, x->e->read_hash[i], v->n - 1);
+		else
+			strmap_put(&v->index, dv->name, v->n - 1);
 		view_value(r, &memo, &dv->current, &sv->current);
 		if (sv->n_overridden) {
 			dv->overridden = xcalloc(sv->n_overridden, sizeof(*dv->overridden));
@@ -1467,7 +1513,7 @@ static int check_applies(struct target_result *tr, const struct rule *r, const s
 	}
 	/* A rule about a variable the target's version does not have never passes or fails. */
 	if (r->variable_ref && r->variable_ref->ref == EXPR_REF_VAR &&
-	    expr_var_exists(r->variable_ref->var, env->target) == TRI_FALSE) {
+	    expr_env_var_exists(env, r->variable_ref->var) == TRI_FALSE) {
 		finding_new(tr, r, env, FINDING_NOT_APPLICABLE, FINDING_BY_ABSENT);
 		return 0;
 	}
@@ -1578,7 +1624,7 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 	}
 	target_cache_init(&tc, c);
 	struct expr_env env;
-	target_cache_fill(&tc, c, s, &env);
+	target_cache_fill(&tc, e, c, s, &env);
 	view_fill(&x, tr, s, &tc);
 	if (!s->error) {
 		for (size_t j = 0; j < e->n; j++) {

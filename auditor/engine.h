@@ -107,6 +107,13 @@ struct engine {
 	size_t n, cap;
 	struct engine_read *reads;        /* set by engine_bind() */
 	size_t nreads, reads_cap;
+	/*
+	 * Added (issue 13): util_strhash(reads[i].name, 0), set by
+	 * engine_bind(): a target's settings (a case-sensitive strmap) are
+	 * searched for every read of every target, and the name's hash is the
+	 * same each time.
+	 */
+	size_t *read_hash;
 	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
 	/*

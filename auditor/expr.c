@@ -876,15 +876,46 @@ _Static_assert(sizeof(channel_field_display) / sizeof(channel_field_display[0]) 
 		       EXPR_REF_CHANNEL_PROBLEM - EXPR_REF_CHANNEL_NAME + 1,
 	       "channel_field_display lists every channel field");
 
+/*
+ * Whether catalog variable var exists on env's target, from the engine's
+ * per-target cache when there is one (worked out the first time a rule
+ * asks, issue 13), else expr_var_exists().
+ */
+static enum tri env_var_exists(const struct expr_env *env, const struct catalog_var *var)
+{
+	if (!env->var_exists || !env->catalog || var < env->catalog->vars || var >= env->catalog->vars + env->catalog->n)
+		return expr_var_exists(var, env->target);
+	signed char *slot = &env->var_exists[var - env->catalog->vars];
+	if (*slot == EXPR_EXISTS_UNSET) {
+		enum tri e = expr_var_exists(var, env->target);
+		*slot = (signed char)(e == TRI_TRUE ? 1 : e == TRI_FALSE ? 0 : -1);
+	}
+	return *slot > 0 ? TRI_TRUE : *slot == 0 ? TRI_FALSE : TRI_UNKNOWN;
+}
+
+enum tri expr_env_var_exists(const struct expr_env *env, const struct catalog_var *var)
+{
+	return env_var_exists(env, var);
+}
+
+/*
+ * named: out->name is the name a human reads (a variable as the target
+ * spells it, a channel field as the server shows it); 0 when only the value
+ * is wanted (evaluation: the spelling costs a catalog walk per variable,
+ * issue 13), and name is left as written.
+ */
 static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const char *ident,
-			 const struct expr_env *env, struct expr_value *out)
+			 const struct expr_env *env, struct expr_value *out, int named)
 {
 	const struct settings *s = env->target;
 	const struct settings_channel *ch = env->channel;
-	memset(out, 0, sizeof(*out));
+	/* every field but buf (the version's text), which only EXPR_REF_VERSION writes */
 	out->state = EXPR_VALUE_KNOWN;
+	out->text = NULL;
+	out->sv = NULL;
+	out->var = NULL;
 	out->name = ident;
-	if (ref_is_channel(ref))
+	if (named && ref_is_channel(ref))
 		out->name = channel_field_display[ref - EXPR_REF_CHANNEL_NAME];
 	switch (ref) {
 	case EXPR_REF_ROLE:
@@ -931,16 +962,14 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 		out->text = NULL;
 		break;
 	case EXPR_REF_VAR: {
-		size_t idx = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n
-				     ? (size_t)(var - env->catalog->vars) : (size_t)-1;
+		int cached = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n;
 		out->var = var;
-		out->name = expr_var_display(var, s);
-		if (idx != (size_t)-1 && env->var_exists ? env->var_exists[idx] == 0
-							 : expr_var_exists(var, s) == TRI_FALSE) {
+		out->name = named ? expr_var_display(var, s) : var->name;
+		if (env_var_exists(env, var) == TRI_FALSE) {
 			out->state = EXPR_VALUE_ABSENT;
 			return;
 		}
-		out->sv = idx != (size_t)-1 && env->var_value ? env->var_value[idx] : settings_get(s, var->name);
+		out->sv = cached && env->var_value ? env->var_value[var - env->catalog->vars] : settings_get(s, var->name);
 		out->text = out->sv ? out->sv->current.value : NULL;
 		break;
 	}
@@ -964,7 +993,7 @@ static void source_env(const struct expr_env *env, struct expr_env *se)
 	se->target = env->source;
 }
 
-void expr_value_of_name(const char *name, const struct expr_env *env, struct expr_value *out)
+static void value_of_name(const char *name, const struct expr_env *env, struct expr_value *out, int named)
 {
 	const struct catalog_var *var;
 	enum expr_ref ref = resolve_ident(name, env->catalog, &var);
@@ -977,14 +1006,20 @@ void expr_value_of_name(const char *name, const struct expr_env *env, struct exp
 			return;
 		}
 		source_env(env, &se);
-		expr_value_of_name(name + strlen(SOURCE_PREFIX), &se, out);
+		value_of_name(name + strlen(SOURCE_PREFIX), &se, out, named);
 		out->name = name;
 		return;
 	}
-	value_of_ref(ref, var, name, env, out);
+	value_of_ref(ref, var, name, env, out, named);
 }
 
-void expr_value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out)
+void expr_value_of_name(const char *name, const struct expr_env *env, struct expr_value *out)
+{
+	value_of_name(name, env, out, 1);
+}
+
+/* expr_value_of(), with out->name the human's only when named (value_of_ref()). */
+static void value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out, int named)
 {
 	enum expr_ref ref = atom->ref;
 	const struct catalog_var *var = atom->var;
@@ -993,15 +1028,20 @@ void expr_value_of(const struct expr *atom, const struct expr_env *env, struct e
 	if (ref == EXPR_REF_SOURCE) {
 		struct expr_env se;
 		if (!atom->sub || !env->source) {
-			expr_value_of_name(atom->ident, env, out);
+			value_of_name(atom->ident, env, out, named);
 			return;
 		}
 		source_env(env, &se);
-		expr_value_of(atom->sub, &se, out);
+		value_of(atom->sub, &se, out, named);
 		out->name = atom->ident;
 		return;
 	}
-	value_of_ref(ref, var, atom->ident, env, out);
+	value_of_ref(ref, var, atom->ident, env, out, named);
+}
+
+void expr_value_of(const struct expr *atom, const struct expr_env *env, struct expr_value *out)
+{
+	value_of(atom, env, out, 1);
 }
 
 /* ---- comparison ------------------------------------------------------- */
@@ -1057,14 +1097,39 @@ static int version_compare_lit(const struct version *target, const struct versio
 	return target->patch < lit->patch ? -1 : target->patch > lit->patch ? 1 : 0;
 }
 
-/* A catalog-typed value, normalised. Returns 0 with *out (heap or NULL for "as is"), -1 when refused. */
-static int normalize_value(const struct catalog_var *var, const char *raw, char **out)
+/*
+ * A catalog-typed value, normalised: *text is what to compare (raw itself,
+ * a static "ON"/"OFF", or *heap, which the caller frees). Returns 0, or -1
+ * when refused. The usual values take no allocation (issue 13): a boolean
+ * spelled as check_bool() (catalog.c) accepts it, an enum value spelled as
+ * one of the list's in any case (compared case-insensitively, it is the
+ * value catalog_normalize() would return); anything else goes through
+ * catalog_normalize().
+ */
+static int normalize_value(const struct catalog_var *var, const char *raw, const char **text, char **heap)
 {
-	*out = NULL;
+	static const char *const on[] = { "on", "true", "1" };
+	static const char *const off[] = { "off", "false", "0" };
+	*text = raw;
+	*heap = NULL;
 	if (var->type == CATALOG_STRING)
 		return 0;
-	if (var->type == CATALOG_BOOL && (!strcmp(raw, "ON") || !strcmp(raw, "OFF")))
-		return 0;
+	if (var->type == CATALOG_BOOL) {
+		for (size_t i = 0; i < ARRAY_SIZE(on); i++) {
+			if (!ascii_strcasecmp(raw, on[i])) {
+				*text = "ON";
+				return 0;
+			}
+			if (!ascii_strcasecmp(raw, off[i])) {
+				*text = "OFF";
+				return 0;
+			}
+		}
+	} else if (var->type == CATALOG_ENUM && *raw) {
+		for (size_t i = 0; i < var->nenum; i++)
+			if (!ascii_strcasecmp(raw, var->enum_values[i]))
+				return 0;
+	}
 	const char *why = NULL;
 	char *norm = NULL;
 	if (catalog_normalize(var, raw, &norm, &why)) {
@@ -1072,7 +1137,9 @@ static int normalize_value(const struct catalog_var *var, const char *raw, char 
 			return -1;
 		/* the server falls back to norm: compare what it runs with */
 	}
-	*out = norm;
+	*heap = norm;
+	if (norm)
+		*text = norm;
 	return 0;
 }
 
@@ -1135,7 +1202,7 @@ static enum tri compare_one(const struct expr *e, const struct expr_env *env, co
 	}
 	if (lit->ref) {
 		/* a reference given as the value: its value, compared by the left side's type */
-		expr_value_of(lit->ref, env, &rv);
+		value_of(lit->ref, env, &rv, 0);
 		if (rv.state != EXPR_VALUE_KNOWN)
 			return TRI_UNKNOWN;
 		memset(&given, 0, sizeof(given));
@@ -1158,9 +1225,9 @@ static enum tri compare_one(const struct expr *e, const struct expr_env *env, co
 	}
 	if (ref == EXPR_REF_VAR && var->type != CATALOG_STRING) {
 		char *tv = NULL, *lv_heap = NULL;
-		const char *lv = lit->norm;
+		const char *lv = lit->norm, *t;
 		enum tri r = TRI_UNKNOWN;
-		if (normalize_value(var, v->text, &tv))
+		if (normalize_value(var, v->text, &t, &tv))
 			return TRI_UNKNOWN;
 		if (!lv) {
 			const char *why;
@@ -1168,7 +1235,6 @@ static enum tri compare_one(const struct expr *e, const struct expr_env *env, co
 				goto done;
 			lv = lv_heap;
 		}
-		const char *t = tv ? tv : v->text;
 		r = tri_of(ascii_strcasecmp(t, lv), op);
 done:
 		free(tv);
@@ -1188,11 +1254,12 @@ static enum tri truth_of(const struct expr_value *v)
 		return TRI_UNKNOWN;
 	const char *t = v->text;
 	if (v->var && v->var->type == CATALOG_BOOL) {
-		char *norm = NULL;
-		if (normalize_value(v->var, t, &norm))
+		const char *norm;
+		char *heap;
+		if (normalize_value(v->var, t, &norm, &heap))
 			return TRI_UNKNOWN;
-		enum tri r = !strcmp(norm ? norm : t, "ON") ? TRI_TRUE : TRI_FALSE;
-		free(norm);
+		enum tri r = !strcmp(norm, "ON") ? TRI_TRUE : TRI_FALSE;
+		free(heap);
 		return r;
 	}
 	unsigned long long n;
@@ -1211,12 +1278,7 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 		ref = resolve_ident(e->ident, env->catalog, &var);
 	switch (ref) {
 	case EXPR_REF_VAR:
-		if (env->var_exists && env->catalog && var >= env->catalog->vars &&
-		    var < env->catalog->vars + env->catalog->n) {
-			signed char known = env->var_exists[var - env->catalog->vars];
-			return known > 0 ? TRI_TRUE : known == 0 ? TRI_FALSE : TRI_UNKNOWN;
-		}
-		return expr_var_exists(var, env->target);
+		return env_var_exists(env, var);
 	case EXPR_REF_FACT: {
 		const struct settings_var *sv = settings_get(env->target, e->ident);
 		return sv && sv->current.value ? TRI_TRUE : TRI_FALSE;
@@ -1237,7 +1299,7 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 			struct expr_value v;
 			if (!env->channel)
 				return TRI_FALSE;
-			expr_value_of(e, env, &v);
+			value_of(e, env, &v, 0);
 			return v.state == EXPR_VALUE_KNOWN ? TRI_TRUE : TRI_FALSE;
 		}
 		return TRI_TRUE;
@@ -1247,7 +1309,7 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 static enum tri eval_isset(const struct expr *e, const struct expr_env *env)
 {
 	struct expr_value v;
-	expr_value_of(e, env, &v);
+	value_of(e, env, &v, 0);
 	if (v.state == EXPR_VALUE_ABSENT)
 		return TRI_FALSE;
 	if (v.sv)
@@ -1289,13 +1351,13 @@ enum tri expr_eval(const struct expr *e, const struct expr_env *env)
 		return eval_isset(e, env);
 	case EXPR_TRUTH: {
 		struct expr_value v;
-		expr_value_of(e, env, &v);
+		value_of(e, env, &v, 0);
 		return truth_of(&v);
 	}
 	case EXPR_CMP:
 	case EXPR_IN: {
 		struct expr_value v;
-		expr_value_of(e, env, &v);
+		value_of(e, env, &v, 0);
 		if (v.state != EXPR_VALUE_KNOWN)
 			return TRI_UNKNOWN;
 		if (e->kind == EXPR_CMP)

@@ -184,16 +184,25 @@ struct expr_env {
 	const struct settings_channel *channel; /* channel-scoped rules; else NULL */
 	const struct settings *source;          /* link rules: the channel's source (its view), or NULL */
 	/*
-	 * Optional per-target caches (the engine fills them once per target;
+	 * Optional per-target caches (the engine sets them up once per target;
 	 * NULL means look up each time). Indexed by catalog variable
-	 * (var - catalog->vars): the target's entry for it, and whether it
-	 * exists on the target's flavor, build and version (1, 0, or -1 for
-	 * unknown: expr_var_exists()). display: "MySQL 8.4".
+	 * (var - catalog->vars): the target's entry for it (filled for every
+	 * variable a loaded rule reads), and whether it exists on the target's
+	 * flavor, build and version (1, 0, or -1 for unknown:
+	 * expr_var_exists()), or EXPR_EXISTS_UNSET until a condition first asks:
+	 * evaluation then works it out and stores it there (issue 13: a target's
+	 * rules ask about a few of the catalog's variables). display: "MySQL 8.4".
 	 */
 	const struct settings_var *const *var_value;
-	const signed char *var_exists;
+	signed char *var_exists;
 	const char *display;
 };
+
+/* expr_env.var_exists: not worked out yet. */
+#define EXPR_EXISTS_UNSET 2
+
+/* expr_var_exists() of v on env's target, through env->var_exists when set (filling it in). */
+enum tri expr_env_var_exists(const struct expr_env *env, const struct catalog_var *v);
 
 enum tri expr_eval(const struct expr *e, const struct expr_env *env);
 
