@@ -58,6 +58,77 @@ static unsigned rule_scope_allows(enum rule_scope s)
 	return allow[s];
 }
 
+/*
+ * What the targets of one flavor, build and version share: expr_var_exists()
+ * of catalog variable i (expr.h: 1, 0, -1, or EXPR_EXISTS_UNSET until a
+ * condition asks) depends on nothing else when the flavor and version are
+ * known. At most ENGINE_MEMO_KEYS servers; the targets of others, and of an
+ * unknown flavor or version, work it out for themselves (target_cache).
+ */
+#define ENGINE_MEMO_KEYS 64
+struct engine_memo {
+	const struct catalog *c;     /* the catalog bound to; its n variables */
+	size_t nvars;
+	struct engine_memo_key {
+		enum flavor flavor;
+		enum flavor_variant variant;
+		struct version version;
+		signed char *exists;     /* nvars */
+	} keys[ENGINE_MEMO_KEYS];
+	size_t n, last;
+};
+
+static void engine_memo_free(struct engine_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->keys[i].exists);
+	free(m);
+}
+
+/* A new memo for catalog c (engine_bind()). */
+static struct engine_memo *engine_memo_new(const struct catalog *c)
+{
+	struct engine_memo *m = xcalloc(1, sizeof(*m));
+	m->c = c;
+	m->nvars = c ? c->n : 0;
+	return m;
+}
+
+static int memo_key_is(const struct engine_memo_key *k, const struct settings *s)
+{
+	return k->flavor == s->flavor && k->variant == s->variant && k->version.major == s->version.major &&
+	       k->version.minor == s->version.minor && k->version.patch == s->version.patch;
+}
+
+/* The existence array s's targets share, or NULL (s's own: unknown flavor or version, another catalog, full). */
+static signed char *engine_memo_exists(const struct engine *e, const struct catalog *c, const struct settings *s)
+{
+	struct engine_memo *m = e->memo;
+	if (!m || m->c != c || !c || m->nvars != c->n || !c->n || s->flavor == FLAVOR_UNKNOWN ||
+	    !version_is_known(&s->version))
+		return NULL;
+	if (m->last < m->n && memo_key_is(&m->keys[m->last], s))
+		return m->keys[m->last].exists;
+	for (size_t i = 0; i < m->n; i++) {
+		if (memo_key_is(&m->keys[i], s)) {
+			m->last = i;
+			return m->keys[i].exists;
+		}
+	}
+	if (m->n == ENGINE_MEMO_KEYS)
+		return NULL;
+	struct engine_memo_key *k = &m->keys[m->n];
+	k->flavor = s->flavor;
+	k->variant = s->variant;
+	k->version = s->version;
+	k->exists = xmalloc(m->nvars);
+	memset(k->exists, EXPR_EXISTS_UNSET, m->nvars);
+	m->last = m->n++;
+	return k->exists;
+}
+
 void engine_init(struct engine *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -73,6 +144,7 @@ void engine_release(struct engine *e)
 	free(e->rules);
 	free(e->reads);
 	free(e->read_hash);
+	engine_memo_free(e->memo);
 	arena_release(&e->arena);
 	memset(e, 0, sizeof(*e));
 }
@@ -977,6 +1049,8 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			memcpy(e->reads, prebuilt_reads, prebuilt_nreads * sizeof(*e->reads));
 			e->nreads = e->reads_cap = prebuilt_nreads;
 			engine_hash_reads(e);
+			engine_memo_free(e->memo);
+			e->memo = engine_memo_new(c);
 			return 0;
 		}
 		engine_unprebuild(e, d);
@@ -1042,6 +1116,8 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 	}
 	engine_collect_reads(e, c);
 	engine_hash_reads(e);
+	engine_memo_free(e->memo);
+	e->memo = engine_memo_new(c);
 	return rc;
 }
 
@@ -1224,7 +1300,11 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 	if (!c || !c->n)
 		return;
 	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
-	memset(tc->var_exists, EXPR_EXISTS_UNSET, c->n * sizeof(*tc->var_exists));
+	env->var_exists = engine_memo_exists(e, c, s);
+	if (!env->var_exists) {
+		memset(tc->var_exists, EXPR_EXISTS_UNSET, c->n * sizeof(*tc->var_exists));
+		env->var_exists = tc->var_exists;
+	}
 	for (size_t i = 0; i < e->nreads; i++) {
 		const struct catalog_var *v = e->reads[i].var;
 		if (!v || v < c->vars || v >= c->vars + c->n)
@@ -1235,7 +1315,6 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 			tc->var_value[v - c->vars] = sv;
 	}
 	env->var_value = tc->var_value;
-	env->var_exists = tc->var_exists;
 }
 
 static const char *intern(struct audit_result *r, const char *s)
@@ -1385,7 +1464,12 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	struct view_memo memo;
 	memset(&memo, 0, sizeof(memo));
 	/* at most every stored setting is read: room for them at once (issue 13) */
-	strmap_reserve(&v->index, v->n + (s->n < x->e->nreads ? s->n : x->e->nreads));
+	size_t most = s->n < x->e->nreads ? s->n : x->e->nreads;
+	strmap_reserve(&v->index, v->n + most);
+	if (v->n + most > v->cap) {
+		v->vars = xrealloc(v->vars, (v->n + most) * sizeof(*v->vars));
+		v->cap = v->n + most;
+	}
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;

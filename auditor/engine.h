@@ -19,6 +19,7 @@
 #include "topology.h"
 
 struct expr;
+struct engine_memo;
 
 enum rule_scope {
 	RULE_SCOPE_TARGET = 0,  /* one finding per target */
@@ -114,6 +115,14 @@ struct engine {
 	 * same each time.
 	 */
 	size_t *read_hash;
+	/*
+	 * Added (issue 13): whether each catalog variable exists, per flavor,
+	 * build and version, shared by the targets of one server version and
+	 * filled in as their conditions ask (engine.c). Set by engine_bind();
+	 * engine_evaluate_target() writes into it, so one engine evaluates on
+	 * one thread at a time.
+	 */
+	struct engine_memo *memo;
 	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
 	/*

@@ -1,5 +1,6 @@
 #include "finding.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,19 +84,40 @@ struct target_result *audit_result_add_target(struct audit_result *r, const char
 	return t;
 }
 
-static size_t intern_hash(const char *s)
+/*
+ * The pool's own hash of s[0..n) (issue 13: a target's values are
+ * interned one by one, most a few bytes long): 8 bytes a step and the tail
+ * byte by byte, with no library call. Only the pool's layout depends on it.
+ */
+static size_t intern_hash(const char *s, size_t n)
 {
-	return util_strhash(s, 0);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, x;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	for (x = 0; i < n; i++)
+		x = x << 8 | (unsigned char)s[i];
+	h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	return (size_t)h;
 }
+
+/* The first pool size: a target's own result interns a few dozen strings (issue 13). */
+#define INTERN_POOL_FIRST 128
 
 static void intern_grow(struct audit_result *r)
 {
-	size_t cap = r->pool_cap ? r->pool_cap * 2 : 256;
+	size_t cap = r->pool_cap ? r->pool_cap * 2 : INTERN_POOL_FIRST;
 	const char **pool = xcalloc(cap, sizeof(*pool));
 	for (size_t i = 0; i < r->pool_cap; i++) {
 		if (!r->pool[i])
 			continue;
-		size_t k = intern_hash(r->pool[i]) & (cap - 1);
+		size_t k = intern_hash(r->pool[i], strlen(r->pool[i])) & (cap - 1);
 		while (pool[k])
 			k = (k + 1) & (cap - 1);
 		pool[k] = r->pool[i];
@@ -111,15 +133,18 @@ const char *audit_result_intern(struct audit_result *r, const char *s)
 		return NULL;
 	if ((r->pool_n + 1) * 2 > r->pool_cap)
 		intern_grow(r);
-	size_t k = intern_hash(s) & (r->pool_cap - 1);
+	size_t n = strlen(s);
+	size_t k = intern_hash(s, n) & (r->pool_cap - 1);
 	while (r->pool[k]) {
-		if (!strcmp(r->pool[k], s))
+		if (!memcmp(r->pool[k], s, n + 1))
 			return r->pool[k];
 		k = (k + 1) & (r->pool_cap - 1);
 	}
-	r->pool[k] = arena_strdup(&r->arena, s);
+	char *copy = arena_alloc(&r->arena, n + 1);
+	memcpy(copy, s, n + 1);
+	r->pool[k] = copy;
 	r->pool_n++;
-	return r->pool[k];
+	return copy;
 }
 
 struct finding *target_result_add(struct target_result *t)
