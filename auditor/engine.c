@@ -1029,6 +1029,56 @@ static struct expr *bind_name(struct engine *e, const struct catalog *c, const s
 
 static void engine_collect_reads(struct engine *e, const struct catalog *c);
 
+static int memo_max_visit(void *user, const struct expr *atom)
+{
+	unsigned *n = user;
+	if (atom->memo > *n)
+		*n = atom->memo;
+	return 0;
+}
+
+/* The conditions of r that a target's memo serves (its atoms numbered by engine_number_atoms()). */
+static size_t rule_conditions(const struct rule *r, struct expr **out, size_t max)
+{
+	size_t n = 0;
+	if (r->applies && n < max)
+		out[n++] = r->applies;
+	if (r->require && n < max)
+		out[n++] = r->require;
+	for (size_t j = 0; j < r->nseverity_if && n < max; j++)
+		out[n++] = r->severity_if[j].cond;
+	for (size_t j = 0; j < r->nfix_if && n < max; j++)
+		out[n++] = r->fix_if[j].cond;
+	return n;
+}
+
+/*
+ * Number the atoms of every rule's conditions for a target's memo (equal
+ * atoms share a place, expr_memo_number()); numbered: only count them (the
+ * prebuilt rules, numbered at build time).
+ */
+static void engine_number_atoms(struct engine *e, int numbered)
+{
+	struct strmap seen;
+	unsigned n = 0;
+	strmap_init(&seen, 0);
+	for (size_t i = 0; i < e->n; i++) {
+		struct rule *r = &e->rules[i];
+		size_t max = 2 + r->nseverity_if + r->nfix_if;
+		struct expr **conds = xmalloc(max * sizeof(*conds));
+		size_t nc = rule_conditions(r, conds, max);
+		for (size_t k = 0; k < nc; k++) {
+			if (numbered)
+				expr_walk(conds[k], memo_max_visit, &n);
+			else
+				expr_memo_number(conds[k], &e->arena, &seen, &n);
+		}
+		free(conds);
+	}
+	strmap_release(&seen);
+	e->nmemo = n;
+}
+
 /* e->read_hash, once the reads are known. */
 static void engine_hash_reads(struct engine *e)
 {
@@ -1051,6 +1101,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			engine_hash_reads(e);
 			engine_memo_free(e->memo);
 			e->memo = engine_memo_new(c);
+			engine_number_atoms(e, 1);
 			return 0;
 		}
 		engine_unprebuild(e, d);
@@ -1118,6 +1169,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 	engine_hash_reads(e);
 	engine_memo_free(e->memo);
 	e->memo = engine_memo_new(c);
+	engine_number_atoms(e, 0);
 	return rc;
 }
 
@@ -1254,11 +1306,14 @@ struct target_cache {
 	char display[96];
 	const struct settings_var *value_buf[TARGET_CACHE_STACK];
 	signed char exists_buf[TARGET_CACHE_STACK];
+	signed char *memo;         /* engine.nmemo atoms' results (expr.h expr_env.memo) */
+	signed char memo_buf[TARGET_CACHE_STACK];
 };
 
-static void target_cache_init(struct target_cache *tc, const struct catalog *c)
+static void target_cache_init(struct target_cache *tc, const struct engine *e, const struct catalog *c)
 {
 	size_t n = c && c->n ? c->n : 1;
+	tc->memo = e->nmemo <= TARGET_CACHE_STACK ? tc->memo_buf : xmalloc(e->nmemo);
 	if (n <= TARGET_CACHE_STACK) {
 		tc->var_value = tc->value_buf;
 		tc->var_exists = tc->exists_buf;
@@ -1270,6 +1325,8 @@ static void target_cache_init(struct target_cache *tc, const struct catalog *c)
 
 static void target_cache_release(struct target_cache *tc)
 {
+	if (tc->memo != tc->memo_buf)
+		free(tc->memo);
 	if (tc->var_value != tc->value_buf) {
 		free(tc->var_value);
 		free(tc->var_exists);
@@ -1297,6 +1354,10 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 	env->target = s;
 	expr_target_display(s, tc->display, sizeof(tc->display));
 	env->display = tc->display;
+	if (e->nmemo) {
+		memset(tc->memo, EXPR_MEMO_UNSET, e->nmemo);
+		env->memo = tc->memo;
+	}
 	if (!c || !c->n)
 		return;
 	memset(tc->var_value, 0, c->n * sizeof(*tc->var_value));
@@ -1706,7 +1767,7 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 		tr->findings = xrealloc(tr->findings, e->n * sizeof(*tr->findings));
 		tr->cap = e->n;
 	}
-	target_cache_init(&tc, c);
+	target_cache_init(&tc, e, c);
 	struct expr_env env;
 	target_cache_fill(&tc, e, c, s, &env);
 	view_fill(&x, tr, s, &tc);

@@ -123,6 +123,12 @@ struct engine {
 	 * one thread at a time.
 	 */
 	struct engine_memo *memo;
+	/*
+	 * Added (issue 13): the places of a target's atom memo (expr.h
+	 * expr_env.memo): the rules' atoms numbered by expr_memo_number() when
+	 * engine_bind() binds them (the prebuilt rules come numbered).
+	 */
+	unsigned nmemo;
 	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
 	/*

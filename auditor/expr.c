@@ -1318,6 +1318,8 @@ static enum tri eval_isset(const struct expr *e, const struct expr_env *env)
 	return env->target->kind && !strcmp(env->target->kind, "file") ? TRI_FALSE : TRI_UNKNOWN;
 }
 
+static enum tri eval_atom(const struct expr *e, const struct expr_env *env);
+
 enum tri expr_eval(const struct expr *e, const struct expr_env *env)
 {
 	switch (e->kind) {
@@ -1345,6 +1347,31 @@ enum tri expr_eval(const struct expr *e, const struct expr_env *env)
 			return TRI_TRUE;
 		return l == TRI_FALSE && r == TRI_FALSE ? TRI_FALSE : TRI_UNKNOWN;
 	}
+	case EXPR_DEFINED:
+	case EXPR_ISSET:
+	case EXPR_TRUTH:
+	case EXPR_CMP:
+	case EXPR_IN:
+		if (e->memo && env->memo) {
+			signed char *m = &env->memo[e->memo - 1];
+			if (*m == EXPR_MEMO_UNSET)
+				*m = (signed char)eval_atom(e, env);
+			return (enum tri)*m;
+		}
+		return eval_atom(e, env);
+	}
+	return TRI_UNKNOWN;
+}
+
+/* An atom: defined(), isset(), an identifier as a truth value, a comparison or an in list. */
+static enum tri eval_atom(const struct expr *e, const struct expr_env *env)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+	case EXPR_NOT:
+	case EXPR_AND:
+	case EXPR_OR:
+		return expr_eval(e, env);
 	case EXPR_DEFINED:
 		return eval_defined(e, env);
 	case EXPR_ISSET:
@@ -1751,6 +1778,58 @@ void expr_describe(const struct expr *e, struct strbuf *sb)
 void expr_describe_for(const struct expr *e, const struct settings *s, struct strbuf *sb)
 {
 	describe_node(e, sb, EXPR_CONST, s);
+}
+
+/* Whether atom e may share a target's memo: it reads neither the channel nor the source. */
+static int memo_allowed(const struct expr *e)
+{
+	if (e->ref == EXPR_REF_NONE || e->ref == EXPR_REF_SOURCE || ref_is_channel(e->ref) || e->sub)
+		return 0;
+	for (size_t i = 0; i < e->nlits; i++)
+		if (e->lits[i].ref)
+			return 0;
+	return 1;
+}
+
+/* The key two equal atoms share: everything evaluation reads of the node, fields split by \x1f. */
+static void memo_key(const struct expr *e, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%d\x1f%d\x1f%d\x1f%p\x1f%s", (int)e->kind, (int)e->cmp, (int)e->ref, (const void *)e->var,
+		    e->ident ? e->ident : "");
+	for (size_t i = 0; i < e->nlits; i++)
+		strbuf_addf(sb, "\x1f%d\x1e%s\x1e%s", e->lits[i].quoted, e->lits[i].text ? e->lits[i].text : "",
+			    e->lits[i].norm ? e->lits[i].norm : "\x1d");
+}
+
+void expr_memo_number(struct expr *e, struct arena *a, struct strmap *seen, unsigned *n)
+{
+	switch (e->kind) {
+	case EXPR_CONST:
+		return;
+	case EXPR_NOT:
+		expr_memo_number(e->left, a, seen, n);
+		return;
+	case EXPR_AND:
+	case EXPR_OR:
+		expr_memo_number(e->left, a, seen, n);
+		expr_memo_number(e->right, a, seen, n);
+		return;
+	default:
+		break;
+	}
+	e->memo = 0;
+	if (!memo_allowed(e))
+		return;
+	struct strbuf key = { 0 };
+	size_t at;
+	memo_key(e, &key);
+	if (strmap_get(seen, key.buf, &at) == 0) {
+		e->memo = (unsigned)at + 1;
+	} else {
+		e->memo = ++*n;
+		strmap_put(seen, arena_strdup(a, key.buf), *n - 1);
+	}
+	strbuf_release(&key);
 }
 
 int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom), void *ctx)

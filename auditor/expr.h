@@ -134,6 +134,13 @@ struct expr {
 	enum expr_kind kind;
 	enum expr_cmp cmp;
 	int value;                   /* EXPR_CONST */
+	/*
+	 * Added (issue 13): an atom's place in a target's memo (expr_env.memo),
+	 * plus one; 0 for none. expr_memo_number() numbers the atoms of a set of
+	 * conditions so that equal atoms share a place: each is evaluated once
+	 * per target, however many rules test it.
+	 */
+	unsigned memo;
 	struct expr *left, *right;
 	const char *ident;           /* as written */
 	struct expr_literal *lits;
@@ -196,7 +203,19 @@ struct expr_env {
 	const struct settings_var *const *var_value;
 	signed char *var_exists;
 	const char *display;
+	/*
+	 * Added (issue 13): optional, NULL for none. The results of the atoms
+	 * numbered by expr_memo_number() (expr.memo - 1) on this target, each
+	 * EXPR_MEMO_UNSET until evaluated: expr_eval() works an atom out once
+	 * and reads it back after. Only atoms that do not read the channel or
+	 * the source are numbered, so one memo serves a target and all its
+	 * channels; the caller resets it for the next target.
+	 */
+	signed char *memo;
 };
+
+/* expr_env.memo: not evaluated yet. */
+#define EXPR_MEMO_UNSET 3
 
 /* expr_env.var_exists: not worked out yet. */
 #define EXPR_EXISTS_UNSET 2
@@ -257,6 +276,17 @@ const char *expr_var_display(const struct catalog_var *v, const struct settings 
  * ON; "" when none. c may be NULL.
  */
 const char *expr_target_cluster(const struct catalog *c, const struct settings *s);
+
+/*
+ * Added (issue 13): number the atoms of e for a target's memo (expr.memo):
+ * an atom equal to one numbered before (same kind, comparison, identifier,
+ * binding and literals) gets its number, a new one *n + 1 (and *n grows).
+ * Atoms that read a channel field or the channel's source, or compare with
+ * a reference, stay 0. seen (an empty strmap the first time, kept over
+ * every condition of the set; the caller releases it) holds a key per atom
+ * in a, which must outlive it. e must be bound.
+ */
+void expr_memo_number(struct expr *e, struct arena *a, struct strmap *seen, unsigned *n);
 
 /* Call fn for every identifier-carrying node of e, left to right; stops at a non-zero return. */
 int expr_walk(const struct expr *e, int (*fn)(void *ctx, const struct expr *atom), void *ctx);

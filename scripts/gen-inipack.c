@@ -294,7 +294,8 @@ static void pb_expr_ref(struct pb *p, struct strbuf *sb, const struct expr *x)
 static void pb_expr(struct pb *p, const struct expr *x)
 {
 	struct strbuf *sb = &p->exprs;
-	strbuf_addf(sb, "\t{ .kind = %d, .cmp = %d, .value = %d, .left = ", (int)x->kind, (int)x->cmp, x->value);
+	strbuf_addf(sb, "\t{ .kind = %d, .cmp = %d, .value = %d, .memo = %u, .left = ", (int)x->kind, (int)x->cmp, x->value,
+		    x->memo);
 	pb_expr_ref(p, sb, x->left);
 	strbuf_addstr(sb, ", .right = ");
 	pb_expr_ref(p, sb, x->right);

@@ -122,6 +122,7 @@ static int expr_differ(const struct pair *p, const struct expr *a, const struct 
 	if (depth > 64)
 		return differ("expression too deep (a cycle?)");
 	d |= a->kind != b->kind || a->cmp != b->cmp || a->value != b->value ? differ("expr kind/cmp/value") : 0;
+	d |= a->memo != b->memo ? differ("expr memo") : 0;
 	d |= str_differ(a->ident, b->ident, "expr ident");
 	d |= a->nlits != b->nlits ? differ("expr nlits") : 0;
 	for (size_t i = 0; !d && i < a->nlits; i++) {
