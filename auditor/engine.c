@@ -1396,9 +1396,11 @@ struct view_memo {
 
 static const char *view_intern(struct audit_result *r, struct view_memo *m, int field, const char *s)
 {
+	if (!s)
+		return NULL;
 	if (!m)
 		return intern(r, s);
-	if (!s || s != m->src[field]) {
+	if (s != m->src[field]) {
 		m->src[field] = s;
 		m->res[field] = intern(r, s);
 	}

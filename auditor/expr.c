@@ -1115,12 +1115,14 @@ static int normalize_value(const struct catalog_var *var, const char *raw, const
 	if (var->type == CATALOG_STRING)
 		return 0;
 	if (var->type == CATALOG_BOOL) {
+		/* only the words that start with raw's first letter (on/off, true, false, 1, 0) */
+		int c0 = raw[0] >= 'A' && raw[0] <= 'Z' ? raw[0] - 'A' + 'a' : raw[0];
 		for (size_t i = 0; i < ARRAY_SIZE(on); i++) {
-			if (!ascii_strcasecmp(raw, on[i])) {
+			if (c0 == on[i][0] && !ascii_strcasecmp(raw, on[i])) {
 				*text = "ON";
 				return 0;
 			}
-			if (!ascii_strcasecmp(raw, off[i])) {
+			if (c0 == off[i][0] && !ascii_strcasecmp(raw, off[i])) {
 				*text = "OFF";
 				return 0;
 			}

@@ -89,7 +89,7 @@ struct target_result *audit_result_add_target(struct audit_result *r, const char
  * interned one by one, most a few bytes long): 8 bytes a step and the tail
  * byte by byte, with no library call. Only the pool's layout depends on it.
  */
-static size_t intern_hash(const char *s, size_t n)
+static inline size_t intern_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, x;
 	size_t i = 0;
