@@ -657,6 +657,133 @@ static void test_fixes(void)
 		   7, "fix_if must read 'CONDITION -> FIX TEXT'");
 }
 
+/* "rule=status/severity " for each finding of target t, in the engine's order. */
+static void findings_line(const struct audit_result *r, size_t t, struct strbuf *sb)
+{
+	const struct target_result *tr = &r->targets[t];
+	for (size_t i = 0; i < tr->n; i++)
+		strbuf_addf(sb, "%s%s=%s/%s", i ? " " : "", tr->findings[i].rule_id,
+			    finding_status_name(tr->findings[i].status), severity_name(tr->findings[i].severity));
+}
+
+/*
+ * Issue 13: the engine keeps, per flavor, build and version, which catalog
+ * variables exist (filled as the targets' conditions ask), and each target
+ * keeps a memo of its atoms. Neither may carry over to the next target: the
+ * same targets in the opposite order, through the same engine, get the
+ * same findings, and each the findings an engine of its own gives it.
+ */
+static void test_memo_order(void)
+{
+	struct engine e, alone;
+	struct diag_list d;
+	struct audit_result fwd, back;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("memo.ini", rules_text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "the test rules load and bind");
+	ok(e.nmemo > 0, "their atoms are numbered for the memo (%u places)", e.nmemo);
+	diag_print(&d, stdout);
+
+	/* relay_log_info_repository: in MySQL 8.0, removed in 8.3, never in MariaDB */
+	struct settings *s = add_target("a84.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_REPLICA);
+	set_file(s, "relay_log_recovery", "ON", "a84.cnf", 1);
+	s = add_target("b80.cnf", "file", FLAVOR_MYSQL, "8.0", ROLE_REPLICA);
+	set_default(s, "relay_log_info_repository", "TABLE");
+	s = add_target("c1011.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_REPLICA);
+	set_file(s, "relay_log_recovery", "OFF", "c1011.cnf", 1);
+	s = add_target("d80.cnf", "file", FLAVOR_MYSQL, "8.0", ROLE_PRIMARY);
+	set_file(s, "relay_log_info_repository", "FILE", "d80.cnf", 1);
+	s = add_target("e.cnf", "snapshot", FLAVOR_UNKNOWN, "0.0", ROLE_ANY);
+	s->version.major = s->version.minor = 0;
+	set_file(s, "relay_log_recovery", "ON", "e.cnf", 1);
+
+	audit_result_init(&fwd);
+	audit_result_init(&back);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(&e, &cat, &targets[i], &fwd);
+	for (size_t i = ntargets; i-- > 0;)
+		engine_evaluate_target(&e, &cat, &targets[i], &back);
+	int same = 1, same_alone = 1;
+	for (size_t i = 0; i < ntargets; i++) {
+		struct strbuf a = { 0 }, b = { 0 }, c = { 0 };
+		struct audit_result one;
+		findings_line(&fwd, i, &a);
+		findings_line(&back, ntargets - 1 - i, &b);
+		if (strcmp(a.buf ? a.buf : "", b.buf ? b.buf : "")) {
+			same = 0;
+			printf("# %s: %s\n#   reversed: %s\n", targets[i].target, a.buf, b.buf);
+		}
+		engine_init(&alone);
+		engine_load_file(&alone, path, &d);
+		engine_bind(&alone, &cat, &d);
+		audit_result_init(&one);
+		engine_evaluate_target(&alone, &cat, &targets[i], &one);
+		findings_line(&one, 0, &c);
+		if (strcmp(a.buf ? a.buf : "", c.buf ? c.buf : "")) {
+			same_alone = 0;
+			printf("# %s: %s\n#   alone: %s\n", targets[i].target, a.buf, c.buf);
+		}
+		audit_result_release(&one);
+		engine_release(&alone);
+		strbuf_release(&a);
+		strbuf_release(&b);
+		strbuf_release(&c);
+	}
+	ok(same, "the same findings in the opposite order");
+	ok(same_alone, "the same findings as each target alone");
+	const struct finding *f = find(&fwd, 0, "repo", NULL);
+	ok(f && f->status == FINDING_NOT_APPLICABLE && f->basis == FINDING_BY_ABSENT,
+	   "MySQL 8.4: relay_log_info_repository does not exist (after none was asked)");
+	f = find(&fwd, 1, "repo", NULL);
+	ok(f && f->status == FINDING_PASS, "MySQL 8.0 right after: it exists");
+	f = find(&back, 1, "repo", NULL);
+	ok(f && f->status == FINDING_NOT_APPLICABLE && f->basis == FINDING_BY_APPLIES, "a MariaDB replica: not applicable");
+	audit_result_release(&fwd);
+	audit_result_release(&back);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
+/*
+ * audit_result_intern() (issue 13: its own hash, a smaller first pool):
+ * equal texts share one copy, different texts never do, through the pool's
+ * growth, and NULL stays NULL.
+ */
+static void test_intern(void)
+{
+	struct audit_result r;
+	char buf[64];
+	const char *first[600];
+	int shared = 1, distinct = 1, kept = 1;
+	audit_result_init(&r);
+	ok(audit_result_intern(&r, NULL) == NULL, "NULL stays NULL");
+	for (size_t i = 0; i < ARRAY_SIZE(first); i++) {
+		/* short values, and long ones past 8-byte steps, that differ in one byte */
+		snprintf(buf, sizeof(buf), i % 2 ? "%zu" : "/etc/mysql/conf.d/server-%zu.cnf", i);
+		first[i] = audit_result_intern(&r, buf);
+		kept &= first[i] != buf && !strcmp(first[i], buf);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(first); i++) {
+		snprintf(buf, sizeof(buf), i % 2 ? "%zu" : "/etc/mysql/conf.d/server-%zu.cnf", i);
+		shared &= audit_result_intern(&r, buf) == first[i];
+		distinct &= i == 0 || first[i] != first[i - 1];
+	}
+	ok(kept, "a copy of each text, in the result");
+	ok(shared, "an equal text gets the same copy, after the pool grew (%zu strings)", r.pool_n);
+	ok(distinct, "different texts get different copies");
+	is_int((long)r.pool_n, (long)ARRAY_SIZE(first), "one pool entry per distinct text");
+	ok(audit_result_intern(&r, "") == audit_result_intern(&r, ""), "the empty text too");
+	audit_result_release(&r);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -676,6 +803,8 @@ int main(void)
 	test_evaluate();
 	test_problems();
 	test_fixes();
+	test_memo_order();
+	test_intern();
 	rmdir(tmpdir);
 	catalog_release(&cat);
 	diag_list_release(&d);

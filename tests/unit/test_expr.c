@@ -404,6 +404,134 @@ static void test_unknown_version(void)
 	target_free(s);
 }
 
+/* Parse and bind text (channel rules' permissions when channel); NULL with a diagnostic when it fails. */
+static struct expr *bound(const char *text, int channel)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 };
+	struct expr *e = expr_parse(&arena, text, &err);
+	if (e && expr_bind(e, &arena, &cat, channel, &berr)) {
+		printf("# bind error in '%s': %s\n", text, berr.buf);
+		e = NULL;
+	}
+	strbuf_release(&berr);
+	return e;
+}
+
+/*
+ * Issue 13: equal atoms share a place in a target's memo, evaluation fills
+ * it and reads it back; existence is worked out when first asked.
+ */
+static void test_memo(void)
+{
+	struct strmap seen;
+	unsigned n = 0;
+	struct expr *a = bound("role != primary && log_bin == ON", 1);
+	struct expr *b = bound("log_bin == ON || role != primary || defined(super_read_only)", 1);
+	struct expr *c = bound("channel.problem == \"\" && log_bin == on && role != replica", 1);
+	if (!ok(a && b && c, "the memo's conditions parse and bind"))
+		return;
+	strmap_init(&seen, 0);
+	expr_memo_number(a, &arena, &seen, &n);
+	expr_memo_number(b, &arena, &seen, &n);
+	expr_memo_number(c, &arena, &seen, &n);
+	strmap_release(&seen);
+	is_int(n, 5, "five distinct atoms: role != primary, log_bin == ON, defined(), log_bin == on, role != replica");
+	/* && and || group to the left: b is (log_bin == ON || role != primary) || defined(...) */
+	ok(a->left->memo && a->left->memo == b->left->right->memo, "role != primary has one place in both conditions");
+	ok(a->right->memo && a->right->memo == b->left->left->memo, "log_bin == ON has one place in both conditions");
+	ok(a->left->memo != a->right->memo, "different atoms have different places");
+	is_int(c->left->left->memo, 0, "an atom that reads the channel has no place");
+	ok(c->left->right->memo && c->left->right->memo != a->right->memo,
+	   "log_bin == on (another literal) has a place of its own");
+
+	struct settings *s = target_new(FLAVOR_MARIADB, "10.11", "file");
+	s->role = ROLE_REPLICA;
+	set_file(s, "log_bin", "1", 1);
+	signed char memo[5], exists[512];
+	memset(memo, EXPR_MEMO_UNSET, sizeof(memo));
+	memset(exists, EXPR_EXISTS_UNSET, sizeof(exists));
+	ok(cat.n <= sizeof(exists), "the catalog fits the test's existence cache");
+	struct expr_env env = { .catalog = &cat, .target = s, .memo = memo, .var_exists = exists };
+	is_int(expr_eval(a, &env), TRI_TRUE, "evaluated with a memo: the value without one");
+	is_int(memo[a->left->memo - 1], TRI_TRUE, "  the memo holds role != primary");
+	is_int(memo[a->right->memo - 1], TRI_TRUE, "  and log_bin == ON");
+	is_int(memo[4], EXPR_MEMO_UNSET, "  and nothing for an atom not evaluated");
+	memo[a->right->memo - 1] = TRI_FALSE;
+	memo[a->left->memo - 1] = TRI_FALSE;
+	is_int(expr_eval(b, &env), TRI_FALSE, "an atom evaluated before is read from the memo");
+	const struct catalog_var *sro = catalog_lookup(&cat, "super_read_only");
+	if (ok(sro != NULL, "super_read_only is in the catalog")) {
+		size_t i = (size_t)(sro - cat.vars);
+		is_int(exists[i], 0, "  its existence on MariaDB 10.11 was worked out when defined() asked");
+		env.memo = NULL;
+		exists[i] = 1;
+		is_int(expr_eval(b->right, &env), TRI_TRUE, "  and is read back from the cache after");
+		exists[i] = EXPR_EXISTS_UNSET;
+		is_int(expr_env_var_exists(&env, sro), TRI_FALSE, "expr_env_var_exists() works it out again");
+		is_int(exists[i], 0, "  and stores it");
+	}
+	target_free(s);
+}
+
+/*
+ * Issue 13: a boolean or enum value compares as catalog_normalize() says,
+ * though the usual spellings no longer go through it: every boolean and
+ * enum variable of the catalog, many spellings, every value of its type.
+ */
+static void test_normalize_all(void)
+{
+	static const char *const raws[] = {
+		"ON", "on", "On", "1", "0", "true", "TRUE", "false", "False", "off", "OFF", "yes", "no", "2",
+		"", "o", "of", "t", "f", "row", "ROW", "Mixed", "statement", "stat", "TABLE", "file", "ON_PERMISSIVE",
+		"off_permissive", "AFTER_SYNC", "after_commit", "strict", "IDEMPOTENT", "3", "10", " ON",
+	};
+	size_t nvars = 0, bad = 0;
+	for (size_t i = 0; i < cat.n; i++) {
+		const struct catalog_var *v = &cat.vars[i];
+		if (v->type != CATALOG_BOOL && v->type != CATALOG_ENUM)
+			continue;
+		nvars++;
+		static const char *const bools[] = { "ON", "OFF" };
+		const char *const *lits = v->type == CATALOG_BOOL ? bools : v->enum_values;
+		size_t nlits = v->type == CATALOG_BOOL ? 2 : v->nenum;
+		for (size_t r = 0; r < ARRAY_SIZE(raws); r++) {
+			struct settings *s = target_new(FLAVOR_MYSQL, "8.4", "file");
+			s->flavor = FLAVOR_UNKNOWN;   /* a value the file gives proves the variable exists */
+			set_file(s, v->name, raws[r], 1);
+			char *norm = NULL;
+			const char *why;
+			int refused = catalog_normalize(v, raws[r], &norm, &why) && !norm;
+			for (size_t l = 0; l < nlits; l++) {
+				char text[300], *lnorm = NULL;
+				snprintf(text, sizeof(text), "%s == %s", v->name, lits[l]);
+				catalog_normalize(v, lits[l], &lnorm, &why);
+				int want = refused ? TRI_UNKNOWN
+						   : !ascii_strcasecmp(norm ? norm : raws[r], lnorm ? lnorm : lits[l]) ? TRI_TRUE
+														     : TRI_FALSE;
+				int got = eval_on(text, s);
+				if (got != want) {
+					bad++;
+					printf("# %s with %s = '%s': got %d, want %d\n", text, v->name, raws[r], got, want);
+				}
+				free(lnorm);
+			}
+			if (v->type == CATALOG_BOOL) {
+				int want = refused ? TRI_UNKNOWN : !strcmp(norm ? norm : raws[r], "ON") ? TRI_TRUE : TRI_FALSE;
+				int got = eval_on(v->name, s);
+				if (got != want) {
+					bad++;
+					printf("# %s = '%s' as a truth value: got %d, want %d\n", v->name, raws[r], got, want);
+				}
+			}
+			free(norm);
+			target_free(s);
+		}
+	}
+	ok(nvars > 10, "the catalog has boolean and enum variables (%zu)", nvars);
+	is_int((long)bad, 0, "every spelling of every boolean and enum variable compares as catalog_normalize() says");
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -422,6 +550,8 @@ int main(void)
 	test_parse_errors();
 	test_explain();
 	test_unknown_version();
+	test_memo();
+	test_normalize_all();
 	arena_release(&arena);
 	catalog_release(&cat);
 	diag_list_release(&d);
