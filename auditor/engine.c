@@ -1336,13 +1336,16 @@ static void target_cache_release(struct target_cache *tc)
 /*
  * The entry of s called e->reads[i].name, or NULL: settings_get() with the
  * name's hash worked out once per run (engine.read_hash) when s has its
- * case-sensitive index.
+ * case-sensitive index. exact: only an entry spelled as the name (a
+ * case-insensitive index may hold another spelling).
  */
-static const struct settings_var *read_get(const struct engine *e, size_t i, const struct settings *s)
+static const struct settings_var *read_get(const struct engine *e, size_t i, const struct settings *s, int exact)
 {
 	size_t at;
-	if (s->shared || s->index.fold_case || !e->read_hash)
-		return settings_get(s, e->reads[i].name);
+	if (s->shared || s->index.fold_case || !e->read_hash) {
+		const struct settings_var *sv = settings_get(s, e->reads[i].name);
+		return sv && (!exact || !strcmp(sv->name, e->reads[i].name)) ? sv : NULL;
+	}
 	return strmap_get_hashed(&s->index, e->reads[i].name, e->read_hash[i], &at) == 0 ? &s->vars[at] : NULL;
 }
 
@@ -1370,10 +1373,8 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 		const struct catalog_var *v = e->reads[i].var;
 		if (!v || v < c->vars || v >= c->vars + c->n)
 			continue;
-		/* the entry stored under the canonical name, as the rules read it */
-		const struct settings_var *sv = read_get(e, i, s);
-		if (sv && !strcmp(sv->name, v->name))
-			tc->var_value[v - c->vars] = sv;
+		/* the entry stored under the canonical name (the read's name), as the rules read it */
+		tc->var_value[v - c->vars] = read_get(e, i, s, 1);
 	}
 	env->var_value = tc->var_value;
 }
@@ -1539,7 +1540,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 		if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
 			sv = tc->var_value[rd->var - x->c->vars];
 		else
-			sv = read_get(x->e, i, s);
+			sv = read_get(x->e, i, s, 0);
 		if (!sv)
 			continue;
 		ARRAY_GROW(v->vars, v->n + 1, v->cap);
