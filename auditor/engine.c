@@ -1054,10 +1054,10 @@ static size_t rule_conditions(const struct rule *r, struct expr **out, size_t ma
 
 /*
  * Number the atoms of every rule's conditions for a target's memo (equal
- * atoms share a place, expr_memo_number()); numbered: only count them (the
- * prebuilt rules, numbered at build time).
+ * atoms share a place, expr_memo_number()). The prebuilt rules come
+ * numbered (prebuilt_nmemo).
  */
-static void engine_number_atoms(struct engine *e, int numbered)
+static void engine_number_atoms(struct engine *e)
 {
 	struct strmap seen;
 	unsigned n = 0;
@@ -1067,16 +1067,27 @@ static void engine_number_atoms(struct engine *e, int numbered)
 		size_t max = 2 + r->nseverity_if + r->nfix_if;
 		struct expr **conds = xmalloc(max * sizeof(*conds));
 		size_t nc = rule_conditions(r, conds, max);
-		for (size_t k = 0; k < nc; k++) {
-			if (numbered)
-				expr_walk(conds[k], memo_max_visit, &n);
-			else
-				expr_memo_number(conds[k], &e->arena, &seen, &n);
-		}
+		for (size_t k = 0; k < nc; k++)
+			expr_memo_number(conds[k], &e->arena, &seen, &n);
 		free(conds);
 	}
 	strmap_release(&seen);
 	e->nmemo = n;
+}
+
+unsigned engine_memo_places(const struct engine *e)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		const struct rule *r = &e->rules[i];
+		size_t max = 2 + r->nseverity_if + r->nfix_if;
+		struct expr **conds = xmalloc(max * sizeof(*conds));
+		size_t nc = rule_conditions(r, conds, max);
+		for (size_t k = 0; k < nc; k++)
+			expr_walk(conds[k], memo_max_visit, &n);
+		free(conds);
+	}
+	return n;
 }
 
 /* e->read_hash, once the reads are known. */
@@ -1101,7 +1112,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			engine_hash_reads(e);
 			engine_memo_free(e->memo);
 			e->memo = engine_memo_new(c);
-			engine_number_atoms(e, 1);
+			e->nmemo = prebuilt_nmemo;
 			return 0;
 		}
 		engine_unprebuild(e, d);
@@ -1169,7 +1180,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 	engine_hash_reads(e);
 	engine_memo_free(e->memo);
 	e->memo = engine_memo_new(c);
-	engine_number_atoms(e, 0);
+	engine_number_atoms(e);
 	return rc;
 }
 

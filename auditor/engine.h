@@ -140,6 +140,13 @@ struct engine {
 };
 
 void engine_init(struct engine *e);
+
+/*
+ * Added (issue 13, for tests/unit/test_prebuilt.c): the highest expr.memo
+ * among the atoms of e's rules' conditions, which engine_bind() keeps in
+ * e->nmemo (for the prebuilt rules, prebuilt_nmemo). O(atoms).
+ */
+unsigned engine_memo_places(const struct engine *e);
 void engine_release(struct engine *e);
 
 /*

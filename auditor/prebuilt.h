@@ -65,6 +65,8 @@ extern const size_t prebuilt_nrule_files;
 /* What engine_bind() collected for them (engine.h struct engine_read). */
 extern const struct engine_read prebuilt_reads[];
 extern const size_t prebuilt_nreads;
+/* Added (issue 13): engine.nmemo for them (the atoms' places, expr.memo, numbered by engine_bind()). */
+extern const unsigned prebuilt_nmemo;
 
 /*
  * Added: flavor inference's answers (infer.h), worked out by the same

@@ -48,6 +48,7 @@ const unsigned char prebuilt_rule_files[1];
 const size_t prebuilt_nrule_files = 0;
 const struct engine_read prebuilt_reads[1];
 const size_t prebuilt_nreads = 0;
+const unsigned prebuilt_nmemo = 0;
 const unsigned char prebuilt_infer_masks[1];
 const unsigned char prebuilt_option_sides[1];
 const size_t prebuilt_noption_sides = 0;
@@ -493,8 +494,10 @@ static void pb_emit(FILE *out, struct pb *p, int prebuilt, const struct engine *
 	pb_emit_array(out, "const struct engine_read prebuilt_reads", &p->reads, nreads);
 	fprintf(out, "const size_t prebuilt_nvars = %zu;\nconst size_t prebuilt_nindex = %zu;\n"
 		     "const int prebuilt_catalog_file = %d;\nconst size_t prebuilt_nrules = %zu;\n"
-		     "const size_t prebuilt_nreads = %zu;\nconst size_t prebuilt_nrule_files = %zu;\n\n",
-		nvars, nindex, prebuilt ? catalog_file : -1, nrule, nreads, prebuilt ? nrules : 0);
+		     "const size_t prebuilt_nreads = %zu;\nconst size_t prebuilt_nrule_files = %zu;\n"
+		     "const unsigned prebuilt_nmemo = %u;\n\n",
+		nvars, nindex, prebuilt ? catalog_file : -1, nrule, nreads, prebuilt ? nrules : 0,
+		prebuilt ? e->nmemo : 0);
 	fputs("const unsigned char prebuilt_rule_files[] = {", out);
 	for (size_t i = 0; i < (prebuilt ? nrules : 0); i++)
 		fprintf(out, " %u,", rule_pack[i]);

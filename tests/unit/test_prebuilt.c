@@ -275,6 +275,9 @@ int main(void)
 		ok(!d, "the name index is the same");
 	}
 	compare_engines("prebuilt", &p, &pe, &se);
+	is_int((long)se.nmemo, (long)pe.nmemo, "the prebuilt rules' memo has the places of the parsed ones");
+	ok(pe.nmemo > 0 && engine_memo_places(&se) == se.nmemo && engine_memo_places(&pe) == pe.nmemo,
+	   "as many as their atoms are numbered (%u)", se.nmemo);
 
 	/* flavor inference's answers: what infer.c computes, for every catalog name and option row */
 	{
