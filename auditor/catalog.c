@@ -291,7 +291,9 @@ static size_t index_lower_bound(const struct catalog *c, const char *key)
 	size_t lo = 0, hi = c->nindex;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(c->index[mid].name, key) < 0)
+		/* the first bytes first: most entries differ there (issue 13) */
+		const unsigned char *a = (const unsigned char *)c->index[mid].name, *b = (const unsigned char *)key;
+		if (a[0] != b[0] ? a[0] < b[0] : strcmp((const char *)a, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -301,9 +303,13 @@ static size_t index_lower_bound(const struct catalog *c, const char *key)
 
 const struct catalog_var *catalog_lookup(const struct catalog *c, const char *name)
 {
-	char key[256];
-	if (index_key(key, sizeof(key), name))
-		return NULL;
+	char buf[256];
+	const char *key = name;   /* a name without '-' is its own key (no catalog name is 256 bytes long) */
+	if (strchr(name, '-')) {
+		if (index_key(buf, sizeof(buf), name))
+			return NULL;
+		key = buf;
+	}
 	size_t i = index_lower_bound(c, key);
 	if (i < c->nindex && !strcmp(c->index[i].name, key))
 		return &c->vars[c->index[i].var];

@@ -424,6 +424,67 @@ static void test_malformed(void)
 	diag_list_release(&d);
 }
 
+/* catalog_lookup() as a scan: the index entry equal to name with '-' as '_'. */
+static const struct catalog_var *lookup_by_scan(const char *name)
+{
+	char key[300];
+	size_t i;
+	for (i = 0; name[i] && i + 1 < sizeof(key); i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	key[i] = '\0';
+	for (size_t k = 0; k < cat.nindex; k++)
+		if (!strcmp(cat.index[k].name, key))
+			return &cat.vars[cat.index[k].var];
+	return NULL;
+}
+
+/*
+ * Issue 13: catalog_lookup() compares the name with '-' read as '_' instead
+ * of copying it into a key first: it finds what a scan of the index finds,
+ * for every name and alias, dashed, cut short, lengthened, and case-changed.
+ */
+static void test_lookup_all(void)
+{
+	size_t bad = 0, tried = 0;
+	char buf[300];
+	for (size_t k = 0; k < cat.nindex; k++) {
+		const char *name = cat.index[k].name;
+		size_t n = strlen(name);
+		const char *variants[5];
+		char dashed[300], shorter[300], longer[300], upper[300];
+		snprintf(dashed, sizeof(dashed), "%s", name);
+		for (char *p = dashed; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		snprintf(shorter, sizeof(shorter), "%.*s", (int)(n ? n - 1 : 0), name);
+		snprintf(longer, sizeof(longer), "%s_", name);
+		snprintf(upper, sizeof(upper), "%s", name);
+		upper[0] = (char)(upper[0] >= 'a' && upper[0] <= 'z' ? upper[0] - 'a' + 'A' : upper[0]);
+		variants[0] = name;
+		variants[1] = dashed;
+		variants[2] = shorter;
+		variants[3] = longer;
+		variants[4] = upper;
+		for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+			tried++;
+			if (catalog_lookup(&cat, variants[v]) != lookup_by_scan(variants[v])) {
+				bad++;
+				printf("# catalog_lookup('%s') differs from a scan\n", variants[v]);
+			}
+		}
+		if (catalog_lookup(&cat, name) != &cat.vars[cat.index[k].var]) {
+			bad++;
+			printf("# catalog_lookup('%s') is not its entry's variable\n", name);
+		}
+	}
+	memset(buf, 'a', 290);
+	buf[290] = '\0';
+	ok(catalog_lookup(&cat, buf) == NULL && catalog_lookup(&cat, "") == NULL && catalog_lookup(&cat, "-") == NULL,
+	   "a long name, an empty one and a lone '-' are not found");
+	ok(tried > 100, "%zu names tried", tried);
+	is_int((long)bad, 0, "catalog_lookup() finds what a scan of the index finds");
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -451,6 +512,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		ok(catalog_lookup(&cat, required[i]) != NULL, "catalog has %s", required[i]);
 	test_names();
+	test_lookup_all();
 	test_types();
 	test_defaults();
 	test_existence();
