@@ -59,6 +59,27 @@ void explain_finding(struct explainer *x, const struct target_result *t, const s
 		out->title = f->title;
 }
 
+/*
+ * Pieces of the sentences that every finding has, appended without a
+ * format (issue 13: strbuf_addf() parses its format each time): s as "%s"
+ * would print it, n in decimal.
+ */
+static void add_s(struct strbuf *sb, const char *s)
+{
+	strbuf_addstr(sb, s ? s : "(null)");
+}
+
+static void add_u(struct strbuf *sb, unsigned n)
+{
+	char buf[16];
+	size_t i = sizeof(buf);
+	do {
+		buf[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	strbuf_add(sb, buf + i, sizeof(buf) - i);
+}
+
 /* ---- the value the verdict is about ----------------------------------------- */
 
 /* "a.cnf:12" for an origin with a file; the describe form otherwise. */
@@ -148,10 +169,14 @@ static void explain_value(struct explainer *x, const struct rule *r, const struc
 		const struct settings_origin *o = &v.sv->current.origin;
 		out->origin = *o;
 		if (o->source == SETTINGS_SRC_DEFAULT) {
-			if (v.text)
-				strbuf_addf(ot, "not set: default %s for %s", *v.text ? v.text : "''", where);
-			else
+			if (v.text) {
+				strbuf_addstr(ot, "not set: default ");
+				add_s(ot, *v.text ? v.text : "''");
+				strbuf_addstr(ot, " for ");
+				add_s(ot, where);
+			} else {
 				strbuf_addf(ot, "not set: default unknown for %s", where);
+			}
 		} else {
 			char *d = settings_origin_describe(o);
 			strbuf_addstr(ot, d);
@@ -579,13 +604,24 @@ static void explain_fix_where(struct explainer *x, const struct rule *r, const s
 	if (!out->fix || !out->variable || !loc->file || !t->kind || strcmp(t->kind, "file"))
 		return;
 	if (out->origin.source == SETTINGS_SRC_FILE && out->origin.file && out->origin.line) {
-		if (t->name && !strcmp(out->origin.file, t->name))
-			strbuf_addf(&x->fix, "\n(line %u sets %s now)", out->origin.line, out->variable);
-		else
+		if (t->name && !strcmp(out->origin.file, t->name)) {
+			strbuf_addstr(&x->fix, "\n(line ");
+			add_u(&x->fix, out->origin.line);
+			strbuf_addstr(&x->fix, " sets ");
+			add_s(&x->fix, out->variable);
+			strbuf_addstr(&x->fix, " now)");
+		} else {
 			strbuf_addf(&x->fix, "\n(%s line %u sets %s now)", out->origin.file, out->origin.line,
 				    out->variable);
+		}
 	} else if (out->origin.source == SETTINGS_SRC_DEFAULT && loc->line && loc->detail) {
-		strbuf_addf(&x->fix, "\n(add under [%s], %s:%u)", loc->detail, loc->file, loc->line);
+		strbuf_addstr(&x->fix, "\n(add under [");
+		add_s(&x->fix, loc->detail);
+		strbuf_addstr(&x->fix, "], ");
+		add_s(&x->fix, loc->file);
+		strbuf_addch(&x->fix, ':');
+		add_u(&x->fix, loc->line);
+		strbuf_addch(&x->fix, ')');
 	} else if (out->origin.source == SETTINGS_SRC_DEFAULT) {
 		strbuf_addf(&x->fix, "\n(add under [mysqld] in %s)", loc->file);
 	}
@@ -707,6 +743,14 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	const struct rule *r = f->rule;
 	const struct settings *s = &t->view;
 	struct expr_env env;
+	/*
+	 * Issue 13: the sentences evaluate the rule's atoms again and again
+	 * (each clause, and the clauses that decide it): a memo and an
+	 * existence cache for this finding's explanation (expr.h), when the
+	 * rule is one of the engine's (its atoms numbered for engine.nmemo).
+	 */
+	signed char memo_buf[256], exists_buf[256], *memo = NULL, *exists = NULL;
+	const struct engine *e = x->engine;
 
 	strbuf_reset(&x->origin_text);
 	strbuf_reset(&x->overridden);
@@ -718,6 +762,16 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	memset(&env, 0, sizeof(env));
 	env.catalog = x->catalog;
 	env.target = s;
+	if (e && r >= e->rules && r < e->rules + e->n && e->nmemo) {
+		memo = e->nmemo <= sizeof(memo_buf) ? memo_buf : xmalloc(e->nmemo);
+		memset(memo, EXPR_MEMO_UNSET, e->nmemo);
+		env.memo = memo;
+	}
+	if (x->catalog && x->catalog->n) {
+		exists = x->catalog->n <= sizeof(exists_buf) ? exists_buf : xmalloc(x->catalog->n);
+		memset(exists, EXPR_EXISTS_UNSET, x->catalog->n);
+		env.var_exists = exists;
+	}
 	if (f->channel_no && f->channel_no <= s->nchannels)
 		env.channel = &s->channels[f->channel_no - 1];
 	env.source = f->source;
@@ -752,7 +806,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 		explain_problem(x, t, &s->problems[f->problem_no - 1], out);
 		if (f->suppression)
 			explain_suppressed(x, f, out);
-		return;
+		goto out;
 	}
 	explain_value(x, r, &env, out);
 	explain_location(t, out);
@@ -766,6 +820,11 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	out->message = m->buf ? m->buf : "";
 	if (f->suppression)
 		explain_suppressed(x, f, out);
+out:
+	if (memo != memo_buf)
+		free(memo);
+	if (exists != exists_buf)
+		free(exists);
 }
 
 /* ---- short forms ------------------------------------------------------------ */

@@ -1536,12 +1536,16 @@ static void explain_atom_value(const struct expr *e, const struct expr_env *env,
 			strbuf_addf(sb, "the server is a node of Galera cluster '%s'", v.text);
 		return;
 	}
-	strbuf_addf(sb, "%s is ", v.name);
+	/* the two pieces every explained value has, without a format (issue 13) */
+	strbuf_addstr(sb, v.name ? v.name : "(null)");
+	strbuf_addstr(sb, " is ");
 	add_value_text(sb, v.text);
 	if (v.sv) {
 		const struct settings_origin *o = &v.sv->current.origin;
 		if (o->source == SETTINGS_SRC_DEFAULT) {
-			strbuf_addf(sb, " (default for %s)", env_display(env, where, sizeof(where)));
+			strbuf_addstr(sb, " (default for ");
+			strbuf_addstr(sb, env_display(env, where, sizeof(where)));
+			strbuf_addch(sb, ')');
 		} else if (o->file) {
 			if (o->line)
 				strbuf_addf(sb, " (%s:%u)", o->file, o->line);
