@@ -30,6 +30,7 @@ void explainer_init(struct explainer *x, const struct engine *e, const struct ca
 	arena_init(&x->cache);
 	x->nexpected = e ? engine_rule_count(e) : 0;
 	x->expected_cache = xcalloc(x->nexpected ? x->nexpected : 1, sizeof(*x->expected_cache));
+	x->var_names = xcalloc(c && c->n ? c->n : 1, sizeof(*x->var_names));
 }
 
 void explainer_release(struct explainer *x)
@@ -45,6 +46,7 @@ void explainer_release(struct explainer *x)
 	strbuf_release(&x->suppressed);
 	arena_release(&x->cache);
 	free(x->expected_cache);
+	free(x->var_names);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -780,12 +782,15 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	    x->display_version.major != s->version.major || x->display_version.minor != s->version.minor ||
 	    x->display_version.patch != s->version.patch) {
 		expr_target_display(s, x->display, sizeof(x->display));
+		if (x->var_names && x->catalog)
+			memset(x->var_names, 0, x->catalog->n * sizeof(*x->var_names));
 		x->display_made = 1;
 		x->display_flavor = s->flavor;
 		x->display_variant = s->variant;
 		x->display_version = s->version;
 	}
 	env.display = x->display;
+	env.var_name = x->var_names;
 
 	out->rule_id = r->id;
 	out->title = r->title;

@@ -95,6 +95,8 @@ struct explainer {
 	enum flavor display_flavor;
 	enum flavor_variant display_variant;
 	struct version display_version;
+	/* added (issue 13): the catalog's variables as that target spells them (expr.h expr_env.var_name) */
+	const char **var_names;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */

@@ -964,7 +964,14 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 	case EXPR_REF_VAR: {
 		int cached = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n;
 		out->var = var;
-		out->name = named ? expr_var_display(var, s) : var->name;
+		if (!named)
+			out->name = var->name;
+		else if (cached && env->var_name)
+			out->name = env->var_name[var - env->catalog->vars]
+					    ? env->var_name[var - env->catalog->vars]
+					    : (env->var_name[var - env->catalog->vars] = expr_var_display(var, s));
+		else
+			out->name = expr_var_display(var, s);
 		if (env_var_exists(env, var) == TRI_FALSE) {
 			out->state = EXPR_VALUE_ABSENT;
 			return;

@@ -212,6 +212,13 @@ struct expr_env {
 	 * channels; the caller resets it for the next target.
 	 */
 	signed char *memo;
+	/*
+	 * Added (issue 13): optional, NULL for none. Per catalog variable, its
+	 * name as the target spells it (expr_var_display()), NULL until first
+	 * asked: explanations fill it in. It depends on the target's flavor,
+	 * build and version alone, so a caller may keep it while they stay.
+	 */
+	const char **var_name;
 };
 
 /* expr_env.memo: not evaluated yet. */
