@@ -471,6 +471,20 @@ static void test_memo(void)
 		is_int(expr_env_var_exists(&env, sro), TRI_FALSE, "expr_env_var_exists() works it out again");
 		is_int(exists[i], 0, "  and stores it");
 	}
+	/* the name as the target spells it, kept per variable once asked */
+	const char *names[512] = { 0 };
+	const struct catalog_var *lru = catalog_lookup(&cat, "log_replica_updates");
+	struct expr *atom = bound("log_replica_updates", 0);
+	if (ok(lru && atom && cat.n <= ARRAY_SIZE(names), "log_replica_updates binds")) {
+		struct expr_value v;
+		struct expr_env nenv = { .catalog = &cat, .target = s, .var_name = names };
+		expr_value_of(atom, &nenv, &v);
+		is_str(v.name, "log_slave_updates", "MariaDB spells log_replica_updates log_slave_updates");
+		is_str(names[lru - cat.vars], "log_slave_updates", "  and the spelling is kept");
+		names[lru - cat.vars] = "kept";
+		expr_value_of(atom, &nenv, &v);
+		is_str(v.name, "kept", "  and read back after");
+	}
 	target_free(s);
 }
 
