@@ -31,6 +31,7 @@ void explainer_init(struct explainer *x, const struct engine *e, const struct ca
 	x->nexpected = e ? engine_rule_count(e) : 0;
 	x->expected_cache = xcalloc(x->nexpected ? x->nexpected : 1, sizeof(*x->expected_cache));
 	x->var_names = xcalloc(c && c->n ? c->n : 1, sizeof(*x->var_names));
+	x->var_exists = xmalloc(c && c->n ? c->n : 1);
 }
 
 void explainer_release(struct explainer *x)
@@ -47,6 +48,7 @@ void explainer_release(struct explainer *x)
 	arena_release(&x->cache);
 	free(x->expected_cache);
 	free(x->var_names);
+	free(x->var_exists);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -769,7 +771,8 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 		memset(memo, EXPR_MEMO_UNSET, e->nmemo);
 		env.memo = memo;
 	}
-	if (x->catalog && x->catalog->n) {
+	if (x->catalog && x->catalog->n && (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version))) {
+		/* existence then depends on the values the target reported: this finding's own */
 		exists = x->catalog->n <= sizeof(exists_buf) ? exists_buf : xmalloc(x->catalog->n);
 		memset(exists, EXPR_EXISTS_UNSET, x->catalog->n);
 		env.var_exists = exists;
@@ -782,8 +785,10 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	    x->display_version.major != s->version.major || x->display_version.minor != s->version.minor ||
 	    x->display_version.patch != s->version.patch) {
 		expr_target_display(s, x->display, sizeof(x->display));
-		if (x->var_names && x->catalog)
+		if (x->var_names && x->catalog) {
 			memset(x->var_names, 0, x->catalog->n * sizeof(*x->var_names));
+			memset(x->var_exists, EXPR_EXISTS_UNSET, x->catalog->n);
+		}
 		x->display_made = 1;
 		x->display_flavor = s->flavor;
 		x->display_variant = s->variant;
@@ -791,6 +796,8 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	}
 	env.display = x->display;
 	env.var_name = x->var_names;
+	if (!env.var_exists && x->catalog && x->catalog->n)
+		env.var_exists = x->var_exists;   /* kept while the flavor, build and version stay */
 
 	out->rule_id = r->id;
 	out->title = r->title;

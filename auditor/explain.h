@@ -97,6 +97,8 @@ struct explainer {
 	struct version display_version;
 	/* added (issue 13): the catalog's variables as that target spells them (expr.h expr_env.var_name) */
 	const char **var_names;
+	/* added (issue 13): and whether each exists there, when its flavor and version are known (expr.h var_exists) */
+	signed char *var_exists;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
