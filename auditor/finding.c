@@ -136,7 +136,7 @@ const char *audit_result_intern(struct audit_result *r, const char *s)
 	size_t n = strlen(s);
 	size_t k = intern_hash(s, n) & (r->pool_cap - 1);
 	while (r->pool[k]) {
-		if (!memcmp(r->pool[k], s, n + 1))
+		if (!strcmp(r->pool[k], s))   /* not memcmp(): the entry may be shorter than s */
 			return r->pool[k];
 		k = (k + 1) & (r->pool_cap - 1);
 	}
