@@ -67,6 +67,22 @@ void audit_result_release(struct audit_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void audit_result_clear(struct audit_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->targets[i].findings);
+		settings_release(&r->targets[i].view);
+	}
+	struct target_result *targets = r->targets;
+	size_t cap = r->cap;
+	r->n = 0;
+	r->targets = NULL;
+	audit_result_release(r);
+	audit_result_init(r);
+	r->targets = targets;
+	r->cap = cap;
+}
+
 struct target_result *audit_result_add_target(struct audit_result *r, const char *name, const char *kind)
 {
 	ARRAY_GROW(r->targets, r->n + 1, r->cap);
@@ -184,6 +200,34 @@ void target_result_sort(struct target_result *t)
 		i++;
 	if (i < t->n)
 		qsort(t->findings, t->n, sizeof(struct finding), finding_worse_first);
+}
+
+void target_result_merge(struct target_result *t, size_t from)
+{
+	struct finding *f = t->findings;
+	if (from >= t->n)
+		return;
+	/* the tail, by insertion (stable: only a worse finding moves before another) */
+	for (size_t i = from + 1; i < t->n; i++) {
+		struct finding x = f[i];
+		size_t j = i;
+		for (; j > from && finding_worse_first(&f[j - 1], &x) > 0; j--)
+			f[j] = f[j - 1];
+		f[j] = x;
+	}
+	if (!from || finding_worse_first(&f[from - 1], &f[from]) <= 0)
+		return;
+	/* from the back: on a tie the head's finding (it came first) stays before the tail's */
+	size_t nt = t->n - from, i = from, j = nt, k = t->n;
+	struct finding *tail = xmalloc(nt * sizeof(*tail));
+	memcpy(tail, f + from, nt * sizeof(*tail));
+	while (j > 0) {
+		if (i > 0 && finding_worse_first(&f[i - 1], &tail[j - 1]) > 0)
+			f[--k] = f[--i];
+		else
+			f[--k] = tail[--j];
+	}
+	free(tail);
 }
 
 void audit_result_sort(struct audit_result *r)

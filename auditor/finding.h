@@ -266,6 +266,12 @@ void audit_result_init(struct audit_result *r);
 void audit_result_release(struct audit_result *r);
 struct target_result *audit_result_add_target(struct audit_result *r, const char *name, const char *kind);
 /*
+ * Added (issue 13): audit_result_release() but for the array of targets,
+ * kept for the next targets added (check reads its targets back one at a
+ * time into one result: no malloc of that array per target).
+ */
+void audit_result_clear(struct audit_result *r);
+/*
  * A copy of s in the result's arena, shared by every equal string (values
  * such as "ON", file paths, "default for MySQL 8.4" are held once per run).
  * NULL stays NULL.
@@ -278,6 +284,14 @@ struct finding *target_result_add(struct target_result *t);
 void audit_result_sort(struct audit_result *r);
 /* The same for one target; empty targets are fine. */
 void target_result_sort(struct target_result *t);
+/*
+ * Added (issue 13): t's findings [0, from) are in target_result_sort()'s
+ * order and [from, n) were appended in any order (check's cross-target
+ * findings, a few per target): put the whole in the order
+ * target_result_sort() would give it (its sort is stable: on a tie, the
+ * finding that came first stays first), by a merge, not a sort of all.
+ */
+void target_result_merge(struct target_result *t, size_t from);
 
 /* The summary of the whole result. */
 void audit_result_summary(const struct audit_result *r, struct audit_summary *s);
