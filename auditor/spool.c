@@ -3,8 +3,13 @@
  *
  * A record is a sequence of fields in a fixed order: numbers as 8 bytes
  * (host order: the file is this process's own), strings as a length + 1
- * (0 for NULL) and the bytes, pointers that outlive the spool as they are.
- * spool_put_*() and spool_get_*() go in pairs, in the same order.
+ * (0 for NULL) and the bytes, or, for a string the record already has, a
+ * reference to its first copy; pointers that outlive the spool as they
+ * are. Arrays of structures (a finding, a view's variables) are written
+ * as their memory, each string pointer in them replaced by the place of
+ * the string's bytes in the record (+ 1; 0 for NULL), so that they are
+ * read back by one copy and a fix-up of those pointers.
+ * put_*() and get_*() go in pairs, in the same order.
  */
 #include "spool.h"
 
@@ -18,7 +23,6 @@
 
 /* A record starts with this, so that a read out of step is caught, not misread. */
 #define SPOOL_MAGIC 0x43535350554f4f4cULL   /* "CSSPOOL" */
-#define SPOOL_BUF 65536
 
 const char *spool_dir(void)
 {
@@ -26,7 +30,7 @@ const char *spool_dir(void)
 	return dir && *dir ? dir : "/tmp";
 }
 
-FILE *spool_tmpfile(void)
+FILE *spool_tmpfile(char *buf, size_t size)
 {
 	const char *dir = spool_dir();
 	char *path = xasprintf("%s/crashsafe-spool-XXXXXX", dir);
@@ -45,15 +49,27 @@ FILE *spool_tmpfile(void)
 		errno = e;
 		return NULL;
 	}
-	setvbuf(fp, NULL, _IOFBF, SPOOL_BUF);
+	if (buf)
+		setvbuf(fp, buf, _IOFBF, size);
 	return fp;
 }
 
-int spool_open(struct spool *s)
+int spool_open(struct spool *s, size_t buf)
 {
+	/* the buffer is the spool's own: given no buffer, glibc's setvbuf(3) ignores the size and takes 4 KB */
+	if (!buf)
+		buf = SPOOL_BUF;
 	memset(s, 0, sizeof(*s));
-	s->fp = spool_tmpfile();
-	return s->fp ? 0 : -1;
+	s->iobuf = xmalloc(buf);
+	s->fp = spool_tmpfile(s->iobuf, buf);
+	if (!s->fp) {
+		int e = errno;
+		free(s->iobuf);
+		s->iobuf = NULL;
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 int spool_flush(struct spool *s)
@@ -70,7 +86,11 @@ void spool_close(struct spool *s)
 {
 	if (s->fp)
 		fclose(s->fp);
+	free(s->iobuf);   /* after fclose, which may still write from it */
 	free(s->offsets);
+	free(s->seen);
+	free(s->img);
+	free(s->rbuf);
 	strbuf_release(&s->rec);
 	memset(s, 0, sizeof(*s));
 }
@@ -101,9 +121,34 @@ static inline void put_u64(struct spool *s, uint64_t v)
 	s->rec.len += sizeof(v);
 }
 
-static void put_ptr(struct spool *s, const void *p)
+/* A length field with this bit is a reference: the string's place (+ 1) in the record, before it. */
+#define SPOOL_REF ((uint64_t)1 << 63)
+
+_Static_assert(SPOOL_SEEN == 128, "put_seen() takes 7 bits of the hash");
+
+/* The place (+ 1) of str's bytes if the record being written has them already, else 0. */
+static inline struct spool_seen *put_seen(struct spool *s, const char *str)
 {
-	put_bytes(s, &p, sizeof(p));
+	/* Fibonacci hashing of the address: its top bits pick the slot (a cache: a collision only costs a copy) */
+	return &s->seen[((uint64_t)(uintptr_t)str * 0x9E3779B97F4A7C15ULL) >> 57];
+}
+
+static inline uint64_t put_known(struct spool *s, const char *str)
+{
+	const struct spool_seen *e = put_seen(s, str);
+	return e->str == str && e->record == s->n + 1 ? e->place : 0;
+}
+
+/* str's bytes, with their NUL, appended; returns their place + 1. */
+static uint64_t put_text(struct spool *s, const char *str)
+{
+	struct spool_seen *e = put_seen(s, str);
+	uint64_t place = s->rec.len + 1;
+	put_bytes(s, str, strlen(str) + 1);
+	e->str = str;
+	e->place = place;
+	e->record = s->n + 1;
+	return place;
 }
 
 static void put_str(struct spool *s, const char *str)
@@ -112,9 +157,60 @@ static void put_str(struct spool *s, const char *str)
 		put_u64(s, 0);
 		return;
 	}
+	uint64_t place = put_known(s, str);
+	if (place) {
+		put_u64(s, SPOOL_REF | place);
+		return;
+	}
 	size_t n = strlen(str) + 1;
 	put_u64(s, (uint64_t)n);
-	put_bytes(s, str, n);   /* with its NUL: read back in place */
+	put_text(s, str);   /* with its NUL: read back in place */
+}
+
+/* A string pointer inside an array written as memory: the place (+ 1) of its bytes, 0 for NULL. */
+static inline const char *put_place(struct spool *s, const char *str)
+{
+	uint64_t place = 0;
+	if (str) {
+		place = put_known(s, str);
+		if (!place)
+			place = put_text(s, str);
+	}
+	return (const char *)(uintptr_t)place;
+}
+
+/*
+ * An array as memory: the strings its pointers point to first (a length,
+ * then their bytes), then the array with those pointers as places. begin
+ * returns the scratch space (size bytes) to encode the array into, with
+ * put_place() for its strings; end appends it.
+ */
+static void *put_array_begin(struct spool *s, size_t size, size_t *len_at)
+{
+	*len_at = s->rec.len;
+	put_u64(s, 0);
+	if (s->img_cap < size) {
+		free(s->img);
+		s->img = xmalloc(size);
+		s->img_cap = size;
+	}
+	return s->img;
+}
+
+static void put_array_end(struct spool *s, size_t size, size_t len_at)
+{
+	uint64_t len = s->rec.len - len_at - sizeof(len);
+	memcpy(s->rec.buf + len_at, &len, sizeof(len));
+	put_bytes(s, s->img, size);
+}
+
+static void put_value_places(struct spool *s, struct settings_value *v)
+{
+	v->value = put_place(s, v->value);
+	v->spelled = put_place(s, v->spelled);
+	v->origin.file = put_place(s, v->origin.file);
+	v->origin.chain = put_place(s, v->origin.chain);
+	v->origin.detail = put_place(s, v->origin.detail);
 }
 
 static void put_version(struct spool *s, const struct version *v)
@@ -131,13 +227,6 @@ static void put_origin(struct spool *s, const struct settings_origin *o)
 	put_u64(s, o->line);
 	put_str(s, o->chain);
 	put_str(s, o->detail);
-}
-
-static void put_value(struct spool *s, const struct settings_value *v)
-{
-	put_str(s, v->value);
-	put_str(s, v->spelled);
-	put_origin(s, &v->origin);
 }
 
 static void put_suppression(struct spool *s, const struct finding_suppression *x)
@@ -169,23 +258,29 @@ static void put_peers(struct spool *s, const struct finding_peers *p)
 	}
 }
 
+/*
+ * A finding as its struct (its numbers and the engine-owned pointers as
+ * they are: one copy, not a field at a time), then by value what its
+ * pointers that do not outlive the spool point to, for those not NULL:
+ * channel, peers, suppression, expired. The 4 bytes of padding after
+ * cause_no are written as zeroes (no uninitialised byte reaches write(2)).
+ */
+#define SPOOL_FINDING_PAD_AT (offsetof(struct finding, cause_no) + sizeof(unsigned))
+#define SPOOL_FINDING_PAD (offsetof(struct finding, peers) - SPOOL_FINDING_PAD_AT)
+
 static void put_finding(struct spool *s, const struct finding *f)
 {
-	put_ptr(s, f->rule_id);
-	put_ptr(s, f->title);
-	put_ptr(s, f->rule);
-	put_u64(s, (uint64_t)f->severity);
-	put_u64(s, (uint64_t)f->status);
-	put_u64(s, (uint64_t)f->basis);
-	put_str(s, f->channel);
-	put_u64(s, f->channel_no);
-	put_u64(s, f->problem_no);
-	put_u64(s, f->cause_no);
-	put_peers(s, f->peers);
-	put_suppression(s, f->suppression);
-	put_suppression(s, f->expired);
-	put_u64(s, (uint64_t)f->baseline);
-	put_ptr(s, f->source);
+	size_t at = s->rec.len;
+	put_bytes(s, f, sizeof(*f));
+	memset(s->rec.buf + at + SPOOL_FINDING_PAD_AT, 0, SPOOL_FINDING_PAD);
+	if (f->channel)
+		put_str(s, f->channel);
+	if (f->peers)
+		put_peers(s, f->peers);
+	if (f->suppression)
+		put_suppression(s, f->suppression);
+	if (f->expired)
+		put_suppression(s, f->expired);
 }
 
 static void put_channel(struct spool *s, const struct settings_channel *c)
@@ -247,14 +342,31 @@ static void put_view(struct spool *s, const struct settings *v)
 	put_u64(s, v->nproblems);
 	for (size_t i = 0; i < v->nproblems; i++)
 		put_problem(s, &v->problems[i]);
+	/* the variables as memory, then each one's overridden values likewise */
+	size_t len_at, size = v->n * sizeof(*v->vars);
 	put_u64(s, v->n);
+	if (!v->n)
+		return;
+	struct settings_var *img = put_array_begin(s, size, &len_at);
+	for (size_t i = 0; i < v->n; i++) {
+		img[i] = v->vars[i];
+		img[i].name = put_place(s, img[i].name);
+		put_value_places(s, &img[i].current);
+		img[i].overridden = NULL;
+		img[i].overridden_cap = 0;
+	}
+	put_array_end(s, size, len_at);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *sv = &v->vars[i];
-		put_str(s, sv->name);
-		put_value(s, &sv->current);
-		put_u64(s, sv->n_overridden);
-		for (size_t k = 0; k < sv->n_overridden; k++)
-			put_value(s, &sv->overridden[k]);
+		if (!sv->n_overridden)
+			continue;
+		size = sv->n_overridden * sizeof(*sv->overridden);
+		struct settings_value *vals = put_array_begin(s, size, &len_at);
+		for (size_t k = 0; k < sv->n_overridden; k++) {
+			vals[k] = sv->overridden[k];
+			put_value_places(s, &vals[k]);
+		}
+		put_array_end(s, size, len_at);
 	}
 }
 
@@ -293,6 +405,8 @@ int spool_write(struct spool *s, const struct target_result *t, const void *blob
 		}
 		s->reading = 0;
 	}
+	if (!s->seen)
+		s->seen = xcalloc(SPOOL_SEEN, sizeof(*s->seen));
 	ARRAY_GROW(s->offsets, s->n + 2, s->cap);
 	if (!s->n)
 		s->offsets[0] = 0;
@@ -379,21 +493,30 @@ static inline uint64_t get_u64(struct spool_in *in)
 	return v;
 }
 
-static const void *get_ptr(struct spool_in *in)
-{
-	const void *p = NULL;
-	get_bytes(in, &p, sizeof(p));
-	return in->s->err ? NULL : p;
-}
-
 /* A length read back is bounded: a record out of step must not allocate gigabytes. */
 #define SPOOL_MAX_STRING ((uint64_t)1 << 31)
+
+/* The string at place (+ 1) of the record; the record's copy ends with a NUL, so any place inside it reads a string. */
+static inline const char *get_place(struct spool_in *in, const char *place)
+{
+	uint64_t at = (uint64_t)(uintptr_t)place;
+	if (!at)
+		return NULL;
+	if (at - 1 >= in->len) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return NULL;
+	}
+	return in->buf + at - 1;
+}
 
 static const char *get_str(struct spool_in *in)
 {
 	uint64_t n = get_u64(in);
 	if (!n || in->s->err)
 		return NULL;
+	if (n & SPOOL_REF)
+		return get_place(in, (const char *)(uintptr_t)(n & ~SPOOL_REF));
 	if (n > SPOOL_MAX_STRING) {
 		in->s->err = 1;
 		in->s->err_no = EIO;
@@ -437,11 +560,26 @@ static void get_origin(struct spool_in *in, struct settings_origin *o)
 	o->detail = get_str(in);
 }
 
-static void get_value(struct spool_in *in, struct settings_value *v)
+/* put_array_begin/end(): past the strings, to n elements of size bytes; 0 when they are not all there. */
+static int get_array(struct spool_in *in, size_t n, size_t size)
 {
-	v->value = get_str(in);
-	v->spelled = get_str(in);
-	get_origin(in, &v->origin);
+	size_t len = get_count(in);
+	if (in->s->err || len > in->len - in->pos || n > (in->len - in->pos - len) / size) {
+		in->s->err = 1;
+		in->s->err_no = EIO;
+		return 0;
+	}
+	in->pos += len;
+	return 1;
+}
+
+static void get_value_places(struct spool_in *in, struct settings_value *v)
+{
+	v->value = get_place(in, v->value);
+	v->spelled = get_place(in, v->spelled);
+	v->origin.file = get_place(in, v->origin.file);
+	v->origin.chain = get_place(in, v->origin.chain);
+	v->origin.detail = get_place(in, v->origin.detail);
 }
 
 static const struct finding_suppression *get_suppression(struct spool_in *in)
@@ -475,23 +613,22 @@ static const struct finding_peers *get_peers(struct spool_in *in)
 	return p;
 }
 
+/* put_finding()'s struct, then what its non-NULL pointers pointed to, read back in place. */
 static void get_finding(struct spool_in *in, struct finding *f)
 {
-	f->rule_id = get_ptr(in);
-	f->title = get_ptr(in);
-	f->rule = get_ptr(in);
-	f->severity = (enum severity)get_u64(in);
-	f->status = (enum finding_status)get_u64(in);
-	f->basis = (enum finding_basis)get_u64(in);
-	f->channel = get_str(in);
-	f->channel_no = (unsigned)get_u64(in);
-	f->problem_no = (unsigned)get_u64(in);
-	f->cause_no = (unsigned)get_u64(in);
-	f->peers = get_peers(in);
-	f->suppression = get_suppression(in);
-	f->expired = get_suppression(in);
-	f->baseline = (enum finding_baseline)get_u64(in);
-	f->source = get_ptr(in);
+	get_bytes(in, f, sizeof(*f));
+	if (in->s->err) {
+		memset(f, 0, sizeof(*f));
+		return;
+	}
+	if (f->channel)
+		f->channel = get_str(in);
+	if (f->peers)
+		f->peers = get_peers(in);
+	if (f->suppression)
+		f->suppression = get_suppression(in);
+	if (f->expired)
+		f->expired = get_suppression(in);
 }
 
 static void get_channel(struct spool_in *in, struct settings_channel *c)
@@ -563,26 +700,43 @@ static void get_view(struct spool_in *in, struct settings *v)
 		for (size_t i = 0; i < np; i++)
 			get_problem(in, &v->problems[i]);
 	}
+	/* put_view(): the variables as memory, then their overridden values */
 	size_t nv = get_count(in);
-	if (nv) {
-		v->vars = xcalloc(nv, sizeof(*v->vars));
-		v->cap = nv;
-		strmap_reserve(&v->index, nv);   /* the index grows once, not by doubling */
+	if (in->s->err || !nv)
+		return;
+	if (!get_array(in, nv, sizeof(*v->vars)))
+		return;
+	v->vars = xmalloc(nv * sizeof(*v->vars));
+	memcpy(v->vars, in->buf + in->pos, nv * sizeof(*v->vars));
+	in->pos += nv * sizeof(*v->vars);
+	v->n = v->cap = nv;
+	strmap_reserve(&v->index, nv);   /* the index grows once, not by doubling */
+	for (size_t i = 0; i < nv; i++) {
+		struct settings_var *sv = &v->vars[i];
+		sv->name = get_place(in, sv->name);
+		get_value_places(in, &sv->current);
+		sv->overridden = NULL;
+		if (sv->name)
+			strmap_put(&v->index, sv->name, i);
 	}
 	for (size_t i = 0; i < nv && !in->s->err; i++) {
-		struct settings_var *sv = &v->vars[v->n++];
-		sv->name = get_str(in);
-		get_value(in, &sv->current);
-		size_t no = get_count(in);
-		if (no) {
-			sv->overridden = xcalloc(no, sizeof(*sv->overridden));
-			sv->n_overridden = sv->overridden_cap = no;
-			for (size_t k = 0; k < no; k++)
-				get_value(in, &sv->overridden[k]);
-		}
-		if (sv->name)
-			strmap_put(&v->index, sv->name, v->n - 1);
+		struct settings_var *sv = &v->vars[i];
+		size_t no = sv->n_overridden;
+		if (!no)
+			continue;
+		if (!get_array(in, no, sizeof(*sv->overridden)))
+			break;
+		sv->overridden = xmalloc(no * sizeof(*sv->overridden));
+		memcpy(sv->overridden, in->buf + in->pos, no * sizeof(*sv->overridden));
+		in->pos += no * sizeof(*sv->overridden);
+		sv->overridden_cap = sv->n_overridden;
+		for (size_t k = 0; k < no; k++)
+			get_value_places(in, &sv->overridden[k]);
 	}
+	if (in->s->err)
+		for (size_t i = 0; i < nv; i++)
+			if (!v->vars[i].overridden)
+				v->vars[i].n_overridden = v->vars[i].overridden_cap = 0;
 }
 
 /* A section's header: present or not, and its length; skipped unless wanted. Returns nonzero to read it. */
@@ -607,6 +761,7 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 				 unsigned parts, char **blob, size_t *nblob)
 {
 	struct spool_in in = { s, &r->arena, NULL, 0, 0 };
+	memset(&s->last, 0, sizeof(s->last));
 	if (blob)
 		*blob = NULL;
 	if (nblob)
@@ -622,7 +777,18 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 		s->reading = 1;
 	}
 	in.len = (size_t)(s->offsets[i + 1] - s->offsets[i]);
-	char *buf = arena_alloc(&r->arena, in.len ? in.len : 1);
+	char *buf;
+	if (s->reuse) {
+		if (s->rbuf_cap < in.len + 1) {
+			free(s->rbuf);
+			s->rbuf_cap = in.len + 1 > 2 * s->rbuf_cap ? in.len + 1 : 2 * s->rbuf_cap;
+			s->rbuf = xmalloc(s->rbuf_cap);
+		}
+		buf = s->rbuf;
+	} else {
+		buf = arena_alloc(&r->arena, in.len + 1);
+	}
+	buf[in.len] = '\0';   /* a string's place inside the record reads a string (get_place()) */
 	if (fread(buf, 1, in.len, s->fp) != in.len) {
 		s->err = 1;
 		s->err_no = ferror(s->fp) ? errno : EIO;
@@ -645,6 +811,10 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 		if (!kind)
 			made->kind = made->view.kind = NULL;
 		h = made;
+	} else if (parts & SPOOL_HEADER) {
+		into->name = into->view.target = name ? name : "";
+		into->kind = into->view.kind = kind;
+		h = into;
 	}
 	h->flavor = (enum flavor)get_u64(&in);
 	get_version(&in, &h->version);
@@ -670,12 +840,20 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 	struct target_result *t = into ? into : made;
 	if (get_section(&in, parts & SPOOL_FINDINGS)) {
 		size_t nf = get_count(&in);
-		free(t->findings);
-		t->findings = NULL;
-		t->n = t->cap = 0;
-		if (nf) {
-			t->findings = xcalloc(nf, sizeof(*t->findings));
-			t->cap = nf;
+		size_t from = into && (parts & SPOOL_APPEND) ? t->n : 0;
+		t->n = from;
+		if (nf && nf <= (in.len - in.pos) / sizeof(*t->findings)) {
+			if (from) {
+				ARRAY_GROW(t->findings, from + nf, t->cap);
+			} else if (nf > t->cap) {
+				free(t->findings);
+				t->findings = xmalloc(nf * sizeof(*t->findings));   /* each read whole: get_finding() */
+				t->cap = nf;
+			}
+		} else if (nf) {
+			s->err = 1;
+			s->err_no = EIO;
+			nf = 0;
 		}
 		for (size_t k = 0; k < nf && !s->err; k++)
 			get_finding(&in, &t->findings[t->n++]);
@@ -693,8 +871,14 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 			in.pos += nb <= in.len - in.pos ? nb : 0;
 		}
 	}
+	size_t view_at = in.pos;
 	if (get_section(&in, parts & SPOOL_VIEW))
 		get_view(&in, &t->view);
+	s->last.buf = in.buf;
+	s->last.len = in.len;
+	s->last.view_at = view_at;
+	s->last.r = r;
+	s->last.t = (parts & SPOOL_VIEW) ? NULL : t;
 	if (s->err) {
 		if (blob) {
 			free(*blob);
@@ -703,4 +887,20 @@ struct target_result *spool_read(struct spool *s, size_t i, struct audit_result 
 		return NULL;
 	}
 	return t;
+}
+
+struct target_result *spool_read_view(struct spool *s, struct audit_result *r, struct target_result *t)
+{
+	struct spool_in in = { s, &r->arena, s->last.buf, s->last.len, s->last.view_at };
+	if (s->err)
+		return NULL;
+	if (!t || s->last.r != r || s->last.t != t) {
+		s->err = 1;
+		s->err_no = EINVAL;
+		return NULL;
+	}
+	s->last.t = NULL;   /* once */
+	if (get_section(&in, 1))
+		get_view(&in, &t->view);
+	return s->err ? NULL : t;
 }

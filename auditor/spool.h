@@ -25,35 +25,75 @@
 #define CRASHSAFE_SPOOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "finding.h"
 #include "util.h"
 
+#define SPOOL_SEEN 128
+
 struct spool {
 	FILE *fp;
+	char *iobuf;       /* fp's buffer, freed after fp is closed */
 	size_t n;          /* records written */
 	long *offsets;     /* where each record starts, and where the last ends (8 bytes a target) */
 	size_t cap;
 	struct strbuf rec; /* the record being written */
+	void *img;         /* an array being encoded for the record (put_view()) */
+	/*
+	 * Set by the owner: a record read is copied into one buffer of the
+	 * spool, reused by the next read (its strings stay valid until then),
+	 * not into the result's arena (a malloc of a record's size per read).
+	 */
+	int reuse;
+	char *rbuf;
+	size_t rbuf_cap;
+	size_t img_cap;    /* bytes */
 	size_t section_at; /* where the length of the section being written is */
 	int err;           /* a write or read failed (errno kept in err_no) */
 	int err_no;
 	int reading;       /* set by spool_rewind(): records are read in order from here */
 	size_t next;       /* the record spool_read() reads next */
+	struct {           /* the record spool_read() read last, for spool_read_view() */
+		const char *buf;   /* its copy, in last_r's arena */
+		size_t len, view_at;
+		const struct audit_result *r;
+		const struct target_result *t;
+	} last;
+	/*
+	 * The strings already in the record being written, by address (a
+	 * view's strings are its result's, interned: one file name for every
+	 * variable): written again as a reference to the first copy. A cache
+	 * of SPOOL_SEEN addresses (when two share a slot, the string is copied
+	 * again), allocated by the first write.
+	 */
+	struct spool_seen {
+		const char *str;
+		uint64_t place;   /* where its bytes are in the record, + 1 */
+		size_t record;    /* which record: the entries of earlier ones are stale */
+	} *seen;
 };
 
-/* Create the temporary file ($TMPDIR, else /tmp). Returns 0, or -1 with errno set. */
-int spool_open(struct spool *s);
+/*
+ * Create the temporary file ($TMPDIR, else /tmp), with a stdio buffer of
+ * buf bytes (0: SPOOL_BUF, 32 KB; the spool's own: glibc's setvbuf(3)
+ * ignores a size given without a buffer and takes 4 KB). Returns 0, or -1
+ * with errno set.
+ */
+#define SPOOL_BUF 32768
+int spool_open(struct spool *s, size_t buf);
 void spool_close(struct spool *s);
 
 /*
  * A temporary file of this process, as the spool's own: mkstemp(3) in
  * $TMPDIR (else /tmp; glibc's tmpfile(3) ignores $TMPDIR), mode 0600,
- * unlinked at once, opened "w+" with a 64 KB buffer. Returns the stream,
- * or NULL with errno set.
+ * unlinked at once, opened "w+", fully buffered with buf (size bytes,
+ * which the caller frees only after fclose) when buf is not NULL, else
+ * with stdio's own buffer (glibc: 4 KB). Returns the stream, or NULL with
+ * errno set.
  */
-FILE *spool_tmpfile(void);
+FILE *spool_tmpfile(char *buf, size_t size);
 
 /* Where spool_tmpfile() makes its files: $TMPDIR when set and not empty, else "/tmp". */
 const char *spool_dir(void);
@@ -72,6 +112,8 @@ enum spool_part {
 	SPOOL_BLOB = 2,         /* the caller's bytes */
 	SPOOL_VIEW = 4,         /* t->view */
 	SPOOL_ALL = 7,
+	SPOOL_HEADER = 8,       /* spool_read() into a target: the record's header too (not a part written) */
+	SPOOL_APPEND = 16,      /* spool_read() into a target: the findings after its own, not instead */
 };
 
 /*
@@ -85,15 +127,27 @@ int spool_write(struct spool *s, const struct target_result *t, const void *blob
 /*
  * Read record i (0-based, any order; seeking when it is not the next).
  * With into NULL: into a new target of r (audit_result_add_target) with
- * the record's header; with into set: the header is read past and the
- * parts go into that target (of r), its findings replaced. The parts
+ * the record's header; with into set: the header is read past (with
+ * SPOOL_HEADER: read into it, its name and kind the record's strings) and
+ * the parts go into that target (of r), its findings replaced (in its
+ * array when that has room; with SPOOL_APPEND: added after its own). The parts
  * asked for and present are read, the others skipped. Strings are read in
- * place in a copy of the record in r's arena. The blob (SPOOL_BLOB and
+ * place in a copy of the record in r's arena (with s->reuse: in the
+ * spool's own buffer, valid until the next read of s). The blob (SPOOL_BLOB and
  * blob set) is a heap buffer the caller frees, NUL-terminated, *nblob
  * bytes before the NUL. Returns the target, or NULL on an I/O error or a
  * record that does not read back (s->err set).
  */
 struct target_result *spool_read(struct spool *s, size_t i, struct audit_result *r, struct target_result *into,
 				 unsigned parts, char **blob, size_t *nblob);
+
+/*
+ * The view of the record spool_read() read last, into t (of r) as it
+ * returned it, when that read did not ask for it: from the record's copy in
+ * r's arena, not the file (check reads a target's findings, then its view
+ * only when a report reads it). Returns t, or NULL (s->err set) when t is
+ * not that target or the view does not read back.
+ */
+struct target_result *spool_read_view(struct spool *s, struct audit_result *r, struct target_result *t);
 
 #endif
