@@ -130,6 +130,16 @@ static int gcc_end(void *state, const struct audit_summary *summary)
 	return ferror(g->fp) ? -1 : 0;
 }
 
+/* Added (issue 13, report.h reads_view): only the explainer reads the view here, for the failed findings. */
+static int gcc_reads_view(void *state, const struct target_result *t)
+{
+	(void)state;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->findings[i].status == FINDING_FAIL)
+			return 1;
+	return 0;
+}
+
 const struct report_writer report_gcc_writer = {
 	.format = REPORT_GCC,
 	.name = "gcc",
@@ -137,4 +147,5 @@ const struct report_writer report_gcc_writer = {
 	.begin = gcc_begin,
 	.target = gcc_target,
 	.end = gcc_end,
+	.reads_view = gcc_reads_view,
 };

@@ -158,6 +158,14 @@ static int prom_end(void *state, const struct audit_summary *s)
 	return ferror(fp) ? -1 : 0;
 }
 
+/* Added (issue 13, report.h reads_view): names, rules and statuses only; no sentence, no view. */
+static int prom_reads_view(void *state, const struct target_result *t)
+{
+	(void)state;
+	(void)t;
+	return 0;
+}
+
 const struct report_writer report_prom_writer = {
 	.format = REPORT_PROM,
 	.name = "prom",
@@ -165,4 +173,5 @@ const struct report_writer report_prom_writer = {
 	.begin = prom_begin,
 	.target = prom_target,
 	.end = prom_end,
+	.reads_view = prom_reads_view,
 };

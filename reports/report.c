@@ -72,8 +72,9 @@ int report_stream_end(struct report_stream *s)
 	return s->err ? -1 : 0;
 }
 
-static const struct target_result *report_result_get(void *ctx, size_t i)
+static const struct target_result *report_result_get(void *ctx, size_t i, const struct report_stream *s)
 {
+	(void)s;
 	const struct audit_result *r = ctx;
 	return &r->targets[i];
 }
@@ -92,7 +93,7 @@ int report_write_source(enum report_format f, const struct report_source *src, c
 	int lost = 0;
 	report_stream_begin(&s, f, fp, o, run);
 	for (size_t i = 0; i < src->n && !lost; i++) {
-		const struct target_result *t = src->get(src->ctx, i);
+		const struct target_result *t = src->get(src->ctx, i, &s);
 		if (t)
 			report_stream_target(&s, t);
 		else
@@ -104,6 +105,11 @@ int report_write_source(enum report_format f, const struct report_source *src, c
 		return -1;
 	}
 	return rc;
+}
+
+int report_stream_reads_view(const struct report_stream *s, const struct target_result *t)
+{
+	return !s->w->reads_view || s->w->reads_view(s->state, t);
 }
 
 int report_write(enum report_format f, const struct audit_result *r, const struct report_options *o,

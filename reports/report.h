@@ -96,6 +96,14 @@ struct report_writer {
 	int (*begin)(void *state, FILE *fp, const struct report_options *o, const struct report_run *run);
 	int (*target)(void *state, const struct target_result *t);
 	int (*end)(void *state, const struct audit_summary *summary);
+	/*
+	 * Added (issue 13), optional: whether target(t) reads t's view (the
+	 * explainer reads it for every finding explained; JSON writes parts of
+	 * it), asked with t's header and findings before its view is read, so
+	 * that a source reading its targets back (check's spool) may leave the
+	 * view out. NULL: always.
+	 */
+	int (*reads_view)(void *state, const struct target_result *t);
 };
 
 /* The writer for a format name, or NULL. */
@@ -127,17 +135,22 @@ int report_write(enum report_format f, const struct audit_result *r, const struc
 /*
  * Added (issue 13): the targets of a report, one at a time, for a caller
  * that does not hold them all (`check` reads them back from its spool,
- * auditor/spool.h). get(ctx, i) is called for i = 0 .. n-1, in order, once
- * for each report written; the target it returns stays valid until the
- * next call, and NULL means it could not be produced (that report fails:
- * -1, errno EIO unless get set another). report_source_of() is the source
- * over a result held whole.
+ * auditor/spool.h). get(ctx, i, s) is called for i = 0 .. n-1, in order,
+ * once for each report written, with the report's stream s; the target it
+ * returns stays valid until the next call, and NULL means it could not be
+ * produced (that report fails: -1, errno EIO unless get set another).
+ * A target returned may lack its view (an empty view) when
+ * report_stream_reads_view(s, t) says the writer does not read it.
+ * report_source_of() is the source over a result held whole.
  */
 struct report_source {
 	size_t n;
-	const struct target_result *(*get)(void *ctx, size_t i);
+	const struct target_result *(*get)(void *ctx, size_t i, const struct report_stream *s);
 	void *ctx;
 };
+
+/* Whether the writer of s reads t's view (report_writer.reads_view; t with its header and findings). */
+int report_stream_reads_view(const struct report_stream *s, const struct target_result *t);
 
 void report_source_of(struct report_source *src, const struct audit_result *r);
 /* report_write() and report_write_file() from a source. */

@@ -427,6 +427,16 @@ static int text_end(void *state, const struct audit_summary *summary)
 	return ferror(x->fp) ? -1 : 0;
 }
 
+/* Added (issue 13, report.h reads_view): only the explainer reads the view here, for the findings shown. */
+static int text_reads_view(void *state, const struct target_result *t)
+{
+	const struct text *x = state;
+	for (size_t i = 0; i < t->n; i++)
+		if (text_shows(x, &t->findings[i]))
+			return 1;
+	return 0;
+}
+
 const struct report_writer report_text_writer = {
 	.format = REPORT_TEXT,
 	.name = "text",
@@ -434,4 +444,5 @@ const struct report_writer report_text_writer = {
 	.begin = text_begin,
 	.target = text_target_cb,
 	.end = text_end,
+	.reads_view = text_reads_view,
 };

@@ -955,6 +955,60 @@ static void test_junit_escaping(void)
 	free(got);
 }
 
+/*
+ * Added (issue 13): report_stream_reads_view() says no only when the writer
+ * reads no view: a target it says no for is written without one call of
+ * the explainer (which reads the view), in every format and mode; text -q
+ * with --fail-on never and prom say no, JSON (which writes view parts)
+ * always yes.
+ */
+static void test_reads_view(const struct audit_result *r)
+{
+	static const struct {
+		enum report_format f;
+		int quiet, verbose, fail_on;
+		const char *name;
+	} cases[] = {
+		{ REPORT_TEXT, 0, 0, SEV_ERROR, "text" },       { REPORT_TEXT, 0, 1, SEV_ERROR, "text -v" },
+		{ REPORT_TEXT, 1, 0, SEV_ERROR, "text -q" },    { REPORT_TEXT, 1, 0, SEV_WARNING, "text -q --fail-on warning" },
+		{ REPORT_TEXT, 1, 0, 0, "text -q --fail-on never" }, { REPORT_GCC, 0, 0, SEV_ERROR, "gcc" },
+		{ REPORT_PROM, 0, 0, SEV_ERROR, "prom" },       { REPORT_JSON, 0, 0, SEV_ERROR, "JSON" },
+		{ REPORT_JUNIT, 0, 0, SEV_ERROR, "JUnit" },     { REPORT_SARIF, 0, 0, SEV_ERROR, "SARIF" },
+	};
+	struct explainer counting = { .explain = counting_explain };
+	struct explainer *saved = fixture_run.explainer;
+	int saved_fail_on = fixture_run.fail_on;
+	fixture_run.explainer = &counting;
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct report_options o = { .quiet = cases[c].quiet, .verbose = cases[c].verbose };
+		struct report_stream st;
+		char *buf = NULL;
+		size_t len = 0, without = 0, wrong = 0;
+		FILE *fp = open_memstream(&buf, &len);
+		fixture_run.fail_on = cases[c].fail_on;
+		report_stream_begin(&st, cases[c].f, fp, &o, &fixture_run);
+		for (size_t i = 0; i < r->n; i++) {
+			int reads = report_stream_reads_view(&st, &r->targets[i]);
+			explained = 0;
+			report_stream_target(&st, &r->targets[i]);
+			without += !reads;
+			wrong += !reads && explained;
+		}
+		report_stream_end(&st);
+		fclose(fp);
+		free(buf);
+		/* prom never reads it; text -q --fail-on never only for a finding that blocks the audit (one here) */
+		size_t expect = cases[c].f == REPORT_PROM ? r->n : cases[c].f == REPORT_TEXT && cases[c].quiet &&
+									!cases[c].fail_on ? r->n - 1 : 0;
+		int never_without = cases[c].f == REPORT_JSON || cases[c].f == REPORT_JUNIT || cases[c].f == REPORT_SARIF;
+		ok(!wrong && without >= expect && (!never_without || !without),
+		   "reads_view: %s: no view for %zu of %zu targets, and none of those explained (%zu wrong)", cases[c].name,
+		   without, r->n, wrong);
+	}
+	fixture_run.explainer = saved;
+	fixture_run.fail_on = saved_fail_on;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-fixture"))
@@ -971,6 +1025,7 @@ int main(int argc, char **argv)
 	test_sarif(&r);
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
+	test_reads_view(&r);
 	test_json_escaping();
 	test_json_escaping_flushes();
 	test_junit_escaping();
