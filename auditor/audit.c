@@ -470,6 +470,20 @@ struct audit_seen {
 	size_t n, cap;
 };
 
+/* Note project file p (NULL: none) as met, once. */
+static void audit_seen_add(struct audit_seen *seen, struct project_file *p)
+{
+	size_t k;
+	if (!p)
+		return;
+	for (k = 0; k < seen->n && seen->files[k] != p; k++)
+		;
+	if (k == seen->n) {
+		ARRAY_GROW(seen->files, seen->n + 1, seen->cap);
+		seen->files[seen->n++] = p;
+	}
+}
+
 /*
  * The per-target steps after evaluation, for target t of r read with the
  * project data pt (NULL: none): rules the project file disables, then
@@ -493,15 +507,8 @@ static void audit_suppress_target(const struct audit_options *o, struct engine *
 	suppress_apply_target(r, t, x, lists, ARRAY_SIZE(lists), &st, set->today, baseline);
 	if (pt)
 		suppress_report_unused(&pt->inline_sup, audit_rule_known, e, o->strict, d);
-	if (pt && pt->project) {
-		size_t k;
-		for (k = 0; k < seen->n && seen->files[k] != pt->project; k++)
-			;
-		if (k == seen->n) {
-			ARRAY_GROW(seen->files, seen->n + 1, seen->cap);
-			seen->files[seen->n++] = pt->project;
-		}
-	}
+	if (pt)
+		audit_seen_add(seen, pt->project);
 }
 
 /*
@@ -629,6 +636,12 @@ int audit_session_report(struct audit_session *as, const struct audit_options *o
 
 /* ---- streaming (issue 13) --------------------------------------------------- */
 
+/* The stdio buffer of the targets' lines for stderr, and the most one target may have (a record out of step). */
+#define AUDIT_LINES_BUF 65536
+#define AUDIT_LINES_MAX ((uint64_t)1 << 31)
+
+
+
 /* settings.h intern for the copies' views: the cross result's pool, which outlives them */
 static const char *audit_cross_pool(void *ctx, const char *text)
 {
@@ -637,14 +650,11 @@ static const char *audit_cross_pool(void *ctx, const char *text)
 
 int audit_session_stream(struct audit_session *as)
 {
-	if (spool_open(&as->evaluated))
+	/* 32 KB: the targets' records (about 7 KB each); the second spool is opened by finish */
+	if (spool_open(&as->evaluated, 0))
 		return -1;
-	if (spool_open(&as->reported)) {
-		int e = errno;
-		spool_close(&as->evaluated);
-		errno = e;
-		return -1;
-	}
+	/* each record read is done with before the next of its spool (finish, reports) */
+	as->evaluated.reuse = 1;
 	as->streaming = 1;
 	audit_result_init(&as->cross);
 	audit_result_init(&as->one);
@@ -988,26 +998,61 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	cs->ncopies++;
 }
 
+static void audit_stream_errno(struct audit_session *as, int e)
+{
+	if (!as->stream_failed) {
+		as->stream_failed = 1;
+		as->stream_errno = e ? e : EIO;
+	}
+}
+
+/*
+ * Target index's lines for stderr (audit_print_target()) into as->lines,
+ * made by the first target that has some: its index, their length, the
+ * lines; finish prints those of the kept targets.
+ */
+static void audit_stream_lines(struct audit_session *as, const struct audit_options *o, const struct settings *s,
+			       size_t index)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem) {
+		audit_stream_errno(as, errno);
+		return;
+	}
+	audit_print_target(o, s, mem);
+	if (fclose(mem))
+		len = 0;
+	if (len && !as->lines && !as->stream_failed) {
+		as->lines_buf = xmalloc(AUDIT_LINES_BUF);
+		as->lines = spool_tmpfile(as->lines_buf, AUDIT_LINES_BUF);
+		if (!as->lines)
+			audit_stream_errno(as, errno);
+	}
+	if (len && as->lines) {
+		uint64_t head[2] = { index, len };
+		if (fwrite(head, sizeof(head), 1, as->lines) != 1 || fwrite(text, 1, len, as->lines) != len)
+			audit_stream_errno(as, errno);
+	}
+	free(text);
+}
+
 void audit_session_add(struct audit_session *as, const struct audit_options *o, const struct settings *s)
 {
 	struct audit_result one;
-	char *lines = NULL;
-	size_t nlines = 0;
 	audit_result_init(&one);
 	engine_evaluate_target(&as->e, as->c, s, &one);
-	FILE *mem = audit_prints_target(o, s) ? open_memstream(&lines, &nlines) : NULL;
-	if (mem) {
-		audit_print_target(o, s, mem);
-		if (fclose(mem))
-			nlines = 0;
-	} else if (audit_prints_target(o, s)) {
-		as->stream_failed = 1;
-		as->stream_errno = errno;
-	}
-	if (spool_write(&as->evaluated, &one.targets[0], lines, nlines, SPOOL_ALL))
+	struct target_result *t = &one.targets[0];
+	/* sorted once, here: finish and the reports merge the cross-target findings into this order */
+	target_result_sort(t);
+	/* counted here; finish takes out what it does not keep or changes */
+	audit_summary_add(&as->totals, t);
+	if (audit_prints_target(o, s))
+		audit_stream_lines(as, o, s, as->evaluated.n);
+	if (spool_write(&as->evaluated, t, NULL, 0, SPOOL_FINDINGS | SPOOL_VIEW))
 		audit_stream_fail(as, &as->evaluated);
-	audit_cross_add(as, &one.targets[0]);
-	free(lines);
+	audit_cross_add(as, t);
 	audit_result_release(&one);
 }
 
@@ -1159,23 +1204,189 @@ static int audit_suppress_reads_view(const struct audit_session *as, const struc
 	       (pt && (pt->inline_sup.n || (pt->project && pt->project->nsuppress)));
 }
 
+/*
+ * to += sign * from, over every count of audit_summary (finish takes the
+ * counts of a target out again: sign -1; unsigned arithmetic: the total
+ * is right once every target's part is in).
+ */
+static void audit_summary_combine(struct audit_summary *to, const struct audit_summary *from, int sign)
+{
+	size_t *const tos[] = { &to->targets, &to->targets_not_audited, &to->targets_input_errors, &to->findings,
+				&to->unknown_blocking, &to->unknown_caused, &to->input_errors };
+	const size_t *const froms[] = { &from->targets, &from->targets_not_audited, &from->targets_input_errors,
+					&from->findings, &from->unknown_blocking, &from->unknown_caused,
+					&from->input_errors };
+	/* every count is one of these or of the three arrays: a field added to audit_summary must be added here */
+	_Static_assert(sizeof(struct audit_summary) ==
+			       sizeof(size_t) * (ARRAY_SIZE(tos) + ARRAY_SIZE(to->by_status) +
+						 ARRAY_SIZE(to->fail_by_severity) + ARRAY_SIZE(to->unknown_by_severity)),
+		       "audit_summary_combine() misses a count");
+	for (size_t i = 0; i < ARRAY_SIZE(tos); i++)
+		*tos[i] += sign < 0 ? -*froms[i] : *froms[i];
+	for (size_t i = 0; i < ARRAY_SIZE(to->by_status); i++)
+		to->by_status[i] += sign < 0 ? -from->by_status[i] : from->by_status[i];
+	for (size_t i = 0; i < ARRAY_SIZE(to->fail_by_severity); i++) {
+		to->fail_by_severity[i] += sign < 0 ? -from->fail_by_severity[i] : from->fail_by_severity[i];
+		to->unknown_by_severity[i] += sign < 0 ? -from->unknown_by_severity[i] : from->unknown_by_severity[i];
+	}
+}
+
+/* Take target t (as added: audit_session_add() counted it) out of the totals. */
+static void audit_stream_uncount(struct audit_session *as, const struct target_result *t)
+{
+	struct audit_summary own;
+	audit_summary_of_target(&own, t);
+	audit_summary_combine(&as->totals, &own, -1);
+}
+
+/* Count the findings the rules across targets gave to the copy x (not the target: add counted it). */
+static void audit_stream_count_cross(struct audit_session *as, const struct target_result *x)
+{
+	struct target_result only;
+	struct audit_summary c;
+	if (!x->n)
+		return;
+	memset(&only, 0, sizeof(only));
+	only.findings = x->findings;
+	only.n = x->n;
+	audit_summary_of_target(&c, &only);
+	c.targets = 0;
+	audit_summary_combine(&as->totals, &c, 1);
+}
+
+/* The targets added but not kept (kept[] increases): out of the totals, read back for their counts. */
+static void audit_stream_drop(struct audit_session *as, const size_t *kept, size_t nkept)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < as->evaluated.n && !as->stream_failed; i++) {
+		if (k < nkept && kept[k] == i) {
+			k++;
+			continue;
+		}
+		struct audit_result one;
+		audit_result_init(&one);
+		struct target_result *t = spool_read(&as->evaluated, i, &one, NULL, SPOOL_FINDINGS, NULL, NULL);
+		if (t)
+			audit_stream_uncount(as, t);
+		else
+			audit_stream_fail(as, &as->evaluated);
+		audit_result_release(&one);
+	}
+}
+
+/* Whether finish must rewrite a target with project data pt: something may drop or suppress a finding. */
+static int audit_stream_rewrites(const struct audit_session *as, const struct project_target *pt)
+{
+	return audit_suppress_reads_view(as, pt) || (pt && pt->rules.n);
+}
+
+/*
+ * Kept target k (added as index i, project data pt), which has something
+ * to drop or suppress: its findings read back, the cross-target ones merged
+ * in, disabled rules dropped, suppressed, sorted, counted again; its final
+ * findings are its record in as->reported (as->final[k] set).
+ */
+static void audit_stream_rewrite(struct audit_session *as, const struct audit_options *o, size_t k, size_t i,
+				 struct project_target *pt, size_t nkept, struct audit_seen *seen, struct diag_list *d)
+{
+	struct audit_result one;
+	if (!as->final)
+		as->final = xcalloc(nkept, sizeof(*as->final));
+	audit_result_init(&one);
+	int view = audit_suppress_reads_view(as, pt);
+	struct target_result *t = spool_read(&as->evaluated, i, &one, NULL, SPOOL_FINDINGS | (view ? SPOOL_VIEW : 0),
+					     NULL, NULL);
+	if (!t) {
+		audit_stream_fail(as, &as->evaluated);
+		audit_result_release(&one);
+		return;
+	}
+	audit_stream_uncount(as, t);
+	size_t own = t->n;
+	audit_cross_findings(as, t, k, &one.arena);
+	target_result_merge(t, own);
+	if (view)
+		audit_cross_facts(as, t, k);
+	audit_suppress_target(o, &as->e, &as->x, &one, t, pt, &as->sup, as->have_baseline ? &as->baseline : NULL,
+			      seen, d);
+	target_result_sort(t);
+	audit_summary_add(&as->totals, t);
+	if (spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
+		audit_stream_fail(as, &as->reported);
+	as->final[k] = 1;
+	audit_result_release(&one);
+}
+
+/*
+ * Kept target k with nothing to drop or suppress: not read back; its
+ * cross-target findings counted and written as its record in as->reported
+ * (the reports merge them in).
+ */
+static void audit_stream_plain(struct audit_session *as, size_t k)
+{
+	struct target_result only;
+	struct arena ar;
+	arena_init(&ar);
+	memset(&only, 0, sizeof(only));
+	audit_cross_findings(as, &only, k, &ar);
+	audit_stream_count_cross(as, &only);
+	if (spool_write(&as->reported, &only, NULL, 0, SPOOL_FINDINGS))
+		audit_stream_fail(as, &as->reported);
+	free(only.findings);
+	arena_release(&ar);
+}
+
+/* The kept targets' lines for stderr (as->lines, in the order added; kept[] increases), to stderr. */
+static void audit_stream_print_lines(struct audit_session *as, const size_t *kept, size_t nkept)
+{
+	char *buf = xmalloc(AUDIT_LINES_BUF);
+	size_t used = 0, k = 0;
+	uint64_t head[2];
+	int cut = 0;
+	rewind(as->lines);
+	while (!cut && fread(head, sizeof(head), 1, as->lines) == 1) {
+		while (k < nkept && kept[k] < head[0])
+			k++;
+		if (head[1] > AUDIT_LINES_MAX) {
+			cut = 1;
+		} else if (!(k < nkept && kept[k] == head[0])) {
+			cut = fseek(as->lines, (long)head[1], SEEK_CUR) != 0;
+		} else {
+			/* stderr is unbuffered: one write(2) per 64 KB of lines, not one per target */
+			for (size_t left = (size_t)head[1]; left && !cut;) {
+				if (used == AUDIT_LINES_BUF) {
+					fwrite(buf, 1, used, stderr);
+					used = 0;
+				}
+				size_t n = left < AUDIT_LINES_BUF - used ? left : AUDIT_LINES_BUF - used;
+				cut = fread(buf + used, 1, n, as->lines) != n;
+				used += cut ? 0 : n;
+				left -= cut ? 0 : n;
+			}
+		}
+	}
+	if (cut || ferror(as->lines))
+		audit_stream_errno(as, EIO);
+	if (used)
+		fwrite(buf, 1, used, stderr);
+	free(buf);
+}
+
 void audit_session_finish(struct audit_session *as, const struct audit_options *o, const size_t *kept,
 			  struct project_target *const *pts, size_t nkept)
 {
 	struct diag_list d;
 	struct audit_seen seen = { 0 };
-	FILE *lines = spool_tmpfile();
 	diag_list_init(&d);
-	if (!lines) {
-		as->stream_failed = 1;
-		as->stream_errno = errno;
-	}
 	if (spool_flush(&as->evaluated))
 		audit_stream_fail(as, &as->evaluated);
+	/* 16 KB: a kept target's second record is about 1 KB */
+	if (spool_open(&as->reported, 16384))
+		audit_stream_errno(as, errno);
+	as->reported.reuse = 1;
+	audit_stream_drop(as, kept, nkept);
 	audit_cross_keep(as, kept, nkept);
-	as->kept = xcalloc(nkept ? nkept : 1, sizeof(*as->kept));
-	if (nkept)
-		memcpy(as->kept, kept, nkept * sizeof(*kept));
+	as->kept = kept;   /* not copied: the caller keeps it until audit_session_end() (8 bytes a target) */
 	as->nkept = nkept;
 	as->cross_derived = xcalloc(nkept ? nkept : 1, sizeof(*as->cross_derived));
 	engine_fleet_begin(&as->fleet, &as->e, as->c, &as->cross, 0, as->cross_derived,
@@ -1185,72 +1396,61 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 		as->cross_derived = NULL;
 	}
 	as->fleet_begun = 1;
-	for (size_t k = 0; k < nkept; k++) {
-		struct audit_result one;
-		char *blob = NULL;
-		size_t nblob = 0;
-		audit_result_init(&one);
-		int view = audit_suppress_reads_view(as, pts[k]);
-		struct target_result *t = spool_read(&as->evaluated, kept[k], &one, NULL,
-						     SPOOL_FINDINGS | SPOOL_BLOB | (view ? SPOOL_VIEW : 0), &blob, &nblob);
-		if (!t) {
-			audit_stream_fail(as, &as->evaluated);
-			audit_result_release(&one);
-			break;
+	/* one record per kept target in as->reported, in order: its final findings, or its cross-target ones */
+	for (size_t k = 0; k < nkept && !as->stream_failed; k++) {
+		if (audit_stream_rewrites(as, pts[k])) {
+			audit_stream_rewrite(as, o, k, kept[k], pts[k], nkept, &seen, &d);
+			continue;
 		}
-		audit_cross_findings(as, t, k, &one.arena);
-		if (view)
-			audit_cross_facts(as, t, k);
-		target_result_sort(t);
-		audit_suppress_target(o, &as->e, &as->x, &one, t, pts[k], &as->sup,
-				      as->have_baseline ? &as->baseline : NULL, &seen, &d);
-		target_result_sort(t);
-		audit_summary_add(&as->totals, t);
-		if (spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
-			audit_stream_fail(as, &as->reported);
-		if (lines && nblob && fwrite(blob, 1, nblob, lines) != nblob) {
-			as->stream_failed = 1;
-			as->stream_errno = errno;
-		}
-		free(blob);
-		audit_result_release(&one);
+		audit_stream_plain(as, k);
+		if (pts[k])
+			audit_seen_add(&seen, pts[k]->project);
 	}
 	/* a write that failed (a full $TMPDIR) is known now, before any report begins */
 	if (spool_flush(&as->reported))
 		audit_stream_fail(as, &as->reported);
 	errno = 0;
-	if (lines && (fflush(lines) || ferror(lines)) && !as->stream_failed) {
-		as->stream_failed = 1;
-		as->stream_errno = errno ? errno : EIO;
-	}
+	if (as->lines && (fflush(as->lines) || ferror(as->lines)))
+		audit_stream_errno(as, errno);
 	as->input_errors += audit_suppress_end(o, &as->e, &as->sup, &seen, &d);
 	diag_print(&d, stderr);
 	diag_list_release(&d);
-	if (lines) {
-		char buf[8192];
-		size_t n;
-		rewind(lines);
-		while ((n = fread(buf, 1, sizeof(buf), lines)) > 0)
-			fwrite(buf, 1, n, stderr);
-		if (ferror(lines) && !as->stream_failed) {
-			as->stream_failed = 1;
-			as->stream_errno = EIO;
-		}
-		fclose(lines);
-	}
+	if (as->lines && !as->stream_failed)
+		audit_stream_print_lines(as, kept, nkept);
 }
 
-/* report.h source over the reported spool: each target read back when the writer asks for it. */
-static const struct target_result *audit_stream_get(void *ctx, size_t i)
+/*
+ * report.h source over the spool: each target read back when the writer
+ * asks for it: its record as added (findings, unless finish rewrote them),
+ * its record from finish (the cross-target findings, merged in, or the
+ * final findings), its view only when the writer reads it, with the facts
+ * the cross-target rules derived.
+ */
+static const struct target_result *audit_stream_get(void *ctx, size_t i, const struct report_stream *rs)
 {
 	struct audit_session *as = ctx;
-	audit_result_release(&as->one);
-	audit_result_init(&as->one);
-	/* the view as evaluated, with what the cross-target rules derived; the findings as finished */
-	struct target_result *t = spool_read(&as->evaluated, as->kept[i], &as->one, NULL, SPOOL_VIEW, NULL, NULL);
-	if (t) {
-		audit_cross_facts(as, t, i);
-		t = spool_read(&as->reported, i, &as->one, t, SPOOL_FINDINGS, NULL, NULL);
+	int final = as->final && as->final[i];
+	/* the last target's array of findings, for this one (a malloc per target costs a lot in a fragmented heap) */
+	struct finding *findings = as->one.n ? as->one.targets[0].findings : NULL;
+	size_t cap = as->one.n ? as->one.targets[0].cap : 0;
+	if (as->one.n)
+		as->one.targets[0].findings = NULL;
+	audit_result_clear(&as->one);
+	struct target_result *t = audit_result_add_target(&as->one, "", "");
+	t->findings = findings;
+	t->cap = cap;
+	t = spool_read(&as->evaluated, as->kept[i], &as->one, t, SPOOL_HEADER | (final ? 0 : SPOOL_FINDINGS), NULL,
+		       NULL);
+	size_t own = t ? t->n : 0;
+	if (t)
+		t = spool_read(&as->reported, i, &as->one, t, SPOOL_FINDINGS | (final ? 0 : SPOOL_APPEND), NULL, NULL);
+	if (t && !final)
+		target_result_merge(t, own);
+	/* the view only for a writer that reads it (text -q: only for a finding it shows) */
+	if (t && report_stream_reads_view(rs, t)) {
+		t = spool_read_view(&as->evaluated, &as->one, t);
+		if (t)
+			audit_cross_facts(as, t, i);
 	}
 	if (!t) {
 		if (!as->evaluated.err)
@@ -1265,7 +1465,7 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i)
 int audit_session_stream_report(struct audit_session *as, const struct audit_options *o, const char *command)
 {
 	struct audit_options ro = *o;
-	struct report_source src = { as->reported.n, audit_stream_get, as };
+	struct report_source src = { as->nkept, audit_stream_get, as };
 	ro.input_errors += as->input_errors;
 	if (as->stream_failed) {
 		diag_emit(DIAG_ERROR, NULL, 0, "cannot keep the targets' results in a temporary file in %s: %s",
@@ -1292,6 +1492,11 @@ void audit_session_end(struct audit_session *as)
 	if (as->streaming) {
 		spool_close(&as->evaluated);
 		spool_close(&as->reported);
+		if (as->lines)
+			fclose(as->lines);
+		free(as->lines_buf);
+		free(as->final);
+		as->kept = NULL;
 		if (as->fleet_begun)
 			engine_fleet_end(&as->fleet);
 		free(as->cross_derived);
@@ -1299,7 +1504,6 @@ void audit_session_end(struct audit_session *as)
 		audit_result_release(&as->cross);
 		audit_result_release(&as->one);
 		strmap_release(&as->cross_reads);
-		free(as->kept);
 	}
 	explainer_release(&as->x);
 	suppress_set_release(&as->sup);

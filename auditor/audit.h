@@ -178,8 +178,13 @@ struct audit_session {
 	size_t input_errors;              /* errors in the suppressions themselves */
 	/* streaming (audit_session_stream(), issue 13); unused otherwise */
 	int streaming;
-	struct spool evaluated;           /* each target as added: its own findings and view, its stderr lines */
-	struct spool reported;            /* each target kept, final (after the cross-target rules, suppressions) */
+	struct spool evaluated;           /* each target as added: its own findings (sorted) and view */
+	struct spool reported;            /* per kept target, in order: its cross-target findings, or its final
+					     findings when finish had something to drop or suppress (final[k]) */
+	unsigned char *final;             /* per kept target: 1 when its record in reported is final (NULL: none is) */
+	FILE *lines;                      /* the added targets' lines for stderr: (index, length, bytes) per target that
+					     has some; made by the first such target */
+	char *lines_buf;                  /* lines' stdio buffer */
 	struct audit_result cross;        /* per target added: what the cross-target rules read */
 	struct strmap cross_reads;        /* the names engine_read.fleet marks */
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
@@ -188,9 +193,10 @@ struct audit_session {
 	struct topology_derived *cross_derived; /* per kept target: its topology.* facts (topology.h); NULL: none */
 	struct engine_fleet fleet;        /* the cross-target rules over cross, one target at a time (engine.h) */
 	int fleet_begun;
-	struct audit_summary totals;      /* of the targets in reported */
+	struct audit_summary totals;      /* of the targets added, then (finish) of those kept, final */
 	struct audit_result one;          /* the target read back for a report */
-	size_t *kept, nkept;              /* audit_session_finish()'s kept */
+	const size_t *kept;               /* audit_session_finish()'s kept, the caller's (not copied) */
+	size_t nkept;
 	int stream_failed;                /* the spool could not be written or read (errno in stream_errno) */
 	int stream_errno;
 };
@@ -202,34 +208,46 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  * target's settings or result longer than that target takes, however many
  * targets it has. After begin:
  *
- *   stream    open the spool (two unlinked temporary files, spool.h).
+ *   stream    open the spool (an unlinked temporary file, spool.h).
  *             Returns 0, or -1 with errno set (nothing to add then).
  *   add       evaluate one target's own rules (target, channel and problem
- *             scopes), write its result and its lines for stderr (those
- *             audit_session_evaluate() prints) to the spool, and keep what
- *             the rules across targets read: a copy of the target's header
+ *             scopes), sort its findings, count them, write its result
+ *             (findings and view) to the spool once and its lines for
+ *             stderr (those audit_session_evaluate() prints; only when it
+ *             has some) to another temporary file, and keep what the
+ *             rules across targets read: a copy of the target's header
  *             and of the view's variables and facts that engine_read.fleet
  *             marks, with its channels and the places of its problems
  *             (no sentence, no other variable). s may be released after.
  *   finish    with the targets the run keeps, as indexes into the order
  *             they were added (increasing: load.h drops the files another
  *             target includes only once every file is read) and their
- *             project data (pts[k] for kept[k], NULL entries allowed): link
- *             the kept copies and group them for the fleet rules
+ *             project data (pts[k] for kept[k], NULL entries allowed;
+ *             kept must stay valid until end, pts only during finish):
+ *             take the targets not kept out of the counts; link the kept
+ *             copies and group them for the fleet rules
  *             (engine_fleet_begin(): the topology.* facts kept apart, in
- *             cross_derived); then for each kept target, in order, read it
- *             back, add its cross-target findings (engine_fleet_target(),
- *             worked out for that target now: no copy holds a finding) and
- *             the topology.* facts and channel sources, sort, apply what
- *             audit_session_evaluate() applies (disabled rules,
- *             suppressions, baseline), count it, spool it again.
+ *             cross_derived); then for each kept target, in order, work
+ *             out its cross-target findings (engine_fleet_target(): no
+ *             copy holds a finding) into a second spool (opened here): a
+ *             target with nothing to apply is not read back, those
+ *             findings are counted and are its second record; a target
+ *             with something to apply (disabled rules, suppressions, the
+ *             baseline: what audit_session_evaluate() applies) is read
+ *             back, gets them merged in (and, when a suppression may
+ *             explain a finding, the topology.* facts and channel
+ *             sources), is suppressed, sorted, counted again, and its
+ *             final findings are its second record.
  *             Then print what the suppressions deserve, then every kept
  *             target's stderr lines: the order audit_session_evaluate()
  *             prints in.
  *   report    audit_session_report() from the spool: each report reads the
- *             targets back one at a time, with the totals known first
- *             (JUnit's header). Returns the exit status; 2 also when the
- *             spool failed (a message says so).
+ *             targets back one at a time (its own findings and its second
+ *             record's merged in, or its final ones; its view only when
+ *             the writer reads it, with the topology.* facts and channel
+ *             sources), with the totals known first (JUnit's header).
+ *             Returns the exit status; 2 also when the spool failed (a
+ *             message says so).
  *
  * Memory: per target added, only the cross-target copy (its size is the
  * number of marked variables and channels, not of the target's settings
