@@ -10,10 +10,18 @@
  *    field by field, with its blob; the view's index finds every variable.
  * 2. Parts: findings only, the view only, and into an existing target (its
  *    findings replaced, its header kept); a record written without the view
- *    reads back with an empty view.
+ *    reads back with an empty view; the view after the findings, from the
+ *    record read (spool_read_view), once; into a target given, its header
+ *    too (SPOOL_HEADER), findings after its own (SPOOL_APPEND).
  * 3. Records are read in any order (seeking) and in order after a write.
  * 4. A record out of range or a spool after an error gives NULL, not a
  *    misread target.
+ * 5. A string the record has already (the same address: a view's strings
+ *    are interned) is written as a reference to it: such a record is
+ *    smaller than one with copies, and both read back the same.
+ * 6. target_result_merge(): findings appended to sorted ones end in the
+ *    order target_result_sort() gives the whole (ties keep their order),
+ *    over random findings.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +208,104 @@ static int same_header(const struct target_result *a, const struct target_result
 	return same;
 }
 
+/* 5: twenty variables from one file, by one pointer or by twenty copies of its name */
+static void shared_view(struct audit_result *r, int copies, char names[][16], char files[][40])
+{
+	struct target_result *t = audit_result_add_target(r, "many.cnf", "file");
+	static const char path[] = "/etc/mysql/conf.d/replication.cnf";
+	for (int i = 0; i < 20; i++) {
+		snprintf(names[i], 16, "var_%d", i);
+		snprintf(files[i], 40, "%s", path);
+		struct settings_var *v;
+		ARRAY_GROW(t->view.vars, t->view.n + 1, t->view.cap);
+		v = &t->view.vars[t->view.n++];
+		memset(v, 0, sizeof(*v));
+		v->name = names[i];
+		v->current.value = "ON";
+		v->current.origin.source = SETTINGS_SRC_FILE;
+		v->current.origin.file = copies ? files[i] : path;
+		v->current.origin.line = (unsigned)i + 1;
+		strmap_put(&t->view.index, v->name, t->view.n - 1);
+		struct finding *f = target_result_add(t);
+		f->rule_id = rule_id;
+		f->status = FINDING_PASS;
+		f->channel = copies ? files[i] : path;
+	}
+}
+
+static void shared_strings(struct spool *s)
+{
+	struct audit_result a, b, back;
+	char names[2][20][16], files[2][20][40];
+	audit_result_init(&a);
+	audit_result_init(&b);
+	shared_view(&a, 0, names[0], files[0]);
+	shared_view(&b, 1, names[1], files[1]);
+	ok(spool_write(s, &a.targets[0], NULL, 0, SPOOL_ALL) == 0 && spool_write(s, &b.targets[0], NULL, 0, SPOOL_ALL) == 0,
+	   "a record whose strings share one address, and one with copies");
+	long shared = s->offsets[1] - s->offsets[0], copied = s->offsets[2] - s->offsets[1];
+	ok(shared + 10 * 34 <= copied, "... the first is smaller: the string mostly once (%ld bytes, %ld with copies)", shared,
+	   copied);
+	audit_result_init(&back);
+	struct target_result *x = spool_read(s, 0, &back, NULL, SPOOL_ALL, NULL, NULL);
+	struct target_result *y = spool_read(s, 1, &back, NULL, SPOOL_ALL, NULL, NULL);
+	int same = x && y && x->view.n == 20 && y->view.n == 20 && x->n == 20 && y->n == 20;
+	for (size_t i = 0; same && i < 20; i++)
+		same = same_value(&x->view.vars[i].current, &a.targets[0].view.vars[i].current) &&
+		       same_value(&y->view.vars[i].current, &b.targets[0].view.vars[i].current) &&
+		       same_finding(&x->findings[i], &a.targets[0].findings[i]) &&
+		       same_finding(&y->findings[i], &b.targets[0].findings[i]);
+	ok(same, "... both read back the same");
+	audit_result_release(&back);
+	audit_result_release(&a);
+	audit_result_release(&b);
+}
+
+/* 6: random findings; cause_no numbers them, so that the order of ties shows */
+static void random_findings(struct target_result *t, size_t n, unsigned *seed)
+{
+	static const char *const ids[] = { "a-rule", "b-rule", "binlog" };
+	static const char *const channels[] = { NULL, "", "east" };
+	for (size_t i = 0; i < n; i++) {
+		struct finding *f = target_result_add(t);
+		*seed = *seed * 1103515245u + 12345u;
+		unsigned r = *seed >> 8;
+		/* few values of each key: many ties */
+		f->status = r % 2 ? FINDING_FAIL : FINDING_PASS;
+		f->severity = (enum severity)(1 + (r >> 3) % 2);
+		f->rule_id = ids[(r >> 5) % 2 + 1];
+		f->channel = channels[(r >> 8) % 2 + 1];
+		f->problem_no = (r >> 10) % 2;
+		f->cause_no = (unsigned)t->n;
+	}
+}
+
+static void merge_cases(void)
+{
+	unsigned seed = 7;
+	int same = 1;
+	size_t cases = 0;
+	for (size_t head = 0; head <= 40 && same; head += 5) {
+		for (size_t tail = 0; tail <= 12 && same; tail += 3, cases++) {
+			struct target_result a, b;
+			memset(&a, 0, sizeof(a));
+			memset(&b, 0, sizeof(b));
+			random_findings(&a, head, &seed);
+			target_result_sort(&a);
+			random_findings(&a, tail, &seed);
+			for (size_t i = 0; i < a.n; i++)
+				*target_result_add(&b) = a.findings[i];
+			target_result_merge(&a, head);
+			target_result_sort(&b);
+			for (size_t i = 0; same && i < a.n; i++)
+				same = a.findings[i].cause_no == b.findings[i].cause_no;
+			free(a.findings);
+			free(b.findings);
+		}
+	}
+	ok(same, "target_result_merge() gives target_result_sort()'s order, ties too (%zu cases)", cases);
+}
+
 int main(void)
 {
 	struct audit_result src, back;
@@ -211,7 +317,7 @@ int main(void)
 
 	audit_result_init(&src);
 	fill(&src, &t);
-	ok(spool_open(&s) == 0, "spool_open makes the temporary file");
+	ok(spool_open(&s, 0) == 0, "spool_open makes the temporary file");
 
 	/* 1. every field, in order */
 	ok(spool_write(&s, t, lines, sizeof(lines) - 1, SPOOL_ALL) == 0, "a whole record is written");
@@ -250,6 +356,26 @@ int main(void)
 	   "into an existing target: its findings from the other record, its header kept, no target added");
 	audit_result_release(&back);
 
+	/* 2b. the view later, from the record already read */
+	audit_result_init(&back);
+	u = spool_read(&s, 0, &back, NULL, SPOOL_FINDINGS, NULL, NULL);
+	ok(u && u->n == 2 && u->view.n == 0 && spool_read_view(&s, &back, u) == u && same_view(&t->view, &u->view),
+	   "findings first, then the view from the same record (spool_read_view)");
+	ok(spool_read_view(&s, &back, u) == NULL && s.err, "... once: a second time, or for another target, is an error");
+	s.err = 0;
+	audit_result_release(&back);
+
+	/* 2c. into a target of the caller: the header too, then findings appended */
+	audit_result_init(&back);
+	u = audit_result_add_target(&back, "", "");
+	ok(spool_read(&s, 0, &back, u, SPOOL_HEADER | SPOOL_FINDINGS, NULL, NULL) == u && same_header(t, u) && u->n == 2,
+	   "into a given target with SPOOL_HEADER: the record's header and findings");
+	ok(spool_read(&s, 1, &back, u, SPOOL_FINDINGS | SPOOL_APPEND, NULL, NULL) == u && u->n == 3 &&
+		   same_finding(&t->findings[0], &u->findings[0]) && same_finding(&t->findings[1], &u->findings[1]) &&
+		   same_finding(&t->findings[0], &u->findings[2]) && same_header(t, u),
+	   "... another record's findings after them with SPOOL_APPEND, the header kept");
+	audit_result_release(&back);
+
 	/* 3. any order, and in order after another write */
 	ok(spool_write(&s, t, NULL, 0, SPOOL_FINDINGS | SPOOL_VIEW) == 0, "a third record after reads");
 	audit_result_init(&back);
@@ -270,6 +396,15 @@ int main(void)
 	audit_result_release(&back);
 
 	spool_close(&s);
+
+	/* 5. strings by reference */
+	ok(spool_open(&s, 512) == 0, "a second spool, with a buffer smaller than a record");
+	shared_strings(&s);
+	spool_close(&s);
+
+	/* 6. merge */
+	merge_cases();
+
 	audit_result_release(&src);
 	return done_testing();
 }
