@@ -22,6 +22,8 @@
  * 6. target_result_merge(): findings appended to sorted ones end in the
  *    order target_result_sort() gives the whole (ties keep their order),
  *    over random findings.
+ * 7. target_result_sort() gives the documented order, stable, over random
+ *    findings (rule ids sharing long prefixes), against an insertion sort.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +282,62 @@ static void random_findings(struct target_result *t, size_t n, unsigned *seed)
 	}
 }
 
+/* 7: the order target_result_sort() documents (finding.h), stable, by insertion: the reference */
+static int spec_before(const struct finding *a, const struct finding *b)
+{
+	if (a->status != b->status)
+		return a->status > b->status;
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	int c = strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : "");
+	if (c)
+		return c < 0;
+	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	if (c)
+		return c < 0;
+	return a->problem_no < b->problem_no;
+}
+
+static void sort_cases(void)
+{
+	/* ids that share their first six bytes or more, one a prefix of another, one with a byte over 127 */
+	static const char *const ids[] = { "innodb-flush-log", "innodb-flush-method", "innodb", "innodb-f",
+					   "gtid-mode", "\xc3\xa9t\xc3\xa9", NULL, "sync-binlog" };
+	static const char *const channels[] = { NULL, "", "east", "west" };
+	unsigned seed = 11;
+	int same = 1;
+	size_t cases = 0;
+	for (size_t n = 0; n <= 90 && same; n += 3, cases++) {
+		struct target_result a;
+		memset(&a, 0, sizeof(a));
+		for (size_t i = 0; i < n; i++) {
+			struct finding *f = target_result_add(&a);
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 8;
+			f->status = (enum finding_status)(r % 5);
+			f->severity = (enum severity)(r >> 3) % 4;
+			f->rule_id = ids[(r >> 5) % ARRAY_SIZE(ids)];
+			f->channel = channels[(r >> 8) % ARRAY_SIZE(channels)];
+			f->problem_no = (r >> 10) % 3;
+			f->cause_no = (unsigned)i;
+		}
+		struct finding *ref = xmalloc((n ? n : 1) * sizeof(*ref));
+		for (size_t i = 0; i < n; i++) {
+			size_t j = i;
+			for (; j > 0 && spec_before(&a.findings[i], &ref[j - 1]); j--)
+				ref[j] = ref[j - 1];
+			ref[j] = a.findings[i];
+		}
+		target_result_sort(&a);
+		for (size_t i = 0; same && i < n; i++)
+			same = a.findings[i].cause_no == ref[i].cause_no;
+		free(ref);
+		free(a.findings);
+	}
+	ok(same, "target_result_sort(): status, severity worse first, rule id (shared prefixes, a prefix, bytes "
+		 "over 127), channel, line; ties in their order (%zu random cases against an insertion sort)", cases);
+}
+
 static void merge_cases(void)
 {
 	unsigned seed = 7;
@@ -402,8 +460,9 @@ int main(void)
 	shared_strings(&s);
 	spool_close(&s);
 
-	/* 6. merge */
+	/* 6. merge; 7. sort */
 	merge_cases();
+	sort_cases();
 
 	audit_result_release(&src);
 	return done_testing();
