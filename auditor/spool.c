@@ -127,22 +127,39 @@ static inline void put_u64(struct spool *s, uint64_t v)
 _Static_assert(SPOOL_SEEN == 128, "put_seen() takes 7 bits of the hash");
 
 /* The place (+ 1) of str's bytes if the record being written has them already, else 0. */
-static inline struct spool_seen *put_seen(struct spool *s, const char *str)
+/* The slots str may be in: SPOOL_SEEN_WAYS from where the Fibonacci hash of its address points. */
+#define SPOOL_SEEN_WAYS 4
+
+static inline size_t put_seen_slot(const char *str)
 {
-	/* Fibonacci hashing of the address: its top bits pick the slot (a cache: a collision only costs a copy) */
-	return &s->seen[((uint64_t)(uintptr_t)str * 0x9E3779B97F4A7C15ULL) >> 57];
+	return (size_t)(((uint64_t)(uintptr_t)str * 0x9E3779B97F4A7C15ULL) >> 57);
 }
 
 static inline uint64_t put_known(struct spool *s, const char *str)
 {
-	const struct spool_seen *e = put_seen(s, str);
-	return e->str == str && e->record == s->n + 1 ? e->place : 0;
+	size_t h = put_seen_slot(str);
+	for (size_t w = 0; w < SPOOL_SEEN_WAYS; w++) {
+		const struct spool_seen *e = &s->seen[(h + w) % SPOOL_SEEN];
+		if (e->str == str && e->record == s->n + 1)
+			return e->place;
+	}
+	return 0;
 }
 
-/* str's bytes, with their NUL, appended; returns their place + 1. */
+/*
+ * str's bytes, with their NUL, appended; returns their place + 1. Noted in
+ * the first of its slots not used by this record (a cache: when all are,
+ * the first is taken and that string is copied again if it comes back).
+ */
 static uint64_t put_text(struct spool *s, const char *str)
 {
-	struct spool_seen *e = put_seen(s, str);
+	size_t h = put_seen_slot(str);
+	struct spool_seen *e = &s->seen[h];
+	for (size_t w = 0; w < SPOOL_SEEN_WAYS; w++)
+		if (s->seen[(h + w) % SPOOL_SEEN].record != s->n + 1) {
+			e = &s->seen[(h + w) % SPOOL_SEEN];
+			break;
+		}
 	uint64_t place = s->rec.len + 1;
 	put_bytes(s, str, strlen(str) + 1);
 	e->str = str;

@@ -65,8 +65,9 @@ struct spool {
 	 * The strings already in the record being written, by address (a
 	 * view's strings are its result's, interned: one file name for every
 	 * variable): written again as a reference to the first copy. A cache
-	 * of SPOOL_SEEN addresses (when two share a slot, the string is copied
-	 * again), allocated by the first write.
+	 * of SPOOL_SEEN addresses, 4 slots possible for each (when all 4 hold
+	 * other strings of the record, the string is copied again), allocated
+	 * by the first write.
 	 */
 	struct spool_seen {
 		const char *str;
