@@ -375,16 +375,14 @@ int cmd_check(int argc, char **argv)
 		/*
 		 * The project data the suppressions read; a target without a
 		 * project file, inline suppressions or disabled rules has none
-		 * to read (NULL), and its layers are freed before the rules
-		 * across targets run (memory per target, issue 13).
+		 * to read (NULL): load.c kept none for it (memory per target,
+		 * issue 13).
 		 */
 		struct project_target **pts = xcalloc(lt.n ? lt.n : 1, sizeof(*pts));
 		for (size_t i = 0; i < lt.n; i++) {
-			struct project_target *pt = &lt.projects[i];
-			if (pt->project || pt->inline_sup.n || pt->rules.n)
+			struct project_target *pt = lt.projects[i];
+			if (pt && (pt->project || pt->inline_sup.n || pt->rules.n))
 				pts[i] = pt;
-			else
-				project_target_release(pt);
 		}
 		audit_session_finish(&as, &a.audit, lt.order, pts, lt.n);
 		free(pts);

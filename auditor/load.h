@@ -64,11 +64,14 @@ struct load_options {
 	 * Added (issue 13): when set, each target is handed to each() as soon
 	 * as it is read (and retained), in the order read, with its
 	 * real_path and includes set, and its settings are released right
-	 * after: lt keeps of it only its name, kind, whether it had an error,
-	 * its project data and the files it read, for the entry-point pass.
+	 * after: lt keeps of it only its name, whether it had an error, its
+	 * project data and the files it read, for the entry-point pass (no
+	 * settings slot per target: one slot serves each target in turn, and
+	 * a target without a project file, inline suppressions or disabled
+	 * rules keeps no project data: NULL, issue 13).
 	 * lt->order then says which of the targets handed over the run keeps,
-	 * lt->projects[k] holds the project data of kept target k, and
-	 * lt->targets is NULL once load_targets() returns.
+	 * lt->projects[k] holds the project data of kept target k (or NULL),
+	 * and lt->targets is NULL once load_targets() returns.
 	 */
 	void (*each)(void *ctx, const struct settings *s);
 	void *each_ctx;
@@ -83,8 +86,8 @@ struct load_skipped {
 struct config_cache;
 
 struct load_targets {
-	struct settings *targets;        /* targets[i].project == &projects[i] */
-	struct project_target *projects;
+	struct settings *targets;        /* targets[i].project == projects[i]; with each, one slot (above) */
+	struct project_target **projects; /* per target, heap (NULL: none kept, with each) */
 	size_t n, cap;
 	struct project_finder finder;
 	struct load_skipped *skipped;
@@ -109,6 +112,8 @@ struct load_targets {
 	 */
 	size_t *order;
 	char **names;
+	unsigned char *failed;           /* with each: per target, whether it had an error */
+	int streamed;                    /* load_options.each set: one settings slot */
 };
 
 void load_targets_init(struct load_targets *lt, const struct load_options *o);
