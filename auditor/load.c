@@ -72,7 +72,8 @@ void load_targets_release(struct load_targets *lt)
 		if (lt->targets && !lt->streamed)
 			settings_release(&lt->targets[i]);
 		load_project_free(lt, i);
-		load_free_reads(lt, i);
+		if (lt->read_files)
+			load_free_reads(lt, i);
 		if (lt->names)
 			free(lt->names[i]);
 	}
@@ -769,6 +770,21 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 			settings_release(&lt->targets[0]);
 		free(lt->targets);
 		lt->targets = NULL;
+		/* and the entry points were the last use of the names and the files read: keep projects and order */
+		for (size_t i = 0; i < lt->n; i++) {
+			load_free_reads(lt, i);
+			free(lt->names[i]);
+		}
+		free(lt->read_files);
+		free(lt->nread_files);
+		free(lt->entries);
+		free(lt->reals);
+		free(lt->names);
+		free(lt->failed);
+		lt->read_files = NULL;
+		lt->nread_files = NULL;
+		lt->entries = lt->reals = lt->names = NULL;
+		lt->failed = NULL;
 	}
 	if (lt->finder.errors)
 		lt->input_errors += (size_t)lt->finder.errors;

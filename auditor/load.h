@@ -71,7 +71,9 @@ struct load_options {
 	 * rules keeps no project data: NULL, issue 13).
 	 * lt->order then says which of the targets handed over the run keeps,
 	 * lt->projects[k] holds the project data of kept target k (or NULL),
-	 * and lt->targets is NULL once load_targets() returns.
+	 * and lt->targets (and the per-target names, files read, entries and
+	 * real paths: the entry-point pass was their last use) are NULL once
+	 * load_targets() returns.
 	 */
 	void (*each)(void *ctx, const struct settings *s);
 	void *each_ctx;
