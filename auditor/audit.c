@@ -703,18 +703,33 @@ static void audit_cross_value(struct audit_session *as, struct settings_value *t
  * and its file (one table for the run). audit_cross_vars() makes a copy's
  * `settings_var` array again when a rule reads it.
  */
-#define AUDIT_CROSS_OVERRIDDEN 0x80000000u
+#define AUDIT_CROSS_OVERRIDDEN 0x8000u
+/* read or file too large for a slot's 16 bits: the slot's (read, file) are in cs->wide */
+#define AUDIT_CROSS_WIDE_READ 0x7fffu
+#define AUDIT_CROSS_WIDE_FILE 0xffffu
 
 struct audit_cross_value {
 	const char *value, *spelled, *chain, *detail;
 	enum settings_source source;
 };
 
+/*
+ * 12 bytes (was 16, issue 13): a copy names few files (those its marked
+ * variables were set in), so its slots number them from the copy's first
+ * (copies[].files), and the engine reads few names; either beyond 16 bits
+ * (a copy with 65,535 files, 32,767 names read) goes to cs->wide.
+ */
 struct audit_cross_slot {
-	unsigned read;      /* index into e.reads; | AUDIT_CROSS_OVERRIDDEN: a value the one before overrode */
-	unsigned value;     /* index into values */
+	unsigned value;       /* index into values */
 	unsigned line;
-	unsigned file;      /* 1 + index into files; 0: none */
+	unsigned short read;  /* index into e.reads; | AUDIT_CROSS_OVERRIDDEN: a value the one before overrode */
+	unsigned short file;  /* 1 + index into files from the copy's first; 0: none */
+};
+
+struct audit_cross_wide {
+	size_t slot;          /* the slot's index (wide[] increases) */
+	unsigned read;        /* index into e.reads */
+	size_t file;          /* 1 + index into files; 0: none */
 };
 
 /*
@@ -743,7 +758,9 @@ struct audit_cross_store {
 	size_t nheads, heads_cap;
 	struct audit_cross_slot *slots;
 	size_t nslots, slots_cap;
-	struct { unsigned start, count; } *copies;   /* per copy of as->cross: its slots */
+	struct { unsigned start, count, files; } *copies;   /* per copy of as->cross: its slots, its first file */
+	struct audit_cross_wide *wide;                /* the slots whose read or file needs more than 16 bits */
+	size_t nwide, wide_cap;
 	size_t ncopies, copies_cap;
 	struct audit_cross_value *values;
 	size_t nvalues, values_cap;
@@ -829,7 +846,8 @@ static unsigned audit_cross_file_id(struct audit_cross_store *cs, const char *fi
 }
 
 /* One value of variable read of the copy being added (strings already the cross result's). */
-static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, const struct settings_value *v)
+static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, int overridden,
+				 const struct settings_value *v)
 {
 	struct audit_cross_value cv = {
 		.value = v->value, .spelled = v->spelled, .chain = v->origin.chain, .detail = v->origin.detail,
@@ -837,10 +855,43 @@ static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, co
 	};
 	ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
 	struct audit_cross_slot *sl = &cs->slots[cs->nslots++];
-	sl->read = read;
+	unsigned file = audit_cross_file_id(cs, v->origin.file);   /* 1 + index into files, 0: none */
+	size_t rel = file ? file - cs->copy_files : 0;
 	sl->value = audit_cross_value_id(cs, &cv);
 	sl->line = v->origin.line;
-	sl->file = audit_cross_file_id(cs, v->origin.file);
+	if (read < AUDIT_CROSS_WIDE_READ && rel < AUDIT_CROSS_WIDE_FILE) {
+		sl->read = (unsigned short)read;
+		sl->file = (unsigned short)rel;
+	} else {
+		ARRAY_GROW(cs->wide, cs->nwide + 1, cs->wide_cap);
+		cs->wide[cs->nwide++] = (struct audit_cross_wide){ .slot = cs->nslots - 1, .read = read, .file = file };
+		sl->read = AUDIT_CROSS_WIDE_READ;
+		sl->file = AUDIT_CROSS_WIDE_FILE;
+	}
+	if (overridden)
+		sl->read |= AUDIT_CROSS_OVERRIDDEN;
+}
+
+/* Slot k's read and file (1 + index into files, 0: none) of copy i. */
+static void audit_cross_slot_get(const struct audit_cross_store *cs, size_t i, size_t k, unsigned *read,
+				 size_t *file)
+{
+	const struct audit_cross_slot *sl = &cs->slots[k];
+	if ((sl->read & ~AUDIT_CROSS_OVERRIDDEN) == AUDIT_CROSS_WIDE_READ && sl->file == AUDIT_CROSS_WIDE_FILE) {
+		size_t lo = 0, hi = cs->nwide;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cs->wide[mid].slot < k)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*read = cs->wide[lo].read;
+		*file = cs->wide[lo].file;
+		return;
+	}
+	*read = sl->read & ~AUDIT_CROSS_OVERRIDDEN;
+	*file = sl->file ? cs->copies[i].files + sl->file : 0;
 }
 
 /* engine.h engine_fleet_vars_fn: copy i's variables as audit_cross_add() read them, into view. */
@@ -854,9 +905,12 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 	for (unsigned k = start; k < start + count; k++) {
 		const struct audit_cross_slot *sl = &cs->slots[k];
 		const struct audit_cross_value *cv = &cs->values[sl->value];
+		unsigned read;
+		size_t file;
+		audit_cross_slot_get(cs, i, k, &read, &file);
 		struct settings_value val = {
 			.value = cv->value, .spelled = cv->spelled,
-			.origin = { .source = cv->source, .line = sl->line, .file = sl->file ? cs->files[sl->file - 1] : NULL,
+			.origin = { .source = cv->source, .line = sl->line, .file = file ? cs->files[file - 1] : NULL,
 				    .chain = cv->chain, .detail = cv->detail },
 		};
 		if (sl->read & AUDIT_CROSS_OVERRIDDEN) {
@@ -868,7 +922,7 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 			b->overridden_cap++;
 			continue;
 		}
-		const struct engine_read *rd = &cs->e->reads[sl->read];
+		const struct engine_read *rd = &cs->e->reads[read];
 		struct settings_var *b = &cs->vars[n++];
 		b->name = rd->var ? rd->var->name : rd->name;
 		b->current = val;
@@ -897,6 +951,7 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
 	free(cs->heads);
 	free(cs->slots);
 	free(cs->copies);
+	free(cs->wide);
 	free(cs->values);
 	free(cs->table);
 	free(cs->files);
@@ -980,18 +1035,20 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	}
 	/* the marked variables, compact (the store above): the view has none */
 	cs->copy_files = cs->nfiles;
+	cs->last_file = NULL;   /* a file of an earlier copy has its number there, not in this copy's */
 	ARRAY_GROW(cs->copies, cs->ncopies + 1, cs->copies_cap);
 	cs->copies[cs->ncopies].start = (unsigned)cs->nslots;
+	cs->copies[cs->ncopies].files = (unsigned)cs->copy_files;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
 		if (strmap_get(&as->cross_reads, a->name, &at))
 			continue;
 		struct settings_value cur;
 		audit_cross_value(as, &cur, &a->current);
-		audit_cross_slot_add(cs, (unsigned)at, &cur);
+		audit_cross_slot_add(cs, (unsigned)at, 0, &cur);
 		for (size_t k = 0; k < a->n_overridden; k++) {
 			audit_cross_value(as, &cur, &a->overridden[k]);
-			audit_cross_slot_add(cs, (unsigned)at | AUDIT_CROSS_OVERRIDDEN, &cur);
+			audit_cross_slot_add(cs, (unsigned)at, 1, &cur);
 		}
 	}
 	cs->copies[cs->ncopies].count = (unsigned)(cs->nslots - cs->copies[cs->ncopies].start);
