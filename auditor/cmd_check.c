@@ -371,6 +371,11 @@ int cmd_check(int argc, char **argv)
 		status = audit_session_report(&as, &a.audit, "check");
 		goto out;
 	}
+	/*
+	 * Every target was read and handed over: the plan (a 72-byte entry
+	 * per target) has no reader left (memory per target, issue 13).
+	 */
+	fleet_plan_release(&plan);
 	{
 		/*
 		 * The project data the suppressions read; a target without a
