@@ -251,7 +251,7 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *
  * Memory: per target added, only the cross-target copy (its size is the
  * number of marked variables and channels, not of the target's settings
- * or findings): a head and a 16-byte slot per variable value while the
+ * or findings): a head and a 12-byte slot per variable value while the
  * targets are read (audit.c), then for each kept one a target_result
  * without variables or findings, and its derived facts. Reports, findings and sentences are those of
  * audit_session_evaluate() + audit_session_report(), byte for byte.
