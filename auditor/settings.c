@@ -1,5 +1,6 @@
 #include "settings.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,14 +130,23 @@ const struct settings_var *settings_get_hashed(const struct settings *s, const c
 
 void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name), void *ctx)
 {
-	size_t k = 0;
+	size_t k = 0, *map = NULL;
+	int remap = !s->shared && s->index.n == s->n;
+	if (remap && s->n)
+		map = xmalloc(s->n * sizeof(*map));
 	for (size_t i = 0; i < s->n; i++) {
-		if (keep(ctx, s->vars[i].name))
+		if (keep(ctx, s->vars[i].name)) {
+			if (map)
+				map[i] = k;
 			s->vars[k++] = s->vars[i];
-		else
+		} else {
+			if (map)
+				map[i] = SIZE_MAX;
 			free(s->vars[i].overridden);
+		}
 	}
 	int dropped = k < s->n;
+	size_t nmap = s->n;
 	s->n = k;
 	if (k < s->cap) {
 		if (k) {
@@ -147,8 +157,16 @@ void settings_retain(struct settings *s, int (*keep)(void *ctx, const char *name
 		}
 		s->cap = k;
 	}
-	if (s->shared || (!dropped && s->index.n == s->n))
+	if (s->shared || (!dropped && remap)) {
+		free(map);
 		return;   /* nothing dropped: the index still holds every variable where it is (issue 13) */
+	}
+	if (map) {
+		/* each kept name where it now is, from the hashes the index holds (issue 13) */
+		strmap_remap(&s->index, map, nmap);
+		free(map);
+		return;
+	}
 	int fold = s->index.fold_case;
 	strmap_release(&s->index);
 	strmap_init(&s->index, fold);

@@ -566,6 +566,34 @@ void strmap_reserve(struct strmap *m, size_t n)
 		strmap_resize(m, cap);
 }
 
+void strmap_remap(struct strmap *m, const size_t *map, size_t nmap)
+{
+	struct strmap old = *m;
+	size_t n = 0;
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.slots[i].key && old.slots[i].value < nmap && map[old.slots[i].value] != SIZE_MAX)
+			n++;
+	}
+	m->slots = NULL;
+	m->cap = m->n = 0;
+	if (n) {
+		strmap_reserve(m, n);
+		size_t mask = m->cap - 1;
+		for (size_t i = 0; i < old.cap; i++) {
+			const struct strmap_slot *o = &old.slots[i];
+			if (!o->key || o->value >= nmap || map[o->value] == SIZE_MAX)
+				continue;
+			/* the keys are distinct: the first empty slot of the probe is this one's */
+			size_t j = o->hash & mask;
+			while (m->slots[j].key)
+				j = (j + 1) & mask;
+			m->slots[j] = (struct strmap_slot){ o->key, map[o->value], o->hash };
+		}
+		m->n = n;
+	}
+	free(old.slots);
+}
+
 void strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	strmap_put_hashed(m, key, strmap_hash(m, key), value);

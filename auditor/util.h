@@ -147,6 +147,14 @@ void strmap_put_hashed(struct strmap *m, const char *key, size_t hash, size_t va
  * every key three or four times per target).
  */
 void strmap_reserve(struct strmap *m, size_t n);
+/*
+ * Added (issue 13): keep only the keys whose value v is below nmap and has
+ * map[v] != SIZE_MAX, each now with the value map[v] (map: nmap entries).
+ * The table is rebuilt from the hashes it stores: no key
+ * is hashed or compared again (settings_retain() dropped a third of every
+ * target's names and put the rest back one by one).
+ */
+void strmap_remap(struct strmap *m, const size_t *map, size_t nmap);
 
 /*
  * Added (issue 13): a hash of the string s (NUL-terminated), eight bytes at

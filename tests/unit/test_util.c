@@ -155,6 +155,42 @@ static void test_strmap(void)
 	ok(strmap_get(&empty, "x", &at) < 0, "a zero-initialised map is empty");
 }
 
+/* strmap_remap (issue 13): kept keys with their new values, the others gone, the map still usable. */
+static void test_strmap_remap(void)
+{
+	enum { N = 1000 };
+	struct strmap m;
+	char *keys[N];
+	size_t map[N], at = 0, wrong = 0, k = 0;
+	strmap_init(&m, 1);
+	for (size_t i = 0; i < N; i++) {
+		keys[i] = xasprintf("Name_%zu", i);
+		strmap_put(&m, keys[i], i);
+		map[i] = i % 3 ? SIZE_MAX : k++;
+	}
+	strmap_remap(&m, map, N - 10);   /* the last ten values out of the map's range: dropped too */
+	for (size_t i = 0; i < N; i++) {
+		int found = strmap_get(&m, keys[i], &at) == 0;
+		if (i % 3 || i >= N - 10 ? found : !found || at != map[i])
+			wrong++;
+	}
+	is_int((long)wrong, 0, "strmap_remap: each kept key at its new value, the dropped ones gone");
+	is_int((long)m.n, (N - 10 + 2) / 3, "strmap_remap: the kept keys counted");
+	ok(strmap_get(&m, "NAME_3", &at) == 0 && at == 1, "strmap_remap: fold_case kept");
+	strmap_put(&m, "name_1", 5000);
+	ok(strmap_get(&m, "Name_1", &at) == 0 && at == 5000 && m.n == (N - 10 + 2) / 3 + 1,
+	   "strmap_remap: the map takes new keys after");
+	for (size_t i = 0; i < N; i++)
+		map[i] = SIZE_MAX;
+	strmap_remap(&m, map, N);
+	ok(m.n == 0 && strmap_get(&m, "Name_0", &at) < 0, "strmap_remap: nothing kept is an empty map");
+	strmap_put(&m, "x", 1);
+	ok(strmap_get(&m, "x", &at) == 0 && at == 1, "strmap_remap: an emptied map takes keys again");
+	strmap_release(&m);
+	for (size_t i = 0; i < N; i++)
+		free(keys[i]);
+}
+
 static void test_settings_index(void)
 {
 	struct settings s;
@@ -210,6 +246,11 @@ static void test_settings_retain(void)
 		order = order && !strcmp(s.vars[i].name, want);
 	}
 	ok(order, "settings_retain keeps them in their order");
+	size_t lost = 0;
+	for (size_t i = 0; i < s.n; i++)
+		if (settings_get(&s, s.vars[i].name) != &s.vars[i])
+			lost++;
+	is_int((long)lost, 0, "settings_retain: each kept name is found where it now is (the index remapped)");
 	const struct settings_var *v = settings_get(&s, "v1497");
 	ok(v && !strcmp(v->current.value, "2997") && v->n_overridden == 1 && !strcmp(v->overridden[0].value, "1497"),
 	   "settings_retain: a kept name keeps its value and what it overrode, and is found");
@@ -522,6 +563,7 @@ int main(void)
 	test_strhash_fold();
 	test_settings_index();
 	test_settings_retain();
+	test_strmap_remap();
 	test_settings_shared();
 	test_write_signals();
 	test_secret();
