@@ -1009,6 +1009,77 @@ static void test_reads_view(const struct audit_result *r)
 	fixture_run.fail_on = saved_fail_on;
 }
 
+/*
+ * report_sorted_findings() (issue 13: no sort when the findings are already
+ * in order): the same order as a plain insertion sort by the documented
+ * keys, for findings in order, in reverse and shuffled, with ties.
+ */
+static int sorted_key_cmp(const struct finding *a, const struct finding *b)
+{
+	if (a->status != b->status)
+		return a->status > b->status ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	int c = strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : "");
+	if (c)
+		return c;
+	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	if (c)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+static void test_sorted_findings(void)
+{
+	enum { N = 40 };
+	static const char *const ids[] = { "b-rule", "a-rule", "c-rule", "a-rule" };
+	static const char *const channels[] = { NULL, "east", NULL, "" };
+	struct finding f[N];
+	struct target_result t;
+	size_t wrong = 0, same_as_array = 0;
+	unsigned seed = 7;
+	for (int round = 0; round < 3; round++) {
+		memset(f, 0, sizeof(f));
+		for (size_t i = 0; i < N; i++) {
+			size_t k = round == 0 ? i : round == 1 ? N - 1 - i : (seed = seed * 1103515245u + 12345u) >> 16;
+			f[i].status = (enum finding_status)(k / 10 % 3);
+			f[i].severity = (enum severity)(k / 5 % 2 + 1);
+			f[i].rule_id = ids[k % 4];
+			f[i].channel = channels[k / 2 % 4];
+		}
+		if (round == 0) {
+			/* round 0: put the array in the writers' order first, as check hands it over */
+			for (size_t i = 1; i < N; i++)
+				for (size_t j = i; j && sorted_key_cmp(&f[j - 1], &f[j]) > 0; j--) {
+					struct finding x = f[j];
+					f[j] = f[j - 1];
+					f[j - 1] = x;
+				}
+		}
+		memset(&t, 0, sizeof(t));
+		t.findings = f;
+		t.n = N;
+		const struct finding **v = report_sorted_findings(&t);
+		const struct finding *want[N];
+		for (size_t i = 0; i < N; i++) {
+			size_t j = i;
+			want[i] = &f[i];
+			for (; j && sorted_key_cmp(want[j - 1], &f[i]) > 0; j--)
+				want[j] = want[j - 1];
+			want[j] = &f[i];
+		}
+		for (size_t i = 0; i < N; i++) {
+			if (v[i] != want[i])
+				wrong++;
+			if (round == 0 && v[i] == &f[i])
+				same_as_array++;
+		}
+		free(v);
+	}
+	is_int((long)wrong, 0, "report_sorted_findings: in order, reversed and shuffled findings in the documented order");
+	is_int((long)same_as_array, N, "report_sorted_findings: findings already in order stay in the array's order");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write-fixture"))
@@ -1026,6 +1097,7 @@ int main(int argc, char **argv)
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
 	test_reads_view(&r);
+	test_sorted_findings();
 	test_json_escaping();
 	test_json_escaping_flushes();
 	test_junit_escaping();
