@@ -86,16 +86,56 @@ static void add_u(struct strbuf *sb, unsigned n)
 
 /* ---- the value the verdict is about ----------------------------------------- */
 
+/*
+ * settings_origin_describe(o) appended to sb, without its heap string and
+ * formats (issue 13: once or twice per finding): the same text, byte for
+ * byte (tests/unit/test_explain.c compares the two over every shape).
+ */
+void explain_origin_describe(struct strbuf *sb, const struct settings_origin *o)
+{
+	static const char *const names[] = {
+		[SETTINGS_SRC_DEFAULT] = "default",
+		[SETTINGS_SRC_FILE] = "option file",
+		[SETTINGS_SRC_SNAPSHOT] = "snapshot",
+		[SETTINGS_SRC_LIVE] = "live",
+		[SETTINGS_SRC_TOPOLOGY] = "topology",
+	};
+	if (o->file) {
+		strbuf_addstr(sb, o->file);
+		if (o->line) {
+			strbuf_addch(sb, ':');
+			add_u(sb, o->line);
+		}
+		if (o->chain) {
+			strbuf_add(sb, " (", 2);
+			strbuf_addstr(sb, o->chain);
+			strbuf_addch(sb, ')');
+		}
+		if (o->detail) {
+			strbuf_add(sb, ", ", 2);
+			strbuf_addstr(sb, o->detail);
+		}
+	} else if (o->detail) {
+		strbuf_addstr(sb, o->detail);
+	} else if ((size_t)o->source < ARRAY_SIZE(names) && names[o->source]) {
+		strbuf_addstr(sb, names[o->source]);
+	} else {
+		char *d = settings_origin_describe(o);
+		strbuf_addstr(sb, d);
+		free(d);
+	}
+}
+
 /* "a.cnf:12" for an origin with a file; the describe form otherwise. */
 static void origin_short(struct strbuf *sb, const struct settings_origin *o)
 {
 	if (o->file && o->line) {
-		strbuf_addf(sb, "%s:%u", o->file, o->line);
+		strbuf_addstr(sb, o->file);
+		strbuf_addch(sb, ':');
+		add_u(sb, o->line);
 		return;
 	}
-	char *d = settings_origin_describe(o);
-	strbuf_addstr(sb, d);
-	free(d);
+	explain_origin_describe(sb, o);
 }
 
 /* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3"; empty when nothing was overridden. */
@@ -106,13 +146,17 @@ static void overridden_text(struct strbuf *sb, const struct settings_var *sv)
 		const struct settings_value *v = &sv->overridden[i];
 		if (v->origin.source == SETTINGS_SRC_DEFAULT)
 			continue;
-		strbuf_addf(sb, "%s to %s at ", shown ? ", overridden" : "set", v->value ? v->value : "unknown");
+		strbuf_addstr(sb, shown ? ", overridden to " : "set to ");
+		strbuf_addstr(sb, v->value ? v->value : "unknown");
+		strbuf_add(sb, " at ", 4);
 		origin_short(sb, &v->origin);
 		shown++;
 	}
 	if (!shown)
 		return;
-	strbuf_addf(sb, ", overridden to %s at ", sv->current.value ? sv->current.value : "unknown");
+	strbuf_addstr(sb, ", overridden to ");
+	strbuf_addstr(sb, sv->current.value ? sv->current.value : "unknown");
+	strbuf_add(sb, " at ", 4);
 	origin_short(sb, &sv->current.origin);
 }
 
@@ -164,7 +208,8 @@ static void explain_value(struct explainer *x, const struct rule *r, const struc
 	}
 	out->variable = v.name;
 	if (v.state == EXPR_VALUE_ABSENT) {
-		strbuf_addf(ot, "does not exist on %s", where);
+		strbuf_addstr(ot, "does not exist on ");
+		add_s(ot, where);
 		out->origin_text = ot->buf;
 		return;
 	}
@@ -182,9 +227,7 @@ static void explain_value(struct explainer *x, const struct rule *r, const struc
 				strbuf_addf(ot, "not set: default unknown for %s", where);
 			}
 		} else {
-			char *d = settings_origin_describe(o);
-			strbuf_addstr(ot, d);
-			free(d);
+			explain_origin_describe(ot, o);
 		}
 		overridden_text(&x->overridden, v.sv);
 		if (x->overridden.len)
@@ -320,9 +363,7 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 	out->subject = x->subject.buf;
 	strbuf_reset(&x->origin_text);
 	if (p->origin.file) {
-		char *d = settings_origin_describe(&p->origin);
-		strbuf_addstr(&x->origin_text, d);
-		free(d);
+		explain_origin_describe(&x->origin_text, &p->origin);
 		out->origin_text = x->origin_text.buf;
 	}
 	problem_where(m, t, p);
@@ -581,6 +622,10 @@ static void explain_fix(struct explainer *x, const struct rule *r, const struct 
 	if (!fix)
 		return;
 	/* the text between placeholders goes in as runs (issue 13: a byte at a time was 10% of a JSON report) */
+	if (!strchr(fix, '{')) {   /* most fixes have no placeholder: one copy, no search */
+		strbuf_addstr(sb, fix);
+		return;
+	}
 	for (const char *p = fix;;) {
 		const char *at = strstr(p, "{channel}");
 		if (!at) {
@@ -615,8 +660,13 @@ static void explain_fix_where(struct explainer *x, const struct rule *r, const s
 			add_s(&x->fix, out->variable);
 			strbuf_addstr(&x->fix, " now)");
 		} else {
-			strbuf_addf(&x->fix, "\n(%s line %u sets %s now)", out->origin.file, out->origin.line,
-				    out->variable);
+			strbuf_add(&x->fix, "\n(", 2);
+			add_s(&x->fix, out->origin.file);
+			strbuf_add(&x->fix, " line ", 6);
+			add_u(&x->fix, out->origin.line);
+			strbuf_add(&x->fix, " sets ", 6);
+			add_s(&x->fix, out->variable);
+			strbuf_add(&x->fix, " now)", 5);
 		}
 	} else if (out->origin.source == SETTINGS_SRC_DEFAULT && loc->line && loc->detail) {
 		strbuf_addstr(&x->fix, "\n(add under [");
@@ -803,8 +853,10 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	out->title = r->title;
 	if (f->channel) {
 		strbuf_reset(&x->subject);
-		if (*f->channel)
-			strbuf_addf(&x->subject, "channel %s", f->channel);
+		if (*f->channel) {
+			strbuf_addstr(&x->subject, "channel ");
+			strbuf_addstr(&x->subject, f->channel);
+		}
 		else
 			strbuf_addstr(&x->subject, "default channel");
 		out->subject = x->subject.buf;

@@ -110,6 +110,12 @@ void explain_finding(struct explainer *x, const struct target_result *t, const s
 		     struct explanation *out);
 
 /*
+ * Added (issue 13): settings_origin_describe(o) appended to sb, without a
+ * heap string or a format; the same text byte for byte.
+ */
+void explain_origin_describe(struct strbuf *sb, const struct settings_origin *o);
+
+/*
  * Short forms the writers share, from an explanation. Heap strings; the
  * caller frees. NULL when there is nothing to say.
  *   explanation_value_text:  "relay_log_recovery = OFF", "relay_log_recovery: unknown",

@@ -784,6 +784,45 @@ static void test_intern(void)
 	audit_result_release(&r);
 }
 
+/*
+ * Issue 13: explain_origin_describe() writes what settings_origin_describe()
+ * does, without its heap string: every shape (file with and without line,
+ * chain and detail; detail alone; each source alone), appended after text
+ * already in the buffer.
+ */
+static void test_origin_describe_same(void)
+{
+	static const char *const files[] = { NULL, "./h0.cnf", "conf.d/x y.cnf" };
+	static const unsigned lines[] = { 0, 1, 4294967295u };
+	static const char *const chains[] = { NULL, "included from my.cnf:3" };
+	static const char *const details[] = { NULL, "live: SHOW VARIABLES", "" };
+	size_t n = 0, same = 0;
+	for (int src = SETTINGS_SRC_DEFAULT; src <= SETTINGS_SRC_TOPOLOGY; src++)
+		for (size_t a = 0; a < ARRAY_SIZE(files); a++)
+			for (size_t b = 0; b < ARRAY_SIZE(lines); b++)
+				for (size_t c = 0; c < ARRAY_SIZE(chains); c++)
+					for (size_t d = 0; d < ARRAY_SIZE(details); d++) {
+						struct settings_origin o = { .source = (enum settings_source)src,
+									     .file = files[a],
+									     .line = lines[b],
+									     .chain = chains[c],
+									     .detail = details[d] };
+						struct strbuf sb = { 0 };
+						strbuf_addstr(&sb, "x=");
+						explain_origin_describe(&sb, &o);
+						char *want = settings_origin_describe(&o);
+						n++;
+						if (!strncmp(sb.buf, "x=", 2) && !strcmp(sb.buf + 2, want))
+							same++;
+						else
+							printf("# got '%s' want '%s'\n", sb.buf, want);
+						free(want);
+						strbuf_release(&sb);
+					}
+	ok(n && same == n, "explain_origin_describe(): as settings_origin_describe() for %zu of %zu origins", same,
+	   n);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -805,6 +844,7 @@ int main(void)
 	test_fixes();
 	test_memo_order();
 	test_intern();
+	test_origin_describe_same();
 	rmdir(tmpdir);
 	catalog_release(&cat);
 	diag_list_release(&d);
