@@ -18,6 +18,22 @@ struct explain_expected {
 	const char *text;   /* in the explainer's cache arena; NULL: not computed yet */
 };
 
+/* A message that depends on no value of the target (explainer.msg_cache). */
+struct explain_msg {
+	struct explain_msg *next;
+	enum finding_basis basis;
+	enum finding_status status;
+	enum flavor flavor;
+	enum flavor_variant variant;
+	struct version version;
+	enum role role;
+	const char *kind;    /* as the target has it, NULL for none (copied) */
+	const char *text;
+};
+
+/* Messages kept per rule, per (basis, status, flavor, build, version, role, kind): enough for a fleet's mix. */
+#define EXPLAIN_MSG_PER_RULE 16
+
 static void explain_default(struct explainer *x, const struct target_result *t, const struct finding *f,
 			    struct explanation *out);
 
@@ -32,6 +48,8 @@ void explainer_init(struct explainer *x, const struct engine *e, const struct ca
 	x->expected_cache = xcalloc(x->nexpected ? x->nexpected : 1, sizeof(*x->expected_cache));
 	x->var_names = xcalloc(c && c->n ? c->n : 1, sizeof(*x->var_names));
 	x->var_exists = xmalloc(c && c->n ? c->n : 1);
+	x->msg_class = xcalloc(x->nexpected ? x->nexpected : 1, 1);
+	x->msg_cache = xcalloc(x->nexpected ? x->nexpected : 1, sizeof(*x->msg_cache));
 }
 
 void explainer_release(struct explainer *x)
@@ -49,6 +67,8 @@ void explainer_release(struct explainer *x)
 	free(x->expected_cache);
 	free(x->var_names);
 	free(x->var_exists);
+	free(x->msg_class);
+	free(x->msg_cache);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -593,6 +613,106 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
 	}
 }
 
+/* ---- messages that depend on no value of the target (issue 13) ------------- */
+
+/*
+ * An atom whose words depend on the target's flavor, build, version, role
+ * and kind alone: one of those, or whether a catalog variable exists
+ * (defined(), which the engine and the explainer take as depending on the
+ * flavor, build and version alone when both are known). Everything else
+ * (a variable's value, a fact, the cluster, a channel, the source, a name
+ * resolved only when evaluated) makes the condition's message the
+ * target's own.
+ */
+static int msg_atom_visit(void *ctx, const struct expr *atom)
+{
+	(void)ctx;
+	switch (atom->ref) {
+	case EXPR_REF_ROLE:
+	case EXPR_REF_FLAVOR:
+	case EXPR_REF_VERSION:
+	case EXPR_REF_KIND:
+		return 0;
+	case EXPR_REF_VAR:
+		return atom->kind == EXPR_DEFINED && atom->var ? 0 : 1;
+	default:
+		return 1;
+	}
+}
+
+static int msg_expr_cacheable(const struct expr *e)
+{
+	return e && !expr_walk(e, msg_atom_visit, NULL);
+}
+
+/* explainer.msg_class of rule i, worked out on first use. */
+static unsigned msg_class_of(struct explainer *x, size_t i, const struct rule *r)
+{
+	if (!x->msg_class[i]) {
+		unsigned c = (msg_expr_cacheable(r->applies) ? 1u : 0u) |
+			     (r->scope != RULE_SCOPE_PROBLEM && !r->fact_lists && msg_expr_cacheable(r->require) ? 2u : 0u);
+		x->msg_class[i] = (unsigned char)(c ? c : 4u);
+	}
+	return x->msg_class[i];
+}
+
+/*
+ * Whether f's message can come from, or go into, the cache, and where:
+ * *slot is the list head of the rule; *hit the cached text or NULL.
+ * Returns 0 when the message is the target's own.
+ */
+static int message_cacheable(struct explainer *x, const struct rule *r, const struct finding *f,
+			     const struct settings *s, const struct expr_env *env, struct explain_msg ***slot,
+			     const char **hit)
+{
+	const struct engine *e = x->engine;
+	enum finding_status status = f->suppression ? f->suppression->was : f->status;
+	*hit = NULL;
+	if (!e || !x->msg_class || r < e->rules || r >= e->rules + e->n || env->channel || env->source)
+		return 0;
+	/* existence and spellings are the target's own when its flavor or version is not known */
+	if (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version))
+		return 0;
+	size_t i = (size_t)(r - e->rules);
+	if (i >= x->nexpected)
+		return 0;
+	unsigned c = msg_class_of(x, i, r);
+	if (!((f->basis == FINDING_BY_APPLIES && (c & 1u) && r->applies) ||
+	      (f->basis == FINDING_BY_REQUIRE && (c & 2u) && r->require)))
+		return 0;
+	*slot = &x->msg_cache[i];
+	for (const struct explain_msg *m = **slot; m; m = m->next)
+		if (m->basis == f->basis && m->status == status && m->flavor == s->flavor && m->variant == s->variant &&
+		    m->version.major == s->version.major && m->version.minor == s->version.minor &&
+		    m->version.patch == s->version.patch && m->role == s->role &&
+		    (m->kind ? s->kind && !strcmp(m->kind, s->kind) : !s->kind)) {
+			*hit = m->text;
+			break;
+		}
+	return 1;
+}
+
+static void message_remember(struct explainer *x, struct explain_msg **slot, const struct finding *f,
+			     const struct settings *s, const char *text)
+{
+	size_t n = 0;
+	for (const struct explain_msg *m = *slot; m; m = m->next)
+		n++;
+	if (n >= EXPLAIN_MSG_PER_RULE)
+		return;
+	struct explain_msg *m = arena_alloc(&x->cache, sizeof(*m));
+	m->basis = f->basis;
+	m->status = f->suppression ? f->suppression->was : f->status;
+	m->flavor = s->flavor;
+	m->variant = s->variant;
+	m->version = s->version;
+	m->role = s->role;
+	m->kind = s->kind ? arena_strdup(&x->cache, s->kind) : NULL;
+	m->text = arena_strdup(&x->cache, text ? text : "");
+	m->next = *slot;
+	*slot = m;
+}
+
 /* Append s as an SQL string literal: 'it''s'. */
 static void sql_literal(struct strbuf *sb, const char *s)
 {
@@ -877,7 +997,18 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	explain_fix_where(x, r, t, out);
 
 	struct strbuf *m = &x->message;
-	explain_message(m, r, f, &env);
+	struct explain_msg **slot = NULL;
+	const char *hit = NULL;
+	if (message_cacheable(x, r, f, s, &env, &slot, &hit)) {
+		if (!hit) {
+			explain_message(m, r, f, &env);
+			message_remember(x, slot, f, s, m->buf);
+		} else if (*hit) {
+			strbuf_addstr(m, hit);
+		}
+	} else {
+		explain_message(m, r, f, &env);
+	}
 	explain_chain(m, out);
 	if (f->cause_no && f->cause_no <= s->nproblems)
 		explain_cause(x, t, &s->problems[f->cause_no - 1], out);

@@ -99,6 +99,18 @@ struct explainer {
 	const char **var_names;
 	/* added (issue 13): and whether each exists there, when its flavor and version are known (expr.h var_exists) */
 	signed char *var_exists;
+	/*
+	 * Added (issue 13): messages that depend on no value of the target,
+	 * per rule of the engine: a condition whose every atom reads only the
+	 * target's flavor, version, role or kind, or whether a catalog
+	 * variable exists (explain.c message_cacheable()), says the same for
+	 * every target of one (basis, status, flavor, build, version, role,
+	 * kind). msg_class: per rule, 0 not classified yet, 1 applies only,
+	 * 2 require only, 3 both, 4 neither. msg_cache: per rule, a list of
+	 * such messages (at most EXPLAIN_MSG_PER_RULE), in the cache arena.
+	 */
+	unsigned char *msg_class;
+	struct explain_msg **msg_cache;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
