@@ -72,6 +72,15 @@ void explainer_release(struct explainer *x)
 	memset(x, 0, sizeof(*x));
 }
 
+size_t explainer_messages_kept(const struct explainer *x)
+{
+	size_t n = 0;
+	for (size_t i = 0; x->msg_cache && i < x->nexpected; i++)
+		for (const struct explain_msg *m = x->msg_cache[i]; m; m = m->next)
+			n++;
+	return n;
+}
+
 void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
 		     struct explanation *out)
 {

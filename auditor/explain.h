@@ -117,6 +117,9 @@ struct explainer {
 void explainer_init(struct explainer *x, const struct engine *e, const struct catalog *c);
 void explainer_release(struct explainer *x);
 
+/* Added (issue 13): how many messages x keeps in msg_cache (for the tests). */
+size_t explainer_messages_kept(const struct explainer *x);
+
 /* x->explain(x, t, f, out), after clearing out. */
 void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
 		     struct explanation *out);

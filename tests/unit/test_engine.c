@@ -823,6 +823,111 @@ static void test_origin_describe_same(void)
 	   n);
 }
 
+/*
+ * Issue 13: the explainer keeps the messages that depend on no value of the
+ * target (conditions on role, kind, flavor, version, defined()) per rule
+ * and (basis, status, flavor, build, version, role, kind). Targets that
+ * differ in just one of these, through one explainer in both orders, get
+ * the messages an explainer of their own gives them.
+ */
+static const char msg_rules_text[] =
+	"[who]\nseverity = error\ntitle = who\napplies = role == replica\nrequire = sync_binlog == 1\n"
+	"why = w\nfix = f\n\n"
+	"[kinds]\nseverity = error\ntitle = kinds\napplies = kind == snapshot\nrequire = sync_binlog == 1\n"
+	"why = w\nfix = f\n\n"
+	"[versions]\nseverity = error\ntitle = versions\napplies = version >= 8.4\nrequire = sync_binlog == 1\n"
+	"why = w\nfix = f\n\n"
+	"[exists]\nseverity = error\ntitle = exists\napplies = defined(relay_log_info_repository)\n"
+	"require = sync_binlog == 1\nwhy = w\nfix = f\n\n"
+	"[flavors]\nseverity = error\ntitle = flavors\napplies = flavor == mariadb\nrequire = sync_binlog == 1\n"
+	"why = w\nfix = f\n\n"
+	"[requires]\nseverity = error\ntitle = requires\nrequire = version >= 8.0.30 && role != primary\n"
+	"why = w\nfix = f\n";
+
+static void explain_all(struct explainer *x, const struct audit_result *r, size_t t, struct strbuf *sb)
+{
+	const struct target_result *tr = &r->targets[t];
+	for (size_t i = 0; i < tr->n; i++) {
+		struct explanation ex;
+		explain_finding(x, tr, &tr->findings[i], &ex);
+		strbuf_addf(sb, "%s=%s: %s\n", tr->findings[i].rule_id, finding_status_name(tr->findings[i].status),
+			    ex.message ? ex.message : "(null)");
+	}
+}
+
+static void test_message_cache(void)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result res;
+	struct explainer shared;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("msg.ini", msg_rules_text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "message cache: the rules load");
+	diag_print(&d, stdout);
+	struct settings *s;
+	s = add_target("a.cnf", "file", FLAVOR_MYSQL, "8.0", ROLE_PRIMARY);
+	set_file(s, "sync_binlog", "1", "a.cnf", 1);
+	s = add_target("b.cnf", "file", FLAVOR_MYSQL, "8.0", ROLE_ANY);
+	set_file(s, "sync_binlog", "0", "b.cnf", 2);
+	s = add_target("c.cnf", "snapshot", FLAVOR_MYSQL, "8.0", ROLE_PRIMARY);
+	set_file(s, "sync_binlog", "1", "c.cnf", 3);
+	s = add_target("d.cnf", "file", FLAVOR_MYSQL, "8.4", ROLE_PRIMARY);
+	set_default(s, "sync_binlog", "1");
+	s = add_target("e.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_PRIMARY);
+	set_default(s, "sync_binlog", "0");
+	s = add_target("f.cnf", "file", FLAVOR_MYSQL, "8.0.40", ROLE_REPLICA);
+	set_file(s, "sync_binlog", "1", "f.cnf", 4);
+	s = add_target("g.cnf", "file", FLAVOR_MYSQL, "8.0.20", ROLE_REPLICA);
+	set_file(s, "sync_binlog", "1", "g.cnf", 5);
+	s = add_target("h.cnf", "file", FLAVOR_PERCONA, "8.0", ROLE_ANY);
+	set_file(s, "sync_binlog", "1", "h.cnf", 6);
+	audit_result_init(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(&e, &cat, &targets[i], &res);
+	explainer_init(&shared, &e, &cat);
+	int same = 1;
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < ntargets; k++) {
+			size_t i = round == 1 ? ntargets - 1 - k : k;
+			struct strbuf a = { 0 }, b = { 0 };
+			struct explainer own;
+			explainer_init(&own, &e, &cat);
+			explain_all(&shared, &res, i, &a);
+			explain_all(&own, &res, i, &b);
+			if (strcmp(a.buf ? a.buf : "", b.buf ? b.buf : "")) {
+				same = 0;
+				printf("# %s (round %d):\n%s# alone:\n%s", targets[i].target, round, a.buf, b.buf);
+			}
+			explainer_release(&own);
+			strbuf_release(&a);
+			strbuf_release(&b);
+		}
+	ok(same, "message cache: every target's messages through one explainer (three rounds, both orders) as "
+		 "through its own");
+	size_t kept = explainer_messages_kept(&shared);
+	ok(kept >= 6, "message cache: messages were kept and read back (%zu)", kept);
+	struct strbuf who = { 0 };
+	explain_all(&shared, &res, 1, &who);
+	ok(who.buf && strstr(who.buf, "who=not applicable: role is any"), "message cache: a second role of one "
+	   "version gets its own words");
+	if (!(who.buf && strstr(who.buf, "who=not applicable: role is any")))
+		printf("# %s", who.buf ? who.buf : "(null)\n");
+	strbuf_release(&who);
+	explainer_release(&shared);
+	audit_result_release(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -845,6 +950,7 @@ int main(void)
 	test_memo_order();
 	test_intern();
 	test_origin_describe_same();
+	test_message_cache();
 	rmdir(tmpdir);
 	catalog_release(&cat);
 	diag_list_release(&d);
