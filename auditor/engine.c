@@ -1859,6 +1859,26 @@ static const char *fleet_topology(const struct catalog *c, const struct target_r
 }
 
 /*
+ * The item of fleet rule r for tr once r applies and the compared value v
+ * is known: its key, its group (r's except value, "" without one) and its
+ * cluster (fleet_item_quiet() and fleet_item_of() alike).
+ */
+static void fleet_item_fill(const struct catalog *c, const struct rule *r, const struct target_result *tr,
+			    const char *cluster, struct expr_env *env, const struct expr_value *v,
+			    struct fleet_item *it)
+{
+	it->key = fleet_key(v->text);
+	it->group = "";
+	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
+	if (r->except_ref) {
+		struct expr_value g;
+		expr_value_of(r->except_ref, env, &g);
+		if (g.state == EXPR_VALUE_KNOWN && g.text)
+			it->group = g.text;
+	}
+}
+
+/*
  * Whether fleet rule r compares tr (no error) and what: check_applies()'s
  * and fleet_item_of()'s decision without the finding that says why not
  * (engine_fleet_begin() groups; engine_fleet_target() makes the findings).
@@ -1876,15 +1896,7 @@ static int fleet_item_quiet(const struct catalog *c, const struct rule *r, const
 	expr_value_of(r->unique_ref, &env, &v);
 	if (v.state != EXPR_VALUE_KNOWN)
 		return 0;
-	it->key = fleet_key(v.text);
-	it->group = "";
-	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
-	if (r->except_ref) {
-		struct expr_value g;
-		expr_value_of(r->except_ref, &env, &g);
-		if (g.state == EXPR_VALUE_KNOWN && g.text)
-			it->group = g.text;
-	}
+	fleet_item_fill(c, r, tr, cluster, &env, &v, it);
 	return 1;
 }
 
@@ -1905,15 +1917,7 @@ static int fleet_item_of(const struct catalog *c, const struct rule *r, struct t
 		finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_FLEET_UNKNOWN);
 		return 0;
 	}
-	it->key = fleet_key(v.text);
-	it->group = "";
-	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
-	if (r->except_ref) {
-		struct expr_value g;
-		expr_value_of(r->except_ref, &env, &g);
-		if (g.state == EXPR_VALUE_KNOWN && g.text)
-			it->group = g.text;
-	}
+	fleet_item_fill(c, r, tr, cluster, &env, &v, it);
 	return 1;
 }
 
