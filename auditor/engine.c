@@ -2222,6 +2222,8 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 	for (size_t j = 0; j < e->n; j++)
 		f->nrules += e->rules[j].scope == RULE_SCOPE_FLEET;
 	if (!f->nrules || !f->n) {
+		/* no target (an empty shard): no rule state, and nothing for engine_fleet_end() to free */
+		f->nrules = 0;
 		free(in);
 		return;
 	}

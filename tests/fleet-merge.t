@@ -94,10 +94,14 @@ PY
 ok $? "the includer and its included file, and the two spellings, fall in different shards at least once"
 for N in 2 3 5; do
 	shards=()
+	died=
 	for i in $(seq 1 $N); do
 		"$CRASHSAFE" check "${args[@]}" --shard "$i/$N" --json "$T/s$N-$i.json" -q >/dev/null 2>&1
+		shard_rc=$?
+		[ "$shard_rc" -lt 128 ] || died="$died $i/$N:$shard_rc"
 		shards+=("$T/s$N-$i.json")
 	done
+	is "$died" "" "each of $N shards exits with a status, none dies of a signal"
 	# shellcheck disable=SC2046
 	"$CRASHSAFE" merge $(formats "$T/m$N") "${shards[@]}" >"$T/m$N.txt" 2>"$T/m$N.err"
 	rc=$?
@@ -206,10 +210,15 @@ if [ -f "$REPO/examples/topology/broken.ini" ] && "$CRASHSAFE" rules 2>/dev/null
 		topo_rc=$?
 		for N in 2 3; do
 			shards=()
+			died=
 			for i in $(seq 1 $N); do
 				"$CRASHSAFE" check --inventory "$inv" --shard "$i/$N" --json "$T/t-$topo-s$N-$i.json" -q >/dev/null 2>&1
+				shard_rc=$?
+				[ "$shard_rc" -lt 128 ] || died="$died $i/$N:$shard_rc"
 				shards+=("$T/t-$topo-s$N-$i.json")
 			done
+			# a shard may hold no target at all (broken.ini in 3 shards: 2/3 is empty)
+			is "$died" "" "$topo in $N shards: each shard exits with a status, none dies of a signal"
 			# channels whose source is in another shard, and how many shard findings could not tell
 			split=$($PY - "$N" "$T/t-$topo.json" "${shards[@]}" <<-'PY'
 	import json, sys
