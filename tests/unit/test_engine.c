@@ -208,6 +208,24 @@ static struct settings *add_target(const char *name, const char *kind, enum flav
 	return s;
 }
 
+/*
+ * The end of a test over a rule file of its own: the targets add_target()
+ * made, the rule file write_rules() wrote (path, freed), its diagnostics
+ * and the engine.
+ */
+static void test_rules_release(struct engine *e, struct diag_list *d, char *path)
+{
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	diag_list_release(d);
+	engine_release(e);
+}
+
 static void set_file(struct settings *s, const char *name, const char *value, const char *file, unsigned line)
 {
 	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = file, .line = line };
@@ -575,15 +593,7 @@ static void test_problems(void)
 	is_status(&r, 2, "lines", NULL, FINDING_NOT_APPLICABLE, NULL);
 	audit_result_release(&r);
 	explainer_release(&explainer);
-	for (size_t i = 0; i < ntargets; i++)
-		settings_release(&targets[i]);
-	free(targets);
-	targets = NULL;
-	ntargets = 0;
-	unlink(path);
-	free(path);
-	diag_list_release(&d);
-	engine_release(&e);
+	test_rules_release(&e, &d, path);
 
 	load_fails("a problem rule over a variable",
 		   "[x]\nseverity = error\nscope = problem\ntitle = t\nrequire = sync_binlog == 1\nwhy = w\nfix = f\n",
@@ -641,15 +651,7 @@ static void test_fixes(void)
 	is_str(ex ? ex->fix : NULL, "CHANGE MASTER '' TO MASTER_USE_GTID = slave_pos;", "MariaDB: fix.mariadb");
 	audit_result_release(&r);
 	explainer_release(&explainer);
-	for (size_t i = 0; i < ntargets; i++)
-		settings_release(&targets[i]);
-	free(targets);
-	targets = NULL;
-	ntargets = 0;
-	unlink(path);
-	free(path);
-	diag_list_release(&d);
-	engine_release(&e);
+	test_rules_release(&e, &d, path);
 
 	load_fails("fix_if without an arrow",
 		   "[x]\nseverity = error\ntitle = t\nrequire = sync_binlog == 1\nwhy = w\nfix = f\n"
@@ -741,15 +743,7 @@ static void test_memo_order(void)
 	ok(f && f->status == FINDING_NOT_APPLICABLE && f->basis == FINDING_BY_APPLIES, "a MariaDB replica: not applicable");
 	audit_result_release(&fwd);
 	audit_result_release(&back);
-	for (size_t i = 0; i < ntargets; i++)
-		settings_release(&targets[i]);
-	free(targets);
-	targets = NULL;
-	ntargets = 0;
-	unlink(path);
-	free(path);
-	diag_list_release(&d);
-	engine_release(&e);
+	test_rules_release(&e, &d, path);
 }
 
 /*
@@ -917,15 +911,7 @@ static void test_message_cache(void)
 	strbuf_release(&who);
 	explainer_release(&shared);
 	audit_result_release(&res);
-	for (size_t i = 0; i < ntargets; i++)
-		settings_release(&targets[i]);
-	free(targets);
-	targets = NULL;
-	ntargets = 0;
-	unlink(path);
-	free(path);
-	diag_list_release(&d);
-	engine_release(&e);
+	test_rules_release(&e, &d, path);
 }
 
 int main(void)
