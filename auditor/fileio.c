@@ -115,7 +115,14 @@ static enum fileio_status fileio_fail(enum fileio_status st, char **why, const c
 	return st;
 }
 
-/* A regular file: its size is known; it may still grow while being read. */
+/*
+ * A regular file: its size is known; it may still grow while being read.
+ * The first read asks for one byte more than fstat's size: when exactly
+ * that size comes back, the file ended there (a short read of a regular
+ * file is its end) and no second read is needed to see EOF (issue 13: one
+ * read per file instead of two). Anything else (the file grew, shrank, or
+ * said size 0 as /proc files do) goes on reading until read() returns 0.
+ */
 static enum fileio_status fileio_read_regular(int fd, const struct fileio_kind_info *k,
 					      struct fileio_data *d, char **why)
 {
@@ -124,11 +131,16 @@ static enum fileio_status fileio_read_regular(int fd, const struct fileio_kind_i
 	if (d->st.st_size < 0 || (unsigned long long)d->st.st_size > k->max_regular)
 		return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: a %s is at most that",
 				   fileio_format_size(k->max_regular, sz, sizeof(sz)), k->what);
-	fileio_reserve(d, &cap, (size_t)d->st.st_size);
+	size_t size = (size_t)d->st.st_size;
+	/* room for size + 1 bytes and the NUL */
+	cap = size + 2;
+	d->data = xmalloc(cap);
+	int first = 1;   /* no byte read yet */
 	for (;;) {
-		if (cap - 1 - d->len < 4096)
+		if (!first && cap - 1 - d->len < 4096)
 			fileio_reserve(d, &cap, d->len + 65536);
-		ssize_t got = read(fd, d->data + d->len, cap - 1 - d->len);
+		size_t ask = cap - 1 - d->len;
+		ssize_t got = read(fd, d->data + d->len, ask);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -139,6 +151,9 @@ static enum fileio_status fileio_read_regular(int fd, const struct fileio_kind_i
 		if (d->len > k->max_regular)
 			return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: a %s is at most that",
 					   fileio_format_size(k->max_regular, sz, sizeof(sz)), k->what);
+		if (first && size && d->len == size && (size_t)got < ask)
+			return FILEIO_OK;   /* exactly the size fstat gave, and less than asked: its end */
+		first = 0;
 	}
 }
 
@@ -216,51 +231,27 @@ static const char *fileio_type_name(mode_t m)
 	return "not a regular file";
 }
 
-enum fileio_status fileio_read(const char *path, enum fileio_kind kind, struct fileio_data *out,
-			       char **why)
+/* Read fd (opened here or by the caller; out->st already its fstat) whole; never closes fd. */
+static enum fileio_status fileio_read_fd(int fd, int inherited, const struct fileio_kind_info *k,
+					 struct fileio_data *out, char **why)
 {
-	const struct fileio_kind_info *k = &fileio_kinds[kind];
-	enum fileio_status st = FILEIO_OK;
-	int fd, inherited, own_fifo = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (why)
-		*why = NULL;
-	inherited = fileio_inherited_fd(path, &fd);
-	if (inherited)
-		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int e = errno;
-		st = e == ENOENT || e == ENOTDIR ? FILEIO_MISSING : FILEIO_UNREADABLE;
-		fileio_fail(st, why, "cannot open: %s", strerror(e));
-		errno = e;
-		return st;
-	}
-	if (fstat(fd, &out->st)) {
-		st = fileio_fail(FILEIO_UNREADABLE, why, "cannot read: %s", strerror(errno));
-		goto out;
-	}
 	mode_t m = out->st.st_mode;
-	if (S_ISREG(m)) {
-		st = fileio_read_regular(fd, k, out, why);
-		goto out;
-	}
+	if (S_ISREG(m))
+		return fileio_read_regular(fd, k, out, why);
 	unsigned need = S_ISDIR(m) ? FILEIO_ACCEPT_DIR
 		      : S_ISFIFO(m) || S_ISSOCK(m) ? FILEIO_ACCEPT_PIPE : FILEIO_ACCEPT_DEVICE;
-	if (!(k->accept & need)) {
-		st = fileio_fail(FILEIO_REFUSED, why, "is %s, not a regular file: a %s must be one",
-				 fileio_type_name(m), k->what);
-		goto out;
-	}
+	if (!(k->accept & need))
+		return fileio_fail(FILEIO_REFUSED, why, "is %s, not a regular file: a %s must be one",
+				   fileio_type_name(m), k->what);
 	if (S_ISDIR(m))
-		goto out;   /* reads as empty */
-	own_fifo = !inherited && S_ISFIFO(m);
+		return FILEIO_OK;   /* reads as empty */
 	out->stream = 1;
-	st = fileio_read_stream(fd, own_fifo, k, out, why);
-out:
-	close(fd);
+	return fileio_read_stream(fd, !inherited && S_ISFIFO(m), k, out, why);
+}
+
+/* The end of a read: out emptied on failure (errno kept), else NUL-terminated. */
+static enum fileio_status fileio_finish(enum fileio_status st, struct fileio_data *out)
+{
 	if (st != FILEIO_OK) {
 		int e = errno;
 		free(out->data);
@@ -273,6 +264,48 @@ out:
 		out->data = xmalloc(1);
 	out->data[out->len] = '\0';
 	return FILEIO_OK;
+}
+
+enum fileio_status fileio_read(const char *path, enum fileio_kind kind, struct fileio_data *out,
+			       char **why)
+{
+	const struct fileio_kind_info *k = &fileio_kinds[kind];
+	enum fileio_status st = FILEIO_OK;
+	int fd, inherited;
+
+	memset(out, 0, sizeof(*out));
+	if (why)
+		*why = NULL;
+	inherited = fileio_inherited_fd(path, &fd);
+	if (inherited)
+		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, FILEIO_OPEN_FLAGS);
+	if (fd < 0) {
+		int e = errno;
+		st = e == ENOENT || e == ENOTDIR ? FILEIO_MISSING : FILEIO_UNREADABLE;
+		fileio_fail(st, why, "cannot open: %s", strerror(e));
+		errno = e;
+		return st;
+	}
+	if (fstat(fd, &out->st))
+		st = fileio_fail(FILEIO_UNREADABLE, why, "cannot read: %s", strerror(errno));
+	else
+		st = fileio_read_fd(fd, inherited, k, out, why);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return fileio_finish(st, out);
+}
+
+enum fileio_status fileio_read_opened(int fd, const struct stat *st, enum fileio_kind kind,
+				      struct fileio_data *out, char **why)
+{
+	memset(out, 0, sizeof(*out));
+	if (why)
+		*why = NULL;
+	out->st = *st;
+	return fileio_finish(fileio_read_fd(fd, 0, &fileio_kinds[kind], out, why), out);
 }
 
 void fileio_data_release(struct fileio_data *d)

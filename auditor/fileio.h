@@ -30,6 +30,7 @@
 #ifndef CRASHSAFE_FILEIO_H
 #define CRASHSAFE_FILEIO_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -97,6 +98,21 @@ struct fileio_data {
 enum fileio_status fileio_read(const char *path, enum fileio_kind kind, struct fileio_data *out,
 			       char **why);
 void fileio_data_release(struct fileio_data *d);
+
+/* How fileio_read() opens a path (never blocking on a FIFO, never a controlling terminal). */
+#define FILEIO_OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+
+/*
+ * Added (issue 13): fileio_read() of a file the caller opened itself with
+ * FILEIO_OPEN_FLAGS (maybe | O_NOFOLLOW) and whose fstat() is *st, so that
+ * a caller that had to look at the file anyway (load.c: symlink or
+ * directory?) does not open and stat it twice. Same statuses, limits and
+ * out as fileio_read(); fd is a path's (never an inherited descriptor:
+ * a FIFO is waited for as one opened here); fd stays open (the caller
+ * closes it).
+ */
+enum fileio_status fileio_read_opened(int fd, const struct stat *st, enum fileio_kind kind,
+				      struct fileio_data *out, char **why);
 
 /*
  * Nonzero when path names a descriptor the process already has ("-",

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "expr.h"
@@ -233,12 +234,15 @@ static void load_name_default_files(const struct optfile *of, const struct setti
 }
 
 static void load_read(struct optfile *of, const struct settings *s, const char *path, const char *real,
-		      const char *root, const char *stdin_name)
+		      int fd, const struct stat *st, const char *root, const char *stdin_name)
 {
 	struct optfile_groups all;
 	optfile_init(of);
 	of->stdin_name = stdin_name;
 	of->given_real = real;
+	of->given_fd = fd;
+	if (fd >= 0)
+		of->given_st = *st;
 	of->line_rule = optfile_line_rule_for(s->flavor, &s->version);
 	of->root = root;
 	optfile_groups_all(&all);
@@ -354,18 +358,28 @@ static void load_paths(struct load_targets *lt, struct settings *s, struct proje
 
 /*
  * A target's path resolved once (issue 13): realpath(path) (heap, or
- * NULL), and whether it is a directory (stat() of it).
+ * NULL), and whether it is a directory (stat() of it). With fd non-NULL
+ * (a path the target then reads) the file is opened as fileio_read()
+ * opens it, so that the reader reads *fd (fstat() in *st) instead of
+ * opening and looking at it again; *fd is -1 when it was not opened (a
+ * link, a failure: the reader then opens the path itself).
  */
-static char *load_resolve(struct load_targets *lt, const char *path, int *is_dir)
+static char *load_resolve(struct load_targets *lt, const char *path, int *is_dir, int *fd, struct stat *st)
 {
-	struct stat st;
-	int have_st;
+	struct stat own;
+	int have_st, in;
 	*is_dir = 0;
+	if (fd)
+		*fd = -1;
 	if (!path)
 		return NULL;
-	char *real = project_finder_real(&lt->finder, path, &st, &have_st);
-	if (real && (have_st || stat(real, &st) == 0))
-		*is_dir = S_ISDIR(st.st_mode);
+	if (!st)
+		st = &own;
+	char *real = fd && !fileio_inherited_fd(path, &in)
+			     ? project_finder_real_open(&lt->finder, path, FILEIO_OPEN_FLAGS, fd, st, &have_st)
+			     : project_finder_real(&lt->finder, path, st, &have_st);
+	if (real && (have_st || stat(real, st) == 0))
+		*is_dir = S_ISDIR(st->st_mode);
 	return real;
 }
 
@@ -412,9 +426,9 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	char *entry = NULL, *dir_root = NULL;
 	size_t errors = 0;
 	struct stat st;
-	int is_dir;
-	/* the path resolved once, for every use below (issue 13) */
-	char *real = load_resolve(lt, path, &is_dir);
+	int is_dir, fd = -1;
+	/* the path resolved once, for every use below (issue 13); a file's opened then too */
+	char *real = load_resolve(lt, path, &is_dir, is_stdin ? NULL : &fd, &st);
 
 	diag_list_init(&d);
 	load_layers(lt, s, pt, o, ft, path, real, is_dir, &d);
@@ -436,7 +450,9 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		read_path = entry;
 		lt->entries[ti] = xstrdup(entry);
 		free(lt->reals[ti]);
-		lt->reals[ti] = load_resolve(lt, entry, &is_dir);
+		if (fd >= 0)
+			close(fd);   /* the directory's */
+		lt->reals[ti] = load_resolve(lt, entry, &is_dir, &fd, &st);
 		read_real = lt->reals[ti];
 		if (dir_root && !pt->settings.v[PROJECT_KEY_ROOT].value)
 			project_settings_give(&pt->settings, PROJECT_KEY_ROOT, dir_root, PROJECT_LAYER_NONE,
@@ -444,7 +460,11 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	}
 
 	const char *root = pt->settings.v[PROJECT_KEY_ROOT].value;
-	load_read(&of, s, read_path, read_real, root, o->stdin_filename);
+	load_read(&of, s, read_path, read_real, fd, &st, root, o->stdin_filename);
+	if (fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
 	if (!of.input_error) {
 		enum optfile_line_rule rule = of.line_rule;
 		int mariadb = s->flavor == FLAVOR_MARIADB;
@@ -462,7 +482,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		    (!read_path && mariadb != (s->flavor == FLAVOR_MARIADB))) {
 			if (load_rereadable(read_path)) {
 				optfile_release(&of);
-				load_read(&of, s, read_path, read_real, root, o->stdin_filename);
+				load_read(&of, s, read_path, read_real, -1, NULL, root, o->stdin_filename);
 			} else {
 				diag_add(&s->build_diags, DIAG_NOTE, s->target, 0,
 					 "read before its flavor was known, and a stream cannot be read twice: a line "
@@ -493,6 +513,8 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	}
 	optfile_release(&of);
 out:
+	if (fd >= 0)
+		close(fd);
 	diag_print(&d, stderr);
 	if (diag_count(&d, DIAG_ERROR) && !errors)
 		errors++;
@@ -516,7 +538,7 @@ static size_t load_snapshot_target(struct load_targets *lt, const struct load_op
 	struct diag_list d;
 	size_t errors = 0;
 	int is_dir;
-	char *real = load_resolve(lt, path, &is_dir);
+	char *real = load_resolve(lt, path, &is_dir, NULL, NULL);
 
 	diag_list_init(&d);
 	load_layers(lt, s, pt, o, ft, path, real, is_dir, &d);

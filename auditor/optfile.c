@@ -59,6 +59,7 @@ struct reader {
 	size_t max_files;
 	int stopped;                        /* the file limit or an input error: unwind everything */
 	int saved_errno;                    /* why the last file could not be opened */
+	int given_fd;                       /* of->given_fd for the file given, until it is read; else -1 */
 	/* One file per include depth, released when the next one at that depth is read. */
 	struct fileio_data files[OPTFILE_MAX_DEPTH + 1];
 	/* The current line of each depth (any length for whole lines; a directive's
@@ -225,6 +226,7 @@ void optfile_init(struct optfile *of)
 	memset(of, 0, sizeof(*of));
 	diag_list_init(&of->diags);
 	arena_init(&of->arena);
+	of->given_fd = -1;
 }
 
 void optfile_release(struct optfile *of)
@@ -497,7 +499,13 @@ static enum read_status reader_load(struct reader *r, const char *name, const ch
 	const char *where = parent ? parent->path : display;
 	unsigned wline = parent ? parent_line : 0;
 	fileio_data_release(f);
-	switch (fileio_read(name, FILEIO_OPTION_FILE, f, &why)) {
+	/* the file given, opened by the caller when it resolved it (optfile.h given_fd) */
+	int fd = r->given_fd;
+	r->given_fd = -1;
+	if (fd >= 0 && (depth || !r->of->given_real || strcmp(name, r->of->given_real)))
+		fd = -1;
+	switch (fd >= 0 ? fileio_read_opened(fd, &r->of->given_st, FILEIO_OPTION_FILE, f, &why)
+			: fileio_read(name, FILEIO_OPTION_FILE, f, &why)) {
 	case FILEIO_OK:
 		break;
 	case FILEIO_MISSING:
@@ -1138,6 +1146,7 @@ static void reader_init(struct reader *r, struct optfile *of, const struct optfi
 	r->home = getenv("HOME");
 	r->root = of->root && *of->root ? of->root : NULL;
 	r->max_files = of->max_files ? of->max_files : OPTFILE_MAX_FILES;
+	r->given_fd = -1;
 }
 
 static void reader_release(struct reader *r)
@@ -1195,8 +1204,11 @@ static int reader_required(struct reader *r, const char *path, int tree)
 						rel);
 		}
 	}
-	if (tree)
+	if (tree) {
 		reader_set_tree(r, abs, stdio);
+		if (!r->bufs && !stdio)
+			r->given_fd = r->of->given_fd;
+	}
 	const char *use = abs ? abs : path;
 	if (abs && strlen(abs) >= OPT_FN_REFLEN)
 		abs[OPT_FN_REFLEN - 1] = '\0';

@@ -36,6 +36,7 @@
 #define CRASHSAFE_OPTFILE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "flavor.h"
@@ -166,6 +167,14 @@ struct optfile {
 	 * ("-", /dev/stdin, /dev/fd/N).
 	 */
 	const char *given_real;
+	/*
+	 * Added (issue 13): the path optfile_read() is given, already opened
+	 * by the caller (fileio_read_opened(): FILEIO_OPEN_FLAGS, given_st its
+	 * fstat()), read instead of opening it again when the name read is
+	 * given_real; -1 (optfile_init()): none. The caller keeps and closes it.
+	 */
+	int given_fd;
+	struct stat given_st;
 };
 
 /* "!include" nesting the server allows: directives deeper than this are skipped with a warning. */

@@ -693,9 +693,18 @@ static const char *finder_dir_real(struct project_finder *f, const char *dir)
 	return f->real_dirs[f->nreal++];
 }
 
-char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st)
+/*
+ * project_finder_real() and project_finder_real_open(): with fd NULL the
+ * last component is looked at with lstat(); else it is opened with flags |
+ * O_NOFOLLOW (a link fails to open: ELOOP) and fstat()ed, and when that
+ * fails for any reason the lstat() path decides as before.
+ */
+static char *finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st, int *fd,
+			 int flags)
 {
 	*have_st = 0;
+	if (fd)
+		*fd = -1;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	/* what a join cannot say: realpath() itself */
@@ -707,16 +716,38 @@ char *project_finder_real(struct project_finder *f, const char *path, struct sta
 	if (!rdir)
 		return realpath(path, NULL);   /* fails as it failed, with its errno */
 	char *joined = xasprintf("%s/%s", strcmp(rdir, "/") ? rdir : "", base);
-	if (strlen(joined) >= PATH_MAX || lstat(joined, st)) {
+	if (strlen(joined) >= PATH_MAX) {
 		free(joined);
 		return realpath(path, NULL);
 	}
-	if (S_ISLNK(st->st_mode)) {
+	if (fd) {
+		/* not a link (O_NOFOLLOW), and what fstat() says of it: no lstat() (issue 13) */
+		int o = open(joined, flags | O_NOFOLLOW);
+		if (o >= 0 && fstat(o, st) == 0) {
+			*fd = o;
+			*have_st = 1;
+			return joined;
+		}
+		if (o >= 0)
+			close(o);
+	}
+	if (lstat(joined, st) || S_ISLNK(st->st_mode)) {
 		free(joined);
 		return realpath(path, NULL);
 	}
 	*have_st = 1;
 	return joined;
+}
+
+char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st)
+{
+	return finder_real(f, path, st, have_st, NULL, 0);
+}
+
+char *project_finder_real_open(struct project_finder *f, const char *path, int flags, int *fd, struct stat *st,
+			       int *have_st)
+{
+	return finder_real(f, path, st, have_st, fd, flags);
 }
 
 /* Whether dir holds .git, asked once per directory per run. */

@@ -280,6 +280,16 @@ struct project_file *project_finder_for_real(struct project_finder *f, const cha
  * it; else *have_st is 0.
  */
 char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st);
+/*
+ * Added (issue 13): project_finder_real() for a path the caller reads next:
+ * the last component is opened (open(flags | O_NOFOLLOW)) and fstat()ed
+ * instead of lstat()ed, so that reading it costs no second open and stat.
+ * On success *fd is the open descriptor (the caller closes it), *st its
+ * fstat() and *have_st 1. A link, or a file that cannot be opened, gets
+ * *fd -1 and the answer of project_finder_real() (an lstat() more).
+ */
+char *project_finder_real_open(struct project_finder *f, const char *path, int flags, int *fd, struct stat *st,
+			       int *have_st);
 
 /* getcwd() once per run: the working directory, or NULL when it cannot be had. */
 const char *project_finder_cwd(struct project_finder *f);

@@ -170,4 +170,59 @@ for order in "a.cnf b.cnf" "b.cnf a.cnf"; do
 	hasnt "a.cnf:3: warning" "$err" "$order: where the file loads it, it is not"
 done
 
+# --- reading a target: four system calls (issue 13) ----------------------------------
+# The resolver opens the file it looked at (O_NOFOLLOW: a link fails to open and takes the
+# lstat/realpath way) and the reader reads that descriptor: openat, fstat, one read of
+# size + 1 bytes (a short read of exactly the size is the end), close. No lstat, no second
+# read. What else a target costs (the spool, the report) is not the reading's.
+mkdir -p "$T/sys"
+for i in $(seq 1 20); do printf '[mysqld]\nserver_id = %d\nlog_bin = b\nsync_binlog = 1\n' "$i" >"$T/sys/f$i.cnf"; done
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	(cd "$T/sys" && strace -f -y -o "$T/trace" "$CRASHSAFE" check -q --fail-on never ./f*.cnf >/dev/null 2>&1)
+	grep -v execve "$T/trace" >"$T/calls"
+	most=0
+	total=0
+	for i in $(seq 1 20); do
+		calls=$(grep -cE "/f$i\.cnf[\">]" "$T/calls")
+		total=$((total + calls))
+		[ "$calls" -gt "$most" ] && most=$calls
+	done
+	ok "$([ "$most" -le 4 ] && [ "$total" -ge 40 ]; echo $?)" \
+		"20 targets: at most 4 system calls name each file ($most at most, $total in all; 6 before: lstat, openat, fstat, 2 reads, close)"
+	is "$(grep -E '/f7\.cnf[">]' "$T/calls" | sed -E 's/^[0-9]+ +//; s/\(.*//' | tr '\n' ' ')" \
+		"openat newfstatat read close " "one file: openat, fstat, one read, close"
+	is "$(grep -cE '(lstat|newfstatat)\(AT_FDCWD[^,]*, "[^"]*/f[0-9]+\.cnf"' "$T/trace")" "0" "no lstat of a target"
+else
+	skip "system calls of reading a target: needs strace"
+	skip "one file's system calls: needs strace"
+	skip "no lstat of a target: needs strace"
+fi
+# what the open-first way must not change: a link to a file, a link to a FIFO with a writer,
+# a device, an unreadable file (unreadable unless root: as cat reads it)
+ln -s f1.cnf "$T/sys/link.cnf"
+inw "$T/sys" check -v --format json --fail-on never link.cnf
+is "$(js '[x["name"] for x in doc["targets"]] + [s["origin"]["file"] for s in doc["targets"][0]["fleet"]["settings"] if s["name"] == "server_id"]')" \
+	"['link.cnf', 'link.cnf']" "a link to a file is read through the link (named as given)"
+mkfifo "$T/sys/pipe.fifo"
+ln -s pipe.fifo "$T/sys/fifo-link.cnf"
+(timeout 20 sh -c 'printf "[mysqld]\nsync_binlog = 0\n" >"$1"' sh "$T/sys/pipe.fifo" &)
+inw "$T/sys" check -v --fail-on never fifo-link.cnf
+has "sync_binlog is 0 (fifo-link.cnf:2)" "$out" "a link to a FIFO with a writer is read as a stream"
+(timeout 20 sh -c 'printf "[mysqld]\nsync_binlog = 0\n" >"$1"' sh "$T/sys/pipe.fifo" &)
+inw "$T/sys" check -v --fail-on never pipe.fifo
+has "sync_binlog is 0 (pipe.fifo:2)" "$out" "a FIFO given itself too"
+inw "$T/sys" check -v --fail-on never /dev/null
+is "$rc/$(grep -c 'error' <<<"$err")/$(grep -c '^/dev/null (file' <<<"$out")" "0/0/1" \
+	"a device (/dev/null) reads as an empty option file"
+printf '[mysqld]\nsync_binlog = 0\n' >"$T/sys/locked.cnf"
+chmod 000 "$T/sys/locked.cnf"
+inw "$T/sys" check -v --fail-on never locked.cnf
+if cat "$T/sys/locked.cnf" >/dev/null 2>&1; then
+	has "sync_binlog is 0 (locked.cnf:2)" "$out" "a file only root can read is read by root"
+else
+	has "locked.cnf: error: cannot open required option file: Permission denied" "$err" \
+		"an unreadable file: cannot open, as the server says"
+fi
+chmod 644 "$T/sys/locked.cnf"
+
 tap_done

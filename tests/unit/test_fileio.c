@@ -168,6 +168,115 @@ static void test_root(void)
 	free(s);
 }
 
+/*
+ * fileio_read_opened() (issue 13): one read of fstat's size + 1 bytes ends
+ * a regular file only when exactly that size comes back; a file that grew
+ * or shrank since its fstat(), or says size 0 (/proc), is read to its end.
+ */
+static struct stat opened_stat(int fd, off_t size)
+{
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	if (fstat(fd, &st))
+		perror("fstat");
+	if (size >= 0)
+		st.st_size = size;
+	return st;
+}
+
+static void test_opened(void)
+{
+	struct fileio_data d;
+	struct stat st;
+	char *why = NULL;
+	int fd;
+
+	put_bytes("o.cnf", 'a', 100);
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, -1);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 100 &&
+	   d.data[99] == 'a' && d.data[100] == '\0' && !d.stream, "opened: a regular file, whole");
+	ok(fcntl(fd, F_GETFD) != -1, "opened: the descriptor stays open (the caller closes it)");
+	fileio_data_release(&d);
+	close(fd);
+
+	/* grew after its fstat(): 100 bytes then, 5,100 now */
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, -1);
+	FILE *fp = fopen("o.cnf", "a");
+	for (int i = 0; fp && i < 5000; i++)
+		fputc('b', fp);
+	if (fp)
+		fclose(fp);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 5100 &&
+	   d.data[5099] == 'b', "opened: a file that grew after its fstat() is read to its end");
+	fileio_data_release(&d);
+	close(fd);
+
+	/* one byte more than fstat said (the first read fills what it asked): read on */
+	put_bytes("o.cnf", 'c', 101);
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, 100);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 101,
+	   "opened: one byte more than the size given is read too");
+	fileio_data_release(&d);
+	close(fd);
+
+	/* shrank: fewer bytes than fstat said */
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, 300);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 101,
+	   "opened: a file shorter than its size is what it holds");
+	fileio_data_release(&d);
+	close(fd);
+
+	/* size 0 with content, as /proc files say */
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, 0);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 101,
+	   "opened: a file of size 0 is still read to its end");
+	fileio_data_release(&d);
+	close(fd);
+
+	/* the kind's limit still holds */
+	put_bytes("o.cnf", 'd', 5000);
+	fd = open("o.cnf", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, -1);
+	ok(fileio_read_opened(fd, &st, FILEIO_PASSWORD, &d, &why) == FILEIO_TOO_LARGE && why &&
+	   strstr(why, "larger than 4 KiB") && !d.data, "opened: a file over its kind's limit is refused");
+	free(why);
+	why = NULL;
+	close(fd);
+
+	/* a directory: empty as an option file, refused as a rule file */
+	mkdir("od", 0755);
+	fd = open("od", FILEIO_OPEN_FLAGS);
+	st = opened_stat(fd, -1);
+	ok(fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 0 && d.data,
+	   "opened: a directory reads as an empty option file");
+	fileio_data_release(&d);
+	ok(fileio_read_opened(fd, &st, FILEIO_RULES, &d, &why) == FILEIO_REFUSED && why &&
+	   strstr(why, "is a directory"), "opened: a directory is refused as a rule file");
+	free(why);
+	why = NULL;
+	close(fd);
+
+	/* a FIFO opened here, its writer done: read as a stream */
+	if (mkfifo("o.fifo", 0600) == 0) {
+		fd = open("o.fifo", FILEIO_OPEN_FLAGS);
+		int w = open("o.fifo", O_WRONLY | O_NONBLOCK);
+		ssize_t n = write(w, "[mysqld]\nx=1\n", 13);
+		close(w);
+		st = opened_stat(fd, -1);
+		ok(n == 13 && fileio_read_opened(fd, &st, FILEIO_OPTION_FILE, &d, &why) == FILEIO_OK && d.len == 13 &&
+		   d.stream, "opened: a FIFO is read as a stream");
+		fileio_data_release(&d);
+		close(fd);
+	} else {
+		ok(0, "mkfifo: %s", strerror(errno));
+	}
+}
+
 int main(void)
 {
 	char old[4096];
@@ -178,6 +287,7 @@ int main(void)
 	test_limits();
 	test_inherited();
 	test_root();
+	test_opened();
 	if (chdir(old) == 0) {
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
