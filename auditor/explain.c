@@ -69,7 +69,54 @@ void explainer_release(struct explainer *x)
 	free(x->var_exists);
 	free(x->msg_class);
 	free(x->msg_cache);
+	free(x->target_memo);
+	free(x->target_exists);
+	free(x->target_value);
+	free(x->read_hash[0]);
+	free(x->read_hash[1]);
 	memset(x, 0, sizeof(*x));
+}
+
+void explainer_target_begin(struct explainer *x, const struct target_result *t)
+{
+	const struct engine *e = x->engine;
+	const struct catalog *c = x->catalog;
+	x->target = NULL;
+	if (!e || !t || !c || !c->n)
+		return;
+	const struct settings *s = &t->view;
+	if (e->nmemo) {
+		if (!x->target_memo)
+			x->target_memo = xmalloc(e->nmemo);
+		memset(x->target_memo, EXPR_MEMO_UNSET, e->nmemo);
+	}
+	if (!x->target_value) {
+		/* a slot no read names stays NULL: no rule of the engine asks for it */
+		x->target_value = xcalloc(c->n, sizeof(*x->target_value));
+		x->target_exists = xmalloc(c->n);
+	}
+	x->target_exists_set = 0;
+	/* the index's hash of each name (strmap_hash_of()): by the index's case folding, made once */
+	int fold = s->index.fold_case ? 1 : 0;
+	if (!x->read_hash[fold]) {
+		x->read_hash[fold] = xcalloc(e->nreads ? e->nreads : 1, sizeof(size_t));
+		for (size_t i = 0; i < e->nreads; i++)
+			if (e->reads[i].var)
+				x->read_hash[fold][i] = util_strhash(e->reads[i].var->name, fold);
+	}
+	for (size_t i = 0; i < e->nreads; i++) {
+		const struct catalog_var *v = e->reads[i].var;
+		if (!v || v < c->vars || v >= c->vars + c->n)
+			continue;
+		/* what settings_get(s, v->name) gives, as expr.c asks without a cache */
+		x->target_value[v - c->vars] = settings_get_hashed(s, v->name, x->read_hash[fold][i]);
+	}
+	x->target = t;
+}
+
+void explainer_target_end(struct explainer *x)
+{
+	x->target = NULL;
 }
 
 size_t explainer_messages_kept(const struct explainer *x)
@@ -945,16 +992,29 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	memset(&env, 0, sizeof(env));
 	env.catalog = x->catalog;
 	env.target = s;
-	if (e && r >= e->rules && r < e->rules + e->n && e->nmemo) {
+	/* the target's own (explainer_target_begin()): kept over its findings, for the engine's rules */
+	int own = x->target == t && e && r >= e->rules && r < e->rules + e->n;
+	if (own) {
+		env.memo = e->nmemo ? x->target_memo : NULL;
+		env.var_value = x->target_value;
+	} else if (e && r >= e->rules && r < e->rules + e->n && e->nmemo) {
 		memo = e->nmemo <= sizeof(memo_buf) ? memo_buf : xmalloc(e->nmemo);
 		memset(memo, EXPR_MEMO_UNSET, e->nmemo);
 		env.memo = memo;
 	}
 	if (x->catalog && x->catalog->n && (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version))) {
-		/* existence then depends on the values the target reported: this finding's own */
-		exists = x->catalog->n <= sizeof(exists_buf) ? exists_buf : xmalloc(x->catalog->n);
-		memset(exists, EXPR_EXISTS_UNSET, x->catalog->n);
-		env.var_exists = exists;
+		/* existence then depends on the values the target reported: the target's own */
+		if (own) {
+			if (!x->target_exists_set) {
+				memset(x->target_exists, EXPR_EXISTS_UNSET, x->catalog->n);
+				x->target_exists_set = 1;
+			}
+			env.var_exists = x->target_exists;
+		} else {
+			exists = x->catalog->n <= sizeof(exists_buf) ? exists_buf : xmalloc(x->catalog->n);
+			memset(exists, EXPR_EXISTS_UNSET, x->catalog->n);
+			env.var_exists = exists;
+		}
 	}
 	if (f->channel_no && f->channel_no <= s->nchannels)
 		env.channel = &s->channels[f->channel_no - 1];

@@ -111,6 +111,23 @@ struct explainer {
 	 */
 	unsigned char *msg_class;
 	struct explain_msg **msg_cache;
+	/*
+	 * Added (issue 13): the target whose findings are explained now
+	 * (explainer_target_begin()), or NULL, and what explain_finding()
+	 * keeps for it from one finding to the next: the results of the
+	 * engine's atoms (expr.h expr_env.memo, engine.nmemo of them), whether
+	 * each catalog variable exists there when its flavor or version is
+	 * unknown, and its entries of the catalog variables the engine's rules
+	 * read (expr_env.var_value), looked up once per target with the
+	 * names' hashes worked out once per explainer (read_hash: per
+	 * engine.reads, case-sensitive then case-folded).
+	 */
+	const struct target_result *target;
+	signed char *target_memo;
+	signed char *target_exists;
+	int target_exists_set;
+	const struct settings_var **target_value;
+	size_t *read_hash[2];
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
@@ -119,6 +136,18 @@ void explainer_release(struct explainer *x);
 
 /* Added (issue 13): how many messages x keeps in msg_cache (for the tests). */
 size_t explainer_messages_kept(const struct explainer *x);
+
+/*
+ * Added (issue 13): the findings of t are explained next, until
+ * explainer_target_end(): explain_finding() on t then works out what
+ * depends on the target alone (the rules' atoms, the entries of the
+ * variables they read) once for all its findings instead of once per
+ * finding. The explanations are the same, byte for byte. t and its view
+ * must not change meanwhile; a call for another target (or none) ends
+ * the one before. A writer calls it when it starts a target's findings.
+ */
+void explainer_target_begin(struct explainer *x, const struct target_result *t);
+void explainer_target_end(struct explainer *x);
 
 /* x->explain(x, t, f, out), after clearing out. */
 void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,

@@ -1337,11 +1337,13 @@ static void json_target(struct json *j, const struct target_result *t)
 	json_topology(j, t);
 	json_target_counts(j, &c);
 	jsonw_open(w, "findings", '[');
+	explainer_target_begin(j->x, t);   /* issue 13: what the target's findings share is worked out once */
 	for (size_t i = 0; i < t->n; i++) {
 		struct explanation e;
 		explain_finding(j->x, t, sorted[i], &e);
 		json_finding(j, t, sorted[i], &e);
 	}
+	explainer_target_end(j->x);
 	jsonw_close(w, ']');
 	jsonw_close(w, '}');
 	free(sorted);

@@ -844,7 +844,9 @@ static int junit_target(void *state, const struct target_result *t)
 	struct junit *j = state;
 	if (j->err)
 		return -1;
+	explainer_target_begin(j->x, t);   /* issue 13: what the target's findings share is worked out once */
 	junit_suite(j, t, j->index++);
+	explainer_target_end(j->x);
 	return j->err ? -1 : 0;
 }
 

@@ -1,0 +1,276 @@
+/*
+ * test_explain.c - the explainer (explain.h) over the built-in rules: what
+ * it keeps from one finding to the next (explainer_target_begin(): the
+ * atoms' results and the variables' entries of one target) and from one
+ * target to the next (messages that depend on nothing the target sets)
+ * never changes an explanation. Every field of every finding of targets
+ * that differ in flavor, version, role, kind and in how each variable is
+ * set, explained through one explainer in several orders, equals what an
+ * explainer of its own, without target state, gives.
+ *
+ * Runs from the repository root (prove does): the catalog is
+ * rules/variables.ini, the rules the .ini files beside it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "explain.h"
+#include "tap.h"
+#include "banned.h"
+
+static struct catalog cat;
+static struct settings *targets;
+static size_t ntargets;
+
+/* A small fixed generator: the same targets every run. */
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
+static unsigned rng(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+static const struct {
+	enum flavor flavor;
+	const char *version;
+} builds[] = {
+	{ FLAVOR_MYSQL, "8.4" },   { FLAVOR_MYSQL, "8.0.40" }, { FLAVOR_MYSQL, "8.0.20" }, { FLAVOR_MYSQL, "5.7" },
+	{ FLAVOR_PERCONA, "8.0" }, { FLAVOR_MARIADB, "10.11" }, { FLAVOR_MARIADB, "10.6.12" },
+	{ FLAVOR_UNKNOWN, "8.0" }, { FLAVOR_MYSQL, "0.0" },
+};
+static const enum role roles[] = { ROLE_ANY, ROLE_PRIMARY, ROLE_REPLICA };
+static const char *const kinds[] = { "file", "file", "snapshot", "live" };
+
+/* The variables the built-in rules read most, and values of several types for them. */
+static const char *const names[] = {
+	"sync_binlog", "innodb_flush_log_at_trx_commit", "relay_log_recovery", "gtid_mode",
+	"enforce_gtid_consistency", "log_replica_updates", "log_slave_updates", "binlog_format",
+	"server_id", "replica_parallel_workers", "slave_parallel_threads", "replica_preserve_commit_order",
+	"replica_parallel_type", "rpl_semi_sync_source_enabled", "rpl_semi_sync_master_wait_point",
+	"relay_log_info_repository", "master_info_repository", "sync_relay_log", "sync_relay_log_info",
+	"sync_master_info", "log_bin", "replica_skip_errors", "slave_skip_errors", "gtid_strict_mode",
+	"wsrep_on", "wsrep_cluster_name", "replica_exec_mode", "relay_log_purge", "super_read_only",
+	"read_only", "replicate_same_server_id", "auto_increment_increment", "auto_increment_offset",
+};
+static const char *const values[] = {
+	"0", "1", "2", "ON", "OFF", "ROW", "STATEMENT", "LOGICAL_CLOCK", "TABLE", "FILE", "4", "1062,1032",
+	"AFTER_SYNC", "", "dc one", "IDEMPOTENT",
+};
+
+static void set_one(struct settings *s, const char *name, size_t i)
+{
+	struct settings_origin o = { 0 };
+	const char *value = values[rng(ARRAY_SIZE(values))];
+	switch (rng(6)) {
+	case 0:   /* not set at all */
+		return;
+	case 1:   /* the default */
+	case 2:
+		o.source = SETTINGS_SRC_DEFAULT;
+		o.detail = "default";
+		settings_set(s, name, value, NULL, &o);
+		return;
+	case 3:   /* the target's own file */
+		o.source = SETTINGS_SRC_FILE;
+		o.file = s->target;
+		o.line = (unsigned)(10 + i);
+		settings_set(s, name, value, name, &o);
+		return;
+	case 4:   /* an included file, overriding the target's own line */
+		o.source = SETTINGS_SRC_FILE;
+		o.file = s->target;
+		o.line = (unsigned)(40 + i);
+		settings_set(s, name, values[rng(ARRAY_SIZE(values))], name, &o);
+		o.file = "conf.d/extra.cnf";
+		o.line = (unsigned)(1 + i);
+		o.chain = "included from the target";
+		settings_set(s, name, value, name, &o);
+		return;
+	default:   /* known to be set, value unknown */
+		o.source = SETTINGS_SRC_SNAPSHOT;
+		o.detail = "not reported";
+		settings_set(s, name, NULL, name, &o);
+		return;
+	}
+}
+
+static void make_targets(size_t n)
+{
+	targets = xcalloc(n, sizeof(*targets));
+	for (size_t t = 0; t < n; t++) {
+		struct settings *s = &targets[ntargets++];
+		char name[32];
+		snprintf(name, sizeof(name), "t%zu.cnf", t);
+		settings_init(s, name, kinds[rng(ARRAY_SIZE(kinds))]);
+		size_t b = rng(ARRAY_SIZE(builds));
+		s->flavor = builds[b].flavor;
+		version_parse(&s->version, builds[b].version);
+		s->role = roles[rng(ARRAY_SIZE(roles))];
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+			set_one(s, names[i], i);
+		if (!strcmp(s->kind, "file")) {
+			s->group_header = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = s->target,
+								    .line = 1, .detail = "mysqld" };
+		}
+	}
+}
+
+static void add_str(struct strbuf *sb, const char *key, const char *s)
+{
+	strbuf_addf(sb, " %s=%s%s%s", key, s ? "'" : "", s ? s : "NULL", s ? "'" : "");
+}
+
+static void add_origin(struct strbuf *sb, const char *key, const struct settings_origin *o)
+{
+	strbuf_addf(sb, " %s=(%d", key, (int)o->source);
+	add_str(sb, "file", o->file);
+	strbuf_addf(sb, " line=%u", o->line);
+	add_str(sb, "chain", o->chain);
+	add_str(sb, "detail", o->detail);
+	strbuf_addch(sb, ')');
+}
+
+/* Every field of the explanation of each finding of target t, one line each. */
+static void explain_target(struct explainer *x, const struct target_result *t, int begin, struct strbuf *sb)
+{
+	if (begin)
+		explainer_target_begin(x, t);
+	for (size_t i = 0; i < t->n; i++) {
+		struct explanation e;
+		explain_finding(x, t, &t->findings[i], &e);
+		strbuf_addf(sb, "%s %s:", t->name, finding_status_name(t->findings[i].status));
+		add_str(sb, "rule", e.rule_id);
+		add_str(sb, "title", e.title);
+		add_str(sb, "subject", e.subject);
+		add_str(sb, "variable", e.variable);
+		add_str(sb, "value", e.value);
+		add_origin(sb, "origin", &e.origin);
+		add_str(sb, "origin_text", e.origin_text);
+		add_str(sb, "overridden", e.overridden);
+		add_str(sb, "expected", e.expected);
+		add_str(sb, "message", e.message);
+		add_str(sb, "fix", e.fix);
+		add_str(sb, "why", e.why);
+		add_str(sb, "doc", e.doc);
+		add_origin(sb, "location", &e.location);
+		add_str(sb, "cause_rule", e.cause_rule);
+		add_origin(sb, "cause", &e.cause);
+		strbuf_addch(sb, '\n');
+	}
+	if (begin)
+		explainer_target_end(x);
+}
+
+/* The first line where a and b differ, for the failure's note. */
+static void show_first_difference(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		const char *na = strchr(a, '\n'), *nb = strchr(b, '\n');
+		if (!na || !nb || na - a != nb - b || strncmp(a, b, (size_t)(na - a)))
+			break;
+		a = na + 1;
+		b = nb + 1;
+	}
+	printf("#   got:  %.*s\n#   want: %.*s\n", (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+}
+
+static void test_same_explanations(void)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result res;
+	engine_init(&e);
+	diag_list_init(&d);
+	int loaded = engine_load_dir(&e, "rules", &d) == 0 && engine_bind(&e, &cat, &d) == 0;
+	ok(loaded, "the built-in rules load");
+	if (!loaded) {
+		diag_print(&d, stdout);
+		diag_list_release(&d);
+		engine_release(&e);
+		return;
+	}
+	make_targets(60);
+	audit_result_init(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(&e, &cat, &targets[i], &res);
+
+	/* what each target's findings say through an explainer of its own, one finding at a time */
+	struct strbuf *want = xcalloc(res.n, sizeof(*want));
+	size_t nfindings = 0;
+	for (size_t i = 0; i < res.n; i++) {
+		struct explainer own;
+		explainer_init(&own, &e, &cat);
+		explain_target(&own, &res.targets[i], 0, &want[i]);
+		explainer_release(&own);
+		nfindings += res.targets[i].n;
+	}
+	ok(res.n == ntargets && nfindings > 20 * ntargets, "%zu targets, %zu findings", res.n, nfindings);
+
+	/* one explainer for all, target state on: forward, backward, forward again */
+	struct explainer shared;
+	explainer_init(&shared, &e, &cat);
+	size_t same = 0, total = 0;
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < res.n; k++) {
+			size_t i = round == 1 ? res.n - 1 - k : k;
+			struct strbuf got = { 0 };
+			explain_target(&shared, &res.targets[i], 1, &got);
+			total++;
+			if (!strcmp(got.buf ? got.buf : "", want[i].buf ? want[i].buf : ""))
+				same++;
+			else if (total - same <= 3)
+				show_first_difference(got.buf ? got.buf : "", want[i].buf ? want[i].buf : "");
+			strbuf_release(&got);
+		}
+	ok(same == total, "explainer_target_begin(): every field of every finding as an explainer of its own says it "
+	   "(%zu of %zu targets, three rounds, both orders)", same, total);
+
+	/* the same explainer without target state after it, and a target begun but another explained */
+	same = 0;
+	for (size_t i = 0; i < res.n; i++) {
+		struct strbuf got = { 0 };
+		explainer_target_begin(&shared, &res.targets[(i + 1) % res.n]);
+		explain_target(&shared, &res.targets[i], 0, &got);
+		explainer_target_end(&shared);
+		if (!strcmp(got.buf ? got.buf : "", want[i].buf ? want[i].buf : ""))
+			same++;
+		else if (res.n - same <= 3)
+			show_first_difference(got.buf ? got.buf : "", want[i].buf ? want[i].buf : "");
+		strbuf_release(&got);
+	}
+	ok(same == res.n, "a finding of another target than the one begun is explained as without target state (%zu "
+	   "of %zu)", same, res.n);
+	explainer_release(&shared);
+
+	for (size_t i = 0; i < res.n; i++)
+		strbuf_release(&want[i]);
+	free(want);
+	audit_result_release(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
+int main(void)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	catalog_init(&cat);
+	if (catalog_load(&cat, "rules/variables.ini", &d)) {
+		diag_print(&d, stdout);
+		ok(0, "the catalog loads");
+		return done_testing();
+	}
+	test_same_explanations();
+	catalog_release(&cat);
+	diag_list_release(&d);
+	return done_testing();
+}
