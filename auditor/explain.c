@@ -28,6 +28,8 @@ struct explain_msg {
 	struct version version;
 	enum role role;
 	const char *kind;    /* as the target has it, NULL for none (copied) */
+	const char **values; /* the value atoms' defaults it was worded from (msg_values, copied) */
+	size_t nvalues;
 	const char *text;
 };
 
@@ -675,55 +677,122 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
  * An atom whose words depend on the target's flavor, build, version, role
  * and kind alone: one of those, or whether a catalog variable exists
  * (defined(), which the engine and the explainer take as depending on the
- * flavor, build and version alone when both are known). Everything else
- * (a variable's value, a fact, the cluster, a channel, the source, a name
+ * flavor, build and version alone when both are known): MSG_ATOM_CONTEXT.
+ * A catalog variable's value or isset() (MSG_ATOM_VALUE): its words depend
+ * on the value too, and on nothing else as long as the target has no entry
+ * for it or its entry is the default with a known value (no file, no line:
+ * "sync_binlog is 1 (default for MySQL 8.4)"). Everything else (a fact,
+ * the cluster, a channel, the source, a reference as the value, a name
  * resolved only when evaluated) makes the condition's message the
  * target's own.
  */
-static int msg_atom_visit(void *ctx, const struct expr *atom)
+enum { MSG_ATOM_CONTEXT = 0, MSG_ATOM_VALUE = 1, MSG_ATOM_OWN = 2 };
+
+static int msg_atom_kind(const struct expr *atom)
 {
-	(void)ctx;
 	switch (atom->ref) {
 	case EXPR_REF_ROLE:
 	case EXPR_REF_FLAVOR:
 	case EXPR_REF_VERSION:
 	case EXPR_REF_KIND:
-		return 0;
+		return atom->nlits && atom->lits[0].ref ? MSG_ATOM_OWN : MSG_ATOM_CONTEXT;
 	case EXPR_REF_VAR:
-		return atom->kind == EXPR_DEFINED && atom->var ? 0 : 1;
+		if (!atom->var)
+			return MSG_ATOM_OWN;
+		if (atom->kind == EXPR_DEFINED)
+			return MSG_ATOM_CONTEXT;
+		for (size_t i = 0; i < atom->nlits; i++)
+			if (atom->lits[i].ref)
+				return MSG_ATOM_OWN;
+		return MSG_ATOM_VALUE;
 	default:
-		return 1;
+		return MSG_ATOM_OWN;
 	}
 }
 
-static int msg_expr_cacheable(const struct expr *e)
+/* expr_walk(): the worst kind of the atoms (ctx: an int). */
+static int msg_atom_visit(void *ctx, const struct expr *atom)
 {
-	return e && !expr_walk(e, msg_atom_visit, NULL);
+	int *worst = ctx, k = msg_atom_kind(atom);
+	if (k > *worst)
+		*worst = k;
+	return k == MSG_ATOM_OWN;
 }
 
-/* explainer.msg_class of rule i, worked out on first use. */
+/* 1: only context atoms; 2: context and values; 0: the target's own (or no condition). */
+static unsigned msg_expr_class(const struct expr *e)
+{
+	int worst = MSG_ATOM_CONTEXT;
+	if (!e || expr_walk(e, msg_atom_visit, &worst))
+		return 0;
+	return worst == MSG_ATOM_CONTEXT ? 1u : 2u;
+}
+
+/*
+ * explainer.msg_class of rule i, worked out on first use: bits 0-1 the
+ * class of applies, bits 2-3 of require (msg_expr_class()), bit 7 set once
+ * classified.
+ */
 static unsigned msg_class_of(struct explainer *x, size_t i, const struct rule *r)
 {
 	if (!x->msg_class[i]) {
-		unsigned c = (msg_expr_cacheable(r->applies) ? 1u : 0u) |
-			     (r->scope != RULE_SCOPE_PROBLEM && !r->fact_lists && msg_expr_cacheable(r->require) ? 2u : 0u);
-		x->msg_class[i] = (unsigned char)(c ? c : 4u);
+		unsigned a = msg_expr_class(r->applies);
+		unsigned q = r->scope != RULE_SCOPE_PROBLEM && !r->fact_lists ? msg_expr_class(r->require) : 0u;
+		x->msg_class[i] = (unsigned char)(0x80u | a | q << 2);
 	}
 	return x->msg_class[i];
 }
 
+/* The values a cached message was worded from: the value atoms' entries, left to right. */
+#define EXPLAIN_MSG_VALUES 16
+struct msg_values {
+	const struct expr_env *env;
+	const char *text[EXPLAIN_MSG_VALUES];   /* the default's value, NULL: no entry */
+	size_t n;
+};
+
+/* expr_walk(): a value atom's entry, or stop (1) when its words would be the target's own. */
+static int msg_value_visit(void *ctx, const struct expr *atom)
+{
+	struct msg_values *mv = ctx;
+	if (msg_atom_kind(atom) != MSG_ATOM_VALUE)
+		return 0;
+	const struct catalog *c = mv->env->catalog;
+	if (!c || atom->var < c->vars || atom->var >= c->vars + c->n || mv->n == EXPLAIN_MSG_VALUES)
+		return 1;
+	const struct settings_var *sv = mv->env->var_value[atom->var - c->vars];
+	if (sv && (sv->current.origin.source != SETTINGS_SRC_DEFAULT || !sv->current.value))
+		return 1;
+	mv->text[mv->n++] = sv ? sv->current.value : NULL;
+	return 0;
+}
+
+static int msg_values_same(const struct explain_msg *m, const struct msg_values *mv)
+{
+	if (m->nvalues != mv->n)
+		return 0;
+	for (size_t i = 0; i < mv->n; i++)
+		if (m->values[i] ? !mv->text[i] || strcmp(m->values[i], mv->text[i]) : mv->text[i] != NULL)
+			return 0;
+	return 1;
+}
+
 /*
  * Whether f's message can come from, or go into, the cache, and where:
- * *slot is the list head of the rule; *hit the cached text or NULL.
- * Returns 0 when the message is the target's own.
+ * *slot is the list head of the rule; *hit the cached text or NULL; mv the
+ * values it is worded from. Returns 0 when the message is the target's
+ * own. Values are looked at only through the target's entries kept by
+ * explainer_target_begin() (env->var_value).
  */
 static int message_cacheable(struct explainer *x, const struct rule *r, const struct finding *f,
 			     const struct settings *s, const struct expr_env *env, struct explain_msg ***slot,
-			     const char **hit)
+			     const char **hit, struct msg_values *mv)
 {
 	const struct engine *e = x->engine;
 	enum finding_status status = f->suppression ? f->suppression->was : f->status;
 	*hit = NULL;
+	mv->env = env;
+	mv->n = 0;
 	if (!e || !x->msg_class || r < e->rules || r >= e->rules + e->n || env->channel || env->source)
 		return 0;
 	/* existence and spellings are the target's own when its flavor or version is not known */
@@ -732,16 +801,27 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	size_t i = (size_t)(r - e->rules);
 	if (i >= x->nexpected)
 		return 0;
-	unsigned c = msg_class_of(x, i, r);
-	if (!((f->basis == FINDING_BY_APPLIES && (c & 1u) && r->applies) ||
-	      (f->basis == FINDING_BY_REQUIRE && (c & 2u) && r->require)))
+	unsigned c = msg_class_of(x, i, r), k;
+	const struct expr *cond;
+	if (f->basis == FINDING_BY_APPLIES) {
+		k = c & 3u;
+		cond = r->applies;
+	} else if (f->basis == FINDING_BY_REQUIRE) {
+		k = c >> 2 & 3u;
+		cond = r->require;
+	} else {
+		return 0;
+	}
+	if (!cond || !k)
+		return 0;
+	if (k == 2 && (!env->var_value || expr_walk(cond, msg_value_visit, mv)))
 		return 0;
 	*slot = &x->msg_cache[i];
 	for (const struct explain_msg *m = **slot; m; m = m->next)
 		if (m->basis == f->basis && m->status == status && m->flavor == s->flavor && m->variant == s->variant &&
 		    m->version.major == s->version.major && m->version.minor == s->version.minor &&
 		    m->version.patch == s->version.patch && m->role == s->role &&
-		    (m->kind ? s->kind && !strcmp(m->kind, s->kind) : !s->kind)) {
+		    (m->kind ? s->kind && !strcmp(m->kind, s->kind) : !s->kind) && msg_values_same(m, mv)) {
 			*hit = m->text;
 			break;
 		}
@@ -749,7 +829,7 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 }
 
 static void message_remember(struct explainer *x, struct explain_msg **slot, const struct finding *f,
-			     const struct settings *s, const char *text)
+			     const struct settings *s, const struct msg_values *mv, const char *text)
 {
 	size_t n = 0;
 	for (const struct explain_msg *m = *slot; m; m = m->next)
@@ -764,6 +844,13 @@ static void message_remember(struct explainer *x, struct explain_msg **slot, con
 	m->version = s->version;
 	m->role = s->role;
 	m->kind = s->kind ? arena_strdup(&x->cache, s->kind) : NULL;
+	m->nvalues = mv->n;
+	m->values = NULL;
+	if (mv->n) {
+		m->values = arena_alloc(&x->cache, mv->n * sizeof(*m->values));
+		for (size_t i = 0; i < mv->n; i++)
+			m->values[i] = mv->text[i] ? arena_strdup(&x->cache, mv->text[i]) : NULL;
+	}
 	m->text = arena_strdup(&x->cache, text ? text : "");
 	m->next = *slot;
 	*slot = m;
@@ -1068,10 +1155,11 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	struct strbuf *m = &x->message;
 	struct explain_msg **slot = NULL;
 	const char *hit = NULL;
-	if (message_cacheable(x, r, f, s, &env, &slot, &hit)) {
+	struct msg_values mv;
+	if (message_cacheable(x, r, f, s, &env, &slot, &hit, &mv)) {
 		if (!hit) {
 			explain_message(m, r, f, &env);
-			message_remember(x, slot, f, s, m->buf);
+			message_remember(x, slot, f, s, &mv, m->buf);
 		} else if (*hit) {
 			strbuf_addstr(m, hit);
 		}

@@ -105,9 +105,13 @@ struct explainer {
 	 * target's flavor, version, role or kind, or whether a catalog
 	 * variable exists (explain.c message_cacheable()), says the same for
 	 * every target of one (basis, status, flavor, build, version, role,
-	 * kind). msg_class: per rule, 0 not classified yet, 1 applies only,
-	 * 2 require only, 3 both, 4 neither. msg_cache: per rule, a list of
-	 * such messages (at most EXPLAIN_MSG_PER_RULE), in the cache arena.
+	 * kind). Also (issue 13, explain3) a condition that reads catalog
+	 * variables, when the target (explainer_target_begin()) has no entry
+	 * for each or its default with a known value: the same for every
+	 * target of one key and those values. msg_class: per rule, 0 not
+	 * classified yet, else explain.c msg_class_of(). msg_cache: per rule,
+	 * a list of such messages (at most EXPLAIN_MSG_PER_RULE), in the cache
+	 * arena.
 	 */
 	unsigned char *msg_class;
 	struct explain_msg **msg_cache;
