@@ -4,6 +4,7 @@
  */
 #include "explain.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +29,11 @@ struct explain_msg {
 	struct version version;
 	enum role role;
 	const char *kind;    /* as the target has it, NULL for none (copied) */
-	const char **values; /* the value atoms' defaults it was worded from (msg_values, copied) */
+	struct msg_value *values; /* the value atoms' entries it was worded from (copied) */
 	size_t nvalues;
-	const char *text;
+	const char *text;    /* with explain_self_file where the target's own file name goes */
+	int self;            /* text has explain_self_file */
+	uint64_t hash;       /* msg_values.hash of values */
 };
 
 /* Messages kept per rule, per (basis, status, flavor, build, version, role, kind): enough for a fleet's mix. */
@@ -76,6 +79,8 @@ void explainer_release(struct explainer *x)
 	free(x->target_value);
 	free(x->read_hash[0]);
 	free(x->read_hash[1]);
+	free(x->target_fact);
+	free(x->msg_atoms);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -96,6 +101,7 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		/* a slot no read names stays NULL: no rule of the engine asks for it */
 		x->target_value = xcalloc(c->n, sizeof(*x->target_value));
 		x->target_exists = xmalloc(c->n);
+		x->target_fact = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->target_fact));
 	}
 	x->target_exists_set = 0;
 	/* the index's hash of each name (strmap_hash_of()): by the index's case folding, made once */
@@ -103,12 +109,16 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 	if (!x->read_hash[fold]) {
 		x->read_hash[fold] = xcalloc(e->nreads ? e->nreads : 1, sizeof(size_t));
 		for (size_t i = 0; i < e->nreads; i++)
-			if (e->reads[i].var)
-				x->read_hash[fold][i] = util_strhash(e->reads[i].var->name, fold);
+			x->read_hash[fold][i] = util_strhash(e->reads[i].var ? e->reads[i].var->name : e->reads[i].name, fold);
 	}
 	for (size_t i = 0; i < e->nreads; i++) {
 		const struct catalog_var *v = e->reads[i].var;
-		if (!v || v < c->vars || v >= c->vars + c->n)
+		if (!v) {
+			/* a fact: what settings_get(s, name) gives (the message cache's key, msg_values_fill()) */
+			x->target_fact[i] = settings_get_hashed(s, e->reads[i].name, x->read_hash[fold][i]);
+			continue;
+		}
+		if (v < c->vars || v >= c->vars + c->n)
 			continue;
 		/* what settings_get(s, v->name) gives, as expr.c asks without a cache */
 		x->target_value[v - c->vars] = settings_get_hashed(s, v->name, x->read_hash[fold][i]);
@@ -678,11 +688,12 @@ static void explain_message(struct strbuf *sb, const struct rule *r, const struc
  * and kind alone: one of those, or whether a catalog variable exists
  * (defined(), which the engine and the explainer take as depending on the
  * flavor, build and version alone when both are known): MSG_ATOM_CONTEXT.
- * A catalog variable's value or isset() (MSG_ATOM_VALUE): its words depend
- * on the value too, and on nothing else as long as the target has no entry
- * for it or its entry is the default with a known value (no file, no line:
- * "sync_binlog is 1 (default for MySQL 8.4)"). Everything else (a fact,
- * the cluster, a channel, the source, a reference as the value, a name
+ * A catalog variable's value or isset(), or a fact (MSG_ATOM_VALUE): its words depend
+ * also on the target's entry for the variable (value, whether it is the
+ * default, file, line, detail: all that expr.c words or compares of it),
+ * where the file may be the target's own (its name then goes where the
+ * file is named: "sync_binlog is 0 (my.cnf:7)"). Everything else (the
+ * cluster, a channel, the source, a reference as the value, a name
  * resolved only when evaluated) makes the condition's message the
  * target's own.
  */
@@ -695,12 +706,14 @@ static int msg_atom_kind(const struct expr *atom)
 	case EXPR_REF_FLAVOR:
 	case EXPR_REF_VERSION:
 	case EXPR_REF_KIND:
-		return atom->nlits && atom->lits[0].ref ? MSG_ATOM_OWN : MSG_ATOM_CONTEXT;
+		return MSG_ATOM_CONTEXT;
 	case EXPR_REF_VAR:
 		if (!atom->var)
 			return MSG_ATOM_OWN;
 		if (atom->kind == EXPR_DEFINED)
 			return MSG_ATOM_CONTEXT;
+		/* fall through */
+	case EXPR_REF_FACT:
 		for (size_t i = 0; i < atom->nlits; i++)
 			if (atom->lits[i].ref)
 				return MSG_ATOM_OWN;
@@ -710,89 +723,211 @@ static int msg_atom_kind(const struct expr *atom)
 	}
 }
 
-/* expr_walk(): the worst kind of the atoms (ctx: an int). */
-static int msg_atom_visit(void *ctx, const struct expr *atom)
+/* A value atom of a rule's condition: where the target's entry for it is kept. */
+struct msg_atom {
+	size_t slot;   /* var: its place in the catalog (explainer.target_value), else the read (target_fact) */
+	int is_var;
+};
+
+/* What msg_list_visit() gathers: the value atoms of a condition, left to right. */
+struct msg_list {
+	const struct explainer *x;
+	struct msg_atom atom[16];
+	size_t n;
+	int worst;
+};
+
+/* expr_walk(): the kind of each atom; stops at one whose words are the target's own. */
+static int msg_list_visit(void *ctx, const struct expr *atom)
 {
-	int *worst = ctx, k = msg_atom_kind(atom);
-	if (k > *worst)
-		*worst = k;
+	struct msg_list *l = ctx;
+	int k = msg_atom_kind(atom);
+	if (k == MSG_ATOM_VALUE) {
+		const struct engine *e = l->x->engine;
+		const struct catalog *c = l->x->catalog;
+		struct msg_atom a = { 0 };
+		if (l->n == ARRAY_SIZE(l->atom))
+			k = MSG_ATOM_OWN;
+		else if (atom->ref == EXPR_REF_VAR && c && atom->var >= c->vars && atom->var < c->vars + c->n) {
+			a.slot = (size_t)(atom->var - c->vars);
+			a.is_var = 1;
+		} else if (atom->ref == EXPR_REF_FACT && atom->ident) {
+			/* the read of the same name: explainer_target_begin() looks it up as expr.c does */
+			size_t r = 0;
+			while (r < e->nreads && (e->reads[r].var || strcmp(e->reads[r].name, atom->ident)))
+				r++;
+			if (r == e->nreads)
+				k = MSG_ATOM_OWN;
+			a.slot = r;
+		} else {
+			k = MSG_ATOM_OWN;
+		}
+		if (k == MSG_ATOM_VALUE)
+			l->atom[l->n++] = a;
+	}
+	if (k > l->worst)
+		l->worst = k;
 	return k == MSG_ATOM_OWN;
 }
 
-/* 1: only context atoms; 2: context and values; 0: the target's own (or no condition). */
-static unsigned msg_expr_class(const struct expr *e)
+/*
+ * The class of a condition: 1 only context atoms, 2 context and values
+ * (listed in *atoms, *n of them, in the cache arena), 0 the target's own
+ * (or no condition).
+ */
+static unsigned msg_expr_class(struct explainer *x, const struct expr *e, struct msg_atom **atoms, size_t *n)
 {
-	int worst = MSG_ATOM_CONTEXT;
-	if (!e || expr_walk(e, msg_atom_visit, &worst))
+	struct msg_list l = { .x = x, .n = 0, .worst = MSG_ATOM_CONTEXT };
+	*atoms = NULL;
+	*n = 0;
+	if (!e || expr_walk(e, msg_list_visit, &l))
 		return 0;
-	return worst == MSG_ATOM_CONTEXT ? 1u : 2u;
+	if (l.worst == MSG_ATOM_CONTEXT)
+		return 1u;
+	*atoms = arena_alloc(&x->cache, l.n * sizeof(**atoms));
+	memcpy(*atoms, l.atom, l.n * sizeof(**atoms));
+	*n = l.n;
+	return 2u;
 }
 
 /*
  * explainer.msg_class of rule i, worked out on first use: bits 0-1 the
  * class of applies, bits 2-3 of require (msg_expr_class()), bit 7 set once
- * classified.
+ * classified; the value atoms of each in msg_atoms[2 * i] and [2 * i + 1].
  */
 static unsigned msg_class_of(struct explainer *x, size_t i, const struct rule *r)
 {
 	if (!x->msg_class[i]) {
-		unsigned a = msg_expr_class(r->applies);
-		unsigned q = r->scope != RULE_SCOPE_PROBLEM && !r->fact_lists ? msg_expr_class(r->require) : 0u;
+		if (!x->msg_atoms)
+			x->msg_atoms = xcalloc(2 * x->nexpected, sizeof(*x->msg_atoms));
+		struct explain_msg_atoms *ma = &x->msg_atoms[2 * i];
+		unsigned a = msg_expr_class(x, r->applies, &ma[0].atom, &ma[0].n);
+		unsigned q = r->scope != RULE_SCOPE_PROBLEM && !r->fact_lists
+				     ? msg_expr_class(x, r->require, &ma[1].atom, &ma[1].n)
+				     : 0u;
 		x->msg_class[i] = (unsigned char)(0x80u | a | q << 2);
 	}
 	return x->msg_class[i];
 }
 
-/* The values a cached message was worded from: the value atoms' entries, left to right. */
-#define EXPLAIN_MSG_VALUES 16
-struct msg_values {
-	const struct expr_env *env;
-	const char *text[EXPLAIN_MSG_VALUES];   /* the default's value, NULL: no entry */
-	size_t n;
+/*
+ * What a cached message keeps of a value atom's entry: all that expr.c
+ * words or compares of it. file is NULL with self set for the target's
+ * own file (its name, settings.target).
+ */
+struct msg_value {
+	const char *text, *file, *detail;
+	unsigned line;
+	unsigned char has_entry, is_default, self;
 };
 
-/* expr_walk(): a value atom's entry, or stop (1) when its words would be the target's own. */
-static int msg_value_visit(void *ctx, const struct expr *atom)
+/* The values a message is worded from: the value atoms' entries, left to right. */
+struct msg_values {
+	const char *target_file;   /* the target's name */
+	const char *kind;          /* the target's kind */
+	struct msg_value v[16];    /* as many as struct msg_list has atoms */
+	const struct explain_msg_atoms *atoms;
+	size_t n;
+	int self;                  /* some entry's file is the target's own */
+	int own;                   /* the words are the target's own after all */
+	uint64_t hash;             /* of the entries (msg_values_fill()), compared before them */
+};
+
+/*
+ * s (or NULL) mixed into h, cheaply: its length and its first and last
+ * eight bytes (the texts compared after an equal hash decide).
+ */
+static uint64_t msg_hash_str(uint64_t h, const char *s)
 {
-	struct msg_values *mv = ctx;
-	if (msg_atom_kind(atom) != MSG_ATOM_VALUE)
-		return 0;
-	const struct catalog *c = mv->env->catalog;
-	if (!c || atom->var < c->vars || atom->var >= c->vars + c->n || mv->n == EXPLAIN_MSG_VALUES)
-		return 1;
-	const struct settings_var *sv = mv->env->var_value[atom->var - c->vars];
-	if (sv && (sv->current.origin.source != SETTINGS_SRC_DEFAULT || !sv->current.value))
-		return 1;
-	mv->text[mv->n++] = sv ? sv->current.value : NULL;
-	return 0;
+	uint64_t a = 0, b = 0;
+	size_t n;
+	if (!s)
+		return (h ^ 0x5bd1e995u) * 0x100000001b3ULL;
+	n = strlen(s);
+	memcpy(&a, s, n < 8 ? n : 8);
+	if (n > 8)
+		memcpy(&b, s + n - 8, 8);
+	h = (h ^ a ^ n) * 0x100000001b3ULL;
+	return (h ^ b) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The target's entry for each value atom of the list (explainer_target_begin() keeps them). */
+static void msg_values_fill(const struct explainer *x, const struct explain_msg_atoms *ma, struct msg_values *mv)
+{
+	for (size_t i = 0; ma && i < ma->n; i++) {
+		const struct msg_atom *a = &ma->atom[i];
+		const struct settings_var *sv = a->is_var ? x->target_value[a->slot] : x->target_fact[a->slot];
+		struct msg_value *v = &mv->v[i];
+		memset(v, 0, sizeof(*v));
+		if (!sv)
+			continue;
+		const struct settings_origin *o = &sv->current.origin;
+		v->has_entry = 1;
+		v->text = sv->current.value;
+		v->is_default = o->source == SETTINGS_SRC_DEFAULT;
+		v->line = o->line;
+		v->detail = o->detail;
+		if (o->file && mv->target_file && !strcmp(o->file, mv->target_file))
+			v->self = 1;
+		else
+			v->file = o->file;
+		/* expr.c words a fact from settings_get(), not from these entries: its file can't be put back */
+		if (v->self && !a->is_var)
+			mv->own = 1;
+		mv->self |= v->self;
+	}
+	uint64_t h = msg_hash_str(0xcbf29ce484222325ULL, mv->kind);
+	for (size_t i = 0; ma && i < ma->n; i++) {
+		const struct msg_value *v = &mv->v[i];
+		h = (h ^ (v->line | (uint64_t)v->has_entry << 32 | (uint64_t)v->is_default << 33 |
+			  (uint64_t)v->self << 34)) * 0x100000001b3ULL;
+		h = msg_hash_str(msg_hash_str(msg_hash_str(h, v->text), v->file), v->detail);
+	}
+	mv->hash = h;
+	mv->n = ma ? ma->n : 0;
+	mv->atoms = ma;
+}
+
+static int msg_str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
 }
 
 static int msg_values_same(const struct explain_msg *m, const struct msg_values *mv)
 {
 	if (m->nvalues != mv->n)
 		return 0;
-	for (size_t i = 0; i < mv->n; i++)
-		if (m->values[i] ? !mv->text[i] || strcmp(m->values[i], mv->text[i]) : mv->text[i] != NULL)
+	for (size_t i = 0; i < mv->n; i++) {
+		const struct msg_value *a = &m->values[i], *b = &mv->v[i];
+		if (a->has_entry != b->has_entry || a->is_default != b->is_default || a->self != b->self ||
+		    a->line != b->line || !msg_str_same(a->text, b->text) || !msg_str_same(a->file, b->file) ||
+		    !msg_str_same(a->detail, b->detail))
 			return 0;
+	}
 	return 1;
 }
 
 /*
  * Whether f's message can come from, or go into, the cache, and where:
- * *slot is the list head of the rule; *hit the cached text or NULL; mv the
+ * *slot is the list head of the rule; *hit the cached entry or NULL; mv the
  * values it is worded from. Returns 0 when the message is the target's
  * own. Values are looked at only through the target's entries kept by
  * explainer_target_begin() (env->var_value).
  */
 static int message_cacheable(struct explainer *x, const struct rule *r, const struct finding *f,
 			     const struct settings *s, const struct expr_env *env, struct explain_msg ***slot,
-			     const char **hit, struct msg_values *mv)
+			     const struct explain_msg **hit, struct msg_values *mv)
 {
 	const struct engine *e = x->engine;
 	enum finding_status status = f->suppression ? f->suppression->was : f->status;
 	*hit = NULL;
-	mv->env = env;
+	mv->target_file = s->target;
+	mv->kind = s->kind;
 	mv->n = 0;
+	mv->self = 0;
+	mv->own = 0;
+	mv->hash = 0;
+	mv->atoms = NULL;
 	if (!e || !x->msg_class || r < e->rules || r >= e->rules + e->n || env->channel || env->source)
 		return 0;
 	/* existence and spellings are the target's own when its flavor or version is not known */
@@ -814,28 +949,102 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	}
 	if (!cond || !k)
 		return 0;
-	if (k == 2 && (!env->var_value || expr_walk(cond, msg_value_visit, mv)))
-		return 0;
+	if (k == 2) {
+		/* the entries are the target's own ones kept by explainer_target_begin() */
+		if (env->var_value != x->target_value || !x->target_value)
+			return 0;
+		msg_values_fill(x, &x->msg_atoms[2 * i + (f->basis == FINDING_BY_REQUIRE)], mv);
+		if (mv->own)
+			return 0;
+	} else {
+		msg_values_fill(x, NULL, mv);
+	}
 	*slot = &x->msg_cache[i];
-	for (const struct explain_msg *m = **slot; m; m = m->next)
-		if (m->basis == f->basis && m->status == status && m->flavor == s->flavor && m->variant == s->variant &&
-		    m->version.major == s->version.major && m->version.minor == s->version.minor &&
-		    m->version.patch == s->version.patch && m->role == s->role &&
+	for (struct explain_msg **at = *slot, *m; (m = *at); at = &m->next)
+		if (m->hash == mv->hash && m->basis == f->basis && m->status == status && m->flavor == s->flavor &&
+		    m->variant == s->variant && m->version.major == s->version.major &&
+		    m->version.minor == s->version.minor && m->version.patch == s->version.patch && m->role == s->role &&
 		    (m->kind ? s->kind && !strcmp(m->kind, s->kind) : !s->kind) && msg_values_same(m, mv)) {
-			*hit = m->text;
+			/* to the front: the next target of a fleet likely has the same */
+			*at = m->next;
+			m->next = **slot;
+			**slot = m;
+			*hit = m;
 			break;
 		}
 	return 1;
 }
 
-static void message_remember(struct explainer *x, struct explain_msg **slot, const struct finding *f,
-			     const struct settings *s, const struct msg_values *mv, const char *text)
+/*
+ * Where a cached message has the target's own file name: bytes no option
+ * file name or value of these messages holds (message_remember() checks
+ * that the text it keeps gives the message back).
+ */
+static const char explain_self_file[] = "\x01\x02file\x02\x01";
+
+/* Append text with each explain_self_file replaced by name. */
+static void message_expand(struct strbuf *sb, const char *text, const char *name)
+{
+	size_t n = sizeof(explain_self_file) - 1;
+	for (const char *at; (at = strstr(text, explain_self_file)); text = at + n) {
+		strbuf_add(sb, text, (size_t)(at - text));
+		strbuf_addstr(sb, name);
+	}
+	strbuf_addstr(sb, text);
+}
+
+static char *msg_copy(struct explainer *x, const char *s)
+{
+	return s ? arena_strdup(&x->cache, s) : NULL;
+}
+
+/*
+ * Keep the message text f got on env's target for the next targets of the
+ * same key. When an entry's file is the target's own, the condition is
+ * worded once more with explain_self_file as that file (the entries'
+ * copies in place of theirs in env->var_value), and kept only when that
+ * text, with the target's name put back, is the message.
+ */
+static void message_remember(struct explainer *x, struct explain_msg **slot, const struct rule *r,
+			     const struct finding *f, const struct settings *s, struct expr_env *env,
+			     const struct msg_values *mv, const char *text)
 {
 	size_t n = 0;
 	for (const struct explain_msg *m = *slot; m; m = m->next)
 		n++;
 	if (n >= EXPLAIN_MSG_PER_RULE)
 		return;
+	const char *kept = text ? text : "";
+	struct strbuf tmpl = { 0 };
+	if (mv->self) {
+		const struct settings_var *was[ARRAY_SIZE(mv->v)], **at[ARRAY_SIZE(mv->v)];
+		struct settings_var copy[ARRAY_SIZE(mv->v)];
+		if (!s->target || env->var_value != x->target_value)
+			return;
+		/* the entries in the target's own file, as if that file were called explain_self_file */
+		for (size_t i = 0; i < mv->n; i++) {
+			const struct msg_atom *a = &mv->atoms->atom[i];
+			at[i] = a->is_var ? &x->target_value[a->slot] : &x->target_fact[a->slot];
+			was[i] = *at[i];
+			if (mv->v[i].self) {
+				copy[i] = **at[i];
+				copy[i].current.origin.file = explain_self_file;
+				*at[i] = &copy[i];
+			}
+		}
+		explain_message(&tmpl, r, f, env);
+		for (size_t i = mv->n; i-- > 0;)
+			*at[i] = was[i];
+		struct strbuf back = { 0 };
+		message_expand(&back, tmpl.buf ? tmpl.buf : "", s->target);
+		int same = !strcmp(back.buf ? back.buf : "", kept);
+		strbuf_release(&back);
+		if (!same) {
+			strbuf_release(&tmpl);
+			return;
+		}
+		kept = tmpl.buf ? tmpl.buf : "";
+	}
 	struct explain_msg *m = arena_alloc(&x->cache, sizeof(*m));
 	m->basis = f->basis;
 	m->status = f->suppression ? f->suppression->was : f->status;
@@ -843,17 +1052,24 @@ static void message_remember(struct explainer *x, struct explain_msg **slot, con
 	m->variant = s->variant;
 	m->version = s->version;
 	m->role = s->role;
-	m->kind = s->kind ? arena_strdup(&x->cache, s->kind) : NULL;
+	m->kind = msg_copy(x, s->kind);
 	m->nvalues = mv->n;
 	m->values = NULL;
 	if (mv->n) {
 		m->values = arena_alloc(&x->cache, mv->n * sizeof(*m->values));
-		for (size_t i = 0; i < mv->n; i++)
-			m->values[i] = mv->text[i] ? arena_strdup(&x->cache, mv->text[i]) : NULL;
+		for (size_t i = 0; i < mv->n; i++) {
+			m->values[i] = mv->v[i];
+			m->values[i].text = msg_copy(x, mv->v[i].text);
+			m->values[i].file = msg_copy(x, mv->v[i].file);
+			m->values[i].detail = msg_copy(x, mv->v[i].detail);
+		}
 	}
-	m->text = arena_strdup(&x->cache, text ? text : "");
+	m->self = mv->self;
+	m->hash = mv->hash;
+	m->text = arena_strdup(&x->cache, kept);
 	m->next = *slot;
 	*slot = m;
+	strbuf_release(&tmpl);
 }
 
 /* Append s as an SQL string literal: 'it''s'. */
@@ -1154,14 +1370,16 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 
 	struct strbuf *m = &x->message;
 	struct explain_msg **slot = NULL;
-	const char *hit = NULL;
+	const struct explain_msg *hit = NULL;
 	struct msg_values mv;
 	if (message_cacheable(x, r, f, s, &env, &slot, &hit, &mv)) {
 		if (!hit) {
 			explain_message(m, r, f, &env);
-			message_remember(x, slot, f, s, &mv, m->buf);
-		} else if (*hit) {
-			strbuf_addstr(m, hit);
+			message_remember(x, slot, r, f, s, &env, &mv, m->buf);
+		} else if (hit->self) {
+			message_expand(m, hit->text, s->target);
+		} else if (*hit->text) {
+			strbuf_addstr(m, hit->text);
 		}
 	} else {
 		explain_message(m, r, f, &env);

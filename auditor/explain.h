@@ -22,6 +22,12 @@
 
 struct engine;
 
+/* The value atoms of a rule's condition (explain.c msg_class_of()). */
+struct explain_msg_atoms {
+	struct msg_atom *atom;
+	size_t n;
+};
+
 /* Everything a report says about one finding. NULL: not applicable to this finding. */
 struct explanation {
 	const char *rule_id;       /* never NULL ("unnamed-rule" when the finding has none) */
@@ -131,7 +137,9 @@ struct explainer {
 	signed char *target_exists;
 	int target_exists_set;
 	const struct settings_var **target_value;
+	const struct settings_var **target_fact;   /* per engine.reads: the facts' entries (NULL for a variable) */
 	size_t *read_hash[2];
+	struct explain_msg_atoms *msg_atoms;       /* per rule: its conditions' value atoms (explain.c) */
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
