@@ -124,6 +124,7 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		x->target_value[v - c->vars] = settings_get_hashed(s, v->name, x->read_hash[fold][i]);
 	}
 	x->target = t;
+	x->targets_begun++;
 }
 
 void explainer_target_end(struct explainer *x)
@@ -929,6 +930,9 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	mv->hash = 0;
 	mv->atoms = NULL;
 	if (!e || !x->msg_class || r < e->rules || r >= e->rules + e->n || env->channel || env->source)
+		return 0;
+	/* kept from a run's second target on: the first has nothing to read back, and a run of one never would */
+	if (x->target && x->targets_begun < 2)
 		return 0;
 	/* existence and spellings are the target's own when its flavor or version is not known */
 	if (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version))

@@ -133,6 +133,7 @@ struct explainer {
 	 * engine.reads, case-sensitive then case-folded).
 	 */
 	const struct target_result *target;
+	size_t targets_begun;                      /* explainer_target_begin() calls */
 	signed char *target_memo;
 	signed char *target_exists;
 	int target_exists_set;
