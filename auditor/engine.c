@@ -144,6 +144,7 @@ void engine_release(struct engine *e)
 	free(e->rules);
 	free(e->reads);
 	free(e->read_hash);
+	free(e->order);
 	engine_memo_free(e->memo);
 	arena_release(&e->arena);
 	memset(e, 0, sizeof(*e));
@@ -1099,6 +1100,30 @@ static void engine_hash_reads(struct engine *e)
 		e->read_hash[i] = util_strhash(e->reads[i].name, 0);
 }
 
+static int rule_ptr_by_id(const void *pa, const void *pb)
+{
+	const struct rule *a = *(const struct rule *const *)pa, *b = *(const struct rule *const *)pb;
+	int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+	if (c)
+		return c;
+	return a < b ? -1 : a > b;   /* one id twice (not loaded: a duplicate is an error): file order */
+}
+
+/* e->order: the rules by id, once they are all loaded (engine_bind()). */
+static void engine_order_rules(struct engine *e)
+{
+	const struct rule **by = xmalloc((e->n ? e->n : 1) * sizeof(*by));
+	for (size_t i = 0; i < e->n; i++)
+		by[i] = &e->rules[i];
+	qsort(by, e->n, sizeof(*by), rule_ptr_by_id);
+	free(e->order);
+	e->order = xmalloc((e->n ? e->n : 1) * sizeof(*e->order));
+	for (size_t i = 0; i < e->n; i++)
+		e->order[i] = (size_t)(by[i] - e->rules);
+	e->norder = e->n;
+	free(by);
+}
+
 int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 {
 	int rc = 0;
@@ -1113,6 +1138,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			engine_memo_free(e->memo);
 			e->memo = engine_memo_new(c);
 			e->nmemo = prebuilt_nmemo;
+			engine_order_rules(e);
 			return 0;
 		}
 		engine_unprebuild(e, d);
@@ -1181,6 +1207,7 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 	engine_memo_free(e->memo);
 	e->memo = engine_memo_new(c);
 	engine_number_atoms(e);
+	engine_order_rules(e);
 	return rc;
 }
 
@@ -1786,8 +1813,10 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 	target_cache_fill(&tc, e, c, s, &env);
 	view_fill(&x, tr, s, &tc);
 	if (!s->error) {
+		/* in the order of the rule ids: the findings then need no sort (engine.order, issue 13) */
+		int ordered = e->order && e->norder == e->n;
 		for (size_t j = 0; j < e->n; j++) {
-			const struct rule *r = &e->rules[j];
+			const struct rule *r = &e->rules[ordered ? e->order[j] : j];
 			if (r->scope == RULE_SCOPE_TARGET)
 				eval_require(tr, r, &env);
 			else if (r->scope == RULE_SCOPE_CHANNEL)
@@ -1795,6 +1824,10 @@ void engine_evaluate_target(const struct engine *e, const struct catalog *c, con
 			else if (r->scope == RULE_SCOPE_PROBLEM)
 				eval_problems(tr, r, &env);
 		}
+		if (ordered)
+			target_result_order(tr);
+		else
+			target_result_sort(tr);
 	}
 	target_cache_release(&tc);
 }

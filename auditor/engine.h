@@ -129,6 +129,15 @@ struct engine {
 	 * engine_bind() binds them (the prebuilt rules come numbered).
 	 */
 	unsigned nmemo;
+	/*
+	 * Added (issue 13): the indexes of rules[] in the order of their ids
+	 * (strcmp), set by engine_bind(): engine_evaluate_target() evaluates
+	 * the rules in this order, so that its findings come in
+	 * target_result_sort()'s order by a distribution (target_result_order()),
+	 * not a sort. norder is n when set.
+	 */
+	size_t *order;
+	size_t norder;
 	int collecting_fleet;             /* while engine_bind() walks a fleet rule */
 	struct arena arena;
 	/*
@@ -204,7 +213,9 @@ void engine_evaluate(const struct engine *e, const struct catalog *c,
  * its target and channel findings (s may be released right after);
  * engine_evaluate_fleet() then adds the fleet findings of the targets
  * out->targets[base..] from their views (which keep the values fleet rules
- * compare). Neither sorts.
+ * compare). engine_evaluate_target() hands its findings over in
+ * target_result_sort()'s order (issue 13: it evaluates the rules in the
+ * order of their ids, engine.order); engine_evaluate_fleet() does not sort.
  *
  * engine_evaluate_fleet() first links the targets' channels to each other
  * when a topology or link rule is loaded (topology_link(): the topology.*

@@ -178,10 +178,11 @@ static int finding_worse_first(const void *pa, const void *pb)
 		return a->status > b->status ? -1 : 1;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
-	int c = strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : "");
+	/* one rule's findings share the engine's id (and a channel's, the view's name): no strcmp then */
+	int c = a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : "");
 	if (c)
 		return c;
-	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	c = a->channel == b->channel ? 0 : strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
 	if (c)
 		return c;
 	/* Several findings of one rule (one per offending line): in the order of the lines. */
@@ -200,6 +201,58 @@ void target_result_sort(struct target_result *t)
 		i++;
 	if (i < t->n)
 		qsort(t->findings, t->n, sizeof(struct finding), finding_worse_first);
+}
+
+/* The place of f's status and severity in the worse-first order, or -1 when out of range. */
+static int finding_bucket(const struct finding *f)
+{
+	if ((unsigned)f->status > FINDING_FAIL || f->severity < SEV_INFO || f->severity > SEV_ERROR)
+		return -1;
+	return (int)(FINDING_FAIL - f->status) * SEV_ERROR + (int)(SEV_ERROR - f->severity);
+}
+
+#define FINDING_BUCKETS ((FINDING_FAIL + 1) * SEV_ERROR)
+#define ORDER_STACK 128
+
+void target_result_order(struct target_result *t)
+{
+	size_t start[FINDING_BUCKETS + 1] = { 0 };
+	unsigned char key_buf[ORDER_STACK], *key;
+	size_t n = t->n;
+	if (n < 2)
+		return;
+	key = n <= ORDER_STACK ? key_buf : xmalloc(n);
+	for (size_t i = 0; i < n; i++) {
+		int b = finding_bucket(&t->findings[i]);
+		if (b < 0) {
+			if (key != key_buf)
+				free(key);
+			target_result_sort(t);
+			return;
+		}
+		key[i] = (unsigned char)b;
+		start[b + 1]++;
+	}
+	for (size_t b = 0; b < FINDING_BUCKETS; b++)
+		start[b + 1] += start[b];
+	/* stable: within a status and severity the findings keep the rules' (ids') order */
+	struct finding *f = xmalloc(t->cap * sizeof(*f));
+	for (size_t i = 0; i < n; i++)
+		f[start[key[i]]++] = t->findings[i];
+	free(t->findings);
+	t->findings = f;
+	if (key != key_buf)
+		free(key);
+	/* one rule's findings of one status and severity (channels, lines): by insertion, stable */
+	for (size_t i = 1; i < n; i++) {
+		if (f[i].rule_id != f[i - 1].rule_id || finding_worse_first(&f[i - 1], &f[i]) <= 0)
+			continue;
+		struct finding x = f[i];
+		size_t j = i;
+		for (; j > 0 && f[j - 1].rule_id == x.rule_id && finding_worse_first(&f[j - 1], &x) > 0; j--)
+			f[j] = f[j - 1];
+		f[j] = x;
+	}
 }
 
 void target_result_merge(struct target_result *t, size_t from)

@@ -285,6 +285,16 @@ void audit_result_sort(struct audit_result *r);
 /* The same for one target; empty targets are fine. */
 void target_result_sort(struct target_result *t);
 /*
+ * Added (issue 13): target_result_sort()'s order in linear time, for
+ * findings appended rule by rule in the order of the rules' ids (strcmp, each
+ * id one rule's), one rule's findings next to each other (as
+ * engine_evaluate_target() makes them): a stable distribution by status and
+ * severity, then one rule's findings of one status by channel and line. Any
+ * other input still ends sorted when a status or severity is out of range
+ * (target_result_sort() then), but not otherwise: call target_result_sort().
+ */
+void target_result_order(struct target_result *t);
+/*
  * Added (issue 13): t's findings [0, from) are in target_result_sort()'s
  * order and [from, n) were appended in any order (check's cross-target
  * findings, a few per target): put the whole in the order

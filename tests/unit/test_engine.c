@@ -746,6 +746,91 @@ static void test_memo_order(void)
 	test_rules_release(&e, &d, path);
 }
 
+/* finding.h's order (worse first: status, severity, rule id, channel, line), spelled out here */
+static int order_before(const struct finding *a, const struct finding *b)
+{
+	if (a->status != b->status)
+		return a->status > b->status;
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	int c = strcmp(a->rule_id, b->rule_id);
+	if (c)
+		return c < 0;
+	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
+	if (c)
+		return c < 0;
+	return a->problem_no < b->problem_no;
+}
+
+/*
+ * Issue 13: engine_evaluate_target() evaluates the rules in the order of
+ * their ids (engine.order) and hands its findings over already in
+ * target_result_sort()'s order, with no sort: rules whose file order is not
+ * their ids' order, channels named against their order, statuses and
+ * severities mixed; targets with and without channels.
+ */
+static void test_hand_over_order(void)
+{
+	static const char text[] =
+		"[zz-last]\nseverity = error\ntitle = z\nrequire = relay_log_recovery == ON\nwhy = w\nfix = f\n\n"
+		"[chan]\nseverity = error\nseverity_if = channel.name == \"west\" -> info\nscope = channel\n"
+		"title = c\nrequire = channel.auto_position == 1\nwhy = w\nfix = f\n\n"
+		"[mm-mid]\nseverity = error\ntitle = m\napplies = role != primary\n"
+		"require = relay_log_recovery == ON\nwhy = w\nfix = f\n\n"
+		"[aa-first]\nseverity = error\ntitle = a\nrequire = server_id == 7\nwhy = w\nfix = f\n";
+	static const char *const by_id[] = { "aa-first", "chan", "mm-mid", "zz-last" };
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("order.ini", text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "rules in no id order load and bind");
+	int ids = e.order && e.norder == e.n && e.n == ARRAY_SIZE(by_id);
+	for (size_t i = 0; ids && i < e.n; i++)
+		ids = !strcmp(e.rules[e.order[i]].id, by_id[i]);
+	ok(ids, "engine.order lists the rules by id");
+
+	struct settings *s = add_target("live:1", "live", FLAVOR_MYSQL, "8.4.2", ROLE_REPLICA);
+	s->channels_known = 1;
+	settings_add_channel(s, "west")->auto_position = "0";
+	settings_add_channel(s, "east")->auto_position = "1";
+	settings_add_channel(s, "")->auto_position = "0";
+	settings_add_channel(s, "north")->auto_position = "1";
+	set_file(s, "server_id", "7", "a.cnf", 1);
+	s = add_target("b.cnf", "file", FLAVOR_MYSQL, "8.0.30", ROLE_PRIMARY);
+	set_file(s, "relay_log_recovery", "OFF", "b.cnf", 2);
+	s = add_target("c.cnf", "file", FLAVOR_MARIADB, "10.11", ROLE_ANY);
+	/* three rules fail with one severity: their findings share a place, in the order of the ids */
+	set_file(s, "relay_log_recovery", "OFF", "c.cnf", 2);
+	set_file(s, "server_id", "8", "c.cnf", 3);
+	audit_result_init(&r);
+	int sorted = 1, same = 1;
+	size_t findings = 0;
+	for (size_t i = 0; i < ntargets; i++) {
+		engine_evaluate_target(&e, &cat, &targets[i], &r);
+		const struct target_result *t = &r.targets[i];
+		struct target_result copy;
+		memset(&copy, 0, sizeof(copy));
+		for (size_t k = 0; k < t->n; k++)
+			*target_result_add(&copy) = t->findings[k];
+		target_result_sort(&copy);
+		for (size_t k = 0; k < t->n; k++) {
+			if (k && order_before(&t->findings[k], &t->findings[k - 1]))
+				sorted = 0;
+			if (copy.findings[k].rule != t->findings[k].rule || copy.findings[k].channel != t->findings[k].channel)
+				same = 0;
+		}
+		findings += t->n;
+		free(copy.findings);
+	}
+	ok(sorted, "each target's findings come worse first, by id, by channel name (%zu findings)", findings);
+	ok(same, "... the order target_result_sort() gives them");
+	ok(r.targets[0].n == 7, "one finding per rule and per channel (%zu)", r.targets[0].n);
+	audit_result_release(&r);
+	test_rules_release(&e, &d, path);
+}
+
 /*
  * audit_result_intern() (issue 13: its own hash, a smaller first pool):
  * equal texts share one copy, different texts never do, through the pool's
@@ -934,6 +1019,7 @@ int main(void)
 	test_problems();
 	test_fixes();
 	test_memo_order();
+	test_hand_over_order();
 	test_intern();
 	test_origin_describe_same();
 	test_message_cache();

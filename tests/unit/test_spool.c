@@ -24,6 +24,10 @@
  *    over random findings.
  * 7. target_result_sort() gives the documented order, stable, over random
  *    findings (rule ids sharing long prefixes), against an insertion sort.
+ * 8. target_result_order() (issue 13): findings made rule by rule in the
+ *    order of the ids (as the engine makes them) end in that same order
+ *    without a sort, ties too; a status or severity out of range still
+ *    ends sorted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +346,53 @@ static void sort_cases(void)
 		 "over 127), channel, line; ties in their order (%zu random cases against an insertion sort)", cases);
 }
 
+/* 8: each rule's findings (1 to 4: channels, lines) in the order of the ids, random statuses and severities */
+static void order_cases(void)
+{
+	static const char *const ids[] = { "aa", "gtid-mode", "innodb", "innodb-f", "innodb-flush-log",
+					   "innodb-flush-method", "sync-binlog", "\xc3\xa9t\xc3\xa9" };
+	static const char *const channels[] = { NULL, "", "east", "west", "north" };
+	unsigned seed = 5;
+	int same = 1, fallback = 1;
+	size_t cases = 0;
+	for (size_t round = 0; round < 200 && same; round++, cases++) {
+		struct target_result a, b;
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		for (size_t k = 0; k < ARRAY_SIZE(ids); k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t nf = (seed >> 8) % 5;   /* 0: the rule made none */
+			for (size_t j = 0; j < nf; j++) {
+				struct finding *f = target_result_add(&a);
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = seed >> 8;
+				f->status = (enum finding_status)(r % 5);
+				f->severity = (enum severity)(1 + (r >> 3) % 3);
+				f->rule_id = ids[k];
+				f->channel = channels[(r >> 6) % ARRAY_SIZE(channels)];
+				f->problem_no = (r >> 9) % 3;
+				f->cause_no = (unsigned)a.n;
+			}
+		}
+		if (round % 50 == 49 && a.n) {
+			a.findings[a.n / 2].severity = (enum severity)0;   /* out of range: sorted the slow way */
+			a.findings[a.n / 2].status = (enum finding_status)(round % 5);
+		}
+		for (size_t i = 0; i < a.n; i++)
+			*target_result_add(&b) = a.findings[i];
+		target_result_order(&a);
+		target_result_sort(&b);
+		for (size_t i = 0; same && i < a.n; i++)
+			same = a.findings[i].cause_no == b.findings[i].cause_no;
+		if (round % 50 == 49)
+			fallback &= same;
+		free(a.findings);
+		free(b.findings);
+	}
+	ok(same, "target_result_order() gives target_result_sort()'s order, ties too (%zu cases)", cases);
+	ok(fallback, "... a severity out of range too");
+}
+
 static void merge_cases(void)
 {
 	unsigned seed = 7;
@@ -467,6 +518,7 @@ int main(void)
 	/* 6. merge; 7. sort */
 	merge_cases();
 	sort_cases();
+	order_cases();
 
 	audit_result_release(&src);
 	return done_testing();
