@@ -1099,6 +1099,7 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 {
 	struct audit_result one;
 	audit_result_init(&one);
+	one.borrow = 1;   /* released below, before s: its view may point into s (issue 13) */
 	engine_evaluate_target(&as->e, as->c, s, &one);
 	struct target_result *t = &one.targets[0];
 	/* sorted once, here: finish and the reports merge the cross-target findings into this order */

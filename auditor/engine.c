@@ -1491,7 +1491,7 @@ static const char *channel_problem(struct audit_result *r, const struct settings
 		else if (side[i].errno_)
 			strbuf_addstr(&sb, " (no error: stopped by hand?)");
 	}
-	out = intern(r, sb.buf ? sb.buf : "");
+	out = audit_result_keep(r, sb.buf ? sb.buf : "");   /* sb's text: a copy even when r borrows */
 	strbuf_release(&sb);
 	return out;
 }

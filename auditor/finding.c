@@ -145,8 +145,8 @@ static void intern_grow(struct audit_result *r)
 
 const char *audit_result_intern(struct audit_result *r, const char *s)
 {
-	if (!s)
-		return NULL;
+	if (!s || r->borrow)
+		return s;
 	if ((r->pool_n + 1) * 2 > r->pool_cap)
 		intern_grow(r);
 	size_t n = strlen(s);
@@ -161,6 +161,13 @@ const char *audit_result_intern(struct audit_result *r, const char *s)
 	r->pool[k] = copy;
 	r->pool_n++;
 	return copy;
+}
+
+const char *audit_result_keep(struct audit_result *r, const char *s)
+{
+	if (s && r->borrow)
+		return arena_strdup(&r->arena, s);
+	return audit_result_intern(r, s);
 }
 
 struct finding *target_result_add(struct target_result *t)

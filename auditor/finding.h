@@ -260,6 +260,14 @@ struct audit_result {
 	/* audit_result_intern(): each distinct string once (hash set over the arena) */
 	const char **pool;
 	size_t pool_n, pool_cap;
+	/*
+	 * Added (issue 13): set by a caller whose strings outlive the result
+	 * (check evaluates each target into a result of its own that it
+	 * releases before the target's settings): audit_result_intern()
+	 * returns the string itself, no copy and no pool. Equal strings are
+	 * then not always one pointer.
+	 */
+	int borrow;
 };
 
 void audit_result_init(struct audit_result *r);
@@ -274,9 +282,15 @@ void audit_result_clear(struct audit_result *r);
 /*
  * A copy of s in the result's arena, shared by every equal string (values
  * such as "ON", file paths, "default for MySQL 8.4" are held once per run).
- * NULL stays NULL.
+ * NULL stays NULL. s itself when the result borrows (audit_result.borrow).
  */
 const char *audit_result_intern(struct audit_result *r, const char *s);
+/*
+ * Added (issue 13): audit_result_intern() for a string that does not
+ * outlive the call (a text built for the result): a copy in the result's
+ * arena even when the result borrows.
+ */
+const char *audit_result_keep(struct audit_result *r, const char *s);
 /* Append a zeroed finding to t and return it. */
 struct finding *target_result_add(struct target_result *t);
 

@@ -832,6 +832,43 @@ static void test_hand_over_order(void)
 }
 
 /*
+ * Issue 13: check evaluates each target into a result that borrows the
+ * target's strings (audit_result.borrow): the view's values are the
+ * settings' own, and a text the engine builds (a channel's problem) is
+ * still the result's copy, whole after the engine's buffer is gone.
+ */
+static void test_borrowing_result(void)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("borrow.ini", rules_text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "the test rules load and bind");
+	struct settings *s = add_target("db9:3306", "live", FLAVOR_MYSQL, "8.4.2", ROLE_REPLICA);
+	s->channels_known = 1;
+	struct settings_channel *ch = settings_add_channel(s, "east");
+	ch->io_running = "Yes";
+	ch->sql_running = "No";
+	ch->last_sql_errno = "1062";
+	ch->last_sql_error = "Duplicate entry '7' for key 'PRIMARY'";
+	struct settings_origin live = { .source = SETTINGS_SRC_LIVE };
+	settings_set(s, "relay_log_recovery", "OFF", NULL, &live);
+	audit_result_init(&r);
+	r.borrow = 1;
+	engine_evaluate_target(&e, &cat, s, &r);
+	const struct settings *v = &r.targets[0].view;
+	const struct settings_var *a = settings_get(v, "relay_log_recovery"), *b = settings_get(s, "relay_log_recovery");
+	ok(a && b && a->current.value == b->current.value, "the view's value is the target's own string");
+	is_str(v->nchannels == 1 && v->channels[0].problem ? v->channels[0].problem : "(none)",
+	       "applier stopped: Last_SQL_Errno 1062: Duplicate entry '7' for key 'PRIMARY'",
+	       "the channel's problem, built by the engine, is the result's copy");
+	audit_result_release(&r);
+	test_rules_release(&e, &d, path);
+}
+
+/*
  * audit_result_intern() (issue 13: its own hash, a smaller first pool):
  * equal texts share one copy, different texts never do, through the pool's
  * growth, and NULL stays NULL.
@@ -860,6 +897,17 @@ static void test_intern(void)
 	ok(distinct, "different texts get different copies");
 	is_int((long)r.pool_n, (long)ARRAY_SIZE(first), "one pool entry per distinct text");
 	ok(audit_result_intern(&r, "") == audit_result_intern(&r, ""), "the empty text too");
+	audit_result_release(&r);
+
+	/* a result that borrows (check's own per target, issue 13): the string itself, no pool */
+	audit_result_init(&r);
+	r.borrow = 1;
+	snprintf(buf, sizeof(buf), "ON");
+	ok(audit_result_intern(&r, buf) == buf && audit_result_intern(&r, NULL) == NULL && !r.pool_n && !r.pool,
+	   "a borrowing result: the string itself, NULL stays NULL, no pool");
+	const char *copy = audit_result_keep(&r, buf);
+	ok(copy != buf && !strcmp(copy, "ON") && audit_result_keep(&r, NULL) == NULL,
+	   "... audit_result_keep(): a copy all the same");
 	audit_result_release(&r);
 }
 
@@ -1020,6 +1068,7 @@ int main(void)
 	test_fixes();
 	test_memo_order();
 	test_hand_over_order();
+	test_borrowing_result();
 	test_intern();
 	test_origin_describe_same();
 	test_message_cache();
