@@ -223,8 +223,7 @@ static void check_each(void *ctx, const struct settings *s)
 /* The names the run's rules read (engine.h reads): what each target keeps once read. */
 static int check_retain(void *ctx, const char *name)
 {
-	size_t at;
-	return strmap_get(ctx, name, &at) == 0;
+	return engine_read_index(ctx, name) >= 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -240,7 +239,6 @@ int cmd_check(int argc, char **argv)
 	struct inventory inv;
 	struct fleet_plan plan;
 	struct audit_session as;
-	struct strmap reads;
 	struct check_stream stream;
 	int session = 0, streaming = 0;
 
@@ -276,7 +274,6 @@ int cmd_check(int argc, char **argv)
 	diag_list_init(&d);
 	inventory_init(&inv);
 	fleet_plan_init(&plan);
-	strmap_init(&reads, 0);
 	if (a.audit.inventory && inventory_load(&inv, a.audit.inventory, &d) < 0) {
 		diag_print(&d, stderr);
 		status = EXIT_USAGE;
@@ -328,10 +325,8 @@ int cmd_check(int argc, char **argv)
 		status = audit_session_begin(&as, &a.audit, &c);
 		if (status != EXIT_OK)
 			goto out;
-		for (size_t i = 0; i < as.e.nreads; i++)
-			strmap_put(&reads, as.e.reads[i].name, i);
 		lo.retain = check_retain;
-		lo.retain_ctx = &reads;
+		lo.retain_ctx = &as.e;
 		/*
 		 * Then each target is evaluated as soon as it is read, and only
 		 * what the rules across targets compare stays in memory
@@ -396,7 +391,6 @@ int cmd_check(int argc, char **argv)
 out:
 	if (session)
 		audit_session_end(&as);
-	strmap_release(&reads);
 	if (loaded)
 		load_targets_release(&lt);
 	free(a.variables);

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,7 @@ void engine_release(struct engine *e)
 	free(e->rules);
 	free(e->reads);
 	free(e->read_hash);
+	free(e->read_slots);
 	free(e->order);
 	engine_memo_free(e->memo);
 	arena_release(&e->arena);
@@ -1091,13 +1093,60 @@ unsigned engine_memo_places(const struct engine *e)
 	return n;
 }
 
-/* e->read_hash, once the reads are known. */
+/* engine.read_slots' hash of name[0..n): its length and first and last 8 bytes (names differ there) */
+static size_t read_name_hash(const char *name, size_t n)
+{
+	uint64_t a = 0, b = 0;
+	if (n >= 8) {
+		memcpy(&a, name, 8);
+		memcpy(&b, name + n - 8, 8);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			a |= (uint64_t)(unsigned char)name[i] << (8 * i);
+	}
+	uint64_t h = a * 0x9e3779b97f4a7c15ULL ^ (b + n) * 0xc2b2ae3d27d4eb4fULL;
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	return (size_t)h;
+}
+
+long engine_read_index(const struct engine *e, const char *name)
+{
+	if (!e->read_slots)
+		return -1;
+	size_t n = strlen(name);
+	for (size_t k = read_name_hash(name, n) & e->read_mask;; k = (k + 1) & e->read_mask) {
+		const struct engine_read_slot *sl = &e->read_slots[k];
+		if (!sl->read1)
+			return -1;
+		if (sl->len == n && !memcmp(e->reads[sl->read1 - 1].name, name, n))
+			return (long)sl->read1 - 1;
+	}
+}
+
+/* e->read_hash and e->read_slots, once the reads are known. */
 static void engine_hash_reads(struct engine *e)
 {
 	free(e->read_hash);
 	e->read_hash = xmalloc((e->nreads ? e->nreads : 1) * sizeof(*e->read_hash));
 	for (size_t i = 0; i < e->nreads; i++)
 		e->read_hash[i] = util_strhash(e->reads[i].name, 0);
+	/* at most a quarter full: a miss (most names a target has) ends at an empty slot soon */
+	size_t cap = 16;
+	while (cap < 4 * e->nreads)
+		cap *= 2;
+	free(e->read_slots);
+	e->read_slots = xcalloc(cap, sizeof(*e->read_slots));
+	e->read_mask = cap - 1;
+	for (size_t i = 0; i < e->nreads; i++) {
+		size_t n = strlen(e->reads[i].name);
+		size_t k = read_name_hash(e->reads[i].name, n) & e->read_mask;
+		while (e->read_slots[k].read1)
+			k = (k + 1) & e->read_mask;
+		e->read_slots[k].read1 = (unsigned)i + 1;
+		e->read_slots[k].len = (unsigned)n;
+	}
 }
 
 static int rule_ptr_by_id(const void *pa, const void *pb)
@@ -1419,7 +1468,7 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 
 static const char *intern(struct audit_result *r, const char *s)
 {
-	return audit_result_intern(r, s);
+	return r->borrow ? s : audit_result_intern(r, s);   /* check's own result: no call (issue 13) */
 }
 
 /*

@@ -116,6 +116,16 @@ struct engine {
 	 */
 	size_t *read_hash;
 	/*
+	 * Added (issue 13): the reads by name, for engine_read_index() (set
+	 * by engine_bind()): slots holding 1 + a read's index and its name's
+	 * length, hashed on the length and the name's first and last 8 bytes.
+	 */
+	struct engine_read_slot {
+		unsigned read1;               /* 0: empty */
+		unsigned len;
+	} *read_slots;
+	size_t read_mask;
+	/*
 	 * Added (issue 13): whether each catalog variable exists, per flavor,
 	 * build and version, shared by the targets of one server version and
 	 * filled in as their conditions ask (engine.c). Set by engine_bind();
@@ -149,6 +159,14 @@ struct engine {
 };
 
 void engine_init(struct engine *e);
+
+/*
+ * Added (issue 13): the index in e->reads of the read called name (spelled
+ * as the read is: case-sensitive), or -1; -1 before engine_bind(). A hash
+ * on the name's length and first and last 8 bytes and one memcmp(): check
+ * asks it for every variable of every target it reads (settings_retain()).
+ */
+long engine_read_index(const struct engine *e, const char *name);
 
 /*
  * Added (issue 13, for tests/unit/test_prebuilt.c): the highest expr.memo

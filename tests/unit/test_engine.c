@@ -832,6 +832,40 @@ static void test_hand_over_order(void)
 }
 
 /*
+ * Issue 13: engine_read_index() (check keeps a target's variables the rules
+ * read): every read at its index; names that are not reads are not found,
+ * those of a read's length with its first and last 8 bytes too (its hash),
+ * a prefix, a longer name, another case, short names and the empty name.
+ */
+static void test_read_index(void)
+{
+	struct engine e;
+	struct diag_list d;
+	engine_init(&e);
+	diag_list_init(&d);
+	ok(engine_read_index(&e, "relay_log_recovery") == -1, "before engine_bind(): no read");
+	char *path = write_rules("reads.ini", rules_text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "the test rules load and bind");
+	int all = e.nreads > 3;
+	for (size_t i = 0; i < e.nreads; i++)
+		all &= engine_read_index(&e, e.reads[i].name) == (long)i;
+	ok(all, "every read at its index (%zu reads)", e.nreads);
+	long at = engine_read_index(&e, "relay_log_recovery");
+	ok(at >= 0 && !strcmp(e.reads[at].name, "relay_log_recovery"), "a read by a name spelled elsewhere");
+	static const char *const not_reads[] = { "relay_loX_recovery", "relay_log_recover", "relay_log_recoveryy",
+						 "Relay_log_recovery", "relay-log-recovery", "role", "", "r",
+						 "relay_log_info_repositorX", "xelay_log_info_repository" };
+	int none = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(not_reads); i++)
+		if (engine_read_index(&e, not_reads[i]) != -1) {
+			none = 0;
+			printf("#   found: '%s'\n", not_reads[i]);
+		}
+	ok(none, "names that are not reads are not found (same length, first and last 8 bytes; prefix; case)");
+	test_rules_release(&e, &d, path);
+}
+
+/*
  * Issue 13: check evaluates each target into a result that borrows the
  * target's strings (audit_result.borrow): the view's values are the
  * settings' own, and a text the engine builds (a channel's problem) is
@@ -1069,6 +1103,7 @@ int main(void)
 	test_memo_order();
 	test_hand_over_order();
 	test_borrowing_result();
+	test_read_index();
 	test_intern();
 	test_origin_describe_same();
 	test_message_cache();
