@@ -1113,6 +1113,25 @@ static int version_compare_lit(const struct version *target, const struct versio
  * value catalog_normalize() would return); anything else goes through
  * catalog_normalize().
  */
+/*
+ * a and b equal but for ASCII case (ascii_strcasecmp() == 0), inline: most
+ * pairs a condition compares differ in their first byte (issue 13).
+ */
+static inline int same_nocase(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = (unsigned char)*a, cb = (unsigned char)*b;
+		if (ca != cb) {
+			ca |= ca >= 'A' && ca <= 'Z' ? 0x20 : 0;
+			cb |= cb >= 'A' && cb <= 'Z' ? 0x20 : 0;
+			if (ca != cb)
+				return 0;
+		} else if (!ca) {
+			return 1;
+		}
+	}
+}
+
 static int normalize_value(const struct catalog_var *var, const char *raw, const char **text, char **heap)
 {
 	static const char *const on[] = { "on", "true", "1" };
@@ -1125,18 +1144,18 @@ static int normalize_value(const struct catalog_var *var, const char *raw, const
 		/* only the words that start with raw's first letter (on/off, true, false, 1, 0) */
 		int c0 = raw[0] >= 'A' && raw[0] <= 'Z' ? raw[0] - 'A' + 'a' : raw[0];
 		for (size_t i = 0; i < ARRAY_SIZE(on); i++) {
-			if (c0 == on[i][0] && !ascii_strcasecmp(raw, on[i])) {
+			if (c0 == on[i][0] && same_nocase(raw, on[i])) {
 				*text = "ON";
 				return 0;
 			}
-			if (c0 == off[i][0] && !ascii_strcasecmp(raw, off[i])) {
+			if (c0 == off[i][0] && same_nocase(raw, off[i])) {
 				*text = "OFF";
 				return 0;
 			}
 		}
 	} else if (var->type == CATALOG_ENUM && *raw) {
 		for (size_t i = 0; i < var->nenum; i++)
-			if (!ascii_strcasecmp(raw, var->enum_values[i]))
+			if (same_nocase(raw, var->enum_values[i]))
 				return 0;
 	}
 	const char *why = NULL;
@@ -1244,7 +1263,11 @@ static enum tri compare_one(const struct expr *e, const struct expr_env *env, co
 				goto done;
 			lv = lv_heap;
 		}
-		r = tri_of(ascii_strcasecmp(t, lv), op);
+		/* equality, the usual question, without the order (issue 13) */
+		if (op == EXPR_EQ || op == EXPR_NE)
+			r = same_nocase(t, lv) == (op == EXPR_EQ) ? TRI_TRUE : TRI_FALSE;
+		else
+			r = tri_of(ascii_strcasecmp(t, lv), op);
 done:
 		free(tv);
 		free(lv_heap);
@@ -1253,6 +1276,8 @@ done:
 	unsigned long long a, b;
 	if (!parse_integer(v->text, &a) && !parse_integer(lit->text, &b))
 		return tri_of(cmp_ull(a, b), op);
+	if (op == EXPR_EQ || op == EXPR_NE)
+		return same_nocase(v->text, lit->text) == (op == EXPR_EQ) ? TRI_TRUE : TRI_FALSE;
 	int c = ascii_strcasecmp(v->text, lit->text);
 	return tri_of(c < 0 ? -1 : c > 0 ? 1 : 0, op);
 }

@@ -224,6 +224,30 @@ static void test_typed(void)
 	/* a variable the catalog knows but the target lacks (no value recorded) is unknown */
 	is_tri("sync_relay_log == 1", s, TRI_UNKNOWN);
 
+	/*
+	 * issue 13: == and != by an inline case-insensitive equality (enums,
+	 * facts): case, a prefix, a longer text, the first byte, the last byte
+	 */
+	struct settings *t = target_new(FLAVOR_MYSQL, "8.4", "file");
+	set_file(t, "binlog_format", "Statement", 1);
+	set_file(t, "removed_options", "Foo-Bar", 2);
+	set_file(t, "replica_exec_mode", "strict", 3);
+	is_tri("binlog_format == STATEMENT", t, TRI_TRUE);
+	is_tri("binlog_format != statement", t, TRI_FALSE);
+	is_tri("binlog_format == MIXED", t, TRI_FALSE);
+	is_tri("binlog_format != ROW", t, TRI_TRUE);
+	is_tri("binlog_format in (ROW, MIXED)", t, TRI_FALSE);
+	is_tri("replica_exec_mode == STRICT", t, TRI_TRUE);
+	is_tri("replica_exec_mode != IDEMPOTENT", t, TRI_TRUE);
+	is_tri("removed_options == \"foo-bar\"", t, TRI_TRUE);
+	is_tri("removed_options != \"FOO-BAR\"", t, TRI_FALSE);
+	is_tri("removed_options == \"Foo-Ba\"", t, TRI_FALSE);
+	is_tri("removed_options == \"Foo-Barr\"", t, TRI_FALSE);
+	is_tri("removed_options == \"Goo-Bar\"", t, TRI_FALSE);
+	is_tri("removed_options == \"Foo-Baq\"", t, TRI_FALSE);
+	is_tri("removed_options != \"Foo_Bar\"", t, TRI_TRUE);
+	target_free(t);
+
 	/* literals the variable's type refuses, and operators it does not have */
 	bind_fails("log_bin == yes", 0, "not a value of log_bin");
 	bind_fails("binlog_format == BOGUS", 0, "not a value of binlog_format");
