@@ -1395,6 +1395,13 @@ struct target_cache {
 	signed char exists_buf[TARGET_CACHE_STACK];
 	signed char *memo;         /* engine.nmemo atoms' results (expr.h expr_env.memo) */
 	signed char memo_buf[TARGET_CACHE_STACK];
+	/*
+	 * Every read's entry (NULL: s has none), found by walking s's few
+	 * variables (a target check keeps only what the rules read) instead
+	 * of a lookup per read; NULL when s is not walked (target_reads_walk()).
+	 */
+	const struct settings_var **read_at;
+	const struct settings_var *read_buf[TARGET_CACHE_STACK];
 };
 
 static void target_cache_init(struct target_cache *tc, const struct engine *e, const struct catalog *c)
@@ -1412,6 +1419,8 @@ static void target_cache_init(struct target_cache *tc, const struct engine *e, c
 
 static void target_cache_release(struct target_cache *tc)
 {
+	if (tc->read_at && tc->read_at != tc->read_buf)
+		free(tc->read_at);
 	if (tc->memo != tc->memo_buf)
 		free(tc->memo);
 	if (tc->var_value != tc->value_buf) {
@@ -1436,9 +1445,31 @@ static const struct settings_var *read_get(const struct engine *e, size_t i, con
 	return strmap_get_hashed(&s->index, e->reads[i].name, e->read_hash[i], &at) == 0 ? &s->vars[at] : NULL;
 }
 
+/*
+ * tc->read_at from s's variables, each looked up among the reads
+ * (engine_read_index()): when s has at most as many variables as there are
+ * reads (check keeps no others, settings_retain()) and a case-sensitive
+ * index of each (the names are then distinct, and read_get() would find
+ * the same entries). Else read_at stays NULL and read_get() answers.
+ */
+static void target_reads_walk(struct target_cache *tc, const struct engine *e, const struct settings *s)
+{
+	tc->read_at = NULL;
+	if (!e->read_slots || s->shared || s->index.fold_case || s->index.n != s->n || s->n > e->nreads)
+		return;
+	tc->read_at = e->nreads <= TARGET_CACHE_STACK ? tc->read_buf : xmalloc(e->nreads * sizeof(*tc->read_at));
+	memset(tc->read_at, 0, e->nreads * sizeof(*tc->read_at));
+	for (size_t j = 0; j < s->n; j++) {
+		long i = engine_read_index(e, s->vars[j].name);
+		if (i >= 0)
+			tc->read_at[i] = &s->vars[j];
+	}
+}
+
 static void target_cache_fill(struct target_cache *tc, const struct engine *e, const struct catalog *c,
 			      const struct settings *s, struct expr_env *env)
 {
+	target_reads_walk(tc, e, s);
 	memset(env, 0, sizeof(*env));
 	env->catalog = c;
 	env->target = s;
@@ -1461,7 +1492,7 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 		if (!v || v < c->vars || v >= c->vars + c->n)
 			continue;
 		/* the entry stored under the canonical name (the read's name), as the rules read it */
-		tc->var_value[v - c->vars] = read_get(e, i, s, 1);
+		tc->var_value[v - c->vars] = tc->read_at ? tc->read_at[i] : read_get(e, i, s, 1);
 	}
 	env->var_value = tc->var_value;
 }
@@ -1627,7 +1658,7 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 		if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
 			sv = tc->var_value[rd->var - x->c->vars];
 		else
-			sv = read_get(x->e, i, s, 0);
+			sv = tc->read_at ? tc->read_at[i] : read_get(x->e, i, s, 0);
 		if (!sv)
 			continue;
 		ARRAY_GROW(v->vars, v->n + 1, v->cap);

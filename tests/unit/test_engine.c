@@ -865,6 +865,64 @@ static void test_read_index(void)
 	test_rules_release(&e, &d, path);
 }
 
+/* "name=value@line" for each variable of target t's view, in order. */
+static void view_line(const struct audit_result *r, size_t t, struct strbuf *sb)
+{
+	const struct settings *v = &r->targets[t].view;
+	for (size_t i = 0; i < v->n; i++)
+		strbuf_addf(sb, "%s=%s@%u ", v->vars[i].name, v->vars[i].current.value ? v->vars[i].current.value : "-",
+			    v->vars[i].current.origin.line);
+}
+
+/*
+ * Issue 13: a target with no more variables than the rules read (what check
+ * keeps) has its reads found by walking its variables; one with more, by a
+ * lookup per read. Both give the same findings and the same view, for
+ * catalog variables and facts, set or missing.
+ */
+static void test_reads_walk(void)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result r;
+	engine_init(&e);
+	diag_list_init(&d);
+	char *path = write_rules("walk.ini", rules_text);
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "the test rules load and bind");
+	for (int wide = 0; wide < 2; wide++) {
+		struct settings *s = add_target(wide ? "wide.cnf" : "few.cnf", "file", FLAVOR_MYSQL, "8.0.30", ROLE_REPLICA);
+		set_file(s, "relay_log_info_repository", "FILE", "x.cnf", 3);
+		set_file(s, "option_file_errors", "", "x.cnf", 4);
+		set_file(s, "server_id", "7", "x.cnf", 5);
+		for (int k = 0; wide && k < 12; k++) {
+			char name[32];
+			snprintf(name, sizeof(name), "not_read_%d", k);
+			set_file(s, name, "1", "x.cnf", 10 + (unsigned)k);
+		}
+	}
+	ok(targets[0].n <= e.nreads && targets[1].n > e.nreads, "one target walked (%zu variables), one not (%zu; %zu reads)",
+	   targets[0].n, targets[1].n, e.nreads);
+	audit_result_init(&r);
+	engine_evaluate_target(&e, &cat, &targets[0], &r);
+	engine_evaluate_target(&e, &cat, &targets[1], &r);
+	struct strbuf a = { 0 }, b = { 0 }, va = { 0 }, vb = { 0 };
+	findings_line(&r, 0, &a);
+	findings_line(&r, 1, &b);
+	view_line(&r, 0, &va);
+	view_line(&r, 1, &vb);
+	is_str(a.buf ? a.buf : "", b.buf ? b.buf : "", "the same findings either way");
+	is_str(va.buf ? va.buf : "", vb.buf ? vb.buf : "", "the same view either way");
+	ok(va.buf && strstr(va.buf, "relay_log_info_repository=FILE@3") && strstr(va.buf, "option_file_errors=@4") &&
+		   strstr(va.buf, "server_id=7@5") && !strstr(va.buf, "not_read"),
+	   "the view holds the reads the target has, a fact too (%s)", va.buf ? va.buf : "");
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&va);
+	strbuf_release(&vb);
+	audit_result_release(&r);
+	test_rules_release(&e, &d, path);
+}
+
 /*
  * Issue 13: check evaluates each target into a result that borrows the
  * target's strings (audit_result.borrow): the view's values are the
@@ -1104,6 +1162,7 @@ int main(void)
 	test_hand_over_order();
 	test_borrowing_result();
 	test_read_index();
+	test_reads_walk();
 	test_intern();
 	test_origin_describe_same();
 	test_message_cache();
