@@ -85,6 +85,11 @@ void audit_result_clear(struct audit_result *r)
 
 struct target_result *audit_result_add_target(struct audit_result *r, const char *name, const char *kind)
 {
+	/* the first target alone: check evaluates each target into a result of its own (issue 13) */
+	if (!r->cap) {
+		r->targets = xrealloc(r->targets, sizeof(*r->targets));
+		r->cap = 1;
+	}
 	ARRAY_GROW(r->targets, r->n + 1, r->cap);
 	struct target_result *t = &r->targets[r->n++];
 	memset(t, 0, sizeof(*t));
