@@ -775,7 +775,8 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 		else
 			bad = load_option_target(lt, o, name, ft->config, ft, c, x);
 		for (size_t k = before; k < lt->n; k++) {
-			if (o->retain)
+			/* a target handed over is released right after: nothing to drop first (issue 13) */
+			if (o->retain && !o->each)
 				settings_retain(load_slot(lt, k), o->retain, o->retain_ctx);
 			load_real_paths(lt, k);
 			if (o->each)

@@ -56,7 +56,10 @@ struct load_options {
 	 * Added (issue 13): when set, each target's settings keep only the
 	 * names retain() accepts once the target is read (settings_retain):
 	 * check passes the names its rules read, so that memory does not grow
-	 * with every variable of every target.
+	 * with every variable of every target. The defaults and captures are
+	 * filtered as they are read; a target handed to each() is released
+	 * right after, so its settings are handed over whole, not filtered
+	 * first.
 	 */
 	int (*retain)(void *ctx, const char *name);
 	void *retain_ctx;
