@@ -1539,6 +1539,10 @@ static void view_origin(struct audit_result *r, struct view_memo *m, struct sett
 static void view_value(struct audit_result *r, struct view_memo *m, struct settings_value *dst,
 		       const struct settings_value *src)
 {
+	if (r->borrow) {
+		*dst = *src;   /* every field a pointer to the target's own strings or a number (issue 13) */
+		return;
+	}
 	dst->value = intern(r, src->value);
 	dst->spelled = intern(r, src->spelled);
 	view_origin(r, m, &dst->origin, &src->origin);
@@ -1740,7 +1744,14 @@ static unsigned finding_cause(const struct expr *cond, const struct expr_env *en
 static struct finding *finding_new(struct target_result *tr, const struct rule *r, const struct expr_env *env,
 				   enum finding_status status, enum finding_basis basis)
 {
-	struct finding *f = target_result_add(tr);
+	struct finding *f;
+	/* target_result_add() inline: room for a finding per rule is made at once (issue 13) */
+	if (tr->n < tr->cap) {
+		f = &tr->findings[tr->n++];
+		memset(f, 0, sizeof(*f));
+	} else {
+		f = target_result_add(tr);
+	}
 	f->rule_id = r->id;
 	f->title = r->title;
 	f->rule = r;

@@ -946,13 +946,23 @@ static void test_borrowing_result(void)
 	ch->last_sql_errno = "1062";
 	ch->last_sql_error = "Duplicate entry '7' for key 'PRIMARY'";
 	struct settings_origin live = { .source = SETTINGS_SRC_LIVE };
-	settings_set(s, "relay_log_recovery", "OFF", NULL, &live);
+	set_file(s, "relay_log_recovery", "ON", "conf.d/a.cnf", 4);
+	struct settings_origin by_hand = { .source = SETTINGS_SRC_LIVE, .detail = "set with SET GLOBAL", .line = 0 };
+	settings_set(s, "relay_log_recovery", "OFF", "relay-log-recovery", &by_hand);
+	settings_set(s, "server_id", "9", NULL, &live);
 	audit_result_init(&r);
 	r.borrow = 1;
 	engine_evaluate_target(&e, &cat, s, &r);
 	const struct settings *v = &r.targets[0].view;
 	const struct settings_var *a = settings_get(v, "relay_log_recovery"), *b = settings_get(s, "relay_log_recovery");
 	ok(a && b && a->current.value == b->current.value, "the view's value is the target's own string");
+	ok(a && b && a->current.spelled == b->current.spelled && a->current.origin.source == SETTINGS_SRC_LIVE &&
+		   a->current.origin.detail == b->current.origin.detail && !strcmp(a->current.spelled, "relay-log-recovery"),
+	   "... its spelling and origin too");
+	ok(a && a->n_overridden == 1 && a->overridden[0].value == b->overridden[0].value &&
+		   a->overridden[0].origin.line == 4 && a->overridden[0].origin.file == b->overridden[0].origin.file &&
+		   !strcmp(a->overridden[0].origin.file, "conf.d/a.cnf"),
+	   "... and the value it overrode, with its file and line");
 	is_str(v->nchannels == 1 && v->channels[0].problem ? v->channels[0].problem : "(none)",
 	       "applier stopped: Last_SQL_Errno 1062: Duplicate entry '7' for key 'PRIMARY'",
 	       "the channel's problem, built by the engine, is the result's copy");
