@@ -1390,7 +1390,6 @@ struct eval_ctx {
 struct target_cache {
 	const struct settings_var **var_value;
 	signed char *var_exists;
-	char display[96];
 	const struct settings_var *value_buf[TARGET_CACHE_STACK];
 	signed char exists_buf[TARGET_CACHE_STACK];
 	signed char *memo;         /* engine.nmemo atoms' results (expr.h expr_env.memo) */
@@ -1473,8 +1472,7 @@ static void target_cache_fill(struct target_cache *tc, const struct engine *e, c
 	memset(env, 0, sizeof(*env));
 	env->catalog = c;
 	env->target = s;
-	expr_target_display(s, tc->display, sizeof(tc->display));
-	env->display = tc->display;
+	/* no env->display: only sentences say the target's "MySQL 8.4", and evaluation makes none (issue 13) */
 	if (e->nmemo) {
 		memset(tc->memo, EXPR_MEMO_UNSET, e->nmemo);
 		env->memo = tc->memo;

@@ -964,6 +964,18 @@ static void value_of_ref(enum expr_ref ref, const struct catalog_var *var, const
 	case EXPR_REF_VAR: {
 		int cached = env->catalog && var >= env->catalog->vars && var < env->catalog->vars + env->catalog->n;
 		out->var = var;
+		if (!named && cached && env->var_exists && env->var_value &&
+		    env->var_exists[var - env->catalog->vars] != EXPR_EXISTS_UNSET) {
+			/* evaluation with the engine's cache, existence known: env_var_exists() inline (issue 13) */
+			out->name = var->name;
+			if (!env->var_exists[var - env->catalog->vars]) {
+				out->state = EXPR_VALUE_ABSENT;
+				return;
+			}
+			out->sv = env->var_value[var - env->catalog->vars];
+			out->text = out->sv ? out->sv->current.value : NULL;
+			break;
+		}
 		if (!named)
 			out->name = var->name;
 		else if (cached && env->var_name)

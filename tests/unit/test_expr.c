@@ -509,6 +509,34 @@ static void test_memo(void)
 		expr_value_of(atom, &nenv, &v);
 		is_str(v.name, "kept", "  and read back after");
 	}
+	/*
+	 * issue 13: with the engine's value cache (var_value) and the
+	 * existence known, a value is read from the cache: absent when the
+	 * variable does not exist, the cached entry when it does or cannot be
+	 * told, and worked out as before while existence is unset
+	 */
+	const struct catalog_var *lb = catalog_lookup(&cat, "log_bin");
+	struct expr *on = bound("log_bin == ON", 0);
+	if (ok(lb && on && cat.n <= ARRAY_SIZE(names), "log_bin == ON binds")) {
+		const struct settings_var *values[512] = { 0 };
+		signed char ex[512];
+		memset(ex, EXPR_EXISTS_UNSET, sizeof(ex));
+		struct expr_env venv = { .catalog = &cat, .target = s, .var_exists = ex, .var_value = values };
+		size_t i = (size_t)(lb - cat.vars);
+		values[i] = settings_get(s, "log_bin");
+		ex[i] = 0;
+		is_int(expr_eval(on, &venv), TRI_UNKNOWN, "cached: a variable that does not exist has no value");
+		ex[i] = 1;
+		is_int(expr_eval(on, &venv), TRI_TRUE, "cached: one that exists, the cached entry (1)");
+		ex[i] = -1;
+		is_int(expr_eval(on, &venv), TRI_TRUE, "cached: existence unknown, the cached entry all the same");
+		values[i] = NULL;
+		is_int(expr_eval(on, &venv), TRI_UNKNOWN, "cached: no entry, unknown (the target is not asked again)");
+		ex[i] = EXPR_EXISTS_UNSET;
+		values[i] = settings_get(s, "log_bin");
+		is_int(expr_eval(on, &venv), TRI_TRUE, "existence unset: worked out (MariaDB 10.11 has log_bin)");
+		is_int(ex[i], 1, "  and stored");
+	}
 	target_free(s);
 }
 
