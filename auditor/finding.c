@@ -85,8 +85,12 @@ void audit_result_clear(struct audit_result *r)
 
 struct target_result *audit_result_add_target(struct audit_result *r, const char *name, const char *kind)
 {
-	/* the first target alone: check evaluates each target into a result of its own (issue 13) */
-	if (!r->cap) {
+	/*
+	 * A borrowing result is check's own for one target (issue 13): room for
+	 * that one, not 8. Others keep 8 first: callers hold a target across a
+	 * few adds (spool_read() into one result).
+	 */
+	if (!r->cap && r->borrow) {
 		r->targets = xrealloc(r->targets, sizeof(*r->targets));
 		r->cap = 1;
 	}

@@ -1010,6 +1010,15 @@ static void test_intern(void)
 	const char *copy = audit_result_keep(&r, buf);
 	ok(copy != buf && !strcmp(copy, "ON") && audit_result_keep(&r, NULL) == NULL,
 	   "... audit_result_keep(): a copy all the same");
+	struct target_result *one = audit_result_add_target(&r, "a", "file");
+	ok(r.cap == 1 && one == &r.targets[0], "... room for its one target, not 8");
+	ok(audit_result_add_target(&r, "b", "file") && r.n == 2 && r.cap >= 2 && !strcmp(r.targets[0].name, "a"),
+	   "... and a second still fits");
+	audit_result_release(&r);
+	audit_result_init(&r);
+	struct target_result *head = audit_result_add_target(&r, "a", "file");
+	audit_result_add_target(&r, "b", "file");
+	ok(head == &r.targets[0] && r.cap >= 8, "a result that does not borrow: the first target stays in place past the second");
 	audit_result_release(&r);
 }
 
