@@ -1094,7 +1094,7 @@ unsigned engine_memo_places(const struct engine *e)
 }
 
 /* engine.read_slots' hash of name[0..n): its length and first and last 8 bytes (names differ there) */
-static size_t read_name_hash(const char *name, size_t n)
+static inline size_t read_name_hash(const char *name, size_t n)
 {
 	uint64_t a = 0, b = 0;
 	if (n >= 8) {
@@ -1120,8 +1120,23 @@ long engine_read_index(const struct engine *e, const char *name)
 		const struct engine_read_slot *sl = &e->read_slots[k];
 		if (!sl->read1)
 			return -1;
-		if (sl->len == n && !memcmp(e->reads[sl->read1 - 1].name, name, n))
+		if (sl->len != n)
+			continue;
+		const char *rn = e->reads[sl->read1 - 1].name;
+		if (rn == name)
 			return (long)sl->read1 - 1;
+		if (n >= 8 && n <= 16) {
+			/* the first and the last 8 bytes cover it: two loads each, no call */
+			uint64_t a0, a1, b0, b1;
+			memcpy(&a0, rn, 8);
+			memcpy(&b0, name, 8);
+			memcpy(&a1, rn + n - 8, 8);
+			memcpy(&b1, name + n - 8, 8);
+			if (a0 == b0 && a1 == b1)
+				return (long)sl->read1 - 1;
+		} else if (!memcmp(rn, name, n)) {
+			return (long)sl->read1 - 1;
+		}
 	}
 }
 

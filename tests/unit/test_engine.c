@@ -852,9 +852,14 @@ static void test_read_index(void)
 	ok(all, "every read at its index (%zu reads)", e.nreads);
 	long at = engine_read_index(&e, "relay_log_recovery");
 	ok(at >= 0 && !strcmp(e.reads[at].name, "relay_log_recovery"), "a read by a name spelled elsewhere");
+	char sid[16];
+	snprintf(sid, sizeof(sid), "server_id");
+	at = engine_read_index(&e, sid);
+	ok(at >= 0 && !strcmp(e.reads[at].name, "server_id"), "a name of 9 bytes (compared by two 8-byte loads)");
 	static const char *const not_reads[] = { "relay_loX_recovery", "relay_log_recover", "relay_log_recoveryy",
 						 "Relay_log_recovery", "relay-log-recovery", "role", "", "r",
-						 "relay_log_info_repositorX", "xelay_log_info_repository" };
+						 "relay_log_info_repositorX", "xelay_log_info_repository",
+						 "servXr_id", "server_iD", "server-id", "Server_id" };
 	int none = 1;
 	for (size_t i = 0; i < ARRAY_SIZE(not_reads); i++)
 		if (engine_read_index(&e, not_reads[i]) != -1) {
@@ -862,6 +867,16 @@ static void test_read_index(void)
 			printf("#   found: '%s'\n", not_reads[i]);
 		}
 	ok(none, "names that are not reads are not found (same length, first and last 8 bytes; prefix; case)");
+	/* every other last byte after server_id's first 8: some probe its slot, none may be taken for it */
+	int others = 1;
+	for (int ch = 1; ch < 256; ch++) {
+		char n9[10] = "server_i";
+		n9[8] = (char)ch;
+		n9[9] = '\0';
+		if (ch != 'd' && engine_read_index(&e, n9) != -1)
+			others = 0;
+	}
+	ok(others, "254 names of server_id's length and first 8 bytes are not server_id");
 	test_rules_release(&e, &d, path);
 }
 
