@@ -19,6 +19,13 @@ struct explain_expected {
 	const char *text;   /* in the explainer's cache arena; NULL: not computed yet */
 };
 
+/* A kept text and where the target's own file name goes in it (explain_tmpl_make()). */
+struct explain_tmpl {
+	const char *text;     /* NULL: none */
+	unsigned at[4];
+	unsigned char n;
+};
+
 /* A message that depends on no value of the target (explainer.msg_cache). */
 struct explain_msg {
 	struct explain_msg *next;
@@ -28,13 +35,15 @@ struct explain_msg {
 	enum flavor_variant variant;
 	struct version version;
 	enum role role;
-	const char *kind;    /* as the target has it, NULL for none (copied) */
-	struct msg_value *values; /* the value atoms' entries it was worded from (copied) */
+	const char *kind;    /* as the target has it, NULL for none (interned) */
+	struct explain_entry_key *values; /* the value atoms' entries it was worded from */
 	size_t nvalues;
-	const char *text;    /* with explain_self_file where the target's own file name goes */
-	int self;            /* text has explain_self_file */
 	uint64_t hash;       /* msg_values.hash of values */
+	struct explain_tmpl text;   /* with explain_self_file where the target's own file name goes */
 };
+
+/* The per-target table of explain_intern(): texts by address. */
+#define EXPLAIN_INTERN_MEMO 64
 
 /* Messages kept per rule, per (basis, status, flavor, build, version, role, kind): enough for a fleet's mix. */
 #define EXPLAIN_MSG_PER_RULE 16
@@ -81,8 +90,22 @@ void explainer_release(struct explainer *x)
 	free(x->read_hash[1]);
 	free(x->target_fact);
 	free(x->msg_atoms);
+	free(x->full_cache);
+	free(x->full_var);
+	free(x->shadow_vars);
+	free(x->shadow_slots);
+	free(x->target_keys);
+	free(x->target_key_set);
+	free(x->intern);
+	free(x->intern_hash);
+	free(x->intern_memo_from);
+	free(x->intern_memo_to);
 	memset(x, 0, sizeof(*x));
 }
+
+static const char *explain_intern(struct explainer *x, const char *s);
+static void entry_origin_of(struct explainer *x, struct explain_entry_key *k, const struct settings_origin *o);
+static uint64_t entry_key_hash(uint64_t h, const struct explain_entry_key *k);
 
 void explainer_target_begin(struct explainer *x, const struct target_result *t)
 {
@@ -123,8 +146,27 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		/* what settings_get(s, v->name) gives, as expr.c asks without a cache */
 		x->target_value[v - c->vars] = settings_get_hashed(s, v->name, x->read_hash[fold][i]);
 	}
+	/* the whole explanations (explain_full) take the target's name and kind from its view */
+	x->target_plain = t->name && s->target && !strcmp(t->name, s->target) &&
+			  (t->kind ? s->kind && !strcmp(t->kind, s->kind) : !s->kind);
 	x->target = t;
-	x->targets_begun++;
+	if (x->targets_begun++) {
+		/* the caches (from a run's second target on: message_cacheable()): this target's keys */
+		if (!x->target_keys) {
+			x->target_keys = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->target_keys));
+			x->target_key_set = xcalloc(e->nreads ? e->nreads : 1, 1);
+			x->intern_memo_from = xcalloc(EXPLAIN_INTERN_MEMO, sizeof(*x->intern_memo_from));
+			x->intern_memo_to = xcalloc(EXPLAIN_INTERN_MEMO, sizeof(*x->intern_memo_to));
+		}
+		/* the entries' keys, worked out as asked (entry_key()); texts by address, this target's */
+		memset(x->target_key_set, 0, e->nreads ? e->nreads : 1);
+		memset(x->intern_memo_from, 0, EXPLAIN_INTERN_MEMO * sizeof(*x->intern_memo_from));
+		x->target_name = explain_intern(x, s->target);
+		x->target_name_len = s->target ? strlen(s->target) : 0;
+		x->target_kind = explain_intern(x, s->kind);
+		entry_origin_of(x, &x->target_group, &s->group_header);
+		x->target_group_hash = entry_key_hash(0x84222325cbf29ce4ULL, &x->target_group);
+	}
 }
 
 void explainer_target_end(struct explainer *x)
@@ -137,6 +179,18 @@ size_t explainer_messages_kept(const struct explainer *x)
 	size_t n = 0;
 	for (size_t i = 0; x->msg_cache && i < x->nexpected; i++)
 		for (const struct explain_msg *m = x->msg_cache[i]; m; m = m->next)
+			n++;
+	return n;
+}
+
+struct explain_full;
+static const struct explain_full *full_next(const struct explain_full *m);
+
+size_t explainer_explanations_kept(const struct explainer *x)
+{
+	size_t n = 0;
+	for (size_t i = 0; x->full_cache && i < x->nexpected; i++)
+		for (const struct explain_full *m = x->full_cache[i]; m; m = full_next(m))
 			n++;
 	return n;
 }
@@ -724,10 +778,9 @@ static int msg_atom_kind(const struct expr *atom)
 	}
 }
 
-/* A value atom of a rule's condition: where the target's entry for it is kept. */
+/* A value atom of a rule's condition: the engine's read of its variable or fact (engine.reads). */
 struct msg_atom {
-	size_t slot;   /* var: its place in the catalog (explainer.target_value), else the read (target_fact) */
-	int is_var;
+	size_t read;
 };
 
 /* What msg_list_visit() gathers: the value atoms of a condition, left to right. */
@@ -738,6 +791,19 @@ struct msg_list {
 	int worst;
 };
 
+/* The engine's read of atom's variable or fact, or e->nreads. */
+static size_t msg_read_of(const struct engine *e, const struct expr *atom)
+{
+	size_t r = 0;
+	if (atom->ref == EXPR_REF_VAR)
+		while (r < e->nreads && e->reads[r].var != atom->var)
+			r++;
+	else
+		while (r < e->nreads && (e->reads[r].var || strcmp(e->reads[r].name, atom->ident)))
+			r++;
+	return r;
+}
+
 /* expr_walk(): the kind of each atom; stops at one whose words are the target's own. */
 static int msg_list_visit(void *ctx, const struct expr *atom)
 {
@@ -745,26 +811,12 @@ static int msg_list_visit(void *ctx, const struct expr *atom)
 	int k = msg_atom_kind(atom);
 	if (k == MSG_ATOM_VALUE) {
 		const struct engine *e = l->x->engine;
-		const struct catalog *c = l->x->catalog;
-		struct msg_atom a = { 0 };
-		if (l->n == ARRAY_SIZE(l->atom))
+		size_t r = atom->ref == EXPR_REF_FACT && !atom->ident ? e->nreads : msg_read_of(e, atom);
+		/* a read the engine does not keep (none), or too many: the target's own */
+		if (r == e->nreads || l->n == ARRAY_SIZE(l->atom))
 			k = MSG_ATOM_OWN;
-		else if (atom->ref == EXPR_REF_VAR && c && atom->var >= c->vars && atom->var < c->vars + c->n) {
-			a.slot = (size_t)(atom->var - c->vars);
-			a.is_var = 1;
-		} else if (atom->ref == EXPR_REF_FACT && atom->ident) {
-			/* the read of the same name: explainer_target_begin() looks it up as expr.c does */
-			size_t r = 0;
-			while (r < e->nreads && (e->reads[r].var || strcmp(e->reads[r].name, atom->ident)))
-				r++;
-			if (r == e->nreads)
-				k = MSG_ATOM_OWN;
-			a.slot = r;
-		} else {
-			k = MSG_ATOM_OWN;
-		}
-		if (k == MSG_ATOM_VALUE)
-			l->atom[l->n++] = a;
+		else
+			l->atom[l->n++].read = r;
 	}
 	if (k > l->worst)
 		l->worst = k;
@@ -811,119 +863,253 @@ static unsigned msg_class_of(struct explainer *x, size_t i, const struct rule *r
 	return x->msg_class[i];
 }
 
+/* ---- texts kept over the run, compared by address (issue 13) ---------------- */
+
 /*
- * What a cached message keeps of a value atom's entry: all that expr.c
- * words or compares of it. file is NULL with self set for the target's
- * own file (its name, settings.target).
+ * The one copy of s in the explainer's cache arena (NULL for NULL): equal
+ * texts get the same address, so that the caches' keys compare and hash
+ * by address. A per-target table by the text's own address comes first
+ * (a target's entries share their file and detail strings); it is cleared
+ * by explainer_target_begin(), as the addresses of one target's texts may
+ * be another's later.
  */
-struct msg_value {
-	const char *text, *file, *detail;
-	unsigned line;
-	unsigned char has_entry, is_default, self;
-};
+static const char *explain_intern_memo(struct explainer *x, const char *s, int memo)
+{
+	if (!s)
+		return NULL;
+	size_t m = ((uintptr_t)s >> 3 ^ (uintptr_t)s >> 9) & (EXPLAIN_INTERN_MEMO - 1);
+	if (memo && x->intern_memo_from && x->intern_memo_from[m] == s)
+		return x->intern_memo_to[m];
+	uint64_t h = util_strhash(s, 0);
+	if (2 * (x->intern_n + 1) > x->intern_cap) {
+		size_t cap = x->intern_cap ? 2 * x->intern_cap : 256;
+		const char **slots = xcalloc(cap, sizeof(*slots));
+		uint64_t *hashes = xcalloc(cap, sizeof(*hashes));
+		for (size_t i = 0; i < x->intern_cap; i++) {
+			if (!x->intern[i])
+				continue;
+			size_t at = (size_t)x->intern_hash[i] & (cap - 1);
+			while (slots[at])
+				at = (at + 1) & (cap - 1);
+			slots[at] = x->intern[i];
+			hashes[at] = x->intern_hash[i];
+		}
+		free(x->intern);
+		free(x->intern_hash);
+		x->intern = slots;
+		x->intern_hash = hashes;
+		x->intern_cap = cap;
+	}
+	size_t at = (size_t)h & (x->intern_cap - 1);
+	while (x->intern[at] && (x->intern_hash[at] != h || strcmp(x->intern[at], s)))
+		at = (at + 1) & (x->intern_cap - 1);
+	if (!x->intern[at]) {
+		x->intern[at] = arena_strdup(&x->cache, s);
+		x->intern_hash[at] = h;
+		x->intern_n++;
+	}
+	if (memo && x->intern_memo_from) {
+		x->intern_memo_from[m] = s;
+		x->intern_memo_to[m] = x->intern[at];
+	}
+	return x->intern[at];
+}
+
+/* explain_intern_memo() through the table by address: for a target begun only (it is cleared per target). */
+static const char *explain_intern(struct explainer *x, const char *s)
+{
+	return explain_intern_memo(x, s, x->target != NULL);
+}
+
+/* An origin as the caches key it: texts interned, the target's own file as self (file NULL). */
+static void entry_origin_of(struct explainer *x, struct explain_entry_key *k, const struct settings_origin *o)
+{
+	const char *file = explain_intern(x, o->file);
+	k->source = (unsigned char)o->source;
+	k->line = o->line;
+	k->chain = explain_intern(x, o->chain);
+	k->detail = explain_intern(x, o->detail);
+	k->self = file && file == x->target_name;
+	k->file = k->self ? NULL : file;
+}
+
+/* The target's entry of read r as the caches key it, worked out once per target. */
+static const struct explain_entry_key *entry_key(struct explainer *x, size_t r)
+{
+	struct explain_entry_key *k = &x->target_keys[r];
+	if (x->target_key_set[r])
+		return k;
+	const struct engine *e = x->engine;
+	const struct catalog *c = x->catalog;
+	const struct catalog_var *v = e->reads[r].var;
+	const struct settings_var *sv = !v ? x->target_fact[r]
+				      : v >= c->vars && v < c->vars + c->n ? x->target_value[v - c->vars] : NULL;
+	memset(k, 0, sizeof(*k));
+	if (sv) {
+		entry_origin_of(x, k, &sv->current.origin);
+		k->has_entry = 1;
+		k->text = explain_intern(x, sv->current.value);
+		k->overridden = sv->n_overridden ? 1 : 0;
+	}
+	x->target_key_set[r] = 1;
+	return k;
+}
+
+static int entry_key_same(const struct explain_entry_key *a, const struct explain_entry_key *b)
+{
+	return a->text == b->text && a->file == b->file && a->chain == b->chain && a->detail == b->detail &&
+	       a->line == b->line && a->source == b->source && a->has_entry == b->has_entry && a->self == b->self &&
+	       a->overridden == b->overridden;
+}
+
+static uint64_t entry_key_hash(uint64_t h, const struct explain_entry_key *k)
+{
+	const uint64_t p = 0x100000001b3ULL;
+	h = (h ^ (uint64_t)(uintptr_t)k->text) * p;
+	h = (h ^ (uint64_t)(uintptr_t)k->file) * p;
+	h = (h ^ ((uint64_t)(uintptr_t)k->chain ^ (uint64_t)(uintptr_t)k->detail << 1)) * p;
+	return (h ^ (k->line | (uint64_t)k->source << 32 | (uint64_t)k->has_entry << 40 | (uint64_t)k->self << 41 |
+		     (uint64_t)k->overridden << 42)) *
+	       p;
+}
+
+/* ---- templates: the target's own file name as a placeholder (issue 13) ------ */
+
+/*
+ * Where a kept text has the target's own file name: bytes no option file
+ * name or value holds (a text is kept only when putting the name back
+ * gives the text it stands for).
+ */
+static const char explain_self_file[] = "\x01\x02file\x02\x01";
+#define EXPLAIN_SELF_LEN (sizeof(explain_self_file) - 1)
+
+/* t for text (copied into the arena); 0 when it has more placeholders than t can say where. */
+static int explain_tmpl_make(struct explainer *x, struct explain_tmpl *t, const char *text)
+{
+	memset(t, 0, sizeof(*t));
+	if (!text)
+		return 1;
+	for (const char *p = text, *at; (at = strstr(p, explain_self_file)); p = at + EXPLAIN_SELF_LEN) {
+		if (t->n == ARRAY_SIZE(t->at))
+			return 0;
+		t->at[t->n++] = (unsigned)(at - text);
+	}
+	t->text = arena_strdup(&x->cache, text);
+	return 1;
+}
+
+/* t's text for the target called name into sb (reset first); the kept text itself when it has no placeholder. */
+static const char *explain_tmpl_out(struct strbuf *sb, const struct explain_tmpl *t, const char *name, size_t namelen)
+{
+	if (!t->text || !t->n)
+		return t->text;
+	strbuf_reset(sb);
+	size_t from = 0;
+	for (unsigned i = 0; i < t->n; i++) {
+		strbuf_add(sb, t->text + from, t->at[i] - from);
+		strbuf_add(sb, name, namelen);
+		from = t->at[i] + EXPLAIN_SELF_LEN;
+	}
+	strbuf_addstr(sb, t->text + from);
+	return sb->buf;
+}
+
+/* ---- messages kept per template (issue 13) ----------------------------------- */
 
 /* The values a message is worded from: the value atoms' entries, left to right. */
 struct msg_values {
-	const char *target_file;   /* the target's name */
-	const char *kind;          /* the target's kind */
-	struct msg_value v[16];    /* as many as struct msg_list has atoms */
+	struct explain_entry_key v[16];   /* as many as struct msg_list has atoms */
 	const struct explain_msg_atoms *atoms;
 	size_t n;
+	const char *kind;          /* the target's kind, interned */
 	int self;                  /* some entry's file is the target's own */
 	int own;                   /* the words are the target's own after all */
 	uint64_t hash;             /* of the entries (msg_values_fill()), compared before them */
 };
 
-/*
- * s (or NULL) mixed into h, cheaply: its length and its first and last
- * eight bytes (the texts compared after an equal hash decide).
- */
-static uint64_t msg_hash_str(uint64_t h, const char *s)
-{
-	uint64_t a = 0, b = 0;
-	size_t n;
-	if (!s)
-		return (h ^ 0x5bd1e995u) * 0x100000001b3ULL;
-	n = strlen(s);
-	memcpy(&a, s, n < 8 ? n : 8);
-	if (n > 8)
-		memcpy(&b, s + n - 8, 8);
-	h = (h ^ a ^ n) * 0x100000001b3ULL;
-	return (h ^ b) * 0x9e3779b97f4a7c15ULL;
-}
-
 /* The target's entry for each value atom of the list (explainer_target_begin() keeps them). */
-static void msg_values_fill(const struct explainer *x, const struct explain_msg_atoms *ma, struct msg_values *mv)
+static void msg_values_fill(struct explainer *x, const struct explain_msg_atoms *ma, struct msg_values *mv)
 {
+	const struct engine *e = x->engine;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uintptr_t)mv->kind;
 	for (size_t i = 0; ma && i < ma->n; i++) {
-		const struct msg_atom *a = &ma->atom[i];
-		const struct settings_var *sv = a->is_var ? x->target_value[a->slot] : x->target_fact[a->slot];
-		struct msg_value *v = &mv->v[i];
-		memset(v, 0, sizeof(*v));
-		if (!sv)
-			continue;
-		const struct settings_origin *o = &sv->current.origin;
-		v->has_entry = 1;
-		v->text = sv->current.value;
-		v->is_default = o->source == SETTINGS_SRC_DEFAULT;
-		v->line = o->line;
-		v->detail = o->detail;
-		if (o->file && mv->target_file && !strcmp(o->file, mv->target_file))
-			v->self = 1;
-		else
-			v->file = o->file;
-		/* expr.c words a fact from settings_get(), not from these entries: its file can't be put back */
-		if (v->self && !a->is_var)
+		size_t r = ma->atom[i].read;
+		const struct explain_entry_key *k = entry_key(x, r);
+		mv->v[i] = *k;
+		/* expr.c words a fact from settings_get(), not from these entries: its file can't be renamed */
+		if (k->self && !e->reads[r].var)
 			mv->own = 1;
-		mv->self |= v->self;
-	}
-	uint64_t h = msg_hash_str(0xcbf29ce484222325ULL, mv->kind);
-	for (size_t i = 0; ma && i < ma->n; i++) {
-		const struct msg_value *v = &mv->v[i];
-		h = (h ^ (v->line | (uint64_t)v->has_entry << 32 | (uint64_t)v->is_default << 33 |
-			  (uint64_t)v->self << 34)) * 0x100000001b3ULL;
-		h = msg_hash_str(msg_hash_str(msg_hash_str(h, v->text), v->file), v->detail);
+		mv->self |= k->self;
+		h = entry_key_hash(h, k);
 	}
 	mv->hash = h;
 	mv->n = ma ? ma->n : 0;
 	mv->atoms = ma;
 }
 
-static int msg_str_same(const char *a, const char *b)
+/* Whether kept entry m has f's key on target s with values mv (status as shown, context, values). */
+static int msg_key_same(const struct explain_msg *m, const struct finding *f, const struct settings *s,
+			const struct msg_values *mv)
 {
-	return a == b || (a && b && !strcmp(a, b));
+	enum finding_status status = f->suppression ? f->suppression->was : f->status;
+	if (m->hash != mv->hash || m->basis != f->basis || m->status != status || m->flavor != s->flavor ||
+	    m->variant != s->variant || m->version.major != s->version.major ||
+	    m->version.minor != s->version.minor || m->version.patch != s->version.patch || m->role != s->role ||
+	    m->kind != mv->kind || m->nvalues != mv->n)
+		return 0;
+	for (size_t i = 0; i < mv->n; i++)
+		if (!entry_key_same(&m->values[i], &mv->v[i]))
+			return 0;
+	return 1;
 }
 
-static int msg_values_same(const struct explain_msg *m, const struct msg_values *mv)
+/* m's key: f's on target s with values mv (their texts are the interned ones). */
+static void msg_key_fill(struct explainer *x, struct explain_msg *m, const struct finding *f,
+			 const struct settings *s, const struct msg_values *mv)
 {
-	if (m->nvalues != mv->n)
-		return 0;
-	for (size_t i = 0; i < mv->n; i++) {
-		const struct msg_value *a = &m->values[i], *b = &mv->v[i];
-		if (a->has_entry != b->has_entry || a->is_default != b->is_default || a->self != b->self ||
-		    a->line != b->line || !msg_str_same(a->text, b->text) || !msg_str_same(a->file, b->file) ||
-		    !msg_str_same(a->detail, b->detail))
-			return 0;
+	m->basis = f->basis;
+	m->status = f->suppression ? f->suppression->was : f->status;
+	m->flavor = s->flavor;
+	m->variant = s->variant;
+	m->version = s->version;
+	m->role = s->role;
+	m->kind = mv->kind;
+	m->nvalues = mv->n;
+	m->values = NULL;
+	if (mv->n) {
+		m->values = arena_alloc(&x->cache, mv->n * sizeof(*m->values));
+		memcpy(m->values, mv->v, mv->n * sizeof(*m->values));
 	}
-	return 1;
+	m->hash = mv->hash;
+}
+
+/* The kept message of f's key on s with values mv in the list at slot (moved to its front), or NULL. */
+static const struct explain_msg *message_find(struct explain_msg **slot, const struct finding *f,
+					      const struct settings *s, const struct msg_values *mv)
+{
+	for (struct explain_msg **at = slot, *m; (m = *at); at = &m->next)
+		if (msg_key_same(m, f, s, mv)) {
+			/* to the front: the next target of a fleet likely has the same */
+			*at = m->next;
+			m->next = *slot;
+			*slot = m;
+			return m;
+		}
+	return NULL;
 }
 
 /*
  * Whether f's message can come from, or go into, the cache, and where:
- * *slot is the list head of the rule; *hit the cached entry or NULL; mv the
- * values it is worded from. Returns 0 when the message is the target's
- * own. Values are looked at only through the target's entries kept by
- * explainer_target_begin() (env->var_value).
+ * *slot is the list head of the rule; mv the values it is worded from.
+ * Returns 0 when the message is the target's own. Values are looked at
+ * only through the target's entries kept by explainer_target_begin()
+ * (env->var_value).
  */
 static int message_cacheable(struct explainer *x, const struct rule *r, const struct finding *f,
 			     const struct settings *s, const struct expr_env *env, struct explain_msg ***slot,
-			     const struct explain_msg **hit, struct msg_values *mv)
+			     struct msg_values *mv)
 {
 	const struct engine *e = x->engine;
-	enum finding_status status = f->suppression ? f->suppression->was : f->status;
-	*hit = NULL;
-	mv->target_file = s->target;
-	mv->kind = s->kind;
 	mv->n = 0;
 	mv->self = 0;
 	mv->own = 0;
@@ -932,7 +1118,7 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	if (!e || !x->msg_class || r < e->rules || r >= e->rules + e->n || env->channel || env->source)
 		return 0;
 	/* kept from a run's second target on: the first has nothing to read back, and a run of one never would */
-	if (x->target && x->targets_begun < 2)
+	if ((x->target && x->targets_begun < 2) || x->shadow)
 		return 0;
 	/* existence and spellings are the target's own when its flavor or version is not known */
 	if (s->flavor == FLAVOR_UNKNOWN || !version_is_known(&s->version))
@@ -941,8 +1127,16 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	if (i >= x->nexpected)
 		return 0;
 	unsigned c = msg_class_of(x, i, r), k;
+	enum finding_status status = f->suppression ? f->suppression->was : f->status;
 	const struct expr *cond;
-	if (f->basis == FINDING_BY_APPLIES) {
+	int fixed = 0;   /* a message of the rule and the key alone (explain_message()) */
+	if (f->basis == FINDING_BY_CHANNELS_OFFLINE || f->basis == FINDING_BY_CHANNELS_UNREAD ||
+	    f->basis == FINDING_BY_NO_CHANNELS ||
+	    (f->basis == FINDING_BY_REQUIRE && r->scope == RULE_SCOPE_PROBLEM && status == FINDING_PASS)) {
+		k = 1;
+		cond = NULL;
+		fixed = 1;
+	} else if (f->basis == FINDING_BY_APPLIES) {
 		k = c & 3u;
 		cond = r->applies;
 	} else if (f->basis == FINDING_BY_REQUIRE) {
@@ -951,8 +1145,10 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	} else {
 		return 0;
 	}
-	if (!cond || !k)
+	if (!k || (!cond && !fixed))
 		return 0;
+	/* the kind by address: the target's own interned once (explainer_target_begin()), else looked up */
+	mv->kind = env->var_value == x->target_value && x->target_value ? x->target_kind : explain_intern(x, s->kind);
 	if (k == 2) {
 		/* the entries are the target's own ones kept by explainer_target_begin() */
 		if (env->var_value != x->target_value || !x->target_value)
@@ -964,42 +1160,7 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 		msg_values_fill(x, NULL, mv);
 	}
 	*slot = &x->msg_cache[i];
-	for (struct explain_msg **at = *slot, *m; (m = *at); at = &m->next)
-		if (m->hash == mv->hash && m->basis == f->basis && m->status == status && m->flavor == s->flavor &&
-		    m->variant == s->variant && m->version.major == s->version.major &&
-		    m->version.minor == s->version.minor && m->version.patch == s->version.patch && m->role == s->role &&
-		    (m->kind ? s->kind && !strcmp(m->kind, s->kind) : !s->kind) && msg_values_same(m, mv)) {
-			/* to the front: the next target of a fleet likely has the same */
-			*at = m->next;
-			m->next = **slot;
-			**slot = m;
-			*hit = m;
-			break;
-		}
 	return 1;
-}
-
-/*
- * Where a cached message has the target's own file name: bytes no option
- * file name or value of these messages holds (message_remember() checks
- * that the text it keeps gives the message back).
- */
-static const char explain_self_file[] = "\x01\x02file\x02\x01";
-
-/* Append text with each explain_self_file replaced by name. */
-static void message_expand(struct strbuf *sb, const char *text, const char *name)
-{
-	size_t n = sizeof(explain_self_file) - 1;
-	for (const char *at; (at = strstr(text, explain_self_file)); text = at + n) {
-		strbuf_add(sb, text, (size_t)(at - text));
-		strbuf_addstr(sb, name);
-	}
-	strbuf_addstr(sb, text);
-}
-
-static char *msg_copy(struct explainer *x, const char *s)
-{
-	return s ? arena_strdup(&x->cache, s) : NULL;
 }
 
 /*
@@ -1021,16 +1182,19 @@ static void message_remember(struct explainer *x, struct explain_msg **slot, con
 	const char *kept = text ? text : "";
 	struct strbuf tmpl = { 0 };
 	if (mv->self) {
+		const struct engine *e = x->engine;
+		const struct catalog *c = x->catalog;
 		const struct settings_var *was[ARRAY_SIZE(mv->v)], **at[ARRAY_SIZE(mv->v)];
 		struct settings_var copy[ARRAY_SIZE(mv->v)];
 		if (!s->target || env->var_value != x->target_value)
 			return;
 		/* the entries in the target's own file, as if that file were called explain_self_file */
 		for (size_t i = 0; i < mv->n; i++) {
-			const struct msg_atom *a = &mv->atoms->atom[i];
-			at[i] = a->is_var ? &x->target_value[a->slot] : &x->target_fact[a->slot];
-			was[i] = *at[i];
-			if (mv->v[i].self) {
+			const struct catalog_var *v = e->reads[mv->atoms->atom[i].read].var;
+			/* a fact is worded from the view (its own file made the message the target's own) */
+			at[i] = v ? &x->target_value[v - c->vars] : NULL;
+			was[i] = at[i] ? *at[i] : NULL;
+			if (at[i] && mv->v[i].self) {
 				copy[i] = **at[i];
 				copy[i].current.origin.file = explain_self_file;
 				*at[i] = &copy[i];
@@ -1038,42 +1202,310 @@ static void message_remember(struct explainer *x, struct explain_msg **slot, con
 		}
 		explain_message(&tmpl, r, f, env);
 		for (size_t i = mv->n; i-- > 0;)
-			*at[i] = was[i];
-		struct strbuf back = { 0 };
-		message_expand(&back, tmpl.buf ? tmpl.buf : "", s->target);
-		int same = !strcmp(back.buf ? back.buf : "", kept);
-		strbuf_release(&back);
-		if (!same) {
-			strbuf_release(&tmpl);
-			return;
-		}
+			if (at[i])
+				*at[i] = was[i];
 		kept = tmpl.buf ? tmpl.buf : "";
 	}
-	struct explain_msg *m = arena_alloc(&x->cache, sizeof(*m));
-	m->basis = f->basis;
-	m->status = f->suppression ? f->suppression->was : f->status;
-	m->flavor = s->flavor;
-	m->variant = s->variant;
-	m->version = s->version;
-	m->role = s->role;
-	m->kind = msg_copy(x, s->kind);
-	m->nvalues = mv->n;
-	m->values = NULL;
-	if (mv->n) {
-		m->values = arena_alloc(&x->cache, mv->n * sizeof(*m->values));
-		for (size_t i = 0; i < mv->n; i++) {
-			m->values[i] = mv->v[i];
-			m->values[i].text = msg_copy(x, mv->v[i].text);
-			m->values[i].file = msg_copy(x, mv->v[i].file);
-			m->values[i].detail = msg_copy(x, mv->v[i].detail);
-		}
+	struct explain_tmpl t;
+	if (!explain_tmpl_make(x, &t, kept)) {
+		strbuf_release(&tmpl);
+		return;
 	}
-	m->self = mv->self;
-	m->hash = mv->hash;
-	m->text = arena_strdup(&x->cache, kept);
+	struct strbuf back = { 0 };
+	const char *again = explain_tmpl_out(&back, &t, s->target ? s->target : "", x->target_name_len);
+	int same = !strcmp(again ? again : "", text ? text : "");
+	strbuf_release(&back);
+	strbuf_release(&tmpl);
+	if (!same || (t.n && !mv->self))
+		return;
+	struct explain_msg *m = arena_alloc(&x->cache, sizeof(*m));
+	msg_key_fill(x, m, f, s, mv);
+	m->text = t;
 	m->next = *slot;
 	*slot = m;
-	strbuf_release(&tmpl);
+}
+
+/* ---- whole explanations (issue 13) ------------------------------------------ */
+
+/*
+ * A finding whose message the message cache keys (message_cacheable())
+ * has every other sentence from what the key holds, the target's entry of
+ * the rule's variable (value, origin; no overridden values), the fix_if
+ * that holds, the group header (where a line belongs) and the target's
+ * name: its whole explanation is kept per rule and that key, with
+ * explain_self_file where the target's own file name goes, like a
+ * message. Only a target begun (explainer_target_begin()) whose result
+ * and view agree on name and kind, and a finding without channel, source,
+ * problem, cause, suppression or expired suppression. The template is
+ * made by explaining the finding again on a copy of the target named
+ * explain_self_file (its entries from its own file copied with that
+ * name), and kept only when it gives back every field of the explanation.
+ */
+#define EXPLAIN_FULL_PER_RULE 32
+
+/* Where a rule's variable is kept (explainer.full_var): FULL_VAR_*, 0 not worked out yet. */
+enum { FULL_VAR_NONE = 1, FULL_VAR_READ, FULL_VAR_OWN };
+struct explain_full_var {
+	unsigned char kind;
+	size_t read;
+};
+
+struct full_key {
+	const struct msg_values *mv;
+	struct explain_entry_key var;   /* the rule's variable's entry (zero: none read) */
+	size_t fix_choice;              /* the fix_if that holds, + 1; 0: none */
+	uint64_t hash;
+};
+
+struct explain_full {
+	struct explain_full *next;
+	uint64_t hash;                  /* full_key.hash */
+	struct explain_msg key;         /* as the message cache keys (text unused) */
+	struct explain_entry_key var;
+	size_t fix_choice;
+	struct explain_entry_key group;
+	/* the explanation; texts with explain_self_file where the target's name goes */
+	const char *variable, *value;
+	struct explain_tmpl origin_text, fix, message;
+	struct explain_entry_key origin, location;
+};
+
+static const struct explain_full *full_next(const struct explain_full *m)
+{
+	return m->next;
+}
+
+/* The origin a kept one stands for on a target called name. */
+static struct settings_origin full_origin_out(const struct explain_entry_key *k, const char *name)
+{
+	struct settings_origin o = { .source = (enum settings_source)k->source, .line = k->line,
+				     .file = k->self ? name : k->file, .chain = k->chain, .detail = k->detail };
+	return o;
+}
+
+/* explainer.full_var of rule i: where its variable's entry is, worked out on first use. */
+static const struct explain_full_var *full_var_of(struct explainer *x, size_t i, const struct rule *r)
+{
+	struct explain_full_var *fv = &x->full_var[i];
+	if (fv->kind)
+		return fv;
+	const struct expr *v = r->variable_ref;
+	const struct catalog *c = x->catalog;
+	const struct engine *e = x->engine;
+	fv->kind = FULL_VAR_OWN;
+	if (!v || (v->ref >= EXPR_REF_ROLE && v->ref <= EXPR_REF_KIND) || expr_ref_is_channel(v->ref)) {
+		/* the context (in the key), or a channel field, which a finding without channel does not word */
+		fv->kind = FULL_VAR_NONE;
+	} else if ((v->ref == EXPR_REF_VAR && v->var && c && v->var >= c->vars && v->var < c->vars + c->n) ||
+		   (v->ref == EXPR_REF_FACT && v->ident)) {
+		size_t rd = msg_read_of(e, v);
+		if (rd < e->nreads) {
+			fv->kind = FULL_VAR_READ;
+			fv->read = rd;
+		}
+	}
+	return fv;
+}
+
+/*
+ * Whether f's whole explanation can come from, or go into, the cache
+ * (the message's key mv already made), and its key in *k. *slot: the
+ * rule's list.
+ */
+static int full_cacheable(struct explainer *x, const struct rule *r, const struct finding *f,
+			  const struct expr_env *env, const struct msg_values *mv, struct full_key *k,
+			  struct explain_full ***slot)
+{
+	const struct engine *e = x->engine;
+	if (x->shadow || !x->target_plain || env->var_value != x->target_value || f->suppression || f->expired ||
+	    f->cause_no || f->channel || f->channel_no || f->source || f->problem_no)
+		return 0;
+	size_t i = (size_t)(r - e->rules);
+	if (!x->full_cache) {
+		x->full_cache = xcalloc(x->nexpected, sizeof(*x->full_cache));
+		x->full_var = xcalloc(x->nexpected, sizeof(*x->full_var));
+	}
+	const struct explain_full_var *fv = full_var_of(x, i, r);
+	if (fv->kind == FULL_VAR_OWN)
+		return 0;
+	k->mv = mv;
+	memset(&k->var, 0, sizeof(k->var));
+	if (fv->kind == FULL_VAR_READ) {
+		k->var = *entry_key(x, fv->read);
+		/* overridden values are said (overridden_text()); a fact's own file can't be renamed */
+		if (k->var.overridden || (k->var.self && !e->reads[fv->read].var))
+			return 0;
+	}
+	k->fix_choice = 0;
+	for (size_t n = 0; n < r->nfix_if && !k->fix_choice; n++)
+		if (expr_eval(r->fix_if[n].cond, env) == TRI_TRUE)
+			k->fix_choice = n + 1;
+	k->hash = entry_key_hash((mv->hash ^ k->fix_choice) * 0x9e3779b97f4a7c15ULL, &k->var) ^ x->target_group_hash;
+	*slot = &x->full_cache[i];
+	return 1;
+}
+
+static const struct explain_full *full_lookup(struct explainer *x, struct explain_full **slot,
+					      const struct finding *f, const struct settings *s,
+					      const struct full_key *k)
+{
+	for (struct explain_full **at = slot, *m; (m = *at); at = &m->next)
+		if (m->hash == k->hash && m->fix_choice == k->fix_choice && entry_key_same(&m->var, &k->var) &&
+		    entry_key_same(&m->group, &x->target_group) && msg_key_same(&m->key, f, s, k->mv)) {
+			*at = m->next;
+			m->next = *slot;
+			*slot = m;
+			return m;
+		}
+	return NULL;
+}
+
+static void full_fill(struct explainer *x, const struct settings *s, const struct explain_full *m,
+		      struct explanation *out)
+{
+	const char *name = s->target;
+	out->variable = m->variable;
+	out->value = m->value;
+	out->origin = full_origin_out(&m->origin, name);
+	out->origin_text = explain_tmpl_out(&x->origin_text, &m->origin_text, name, x->target_name_len);
+	out->fix = explain_tmpl_out(&x->fix, &m->fix, name, x->target_name_len);
+	out->message = explain_tmpl_out(&x->message, &m->message, name, x->target_name_len);
+	out->location = full_origin_out(&m->location, name);
+}
+
+static int msg_str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int origin_same(const struct settings_origin *a, const struct settings_origin *b)
+{
+	return a->source == b->source && a->line == b->line && msg_str_same(a->file, b->file) &&
+	       msg_str_same(a->chain, b->chain) && msg_str_same(a->detail, b->detail);
+}
+
+/* Whether kept m gives the fields it keeps of a, on the target called name. */
+static int full_same_as(struct explainer *x, const struct explanation *a, const struct explain_full *m,
+			const char *name)
+{
+	struct strbuf sb = { 0 };
+	struct settings_origin o = full_origin_out(&m->origin, name), l = full_origin_out(&m->location, name);
+	int same = msg_str_same(a->variable, m->variable) && msg_str_same(a->value, m->value) &&
+		   origin_same(&a->origin, &o) && origin_same(&a->location, &l) && !a->subject && !a->overridden &&
+		   !a->cause_rule && !a->cause.file && !a->suppression;
+	same = same && msg_str_same(a->origin_text, explain_tmpl_out(&sb, &m->origin_text, name, x->target_name_len));
+	same = same && msg_str_same(a->fix, explain_tmpl_out(&sb, &m->fix, name, x->target_name_len));
+	same = same && msg_str_same(a->message, explain_tmpl_out(&sb, &m->message, name, x->target_name_len));
+	strbuf_release(&sb);
+	return same;
+}
+
+static void explain_default_inner(struct explainer *x, const struct target_result *t, const struct finding *f,
+				  struct explanation *out);
+
+/* Interned copies of an explanation's origin (the template's own file stays the placeholder's address). */
+static void full_origin_keep(struct explainer *x, struct explain_entry_key *k, const struct settings_origin *o)
+{
+	memset(k, 0, sizeof(*k));
+	k->source = (unsigned char)o->source;
+	k->line = o->line;
+	k->chain = explain_intern(x, o->chain);
+	k->detail = explain_intern(x, o->detail);
+	k->self = o->file == explain_self_file;
+	k->file = k->self ? NULL : explain_intern(x, o->file);
+}
+
+/*
+ * Keep f's explanation out (on target t, not changed) for the next targets
+ * of key k: explained again on a copy of t called explain_self_file
+ * (with x->shadow set, no cache), kept when it gives out back; out and
+ * the explainer's texts are left as they were.
+ */
+static void full_remember(struct explainer *x, const struct target_result *t, const struct finding *f,
+			  struct explain_full **slot, const struct full_key *k, struct explanation *out)
+{
+	const struct engine *e = x->engine;
+	const struct catalog *c = x->catalog;
+	const struct settings *s = &t->view;
+	size_t n = 0;
+	for (const struct explain_full *m = *slot; m; m = m->next)
+		n++;
+	if (n >= EXPLAIN_FULL_PER_RULE || !s->target)
+		return;
+	/* what out says now, kept aside while the copy is explained with the same buffers */
+	char *saved[3] = { out->origin_text ? xstrdup(out->origin_text) : NULL, out->fix ? xstrdup(out->fix) : NULL,
+			   out->message ? xstrdup(out->message) : NULL };
+	struct explanation real = *out;
+	real.origin_text = saved[0];
+	real.fix = saved[1];
+	real.message = saved[2];
+
+	struct target_result copy = *t;
+	copy.name = explain_self_file;
+	copy.view.target = explain_self_file;
+	if (x->target_group.self)
+		copy.view.group_header.file = explain_self_file;
+	if (!x->shadow_vars) {
+		x->shadow_vars = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->shadow_vars));
+		x->shadow_slots = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->shadow_slots));
+	}
+	size_t nshadow = 0;
+	const struct settings_var **was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*was));
+	for (size_t i = 0; i < e->nreads; i++) {
+		const struct catalog_var *v = e->reads[i].var;
+		if (!v || v < c->vars || v >= c->vars + c->n || !entry_key(x, i)->self)
+			continue;
+		size_t at = (size_t)(v - c->vars);
+		const struct settings_var *sv = x->target_value[at];
+		x->shadow_vars[nshadow] = *sv;
+		x->shadow_vars[nshadow].current.origin.file = explain_self_file;
+		x->shadow_slots[nshadow] = at;
+		was[nshadow] = sv;
+		x->target_value[at] = &x->shadow_vars[nshadow];
+		nshadow++;
+	}
+	struct explanation tmpl;
+	memset(&tmpl, 0, sizeof(tmpl));
+	x->shadow = 1;
+	x->target = &copy;
+	explain_default_inner(x, &copy, f, &tmpl);
+	x->target = t;
+	x->shadow = 0;
+	for (size_t i = 0; i < nshadow; i++)
+		x->target_value[x->shadow_slots[i]] = was[i];
+	free(was);
+
+	struct explain_full m;
+	memset(&m, 0, sizeof(m));
+	m.variable = tmpl.variable ? explain_intern(x, tmpl.variable) : NULL;
+	m.value = tmpl.value ? explain_intern(x, tmpl.value) : NULL;
+	full_origin_keep(x, &m.origin, &tmpl.origin);
+	full_origin_keep(x, &m.location, &tmpl.location);
+	int ok = explain_tmpl_make(x, &m.origin_text, tmpl.origin_text) && explain_tmpl_make(x, &m.fix, tmpl.fix) &&
+		 explain_tmpl_make(x, &m.message, tmpl.message ? tmpl.message : "");
+	if (ok && full_same_as(x, &real, &m, s->target)) {
+		struct explain_full *kept = arena_alloc(&x->cache, sizeof(*kept));
+		*kept = m;
+		msg_key_fill(x, &kept->key, f, s, k->mv);
+		kept->hash = k->hash;
+		kept->var = k->var;
+		kept->fix_choice = k->fix_choice;
+		kept->group = x->target_group;
+		kept->next = *slot;
+		*slot = kept;
+	}
+
+	/* out as it was: its texts back in the explainer's buffers */
+	struct strbuf *bufs[3] = { &x->origin_text, &x->fix, &x->message };
+	const char **fields[3] = { &out->origin_text, &out->fix, &out->message };
+	for (int i = 0; i < 3; i++) {
+		strbuf_reset(bufs[i]);
+		if (saved[i]) {
+			strbuf_addstr(bufs[i], saved[i]);
+			*fields[i] = bufs[i]->buf ? bufs[i]->buf : "";
+		}
+		free(saved[i]);
+	}
 }
 
 /* Append s as an SQL string literal: 'it''s'. */
@@ -1358,10 +1790,33 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 		out->subject = x->subject.buf;
 	}
 	out->expected = explain_expected(x, r, s);
-	explain_fix(x, r, &env, &x->fix);
-	out->fix = x->fix.len ? x->fix.buf : NULL;
 	out->why = rule_why(r, s->flavor);
 	out->doc = rule_doc(r, s->flavor);
+
+	/* the message's key, then the whole explanation's: kept ones for targets of one template (issue 13) */
+	struct strbuf *m = &x->message;
+	struct explain_msg **slot = NULL;
+	const struct explain_msg *hit = NULL;
+	struct msg_values mv;
+	struct full_key fk;
+	struct explain_full **full_slot = NULL;
+	int msg_ok = 0, full_ok = 0;
+	if (f->basis != FINDING_BY_PROBLEM) {
+		msg_ok = message_cacheable(x, r, f, s, &env, &slot, &mv);
+		if (msg_ok && own && full_cacheable(x, r, f, &env, &mv, &fk, &full_slot)) {
+			const struct explain_full *kept = full_lookup(x, full_slot, f, s, &fk);
+			if (kept) {
+				full_fill(x, s, kept, out);
+				goto out;
+			}
+			full_ok = 1;
+		}
+		if (msg_ok)
+			hit = message_find(slot, f, s, &mv);
+	}
+
+	explain_fix(x, r, &env, &x->fix);
+	out->fix = x->fix.len ? x->fix.buf : NULL;
 	if (f->basis == FINDING_BY_PROBLEM && f->problem_no && f->problem_no <= s->nproblems) {
 		explain_problem(x, t, &s->problems[f->problem_no - 1], out);
 		if (f->suppression)
@@ -1372,18 +1827,14 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	explain_location(t, out);
 	explain_fix_where(x, r, t, out);
 
-	struct strbuf *m = &x->message;
-	struct explain_msg **slot = NULL;
-	const struct explain_msg *hit = NULL;
-	struct msg_values mv;
-	if (message_cacheable(x, r, f, s, &env, &slot, &hit, &mv)) {
+	if (msg_ok) {
 		if (!hit) {
 			explain_message(m, r, f, &env);
 			message_remember(x, slot, r, f, s, &env, &mv, m->buf);
-		} else if (hit->self) {
-			message_expand(m, hit->text, s->target);
-		} else if (*hit->text) {
-			strbuf_addstr(m, hit->text);
+		} else if (hit->text.n) {
+			explain_tmpl_out(m, &hit->text, s->target, x->target_name_len);
+		} else if (*hit->text.text) {
+			strbuf_addstr(m, hit->text.text);
 		}
 	} else {
 		explain_message(m, r, f, &env);
@@ -1394,6 +1845,8 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 	out->message = m->buf ? m->buf : "";
 	if (f->suppression)
 		explain_suppressed(x, f, out);
+	if (full_ok)
+		full_remember(x, t, f, full_slot, &fk, out);
 out:
 	if (memo != memo_buf)
 		free(memo);

@@ -16,11 +16,25 @@
 #ifndef CRASHSAFE_EXPLAIN_H
 #define CRASHSAFE_EXPLAIN_H
 
+#include <stdint.h>
+
 #include "catalog.h"
 #include "finding.h"
 #include "util.h"
 
 struct engine;
+
+/*
+ * Added (issue 13): a target's entry of a variable or fact (or an origin
+ * alone) as the explainer's caches key it: its texts interned (one copy
+ * of each text over the run, so that keys compare and hash by address),
+ * file NULL with self set for the target's own file.
+ */
+struct explain_entry_key {
+	const char *text, *file, *chain, *detail;
+	unsigned line;
+	unsigned char source, has_entry, self, overridden;
+};
 
 /* The value atoms of a rule's condition (explain.c msg_class_of()). */
 struct explain_msg_atoms {
@@ -141,6 +155,33 @@ struct explainer {
 	const struct settings_var **target_fact;   /* per engine.reads: the facts' entries (NULL for a variable) */
 	size_t *read_hash[2];
 	struct explain_msg_atoms *msg_atoms;       /* per rule: its conditions' value atoms (explain.c) */
+	/*
+	 * Added (issue 13): whole explanations per rule of the engine, for
+	 * findings whose every sentence depends on what the message cache
+	 * keys plus the target's entry of the rule's variable, the fix chosen
+	 * and the group header (explain.c struct explain_full): full_cache per
+	 * rule, full_var where each rule's variable is kept, target_plain when
+	 * the target's result and view agree on its name and kind; shadow
+	 * while a template is worded (no cache is used then), with
+	 * shadow_vars the entries it words from.
+	 */
+	struct explain_full **full_cache;
+	struct explain_full_var *full_var;
+	int target_plain;
+	const char *target_name, *target_kind;    /* interned */
+	size_t target_name_len;
+	struct explain_entry_key target_group;    /* the target's group header, as a key */
+	uint64_t target_group_hash;
+	struct explain_entry_key *target_keys;    /* per engine.reads: the entry's key (explain.c entry_key()) */
+	unsigned char *target_key_set;
+	/* the interned texts (explain.c explain_intern()): a table, and one by address per target */
+	const char **intern;
+	uint64_t *intern_hash;
+	size_t intern_cap, intern_n;
+	const char **intern_memo_from, **intern_memo_to;
+	int shadow;
+	struct settings_var *shadow_vars;
+	size_t *shadow_slots;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
@@ -149,6 +190,8 @@ void explainer_release(struct explainer *x);
 
 /* Added (issue 13): how many messages x keeps in msg_cache (for the tests). */
 size_t explainer_messages_kept(const struct explainer *x);
+/* Added (issue 13): how many whole explanations x keeps in full_cache (for the tests). */
+size_t explainer_explanations_kept(const struct explainer *x);
 
 /*
  * Added (issue 13): the findings of t are explained next, until

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "explain.h"
@@ -56,6 +57,12 @@ static const char *const names[] = {
 	"sync_master_info", "log_bin", "replica_skip_errors", "slave_skip_errors", "gtid_strict_mode",
 	"wsrep_on", "wsrep_cluster_name", "replica_exec_mode", "relay_log_purge", "super_read_only",
 	"read_only", "replicate_same_server_id", "auto_increment_increment", "auto_increment_offset",
+};
+/* Facts the built-in rules read (engine.c known_facts), set like the variables. */
+static const char *const facts[] = {
+	"option_file_errors", "removed_options", "metadata_tables_innodb", "runtime_only_changes", "config_drift",
+	"replication_channels", "persisted_drift", "topology.ring", "topology.multi_writer", "topology.writers",
+	"topology.writable_peers", "topology.auto_increment_clash", "topology.galera_async_ring",
 };
 static const char *const values[] = {
 	"0", "1", "2", "ON", "OFF", "ROW", "STATEMENT", "LOGICAL_CLOCK", "TABLE", "FILE", "4", "1062,1032",
@@ -119,10 +126,14 @@ static void make_targets(size_t n, size_t copies)
 		s->role = roles[rng(ARRAY_SIZE(roles))];
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 			set_one(s, names[i], i);
-		if (!strcmp(s->kind, "file")) {
-			s->group_header = (struct settings_origin){ .source = SETTINGS_SRC_FILE, .file = s->target,
-								    .line = 1, .detail = "mysqld" };
-		}
+		for (size_t i = 0; i < ARRAY_SIZE(facts); i++)
+			set_one(s, facts[i], ARRAY_SIZE(names) + i);
+		/* the group a line belongs in: in the target's file, another one, or none */
+		unsigned g = rng(3);
+		if (g < 2 && !strcmp(s->kind, "file"))
+			s->group_header = (struct settings_origin){ .source = SETTINGS_SRC_FILE,
+								    .file = g ? s->target : "conf.d/extra.cnf",
+								    .line = 1 + g, .detail = g ? "mysqld" : "mariadb" };
 	}
 }
 
@@ -237,6 +248,8 @@ static void test_same_explanations(void)
 	   "(%zu of %zu targets, three rounds, both orders)", same, total);
 	size_t kept = explainer_messages_kept(&shared);
 	ok(kept >= 100, "messages were kept for the next targets (%zu)", kept);
+	size_t whole = explainer_explanations_kept(&shared);
+	ok(whole >= 100, "whole explanations were kept for the next targets (%zu)", whole);
 
 	/* the same explainer without target state after it, and a target begun but another explained */
 	same = 0;
@@ -268,6 +281,82 @@ static void test_same_explanations(void)
 	engine_release(&e);
 }
 
+/*
+ * A rule whose fix depends on a variable its conditions do not read: two
+ * targets alike in all else get different fixes, through one explainer as
+ * through their own (the kept explanation's key has the fix chosen).
+ */
+static void test_fix_choice(void)
+{
+	static const char text[] =
+		"[fixes]\nseverity = error\ntitle = fixes\nrequire = sync_binlog == 1\nwhy = w\n"
+		"fix = sync_binlog = 1\nfix_if = binlog_format == ROW -> sync_binlog = 1 (row)\n";
+	char dir[] = "/tmp/crashsafe-explain-XXXXXX";
+	struct engine e;
+	struct diag_list d;
+	struct audit_result res;
+	engine_init(&e);
+	diag_list_init(&d);
+	if (!mkdtemp(dir)) {
+		ok(0, "a temporary directory");
+		return;
+	}
+	char *path = xasprintf("%s/fixes.ini", dir);
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	ok(engine_load_file(&e, path, &d) == 0 && engine_bind(&e, &cat, &d) == 0, "fix_if: the rule loads");
+	targets = xcalloc(6, sizeof(*targets));
+	for (size_t t = 0; t < 6; t++) {
+		struct settings *s = &targets[ntargets++];
+		char name[32];
+		snprintf(name, sizeof(name), "f%zu.cnf", t);
+		settings_init(s, name, "file");
+		s->flavor = FLAVOR_MYSQL;
+		version_parse(&s->version, "8.4");
+		struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = s->target, .line = 3 };
+		settings_set(s, "sync_binlog", "0", "sync_binlog", &o);
+		o.line = 4;
+		settings_set(s, "binlog_format", t % 2 ? "ROW" : "MIXED", "binlog_format", &o);
+	}
+	audit_result_init(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(&e, &cat, &targets[i], &res);
+	struct explainer shared;
+	explainer_init(&shared, &e, &cat);
+	size_t same = 0;
+	for (size_t i = 0; i < res.n; i++) {
+		struct strbuf got = { 0 }, want = { 0 };
+		struct explainer own;
+		explainer_init(&own, &e, &cat);
+		explain_target(&own, &res.targets[i], 0, &want);
+		explainer_release(&own);
+		explain_target(&shared, &res.targets[i], 1, &got);
+		if (!strcmp(got.buf ? got.buf : "", want.buf ? want.buf : ""))
+			same++;
+		else
+			show_first_difference(got.buf ? got.buf : "", want.buf ? want.buf : "");
+		strbuf_release(&got);
+		strbuf_release(&want);
+	}
+	ok(same == res.n && res.n == 6, "fix_if: each target's fix through one explainer as through its own (%zu of %zu)",
+	   same, res.n);
+	explainer_release(&shared);
+	audit_result_release(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	unlink(path);
+	free(path);
+	rmdir(dir);
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -279,6 +368,7 @@ int main(void)
 		return done_testing();
 	}
 	test_same_explanations();
+	test_fix_choice();
 	catalog_release(&cat);
 	diag_list_release(&d);
 	return done_testing();
