@@ -92,8 +92,8 @@ void explainer_release(struct explainer *x)
 	free(x->msg_atoms);
 	free(x->full_cache);
 	free(x->full_var);
-	free(x->shadow_vars);
-	free(x->shadow_slots);
+	strbuf_release(&x->origin_detail);
+	strbuf_release(&x->location_detail);
 	free(x->target_keys);
 	free(x->target_key_set);
 	free(x->intern);
@@ -161,6 +161,7 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		/* the entries' keys, worked out as asked (entry_key()); texts by address, this target's */
 		memset(x->target_key_set, 0, e->nreads ? e->nreads : 1);
 		memset(x->intern_memo_from, 0, EXPLAIN_INTERN_MEMO * sizeof(*x->intern_memo_from));
+		x->detail_memo_n = 0;
 		x->target_name = explain_intern(x, s->target);
 		x->target_name_len = s->target ? strlen(s->target) : 0;
 		x->target_kind = explain_intern(x, s->kind);
@@ -863,6 +864,37 @@ static unsigned msg_class_of(struct explainer *x, size_t i, const struct rule *r
 	return x->msg_class[i];
 }
 
+/*
+ * Where a kept text has the target's own file name: bytes no option file
+ * name or value holds (a text is kept only when putting the name back
+ * gives the text it stands for).
+ */
+static const char explain_self_file[] = "\x01\x02file\x02\x01";
+#define EXPLAIN_SELF_LEN (sizeof(explain_self_file) - 1)
+
+/* text with every occurrence of name (not empty) replaced by explain_self_file; a heap string. */
+static char *explain_name_out(const char *text, const char *name)
+{
+	struct strbuf sb = { 0 };
+	size_t n = strlen(name);
+	for (const char *at; (at = strstr(text, name)); text = at + n) {
+		strbuf_add(&sb, text, (size_t)(at - text));
+		strbuf_add(&sb, explain_self_file, EXPLAIN_SELF_LEN);
+	}
+	strbuf_addstr(&sb, text);
+	return strbuf_detach(&sb);
+}
+
+/* Append text with every explain_self_file replaced by name. */
+static void explain_name_in(struct strbuf *sb, const char *text, const char *name)
+{
+	for (const char *at; (at = strstr(text, explain_self_file)); text = at + EXPLAIN_SELF_LEN) {
+		strbuf_add(sb, text, (size_t)(at - text));
+		strbuf_addstr(sb, name);
+	}
+	strbuf_addstr(sb, text);
+}
+
 /* ---- texts kept over the run, compared by address (issue 13) ---------------- */
 
 /*
@@ -928,9 +960,34 @@ static void entry_origin_of(struct explainer *x, struct explain_entry_key *k, co
 	k->source = (unsigned char)o->source;
 	k->line = o->line;
 	k->chain = explain_intern(x, o->chain);
-	k->detail = explain_intern(x, o->detail);
 	k->self = file && file == x->target_name;
 	k->file = k->self ? NULL : file;
+	k->detail_self = 0;
+	k->detail = NULL;
+	if (!o->detail)
+		return;
+	/* a target's entries share a few details: each worked out once per target */
+	for (size_t i = 0; i < x->detail_memo_n; i++)
+		if (x->detail_memo[i].from == o->detail) {
+			k->detail = x->detail_memo[i].to;
+			k->detail_self = x->detail_memo[i].self;
+			return;
+		}
+	if (x->target_name && *x->target_name && strstr(o->detail, x->target_name)) {
+		/* "the replication channels of NAME are known only ...": kept with the placeholder */
+		char *d = explain_name_out(o->detail, x->target_name);
+		k->detail = explain_intern_memo(x, d, 0);
+		k->detail_self = 1;
+		free(d);
+	} else {
+		k->detail = explain_intern(x, o->detail);
+	}
+	if (x->detail_memo_n < ARRAY_SIZE(x->detail_memo)) {
+		x->detail_memo[x->detail_memo_n].from = o->detail;
+		x->detail_memo[x->detail_memo_n].to = k->detail;
+		x->detail_memo[x->detail_memo_n].self = k->detail_self;
+		x->detail_memo_n++;
+	}
 }
 
 /* The target's entry of read r as the caches key it, worked out once per target. */
@@ -959,7 +1016,7 @@ static int entry_key_same(const struct explain_entry_key *a, const struct explai
 {
 	return a->text == b->text && a->file == b->file && a->chain == b->chain && a->detail == b->detail &&
 	       a->line == b->line && a->source == b->source && a->has_entry == b->has_entry && a->self == b->self &&
-	       a->overridden == b->overridden;
+	       a->overridden == b->overridden && a->detail_self == b->detail_self;
 }
 
 static uint64_t entry_key_hash(uint64_t h, const struct explain_entry_key *k)
@@ -969,19 +1026,12 @@ static uint64_t entry_key_hash(uint64_t h, const struct explain_entry_key *k)
 	h = (h ^ (uint64_t)(uintptr_t)k->file) * p;
 	h = (h ^ ((uint64_t)(uintptr_t)k->chain ^ (uint64_t)(uintptr_t)k->detail << 1)) * p;
 	return (h ^ (k->line | (uint64_t)k->source << 32 | (uint64_t)k->has_entry << 40 | (uint64_t)k->self << 41 |
-		     (uint64_t)k->overridden << 42)) *
+		     (uint64_t)k->overridden << 42 | (uint64_t)k->detail_self << 43)) *
 	       p;
 }
 
 /* ---- templates: the target's own file name as a placeholder (issue 13) ------ */
 
-/*
- * Where a kept text has the target's own file name: bytes no option file
- * name or value holds (a text is kept only when putting the name back
- * gives the text it stands for).
- */
-static const char explain_self_file[] = "\x01\x02file\x02\x01";
-#define EXPLAIN_SELF_LEN (sizeof(explain_self_file) - 1)
 
 /* t for text (copied into the arena); 0 when it has more placeholders than t can say where. */
 static int explain_tmpl_make(struct explainer *x, struct explain_tmpl *t, const char *text)
@@ -1030,16 +1080,12 @@ struct msg_values {
 /* The target's entry for each value atom of the list (explainer_target_begin() keeps them). */
 static void msg_values_fill(struct explainer *x, const struct explain_msg_atoms *ma, struct msg_values *mv)
 {
-	const struct engine *e = x->engine;
 	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uintptr_t)mv->kind;
 	for (size_t i = 0; ma && i < ma->n; i++) {
 		size_t r = ma->atom[i].read;
 		const struct explain_entry_key *k = entry_key(x, r);
 		mv->v[i] = *k;
-		/* expr.c words a fact from settings_get(), not from these entries: its file can't be renamed */
-		if (k->self && !e->reads[r].var)
-			mv->own = 1;
-		mv->self |= k->self;
+		mv->self |= k->self | k->detail_self;
 		h = entry_key_hash(h, k);
 	}
 	mv->hash = h;
@@ -1164,6 +1210,89 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 }
 
 /*
+ * A copy of target t as the templates are worded on (issue 13): named
+ * explain_self_file, and so is every file of its entries, group header
+ * and origins that is t's own; a detail that names t names
+ * explain_self_file instead. The explainer's entries (target_value,
+ * target_fact) point into the copy's until shadow_drop().
+ */
+struct shadow {
+	struct target_result t;
+	struct settings_var *vars;
+	char **texts;              /* details made for the copy */
+	size_t ntexts;
+	const struct settings_var **value_was, **fact_was;
+};
+
+static const char *shadow_text(struct shadow *sh, const char *detail, const char *name)
+{
+	if (!detail || !*name || !strstr(detail, name))
+		return detail;
+	char *d = explain_name_out(detail, name);
+	sh->texts = xrealloc(sh->texts, (sh->ntexts + 1) * sizeof(*sh->texts));
+	sh->texts[sh->ntexts++] = d;
+	return d;
+}
+
+static void shadow_origin(struct shadow *sh, struct settings_origin *o, const char *name)
+{
+	if (o->file && !strcmp(o->file, name))
+		o->file = explain_self_file;
+	o->detail = shadow_text(sh, o->detail, name);
+}
+
+static void shadow_make(struct explainer *x, const struct target_result *t, struct shadow *sh)
+{
+	const struct engine *e = x->engine;
+	const struct catalog *c = x->catalog;
+	const struct settings *s = &t->view;
+	const char *name = s->target;
+	memset(sh, 0, sizeof(*sh));
+	sh->t = *t;
+	sh->t.name = explain_self_file;
+	sh->t.view.target = explain_self_file;
+	shadow_origin(sh, &sh->t.view.group_header, name);
+	sh->vars = xmalloc((s->n ? s->n : 1) * sizeof(*sh->vars));
+	if (s->n)
+		memcpy(sh->vars, s->vars, s->n * sizeof(*sh->vars));
+	for (size_t i = 0; i < s->n; i++)
+		shadow_origin(sh, &sh->vars[i].current.origin, name);
+	sh->t.view.vars = sh->vars;
+	sh->value_was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*sh->value_was));
+	sh->fact_was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*sh->fact_was));
+	for (size_t r = 0; r < e->nreads; r++) {
+		const struct catalog_var *v = e->reads[r].var;
+		const struct settings_var **at = !v ? &x->target_fact[r]
+					       : v >= c->vars && v < c->vars + c->n ? &x->target_value[v - c->vars] : NULL;
+		if (!at)
+			continue;
+		(v ? sh->value_was : sh->fact_was)[r] = *at;
+		/* an entry of the view (settings_get()): the copy's at the same place */
+		if (*at && *at >= s->vars && *at < s->vars + s->n)
+			*at = sh->vars + (*at - s->vars);
+	}
+}
+
+static void shadow_drop(struct explainer *x, struct shadow *sh)
+{
+	const struct engine *e = x->engine;
+	const struct catalog *c = x->catalog;
+	for (size_t r = 0; r < e->nreads; r++) {
+		const struct catalog_var *v = e->reads[r].var;
+		if (!v)
+			x->target_fact[r] = sh->fact_was[r];
+		else if (v >= c->vars && v < c->vars + c->n)
+			x->target_value[v - c->vars] = sh->value_was[r];
+	}
+	for (size_t i = 0; i < sh->ntexts; i++)
+		free(sh->texts[i]);
+	free(sh->texts);
+	free(sh->vars);
+	free(sh->value_was);
+	free(sh->fact_was);
+}
+
+/*
  * Keep the message text f got on env's target for the next targets of the
  * same key. When an entry's file is the target's own, the condition is
  * worded once more with explain_self_file as that file (the entries'
@@ -1182,28 +1311,17 @@ static void message_remember(struct explainer *x, struct explain_msg **slot, con
 	const char *kept = text ? text : "";
 	struct strbuf tmpl = { 0 };
 	if (mv->self) {
-		const struct engine *e = x->engine;
-		const struct catalog *c = x->catalog;
-		const struct settings_var *was[ARRAY_SIZE(mv->v)], **at[ARRAY_SIZE(mv->v)];
-		struct settings_var copy[ARRAY_SIZE(mv->v)];
+		struct shadow sh;
+		struct expr_env copy = *env;
 		if (!s->target || env->var_value != x->target_value)
 			return;
-		/* the entries in the target's own file, as if that file were called explain_self_file */
-		for (size_t i = 0; i < mv->n; i++) {
-			const struct catalog_var *v = e->reads[mv->atoms->atom[i].read].var;
-			/* a fact is worded from the view (its own file made the message the target's own) */
-			at[i] = v ? &x->target_value[v - c->vars] : NULL;
-			was[i] = at[i] ? *at[i] : NULL;
-			if (at[i] && mv->v[i].self) {
-				copy[i] = **at[i];
-				copy[i].current.origin.file = explain_self_file;
-				*at[i] = &copy[i];
-			}
-		}
-		explain_message(&tmpl, r, f, env);
-		for (size_t i = mv->n; i-- > 0;)
-			if (at[i])
-				*at[i] = was[i];
+		/* worded on the copy of the target that has the placeholder for its name */
+		shadow_make(x, x->target, &sh);
+		copy.target = &sh.t.view;
+		x->shadow = 1;
+		explain_message(&tmpl, r, f, &copy);
+		x->shadow = 0;
+		shadow_drop(x, &sh);
 		kept = tmpl.buf ? tmpl.buf : "";
 	}
 	struct explain_tmpl t;
@@ -1276,10 +1394,16 @@ static const struct explain_full *full_next(const struct explain_full *m)
 }
 
 /* The origin a kept one stands for on a target called name. */
-static struct settings_origin full_origin_out(const struct explain_entry_key *k, const char *name)
+static struct settings_origin full_origin_out(const struct explain_entry_key *k, const char *name,
+					     struct strbuf *detail)
 {
 	struct settings_origin o = { .source = (enum settings_source)k->source, .line = k->line,
 				     .file = k->self ? name : k->file, .chain = k->chain, .detail = k->detail };
+	if (k->detail_self) {
+		strbuf_reset(detail);
+		explain_name_in(detail, k->detail, name);
+		o.detail = detail->buf;
+	}
 	return o;
 }
 
@@ -1332,8 +1456,8 @@ static int full_cacheable(struct explainer *x, const struct rule *r, const struc
 	memset(&k->var, 0, sizeof(k->var));
 	if (fv->kind == FULL_VAR_READ) {
 		k->var = *entry_key(x, fv->read);
-		/* overridden values are said (overridden_text()); a fact's own file can't be renamed */
-		if (k->var.overridden || (k->var.self && !e->reads[fv->read].var))
+		/* overridden values are said (overridden_text()) */
+		if (k->var.overridden)
 			return 0;
 	}
 	k->fix_choice = 0;
@@ -1366,11 +1490,11 @@ static void full_fill(struct explainer *x, const struct settings *s, const struc
 	const char *name = s->target;
 	out->variable = m->variable;
 	out->value = m->value;
-	out->origin = full_origin_out(&m->origin, name);
+	out->origin = full_origin_out(&m->origin, name, &x->origin_detail);
 	out->origin_text = explain_tmpl_out(&x->origin_text, &m->origin_text, name, x->target_name_len);
 	out->fix = explain_tmpl_out(&x->fix, &m->fix, name, x->target_name_len);
 	out->message = explain_tmpl_out(&x->message, &m->message, name, x->target_name_len);
-	out->location = full_origin_out(&m->location, name);
+	out->location = full_origin_out(&m->location, name, &x->location_detail);
 }
 
 static int msg_str_same(const char *a, const char *b)
@@ -1389,7 +1513,8 @@ static int full_same_as(struct explainer *x, const struct explanation *a, const 
 			const char *name)
 {
 	struct strbuf sb = { 0 };
-	struct settings_origin o = full_origin_out(&m->origin, name), l = full_origin_out(&m->location, name);
+	struct strbuf od = { 0 }, ld = { 0 };
+	struct settings_origin o = full_origin_out(&m->origin, name, &od), l = full_origin_out(&m->location, name, &ld);
 	int same = msg_str_same(a->variable, m->variable) && msg_str_same(a->value, m->value) &&
 		   origin_same(&a->origin, &o) && origin_same(&a->location, &l) && !a->subject && !a->overridden &&
 		   !a->cause_rule && !a->cause.file && !a->suppression;
@@ -1397,6 +1522,8 @@ static int full_same_as(struct explainer *x, const struct explanation *a, const 
 	same = same && msg_str_same(a->fix, explain_tmpl_out(&sb, &m->fix, name, x->target_name_len));
 	same = same && msg_str_same(a->message, explain_tmpl_out(&sb, &m->message, name, x->target_name_len));
 	strbuf_release(&sb);
+	strbuf_release(&od);
+	strbuf_release(&ld);
 	return same;
 }
 
@@ -1410,22 +1537,21 @@ static void full_origin_keep(struct explainer *x, struct explain_entry_key *k, c
 	k->source = (unsigned char)o->source;
 	k->line = o->line;
 	k->chain = explain_intern(x, o->chain);
-	k->detail = explain_intern(x, o->detail);
+	k->detail = explain_intern_memo(x, o->detail, 0);
+	k->detail_self = o->detail && strstr(o->detail, explain_self_file) ? 1 : 0;
 	k->self = o->file == explain_self_file;
 	k->file = k->self ? NULL : explain_intern(x, o->file);
 }
 
 /*
  * Keep f's explanation out (on target t, not changed) for the next targets
- * of key k: explained again on a copy of t called explain_self_file
+ * of key k: explained again on the copy of t that shadow_make() gives
  * (with x->shadow set, no cache), kept when it gives out back; out and
  * the explainer's texts are left as they were.
  */
 static void full_remember(struct explainer *x, const struct target_result *t, const struct finding *f,
 			  struct explain_full **slot, const struct full_key *k, struct explanation *out)
 {
-	const struct engine *e = x->engine;
-	const struct catalog *c = x->catalog;
 	const struct settings *s = &t->view;
 	size_t n = 0;
 	for (const struct explain_full *m = *slot; m; m = m->next)
@@ -1440,40 +1566,15 @@ static void full_remember(struct explainer *x, const struct target_result *t, co
 	real.fix = saved[1];
 	real.message = saved[2];
 
-	struct target_result copy = *t;
-	copy.name = explain_self_file;
-	copy.view.target = explain_self_file;
-	if (x->target_group.self)
-		copy.view.group_header.file = explain_self_file;
-	if (!x->shadow_vars) {
-		x->shadow_vars = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->shadow_vars));
-		x->shadow_slots = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->shadow_slots));
-	}
-	size_t nshadow = 0;
-	const struct settings_var **was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*was));
-	for (size_t i = 0; i < e->nreads; i++) {
-		const struct catalog_var *v = e->reads[i].var;
-		if (!v || v < c->vars || v >= c->vars + c->n || !entry_key(x, i)->self)
-			continue;
-		size_t at = (size_t)(v - c->vars);
-		const struct settings_var *sv = x->target_value[at];
-		x->shadow_vars[nshadow] = *sv;
-		x->shadow_vars[nshadow].current.origin.file = explain_self_file;
-		x->shadow_slots[nshadow] = at;
-		was[nshadow] = sv;
-		x->target_value[at] = &x->shadow_vars[nshadow];
-		nshadow++;
-	}
+	struct shadow sh;
+	shadow_make(x, t, &sh);
 	struct explanation tmpl;
 	memset(&tmpl, 0, sizeof(tmpl));
 	x->shadow = 1;
-	x->target = &copy;
-	explain_default_inner(x, &copy, f, &tmpl);
+	x->target = &sh.t;
+	explain_default_inner(x, &sh.t, f, &tmpl);
 	x->target = t;
 	x->shadow = 0;
-	for (size_t i = 0; i < nshadow; i++)
-		x->target_value[x->shadow_slots[i]] = was[i];
-	free(was);
 
 	struct explain_full m;
 	memset(&m, 0, sizeof(m));
@@ -1483,6 +1584,7 @@ static void full_remember(struct explainer *x, const struct target_result *t, co
 	full_origin_keep(x, &m.location, &tmpl.location);
 	int ok = explain_tmpl_make(x, &m.origin_text, tmpl.origin_text) && explain_tmpl_make(x, &m.fix, tmpl.fix) &&
 		 explain_tmpl_make(x, &m.message, tmpl.message ? tmpl.message : "");
+	shadow_drop(x, &sh);   /* tmpl's texts are copied: the copy's details may go */
 	if (ok && full_same_as(x, &real, &m, s->target)) {
 		struct explain_full *kept = arena_alloc(&x->cache, sizeof(*kept));
 		*kept = m;

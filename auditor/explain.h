@@ -34,6 +34,7 @@ struct explain_entry_key {
 	const char *text, *file, *chain, *detail;
 	unsigned line;
 	unsigned char source, has_entry, self, overridden;
+	unsigned char detail_self;   /* detail holds the target's name, as explain.c's placeholder */
 };
 
 /* The value atoms of a rule's condition (explain.c msg_class_of()). */
@@ -162,8 +163,7 @@ struct explainer {
 	 * and the group header (explain.c struct explain_full): full_cache per
 	 * rule, full_var where each rule's variable is kept, target_plain when
 	 * the target's result and view agree on its name and kind; shadow
-	 * while a template is worded (no cache is used then), with
-	 * shadow_vars the entries it words from.
+	 * while a template is worded (no cache is used then).
 	 */
 	struct explain_full **full_cache;
 	struct explain_full_var *full_var;
@@ -179,9 +179,13 @@ struct explainer {
 	uint64_t *intern_hash;
 	size_t intern_cap, intern_n;
 	const char **intern_memo_from, **intern_memo_to;
+	struct {
+		const char *from, *to;   /* a detail of the target's entries, and as keyed */
+		unsigned char self;
+	} detail_memo[16];
+	size_t detail_memo_n;
 	int shadow;
-	struct settings_var *shadow_vars;
-	size_t *shadow_slots;
+	struct strbuf origin_detail, location_detail;   /* kept details with the target's name put back */
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */

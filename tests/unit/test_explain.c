@@ -73,7 +73,7 @@ static void set_one(struct settings *s, const char *name, size_t i)
 {
 	struct settings_origin o = { 0 };
 	const char *value = values[rng(ARRAY_SIZE(values))];
-	switch (rng(6)) {
+	switch (rng(7)) {
 	case 0:   /* not set at all */
 		return;
 	case 1:   /* the default */
@@ -98,11 +98,19 @@ static void set_one(struct settings *s, const char *name, size_t i)
 		o.chain = "included from the target";
 		settings_set(s, name, value, name, &o);
 		return;
-	default:   /* known to be set, value unknown */
+	case 5:   /* known to be set, value unknown */
 		o.source = SETTINGS_SRC_SNAPSHOT;
 		o.detail = "not reported";
 		settings_set(s, name, NULL, name, &o);
 		return;
+	default: { /* derived, with a detail that names the target (as topology.c's facts have) */
+		char *detail = xasprintf("known for %s only (%s)", s->target, s->target);
+		o.source = SETTINGS_SRC_TOPOLOGY;
+		o.detail = detail;
+		settings_set(s, name, rng(2) ? value : NULL, name, &o);
+		free(detail);
+		return;
+	}
 	}
 }
 
