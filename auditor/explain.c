@@ -24,6 +24,7 @@ struct explain_tmpl {
 	const char *text;     /* NULL: none */
 	unsigned at[4];
 	unsigned char n;
+	size_t len;           /* strlen(text) */
 };
 
 /* A message that depends on no value of the target (explainer.msg_cache). */
@@ -905,6 +906,28 @@ static void explain_name_in(struct strbuf *sb, const char *text, const char *nam
  * by explainer_target_begin(), as the addresses of one target's texts may
  * be another's later.
  */
+/*
+ * A cheap hash of a text for explain_intern(): its length and three
+ * eight-byte pieces (first, middle, last). Texts that share them are told
+ * apart by strcmp() in the table.
+ */
+static uint64_t explain_text_hash(const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t a = 0, b = 0, c = 0;
+	if (n <= 8) {
+		memcpy(&a, s, n);
+	} else {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(&c, s + n / 2 - 4, 8);
+	}
+	uint64_t h = (a ^ n) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (h >> 29) ^ b) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 31) ^ c) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 32);
+}
+
 static const char *explain_intern_memo(struct explainer *x, const char *s, int memo)
 {
 	if (!s)
@@ -912,7 +935,7 @@ static const char *explain_intern_memo(struct explainer *x, const char *s, int m
 	size_t m = ((uintptr_t)s >> 3 ^ (uintptr_t)s >> 9) & (EXPLAIN_INTERN_MEMO - 1);
 	if (memo && x->intern_memo_from && x->intern_memo_from[m] == s)
 		return x->intern_memo_to[m];
-	uint64_t h = util_strhash(s, 0);
+	uint64_t h = explain_text_hash(s);
 	if (2 * (x->intern_n + 1) > x->intern_cap) {
 		size_t cap = x->intern_cap ? 2 * x->intern_cap : 256;
 		const char **slots = xcalloc(cap, sizeof(*slots));
@@ -1045,6 +1068,7 @@ static int explain_tmpl_make(struct explainer *x, struct explain_tmpl *t, const 
 		t->at[t->n++] = (unsigned)(at - text);
 	}
 	t->text = arena_strdup(&x->cache, text);
+	t->len = strlen(text);
 	return 1;
 }
 
@@ -1053,14 +1077,20 @@ static const char *explain_tmpl_out(struct strbuf *sb, const struct explain_tmpl
 {
 	if (!t->text || !t->n)
 		return t->text;
-	strbuf_reset(sb);
-	size_t from = 0;
+	/* the length is known: room made once, the pieces copied in */
+	size_t total = t->len + t->n * namelen - t->n * EXPLAIN_SELF_LEN, from = 0;
+	ARRAY_GROW(sb->buf, total + 1, sb->cap);
+	char *d = sb->buf;
 	for (unsigned i = 0; i < t->n; i++) {
-		strbuf_add(sb, t->text + from, t->at[i] - from);
-		strbuf_add(sb, name, namelen);
+		memcpy(d, t->text + from, t->at[i] - from);
+		d += t->at[i] - from;
+		memcpy(d, name, namelen);
+		d += namelen;
 		from = t->at[i] + EXPLAIN_SELF_LEN;
 	}
-	strbuf_addstr(sb, t->text + from);
+	memcpy(d, t->text + from, t->len - from);
+	sb->len = total;
+	sb->buf[total] = '\0';
 	return sb->buf;
 }
 
@@ -1394,8 +1424,8 @@ static const struct explain_full *full_next(const struct explain_full *m)
 }
 
 /* The origin a kept one stands for on a target called name. */
-static struct settings_origin full_origin_out(const struct explain_entry_key *k, const char *name,
-					     struct strbuf *detail)
+static inline struct settings_origin full_origin_out(const struct explain_entry_key *k, const char *name,
+						    struct strbuf *detail)
 {
 	struct settings_origin o = { .source = (enum settings_source)k->source, .line = k->line,
 				     .file = k->self ? name : k->file, .chain = k->chain, .detail = k->detail };
