@@ -89,7 +89,6 @@ void explainer_release(struct explainer *x)
 	free(x->target_value);
 	free(x->read_hash[0]);
 	free(x->read_hash[1]);
-	free(x->target_fact);
 	free(x->msg_atoms);
 	free(x->full_cache);
 	free(x->full_var);
@@ -125,7 +124,6 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		/* a slot no read names stays NULL: no rule of the engine asks for it */
 		x->target_value = xcalloc(c->n, sizeof(*x->target_value));
 		x->target_exists = xmalloc(c->n);
-		x->target_fact = xcalloc(e->nreads ? e->nreads : 1, sizeof(*x->target_fact));
 	}
 	x->target_exists_set = 0;
 	/* the index's hash of each name (strmap_hash_of()): by the index's case folding, made once */
@@ -137,12 +135,8 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 	}
 	for (size_t i = 0; i < e->nreads; i++) {
 		const struct catalog_var *v = e->reads[i].var;
-		if (!v) {
-			/* a fact: what settings_get(s, name) gives (the message cache's key, msg_values_fill()) */
-			x->target_fact[i] = settings_get_hashed(s, e->reads[i].name, x->read_hash[fold][i]);
-			continue;
-		}
-		if (v < c->vars || v >= c->vars + c->n)
+		/* a fact: looked up when a cache's key needs it (entry_key()) */
+		if (!v || v < c->vars || v >= c->vars + c->n)
 			continue;
 		/* what settings_get(s, v->name) gives, as expr.c asks without a cache */
 		x->target_value[v - c->vars] = settings_get_hashed(s, v->name, x->read_hash[fold][i]);
@@ -1022,7 +1016,10 @@ static const struct explain_entry_key *entry_key(struct explainer *x, size_t r)
 	const struct engine *e = x->engine;
 	const struct catalog *c = x->catalog;
 	const struct catalog_var *v = e->reads[r].var;
-	const struct settings_var *sv = !v ? x->target_fact[r]
+	const struct settings *s = &x->target->view;
+	int fold = s->index.fold_case ? 1 : 0;
+	/* a fact: what settings_get(s, name) gives, as expr.c reads it */
+	const struct settings_var *sv = !v ? settings_get_hashed(s, e->reads[r].name, x->read_hash[fold][r])
 				      : v >= c->vars && v < c->vars + c->n ? x->target_value[v - c->vars] : NULL;
 	memset(k, 0, sizeof(*k));
 	if (sv) {
@@ -1243,15 +1240,15 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
  * A copy of target t as the templates are worded on (issue 13): named
  * explain_self_file, and so is every file of its entries, group header
  * and origins that is t's own; a detail that names t names
- * explain_self_file instead. The explainer's entries (target_value,
- * target_fact) point into the copy's until shadow_drop().
+ * explain_self_file instead. The explainer's entries (target_value)
+ * point into the copy's until shadow_drop().
  */
 struct shadow {
 	struct target_result t;
 	struct settings_var *vars;
 	char **texts;              /* details made for the copy */
 	size_t ntexts;
-	const struct settings_var **value_was, **fact_was;
+	const struct settings_var **value_was;
 };
 
 static const char *shadow_text(struct shadow *sh, const char *detail, const char *name)
@@ -1289,14 +1286,14 @@ static void shadow_make(struct explainer *x, const struct target_result *t, stru
 		shadow_origin(sh, &sh->vars[i].current.origin, name);
 	sh->t.view.vars = sh->vars;
 	sh->value_was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*sh->value_was));
-	sh->fact_was = xcalloc(e->nreads ? e->nreads : 1, sizeof(*sh->fact_was));
 	for (size_t r = 0; r < e->nreads; r++) {
 		const struct catalog_var *v = e->reads[r].var;
-		const struct settings_var **at = !v ? &x->target_fact[r]
-					       : v >= c->vars && v < c->vars + c->n ? &x->target_value[v - c->vars] : NULL;
+		/* facts are read from the view (the copy's: settings_get()) */
+		const struct settings_var **at = v && v >= c->vars && v < c->vars + c->n ? &x->target_value[v - c->vars]
+										 : NULL;
 		if (!at)
 			continue;
-		(v ? sh->value_was : sh->fact_was)[r] = *at;
+		sh->value_was[r] = *at;
 		/* an entry of the view (settings_get()): the copy's at the same place */
 		if (*at && *at >= s->vars && *at < s->vars + s->n)
 			*at = sh->vars + (*at - s->vars);
@@ -1309,9 +1306,7 @@ static void shadow_drop(struct explainer *x, struct shadow *sh)
 	const struct catalog *c = x->catalog;
 	for (size_t r = 0; r < e->nreads; r++) {
 		const struct catalog_var *v = e->reads[r].var;
-		if (!v)
-			x->target_fact[r] = sh->fact_was[r];
-		else if (v >= c->vars && v < c->vars + c->n)
+		if (v && v >= c->vars && v < c->vars + c->n)
 			x->target_value[v - c->vars] = sh->value_was[r];
 	}
 	for (size_t i = 0; i < sh->ntexts; i++)
@@ -1319,7 +1314,6 @@ static void shadow_drop(struct explainer *x, struct shadow *sh)
 	free(sh->texts);
 	free(sh->vars);
 	free(sh->value_was);
-	free(sh->fact_was);
 }
 
 /*

@@ -153,7 +153,6 @@ struct explainer {
 	signed char *target_exists;
 	int target_exists_set;
 	const struct settings_var **target_value;
-	const struct settings_var **target_fact;   /* per engine.reads: the facts' entries (NULL for a variable) */
 	size_t *read_hash[2];
 	struct explain_msg_atoms *msg_atoms;       /* per rule: its conditions' value atoms (explain.c) */
 	/*
