@@ -1221,7 +1221,14 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	if (!k || (!cond && !fixed))
 		return 0;
 	/* the kind by address: the target's own interned once (explainer_target_begin()), else looked up */
-	mv->kind = env->var_value == x->target_value && x->target_value ? x->target_kind : explain_intern(x, s->kind);
+	if (env->var_value == x->target_value && x->target_value)
+		mv->kind = x->target_kind;
+	else if (!s->kind)
+		mv->kind = NULL;
+	else if (x->kind_last && !strcmp(x->kind_last, s->kind))
+		mv->kind = x->kind_last;   /* the last kind interned: the same text for most targets */
+	else
+		mv->kind = x->kind_last = explain_intern(x, s->kind);
 	if (k == 2) {
 		/* the entries are the target's own ones kept by explainer_target_begin() */
 		if (env->var_value != x->target_value || !x->target_value)

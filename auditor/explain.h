@@ -168,6 +168,7 @@ struct explainer {
 	struct explain_full_var *full_var;
 	int target_plain;
 	const char *target_name, *target_kind;    /* interned */
+	const char *kind_last;                    /* the last kind interned for a target not begun */
 	size_t target_name_len;
 	struct explain_entry_key target_group;    /* the target's group header, as a key */
 	uint64_t target_group_hash;
