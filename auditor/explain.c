@@ -45,6 +45,14 @@ struct explain_msg {
 
 /* The per-target table of explain_intern(): texts by address. */
 #define EXPLAIN_INTERN_MEMO 64
+/*
+ * At most this many texts are interned in a run: the caches' memory stays
+ * bounded however many targets a run has (a text that is every target's own,
+ * such as a server_id, would otherwise be kept for each); a key with a text
+ * refused is not kept (explain_not_kept).
+ */
+#define EXPLAIN_INTERN_MAX 8192
+static const char explain_not_kept[] = "";
 
 /* Messages kept per rule, per (basis, status, flavor, build, version, role, kind): enough for a fleet's mix. */
 #define EXPLAIN_MSG_PER_RULE 16
@@ -161,6 +169,9 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		x->target_name_len = s->target ? strlen(s->target) : 0;
 		x->target_kind = explain_intern(x, s->kind);
 		entry_origin_of(x, &x->target_group, &s->group_header);
+		x->target_group.refused = x->target_group.file == explain_not_kept ||
+					  x->target_group.chain == explain_not_kept ||
+					  x->target_group.detail == explain_not_kept;
 		x->target_group_hash = entry_key_hash(0x84222325cbf29ce4ULL, &x->target_group);
 	}
 }
@@ -930,6 +941,13 @@ static const char *explain_intern_memo(struct explainer *x, const char *s, int m
 	if (memo && x->intern_memo_from && x->intern_memo_from[m] == s)
 		return x->intern_memo_to[m];
 	uint64_t h = explain_text_hash(s);
+	if (x->intern_n >= EXPLAIN_INTERN_MAX) {
+		/* full: known texts still found, new ones refused */
+		size_t at = x->intern_cap ? (size_t)h & (x->intern_cap - 1) : 0;
+		while (x->intern_cap && x->intern[at] && (x->intern_hash[at] != h || strcmp(x->intern[at], s)))
+			at = (at + 1) & (x->intern_cap - 1);
+		return x->intern_cap && x->intern[at] ? x->intern[at] : explain_not_kept;
+	}
 	if (2 * (x->intern_n + 1) > x->intern_cap) {
 		size_t cap = x->intern_cap ? 2 * x->intern_cap : 256;
 		const char **slots = xcalloc(cap, sizeof(*slots));
@@ -1028,6 +1046,8 @@ static const struct explain_entry_key *entry_key(struct explainer *x, size_t r)
 		k->text = explain_intern(x, sv->current.value);
 		k->overridden = sv->n_overridden ? 1 : 0;
 	}
+	k->refused = k->text == explain_not_kept || k->file == explain_not_kept || k->chain == explain_not_kept ||
+		     k->detail == explain_not_kept;
 	x->target_key_set[r] = 1;
 	return k;
 }
@@ -1113,6 +1133,7 @@ static void msg_values_fill(struct explainer *x, const struct explain_msg_atoms 
 		const struct explain_entry_key *k = entry_key(x, r);
 		mv->v[i] = *k;
 		mv->self |= k->self | k->detail_self;
+		mv->own |= k->refused;
 		h = entry_key_hash(h, k);
 	}
 	mv->hash = h;
@@ -1221,14 +1242,19 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 	if (!k || (!cond && !fixed))
 		return 0;
 	/* the kind by address: the target's own interned once (explainer_target_begin()), else looked up */
-	if (env->var_value == x->target_value && x->target_value)
+	if (env->var_value == x->target_value && x->target_value) {
+		if (x->target_name == explain_not_kept || x->target_kind == explain_not_kept)
+			return 0;
 		mv->kind = x->target_kind;
+	}
 	else if (!s->kind)
 		mv->kind = NULL;
 	else if (x->kind_last && !strcmp(x->kind_last, s->kind))
 		mv->kind = x->kind_last;   /* the last kind interned: the same text for most targets */
 	else
 		mv->kind = x->kind_last = explain_intern(x, s->kind);
+	if (mv->kind == explain_not_kept)
+		return 0;
 	if (k == 2) {
 		/* the entries are the target's own ones kept by explainer_target_begin() */
 		if (env->var_value != x->target_value || !x->target_value)
@@ -1472,7 +1498,8 @@ static int full_cacheable(struct explainer *x, const struct rule *r, const struc
 			  struct explain_full ***slot)
 {
 	const struct engine *e = x->engine;
-	if (x->shadow || !x->target_plain || env->var_value != x->target_value || f->suppression || f->expired ||
+	if (x->shadow || !x->target_plain || x->target_group.refused || env->var_value != x->target_value ||
+	    f->suppression || f->expired ||
 	    f->cause_no || f->channel || f->channel_no || f->source || f->problem_no)
 		return 0;
 	size_t i = (size_t)(r - e->rules);
@@ -1488,7 +1515,7 @@ static int full_cacheable(struct explainer *x, const struct rule *r, const struc
 	if (fv->kind == FULL_VAR_READ) {
 		k->var = *entry_key(x, fv->read);
 		/* overridden values are said (overridden_text()) */
-		if (k->var.overridden)
+		if (k->var.overridden || k->var.refused)
 			return 0;
 	}
 	k->fix_choice = 0;
@@ -1572,6 +1599,7 @@ static void full_origin_keep(struct explainer *x, struct explain_entry_key *k, c
 	k->detail_self = o->detail && strstr(o->detail, explain_self_file) ? 1 : 0;
 	k->self = o->file == explain_self_file;
 	k->file = k->self ? NULL : explain_intern(x, o->file);
+	k->refused = k->file == explain_not_kept || k->chain == explain_not_kept || k->detail == explain_not_kept;
 }
 
 /*
@@ -1616,6 +1644,8 @@ static void full_remember(struct explainer *x, const struct target_result *t, co
 	int ok = explain_tmpl_make(x, &m.origin_text, tmpl.origin_text) && explain_tmpl_make(x, &m.fix, tmpl.fix) &&
 		 explain_tmpl_make(x, &m.message, tmpl.message ? tmpl.message : "");
 	shadow_drop(x, &sh);   /* tmpl's texts are copied: the copy's details may go */
+	ok = ok && m.variable != explain_not_kept && m.value != explain_not_kept && !m.origin.refused &&
+	     !m.location.refused;
 	if (ok && full_same_as(x, &real, &m, s->target)) {
 		struct explain_full *kept = arena_alloc(&x->cache, sizeof(*kept));
 		*kept = m;

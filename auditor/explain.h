@@ -35,6 +35,7 @@ struct explain_entry_key {
 	unsigned line;
 	unsigned char source, has_entry, self, overridden;
 	unsigned char detail_self;   /* detail holds the target's name, as explain.c's placeholder */
+	unsigned char refused;       /* a text was not interned (the run's limit): not to be kept */
 };
 
 /* The value atoms of a rule's condition (explain.c msg_class_of()). */
