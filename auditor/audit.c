@@ -1115,78 +1115,101 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 }
 
 /*
- * The copies of the targets the run keeps (kept[] increases), as the
- * target_results the rules across targets read (as->cross); the others
- * dropped. Their variables stay compact (audit_cross_vars()).
+ * The copies of the targets the run keeps (kept[] increases), in order;
+ * the others dropped. They stay heads (224 bytes), made into a
+ * target_result for one target at a time (audit_cross_copy(): a
+ * target_result per kept copy was 552 bytes, issue 13); their variables
+ * stay compact (audit_cross_vars()). The arrays are cut to what they hold
+ * (grown by doubling while the targets were read).
  */
 static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_t nkept)
 {
-	struct audit_result *r = &as->cross;
 	struct audit_cross_store *cs = as->cross_store;
 	size_t k = 0;
-	r->targets = xrealloc(r->targets, (nkept ? nkept : 1) * sizeof(*r->targets));
-	r->cap = nkept ? nkept : 1;
-	r->n = 0;
-	for (size_t i = 0; cs && i < cs->nheads; i++) {
-		struct audit_cross_head *x = &cs->heads[i];
+	if (!cs)
+		return;
+	for (size_t i = 0; i < cs->nheads; i++) {
 		if (!(k < nkept && kept[k] == i)) {
-			audit_cross_head_release(x);
+			audit_cross_head_release(&cs->heads[i]);
 			continue;
 		}
-		/* what audit_result_add_target() makes, the strings already the result's */
-		struct target_result *t = &r->targets[r->n++];
-		struct settings *w = &t->view;
-		memset(t, 0, sizeof(*t));
-		t->name = x->name;
-		t->kind = x->kind;
-		arena_init(&w->arena);
-		diag_list_init(&w->diags);
-		strmap_init(&w->index, 0);
-		w->target = t->name;
-		w->kind = t->kind;
-		t->flavor = x->flavor;
-		t->version = x->version;
-		t->role = x->role;
-		t->variant = x->variant;
-		t->flavor_source = x->flavor_source;
-		t->error = x->error;
-		t->error_kind = x->error_kind;
-		t->position = x->position;
-		t->tags = x->tags;
-		t->path_key = x->path_key;
-		t->cluster = x->cluster;
-		/* 10,000 copies: no index per copy (settings.h, shared) */
-		w->shared = &as->cross_shared;
-		w->flavor = x->v_flavor;
-		w->variant = x->v_variant;
-		w->version = x->v_version;
-		w->version_detected = x->version_detected;
-		w->flavor_source = t->flavor_source;
-		w->role = x->v_role;
-		w->role_detected = x->role_detected;
-		w->cluster = x->v_cluster;
-		w->topology = x->topology;
-		w->address = x->address;
-		w->multi_writer = x->multi_writer;
-		w->error = t->error;
-		w->channels_known = x->channels_known;
-		w->channels = x->channels;
-		w->nchannels = w->channels_cap = x->nchannels;
-		w->group_header = x->group_header;
-		w->problems = x->problems;
-		w->nproblems = w->problems_cap = x->nproblems;
-		x->channels = NULL;
-		x->problems = NULL;
+		cs->heads[k] = cs->heads[i];
+		cs->copies[k] = cs->copies[i];
 		k++;
 	}
-	if (cs) {
-		free(cs->heads);
-		cs->heads = NULL;
-		cs->nheads = cs->heads_cap = 0;
-		for (size_t j = 0; j < nkept; j++)
-			cs->copies[j] = cs->copies[kept[j]];
-		cs->ncopies = nkept;
-	}
+	cs->nheads = cs->ncopies = k;
+	cs->heads_cap = cs->copies_cap = k ? k : 1;
+	cs->heads = xrealloc(cs->heads, cs->heads_cap * sizeof(*cs->heads));
+	cs->copies = xrealloc(cs->copies, cs->copies_cap * sizeof(*cs->copies));
+	cs->slots_cap = cs->nslots ? cs->nslots : 1;
+	cs->slots = xrealloc(cs->slots, cs->slots_cap * sizeof(*cs->slots));
+	cs->values_cap = cs->nvalues ? cs->nvalues : 1;
+	cs->values = xrealloc(cs->values, cs->values_cap * sizeof(*cs->values));
+}
+
+/*
+ * engine.h engine_fleet_copies.copy: kept copy i as the target_result
+ * audit_result_add_target() would make of its head (the strings the cross
+ * result's, the channels and problems the head's own), no variable.
+ */
+static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
+{
+	struct audit_session *as = ctx;
+	const struct audit_cross_head *x = &as->cross_store->heads[i];
+	struct settings *w = &t->view;
+	memset(t, 0, sizeof(*t));
+	t->name = x->name;
+	t->kind = x->kind;
+	arena_init(&w->arena);
+	diag_list_init(&w->diags);
+	strmap_init(&w->index, 0);
+	w->target = t->name;
+	w->kind = t->kind;
+	t->flavor = x->flavor;
+	t->version = x->version;
+	t->role = x->role;
+	t->variant = x->variant;
+	t->flavor_source = x->flavor_source;
+	t->error = x->error;
+	t->error_kind = x->error_kind;
+	t->position = x->position;
+	t->tags = x->tags;
+	t->path_key = x->path_key;
+	t->cluster = x->cluster;
+	/* 10,000 copies: no index per copy (settings.h, shared) */
+	w->shared = &as->cross_shared;
+	w->flavor = x->v_flavor;
+	w->variant = x->v_variant;
+	w->version = x->v_version;
+	w->version_detected = x->version_detected;
+	w->flavor_source = t->flavor_source;
+	w->role = x->v_role;
+	w->role_detected = x->role_detected;
+	w->cluster = x->v_cluster;
+	w->topology = x->topology;
+	w->address = x->address;
+	w->multi_writer = x->multi_writer;
+	w->error = t->error;
+	w->channels_known = x->channels_known;
+	w->channels = x->channels;
+	w->nchannels = w->channels_cap = x->nchannels;
+	w->group_header = x->group_header;
+	w->problems = x->problems;
+	w->nproblems = w->problems_cap = x->nproblems;
+}
+
+/* engine.h engine_fleet_copies.name: kept copy i's name */
+static const char *audit_cross_name(void *ctx, size_t i)
+{
+	const struct audit_session *as = ctx;
+	return as->cross_store->heads[i].name;
+}
+
+/* engine.h engine_fleet_copies.vars: kept copy i's variables (audit_cross_vars() over the store) */
+static void audit_cross_copy_vars(void *ctx, size_t i, struct settings *view)
+{
+	const struct audit_session *as = ctx;
+	audit_cross_vars(as->cross_store, i, view);
 }
 
 /*
@@ -1217,7 +1240,7 @@ static void audit_cross_findings(struct audit_session *as, struct target_result 
 static void audit_cross_facts(const struct audit_session *as, struct target_result *t, size_t k)
 {
 	struct settings *v = &t->view;
-	const struct target_result *x = &as->cross.targets[k];
+	const struct audit_cross_head *x = &as->cross_store->heads[k];
 	const struct topology_derived *d = as->cross_derived ? &as->cross_derived[k] : NULL;
 	for (unsigned j = 0; d && j < d->n; j++) {
 		unsigned f = d->order[j];
@@ -1248,10 +1271,10 @@ static void audit_cross_facts(const struct audit_session *as, struct target_resu
 		b->current.origin.source = SETTINGS_SRC_TOPOLOGY;
 		b->current.origin.detail = d->detail[f];
 	}
-	for (size_t i = 0; i < v->nchannels && i < x->view.nchannels; i++) {
-		v->channels[i].source_target = x->view.channels[i].source_target;
-		v->channels[i].source_index = x->view.channels[i].source_index;
-		v->channels[i].source_why = x->view.channels[i].source_why;
+	for (size_t i = 0; i < v->nchannels && i < x->nchannels; i++) {
+		v->channels[i].source_target = x->channels[i].source_target;
+		v->channels[i].source_index = x->channels[i].source_index;
+		v->channels[i].source_why = x->channels[i].source_why;
 	}
 }
 
@@ -1447,8 +1470,11 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 	as->kept = kept;   /* not copied: the caller keeps it until audit_session_end() (8 bytes a target) */
 	as->nkept = nkept;
 	as->cross_derived = xcalloc(nkept ? nkept : 1, sizeof(*as->cross_derived));
-	engine_fleet_begin(&as->fleet, &as->e, as->c, &as->cross, 0, as->cross_derived,
-			   as->cross_store ? audit_cross_vars : NULL, as->cross_store);
+	struct engine_fleet_copies copies = {
+		.n = as->cross_store ? as->cross_store->nheads : 0, .copy = audit_cross_copy,
+		.vars = audit_cross_copy_vars, .name = audit_cross_name, .ctx = as, .pool = &as->cross,
+	};
+	engine_fleet_begin(&as->fleet, &as->e, as->c, &copies, as->cross_derived);
 	if (!as->fleet.derived) {
 		free(as->cross_derived);
 		as->cross_derived = NULL;

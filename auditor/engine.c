@@ -2110,12 +2110,22 @@ static void fleet_runs(struct fleet_item *items, size_t nitems)
 	}
 }
 
+/* The name of target index (fleet_item.target) of ctx. */
+typedef const char *(*engine_name_fn)(void *ctx, size_t index);
+
+/* engine_name_fn over an audit_result's targets */
+static const char *engine_result_name(void *ctx, size_t index)
+{
+	const struct audit_result *out = ctx;
+	return out->targets[index].name;
+}
+
 /*
  * The finding of items[i] (fleet_runs() done) on tr, its target, judged on
- * tr's view; the peers in ar, named after targets' names in out (the first
- * FINDING_PEERS_SHOWN others, in the run's order).
+ * tr's view; the peers in ar, named after the targets' names (name_of; the
+ * first FINDING_PEERS_SHOWN others, in the run's order).
  */
-static void fleet_finding(const struct audit_result *out, struct arena *ar, const struct catalog *c,
+static void fleet_finding(engine_name_fn name_of, void *ctx, struct arena *ar, const struct catalog *c,
 			  const struct rule *r, const struct fleet_item *items, size_t i, struct target_result *tr)
 {
 	struct expr_env env = { .catalog = c, .target = &tr->view };
@@ -2134,9 +2144,9 @@ static void fleet_finding(const struct audit_result *out, struct arena *ar, cons
 			continue;
 		int excepted = *items[i].group && !strcmp(items[i].group, items[j].group);
 		if (excepted && shown_shared < FINDING_PEERS_SHOWN)
-			p->shared[shown_shared++] = out->targets[items[j].target].name;
+			p->shared[shown_shared++] = name_of(ctx, items[j].target);
 		else if (!excepted && shown_clash < FINDING_PEERS_SHOWN)
-			p->clash[shown_clash++] = out->targets[items[j].target].name;
+			p->clash[shown_clash++] = name_of(ctx, items[j].target);
 	}
 	if (p->nshared)
 		p->group = items[i].group;
@@ -2158,23 +2168,28 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 	}
 	fleet_runs(items, nitems);
 	for (size_t i = 0; i < nitems; i++)
-		fleet_finding(out, &out->arena, c, r, items, i, &out->targets[items[i].target]);
+		fleet_finding(engine_result_name, out, &out->arena, c, r, items, i, &out->targets[items[i].target]);
 	free(items);
 }
 
 /* ---- topology and link rules -------------------------------------------- */
 
-/* out->targets[index - 1]'s view as the link rules read it (engine_fleet.source_view) */
-typedef const struct settings *(*engine_view_fn)(void *ctx, const struct audit_result *out, size_t index);
+/* The view of target index - 1 (a channel's source_index, 1 .. n) as the link rules read it. */
+typedef const struct settings *(*engine_view_fn)(void *ctx, size_t index);
 
-static const struct settings *engine_result_view(void *ctx, const struct audit_result *out, size_t index)
+/* engine_view_fn over an audit_result's targets */
+static const struct settings *engine_result_view(void *ctx, size_t index)
 {
-	(void)ctx;
+	const struct audit_result *out = ctx;
 	return &out->targets[index - 1].view;
 }
 
-/* One link rule over every channel of target tr (its view, display: expr_target_display()), each with its source (view_of). */
-static void eval_links(const struct audit_result *out, const struct catalog *c, const struct rule *r,
+/*
+ * One link rule over every channel of target tr (its view, display:
+ * expr_target_display()), each with its source (view_of(ctx, source_index)
+ * for a source_index 1 .. n).
+ */
+static void eval_links(size_t n, const struct catalog *c, const struct rule *r,
 		       struct target_result *tr, const char *display, engine_view_fn view_of, void *ctx)
 {
 	const struct settings *s = &tr->view;
@@ -2189,7 +2204,7 @@ static void eval_links(const struct audit_result *out, const struct catalog *c, 
 		const struct settings_channel *ch = &s->channels[i];
 		struct finding *f;
 		env.channel = ch;
-		env.source = ch->source_index && ch->source_index <= out->n ? view_of(ctx, out, ch->source_index) : NULL;
+		env.source = ch->source_index && ch->source_index <= n ? view_of(ctx, ch->source_index) : NULL;
 		if (ch->group_replication) {
 			finding_new(tr, r, &env, FINDING_NOT_APPLICABLE, FINDING_BY_GROUP_REPLICATION);
 			continue;
@@ -2236,8 +2251,8 @@ static int engine_has_topology(const struct engine *e)
 	return 0;
 }
 
-/* The topology and link findings of tr (no error), in rule order. */
-static void eval_topology_target(const struct engine *e, const struct catalog *c, const struct audit_result *out,
+/* The topology and link findings of tr (no error), in rule order; its channels' sources of n targets (view_of). */
+static void eval_topology_target(const struct engine *e, const struct catalog *c, size_t n,
 				 struct target_result *tr, engine_view_fn view_of, void *ctx)
 {
 	char display[96];
@@ -2245,7 +2260,7 @@ static void eval_topology_target(const struct engine *e, const struct catalog *c
 	for (size_t j = 0; j < e->n; j++) {
 		const struct rule *r = &e->rules[j];
 		if (r->scope == RULE_SCOPE_LINK)
-			eval_links(out, c, r, tr, display, view_of, ctx);
+			eval_links(n, c, r, tr, display, view_of, ctx);
 		else if (r->scope == RULE_SCOPE_TOPOLOGY)
 			eval_topology(c, r, tr, display);
 	}
@@ -2267,7 +2282,7 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
 					continue;
 				expr_target_display(&tr->view, display, sizeof(display));
 				if (r->scope == RULE_SCOPE_LINK)
-					eval_links(out, c, r, tr, display, engine_result_view, NULL);
+					eval_links(out->n, c, r, tr, display, engine_result_view, out);
 				else
 					eval_topology(c, r, tr, display);
 			}
@@ -2289,37 +2304,33 @@ struct engine_fleet_rule {
 };
 #define ENGINE_FLEET_NONE ((unsigned)-1)
 
-/* out's target i's view with its variables (f->vars: they are kept apart), no facts; valid until the next call */
+/* copy i's view with its variables, no facts; valid until the next call */
 static const struct settings *engine_fleet_plain(void *ctx, size_t i)
 {
 	struct engine_fleet *f = ctx;
-	f->plain = f->out->targets[f->base + i].view;
-	if (f->vars)
-		f->vars(f->vars_ctx, i, &f->plain);
+	struct target_result tr;
+	f->copies.copy(f->copies.ctx, i, &tr);
+	f->plain = tr.view;
+	f->copies.vars(f->copies.ctx, i, &f->plain);
 	return &f->plain;
 }
 
-/* tr: out's target i with its view made of its copy and its facts (engine_fleet_view()) */
+/* tr: copy i with its view made of its variables and its facts (engine_fleet_view()) */
 void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr)
 {
-	const struct target_result *x = &f->out->targets[f->base + i];
-	*tr = *x;
+	static const struct topology_derived none;
+	f->copies.copy(f->copies.ctx, i, tr);
 	tr->findings = NULL;
 	tr->n = tr->cap = 0;
-	if (f->vars || f->derived) {
-		static const struct topology_derived none;
-		const struct settings *plain = engine_fleet_plain(f, i);
-		topology_view_with(plain, f->derived ? &f->derived[i] : &none, &tr->view, &f->scratch);
-	}
+	const struct settings *plain = engine_fleet_plain(f, i);
+	topology_view_with(plain, f->derived ? &f->derived[i] : &none, &tr->view, &f->scratch);
 }
 
 /* A link rule's source: its view with its facts, made once and kept until engine_fleet_end() (findings point to it). */
-static const struct settings *engine_fleet_source(void *ctx, const struct audit_result *out, size_t index)
+static const struct settings *engine_fleet_source(void *ctx, size_t index)
 {
 	struct engine_fleet *f = ctx;
-	size_t i = index - 1 - f->base;
-	if (!f->derived && !f->vars)
-		return &out->targets[index - 1].view;
+	size_t i = index - 1;
 	if (!f->sources)
 		f->sources = xcalloc(f->n, sizeof(*f->sources));
 	if (!f->sources[i]) {
@@ -2334,27 +2345,46 @@ static const struct settings *engine_fleet_source(void *ctx, const struct audit_
 	return f->sources[i];
 }
 
+/* engine_name_fn over the copies */
+static const char *engine_fleet_name(void *ctx, size_t index)
+{
+	const struct engine_fleet *f = ctx;
+	return f->copies.name(f->copies.ctx, index);
+}
+
+/*
+ * Link the copies (topology_derive_nodes()): what it reads of each, made
+ * one copy at a time (its node and its input), held only while it runs;
+ * returns the inputs (the keyword cluster, for the grouping), the caller's
+ * to free.
+ */
+static struct topology_input *engine_fleet_link(struct engine_fleet *f)
+{
+	struct topology_input *in = xcalloc(f->n, sizeof(*in));
+	struct topology_node *nodes = xcalloc(f->n, sizeof(*nodes));
+	topology_inputs(f->c, f->n, engine_fleet_plain, f, in);
+	for (size_t i = 0; i < f->n; i++) {
+		struct target_result tr;
+		f->copies.copy(f->copies.ctx, i, &tr);
+		topology_node_of(&tr, &nodes[i]);
+	}
+	topology_derive_nodes(f->c, f->n, nodes, in, f->copies.pool, f->derived);
+	free(nodes);
+	return in;
+}
+
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			struct audit_result *out, size_t base, struct topology_derived *derived,
-			engine_fleet_vars_fn vars, void *vars_ctx)
+			const struct engine_fleet_copies *copies, struct topology_derived *derived)
 {
 	memset(f, 0, sizeof(*f));
 	f->e = e;
 	f->c = c;
-	f->out = out;
-	f->base = base;
-	f->n = out->n > base ? out->n - base : 0;
-	f->vars = vars;
-	f->vars_ctx = vars_ctx;
+	f->copies = *copies;
+	f->n = copies->n;
 	struct topology_input *in = NULL;
 	if (engine_has_topology(e) && f->n) {
-		if (vars) {
-			/* what topology_link() reads of each view, made one view at a time */
-			in = xcalloc(f->n, sizeof(*in));
-			topology_inputs(c, f->n, engine_fleet_plain, f, in);
-		}
 		f->derived = derived;
-		topology_derive(c, out, base, derived, in);
+		in = engine_fleet_link(f);
 	}
 	for (size_t j = 0; j < e->n; j++)
 		f->nrules += e->rules[j].scope == RULE_SCOPE_FLEET;
@@ -2383,7 +2413,7 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 			/* the keyword cluster topology_inputs() found already (expr_target_cluster()) */
 			if (tr.error || !fleet_item_quiet(c, fr->rule, &tr, in ? in[i].cluster : NULL, &fr->items[fr->nitems]))
 				continue;
-			fr->items[fr->nitems++].target = (unsigned)(base + i);
+			fr->items[fr->nitems++].target = (unsigned)i;
 		}
 		free(tr.findings);
 	}
@@ -2392,7 +2422,7 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 		struct engine_fleet_rule *fr = &f->rules[q];
 		fleet_runs(fr->items, fr->nitems);
 		for (size_t k = 0; k < fr->nitems; k++)
-			fr->item_of[fr->items[k].target - base] = (unsigned)k;
+			fr->item_of[fr->items[k].target] = (unsigned)k;
 		fr->items = xrealloc(fr->items, (fr->nitems ? fr->nitems : 1) * sizeof(*fr->items));
 	}
 }
@@ -2402,11 +2432,11 @@ void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result 
 	if (tr->error)
 		return;
 	if (f->derived)
-		eval_topology_target(f->e, f->c, f->out, tr, engine_fleet_source, f);
+		eval_topology_target(f->e, f->c, f->n, tr, engine_fleet_source, f);
 	for (size_t q = 0; q < f->nrules; q++) {
 		struct engine_fleet_rule *fr = &f->rules[q];
 		if (fr->item_of[i] != ENGINE_FLEET_NONE) {
-			fleet_finding(f->out, ar, f->c, fr->rule, fr->items, fr->item_of[i], tr);
+			fleet_finding(engine_fleet_name, f, ar, f->c, fr->rule, fr->items, fr->item_of[i], tr);
 		} else {
 			struct fleet_item it;
 			/* the same finding the grouping made (not applicable, unknown) */

@@ -251,15 +251,15 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
  * stream that keeps no target's cross-target findings (audit.h): the same
  * findings, in the same order per target.
  *
- *   begin   over out->targets[base..] (copies of the targets' views that
- *           hold what the cross-target rules read; their variables through
- *           vars when it is not NULL): when a topology or link
- *           rule is loaded, link them (topology_derive(): the channels'
- *           sources into the copies, the facts into derived[i], one per
- *           target, which the caller keeps); then group the targets for
- *           every fleet rule (judged on each view with its facts).
- *   view    *tr: target i's copy (a shallow copy, no findings) whose view
- *           has its facts (topology_view_with()); valid until the next view.
+ *   begin   over the copies (struct engine_fleet_copies: what the
+ *           cross-target rules read of each target, handed out one target
+ *           at a time): when a topology or link rule is loaded, link them
+ *           (topology_derive_nodes(): the channels' sources into the
+ *           copies' channels, the facts into derived[i], one per target,
+ *           which the caller keeps); then group the targets for every
+ *           fleet rule (judged on each view with its facts).
+ *   view    *tr: copy i (no findings) whose view has its variables and
+ *           facts (topology_view_with()); valid until the next view.
  *   target  add to tr (from view) target i's topology and link findings, in
  *           rule order, then its fleet findings; their peers go to ar. A link
  *           finding's source is a view made once and kept until end.
@@ -267,19 +267,31 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
  */
 struct engine_fleet_rule;
 /*
- * For copies that keep their variables apart (their views hold none):
- * fill view->vars and view->n with target i's (out->targets[base + i]), in
- * a buffer the caller owns, valid until its next call.
+ * The copies the cross-target rules read, n of them, through ctx:
+ *   copy   fill *tr with copy i: its header and its view without variables
+ *          (view.n 0) or findings; the view's channels are the copy's own,
+ *          where the linking writes each channel's source (they stay valid
+ *          and the same until the copies are released); strings valid as
+ *          long as the copies.
+ *   vars   fill view->vars and view->n with copy i's variables, in a buffer
+ *          the caller owns, valid until its next call.
+ *   name   copy i's name (copy()'s tr->name), valid as long as the copies.
+ *   pool   where the linking interns the strings it makes (its arena).
  */
-typedef void (*engine_fleet_vars_fn)(void *ctx, size_t i, struct settings *view);
+struct engine_fleet_copies {
+	size_t n;
+	void (*copy)(void *ctx, size_t i, struct target_result *tr);
+	void (*vars)(void *ctx, size_t i, struct settings *view);
+	const char *(*name)(void *ctx, size_t i);
+	void *ctx;
+	struct audit_result *pool;
+};
 struct engine_fleet {
 	const struct engine *e;
 	const struct catalog *c;
-	struct audit_result *out;
-	size_t base, n;
+	struct engine_fleet_copies copies;
+	size_t n;
 	struct topology_derived *derived;      /* NULL: no topology or link rule */
-	engine_fleet_vars_fn vars;             /* NULL: the views hold their variables */
-	void *vars_ctx;
 	struct settings plain;                 /* a view with its variables, no facts (engine.c) */
 	struct topology_scratch scratch;       /* engine_fleet_view()'s */
 	struct engine_fleet_rule *rules;       /* per fleet rule */
@@ -289,8 +301,7 @@ struct engine_fleet {
 	size_t nsource_scratch;
 };
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			struct audit_result *out, size_t base, struct topology_derived *derived,
-			engine_fleet_vars_fn vars, void *vars_ctx);
+			const struct engine_fleet_copies *copies, struct topology_derived *derived);
 void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr);
 void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar);
 void engine_fleet_end(struct engine_fleet *f);

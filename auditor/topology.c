@@ -206,8 +206,9 @@ static unsigned port_of(const char *text)
 
 struct topo {
 	const struct catalog *c;
-	struct audit_result *out;
-	size_t base, n;               /* targets out->targets[base .. base+n) */
+	struct audit_result *pool;    /* the strings made: interned there, or in its arena (ar) */
+	struct topology_node *nodes;  /* per target: what is read of it besides its input */
+	size_t base, n;               /* a channel's source_index is base + 1 + the index of its source */
 	struct arena *ar;
 	/* indexes of the targets by how a channel may name them: key -> index or TOPO_MANY */
 	struct strmap by_addr, by_reported, by_id, by_id_port, by_uuid;
@@ -220,9 +221,8 @@ struct topo {
 	size_t *comp_nodes;           /* nodes in each component */
 	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
 	struct topology_derived *derived;   /* per target: the facts derived (fact()) */
-	struct topo_names names;      /* the names read, bound (view_text()) */
-	const struct topology_input *in;   /* per target: what it reads of the views, or NULL (read them) */
-	struct arena keys;            /* the index keys and bound names, for the call only */
+	const struct topology_input *in;   /* per target: what it reads of the views' variables */
+	struct arena keys;            /* the index keys, for the call only */
 	struct topo_addr_memo {       /* addr_key()'s last answers */
 		const char *host;
 		unsigned port;
@@ -230,26 +230,24 @@ struct topo {
 	} addr_memo[TOPO_ADDR_MEMO];
 };
 
-static struct settings *topo_view(struct topo *tp, size_t i)
+static struct topology_node *topo_view(struct topo *tp, size_t i)
 {
-	return &tp->out->targets[tp->base + i].view;
+	return &tp->nodes[i];
 }
 
 static const char *topo_name(struct topo *tp, size_t i)
 {
-	return tp->out->targets[tp->base + i].name;
+	return tp->nodes[i].name;
 }
 
 static int topo_usable(struct topo *tp, size_t i)
 {
-	return !tp->out->targets[tp->base + i].error;
+	return tp->nodes[i].usable;
 }
 
-/* Variable name (one of topo_text_names[]) of target i: from its input when given, else its view. */
+/* Variable name (one of topo_text_names[]) of target i: from its input. */
 static const char *topo_text(struct topo *tp, size_t i, const char *name)
 {
-	if (!tp->in)
-		return view_text(&tp->names, topo_view(tp, i), name);
 	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++)
 		if (topo_text_names[k] == name)
 			return tp->in[i].text[k];
@@ -262,7 +260,7 @@ static const char *topo_text(struct topo *tp, size_t i, const char *name)
 /* The keyword cluster of target i (expr_target_cluster()). */
 static const char *topo_galera_cluster(struct topo *tp, size_t i)
 {
-	return tp->in ? (tp->in[i].cluster ? tp->in[i].cluster : "") : expr_target_cluster(tp->c, topo_view(tp, i));
+	return tp->in[i].cluster ? tp->in[i].cluster : "";
 }
 
 /* 1 ON, 0 OFF, -1 unknown. */
@@ -376,7 +374,7 @@ static void topo_index(struct topo *tp)
 	strmap_init(&tp->by_id_port, 0);
 	strmap_init(&tp->by_uuid, 1);
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct settings *v = topo_view(tp, i);
+		const struct topology_node *v = topo_view(tp, i);
 		char h[256];
 		unsigned p;
 		int known;
@@ -469,7 +467,7 @@ static const char *topo_concat(struct arena *ar, const char *a, const char *b, c
 static void topo_link_channels(struct topo *tp)
 {
 	for (size_t i = 0; i < tp->n; i++) {
-		struct settings *v = topo_view(tp, i);
+		struct topology_node *v = topo_view(tp, i);
 		if (!topo_usable(tp, i))
 			continue;
 		if (!v->channels_known) {
@@ -530,7 +528,7 @@ static void topo_build_graph(struct topo *tp)
 	count = xcalloc(tp->nsuper + 1, sizeof(size_t));
 	fill = xcalloc(tp->nsuper + 1, sizeof(size_t));
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct settings *v = topo_view(tp, i);
+		const struct topology_node *v = topo_view(tp, i);
 		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index)
 				count[tp->super[i]]++;
@@ -540,7 +538,7 @@ static void topo_build_graph(struct topo *tp)
 		tp->edge_start[s + 1] = tp->edge_start[s] + count[s];
 	tp->edge = xcalloc(tp->edge_start[tp->nsuper] ? tp->edge_start[tp->nsuper] : 1, sizeof(size_t));
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct settings *v = topo_view(tp, i);
+		const struct topology_node *v = topo_view(tp, i);
 		size_t s = tp->super[i];
 		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index)
@@ -819,11 +817,11 @@ struct topo_group {
 /* The cluster a target declares (project file, annotation, inventory: settings.topology), else its Galera cluster. */
 static const char *topo_declared_cluster(struct topo *tp, size_t i)
 {
-	const struct settings *v = topo_view(tp, i);
+	const struct topology_node *v = topo_view(tp, i);
 	return v->topology && *v->topology ? v->topology : tp->cluster[i];
 }
 
-static int topo_declared_multi(const struct settings *v)
+static int topo_declared_multi(const struct topology_node *v)
 {
 	return v->multi_writer && !strcmp(v->multi_writer, "yes");
 }
@@ -867,7 +865,7 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 	}
 	for (size_t k = 0; k < g->nw; k++) {
 		size_t i = g->writers[k];
-		const struct settings *v = topo_view(tp, i);
+		const struct topology_node *v = topo_view(tp, i);
 		int ki, ko;
 		unsigned long long inc = view_number(tp, i, "auto_increment_increment", &ki);
 		unsigned long long off = view_number(tp, i, "auto_increment_offset", &ko);
@@ -1049,7 +1047,7 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 		fact(tp, i, TF_WRITERS, NULL, "read_only of a server of its write group is unknown");
 	} else {
 		snprintf(num, sizeof(num), "%zu", g->nw);
-		fact(tp, i, TF_WRITERS, audit_result_intern(tp->out, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
+		fact(tp, i, TF_WRITERS, audit_result_intern(tp->pool, num), *g->writer_names ? arena_strdup(ar, g->writer_names) : "none");
 	}
 	if (ring == 1 && g->unknown_w) {
 		fact(tp, i, TF_WRITABLE_PEERS, NULL, "read_only of a server of its ring is unknown");
@@ -1107,8 +1105,8 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 /* The errant transactions of replica i (every channel linked, in no ring). */
 static void topo_fact_errant(struct topo *tp, size_t i)
 {
-	struct settings *v = topo_view(tp, i);
-	struct arena *ar = &tp->out->arena;
+	struct topology_node *v = topo_view(tp, i);
+	struct arena *ar = &tp->pool->arena;
 	struct strbuf why = { 0 }, text = { 0 };
 	size_t nsrc = 0;
 	int mariadb = v->flavor == FLAVOR_MARIADB;
@@ -1130,7 +1128,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		goto unknown;
 	}
 	for (size_t k = 0; k < nsrc; k++) {
-		const struct settings *sv = topo_view(tp, src[k]);
+		const struct topology_node *sv = topo_view(tp, src[k]);
 		if ((sv->flavor == FLAVOR_MARIADB) != mariadb) {
 			strbuf_addf(&why, "%s and its source %s are of different flavors: their GTIDs differ", topo_name(tp, i),
 				    topo_name(tp, src[k]));
@@ -1215,25 +1213,25 @@ out:
 	strbuf_release(&text);
 }
 
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
-		     const struct topology_input *in)
+/* The facts of nodes[0..n) into d (topology_derive_nodes()); a channel's source_index is base + 1 + its source's index. */
+static void topo_derive(const struct catalog *c, size_t n, size_t base, struct topology_node *nodes,
+			const struct topology_input *in, struct audit_result *pool, struct topology_derived *d)
 {
 	struct topo tp;
-	struct arena *ar = &out->arena;
+	struct arena *ar = &pool->arena;
 	memset(&tp, 0, sizeof(tp));
 	tp.c = c;
-	tp.out = out;
+	tp.pool = pool;
+	tp.nodes = nodes;
 	tp.ar = ar;
 	tp.base = base;
-	tp.n = out->n > base ? out->n - base : 0;
+	tp.n = n;
 	tp.derived = d;
 	tp.in = in;
 	if (!tp.n)
 		return;
 	memset(d, 0, tp.n * sizeof(*d));
 	arena_init(&tp.keys);
-	tp.names.c = c;
-	tp.names.a = &tp.keys;
 	tp.super = xcalloc(tp.n, sizeof(size_t));
 	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
 	tp.uncertain_why = xcalloc(tp.n, sizeof(*tp.uncertain_why));
@@ -1246,7 +1244,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	size_t *rep_start = xcalloc(tp.n + 1, sizeof(size_t)), *rep = NULL, *rep_fill = xcalloc(tp.n + 1, sizeof(size_t));
 	size_t nrep = 0;
 	for (size_t i = 0; i < tp.n; i++) {
-		const struct settings *v = topo_view(&tp, i);
+		const struct topology_node *v = topo_view(&tp, i);
 		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index) {
 				rep_start[v->channels[k].source_index - base]++;
@@ -1257,7 +1255,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 		rep_start[i + 1] += rep_start[i];
 	rep = xcalloc(nrep ? nrep : 1, sizeof(size_t));
 	for (size_t i = 0; i < tp.n; i++) {
-		const struct settings *v = topo_view(&tp, i);
+		const struct topology_node *v = topo_view(&tp, i);
 		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++) {
 			size_t s = v->channels[k].source_index;
 			if (s)
@@ -1331,7 +1329,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	size_t ngroups = topo_groups(&tp, &groups, group_of);
 
 	for (size_t i = 0; i < tp.n; i++) {
-		struct settings *v = topo_view(&tp, i);
+		struct topology_node *v = topo_view(&tp, i);
 		struct strbuf sb = { 0 };
 		const char *why = NULL;
 		char num[32];
@@ -1343,7 +1341,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 				names_add(&sb, &shown, topo_name(&tp, rep[r]));
 		names_end(&sb, shown);
 		topo_decimal(num, sizeof(num), rep_start[i + 1] - rep_start[i]);
-		fact(&tp, i, TF_REPLICAS, audit_result_intern(tp.out, num),
+		fact(&tp, i, TF_REPLICAS, audit_result_intern(tp.pool, num),
 		     sb.len ? arena_printf(ar, "replicated by %s", sb.buf) : "no audited server replicates from it");
 		strbuf_release(&sb);
 
@@ -1373,7 +1371,7 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 			fact(&tp, i, TF_CLUSTER_SERVER_IDS, x->unknown ? NULL : arena_strdup(ar, x->text.buf ? x->text.buf : ""),
 			     x->unknown ? "server_id of a node of the cluster is unknown"
 					: arena_printf(ar, "the server_ids of the nodes of cluster '%s' in this run", tp.cluster[i]));
-			fact(&tp, i, TF_CLUSTER_SERVER_ID_COUNT, x->unknown ? NULL : audit_result_intern(tp.out, num),
+			fact(&tp, i, TF_CLUSTER_SERVER_ID_COUNT, x->unknown ? NULL : audit_result_intern(tp.pool, num),
 			     x->unknown ? "server_id of a node of the cluster is unknown" : NULL);
 		}
 	}
@@ -1404,6 +1402,55 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	free(tp.comp);
 	free(tp.comp_nodes);
 	free(tp.comp_unsure);
+}
+
+void topology_node_of(const struct target_result *tr, struct topology_node *node)
+{
+	const struct settings *v = &tr->view;
+	node->name = tr->name;
+	node->kind = v->kind;
+	node->address = v->address;
+	node->topology = v->topology;
+	node->multi_writer = v->multi_writer;
+	node->channels = v->channels;
+	node->nchannels = (unsigned)v->nchannels;
+	node->flavor = v->flavor;
+	node->usable = !tr->error;
+	node->channels_known = v->channels_known != 0;
+}
+
+void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
+			   const struct topology_input *in, struct audit_result *pool, struct topology_derived *d)
+{
+	topo_derive(c, n, 0, nodes, in, pool, d);
+}
+
+/* out->targets[base + i]'s view (topology_inputs()) */
+static const struct settings *topo_result_view(void *ctx, size_t i)
+{
+	const struct target_result *tr = ctx;
+	return &tr[i].view;
+}
+
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
+		     const struct topology_input *in)
+{
+	size_t n = out->n > base ? out->n - base : 0;
+	if (!n)
+		return;
+	struct topology_node *nodes = xcalloc(n, sizeof(*nodes));
+	struct topology_input *own = NULL;
+	for (size_t i = 0; i < n; i++)
+		topology_node_of(&out->targets[base + i], &nodes[i]);
+	if (!in) {
+		/* what topology_derive() read of each view as it went, read once (the same answers) */
+		own = xcalloc(n, sizeof(*own));
+		topology_inputs(c, n, topo_result_view, &out->targets[base], own);
+		in = own;
+	}
+	topo_derive(c, n, base, nodes, in, out, d);
+	free(own);
+	free(nodes);
 }
 
 void topology_link(const struct catalog *c, struct audit_result *out, size_t base)

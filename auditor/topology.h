@@ -158,6 +158,36 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 		     const struct topology_input *in);
 
 /*
+ * Added (issue 13): all topology_derive() reads of a target besides its
+ * input (struct topology_input), so that a caller need not hold a
+ * target_result (552 bytes) per target while linking: the target's name,
+ * whether it is usable (no error), and of its view the kind, flavor,
+ * address, declared cluster (settings.topology), multi_writer and the
+ * channels, whose source_target/source_index/source_why the linking sets
+ * (channels must stay valid and writable). Strings are the caller's.
+ */
+struct topology_node {
+	const char *name, *kind, *address, *topology, *multi_writer;
+	struct settings_channel *channels;
+	unsigned nchannels;
+	enum flavor flavor;
+	unsigned char usable, channels_known;
+};
+
+/* The node of tr (its view's channels: those the linking writes to). */
+void topology_node_of(const struct target_result *tr, struct topology_node *node);
+
+/*
+ * topology_derive() over n nodes and their inputs (both n entries, in[i]
+ * for node i; a channel's source_index is 1 + the index of its source
+ * among the nodes): the facts of node i go to d[i] (cleared here); the
+ * strings made (facts, channel sources) are interned into pool or in its
+ * arena, valid while pool is.
+ */
+void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
+			   const struct topology_input *in, struct audit_result *pool, struct topology_derived *d);
+
+/*
  * The facts d into view v, in d's order, each as topology_link() sets it
  * (settings_set() with origin SETTINGS_SRC_TOPOLOGY and the detail; a fact
  * v already has from the topology is replaced, not overridden). Strings
