@@ -366,6 +366,24 @@ static void index_put(struct strmap *m, const char *key, size_t i)
 		strmap_put(m, key, i);
 }
 
+/* Whether any channel will look for its source (topo_link_channels()): a usable target's known, asynchronous channel. */
+static int topo_any_channel(struct topo *tp)
+{
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct topology_node *v = topo_view(tp, i);
+		for (size_t k = 0; topo_usable(tp, i) && v->channels_known && k < v->nchannels; k++)
+			if (!v->channels[k].group_replication)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * The indexes topo_find_source() looks channels' sources up in; left
+ * empty when no channel will (option files alone: their channels are
+ * unknown), as they held a key and a map entry per target and name
+ * (~145 bytes a target at the run's peak, issue 13).
+ */
 static void topo_index(struct topo *tp)
 {
 	strmap_init(&tp->by_addr, 0);
@@ -373,6 +391,8 @@ static void topo_index(struct topo *tp)
 	strmap_init(&tp->by_id, 0);
 	strmap_init(&tp->by_id_port, 0);
 	strmap_init(&tp->by_uuid, 1);
+	if (!topo_any_channel(tp))
+		return;
 	for (size_t i = 0; i < tp->n; i++) {
 		const struct topology_node *v = topo_view(tp, i);
 		char h[256];

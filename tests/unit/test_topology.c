@@ -500,10 +500,73 @@ out:
 	catalog_release(&c);
 }
 
+/* r's target i's view (topology_inputs()) */
+static const struct settings *result_view(void *ctx, size_t i)
+{
+	const struct audit_result *r = ctx;
+	return &r->targets[i].view;
+}
+
+/*
+ * topology_derive_nodes() (issue 13: the stream links compact nodes, not
+ * target_results): the channels' sources go into the nodes' channels as
+ * 1 + the source's index among the nodes, the facts into d[i], the strings
+ * into the pool; an unusable node gets none; targets whose channels are
+ * unknown (option files: no index is built then) are in a ring or not
+ * "unknown", and the reason names the target.
+ */
+static void test_nodes(void)
+{
+	struct audit_result r, pool;
+	struct topology_node nodes[4];
+	struct topology_input in[4];
+	struct topology_derived d[4];
+	audit_result_init(&r);
+	audit_result_init(&pool);
+	reserve(&r, 4);
+	struct settings *src = node(&r, "src", "10.0.0.1:3306", "1", "OFF");
+	struct settings *a = node(&r, "a", "10.0.0.2:3306", "2", "ON");
+	channel(a, "", "10.0.0.1", 3306);
+	node(&r, "broken", "10.0.0.3:3306", "3", "ON");
+	r.targets[2].error = "cannot connect";
+	struct settings *b = node(&r, "b", NULL, "4", "ON");
+	channel(b, "", "10.0.0.1", 3306)->source_server_id = "1";
+	for (size_t i = 0; i < 4; i++)
+		topology_node_of(&r.targets[i], &nodes[i]);
+	topology_inputs(NULL, 4, result_view, &r, in);
+	topology_derive_nodes(NULL, 4, nodes, in, &pool, d);
+	is_str(a->channels[0].source_target, "src", "nodes: a channel's source written into the node's channels");
+	is_int((long)b->channels[0].source_index, 1, "... as 1 + its index among the nodes");
+	ok(d[0].n && d[0].value[0] && !strcmp(d[0].value[0], "2"), "the source's topology.replicas is 2 (d[0])");
+	ok(d[0].detail[0] && !strcmp(d[0].detail[0], "replicated by a, b"), "... and names them: %s",
+	   d[0].detail[0] ? d[0].detail[0] : "(null)");
+	ok(pool.arena.head != NULL, "the strings made are the pool's");
+	is_int(d[2].n, 0, "an unusable node gets no fact");
+	(void)src;
+
+	/* option files: no channel known anywhere, so nothing is looked up, and each ring fact says why */
+	audit_result_release(&r);
+	audit_result_init(&r);
+	reserve(&r, 2);
+	node(&r, "one.cnf", NULL, "1", "ON")->channels_known = 0;
+	node(&r, "two.cnf", NULL, "1", "ON")->channels_known = 0;
+	for (size_t i = 0; i < 2; i++)
+		topology_node_of(&r.targets[i], &nodes[i]);
+	topology_inputs(NULL, 2, result_view, &r, in);
+	topology_derive_nodes(NULL, 2, nodes, in, &pool, d);
+	ok(!d[1].value[1] && d[1].detail[1] && strstr(d[1].detail[1], "channels of two.cnf are known only"),
+	   "channels unknown: topology.ring unknown, the reason names the target: %s",
+	   d[1].detail[1] ? d[1].detail[1] : "(null)");
+	is_str(d[0].value[0], "0", "... and nobody replicates from it");
+	audit_result_release(&r);
+	audit_result_release(&pool);
+}
+
 int main(void)
 {
 	test_status_rows();
 	test_link();
+	test_nodes();
 	test_rings();
 	test_galera();
 	test_reports_again();
