@@ -733,9 +733,9 @@ struct audit_cross_wide {
 };
 
 /*
- * A copy while the targets are read: what audit_cross_keep() makes its
- * target_result of (the fields audit_cross_add() set, 224 bytes, not 552;
- * strings the cross result's).
+ * A copy: what audit_cross_copy() makes its target_result of (the fields
+ * audit_cross_add() set, 184 bytes, not 552; strings the cross result's;
+ * the enums and flags in a byte each: 224 bytes with them as ints).
  */
 struct audit_cross_head {
 	const char *name, *kind, *flavor_source, *error, *tags, *path_key, *cluster;
@@ -745,12 +745,9 @@ struct audit_cross_head {
 	struct settings_origin group_header;
 	struct version version, v_version;
 	size_t position;
-	enum flavor flavor, v_flavor;
-	enum role role, v_role;
-	enum flavor_variant variant, v_variant;
-	enum target_error_kind error_kind;
-	int version_detected, role_detected, channels_known;
 	unsigned nchannels, nproblems;
+	unsigned char flavor, v_flavor, role, v_role, variant, v_variant, error_kind;   /* the enums' values */
+	unsigned char version_detected, role_detected, channels_known;
 };
 
 struct audit_cross_store {
@@ -980,30 +977,30 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	memset(x, 0, sizeof(*x));
 	x->name = audit_cross_intern(as, t->name);
 	x->kind = audit_cross_intern(as, t->kind);
-	x->flavor = t->flavor;
+	x->flavor = (unsigned char)t->flavor;
 	x->version = t->version;
-	x->role = t->role;
-	x->variant = t->variant;
+	x->role = (unsigned char)t->role;
+	x->variant = (unsigned char)t->variant;
 	x->flavor_source = audit_cross_intern(as, t->flavor_source);
 	/* what decided the flavor (~250 bytes, one text per target): the reports read it from the spool, no rule does */
 	x->error = audit_cross_intern(as, t->error);
-	x->error_kind = t->error_kind;
+	x->error_kind = (unsigned char)t->error_kind;
 	x->position = t->position;
 	x->tags = audit_cross_intern(as, t->tags);
 	x->path_key = audit_cross_intern(as, t->path_key);
 	x->cluster = audit_cross_intern(as, t->cluster);
 
-	x->v_flavor = v->flavor;
-	x->v_variant = v->variant;
+	x->v_flavor = (unsigned char)v->flavor;
+	x->v_variant = (unsigned char)v->variant;
 	x->v_version = v->version;
-	x->version_detected = v->version_detected;
-	x->v_role = v->role;
-	x->role_detected = v->role_detected;
+	x->version_detected = v->version_detected != 0;
+	x->v_role = (unsigned char)v->role;
+	x->role_detected = v->role_detected != 0;
 	x->v_cluster = audit_cross_intern(as, v->cluster);
 	x->topology = audit_cross_intern(as, v->topology);
 	x->address = audit_cross_intern(as, v->address);
 	x->multi_writer = audit_cross_intern(as, v->multi_writer);
-	x->channels_known = v->channels_known;
+	x->channels_known = v->channels_known != 0;
 	if (v->nchannels) {
 		x->channels = xcalloc(v->nchannels, sizeof(*x->channels));
 		x->nchannels = (unsigned)v->nchannels;
@@ -1165,25 +1162,25 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	strmap_init(&w->index, 0);
 	w->target = t->name;
 	w->kind = t->kind;
-	t->flavor = x->flavor;
+	t->flavor = (enum flavor)x->flavor;
 	t->version = x->version;
-	t->role = x->role;
-	t->variant = x->variant;
+	t->role = (enum role)x->role;
+	t->variant = (enum flavor_variant)x->variant;
 	t->flavor_source = x->flavor_source;
 	t->error = x->error;
-	t->error_kind = x->error_kind;
+	t->error_kind = (enum target_error_kind)x->error_kind;
 	t->position = x->position;
 	t->tags = x->tags;
 	t->path_key = x->path_key;
 	t->cluster = x->cluster;
 	/* 10,000 copies: no index per copy (settings.h, shared) */
 	w->shared = &as->cross_shared;
-	w->flavor = x->v_flavor;
-	w->variant = x->v_variant;
+	w->flavor = (enum flavor)x->v_flavor;
+	w->variant = (enum flavor_variant)x->v_variant;
 	w->version = x->v_version;
 	w->version_detected = x->version_detected;
 	w->flavor_source = t->flavor_source;
-	w->role = x->v_role;
+	w->role = (enum role)x->v_role;
 	w->role_detected = x->role_detected;
 	w->cluster = x->v_cluster;
 	w->topology = x->topology;
