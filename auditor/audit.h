@@ -185,7 +185,7 @@ struct audit_session {
 	FILE *lines;                      /* the added targets' lines for stderr: (index, length, bytes) per target that
 					     has some; made by the first such target */
 	char *lines_buf;                  /* lines' stdio buffer */
-	struct audit_result cross;        /* per target added: what the cross-target rules read */
+	struct audit_result cross;        /* the copies' strings (pool and arena; no target: the copies are heads in cross_store) */
 	struct strmap cross_reads;        /* the names engine_read.fleet marks */
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
 	struct settings_shared cross_shared; /* the copies' views: strings into cross's pool, no index (settings.h) */
@@ -252,8 +252,10 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  * Memory: per target added, only the cross-target copy (its size is the
  * number of marked variables and channels, not of the target's settings
  * or findings): a head and a 12-byte slot per variable value while the
- * targets are read (audit.c), then for each kept one a target_result
- * without variables or findings, and its derived facts. Reports, findings and sentences are those of
+ * targets are read (audit.c); the kept ones' heads stay (the rules
+ * across targets read each through an accessor, engine.h struct
+ * engine_fleet_copies, made into a target_result one at a time), with
+ * their derived facts. Reports, findings and sentences are those of
  * audit_session_evaluate() + audit_session_report(), byte for byte.
  */
 struct project_target;
