@@ -1238,7 +1238,8 @@ static void audit_cross_facts(const struct audit_session *as, struct target_resu
 {
 	struct settings *v = &t->view;
 	const struct audit_cross_head *x = &as->cross_store->heads[k];
-	const struct topology_derived *d = as->cross_derived ? &as->cross_derived[k] : NULL;
+	const struct topology_derived *d = as->cross_derived ? topology_derived_get(as->cross_derived, k) : NULL;
+	const char *unknown = NULL;   /* topology_channels_unknown's text for k */
 	for (unsigned j = 0; d && j < d->n; j++) {
 		unsigned f = d->order[j];
 		const char *name = topology_facts[f];
@@ -1267,6 +1268,12 @@ static void audit_cross_facts(const struct audit_session *as, struct target_resu
 		b->current.spelled = name;
 		b->current.origin.source = SETTINGS_SRC_TOPOLOGY;
 		b->current.origin.detail = d->detail[f];
+		if (d->detail[f] == topology_channels_unknown) {
+			/* made once per target read back, in its view's arena */
+			if (!unknown)
+				unknown = topology_detail(d, f, x->name, &v->arena);
+			b->current.origin.detail = unknown;
+		}
 	}
 	for (size_t i = 0; i < v->nchannels && i < x->nchannels; i++) {
 		v->channels[i].source_target = x->channels[i].source_target;
@@ -1466,13 +1473,14 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 	audit_cross_keep(as, kept, nkept);
 	as->kept = kept;   /* not copied: the caller keeps it until audit_session_end() (8 bytes a target) */
 	as->nkept = nkept;
-	as->cross_derived = xcalloc(nkept ? nkept : 1, sizeof(*as->cross_derived));
+	as->cross_derived = xcalloc(1, sizeof(*as->cross_derived));
 	struct engine_fleet_copies copies = {
 		.n = as->cross_store ? as->cross_store->nheads : 0, .copy = audit_cross_copy,
 		.vars = audit_cross_copy_vars, .name = audit_cross_name, .ctx = as, .pool = &as->cross,
 	};
 	engine_fleet_begin(&as->fleet, &as->e, as->c, &copies, as->cross_derived);
 	if (!as->fleet.derived) {
+		topology_derived_set_release(as->cross_derived);
 		free(as->cross_derived);
 		as->cross_derived = NULL;
 	}
@@ -1580,6 +1588,8 @@ void audit_session_end(struct audit_session *as)
 		as->kept = NULL;
 		if (as->fleet_begun)
 			engine_fleet_end(&as->fleet);
+		if (as->cross_derived)
+			topology_derived_set_release(as->cross_derived);
 		free(as->cross_derived);
 		audit_cross_store_release(as->cross_store);
 		audit_result_release(&as->cross);

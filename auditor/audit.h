@@ -190,7 +190,7 @@ struct audit_session {
 	size_t cross_facts;               /* ... of which facts (no catalog variable) */
 	struct settings_shared cross_shared; /* the copies' views: strings into cross's pool, no index (settings.h) */
 	struct audit_cross_store *cross_store;  /* the copies' variables, compact (audit.c); their views hold none */
-	struct topology_derived *cross_derived; /* per kept target: its topology.* facts (topology.h); NULL: none */
+	struct topology_derived_set *cross_derived; /* per kept target: its topology.* facts (topology.h); NULL: none */
 	struct engine_fleet fleet;        /* the cross-target rules over cross, one target at a time (engine.h) */
 	int fleet_begun;
 	struct audit_summary totals;      /* of the targets added, then (finish) of those kept, final */

@@ -2323,7 +2323,7 @@ void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *t
 	tr->findings = NULL;
 	tr->n = tr->cap = 0;
 	const struct settings *plain = engine_fleet_plain(f, i);
-	topology_view_with(plain, f->derived ? &f->derived[i] : &none, &tr->view, &f->scratch);
+	topology_view_with(plain, f->derived ? topology_derived_get(f->derived, i) : &none, &tr->view, &f->scratch);
 }
 
 /* A link rule's source: its view with its facts, made once and kept until engine_fleet_end() (findings point to it). */
@@ -2337,7 +2337,8 @@ static const struct settings *engine_fleet_source(void *ctx, size_t index)
 		static const struct topology_derived none;
 		struct topology_scratch one = { 0 };
 		struct settings *v = xcalloc(1, sizeof(*v));
-		topology_view_with(engine_fleet_plain(f, i), f->derived ? &f->derived[i] : &none, v, &one);
+		topology_view_with(engine_fleet_plain(f, i), f->derived ? topology_derived_get(f->derived, i) : &none, v,
+				   &one);
 		f->sources[i] = v;
 		f->source_scratch = xrealloc(f->source_scratch, (f->nsource_scratch + 1) * sizeof(*f->source_scratch));
 		f->source_scratch[f->nsource_scratch++] = one;
@@ -2374,7 +2375,7 @@ static struct topology_input *engine_fleet_link(struct engine_fleet *f)
 }
 
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			const struct engine_fleet_copies *copies, struct topology_derived *derived)
+			const struct engine_fleet_copies *copies, struct topology_derived_set *derived)
 {
 	memset(f, 0, sizeof(*f));
 	f->e = e;

@@ -255,8 +255,8 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
  *           cross-target rules read of each target, handed out one target
  *           at a time): when a topology or link rule is loaded, link them
  *           (topology_derive_nodes(): the channels' sources into the
- *           copies' channels, the facts into derived[i], one per target,
- *           which the caller keeps); then group the targets for every
+ *           copies' channels, the facts into the set derived,
+ *           which the caller keeps and releases); then group the targets for every
  *           fleet rule (judged on each view with its facts).
  *   view    *tr: copy i (no findings) whose view has its variables and
  *           facts (topology_view_with()); valid until the next view.
@@ -291,7 +291,7 @@ struct engine_fleet {
 	const struct catalog *c;
 	struct engine_fleet_copies copies;
 	size_t n;
-	struct topology_derived *derived;      /* NULL: no topology or link rule */
+	struct topology_derived_set *derived;  /* the caller's; NULL: no topology or link rule */
 	struct settings plain;                 /* a view with its variables, no facts (engine.c) */
 	struct topology_scratch scratch;       /* engine_fleet_view()'s */
 	struct engine_fleet_rule *rules;       /* per fleet rule */
@@ -301,7 +301,7 @@ struct engine_fleet {
 	size_t nsource_scratch;
 };
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
-			const struct engine_fleet_copies *copies, struct topology_derived *derived);
+			const struct engine_fleet_copies *copies, struct topology_derived_set *derived);
 void engine_fleet_view(struct engine_fleet *f, size_t i, struct target_result *tr);
 void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar);
 void engine_fleet_end(struct engine_fleet *f);

@@ -220,7 +220,10 @@ struct topo {
 	size_t *comp, ncomp;          /* per node: its strongly connected component */
 	size_t *comp_nodes;           /* nodes in each component */
 	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
-	struct topology_derived *derived;   /* per target: the facts derived (fact()) */
+	size_t *comp_unsure_of;       /* per component: 1 + the target comp_unsure is the uncertain_why of, or 0 */
+	const char **comp_unsure_text;   /* per component: topology_channels_unknown made for other members */
+	struct topology_derived_set *set;   /* per target: the facts derived */
+	struct topology_derived cur;  /* the facts of the target being derived (fact()), then kept in set */
 	const struct topology_input *in;   /* per target: what it reads of the views' variables */
 	struct arena keys;            /* the index keys, for the call only */
 	struct topo_addr_memo {       /* addr_key()'s last answers */
@@ -491,8 +494,8 @@ static void topo_link_channels(struct topo *tp)
 		if (!topo_usable(tp, i))
 			continue;
 		if (!v->channels_known) {
-			tp->uncertain_why[i] = topo_concat(tp->ar, "the replication channels of ", topo_name(tp, i),
-							   " are known only on a running server or its capture");
+			/* made only for a target whose facts name another's (topo_ring()) */
+			tp->uncertain_why[i] = topology_channels_unknown;
 			continue;
 		}
 		for (size_t k = 0; k < v->nchannels; k++) {
@@ -586,6 +589,7 @@ static void topo_components(struct topo *tp)
 	tp->comp = xcalloc(S ? S : 1, sizeof(size_t));
 	tp->comp_nodes = xcalloc(S ? S : 1, sizeof(size_t));
 	tp->comp_unsure = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure));
+	tp->comp_unsure_of = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure_of));
 	for (size_t root = 0; root < S; root++) {
 		if (index[root])
 			continue;
@@ -627,8 +631,10 @@ static void topo_components(struct topo *tp)
 	}
 	/* what is unknown upstream of each component: its own members first */
 	for (size_t i = 0; i < tp->n; i++)
-		if (tp->uncertain_why[i] && !tp->comp_unsure[tp->comp[tp->super[i]]])
+		if (tp->uncertain_why[i] && !tp->comp_unsure[tp->comp[tp->super[i]]]) {
 			tp->comp_unsure[tp->comp[tp->super[i]]] = tp->uncertain_why[i];
+			tp->comp_unsure_of[tp->comp[tp->super[i]]] = i + 1;
+		}
 	/*
 	 * Then what each component reaches: every component an edge of c
 	 * reaches (upstream, towards the sources) was numbered before c, so
@@ -650,6 +656,7 @@ static void topo_components(struct topo *tp)
 				size_t d = tp->comp[tp->edge[k]];
 				if (d != c && tp->comp_unsure[d]) {
 					tp->comp_unsure[c] = tp->comp_unsure[d];
+					tp->comp_unsure_of[c] = tp->comp_unsure_of[d];
 					break;
 				}
 			}
@@ -690,13 +697,15 @@ static void fact_set(struct settings *v, const char *name, const char *value, co
 }
 
 /*
- * Fact f of target i, recorded (topology.h, struct topology_derived): set
- * again, it keeps its first place and takes the new value, as fact_set()
- * on the view does. value and detail are literals or out's strings.
+ * Fact f of target i, the target being derived, recorded (topology.h,
+ * struct topology_derived, in tp->cur until topo_keep()): set again, it
+ * keeps its first place and takes the new value, as fact_set() on the view
+ * does. value and detail are literals or the pool's strings.
  */
 static void fact(struct topo *tp, size_t i, enum topo_fact f, const char *value, const char *detail)
 {
-	struct topology_derived *d = &tp->derived[i];
+	struct topology_derived *d = &tp->cur;
+	(void)i;
 	if (!(d->set & (1u << f))) {
 		d->set |= (unsigned short)(1u << f);
 		d->order[d->n++] = (unsigned char)f;
@@ -705,10 +714,117 @@ static void fact(struct topo *tp, size_t i, enum topo_fact f, const char *value,
 	d->detail[f] = detail;
 }
 
+const char topology_channels_unknown[] =
+	"the replication channels of NAME are known only on a running server or its capture";
+
+#define TOPO_UNKNOWN_HEAD "the replication channels of "
+#define TOPO_UNKNOWN_TAIL " are known only on a running server or its capture"
+
+/* topology_channels_unknown's text for the target name into *buf (grown; *cap its size) */
+static const char *topo_unknown_text(char **buf, size_t *cap, const char *name)
+{
+	size_t lh = sizeof(TOPO_UNKNOWN_HEAD) - 1, ln = name ? strlen(name) : 0, lt = sizeof(TOPO_UNKNOWN_TAIL);
+	ARRAY_GROW(*buf, lh + ln + lt, *cap);
+	memcpy(*buf, TOPO_UNKNOWN_HEAD, lh);
+	if (ln)
+		memcpy(*buf + lh, name, ln);
+	memcpy(*buf + lh + ln, TOPO_UNKNOWN_TAIL, lt);
+	return *buf;
+}
+
+const char *topology_detail(const struct topology_derived *d, unsigned f, const char *name, struct arena *ar)
+{
+	if (d->detail[f] != topology_channels_unknown)
+		return d->detail[f];
+	return topo_concat(ar, TOPO_UNKNOWN_HEAD, name ? name : "", TOPO_UNKNOWN_TAIL);
+}
+
+static size_t topo_derived_hash(const struct topology_derived *d)
+{
+	uintptr_t h = d->n * 31u + d->set;
+	for (unsigned k = 0; k < d->n; k++) {
+		unsigned f = d->order[k];
+		h = h * 31u + f;
+		h = h * 31u + (uintptr_t)d->value[f];
+		h = h * 31u + (uintptr_t)d->detail[f];
+	}
+	h ^= h >> 17;
+	h *= 0x9e3779b1u;
+	return (size_t)(h ^ (h >> 15));
+}
+
+/* The same facts: the same order, and for each fact set the same value and detail (strings by address). */
+static int topo_derived_same(const struct topology_derived *a, const struct topology_derived *b)
+{
+	if (a->n != b->n || a->set != b->set || memcmp(a->order, b->order, a->n))
+		return 0;
+	for (unsigned k = 0; k < a->n; k++) {
+		unsigned f = a->order[k];
+		if (a->value[f] != b->value[f] || a->detail[f] != b->detail[f])
+			return 0;
+	}
+	return 1;
+}
+
+/* The index of d's record in s, added when new (d: only its set facts are read). */
+static unsigned topo_derived_intern(struct topology_derived_set *s, const struct topology_derived *d)
+{
+	if (2 * (s->nrec + 1) > s->table_cap) {
+		size_t cap = s->table_cap ? s->table_cap * 2 : 64;
+		unsigned *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < s->nrec; i++) {
+			size_t k = topo_derived_hash(&s->rec[i]) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (unsigned)i + 1;
+		}
+		free(s->table);
+		s->table = t;
+		s->table_cap = cap;
+	}
+	size_t k = topo_derived_hash(d) & (s->table_cap - 1);
+	for (; s->table[k]; k = (k + 1) & (s->table_cap - 1))
+		if (topo_derived_same(&s->rec[s->table[k] - 1], d))
+			return s->table[k] - 1;
+	ARRAY_GROW(s->rec, s->nrec + 1, s->rec_cap);
+	s->rec[s->nrec] = *d;
+	s->table[k] = (unsigned)s->nrec + 1;
+	return (unsigned)s->nrec++;
+}
+
+/* Target i's facts (tp->cur) into the set, and tp->cur cleared for the next. */
+static void topo_keep(struct topo *tp, size_t i)
+{
+	tp->set->of[i] = topo_derived_intern(tp->set, &tp->cur);
+	memset(&tp->cur, 0, sizeof(tp->cur));
+}
+
+const struct topology_derived *topology_derived_get(const struct topology_derived_set *s, size_t i)
+{
+	return &s->rec[s->of[i]];
+}
+
+void topology_derived_set_release(struct topology_derived_set *s)
+{
+	free(s->rec);
+	free(s->of);
+	free(s->table);
+	memset(s, 0, sizeof(*s));
+}
+
+/* topology_apply() for the target named name (topology_channels_unknown's text) */
+static void topo_apply_named(struct settings *v, const struct topology_derived *d, const char *name)
+{
+	struct arena ar;
+	arena_init(&ar);
+	for (unsigned k = 0; k < d->n; k++)
+		fact_set(v, topology_facts[d->order[k]], d->value[d->order[k]], topology_detail(d, d->order[k], name, &ar));
+	arena_release(&ar);
+}
+
 void topology_apply(struct settings *v, const struct topology_derived *d)
 {
-	for (unsigned k = 0; k < d->n; k++)
-		fact_set(v, topology_facts[d->order[k]], d->value[d->order[k]], d->detail[d->order[k]]);
+	topo_apply_named(v, d, v->target);
 }
 
 static void scratch_forget(struct topology_scratch *sc)
@@ -723,6 +839,7 @@ void topology_view_with(const struct settings *v, const struct topology_derived 
 {
 	static const char prefix[] = "topology.";
 	int clash = 0;
+	const char *unknown = NULL;   /* topology_channels_unknown made for v's target, once */
 	scratch_forget(sc);
 	*to = *v;
 	ARRAY_GROW(sc->vars, v->n + d->n, sc->cap);
@@ -770,6 +887,11 @@ void topology_view_with(const struct settings *v, const struct topology_derived 
 		b->current.spelled = topology_facts[f];
 		b->current.origin.source = SETTINGS_SRC_TOPOLOGY;
 		b->current.origin.detail = d->detail[f];
+		if (d->detail[f] == topology_channels_unknown) {
+			if (!unknown)
+				unknown = topo_unknown_text(&sc->text, &sc->text_cap, v->target);
+			b->current.origin.detail = unknown;
+		}
 	}
 }
 
@@ -778,6 +900,7 @@ void topology_scratch_release(struct topology_scratch *sc)
 	scratch_forget(sc);
 	free(sc->overridden);
 	free(sc->vars);
+	free(sc->text);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -795,7 +918,11 @@ static void names_end(struct strbuf *sb, size_t shown)
 		strbuf_addf(sb, " and %zu more", shown - TOPO_NAMES_SHOWN);
 }
 
-/* Is target i in a ring: 1, 0, or -1 (unknown: *why says why). */
+/*
+ * Is target i in a ring: 1, 0, or -1 (unknown: *why says why; the
+ * sentinel topology_channels_unknown only for i's own channels, the text
+ * when another target's channels are unknown, made once per component).
+ */
 static int topo_ring(struct topo *tp, size_t i, const char **why)
 {
 	size_t comp = tp->comp[tp->super[i]];
@@ -804,6 +931,15 @@ static int topo_ring(struct topo *tp, size_t i, const char **why)
 		return 1;
 	if (tp->comp_unsure[comp]) {
 		*why = tp->comp_unsure[comp];
+		size_t owner = tp->comp_unsure_of[comp];
+		if (*why == topology_channels_unknown && owner && owner - 1 != i) {
+			if (!tp->comp_unsure_text)
+				tp->comp_unsure_text = xcalloc(tp->nsuper ? tp->nsuper : 1, sizeof(*tp->comp_unsure_text));
+			if (!tp->comp_unsure_text[comp])
+				tp->comp_unsure_text[comp] = topo_concat(tp->ar, TOPO_UNKNOWN_HEAD, topo_name(tp, owner - 1),
+									 TOPO_UNKNOWN_TAIL);
+			*why = tp->comp_unsure_text[comp];
+		}
 		return -1;
 	}
 	return 0;
@@ -1235,7 +1371,7 @@ out:
 
 /* The facts of nodes[0..n) into d (topology_derive_nodes()); a channel's source_index is base + 1 + its source's index. */
 static void topo_derive(const struct catalog *c, size_t n, size_t base, struct topology_node *nodes,
-			const struct topology_input *in, struct audit_result *pool, struct topology_derived *d)
+			const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
 {
 	struct topo tp;
 	struct arena *ar = &pool->arena;
@@ -1246,11 +1382,14 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	tp.ar = ar;
 	tp.base = base;
 	tp.n = n;
-	tp.derived = d;
+	tp.set = d;
 	tp.in = in;
+	topology_derived_set_release(d);
 	if (!tp.n)
 		return;
-	memset(d, 0, tp.n * sizeof(*d));
+	d->n = n;
+	d->of = xcalloc(n, sizeof(*d->of));   /* record 0: no fact (a target with an error) */
+	topo_keep(&tp, 0);
 	arena_init(&tp.keys);
 	tp.super = xcalloc(tp.n, sizeof(size_t));
 	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
@@ -1355,7 +1494,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 		char num[32];
 		size_t shown = 0;
 		if (!topo_usable(&tp, i))
-			continue;
+			continue;   /* record 0 */
 		for (size_t r = rep_start[i]; r < rep_start[i + 1]; r++)
 			if (r == rep_start[i] || rep[r] != rep[r - 1])
 				names_add(&sb, &shown, topo_name(&tp, rep[r]));
@@ -1394,6 +1533,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 			fact(&tp, i, TF_CLUSTER_SERVER_ID_COUNT, x->unknown ? NULL : audit_result_intern(tp.pool, num),
 			     x->unknown ? "server_id of a node of the cluster is unknown" : NULL);
 		}
+		topo_keep(&tp, i);
 	}
 	for (size_t k = 0; k < ngroups; k++)
 		topo_group_release(&groups[k]);
@@ -1422,6 +1562,8 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	free(tp.comp);
 	free(tp.comp_nodes);
 	free(tp.comp_unsure);
+	free(tp.comp_unsure_of);
+	free(tp.comp_unsure_text);
 }
 
 void topology_node_of(const struct target_result *tr, struct topology_node *node)
@@ -1440,7 +1582,7 @@ void topology_node_of(const struct target_result *tr, struct topology_node *node
 }
 
 void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
-			   const struct topology_input *in, struct audit_result *pool, struct topology_derived *d)
+			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
 {
 	topo_derive(c, n, 0, nodes, in, pool, d);
 }
@@ -1452,10 +1594,11 @@ static const struct settings *topo_result_view(void *ctx, size_t i)
 	return &tr[i].view;
 }
 
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d,
 		     const struct topology_input *in)
 {
 	size_t n = out->n > base ? out->n - base : 0;
+	topology_derived_set_release(d);
 	if (!n)
 		return;
 	struct topology_node *nodes = xcalloc(n, sizeof(*nodes));
@@ -1478,9 +1621,9 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	size_t n = out->n > base ? out->n - base : 0;
 	if (!n)
 		return;
-	struct topology_derived *d = xcalloc(n, sizeof(*d));
-	topology_derive(c, out, base, d, NULL);
+	struct topology_derived_set d = { 0 };
+	topology_derive(c, out, base, &d, NULL);
 	for (size_t i = 0; i < n; i++)
-		topology_apply(&out->targets[base + i].view, &d[i]);
-	free(d);
+		topo_apply_named(&out->targets[base + i].view, topology_derived_get(&d, i), out->targets[base + i].name);
+	topology_derived_set_release(&d);
 }

@@ -128,6 +128,39 @@ struct topology_derived {
 };
 
 /*
+ * Added (issue 13): a detail that stands for the text "the replication
+ * channels of NAME are known only on a running server or its capture",
+ * NAME the name of the target the facts are of (the view's target):
+ * made only when the facts are applied to a view (topology_apply(),
+ * topology_view_with(), topology_detail()), so that the facts of a run of
+ * option files keep no such text per target, and are the same record for
+ * most targets. Compare by address.
+ */
+extern const char topology_channels_unknown[];
+
+/* d's detail of fact f for the target named name: the text; the sentinel's made in ar. */
+const char *topology_detail(const struct topology_derived *d, unsigned f, const char *name, struct arena *ar);
+
+/*
+ * Added (issue 13): the derived facts of n targets as distinct records
+ * (most targets of a run of option files have the same facts, their
+ * strings literals or interned: one record) and, per target, the index of
+ * its record: 4 bytes a target, not a 176-byte record. Empty: n 0.
+ */
+struct topology_derived_set {
+	struct topology_derived *rec;   /* distinct records; rec[0] is the empty one */
+	size_t nrec, rec_cap;
+	unsigned *of;                   /* per target: index into rec */
+	size_t n;
+	unsigned *table;                /* open addressing over rec: 1 + index, 0 empty */
+	size_t table_cap;
+};
+
+/* Target i's facts (i < s->n). */
+const struct topology_derived *topology_derived_get(const struct topology_derived_set *s, size_t i);
+void topology_derived_set_release(struct topology_derived_set *s);
+
+/*
  * Added (issue 13): what topology_link() reads of a view's variables, read
  * once (topology_inputs()): text[k] is the value of the k-th variable it
  * reads (port, report_host, hostname, report_port, server_id, server_uuid,
@@ -154,7 +187,7 @@ void topology_inputs(const struct catalog *c, size_t n, const struct settings *(
  * views' variables are not read, only their kind, flavor, address,
  * topology, multi_writer and channels).
  */
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived *d,
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d,
 		     const struct topology_input *in);
 
 /*
@@ -182,16 +215,17 @@ void topology_node_of(const struct target_result *tr, struct topology_node *node
  * for node i; a channel's source_index is 1 + the index of its source
  * among the nodes): the facts of node i go to d[i] (cleared here); the
  * strings made (facts, channel sources) are interned into pool or in its
- * arena, valid while pool is.
+ * arena, valid while pool is. d is made here (released first).
  */
 void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
-			   const struct topology_input *in, struct audit_result *pool, struct topology_derived *d);
+			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d);
 
 /*
  * The facts d into view v, in d's order, each as topology_link() sets it
  * (settings_set() with origin SETTINGS_SRC_TOPOLOGY and the detail; a fact
  * v already has from the topology is replaced, not overridden). Strings
- * are interned into v (settings_intern()).
+ * are interned into v (settings_intern()); topology_channels_unknown is
+ * made with v's target.
  */
 void topology_apply(struct settings *v, const struct topology_derived *d);
 
@@ -199,11 +233,13 @@ void topology_apply(struct settings *v, const struct topology_derived *d);
  * Added (issue 13): view v with the facts d, as topology_apply() would make
  * it, without changing v: *to is a copy of v (its channels, problems and
  * strings are v's) whose variables are sc's, reused from one call to the
- * next. Valid until the next call with sc, or topology_scratch_release().
+ * next (a sc zeroed is ready). Valid until the next call with sc, or topology_scratch_release().
  */
 struct topology_scratch {
 	struct settings_var *vars;
 	size_t cap;
+	char *text;                           /* topology_channels_unknown made for the view */
+	size_t text_cap;
 	struct settings_value **overridden;   /* arrays made when a fact overrides a variable of v */
 	size_t noverridden, overridden_cap;
 };

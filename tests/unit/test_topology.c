@@ -520,7 +520,8 @@ static void test_nodes(void)
 	struct audit_result r, pool;
 	struct topology_node nodes[4];
 	struct topology_input in[4];
-	struct topology_derived d[4];
+	struct topology_derived_set set = { 0 };
+	const struct topology_derived *d[4];
 	audit_result_init(&r);
 	audit_result_init(&pool);
 	reserve(&r, 4);
@@ -534,14 +535,16 @@ static void test_nodes(void)
 	for (size_t i = 0; i < 4; i++)
 		topology_node_of(&r.targets[i], &nodes[i]);
 	topology_inputs(NULL, 4, result_view, &r, in);
-	topology_derive_nodes(NULL, 4, nodes, in, &pool, d);
+	topology_derive_nodes(NULL, 4, nodes, in, &pool, &set);
+	for (size_t i = 0; i < 4; i++)
+		d[i] = topology_derived_get(&set, i);
 	is_str(a->channels[0].source_target, "src", "nodes: a channel's source written into the node's channels");
 	is_int((long)b->channels[0].source_index, 1, "... as 1 + its index among the nodes");
-	ok(d[0].n && d[0].value[0] && !strcmp(d[0].value[0], "2"), "the source's topology.replicas is 2 (d[0])");
-	ok(d[0].detail[0] && !strcmp(d[0].detail[0], "replicated by a, b"), "... and names them: %s",
-	   d[0].detail[0] ? d[0].detail[0] : "(null)");
+	ok(d[0]->n && d[0]->value[0] && !strcmp(d[0]->value[0], "2"), "the source's topology.replicas is 2 (d[0])");
+	ok(d[0]->detail[0] && !strcmp(d[0]->detail[0], "replicated by a, b"), "... and names them: %s",
+	   d[0]->detail[0] ? d[0]->detail[0] : "(null)");
 	ok(pool.arena.head != NULL, "the strings made are the pool's");
-	is_int(d[2].n, 0, "an unusable node gets no fact");
+	is_int(d[2]->n, 0, "an unusable node gets no fact");
 	(void)src;
 
 	/* option files: no channel known anywhere, so nothing is looked up, and each ring fact says why */
@@ -553,11 +556,53 @@ static void test_nodes(void)
 	for (size_t i = 0; i < 2; i++)
 		topology_node_of(&r.targets[i], &nodes[i]);
 	topology_inputs(NULL, 2, result_view, &r, in);
-	topology_derive_nodes(NULL, 2, nodes, in, &pool, d);
-	ok(!d[1].value[1] && d[1].detail[1] && strstr(d[1].detail[1], "channels of two.cnf are known only"),
-	   "channels unknown: topology.ring unknown, the reason names the target: %s",
-	   d[1].detail[1] ? d[1].detail[1] : "(null)");
-	is_str(d[0].value[0], "0", "... and nobody replicates from it");
+	topology_derive_nodes(NULL, 2, nodes, in, &pool, &set);
+	for (size_t i = 0; i < 2; i++)
+		d[i] = topology_derived_get(&set, i);
+	ok(!d[1]->value[1] && d[1]->detail[1] == topology_channels_unknown,
+	   "channels unknown: topology.ring unknown, its reason the target's own channels (made when applied)");
+	is_str(d[0]->value[0], "0", "... and nobody replicates from it");
+	ok(d[0] == d[1] && set.nrec == 2, "the two option files have one record of facts (and the empty one): %zu",
+	   set.nrec);
+	struct arena ar;
+	arena_init(&ar);
+	const char *why = topology_detail(d[1], 1, "two.cnf", &ar);
+	is_str(why, "the replication channels of two.cnf are known only on a running server or its capture",
+	       "... the text made names the target");
+	struct settings *v = &r.targets[1].view;
+	topology_apply(v, d[1]);
+	const struct settings_var *sv = settings_get(v, "topology.ring");
+	ok(sv && !sv->current.value && sv->current.origin.detail && !strcmp(sv->current.origin.detail, why),
+	   "topology_apply(): the fact's detail is the text for the view's target");
+	struct settings with;
+	struct topology_scratch sc = { 0 };
+	topology_view_with(&r.targets[0].view, d[0], &with, &sc);
+	sv = NULL;
+	for (size_t k = 0; k < with.n; k++)   /* with has v's index, which has no fact: a scan */
+		if (!strcmp(with.vars[k].name, "topology.writers"))
+			sv = &with.vars[k];
+	ok(sv && sv->current.origin.detail &&
+	   !strcmp(sv->current.origin.detail, "the replication channels of one.cnf are known only on a running server or its capture"),
+	   "topology_view_with(): every fact with that reason has the text for its own target");
+	topology_scratch_release(&sc);
+
+	/* a replica of an option file: its ring is unknown because of the file's channels, said with the file's name */
+	audit_result_release(&r);
+	audit_result_init(&r);
+	reserve(&r, 2);
+	node(&r, "up.cnf", "10.0.0.9:3306", "1", "OFF")->channels_known = 0;
+	channel(node(&r, "down", "10.0.0.8:3306", "2", "ON"), "", "10.0.0.9", 3306);
+	for (size_t i = 0; i < 2; i++)
+		topology_node_of(&r.targets[i], &nodes[i]);
+	topology_inputs(NULL, 2, result_view, &r, in);
+	topology_derive_nodes(NULL, 2, nodes, in, &pool, &set);
+	d[1] = topology_derived_get(&set, 1);
+	ok(d[1]->detail[1] && d[1]->detail[1] != topology_channels_unknown &&
+	   !strcmp(d[1]->detail[1], "the replication channels of up.cnf are known only on a running server or its capture"),
+	   "a replica of a target whose channels are unknown: the reason names that target: %s",
+	   d[1]->detail[1] == topology_channels_unknown ? "(the sentinel)" : d[1]->detail[1] ? d[1]->detail[1] : "(null)");
+	arena_release(&ar);
+	topology_derived_set_release(&set);
 	audit_result_release(&r);
 	audit_result_release(&pool);
 }
