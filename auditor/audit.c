@@ -733,26 +733,42 @@ struct audit_cross_wide {
 };
 
 /*
- * A copy: what audit_cross_copy() makes its target_result of (the fields
- * audit_cross_add() set, 184 bytes, not 552; strings the cross result's;
- * the enums and flags in a byte each: 224 bytes with them as ints).
+ * What a copy shares with many others (issue 13): its kind, flavor,
+ * version, role, declared cluster and the like, the same for most targets
+ * of a run; kept once per distinct combination (cs->kinds), the copy's
+ * head naming it. Compared and hashed as bytes (zeroed first; strings are
+ * the cross result's, interned: equal text, equal pointer).
+ */
+struct audit_cross_kind {
+	const char *kind, *flavor_source, *error, *tags, *path_key, *cluster;
+	const char *v_cluster, *topology, *multi_writer;
+	const char *group_chain, *group_detail;       /* the group header's (its file and line are the head's) */
+	struct version version, v_version;
+	unsigned char flavor, v_flavor, role, v_role, variant, v_variant, error_kind;   /* the enums' values */
+	unsigned char version_detected, role_detected, channels_known, group_source;
+};
+
+/*
+ * A copy: what audit_cross_copy() makes its target_result of, with its
+ * kind (the fields audit_cross_add() set; 64 bytes, not 552; strings the
+ * cross result's).
  */
 struct audit_cross_head {
-	const char *name, *kind, *flavor_source, *error, *tags, *path_key, *cluster;
-	const char *v_cluster, *topology, *address, *multi_writer;
+	const char *name, *address, *group_file;
 	struct settings_channel *channels;
 	struct settings_problem *problems;
-	struct settings_origin group_header;
-	struct version version, v_version;
 	size_t position;
-	unsigned nchannels, nproblems;
-	unsigned char flavor, v_flavor, role, v_role, variant, v_variant, error_kind;   /* the enums' values */
-	unsigned char version_detected, role_detected, channels_known;
+	unsigned group_line, nchannels, nproblems;
+	unsigned kind;                                /* index into cs->kinds */
 };
 
 struct audit_cross_store {
-	struct audit_cross_head *heads;               /* per target added, until audit_cross_keep() */
+	struct audit_cross_head *heads;               /* per target added, then (audit_cross_keep()) per kept one */
 	size_t nheads, heads_cap;
+	struct audit_cross_kind *kinds;               /* distinct; kind_table: open addressing, 1 + index, 0 empty */
+	size_t nkinds, kinds_cap;
+	unsigned *kind_table;
+	size_t kind_table_cap;
 	struct audit_cross_slot *slots;
 	size_t nslots, slots_cap;
 	struct { unsigned start, count, files; } *copies;   /* per copy of as->cross: its slots, its first file */
@@ -931,6 +947,41 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 	view->cap = n;
 }
 
+static size_t audit_cross_kind_hash(const struct audit_cross_kind *k)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	size_t h = 14695981039346656037u;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211u;
+	return h ^ (h >> 29);
+}
+
+/* The index of kind k in cs->kinds (k zeroed before it was filled: compared as bytes), added when new. */
+static unsigned audit_cross_kind_id(struct audit_cross_store *cs, const struct audit_cross_kind *k)
+{
+	if (2 * (cs->nkinds + 1) > cs->kind_table_cap) {
+		size_t cap = cs->kind_table_cap ? cs->kind_table_cap * 2 : 64;
+		unsigned *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < cs->nkinds; i++) {
+			size_t j = audit_cross_kind_hash(&cs->kinds[i]) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = (unsigned)i + 1;
+		}
+		free(cs->kind_table);
+		cs->kind_table = t;
+		cs->kind_table_cap = cap;
+	}
+	size_t j = audit_cross_kind_hash(k) & (cs->kind_table_cap - 1);
+	for (; cs->kind_table[j]; j = (j + 1) & (cs->kind_table_cap - 1))
+		if (!memcmp(&cs->kinds[cs->kind_table[j] - 1], k, sizeof(*k)))
+			return cs->kind_table[j] - 1;
+	ARRAY_GROW(cs->kinds, cs->nkinds + 1, cs->kinds_cap);
+	cs->kinds[cs->nkinds] = *k;
+	cs->kind_table[j] = (unsigned)cs->nkinds + 1;
+	return (unsigned)cs->nkinds++;
+}
+
 static void audit_cross_head_release(struct audit_cross_head *h)
 {
 	free(h->channels);
@@ -946,6 +997,8 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
 	for (size_t i = 0; i < cs->nheads; i++)
 		audit_cross_head_release(&cs->heads[i]);
 	free(cs->heads);
+	free(cs->kinds);
+	free(cs->kind_table);
 	free(cs->slots);
 	free(cs->copies);
 	free(cs->wide);
@@ -972,35 +1025,36 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 		cs = as->cross_store = xcalloc(1, sizeof(*cs));
 		cs->e = &as->e;
 	}
+	struct audit_cross_kind kd;
+	memset(&kd, 0, sizeof(kd));   /* padding too: kinds are compared as bytes */
 	ARRAY_GROW(cs->heads, cs->nheads + 1, cs->heads_cap);
 	struct audit_cross_head *x = &cs->heads[cs->nheads++];
 	memset(x, 0, sizeof(*x));
 	x->name = audit_cross_intern(as, t->name);
-	x->kind = audit_cross_intern(as, t->kind);
-	x->flavor = (unsigned char)t->flavor;
-	x->version = t->version;
-	x->role = (unsigned char)t->role;
-	x->variant = (unsigned char)t->variant;
-	x->flavor_source = audit_cross_intern(as, t->flavor_source);
-	/* what decided the flavor (~250 bytes, one text per target): the reports read it from the spool, no rule does */
-	x->error = audit_cross_intern(as, t->error);
-	x->error_kind = (unsigned char)t->error_kind;
+	kd.kind = audit_cross_intern(as, t->kind);
+	kd.flavor = (unsigned char)t->flavor;
+	kd.version = t->version;
+	kd.role = (unsigned char)t->role;
+	kd.variant = (unsigned char)t->variant;
+	kd.flavor_source = audit_cross_intern(as, t->flavor_source);
+	kd.error = audit_cross_intern(as, t->error);
+	kd.error_kind = (unsigned char)t->error_kind;
 	x->position = t->position;
-	x->tags = audit_cross_intern(as, t->tags);
-	x->path_key = audit_cross_intern(as, t->path_key);
-	x->cluster = audit_cross_intern(as, t->cluster);
+	kd.tags = audit_cross_intern(as, t->tags);
+	kd.path_key = audit_cross_intern(as, t->path_key);
+	kd.cluster = audit_cross_intern(as, t->cluster);
 
-	x->v_flavor = (unsigned char)v->flavor;
-	x->v_variant = (unsigned char)v->variant;
-	x->v_version = v->version;
-	x->version_detected = v->version_detected != 0;
-	x->v_role = (unsigned char)v->role;
-	x->role_detected = v->role_detected != 0;
-	x->v_cluster = audit_cross_intern(as, v->cluster);
-	x->topology = audit_cross_intern(as, v->topology);
+	kd.v_flavor = (unsigned char)v->flavor;
+	kd.v_variant = (unsigned char)v->variant;
+	kd.v_version = v->version;
+	kd.version_detected = v->version_detected != 0;
+	kd.v_role = (unsigned char)v->role;
+	kd.role_detected = v->role_detected != 0;
+	kd.v_cluster = audit_cross_intern(as, v->cluster);
+	kd.topology = audit_cross_intern(as, v->topology);
 	x->address = audit_cross_intern(as, v->address);
-	x->multi_writer = audit_cross_intern(as, v->multi_writer);
-	x->channels_known = v->channels_known != 0;
+	kd.multi_writer = audit_cross_intern(as, v->multi_writer);
+	kd.channels_known = v->channels_known != 0;
 	if (v->nchannels) {
 		x->channels = xcalloc(v->nchannels, sizeof(*x->channels));
 		x->nchannels = (unsigned)v->nchannels;
@@ -1018,10 +1072,12 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 				*strs[k] = audit_cross_intern(as, *strs[k]);
 		}
 	}
-	x->group_header = v->group_header;
-	x->group_header.file = audit_cross_intern(as, v->group_header.file);
-	x->group_header.chain = audit_cross_intern(as, v->group_header.chain);
-	x->group_header.detail = audit_cross_intern(as, v->group_header.detail);
+	x->group_file = audit_cross_intern(as, v->group_header.file);
+	x->group_line = v->group_header.line;
+	kd.group_source = (unsigned char)v->group_header.source;
+	kd.group_chain = audit_cross_intern(as, v->group_header.chain);
+	kd.group_detail = audit_cross_intern(as, v->group_header.detail);
+	x->kind = audit_cross_kind_id(cs, &kd);
 	if (v->nproblems) {
 		x->problems = xcalloc(v->nproblems, sizeof(*x->problems));
 		x->nproblems = (unsigned)v->nproblems;
@@ -1152,10 +1208,11 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 {
 	struct audit_session *as = ctx;
-	const struct audit_cross_head *x = &as->cross_store->heads[i];
+	const struct audit_cross_head *h = &as->cross_store->heads[i];
+	const struct audit_cross_kind *x = &as->cross_store->kinds[h->kind];
 	struct settings *w = &t->view;
 	memset(t, 0, sizeof(*t));
-	t->name = x->name;
+	t->name = h->name;
 	t->kind = x->kind;
 	arena_init(&w->arena);
 	diag_list_init(&w->diags);
@@ -1169,7 +1226,7 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	t->flavor_source = x->flavor_source;
 	t->error = x->error;
 	t->error_kind = (enum target_error_kind)x->error_kind;
-	t->position = x->position;
+	t->position = h->position;
 	t->tags = x->tags;
 	t->path_key = x->path_key;
 	t->cluster = x->cluster;
@@ -1184,15 +1241,19 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	w->role_detected = x->role_detected;
 	w->cluster = x->v_cluster;
 	w->topology = x->topology;
-	w->address = x->address;
+	w->address = h->address;
 	w->multi_writer = x->multi_writer;
 	w->error = t->error;
 	w->channels_known = x->channels_known;
-	w->channels = x->channels;
-	w->nchannels = w->channels_cap = x->nchannels;
-	w->group_header = x->group_header;
-	w->problems = x->problems;
-	w->nproblems = w->problems_cap = x->nproblems;
+	w->channels = h->channels;
+	w->nchannels = w->channels_cap = h->nchannels;
+	w->group_header.source = (enum settings_source)x->group_source;
+	w->group_header.line = h->group_line;
+	w->group_header.file = h->group_file;
+	w->group_header.chain = x->group_chain;
+	w->group_header.detail = x->group_detail;
+	w->problems = h->problems;
+	w->nproblems = w->problems_cap = h->nproblems;
 }
 
 /* engine.h engine_fleet_copies.name: kept copy i's name */
