@@ -1256,6 +1256,24 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	w->nproblems = w->problems_cap = h->nproblems;
 }
 
+/* engine.h engine_fleet_copies.node: kept copy i's topology node, from its head and kind */
+static void audit_cross_node(void *ctx, size_t i, struct topology_node *node)
+{
+	const struct audit_session *as = ctx;
+	const struct audit_cross_head *h = &as->cross_store->heads[i];
+	const struct audit_cross_kind *x = &as->cross_store->kinds[h->kind];
+	node->name = h->name;
+	node->kind = x->kind;
+	node->address = h->address;
+	node->topology = x->topology;
+	node->multi_writer = x->multi_writer;
+	node->channels = h->channels;
+	node->nchannels = h->nchannels;
+	node->flavor = (enum flavor)x->v_flavor;
+	node->usable = !x->error;
+	node->channels_known = x->channels_known;
+}
+
 /* engine.h engine_fleet_copies.name: kept copy i's name */
 static const char *audit_cross_name(void *ctx, size_t i)
 {
@@ -1537,7 +1555,8 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 	as->cross_derived = xcalloc(1, sizeof(*as->cross_derived));
 	struct engine_fleet_copies copies = {
 		.n = as->cross_store ? as->cross_store->nheads : 0, .copy = audit_cross_copy,
-		.vars = audit_cross_copy_vars, .name = audit_cross_name, .ctx = as, .pool = &as->cross,
+		.vars = audit_cross_copy_vars, .name = audit_cross_name, .node = audit_cross_node, .ctx = as,
+		.pool = &as->cross,
 	};
 	engine_fleet_begin(&as->fleet, &as->e, as->c, &copies, as->cross_derived);
 	if (!as->fleet.derived) {

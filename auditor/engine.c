@@ -2354,24 +2354,21 @@ static const char *engine_fleet_name(void *ctx, size_t index)
 }
 
 /*
- * Link the copies (topology_derive_nodes()): what it reads of each, made
- * one copy at a time (its node and its input), held only while it runs;
- * returns the inputs (the keyword cluster, for the grouping), the caller's
- * to free.
+ * Link the copies (topology_derive_nodes()): their inputs, made one copy
+ * at a time and held only while it runs, and their nodes, made when read;
+ * returns each copy's keyword cluster (for the grouping: 8 bytes a copy,
+ * not its whole input), the caller's to free.
  */
-static struct topology_input *engine_fleet_link(struct engine_fleet *f)
+static const char **engine_fleet_link(struct engine_fleet *f)
 {
 	struct topology_input *in = xcalloc(f->n, sizeof(*in));
-	struct topology_node *nodes = xcalloc(f->n, sizeof(*nodes));
 	topology_inputs(f->c, f->n, engine_fleet_plain, f, in);
-	for (size_t i = 0; i < f->n; i++) {
-		struct target_result tr;
-		f->copies.copy(f->copies.ctx, i, &tr);
-		topology_node_of(&tr, &nodes[i]);
-	}
-	topology_derive_nodes(f->c, f->n, nodes, in, f->copies.pool, f->derived);
-	free(nodes);
-	return in;
+	topology_derive_nodes(f->c, f->n, f->copies.node, f->copies.ctx, in, f->copies.pool, f->derived);
+	const char **cluster = xmalloc(f->n * sizeof(*cluster));
+	for (size_t i = 0; i < f->n; i++)
+		cluster[i] = in[i].cluster;
+	free(in);
+	return cluster;
 }
 
 void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const struct catalog *c,
@@ -2382,17 +2379,17 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 	f->c = c;
 	f->copies = *copies;
 	f->n = copies->n;
-	struct topology_input *in = NULL;
+	const char **cluster = NULL;
 	if (engine_has_topology(e) && f->n) {
 		f->derived = derived;
-		in = engine_fleet_link(f);
+		cluster = engine_fleet_link(f);
 	}
 	for (size_t j = 0; j < e->n; j++)
 		f->nrules += e->rules[j].scope == RULE_SCOPE_FLEET;
 	if (!f->nrules || !f->n) {
 		/* no target (an empty shard): no rule state, and nothing for engine_fleet_end() to free */
 		f->nrules = 0;
-		free(in);
+		free(cluster);
 		return;
 	}
 	f->rules = xcalloc(f->nrules, sizeof(*f->rules));
@@ -2412,13 +2409,13 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 			struct engine_fleet_rule *fr = &f->rules[q];
 			fr->item_of[i] = ENGINE_FLEET_NONE;
 			/* the keyword cluster topology_inputs() found already (expr_target_cluster()) */
-			if (tr.error || !fleet_item_quiet(c, fr->rule, &tr, in ? in[i].cluster : NULL, &fr->items[fr->nitems]))
+			if (tr.error || !fleet_item_quiet(c, fr->rule, &tr, cluster ? cluster[i] : NULL, &fr->items[fr->nitems]))
 				continue;
 			fr->items[fr->nitems++].target = (unsigned)i;
 		}
 		free(tr.findings);
 	}
-	free(in);
+	free(cluster);
 	for (size_t q = 0; q < f->nrules; q++) {
 		struct engine_fleet_rule *fr = &f->rules[q];
 		fleet_runs(fr->items, fr->nitems);

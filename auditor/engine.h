@@ -276,6 +276,8 @@ struct engine_fleet_rule;
  *   vars   fill view->vars and view->n with copy i's variables, in a buffer
  *          the caller owns, valid until its next call.
  *   name   copy i's name (copy()'s tr->name), valid as long as the copies.
+ *   node   copy i's topology node (topology.h: what copy() would give
+ *          topology_node_of(), without making a target_result).
  *   pool   where the linking interns the strings it makes (its arena).
  */
 struct engine_fleet_copies {
@@ -283,6 +285,7 @@ struct engine_fleet_copies {
 	void (*copy)(void *ctx, size_t i, struct target_result *tr);
 	void (*vars)(void *ctx, size_t i, struct settings *view);
 	const char *(*name)(void *ctx, size_t i);
+	void (*node)(void *ctx, size_t i, struct topology_node *node);
 	void *ctx;
 	struct audit_result *pool;
 };

@@ -207,7 +207,9 @@ static unsigned port_of(const char *text)
 struct topo {
 	const struct catalog *c;
 	struct audit_result *pool;    /* the strings made: interned there, or in its arena (ar) */
-	struct topology_node *nodes;  /* per target: what is read of it besides its input */
+	topology_node_fn node_of;     /* target i's node (what is read of it besides its input), made on each call */
+	void *node_ctx;
+	unsigned char *usable;        /* per target: node_of()'s usable, read once */
 	size_t base, n;               /* a channel's source_index is base + 1 + the index of its source */
 	struct arena *ar;
 	/* indexes of the targets by how a channel may name them: key -> index or TOPO_MANY */
@@ -233,19 +235,22 @@ struct topo {
 	} addr_memo[TOPO_ADDR_MEMO];
 };
 
-static struct topology_node *topo_view(struct topo *tp, size_t i)
+/* Target i's node, made now (a copy: no node is held per target, issue 13); its channels are the target's own. */
+static struct topology_node topo_view(struct topo *tp, size_t i)
 {
-	return &tp->nodes[i];
+	struct topology_node n;
+	tp->node_of(tp->node_ctx, i, &n);
+	return n;
 }
 
 static const char *topo_name(struct topo *tp, size_t i)
 {
-	return tp->nodes[i].name;
+	return topo_view(tp, i).name;
 }
 
 static int topo_usable(struct topo *tp, size_t i)
 {
-	return tp->nodes[i].usable;
+	return tp->usable[i];
 }
 
 /* Variable name (one of topo_text_names[]) of target i: from its input. */
@@ -373,7 +378,7 @@ static void index_put(struct strmap *m, const char *key, size_t i)
 static int topo_any_channel(struct topo *tp)
 {
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct topology_node *v = topo_view(tp, i);
+		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(tp, i) && v->channels_known && k < v->nchannels; k++)
 			if (!v->channels[k].group_replication)
 				return 1;
@@ -397,7 +402,7 @@ static void topo_index(struct topo *tp)
 	if (!topo_any_channel(tp))
 		return;
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct topology_node *v = topo_view(tp, i);
+		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		char h[256];
 		unsigned p;
 		int known;
@@ -490,7 +495,7 @@ static const char *topo_concat(struct arena *ar, const char *a, const char *b, c
 static void topo_link_channels(struct topo *tp)
 {
 	for (size_t i = 0; i < tp->n; i++) {
-		struct topology_node *v = topo_view(tp, i);
+		struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		if (!topo_usable(tp, i))
 			continue;
 		if (!v->channels_known) {
@@ -551,7 +556,7 @@ static void topo_build_graph(struct topo *tp)
 	count = xcalloc(tp->nsuper + 1, sizeof(size_t));
 	fill = xcalloc(tp->nsuper + 1, sizeof(size_t));
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct topology_node *v = topo_view(tp, i);
+		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index)
 				count[tp->super[i]]++;
@@ -561,7 +566,7 @@ static void topo_build_graph(struct topo *tp)
 		tp->edge_start[s + 1] = tp->edge_start[s] + count[s];
 	tp->edge = xcalloc(tp->edge_start[tp->nsuper] ? tp->edge_start[tp->nsuper] : 1, sizeof(size_t));
 	for (size_t i = 0; i < tp->n; i++) {
-		const struct topology_node *v = topo_view(tp, i);
+		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		size_t s = tp->super[i];
 		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index)
@@ -973,12 +978,13 @@ struct topo_group {
 /* The cluster a target declares (project file, annotation, inventory: settings.topology), else its Galera cluster. */
 static const char *topo_declared_cluster(struct topo *tp, size_t i)
 {
-	const struct topology_node *v = topo_view(tp, i);
+	const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 	return v->topology && *v->topology ? v->topology : tp->cluster[i];
 }
 
-static int topo_declared_multi(const struct topology_node *v)
+static int topo_declared_multi(struct topo *tp, size_t i)
 {
+	const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 	return v->multi_writer && !strcmp(v->multi_writer, "yes");
 }
 
@@ -1021,7 +1027,7 @@ static void topo_group_auto_increment(struct topo *tp, struct topo_group *g)
 	}
 	for (size_t k = 0; k < g->nw; k++) {
 		size_t i = g->writers[k];
-		const struct topology_node *v = topo_view(tp, i);
+		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		int ki, ko;
 		unsigned long long inc = view_number(tp, i, "auto_increment_increment", &ki);
 		unsigned long long off = view_number(tp, i, "auto_increment_offset", &ko);
@@ -1123,7 +1129,7 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 			continue;
 		if (topo_ring(tp, i, &why) == 1) {
 			group_of[i] = comp_group[tp->comp[tp->super[i]]];
-		} else if (topo_declared_multi(topo_view(tp, i)) && *topo_declared_cluster(tp, i)) {
+		} else if (topo_declared_multi(tp, i) && *topo_declared_cluster(tp, i)) {
 			const char *key = topo_declared_cluster(tp, i);
 			if (strmap_get(&clusters, key, &have)) {
 				have = ng++;
@@ -1261,7 +1267,7 @@ static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const cha
 /* The errant transactions of replica i (every channel linked, in no ring). */
 static void topo_fact_errant(struct topo *tp, size_t i)
 {
-	struct topology_node *v = topo_view(tp, i);
+	struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 	struct arena *ar = &tp->pool->arena;
 	struct strbuf why = { 0 }, text = { 0 };
 	size_t nsrc = 0;
@@ -1284,7 +1290,7 @@ static void topo_fact_errant(struct topo *tp, size_t i)
 		goto unknown;
 	}
 	for (size_t k = 0; k < nsrc; k++) {
-		const struct topology_node *sv = topo_view(tp, src[k]);
+		const struct topology_node sv_node = topo_view(tp, src[k]), *sv = &sv_node;
 		if ((sv->flavor == FLAVOR_MARIADB) != mariadb) {
 			strbuf_addf(&why, "%s and its source %s are of different flavors: their GTIDs differ", topo_name(tp, i),
 				    topo_name(tp, src[k]));
@@ -1369,8 +1375,8 @@ out:
 	strbuf_release(&text);
 }
 
-/* The facts of nodes[0..n) into d (topology_derive_nodes()); a channel's source_index is base + 1 + its source's index. */
-static void topo_derive(const struct catalog *c, size_t n, size_t base, struct topology_node *nodes,
+/* The facts of the n nodes into d (topology_derive_nodes()); a channel's source_index is base + 1 + its source's index. */
+static void topo_derive(const struct catalog *c, size_t n, size_t base, topology_node_fn node_of, void *node_ctx,
 			const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
 {
 	struct topo tp;
@@ -1378,7 +1384,8 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	memset(&tp, 0, sizeof(tp));
 	tp.c = c;
 	tp.pool = pool;
-	tp.nodes = nodes;
+	tp.node_of = node_of;
+	tp.node_ctx = node_ctx;
 	tp.ar = ar;
 	tp.base = base;
 	tp.n = n;
@@ -1390,6 +1397,12 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	d->n = n;
 	d->of = xcalloc(n, sizeof(*d->of));   /* record 0: no fact (a target with an error) */
 	topo_keep(&tp, 0);
+	tp.usable = xmalloc(n);
+	for (size_t i = 0; i < n; i++) {
+		struct topology_node one;
+		node_of(node_ctx, i, &one);
+		tp.usable[i] = one.usable;
+	}
 	arena_init(&tp.keys);
 	tp.super = xcalloc(tp.n, sizeof(size_t));
 	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
@@ -1403,7 +1416,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	size_t *rep_start = xcalloc(tp.n + 1, sizeof(size_t)), *rep = NULL, *rep_fill = xcalloc(tp.n + 1, sizeof(size_t));
 	size_t nrep = 0;
 	for (size_t i = 0; i < tp.n; i++) {
-		const struct topology_node *v = topo_view(&tp, i);
+		const struct topology_node v_node = topo_view(&tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index) {
 				rep_start[v->channels[k].source_index - base]++;
@@ -1414,7 +1427,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 		rep_start[i + 1] += rep_start[i];
 	rep = xcalloc(nrep ? nrep : 1, sizeof(size_t));
 	for (size_t i = 0; i < tp.n; i++) {
-		const struct topology_node *v = topo_view(&tp, i);
+		const struct topology_node v_node = topo_view(&tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++) {
 			size_t s = v->channels[k].source_index;
 			if (s)
@@ -1488,7 +1501,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	size_t ngroups = topo_groups(&tp, &groups, group_of);
 
 	for (size_t i = 0; i < tp.n; i++) {
-		struct topology_node *v = topo_view(&tp, i);
+		struct topology_node v_node = topo_view(&tp, i), *v = &v_node;
 		struct strbuf sb = { 0 };
 		const char *why = NULL;
 		char num[32];
@@ -1564,6 +1577,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, struct t
 	free(tp.comp_unsure);
 	free(tp.comp_unsure_of);
 	free(tp.comp_unsure_text);
+	free(tp.usable);
 }
 
 void topology_node_of(const struct target_result *tr, struct topology_node *node)
@@ -1581,10 +1595,17 @@ void topology_node_of(const struct target_result *tr, struct topology_node *node
 	node->channels_known = v->channels_known != 0;
 }
 
-void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
+void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *ctx,
 			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
 {
-	topo_derive(c, n, 0, nodes, in, pool, d);
+	topo_derive(c, n, 0, node_of, ctx, in, pool, d);
+}
+
+/* topology_node_fn over a result's targets (ctx: the first) */
+static void topo_result_node(void *ctx, size_t i, struct topology_node *node)
+{
+	const struct target_result *tr = ctx;
+	topology_node_of(&tr[i], node);
 }
 
 /* out->targets[base + i]'s view (topology_inputs()) */
@@ -1601,19 +1622,15 @@ void topology_derive(const struct catalog *c, struct audit_result *out, size_t b
 	topology_derived_set_release(d);
 	if (!n)
 		return;
-	struct topology_node *nodes = xcalloc(n, sizeof(*nodes));
 	struct topology_input *own = NULL;
-	for (size_t i = 0; i < n; i++)
-		topology_node_of(&out->targets[base + i], &nodes[i]);
 	if (!in) {
 		/* what topology_derive() read of each view as it went, read once (the same answers) */
 		own = xcalloc(n, sizeof(*own));
 		topology_inputs(c, n, topo_result_view, &out->targets[base], own);
 		in = own;
 	}
-	topo_derive(c, n, base, nodes, in, out, d);
+	topo_derive(c, n, base, topo_result_node, &out->targets[base], in, out, d);
 	free(own);
-	free(nodes);
 }
 
 void topology_link(const struct catalog *c, struct audit_result *out, size_t base)

@@ -211,13 +211,20 @@ struct topology_node {
 void topology_node_of(const struct target_result *tr, struct topology_node *node);
 
 /*
- * topology_derive() over n nodes and their inputs (both n entries, in[i]
- * for node i; a channel's source_index is 1 + the index of its source
- * among the nodes): the facts of node i go to d[i] (cleared here); the
- * strings made (facts, channel sources) are interned into pool or in its
- * arena, valid while pool is. d is made here (released first).
+ * Target i's node into *node, made on each call (no node is held per
+ * target while linking: issue 13); the same every call, its channels the
+ * same array every call.
  */
-void topology_derive_nodes(const struct catalog *c, size_t n, struct topology_node *nodes,
+typedef void (*topology_node_fn)(void *ctx, size_t i, struct topology_node *node);
+
+/*
+ * topology_derive() over n nodes (node_of(ctx, i)) and their inputs (in[i]
+ * for node i; a channel's source_index is 1 + the index of its source
+ * among the nodes): the facts of node i go to d (made here, released
+ * first); the strings made (facts, channel sources) are interned into
+ * pool or in its arena, valid while pool is.
+ */
+void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *ctx,
 			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d);
 
 /*

@@ -500,6 +500,13 @@ out:
 	catalog_release(&c);
 }
 
+/* r's target i's node (topology_derive_nodes()) */
+static void result_node(void *ctx, size_t i, struct topology_node *n)
+{
+	const struct audit_result *r = ctx;
+	topology_node_of(&r->targets[i], n);
+}
+
 /* r's target i's view (topology_inputs()) */
 static const struct settings *result_view(void *ctx, size_t i)
 {
@@ -518,7 +525,6 @@ static const struct settings *result_view(void *ctx, size_t i)
 static void test_nodes(void)
 {
 	struct audit_result r, pool;
-	struct topology_node nodes[4];
 	struct topology_input in[4];
 	struct topology_derived_set set = { 0 };
 	const struct topology_derived *d[4];
@@ -532,10 +538,8 @@ static void test_nodes(void)
 	r.targets[2].error = "cannot connect";
 	struct settings *b = node(&r, "b", NULL, "4", "ON");
 	channel(b, "", "10.0.0.1", 3306)->source_server_id = "1";
-	for (size_t i = 0; i < 4; i++)
-		topology_node_of(&r.targets[i], &nodes[i]);
 	topology_inputs(NULL, 4, result_view, &r, in);
-	topology_derive_nodes(NULL, 4, nodes, in, &pool, &set);
+	topology_derive_nodes(NULL, 4, result_node, &r, in, &pool, &set);
 	for (size_t i = 0; i < 4; i++)
 		d[i] = topology_derived_get(&set, i);
 	is_str(a->channels[0].source_target, "src", "nodes: a channel's source written into the node's channels");
@@ -553,10 +557,8 @@ static void test_nodes(void)
 	reserve(&r, 2);
 	node(&r, "one.cnf", NULL, "1", "ON")->channels_known = 0;
 	node(&r, "two.cnf", NULL, "1", "ON")->channels_known = 0;
-	for (size_t i = 0; i < 2; i++)
-		topology_node_of(&r.targets[i], &nodes[i]);
 	topology_inputs(NULL, 2, result_view, &r, in);
-	topology_derive_nodes(NULL, 2, nodes, in, &pool, &set);
+	topology_derive_nodes(NULL, 2, result_node, &r, in, &pool, &set);
 	for (size_t i = 0; i < 2; i++)
 		d[i] = topology_derived_get(&set, i);
 	ok(!d[1]->value[1] && d[1]->detail[1] == topology_channels_unknown,
@@ -592,10 +594,8 @@ static void test_nodes(void)
 	reserve(&r, 2);
 	node(&r, "up.cnf", "10.0.0.9:3306", "1", "OFF")->channels_known = 0;
 	channel(node(&r, "down", "10.0.0.8:3306", "2", "ON"), "", "10.0.0.9", 3306);
-	for (size_t i = 0; i < 2; i++)
-		topology_node_of(&r.targets[i], &nodes[i]);
 	topology_inputs(NULL, 2, result_view, &r, in);
-	topology_derive_nodes(NULL, 2, nodes, in, &pool, &set);
+	topology_derive_nodes(NULL, 2, result_node, &r, in, &pool, &set);
 	d[1] = topology_derived_get(&set, 1);
 	ok(d[1]->detail[1] && d[1]->detail[1] != topology_channels_unknown &&
 	   !strcmp(d[1]->detail[1], "the replication channels of up.cnf are known only on a running server or its capture"),
