@@ -740,7 +740,7 @@ struct audit_cross_wide {
  * the cross result's, interned: equal text, equal pointer).
  */
 struct audit_cross_kind {
-	const char *kind, *flavor_source, *error, *tags, *path_key, *cluster;
+	const char *kind, *flavor_source, *error, *tags, *cluster;
 	const char *v_cluster, *topology, *multi_writer;
 	const char *group_chain, *group_detail;       /* the group header's (its file and line are the head's) */
 	struct version version, v_version;
@@ -750,11 +750,11 @@ struct audit_cross_kind {
 
 /*
  * A copy: what audit_cross_copy() makes its target_result of, with its
- * kind (the fields audit_cross_add() set; 64 bytes, not 552; strings the
- * cross result's).
+ * kind (the fields audit_cross_add() set; 72 bytes, not 552; strings the
+ * cross result's). Its own: name, path key, address, group header's file.
  */
 struct audit_cross_head {
-	const char *name, *address, *group_file;
+	const char *name, *path_key, *address, *group_file;
 	struct settings_channel *channels;
 	struct settings_problem *problems;
 	size_t position;
@@ -947,13 +947,20 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 	view->cap = n;
 }
 
+/* Over the fields that tell runs' kinds apart most (equal kinds, equal hash; the rest is compared) */
 static size_t audit_cross_kind_hash(const struct audit_cross_kind *k)
 {
-	const unsigned char *p = (const unsigned char *)k;
-	size_t h = 14695981039346656037u;
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 1099511628211u;
-	return h ^ (h >> 29);
+	uintptr_t h = (uintptr_t)k->kind * 31u + (uintptr_t)k->flavor_source;
+	h = h * 31u + (uintptr_t)k->error;
+	h = h * 31u + (uintptr_t)k->topology;
+	h = h * 31u + (uintptr_t)k->v_cluster;
+	h = h * 31u + (uintptr_t)k->group_chain;
+	h = h * 31u + (uintptr_t)(unsigned)k->v_version.major * 961u + (uintptr_t)(unsigned)k->v_version.minor * 31u +
+	    (uintptr_t)(unsigned)k->v_version.patch;
+	h = h * 31u + (uintptr_t)k->v_flavor * 7u + k->error_kind;
+	h ^= h >> 17;
+	h *= 0x9e3779b1u;
+	return (size_t)(h ^ (h >> 15));
 }
 
 /* The index of kind k in cs->kinds (k zeroed before it was filled: compared as bytes), added when new. */
@@ -1041,7 +1048,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.error_kind = (unsigned char)t->error_kind;
 	x->position = t->position;
 	kd.tags = audit_cross_intern(as, t->tags);
-	kd.path_key = audit_cross_intern(as, t->path_key);
+	x->path_key = audit_cross_intern(as, t->path_key);
 	kd.cluster = audit_cross_intern(as, t->cluster);
 
 	kd.v_flavor = (unsigned char)v->flavor;
@@ -1228,7 +1235,7 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	t->error_kind = (enum target_error_kind)x->error_kind;
 	t->position = h->position;
 	t->tags = x->tags;
-	t->path_key = x->path_key;
+	t->path_key = h->path_key;
 	t->cluster = x->cluster;
 	/* 10,000 copies: no index per copy (settings.h, shared) */
 	w->shared = &as->cross_shared;
