@@ -769,9 +769,13 @@ struct audit_cross_store {
 	size_t nkinds, kinds_cap;
 	unsigned *kind_table;
 	size_t kind_table_cap;
-	struct audit_cross_slot *slots;
+	struct audit_cross_slot *slots;               /* distinct (a wide one is never shared) */
 	size_t nslots, slots_cap;
-	struct { unsigned start, count, files; } *copies;   /* per copy of as->cross: its slots, its first file */
+	unsigned *slot_table;                         /* open addressing over slots: 1 + index, 0 empty */
+	size_t slot_table_cap;
+	unsigned *slot_of;                            /* the copies' slots, in order: indexes into slots */
+	size_t nslot_of, slot_of_cap;
+	struct { unsigned start, count, files; } *copies;   /* per copy of as->cross: its slots in slot_of, its first file */
 	struct audit_cross_wide *wide;                /* the slots whose read or file needs more than 16 bits */
 	size_t nwide, wide_cap;
 	size_t ncopies, copies_cap;
@@ -858,6 +862,48 @@ static unsigned audit_cross_file_id(struct audit_cross_store *cs, const char *fi
 	return cs->last_file_id;
 }
 
+static size_t audit_cross_slot_hash(const struct audit_cross_slot *sl)
+{
+	size_t h = (size_t)sl->value * 0x9e3779b1u + sl->line;
+	h = h * 31u + sl->read;
+	h = h * 31u + sl->file;
+	h ^= h >> 15;
+	h *= 0x85ebca6bu;
+	return h ^ (h >> 13);
+}
+
+/*
+ * The index of slot *sl among the distinct slots, added when new (issue
+ * 13: most copies' slots are the same value of the same variable on the
+ * same line of their own first file; a copy keeps 4 bytes a slot, not 12).
+ */
+static unsigned audit_cross_slot_id(struct audit_cross_store *cs, const struct audit_cross_slot *sl)
+{
+	if (2 * (cs->nslots + 1) > cs->slot_table_cap) {
+		size_t cap = cs->slot_table_cap ? cs->slot_table_cap * 2 : 256;
+		unsigned *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < cs->nslots; i++) {
+			size_t k = audit_cross_slot_hash(&cs->slots[i]) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (unsigned)i + 1;
+		}
+		free(cs->slot_table);
+		cs->slot_table = t;
+		cs->slot_table_cap = cap;
+	}
+	size_t k = audit_cross_slot_hash(sl) & (cs->slot_table_cap - 1);
+	for (; cs->slot_table[k]; k = (k + 1) & (cs->slot_table_cap - 1)) {
+		const struct audit_cross_slot *b = &cs->slots[cs->slot_table[k] - 1];
+		if (b->value == sl->value && b->line == sl->line && b->read == sl->read && b->file == sl->file)
+			return cs->slot_table[k] - 1;
+	}
+	ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
+	cs->slots[cs->nslots] = *sl;
+	cs->slot_table[k] = (unsigned)cs->nslots + 1;
+	return (unsigned)cs->nslots++;
+}
+
 /* One value of variable read of the copy being added (strings already the cross result's). */
 static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, int overridden,
 				 const struct settings_value *v)
@@ -866,26 +912,31 @@ static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, in
 		.value = v->value, .spelled = v->spelled, .chain = v->origin.chain, .detail = v->origin.detail,
 		.source = v->origin.source,
 	};
-	ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
-	struct audit_cross_slot *sl = &cs->slots[cs->nslots++];
+	struct audit_cross_slot sl;
+	unsigned id;
 	unsigned file = audit_cross_file_id(cs, v->origin.file);   /* 1 + index into files, 0: none */
 	size_t rel = file ? file - cs->copy_files : 0;
-	sl->value = audit_cross_value_id(cs, &cv);
-	sl->line = v->origin.line;
+	sl.value = audit_cross_value_id(cs, &cv);
+	sl.line = v->origin.line;
 	if (read < AUDIT_CROSS_WIDE_READ && rel < AUDIT_CROSS_WIDE_FILE) {
-		sl->read = (unsigned short)read;
-		sl->file = (unsigned short)rel;
+		sl.read = (unsigned short)(read | (overridden ? AUDIT_CROSS_OVERRIDDEN : 0));
+		sl.file = (unsigned short)rel;
+		id = audit_cross_slot_id(cs, &sl);
 	} else {
+		/* its own slot, never shared: its read and file are in wide, under its index */
+		sl.read = (unsigned short)(AUDIT_CROSS_WIDE_READ | (overridden ? AUDIT_CROSS_OVERRIDDEN : 0));
+		sl.file = AUDIT_CROSS_WIDE_FILE;
+		ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
+		id = (unsigned)cs->nslots;
+		cs->slots[cs->nslots++] = sl;
 		ARRAY_GROW(cs->wide, cs->nwide + 1, cs->wide_cap);
-		cs->wide[cs->nwide++] = (struct audit_cross_wide){ .slot = cs->nslots - 1, .read = read, .file = file };
-		sl->read = AUDIT_CROSS_WIDE_READ;
-		sl->file = AUDIT_CROSS_WIDE_FILE;
+		cs->wide[cs->nwide++] = (struct audit_cross_wide){ .slot = id, .read = read, .file = file };
 	}
-	if (overridden)
-		sl->read |= AUDIT_CROSS_OVERRIDDEN;
+	ARRAY_GROW(cs->slot_of, cs->nslot_of + 1, cs->slot_of_cap);
+	cs->slot_of[cs->nslot_of++] = id;
 }
 
-/* Slot k's read and file (1 + index into files, 0: none) of copy i. */
+/* Slot k's read and file (1 + index into files, 0: none) of copy i (k: its index into slots). */
 static void audit_cross_slot_get(const struct audit_cross_store *cs, size_t i, size_t k, unsigned *read,
 				 size_t *file)
 {
@@ -915,7 +966,8 @@ static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 	size_t n = 0, no = 0;
 	ARRAY_GROW(cs->vars, count ? count : 1, cs->vars_cap);
 	ARRAY_GROW(cs->over, count ? count : 1, cs->over_cap);
-	for (unsigned k = start; k < start + count; k++) {
+	for (unsigned j = start; j < start + count; j++) {
+		unsigned k = cs->slot_of[j];
 		const struct audit_cross_slot *sl = &cs->slots[k];
 		const struct audit_cross_value *cv = &cs->values[sl->value];
 		unsigned read;
@@ -1007,6 +1059,8 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
 	free(cs->kinds);
 	free(cs->kind_table);
 	free(cs->slots);
+	free(cs->slot_table);
+	free(cs->slot_of);
 	free(cs->copies);
 	free(cs->wide);
 	free(cs->values);
@@ -1097,7 +1151,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	cs->copy_files = cs->nfiles;
 	cs->last_file = NULL;   /* a file of an earlier copy has its number there, not in this copy's */
 	ARRAY_GROW(cs->copies, cs->ncopies + 1, cs->copies_cap);
-	cs->copies[cs->ncopies].start = (unsigned)cs->nslots;
+	cs->copies[cs->ncopies].start = (unsigned)cs->nslot_of;
 	cs->copies[cs->ncopies].files = (unsigned)cs->copy_files;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
@@ -1111,7 +1165,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 			audit_cross_slot_add(cs, (unsigned)at, 1, &cur);
 		}
 	}
-	cs->copies[cs->ncopies].count = (unsigned)(cs->nslots - cs->copies[cs->ncopies].start);
+	cs->copies[cs->ncopies].count = (unsigned)(cs->nslot_of - cs->copies[cs->ncopies].start);
 	cs->ncopies++;
 }
 
@@ -1203,6 +1257,12 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 	cs->copies = xrealloc(cs->copies, cs->copies_cap * sizeof(*cs->copies));
 	cs->slots_cap = cs->nslots ? cs->nslots : 1;
 	cs->slots = xrealloc(cs->slots, cs->slots_cap * sizeof(*cs->slots));
+	cs->slot_of_cap = cs->nslot_of ? cs->nslot_of : 1;
+	cs->slot_of = xrealloc(cs->slot_of, cs->slot_of_cap * sizeof(*cs->slot_of));
+	/* no slot is added after the targets are read */
+	free(cs->slot_table);
+	cs->slot_table = NULL;
+	cs->slot_table_cap = 0;
 	cs->values_cap = cs->nvalues ? cs->nvalues : 1;
 	cs->values = xrealloc(cs->values, cs->values_cap * sizeof(*cs->values));
 }
