@@ -2354,20 +2354,15 @@ static const char *engine_fleet_name(void *ctx, size_t index)
 }
 
 /*
- * Link the copies (topology_derive_nodes()): their inputs, made one copy
- * at a time and held only while it runs, and their nodes, made when read;
- * returns each copy's keyword cluster (for the grouping: 8 bytes a copy,
- * not its whole input), the caller's to free.
+ * Link the copies (topology_derive_nodes(): their nodes and views made
+ * when read); returns each copy's keyword cluster (for the grouping: 8
+ * bytes a copy), the caller's to free.
  */
 static const char **engine_fleet_link(struct engine_fleet *f)
 {
-	struct topology_input *in = xcalloc(f->n, sizeof(*in));
-	topology_inputs(f->c, f->n, engine_fleet_plain, f, in);
-	topology_derive_nodes(f->c, f->n, f->copies.node, f->copies.ctx, in, f->copies.pool, f->derived);
 	const char **cluster = xmalloc(f->n * sizeof(*cluster));
-	for (size_t i = 0; i < f->n; i++)
-		cluster[i] = in[i].cluster;
-	free(in);
+	topology_derive_nodes(f->c, f->n, f->copies.node, f->copies.ctx, engine_fleet_plain, f, f->copies.pool,
+			      f->derived, cluster);
 	return cluster;
 }
 

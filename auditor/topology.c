@@ -149,25 +149,6 @@ static void topo_input_of(struct topo_names *tn, struct topo_exists *ex, const s
 	in->cluster = expr_target_cluster(tn->c, v);
 }
 
-void topology_inputs(const struct catalog *c, size_t n, const struct settings *(*view)(void *ctx, size_t i),
-		     void *ctx, struct topology_input *in)
-{
-	struct arena a;
-	struct topo_names tn;
-	struct topo_exists ex = { 0 };
-	arena_init(&a);
-	memset(&tn, 0, sizeof(tn));
-	tn.c = c;
-	tn.a = &a;
-	for (size_t i = 0; i < n; i++) {
-		const struct settings *v = view(ctx, i);
-		if (v)
-			topo_input_of(&tn, &ex, v, &in[i]);
-		else
-			memset(&in[i], 0, sizeof(in[i]));
-	}
-	arena_release(&a);
-}
 
 /* ---- addresses ----------------------------------------------------------- */
 
@@ -226,7 +207,22 @@ struct topo {
 	const char **comp_unsure_text;   /* per component: topology_channels_unknown made for other members */
 	struct topology_derived_set *set;   /* per target: the facts derived */
 	struct topology_derived cur;  /* the facts of the target being derived (fact()), then kept in set */
-	const struct topology_input *in;   /* per target: what it reads of the views' variables */
+	/*
+	 * What is read of the targets' views (issue 13: an input of 112 bytes
+	 * per target was held while linking, though a run of option files
+	 * reads little of it): each target's writability and keyword cluster
+	 * read once, the rest when needed, the last two inputs kept.
+	 */
+	topology_view_fn view_of;
+	void *view_ctx;
+	struct topo_names in_names;   /* the names read, bound once */
+	struct topo_exists in_exists;
+	struct arena in_arena;
+	struct topology_input in_cache[2];
+	size_t in_cache_of[2];        /* 1 + the target of in_cache[k], 0: none */
+	unsigned in_next;
+	signed char *writable;        /* per target: view_writable() */
+	const char **kw_cluster;      /* per target: its keyword cluster (expr_target_cluster()), or NULL */
 	struct arena keys;            /* the index keys, for the call only */
 	struct topo_addr_memo {       /* addr_key()'s last answers */
 		const char *host;
@@ -253,22 +249,44 @@ static int topo_usable(struct topo *tp, size_t i)
 	return tp->usable[i];
 }
 
+/*
+ * Target i's input (what topology_link() reads of its view), read now or
+ * kept from one of the last two reads; valid until two more targets are
+ * read. Its strings are the view's, which outlive it.
+ */
+static const struct topology_input *topo_input(struct topo *tp, size_t i)
+{
+	for (unsigned k = 0; k < 2; k++)
+		if (tp->in_cache_of[k] == i + 1)
+			return &tp->in_cache[k];
+	unsigned k = tp->in_next;
+	tp->in_next ^= 1;
+	const struct settings *v = tp->view_of(tp->view_ctx, i);
+	if (v)
+		topo_input_of(&tp->in_names, &tp->in_exists, v, &tp->in_cache[k]);
+	else
+		memset(&tp->in_cache[k], 0, sizeof(tp->in_cache[k]));
+	tp->in_cache_of[k] = i + 1;
+	return &tp->in_cache[k];
+}
+
 /* Variable name (one of topo_text_names[]) of target i: from its input. */
 static const char *topo_text(struct topo *tp, size_t i, const char *name)
 {
+	const struct topology_input *in = topo_input(tp, i);
 	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++)
 		if (topo_text_names[k] == name)
-			return tp->in[i].text[k];
+			return in->text[k];
 	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++)
 		if (!strcmp(topo_text_names[k], name))
-			return tp->in[i].text[k];
+			return in->text[k];
 	return NULL;
 }
 
 /* The keyword cluster of target i (expr_target_cluster()). */
 static const char *topo_galera_cluster(struct topo *tp, size_t i)
 {
-	return tp->in[i].cluster ? tp->in[i].cluster : "";
+	return tp->kw_cluster[i] ? tp->kw_cluster[i] : "";
 }
 
 /* 1 ON, 0 OFF, -1 unknown. */
@@ -297,13 +315,19 @@ static unsigned long long view_number(struct topo *tp, size_t i, const char *nam
 	return n;
 }
 
-/* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown. */
-static int view_writable(struct topo *tp, size_t i)
+/* 1 writable (read_only and super_read_only OFF), 0 read-only, -1 unknown: read from the view */
+static int view_writable_read(struct topo *tp, size_t i)
 {
 	int ro = view_bool(tp, i, "read_only"), sro = view_bool(tp, i, "super_read_only");
 	if (ro == 1 || sro == 1)
 		return 0;
 	return ro == 0 ? 1 : -1;
+}
+
+/* view_writable_read(), read once per target (topo_derive()) */
+static int view_writable(struct topo *tp, size_t i)
+{
+	return tp->writable[i];
 }
 
 /* n in decimal into buf (size >= 21), as "%zu" writes it */
@@ -1377,7 +1401,8 @@ out:
 
 /* The facts of the n nodes into d (topology_derive_nodes()); a channel's source_index is base + 1 + its source's index. */
 static void topo_derive(const struct catalog *c, size_t n, size_t base, topology_node_fn node_of, void *node_ctx,
-			const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
+			topology_view_fn view_of, void *view_ctx, struct audit_result *pool,
+			struct topology_derived_set *d, const char **cluster)
 {
 	struct topo tp;
 	struct arena *ar = &pool->arena;
@@ -1390,7 +1415,8 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	tp.base = base;
 	tp.n = n;
 	tp.set = d;
-	tp.in = in;
+	tp.view_of = view_of;
+	tp.view_ctx = view_ctx;
 	topology_derived_set_release(d);
 	if (!tp.n)
 		return;
@@ -1402,6 +1428,16 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 		struct topology_node one;
 		node_of(node_ctx, i, &one);
 		tp.usable[i] = one.usable;
+	}
+	/* each view read once here: what every target needs (the rest is read again when needed) */
+	arena_init(&tp.in_arena);
+	tp.in_names.c = c;
+	tp.in_names.a = &tp.in_arena;
+	tp.writable = xmalloc(n);
+	tp.kw_cluster = cluster ? cluster : xmalloc(n * sizeof(*tp.kw_cluster));
+	for (size_t i = 0; i < n; i++) {
+		tp.kw_cluster[i] = topo_input(&tp, i)->cluster;
+		tp.writable[i] = (signed char)view_writable_read(&tp, i);
 	}
 	arena_init(&tp.keys);
 	tp.super = xcalloc(tp.n, sizeof(size_t));
@@ -1578,6 +1614,10 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	free(tp.comp_unsure_of);
 	free(tp.comp_unsure_text);
 	free(tp.usable);
+	free(tp.writable);
+	if (tp.kw_cluster != cluster)
+		free(tp.kw_cluster);
+	arena_release(&tp.in_arena);
 }
 
 void topology_node_of(const struct target_result *tr, struct topology_node *node)
@@ -1595,10 +1635,11 @@ void topology_node_of(const struct target_result *tr, struct topology_node *node
 	node->channels_known = v->channels_known != 0;
 }
 
-void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *ctx,
-			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d)
+void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *node_ctx,
+			   topology_view_fn view_of, void *view_ctx, struct audit_result *pool,
+			   struct topology_derived_set *d, const char **cluster)
 {
-	topo_derive(c, n, 0, node_of, ctx, in, pool, d);
+	topo_derive(c, n, 0, node_of, node_ctx, view_of, view_ctx, pool, d, cluster);
 }
 
 /* topology_node_fn over a result's targets (ctx: the first) */
@@ -1608,29 +1649,21 @@ static void topo_result_node(void *ctx, size_t i, struct topology_node *node)
 	topology_node_of(&tr[i], node);
 }
 
-/* out->targets[base + i]'s view (topology_inputs()) */
+/* out->targets[base + i]'s view (topology_view_fn, ctx: the first) */
 static const struct settings *topo_result_view(void *ctx, size_t i)
 {
 	const struct target_result *tr = ctx;
 	return &tr[i].view;
 }
 
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d,
-		     const struct topology_input *in)
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d)
 {
 	size_t n = out->n > base ? out->n - base : 0;
 	topology_derived_set_release(d);
 	if (!n)
 		return;
-	struct topology_input *own = NULL;
-	if (!in) {
-		/* what topology_derive() read of each view as it went, read once (the same answers) */
-		own = xcalloc(n, sizeof(*own));
-		topology_inputs(c, n, topo_result_view, &out->targets[base], own);
-		in = own;
-	}
-	topo_derive(c, n, base, topo_result_node, &out->targets[base], in, out, d);
-	free(own);
+	topo_derive(c, n, base, topo_result_node, &out->targets[base], topo_result_view, &out->targets[base], out, d,
+		    NULL);
 }
 
 void topology_link(const struct catalog *c, struct audit_result *out, size_t base)
@@ -1639,7 +1672,7 @@ void topology_link(const struct catalog *c, struct audit_result *out, size_t bas
 	if (!n)
 		return;
 	struct topology_derived_set d = { 0 };
-	topology_derive(c, out, base, &d, NULL);
+	topology_derive(c, out, base, &d);
 	for (size_t i = 0; i < n; i++)
 		topo_apply_named(&out->targets[base + i].view, topology_derived_get(&d, i), out->targets[base + i].name);
 	topology_derived_set_release(&d);

@@ -161,13 +161,13 @@ const struct topology_derived *topology_derived_get(const struct topology_derive
 void topology_derived_set_release(struct topology_derived_set *s);
 
 /*
- * Added (issue 13): what topology_link() reads of a view's variables, read
- * once (topology_inputs()): text[k] is the value of the k-th variable it
- * reads (port, report_host, hostname, report_port, server_id, server_uuid,
- * read_only, super_read_only, wsrep_auto_increment_control,
- * auto_increment_increment, auto_increment_offset, gtid_executed,
- * gtid_binlog_state; NULL: unknown), cluster the keyword cluster
- * (expr_target_cluster()). The strings are the views'.
+ * Added (issue 13): what topology_link() reads of a view's variables:
+ * text[k] is the value of the k-th variable it reads (port, report_host,
+ * hostname, report_port, server_id, server_uuid, read_only,
+ * super_read_only, wsrep_auto_increment_control, auto_increment_increment,
+ * auto_increment_offset, gtid_executed, gtid_binlog_state; NULL: unknown),
+ * cluster the keyword cluster (expr_target_cluster()). The strings are the
+ * views'. Linking reads it of a view when it needs it, and holds two.
  */
 #define TOPOLOGY_NTEXTS 13
 struct topology_input {
@@ -175,20 +175,18 @@ struct topology_input {
 	const char *cluster;
 };
 
-/* in[i] for each view(ctx, i), i < n (a NULL view: an empty input). */
-void topology_inputs(const struct catalog *c, size_t n, const struct settings *(*view)(void *ctx, size_t i),
-		     void *ctx, struct topology_input *in);
+/*
+ * Target i's view with its variables (the facts are not read), made on
+ * each call: valid until the next; its strings must outlive the linking.
+ */
+typedef const struct settings *(*topology_view_fn)(void *ctx, size_t i);
 
 /*
  * topology_link() without touching the views' variables: the channels'
  * sources are set in the views' channels, the facts of out->targets[base + i]
- * go to d[i] (d: out->n - base entries, cleared here; a target with an
- * error gets none). in: NULL, or in[i] for out->targets[base + i] (then the
- * views' variables are not read, only their kind, flavor, address,
- * topology, multi_writer and channels).
+ * go to d (made here, released first; a target with an error gets none).
  */
-void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d,
-		     const struct topology_input *in);
+void topology_derive(const struct catalog *c, struct audit_result *out, size_t base, struct topology_derived_set *d);
 
 /*
  * Added (issue 13): all topology_derive() reads of a target besides its
@@ -218,14 +216,18 @@ void topology_node_of(const struct target_result *tr, struct topology_node *node
 typedef void (*topology_node_fn)(void *ctx, size_t i, struct topology_node *node);
 
 /*
- * topology_derive() over n nodes (node_of(ctx, i)) and their inputs (in[i]
- * for node i; a channel's source_index is 1 + the index of its source
- * among the nodes): the facts of node i go to d (made here, released
- * first); the strings made (facts, channel sources) are interned into
- * pool or in its arena, valid while pool is.
+ * topology_derive() over n nodes (node_of(node_ctx, i)) and their views
+ * (view_of(view_ctx, i), read once each and again only where a rule of
+ * topology.h needs more than writability and cluster; a channel's
+ * source_index is 1 + the index of its source among the nodes): the facts
+ * of node i go to d (made here, released first); the strings made (facts,
+ * channel sources) are interned into pool or in its arena, valid while
+ * pool is. cluster: NULL, or n entries that get each node's keyword
+ * cluster (expr_target_cluster(), NULL: none).
  */
-void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *ctx,
-			   const struct topology_input *in, struct audit_result *pool, struct topology_derived_set *d);
+void topology_derive_nodes(const struct catalog *c, size_t n, topology_node_fn node_of, void *node_ctx,
+			   topology_view_fn view_of, void *view_ctx, struct audit_result *pool,
+			   struct topology_derived_set *d, const char **cluster);
 
 /*
  * The facts d into view v, in d's order, each as topology_link() sets it

@@ -507,7 +507,7 @@ static void result_node(void *ctx, size_t i, struct topology_node *n)
 	topology_node_of(&r->targets[i], n);
 }
 
-/* r's target i's view (topology_inputs()) */
+/* r's target i's view (topology_view_fn) */
 static const struct settings *result_view(void *ctx, size_t i)
 {
 	const struct audit_result *r = ctx;
@@ -525,7 +525,7 @@ static const struct settings *result_view(void *ctx, size_t i)
 static void test_nodes(void)
 {
 	struct audit_result r, pool;
-	struct topology_input in[4];
+	const char *cluster[4];
 	struct topology_derived_set set = { 0 };
 	const struct topology_derived *d[4];
 	audit_result_init(&r);
@@ -538,8 +538,7 @@ static void test_nodes(void)
 	r.targets[2].error = "cannot connect";
 	struct settings *b = node(&r, "b", NULL, "4", "ON");
 	channel(b, "", "10.0.0.1", 3306)->source_server_id = "1";
-	topology_inputs(NULL, 4, result_view, &r, in);
-	topology_derive_nodes(NULL, 4, result_node, &r, in, &pool, &set);
+	topology_derive_nodes(NULL, 4, result_node, &r, result_view, &r, &pool, &set, cluster);
 	for (size_t i = 0; i < 4; i++)
 		d[i] = topology_derived_get(&set, i);
 	is_str(a->channels[0].source_target, "src", "nodes: a channel's source written into the node's channels");
@@ -549,6 +548,7 @@ static void test_nodes(void)
 	   d[0]->detail[0] ? d[0]->detail[0] : "(null)");
 	ok(pool.arena.head != NULL, "the strings made are the pool's");
 	is_int(d[2]->n, 0, "an unusable node gets no fact");
+	ok(cluster[0] && !*cluster[0] && cluster[3] && !*cluster[3], "no Galera node: its keyword cluster handed back is \"\"");
 	(void)src;
 
 	/* option files: no channel known anywhere, so nothing is looked up, and each ring fact says why */
@@ -557,8 +557,7 @@ static void test_nodes(void)
 	reserve(&r, 2);
 	node(&r, "one.cnf", NULL, "1", "ON")->channels_known = 0;
 	node(&r, "two.cnf", NULL, "1", "ON")->channels_known = 0;
-	topology_inputs(NULL, 2, result_view, &r, in);
-	topology_derive_nodes(NULL, 2, result_node, &r, in, &pool, &set);
+	topology_derive_nodes(NULL, 2, result_node, &r, result_view, &r, &pool, &set, NULL);
 	for (size_t i = 0; i < 2; i++)
 		d[i] = topology_derived_get(&set, i);
 	ok(!d[1]->value[1] && d[1]->detail[1] == topology_channels_unknown,
@@ -594,8 +593,7 @@ static void test_nodes(void)
 	reserve(&r, 2);
 	node(&r, "up.cnf", "10.0.0.9:3306", "1", "OFF")->channels_known = 0;
 	channel(node(&r, "down", "10.0.0.8:3306", "2", "ON"), "", "10.0.0.9", 3306);
-	topology_inputs(NULL, 2, result_view, &r, in);
-	topology_derive_nodes(NULL, 2, result_node, &r, in, &pool, &set);
+	topology_derive_nodes(NULL, 2, result_node, &r, result_view, &r, &pool, &set, NULL);
 	d[1] = topology_derived_get(&set, 1);
 	ok(d[1]->detail[1] && d[1]->detail[1] != topology_channels_unknown &&
 	   !strcmp(d[1]->detail[1], "the replication channels of up.cnf are known only on a running server or its capture"),
