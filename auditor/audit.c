@@ -696,7 +696,8 @@ static void audit_cross_value(struct audit_session *as, struct settings_value *t
 /*
  * The copies' variables, compact (issue 13: a copy's `settings_var` array
  * was 72 bytes a variable, 1.1 KB a target): per copy, one slot per value
- * (its variable's current value, then the values it overrode), each naming
+ * (an index into the distinct slots, which are kept once; its variable's
+ * current value, then the values it overrode), each naming
  * its variable (an index into the engine's reads), a value shared by every
  * copy with the same text, spelling, source, chain and detail (the strings
  * are the cross result's, interned: equal text, equal pointer), its line

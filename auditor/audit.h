@@ -251,7 +251,9 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *
  * Memory: per target added, only the cross-target copy (its size is the
  * number of marked variables and channels, not of the target's settings
- * or findings): a head and a 12-byte slot per variable value while the
+ * or findings): a 72-byte head (what it shares with other targets, its
+ * kind, kept once) and a 4-byte index per variable value (the distinct
+ * values' slots kept once) while the
  * targets are read (audit.c); the kept ones' heads stay (the rules
  * across targets read each through an accessor, engine.h struct
  * engine_fleet_copies, made into a target_result one at a time), with
