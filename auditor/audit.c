@@ -1037,7 +1037,7 @@ static unsigned audit_cross_kind_id(struct audit_cross_store *cs, const struct a
 		if (!memcmp(&cs->kinds[cs->kind_table[j] - 1], k, sizeof(*k)))
 			return cs->kind_table[j] - 1;
 	ARRAY_GROW(cs->kinds, cs->nkinds + 1, cs->kinds_cap);
-	cs->kinds[cs->nkinds] = *k;
+	memcpy(&cs->kinds[cs->nkinds], k, sizeof(*k));   /* its padding too (compared as bytes) */
 	cs->kind_table[j] = (unsigned)cs->nkinds + 1;
 	return (unsigned)cs->nkinds++;
 }
