@@ -638,6 +638,8 @@ int audit_session_report(struct audit_session *as, const struct audit_options *o
 
 /* The stdio buffer of the targets' lines for stderr, and the most one target may have (a record out of step). */
 #define AUDIT_LINES_BUF 65536
+/* kept_record[k] of a kept target without a record in as->reported */
+#define AUDIT_NO_RECORD UINT32_MAX
 #define AUDIT_LINES_MAX ((uint64_t)1 << 31)
 
 
@@ -1223,6 +1225,9 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 	audit_summary_add(&as->totals, t);
 	if (audit_prints_target(o, s))
 		audit_stream_lines(as, o, s, as->evaluated.n);
+	/* what its findings are (report.h digest): finish works out from it which reports read it back */
+	ARRAY_GROW(as->digests, as->evaluated.n + 1, as->digests_cap);
+	as->digests[as->evaluated.n] = report_digest(t);
 	if (spool_write(&as->evaluated, t, NULL, 0, SPOOL_FINDINGS | SPOOL_VIEW))
 		audit_stream_fail(as, &as->evaluated);
 	audit_cross_add(as, t);
@@ -1543,18 +1548,45 @@ static void audit_stream_rewrite(struct audit_session *as, const struct audit_op
 			      seen, d);
 	target_result_sort(t);
 	audit_summary_add(&as->totals, t);
+	as->kept_digest[k] = report_digest(t);
+	as->kept_record[k] = (uint32_t)as->reported.n;
 	if (spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
 		audit_stream_fail(as, &as->reported);
 	as->final[k] = 1;
 	audit_result_release(&one);
 }
 
+/* The reports of the run (a mask of 1 << enum report_format): stdout's, the report files', --report-dir's. */
+static unsigned audit_stream_formats(const struct audit_options *o)
+{
+	unsigned mask = 1u << o->stdout_format;
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+		if (o->report_files[f])
+			mask |= 1u << f;
+	if (o->report_dir)
+		mask |= o->report_dir_formats;
+	return mask;
+}
+
+/* Whether a report of the run (formats) writes anything for a target of this digest (report.h writes). */
+static int audit_stream_read_back(const struct audit_options *o, unsigned formats, uint32_t digest)
+{
+	const struct report_options ro = { .verbose = o->verbose, .quiet = o->quiet };
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++)
+		if ((formats & (1u << f)) && report_writes((enum report_format)f, &ro, o->fail_on, digest))
+			return 1;
+	return 0;
+}
+
 /*
- * Kept target k with nothing to drop or suppress: not read back; its
- * cross-target findings counted and written as its record in as->reported
- * (the reports merge them in).
+ * Kept target k (added as index i) with nothing to drop or suppress: not
+ * read back; its cross-target findings counted and, when a report of the
+ * run writes anything for it (its digest: its own findings' and these),
+ * written as its record in as->reported (the reports merge them in); else
+ * no record, and no report reads it back.
  */
-static void audit_stream_plain(struct audit_session *as, size_t k)
+static void audit_stream_plain(struct audit_session *as, const struct audit_options *o, unsigned formats, size_t k,
+			       size_t i)
 {
 	struct target_result only;
 	struct arena ar;
@@ -1562,8 +1594,13 @@ static void audit_stream_plain(struct audit_session *as, size_t k)
 	memset(&only, 0, sizeof(only));
 	audit_cross_findings(as, &only, k, &ar);
 	audit_stream_count_cross(as, &only);
-	if (spool_write(&as->reported, &only, NULL, 0, SPOOL_FINDINGS))
-		audit_stream_fail(as, &as->reported);
+	as->kept_digest[k] = as->digests[i] | report_digest_findings(only.findings, only.n);
+	as->kept_record[k] = AUDIT_NO_RECORD;
+	if (audit_stream_read_back(o, formats, as->kept_digest[k])) {
+		as->kept_record[k] = (uint32_t)as->reported.n;
+		if (spool_write(&as->reported, &only, NULL, 0, SPOOL_FINDINGS))
+			audit_stream_fail(as, &as->reported);
+	}
 	free(only.findings);
 	arena_release(&ar);
 }
@@ -1633,16 +1670,26 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 		as->cross_derived = NULL;
 	}
 	as->fleet_begun = 1;
-	/* one record per kept target in as->reported, in order: its final findings, or its cross-target ones */
+	/*
+	 * per kept target in as->reported, in order: its final findings, or its
+	 * cross-target ones when a report reads it back (kept_record[k])
+	 */
+	unsigned formats = audit_stream_formats(o);
+	as->kept_digest = xcalloc(nkept ? nkept : 1, sizeof(*as->kept_digest));
+	as->kept_record = xmalloc((nkept ? nkept : 1) * sizeof(*as->kept_record));
+	for (size_t k = 0; k < nkept; k++)
+		as->kept_record[k] = AUDIT_NO_RECORD;
 	for (size_t k = 0; k < nkept && !as->stream_failed; k++) {
 		if (audit_stream_rewrites(as, pts[k])) {
 			audit_stream_rewrite(as, o, k, kept[k], pts[k], nkept, &seen, &d);
 			continue;
 		}
-		audit_stream_plain(as, k);
+		audit_stream_plain(as, o, formats, k, kept[k]);
 		if (pts[k])
 			audit_seen_add(&seen, pts[k]->project);
 	}
+	free(as->digests);
+	as->digests = NULL;
 	/* a write that failed (a full $TMPDIR) is known now, before any report begins */
 	if (spool_flush(&as->reported))
 		audit_stream_fail(as, &as->reported);
@@ -1667,6 +1714,7 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 {
 	struct audit_session *as = ctx;
 	int final = as->final && as->final[i];
+	uint32_t rec = as->kept_record[i];
 	/* the last target's array of findings, for this one (a malloc per target costs a lot in a fragmented heap) */
 	struct finding *findings = as->one.n ? as->one.targets[0].findings : NULL;
 	size_t cap = as->one.n ? as->one.targets[0].cap : 0;
@@ -1679,8 +1727,10 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 	t = spool_read(&as->evaluated, as->kept[i], &as->one, t, SPOOL_HEADER | (final ? 0 : SPOOL_FINDINGS), NULL,
 		       NULL);
 	size_t own = t ? t->n : 0;
-	if (t)
-		t = spool_read(&as->reported, i, &as->one, t, SPOOL_FINDINGS | (final ? 0 : SPOOL_APPEND), NULL, NULL);
+	if (t && rec != AUDIT_NO_RECORD)
+		t = spool_read(&as->reported, rec, &as->one, t, SPOOL_FINDINGS | (final ? 0 : SPOOL_APPEND), NULL, NULL);
+	else if (t)
+		audit_cross_findings(as, t, i, &as->one.arena);   /* no record: a source read without digests */
 	if (t && !final)
 		target_result_merge(t, own);
 	/* the view only for a writer that reads it (text -q: only for a finding it shows) */
@@ -1699,10 +1749,17 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 	return t;
 }
 
+/* report.h source digest: what kept target i's final findings are (finish worked it out) */
+static uint32_t audit_stream_digest(void *ctx, size_t i)
+{
+	const struct audit_session *as = ctx;
+	return as->kept_digest[i];
+}
+
 int audit_session_stream_report(struct audit_session *as, const struct audit_options *o, const char *command)
 {
 	struct audit_options ro = *o;
-	struct report_source src = { as->nkept, audit_stream_get, as };
+	struct report_source src = { as->nkept, audit_stream_get, as, audit_stream_digest };
 	ro.input_errors += as->input_errors;
 	if (as->stream_failed) {
 		diag_emit(DIAG_ERROR, NULL, 0, "cannot keep the targets' results in a temporary file in %s: %s",
@@ -1733,6 +1790,9 @@ void audit_session_end(struct audit_session *as)
 			fclose(as->lines);
 		free(as->lines_buf);
 		free(as->final);
+		free(as->digests);
+		free(as->kept_digest);
+		free(as->kept_record);
 		as->kept = NULL;
 		if (as->fleet_begun)
 			engine_fleet_end(&as->fleet);

@@ -182,6 +182,11 @@ struct audit_session {
 	struct spool reported;            /* per kept target, in order: its cross-target findings, or its final
 					     findings when finish had something to drop or suppress (final[k]) */
 	unsigned char *final;             /* per kept target: 1 when its record in reported is final (NULL: none is) */
+	uint32_t *digests;                /* per target added: report_digest() of its own findings (finish frees it) */
+	size_t digests_cap;
+	uint32_t *kept_digest;            /* per kept target: report_digest() of its final findings */
+	uint32_t *kept_record;            /* per kept target: its record in reported, or AUDIT_NO_RECORD (no report
+					     writes anything for it: report.h writes) */
 	FILE *lines;                      /* the added targets' lines for stderr: (index, length, bytes) per target that
 					     has some; made by the first such target */
 	char *lines_buf;                  /* lines' stdio buffer */

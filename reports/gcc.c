@@ -140,6 +140,17 @@ static int gcc_reads_view(void *state, const struct target_result *t)
 	return 0;
 }
 
+/* Added (issue 13, report.h writes): a line for a target that could not be audited and for each failed finding. */
+static int gcc_writes(const struct report_options *o, int fail_on, uint32_t digest)
+{
+	(void)o;
+	(void)fail_on;
+	uint32_t fails = 0;
+	for (int sev = 0; sev <= SEV_ERROR; sev++)
+		fails |= REPORT_DIGEST_OF(FINDING_FAIL, sev);
+	return (digest & (fails | REPORT_DIGEST_ERROR | REPORT_DIGEST_ODD)) != 0;
+}
+
 const struct report_writer report_gcc_writer = {
 	.format = REPORT_GCC,
 	.name = "gcc",
@@ -148,4 +159,5 @@ const struct report_writer report_gcc_writer = {
 	.target = gcc_target,
 	.end = gcc_end,
 	.reads_view = gcc_reads_view,
+	.writes = gcc_writes,
 };

@@ -29,6 +29,7 @@
 #ifndef CRASHSAFE_REPORT_H
 #define CRASHSAFE_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../auditor/explain.h"
@@ -104,7 +105,40 @@ struct report_writer {
 	 * view out. NULL: always.
 	 */
 	int (*reads_view)(void *state, const struct target_result *t);
+	/*
+	 * Added (issue 13), optional: whether target(t) writes any byte for a
+	 * target whose findings have this digest (report_digest()), with these
+	 * options and this fail_on (report_run.fail_on); 0: such a target only
+	 * adds its counts to the summary, so that a source that knows every
+	 * target's digest and the totals need not produce it (check's spool is
+	 * then not read back for it, nor written when no report reads it). It
+	 * must say 1 whenever target(t) would write something. NULL: always.
+	 */
+	int (*writes)(const struct report_options *o, int fail_on, uint32_t digest);
 };
+
+/*
+ * Added (issue 13): what a target's findings are, in 32 bits, for a source
+ * that decides what to read back before it reads a target: one bit per
+ * (status, severity) present (REPORT_DIGEST_OF()), REPORT_DIGEST_BLOCKING
+ * when a could-not-evaluate finding blocks the audit (finding_blocks_audit()),
+ * REPORT_DIGEST_ERROR when the target could not be audited,
+ * REPORT_DIGEST_ODD for a status or severity outside the enums. The digest
+ * of findings A and B together is digest(A) | digest(B).
+ */
+#define REPORT_DIGEST_OF(status, severity) ((uint32_t)1 << ((unsigned)(status) * 4 + (unsigned)(severity)))
+#define REPORT_DIGEST_BLOCKING ((uint32_t)1 << 20)
+#define REPORT_DIGEST_ERROR ((uint32_t)1 << 21)
+#define REPORT_DIGEST_ODD ((uint32_t)1 << 22)
+/* The digest of n findings (no target error). */
+uint32_t report_digest_findings(const struct finding *f, size_t n);
+/* The digest of t: its findings and its error. */
+uint32_t report_digest(const struct target_result *t);
+/*
+ * Whether the writer of format f writes anything for a target of this
+ * digest (report_writer.writes; o NULL: the defaults).
+ */
+int report_writes(enum report_format f, const struct report_options *o, int fail_on, uint32_t digest);
 
 /* The writer for a format name, or NULL. */
 const struct report_writer *report_writer_find(const char *name);
@@ -147,6 +181,14 @@ struct report_source {
 	size_t n;
 	const struct target_result *(*get)(void *ctx, size_t i, const struct report_stream *s);
 	void *ctx;
+	/*
+	 * Added (issue 13), optional: target i's digest (report_digest() of the
+	 * target get() would return). With it and report_run.totals (which must
+	 * then be the counts of the n targets), a target the writer writes
+	 * nothing for (report_writer.writes) is not asked for: the summary the
+	 * writer's end() gets is then the totals. NULL: every target is asked for.
+	 */
+	uint32_t (*digest)(void *ctx, size_t i);
 };
 
 /* Whether the writer of s reads t's view (report_writer.reads_view; t with its header and findings). */

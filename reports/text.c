@@ -437,6 +437,22 @@ static int text_reads_view(void *state, const struct target_result *t)
 	return 0;
 }
 
+/*
+ * Added (issue 13, report.h writes): all but quiet write every target's
+ * line; quiet writes a target only when it could not be audited or has a
+ * finding text_shows() lists (text_decides_exit()): a failure at or above
+ * fail_on, or a could-not-evaluate finding that blocks the audit.
+ */
+static int text_writes(const struct report_options *o, int fail_on, uint32_t digest)
+{
+	if (!o->quiet || (digest & (REPORT_DIGEST_ERROR | REPORT_DIGEST_BLOCKING | REPORT_DIGEST_ODD)))
+		return 1;
+	for (int sev = fail_on > 0 ? fail_on : 0; fail_on && sev <= SEV_ERROR; sev++)
+		if (digest & REPORT_DIGEST_OF(FINDING_FAIL, sev))
+			return 1;
+	return 0;
+}
+
 const struct report_writer report_text_writer = {
 	.format = REPORT_TEXT,
 	.name = "text",
@@ -445,4 +461,5 @@ const struct report_writer report_text_writer = {
 	.target = text_target_cb,
 	.end = text_end,
 	.reads_view = text_reads_view,
+	.writes = text_writes,
 };

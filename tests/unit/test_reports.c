@@ -654,6 +654,7 @@ static void test_stream(const struct audit_result *r)
  * SARIF only its results; JSON and JUnit list every finding.
  */
 static size_t explained;
+static size_t asked;   /* targets a source was asked for (test_writes()) */
 static void counting_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
 			     struct explanation *out)
 {
@@ -1009,6 +1010,102 @@ static void test_reads_view(const struct audit_result *r)
 	fixture_run.fail_on = saved_fail_on;
 }
 
+
+/* report.h source over r whose digest is report_digest() of each target (check's spool knows them before reading) */
+static const struct target_result *digest_get(void *ctx, size_t i, const struct report_stream *s)
+{
+	(void)s;
+	const struct audit_result *r = ctx;
+	asked++;
+	return &r->targets[i];
+}
+
+static uint32_t digest_of(void *ctx, size_t i)
+{
+	const struct audit_result *r = ctx;
+	return report_digest(&r->targets[i]);
+}
+
+/*
+ * Added (issue 13): report_writes() says no only for a target the writer
+ * writes no byte for (its target() alone adds nothing to the stream), in
+ * every format and mode; text -q skips every target without a failure at
+ * or above --fail-on, a blocking could-not-evaluate finding or an error,
+ * gcc every one without a failure or an error, the others none. A source
+ * with digests and totals leaves those targets unread and gives the same
+ * bytes as one without.
+ */
+static void test_writes(const struct audit_result *r)
+{
+	static const struct {
+		enum report_format f;
+		int quiet, verbose, fail_on;
+		const char *name;
+		size_t skips;   /* of the fixture's targets */
+	} cases[] = {
+		{ REPORT_TEXT, 0, 0, SEV_ERROR, "text", 0 },
+		{ REPORT_TEXT, 0, 1, SEV_ERROR, "text -v", 0 },
+		{ REPORT_TEXT, 1, 0, SEV_ERROR, "text -q", 1 },
+		{ REPORT_TEXT, 1, 0, SEV_WARNING, "text -q --fail-on warning", 1 },
+		{ REPORT_TEXT, 1, 0, SEV_INFO, "text -q --fail-on info", 1 },
+		{ REPORT_TEXT, 1, 0, 0, "text -q --fail-on never", 2 },
+		{ REPORT_GCC, 0, 0, SEV_ERROR, "gcc", 1 },
+		{ REPORT_PROM, 0, 0, SEV_ERROR, "prom", 0 },
+		{ REPORT_JSON, 0, 0, SEV_ERROR, "JSON", 0 },
+		{ REPORT_JUNIT, 0, 0, SEV_ERROR, "JUnit", 0 },
+		{ REPORT_SARIF, 0, 0, SEV_ERROR, "SARIF", 0 },
+	};
+	struct audit_summary totals;
+	int saved_fail_on = fixture_run.fail_on;
+	audit_result_summary(r, &totals);
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct report_options o = { .quiet = cases[c].quiet, .verbose = cases[c].verbose };
+		struct report_stream st;
+		char *buf = NULL;
+		size_t len = 0, skips = 0, wrong = 0;
+		FILE *fp = open_memstream(&buf, &len);
+		fixture_run.fail_on = cases[c].fail_on;
+		report_stream_begin(&st, cases[c].f, fp, &o, &fixture_run);
+		for (size_t i = 0; i < r->n; i++) {
+			int writes = report_writes(cases[c].f, &o, cases[c].fail_on, report_digest(&r->targets[i]));
+			fflush(fp);
+			size_t before = len;
+			report_stream_target(&st, &r->targets[i]);
+			fflush(fp);
+			skips += !writes;
+			wrong += !writes && len != before;
+		}
+		report_stream_end(&st);
+		fclose(fp);
+		free(buf);
+		ok(!wrong && skips == cases[c].skips, "writes: %s: says no for %zu of %zu targets (%zu expected), none "
+		   "of which writes a byte (%zu wrong)", cases[c].name, skips, r->n, cases[c].skips, wrong);
+
+		/* the same report from a source that leaves those targets unread */
+		struct report_source whole, digested;
+		char *a = NULL, *b = NULL;
+		size_t alen = 0, blen = 0;
+		report_source_of(&whole, r);
+		digested = whole;
+		digested.get = digest_get;
+		digested.digest = digest_of;
+		fixture_run.totals = &totals;
+		FILE *fa = open_memstream(&a, &alen), *fb = open_memstream(&b, &blen);
+		asked = 0;
+		int ra = report_write_source(cases[c].f, &whole, &o, &fixture_run, fa);
+		int rb = report_write_source(cases[c].f, &digested, &o, &fixture_run, fb);
+		fclose(fa);
+		fclose(fb);
+		fixture_run.totals = NULL;
+		ok(!ra && !rb && alen == blen && !memcmp(a, b, alen) && asked == r->n - cases[c].skips,
+		   "writes: %s: the same %zu bytes with %zu of %zu targets read from the source", cases[c].name, blen,
+		   asked, r->n);
+		free(a);
+		free(b);
+	}
+	fixture_run.fail_on = saved_fail_on;
+}
+
 /*
  * report_sorted_findings() (issue 13: no sort when the findings are already
  * in order): the same order as a plain insertion sort by the documented
@@ -1097,6 +1194,7 @@ int main(int argc, char **argv)
 	test_stream(&r);
 	test_explained_only_when_printed(&r);
 	test_reads_view(&r);
+	test_writes(&r);
 	test_sorted_findings();
 	test_json_escaping();
 	test_json_escaping_flushes();
