@@ -668,6 +668,9 @@ int audit_session_stream(struct audit_session *as)
 		if (as->e.reads[i].fleet)
 			strmap_put(&as->cross_reads, as->e.reads[i].name, i);
 		as->cross_facts += as->e.reads[i].fleet && !as->e.reads[i].var;
+		/* the views' variables are named by these (the engine outlives the spool): written by number */
+		spool_name_add(&as->evaluated, as->e.reads[i].name,
+			       as->e.read_hash ? as->e.read_hash[i] : util_strhash(as->e.reads[i].name, 0));
 	}
 	return 0;
 }

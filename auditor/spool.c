@@ -89,10 +89,60 @@ void spool_close(struct spool *s)
 	free(s->iobuf);   /* after fclose, which may still write from it */
 	free(s->offsets);
 	free(s->seen);
+	free(s->names);
+	free(s->name_slot);
 	free(s->img);
 	free(s->rbuf);
 	strbuf_release(&s->rec);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- names that outlive the spool ----------------------------------------- */
+
+/* A view variable's name field holding a name's number (spool_name_add()), not a place in the record. */
+#define SPOOL_NAMED ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 2))
+
+static inline size_t name_slot_of(const struct spool *s, const char *str)
+{
+	return (size_t)(((uint64_t)(uintptr_t)str * 0x9E3779B97F4A7C15ULL) >> 32) & (s->name_cap - 1);
+}
+
+/* The number + 1 of the name at str's address, or 0. */
+static inline size_t name_number(const struct spool *s, const char *str)
+{
+	if (!s->nnames)
+		return 0;
+	for (size_t h = name_slot_of(s, str);; h = (h + 1) & (s->name_cap - 1)) {
+		uint32_t k = s->name_slot[h];
+		if (!k || s->names[k - 1].str == str)
+			return k;
+	}
+}
+
+void spool_name_add(struct spool *s, const char *name, size_t hash)
+{
+	if (!name || name_number(s, name) || s->nnames >= UINT32_MAX - 1)
+		return;
+	if (2 * (s->nnames + 1) > s->name_cap) {
+		/* at most half full: a probe ends soon */
+		free(s->name_slot);
+		s->name_cap = s->name_cap ? 2 * s->name_cap : 64;
+		s->name_slot = xcalloc(s->name_cap, sizeof(*s->name_slot));
+		for (size_t k = 0; k < s->nnames; k++) {
+			size_t h = name_slot_of(s, s->names[k].str);
+			while (s->name_slot[h])
+				h = (h + 1) & (s->name_cap - 1);
+			s->name_slot[h] = (uint32_t)(k + 1);
+		}
+	}
+	ARRAY_GROW(s->names, s->nnames + 1, s->names_cap);
+	s->names[s->nnames].str = name;
+	s->names[s->nnames].hash = hash;
+	s->nnames++;
+	size_t h = name_slot_of(s, name);
+	while (s->name_slot[h])
+		h = (h + 1) & (s->name_cap - 1);
+	s->name_slot[h] = (uint32_t)s->nnames;
 }
 
 /* ---- writing -------------------------------------------------------------- */
@@ -367,7 +417,8 @@ static void put_view(struct spool *s, const struct settings *v)
 	struct settings_var *img = put_array_begin(s, size, &len_at);
 	for (size_t i = 0; i < v->n; i++) {
 		img[i] = v->vars[i];
-		img[i].name = put_place(s, img[i].name);
+		size_t k = name_number(s, img[i].name);
+		img[i].name = k ? (const char *)(SPOOL_NAMED | (uintptr_t)(k - 1)) : put_place(s, img[i].name);
 		put_value_places(s, &img[i].current);
 		img[i].overridden = NULL;
 		img[i].overridden_cap = 0;
@@ -730,9 +781,26 @@ static void get_view(struct spool_in *in, struct settings *v)
 	strmap_reserve(&v->index, nv);   /* the index grows once, not by doubling */
 	for (size_t i = 0; i < nv; i++) {
 		struct settings_var *sv = &v->vars[i];
-		sv->name = get_place(in, sv->name);
-		get_value_places(in, &sv->current);
+		uintptr_t named = (uintptr_t)sv->name;
 		sv->overridden = NULL;
+		get_value_places(in, &sv->current);
+		if (named & SPOOL_NAMED) {
+			/* a name that outlives the spool, by number: its pointer and hash (spool_name_add()) */
+			size_t k = (size_t)(named & ~SPOOL_NAMED);
+			if (k >= in->s->nnames) {
+				in->s->err = 1;
+				in->s->err_no = EIO;
+				sv->name = NULL;
+				continue;
+			}
+			sv->name = in->s->names[k].str;
+			if (!v->index.fold_case)
+				strmap_put_hashed(&v->index, sv->name, in->s->names[k].hash, i);
+			else
+				strmap_put(&v->index, sv->name, i);
+			continue;
+		}
+		sv->name = get_place(in, sv->name);
 		if (sv->name)
 			strmap_put(&v->index, sv->name, i);
 	}

@@ -74,7 +74,30 @@ struct spool {
 		uint64_t place;   /* where its bytes are in the record, + 1 */
 		size_t record;    /* which record: the entries of earlier ones are stale */
 	} *seen;
+	/*
+	 * Names that outlive the spool (spool_name_add()), by number, and a
+	 * set of their addresses (name_cap slots, power of 2: number + 1, 0
+	 * for none).
+	 */
+	struct spool_name {
+		const char *str;
+		size_t hash;
+	} *names;
+	size_t nnames, names_cap;
+	uint32_t *name_slot;
+	size_t name_cap;
 };
+
+/*
+ * Added (issue 13): a name that outlives the spool (check: each of the
+ * engine's reads, engine.h, whose names its views' variables point to),
+ * with its util_strhash(name, 0). A view's variable named by that address
+ * is written as the name's number, not its bytes, and read back as the same
+ * pointer, put into the view's index with that hash (a variable's name was
+ * a third of a view's bytes, and each was hashed again on every read).
+ * Call before the first write; a name added twice keeps its first number.
+ */
+void spool_name_add(struct spool *s, const char *name, size_t hash);
 
 /*
  * Create the temporary file ($TMPDIR, else /tmp), with a stdio buffer of

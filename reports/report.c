@@ -95,7 +95,7 @@ uint32_t report_digest_findings(const struct finding *f, size_t n)
 			d |= REPORT_DIGEST_ODD;
 		else
 			d |= REPORT_DIGEST_OF(f[i].status, f[i].severity);
-		if (finding_blocks_audit(&f[i]))
+		if (f[i].status == FINDING_UNKNOWN && finding_blocks_audit(&f[i]))
 			d |= REPORT_DIGEST_BLOCKING;
 	}
 	return d;

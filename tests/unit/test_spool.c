@@ -28,6 +28,8 @@
  *    order of the ids (as the engine makes them) end in that same order
  *    without a sort, ties too; a status or severity out of range still
  *    ends sorted.
+ * 9. Names that outlive the spool (spool_name_add()) are written by number
+ *    and read back as the same pointers, the view's index finding them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +271,52 @@ static void shared_strings(struct spool *s)
 	audit_result_release(&back);
 	audit_result_release(&a);
 	audit_result_release(&b);
+}
+
+/*
+ * 9: names that outlive the spool (spool_name_add()): a view's variables
+ * named by them are written by number (the record smaller by their bytes)
+ * and read back as the same pointers, the index finding each; a name not
+ * added is written by its bytes as before, in the same view.
+ */
+static void named_strings(void)
+{
+	struct spool s, plain;
+	struct audit_result a, back;
+	char names[20][16], files[20][40];
+	audit_result_init(&a);
+	shared_view(&a, 0, names, files);
+	struct target_result *t = &a.targets[0];
+	ok(spool_open(&s, 0) == 0 && spool_open(&plain, 0) == 0, "names: two spools");
+	size_t bytes = 0;
+	for (int i = 0; i < 19; i++) {   /* all but var_19 */
+		spool_name_add(&s, names[i], util_strhash(names[i], 0));
+		bytes += strlen(names[i]) + 1;
+	}
+	spool_name_add(&s, names[3], 0);   /* again: keeps its first number and hash */
+	ok(s.nnames == 19, "names: 19 added, one of them twice (%zu)", s.nnames);
+	ok(spool_write(&s, t, NULL, 0, SPOOL_ALL) == 0 && spool_write(&plain, t, NULL, 0, SPOOL_ALL) == 0,
+	   "names: the same view written with and without them");
+	long named = s.offsets[1] - s.offsets[0], copied = plain.offsets[1] - plain.offsets[0];
+	/* at least: without them, the names take cache slots, which may cost a value's copy (addresses vary) */
+	ok(named + (long)bytes <= copied, "names: the record is smaller by at least the 19 names' bytes (%ld, %ld "
+	   "without)", named, copied);
+	audit_result_init(&back);
+	struct target_result *x = spool_read(&s, 0, &back, NULL, SPOOL_ALL, NULL, NULL);
+	int same = x && x->view.n == 20;
+	size_t at, pointers = 0;
+	for (size_t i = 0; same && i < 20; i++) {
+		same = !strcmp(x->view.vars[i].name, names[i]) &&
+		       same_value(&x->view.vars[i].current, &t->view.vars[i].current) &&
+		       strmap_get(&x->view.index, names[i], &at) == 0 && at == i;
+		pointers += x->view.vars[i].name == names[i];
+	}
+	ok(same && pointers == 19, "names: read back the same, the index finds each, %zu of 20 the same pointer "
+	   "(19 expected)", pointers);
+	audit_result_release(&back);
+	audit_result_release(&a);
+	spool_close(&s);
+	spool_close(&plain);
 }
 
 /* 6: random findings; cause_no numbers them, so that the order of ties shows */
@@ -515,10 +563,11 @@ int main(void)
 	shared_strings(&s);
 	spool_close(&s);
 
-	/* 6. merge; 7. sort */
+	/* 6. merge; 7. sort; 8. order; 9. names */
 	merge_cases();
 	sort_cases();
 	order_cases();
+	named_strings();
 
 	audit_result_release(&src);
 	return done_testing();
