@@ -1222,8 +1222,11 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 	one.borrow = 1;   /* released below, before s: its view may point into s (issue 13) */
 	engine_evaluate_target(&as->e, as->c, s, &one);
 	struct target_result *t = &one.targets[0];
-	/* sorted once, here: finish and the reports merge the cross-target findings into this order */
-	target_result_sort(t);
+	/*
+	 * spooled as evaluated, not sorted: sorted when read back (by a report,
+	 * or by finish to drop or suppress), where the cross-target findings are
+	 * merged into that order; a target nothing reads back is never sorted
+	 */
 	/* counted here; finish takes out what it does not keep or changes */
 	audit_summary_add(&as->totals, t);
 	if (audit_prints_target(o, s))
@@ -1542,6 +1545,7 @@ static void audit_stream_rewrite(struct audit_session *as, const struct audit_op
 		return;
 	}
 	audit_stream_uncount(as, t);
+	target_result_sort(t);   /* spooled unsorted (audit_session_add()) */
 	size_t own = t->n;
 	audit_cross_findings(as, t, k, &one.arena);
 	target_result_merge(t, own);
@@ -1729,6 +1733,8 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 	t->cap = cap;
 	t = spool_read(&as->evaluated, as->kept[i], &as->one, t, SPOOL_HEADER | (final ? 0 : SPOOL_FINDINGS), NULL,
 		       NULL);
+	if (t && !final)
+		target_result_sort(t);   /* spooled unsorted (audit_session_add()) */
 	size_t own = t ? t->n : 0;
 	if (t && rec != AUDIT_NO_RECORD)
 		t = spool_read(&as->reported, rec, &as->one, t, SPOOL_FINDINGS | (final ? 0 : SPOOL_APPEND), NULL, NULL);

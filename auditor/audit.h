@@ -178,7 +178,7 @@ struct audit_session {
 	size_t input_errors;              /* errors in the suppressions themselves */
 	/* streaming (audit_session_stream(), issue 13); unused otherwise */
 	int streaming;
-	struct spool evaluated;           /* each target as added: its own findings (sorted) and view */
+	struct spool evaluated;           /* each target as added: its own findings (as evaluated, unsorted) and view */
 	struct spool reported;            /* per kept target, in order: its cross-target findings, or its final
 					     findings when finish had something to drop or suppress (final[k]) */
 	unsigned char *final;             /* per kept target: 1 when its record in reported is final (NULL: none is) */
@@ -216,8 +216,9 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *   stream    open the spool (an unlinked temporary file, spool.h).
  *             Returns 0, or -1 with errno set (nothing to add then).
  *   add       evaluate one target's own rules (target, channel and problem
- *             scopes), sort its findings, count them, write its result
- *             (findings and view) to the spool once and its lines for
+ *             scopes), count its findings and note what they are
+ *             (report_digest(): which reports will read it back), write its
+ *             result (findings unsorted, view) to the spool once and its lines for
  *             stderr (those audit_session_evaluate() prints; only when it
  *             has some) to another temporary file, and keep what the
  *             rules across targets read: a copy of the target's header
@@ -236,10 +237,12 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *             out its cross-target findings (engine_fleet_target(): no
  *             copy holds a finding) into a second spool (opened here): a
  *             target with nothing to apply is not read back, those
- *             findings are counted and are its second record; a target
+ *             findings are counted and are its second record when a report
+ *             of the run writes anything for it (report.h writes; else it
+ *             has none and no report reads it back); a target
  *             with something to apply (disabled rules, suppressions, the
  *             baseline: what audit_session_evaluate() applies) is read
- *             back, gets them merged in (and, when a suppression may
+ *             back, sorted, gets them merged in (and, when a suppression may
  *             explain a finding, the topology.* facts and channel
  *             sources), is suppressed, sorted, counted again, and its
  *             final findings are its second record.
@@ -247,10 +250,13 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *             target's stderr lines: the order audit_session_evaluate()
  *             prints in.
  *   report    audit_session_report() from the spool: each report reads the
- *             targets back one at a time (its own findings and its second
- *             record's merged in, or its final ones; its view only when
+ *             targets back one at a time (its own findings, sorted, and its
+ *             second record's merged in, or its final ones; its view only when
  *             the writer reads it, with the topology.* facts and channel
- *             sources), with the totals known first (JUnit's header).
+ *             sources), with the totals known first (JUnit's header); a
+ *             target the report writes nothing for (report.h writes, by the
+ *             digest finish kept: 4 bytes, and 4 for its record) is not
+ *             read back, and the report's summary is the totals.
  *             Returns the exit status; 2 also when the spool failed (a
  *             message says so).
  *
