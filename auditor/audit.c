@@ -1713,7 +1713,7 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 /*
  * report.h source over the spool: each target read back when the writer
  * asks for it: its record as added (findings, unless finish rewrote them),
- * its record from finish (the cross-target findings, merged in, or the
+ * its record from finish (the cross-target findings, appended, or the
  * final findings), its view only when the writer reads it, with the facts
  * the cross-target rules derived.
  */
@@ -1733,15 +1733,16 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 	t->cap = cap;
 	t = spool_read(&as->evaluated, as->kept[i], &as->one, t, SPOOL_HEADER | (final ? 0 : SPOOL_FINDINGS), NULL,
 		       NULL);
-	if (t && !final)
-		target_result_sort(t);   /* spooled unsorted (audit_session_add()) */
-	size_t own = t ? t->n : 0;
+	/*
+	 * its own findings as evaluated, then its cross-target ones, not sorted:
+	 * every writer puts them in target_result_sort()'s order itself
+	 * (report_sorted_findings(), Prometheus its own), so that a sort and a
+	 * merge here would only be done again
+	 */
 	if (t && rec != AUDIT_NO_RECORD)
 		t = spool_read(&as->reported, rec, &as->one, t, SPOOL_FINDINGS | (final ? 0 : SPOOL_APPEND), NULL, NULL);
 	else if (t)
 		audit_cross_findings(as, t, i, &as->one.arena);   /* no record: a source read without digests */
-	if (t && !final)
-		target_result_merge(t, own);
 	/* the view only for a writer that reads it (text -q: only for a finding it shows) */
 	if (t && report_stream_reads_view(rs, t)) {
 		t = spool_read_view(&as->evaluated, &as->one, t);

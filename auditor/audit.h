@@ -250,8 +250,9 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *             target's stderr lines: the order audit_session_evaluate()
  *             prints in.
  *   report    audit_session_report() from the spool: each report reads the
- *             targets back one at a time (its own findings, sorted, and its
- *             second record's merged in, or its final ones; its view only when
+ *             targets back one at a time (its own findings and its
+ *             second record's after them, unsorted: the writers sort, or its
+ *             final ones, sorted; its view only when
  *             the writer reads it, with the topology.* facts and channel
  *             sources), with the totals known first (JUnit's header); a
  *             target the report writes nothing for (report.h writes, by the

@@ -17,8 +17,9 @@
 /*
  * The target's findings, worst first: status (fail, unknown, suppressed,
  * not applicable, pass), then severity, then rule id, then channel, then
- * the engine's order. The writers do not rely on audit_result_sort() having
- * run. Returns a heap array of t->n pointers (NULL when t->n is 0) that the
+ * the problem's number, then the engine's order: target_result_sort()'s
+ * order (finding.h). The writers do not rely on audit_result_sort() having
+ * run (check's report source hands its findings over unsorted). Returns a heap array of t->n pointers (NULL when t->n is 0) that the
  * caller frees; the findings themselves stay owned by the result.
  */
 const struct finding **report_sorted_findings(const struct target_result *t);

@@ -1123,6 +1123,8 @@ static int sorted_key_cmp(const struct finding *a, const struct finding *b)
 	c = strcmp(a->channel ? a->channel : "", b->channel ? b->channel : "");
 	if (c)
 		return c;
+	if (a->problem_no != b->problem_no)
+		return a->problem_no < b->problem_no ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 
@@ -1135,14 +1137,18 @@ static void test_sorted_findings(void)
 	struct target_result t;
 	size_t wrong = 0, same_as_array = 0;
 	unsigned seed = 7;
-	for (int round = 0; round < 3; round++) {
+	/* rounds 3 and 4: one status and severity for all (more than are sorted by insertion), a status out of range */
+	for (int round = 0; round < 5; round++) {
 		memset(f, 0, sizeof(f));
 		for (size_t i = 0; i < N; i++) {
 			size_t k = round == 0 ? i : round == 1 ? N - 1 - i : (seed = seed * 1103515245u + 12345u) >> 16;
-			f[i].status = (enum finding_status)(k / 10 % 3);
-			f[i].severity = (enum severity)(k / 5 % 2 + 1);
+			f[i].status = round == 3 ? FINDING_FAIL : round == 4 && i == 5 ? (enum finding_status)9
+												: (enum finding_status)(k / 10 % 3);
+			f[i].severity = round == 3 ? SEV_ERROR : (enum severity)(k / 5 % 2 + 1);
 			f[i].rule_id = ids[k % 4];
 			f[i].channel = channels[k / 2 % 4];
+			/* against the array's order: ties of the keys above go by problem_no (target_result_sort()'s) */
+			f[i].problem_no = (unsigned)(N - i) % 3;
 		}
 		if (round == 0) {
 			/* round 0: put the array in the writers' order first, as check hands it over */
@@ -1173,7 +1179,9 @@ static void test_sorted_findings(void)
 		}
 		free(v);
 	}
-	is_int((long)wrong, 0, "report_sorted_findings: in order, reversed and shuffled findings in the documented order");
+	is_int((long)wrong, 0, "report_sorted_findings: in order, reversed, shuffled, all of one status and severity, "
+	       "and with a status out of range: the documented order (problem_no before the array's order, as "
+	       "target_result_sort())");
 	is_int((long)same_as_array, N, "report_sorted_findings: findings already in order stay in the array's order");
 }
 
