@@ -1722,15 +1722,31 @@ static const struct target_result *audit_stream_get(void *ctx, size_t i, const s
 	struct audit_session *as = ctx;
 	int final = as->final && as->final[i];
 	uint32_t rec = as->kept_record[i];
-	/* the last target's array of findings, for this one (a malloc per target costs a lot in a fragmented heap) */
-	struct finding *findings = as->one.n ? as->one.targets[0].findings : NULL;
-	size_t cap = as->one.n ? as->one.targets[0].cap : 0;
-	if (as->one.n)
-		as->one.targets[0].findings = NULL;
+	/*
+	 * the last target's arrays of findings and of its view's variables, for
+	 * this one (a malloc per target costs a lot in a fragmented heap)
+	 */
+	struct finding *findings = NULL;
+	struct settings_var *vars = NULL;
+	size_t cap = 0, vcap = 0;
+	if (as->one.n) {
+		struct target_result *last = &as->one.targets[0];
+		findings = last->findings;
+		cap = last->cap;
+		last->findings = NULL;
+		for (size_t k = 0; k < last->view.n; k++)
+			free(last->view.vars[k].overridden);
+		vars = last->view.vars;
+		vcap = last->view.cap;
+		last->view.vars = NULL;
+		last->view.n = last->view.cap = 0;
+	}
 	audit_result_clear(&as->one);
 	struct target_result *t = audit_result_add_target(&as->one, "", "");
 	t->findings = findings;
 	t->cap = cap;
+	t->view.vars = vars;   /* n 0: no view until spool_read_view() reads it into this array */
+	t->view.cap = vcap;
 	t = spool_read(&as->evaluated, as->kept[i], &as->one, t, SPOOL_HEADER | (final ? 0 : SPOOL_FINDINGS), NULL,
 		       NULL);
 	/*

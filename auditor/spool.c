@@ -774,10 +774,15 @@ static void get_view(struct spool_in *in, struct settings *v)
 		return;
 	if (!get_array(in, nv, sizeof(*v->vars)))
 		return;
-	v->vars = xmalloc(nv * sizeof(*v->vars));
+	if (!v->vars || v->cap < nv) {
+		/* a view given with an array of room (check's report source reuses one) keeps it */
+		free(v->vars);
+		v->vars = xmalloc(nv * sizeof(*v->vars));
+		v->cap = nv;
+	}
 	memcpy(v->vars, in->buf + in->pos, nv * sizeof(*v->vars));
 	in->pos += nv * sizeof(*v->vars);
-	v->n = v->cap = nv;
+	v->n = nv;
 	strmap_reserve(&v->index, nv);   /* the index grows once, not by doubling */
 	for (size_t i = 0; i < nv; i++) {
 		struct settings_var *sv = &v->vars[i];

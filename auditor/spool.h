@@ -154,7 +154,9 @@ int spool_write(struct spool *s, const struct target_result *t, const void *blob
  * the record's header; with into set: the header is read past (with
  * SPOOL_HEADER: read into it, its name and kind the record's strings) and
  * the parts go into that target (of r), its findings replaced (in its
- * array when that has room; with SPOOL_APPEND: added after its own). The parts
+ * array when that has room; with SPOOL_APPEND: added after its own; its
+ * view's variables likewise in its view's array, empty with room: view.n
+ * 0, view.cap its size). The parts
  * asked for and present are read, the others skipped. Strings are read in
  * place in a copy of the record in r's arena (with s->reuse: in the
  * spool's own buffer, valid until the next read of s). The blob (SPOOL_BLOB and

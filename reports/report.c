@@ -214,6 +214,20 @@ static int str_cmp_null(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
+/* finding_ptr_worse_first() past status and severity: rule id, channel, problem, the array's order */
+static inline int finding_rest_cmp(const struct finding *a, const struct finding *b)
+{
+	int c = a->rule_id == b->rule_id ? 0 : str_cmp_null(a->rule_id, b->rule_id);
+	if (c)
+		return c;
+	c = a->channel == b->channel ? 0 : str_cmp_null(a->channel, b->channel);
+	if (c)
+		return c;
+	if (a->problem_no != b->problem_no)
+		return a->problem_no < b->problem_no ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
 static int finding_ptr_worse_first(const void *pa, const void *pb)
 {
 	const struct finding *a = *(const struct finding *const *)pa;
@@ -222,21 +236,7 @@ static int finding_ptr_worse_first(const void *pa, const void *pb)
 		return a->status > b->status ? -1 : 1;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
-	int c = str_cmp_null(a->rule_id, b->rule_id);
-	if (c)
-		return c;
-	c = str_cmp_null(a->channel, b->channel);
-	if (c)
-		return c;
-	/*
-	 * Same rule and channel twice (a problem rule: one finding per offending
-	 * line): by the problem's number, as target_result_sort() orders them, so
-	 * that a source may hand findings over unsorted (check's spool, issue 13);
-	 * then the array's order.
-	 */
-	if (a->problem_no != b->problem_no)
-		return a->problem_no < b->problem_no ? -1 : 1;
-	return a < b ? -1 : a > b;
+	return finding_rest_cmp(a, b);
 }
 
 /* Findings of one status and severity, at most this many, are put in order by insertion; more by qsort(3). */
@@ -290,7 +290,7 @@ const struct finding **report_sorted_findings(const struct target_result *t)
 		for (size_t i = 1; i < n; i++) {
 			const struct finding *x = run[i];
 			size_t j = i;
-			for (; j && finding_ptr_worse_first(&run[j - 1], &x) > 0; j--)
+			for (; j && finding_rest_cmp(run[j - 1], x) > 0; j--)   /* one status and severity here */
 				run[j] = run[j - 1];
 			run[j] = x;
 		}

@@ -313,6 +313,16 @@ static void named_strings(void)
 	}
 	ok(same && pointers == 19, "names: read back the same, the index finds each, %zu of 20 the same pointer "
 	   "(19 expected)", pointers);
+	/* into a target whose view has an empty array with room (the report source reuses one): that array */
+	struct target_result *into = audit_result_add_target(&back, "", "");
+	struct settings_var *room = xmalloc(32 * sizeof(*room));
+	into->view.vars = room;
+	into->view.cap = 32;
+	into = spool_read(&s, 0, &back, into, SPOOL_HEADER | SPOOL_FINDINGS, NULL, NULL);
+	into = into ? spool_read_view(&s, &back, into) : NULL;
+	ok(into && into->view.vars == room && into->view.n == 20 && into->view.cap == 32 &&
+		   !strcmp(into->view.vars[7].name, "var_7") && strmap_get(&into->view.index, "var_19", &at) == 0 && at == 19,
+	   "names: a view read into an array with room keeps that array");
 	audit_result_release(&back);
 	audit_result_release(&a);
 	spool_close(&s);
