@@ -1223,9 +1223,9 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 	engine_evaluate_target(&as->e, as->c, s, &one);
 	struct target_result *t = &one.targets[0];
 	/*
-	 * spooled as evaluated, not sorted: sorted when read back (by a report,
-	 * or by finish to drop or suppress), where the cross-target findings are
-	 * merged into that order; a target nothing reads back is never sorted
+	 * spooled as evaluated (the engine's order, target_result_sort()'s),
+	 * not sorted again here: finish's rewrite sorts what it reads back
+	 * before merging, the writers sort what the report source hands over
 	 */
 	/* counted here; finish takes out what it does not keep or changes */
 	audit_summary_add(&as->totals, t);
@@ -1545,7 +1545,7 @@ static void audit_stream_rewrite(struct audit_session *as, const struct audit_op
 		return;
 	}
 	audit_stream_uncount(as, t);
-	target_result_sort(t);   /* spooled unsorted (audit_session_add()) */
+	target_result_sort(t);   /* spooled as evaluated (audit_session_add()): made sure of before the merge */
 	size_t own = t->n;
 	audit_cross_findings(as, t, k, &one.arena);
 	target_result_merge(t, own);

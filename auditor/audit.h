@@ -178,7 +178,7 @@ struct audit_session {
 	size_t input_errors;              /* errors in the suppressions themselves */
 	/* streaming (audit_session_stream(), issue 13); unused otherwise */
 	int streaming;
-	struct spool evaluated;           /* each target as added: its own findings (as evaluated, unsorted) and view */
+	struct spool evaluated;           /* each target as added: its own findings (as evaluated) and view */
 	struct spool reported;            /* per kept target, in order: its cross-target findings, or its final
 					     findings when finish had something to drop or suppress (final[k]) */
 	unsigned char *final;             /* per kept target: 1 when its record in reported is final (NULL: none is) */
@@ -218,7 +218,7 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *   add       evaluate one target's own rules (target, channel and problem
  *             scopes), count its findings and note what they are
  *             (report_digest(): which reports will read it back), write its
- *             result (findings unsorted, view) to the spool once and its lines for
+ *             result (findings as evaluated, view) to the spool once and its lines for
  *             stderr (those audit_session_evaluate() prints; only when it
  *             has some) to another temporary file, and keep what the
  *             rules across targets read: a copy of the target's header
