@@ -1524,6 +1524,24 @@ static int audit_stream_rewrites(const struct audit_session *as, const struct pr
 }
 
 /*
+ * The second spool, made by the first record written to it: a run no
+ * report reads a second record of (text -q --fail-on never) makes none.
+ * Returns 0, or -1 (the stream failed).
+ */
+static int audit_stream_reported(struct audit_session *as)
+{
+	if (as->reported.fp)
+		return 0;
+	/* 16 KB: a kept target's second record is about 1 KB */
+	if (spool_open(&as->reported, 16384)) {
+		audit_stream_errno(as, errno);
+		return -1;
+	}
+	as->reported.reuse = 1;
+	return 0;
+}
+
+/*
  * Kept target k (added as index i, project data pt), which has something
  * to drop or suppress: its findings read back, the cross-target ones merged
  * in, disabled rules dropped, suppressed, sorted, counted again; its final
@@ -1557,7 +1575,7 @@ static void audit_stream_rewrite(struct audit_session *as, const struct audit_op
 	audit_summary_add(&as->totals, t);
 	as->kept_digest[k] = report_digest(t);
 	as->kept_record[k] = (uint32_t)as->reported.n;
-	if (spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
+	if (!audit_stream_reported(as) && spool_write(&as->reported, t, NULL, 0, SPOOL_FINDINGS))
 		audit_stream_fail(as, &as->reported);
 	as->final[k] = 1;
 	audit_result_release(&one);
@@ -1605,7 +1623,7 @@ static void audit_stream_plain(struct audit_session *as, const struct audit_opti
 	as->kept_record[k] = AUDIT_NO_RECORD;
 	if (audit_stream_read_back(o, formats, as->kept_digest[k])) {
 		as->kept_record[k] = (uint32_t)as->reported.n;
-		if (spool_write(&as->reported, &only, NULL, 0, SPOOL_FINDINGS))
+		if (!audit_stream_reported(as) && spool_write(&as->reported, &only, NULL, 0, SPOOL_FINDINGS))
 			audit_stream_fail(as, &as->reported);
 	}
 	free(only.findings);
@@ -1656,10 +1674,6 @@ void audit_session_finish(struct audit_session *as, const struct audit_options *
 	diag_list_init(&d);
 	if (spool_flush(&as->evaluated))
 		audit_stream_fail(as, &as->evaluated);
-	/* 16 KB: a kept target's second record is about 1 KB */
-	if (spool_open(&as->reported, 16384))
-		audit_stream_errno(as, errno);
-	as->reported.reuse = 1;
 	audit_stream_drop(as, kept, nkept);
 	audit_cross_keep(as, kept, nkept);
 	as->kept = kept;   /* not copied: the caller keeps it until audit_session_end() (8 bytes a target) */

@@ -235,7 +235,7 @@ int audit_session_begin(struct audit_session *as, const struct audit_options *o,
  *             (engine_fleet_begin(): the topology.* facts kept apart, in
  *             cross_derived); then for each kept target, in order, work
  *             out its cross-target findings (engine_fleet_target(): no
- *             copy holds a finding) into a second spool (opened here): a
+ *             copy holds a finding) into a second spool (made by its first record): a
  *             target with nothing to apply is not read back, those
  *             findings are counted and are its second record when a report
  *             of the run writes anything for it (report.h writes; else it

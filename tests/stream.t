@@ -232,8 +232,8 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	nw=$(grep -c '^[0-9]* *write(' "$T/writes")
 	ok "$([ "$nw" -lt 200 ]; echo $?)" "400 targets: under 200 write(2) calls in all ($nw; about 1,300 with 4 KB writes and every target written twice)"
 	# what a report writes nothing for is not read back (report.h writes): text -q --fail-on never lists
-	# no target here, so neither spool is read, and the second (cross-target findings) gets no byte
-	spool_io() { # TRACE: "READS WRITES WRITES_TO_THE_SECOND" on the spool files' descriptors
+	# no target here, so the spool is not read, and the second (cross-target findings) is not made
+	spool_io() { # TRACE: "READS WRITES WRITES_TO_THE_SECOND FILES" on the spool files' descriptors
 		/usr/bin/python3 - "$1" <<'PY'
 import re, sys
 fds, r, w, w2 = [], 0, 0, 0
@@ -249,15 +249,15 @@ for line in open(sys.argv[1]):
         else:
             w += 1
             w2 += len(fds) > 1 and m.group(2) == fds[1]
-print(r, w, w2)
+print(r, w, w2, len(fds))
 PY
 	}
 	(cd "$T/w400" && strace -f -e trace=openat,read,write -o "$T/io-q" "$CRASHSAFE" check -q --no-color --fail-on never ./*.cnf >/dev/null 2>&1)
 	(cd "$T/w400" && strace -f -e trace=openat,read,write -o "$T/io-text" "$CRASHSAFE" check --no-color --fail-on never ./*.cnf >/dev/null 2>&1)
-	read -r qr qw qw2 <<<"$(spool_io "$T/io-q")"
-	read -r tr tw _ <<<"$(spool_io "$T/io-text")"
-	ok "$([ "$qr" = 0 ] && [ "$qw2" = 0 ] && [ "$qw" -gt 0 ] && [ "$tr" -gt 0 ]; echo $?)" \
-		"400 targets, text -q --fail-on never: the spool is written ($qw write(2) calls) but never read back ($qr reads; $qw2 writes to the second spool); text reads it back ($tr reads, $tw writes)"
+	read -r qr qw qw2 qf <<<"$(spool_io "$T/io-q")"
+	read -r tr tw _ tf <<<"$(spool_io "$T/io-text")"
+	ok "$([ "$qr" = 0 ] && [ "$qw2" = 0 ] && [ "$qf" = 1 ] && [ "$qw" -gt 0 ] && [ "$tr" -gt 0 ] && [ "$tf" = 2 ]; echo $?)" \
+		"400 targets, text -q --fail-on never: the spool is written ($qw write(2) calls) but never read back ($qr reads), the second not made ($qf file, $qw2 writes to a second); text reads them back ($tf files, $tr reads, $tw writes)"
 else
 	skip "write(2) calls: needs strace"
 	skip "spool read back: needs strace"
