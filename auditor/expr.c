@@ -1046,7 +1046,14 @@ static void value_of(const struct expr *atom, const struct expr_env *env, struct
 		ref = resolve_ident(atom->ident, env->catalog, &var);
 	if (ref == EXPR_REF_SOURCE) {
 		struct expr_env se;
-		if (!atom->sub || !env->source) {
+		if (!env->source) {
+			/* what value_of_name() says of source.NAME without a source, without spelling it out (issue 13) */
+			memset(out, 0, sizeof(*out));
+			out->state = EXPR_VALUE_UNKNOWN;
+			out->name = atom->ident;
+			return;
+		}
+		if (!atom->sub) {
 			value_of_name(atom->ident, env, out, named);
 			return;
 		}

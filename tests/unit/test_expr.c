@@ -541,6 +541,39 @@ static void test_memo(void)
 }
 
 /*
+ * Issue 13: source.NAME on a target whose channel has no known source (a
+ * link rule offline) is unknown, said by its name, without the name being
+ * looked up again; with a source, its value.
+ */
+static void test_source_unknown(void)
+{
+	struct expr_error err;
+	struct strbuf berr = { 0 };
+	struct expr *e = expr_parse(&arena, "source.log_bin && source.binlog_format == ROW", &err);
+	int bound = e && !expr_bind_scope(e, &arena, &cat, EXPR_ALLOW_CHANNEL | EXPR_ALLOW_SOURCE | EXPR_ALLOW_REFS,
+					  &berr);
+	strbuf_release(&berr);
+	if (!ok(bound, "source.NAME binds in a link rule's scope"))
+		return;
+	struct settings *s = target_new(FLAVOR_MYSQL, "8.4", "file");
+	struct settings *src = target_new(FLAVOR_MYSQL, "8.4", "file");
+	set_file(src, "log_bin", "ON", 1);
+	set_file(src, "binlog_format", "MIXED", 2);
+	struct expr_env env = { .catalog = &cat, .target = s };
+	struct expr_value v;
+	expr_value_of(e->left, &env, &v);
+	ok(v.state == EXPR_VALUE_UNKNOWN && v.name && !strcmp(v.name, "source.log_bin") && !v.text && !v.sv,
+	   "no source: source.log_bin is unknown, named source.log_bin");
+	is_int(expr_eval(e, &env), TRI_UNKNOWN, "no source: the condition is unknown");
+	env.source = src;
+	expr_value_of(e->left, &env, &v);
+	ok(v.state == EXPR_VALUE_KNOWN && v.text && !strcmp(v.text, "ON"), "with a source: its log_bin");
+	is_int(expr_eval(e, &env), TRI_FALSE, "with a source: MIXED is not ROW");
+	target_free(s);
+	target_free(src);
+}
+
+/*
  * Issue 13: a boolean or enum value compares as catalog_normalize() says,
  * though the usual spellings no longer go through it: every boolean and
  * enum variable of the catalog, many spellings, every value of its type.
@@ -618,6 +651,7 @@ int main(void)
 	test_unknown_version();
 	test_memo();
 	test_normalize_all();
+	test_source_unknown();
 	arena_release(&arena);
 	catalog_release(&cat);
 	diag_list_release(&d);
