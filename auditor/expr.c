@@ -1416,6 +1416,35 @@ enum tri expr_eval(const struct expr *e, const struct expr_env *env)
 	return TRI_UNKNOWN;
 }
 
+/*
+ * value_of(e, env, v, 0) for a catalog variable whose entry and existence
+ * the engine's caches hold (evaluation, issue 13): only the fields the
+ * comparisons read (state, text, sv, var). Returns 0 when the caches cannot
+ * answer (value_of() then).
+ */
+static inline int value_cached(const struct expr *e, const struct expr_env *env, struct expr_value *v)
+{
+	const struct catalog_var *var = e->var;
+	if (e->ref != EXPR_REF_VAR || !env->var_value || !env->var_exists || !env->catalog ||
+	    var < env->catalog->vars || var >= env->catalog->vars + env->catalog->n)
+		return 0;
+	signed char ex = env->var_exists[var - env->catalog->vars];
+	if (ex == EXPR_EXISTS_UNSET)
+		return 0;
+	v->var = var;
+	v->name = var->name;
+	if (!ex) {
+		v->state = EXPR_VALUE_ABSENT;
+		v->text = NULL;
+		v->sv = NULL;
+		return 1;
+	}
+	v->sv = env->var_value[var - env->catalog->vars];
+	v->text = v->sv ? v->sv->current.value : NULL;
+	v->state = v->text ? EXPR_VALUE_KNOWN : EXPR_VALUE_UNKNOWN;
+	return 1;
+}
+
 /* An atom: defined(), isset(), an identifier as a truth value, a comparison or an in list. */
 static enum tri eval_atom(const struct expr *e, const struct expr_env *env)
 {
@@ -1431,13 +1460,15 @@ static enum tri eval_atom(const struct expr *e, const struct expr_env *env)
 		return eval_isset(e, env);
 	case EXPR_TRUTH: {
 		struct expr_value v;
-		value_of(e, env, &v, 0);
+		if (!value_cached(e, env, &v))
+			value_of(e, env, &v, 0);
 		return truth_of(&v);
 	}
 	case EXPR_CMP:
 	case EXPR_IN: {
 		struct expr_value v;
-		value_of(e, env, &v, 0);
+		if (!value_cached(e, env, &v))
+			value_of(e, env, &v, 0);
 		if (v.state != EXPR_VALUE_KNOWN)
 			return TRI_UNKNOWN;
 		if (e->kind == EXPR_CMP)

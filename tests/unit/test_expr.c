@@ -536,6 +536,14 @@ static void test_memo(void)
 		values[i] = settings_get(s, "log_bin");
 		is_int(expr_eval(on, &venv), TRI_TRUE, "existence unset: worked out (MariaDB 10.11 has log_bin)");
 		is_int(ex[i], 1, "  and stored");
+		/* expr_value_of() (the explainer's way in) reads the same caches */
+		struct expr_value val;
+		expr_value_of(on, &venv, &val);
+		ok(val.state == EXPR_VALUE_KNOWN && val.text && !strcmp(val.text, "1") && val.sv == values[i],
+		   "expr_value_of(), cached: the entry's value");
+		ex[i] = 0;
+		expr_value_of(on, &venv, &val);
+		ok(val.state == EXPR_VALUE_ABSENT && !val.text, "expr_value_of(), cached: absent");
 	}
 	target_free(s);
 }
