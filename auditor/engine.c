@@ -1672,21 +1672,27 @@ static void view_fill(struct eval_ctx *x, struct target_result *t, const struct 
 	for (size_t i = 0; i < x->e->nreads; i++) {
 		const struct engine_read *rd = &x->e->reads[i];
 		const struct settings_var *sv = NULL;
-		if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
+		if (tc->read_at)   /* the walk found every read (var_value holds the same entries) */
+			sv = tc->read_at[i];
+		else if (rd->var && x->c && tc->var_value && rd->var >= x->c->vars && rd->var < x->c->vars + x->c->n)
 			sv = tc->var_value[rd->var - x->c->vars];
 		else
-			sv = tc->read_at ? tc->read_at[i] : read_get(x->e, i, s, 0);
+			sv = read_get(x->e, i, s, 0);
 		if (!sv)
 			continue;
 		ARRAY_GROW(v->vars, v->n + 1, v->cap);
 		struct settings_var *dv = &v->vars[v->n++];
-		memset(dv, 0, sizeof(*dv));
 		dv->name = rd->name;
+		dv->overridden = NULL;
+		dv->n_overridden = dv->overridden_cap = 0;
 		if (x->e->read_hash && !v->index.fold_case)
 			strmap_put_hashed(&v->index, dv->name, x->e->read_hash[i], v->n - 1);
 		else
 			strmap_put(&v->index, dv->name, v->n - 1);
-		view_value(r, &memo, &dv->current, &sv->current);
+		if (r->borrow)
+			dv->current = sv->current;   /* view_value() of a borrowing result, inline */
+		else
+			view_value(r, &memo, &dv->current, &sv->current);
 		if (sv->n_overridden) {
 			dv->overridden = xcalloc(sv->n_overridden, sizeof(*dv->overridden));
 			dv->n_overridden = dv->overridden_cap = sv->n_overridden;
