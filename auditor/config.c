@@ -125,6 +125,50 @@ struct config_build {
 	struct config_resolved *matches;
 	size_t nmatches, matches_cap;
 	struct arena keys;
+	/*
+	 * Added (session 6): what config_option() did with an option line of
+	 * this release, by the line's text ("name=value", optfile_option.text
+	 * after "--"): the settings it wrote, in order. Kept only when that was
+	 * all it did (no diagnostic, no problem), it asked nothing of the files
+	 * (loaded plugins, abbreviations), and the variable whose value it read
+	 * was not set yet (read: that variable's name, or NULL); replayed for a
+	 * later target's same line while that variable is still unset there.
+	 * At most CONFIG_CACHE_OUTCOMES lines (lines with a value of their own,
+	 * server_id = 17, fill it only up to that).
+	 */
+	struct strmap outcomes;           /* text -> index in outv */
+	struct config_outcome *outv;
+	size_t nout, outv_cap;
+	struct config_write *writes;      /* the outcomes' writes, each outcome's in a run */
+	size_t nwrites, writes_cap;
+	struct settings_problem *problems;   /* their problems (origin: the line's own when replayed) */
+	size_t nproblems, problems_cap;
+	struct config_diag *diags;        /* their diagnostics (all at the line) */
+	size_t ndiags, diags_cap;
+	struct arena out_arena;           /* the texts, names and values */
+};
+
+/* A diagnostic an option line gave (config_build.diags): at the line, wherever it is. */
+struct config_diag {
+	enum diag_level level;
+	const char *message;
+};
+
+#define CONFIG_CACHE_OUTCOMES 1024
+
+/* One setting an option line wrote (config_build.writes). */
+struct config_write {
+	long var;                         /* catalog index (config_set()), or -1: an option (settings_set()) */
+	const char *name;                 /* var -1: the option's name */
+	const char *value;                /* NULL: unknown */
+};
+
+struct config_outcome {
+	const char *read;                 /* the variable whose value the line's check read, or NULL */
+	size_t read_hash;                 /* util_strhash() of it */
+	size_t first, n;                  /* its writes in config_build.writes */
+	size_t pfirst, pn;                /* its problems in config_build.problems */
+	size_t dfirst, dn;                /* its diagnostics in config_build.diags */
 };
 
 #define CONFIG_VALUE_TEXT 40
@@ -158,7 +202,12 @@ struct config_state {
 	const struct catalog *c;
 	struct config_cache *cc;          /* or NULL */
 	struct config_build *b;           /* the release's, in cc (NULL: not cached) */
-	int asked_files;                  /* the resolution under way looked at the files (abbreviation) */
+	int asked_files;                  /* the resolution under way looked at the files (abbreviation, plugins) */
+	int recording;                    /* config_option() under way keeps its writes (config_build.outcomes) */
+	int rec_refused;                  /* ... and something makes them not worth keeping */
+	const char *rec_read;             /* ... the variable whose value it read, or NULL */
+	struct settings_origin rec_origin;    /* ... the origin it gave the line (its texts are s's) */
+	int have_rec_origin;
 	struct options_target target;
 	int full;                         /* the full catalog has a list for the target */
 	struct config_problems errors;    /* option_file_errors */
@@ -350,7 +399,7 @@ static const struct catalog_var *config_semantic(const struct config_state *st, 
 	return config_catalog_lookup(st, name);
 }
 
-static int config_plugin_loaded(const struct config_state *st, const struct options_plugin *p);
+static int config_plugin_loaded(struct config_state *st, const struct options_plugin *p);
 
 #define CONFIG_MAX_CANDIDATES 64
 
@@ -671,6 +720,17 @@ static const char *config_accepted_spelling(const struct catalog_var *v, const s
 	return NULL;
 }
 
+/* Keep one write of the option line under way (config_build.outcomes). */
+static void config_record(struct config_state *st, long var, const char *name, const char *value)
+{
+	struct config_build *b = st->b;
+	ARRAY_GROW(b->writes, b->nwrites + 1, b->writes_cap);
+	struct config_write *w = &b->writes[b->nwrites++];
+	w->var = var;
+	w->name = name ? arena_strdup(&b->out_arena, name) : NULL;
+	w->value = value ? arena_strdup(&b->out_arena, value) : NULL;
+}
+
 /* Set catalog variable v from an option (or to unknown, value NULL). */
 static void config_set(struct config_state *st, const struct catalog_var *v, const char *value,
 		       const char *spelled, const struct settings_origin *o)
@@ -681,6 +741,8 @@ static void config_set(struct config_state *st, const struct catalog_var *v, con
 	else
 		settings_set(st->s, v->name, value, spelled, o);
 	st->set[i] = 1;
+	if (st->recording)
+		config_record(st, (long)i, NULL, value);
 }
 
 /* ---- plugins -------------------------------------------------------------- */
@@ -734,8 +796,9 @@ static int config_word_is(const char *word, const char *what, int library)
 	return tl == wl + 3 && !strncmp(what, word, wl) && !strcmp(what + wl, ".so");
 }
 
-static int config_plugin_loaded(const struct config_state *st, const struct options_plugin *p)
+static int config_plugin_loaded(struct config_state *st, const struct options_plugin *p)
 {
+	st->asked_files = 1;   /* the plugins the files load: an outcome not kept per release */
 	for (size_t i = 0; i < st->nloaded; i++)
 		if (config_word_is(st->loaded[i], p->library, 1) || config_word_is(st->loaded[i], p->name, 0))
 			return 1;
@@ -904,6 +967,8 @@ static void config_set_option(struct config_state *st, const char *name, const c
 			      const struct settings_origin *o)
 {
 	settings_set(st->s, name, value, spelled, o);
+	if (st->recording)
+		config_record(st, -1, name, value);
 }
 
 /* The other names of e's variable get the same value (long_query_time, log_slow_query_time). */
@@ -931,7 +996,7 @@ static void config_set_aliases(struct config_state *st, const struct options_ent
 	}
 }
 
-static void config_option(struct config_state *st, const struct optfile_option *o)
+static void config_option_work(struct config_state *st, const struct optfile_option *o)
 {
 	struct settings *s = st->s;
 	struct config_match m;
@@ -944,6 +1009,10 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	origin.file = where;
 	origin.line = o->line;
 	origin.chain = config_chain(s, o->source);
+	if (st->recording) {
+		st->rec_origin = origin;
+		st->have_rec_origin = 1;
+	}
 
 	/* struct options: "instance.option" (my_getopt check_struct_option) */
 	const char *name = o->name, *dot = strchr(o->name + (o->name[0] != '\0'), '.');
@@ -1113,6 +1182,10 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		prev = before->current.value;
 	else if (e)
 		prev = e->def;
+	if (st->recording) {
+		st->rec_read = key;
+		st->rec_refused |= before != NULL;   /* checked against this target's own value */
+	}
 	if (e)
 		verdict = config_check_value(e, st->target.product, raw, prev, &norm, &why);
 	else
@@ -1204,6 +1277,140 @@ out:
 	free(instance);
 }
 
+static int config_same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Keep what config_option_work() just did with line o (its writes are in
+ * b->writes from first; its problems and diagnostics are s's from
+ * nproblems and ndiags on) as the outcome of text (hash: its
+ * util_strhash()); nothing when a problem or diagnostic is not at the
+ * line itself. Returns 0 when kept.
+ */
+static int config_keep_outcome(struct config_state *st, const struct optfile_option *o, const char *text, size_t hash,
+			       size_t first, size_t nproblems, size_t ndiags, const struct settings_origin *origin)
+{
+	struct settings *s = st->s;
+	struct config_build *b = st->b;
+	for (size_t i = nproblems; i < s->nproblems; i++) {
+		const struct settings_origin *po = &s->problems[i].origin;
+		if (!config_same_text(po->file, origin->file) || po->line != o->line ||
+		    !config_same_text(po->chain, origin->chain) || po->detail)
+			return -1;
+	}
+	for (size_t i = ndiags; i < s->diags.n; i++)
+		if (!config_same_text(s->diags.items[i].file, origin->file) || s->diags.items[i].line != o->line)
+			return -1;
+	ARRAY_GROW(b->outv, b->nout + 1, b->outv_cap);
+	struct config_outcome *oc = &b->outv[b->nout];
+	oc->read = st->rec_read ? arena_strdup(&b->out_arena, st->rec_read) : NULL;
+	oc->read_hash = oc->read ? util_strhash(oc->read, 0) : 0;
+	oc->first = first;
+	oc->n = b->nwrites - first;
+	oc->pfirst = b->nproblems;
+	oc->pn = s->nproblems - nproblems;
+	for (size_t i = nproblems; i < s->nproblems; i++) {
+		const struct settings_problem *from = &s->problems[i];
+		ARRAY_GROW(b->problems, b->nproblems + 1, b->problems_cap);
+		struct settings_problem *p = &b->problems[b->nproblems++];
+		*p = *from;
+		memset(&p->origin, 0, sizeof(p->origin));
+		p->fact = arena_strdup(&b->out_arena, from->fact);
+		p->option = arena_strdup(&b->out_arena, from->option);
+		p->value = arena_strdup(&b->out_arena, from->value);
+		p->variable = arena_strdup(&b->out_arena, from->variable);
+		p->replacement = arena_strdup(&b->out_arena, from->replacement);
+		p->detail = arena_strdup(&b->out_arena, from->detail);
+		p->text = arena_strdup(&b->out_arena, from->text);
+	}
+	oc->dfirst = b->ndiags;
+	oc->dn = s->diags.n - ndiags;
+	for (size_t i = ndiags; i < s->diags.n; i++) {
+		ARRAY_GROW(b->diags, b->ndiags + 1, b->diags_cap);
+		b->diags[b->ndiags].level = s->diags.items[i].level;
+		b->diags[b->ndiags++].message = arena_strdup(&b->out_arena, s->diags.items[i].message);
+	}
+	strmap_put_hashed(&b->outcomes, arena_strdup(&b->out_arena, text), hash, b->nout++);
+	return 0;
+}
+
+/* Do again, for line o at origin, what an earlier target's same line did (config_build.outcomes). */
+static void config_replay(struct config_state *st, const struct optfile_option *o, const struct config_outcome *oc,
+			  const struct settings_origin *origin)
+{
+	struct settings *s = st->s;
+	const struct config_build *b = st->b;
+	for (size_t k = 0; k < oc->n; k++) {
+		const struct config_write *w = &b->writes[oc->first + k];
+		if (w->var >= 0)
+			config_set(st, &st->c->vars[w->var], w->value, o->name, origin);
+		else
+			config_set_option(st, w->name, w->value, o->name, origin);
+	}
+	for (size_t k = 0; k < oc->pn; k++) {
+		struct settings_problem p = b->problems[oc->pfirst + k];
+		struct config_problems *list = !strcmp(p.fact, st->errors.fact) ? &st->errors : &st->removed;
+		p.origin = *origin;
+		p.origin.source = SETTINGS_SRC_FILE;
+		if (!list->n)
+			list->first = s->nproblems;
+		list->n++;
+		settings_add_problem(s, &p);
+	}
+	for (size_t k = 0; k < oc->dn; k++) {
+		const struct config_diag *d = &b->diags[oc->dfirst + k];
+		diag_add(&s->diags, d->level, origin->file, o->line, "%s", d->message);
+	}
+}
+
+/*
+ * One option line: replayed from what the same line did for an earlier
+ * target of the release (config_build.outcomes), else worked out (and
+ * kept when it can be).
+ */
+static void config_option(struct config_state *st, const struct optfile_option *o)
+{
+	struct settings *s = st->s;
+	struct config_build *b = st->b;
+	size_t at;
+	if (!b || s->index.fold_case || s->shared || !o->text || strncmp(o->text, "--", 2) || strchr(o->name, '.')) {
+		config_option_work(st, o);
+		return;
+	}
+	const char *text = o->text + 2;
+	size_t hash = util_strhash(text, 0);
+	if (strmap_get_hashed(&b->outcomes, text, hash, &at) == 0) {
+		const struct config_outcome *oc = &b->outv[at];
+		if (oc->read && settings_get_hashed(s, oc->read, oc->read_hash)) {
+			config_option_work(st, o);   /* its check would read this target's own value */
+			return;
+		}
+		struct settings_origin origin;
+		memset(&origin, 0, sizeof(origin));
+		origin.source = SETTINGS_SRC_FILE;
+		origin.file = o->source ? o->source->path : NULL;
+		origin.line = o->line;
+		origin.chain = config_chain(s, o->source);
+		config_replay(st, o, oc, &origin);
+		return;
+	}
+	size_t ndiags = s->diags.n, nproblems = s->nproblems, first = b->nwrites;
+	st->recording = b->nout < CONFIG_CACHE_OUTCOMES;
+	st->rec_refused = 0;
+	st->rec_read = NULL;
+	st->asked_files = 0;
+	st->have_rec_origin = 0;
+	config_option_work(st, o);
+	if (!st->recording)
+		return;
+	st->recording = 0;
+	if (st->rec_refused || st->asked_files || !st->have_rec_origin ||
+	    config_keep_outcome(st, o, text, hash, first, nproblems, ndiags, &st->rec_origin))
+		b->nwrites = first;
+}
+
 static void config_defaults(struct config_state *st, const struct config_build *b)
 {
 	struct settings *s = st->s;
@@ -1258,6 +1465,8 @@ static void config_build_init(struct config_build *b, const struct settings *s, 
 	b->full = config_full_catalog(&t);
 	strmap_init(&b->resolved, 0);
 	arena_init(&b->keys);
+	strmap_init(&b->outcomes, 0);
+	arena_init(&b->out_arena);
 	b->defaults = xcalloc(c->n ? c->n : 1, sizeof(*b->defaults));
 	b->values = xcalloc(c->n ? c->n : 1, sizeof(*b->values));
 	for (size_t i = 0; i < c->n; i++) {
@@ -1278,6 +1487,12 @@ static void config_build_release(struct config_build *b)
 	strmap_release(&b->resolved);
 	free(b->matches);
 	arena_release(&b->keys);
+	strmap_release(&b->outcomes);
+	free(b->outv);
+	free(b->writes);
+	free(b->problems);
+	free(b->diags);
+	arena_release(&b->out_arena);
 	memset(b, 0, sizeof(*b));
 }
 

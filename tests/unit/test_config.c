@@ -844,6 +844,94 @@ static void test_cache(void)
 	free(ini);
 }
 
+/* a and b alike in everything config_load() writes: settings (with origins and overridden values), problems, diagnostics. */
+static int same_all(const struct settings *a, const struct settings *b)
+{
+#define SAME(x, y) ((!(x) && !(y)) || ((x) && (y) && !strcmp((x), (y))))
+	if (!same_settings(a, b, NULL) || a->n != b->n || a->nproblems != b->nproblems || a->diags.n != b->diags.n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct settings_var *x = &a->vars[i], *y = &b->vars[i];
+		if (!SAME(x->current.origin.file, y->current.origin.file) ||
+		    !SAME(x->current.origin.chain, y->current.origin.chain) || x->n_overridden != y->n_overridden)
+			return 0;
+		for (size_t k = 0; k < x->n_overridden; k++)
+			if (!SAME(x->overridden[k].value, y->overridden[k].value) ||
+			    x->overridden[k].origin.line != y->overridden[k].origin.line)
+				return 0;
+	}
+	for (size_t i = 0; i < a->nproblems; i++) {
+		const struct settings_problem *p = &a->problems[i], *q = &b->problems[i];
+		if (!SAME(p->fact, q->fact) || p->kind != q->kind || !SAME(p->option, q->option) ||
+		    !SAME(p->value, q->value) || !SAME(p->variable, q->variable) || !SAME(p->replacement, q->replacement) ||
+		    !SAME(p->detail, q->detail) || !SAME(p->text, q->text) || !SAME(p->origin.file, q->origin.file) ||
+		    p->origin.line != q->origin.line || !SAME(p->origin.chain, q->origin.chain) ||
+		    p->version.major != q->version.major || p->version.minor != q->version.minor)
+			return 0;
+	}
+	for (size_t i = 0; i < a->diags.n; i++) {
+		const struct diag *d = &a->diags.items[i], *e = &b->diags.items[i];
+		if (d->level != e->level || d->line != e->line || !SAME(d->file, e->file) || !SAME(d->message, e->message))
+			return 0;
+	}
+	return 1;
+#undef SAME
+}
+
+/*
+ * Session 6: an option line's outcome is kept per release and replayed for
+ * the next target with the same line (config.c config_build.outcomes):
+ * each target reads as without the cache, whatever lines came before it:
+ * the same lines at other places and in an include (origins, chains,
+ * problems and diagnostics at the new place), a line whose check reads the
+ * value set before it in the same target (optimizer_switch flags), and a
+ * line whose meaning depends on the plugins the file loads.
+ */
+static void test_outcomes(void)
+{
+	struct config_cache *cc = config_cache_new(&cat);
+	struct target a, b;
+	put("oc1.cnf", "[mysqld]\nsync_binlog = 1\nloose-relay_log_info_repository = TABLE\nskip-log-bin\n"
+		       "no_such_option = 3\nbinlog_format = ROW\noptimizer_switch = index_merge=off\n");
+	put("oc-inc.cnf", "[mysqld]\nloose-relay_log_info_repository = TABLE\nno_such_option = 3\n");
+	char *inc = path_of("oc-inc.cnf");
+	char *text = xasprintf("[mysqld]\n# moved\nbinlog_format = ROW\n!include %s\nsync_binlog = 1\n", inc);
+	put("oc2.cnf", text);
+	free(text);
+	free(inc);
+	put("oc3.cnf", "[mysqld]\noptimizer_switch = mrr=off\noptimizer_switch = index_merge=off\n");
+	put("op1.cnf", "[mariadb]\nplugin_load_add = server_audit\nserver_audit_logging = ON\n");
+	put("op2.cnf", "[mariadb]\nserver_audit_logging = ON\n");
+	static const struct {
+		const char *file;
+		enum flavor f;
+		int major, minor;
+	} runs[] = {
+		{ "oc1.cnf", FLAVOR_MYSQL, 8, 4 },   { "oc2.cnf", FLAVOR_MYSQL, 8, 4 },
+		{ "oc3.cnf", FLAVOR_MYSQL, 8, 4 },   { "oc1.cnf", FLAVOR_MYSQL, 8, 4 },
+		{ "oc2.cnf", FLAVOR_MYSQL, 8, 4 },   { "op1.cnf", FLAVOR_MARIADB, 10, 11 },
+		{ "op2.cnf", FLAVOR_MARIADB, 10, 11 }, { "op1.cnf", FLAVOR_MARIADB, 10, 11 },
+		{ "op2.cnf", FLAVOR_MARIADB, 10, 11 }, { "oc1.cnf", FLAVOR_MARIADB, 10, 11 },
+		{ "oc2.cnf", FLAVOR_MARIADB, 10, 11 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+		load_with(&a, runs[i].file, runs[i].f, runs[i].major, runs[i].minor, &cat, NULL);
+		load_with(&b, runs[i].file, runs[i].f, runs[i].major, runs[i].minor, &cat, cc);
+		ok(same_all(&a.s, &b.s) && a.rc == b.rc, "outcomes: step %zu, %s as %s %d.%d reads as without the cache "
+		   "(%zu settings, %zu problems, %zu diagnostics)", i + 1, runs[i].file, flavor_display(runs[i].f),
+		   runs[i].major, runs[i].minor, a.s.n, a.s.nproblems, a.s.diags.n);
+		if (i == 2)
+			ok(strstr(value(&b, "optimizer_switch"), "mrr=off") != NULL,
+			   "outcomes: a flag set on a line before stays (%s)", value(&b, "optimizer_switch"));
+		if (i == 6)
+			ok(diag_has(&b, DIAG_WARNING, 2, "exists only while the plugin"),
+			   "outcomes: without the plugin loaded, the line is a warning");
+		unload(&a);
+		unload(&b);
+	}
+	config_cache_free(cc);
+}
+
 int main(void)
 {
 	struct diag_list d;
@@ -869,6 +957,7 @@ int main(void)
 	test_value_syntax();
 	test_flavor_only();
 	test_cache();
+	test_outcomes();
 	cleanup();
 	catalog_release(&cat);
 	diag_list_release(&d);
