@@ -565,6 +565,9 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 	struct strbuf ev = { 0 }, sb = { 0 };
 	char vbuf[32], layer[64];
 	const char *where = s->target;
+	ARRAY_GROW(ev.buf, 256, ev.cap);   /* room for the usual text at once (issue 13) */
+	ARRAY_GROW(sb.buf, 128, sb.cap);
+	ev.buf[0] = sb.buf[0] = '\0';
 	infer_layer(given->source ? given->source : "command-line", layer, sizeof(layer));
 	enum flavor inferred = r ? r->flavor : FLAVOR_UNKNOWN;
 	enum flavor by_version = given->version_set ? flavor_of_version(&given->version) : FLAVOR_UNKNOWN;
@@ -573,7 +576,8 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 	if (given->flavor != FLAVOR_UNKNOWN) {
 		s->flavor = given->flavor;
 		s->flavor_source = given->source;
-		strbuf_addf(&ev, "flavor from the %s", layer);
+		strbuf_addstr(&ev, "flavor from the ");
+		strbuf_addstr(&ev, layer);
 	} else if (by_version != FLAVOR_UNKNOWN &&
 		   !(by_version == FLAVOR_MYSQL && inferred == FLAVOR_PERCONA &&
 		     flavor_has_version(FLAVOR_PERCONA, &given->version))) {
@@ -612,22 +616,31 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 	/* version */
 	if (given->version_set) {
 		s->version = given->version;
-		strbuf_addf(&ev, "; version from the %s", layer);
+		strbuf_addstr(&ev, "; version from the ");
+		strbuf_addstr(&ev, layer);
 	} else if (r && r->has_version && flavor_has_version(s->flavor, &r->version)) {
 		s->version = r->version;
-		strbuf_addf(&ev, "; version %s from a versioned group", version_format(&r->version, vbuf, sizeof(vbuf)));
+		strbuf_addstr(&ev, "; version ");
+		strbuf_addstr(&ev, version_format(&r->version, vbuf, sizeof(vbuf)));
+		strbuf_addstr(&ev, " from a versioned group");
 	} else {
 		flavor_default_version(s->flavor, &s->version);
-		strbuf_addf(&ev, "; version %s: %s's default", version_format(&s->version, vbuf, sizeof(vbuf)),
-			    flavor_display(s->flavor));
+		/* put together without printf (issue 13: a third of deciding) */
+		strbuf_addstr(&ev, "; version ");
+		strbuf_addstr(&ev, version_format(&s->version, vbuf, sizeof(vbuf)));
+		strbuf_addstr(&ev, ": ");
+		strbuf_addstr(&ev, flavor_display(s->flavor));
+		strbuf_addstr(&ev, "'s default");
 	}
 
 	/* what the files say */
 	if (r && r->n) {
 		strbuf_reset(&sb);
 		infer_describe_items(&sb, r, s->flavor, 0, INFER_SHOWN);
-		if (sb.len)
-			strbuf_addf(&ev, "; the files: %s", sb.buf);
+		if (sb.len) {
+			strbuf_addstr(&ev, "; the files: ");
+			strbuf_add(&ev, sb.buf, sb.len);
+		}
 	}
 	s->flavor_evidence = settings_intern(s, ev.buf);
 

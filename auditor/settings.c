@@ -244,10 +244,16 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 {
 	size_t at;
 	struct settings_var *v;
-	if (s->shared)
+	const char *key = name;
+	if (s->shared) {
 		v = settings_scan(s, name);
-	else
-		v = strmap_get_hashed(&s->index, name, hash, &at) == 0 ? &s->vars[at] : NULL;
+	} else {
+		/* one probe finds it or adds it (issue 13); a name not kept is copied first (a
+		 * variable set again wastes that copy: rare) */
+		if (!kept)
+			key = settings_intern(s, name);
+		v = strmap_get_or_put_hashed(&s->index, key, hash, s->n, &at) ? &s->vars[at] : NULL;
+	}
 	if (v) {
 		ARRAY_GROW(v->overridden, v->n_overridden + 1, v->overridden_cap);
 		v->overridden[v->n_overridden++] = v->current;
@@ -255,9 +261,7 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 		ARRAY_GROW(s->vars, s->n + 1, s->cap);
 		v = &s->vars[s->n++];
 		memset(v, 0, sizeof(*v));
-		v->name = kept ? name : settings_intern(s, name);
-		if (!s->shared)
-			strmap_put_hashed(&s->index, v->name, hash, s->n - 1);
+		v->name = s->shared && !kept ? settings_intern(s, name) : key;
 	}
 	/*
 	 * A secret (a password, wsrep_sst_auth...) is never stored: nothing

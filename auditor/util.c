@@ -594,6 +594,23 @@ void strmap_remap(struct strmap *m, const size_t *map, size_t nmap)
 	free(old.slots);
 }
 
+int strmap_get_or_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value, size_t *out)
+{
+	if ((m->n + 1) * 4 > m->cap * 3)
+		strmap_resize(m, m->cap ? m->cap * 2 : 16);
+	struct strmap_slot *sl = strmap_slot_for(m, key, hash);
+	if (sl->key) {
+		*out = sl->value;
+		return 1;
+	}
+	sl->key = key;
+	sl->hash = hash;
+	sl->value = value;
+	m->n++;
+	*out = value;
+	return 0;
+}
+
 void strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	strmap_put_hashed(m, key, strmap_hash(m, key), value);

@@ -142,6 +142,12 @@ size_t strmap_hash_of(const struct strmap *m, const char *key);
 int strmap_get_hashed(const struct strmap *m, const char *key, size_t hash, size_t *out);
 void strmap_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value);
 /*
+ * Added (issue 13): one probe for a lookup that adds what it misses: when
+ * m holds key (hash as above), its value in *out and 1; else key added
+ * with value (key outlives m, as for strmap_put()), *out = value, and 0.
+ */
+int strmap_get_or_put_hashed(struct strmap *m, const char *key, size_t hash, size_t value, size_t *out);
+/*
  * Added (issue 13): make room for n keys in all, so that putting up to n
  * grows the table at most once, here (growing from 16 by doubling rehashed
  * every key three or four times per target).
