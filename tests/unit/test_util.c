@@ -155,6 +155,42 @@ static void test_strmap(void)
 	ok(strmap_get(&empty, "x", &at) < 0, "a zero-initialised map is empty");
 }
 
+/* strmap_get_or_put_hashed (issue 13): one probe finds a key or adds it, across growth, folded or not. */
+static void test_strmap_get_or_put(void)
+{
+	enum { N = 300 };
+	static char keys[N][24];
+	struct strmap m;
+	size_t at = 999;
+	int all = 1;
+	strmap_init(&m, 0);
+	for (size_t i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "var_%zu", i);
+		if (strmap_get_or_put_hashed(&m, keys[i], strmap_hash_of(&m, keys[i]), i, &at) != 0 || at != i)
+			all = 0;
+	}
+	ok(all && m.n == N, "get_or_put: %d new keys are added with their values", N);
+	all = 1;
+	for (size_t i = 0; i < N; i++) {
+		char copy[24];
+		memcpy(copy, keys[i], sizeof(copy));
+		if (strmap_get_or_put_hashed(&m, copy, strmap_hash_of(&m, copy), 5000 + i, &at) != 1 || at != i)
+			all = 0;
+	}
+	ok(all && m.n == N, "get_or_put: an equal key (another copy) is found with its value, nothing added");
+	all = 1;
+	for (size_t i = 0; i < N; i++)
+		if (strmap_get(&m, keys[i], &at) < 0 || at != i)
+			all = 0;
+	ok(all, "get_or_put: strmap_get() finds every key it added");
+	strmap_release(&m);
+	strmap_init(&m, 1);
+	ok(strmap_get_or_put_hashed(&m, "Sync_Binlog", strmap_hash_of(&m, "Sync_Binlog"), 7, &at) == 0 &&
+	   strmap_get_or_put_hashed(&m, "SYNC_BINLOG", strmap_hash_of(&m, "SYNC_BINLOG"), 8, &at) == 1 && at == 7 &&
+	   m.n == 1, "get_or_put: fold_case finds the key in another case");
+	strmap_release(&m);
+}
+
 /* strmap_remap (issue 13): kept keys with their new values, the others gone, the map still usable. */
 static void test_strmap_remap(void)
 {
@@ -560,6 +596,7 @@ int main(void)
 	test_escape();
 	test_diag_print();
 	test_strmap();
+	test_strmap_get_or_put();
 	test_strhash_fold();
 	test_settings_index();
 	test_settings_retain();
