@@ -1662,7 +1662,7 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 	 * The variables set by an option or by default and the two facts: room
 	 * at once (an option setting more than one, aliases, grows it).
 	 */
-	settings_reserve(s, s->n + (b->ndefaults + of->n < c->n ? b->ndefaults + of->n : c->n) + 2);
+	settings_reserve(s, s->n + (b->ndefaults + of->n / 2 < c->n ? b->ndefaults + of->n / 2 : c->n) + 2);
 	config_group_header(s, of);
 	config_reader_diags(&st, of);
 	config_plugins_scan(&st, of);

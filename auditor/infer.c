@@ -455,17 +455,33 @@ void infer_release(struct infer_result *r)
 void infer_from_options(struct infer_result *r, const struct optfile *of, const struct infer_index *x)
 {
 	const char *last_group = NULL;
-	struct strmap seen;   /* groups already taken as evidence, any case (hashed: a scan per group was quadratic) */
-	size_t at;
+	/*
+	 * Groups already taken as evidence, any case: the first few in a list
+	 * (most files have one or two: a map per target cost more than the
+	 * scan, issue 13), the rest hashed (a scan per group was quadratic).
+	 */
+	enum { INFER_SEEN_LIST = 8 };
+	const char *list[INFER_SEEN_LIST];
+	size_t nlist = 0, at;
+	struct strmap seen;
 	strmap_init(&seen, 1);
 	for (size_t i = 0; i < of->n; i++) {
 		const struct optfile_option *o = &of->options[i];
 		const char *file = o->source ? o->source->path : NULL;
 		/* options of one group share its name (the same string): compared by address first */
-		if ((!last_group || (last_group != o->group && ascii_strcasecmp(last_group, o->group))) &&
-		    strmap_get(&seen, o->group, &at) < 0) {
-			strmap_put(&seen, o->group, i);
-			infer_group(r, o->group, file, o->line);
+		if (!last_group || (last_group != o->group && ascii_strcasecmp(last_group, o->group))) {
+			int known = 0;
+			for (size_t k = 0; k < nlist && !known; k++)
+				known = list[k] == o->group || !ascii_strcasecmp(list[k], o->group);
+			if (!known && nlist == INFER_SEEN_LIST)
+				known = strmap_get(&seen, o->group, &at) == 0;
+			if (!known) {
+				if (nlist < INFER_SEEN_LIST)
+					list[nlist++] = o->group;
+				else
+					strmap_put(&seen, o->group, i);
+				infer_group(r, o->group, file, o->line);
+			}
 		}
 		last_group = o->group;
 		infer_name(r, x, o->name, o->value, file, o->line, 1);

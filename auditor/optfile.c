@@ -121,17 +121,55 @@ int optfile_groups_add(struct optfile_groups *g, const char *name)
 	return 0;
 }
 
+/*
+ * The last list optfile_groups_for() made, per thread: the next target of
+ * the same flavor, series and suffix gets a copy (issue 13: a printf and a
+ * strstr per group, per target).
+ */
+static _Thread_local struct {
+	int valid;
+	enum flavor flavor;
+	int major, minor;
+	char suffix[64];
+	struct optfile_groups g;
+} optfile_groups_last;
+
+static void optfile_groups_make(struct optfile_groups *g, enum flavor flavor, const struct version *version,
+				const char *suffix);
+
 void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 			const struct version *version, const char *suffix)
 {
-	int mariadb = flavor == FLAVOR_MARIADB;
 	struct version v;
-	char vs[32], name[96];
-
 	if (version)
 		v = *version;
 	else
 		flavor_default_version(flavor == FLAVOR_UNKNOWN ? FLAVOR_DEFAULT : flavor, &v);
+	const char *sfx = suffix ? suffix : "";
+	size_t sl = strlen(sfx);
+	if (optfile_groups_last.valid && optfile_groups_last.flavor == flavor && optfile_groups_last.major == v.major &&
+	    optfile_groups_last.minor == v.minor && !strcmp(optfile_groups_last.suffix, sfx)) {
+		*g = optfile_groups_last.g;
+		return;
+	}
+	optfile_groups_make(g, flavor, &v, suffix);
+	optfile_groups_last.valid = sl < sizeof(optfile_groups_last.suffix);
+	if (!optfile_groups_last.valid)
+		return;
+	optfile_groups_last.flavor = flavor;
+	optfile_groups_last.major = v.major;
+	optfile_groups_last.minor = v.minor;
+	memcpy(optfile_groups_last.suffix, sfx, sl + 1);
+	optfile_groups_last.g = *g;
+}
+
+static void optfile_groups_make(struct optfile_groups *g, enum flavor flavor, const struct version *version,
+				const char *suffix)
+{
+	int mariadb = flavor == FLAVOR_MARIADB;
+	struct version v = *version;
+	char vs[32], name[96];
+
 	snprintf(vs, sizeof(vs), "%d.%d", v.major, v.minor);
 
 	g->n = 0;
@@ -384,8 +422,16 @@ static void path_unpack(char *out, size_t outsz, const char *in, const char *hom
 	} else {
 		clean[0] = '\0';
 	}
-	snprintf(out, outsz, "%.*s%.*s", (int)len, clean, (int)baselen, base);
-	if (strlen(out) >= OPT_FN_REFLEN)
+	/* clean then the base name, cut at outsz - 1 bytes as snprintf cut them (issue 13: a printf per file) */
+	size_t a = strnlen(clean, len), b = baselen;
+	if (a > outsz - 1)
+		a = outsz - 1;
+	if (b > outsz - 1 - a)
+		b = outsz - 1 - a;
+	memcpy(out, clean, a);
+	memcpy(out + a, base, b);
+	out[a + b] = '\0';
+	if (a + b >= OPT_FN_REFLEN)
 		out[OPT_FN_REFLEN - 1] = '\0';
 }
 

@@ -98,6 +98,20 @@ static void test_evidence(void)
 	infers("[mysqld-8.0]\nx=1\n[mariadb]\ny=2\n", "unknown", 0, 1, "groups pointing both ways");
 }
 
+/* A group is evidence once, in any case, however many groups come between (issue 13: a short list, then a map). */
+static void test_groups_once(void)
+{
+	struct infer_result r;
+	infer_text(&r, "[mariadb-10.6]\na=1\n[g1]\na=1\n[g2]\na=1\n[g3]\na=1\n[g4]\na=1\n[g5]\na=1\n"
+		       "[g6]\na=1\n[g7]\na=1\n[g8]\na=1\n[mariadb]\na=1\n[MARIADB]\na=1\n[g9]\na=1\n"
+		       "[mariadbd]\na=1\n[MariaDBd]\na=1\n[MARIADB-10.6]\na=1\n[mariadb]\na=1\n");
+	size_t groups = 0;
+	for (size_t i = 0; i < r.n; i++)
+		groups += r.items[i].group;
+	ok(groups == 3, "twelve groups, three of them evidence, each taken once in any case (%zu)", groups);
+	infer_release(&r);
+}
+
 static void test_version_hint(void)
 {
 	struct infer_result r;
@@ -309,6 +323,7 @@ int main(void)
 	}
 	infer_index_init(&idx, &cat);
 	test_evidence();
+	test_groups_once();
 	test_version_hint();
 	test_decide();
 	test_unread_groups();

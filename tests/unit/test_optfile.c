@@ -157,6 +157,21 @@ static void test_groups(void)
 	optfile_groups_for(&g, FLAVOR_MYSQL, &v84, "");
 	is_int((long)g.n, 3, "empty suffix adds nothing");
 
+	/* the last list is remembered (issue 13): every part of the question still counts */
+	struct version v106 = { 10, 6, 2 };
+	optfile_groups_for(&g, FLAVOR_MARIADB, &v1011, ".2");
+	optfile_groups_for(&g, FLAVOR_MARIADB, &v1011, NULL);
+	is_int((long)g.n, 9, "remembered: the same release without the suffix has no suffixed groups");
+	(void)optfile_groups_add(&g, "added-by-caller");
+	optfile_groups_for(&g, FLAVOR_MARIADB, &v1011, NULL);
+	ok(g.n == 9 && !optfile_groups_match(&g, "added-by-caller"), "remembered: a caller's own additions stay its own");
+	optfile_groups_for(&g, FLAVOR_MARIADB, &v106, NULL);
+	ok(g.n == 9 && !strcmp(g.names[2], "mysqld-10.6"), "remembered: another series of the flavor has its own groups");
+	optfile_groups_for(&g, FLAVOR_MYSQL, &v106, NULL);
+	is_int((long)g.n, 3, "remembered: another flavor of the same numbers has its own groups");
+	optfile_groups_for(&g, FLAVOR_MARIADB, NULL, NULL);
+	ok(g.n == 9 && strcmp(g.names[2], "mysqld-10.6"), "remembered: no version is the flavor's default series");
+
 	g.n = 0;
 	is_int(optfile_groups_add(&g, "caf\xe9"), 0, "add a group by hand");
 	ok(optfile_groups_match(&g, "CAF\xc9"), "latin1 case folding");
