@@ -576,15 +576,27 @@ static const char *infer_layer(const char *source, char *buf, size_t size)
 	return buf;
 }
 
-void infer_decide(struct settings *s, const struct flavor_choice *given, struct infer_result *r)
+/* strbuf_addstr() when the text is wanted (ev non-NULL: infer_decide(), not infer_presume()) */
+static void infer_ev(struct strbuf *ev, const char *text)
 {
-	struct strbuf ev = { 0 }, sb = { 0 };
-	char vbuf[32], layer[64];
+	if (ev)
+		strbuf_addstr(ev, text);
+}
+
+/* infer_decide(), and with text 0 infer_presume(): the same decision, without its text and warnings. */
+static void infer_decide_as(struct settings *s, const struct flavor_choice *given, struct infer_result *r, int text)
+{
+	struct strbuf evb = { 0 }, sb = { 0 }, *ev = text ? &evb : NULL;
+	char vbuf[32], layer[64] = "";
 	const char *where = s->target;
-	ARRAY_GROW(ev.buf, 256, ev.cap);   /* room for the usual text at once (issue 13) */
-	ARRAY_GROW(sb.buf, 128, sb.cap);
-	ev.buf[0] = sb.buf[0] = '\0';
-	infer_layer(given->source ? given->source : "command-line", layer, sizeof(layer));
+	if (text) {
+		ARRAY_GROW(evb.buf, 256, evb.cap);   /* room for the usual text at once (issue 13) */
+		ARRAY_GROW(sb.buf, 128, sb.cap);
+		evb.buf[0] = sb.buf[0] = '\0';
+		infer_layer(given->source ? given->source : "command-line", layer, sizeof(layer));
+	} else {
+		r = NULL;   /* nothing inferred yet */
+	}
 	enum flavor inferred = r ? r->flavor : FLAVOR_UNKNOWN;
 	enum flavor by_version = given->version_set ? flavor_of_version(&given->version) : FLAVOR_UNKNOWN;
 
@@ -592,26 +604,27 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 	if (given->flavor != FLAVOR_UNKNOWN) {
 		s->flavor = given->flavor;
 		s->flavor_source = given->source;
-		strbuf_addstr(&ev, "flavor from the ");
-		strbuf_addstr(&ev, layer);
+		infer_ev(ev, "flavor from the ");
+		infer_ev(ev, layer);
 	} else if (by_version != FLAVOR_UNKNOWN &&
 		   !(by_version == FLAVOR_MYSQL && inferred == FLAVOR_PERCONA &&
 		     flavor_has_version(FLAVOR_PERCONA, &given->version))) {
 		s->flavor = by_version;
 		s->flavor_source = given->source;
-		strbuf_addf(&ev, "flavor from the version given (%s had %s)", flavor_display(by_version),
-			    version_format(&given->version, vbuf, sizeof(vbuf)));
+		if (ev)
+			strbuf_addf(ev, "flavor from the version given (%s had %s)", flavor_display(by_version),
+				    version_format(&given->version, vbuf, sizeof(vbuf)));
 	} else if (inferred != FLAVOR_UNKNOWN &&
 		   (!given->version_set || flavor_has_version(inferred, &given->version))) {
 		s->flavor = inferred;
 		s->flavor_source = "inferred";
-		strbuf_addstr(&ev, "flavor inferred from the files");
+		infer_ev(ev, "flavor inferred from the files");
 	} else {
 		s->flavor = FLAVOR_DEFAULT;
 		s->flavor_source = "default";
-		strbuf_addstr(&ev, r && r->conflict ? "flavor: the files point both ways, so the default"
-						     : "flavor: nothing names one, so the default");
-		if (inferred != FLAVOR_UNKNOWN) {
+		infer_ev(ev, r && r->conflict ? "flavor: the files point both ways, so the default"
+					     : "flavor: nothing names one, so the default");
+		if (inferred != FLAVOR_UNKNOWN && text) {
 			diag_add(&s->build_diags, DIAG_WARNING, where, 0,
 				 "the files look like %s, which never had a %s release: audited as %s",
 				 flavor_display(inferred), version_format(&given->version, vbuf, sizeof(vbuf)),
@@ -624,7 +637,7 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 		s->variant = (enum flavor_variant)given->variant;
 	} else if (r && r->variant >= 0) {
 		s->variant = (enum flavor_variant)r->variant;
-		strbuf_addstr(&ev, "; Galera build inferred from the files");
+		infer_ev(ev, "; Galera build inferred from the files");
 	} else {
 		s->variant = FLAVOR_VARIANT_PLAIN;
 	}
@@ -632,21 +645,21 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 	/* version */
 	if (given->version_set) {
 		s->version = given->version;
-		strbuf_addstr(&ev, "; version from the ");
-		strbuf_addstr(&ev, layer);
+		infer_ev(ev, "; version from the ");
+		infer_ev(ev, layer);
 	} else if (r && r->has_version && flavor_has_version(s->flavor, &r->version)) {
 		s->version = r->version;
-		strbuf_addstr(&ev, "; version ");
-		strbuf_addstr(&ev, version_format(&r->version, vbuf, sizeof(vbuf)));
-		strbuf_addstr(&ev, " from a versioned group");
+		infer_ev(ev, "; version ");
+		infer_ev(ev, version_format(&r->version, vbuf, sizeof(vbuf)));
+		infer_ev(ev, " from a versioned group");
 	} else {
 		flavor_default_version(s->flavor, &s->version);
 		/* put together without printf (issue 13: a third of deciding) */
-		strbuf_addstr(&ev, "; version ");
-		strbuf_addstr(&ev, version_format(&s->version, vbuf, sizeof(vbuf)));
-		strbuf_addstr(&ev, ": ");
-		strbuf_addstr(&ev, flavor_display(s->flavor));
-		strbuf_addstr(&ev, "'s default");
+		infer_ev(ev, "; version ");
+		infer_ev(ev, version_format(&s->version, vbuf, sizeof(vbuf)));
+		infer_ev(ev, ": ");
+		infer_ev(ev, flavor_display(s->flavor));
+		infer_ev(ev, "'s default");
 	}
 
 	/* what the files say */
@@ -654,11 +667,12 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 		strbuf_reset(&sb);
 		infer_describe_items(&sb, r, s->flavor, 0, INFER_SHOWN);
 		if (sb.len) {
-			strbuf_addstr(&ev, "; the files: ");
-			strbuf_add(&ev, sb.buf, sb.len);
+			infer_ev(ev, "; the files: ");
+			strbuf_add(ev, sb.buf, sb.len);
 		}
 	}
-	s->flavor_evidence = settings_intern(s, ev.buf);
+	if (ev)
+		s->flavor_evidence = settings_intern(s, ev->buf);
 
 	/* a given flavor or build the files contradict */
 	if (r && r->n) {
@@ -683,7 +697,17 @@ void infer_decide(struct settings *s, const struct flavor_choice *given, struct 
 				 layer);
 	}
 	strbuf_release(&sb);
-	strbuf_release(&ev);
+	strbuf_release(&evb);
+}
+
+void infer_decide(struct settings *s, const struct flavor_choice *given, struct infer_result *r)
+{
+	infer_decide_as(s, given, r, 1);
+}
+
+void infer_presume(struct settings *s, const struct flavor_choice *given)
+{
+	infer_decide_as(s, given, NULL, 0);
 }
 
 /* ---- groups nobody reads ----------------------------------------------------- */

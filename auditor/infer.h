@@ -156,6 +156,14 @@ struct flavor_choice {
  * or the inferred flavor never had the given version.
  */
 void infer_decide(struct settings *s, const struct flavor_choice *given, struct infer_result *r);
+/*
+ * Added (issue 13): what infer_decide(s, given, NULL) sets of s (flavor,
+ * its source, build, version) without its evidence text and warnings:
+ * before a target's files are read, which infer_decide() then decides
+ * again with its text. s->flavor_evidence and s->build_diags are left as
+ * they were.
+ */
+void infer_presume(struct settings *s, const struct flavor_choice *given);
 
 /*
  * For a capture whose rows name no flavor (s->flavor FLAVOR_UNKNOWN after

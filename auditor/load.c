@@ -170,10 +170,26 @@ static void load_presume(struct settings *s, const struct project_settings *ps)
 {
 	struct flavor_choice given;
 	load_choice(&given, ps);
-	infer_decide(s, &given, NULL);
+	infer_presume(s, &given);   /* its text only when the files decide nothing (load_presumed_text()) */
 	diag_list_release(&s->build_diags);
 	diag_list_init(&s->build_diags);
 	project_settings_apply_role(ps, s);
+}
+
+/*
+ * A target whose files were not read (or not inferred from): the evidence
+ * text of what load_presume() decided, as infer_decide() words it, and
+ * not its warnings (load_presume() keeps none).
+ */
+static void load_presumed_text(struct settings *s, const struct project_settings *ps)
+{
+	struct flavor_choice given;
+	struct diag_list kept = s->build_diags;
+	load_choice(&given, ps);
+	diag_list_init(&s->build_diags);
+	infer_decide(s, &given, NULL);
+	diag_list_release(&s->build_diags);
+	s->build_diags = kept;
 }
 
 /* ---- option files --------------------------------------------------------------- */
@@ -445,6 +461,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		if (!entry) {
 			s->error = settings_intern(s, why);
 			errors++;
+			load_presumed_text(s, &pt->settings);
 			goto out;
 		}
 		read_path = entry;
@@ -465,7 +482,9 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		close(fd);
 		fd = -1;
 	}
-	if (!of.input_error) {
+	if (of.input_error) {
+		load_presumed_text(s, &pt->settings);
+	} else {
 		enum optfile_line_rule rule = of.line_rule;
 		int mariadb = s->flavor == FLAVOR_MARIADB;
 		char before[96];

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -631,6 +632,7 @@ void project_finder_init(struct project_finder *f, const char *forced)
 	arena_init(&f->path_arena);
 	strmap_init(&f->real_index, 0);
 	strmap_init(&f->git_index, 0);
+	strmap_init(&f->root_index, 0);
 }
 
 void project_finder_release(struct project_finder *f)
@@ -648,6 +650,7 @@ void project_finder_release(struct project_finder *f)
 	free(f->real_dirs);
 	strmap_release(&f->real_index);
 	strmap_release(&f->git_index);
+	strmap_release(&f->root_index);
 	arena_release(&f->path_arena);
 	memset(f, 0, sizeof(*f));
 }
@@ -1174,25 +1177,39 @@ static char *path_key(struct project_finder *f, const char *path, char *abs, con
 	}
 	if (abs[0] != '/')
 		return abs;
-	/* The repository root: the nearest directory above holding .git. */
-	char *dir = xstrdup(abs);
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-		if (!slash)
-			break;
-		*slash = '\0';
-		const char *d = *dir ? dir : "/";
-		if (f ? finder_has_git(f, d) : path_exists(d, ".git", 0)) {
-			size_t n = strlen(dir);
-			char *key = xstrdup(abs + n + 1);
-			free(dir);
-			free(abs);
-			return key;
+	/*
+	 * The repository root: the nearest directory above holding .git;
+	 * with f, remembered per directory of a file (issue 13: the walk up
+	 * asked each level of the run's map, for every target).
+	 */
+	size_t root = SIZE_MAX, dl = (size_t)(strrchr(abs, '/') - abs);
+	char *dir = xstrndup(abs, dl);
+	if (!f || strmap_get(&f->root_index, dir, &root) < 0) {
+		size_t at = dl;
+		for (;;) {
+			dir[at] = '\0';
+			const char *d = *dir ? dir : "/";
+			if (f ? finder_has_git(f, d) : path_exists(d, ".git", 0)) {
+				root = at;
+				break;
+			}
+			char *slash = *dir ? strrchr(dir, '/') : NULL;
+			if (!slash)
+				break;
+			at = (size_t)(slash - dir);
 		}
-		if (!*dir)
-			break;
+		if (f) {
+			memcpy(dir, abs, dl);
+			dir[dl] = '\0';
+			strmap_put(&f->root_index, arena_strdup(&f->path_arena, dir), root);
+		}
 	}
 	free(dir);
+	if (root != SIZE_MAX) {
+		char *key = xstrdup(abs + root + 1);
+		free(abs);
+		return key;
+	}
 	size_t n = strlen(cwd);
 	if (n > 1 && !strncmp(abs, cwd, n) && abs[n] == '/') {
 		char *key = xstrdup(abs + n + 1);

@@ -251,6 +251,7 @@ struct project_finder {
 	const char **real_dirs;        /* ... realpath() of it, or NULL when that failed */
 	size_t nreal, real_cap;
 	struct strmap git_index;       /* directory -> 1 when it holds .git, else 0 */
+	struct strmap root_index;      /* added: a file's directory -> length of its repository root, or SIZE_MAX */
 };
 
 void project_finder_init(struct project_finder *f, const char *forced);

@@ -225,4 +225,16 @@ else
 fi
 chmod 644 "$T/sys/locked.cnf"
 
+# a target whose file is not read still says how its flavor was decided (the text is put
+# together only then, or by the files' own decision: issue 13)
+mkdir -p "$T/sys/emptydir"
+inw "$T/sys" check --format json --flavor mariadb --fail-on never missing.cnf f1.cnf
+is "$(js '[x["flavor_evidence"] for x in doc["targets"]]')" \
+	"[\"flavor from the command line; version 10.11: MariaDB's default\", \"flavor from the command line; version 10.11: MariaDB's default\"]" \
+	"a missing file: the flavor given and its default version, as for a file read"
+inw "$T/sys" check --format json --server-version 8.0.36 --fail-on never emptydir
+is "$(js '[x["flavor_evidence"] for x in doc["targets"]]')" \
+	"['flavor from the version given (MySQL had 8.0.36); version from the command line']" \
+	"a directory without an entry file: the flavor the version names"
+
 tap_done
