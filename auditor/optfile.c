@@ -611,13 +611,13 @@ static char *directive_argument(char *p)
 }
 
 /* The server's remove_end_comment(): '#' outside quotes ends the line. Returns the new end. */
-static char *cut_comment(char *p)
+static char *cut_comment(char *p, char *end)
 {
 	char quote = 0;
 	int escape = 0;
 	/* no '#' at all (most lines): nothing to cut, the end is the end (issue 13: the walk was 5% of reading) */
-	if (!strchr(p, '#'))
-		return p + strlen(p);
+	if (!memchr(p, '#', (size_t)(end - p)))
+		return end;
 	for (; *p; p++) {
 		if ((*p == '\'' || *p == '"') && !escape) {
 			if (!quote)
@@ -661,19 +661,20 @@ static void option_add(struct reader *r, const char *group, const char *text, si
  * buf_start is the start of the line chunk (the server's name trimming can
  * walk back into the leading blanks when the name is empty).
  */
-static void option_line(struct reader *r, const char *group, char *buf_start, char *p,
+static void option_line(struct reader *r, const char *group, char *buf_start, char *line_end, char *p,
 			const struct optfile_source *src, unsigned line)
 {
 	/* "--" + name (at most the whole line) + "=" + value (at most the line) */
-	size_t need = 2 + 2 * strlen(buf_start) + 2;
+	size_t need = 2 + 2 * (size_t)(line_end - buf_start) + 2;
 	if (r->scratch_cap < need) {
 		size_t cap = need < 512 ? 512 : need;   /* once for usual lines (issue 13) */
 		r->scratch = xrealloc(r->scratch, cap);
 		r->scratch_cap = cap;
 	}
 	char *out = r->scratch;
-	char *end = cut_comment(p);
-	char *value = strchr(p, '=');
+	/* lengths from the line's end, not strlen() (issue 13): the line holds no NUL before it */
+	char *cut = cut_comment(p, line_end), *end = cut;
+	char *value = memchr(p, '=', (size_t)(cut - p));
 	size_t namelen;
 
 	if (value)
@@ -689,7 +690,7 @@ static void option_line(struct reader *r, const char *group, char *buf_start, ch
 		 * over them and its copy, given a negative length, takes the whole
 		 * rest of the line (after the comment cut) as the name.
 		 */
-		namelen = strlen(p);
+		namelen = (size_t)(cut - p);
 	}
 	memcpy(out + 2, p, namelen);
 	size_t o = 2 + namelen;
@@ -700,7 +701,7 @@ static void option_line(struct reader *r, const char *group, char *buf_start, ch
 	char *v = value + 1, *vend;
 	while (opt_isspace(*v))
 		v++;
-	vend = v + strlen(v);
+	vend = cut;
 	while (vend > value + 1 && opt_isspace(vend[-1]))
 		vend--;
 	if (vend < v)
@@ -1054,6 +1055,8 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw)) {
 		line++;
 		char *buf = r->line[depth].buf;
+		/* whole lines never hold a NUL (cut there); a 4094-byte piece may: its string ends there */
+		size_t line_len = r->of->line_rule == OPTFILE_LINES_CHUNKED ? strlen(buf) : r->line[depth].len;
 		if (raw >= OPT_CHUNK)
 			reader_long_line(r, src, line, data, len, pos, raw, &warned_long);
 
@@ -1139,7 +1142,7 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 		case GROUP_READ:
 			break;
 		}
-		option_line(r, group, buf, p, src, line);
+		option_line(r, group, buf, buf + line_len, p, src, line);
 	}
 	return r->stopped ? READ_FATAL : READ_OK;
 }
