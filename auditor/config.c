@@ -159,7 +159,9 @@ struct config_diag {
 /* One setting an option line wrote (config_build.writes). */
 struct config_write {
 	long var;                         /* catalog index (config_set()), or -1: an option (settings_set()) */
-	const char *name;                 /* var -1: the option's name */
+	const char *name;                 /* var -1: the option's name ... */
+	size_t hash;                      /* ... its util_strhash() ... */
+	int secret;                       /* ... and whether it is a secret's (secret_name()) */
 	const char *value;                /* NULL: unknown */
 };
 
@@ -167,6 +169,7 @@ struct config_outcome {
 	const char *read;                 /* the variable whose value the line's check read, or NULL */
 	size_t read_hash;                 /* util_strhash() of it */
 	size_t first, n;                  /* its writes in config_build.writes */
+	const char *spelled;              /* the option as written (the line's name): the writes' spelling */
 	size_t pfirst, pn;                /* its problems in config_build.problems */
 	size_t dfirst, dn;                /* its diagnostics in config_build.diags */
 };
@@ -728,6 +731,8 @@ static void config_record(struct config_state *st, long var, const char *name, c
 	struct config_write *w = &b->writes[b->nwrites++];
 	w->var = var;
 	w->name = name ? arena_strdup(&b->out_arena, name) : NULL;
+	w->hash = name ? util_strhash(name, 0) : 0;
+	w->secret = name && secret_name(name);
 	w->value = value ? arena_strdup(&b->out_arena, value) : NULL;
 }
 
@@ -1309,6 +1314,7 @@ static int config_keep_outcome(struct config_state *st, const struct optfile_opt
 	oc->read_hash = oc->read ? util_strhash(oc->read, 0) : 0;
 	oc->first = first;
 	oc->n = b->nwrites - first;
+	oc->spelled = arena_strdup(&b->out_arena, o->name);
 	oc->pfirst = b->nproblems;
 	oc->pn = s->nproblems - nproblems;
 	for (size_t i = nproblems; i < s->nproblems; i++) {
@@ -1342,12 +1348,23 @@ static void config_replay(struct config_state *st, const struct optfile_option *
 {
 	struct settings *s = st->s;
 	const struct config_build *b = st->b;
+	/*
+	 * Names, values and the spelling are the cache's own: not copied into
+	 * s (the cache outlives the settings, config.h), unless a secret's.
+	 */
 	for (size_t k = 0; k < oc->n; k++) {
 		const struct config_write *w = &b->writes[oc->first + k];
-		if (w->var >= 0)
+		if (w->var >= 0 && !st->cc->secret[w->var]) {
+			settings_set_kept_all(s, st->c->vars[w->var].name, st->cc->hashes[w->var], w->value, oc->spelled,
+					      origin);
+			st->set[w->var] = 1;
+		} else if (w->var >= 0) {
 			config_set(st, &st->c->vars[w->var], w->value, o->name, origin);
-		else
+		} else if (!w->secret) {
+			settings_set_kept_all(s, w->name, w->hash, w->value, oc->spelled, origin);
+		} else {
 			config_set_option(st, w->name, w->value, o->name, origin);
+		}
 	}
 	for (size_t k = 0; k < oc->pn; k++) {
 		struct settings_problem p = b->problems[oc->pfirst + k];

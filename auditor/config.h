@@ -95,7 +95,10 @@ int config_load(struct settings *s, const struct optfile *of, const struct catal
  * config_load_cached() one cache (for c only: it lives as long as c and
  * no longer). The settings are those config_load() gives, but the
  * defaults' names and values are c's own strings, not copies: c must
- * outlive the settings too (a run's catalog does). At most
+ * outlive the settings too (a run's catalog does), and so must the cache:
+ * what an option line did for an earlier target of the same release is
+ * replayed with the cache's own strings (names, values, spellings; added
+ * in session 6). At most
  * CONFIG_CACHE_BUILDS releases and CONFIG_CACHE_NAMES names are kept:
  * past that the rest is worked out each time.
  */

@@ -240,7 +240,7 @@ static const char *settings_shown(const char *name, size_t hash, const char *val
  */
 static struct settings_var *settings_put(struct settings *s, const char *name, size_t hash, const char *value,
 					 const char *spelled, const struct settings_origin *origin, int kept,
-					 int kept_value)
+					 int kept_value, int kept_spelled)
 {
 	size_t at;
 	struct settings_var *v;
@@ -271,7 +271,7 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 	const char *shown = kept ? value
 				 : settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
 	v->current.value = kept_value && shown == value ? value : settings_intern(s, shown);
-	v->current.spelled = settings_intern(s, spelled);
+	v->current.spelled = kept_spelled ? spelled : settings_intern(s, spelled);
 	origin_copy(s, &v->current.origin, origin);
 	return v;
 }
@@ -280,19 +280,26 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 				  const char *spelled, const struct settings_origin *origin)
 {
 	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
-	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0, 0);
+	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0, 0, 0);
 }
 
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin)
 {
-	return settings_put(s, name, hash, value, NULL, origin, !s->shared, !s->shared);
+	return settings_put(s, name, hash, value, NULL, origin, !s->shared, !s->shared, 0);
 }
 
 struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
 					const char *spelled, const struct settings_origin *origin)
 {
-	return settings_put(s, name, hash, value, spelled, origin, !s->shared, 0);
+	return settings_put(s, name, hash, value, spelled, origin, !s->shared, 0, 0);
+}
+
+struct settings_var *settings_set_kept_all(struct settings *s, const char *name, size_t hash, const char *value,
+					   const char *spelled, const struct settings_origin *origin)
+{
+	int kept = !s->shared;
+	return settings_put(s, name, hash, value, spelled, origin, kept, kept, kept);
 }
 
 struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p)

@@ -276,6 +276,13 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
  */
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin);
+/*
+ * Added (session 6): the same with the spelling kept too (name, value and
+ * spelled all outlive s: an option line's outcome a run's config cache
+ * replays, config.h). name must not be a secret's.
+ */
+struct settings_var *settings_set_kept_all(struct settings *s, const char *name, size_t hash, const char *value,
+					   const char *spelled, const struct settings_origin *origin);
 /* The same with only the name kept (a catalog variable's, not a secret's): value and spelled are copied. */
 struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
 					const char *spelled, const struct settings_origin *origin);

@@ -837,6 +837,9 @@ static void test_cache(void)
 		is_str(value(&a, "server_id"), "3", "cache: the other variable as read");
 		unload(&a);
 		unload(&b);
+		load_with(&b, "secret2.cnf", FLAVOR_MARIADB, 10, 11, &sc, cc);
+		is_str(value(&b, "wsrep_sst_auth"), SECRET_MASK, "cache: a secret's value replayed for a second target is masked");
+		unload(&b);
 		config_cache_free(cc);
 	}
 	diag_list_release(&d);
@@ -902,6 +905,7 @@ static void test_outcomes(void)
 	put("oc3.cnf", "[mysqld]\noptimizer_switch = mrr=off\noptimizer_switch = index_merge=off\n");
 	put("op1.cnf", "[mariadb]\nplugin_load_add = server_audit\nserver_audit_logging = ON\n");
 	put("op2.cnf", "[mariadb]\nserver_audit_logging = ON\n");
+	put("os1.cnf", "[mysqld]\nreport_password = hunter2\nreport_host = db1\n");
 	static const struct {
 		const char *file;
 		enum flavor f;
@@ -912,7 +916,8 @@ static void test_outcomes(void)
 		{ "oc2.cnf", FLAVOR_MYSQL, 8, 4 },   { "op1.cnf", FLAVOR_MARIADB, 10, 11 },
 		{ "op2.cnf", FLAVOR_MARIADB, 10, 11 }, { "op1.cnf", FLAVOR_MARIADB, 10, 11 },
 		{ "op2.cnf", FLAVOR_MARIADB, 10, 11 }, { "oc1.cnf", FLAVOR_MARIADB, 10, 11 },
-		{ "oc2.cnf", FLAVOR_MARIADB, 10, 11 },
+		{ "oc2.cnf", FLAVOR_MARIADB, 10, 11 }, { "os1.cnf", FLAVOR_MYSQL, 8, 4 },
+		{ "os1.cnf", FLAVOR_MYSQL, 8, 4 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
 		load_with(&a, runs[i].file, runs[i].f, runs[i].major, runs[i].minor, &cat, NULL);
@@ -926,6 +931,10 @@ static void test_outcomes(void)
 		if (i == 6)
 			ok(diag_has(&b, DIAG_WARNING, 2, "exists only while the plugin"),
 			   "outcomes: without the plugin loaded, the line is a warning");
+		if (i == 12) {
+			is_str(value(&b, "report_password"), SECRET_MASK, "outcomes: a secret option replayed is masked");
+			is_str(value(&b, "report_host"), "db1", "outcomes: and the line after it replayed as read");
+		}
 		unload(&a);
 		unload(&b);
 	}
