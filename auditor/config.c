@@ -692,16 +692,18 @@ static void problems_to_fact(struct settings *s, const struct config_problems *l
 	struct settings_origin o;
 	memset(&o, 0, sizeof(o));
 	o.source = SETTINGS_SRC_FILE;
+	/* the fact's name and texts are static or s's own: stored without copies (issue 13) */
+	size_t hash = strmap_hash_of(&s->index, list->fact);
 	if (!list->n) {
 		o.detail = "nothing found in the option files";
-		settings_set(s, list->fact, "", NULL, &o);
+		settings_set_constant(s, list->fact, hash, "", &o);
 		return;
 	}
 	const struct settings_problem *p = &s->problems[list->first];
 	o.file = p->origin.file;
 	o.line = p->origin.line;
 	o.chain = p->origin.chain;
-	settings_set(s, list->fact, p->text, NULL, &o);
+	settings_set_constant(s, list->fact, hash, p->text, &o);
 }
 
 static int config_is_basename_option(const struct catalog_var *v)
@@ -1446,7 +1448,7 @@ static void config_defaults(struct config_state *st, const struct config_build *
 		}
 		/* a run's cache: the catalog's own strings outlive the target (config.h, issue 13) */
 		size_t hash = s->index.fold_case ? strmap_hash_of(&s->index, v->name) : st->cc->hashes[i];
-		settings_set_kept(s, v->name, hash, b->values[k], &o);
+		settings_set_constant(s, v->name, hash, b->values[k], &o);   /* the detail is the cache's */
 	}
 }
 

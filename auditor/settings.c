@@ -238,10 +238,19 @@ static const char *settings_shown(const char *name, size_t hash, const char *val
  * settings_set() with the name's hash; kept: the name outlives s, and with
  * kept_value the value too (settings_set_named(), settings_set_kept()).
  */
+/* What settings_put() stores without a copy (the caller's strings outlive s). */
+enum {
+	SETTINGS_KEEP_NAME = 1,
+	SETTINGS_KEEP_VALUE = 2,
+	SETTINGS_KEEP_SPELLED = 4,
+	SETTINGS_KEEP_ORIGIN = 8,   /* file, chain and detail */
+	SETTINGS_KEEP_ALL = 15,
+};
+
 static struct settings_var *settings_put(struct settings *s, const char *name, size_t hash, const char *value,
-					 const char *spelled, const struct settings_origin *origin, int kept,
-					 int kept_value, int kept_spelled)
+					 const char *spelled, const struct settings_origin *origin, unsigned keep)
 {
+	int kept = (keep & SETTINGS_KEEP_NAME) != 0;
 	size_t at;
 	struct settings_var *v;
 	const char *key = name;
@@ -270,9 +279,12 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 	 */
 	const char *shown = kept ? value
 				 : settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
-	v->current.value = kept_value && shown == value ? value : settings_intern(s, shown);
-	v->current.spelled = kept_spelled ? spelled : settings_intern(s, spelled);
-	origin_copy(s, &v->current.origin, origin);
+	v->current.value = (keep & SETTINGS_KEEP_VALUE) && shown == value ? value : settings_intern(s, shown);
+	v->current.spelled = keep & SETTINGS_KEEP_SPELLED ? spelled : settings_intern(s, spelled);
+	if (keep & SETTINGS_KEEP_ORIGIN)
+		v->current.origin = *origin;
+	else
+		origin_copy(s, &v->current.origin, origin);
 	return v;
 }
 
@@ -280,26 +292,33 @@ struct settings_var *settings_set(struct settings *s, const char *name, const ch
 				  const char *spelled, const struct settings_origin *origin)
 {
 	/* one hash of the name for the lookup, the store and the secret test (issue 13) */
-	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0, 0, 0);
+	return settings_put(s, name, strmap_hash_of(&s->index, name), value, spelled, origin, 0);
 }
 
 struct settings_var *settings_set_kept(struct settings *s, const char *name, size_t hash, const char *value,
 				       const struct settings_origin *origin)
 {
-	return settings_put(s, name, hash, value, NULL, origin, !s->shared, !s->shared, 0);
+	return settings_put(s, name, hash, value, NULL, origin,
+			    s->shared ? 0 : SETTINGS_KEEP_NAME | SETTINGS_KEEP_VALUE);
 }
 
 struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
 					const char *spelled, const struct settings_origin *origin)
 {
-	return settings_put(s, name, hash, value, spelled, origin, !s->shared, 0, 0);
+	return settings_put(s, name, hash, value, spelled, origin, s->shared ? 0 : SETTINGS_KEEP_NAME);
 }
 
 struct settings_var *settings_set_kept_all(struct settings *s, const char *name, size_t hash, const char *value,
 					   const char *spelled, const struct settings_origin *origin)
 {
-	int kept = !s->shared;
-	return settings_put(s, name, hash, value, spelled, origin, kept, kept, kept);
+	return settings_put(s, name, hash, value, spelled, origin,
+			    s->shared ? 0 : SETTINGS_KEEP_NAME | SETTINGS_KEEP_VALUE | SETTINGS_KEEP_SPELLED);
+}
+
+struct settings_var *settings_set_constant(struct settings *s, const char *name, size_t hash, const char *value,
+					   const struct settings_origin *origin)
+{
+	return settings_put(s, name, hash, value, NULL, origin, s->shared ? 0 : SETTINGS_KEEP_ALL);
 }
 
 struct settings_problem *settings_add_problem(struct settings *s, const struct settings_problem *p)

@@ -283,6 +283,14 @@ struct settings_var *settings_set_kept(struct settings *s, const char *name, siz
  */
 struct settings_var *settings_set_kept_all(struct settings *s, const char *name, size_t hash, const char *value,
 					   const char *spelled, const struct settings_origin *origin);
+/*
+ * Added (session 6): settings_set_kept() whose origin's texts (file,
+ * chain, detail) outlive s too, or are s's own (settings_intern()): a
+ * default (a release's detail text, a run's cache), a fact put together
+ * in s. No spelling. name must not be a secret's.
+ */
+struct settings_var *settings_set_constant(struct settings *s, const char *name, size_t hash, const char *value,
+					   const struct settings_origin *origin);
 /* The same with only the name kept (a catalog variable's, not a secret's): value and spelled are copied. */
 struct settings_var *settings_set_named(struct settings *s, const char *name, size_t hash, const char *value,
 					const char *spelled, const struct settings_origin *origin);

@@ -248,6 +248,35 @@ static void test_settings_index(void)
 	settings_release(&s);
 }
 
+/*
+ * settings_set_kept_all() and settings_set_constant() (issue 13): what the
+ * caller says outlives s is stored as given, no copy; set again, the
+ * earlier value is kept as overridden; settings_set() still copies.
+ */
+static void test_settings_kept(void)
+{
+	struct settings s;
+	static const char name[] = "sync_binlog", value[] = "1", spelled[] = "sync-binlog", detail[] = "default";
+	struct settings_origin o = { .source = SETTINGS_SRC_DEFAULT, .detail = detail };
+	settings_init(&s, "t", "file");
+	size_t h = strmap_hash_of(&s.index, name);
+	const struct settings_var *v = settings_set_constant(&s, name, h, value, &o);
+	ok(v->name == name && v->current.value == value && v->current.origin.detail == detail && !v->current.spelled,
+	   "settings_set_constant: name, value and origin stored as given");
+	struct settings_origin f = { .source = SETTINGS_SRC_FILE, .file = "my.cnf", .line = 3 };
+	v = settings_set_kept_all(&s, name, h, "0", spelled, &f);
+	ok(v->current.spelled == spelled && !strcmp(v->current.value, "0") && v->n_overridden == 1 &&
+	   v->overridden[0].value == value && s.n == 1,
+	   "settings_set_kept_all: the spelling as given, the default kept as overridden, one variable");
+	ok(v->current.origin.file != f.file && !strcmp(v->current.origin.file, "my.cnf"),
+	   "settings_set_kept_all: the origin's file copied");
+	char own[] = "binlog_format";
+	v = settings_set(&s, own, "ROW", own, &f);
+	ok(v->name != own && v->current.spelled != own && settings_get(&s, "binlog_format") == v,
+	   "settings_set: name and spelling copied");
+	settings_release(&s);
+}
+
 /* settings_retain (issue 13): every third name kept, in order, with its values; the rest gone. */
 static int keep_every_third(void *ctx, const char *name)
 {
@@ -599,6 +628,7 @@ int main(void)
 	test_strmap_get_or_put();
 	test_strhash_fold();
 	test_settings_index();
+	test_settings_kept();
 	test_settings_retain();
 	test_strmap_remap();
 	test_settings_shared();
