@@ -127,8 +127,8 @@ struct config_build {
 	struct arena keys;
 	/*
 	 * Added (session 6): what config_option() did with an option line of
-	 * this release, by the line's text ("name=value", optfile_option.text
-	 * after "--"): the settings it wrote, in order. Kept only when that was
+	 * this release, by the line's name and value (the name's outcomes in a
+	 * list, at most CONFIG_OUTCOMES_PER_NAME values): the settings it wrote, in order. Kept only when that was
 	 * all it did (no diagnostic, no problem), it asked nothing of the files
 	 * (loaded plugins, abbreviations), and the variable whose value it read
 	 * was not set yet (read: that variable's name, or NULL); replayed for a
@@ -136,7 +136,7 @@ struct config_build {
 	 * At most CONFIG_CACHE_OUTCOMES lines (lines with a value of their own,
 	 * server_id = 17, fill it only up to that).
 	 */
-	struct strmap outcomes;           /* text -> index in outv */
+	struct strmap outcomes;           /* option name as written -> index in outv of its latest outcome */
 	struct config_outcome *outv;
 	size_t nout, outv_cap;
 	struct config_write *writes;      /* the outcomes' writes, each outcome's in a run */
@@ -155,6 +155,7 @@ struct config_diag {
 };
 
 #define CONFIG_CACHE_OUTCOMES 1024
+#define CONFIG_OUTCOMES_PER_NAME 8
 
 /* One setting an option line wrote (config_build.writes). */
 struct config_write {
@@ -170,6 +171,8 @@ struct config_outcome {
 	size_t read_hash;                 /* util_strhash() of it */
 	size_t first, n;                  /* its writes in config_build.writes */
 	const char *spelled;              /* the option as written (the line's name): the writes' spelling */
+	const char *value;                /* the line's value (NULL: none) ... */
+	size_t next;                      /* ... and 1 + index of the name's outcome before it, 0: none */
 	size_t pfirst, pn;                /* its problems in config_build.problems */
 	size_t dfirst, dn;                /* its diagnostics in config_build.diags */
 };
@@ -1292,11 +1295,12 @@ static int config_same_text(const char *a, const char *b)
 /*
  * Keep what config_option_work() just did with line o (its writes are in
  * b->writes from first; its problems and diagnostics are s's from
- * nproblems and ndiags on) as the outcome of text (hash: its
- * util_strhash()); nothing when a problem or diagnostic is not at the
- * line itself. Returns 0 when kept.
+ * nproblems and ndiags on) as the outcome of its name and value, before
+ * the name's others (head: 1 + index of the latest, 0: none); nothing
+ * when a problem or diagnostic is not at the line itself. Returns 0 when
+ * kept.
  */
-static int config_keep_outcome(struct config_state *st, const struct optfile_option *o, const char *text, size_t hash,
+static int config_keep_outcome(struct config_state *st, const struct optfile_option *o, size_t head,
 			       size_t first, size_t nproblems, size_t ndiags, const struct settings_origin *origin)
 {
 	struct settings *s = st->s;
@@ -1316,7 +1320,9 @@ static int config_keep_outcome(struct config_state *st, const struct optfile_opt
 	oc->read_hash = oc->read ? util_strhash(oc->read, 0) : 0;
 	oc->first = first;
 	oc->n = b->nwrites - first;
-	oc->spelled = arena_strdup(&b->out_arena, o->name);
+	oc->spelled = head ? b->outv[head - 1].spelled : arena_strdup(&b->out_arena, o->name);
+	oc->value = o->value ? arena_strdup(&b->out_arena, o->value) : NULL;
+	oc->next = head;
 	oc->pfirst = b->nproblems;
 	oc->pn = s->nproblems - nproblems;
 	for (size_t i = nproblems; i < s->nproblems; i++) {
@@ -1340,7 +1346,7 @@ static int config_keep_outcome(struct config_state *st, const struct optfile_opt
 		b->diags[b->ndiags].level = s->diags.items[i].level;
 		b->diags[b->ndiags++].message = arena_strdup(&b->out_arena, s->diags.items[i].message);
 	}
-	strmap_put_hashed(&b->outcomes, arena_strdup(&b->out_arena, text), hash, b->nout++);
+	strmap_put_hashed(&b->outcomes, oc->spelled, o->name_hash, b->nout++);
 	return 0;
 }
 
@@ -1394,14 +1400,21 @@ static void config_option(struct config_state *st, const struct optfile_option *
 	struct settings *s = st->s;
 	struct config_build *b = st->b;
 	size_t at;
-	if (!b || s->index.fold_case || s->shared || !o->text || strncmp(o->text, "--", 2) || strchr(o->name, '.')) {
+	if (!b || s->index.fold_case || s->shared || strchr(o->name, '.')) {
 		config_option_work(st, o);
 		return;
 	}
-	const char *text = o->text + 2;
-	size_t hash = util_strhash(text, 0);
-	if (strmap_get_hashed(&b->outcomes, text, hash, &at) == 0) {
-		const struct config_outcome *oc = &b->outv[at];
+	/* the name's outcomes, by value (the name hashed once by the reader, issue 13) */
+	size_t head = 0, seen = 0;
+	const struct config_outcome *oc = NULL;
+	if (strmap_get_hashed(&b->outcomes, o->name, o->name_hash, &at) == 0)
+		head = at + 1;
+	for (size_t k = head; k && !oc; k = b->outv[k - 1].next, seen++) {
+		const char *v = b->outv[k - 1].value;
+		if (v == o->value || (v && o->value && !strcmp(v, o->value)))
+			oc = &b->outv[k - 1];
+	}
+	if (oc) {
 		if (oc->read && settings_get_hashed(s, oc->read, oc->read_hash)) {
 			config_option_work(st, o);   /* its check would read this target's own value */
 			return;
@@ -1416,7 +1429,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		return;
 	}
 	size_t ndiags = s->diags.n, nproblems = s->nproblems, first = b->nwrites;
-	st->recording = b->nout < CONFIG_CACHE_OUTCOMES;
+	st->recording = b->nout < CONFIG_CACHE_OUTCOMES && seen < CONFIG_OUTCOMES_PER_NAME;
 	st->rec_refused = 0;
 	st->rec_read = NULL;
 	st->asked_files = 0;
@@ -1426,7 +1439,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		return;
 	st->recording = 0;
 	if (st->rec_refused || st->asked_files || !st->have_rec_origin ||
-	    config_keep_outcome(st, o, text, hash, first, nproblems, ndiags, &st->rec_origin))
+	    config_keep_outcome(st, o, head, first, nproblems, ndiags, &st->rec_origin))
 		b->nwrites = first;
 }
 

@@ -312,25 +312,25 @@ static size_t infer_name_fact(const struct infer_index *x, const char *written)
 	return (size_t)(name - written) << 8 | (size_t)(prefix + 1) << 4 | (size_t)side << 1;
 }
 
-/* infer_name_fact() through the index's memo. */
-static size_t infer_name_fact_memo(const struct infer_index *x, const char *written)
+/* infer_name_fact() through the index's memo; hash: util_strhash(written, 0). */
+static size_t infer_name_fact_memo(const struct infer_index *x, const char *written, size_t hash)
 {
 	size_t fact;
 	if (!x || !x->options)
 		return infer_name_fact(x, written);
-	if (strmap_get(&x->options->facts, written, &fact) == 0)
+	if (strmap_get_hashed(&x->options->facts, written, hash, &fact) == 0)
 		return fact;
 	fact = infer_name_fact(x, written);
 	if (x->options->facts.n < INFER_FACTS_MAX)
-		strmap_put(&x->options->facts, arena_strdup(&x->options->names, written), fact);
+		strmap_put_hashed(&x->options->facts, arena_strdup(&x->options->names, written), hash, fact);
 	return fact;
 }
 
 /* Evidence from one option or capture name; value may be NULL. */
-static void infer_name(struct infer_result *r, const struct infer_index *x, const char *written, const char *value,
-		       const char *file, unsigned line, int from_file)
+static void infer_name(struct infer_result *r, const struct infer_index *x, const char *written, size_t hash,
+		       const char *value, const char *file, unsigned line, int from_file)
 {
-	size_t fact = infer_name_fact_memo(x, written);
+	size_t fact = infer_name_fact_memo(x, written, hash);
 	if (fact & INFER_FACT_SKIP)
 		return;
 	const char *name = written + INFER_FACT_OFFSET(fact);
@@ -484,7 +484,7 @@ void infer_from_options(struct infer_result *r, const struct optfile *of, const 
 			}
 		}
 		last_group = o->group;
-		infer_name(r, x, o->name, o->value, file, o->line, 1);
+		infer_name(r, x, o->name, o->name_hash, o->value, file, o->line, 1);
 	}
 	strmap_release(&seen);
 	infer_conclude(r);
@@ -494,7 +494,7 @@ void infer_from_names(struct infer_result *r, const char *const *names, const un
 		      const char *file, const struct infer_index *x)
 {
 	for (size_t i = 0; i < n; i++)
-		infer_name(r, x, names[i], NULL, file, lines ? lines[i] : 0, 0);
+		infer_name(r, x, names[i], util_strhash(names[i], 0), NULL, file, lines ? lines[i] : 0, 0);
 	infer_conclude(r);
 }
 

@@ -654,6 +654,7 @@ static void option_add(struct reader *r, const char *group, const char *text, si
 	o->value = has_value ? t + 2 + namelen + 1 : NULL;
 	o->source = src;
 	o->line = line;
+	o->name_hash = util_strhash(name, 0);   /* once here for inference and config (issue 13) */
 }
 
 /*

@@ -63,6 +63,7 @@ struct optfile_option {
 	const char *value;   /* after unquoting and escapes; NULL for a bare option */
 	const struct optfile_source *source;
 	unsigned line;       /* physical line-chunk number, as the server counts */
+	size_t name_hash;    /* added (issue 13): util_strhash(name, 0), for the maps that look names up */
 };
 
 /* The header line of a group the target reads ("[mysqld]"), where a line could be added. */

@@ -939,6 +939,41 @@ static void test_outcomes(void)
 		unload(&b);
 	}
 	config_cache_free(cc);
+
+	/* one name, many values: each value its own outcome (bare, empty, set), past the list's length too */
+	cc = config_cache_new(&cat);
+	put("ob1.cnf", "[mysqld]\nlog_bin\nsync_binlog = 0\n");
+	put("ob2.cnf", "[mysqld]\nlog_bin =\nsync_binlog = 1\n");
+	put("ob3.cnf", "[mysqld]\nlog_bin = x\nsync_binlog = 2\n");
+	int all = 1;
+	char last[64] = "";
+	for (int round = 0; round < 2; round++) {
+		for (int i = 1; i <= 3 + 12; i++) {
+			char name[32];
+			if (i <= 3) {
+				snprintf(name, sizeof(name), "ob%d.cnf", i);
+			} else {
+				char line[80];
+				snprintf(name, sizeof(name), "om%d.cnf", i);
+				snprintf(line, sizeof(line), "[mysqld]\nmax_connections = %d\nserver_id = %d\n", 100 + i, i);
+				put(name, line);
+			}
+			load_with(&a, name, FLAVOR_MYSQL, 8, 4, &cat, NULL);
+			load_with(&b, name, FLAVOR_MYSQL, 8, 4, &cat, cc);
+			if (!same_all(&a.s, &b.s) || a.rc != b.rc) {
+				printf("# differs: %s, round %d\n", name, round + 1);
+				all = 0;
+			}
+			if (round == 1 && i == 15)
+				snprintf(last, sizeof(last), "%s", value(&b, "max_connections"));
+			unload(&a);
+			unload(&b);
+		}
+	}
+	ok(all, "outcomes: one name with a bare, an empty and a set value, and twelve values of another, twice: "
+	   "each target reads as without the cache");
+	is_str(last, "115", "outcomes: the last of twelve values read as written");
+	config_cache_free(cc);
 }
 
 int main(void)

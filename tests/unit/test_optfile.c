@@ -75,6 +75,10 @@ static void test_provenance(void)
 	if (!first || !nested || !last)
 		goto out;
 	ok(first < nested && nested < last, "provenance: options in read order");
+	int hashed = 1;
+	for (size_t i = 0; i < of.n; i++)
+		hashed &= of.options[i].name_hash == util_strhash(of.options[i].name, 0);
+	ok(hashed && of.n > 3, "each option carries its name's hash (util_strhash, not folded)");
 	is_str(first->source->path, "my.cnf", "top-level file keeps the name given");
 	is_int(first->line, 3, "top-level line");
 	ok(first->source->parent == NULL, "top-level file has no parent");
