@@ -610,25 +610,27 @@ static char *directive_argument(char *p)
 	return p;
 }
 
-/* The server's remove_end_comment(): '#' outside quotes ends the line. Returns the new end. */
-static char *cut_comment(char *p, char *end)
+/*
+ * The server's remove_end_comment(): '#' outside quotes ends the line
+ * p..end (no NUL in it). Returns where it ends; writes nothing (the line
+ * may be the file's own bytes, issue 13).
+ */
+static const char *cut_comment(const char *p, const char *end)
 {
 	char quote = 0;
 	int escape = 0;
 	/* no '#' at all (most lines): nothing to cut, the end is the end (issue 13: the walk was 5% of reading) */
 	if (!memchr(p, '#', (size_t)(end - p)))
 		return end;
-	for (; *p; p++) {
+	for (; p < end; p++) {
 		if ((*p == '\'' || *p == '"') && !escape) {
 			if (!quote)
 				quote = *p;
 			else if (quote == *p)
 				quote = 0;
 		}
-		if (!quote && *p == '#') {
-			*p = '\0';
+		if (!quote && *p == '#')
 			return p;
-		}
 		escape = quote && *p == '\\' && !escape;
 	}
 	return p;
@@ -662,8 +664,8 @@ static void option_add(struct reader *r, const char *group, const char *text, si
  * buf_start is the start of the line chunk (the server's name trimming can
  * walk back into the leading blanks when the name is empty).
  */
-static void option_line(struct reader *r, const char *group, char *buf_start, char *line_end, char *p,
-			const struct optfile_source *src, unsigned line)
+static void option_line(struct reader *r, const char *group, const char *buf_start, const char *line_end,
+			const char *p, const struct optfile_source *src, unsigned line)
 {
 	/* "--" + name (at most the whole line) + "=" + value (at most the line) */
 	size_t need = 2 + 2 * (size_t)(line_end - buf_start) + 2;
@@ -674,8 +676,8 @@ static void option_line(struct reader *r, const char *group, char *buf_start, ch
 	}
 	char *out = r->scratch;
 	/* lengths from the line's end, not strlen() (issue 13): the line holds no NUL before it */
-	char *cut = cut_comment(p, line_end), *end = cut;
-	char *value = memchr(p, '=', (size_t)(cut - p));
+	const char *cut = cut_comment(p, line_end), *end = cut;
+	const char *value = memchr(p, '=', (size_t)(cut - p));
 	size_t namelen;
 
 	if (value)
@@ -699,15 +701,15 @@ static void option_line(struct reader *r, const char *group, char *buf_start, ch
 		option_add(r, group, out, o, namelen, 0, src, line);
 		return;
 	}
-	char *v = value + 1, *vend;
-	while (opt_isspace(*v))
+	const char *v = value + 1, *vend;
+	while (v < cut && opt_isspace(*v))
 		v++;
 	vend = cut;
 	while (vend > value + 1 && opt_isspace(vend[-1]))
 		vend--;
 	if (vend < v)
 		vend = v;
-	if ((*v == '"' || *v == '\'') && v + 1 < vend && *v == vend[-1]) {
+	if (v + 1 < vend && (*v == '"' || *v == '\'') && *v == vend[-1]) {
 		v++;
 		vend--;
 	}
@@ -847,21 +849,41 @@ out:
  * sees no more lines).
  */
 static int reader_next_line(struct reader *r, struct strbuf *line, const char *data, size_t len,
-			    size_t *pos, size_t *raw)
+			    size_t *pos, size_t *raw, const char **view, size_t *vlen)
 {
 	size_t start = *pos;
-	strbuf_reset(line);
+	*view = NULL;
 	if (r->of->line_rule == OPTFILE_LINES_CHUNKED) {
 		if (*pos >= len)
 			return 0;
 		size_t max = len - *pos < OPT_CHUNK ? len - *pos : OPT_CHUNK;
 		const char *nl = memchr(data + *pos, '\n', max);
 		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
-		strbuf_add(line, data + *pos, clen);
+		if (!memchr(data + *pos, '\0', clen)) {
+			*view = data + *pos;   /* the file's own bytes: no copy (issue 13) */
+			*vlen = clen;
+		} else {
+			strbuf_reset(line);
+			strbuf_add(line, data + *pos, clen);
+		}
 		*pos += clen;
 		*raw = clen;
 		return 1;
 	}
+	if (*pos < len) {
+		/* a whole line without a NUL, ended by its newline or the file's end: the file's own bytes */
+		size_t max = len - *pos < OPT_CHUNK_WHOLE ? len - *pos : OPT_CHUNK_WHOLE;
+		const char *nl = memchr(data + *pos, '\n', max);
+		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
+		if ((nl || *pos + clen == len) && !memchr(data + *pos, '\0', clen)) {
+			*view = data + *pos;
+			*vlen = clen;
+			*pos += clen;
+			*raw = clen;
+			return 1;
+		}
+	}
+	strbuf_reset(line);
 	int have = 0;
 	for (;;) {
 		if (*pos >= len)
@@ -1006,18 +1028,18 @@ static struct optfile_note *note_add(struct optfile *of, enum optfile_note_kind 
 	return n;
 }
 
-/* A comment line (p at its '#' or ';'): kept when it is a "crashsafe:" annotation. */
-static void note_comment(struct optfile *of, const char *p, const struct optfile_source *src, unsigned line,
-			 const char *header)
+/* A comment line p..end (p at its '#' or ';'): kept when it is a "crashsafe:" annotation. */
+static void note_comment(struct optfile *of, const char *p, const char *end, const struct optfile_source *src,
+			 unsigned line, const char *header)
 {
-	while (*p == '#' || *p == ';' || opt_isspace(*p))
+	while (p < end && (*p == '#' || *p == ';' || opt_isspace(*p)))
 		p++;
-	if (strncmp(p, NOTE_PREFIX, strlen(NOTE_PREFIX)))
+	if ((size_t)(end - p) < strlen(NOTE_PREFIX) || strncmp(p, NOTE_PREFIX, strlen(NOTE_PREFIX)))
 		return;
 	p += strlen(NOTE_PREFIX);
-	while (opt_isspace(*p))
+	while (p < end && opt_isspace(*p))
 		p++;
-	size_t n = strlen(p);
+	size_t n = (size_t)(end - p);
 	while (n && (opt_isspace(p[n - 1]) || p[n - 1] == '\r'))
 		n--;
 	struct optfile_note *note = note_add(of, OPTFILE_NOTE_ANNOTATION, src, line);
@@ -1040,7 +1062,8 @@ static void note_resolve(struct optfile *of, size_t from, const struct optfile_s
 static enum read_status reader_parse(struct reader *r, const char *data, size_t len,
 				     const struct optfile_source *src, int depth)
 {
-	size_t pos = 0, raw = 0;
+	size_t pos = 0, raw = 0, vlen = 0;
+	const char *view;
 	unsigned line = 0;
 	int warned_long = 0;
 	enum group_state state = GROUP_NONE;
@@ -1053,24 +1076,49 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 		ARRAY_GROW(r->line[depth].buf, 256, r->line[depth].cap);
 	if (!r->of->cap)
 		ARRAY_GROW(r->of->options, 64, r->of->cap);
-	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw)) {
+	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw, &view, &vlen)) {
 		line++;
-		char *buf = r->line[depth].buf;
-		/* whole lines never hold a NUL (cut there); a 4094-byte piece may: its string ends there */
-		size_t line_len = r->of->line_rule == OPTFILE_LINES_CHUNKED ? strlen(buf) : r->line[depth].len;
+		/*
+		 * The line: the file's own bytes (view, not NUL-terminated), else
+		 * its copy. A whole line never holds a NUL (cut there); a
+		 * 4094-byte piece may: its string ends there.
+		 */
+		const char *cbuf = view ? view : r->line[depth].buf;
+		size_t line_len = view ? vlen
+				: r->of->line_rule == OPTFILE_LINES_CHUNKED ? strlen(cbuf) : r->line[depth].len;
+		const char *line_end = cbuf + line_len;
 		if (raw >= OPT_CHUNK)
 			reader_long_line(r, src, line, data, len, pos, raw, &warned_long);
 
-		char *p = buf;
-		while (opt_isspace(*p))
-			p++;
-		if (*p == '#' || *p == ';') {
-			note_comment(r->of, p, src, line, header);
+		const char *cp = cbuf;
+		while (cp < line_end && opt_isspace(*cp))
+			cp++;
+		if (cp < line_end && (*cp == '#' || *cp == ';')) {
+			note_comment(r->of, cp, line_end, src, line, header);
 			continue;
 		}
-		if (!*p)
+		if (cp == line_end)
 			continue;
 		note_resolve(r->of, notes_from, src, line);
+		if (*cp != '!' && *cp != '[') {
+			switch (state) {
+			case GROUP_NONE:
+				return reader_stop(r, src, line, depth, "option before any group header");
+			case GROUP_SKIP:
+				continue;
+			case GROUP_READ:
+				break;
+			}
+			option_line(r, group, cbuf, line_end, cp, src, line);
+			continue;
+		}
+		/* a directive or a header: its line is written into, so a copy of the file's bytes */
+		if (view) {
+			strbuf_reset(&r->line[depth]);
+			strbuf_add(&r->line[depth], view, vlen);
+		}
+		char *buf = r->line[depth].buf;
+		char *p = buf + (cp - cbuf);
 
 		if (*p == '!') {
 			if (depth >= OPTFILE_MAX_DEPTH) {
@@ -1135,15 +1183,6 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 			continue;
 		}
 
-		switch (state) {
-		case GROUP_NONE:
-			return reader_stop(r, src, line, depth, "option before any group header");
-		case GROUP_SKIP:
-			continue;
-		case GROUP_READ:
-			break;
-		}
-		option_line(r, group, buf, buf + line_len, p, src, line);
 	}
 	return r->stopped ? READ_FATAL : READ_OK;
 }
