@@ -60,6 +60,8 @@ struct reader {
 	int stopped;                        /* the file limit or an input error: unwind everything */
 	int saved_errno;                    /* why the last file could not be opened */
 	int given_fd;                       /* of->given_fd for the file given, until it is read; else -1 */
+	/* Per depth, of the file read there: it holds no NUL byte, no backslash (one look per file, issue 13). */
+	unsigned char no_nul[OPTFILE_MAX_DEPTH + 1], no_backslash[OPTFILE_MAX_DEPTH + 1];
 	/* One file per include depth, released when the next one at that depth is read. */
 	struct fileio_data files[OPTFILE_MAX_DEPTH + 1];
 	/* The current line of each depth (any length for whole lines; a directive's
@@ -664,8 +666,8 @@ static void option_add(struct reader *r, const char *group, const char *text, si
  * buf_start is the start of the line chunk (the server's name trimming can
  * walk back into the leading blanks when the name is empty).
  */
-static void option_line(struct reader *r, const char *group, const char *buf_start, const char *line_end,
-			const char *p, const struct optfile_source *src, unsigned line)
+static void option_line(struct reader *r, int depth, const char *group, const char *buf_start,
+			const char *line_end, const char *p, const struct optfile_source *src, unsigned line)
 {
 	/* "--" + name (at most the whole line) + "=" + value (at most the line) */
 	size_t need = 2 + 2 * (size_t)(line_end - buf_start) + 2;
@@ -715,7 +717,7 @@ static void option_line(struct reader *r, const char *group, const char *buf_sta
 	}
 	out[o++] = '=';
 	/* no backslash (most values): the value goes in whole (issue 13) */
-	if (!memchr(v, '\\', (size_t)(vend - v))) {
+	if (r->no_backslash[depth] || !memchr(v, '\\', (size_t)(vend - v))) {
 		memcpy(out + o, v, (size_t)(vend - v));
 		o += (size_t)(vend - v);
 		v = vend;
@@ -848,9 +850,11 @@ out:
  * whole file when nothing was read for the line yet (the server's loop then
  * sees no more lines).
  */
-static int reader_next_line(struct reader *r, struct strbuf *line, const char *data, size_t len,
-			    size_t *pos, size_t *raw, const char **view, size_t *vlen)
+static int reader_next_line(struct reader *r, int depth, const char *data, size_t len, size_t *pos, size_t *raw,
+			    const char **view, size_t *vlen)
 {
+	struct strbuf *line = &r->line[depth];
+	int no_nul = r->no_nul[depth];
 	size_t start = *pos;
 	*view = NULL;
 	if (r->of->line_rule == OPTFILE_LINES_CHUNKED) {
@@ -859,7 +863,7 @@ static int reader_next_line(struct reader *r, struct strbuf *line, const char *d
 		size_t max = len - *pos < OPT_CHUNK ? len - *pos : OPT_CHUNK;
 		const char *nl = memchr(data + *pos, '\n', max);
 		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
-		if (!memchr(data + *pos, '\0', clen)) {
+		if (no_nul || !memchr(data + *pos, '\0', clen)) {
 			*view = data + *pos;   /* the file's own bytes: no copy (issue 13) */
 			*vlen = clen;
 		} else {
@@ -875,7 +879,7 @@ static int reader_next_line(struct reader *r, struct strbuf *line, const char *d
 		size_t max = len - *pos < OPT_CHUNK_WHOLE ? len - *pos : OPT_CHUNK_WHOLE;
 		const char *nl = memchr(data + *pos, '\n', max);
 		size_t clen = nl ? (size_t)(nl - (data + *pos)) + 1 : max;
-		if ((nl || *pos + clen == len) && !memchr(data + *pos, '\0', clen)) {
+		if ((nl || *pos + clen == len) && (no_nul || !memchr(data + *pos, '\0', clen))) {
 			*view = data + *pos;
 			*vlen = clen;
 			*pos += clen;
@@ -1076,7 +1080,9 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 		ARRAY_GROW(r->line[depth].buf, 256, r->line[depth].cap);
 	if (!r->of->cap)
 		ARRAY_GROW(r->of->options, 64, r->of->cap);
-	while (!r->stopped && reader_next_line(r, &r->line[depth], data, len, &pos, &raw, &view, &vlen)) {
+	r->no_nul[depth] = !memchr(data, '\0', len);
+	r->no_backslash[depth] = !memchr(data, '\\', len);
+	while (!r->stopped && reader_next_line(r, depth, data, len, &pos, &raw, &view, &vlen)) {
 		line++;
 		/*
 		 * The line: the file's own bytes (view, not NUL-terminated), else
@@ -1109,7 +1115,7 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 			case GROUP_READ:
 				break;
 			}
-			option_line(r, group, cbuf, line_end, cp, src, line);
+			option_line(r, depth, group, cbuf, line_end, cp, src, line);
 			continue;
 		}
 		/* a directive or a header: its line is written into, so a copy of the file's bytes */

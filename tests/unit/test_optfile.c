@@ -436,6 +436,38 @@ static void test_buffers(void)
 	ok(of.fatal && of.nfiles_opened <= 51, "file limit: fatal, bounded");
 	optfile_release(&of);
 
+	/*
+	 * What the reader notes of a file at its start (no NUL, no backslash:
+	 * issue 13) is the file's own: an include without either must not
+	 * change how the lines after it are read.
+	 */
+	static const char main_nul[] = "[mysqld]\n!include inc.cnf\nx=a\0b\ny=1\\t2\n";
+	static const char main_alone[] = "[mysqld]\nx=a\0b\ny=1\\t2\n";
+	static const char plain[] = "[mysqld]\nz=3\n";
+	struct optfile_buffer two[] = { { "main.cnf", main_nul, sizeof(main_nul) - 1 }, { "inc.cnf", plain, sizeof(plain) - 1 } };
+	struct optfile_buffer one[] = { { "main.cnf", main_alone, sizeof(main_alone) - 1 } };
+	char *with = NULL, *alone = NULL;
+	for (int k = 0; k < 2; k++) {
+		struct strbuf sb = { 0 };
+		optfile_init(&of);
+		of.line_rule = OPTFILE_LINES_WHOLE;
+		optfile_read_buffers(&of, k ? one : two, k ? 1 : 2, &g);
+		for (size_t i = 0; i < of.n; i++)
+			if (of.options[i].name[0] != 'z') {
+				strbuf_addstr(&sb, of.options[i].text);
+				strbuf_addch(&sb, '|');
+			}
+		optfile_release(&of);
+		if (k)
+			alone = strbuf_detach(&sb);
+		else
+			with = strbuf_detach(&sb);
+	}
+	is_str(with, alone, "a file's NUL and backslash are its own: an include without them changes nothing after it");
+	ok(alone && strstr(alone, "1\t2|"), "and the escape after the include is read as one");
+	free(with);
+	free(alone);
+
 	static const char once[] = "[mysqld]\nx=1\n!include once.cnf\n";
 	struct optfile_buffer deep[] = { { "once.cnf", once, sizeof(once) - 1 } };
 	optfile_init(&of);
