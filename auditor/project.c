@@ -718,11 +718,14 @@ static char *finder_real(struct project_finder *f, const char *path, struct stat
 	free(dir);
 	if (!rdir)
 		return realpath(path, NULL);   /* fails as it failed, with its errno */
-	char *joined = xasprintf("%s/%s", strcmp(rdir, "/") ? rdir : "", base);
-	if (strlen(joined) >= PATH_MAX) {
-		free(joined);
+	/* rdir "/" base, put together without printf (issue 13: once per target) */
+	size_t dl = strcmp(rdir, "/") ? strlen(rdir) : 0, bl = strlen(base);
+	if (dl + 1 + bl >= PATH_MAX)
 		return realpath(path, NULL);
-	}
+	char *joined = xmalloc(dl + 1 + bl + 1);
+	memcpy(joined, rdir, dl);
+	joined[dl] = '/';
+	memcpy(joined + dl + 1, base, bl + 1);
 	if (fd) {
 		/* not a link (O_NOFOLLOW), and what fstat() says of it: no lstat() (issue 13) */
 		int o = open(joined, flags | O_NOFOLLOW);
@@ -1183,7 +1186,10 @@ static char *path_key(struct project_finder *f, const char *path, char *abs, con
 	 * asked each level of the run's map, for every target).
 	 */
 	size_t root = SIZE_MAX, dl = (size_t)(strrchr(abs, '/') - abs);
-	char *dir = xstrndup(abs, dl);
+	char dirbuf[PATH_MAX];
+	char *dir = dl < sizeof(dirbuf) ? dirbuf : xmalloc(dl + 1);
+	memcpy(dir, abs, dl);
+	dir[dl] = '\0';
 	if (!f || strmap_get(&f->root_index, dir, &root) < 0) {
 		size_t at = dl;
 		for (;;) {
@@ -1204,7 +1210,8 @@ static char *path_key(struct project_finder *f, const char *path, char *abs, con
 			strmap_put(&f->root_index, arena_strdup(&f->path_arena, dir), root);
 		}
 	}
-	free(dir);
+	if (dir != dirbuf)
+		free(dir);
 	if (root != SIZE_MAX) {
 		char *key = xstrdup(abs + root + 1);
 		free(abs);
