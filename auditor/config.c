@@ -198,6 +198,7 @@ struct config_cache {
 	struct arena arena;               /* the names */
 	size_t *hashes;                   /* per catalog variable: util_strhash() of its name (not folded) */
 	unsigned char *secret;            /* per catalog variable: secret_name() of its name */
+	unsigned char *set;               /* config_state.set of the target under way (one at a time) */
 	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
 	void *keep_ctx;
 	struct config_value_answer values[CONFIG_CACHE_VALUES];   /* direct-mapped */
@@ -1018,7 +1019,7 @@ static void config_option_work(struct config_state *st, const struct optfile_opt
 	origin.source = SETTINGS_SRC_FILE;
 	origin.file = where;
 	origin.line = o->line;
-	origin.chain = config_chain(s, o->source);
+	origin.chain = o->source && o->source->parent ? config_chain(s, o->source) : NULL;
 	if (st->recording) {
 		st->rec_origin = origin;
 		st->have_rec_origin = 1;
@@ -1424,7 +1425,7 @@ static void config_option(struct config_state *st, const struct optfile_option *
 		origin.source = SETTINGS_SRC_FILE;
 		origin.file = o->source ? o->source->path : NULL;
 		origin.line = o->line;
-		origin.chain = config_chain(s, o->source);
+		origin.chain = o->source && o->source->parent ? config_chain(s, o->source) : NULL;
 		config_replay(st, o, oc, &origin);
 		return;
 	}
@@ -1565,6 +1566,7 @@ void config_cache_free(struct config_cache *cc)
 	arena_release(&cc->arena);
 	free(cc->hashes);
 	free(cc->secret);
+	free(cc->set);
 	free(cc);
 }
 
@@ -1685,7 +1687,16 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 			    &s->version);
 	st.full = b->full;
 	memcpy(st.label, b->label, sizeof(st.label));
-	st.set = xcalloc(c->n ? c->n : 1, 1);
+	/* the run's cache lends its per-variable marks, cleared (issue 13: a calloc per target) */
+	if (cc) {
+		if (!cc->set)
+			cc->set = xcalloc(c->n ? c->n : 1, 1);
+		else
+			memset(cc->set, 0, c->n ? c->n : 1);
+		st.set = cc->set;
+	} else {
+		st.set = xcalloc(c->n ? c->n : 1, 1);
+	}
 	st.preset = s->n;
 	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
 	st.removed.fact = CONFIG_FACT_REMOVED_OPTIONS;
@@ -1709,7 +1720,8 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 	for (size_t i = 0; i < st.nloaded; i++)
 		free(st.loaded[i]);
 	free(st.loaded);
-	free(st.set);
+	if (!cc)
+		free(st.set);
 	if (b == &own)
 		config_build_release(&own);
 	return refused ? -1 : 0;
