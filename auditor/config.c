@@ -65,6 +65,8 @@ struct config_problems {
 	const char *fact;
 	size_t n;
 	size_t first;   /* index in s->problems of the first one */
+	size_t hash;    /* the fact's strmap_hash_of() in the target's index, when hash_set */
+	int hash_set;
 };
 
 struct config_resolved;
@@ -199,6 +201,7 @@ struct config_cache {
 	size_t *hashes;                   /* per catalog variable: util_strhash() of its name (not folded) */
 	unsigned char *secret;            /* per catalog variable: secret_name() of its name */
 	unsigned char *set;               /* config_state.set of the target under way (one at a time) */
+	size_t fact_hash[2];              /* util_strhash() of the two facts' names (errors, removed) */
 	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
 	void *keep_ctx;
 	struct config_value_answer values[CONFIG_CACHE_VALUES];   /* direct-mapped */
@@ -697,7 +700,7 @@ static void problems_to_fact(struct settings *s, const struct config_problems *l
 	memset(&o, 0, sizeof(o));
 	o.source = SETTINGS_SRC_FILE;
 	/* the fact's name and texts are static or s's own: stored without copies (issue 13) */
-	size_t hash = strmap_hash_of(&s->index, list->fact);
+	size_t hash = list->hash_set ? list->hash : strmap_hash_of(&s->index, list->fact);
 	if (!list->n) {
 		o.detail = "nothing found in the option files";
 		settings_set_constant(s, list->fact, hash, "", &o);
@@ -1543,6 +1546,8 @@ struct config_cache *config_cache_new(const struct catalog *c)
 	arena_init(&cc->arena);
 	cc->hashes = xcalloc(c->n ? c->n : 1, sizeof(*cc->hashes));
 	cc->secret = xcalloc(c->n ? c->n : 1, 1);
+	cc->fact_hash[0] = util_strhash(CONFIG_FACT_OPTION_FILE_ERRORS, 0);
+	cc->fact_hash[1] = util_strhash(CONFIG_FACT_REMOVED_OPTIONS, 0);
 	for (size_t i = 0; i < c->n; i++) {
 		cc->hashes[i] = util_strhash(c->vars[i].name, 0);
 		cc->secret[i] = secret_name(c->vars[i].name) != 0;
@@ -1700,6 +1705,12 @@ int config_load_cached(struct settings *s, const struct optfile *of, const struc
 	st.preset = s->n;
 	st.errors.fact = CONFIG_FACT_OPTION_FILE_ERRORS;
 	st.removed.fact = CONFIG_FACT_REMOVED_OPTIONS;
+	if (cc && !s->index.fold_case) {
+		/* the facts' hashes once per run (issue 13) */
+		st.errors.hash = cc->fact_hash[0];
+		st.removed.hash = cc->fact_hash[1];
+		st.errors.hash_set = st.removed.hash_set = 1;
+	}
 
 	/*
 	 * The variables set by an option or by default and the two facts: room

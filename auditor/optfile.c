@@ -221,8 +221,8 @@ void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g)
 			last = of->options[i].group;
 			keep = optfile_groups_match(g, last);
 		}
-		if (keep)
-			of->options[kept++] = of->options[i];
+		if (keep && kept++ != i)
+			of->options[kept - 1] = of->options[i];   /* moved only behind a dropped one (issue 13) */
 	}
 	of->n = kept;
 }

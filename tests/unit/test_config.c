@@ -931,6 +931,10 @@ static void test_outcomes(void)
 		if (i == 6)
 			ok(diag_has(&b, DIAG_WARNING, 2, "exists only while the plugin"),
 			   "outcomes: without the plugin loaded, the line is a warning");
+		if (i == 3)
+			ok(settings_get(&b.s, CONFIG_FACT_OPTION_FILE_ERRORS) && settings_get(&b.s, CONFIG_FACT_REMOVED_OPTIONS) &&
+			   !strcmp(value(&b, CONFIG_FACT_OPTION_FILE_ERRORS), value(&a, CONFIG_FACT_OPTION_FILE_ERRORS)),
+			   "outcomes: the two facts are found by name (%s)", value(&b, CONFIG_FACT_OPTION_FILE_ERRORS));
 		if (i == 12) {
 			is_str(value(&b, "report_password"), SECRET_MASK, "outcomes: a secret option replayed is masked");
 			is_str(value(&b, "report_host"), "db1", "outcomes: and the line after it replayed as read");
