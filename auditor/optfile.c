@@ -60,6 +60,7 @@ struct reader {
 	int stopped;                        /* the file limit or an input error: unwind everything */
 	int saved_errno;                    /* why the last file could not be opened */
 	int given_fd;                       /* of->given_fd for the file given, until it is read; else -1 */
+	int depths;                         /* files[] and line[] below this depth were used (released) */
 	/* Per depth, of the file read there: it holds no NUL byte, no backslash (one look per file, issue 13). */
 	unsigned char no_nul[OPTFILE_MAX_DEPTH + 1], no_backslash[OPTFILE_MAX_DEPTH + 1];
 	/* One file per include depth, released when the next one at that depth is read. */
@@ -151,7 +152,10 @@ void optfile_groups_for(struct optfile_groups *g, enum flavor flavor,
 	size_t sl = strlen(sfx);
 	if (optfile_groups_last.valid && optfile_groups_last.flavor == flavor && optfile_groups_last.major == v.major &&
 	    optfile_groups_last.minor == v.minor && !strcmp(optfile_groups_last.suffix, sfx)) {
-		*g = optfile_groups_last.g;
+		/* the names in use only (issue 13: the whole table is 2.5 KB) */
+		g->n = optfile_groups_last.g.n;
+		g->all = optfile_groups_last.g.all;
+		memcpy(g->names, optfile_groups_last.g.names, g->n * sizeof(g->names[0]));
 		return;
 	}
 	optfile_groups_make(g, flavor, &v, suffix);
@@ -548,6 +552,8 @@ static enum read_status reader_load(struct reader *r, const char *name, const ch
 
 	struct fileio_data *f = &r->files[depth];
 	char *why = NULL;
+	if (depth >= r->depths)
+		r->depths = depth + 1;
 	const char *where = parent ? parent->path : display;
 	unsigned wline = parent ? parent_line : 0;
 	fileio_data_release(f);
@@ -1075,6 +1081,8 @@ static enum read_status reader_parse(struct reader *r, const char *data, size_t 
 	const char *header = NULL;          /* the last group header of this file, read or not */
 	size_t notes_from = r->of->nnotes;  /* this file's notes start here */
 
+	if (depth >= r->depths)
+		r->depths = depth + 1;
 	/* room at once for a usual file (issue 13: each grew from 8 in steps) */
 	if (!r->line[depth].cap)
 		ARRAY_GROW(r->line[depth].buf, 256, r->line[depth].cap);
@@ -1256,7 +1264,7 @@ static void reader_init(struct reader *r, struct optfile *of, const struct optfi
 
 static void reader_release(struct reader *r)
 {
-	for (int i = 0; i <= OPTFILE_MAX_DEPTH; i++) {
+	for (int i = 0; i < r->depths; i++) {   /* only the depths used (issue 13: eleven each time) */
 		fileio_data_release(&r->files[i]);
 		strbuf_release(&r->line[i]);
 	}

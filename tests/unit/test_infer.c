@@ -112,6 +112,25 @@ static void test_groups_once(void)
 	infer_release(&r);
 }
 
+/* infer_describe(): each piece of evidence with its place, a row's line without a file, the rest counted. */
+static void test_describe(void)
+{
+	static const char *const names[] = { "gtid_strict_mode", "gtid_domain_id", "slave_parallel_threads",
+					     "aria_pagecache_buffer_size", "log_bin_compress", "binlog_commit_wait_count" };
+	static const unsigned lines[] = { 7, 12, 130, 1, 2, 3 };
+	struct infer_result r;
+	infer_init(&r);
+	infer_from_names(&r, names, lines, ARRAY_SIZE(names), NULL, &idx);
+	is_str(infer_describe(&r, 3), "variable gtid_strict_mode (line 7), variable gtid_domain_id (line 12), "
+				       "variable slave_parallel_threads (line 130) (and 3 more)",
+	       "describe: rows named with their line, the rest counted");
+	infer_release(&r);
+	infer_init(&r);
+	infer_from_names(&r, names, NULL, 1, "vars.txt", &idx);
+	is_str(infer_describe(&r, 3), "variable gtid_strict_mode", "describe: no line, no place");
+	infer_release(&r);
+}
+
 static void test_version_hint(void)
 {
 	struct infer_result r;
@@ -324,6 +343,7 @@ int main(void)
 	infer_index_init(&idx, &cat);
 	test_evidence();
 	test_groups_once();
+	test_describe();
 	test_version_hint();
 	test_decide();
 	test_unread_groups();
