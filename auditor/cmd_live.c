@@ -437,15 +437,16 @@ static void live_progress_tick(void *ctx, int failed)
 /* The target's own connection options (inventory socket, defaults_file), or NULL: the run's. */
 static struct live_conn *live_target_conn(const struct live_conn *run, const struct fleet_target *ft)
 {
-	if (!ft->socket && !ft->defaults_file)
+	const char *socket = fleet_target_socket(ft), *defaults_file = fleet_target_defaults_file(ft);
+	if (!socket && !defaults_file)
 		return NULL;
 	struct live_conn *c = xmalloc(sizeof(*c));
 	*c = *run;
-	if (ft->socket)
-		c->socket = ft->socket;
-	if (ft->defaults_file) {
+	if (socket)
+		c->socket = socket;
+	if (defaults_file) {
 		/* The inventory's file replaces the run's, as --defaults-file would (and is ignored as it would be). */
-		c->defaults_file = ft->defaults_file;
+		c->defaults_file = defaults_file;
 		c->defaults_extra_file = NULL;
 		live_ignore_world_writable(&c->defaults_file);
 		c->no_defaults = c->defaults_file == NULL;
@@ -691,9 +692,9 @@ int cmd_live(int argc, char **argv)
 			lt[i].role_given = 1;
 		conns[i] = live_target_conn(&lc.conn, ft);
 		lt[i].conn = conns[i];
-		if (ft->inv && ft->defaults_file && access(ft->defaults_file, R_OK) != 0) {
+		if (ft->inv && fleet_target_defaults_file(ft) && access(fleet_target_defaults_file(ft), R_OK) != 0) {
 			/* Not contacted: without its credentials the login would fail for another reason. */
-			char *msg = xasprintf("cannot read defaults_file %s (%s:%u): %s", ft->defaults_file,
+			char *msg = xasprintf("cannot read defaults_file %s (%s:%u): %s", fleet_target_defaults_file(ft),
 					      lc.audit.inventory, ft->inv->line_of[INVENTORY_DEFAULTS_FILE], strerror(errno));
 			targets[i].error = settings_intern(&targets[i], msg);
 			free(msg);

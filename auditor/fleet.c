@@ -29,6 +29,9 @@ void fleet_plan_release(struct fleet_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* one per target until every file is read: keep it at 48 bytes (fleet.h, issue 13) */
+_Static_assert(sizeof(struct fleet_target) <= 48, "struct fleet_target grew past 48 bytes");
+
 static struct fleet_target *plan_add(struct fleet_plan *p, const char *name)
 {
 	ARRAY_GROW(p->t, p->n + 1, p->cap);
@@ -92,8 +95,21 @@ static struct fleet_target *plan_find(struct fleet_plan *p, const struct plan_in
 	return NULL;
 }
 
+/*
+ * Where t's option file was named, for an error about a second one: its
+ * section's config line ("fleet.ini:12"; inv is the run's inventory), else
+ * "--config".
+ */
+static const char *plan_config_from(struct fleet_plan *p, const struct inventory *inv, const struct fleet_target *t)
+{
+	if (inv && t->inv && t->inv->config && t->config == t->inv->config)
+		return where(p, inv, t->inv->line_of[INVENTORY_CONFIG]);
+	return "--config";
+}
+
 /* --config NAME=FILE and plain --config FILE, before sharding (the whole run decides). */
-static int plan_configs(struct fleet_plan *p, const char *const *configs, size_t nconfigs, struct diag_list *d)
+static int plan_configs(struct fleet_plan *p, const struct inventory *inv, const char *const *configs,
+			size_t nconfigs, struct diag_list *d)
 {
 	int errors = 0;
 	const char *plain = NULL;
@@ -117,12 +133,11 @@ static int plan_configs(struct fleet_plan *p, const char *const *configs, size_t
 				continue;
 			if (t->config) {
 				diag_add(d, DIAG_ERROR, NULL, 0, "--config %s: '%s' already has its option file %s (from %s)",
-					 arg, t->name, t->config, t->config_from);
+					 arg, t->name, t->config, plan_config_from(p, inv, t));
 				errors++;
 				continue;
 			}
 			t->config = eq + 1;
-			t->config_from = "--config";
 			continue;
 		}
 		if (plain) {
@@ -143,11 +158,10 @@ static int plan_configs(struct fleet_plan *p, const char *const *configs, size_t
 			errors++;
 		} else if (p->t[0].config) {
 			diag_add(d, DIAG_ERROR, NULL, 0, "--config %s: '%s' already has its option file %s (from %s)", plain,
-				 p->t[0].name, p->t[0].config, p->t[0].config_from);
+				 p->t[0].name, p->t[0].config, plan_config_from(p, inv, &p->t[0]));
 			errors++;
 		} else {
 			p->t[0].config = plain;
-			p->t[0].config_from = "--config";
 		}
 	}
 	return errors ? -1 : 0;
@@ -166,18 +180,14 @@ int fleet_plan_live(struct fleet_plan *p, const struct inventory *inv, char *con
 		struct fleet_target *t = plan_add(p, it->name);
 		t->spec = arena_strdup(&p->arena, spec);
 		free(spec);
-		t->socket = it->socket;
-		t->defaults_file = it->defaults_file;
 		t->config = it->config;
-		if (t->config)
-			t->config_from = where(p, inv, it->line_of[INVENTORY_CONFIG]);
 		t->inv = it;
 	}
 	for (size_t i = 0; i < nhosts; i++) {
 		struct fleet_target *t = plan_add(p, hosts[i]);
 		t->spec = hosts[i];
 	}
-	int rc = plan_configs(p, configs, nconfigs, d);
+	int rc = plan_configs(p, inv, configs, nconfigs, d);
 	plan_shard(p, sh);
 	return rc;
 }
@@ -248,8 +258,6 @@ int fleet_plan_check(struct fleet_plan *p, const struct inventory *inv, char *co
 		const struct inventory_target *it = &inv->targets[i];
 		struct fleet_target *t = plan_add(p, it->name);
 		t->config = it->config;
-		if (t->config)
-			t->config_from = where(p, inv, it->line_of[INVENTORY_CONFIG]);
 		t->variables = it->variables;
 		t->inv = it;
 	}
@@ -367,6 +375,16 @@ int fleet_compare_config(struct settings *s, const char *path, const struct cata
 	settings_release(&file);
 	optfile_release(&of);
 	return 0;
+}
+
+const char *fleet_target_socket(const struct fleet_target *ft)
+{
+	return ft->inv ? ft->inv->socket : NULL;
+}
+
+const char *fleet_target_defaults_file(const struct fleet_target *ft)
+{
+	return ft->inv ? ft->inv->defaults_file : NULL;
 }
 
 void fleet_target_apply(const struct fleet_target *ft, struct settings *s)

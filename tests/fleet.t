@@ -210,6 +210,20 @@ run live --inventory "$T/cfgmap/inv.ini" --config "db1=$T/cfgmap/a.cnf" --config
 is "$rc" 2 "live --config for a name not in the run: a usage error"
 has "'db1' already has its option file" "$err" "... a section's host as given finds that section"
 has "'nosuch' is not a server of this run" "$err" "... and an unknown name is named"
+# The plan keeps a section's socket, defaults_file and config line in the section only
+# (48 bytes a target, issue 13): they still reach the messages and the connection.
+printf '[db1]\nhost = db1.invalid\nconfig = a.cnf\n' >"$T/cfgmap/sec.ini"
+run live --inventory "$T/cfgmap/sec.ini" --config "db1=$T/cfgmap/a.cnf"
+is "$rc" 2 "live --config for a section that has a config: a usage error"
+has "'db1' already has its option file $T/cfgmap/a.cnf (from $T/cfgmap/sec.ini:3)" "$err" \
+	"... naming the section's config line"
+printf '[db2]\nsocket = %s/none.sock\ndefaults_file = missing.cnf\n\n[db3]\nsocket = %s/none3.sock\n' \
+	"$T/cfgmap" "$T/cfgmap" >"$T/cfgmap/sock.ini"
+run live --no-defaults -u nobody --inventory "$T/cfgmap/sock.ini" --format json
+is "$rc" 3 "live, sections with an unusable socket or defaults_file: exit 3"
+like "$($RQ "$T/out" target db2 error)" "cannot read defaults_file .*missing.cnf \(.*sock.ini:3\)" \
+	"... the section's defaults_file is read from the section (not contacted)"
+like "$($RQ "$T/out" target db3 error)" "through socket '$T/cfgmap/none3.sock'" "... and its socket is the one connected to"
 
 # ---- the man page documents the inventory format: every key the reader takes --------
 keys=$(sed -n 's/^\t\[INVENTORY_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$REPO/auditor/inventory.c")
