@@ -758,14 +758,24 @@ struct audit_cross_kind {
  * A copy: what audit_cross_copy() makes its target_result of, with its
  * kind (the fields audit_cross_add() set; 72 bytes, not 552; strings the
  * cross result's). Its own: name, path key, address, group header's file.
+ * Its problems: only where they are (file and line) is read; while the
+ * targets are read, as 16-byte places in the store (cs->places, in the
+ * heads' order), made into problems for the kept copies only
+ * (audit_cross_keep(): NULL until then).
  */
 struct audit_cross_head {
 	const char *name, *path_key, *address, *group_file;
 	struct settings_channel *channels;
-	struct settings_problem *problems;
+	struct settings_problem *problems;            /* into cs->problems, after audit_cross_keep() */
 	size_t position;
 	unsigned group_line, nchannels, nproblems;
 	unsigned kind;                                /* index into cs->kinds */
+};
+
+/* where a head's problem is: all the rules across targets read of it (finding_cause()) */
+struct audit_cross_place {
+	const char *file;
+	unsigned line;
 };
 
 struct audit_cross_store {
@@ -794,6 +804,10 @@ struct audit_cross_store {
 	size_t copy_files;                            /* the first file the copy being added named */
 	const char *last_file;
 	unsigned last_file_id;
+	/* the heads' problems: their places while the targets are read, then the kept copies' problems */
+	struct audit_cross_place *places;
+	size_t nplaces, places_cap;
+	struct settings_problem *problems;
 	/* audit_cross_vars()'s: the variables made again, and their overridden values */
 	struct settings_var *vars;
 	size_t vars_cap;
@@ -1050,9 +1064,8 @@ static unsigned audit_cross_kind_id(struct audit_cross_store *cs, const struct a
 static void audit_cross_head_release(struct audit_cross_head *h)
 {
 	free(h->channels);
-	free(h->problems);
 	h->channels = NULL;
-	h->problems = NULL;
+	h->problems = NULL;   /* the store's (cs->problems) */
 }
 
 static void audit_cross_store_release(struct audit_cross_store *cs)
@@ -1072,6 +1085,8 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
 	free(cs->values);
 	free(cs->table);
 	free(cs->files);
+	free(cs->places);
+	free(cs->problems);
 	free(cs->vars);
 	free(cs->over);
 	free(cs);
@@ -1145,13 +1160,12 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.group_chain = audit_cross_intern(as, v->group_header.chain);
 	kd.group_detail = audit_cross_intern(as, v->group_header.detail);
 	x->kind = audit_cross_kind_id(cs, &kd);
-	if (v->nproblems) {
-		x->problems = xcalloc(v->nproblems, sizeof(*x->problems));
-		x->nproblems = (unsigned)v->nproblems;
-		for (size_t i = 0; i < v->nproblems; i++) {
-			x->problems[i].origin.file = audit_cross_intern(as, v->problems[i].origin.file);
-			x->problems[i].origin.line = v->problems[i].origin.line;
-		}
+	/* where its problems are, 16 bytes each (a 96-byte problem of its own was ~55 bytes a target, issue 13) */
+	x->nproblems = (unsigned)v->nproblems;
+	ARRAY_GROW(cs->places, cs->nplaces + v->nproblems, cs->places_cap);
+	for (size_t i = 0; i < v->nproblems; i++) {
+		cs->places[cs->nplaces].file = audit_cross_intern(as, v->problems[i].origin.file);
+		cs->places[cs->nplaces++].line = v->problems[i].origin.line;
 	}
 	/* the marked variables, compact (the store above): the view has none */
 	cs->copy_files = cs->nfiles;
@@ -1251,17 +1265,39 @@ void audit_session_add(struct audit_session *as, const struct audit_options *o, 
 static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_t nkept)
 {
 	struct audit_cross_store *cs = as->cross_store;
-	size_t k = 0;
+	size_t k = 0, at = 0, nplaces = 0;
 	if (!cs)
 		return;
 	for (size_t i = 0; i < cs->nheads; i++) {
+		unsigned n = cs->heads[i].nproblems;   /* its places: cs->places[at..at+n) */
 		if (!(k < nkept && kept[k] == i)) {
 			audit_cross_head_release(&cs->heads[i]);
+			at += n;
 			continue;
 		}
+		if (n && nplaces != at)
+			memmove(&cs->places[nplaces], &cs->places[at], n * sizeof(*cs->places));
+		at += n;
+		nplaces += n;
 		cs->heads[k] = cs->heads[i];
 		cs->copies[k] = cs->copies[i];
 		k++;
+	}
+	/* the kept copies' problems (only their places set), in one array: the heads point into it */
+	if (nplaces) {
+		cs->problems = xcalloc(nplaces, sizeof(*cs->problems));
+		for (size_t i = 0; i < nplaces; i++) {
+			cs->problems[i].origin.file = cs->places[i].file;
+			cs->problems[i].origin.line = cs->places[i].line;
+		}
+	}
+	free(cs->places);
+	cs->places = NULL;
+	cs->nplaces = cs->places_cap = 0;
+	at = 0;
+	for (size_t i = 0; i < k; i++) {
+		cs->heads[i].problems = cs->heads[i].nproblems ? cs->problems + at : NULL;
+		at += cs->heads[i].nproblems;
 	}
 	cs->nheads = cs->ncopies = k;
 	cs->heads_cap = cs->copies_cap = k ? k : 1;

@@ -18,7 +18,9 @@
 #    1.35 KB; since the derived facts are records shared by targets, the
 #    copies' heads 72 bytes with what they share kept once, and linking
 #    holds no node or input per target past its use, 0.95 KB; since
-#    the copies' variable slots are shared, 0.76 KB (docs/benchmarks.md).
+#    the copies' variable slots are shared, 0.76 KB; since the fleet plan's
+#    entries are 48 bytes and the copies keep their problems' places only,
+#    0.65-0.72 KB (docs/benchmarks.md).
 # 2. Every report is read back from the spool on its own: the JSON, JUnit,
 #    SARIF, text and gcc reports written as files in one run are the bytes
 #    each gives alone on standard output, over targets that share
@@ -30,6 +32,10 @@
 #    one target needs none (reported from memory: the same report).
 #    A $TMPDIR that fills up is that error before any report (never a
 #    report cut short); /tmp read-only does not matter when $TMPDIR is set.
+# 4. A kept copy's problems are kept as their places while the targets are
+#    read, made into problems for the kept copies only: a cross-target
+#    finding still names its own target's refused line, after a dropped
+#    target's.
 # TAP.
 set -u
 
@@ -262,5 +268,23 @@ else
 	skip "write(2) calls: needs strace"
 	skip "spool read back: needs strace"
 fi
+
+# ---- 4. a kept copy's problems: where they are, after dropped targets' ----------------------
+# The copies keep only their problems' places (file, line) while the targets are
+# read, and make problems for the kept ones (issue 13): a cross-target finding
+# that could not be evaluated names its own target's refused line, also after a
+# dropped target (included by another) that had a refused line of its own.
+mkdir -p "$T/places"
+printf '[mysqld]\nserver_id = zz\n' >"$T/places/d.cnf"
+printf '[mysqld]\nlog_bin = on\n!include %s/d.cnf\n' "$T/places" >"$T/places/x.cnf"
+printf '[mysqld]\nlog_bin = on\nserver_id = abc\n' >"$T/places/a.cnf"
+printf '[mysqld]\nserver_id = 1\nlog_bin = on\n' >"$T/places/b.cnf"
+out=$(cd "$T/places" && "$CRASHSAFE" check --no-color --fail-on never d.cnf x.cnf a.cnf b.cnf 2>&1)
+x=$(printf '%s\n' "$out" | sed -n '/^x.cnf /,/^a.cnf /p' | grep -A1 'server-id-unique:' | tail -n 1)
+a=$(printf '%s\n' "$out" | sed -n '/^a.cnf /,/^b.cnf /p' | grep -A1 'server-id-unique:' | tail -n 1)
+case "$x" in *"refuses $T/places/d.cnf line 2 "*) r=0 ;; *) r=1 ;; esac
+ok "$r" "a kept copy's refused line from an included file names that file and line (${x# *})"
+case "$a" in *"the server refuses line 3 "*) r=0 ;; *) r=1 ;; esac
+ok "$r" "... and the next kept copy its own line, after the dropped target's (${a# *})"
 
 tap_done
