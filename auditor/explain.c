@@ -1046,8 +1046,10 @@ static const struct explain_entry_key *entry_key(struct explainer *x, size_t r)
 		k->text = explain_intern(x, sv->current.value);
 		k->overridden = sv->n_overridden ? 1 : 0;
 	}
-	k->refused = k->text == explain_not_kept || k->file == explain_not_kept || k->chain == explain_not_kept ||
-		     k->detail == explain_not_kept;
+	/* only a full table refuses a text */
+	k->refused = x->intern_n >= EXPLAIN_INTERN_MAX &&
+		     (k->text == explain_not_kept || k->file == explain_not_kept || k->chain == explain_not_kept ||
+		      k->detail == explain_not_kept);
 	x->target_key_set[r] = 1;
 	return k;
 }
@@ -1089,11 +1091,9 @@ static int explain_tmpl_make(struct explainer *x, struct explain_tmpl *t, const 
 	return 1;
 }
 
-/* t's text for the target called name into sb (reset first); the kept text itself when it has no placeholder. */
-static const char *explain_tmpl_out(struct strbuf *sb, const struct explain_tmpl *t, const char *name, size_t namelen)
+/* explain_tmpl_out() of a text with placeholders. */
+static const char *explain_tmpl_put(struct strbuf *sb, const struct explain_tmpl *t, const char *name, size_t namelen)
 {
-	if (!t->text || !t->n)
-		return t->text;
 	/* the length is known: room made once, the pieces copied in */
 	size_t total = t->len + t->n * namelen - t->n * EXPLAIN_SELF_LEN, from = 0;
 	ARRAY_GROW(sb->buf, total + 1, sb->cap);
@@ -1109,6 +1109,13 @@ static const char *explain_tmpl_out(struct strbuf *sb, const struct explain_tmpl
 	sb->len = total;
 	sb->buf[total] = '\0';
 	return sb->buf;
+}
+
+/* t's text for the target called name into sb (reset first); the kept text itself when it has no placeholder. */
+static inline const char *explain_tmpl_out(struct strbuf *sb, const struct explain_tmpl *t, const char *name,
+					   size_t namelen)
+{
+	return t->n ? explain_tmpl_put(sb, t, name, namelen) : t->text;
 }
 
 /* ---- messages kept per template (issue 13) ----------------------------------- */
