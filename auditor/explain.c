@@ -165,7 +165,9 @@ void explainer_target_begin(struct explainer *x, const struct target_result *t)
 		memset(x->target_key_set, 0, e->nreads ? e->nreads : 1);
 		memset(x->intern_memo_from, 0, EXPLAIN_INTERN_MEMO * sizeof(*x->intern_memo_from));
 		x->detail_memo_n = 0;
-		x->target_name = explain_intern(x, s->target);
+		/* the name itself is not interned: every target has its own (the table would fill with them) */
+		x->target_name = s->target;
+		x->target_self_file = NULL;
 		x->target_name_len = s->target ? strlen(s->target) : 0;
 		x->target_kind = explain_intern(x, s->kind);
 		entry_origin_of(x, &x->target_group, &s->group_header);
@@ -991,12 +993,15 @@ static const char *explain_intern(struct explainer *x, const char *s)
 /* An origin as the caches key it: texts interned, the target's own file as self (file NULL). */
 static void entry_origin_of(struct explainer *x, struct explain_entry_key *k, const struct settings_origin *o)
 {
-	const char *file = explain_intern(x, o->file);
 	k->source = (unsigned char)o->source;
 	k->line = o->line;
 	k->chain = explain_intern(x, o->chain);
-	k->self = file && file == x->target_name;
-	k->file = k->self ? NULL : file;
+	/* the target's own file is not interned (each target has its own); its entries share one copy of the name */
+	k->self = o->file && x->target_name &&
+		  (o->file == x->target_self_file || o->file == x->target_name || !strcmp(o->file, x->target_name));
+	if (k->self)
+		x->target_self_file = o->file;
+	k->file = k->self ? NULL : explain_intern(x, o->file);
 	k->detail_self = 0;
 	k->detail = NULL;
 	if (!o->detail)
@@ -1250,7 +1255,7 @@ static int message_cacheable(struct explainer *x, const struct rule *r, const st
 		return 0;
 	/* the kind by address: the target's own interned once (explainer_target_begin()), else looked up */
 	if (env->var_value == x->target_value && x->target_value) {
-		if (x->target_name == explain_not_kept || x->target_kind == explain_not_kept)
+		if (x->target_kind == explain_not_kept)
 			return 0;
 		mv->kind = x->target_kind;
 	}

@@ -168,7 +168,9 @@ struct explainer {
 	struct explain_full **full_cache;
 	struct explain_full_var *full_var;
 	int target_plain;
-	const char *target_name, *target_kind;    /* interned */
+	const char *target_name;                  /* the view's name (not interned) */
+	const char *target_self_file;             /* the last of its entries' file pointers found to be it */
+	const char *target_kind;                  /* interned */
 	const char *kind_last;                    /* the last kind interned for a target not begun */
 	size_t target_name_len;
 	struct explain_entry_key target_group;    /* the target's group header, as a key */
