@@ -58,6 +58,7 @@ ln -s conf/a.cnf "$W/alias.cnf"
 ln -s conf "$W/dlink"
 inw "$W" check -v --format json conf/a.cnf ./conf/a.cnf conf/common/../a.cnf "$W/conf/a.cnf" alias.cnf dlink/a.cnf
 is "$(js 'len(doc["targets"])')" "1" "six spellings (./, dir/.., absolute, a file link, a directory link) are one target"
+is "$(js '(doc["run"]["targets"], doc["summary"]["targets"])')" "(6, 1)" "... counted as planned in run.targets (six named) and as audited in summary.targets (docs/report-formats.md)"
 is "$(grep -c 'not a target: the same file as conf/a.cnf' "$T/err")" "5" "the five others say which file they are"
 is "$(js 't("conf/a.cnf")["path_key"] + " " + t("conf/a.cnf")["fleet"]["file"]')" "conf/a.cnf conf/a.cnf" \
 	"its key and file, resolved"
