@@ -833,28 +833,25 @@ static int audit_cross_value_same(const struct audit_cross_value *a, const struc
 	       a->source == b->source;
 }
 
+static size_t audit_cross_value_hash_at(const void *recs, size_t i)
+{
+	return audit_cross_value_hash(&((const struct audit_cross_value *)recs)[i]);
+}
+
+static int audit_cross_value_same_at(const void *recs, size_t i, const void *key)
+{
+	return audit_cross_value_same(&((const struct audit_cross_value *)recs)[i], key);
+}
+
 static unsigned audit_cross_value_id(struct audit_cross_store *cs, const struct audit_cross_value *v)
 {
-	if (2 * (cs->nvalues + 1) > cs->table_cap) {
-		size_t cap = cs->table_cap ? cs->table_cap * 2 : 256;
-		unsigned *t = xcalloc(cap, sizeof(*t));
-		for (size_t i = 0; i < cs->nvalues; i++) {
-			size_t k = audit_cross_value_hash(&cs->values[i]) & (cap - 1);
-			while (t[k])
-				k = (k + 1) & (cap - 1);
-			t[k] = (unsigned)i + 1;
-		}
-		free(cs->table);
-		cs->table = t;
-		cs->table_cap = cap;
-	}
-	size_t k = audit_cross_value_hash(v) & (cs->table_cap - 1);
-	for (; cs->table[k]; k = (k + 1) & (cs->table_cap - 1))
-		if (audit_cross_value_same(&cs->values[cs->table[k] - 1], v))
-			return cs->table[k] - 1;
+	unsigned *slot = util_index_probe(&cs->table, &cs->table_cap, 256, cs->nvalues, audit_cross_value_hash(v),
+					  audit_cross_value_hash_at, audit_cross_value_same_at, cs->values, v);
+	if (*slot)
+		return *slot - 1;
 	ARRAY_GROW(cs->values, cs->nvalues + 1, cs->values_cap);
 	cs->values[cs->nvalues] = *v;
-	cs->table[k] = (unsigned)cs->nvalues + 1;
+	*slot = (unsigned)cs->nvalues + 1;
 	return (unsigned)cs->nvalues++;
 }
 
@@ -892,6 +889,17 @@ static size_t audit_cross_slot_hash(const struct audit_cross_slot *sl)
 	return h ^ (h >> 13);
 }
 
+static size_t audit_cross_slot_hash_at(const void *recs, size_t i)
+{
+	return audit_cross_slot_hash(&((const struct audit_cross_slot *)recs)[i]);
+}
+
+static int audit_cross_slot_same_at(const void *recs, size_t i, const void *key)
+{
+	const struct audit_cross_slot *b = &((const struct audit_cross_slot *)recs)[i], *sl = key;
+	return b->value == sl->value && b->line == sl->line && b->read == sl->read && b->file == sl->file;
+}
+
 /*
  * The index of slot *sl among the distinct slots, added when new (issue
  * 13: most copies' slots are the same value of the same variable on the
@@ -899,28 +907,14 @@ static size_t audit_cross_slot_hash(const struct audit_cross_slot *sl)
  */
 static unsigned audit_cross_slot_id(struct audit_cross_store *cs, const struct audit_cross_slot *sl)
 {
-	if (2 * (cs->nslots + 1) > cs->slot_table_cap) {
-		size_t cap = cs->slot_table_cap ? cs->slot_table_cap * 2 : 256;
-		unsigned *t = xcalloc(cap, sizeof(*t));
-		for (size_t i = 0; i < cs->nslots; i++) {
-			size_t k = audit_cross_slot_hash(&cs->slots[i]) & (cap - 1);
-			while (t[k])
-				k = (k + 1) & (cap - 1);
-			t[k] = (unsigned)i + 1;
-		}
-		free(cs->slot_table);
-		cs->slot_table = t;
-		cs->slot_table_cap = cap;
-	}
-	size_t k = audit_cross_slot_hash(sl) & (cs->slot_table_cap - 1);
-	for (; cs->slot_table[k]; k = (k + 1) & (cs->slot_table_cap - 1)) {
-		const struct audit_cross_slot *b = &cs->slots[cs->slot_table[k] - 1];
-		if (b->value == sl->value && b->line == sl->line && b->read == sl->read && b->file == sl->file)
-			return cs->slot_table[k] - 1;
-	}
+	unsigned *slot = util_index_probe(&cs->slot_table, &cs->slot_table_cap, 256, cs->nslots,
+					  audit_cross_slot_hash(sl), audit_cross_slot_hash_at, audit_cross_slot_same_at,
+					  cs->slots, sl);
+	if (*slot)
+		return *slot - 1;
 	ARRAY_GROW(cs->slots, cs->nslots + 1, cs->slots_cap);
 	cs->slots[cs->nslots] = *sl;
-	cs->slot_table[k] = (unsigned)cs->nslots + 1;
+	*slot = (unsigned)cs->nslots + 1;
 	return (unsigned)cs->nslots++;
 }
 
@@ -1035,29 +1029,26 @@ static size_t audit_cross_kind_hash(const struct audit_cross_kind *k)
 	return (size_t)(h ^ (h >> 15));
 }
 
+static size_t audit_cross_kind_hash_at(const void *recs, size_t i)
+{
+	return audit_cross_kind_hash(&((const struct audit_cross_kind *)recs)[i]);
+}
+
+static int audit_cross_kind_same_at(const void *recs, size_t i, const void *key)
+{
+	return !memcmp(&((const struct audit_cross_kind *)recs)[i], key, sizeof(struct audit_cross_kind));
+}
+
 /* The index of kind k in cs->kinds (k zeroed before it was filled: compared as bytes), added when new. */
 static unsigned audit_cross_kind_id(struct audit_cross_store *cs, const struct audit_cross_kind *k)
 {
-	if (2 * (cs->nkinds + 1) > cs->kind_table_cap) {
-		size_t cap = cs->kind_table_cap ? cs->kind_table_cap * 2 : 64;
-		unsigned *t = xcalloc(cap, sizeof(*t));
-		for (size_t i = 0; i < cs->nkinds; i++) {
-			size_t j = audit_cross_kind_hash(&cs->kinds[i]) & (cap - 1);
-			while (t[j])
-				j = (j + 1) & (cap - 1);
-			t[j] = (unsigned)i + 1;
-		}
-		free(cs->kind_table);
-		cs->kind_table = t;
-		cs->kind_table_cap = cap;
-	}
-	size_t j = audit_cross_kind_hash(k) & (cs->kind_table_cap - 1);
-	for (; cs->kind_table[j]; j = (j + 1) & (cs->kind_table_cap - 1))
-		if (!memcmp(&cs->kinds[cs->kind_table[j] - 1], k, sizeof(*k)))
-			return cs->kind_table[j] - 1;
+	unsigned *slot = util_index_probe(&cs->kind_table, &cs->kind_table_cap, 64, cs->nkinds, audit_cross_kind_hash(k),
+					  audit_cross_kind_hash_at, audit_cross_kind_same_at, cs->kinds, k);
+	if (*slot)
+		return *slot - 1;
 	ARRAY_GROW(cs->kinds, cs->nkinds + 1, cs->kinds_cap);
 	memcpy(&cs->kinds[cs->nkinds], k, sizeof(*k));   /* its padding too (compared as bytes) */
-	cs->kind_table[j] = (unsigned)cs->nkinds + 1;
+	*slot = (unsigned)cs->nkinds + 1;
 	return (unsigned)cs->nkinds++;
 }
 

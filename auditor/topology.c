@@ -795,29 +795,26 @@ static int topo_derived_same(const struct topology_derived *a, const struct topo
 	return 1;
 }
 
+static size_t topo_derived_hash_at(const void *recs, size_t i)
+{
+	return topo_derived_hash(&((const struct topology_derived *)recs)[i]);
+}
+
+static int topo_derived_same_at(const void *recs, size_t i, const void *key)
+{
+	return topo_derived_same(&((const struct topology_derived *)recs)[i], key);
+}
+
 /* The index of d's record in s, added when new (d: only its set facts are read). */
 static unsigned topo_derived_intern(struct topology_derived_set *s, const struct topology_derived *d)
 {
-	if (2 * (s->nrec + 1) > s->table_cap) {
-		size_t cap = s->table_cap ? s->table_cap * 2 : 64;
-		unsigned *t = xcalloc(cap, sizeof(*t));
-		for (size_t i = 0; i < s->nrec; i++) {
-			size_t k = topo_derived_hash(&s->rec[i]) & (cap - 1);
-			while (t[k])
-				k = (k + 1) & (cap - 1);
-			t[k] = (unsigned)i + 1;
-		}
-		free(s->table);
-		s->table = t;
-		s->table_cap = cap;
-	}
-	size_t k = topo_derived_hash(d) & (s->table_cap - 1);
-	for (; s->table[k]; k = (k + 1) & (s->table_cap - 1))
-		if (topo_derived_same(&s->rec[s->table[k] - 1], d))
-			return s->table[k] - 1;
+	unsigned *slot = util_index_probe(&s->table, &s->table_cap, 64, s->nrec, topo_derived_hash(d),
+					  topo_derived_hash_at, topo_derived_same_at, s->rec, d);
+	if (*slot)
+		return *slot - 1;
 	ARRAY_GROW(s->rec, s->nrec + 1, s->rec_cap);
 	s->rec[s->nrec] = *d;
-	s->table[k] = (unsigned)s->nrec + 1;
+	*slot = (unsigned)s->nrec + 1;
 	return (unsigned)s->nrec++;
 }
 

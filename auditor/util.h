@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -161,6 +162,47 @@ void strmap_reserve(struct strmap *m, size_t n);
  * target's names and put the rest back one by one).
  */
 void strmap_remap(struct strmap *m, const size_t *map, size_t nmap);
+
+/*
+ * Added (issue 13): an index for interning records kept in an array of
+ * their own (one copy of each distinct record; callers keep a 4-byte index
+ * per use): open addressing over *table (*cap slots, a power of two), each
+ * slot 0 when empty or 1 + a record's index; at most half full.
+ *
+ * util_index_probe() first makes room for one record more than the n
+ * already there (rebuilding the table at twice its size, from min_cap slots
+ * (a power of two), placing record i by hash_at(recs, i)), then walks the
+ * probe sequence of hash and returns the first slot that is empty or whose
+ * record same_at(recs, index, key) says equals key. The caller reads *slot:
+ * 0: key is new (append it as record n, then set *slot = n + 1); else
+ * *slot - 1 is its index. The table is the caller's to free().
+ * Replaces four copies of the same loop (audit.c's kinds, values and slots
+ * of the cross-target copies, topology.c's derived records).
+ */
+/* inline, so that the compiler can inline the caller's hash_at and same_at */
+static inline unsigned *util_index_probe(unsigned **table, size_t *cap, size_t min_cap, size_t n, size_t hash,
+					  size_t (*hash_at)(const void *recs, size_t i),
+					  int (*same_at)(const void *recs, size_t i, const void *key), const void *recs,
+					  const void *key)
+{
+	if (2 * (n + 1) > *cap) {
+		size_t c = *cap ? *cap * 2 : min_cap;
+		unsigned *t = xcalloc(c, sizeof(*t));
+		for (size_t i = 0; i < n; i++) {
+			size_t k = hash_at(recs, i) & (c - 1);
+			while (t[k])
+				k = (k + 1) & (c - 1);
+			t[k] = (unsigned)i + 1;
+		}
+		free(*table);
+		*table = t;
+		*cap = c;
+	}
+	size_t k = hash & (*cap - 1);
+	while ((*table)[k] && !same_at(recs, (*table)[k] - 1, key))
+		k = (k + 1) & (*cap - 1);
+	return &(*table)[k];
+}
 
 /*
  * Added (issue 13): a hash of the string s (NUL-terminated), eight bytes at

@@ -192,6 +192,51 @@ static void test_strmap_get_or_put(void)
 }
 
 /* strmap_remap (issue 13): kept keys with their new values, the others gone, the map still usable. */
+/* util_index_probe(): records of ints, hashed so that many collide (hash = value % 7). */
+static size_t probe_hash_at(const void *recs, size_t i)
+{
+	return (size_t)((const int *)recs)[i] % 7;
+}
+
+static int probe_same_at(const void *recs, size_t i, const void *key)
+{
+	return ((const int *)recs)[i] == *(const int *)key;
+}
+
+static void test_index_probe(void)
+{
+	enum { N = 3000 };
+	int *recs = NULL;
+	size_t n = 0, cap = 0, wrong = 0, dup = 0;
+	unsigned *table = NULL;
+	/* each value put three times (in three rounds): the first makes a record, the others find it */
+	for (int round = 0; round < 3; round++)
+		for (int v = 0; v < N; v++) {
+			int key = (v * 7919) % N;
+			unsigned *slot = util_index_probe(&table, &cap, 4, n, (size_t)key % 7, probe_hash_at,
+							  probe_same_at, recs, &key);
+			if (*slot) {
+				if (round == 0 || recs[*slot - 1] != key)
+					wrong++;
+				continue;
+			}
+			if (round)
+				dup++;
+			recs = realloc(recs, (n + 1) * sizeof(*recs));
+			recs[n] = key;
+			*slot = (unsigned)++n;
+		}
+	ok(n == N && !wrong && !dup, "util_index_probe: %d values put three times make %d records, each found again "
+	   "(%zu records, %zu found wrong, %zu made twice)", N, N, n, wrong, dup);
+	ok(cap >= 2 * n && !(cap & (cap - 1)), "... the table at most half full, a power of two (%zu slots)", cap);
+	size_t used = 0;
+	for (size_t i = 0; i < cap; i++)
+		used += table[i] != 0;
+	ok(used == n, "... one slot a record (%zu)", used);
+	free(table);
+	free(recs);
+}
+
 static void test_strmap_remap(void)
 {
 	enum { N = 1000 };
@@ -631,6 +676,7 @@ int main(void)
 	test_settings_kept();
 	test_settings_retain();
 	test_strmap_remap();
+	test_index_probe();
 	test_settings_shared();
 	test_write_signals();
 	test_secret();
