@@ -225,58 +225,7 @@ static void add_s(struct strbuf *sb, const char *s)
 	strbuf_addstr(sb, s ? s : "(null)");
 }
 
-static void add_u(struct strbuf *sb, unsigned n)
-{
-	char buf[16];
-	size_t i = sizeof(buf);
-	do {
-		buf[--i] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n);
-	strbuf_add(sb, buf + i, sizeof(buf) - i);
-}
-
 /* ---- the value the verdict is about ----------------------------------------- */
-
-/*
- * settings_origin_describe(o) appended to sb, without its heap string and
- * formats (issue 13: once or twice per finding): the same text, byte for
- * byte (tests/unit/test_explain.c compares the two over every shape).
- */
-void explain_origin_describe(struct strbuf *sb, const struct settings_origin *o)
-{
-	static const char *const names[] = {
-		[SETTINGS_SRC_DEFAULT] = "default",
-		[SETTINGS_SRC_FILE] = "option file",
-		[SETTINGS_SRC_SNAPSHOT] = "snapshot",
-		[SETTINGS_SRC_LIVE] = "live",
-		[SETTINGS_SRC_TOPOLOGY] = "topology",
-	};
-	if (o->file) {
-		strbuf_addstr(sb, o->file);
-		if (o->line) {
-			strbuf_addch(sb, ':');
-			add_u(sb, o->line);
-		}
-		if (o->chain) {
-			strbuf_add(sb, " (", 2);
-			strbuf_addstr(sb, o->chain);
-			strbuf_addch(sb, ')');
-		}
-		if (o->detail) {
-			strbuf_add(sb, ", ", 2);
-			strbuf_addstr(sb, o->detail);
-		}
-	} else if (o->detail) {
-		strbuf_addstr(sb, o->detail);
-	} else if ((size_t)o->source < ARRAY_SIZE(names) && names[o->source]) {
-		strbuf_addstr(sb, names[o->source]);
-	} else {
-		char *d = settings_origin_describe(o);
-		strbuf_addstr(sb, d);
-		free(d);
-	}
-}
 
 /* "a.cnf:12" for an origin with a file; the describe form otherwise. */
 static void origin_short(struct strbuf *sb, const struct settings_origin *o)
@@ -284,10 +233,10 @@ static void origin_short(struct strbuf *sb, const struct settings_origin *o)
 	if (o->file && o->line) {
 		strbuf_addstr(sb, o->file);
 		strbuf_addch(sb, ':');
-		add_u(sb, o->line);
+		strbuf_add_uint(sb, o->line);
 		return;
 	}
-	explain_origin_describe(sb, o);
+	settings_origin_add(sb, o);
 }
 
 /* "set to ON at a.cnf:12, overridden to OFF at b.cnf:3"; empty when nothing was overridden. */
@@ -379,7 +328,7 @@ static void explain_value(struct explainer *x, const struct rule *r, const struc
 				strbuf_addf(ot, "not set: default unknown for %s", where);
 			}
 		} else {
-			explain_origin_describe(ot, o);
+			settings_origin_add(ot, o);
 		}
 		overridden_text(&x->overridden, v.sv);
 		if (x->overridden.len)
@@ -515,7 +464,7 @@ static void explain_problem(struct explainer *x, const struct target_result *t, 
 	out->subject = x->subject.buf;
 	strbuf_reset(&x->origin_text);
 	if (p->origin.file) {
-		explain_origin_describe(&x->origin_text, &p->origin);
+		settings_origin_add(&x->origin_text, &p->origin);
 		out->origin_text = x->origin_text.buf;
 	}
 	problem_where(m, t, p);
@@ -1745,7 +1694,7 @@ static void explain_fix_where(struct explainer *x, const struct rule *r, const s
 	if (out->origin.source == SETTINGS_SRC_FILE && out->origin.file && out->origin.line) {
 		if (t->name && !strcmp(out->origin.file, t->name)) {
 			strbuf_addstr(&x->fix, "\n(line ");
-			add_u(&x->fix, out->origin.line);
+			strbuf_add_uint(&x->fix, out->origin.line);
 			strbuf_addstr(&x->fix, " sets ");
 			add_s(&x->fix, out->variable);
 			strbuf_addstr(&x->fix, " now)");
@@ -1753,7 +1702,7 @@ static void explain_fix_where(struct explainer *x, const struct rule *r, const s
 			strbuf_add(&x->fix, "\n(", 2);
 			add_s(&x->fix, out->origin.file);
 			strbuf_add(&x->fix, " line ", 6);
-			add_u(&x->fix, out->origin.line);
+			strbuf_add_uint(&x->fix, out->origin.line);
 			strbuf_add(&x->fix, " sets ", 6);
 			add_s(&x->fix, out->variable);
 			strbuf_add(&x->fix, " now)", 5);
@@ -1764,7 +1713,7 @@ static void explain_fix_where(struct explainer *x, const struct rule *r, const s
 		strbuf_addstr(&x->fix, "], ");
 		add_s(&x->fix, loc->file);
 		strbuf_addch(&x->fix, ':');
-		add_u(&x->fix, loc->line);
+		strbuf_add_uint(&x->fix, loc->line);
 		strbuf_addch(&x->fix, ')');
 	} else if (out->origin.source == SETTINGS_SRC_DEFAULT) {
 		strbuf_addf(&x->fix, "\n(add under [mysqld] in %s)", loc->file);

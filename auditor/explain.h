@@ -216,11 +216,6 @@ void explainer_target_end(struct explainer *x);
 void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
 		     struct explanation *out);
 
-/*
- * Added (issue 13): settings_origin_describe(o) appended to sb, without a
- * heap string or a format; the same text byte for byte.
- */
-void explain_origin_describe(struct strbuf *sb, const struct settings_origin *o);
 
 /*
  * Short forms the writers share, from an explanation. Heap strings; the

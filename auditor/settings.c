@@ -348,28 +348,40 @@ struct settings_channel *settings_add_channel(struct settings *s, const char *na
 	return c;
 }
 
+void settings_origin_add(struct strbuf *sb, const struct settings_origin *o)
+{
+	static const char *const names[] = {
+		[SETTINGS_SRC_DEFAULT] = "default",
+		[SETTINGS_SRC_FILE] = "option file",
+		[SETTINGS_SRC_SNAPSHOT] = "snapshot",
+		[SETTINGS_SRC_LIVE] = "live",
+		[SETTINGS_SRC_TOPOLOGY] = "topology",
+	};
+	if (o->file) {
+		strbuf_addstr(sb, o->file);
+		if (o->line) {
+			strbuf_addch(sb, ':');
+			strbuf_add_uint(sb, o->line);
+		}
+		if (o->chain) {
+			strbuf_add(sb, " (", 2);
+			strbuf_addstr(sb, o->chain);
+			strbuf_addch(sb, ')');
+		}
+		if (o->detail) {
+			strbuf_add(sb, ", ", 2);
+			strbuf_addstr(sb, o->detail);
+		}
+	} else if (o->detail) {
+		strbuf_addstr(sb, o->detail);
+	} else {
+		strbuf_addstr(sb, names[o->source]);
+	}
+}
+
 char *settings_origin_describe(const struct settings_origin *o)
 {
 	struct strbuf sb = { 0 };
-	if (o->file) {
-		strbuf_addstr(&sb, o->file);
-		if (o->line)
-			strbuf_addf(&sb, ":%u", o->line);
-		if (o->chain)
-			strbuf_addf(&sb, " (%s)", o->chain);
-		if (o->detail)
-			strbuf_addf(&sb, ", %s", o->detail);
-	} else if (o->detail) {
-		strbuf_addstr(&sb, o->detail);
-	} else {
-		static const char *const names[] = {
-			[SETTINGS_SRC_DEFAULT] = "default",
-			[SETTINGS_SRC_FILE] = "option file",
-			[SETTINGS_SRC_SNAPSHOT] = "snapshot",
-			[SETTINGS_SRC_LIVE] = "live",
-			[SETTINGS_SRC_TOPOLOGY] = "topology",
-		};
-		strbuf_addstr(&sb, names[o->source]);
-	}
+	settings_origin_add(&sb, o);
 	return strbuf_detach(&sb);
 }

@@ -326,5 +326,8 @@ const char *settings_intern(struct settings *s, const char *str);
  * "live (SET GLOBAL)". Returns a heap string the caller frees.
  */
 char *settings_origin_describe(const struct settings_origin *o);
+/* The same text appended to sb, without a heap string of its own or a format (issue 13: the
+ * explainer writes it once or twice per finding). */
+void settings_origin_add(struct strbuf *sb, const struct settings_origin *o);
 
 #endif

@@ -227,6 +227,17 @@ void strbuf_addch(struct strbuf *sb, int c)
 	strbuf_add(sb, &ch, 1);
 }
 
+void strbuf_add_uint(struct strbuf *sb, unsigned long long n)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+	do {
+		buf[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	strbuf_add(sb, buf + i, sizeof(buf) - i);
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	/* Format straight into the spare room; a second pass only when it was short (issue 13). */

@@ -54,6 +54,7 @@ char *strbuf_detach(struct strbuf *sb);         /* returns the buffer; caller fr
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_add_uint(struct strbuf *sb, unsigned long long n); /* n in decimal, as "%llu" writes it */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
 

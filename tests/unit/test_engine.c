@@ -1038,7 +1038,7 @@ static void test_intern(void)
 }
 
 /*
- * Issue 13: explain_origin_describe() writes what settings_origin_describe()
+ * Issue 13: settings_origin_add() writes what settings_origin_describe()
  * does, without its heap string: every shape (file with and without line,
  * chain and detail; detail alone; each source alone), appended after text
  * already in the buffer.
@@ -1062,7 +1062,7 @@ static void test_origin_describe_same(void)
 									     .detail = details[d] };
 						struct strbuf sb = { 0 };
 						strbuf_addstr(&sb, "x=");
-						explain_origin_describe(&sb, &o);
+						settings_origin_add(&sb, &o);
 						char *want = settings_origin_describe(&o);
 						n++;
 						if (!strncmp(sb.buf, "x=", 2) && !strcmp(sb.buf + 2, want))
@@ -1072,7 +1072,7 @@ static void test_origin_describe_same(void)
 						free(want);
 						strbuf_release(&sb);
 					}
-	ok(n && same == n, "explain_origin_describe(): as settings_origin_describe() for %zu of %zu origins", same,
+	ok(n && same == n, "settings_origin_add(): as settings_origin_describe() for %zu of %zu origins", same,
 	   n);
 }
 
