@@ -16,12 +16,13 @@
 #include "optfile.h"
 #include "secret.h"
 #include "settings.h"
+#include "fixture.h"
 #include "tap.h"
 
 #include "banned.h"
 
 static struct catalog cat;
-static char dir[] = "/tmp/crashsafe-test-config-XXXXXX";
+static char dir[64];
 
 static char *path_of(const char *name)
 {
@@ -982,17 +983,10 @@ static void test_outcomes(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
-	if (!mkdtemp(dir)) {
-		ok(0, "mkdtemp");
+	if (!fixture_tmpdir(dir, sizeof(dir), "test-config"))
 		return done_testing();
-	}
 	test_prefixes();
 	test_aliases_and_values();
 	test_chain_and_defaults();
@@ -1008,6 +1002,5 @@ int main(void)
 	test_outcomes();
 	cleanup();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

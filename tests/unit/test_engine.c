@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "explain.h"
 #include "expr.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -1175,19 +1176,10 @@ static void test_message_cache(void)
 
 int main(void)
 {
-	struct diag_list d;
-	diag_list_init(&d);
-	catalog_init(&cat);
-	if (catalog_load(&cat, "rules/variables.ini", &d)) {
-		diag_print(&d, stdout);
-		ok(0, "the catalog loads");
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/crashsafe-engine-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		ok(0, "a temporary directory");
+	if (!fixture_tmpdir(tmpdir, sizeof(tmpdir), "engine"))
 		return done_testing();
-	}
 	test_malformed();
 	test_evaluate();
 	test_problems();
@@ -1202,6 +1194,5 @@ int main(void)
 	test_message_cache();
 	rmdir(tmpdir);
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

@@ -19,6 +19,7 @@
 
 #include "engine.h"
 #include "explain.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -379,14 +380,8 @@ static void test_fix_choice(void)
 
 int main(void)
 {
-	struct diag_list d;
-	diag_list_init(&d);
-	catalog_init(&cat);
-	if (catalog_load(&cat, "rules/variables.ini", &d)) {
-		diag_print(&d, stdout);
-		ok(0, "the catalog loads");
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_same_explanations(60, 3, "templates");
 	/* 800 targets of their own values: past the explainer's limit of interned texts (8,192) */
 	unique_values = 1;
@@ -394,6 +389,5 @@ int main(void)
 	unique_values = 0;
 	test_fix_choice();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

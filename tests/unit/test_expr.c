@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -641,15 +642,9 @@ static void test_normalize_all(void)
 
 int main(void)
 {
-	struct diag_list d;
-	diag_list_init(&d);
-	catalog_init(&cat);
 	arena_init(&arena);
-	if (catalog_load(&cat, "rules/variables.ini", &d)) {
-		diag_print(&d, stdout);
-		ok(0, "the catalog loads");
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_truth_tables();
 	test_typed();
 	test_versions();
@@ -662,6 +657,5 @@ int main(void)
 	test_source_unknown();
 	arena_release(&arena);
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

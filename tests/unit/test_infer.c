@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "infer.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -333,13 +334,8 @@ static void test_series(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	infer_index_init(&idx, &cat);
 	test_evidence();
 	test_groups_once();
@@ -351,6 +347,5 @@ int main(void)
 	test_series();
 	infer_index_release(&idx);
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

@@ -19,6 +19,7 @@
 #include "live.h"
 #include "settings.h"
 #include "snapshot.h"
+#include "fixture.h"
 #include "tap.h"
 
 #include "banned.h"
@@ -807,13 +808,8 @@ static void test_refused(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "the catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_parse_host();
 	test_ssl_mode();
 	test_plan_mysql80();
@@ -828,6 +824,5 @@ int main(void)
 	test_capture();
 	test_refused();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

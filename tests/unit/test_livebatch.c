@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "live.h"
 #include "settings.h"
+#include "fixture.h"
 #include "tap.h"
 
 #include "banned.h"
@@ -141,16 +142,10 @@ static void test_predict_agrees(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "the catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_predict();
 	test_predict_agrees();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

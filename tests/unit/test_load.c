@@ -21,6 +21,7 @@
 #include "fleet.h"
 #include "infer.h"
 #include "load.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -102,19 +103,10 @@ static void load_run(const struct catalog *c, char **files, size_t nfiles, int s
 int main(void)
 {
 	struct catalog c;
-	struct diag_list d;
-	diag_list_init(&d);
-	catalog_init(&c);
-	if (catalog_load(&c, "rules/variables.ini", &d)) {
-		diag_print(&d, stdout);
-		ok(0, "the catalog loads");
+	if (!fixture_catalog(&c))
 		return done_testing();
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/crashsafe-load-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		ok(0, "a temporary directory");
+	if (!fixture_tmpdir(tmpdir, sizeof(tmpdir), "load"))
 		return done_testing();
-	}
 	char *files[2] = {
 		write_file("a.cnf", "[mysqld]\nport = 3307\nserver_id = 11\n"),
 		write_file("b.cnf", "[mysqld]\nserver_id = 12\nport = 3308\n"),
@@ -151,6 +143,5 @@ int main(void)
 	}
 	rmdir(tmpdir);
 	catalog_release(&c);
-	diag_list_release(&d);
 	return done_testing();
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "persisted.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -331,13 +332,8 @@ static void test_live(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_v1();
 	test_v2();
 	test_refused();
@@ -345,6 +341,5 @@ int main(void)
 	test_load();
 	test_live();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }

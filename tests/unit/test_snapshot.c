@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "settings.h"
 #include "snapshot.h"
+#include "fixture.h"
 #include "tap.h"
 
 #include "banned.h"
@@ -409,13 +410,8 @@ static void test_forget_prefix(void)
 
 int main(void)
 {
-	struct diag_list d;
-	catalog_init(&cat);
-	diag_list_init(&d);
-	if (!ok(catalog_load(&cat, "rules/variables.ini", &d) == 0, "catalog loads")) {
-		diag_print(&d, stdout);
+	if (!fixture_catalog(&cat))
 		return done_testing();
-	}
 	test_forms();
 	test_capture();
 	test_failures();
@@ -424,6 +420,5 @@ int main(void)
 	test_forget_prefix();
 	test_kept();
 	catalog_release(&cat);
-	diag_list_release(&d);
 	return done_testing();
 }
