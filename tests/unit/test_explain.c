@@ -312,16 +312,14 @@ static void test_fix_choice(void)
 	static const char text[] =
 		"[fixes]\nseverity = error\ntitle = fixes\nrequire = sync_binlog == 1\nwhy = w\n"
 		"fix = sync_binlog = 1\nfix_if = binlog_format == ROW -> sync_binlog = 1 (row)\n";
-	char dir[] = "/tmp/crashsafe-explain-XXXXXX";
+	char dir[64];
 	struct engine e;
 	struct diag_list d;
 	struct audit_result res;
 	engine_init(&e);
 	diag_list_init(&d);
-	if (!mkdtemp(dir)) {
-		ok(0, "a temporary directory");
+	if (!fixture_tmpdir(dir, sizeof(dir), "explain"))
 		return;
-	}
 	char *path = xasprintf("%s/fixes.ini", dir);
 	FILE *fp = fopen(path, "w");
 	if (fp) {

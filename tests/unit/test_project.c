@@ -15,6 +15,7 @@
 #include "optfile.h"
 #include "project.h"
 #include "suppress.h"
+#include "fixture.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -593,11 +594,8 @@ static void test_entries(void)
 
 int main(void)
 {
-	snprintf(repo, sizeof(repo), "/tmp/crashsafe-project.XXXXXX");
-	if (!mkdtemp(repo)) {
-		printf("1..0 # SKIP cannot make a temporary directory\n");
-		return 0;
-	}
+	if (!fixture_tmpdir(repo, sizeof(repo), "project"))
+		return done_testing();
 	test_layers();
 	test_project_file();
 	test_finder();

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "tap.h"
 #include "diag.h"
 #include "flavor.h"
@@ -404,11 +405,9 @@ static size_t count_entries(const char *dir)
 static void test_write_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	char dir[] = "/tmp/crashsafe-unit.XXXXXX";
-	if (!mkdtemp(dir)) {
-		ok(0, "mkdtemp");
+	char dir[64];
+	if (!fixture_tmpdir(dir, sizeof(dir), "unit"))
 		return;
-	}
 	char *path = xasprintf("%s/report.json", dir);
 	char old[] = "old\n";
 	is_int(write_file_atomic(path, 0644, write_small, old), 0, "write_file_atomic writes a file");
