@@ -157,15 +157,11 @@ int version_cmp(const struct version *a, const struct version *b)
 /* Decimal digits of a non-negative int at p; returns the end. */
 static char *version_digits(char *p, int n)
 {
-	char tmp[12];
-	size_t k = 0;
-	do {
-		tmp[k++] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n);
-	while (k)
-		*p++ = tmp[--k];
-	return p;
+	char tmp[UTIL_DIGITS_MAX];
+	const char *d = util_digits(tmp + sizeof(tmp), (unsigned)n);
+	size_t len = (size_t)(tmp + sizeof(tmp) - d);
+	memcpy(p, d, len);
+	return p + len;
 }
 
 char *version_format(const struct version *v, char *buf, unsigned size)

@@ -531,13 +531,9 @@ static void infer_describe_items(struct strbuf *sb, const struct infer_result *r
 		 * were a third of deciding; then each piece's length once and one
 		 * copy each into room made at once (issue 13)
 		 */
-		char num[24];
-		size_t at = sizeof(num);
-		unsigned v = e->line;
-		do
-			num[--at] = (char)('0' + v % 10);
-		while (v /= 10);
-		size_t nl = sizeof(num) - at, wl = strlen(e->what), fl = e->file ? strlen(e->file) : 0;
+		char num[UTIL_DIGITS_MAX];
+		const char *digits = util_digits(num + sizeof(num), e->line);
+		size_t nl = (size_t)(num + sizeof(num) - digits), wl = strlen(e->what), fl = e->file ? strlen(e->file) : 0;
 		const char *join = e->file ? " at " : " (line ";
 		size_t jl = e->file ? 4 : 7;
 		ARRAY_GROW(sb->buf, sb->len + 2 + wl + jl + fl + 1 + nl + 1 + 1, sb->cap);
@@ -556,7 +552,7 @@ static void infer_describe_items(struct strbuf *sb, const struct infer_result *r
 				o += fl;
 				*o++ = ':';
 			}
-			memcpy(o, num + at, nl);
+			memcpy(o, digits, nl);
 			o += nl;
 			if (!e->file)
 				*o++ = ')';

@@ -129,10 +129,7 @@ static int util_format_plain(struct strbuf *sb, const char *fmt, va_list ap)
 				    : longs == 2 ? va_arg(ap, unsigned long long)
 				    : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
 			}
-			do {
-				*--d = (char)('0' + u % 10);
-				u /= 10;
-			} while (u);
+			d = util_digits(d, u);
 			if (neg)
 				*--d = '-';
 			strbuf_add(sb, d, (size_t)(digits + sizeof(digits) - d));
@@ -229,13 +226,9 @@ void strbuf_addch(struct strbuf *sb, int c)
 
 void strbuf_add_uint(struct strbuf *sb, unsigned long long n)
 {
-	char buf[24];
-	size_t i = sizeof(buf);
-	do {
-		buf[--i] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n);
-	strbuf_add(sb, buf + i, sizeof(buf) - i);
+	char buf[UTIL_DIGITS_MAX];
+	char *d = util_digits(buf + sizeof(buf), n);
+	strbuf_add(sb, d, (size_t)(buf + sizeof(buf) - d));
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -55,6 +55,21 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_add_uint(struct strbuf *sb, unsigned long long n); /* n in decimal, as "%llu" writes it */
+
+/*
+ * util_digits(end, n): n in decimal, as "%llu" writes it, into the bytes just
+ * before end (at most UTIL_DIGITS_MAX = 20 of them; no NUL); returns where the
+ * digits start, so that they are [result, end). Inline: the writers call it per
+ * number of a report (issue 13), where a call or a format was measurable.
+ */
+#define UTIL_DIGITS_MAX 20
+static inline char *util_digits(char *end, unsigned long long n)
+{
+	do
+		*--end = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	return end;
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
 

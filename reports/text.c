@@ -93,10 +93,7 @@ static void text_put_lines(struct text *x, const char *s, const char *indent)
 /* n in decimal: fprintf("%zu") without the format's cost */
 static void text_put_size(struct text *x, size_t n)
 {
-	char buf[24], *p = buf + sizeof(buf);
-	do
-		*--p = (char)('0' + n % 10);
-	while ((n /= 10) != 0);
+	char buf[UTIL_DIGITS_MAX], *p = util_digits(buf + sizeof(buf), n);
 	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), x->fp);
 }
 

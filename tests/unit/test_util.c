@@ -546,6 +546,35 @@ static void test_printf_paths(void)
 	v.major = 0;
 	v.minor = 0;
 	is_str(version_format(&v, buf, sizeof(buf)), "0.0", "version_format: 0.0");
+	v.major = 2147483647;
+	v.minor = 1000000000;
+	v.patch = 10;
+	is_str(version_format(&v, buf, sizeof(buf)), "2147483647.1000000000.10", "version_format: the largest int");
+}
+
+/* util_digits() and strbuf_add_uint() against "%llu", at every length and on each side of a power of ten */
+static void test_digits(void)
+{
+	size_t bad = 0, n = 0;
+	unsigned long long p = 1;
+	for (int k = 0; k <= 20; k++, p *= 10) {
+		unsigned long long vals[] = { p - 1, p, p + 1, p * 9 / 10 * 10 + 9, ULLONG_MAX - (unsigned long long)k };
+		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++, n++) {
+			char want[32], got[UTIL_DIGITS_MAX + 1];
+			snprintf(want, sizeof(want), "%llu", vals[i]);
+			char *d = util_digits(got + UTIL_DIGITS_MAX, vals[i]);
+			got[UTIL_DIGITS_MAX] = '\0';
+			struct strbuf sb = { 0 };
+			strbuf_addstr(&sb, "x");
+			strbuf_add_uint(&sb, vals[i]);
+			if (strcmp(d, want) || d < got || strcmp(sb.buf + 1, want) || sb.len != strlen(want) + 1) {
+				if (!bad++)
+					printf("# %s: util_digits '%s', strbuf_add_uint '%s'\n", want, d, sb.buf + 1);
+			}
+			strbuf_release(&sb);
+		}
+	}
+	ok(!bad, "util_digits and strbuf_add_uint write %%llu's digits (%zu values, %zu differ)", n, bad);
 }
 
 /* strbuf_addf() and xasprintf() of fmt against snprintf's text, appended to "pre:". */
@@ -681,5 +710,6 @@ int main(void)
 	test_secret();
 	test_parse_uint();
 	test_printf_paths();
+	test_digits();
 	return done_testing();
 }
