@@ -1516,6 +1516,19 @@ static void full_fill(struct explainer *x, const struct settings *s, const struc
 	out->location = full_origin_out(&m->location, name, &x->location_detail);
 }
 
+void explain_kept_fill(struct explainer *x, const struct explain_full *kept, const char *name,
+		       struct explanation *out)
+{
+	size_t n = strlen(name);
+	out->variable = kept->variable;
+	out->value = kept->value;
+	out->origin = full_origin_out(&kept->origin, name, &x->origin_detail);
+	out->origin_text = explain_tmpl_out(&x->origin_text, &kept->origin_text, name, n);
+	out->fix = explain_tmpl_out(&x->fix, &kept->fix, name, n);
+	out->message = explain_tmpl_out(&x->message, &kept->message, name, n);
+	out->location = full_origin_out(&kept->location, name, &x->location_detail);
+}
+
 static int msg_str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
@@ -1826,8 +1839,10 @@ static void explain_default(struct explainer *x, const struct target_result *t, 
 			    struct explanation *out)
 {
 	explain_default_inner(x, t, f, out);
-	if (f->expired)
+	if (f->expired) {
 		explain_expired(x, f, out);
+		out->kept = NULL;   /* the message is no longer the kept one's (not kept for such findings anyway) */
+	}
 }
 
 static void explain_default_inner(struct explainer *x, const struct target_result *t, const struct finding *f,
@@ -1931,6 +1946,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 			const struct explain_full *kept = full_lookup(x, full_slot, f, s, &fk);
 			if (kept) {
 				full_fill(x, s, kept, out);
+				out->kept = kept;
 				goto out;
 			}
 			full_ok = 1;

@@ -23,6 +23,7 @@
 #include "util.h"
 
 struct engine;
+struct explain_full;
 
 /*
  * Added (issue 13): a target's entry of a variable or fact (or an origin
@@ -92,6 +93,18 @@ struct explanation {
 	 */
 	const struct finding_suppression *suppression;
 	const char *unsuppressed_message;
+	/*
+	 * Added (issue 13, json7): the whole explanation kept over the run
+	 * that this one was filled from (explain.c struct explain_full), or
+	 * NULL. Then every field but rule_id, title, expected, why and doc
+	 * is what explain_kept_fill(x, kept, NAME, ...) gives for the
+	 * target's view name NAME (settings.target); channel-less findings
+	 * only (subject, overridden, cause_rule, cause, suppression,
+	 * unsuppressed_message and fingerprint NULL). A writer may keep the
+	 * bytes it makes of those fields per kept (valid for the explainer's
+	 * life) and put each target's name in.
+	 */
+	const struct explain_full *kept;
 };
 
 struct explainer {
@@ -215,6 +228,18 @@ void explainer_target_end(struct explainer *x);
 /* x->explain(x, t, f, out), after clearing out. */
 void explain_finding(struct explainer *x, const struct target_result *t, const struct finding *f,
 		     struct explanation *out);
+
+/*
+ * Added (issue 13, json7): the fields a kept whole explanation gives
+ * (explanation.kept: variable, value, origin, origin_text, location,
+ * message, fix) for a target called name, into out; out's other fields
+ * are left as they are. The texts are in x's scratch buffers, as
+ * explain_finding()'s: this ends the last explanation's texts. A writer
+ * calls it with a name of its own where the target's name goes to find
+ * the places of the name in what it writes.
+ */
+void explain_kept_fill(struct explainer *x, const struct explain_full *kept, const char *name,
+		       struct explanation *out);
 
 
 /*

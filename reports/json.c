@@ -731,6 +731,41 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
 
 enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
 
+/*
+ * Findings explained from a kept whole explanation (explain.h
+ * explanation.kept; nine of ten findings of a fleet's report): the
+ * members that come from it, those from "channel" to "overridden" (part
+ * 0) and "message" and "fix" (part 1), are the same bytes for every
+ * target but for the target's name, which stands in them where the
+ * explanation has it (files, details, origin texts, messages). They are
+ * made once per kept explanation, with the places of the name (issue 13,
+ * json7: writing them member by member was half of the JSON writer).
+ * Only for names whose every byte goes out as it is (jsonw_plain()): the
+ * bytes around such a name are escaped as they would be without it, so
+ * that putting the name in gives what escaping the whole text gives. A
+ * kept explanation's template is made by writing its members twice, once
+ * with the target's name and once with a mark (JSON_TMPL_MARK) in its
+ * place (explain_kept_fill()); where the escaped mark stands, the name
+ * goes; the template is kept only when putting the target's name in gives
+ * the first bytes back. Fixed room: when the table or the bytes are full,
+ * findings are written member by member. Slots probed in turn from the
+ * kept explanation's address, filled to three quarters.
+ */
+#define JSON_TMPL_BITS 12
+#define JSON_TMPL_SLOTS (1u << JSON_TMPL_BITS)
+#define JSON_TMPL_HOLES 8
+#define JSON_TMPL_MAX_BYTES (8u << 20)
+#define JSON_TMPL_MARK "\x01\x02"
+#define JSON_TMPL_MARK_ESC "\\u0001\\u0002"
+
+struct json_tmpl {
+	const struct explain_full *kept;   /* NULL: an empty slot */
+	unsigned char refused;             /* no template: written member by member */
+	unsigned char nholes[2];
+	uint32_t off[2], len[2];           /* each part's bytes in json.tmpl_bytes, without the name */
+	uint32_t hole[2][JSON_TMPL_HOLES]; /* where the name goes, as offsets into those bytes */
+};
+
 struct json_cached {
 	const char *p1, *p2;   /* the texts' addresses; kind 0: empty slot */
 	unsigned tag;          /* kind | severity << 8 | status << 16 */
@@ -755,15 +790,24 @@ struct json {
 	size_t cache_slots_used; /* slots with a run: at most three quarters */
 	size_t cache_used;
 	char cache_bytes[JSON_CACHE_BYTES];
+	/* findings' members per kept explanation (json_tmpl_get()), made from the second target on */
+	struct json_tmpl *tmpl;       /* JSON_TMPL_SLOTS, or NULL before the first */
+	size_t tmpl_n;
+	char *tmpl_bytes;
+	size_t tmpl_used, tmpl_cap;
+	struct jsonw *scratch;        /* where a finding's members are made twice to find the name */
+	const char *tname;            /* the target's view name (explain.h explanation.kept) */
+	size_t tname_len;
+	int tname_plain;              /* every byte of it goes out as it is */
 };
 
 /* An origin's source as a JSON value (issue 13: the quoted names made once, in json_begin()). */
-static void json_source(struct json *j, enum settings_source src)
+static void json_source(struct json *j, struct jsonw *w, enum settings_source src)
 {
 	if ((unsigned)src < ARRAY_SIZE(j->source_json) && j->source_json_len[src])
-		jsonw_put(&j->w, j->source_json[src], j->source_json_len[src]);
+		jsonw_put(w, j->source_json[src], j->source_json_len[src]);
 	else
-		jsonw_value(&j->w, report_source_name(src));
+		jsonw_value(w, report_source_name(src));
 }
 
 /* The bytes of a run (enum json_run_kind), as the general calls write them. */
@@ -873,21 +917,21 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 	j->cache_used += n1 + n2 + 2 + len;
 }
 
-static void json_finding(struct json *j, const struct target_result *t, const struct finding *f,
-			 const struct explanation *e)
+/*
+ * Part 0 of a finding's members (json_tmpl above): from "channel" to
+ * "overridden", each with the comma before it; part 1: "message" and
+ * "fix". Into w: the report's writer, or the scratch one.
+ */
+static void json_finding_part(struct json *j, struct jsonw *w, int part, const struct finding *f,
+			      const struct explanation *e)
 {
-	struct jsonw *w = &j->w;
-	char fp[17];
-	/* jsonw_open(w, NULL, '{') and the first key: an element of "findings" (depth 4) */
-	if (w->has_items[4])
-		jsonw_puts(w, "," JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
-	else
-		jsonw_puts(w, JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
-	w->has_items[4] = 1;
-	w->depth = 5;
-	w->has_items[5] = 1;
-	json_run(j, JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16,
-		 f->rule_id, e->title, json_rule_owned(f->rule, f->rule_id) && json_rule_owned(f->rule, e->title));
+	if (part) {
+		jsonw_puts(w, "," JSON_IND5 "\"message\": ");
+		jsonw_value(w, e->message);
+		jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
+		jsonw_value(w, e->fix);
+		return;
+	}
 	jsonw_puts(w, "," JSON_IND5 "\"channel\": ");
 	jsonw_value(w, f->channel);
 	jsonw_puts(w, "," JSON_IND5 "\"subject\": ");
@@ -897,7 +941,7 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 	jsonw_puts(w, "," JSON_IND5 "\"value\": ");
 	jsonw_value(w, e->value);
 	jsonw_puts(w, "," JSON_IND5 "\"origin\": {" JSON_IND6 "\"source\": ");
-	json_source(j, e->origin.source);
+	json_source(j, w, e->origin.source);
 	jsonw_puts(w, "," JSON_IND6 "\"file\": ");
 	jsonw_value(w, e->origin.file);
 	jsonw_puts(w, "," JSON_IND6 "\"line\": ");
@@ -926,12 +970,214 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 	}
 	jsonw_puts(w, "," JSON_IND5 "\"overridden\": ");
 	jsonw_value(w, e->overridden);
+}
+
+/* At least the bytes json_finding_part() writes of both parts for f and e (each text escaped at its worst). */
+static size_t json_parts_room(const struct finding *f, const struct explanation *e)
+{
+	const char *texts[] = { f->channel, e->subject, e->variable, e->value, e->origin.file, e->origin.chain,
+				e->origin.detail, e->origin_text, e->location.file, e->cause_rule, e->cause.file,
+				e->overridden, e->message, e->fix };
+	size_t room = 1024;   /* the keys, indentation, source, line numbers and nulls */
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		room += texts[i] ? JSONW_ESC_ROOM(strlen(texts[i])) : 0;
+	return room;
+}
+
+/*
+ * The template of part p from its bytes with the target's name (real, n
+ * bytes) and with the mark in its place (marked, m bytes), into the
+ * template bytes at *used: 0 when the name is not where the marks are.
+ */
+static int json_tmpl_part(struct json *j, struct json_tmpl *tp, int p, const char *real, size_t n,
+			  const char *marked, size_t m)
+{
+	static const char esc[] = JSON_TMPL_MARK_ESC;
+	const size_t elen = sizeof(esc) - 1;
+	char *d = j->tmpl_bytes + j->tmpl_used, *d0 = d;
+	size_t from = 0, got = 0;
+	unsigned nh = 0;
+	for (size_t i = 0; i + elen <= m;) {
+		const char *at = memchr(marked + i, '\\', m - i - elen + 1);
+		if (!at)
+			break;
+		i = (size_t)(at - marked);
+		if (memcmp(at, esc, elen)) {
+			i++;
+			continue;
+		}
+		if (nh == JSON_TMPL_HOLES)
+			return 0;
+		/* the bytes before the mark, then the name where the real bytes have it */
+		size_t k = i - from;
+		if (got + k + j->tname_len > n || memcmp(real + got, marked + from, k) ||
+		    memcmp(real + got + k, j->tname, j->tname_len))
+			return 0;
+		memcpy(d, marked + from, k);
+		d += k;
+		got += k + j->tname_len;
+		tp->hole[p][nh++] = (uint32_t)(d - d0);
+		i += elen;
+		from = i;
+	}
+	if (got + (m - from) != n || memcmp(real + got, marked + from, m - from))
+		return 0;
+	memcpy(d, marked + from, m - from);
+	d += m - from;
+	tp->off[p] = (uint32_t)j->tmpl_used;
+	tp->len[p] = (uint32_t)(d - d0);
+	tp->nholes[p] = (unsigned char)nh;
+	j->tmpl_used += (size_t)(d - d0);
+	return 1;
+}
+
+/*
+ * Make the template of slot tp for kept explanation e (json_tmpl above).
+ * e's texts are made again afterwards (explain_kept_fill() with the
+ * target's name), so that e says what it said whether or not a template
+ * was kept. Returns 1 when kept.
+ */
+static int json_tmpl_make(struct json *j, struct json_tmpl *tp, const struct finding *f, struct explanation *e)
+{
+	struct jsonw *sw = j->scratch;
+	struct explanation marked = *e;
+	size_t real_room = json_parts_room(f, e), at[5];
+	if (!sw) {
+		sw = j->scratch = xmalloc(sizeof(*sw));
+		jsonw_init(sw, NULL);
+	}
+	explain_kept_fill(j->x, e->kept, JSON_TMPL_MARK, &marked);
+	/* nothing is flushed from the scratch writer (it has no file): both versions fit whole */
+	if (real_room + json_parts_room(f, &marked) > sizeof(sw->buf)) {
+		explain_kept_fill(j->x, e->kept, j->tname, e);
+		return 0;
+	}
+	sw->len = 0;
+	at[0] = sw->len;
+	json_finding_part(j, sw, 0, f, &marked);
+	at[1] = sw->len;
+	json_finding_part(j, sw, 1, f, &marked);
+	at[2] = sw->len;
+	explain_kept_fill(j->x, e->kept, j->tname, e);
+	json_finding_part(j, sw, 0, f, e);
+	at[3] = sw->len;
+	json_finding_part(j, sw, 1, f, e);
+	at[4] = sw->len;
+	/* room for both parts without the name: at most the real bytes */
+	size_t need = at[4] - at[2];
+	if (sw->overflow || need > JSON_TMPL_MAX_BYTES - j->tmpl_used)
+		return 0;
+	if (need > j->tmpl_cap - j->tmpl_used) {
+		size_t cap = j->tmpl_cap ? j->tmpl_cap : 64 * 1024;
+		while (cap - j->tmpl_used < need)
+			cap *= 2;
+		j->tmpl_bytes = xrealloc(j->tmpl_bytes, cap);
+		j->tmpl_cap = cap;
+	}
+	size_t used = j->tmpl_used;
+	for (int p = 0; p < 2; p++)
+		if (!json_tmpl_part(j, tp, p, sw->buf + at[2 + p], at[3 + p] - at[2 + p], sw->buf + at[p],
+				    at[p + 1] - at[p])) {
+			j->tmpl_used = used;
+			return 0;
+		}
+	return 1;
+}
+
+/*
+ * The template for f's explanation e when it has one, made the first
+ * time (json_tmpl above); NULL: write the members one by one. e's texts
+ * may be made again meanwhile (json_tmpl_make()), the same.
+ */
+static const struct json_tmpl *json_tmpl_get(struct json *j, const struct finding *f, struct explanation *e)
+{
+	if (!e->kept || !j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
+		return NULL;
+	if (!j->tmpl)
+		j->tmpl = xcalloc(JSON_TMPL_SLOTS, sizeof(*j->tmpl));
+	size_t mask = JSON_TMPL_SLOTS - 1;
+	size_t at = (size_t)(((uint64_t)(uintptr_t)e->kept * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_TMPL_BITS));
+	struct json_tmpl *tp = &j->tmpl[at];
+	while (tp->kept && tp->kept != e->kept) {
+		at = (at + 1) & mask;
+		tp = &j->tmpl[at];
+	}
+	if (tp->kept)
+		return tp->refused ? NULL : tp;
+	if (4 * (j->tmpl_n + 1) > 3 * JSON_TMPL_SLOTS)
+		return NULL;
+	j->tmpl_n++;
+	tp->kept = e->kept;
+	tp->refused = !json_tmpl_make(j, tp, f, e);
+	return tp->refused ? NULL : tp;
+}
+
+/* Part p of a finding from template tp, with the target's name put in. */
+static void json_tmpl_put(struct json *j, const struct json_tmpl *tp, int p)
+{
+	struct jsonw *w = &j->w;
+	const char *b = j->tmpl_bytes + tp->off[p];
+	size_t total = tp->len[p] + tp->nholes[p] * j->tname_len, from = 0;
+	if (total > sizeof(w->buf) - w->len) {
+		jsonw_flush(w);
+		if (total > sizeof(w->buf)) {
+			for (unsigned k = 0; k < tp->nholes[p]; k++) {
+				jsonw_put(w, b + from, tp->hole[p][k] - from);
+				jsonw_put(w, j->tname, j->tname_len);
+				from = tp->hole[p][k];
+			}
+			jsonw_put(w, b + from, tp->len[p] - from);
+			return;
+		}
+	}
+	char *d = w->buf + w->len;
+	for (unsigned k = 0; k < tp->nholes[p]; k++) {
+		memcpy(d, b + from, tp->hole[p][k] - from);
+		d += tp->hole[p][k] - from;
+		memcpy(d, j->tname, j->tname_len);
+		d += j->tname_len;
+		from = tp->hole[p][k];
+	}
+	memcpy(d, b + from, tp->len[p] - from);
+	w->len += total;
+}
+
+static void json_tmpl_free(struct json *j)
+{
+	free(j->tmpl);
+	free(j->tmpl_bytes);
+	free(j->scratch);
+	j->tmpl = NULL;
+	j->tmpl_bytes = NULL;
+	j->scratch = NULL;
+}
+
+static void json_finding(struct json *j, const struct target_result *t, const struct finding *f,
+			 struct explanation *e)
+{
+	struct jsonw *w = &j->w;
+	char fp[17];
+	const struct json_tmpl *tp = json_tmpl_get(j, f, e);
+	/* jsonw_open(w, NULL, '{') and the first key: an element of "findings" (depth 4) */
+	if (w->has_items[4])
+		jsonw_puts(w, "," JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
+	else
+		jsonw_puts(w, JSON_IND4 "{" JSON_IND5 "\"rule_id\": ");
+	w->has_items[4] = 1;
+	w->depth = 5;
+	w->has_items[5] = 1;
+	json_run(j, JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16,
+		 f->rule_id, e->title, json_rule_owned(f->rule, f->rule_id) && json_rule_owned(f->rule, e->title));
+	if (tp)
+		json_tmpl_put(j, tp, 0);
+	else
+		json_finding_part(j, w, 0, f, e);
 	jsonw_puts(w, "," JSON_IND5 "\"expected\": ");
 	json_run(j, JSON_RUN_EXPECTED, e->expected, NULL, json_rule_owned(f->rule, e->expected));
-	jsonw_puts(w, "," JSON_IND5 "\"message\": ");
-	jsonw_value(w, e->message);
-	jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
-	jsonw_value(w, e->fix);
+	if (tp)
+		json_tmpl_put(j, tp, 1);
+	else
+		json_finding_part(j, w, 1, f, e);
 	jsonw_puts(w, "," JSON_IND5 "\"why\": ");
 	json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc, json_rule_owned(f->rule, e->why) && json_rule_owned(f->rule, e->doc));
 	suppress_fingerprint(t, f, e, fp);
@@ -1057,7 +1303,7 @@ static void json_fleet(struct json *j, const struct target_result *t)
 		jsonw_puts(w, "," JSON_IND6 "\"spelled\": ");
 		jsonw_value(w, sv->current.spelled);
 		jsonw_puts(w, "," JSON_IND6 "\"origin\": {" JSON_IND7 "\"source\": ");
-		json_source(j, o->source);
+		json_source(j, w, o->source);
 		jsonw_puts(w, "," JSON_IND7 "\"file\": ");
 		jsonw_value(w, o->file);
 		jsonw_puts(w, "," JSON_IND7 "\"line\": ");
@@ -1337,6 +1583,10 @@ static void json_target(struct json *j, const struct target_result *t)
 	json_topology(j, t);
 	json_target_counts(j, &c);
 	jsonw_open(w, "findings", '[');
+	/* the name kept explanations put in (json_tmpl above) */
+	j->tname = t->view.target;
+	j->tname_len = j->tname ? strlen(j->tname) : 0;
+	j->tname_plain = j->tname && j->tname_len < 4096 && jsonw_plain_run(j->tname, 0, j->tname_len) == j->tname_len;
 	explainer_target_begin(j->x, t);   /* issue 13: what the target's findings share is worked out once */
 	for (size_t i = 0; i < t->n; i++) {
 		struct explanation e;
@@ -1452,6 +1702,7 @@ static int json_end(void *state, const struct audit_summary *s)
 	jsonw_close(w, '}');
 	jsonw_close(w, '}');
 	json_keys_free(j);
+	json_tmpl_free(j);
 	return jsonw_finish(w);
 }
 

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "explain.h"
 #include "fixture.h"
+#include "report.h"
 #include "tap.h"
 #include "banned.h"
 
@@ -72,6 +73,8 @@ static const char *const values[] = {
 
 /* Nonzero: every value is the target's own ("v17-3"), so that the explainer's texts outgrow its limit. */
 static int unique_values;
+/* Nonzero: every fourth target has a name that JSON escapes (a quote, UTF-8, a control byte). */
+static int odd_names;
 
 static void set_one(struct settings *s, const char *name, size_t i)
 {
@@ -135,7 +138,10 @@ static void make_targets(size_t n, size_t copies)
 		struct settings *s = &targets[ntargets++];
 		char name[32];
 		rng_state = 0x9e3779b97f4a7c15ULL * (t / copies + 1);
-		snprintf(name, sizeof(name), "t%zu.cnf", t);
+		if (odd_names && t % 4 == 3)
+			snprintf(name, sizeof(name), "t%zu \"q\" caf\xc3\xa9\x01.cnf", t);   /* escaped in JSON */
+		else
+			snprintf(name, sizeof(name), "t%zu.cnf", t);
 		settings_init(s, name, kinds[rng(ARRAY_SIZE(kinds))]);
 		size_t b = rng(ARRAY_SIZE(builds));
 		s->flavor = builds[b].flavor;
@@ -376,6 +382,116 @@ static void test_fix_choice(void)
 	engine_release(&e);
 }
 
+/*
+ * The explainer as installed by explainer_init(), wrapped: counts the
+ * explanations filled from a kept one (explanation.kept) and, with clear
+ * set, hides that from the writer, which then writes every member itself.
+ */
+struct kept_wrap {
+	void (*inner)(struct explainer *x, const struct target_result *t, const struct finding *f,
+		      struct explanation *out);
+	int clear;
+	size_t kept;
+};
+
+static void kept_wrap_explain(struct explainer *x, const struct target_result *t, const struct finding *f,
+			      struct explanation *out)
+{
+	struct kept_wrap *kw = x->data;
+	kw->inner(x, t, f, out);
+	if (out->kept)
+		kw->kept++;
+	if (kw->clear)
+		out->kept = NULL;
+}
+
+/* The report of res in format fmt through x, as a heap string (NULL on failure). */
+static char *render_report(enum report_format fmt, const struct audit_result *res, struct explainer *x)
+{
+	struct report_options o = { 0 };
+	struct report_run run = { .command = "check", .tool_version = "0", .explainer = x };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	if (!fp)
+		return NULL;
+	int rc = report_write(fmt, res, &o, &run, fp);
+	fclose(fp);
+	if (rc) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Issue 13 (json7): the JSON writer keeps the bytes of the members that
+ * come from a kept explanation and puts each target's name in. Its report
+ * of targets made from templates (and of targets whose names JSON
+ * escapes, which it writes member by member) is byte for byte the report
+ * written member by member throughout.
+ */
+static void test_report_templates(enum report_format fmt, const char *what)
+{
+	struct engine e;
+	struct diag_list d;
+	struct audit_result res;
+	engine_init(&e);
+	diag_list_init(&d);
+	if (engine_load_dir(&e, "rules", &d) || engine_bind(&e, &cat, &d)) {
+		ok(0, "%s: the built-in rules load", what);
+		diag_print(&d, stdout);
+		diag_list_release(&d);
+		engine_release(&e);
+		return;
+	}
+	odd_names = 1;
+	make_targets(120, 3);
+	odd_names = 0;
+	audit_result_init(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		engine_evaluate_target(&e, &cat, &targets[i], &res);
+
+	struct explainer with, without;
+	struct kept_wrap kw_with = { 0 }, kw_without = { .clear = 1 };
+	explainer_init(&with, &e, &cat);
+	explainer_init(&without, &e, &cat);
+	kw_with.inner = with.explain;
+	kw_without.inner = without.explain;
+	with.explain = without.explain = kept_wrap_explain;
+	with.data = &kw_with;
+	without.data = &kw_without;
+	char *got = render_report(fmt, &res, &with);
+	char *want = render_report(fmt, &res, &without);
+	size_t nfindings = 0;
+	for (size_t i = 0; i < res.n; i++)
+		nfindings += res.targets[i].n;
+	ok(kw_with.kept >= 1000 && kw_without.kept == kw_with.kept,
+	   "%s: findings come from kept explanations (%zu of %zu)", what, kw_with.kept, nfindings);
+	ok(got && want && strlen(want) > 100000 && !strcmp(got, want),
+	   "%s: the report with kept explanations' bytes is the report written member by member (%zu bytes)", what,
+	   want ? strlen(want) : 0);
+	if (got && want && strcmp(got, want)) {
+		size_t k = 0;
+		while (got[k] && got[k] == want[k])
+			k++;
+		size_t from = k > 80 ? k - 80 : 0;
+		printf("#   at byte %zu\n#   got:  %.160s\n#   want: %.160s\n", k, got + from, want + from);
+	}
+	free(got);
+	free(want);
+	explainer_release(&with);
+	explainer_release(&without);
+	audit_result_release(&res);
+	for (size_t i = 0; i < ntargets; i++)
+		settings_release(&targets[i]);
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+	diag_list_release(&d);
+	engine_release(&e);
+}
+
 int main(void)
 {
 	if (!fixture_catalog(&cat))
@@ -386,6 +502,7 @@ int main(void)
 	test_same_explanations(800, 1, "past the limit");
 	unique_values = 0;
 	test_fix_choice();
+	test_report_templates(REPORT_JSON, "json");
 	catalog_release(&cat);
 	return done_testing();
 }
