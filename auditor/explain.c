@@ -1402,6 +1402,7 @@ struct explain_full {
 	struct explain_entry_key group;
 	/* the explanation; texts with explain_self_file where the target's name goes */
 	const char *variable, *value;
+	const char *expected;           /* explain_expected() for the key's rule, flavor and version */
 	struct explain_tmpl origin_text, fix, message;
 	struct explain_entry_key origin, location;
 };
@@ -1522,6 +1523,7 @@ void explain_kept_fill(struct explainer *x, const struct explain_full *kept, con
 	size_t n = strlen(name);
 	out->variable = kept->variable;
 	out->value = kept->value;
+	out->expected = kept->expected;
 	out->origin = full_origin_out(&kept->origin, name, &x->origin_detail);
 	out->origin_text = explain_tmpl_out(&x->origin_text, &kept->origin_text, name, n);
 	out->fix = explain_tmpl_out(&x->fix, &kept->fix, name, n);
@@ -1627,6 +1629,7 @@ static void full_remember(struct explainer *x, const struct target_result *t, co
 		kept->hash = k->hash;
 		kept->var = k->var;
 		kept->fix_choice = k->fix_choice;
+		kept->expected = out->expected;
 		kept->group = x->target_group;
 		kept->next = *slot;
 		*slot = kept;
@@ -1928,7 +1931,6 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 			strbuf_addstr(&x->subject, "default channel");
 		out->subject = x->subject.buf;
 	}
-	out->expected = explain_expected(x, r, s);
 	out->why = rule_why(r, s->flavor);
 	out->doc = rule_doc(r, s->flavor);
 
@@ -1945,8 +1947,13 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 		if (msg_ok && own && full_cacheable(x, r, f, &env, &mv, &fk, &full_slot)) {
 			const struct explain_full *kept = full_lookup(x, full_slot, f, s, &fk);
 			if (kept) {
-				full_fill(x, s, kept, out);
+				/* the expected text of its rule, flavor and version (in its key), as kept with it */
+				out->expected = kept->expected;
+				out->variable = kept->variable;
+				out->value = kept->value;
 				out->kept = kept;
+				if (!x->kept_lazy)
+					full_fill(x, s, kept, out);
 				goto out;
 			}
 			full_ok = 1;
@@ -1954,6 +1961,7 @@ static void explain_default_inner(struct explainer *x, const struct target_resul
 		if (msg_ok)
 			hit = message_find(slot, f, s, &mv);
 	}
+	out->expected = explain_expected(x, r, s);
 
 	explain_fix(x, r, &env, &x->fix);
 	out->fix = x->fix.len ? x->fix.buf : NULL;

@@ -96,13 +96,18 @@ struct explanation {
 	/*
 	 * Added (issue 13, json7): the whole explanation kept over the run
 	 * that this one was filled from (explain.c struct explain_full), or
-	 * NULL. Then every field but rule_id, title, expected, why and doc
-	 * is what explain_kept_fill(x, kept, NAME, ...) gives for the
-	 * target's view name NAME (settings.target); channel-less findings
+	 * NULL. Then every field but rule_id, title, why and doc is what
+	 * explain_kept_fill(x, kept, NAME, ...) gives for the target's view
+	 * name NAME (settings.target), and expected is the same text (same
+	 * address) for every explanation of one kept; channel-less findings
 	 * only (subject, overridden, cause_rule, cause, suppression,
 	 * unsuppressed_message and fingerprint NULL). A writer may keep the
 	 * bytes it makes of those fields per kept (valid for the explainer's
-	 * life) and put each target's name in.
+	 * life) and put each target's name in. With explainer.kept_lazy set,
+	 * such an explanation has variable, value and expected but not the
+	 * fields with texts (origin, origin_text, location, message, fix:
+	 * zero): the writer fills them with explain_kept_fill() when it needs
+	 * them.
 	 */
 	const struct explain_full *kept;
 };
@@ -202,6 +207,8 @@ struct explainer {
 	size_t detail_memo_n;
 	int shadow;
 	struct strbuf origin_detail, location_detail;   /* kept details with the target's name put back */
+	/* added (issue 13, json7): set by a writer: explanation.kept's texts are left for it to fill */
+	int kept_lazy;
 };
 
 /* The default explainer over the rules of e and catalog c (both must outlive x). */
@@ -231,8 +238,8 @@ void explain_finding(struct explainer *x, const struct target_result *t, const s
 
 /*
  * Added (issue 13, json7): the fields a kept whole explanation gives
- * (explanation.kept: variable, value, origin, origin_text, location,
- * message, fix) for a target called name, into out; out's other fields
+ * (explanation.kept: variable, value, expected, origin, origin_text,
+ * location, message, fix) for a target called name, into out; out's other fields
  * are left as they are. The texts are in x's scratch buffers, as
  * explain_finding()'s: this ends the last explanation's texts. A writer
  * calls it with a name of its own where the target's name goes to find

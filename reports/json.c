@@ -733,27 +733,30 @@ enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
 
 /*
  * Findings explained from a kept whole explanation (explain.h
- * explanation.kept; nine of ten findings of a fleet's report): the
- * members that come from it, those from "channel" to "overridden" (part
- * 0) and "message" and "fix" (part 1), are the same bytes for every
- * target but for the target's name, which stands in them where the
+ * explanation.kept; nine of ten findings of a fleet's report): their
+ * members from the rule id's value to the doc's are the same bytes for
+ * every target but for the target's name, which stands in them where the
  * explanation has it (files, details, origin texts, messages). They are
  * made once per kept explanation, with the places of the name (issue 13,
- * json7: writing them member by member was half of the JSON writer).
- * Only for names whose every byte goes out as it is (jsonw_plain()): the
- * bytes around such a name are escaped as they would be without it, so
- * that putting the name in gives what escaping the whole text gives. A
- * kept explanation's template is made by writing its members twice, once
- * with the target's name and once with a mark (JSON_TMPL_MARK) in its
- * place (explain_kept_fill()); where the escaped mark stands, the name
- * goes; the template is kept only when putting the target's name in gives
- * the first bytes back. Fixed room: when the table or the bytes are full,
+ * json7: writing them member by member was half of the JSON writer), and
+ * used when the finding's rule id, title, severity, status, expected,
+ * why and doc are those they were made with (the same addresses). Only
+ * for names whose every byte goes out as it is (jsonw_plain()): the bytes
+ * around such a name are escaped as they would be without it, so that
+ * putting the name in gives what escaping the whole text gives. A
+ * template is made by writing the members twice, once with the target's
+ * name and once with a mark (JSON_TMPL_MARK) in its place
+ * (explain_kept_fill()); where the escaped mark stands, the name goes;
+ * the template is kept only when putting the target's name in gives the
+ * first bytes back. Fixed room: when the table or the bytes are full,
  * findings are written member by member. Slots probed in turn from the
- * kept explanation's address, filled to three quarters.
+ * kept explanation's address, filled to three quarters. The explainer is
+ * asked to leave a kept explanation's texts out (explainer.kept_lazy):
+ * they are made only when the writer needs them.
  */
 #define JSON_TMPL_BITS 12
 #define JSON_TMPL_SLOTS (1u << JSON_TMPL_BITS)
-#define JSON_TMPL_HOLES 8
+#define JSON_TMPL_HOLES 16
 #define JSON_TMPL_MAX_BYTES (8u << 20)
 #define JSON_TMPL_MARK "\x01\x02"
 #define JSON_TMPL_MARK_ESC "\\u0001\\u0002"
@@ -761,9 +764,11 @@ enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
 struct json_tmpl {
 	const struct explain_full *kept;   /* NULL: an empty slot */
 	unsigned char refused;             /* no template: written member by member */
-	unsigned char nholes[2];
-	uint32_t off[2], len[2];           /* each part's bytes in json.tmpl_bytes, without the name */
-	uint32_t hole[2][JSON_TMPL_HOLES]; /* where the name goes, as offsets into those bytes */
+	unsigned char nholes;
+	unsigned tag;                      /* the finding's severity and status, as json_run()'s head */
+	const char *rule_id, *title, *expected, *why, *doc;   /* what it was made with */
+	uint32_t off, len;                 /* its bytes in json.tmpl_bytes, without the name */
+	uint32_t hole[JSON_TMPL_HOLES];    /* where the name goes, as offsets into those bytes */
 };
 
 struct json_cached {
@@ -918,20 +923,19 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 }
 
 /*
- * Part 0 of a finding's members (json_tmpl above): from "channel" to
- * "overridden", each with the comma before it; part 1: "message" and
- * "fix". Into w: the report's writer, or the scratch one.
+ * A finding's members from the rule id's value to the doc's, into w (the
+ * report's writer, its rules' texts through the cache above, or the
+ * scratch one, without it).
  */
-static void json_finding_part(struct json *j, struct jsonw *w, int part, const struct finding *f,
-			      const struct explanation *e)
+static void json_finding_body(struct json *j, struct jsonw *w, const struct finding *f, const struct explanation *e)
 {
-	if (part) {
-		jsonw_puts(w, "," JSON_IND5 "\"message\": ");
-		jsonw_value(w, e->message);
-		jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
-		jsonw_value(w, e->fix);
-		return;
-	}
+	unsigned head = JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16;
+	int cached = w == &j->w;
+	if (cached)
+		json_run(j, head, f->rule_id, e->title,
+			 json_rule_owned(f->rule, f->rule_id) && json_rule_owned(f->rule, e->title));
+	else
+		json_run_make(w, head, f->rule_id, e->title);
 	jsonw_puts(w, "," JSON_IND5 "\"channel\": ");
 	jsonw_value(w, f->channel);
 	jsonw_puts(w, "," JSON_IND5 "\"subject\": ");
@@ -970,27 +974,43 @@ static void json_finding_part(struct json *j, struct jsonw *w, int part, const s
 	}
 	jsonw_puts(w, "," JSON_IND5 "\"overridden\": ");
 	jsonw_value(w, e->overridden);
+	jsonw_puts(w, "," JSON_IND5 "\"expected\": ");
+	if (cached)
+		json_run(j, JSON_RUN_EXPECTED, e->expected, NULL, json_rule_owned(f->rule, e->expected));
+	else
+		json_run_make(w, JSON_RUN_EXPECTED, e->expected, NULL);
+	jsonw_puts(w, "," JSON_IND5 "\"message\": ");
+	jsonw_value(w, e->message);
+	jsonw_puts(w, "," JSON_IND5 "\"fix\": ");
+	jsonw_value(w, e->fix);
+	jsonw_puts(w, "," JSON_IND5 "\"why\": ");
+	if (cached)
+		json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc,
+			 json_rule_owned(f->rule, e->why) && json_rule_owned(f->rule, e->doc));
+	else
+		json_run_make(w, JSON_RUN_WHY_DOC, e->why, e->doc);
 }
 
-/* At least the bytes json_finding_part() writes of both parts for f and e (each text escaped at its worst). */
-static size_t json_parts_room(const struct finding *f, const struct explanation *e)
+/* At least the bytes json_finding_body() writes for f and e (each text escaped at its worst). */
+static size_t json_body_room(const struct finding *f, const struct explanation *e)
 {
-	const char *texts[] = { f->channel, e->subject, e->variable, e->value, e->origin.file, e->origin.chain,
-				e->origin.detail, e->origin_text, e->location.file, e->cause_rule, e->cause.file,
-				e->overridden, e->message, e->fix };
-	size_t room = 1024;   /* the keys, indentation, source, line numbers and nulls */
+	const char *texts[] = { f->rule_id, e->title, f->channel, e->subject, e->variable, e->value,
+				e->origin.file, e->origin.chain, e->origin.detail, e->origin_text, e->location.file,
+				e->cause_rule, e->cause.file, e->overridden, e->expected, e->message, e->fix,
+				e->why, e->doc };
+	size_t room = 2048;   /* the keys, indentation, source, severity, status, line numbers and nulls */
 	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
 		room += texts[i] ? JSONW_ESC_ROOM(strlen(texts[i])) : 0;
 	return room;
 }
 
 /*
- * The template of part p from its bytes with the target's name (real, n
+ * The template tp from the body's bytes with the target's name (real, n
  * bytes) and with the mark in its place (marked, m bytes), into the
- * template bytes at *used: 0 when the name is not where the marks are.
+ * template bytes (room made): 0 when the name is not where the marks are.
  */
-static int json_tmpl_part(struct json *j, struct json_tmpl *tp, int p, const char *real, size_t n,
-			  const char *marked, size_t m)
+static int json_tmpl_split(struct json *j, struct json_tmpl *tp, const char *real, size_t n, const char *marked,
+			   size_t m)
 {
 	static const char esc[] = JSON_TMPL_MARK_ESC;
 	const size_t elen = sizeof(esc) - 1;
@@ -1016,7 +1036,7 @@ static int json_tmpl_part(struct json *j, struct json_tmpl *tp, int p, const cha
 		memcpy(d, marked + from, k);
 		d += k;
 		got += k + j->tname_len;
-		tp->hole[p][nh++] = (uint32_t)(d - d0);
+		tp->hole[nh++] = (uint32_t)(d - d0);
 		i += elen;
 		from = i;
 	}
@@ -1024,47 +1044,43 @@ static int json_tmpl_part(struct json *j, struct json_tmpl *tp, int p, const cha
 		return 0;
 	memcpy(d, marked + from, m - from);
 	d += m - from;
-	tp->off[p] = (uint32_t)j->tmpl_used;
-	tp->len[p] = (uint32_t)(d - d0);
-	tp->nholes[p] = (unsigned char)nh;
+	tp->off = (uint32_t)j->tmpl_used;
+	tp->len = (uint32_t)(d - d0);
+	tp->nholes = (unsigned char)nh;
 	j->tmpl_used += (size_t)(d - d0);
 	return 1;
 }
 
 /*
- * Make the template of slot tp for kept explanation e (json_tmpl above).
- * e's texts are made again afterwards (explain_kept_fill() with the
- * target's name), so that e says what it said whether or not a template
- * was kept. Returns 1 when kept.
+ * Make template tp from finding f and its kept explanation e (json_tmpl
+ * above), with e's texts filled; they are made again afterwards
+ * (explain_kept_fill() with the target's name), so that e says what it
+ * said whether or not the template is kept. Returns 1 when kept.
  */
 static int json_tmpl_make(struct json *j, struct json_tmpl *tp, const struct finding *f, struct explanation *e)
 {
 	struct jsonw *sw = j->scratch;
 	struct explanation marked = *e;
-	size_t real_room = json_parts_room(f, e), at[5];
+	size_t at[3];
 	if (!sw) {
 		sw = j->scratch = xmalloc(sizeof(*sw));
 		jsonw_init(sw, NULL);
 	}
+	size_t real_room = json_body_room(f, e);
 	explain_kept_fill(j->x, e->kept, JSON_TMPL_MARK, &marked);
 	/* nothing is flushed from the scratch writer (it has no file): both versions fit whole */
-	if (real_room + json_parts_room(f, &marked) > sizeof(sw->buf)) {
-		explain_kept_fill(j->x, e->kept, j->tname, e);
-		return 0;
-	}
+	int fits = real_room + json_body_room(f, &marked) <= sizeof(sw->buf);
 	sw->len = 0;
+	if (fits)
+		json_finding_body(j, sw, f, &marked);
 	at[0] = sw->len;
-	json_finding_part(j, sw, 0, f, &marked);
-	at[1] = sw->len;
-	json_finding_part(j, sw, 1, f, &marked);
-	at[2] = sw->len;
 	explain_kept_fill(j->x, e->kept, j->tname, e);
-	json_finding_part(j, sw, 0, f, e);
-	at[3] = sw->len;
-	json_finding_part(j, sw, 1, f, e);
-	at[4] = sw->len;
-	/* room for both parts without the name: at most the real bytes */
-	size_t need = at[4] - at[2];
+	if (!fits)
+		return 0;
+	json_finding_body(j, sw, f, e);
+	at[1] = sw->len;
+	/* room for the bytes without the name: at most the real bytes */
+	size_t need = at[1] - at[0];
 	if (sw->overflow || need > JSON_TMPL_MAX_BYTES - j->tmpl_used)
 		return 0;
 	if (need > j->tmpl_cap - j->tmpl_used) {
@@ -1074,25 +1090,28 @@ static int json_tmpl_make(struct json *j, struct json_tmpl *tp, const struct fin
 		j->tmpl_bytes = xrealloc(j->tmpl_bytes, cap);
 		j->tmpl_cap = cap;
 	}
-	size_t used = j->tmpl_used;
-	for (int p = 0; p < 2; p++)
-		if (!json_tmpl_part(j, tp, p, sw->buf + at[2 + p], at[3 + p] - at[2 + p], sw->buf + at[p],
-				    at[p + 1] - at[p])) {
-			j->tmpl_used = used;
-			return 0;
-		}
+	if (!json_tmpl_split(j, tp, sw->buf + at[0], need, sw->buf, at[0]))
+		return 0;
+	tp->tag = (unsigned)f->severity << 8 | (unsigned)f->status;
+	tp->rule_id = f->rule_id;
+	tp->title = e->title;
+	tp->expected = e->expected;
+	tp->why = e->why;
+	tp->doc = e->doc;
 	return 1;
 }
 
 /*
- * The template for f's explanation e when it has one, made the first
- * time (json_tmpl above); NULL: write the members one by one. e's texts
- * may be made again meanwhile (json_tmpl_make()), the same.
+ * The template for finding f and its explanation e when there is one,
+ * made the first time (json_tmpl above); NULL: write the members one by
+ * one, e's texts filled.
  */
 static const struct json_tmpl *json_tmpl_get(struct json *j, const struct finding *f, struct explanation *e)
 {
-	if (!e->kept || !j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
+	if (!e->kept)
 		return NULL;
+	if (!j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
+		goto fill;
 	if (!j->tmpl)
 		j->tmpl = xcalloc(JSON_TMPL_SLOTS, sizeof(*j->tmpl));
 	size_t mask = JSON_TMPL_SLOTS - 1;
@@ -1102,43 +1121,52 @@ static const struct json_tmpl *json_tmpl_get(struct json *j, const struct findin
 		at = (at + 1) & mask;
 		tp = &j->tmpl[at];
 	}
-	if (tp->kept)
-		return tp->refused ? NULL : tp;
+	if (tp->kept) {
+		if (!tp->refused && tp->rule_id == f->rule_id && tp->title == e->title && tp->expected == e->expected &&
+		    tp->why == e->why && tp->doc == e->doc && tp->tag == ((unsigned)f->severity << 8 | (unsigned)f->status))
+			return tp;
+		goto fill;
+	}
 	if (4 * (j->tmpl_n + 1) > 3 * JSON_TMPL_SLOTS)
-		return NULL;
+		goto fill;
 	j->tmpl_n++;
 	tp->kept = e->kept;
+	explain_kept_fill(j->x, e->kept, j->tname, e);
 	tp->refused = !json_tmpl_make(j, tp, f, e);
 	return tp->refused ? NULL : tp;
+fill:
+	/* the explainer left the kept explanation's texts to the writer (explainer.kept_lazy) */
+	explain_kept_fill(j->x, e->kept, j->tname, e);
+	return NULL;
 }
 
-/* Part p of a finding from template tp, with the target's name put in. */
-static void json_tmpl_put(struct json *j, const struct json_tmpl *tp, int p)
+/* A finding's body from template tp, with the target's name put in. */
+static void json_tmpl_put(struct json *j, const struct json_tmpl *tp)
 {
 	struct jsonw *w = &j->w;
-	const char *b = j->tmpl_bytes + tp->off[p];
-	size_t total = tp->len[p] + tp->nholes[p] * j->tname_len, from = 0;
+	const char *b = j->tmpl_bytes + tp->off;
+	size_t total = tp->len + tp->nholes * j->tname_len, from = 0;
 	if (total > sizeof(w->buf) - w->len) {
 		jsonw_flush(w);
 		if (total > sizeof(w->buf)) {
-			for (unsigned k = 0; k < tp->nholes[p]; k++) {
-				jsonw_put(w, b + from, tp->hole[p][k] - from);
+			for (unsigned k = 0; k < tp->nholes; k++) {
+				jsonw_put(w, b + from, tp->hole[k] - from);
 				jsonw_put(w, j->tname, j->tname_len);
-				from = tp->hole[p][k];
+				from = tp->hole[k];
 			}
-			jsonw_put(w, b + from, tp->len[p] - from);
+			jsonw_put(w, b + from, tp->len - from);
 			return;
 		}
 	}
 	char *d = w->buf + w->len;
-	for (unsigned k = 0; k < tp->nholes[p]; k++) {
-		memcpy(d, b + from, tp->hole[p][k] - from);
-		d += tp->hole[p][k] - from;
+	for (unsigned k = 0; k < tp->nholes; k++) {
+		memcpy(d, b + from, tp->hole[k] - from);
+		d += tp->hole[k] - from;
 		memcpy(d, j->tname, j->tname_len);
 		d += j->tname_len;
-		from = tp->hole[p][k];
+		from = tp->hole[k];
 	}
-	memcpy(d, b + from, tp->len[p] - from);
+	memcpy(d, b + from, tp->len - from);
 	w->len += total;
 }
 
@@ -1166,20 +1194,10 @@ static void json_finding(struct json *j, const struct target_result *t, const st
 	w->has_items[4] = 1;
 	w->depth = 5;
 	w->has_items[5] = 1;
-	json_run(j, JSON_RUN_HEAD | ((unsigned)f->severity & 0xff) << 8 | ((unsigned)f->status & 0xff) << 16,
-		 f->rule_id, e->title, json_rule_owned(f->rule, f->rule_id) && json_rule_owned(f->rule, e->title));
 	if (tp)
-		json_tmpl_put(j, tp, 0);
+		json_tmpl_put(j, tp);
 	else
-		json_finding_part(j, w, 0, f, e);
-	jsonw_puts(w, "," JSON_IND5 "\"expected\": ");
-	json_run(j, JSON_RUN_EXPECTED, e->expected, NULL, json_rule_owned(f->rule, e->expected));
-	if (tp)
-		json_tmpl_put(j, tp, 1);
-	else
-		json_finding_part(j, w, 1, f, e);
-	jsonw_puts(w, "," JSON_IND5 "\"why\": ");
-	json_run(j, JSON_RUN_WHY_DOC, e->why, e->doc, json_rule_owned(f->rule, e->why) && json_rule_owned(f->rule, e->doc));
+		json_finding_body(j, w, f, e);
 	suppress_fingerprint(t, f, e, fp);
 	jsonw_puts(w, "," JSON_IND5 "\"fingerprint\": ");
 	jsonw_value(w, fp);
@@ -1588,11 +1606,13 @@ static void json_target(struct json *j, const struct target_result *t)
 	j->tname_len = j->tname ? strlen(j->tname) : 0;
 	j->tname_plain = j->tname && j->tname_len < 4096 && jsonw_plain_run(j->tname, 0, j->tname_len) == j->tname_len;
 	explainer_target_begin(j->x, t);   /* issue 13: what the target's findings share is worked out once */
+	j->x->kept_lazy = 1;               /* json_tmpl_get() fills a kept explanation's texts when it needs them */
 	for (size_t i = 0; i < t->n; i++) {
 		struct explanation e;
 		explain_finding(j->x, t, sorted[i], &e);
 		json_finding(j, t, sorted[i], &e);
 	}
+	j->x->kept_lazy = 0;
 	explainer_target_end(j->x);
 	jsonw_close(w, ']');
 	jsonw_close(w, '}');

@@ -385,7 +385,8 @@ static void test_fix_choice(void)
 /*
  * The explainer as installed by explainer_init(), wrapped: counts the
  * explanations filled from a kept one (explanation.kept) and, with clear
- * set, hides that from the writer, which then writes every member itself.
+ * set, hides that from the writer (its texts filled), which then writes
+ * every member itself.
  */
 struct kept_wrap {
 	void (*inner)(struct explainer *x, const struct target_result *t, const struct finding *f,
@@ -401,8 +402,12 @@ static void kept_wrap_explain(struct explainer *x, const struct target_result *t
 	kw->inner(x, t, f, out);
 	if (out->kept)
 		kw->kept++;
-	if (kw->clear)
+	if (kw->clear && out->kept) {
+		/* the texts a writer asking for them lazily would fill (explainer.kept_lazy) */
+		if (x->kept_lazy)
+			explain_kept_fill(x, out->kept, t->view.target, out);
 		out->kept = NULL;
+	}
 }
 
 /* The report of res in format fmt through x, as a heap string (NULL on failure). */
