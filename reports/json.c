@@ -801,6 +801,8 @@ struct json {
 	char *tmpl_bytes;
 	size_t tmpl_used, tmpl_cap;
 	struct jsonw *scratch;        /* where a finding's members are made twice to find the name */
+	/* util_strhash() of the run's fleet settings, topology_reads[] and topology_facts[], per case folding (json_name_hashes()) */
+	size_t *name_hash[2];
 	const char *tname;            /* the target's view name (explain.h explanation.kept) */
 	size_t tname_len;
 	int tname_plain;              /* every byte of it goes out as it is */
@@ -1172,6 +1174,10 @@ static void json_tmpl_put(struct json *j, const struct json_tmpl *tp)
 
 static void json_tmpl_free(struct json *j)
 {
+	for (int fold = 0; fold < 2; fold++) {
+		free(j->name_hash[fold]);
+		j->name_hash[fold] = NULL;
+	}
 	free(j->tmpl);
 	free(j->tmpl_bytes);
 	free(j->scratch);
@@ -1243,6 +1249,27 @@ static void json_setting_value(struct jsonw *w, const struct settings_value *v)
 }
 
 /*
+ * The names a target's view is asked for in every JSON target: the run's
+ * fleet settings, then topology_reads[] and topology_facts[]; their hashes
+ * as the view's index takes them (util_strhash() by its case folding),
+ * made once per run for settings_get_hashed() (issue 13: settings_get()
+ * hashed each name again, 60 times a target).
+ */
+static const size_t *json_name_hashes(struct json *j, const struct settings *v)
+{
+	int fold = v->index.fold_case ? 1 : 0;
+	if (!j->name_hash[fold]) {
+		size_t nf = j->run->nfleet_vars, n = nf + topology_nreads + topology_nfacts;
+		size_t *h = j->name_hash[fold] = xmalloc((n ? n : 1) * sizeof(*h));
+		for (size_t i = 0; i < n; i++)
+			h[i] = util_strhash(i < nf ? j->run->fleet_vars[i]
+					    : i < nf + topology_nreads ? topology_reads[i - nf]
+					    : topology_facts[i - nf - topology_nreads], fold);
+	}
+	return j->name_hash[fold];
+}
+
+/*
  * Added (issue 11): the target's place in its run, its tags, and what the
  * fleet rules compare (the variables they read with their origins, the
  * channels), so that `crashsafe merge` can run them again over every shard.
@@ -1301,8 +1328,9 @@ static void json_fleet(struct json *j, const struct target_result *t)
 		jsonw_puts(w, "," JSON_IND4 "\"group_header\": null");
 	}
 	jsonw_open(w, "settings", '[');
+	const size_t *hash = json_name_hashes(j, v);
 	for (size_t i = 0; i < j->run->nfleet_vars; i++) {
-		const struct settings_var *sv = settings_get(v, j->run->fleet_vars[i]);
+		const struct settings_var *sv = settings_get_hashed(v, j->run->fleet_vars[i], hash[i]);
 		if (!sv)
 			continue;
 		const struct settings_origin *o = &sv->current.origin;
@@ -1515,15 +1543,16 @@ static void json_topology(struct json *j, const struct target_result *t)
 	else
 		jsonw_puts(w, "," JSON_IND4 "\"channels_known\": false");
 	jsonw_open(w, "variables", '{');
+	const size_t *hash = json_name_hashes(j, v) + j->run->nfleet_vars;
 	for (size_t i = 0; i < topology_nreads; i++) {
-		const struct settings_var *sv = settings_get(v, topology_reads[i]);
+		const struct settings_var *sv = settings_get_hashed(v, topology_reads[i], hash[i]);
 		if (sv)
 			json_key_value(j, i, topology_reads[i], sv->current.value);
 	}
 	jsonw_close(w, '}');
 	jsonw_open(w, "facts", '{');
 	for (size_t i = 0; i < topology_nfacts; i++) {
-		const struct settings_var *sv = settings_get(v, topology_facts[i]);
+		const struct settings_var *sv = settings_get_hashed(v, topology_facts[i], hash[topology_nreads + i]);
 		if (sv)
 			json_key_value(j, topology_nreads + i, topology_facts[i], sv->current.value);
 	}
