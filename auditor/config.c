@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "options.h"
 #include "secret.h"
 #include "banned.h"
@@ -204,7 +205,7 @@ struct config_cache {
 	size_t fact_hash[2];              /* util_strhash() of the two facts' names (errors, removed) */
 	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
 	void *keep_ctx;
-	struct config_value_answer values[CONFIG_CACHE_VALUES];   /* direct-mapped */
+	struct memo values;               /* of struct config_value_answer, direct-mapped, small until it misses */
 };
 
 struct config_state {
@@ -249,7 +250,8 @@ struct config_memo {
 	struct options_lookup answer;
 };
 
-static _Thread_local struct config_memo config_memo[CONFIG_MEMO_SLOTS];
+/* per thread, small until it misses (memo.h: the fixed array was start-up cost, issue 13) */
+static _Thread_local struct memo config_memo = MEMO_PER_THREAD;
 
 static void config_options_lookup(const struct options_target *t, const char *name, struct options_lookup *out)
 {
@@ -259,11 +261,12 @@ static void config_options_lookup(const struct options_target *t, const char *na
 		return;
 	}
 	size_t h = util_strhash(name, 0) ^ ((size_t)t->version * 31 + (size_t)t->product);
-	struct config_memo *m = &config_memo[h % CONFIG_MEMO_SLOTS];
+	struct config_memo *m = memo_slot(&config_memo, sizeof(*m), CONFIG_MEMO_SLOTS, h);
 	if (m->used && m->product == t->product && m->version == t->version && !strcmp(m->name, name)) {
 		*out = m->answer;
 		return;
 	}
+	memo_missed(&config_memo);
 	options_lookup(t, name, out);
 	m->used = 1;
 	m->product = t->product;
@@ -281,19 +284,23 @@ static void config_options_lookup(const struct options_target *t, const char *na
  */
 #define CONFIG_PLUGIN_MEMO 256
 
-static _Thread_local struct {
-	const struct options_entry *e;
+struct config_plugin_memo {
+	const struct options_entry *e;   /* NULL: an empty slot */
 	const struct options_plugin *plugin;
-} config_plugin_memo[CONFIG_PLUGIN_MEMO];
+};
+
+static _Thread_local struct memo config_plugin_memo = MEMO_PER_THREAD;
 
 static const struct options_plugin *config_plugin_of(const struct options_target *t, const struct options_entry *e)
 {
-	size_t slot = (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 56) % CONFIG_PLUGIN_MEMO;
-	if (config_plugin_memo[slot].e != e) {
-		config_plugin_memo[slot].e = e;
-		config_plugin_memo[slot].plugin = options_plugin_of(t, e);
+	size_t h = (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 56);
+	struct config_plugin_memo *m = memo_slot(&config_plugin_memo, sizeof(*m), CONFIG_PLUGIN_MEMO, h);
+	if (m->e != e) {
+		memo_missed(&config_plugin_memo);
+		m->e = e;
+		m->plugin = options_plugin_of(t, e);
 	}
-	return config_plugin_memo[slot].plugin;
+	return m->plugin;
 }
 
 /* catalog_lookup() through the run's cache (config_cache), when there is one. */
@@ -329,7 +336,7 @@ struct config_value_memo {
 	const char *why;
 };
 
-static _Thread_local struct config_value_memo config_value_memo[CONFIG_VALUE_MEMO];
+static _Thread_local struct memo config_value_memo = MEMO_PER_THREAD;
 
 /* Copy text (NULL allowed) into a slot's buffer; 0, or -1 when it does not fit. */
 static int config_memo_text(char *buf, signed char *has, const char *text)
@@ -355,13 +362,14 @@ static enum catalog_verdict config_check_value(const struct options_entry *e, en
 	/* the slot by entry and value; the value before it is compared, not hashed (one hash per option) */
 	size_t h = util_strhash(raw ? raw : "", 0);
 	h ^= (size_t)(((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL) >> 32) + (size_t)p;
-	struct config_value_memo *m = &config_value_memo[h % CONFIG_VALUE_MEMO];
+	struct config_value_memo *m = memo_slot(&config_value_memo, sizeof(*m), CONFIG_VALUE_MEMO, h);
 	if (m->e == e && m->p == p && config_memo_same(m->raw, m->has_raw, raw) &&
 	    config_memo_same(m->prev, m->has_prev, prev)) {
 		*out = m->has_out ? xstrdup(m->out) : NULL;
 		*why = m->why;
 		return m->verdict;
 	}
+	memo_missed(&config_value_memo);
 	enum catalog_verdict verdict = options_check_value(e, p, raw, prev, out, why);
 	m->e = NULL;
 	if (config_memo_text(m->raw, &m->has_raw, raw) || config_memo_text(m->prev, &m->has_prev, prev) ||
@@ -386,12 +394,13 @@ static enum catalog_verdict config_catalog_check(const struct config_state *st, 
 		return catalog_check_value(v, f, raw, out, why);
 	size_t var = (size_t)(v - st->c->vars) + 1;
 	size_t h = (util_strhash(raw ? raw : "", 0) ^ (var * 0x9e3779b97f4a7c15ULL)) + (size_t)f;
-	struct config_value_answer *a = &st->cc->values[h % CONFIG_CACHE_VALUES];
+	struct config_value_answer *a = memo_slot(&st->cc->values, sizeof(*a), CONFIG_CACHE_VALUES, h);
 	if (a->var == var && a->flavor == f && config_memo_same(a->raw, a->has_raw, raw)) {
 		*out = a->has_out ? xstrdup(a->out) : NULL;
 		*why = a->why;
 		return a->verdict;
 	}
+	memo_missed(&st->cc->values);
 	enum catalog_verdict verdict = catalog_check_value(v, f, raw, out, why);
 	a->var = 0;
 	if (config_memo_text(a->raw, &a->has_raw, raw) || config_memo_text(a->out, &a->has_out, *out))
@@ -1572,6 +1581,7 @@ void config_cache_free(struct config_cache *cc)
 	free(cc->hashes);
 	free(cc->secret);
 	free(cc->set);
+	memo_release(&cc->values);
 	free(cc);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "secret.h"
 #include "banned.h"
 
@@ -214,10 +215,13 @@ static void origin_copy(struct settings *s, struct settings_origin *dst, const s
 #define SETTINGS_SECRET_MEMO 1024
 #define SETTINGS_SECRET_NAME 56
 
-static _Thread_local struct {
-	char name[SETTINGS_SECRET_NAME];
+struct settings_secret_memo {
+	char name[SETTINGS_SECRET_NAME];   /* "": an empty slot */
 	int secret;
-} settings_secret_memo[SETTINGS_SECRET_MEMO];
+};
+
+/* per thread, small until it misses (memo.h: the fixed array was start-up cost, issue 13) */
+static _Thread_local struct memo settings_secret_memo = MEMO_PER_THREAD;
 
 static const char *settings_shown(const char *name, size_t hash, const char *value)
 {
@@ -226,12 +230,13 @@ static const char *settings_shown(const char *name, size_t hash, const char *val
 	size_t len = strlen(name);
 	if (len == 0 || len >= SETTINGS_SECRET_NAME)
 		return secret_shown(name, value);
-	size_t slot = hash % SETTINGS_SECRET_MEMO;
-	if (strcmp(settings_secret_memo[slot].name, name)) {
-		memcpy(settings_secret_memo[slot].name, name, len + 1);
-		settings_secret_memo[slot].secret = secret_name(name);
+	struct settings_secret_memo *m = memo_slot(&settings_secret_memo, sizeof(*m), SETTINGS_SECRET_MEMO, hash);
+	if (strcmp(m->name, name)) {
+		memo_missed(&settings_secret_memo);
+		memcpy(m->name, name, len + 1);
+		m->secret = secret_name(name);
 	}
-	return settings_secret_memo[slot].secret ? SECRET_MASK : value;
+	return m->secret ? SECRET_MASK : value;
 }
 
 /*
