@@ -195,6 +195,14 @@ int project_file_load(struct project_file **out, const char *path, struct diag_l
 void project_file_free(struct project_file *pf);
 
 /*
+ * What project_file_load() gives inih to parse: data up to its first NUL,
+ * with each comment line shorter than 128 bytes (';' or '#' after blanks)
+ * emptied and its newline kept, so inih sees the same lines, numbers and
+ * handler calls at less cost (issue 13). A heap string the caller frees.
+ */
+char *project_ini_text(const char *data);
+
+/*
  * The layers of pf that apply to a target: [defaults], then every
  * [targets "GLOB"] section whose GLOB matches one of the target's paths
  * (paths[i], each made relative to pf->dir after resolving it; a path

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ini.h>
+
 #include "inventory.h"
 #include "optfile.h"
 #include "project.h"
@@ -592,6 +594,78 @@ static void test_entries(void)
 	free(abs);
 }
 
+/* Every handler call inih makes, one line each: what a project file's parse depends on. */
+static int record_handler(void *user, const char *section, const char *name, const char *value, int lineno)
+{
+	struct strbuf *sb = user;
+	strbuf_addf(sb, "%d [%s] %s = %s\n", lineno, section, name ? name : "(null)", value ? value : "(null)");
+	return strcmp(name ? name : "", "stop") != 0;   /* "stop" makes an error line */
+}
+
+static void parse_record(const char *text, struct strbuf *sb)
+{
+	int rc = ini_parse_string(text, record_handler, sb);
+	strbuf_addf(sb, "rc %d\n", rc);
+}
+
+/*
+ * Issue 13: project_file_load() gives inih the file with its short comment
+ * lines emptied (project_ini_text()); inih must make the same calls with the
+ * same line numbers and return the same error line as on the file itself.
+ */
+static void test_ini_text(void)
+{
+	char long_comment[400], long_value[400];
+	memset(long_comment, 0, sizeof(long_comment));
+	memset(long_value, 0, sizeof(long_value));
+	memcpy(long_comment, "; ", 2);
+	memset(long_comment + 2, 'c', 250);
+	memcpy(long_comment + 252, " = x\n", 5);   /* inih parses its piece after 199 bytes as a line */
+	memcpy(long_value, "k = ", 4);
+	memset(long_value + 4, 'v', 230);
+	long_value[234] = '\n';
+	const char *cases[] = {
+		"; a comment\n[defaults]\nfail-on = error\n# another\n\n[targets \"a/*.cnf\"]\nrole = replica\n",
+		"[s]\nkey = value\n  ; indented comment\n  continued\nnext = 1\n",
+		"[s]\nkey = value\n\t# tab then hash\n\tmore\n",
+		"\xef\xbb\xbf; a BOM then a comment\n[s]\na = 1\n",
+		"; crlf\r\n[s]\r\na = 1\r\n;\r\nb = 2\r\n",
+		"[s]\na = 1 ; inline\n;no newline at the end",
+		"[s]\nnot a key line\n; after the error\nb = 2\n",
+		"[s]\nstop = 1\n; comment\nc = 3\n",
+		"; comment\n\n;\n#\n   \n[s]\n; x = 1\n#y=2\nz = 3\n",
+		long_comment,
+		long_value,
+		"",
+		";only a comment",
+	};
+	int same = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf raw = { 0 }, filtered = { 0 };
+		char *text = project_ini_text(cases[i]);
+		parse_record(cases[i], &raw);
+		parse_record(text, &filtered);
+		if (!strcmp(raw.buf ? raw.buf : "", filtered.buf ? filtered.buf : ""))
+			same++;
+		else
+			printf("# case %zu:\n# inih on the file:\n%s# on project_ini_text():\n%s", i, raw.buf, filtered.buf);
+		free(text);
+		strbuf_release(&raw);
+		strbuf_release(&filtered);
+	}
+	is_int(same, (int)(sizeof(cases) / sizeof(cases[0])),
+	       "project_ini_text(): inih makes the same calls, lines and errors as on the file itself");
+	char *t = project_ini_text("; one\n[s]\n  # two\na = 1 ; kept\n;three");
+	is_str(t, "\n[s]\n\na = 1 ; kept\n", "short comment lines emptied, their newlines kept, other lines as they are");
+	free(t);
+	t = project_ini_text(long_comment);
+	is_str(t, long_comment, "a comment line of 128 bytes or more is left for inih as it is");
+	free(t);
+	t = project_ini_text("[s]\na = 1\n");
+	is_str(t, "[s]\na = 1\n", "a file without comments is unchanged");
+	free(t);
+}
+
 int main(void)
 {
 	if (!fixture_tmpdir(repo, sizeof(repo), "project"))
@@ -603,6 +677,7 @@ int main(void)
 	test_dates();
 	test_suppress_files();
 	test_entries();
+	test_ini_text();
 	char *cmd = xasprintf("rm -rf '%s'", repo);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", repo);
