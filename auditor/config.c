@@ -15,6 +15,7 @@
 
 #include "memo.h"
 #include "options.h"
+#include "prebuilt.h"
 #include "secret.h"
 #include "banned.h"
 
@@ -199,8 +200,9 @@ struct config_cache {
 	size_t nbuilds;
 	struct strmap names;              /* option name -> 1 + index of its catalog variable, 0: none */
 	struct arena arena;               /* the names */
-	size_t *hashes;                   /* per catalog variable: util_strhash() of its name (not folded) */
-	unsigned char *secret;            /* per catalog variable: secret_name() of its name */
+	const size_t *hashes;             /* per catalog variable: util_strhash() of its name (not folded) */
+	const unsigned char *secret;      /* per catalog variable: secret_name() of its name */
+	int own_hashes;                   /* hashes and secret are the cache's (else prebuilt.h's) */
 	unsigned char *set;               /* config_state.set of the target under way (one at a time) */
 	size_t fact_hash[2];              /* util_strhash() of the two facts' names (errors, removed) */
 	int (*keep)(void *ctx, const char *name);   /* config_cache_retain(), or NULL */
@@ -1553,14 +1555,23 @@ struct config_cache *config_cache_new(const struct catalog *c)
 	cc->c = c;
 	strmap_init(&cc->names, 0);
 	arena_init(&cc->arena);
-	cc->hashes = xcalloc(c->n ? c->n : 1, sizeof(*cc->hashes));
-	cc->secret = xcalloc(c->n ? c->n : 1, 1);
 	cc->fact_hash[0] = util_strhash(CONFIG_FACT_OPTION_FILE_ERRORS, 0);
 	cc->fact_hash[1] = util_strhash(CONFIG_FACT_REMOVED_OPTIONS, 0);
-	for (size_t i = 0; i < c->n; i++) {
-		cc->hashes[i] = util_strhash(c->vars[i].name, 0);
-		cc->secret[i] = secret_name(c->vars[i].name) != 0;
+	if (c->prebuilt && c->vars == prebuilt_vars && c->n == prebuilt_nvars) {
+		/* worked out at build time (prebuilt.h, issue 13: 28,000 of a one-file run's instructions) */
+		cc->hashes = prebuilt_var_hashes;
+		cc->secret = prebuilt_var_secret;
+		return cc;
 	}
+	size_t *hashes = xcalloc(c->n ? c->n : 1, sizeof(*hashes));
+	unsigned char *secret = xcalloc(c->n ? c->n : 1, 1);
+	for (size_t i = 0; i < c->n; i++) {
+		hashes[i] = util_strhash(c->vars[i].name, 0);
+		secret[i] = secret_name(c->vars[i].name) != 0;
+	}
+	cc->hashes = hashes;
+	cc->secret = secret;
+	cc->own_hashes = 1;
 	return cc;
 }
 
@@ -1578,8 +1589,10 @@ void config_cache_free(struct config_cache *cc)
 		config_build_release(&cc->builds[i]);
 	strmap_release(&cc->names);
 	arena_release(&cc->arena);
-	free(cc->hashes);
-	free(cc->secret);
+	if (cc->own_hashes) {
+		free((size_t *)(uintptr_t)cc->hashes);
+		free((unsigned char *)(uintptr_t)cc->secret);
+	}
 	free(cc->set);
 	memo_release(&cc->values);
 	free(cc);

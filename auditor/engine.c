@@ -1188,6 +1188,30 @@ static void engine_order_rules(struct engine *e)
 	free(by);
 }
 
+/*
+ * e->order, e->read_hash and e->read_slots of the prebuilt rules and reads
+ * as the build made them (prebuilt.h; issue 13: the sort and the hashing
+ * were 26,000 instructions of every run); 0, or -1 when the build wrote
+ * none (then make them).
+ */
+static int engine_take_prebuilt_index(struct engine *e)
+{
+	if (!prebuilt_nread_slots || !e->n || !e->nreads)
+		return -1;
+	free(e->order);
+	e->order = xmalloc(e->n * sizeof(*e->order));
+	memcpy(e->order, prebuilt_rule_order, e->n * sizeof(*e->order));
+	e->norder = e->n;
+	free(e->read_hash);
+	e->read_hash = xmalloc(e->nreads * sizeof(*e->read_hash));
+	memcpy(e->read_hash, prebuilt_read_hashes, e->nreads * sizeof(*e->read_hash));
+	free(e->read_slots);
+	e->read_slots = xmalloc(prebuilt_nread_slots * sizeof(*e->read_slots));
+	memcpy(e->read_slots, prebuilt_read_slots, prebuilt_nread_slots * sizeof(*e->read_slots));
+	e->read_mask = prebuilt_nread_slots - 1;
+	return 0;
+}
+
 int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 {
 	int rc = 0;
@@ -1198,11 +1222,13 @@ int engine_bind(struct engine *e, const struct catalog *c, struct diag_list *d)
 			e->reads = xmalloc((prebuilt_nreads ? prebuilt_nreads : 1) * sizeof(*e->reads));
 			memcpy(e->reads, prebuilt_reads, prebuilt_nreads * sizeof(*e->reads));
 			e->nreads = e->reads_cap = prebuilt_nreads;
-			engine_hash_reads(e);
 			engine_memo_free(e->memo);
 			e->memo = engine_memo_new(c);
 			e->nmemo = prebuilt_nmemo;
-			engine_order_rules(e);
+			if (engine_take_prebuilt_index(e)) {
+				engine_hash_reads(e);
+				engine_order_rules(e);
+			}
 			return 0;
 		}
 		engine_unprebuild(e, d);

@@ -80,4 +80,21 @@ extern const unsigned char prebuilt_infer_masks[];
 extern const unsigned char prebuilt_option_sides[];
 extern const size_t prebuilt_noption_sides;
 
+/*
+ * Added (issue 13, the fixed cost of one file): what the run works out
+ * from the prebuilt tables alone, worked out by the same functions at build
+ * time. prebuilt_var_hashes[i] is util_strhash(prebuilt_vars[i].name, 0)
+ * and prebuilt_var_secret[i] secret_name() of it != 0 (config_cache_new());
+ * prebuilt_rule_order, prebuilt_read_hashes and prebuilt_read_slots (with
+ * prebuilt_nread_slots, a power of two; 0: none) are engine.order,
+ * engine.read_hash and engine.read_slots as engine_bind() makes them for
+ * the prebuilt rules and reads (engine.h).
+ */
+extern const size_t prebuilt_var_hashes[];
+extern const unsigned char prebuilt_var_secret[];
+extern const size_t prebuilt_rule_order[];
+extern const size_t prebuilt_read_hashes[];
+extern const struct engine_read_slot prebuilt_read_slots[];
+extern const size_t prebuilt_nread_slots;
+
 #endif

@@ -27,6 +27,7 @@
 #include "inipack.h"
 #include "options.h"
 #include "prebuilt.h"
+#include "secret.h"
 #include "util.h"
 
 /* The pack of the generator itself: empty. */
@@ -52,6 +53,12 @@ const unsigned prebuilt_nmemo = 0;
 const unsigned char prebuilt_infer_masks[1];
 const unsigned char prebuilt_option_sides[1];
 const size_t prebuilt_noption_sides = 0;
+const size_t prebuilt_var_hashes[1];
+const unsigned char prebuilt_var_secret[1];
+const size_t prebuilt_rule_order[1];
+const size_t prebuilt_read_hashes[1];
+const struct engine_read_slot prebuilt_read_slots[1];
+const size_t prebuilt_nread_slots = 0;
 
 /* main.c's, for the objects that name it (never called here). */
 const char *crashsafe_rules_dir(void)
@@ -522,6 +529,30 @@ static void pb_emit(FILE *out, struct pb *p, int prebuilt, const struct engine *
 		fprintf(out, "%s%u,", i % 16 ? " " : "\n\t", k < nrules ? rule_pack[k] : 255u);
 	}
 	fputs(nrule ? "\n};\n" : " 0 };\n", out);
+	/* config_cache_new()'s answers per variable (config.h) */
+	fputs("const size_t prebuilt_var_hashes[] = {", out);
+	for (size_t i = 0; i < nvars; i++)
+		fprintf(out, "%s(size_t)%zuULL,", i % 4 ? " " : "\n\t", util_strhash(p->c->vars[i].name, 0));
+	fputs(nvars ? "\n};\n" : " 0 };\n", out);
+	fputs("const unsigned char prebuilt_var_secret[] = {", out);
+	for (size_t i = 0; i < nvars; i++)
+		fprintf(out, "%s%d,", i % 32 ? " " : "\n\t", secret_name(p->c->vars[i].name) != 0);
+	fputs(nvars ? "\n};\n" : " 0 };\n", out);
+	/* engine_bind()'s rule order and read index for the prebuilt rules (engine.h) */
+	int indexed = prebuilt && e->order && e->norder == e->n && e->read_hash && e->read_slots;
+	fputs("const size_t prebuilt_rule_order[] = {", out);
+	for (size_t i = 0; i < (indexed ? nrule : 0); i++)
+		fprintf(out, "%s%zu,", i % 16 ? " " : "\n\t", e->order[i]);
+	fputs(indexed && nrule ? "\n};\n" : " 0 };\n", out);
+	fputs("const size_t prebuilt_read_hashes[] = {", out);
+	for (size_t i = 0; i < (indexed ? nreads : 0); i++)
+		fprintf(out, "%s(size_t)%zuULL,", i % 4 ? " " : "\n\t", e->read_hash[i]);
+	fputs(indexed && nreads ? "\n};\n" : " 0 };\n", out);
+	size_t nslots = indexed ? e->read_mask + 1 : 0;
+	fputs("const struct engine_read_slot prebuilt_read_slots[] = {", out);
+	for (size_t i = 0; i < nslots; i++)
+		fprintf(out, "%s{ %u, %u },", i % 8 ? " " : "\n\t", e->read_slots[i].read1, e->read_slots[i].len);
+	fprintf(out, "%s};\nconst size_t prebuilt_nread_slots = %zu;\n", nslots ? "\n" : " { 0, 0 } ", nslots);
 }
 
 static void pb_release(struct pb *p)

@@ -24,7 +24,9 @@
 #include "inipack.h"
 #include "options.h"
 #include "prebuilt.h"
+#include "secret.h"
 #include "tap.h"
+#include "util.h"
 
 #include "banned.h"
 
@@ -278,6 +280,41 @@ int main(void)
 	is_int((long)se.nmemo, (long)pe.nmemo, "the prebuilt rules' memo has the places of the parsed ones");
 	ok(pe.nmemo > 0 && engine_memo_places(&se) == se.nmemo && engine_memo_places(&pe) == pe.nmemo,
 	   "as many as their atoms are numbered (%u)", se.nmemo);
+
+	/* engine_bind()'s order and read index of the prebuilt rules: those made for the parsed ones */
+	{
+		int d = !se.order || !pe.order || se.norder != pe.norder || se.norder != se.n;
+		for (size_t i = 0; !d && i < se.n; i++)
+			d = se.order[i] != pe.order[i];
+		ok(!d, "the prebuilt rules' order by id is the parsed rules' (%zu)", se.norder);
+		d = !se.read_hash || !pe.read_hash || se.nreads != pe.nreads;
+		for (size_t i = 0; !d && i < se.nreads; i++)
+			d = se.read_hash[i] != pe.read_hash[i];
+		ok(!d, "the prebuilt reads' name hashes are the parsed reads' (%zu)", se.nreads);
+		d = !se.read_slots || !pe.read_slots || se.read_mask != pe.read_mask;
+		for (size_t i = 0; !d && i <= se.read_mask; i++)
+			d = se.read_slots[i].read1 != pe.read_slots[i].read1 || se.read_slots[i].len != pe.read_slots[i].len;
+		ok(!d, "the prebuilt reads' index is the parsed reads' (%zu slots)", se.read_mask + 1);
+		ok(se.order != prebuilt_rule_order && se.read_slots != prebuilt_read_slots,
+		   "the engine has its own copies (engine_release() frees them)");
+		for (size_t i = 0; i < se.nreads; i++)
+			if (engine_read_index(&se, se.reads[i].name) != (long)i)
+				d = 1;
+		ok(!d, "every read is found by name through the prebuilt index");
+	}
+
+	/* config_cache_new()'s answers per variable: util_strhash() and secret_name() of each name */
+	{
+		size_t bad = 0, secrets = 0;
+		for (size_t i = 0; i < pc.n && i < prebuilt_nvars; i++) {
+			bad += prebuilt_var_hashes[i] != util_strhash(pc.vars[i].name, 0);
+			bad += prebuilt_var_secret[i] != (secret_name(pc.vars[i].name) != 0);
+			secrets += prebuilt_var_secret[i];
+		}
+		ok(!bad && pc.n == prebuilt_nvars, "the hash and secret flag of each of the %zu catalog names (%zu differ)",
+		   pc.n, bad);
+		ok(secrets == 0 || secrets < pc.n, "not every variable is a secret's (%zu are)", secrets);
+	}
 
 	/* flavor inference's answers: what infer.c computes, for every catalog name and option row */
 	{
