@@ -490,7 +490,17 @@ char *project_ini_text(const char *data)
 	return text;
 }
 
+static int project_file_load_in(struct project_file **out, const char *path, const char *dir_real,
+			       struct diag_list *d);
+
 int project_file_load(struct project_file **out, const char *path, struct diag_list *d)
+{
+	return project_file_load_in(out, path, NULL, d);
+}
+
+/* project_file_load() of a file whose directory is known resolved (dir_real), or NULL: realpath() it. */
+static int project_file_load_in(struct project_file **out, const char *path, const char *dir_real,
+			       struct diag_list *d)
 {
 	struct project_file *pf = xcalloc(1, sizeof(*pf));
 	struct project_parse x;
@@ -500,8 +510,8 @@ int project_file_load(struct project_file **out, const char *path, struct diag_l
 
 	arena_init(&pf->arena);
 	pf->path = arena_strdup(&pf->arena, path);
-	dir = dir_of(path);
-	pf->dir = arena_strdup(&pf->arena, dir);
+	dir = dir_real ? NULL : dir_of(path);
+	pf->dir = arena_strdup(&pf->arena, dir_real ? dir_real : dir);
 	free(dir);
 	pf->fail_on = -1;
 	*out = pf;
@@ -559,10 +569,15 @@ void project_file_free(struct project_file *pf)
 	free(pf);
 }
 
-/* path resolved (realpath, else as given made absolute) relative to dir, or NULL when outside it. */
-static char *relative_to(const char *path, const char *dir)
+/*
+ * path resolved (realpath, else as given made absolute) relative to dir, or
+ * NULL when outside it. f: the finder that found the project file, which
+ * may have resolved path already (finder_real(): the target it was found
+ * for), or NULL.
+ */
+static char *relative_to(const struct project_finder *f, const char *path, const char *dir)
 {
-	char *abs = realpath(path, NULL);
+	char *abs = f && f->last_path && !strcmp(f->last_path, path) ? xstrdup(f->last_real) : realpath(path, NULL);
 	if (!abs) {
 		char cwd[PATH_MAX];
 		if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
@@ -603,7 +618,7 @@ void project_file_apply(const struct project_file *pf, const char *const *paths,
 {
 	char **rel = xcalloc(npaths ? npaths : 1, sizeof(*rel));
 	for (size_t i = 0; i < npaths; i++)
-		rel[i] = paths[i] ? relative_to(paths[i], pf->dir) : NULL;
+		rel[i] = paths[i] ? relative_to(pf->finder, paths[i], pf->dir) : NULL;
 	/* [defaults] first, then [targets] in file order: a later, more specific layer wins. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < pf->nsections; i++) {
@@ -692,6 +707,8 @@ void project_finder_release(struct project_finder *f)
 	strmap_release(&f->dir_index);
 	free(f->cwd);
 	free(f->cwd_real);
+	free(f->last_path);
+	free(f->last_real);
 	free(f->real_dirs);
 	strmap_release(&f->real_index);
 	strmap_release(&f->git_index);
@@ -790,15 +807,25 @@ static char *finder_real(struct project_finder *f, const char *path, struct stat
 	return joined;
 }
 
+/* Keep path's resolution as the last one made (relative_to() asks for the same path next). */
+static char *finder_keep_last(struct project_finder *f, const char *path, char *real)
+{
+	free(f->last_path);
+	free(f->last_real);
+	f->last_path = real ? xstrdup(path) : NULL;
+	f->last_real = real ? xstrdup(real) : NULL;
+	return real;
+}
+
 char *project_finder_real(struct project_finder *f, const char *path, struct stat *st, int *have_st)
 {
-	return finder_real(f, path, st, have_st, NULL, 0);
+	return finder_keep_last(f, path, finder_real(f, path, st, have_st, NULL, 0));
 }
 
 char *project_finder_real_open(struct project_finder *f, const char *path, int flags, int *fd, struct stat *st,
 			       int *have_st)
 {
-	return finder_real(f, path, st, have_st, fd, flags);
+	return finder_keep_last(f, path, finder_real(f, path, st, have_st, fd, flags));
 }
 
 /* Whether dir holds .git, asked once per directory per run. */
@@ -812,12 +839,16 @@ static int finder_has_git(struct project_finder *f, const char *dir)
 	return has;
 }
 
-/* A found file as a person reads it: relative to the working directory when below it (reports stay reproducible). */
-static char *finder_display(const char *path)
+/*
+ * A found file as a person reads it: relative to the working directory when
+ * below it (reports stay reproducible). The working directory asked once
+ * per run (project_finder_cwd(), issue 13).
+ */
+static char *finder_display(struct project_finder *f, const char *path)
 {
-	char cwd[PATH_MAX];
+	const char *cwd;
 	size_t n;
-	if (path[0] != '/' || !getcwd(cwd, sizeof(cwd)))
+	if (path[0] != '/' || !(cwd = project_finder_cwd(f)))
 		return xstrdup(path);
 	n = strlen(cwd);
 	if (n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
@@ -825,12 +856,14 @@ static char *finder_display(const char *path)
 	return xstrdup(path);
 }
 
-static long finder_add_file(struct project_finder *f, const char *found, struct diag_list *d)
+/* Read the project file found (dir_real: its directory, resolved, or NULL: as given, resolve it). */
+static long finder_add_file(struct project_finder *f, const char *found, const char *dir_real, struct diag_list *d)
 {
 	struct project_file *pf;
-	char *path = finder_display(found);
-	int rc = project_file_load(&pf, path, d);
+	char *path = finder_display(f, found);
+	int rc = project_file_load_in(&pf, path, dir_real, d);
 	free(path);
+	pf->finder = f;
 	if (rc)
 		f->errors++;
 	ARRAY_GROW(f->files, f->nfiles + 1, f->files_cap);
@@ -856,7 +889,7 @@ static long finder_dir(struct project_finder *f, const char *dir, struct diag_li
 	long found = -1;
 	if (path_exists(dir, PROJECT_FILE_NAME, 0)) {
 		char *p = !strcmp(dir, "/") ? xstrdup("/" PROJECT_FILE_NAME) : xasprintf("%s/%s", dir, PROJECT_FILE_NAME);
-		found = finder_add_file(f, p, d);
+		found = finder_add_file(f, p, dir, d);
 		free(p);
 	} else if (!path_exists(dir, ".git", 0) && strcmp(dir, "/")) {
 		/* not the repository root: go on upward */
@@ -878,7 +911,7 @@ struct project_file *project_finder_for(struct project_finder *f, const char *pa
 {
 	if (f->forced) {
 		if (!f->nfiles)
-			finder_add_file(f, f->forced, d);
+			finder_add_file(f, f->forced, NULL, d);
 		return f->files[0];
 	}
 	if (!path)

@@ -181,6 +181,12 @@ struct project_file {
 	struct suppress_entry *suppress;   /* [suppress "RULE"] sections, in file order */
 	size_t nsuppress, suppress_cap;
 	struct arena arena;
+	/*
+	 * Added (issue 13): the finder that found it (it outlives the file),
+	 * whose last resolved path project_file_apply() takes instead of
+	 * resolving the same path again; NULL for a file read on its own.
+	 */
+	struct project_finder *finder;
 };
 
 /*
@@ -260,6 +266,7 @@ struct project_finder {
 	size_t nreal, real_cap;
 	struct strmap git_index;       /* directory -> 1 when it holds .git, else 0 */
 	struct strmap root_index;      /* added: a file's directory -> length of its repository root, or SIZE_MAX */
+	char *last_path, *last_real;   /* added: the last path project_finder_real(_open)() resolved, and to what */
 };
 
 void project_finder_init(struct project_finder *f, const char *forced);

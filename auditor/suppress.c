@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,13 +82,30 @@ long suppress_today(void)
 	return (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1L) * 100 + tm.tm_mday;
 }
 
+static pthread_once_t suppress_today_once = PTHREAD_ONCE_INIT;
+static long suppress_today_asked;
+
+static void suppress_today_ask(void)
+{
+	suppress_today_asked = suppress_today();
+}
+
+/* today itself, or for SUPPRESS_TODAY_LATER the date asked once per process. */
+static long suppress_today_of(long today)
+{
+	if (today != SUPPRESS_TODAY_LATER)
+		return today;
+	pthread_once(&suppress_today_once, suppress_today_ask);
+	return suppress_today_asked;
+}
+
 /* ---- the suppression file ----------------------------------------------- */
 
 void suppress_set_init(struct suppress_set *s)
 {
 	memset(s, 0, sizeof(*s));
 	arena_init(&s->arena);
-	s->today = suppress_today();
+	s->today = SUPPRESS_TODAY_LATER;
 }
 
 void suppress_set_release(struct suppress_set *s)
@@ -337,7 +355,7 @@ struct suppress_entry *suppress_match(struct suppress_list *const *lists, size_t
 				continue;
 			if (!entry_matches_target(e, t) || !entry_matches_place(e, origin_file, origin_line))
 				continue;
-			if (e->until && today > e->until) {
+			if (e->until && suppress_today_of(today) > e->until) {
 				if (!gone)
 					gone = e;
 				continue;

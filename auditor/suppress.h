@@ -88,6 +88,13 @@ struct suppress_entry *suppress_list_add(struct suppress_list *l);
 int suppress_date_parse(const char *s, long *out);
 /* Today, in local time, as YYYYMMDD. */
 long suppress_today(void);
+/*
+ * A today of "ask when needed" (suppress_set.today, suppress_match()): the
+ * date is asked the first time an entry with an expiry date is compared,
+ * once per process, so a run whose suppressions have none never reads the
+ * time zone (issue 13: /etc/localtime, seven system calls of every run).
+ */
+#define SUPPRESS_TODAY_LATER (-1L)
 
 /*
  * The suppression files of a run, merged, and the state of applying them.
@@ -95,7 +102,7 @@ long suppress_today(void);
 struct suppress_set {
 	struct suppress_list files;    /* every --suppress entry, files in the order given */
 	struct arena arena;
-	long today;                    /* YYYYMMDD: suppress_today() unless a test sets it */
+	long today;                    /* YYYYMMDD, or SUPPRESS_TODAY_LATER (suppress_set_init()) */
 };
 
 void suppress_set_init(struct suppress_set *s);

@@ -119,4 +119,29 @@ same "check --format json, three files" check --format json --fail-on never "$RE
 same "check --format sarif" check --format sarif --fail-on never "$file" "$REPO/examples/mysql-5.7/replica-filepos.cnf"
 same "check of a bad value" check --fail-on never "$REPO/examples/broken/mysql-8.4-after-upgrade.cnf"
 
+# The fixed system calls of one file (issue 13, docs/benchmarks.md "The fixed cost of one file"):
+# a file named relative to the working directory, whose project file (examples/.crashsafe.ini)
+# is found upward. The working directory is asked once by the finder (the other getcwd is
+# realpath()'s of the file's directory), the project file's directory and the target are not
+# resolved again (5 getcwd and 9 readlink before), and the time zone is not read when no
+# suppression has an expiry date (/etc/localtime was read by every run).
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	(cd "$REPO" && strace -f -o "$T/one.strace" "$CRASHSAFE" check --fail-on never \
+		examples/mysql-8.4/replica-unsafe.cnf >"$T/one.out" 2>&1)
+	grep -q 'replica-unsafe.cnf' "$T/one.out"
+	ok $? "one file under strace: reported"
+	sys_calls() { grep -cE "^[0-9]+ +$1\(" "$T/one.strace"; }
+	count=$(sys_calls getcwd)
+	ok "$([ "$count" -le 2 ]; echo $?)" "one file: at most 2 getcwd ($count)"
+	count=$(sys_calls readlink)
+	ok "$([ "$count" -le 5 ]; echo $?)" "one file: at most 5 readlink ($count)"
+	count=$(grep -c 'localtime' "$T/one.strace")
+	is "$count" "0" "one file: the time zone is not read (no suppression has an until date)"
+else
+	skip "one file's system calls: needs strace"
+	skip "one file: getcwd: needs strace"
+	skip "one file: readlink: needs strace"
+	skip "one file: time zone: needs strace"
+fi
+
 tap_done

@@ -477,6 +477,24 @@ static void test_suppress_files(void)
 	ok(!e && exp && exp->until == 20250531, "after its until date it no longer applies, and says it expired");
 	e = suppress_match(lists, 1, &t, "relay-log-recovery", NULL, 0, 20250531, &exp);
 	ok(e != NULL, "on its until date it still applies");
+	/* issue 13: a set's today is asked when an expiry is first compared; the answer is today's */
+	struct suppress_set later;
+	suppress_set_init(&later);
+	is_int(later.today, SUPPRESS_TODAY_LATER, "suppress_set_init(): today is asked later, not at the start");
+	suppress_set_release(&later);
+	e = suppress_match(lists, 1, &t, "relay-log-recovery", NULL, 0, SUPPRESS_TODAY_LATER, &exp);
+	ok(!e && exp && exp->until == 20250531, "asked later: an until date before today has expired");
+	e = suppress_match(lists, 1, &t, "sync-binlog", "configs/eu/db1.cnf", 3, SUPPRESS_TODAY_LATER, &exp);
+	ok(e && e->line == 2, "asked later: an entry without a date applies");
+	{
+		struct suppress_list future = { 0 };
+		struct suppress_entry fe = { .rule = "gtid-mode", .reason = "r", .until = 99991231 };
+		future.items = &fe;
+		future.n = 1;
+		struct suppress_list *fl[] = { &future };
+		e = suppress_match(fl, 1, &t, "gtid-mode", NULL, 0, SUPPRESS_TODAY_LATER, &exp);
+		ok(e == &fe, "asked later: an until date after today still applies");
+	}
 	diag_list_release(&d);
 	diag_list_init(&d);
 	size_t n = suppress_report_unused(&s.files, known_rule, NULL, 0, &d);
