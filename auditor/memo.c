@@ -16,8 +16,9 @@
 static _Thread_local struct memo *memo_registry[MEMO_MAX_PER_THREAD];
 static _Thread_local size_t memo_nregistered;
 static pthread_key_t memo_key;
-static pthread_once_t memo_key_once = PTHREAD_ONCE_INIT;
-static int memo_key_ok;
+/* 0: not made yet, 1: made, -1: pthread_key_create() failed (a mutex, not pthread_once(): no futex call) */
+static atomic_int memo_key_state;
+static pthread_mutex_t memo_key_mu = PTHREAD_MUTEX_INITIALIZER;
 static atomic_size_t memo_live;
 
 static void memo_free_array(struct memo *m)
@@ -39,16 +40,26 @@ static void memo_thread_end(void *unused)
 	memo_nregistered = 0;
 }
 
-static void memo_key_make(void)
+/* Nonzero when the key that frees a thread's memos exists (made on first use). */
+static int memo_key_made(void)
 {
-	memo_key_ok = pthread_key_create(&memo_key, memo_thread_end) == 0;
+	int state = atomic_load_explicit(&memo_key_state, memory_order_acquire);
+	if (!state) {
+		pthread_mutex_lock(&memo_key_mu);
+		state = atomic_load_explicit(&memo_key_state, memory_order_relaxed);
+		if (!state) {
+			state = pthread_key_create(&memo_key, memo_thread_end) == 0 ? 1 : -1;
+			atomic_store_explicit(&memo_key_state, state, memory_order_release);
+		}
+		pthread_mutex_unlock(&memo_key_mu);
+	}
+	return state > 0;
 }
 
 /* Register m to be freed at its thread's end (a thread-local memo, first array). */
 static void memo_register(struct memo *m)
 {
-	pthread_once(&memo_key_once, memo_key_make);
-	if (!memo_key_ok || memo_nregistered == MEMO_MAX_PER_THREAD)
+	if (!memo_key_made() || memo_nregistered == MEMO_MAX_PER_THREAD)
 		return;   /* then it stays until the process ends, as the fixed arrays did */
 	memo_registry[memo_nregistered++] = m;
 	m->registered = 1;

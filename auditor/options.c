@@ -96,39 +96,67 @@ const char *options_name_at(size_t i)
 	return options_strtab + options_rows[i].name - 1;
 }
 
-/* Entries made from rows on first use (options_entry_at): options_nentries of each. */
-static struct options_entry *options_made;
-static atomic_uchar *options_made_ready;
-static pthread_once_t options_made_once = PTHREAD_ONCE_INIT;
+/*
+ * Entries made from rows on first use (options_entry_at()), one after the
+ * other in blocks of OPTIONS_MADE_BLOCK that never move, and per row the
+ * place of its entry (1 + index, 0: not made yet). A run looks at a few
+ * dozen rows spread over the whole table: an entry per row in one array
+ * was 430 KB of which each row looked at touched its own page (issue 13: 10
+ * of the 186 page faults of one file); now the index (2 bytes a row) and
+ * one block. Readers take a made entry without the lock (the place is
+ * stored after the entry, with release order).
+ */
+#define OPTIONS_MADE_BLOCK 64
+
+/* 2-byte places: the table has at most 65534 rows (scripts/gen-options-table.awk refuses more). */
+static atomic_ushort *_Atomic options_made_at;   /* options_nentries places, or NULL before the first entry */
+static struct options_entry **options_made_blocks;
+static size_t options_nmade;
 static pthread_mutex_t options_made_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void options_made_alloc(void)
+static void options_entry_make(struct options_entry *e, size_t i)
 {
-	/* Zeroed pages from the kernel: only those of the rows a run looks at are ever touched. */
-	options_made = xcalloc(options_nentries ? options_nentries : 1, sizeof(*options_made));
-	options_made_ready = xcalloc(options_nentries ? options_nentries : 1, sizeof(*options_made_ready));
+	const struct options_row *r = &options_rows[i];
+	*e = (struct options_entry){
+		.name = options_str(r->name), .product = r->product, .type = r->type, .arg = r->arg,
+		.flags = r->flags, .from_lo = r->from_lo, .from_hi = r->from_hi, .until_lo = r->until_lo,
+		.until_hi = r->until_hi, .values = options_str(r->values), .def = options_str(r->def),
+		.min = options_str(r->min), .max = options_str(r->max), .block = options_str(r->block),
+		.bare = options_str(r->bare), .aliases = options_str(r->aliases),
+		.provider = options_str(r->provider), .replacement = options_str(r->replacement),
+	};
+}
+
+static struct options_entry *options_made_place(unsigned place)
+{
+	return &options_made_blocks[(place - 1) / OPTIONS_MADE_BLOCK][(place - 1) % OPTIONS_MADE_BLOCK];
 }
 
 const struct options_entry *options_entry_at(size_t i)
 {
-	pthread_once(&options_made_once, options_made_alloc);
-	if (atomic_load_explicit(&options_made_ready[i], memory_order_acquire))
-		return &options_made[i];
+	atomic_ushort *at = atomic_load_explicit(&options_made_at, memory_order_acquire);
+	unsigned place = at ? atomic_load_explicit(&at[i], memory_order_acquire) : 0;
+	if (place)
+		return options_made_place(place);
 	pthread_mutex_lock(&options_made_mu);
-	if (!atomic_load_explicit(&options_made_ready[i], memory_order_relaxed)) {
-		const struct options_row *r = &options_rows[i];
-		options_made[i] = (struct options_entry){
-			.name = options_str(r->name), .product = r->product, .type = r->type, .arg = r->arg,
-			.flags = r->flags, .from_lo = r->from_lo, .from_hi = r->from_hi, .until_lo = r->until_lo,
-			.until_hi = r->until_hi, .values = options_str(r->values), .def = options_str(r->def),
-			.min = options_str(r->min), .max = options_str(r->max), .block = options_str(r->block),
-			.bare = options_str(r->bare), .aliases = options_str(r->aliases),
-			.provider = options_str(r->provider), .replacement = options_str(r->replacement),
-		};
-		atomic_store_explicit(&options_made_ready[i], 1, memory_order_release);
+	at = atomic_load_explicit(&options_made_at, memory_order_relaxed);
+	if (!at) {
+		options_made_blocks = xcalloc(options_nentries / OPTIONS_MADE_BLOCK + 1, sizeof(*options_made_blocks));
+		at = xcalloc(options_nentries ? options_nentries : 1, sizeof(*at));
+		atomic_store_explicit(&options_made_at, at, memory_order_release);
+	}
+	place = atomic_load_explicit(&at[i], memory_order_relaxed);
+	if (!place) {
+		size_t k = options_nmade++;
+		if (!options_made_blocks[k / OPTIONS_MADE_BLOCK])
+			options_made_blocks[k / OPTIONS_MADE_BLOCK] =
+				xmalloc(OPTIONS_MADE_BLOCK * sizeof(**options_made_blocks));
+		options_entry_make(&options_made_blocks[k / OPTIONS_MADE_BLOCK][k % OPTIONS_MADE_BLOCK], i);
+		place = (unsigned)k + 1;
+		atomic_store_explicit(&at[i], (unsigned short)place, memory_order_release);
 	}
 	pthread_mutex_unlock(&options_made_mu);
-	return &options_made[i];
+	return options_made_place(place);
 }
 
 static int ascii_lower(int c)

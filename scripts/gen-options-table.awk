@@ -147,6 +147,11 @@ function range(spec, is_from,    p) {
 END {
 	if (failed)
 		exit 1
+	# options.c keeps the place of a row's made entry in 2 bytes (options_entry_at())
+	if (nent >= 65535) {
+		printf("%s: error: %d rows: options.c holds at most 65534\n", FILENAME, nent) > "/dev/stderr"
+		exit 1
+	}
 	print "const char options_strtab[] ="
 	for (i = 0; i < nstr; i++)
 		printf("\t%s \"\\0\"\n", cstr(strs[i], "\001"))

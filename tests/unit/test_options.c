@@ -10,6 +10,8 @@
  *    server source or the mariadbd run that shows it.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,8 +535,58 @@ static void test_values(void)
 	check(&d, MA, "-1", NULL, CATALOG_VALUE_FALLBACK, "0", "double below min: warning, min");
 }
 
+/*
+ * Issue 13: entries are made on first use in blocks, one after the other
+ * (options.c): each row's entry is made once, its pointer stays the same
+ * for the process, distinct rows have distinct entries, and threads making
+ * them at once get the same ones.
+ */
+#define MADE_THREADS 4
+static const struct options_entry **made_seen[MADE_THREADS];
+
+static void *made_thread(void *arg)
+{
+	size_t t = (size_t)(uintptr_t)arg;
+	for (size_t k = 0; k < options_nentries; k++) {
+		/* each thread in its own order: from the end, from the start, strided */
+		size_t i = t == 0 ? options_nentries - 1 - k : t == 1 ? k : (k * 7 + t) % options_nentries;
+		made_seen[t][i] = options_entry_at(i);
+	}
+	return NULL;
+}
+
+static void test_entries_made(void)
+{
+	pthread_t th[MADE_THREADS];
+	int started = 0;
+	for (size_t t = 0; t < MADE_THREADS; t++)
+		made_seen[t] = calloc(options_nentries ? options_nentries : 1, sizeof(*made_seen[t]));
+	for (size_t t = 0; t < MADE_THREADS; t++)
+		started += pthread_create(&th[t], NULL, made_thread, (void *)(uintptr_t)t) == 0;
+	for (size_t t = 0; t < (size_t)started; t++)
+		pthread_join(th[t], NULL);
+	is_int(started, MADE_THREADS, "threads making entries at once");
+	size_t same = 0, named = 0, distinct = 1;
+	for (size_t i = 0; i < options_nentries; i++) {
+		const struct options_entry *e = options_entry_at(i);
+		int all = 1;
+		for (size_t t = 0; t < (size_t)started; t++)
+			all &= made_seen[t][i] == e;
+		same += all;
+		named += e && !strcmp(e->name, options_name_at(i));
+		if (i && e == options_entry_at(i - 1))
+			distinct = 0;
+	}
+	is_int((long)same, (long)options_nentries, "every row: one entry, the same pointer from every thread and later");
+	is_int((long)named, (long)options_nentries, "every entry has its row's name");
+	ok(distinct, "neighbouring rows have entries of their own");
+	for (size_t t = 0; t < MADE_THREADS; t++)
+		free(made_seen[t]);
+}
+
 int main(void)
 {
+	test_entries_made();   /* first: the threads make every entry */
 	test_table_equals_file();
 	test_lookups();
 	test_releases_mysql();
