@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -837,11 +838,34 @@ static char *rule_path(const char *dir, const char *name)
 }
 
 /*
- * e (empty) takes the prebuilt rules when names[0..n) (sorted) are the
- * built-in rule files, each holding the bytes it was built from. 0, or -1
- * (nothing taken: load the files).
+ * Whether the regular file at path (readdir() said so) holds the bytes of
+ * packed rule file `file`: opened as fileio_read() opens a file, read once
+ * for its packed length + 1 bytes into buf (size bytes, more than that):
+ * a regular file gives fewer bytes only at its end, so that read answers
+ * without fstat() or a buffer of its own (issue 13: the ten built-in rule
+ * files are compared at every run). 1 yes, 0 no, -1 could not be read.
  */
-static int engine_take_prebuilt(struct engine *e, const char *dir, char *const *names, size_t n)
+static int rule_file_is_packed(const char *path, int file, char *buf, size_t size)
+{
+	size_t len = inipack_files[file].len;
+	int fd = open(path, FILEIO_OPEN_FLAGS);
+	if (fd < 0)
+		return -1;
+	ssize_t got = len < size ? read(fd, buf, len + 1) : -1;
+	close(fd);
+	if (got < 0)
+		return -1;
+	return (size_t)got == len && inipack_find(INIPACK_RULES, buf, len) == file;
+}
+
+/*
+ * e (empty) takes the prebuilt rules when names[0..n) (sorted) are the
+ * built-in rule files, each holding the bytes it was built from. regular[i]:
+ * readdir() said names[i] is a regular file. 0, or -1 (nothing taken: load
+ * the files).
+ */
+static int engine_take_prebuilt(struct engine *e, const char *dir, char *const *names, const unsigned char *regular,
+				size_t n)
 {
 	const char **paths;
 	int rc = 0;
@@ -850,22 +874,34 @@ static int engine_take_prebuilt(struct engine *e, const char *dir, char *const *
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(names[i], inipack_name(prebuilt_rule_files[i])))
 			return -1;
+	size_t size = 1;
+	for (size_t i = 0; i < n; i++)
+		if (inipack_files[prebuilt_rule_files[i]].len >= size)
+			size = inipack_files[prebuilt_rule_files[i]].len + 1;
+	char *buf = xmalloc(size);
 	paths = xcalloc(n, sizeof(*paths));
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *path = rule_path(dir, names[i]);
-		struct fileio_data file;
-		char *why = NULL;
-		if (fileio_read(path, FILEIO_RULES, &file, &why) != FILEIO_OK) {
-			free(why);
-			rc = -1;
-		} else {
-			if (inipack_find(INIPACK_RULES, file.data, file.len) != prebuilt_rule_files[i])
+		if (regular[i]) {
+			if (rule_file_is_packed(path, prebuilt_rule_files[i], buf, size) != 1)
 				rc = -1;
-			fileio_data_release(&file);
+		} else {
+			/* a link, or a file system that does not say: looked at as fileio_read() does */
+			struct fileio_data file;
+			char *why = NULL;
+			if (fileio_read(path, FILEIO_RULES, &file, &why) != FILEIO_OK) {
+				free(why);
+				rc = -1;
+			} else {
+				if (inipack_find(INIPACK_RULES, file.data, file.len) != prebuilt_rule_files[i])
+					rc = -1;
+				fileio_data_release(&file);
+			}
 		}
 		paths[i] = arena_strdup(&e->arena, path);
 		free(path);
 	}
+	free(buf);
 	if (!rc) {
 		e->rules = xmalloc(prebuilt_nrules * sizeof(*e->rules));
 		memcpy(e->rules, prebuilt_rules, prebuilt_nrules * sizeof(*e->rules));
@@ -923,14 +959,22 @@ int engine_load_dir(struct engine *e, const char *dir, struct diag_list *d)
 		if (name[0] == '.' || len < 5 || strcmp(name + len - 4, ".ini") || !strcmp(name, "variables.ini"))
 			continue;
 		ARRAY_GROW(names, n + 1, cap);
-		names[n++] = xstrdup(name);
+		/* the name, then whether readdir() says it is a regular file (one allocation) */
+		names[n] = xmalloc(len + 2);
+		memcpy(names[n], name, len + 1);
+		names[n][len + 1] = de->d_type == DT_REG;
+		n++;
 	}
 	closedir(dp);
 	if (n)
 		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	int rc = 0;
+	unsigned char *regular = xmalloc(n ? n : 1);
+	for (size_t i = 0; i < n; i++)
+		regular[i] = (unsigned char)names[i][strlen(names[i]) + 1];
 	/* The built-in rule files, each byte for byte: the rules they build are compiled in (prebuilt.h). */
-	size_t from = engine_take_prebuilt(e, dir, names, n) == 0 ? n : 0;
+	size_t from = engine_take_prebuilt(e, dir, names, regular, n) == 0 ? n : 0;
+	free(regular);
 	for (size_t i = 0; i < from; i++)
 		free(names[i]);
 	for (size_t i = from; i < n; i++) {

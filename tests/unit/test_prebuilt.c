@@ -369,6 +369,44 @@ int main(void)
 		   "an edited rule file: parsed, none prebuilt");
 		diag_list_release(&d);
 	}
+	/*
+	 * Issue 13: a built-in file is compared by one read of its packed length + 1 bytes
+	 * (engine.c rule_file_is_packed()): the same length with one byte changed, or one
+	 * byte shorter, is not the packed file; a symbolic link to an unchanged file (readdir
+	 * does not say regular) is compared as before, and is.
+	 */
+	{
+		static const struct {
+			const char *what;
+			int prebuilt;
+		} cases[] = {
+			{ "one byte changed, same length: parsed", 0 },
+			{ "one byte shorter: parsed", 0 },
+			{ "a link to an unchanged file: prebuilt", 1 },
+		};
+		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+			char edit[400];
+			struct engine ke;
+			snprintf(cmd, sizeof(cmd), "rm -f %s/*.ini %s/*.real && cp rules/*.ini %s/", dir, dir, dir);
+			if (k == 0)
+				snprintf(edit, sizeof(edit), "sed -i '1s/^;/#/' %s/gtid.ini", dir);
+			else if (k == 1)
+				snprintf(edit, sizeof(edit), "truncate -s -1 %s/replica.ini", dir);
+			else
+				snprintf(edit, sizeof(edit), "mv %s/ring.ini %s/ring.real && ln -s ring.real %s/ring.ini", dir,
+					 dir, dir);
+			engine_init(&ke);
+			if (ok(system(cmd) == 0 && system(edit) == 0, "a copy of rules/: %s", cases[k].what)) {
+				struct diag_list d;
+				diag_list_init(&d);
+				int loaded = engine_load_dir(&ke, dir, &d) == 0;
+				ok(loaded && ke.n == pe.n && (ke.nprebuilt == ke.n) == cases[k].prebuilt, "%s (%zu of %zu prebuilt)",
+				   cases[k].what, ke.nprebuilt, ke.n);
+				diag_list_release(&d);
+			}
+			engine_release(&ke);
+		}
+	}
 	/* another catalog file loaded into the prebuilt catalog: it gets its own copy first */
 	{
 		struct catalog c2, c3;
