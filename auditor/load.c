@@ -660,13 +660,18 @@ static char *load_from_cwd(struct load_targets *lt, const char *real)
  * What merge needs to drop the same targets over every shard (issue 11,
  * settings.h): an option-file target's entry file (when it resolves) and
  * the files it includes, resolved and shown from the working directory.
+ * A server the inventory declares (declared: an inventory section) is
+ * never dropped: no entry file, so that neither load_entry_points() nor
+ * merge ever takes it for a fragment or a second spelling of another
+ * target (breaker7 finding 1); its includes are kept (they may still make
+ * a FILE operand part of its options).
  */
-static void load_real_paths(struct load_targets *lt, size_t i)
+static void load_real_paths(struct load_targets *lt, size_t i, int declared)
 {
 	struct settings *s = load_slot(lt, i);
 	char *shown;
 	/* resolved once when the target was read (load_option_target) */
-	if (strcmp(s->kind, "file") || !s->project->abs) {
+	if (declared || strcmp(s->kind, "file") || !s->project->abs) {
 		free(lt->reals[i]);
 		lt->reals[i] = NULL;
 	}
@@ -708,6 +713,9 @@ static void load_hand_over(struct load_targets *lt, const struct load_options *o
  * Drop option-file targets that another target includes, and second
  * spellings of one file. Both lookups are hashed (issue 13: a scan of
  * every earlier target per target was a quarter of a 10,000-file run).
+ * Only FILE and DIR operands are dropped: an inventory section has no
+ * entry file here (load_real_paths()), so it is always its own target,
+ * even when its config is another section's file or included by one.
  */
 static void load_entry_points(struct load_targets *lt)
 {
@@ -776,7 +784,7 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 {
 	if (!plan->total) {
 		lt->input_errors += load_option_target(lt, o, "default option files", NULL, NULL, c, x);
-		load_real_paths(lt, 0);
+		load_real_paths(lt, 0, 0);
 		if (o->each)
 			load_hand_over(lt, o, 0);
 	}
@@ -797,7 +805,7 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 			/* a target handed over is released right after: nothing to drop first (issue 13) */
 			if (o->retain && !o->each)
 				settings_retain(load_slot(lt, k), o->retain, o->retain_ctx);
-			load_real_paths(lt, k);
+			load_real_paths(lt, k, ft->inv != NULL);
 			if (o->each)
 				load_hand_over(lt, o, k);
 		}
