@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +28,7 @@ void load_targets_init(struct load_targets *lt, const struct load_options *o)
 	memset(lt, 0, sizeof(*lt));
 	project_finder_init(&lt->finder, o->project_file);
 	lt->streamed = o->each != NULL;
+	strmap_init(&lt->links, 0);
 }
 
 /* Target i's settings: its own slot, or with each the one slot every target uses in turn. */
@@ -96,6 +99,13 @@ void load_targets_release(struct load_targets *lt)
 	free(lt->skipped);
 	project_finder_release(&lt->finder);
 	config_cache_free(lt->config_cache);
+	for (size_t i = 0; i < lt->nlinks; i++) {
+		free(lt->link_keys[i]);
+		free(lt->link_paths[i]);
+	}
+	free(lt->link_keys);
+	free(lt->link_paths);
+	strmap_release(&lt->links);
 	memset(lt, 0, sizeof(*lt));
 }
 
@@ -209,10 +219,11 @@ static void load_print_reader_diags(const struct optfile *of, const struct audit
 			continue;
 		/*
 		 * The error that stops the target, at no line: the target's own
-		 * error line says it once evaluated (audit.c), word for word
-		 * (a FIFO nobody writes to was said twice).
+		 * error line says it once evaluated (audit.c), as -v does (a FIFO
+		 * nobody writes to, and a missing FILE, "cannot open required
+		 * option file" then "cannot read", were said twice: breaker7).
 		 */
-		if (g->level == DIAG_ERROR && !g->line && of->input_error && !strcmp(g->message, of->input_error))
+		if (g->level == DIAG_ERROR && !g->line && of->input_error)
 			continue;
 		diag_print_one(g, stderr);
 	}
@@ -343,6 +354,39 @@ static void load_persisted(struct settings *s, const struct load_options *a, con
 	free(dir);
 }
 
+/*
+ * One file is one device and inode: real (heap, realpath() of a file st
+ * describes) is returned as it is, unless st is a regular file with more
+ * than one hard link that the run read before under another path (as a
+ * target or an include): then that first path, and real is freed. So a
+ * hard link is one target with its other names, as a symbolic link is,
+ * and a file included under one name and given under another is the
+ * included one (load_entry_points()). Only files with links are kept in
+ * lt->links: a run of plain files holds nothing more.
+ */
+static char *load_one_file(struct load_targets *lt, char *real, const struct stat *st)
+{
+	char key[64];
+	size_t at;
+	if (!real || !S_ISREG(st->st_mode) || st->st_nlink < 2)
+		return real;
+	snprintf(key, sizeof(key), "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+	if (strmap_get(&lt->links, key, &at) == 0) {
+		if (strcmp(lt->link_paths[at], real)) {
+			free(real);
+			real = xstrdup(lt->link_paths[at]);
+		}
+		return real;
+	}
+	ARRAY_GROW(lt->link_paths, lt->nlinks + 1, lt->links_cap);
+	ARRAY_GROW(lt->link_keys, lt->nlinks + 1, lt->link_keys_cap);
+	lt->link_keys[lt->nlinks] = xstrdup(key);
+	lt->link_paths[lt->nlinks] = xstrdup(real);
+	strmap_put(&lt->links, lt->link_keys[lt->nlinks], lt->nlinks);
+	lt->nlinks++;
+	return real;
+}
+
 /* Keep the files read (absolute, resolved) other than the top-level ones: they are includes. */
 static void load_keep_reads(struct load_targets *lt, size_t ti, const struct optfile *of)
 {
@@ -355,6 +399,8 @@ static void load_keep_reads(struct load_targets *lt, size_t ti, const struct opt
 		char *real = project_finder_real(&lt->finder, src->path, &st, &have_st);
 		if (!real)
 			continue;
+		if (have_st)
+			real = load_one_file(lt, real, &st);
 		lt->read_files[ti] = xrealloc(lt->read_files[ti], (lt->nread_files[ti] + 1) * sizeof(char *));
 		lt->read_files[ti][lt->nread_files[ti]++] = real;
 	}
@@ -391,6 +437,7 @@ static char *load_resolve(struct load_targets *lt, const char *path, int *is_dir
 		return NULL;
 	if (!st)
 		st = &own;
+	memset(st, 0, sizeof(*st));   /* nothing stat()ed: no file type, no links (load_one_file()) */
 	char *real = fd && !fileio_inherited_fd(path, &in)
 			     ? project_finder_real_open(&lt->finder, path, FILEIO_OPEN_FLAGS, fd, st, &have_st)
 			     : project_finder_real(&lt->finder, path, st, &have_st);
@@ -416,6 +463,24 @@ static void load_layers(struct load_targets *lt, struct settings *s, struct proj
 		if (ft->inv)
 			project_inventory_layer(&pt->settings, ft->inv, o->audit->inventory, &pt->arena);
 	}
+}
+
+/*
+ * Target s cannot be audited: why. An inventory section's error names its
+ * config and where the inventory gives it, "config 'db1.cnf' (fleet.ini:4):
+ * cannot read: ...", since the section's name alone says neither (breaker7).
+ */
+static void load_error(struct settings *s, const struct load_options *o, const struct fleet_target *ft,
+		       const char *why)
+{
+	if (!ft || !ft->inv || !o->audit->inventory) {
+		s->error = settings_intern(s, why);
+		return;
+	}
+	char *text = xasprintf("config '%s' (%s:%u): %s", ft->config, o->audit->inventory,
+			       ft->inv->line_of[INVENTORY_CONFIG], why);
+	s->error = settings_intern(s, text);
+	free(text);
 }
 
 /*
@@ -459,7 +524,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		entry = project_entry_file(given, pt->settings.v[PROJECT_KEY_FLAVOR].value ? s->flavor : FLAVOR_UNKNOWN,
 					   &dir_root, &why);
 		if (!entry) {
-			s->error = settings_intern(s, why);
+			load_error(s, o, ft, why);
 			errors++;
 			load_presumed_text(s, &pt->settings);
 			goto out;
@@ -514,7 +579,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		load_name_default_files(&of, s);
 	load_print_reader_diags(&of, a);
 	if (of.input_error) {
-		s->error = settings_intern(s, of.input_error);
+		load_error(s, o, ft, of.input_error);
 		errors++;
 	} else {
 		optfile_groups_for(&g, s->flavor, &s->version, a->group_suffix);
@@ -529,6 +594,9 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		}
 		config_load_cached(s, &of, c, lt->config_cache);
 		load_persisted(s, o, root, c, load_datadir(&of));
+		/* the file read, under the name the run first read it by (hard links: load_one_file()) */
+		if (!is_stdin)
+			lt->reals[ti] = load_one_file(lt, lt->reals[ti], &st);
 	}
 	optfile_release(&of);
 out:

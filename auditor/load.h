@@ -118,6 +118,14 @@ struct load_targets {
 	size_t *order;
 	char **names;
 	unsigned char *failed;           /* with each: per target, whether it had an error */
+	/*
+	 * Added (breaker7): the files read that have more than one hard link,
+	 * "DEV:INO" -> the resolved path the run first read each by (one
+	 * device and inode is one file, as one file behind symbolic links is).
+	 */
+	struct strmap links;
+	char **link_keys, **link_paths;
+	size_t nlinks, links_cap, link_keys_cap;
 	int streamed;                    /* load_options.each set: one settings slot */
 };
 
