@@ -40,6 +40,7 @@
 #include "cmd.h"
 #include "flavor.h"
 #include "optfile.h"
+#include "project.h"
 #include "secret.h"
 #include "util.h"
 #include "banned.h"
@@ -451,7 +452,12 @@ int cmd_resolve(int argc, char **argv)
 	if (!s.server_home)
 		s.server_home = getenv("MYSQL_HOME");
 
+	/* a FILE inside --root DIR is read as the server's machine reads it when a link on its way leaves (load.c does the same) */
+	char *in_tree = project_root_file(a.root, a.defaults_file);
+	if (in_tree)
+		s.defaults_file = in_tree;
 	rc = optfile_read_defaults(&of, &s, a.flavor, &g);
+	free(in_tree);   /* the reader keeps its own copies of the paths */
 	diag_print(&of.diags, stderr);
 	if (rc < 0 || of.fatal || of.input_error) {
 		optfile_release(&of);

@@ -504,7 +504,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	struct flavor_choice given_choice;
 	struct infer_result ir;
 	const char *read_path = given;
-	char *entry = NULL, *dir_root = NULL;
+	char *entry = NULL, *dir_root = NULL, *in_tree = NULL, *repo = NULL;
 	size_t errors = 0;
 	struct stat st;
 	int is_dir, fd = -1;
@@ -542,6 +542,35 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	}
 
 	const char *root = pt->settings.v[PROJECT_KEY_ROOT].value;
+	/*
+	 * A FILE inside --root DIR whose way holds a symbolic link (Debian's
+	 * etc/mysql/my.cnf -> /etc/alternatives/my.cnf) is read as the
+	 * server's machine reads it, under DIR, as a directory's entry file
+	 * is: never this machine's file under the repository's name (breaker7).
+	 */
+	if (!entry && given && !is_stdin && root && (in_tree = project_root_file(root, given)) != NULL) {
+		struct stat lst;
+		if (lstat(in_tree, &lst)) {
+			char *why = xasprintf("cannot read: a symbolic link on its way leads to '%s' under --root '%s': %s",
+					      in_tree, root, strerror(errno));
+			load_error(s, o, ft, why);
+			free(why);
+			errors++;
+			load_presumed_text(s, &pt->settings);
+			goto out;
+		}
+		read_path = in_tree;
+		free(lt->reals[ti]);
+		if (fd >= 0)
+			close(fd);
+		lt->reals[ti] = load_resolve(lt, in_tree, &is_dir, &fd, &st);
+		read_real = lt->reals[ti];
+	} else if (!entry && given && !is_stdin && !root && real && fd < 0 && !is_dir &&
+		   (repo = project_repo_outside(&lt->finder, given, real)) != NULL) {
+		/* without --root a FILE is this machine's path (docs/option-files.md): say when that leaves its repository */
+		diag_add(&d, DIAG_WARNING, given, 0, "a symbolic link out of the repository %s to '%s': this machine's "
+			 "file is audited (give --root to read it as the server's machine does)", repo, real);
+	}
 	load_read(&of, s, read_path, read_real, fd, &st, root, o->stdin_filename);
 	if (fd >= 0) {
 		close(fd);
@@ -607,6 +636,8 @@ out:
 		errors++;
 	diag_list_release(&d);
 	free(entry);
+	free(in_tree);
+	free(repo);
 	free(dir_root);
 	free(real);
 	return errors;

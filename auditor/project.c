@@ -1210,6 +1210,120 @@ char *project_entry_file(const char *dir, enum flavor flavor, char **root_out, c
 }
 
 /* Clean an absolute path lexically: "//", "/./" and "x/.." go. */
+static void path_clean(char *p);
+
+/* path made absolute against cwd and cleaned lexically (no link followed). Heap. */
+static char *path_lexical(const char *path, const char *cwd)
+{
+	char *abs = path[0] == '/' || !cwd ? xstrdup(path) : xasprintf("%s/%s", cwd, path);
+	if (abs[0] == '/')
+		path_clean(abs);
+	return abs;
+}
+
+/* What follows dir and a '/' in path (both absolute, clean), or NULL when path is not below dir. */
+static const char *path_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[1] ? path + 1 : NULL;
+	return !strncmp(path, dir, n) && path[n] == '/' && path[n + 1] ? path + n + 1 : NULL;
+}
+
+/* Whether a component of rel, looked up from root down, is a symbolic link. */
+static int path_has_link(const char *root, const char *rel)
+{
+	struct stat st;
+	int link = 0;
+	char *p = xasprintf("%s/%s", root, rel);
+	char *end = p + strlen(root) + 1;
+	while (!link && end) {
+		char *slash = strchr(end, '/');
+		if (slash)
+			*slash = '\0';
+		if (lstat(p, &st))
+			break;
+		link = S_ISLNK(st.st_mode);
+		if (slash)
+			*slash = '/';
+		end = slash ? slash + 1 : NULL;
+	}
+	free(p);
+	return link;
+}
+
+char *project_root_file(const char *root, const char *path)
+{
+	char *cwd, *abs, *abs_root, *real_root = NULL, *in_tree = NULL;
+	const char *rel;
+	if (!root || !*root || !path || !*path || !strcmp(path, "-"))
+		return NULL;
+	cwd = getcwd(NULL, 0);
+	abs = path_lexical(path, cwd);
+	abs_root = path_lexical(root, cwd);
+	const char *base = abs_root;
+	rel = abs[0] == '/' && abs_root[0] == '/' ? path_below(abs, abs_root) : NULL;
+	if (!rel && (real_root = realpath(root, NULL)) != NULL) {
+		rel = path_below(abs, real_root);   /* getcwd() is resolved: root given through a link */
+		base = real_root;
+	}
+	if (rel && path_has_link(base, rel)) {
+		char *sys = xasprintf("/%s", rel);
+		char *a = realpath(path, NULL), *b;
+		in_tree = fileio_root_path(root, sys);
+		b = realpath(in_tree, NULL);
+		if (a && b && !strcmp(a, b)) {   /* a link that stays in the tree: the same file, named as given */
+			free(in_tree);
+			in_tree = NULL;
+		}
+		free(a);
+		free(b);
+		free(sys);
+	}
+	free(cwd);
+	free(abs);
+	free(abs_root);
+	free(real_root);
+	return in_tree;
+}
+
+char *project_repo_outside(struct project_finder *f, const char *path, const char *real)
+{
+	const char *cwd = project_finder_cwd(f);
+	char *abs, *dir, *slash, *repo = NULL;
+	if (!real || !path || !strcmp(path, "-"))
+		return NULL;
+	abs = path_lexical(path, cwd);
+	if (abs[0] != '/') {
+		free(abs);
+		return NULL;
+	}
+	dir = abs;
+	/* the nearest directory above path holding .git (path's own directories, not the link's target) */
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		const char *d = *dir ? dir : "/";
+		if (finder_has_git(f, d)) {
+			repo = xstrdup(d);
+			break;
+		}
+		if (!*dir)
+			break;
+	}
+	free(abs);
+	if (!repo)
+		return NULL;
+	char *repo_real = realpath(repo, NULL);
+	int inside = (repo_real && path_below(real, repo_real)) || path_below(real, repo);
+	free(repo_real);
+	if (inside) {
+		free(repo);
+		return NULL;
+	}
+	return repo;
+}
+
+/* Clean an absolute path lexically: "//", "/./" and "x/.." go. */
 static void path_clean(char *p)
 {
 	char *out = p, *in = p;

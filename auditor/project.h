@@ -376,6 +376,29 @@ void project_target_release(struct project_target *t);
 char *project_entry_file(const char *dir, enum flavor flavor, char **root_out, const char **why);
 
 /*
+ * Added (breaker7 finding 2): a FILE operand read under --root root. When
+ * path lies inside root (lexically, from the working directory, or below
+ * realpath(root)) and a component of it from root down is a symbolic link
+ * that leads elsewhere than the same file on this machine (Debian's
+ * etc/mysql/my.cnf -> /etc/alternatives/my.cnf), the file it names on the
+ * server's machine: fileio_root_path(root, "/" + its path below root), as
+ * the directory form's entry file is found ("./etc/mysql/mysql.cnf" with
+ * --root .; it may not exist: the caller then reports it). NULL when path
+ * is not inside root or no link changes what it names: read path as given.
+ * Heap string the caller frees.
+ */
+char *project_root_file(const char *root, const char *path);
+
+/*
+ * Added (breaker7 finding 2): without --root, whether a FILE operand
+ * leaves its repository: the repository (the nearest directory above
+ * path, lexically, holding .git) when real (realpath(path)) is not inside
+ * it, as a symbolic link to this machine's /etc/... makes it; else NULL
+ * (no repository, or inside it). Heap string the caller frees.
+ */
+char *project_repo_outside(struct project_finder *f, const char *path, const char *real);
+
+/*
  * The target's path normalised for suppressions, baselines and diffs:
  * resolved (realpath; a path that does not exist is cleaned lexically),
  * then relative to the repository root (the first directory above it
