@@ -21,8 +21,12 @@
  *      normalised path, and the inline suppressions with the groups read.
  * Then, over all of them: a target whose file another target of the run
  * includes is not a target (it is one server's fragment), and a file given
- * twice under two spellings is one target (the first spelling). What was
- * dropped, and why, is kept for -v and --list-targets.
+ * twice under two spellings (links, hard links: one device and inode) is
+ * one target (the first spelling). Only FILE and DIR operands are dropped:
+ * an inventory section is a server the user declared, always a target.
+ * What was dropped, and why, is kept for -v and --list-targets. A FILE
+ * inside --root DIR whose way holds a link leaving DIR is read under DIR
+ * (project_root_file()).
  *
  * Snapshots (--variables) get the layers of the command line and the
  * project file (no annotations: a capture has no comments).
