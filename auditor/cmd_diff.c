@@ -16,7 +16,9 @@
  *                change did not make it fail: sync_binlog 0 -> 100);
  *   introduced   otherwise;
  * and a failed or could-not-evaluate finding of OLD that NEW does not have
- * is fixed. NEW's report is written in every format the options ask for:
+ * is fixed. When NEW's target or its OLD partner could not be audited,
+ * nothing is compared (target_diff.not_compared): no finding is fixed or
+ * introduced and no value changed. NEW's report is written in every format the options ask for:
  * introduced findings are marked new; unchanged failures are suppressed as
  * "failing in OLD too" (kind baseline), so they do not fail the run;
  * fixed findings and the effective values that changed (with file:line on
@@ -117,7 +119,8 @@ static void diff_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "changed is listed with its file:line on each side. A finding is the same on\n"
 	      "both sides when its rule, channel and value are (not its line, which moves\n"
 	      "when a file is edited); the same rule failing with another value is\n"
-	      "unchanged, not introduced.\n"
+	      "unchanged, not introduced. When either side could not be audited, nothing\n"
+	      "is compared ('not compared: NEW could not be audited'): nothing is fixed.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, opts, n);
@@ -488,6 +491,12 @@ static void diff_compare(struct diff_side *oldside, struct diff_side *newside)
 		struct target_diff *d = arena_alloc(&r->arena, sizeof(*d));
 		memset(d, 0, sizeof(*d));
 		d->old_name = o ? audit_result_intern(r, o->name) : NULL;
+		t->diff = d;
+		/* a side that could not be audited: nothing to compare (not "fixed", not "changed -> unknown") */
+		if (t->error || (o && o->error)) {
+			d->not_compared = t->error ? "NEW could not be audited" : "OLD could not be audited";
+			continue;
+		}
 		diff_findings(d, oldside, o, newside, t);
 		const struct settings *os = oi >= 0 ? diff_side_settings(oldside, (size_t)oi) : NULL;
 		const struct settings *ns = diff_side_settings(newside, i);
@@ -495,7 +504,6 @@ static void diff_compare(struct diff_side *oldside, struct diff_side *newside)
 			diff_values_settings(d, r, os, ns);
 		else if (o)
 			diff_values_findings(d, r, oldside, o, newside, t);
-		t->diff = d;
 	}
 	for (size_t i = 0; i < oldside->r->n; i++) {
 		int paired = 0;

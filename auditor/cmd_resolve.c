@@ -384,6 +384,7 @@ static int resolve_effective(const struct optfile *of, const struct resolve_args
 	s.flavor = a->flavor;
 	s.version = a->version;
 	refused = config_load(&s, of, &c) != 0;
+	diag_print(&s.build_diags, stderr);   /* those that change what was read (a plugin's option) */
 	diag_print(&s.diags, stderr);
 	config_print_effective(stdout, &s);
 	settings_release(&s);

@@ -924,11 +924,21 @@ static void config_uncertain(struct config_state *st, const struct optfile_optio
 	case OPTIONS_WHY_PLUGIN:
 		if (!plugin)
 			break;
-		diag_add(&s->diags, DIAG_WARNING, where, o->line,
+		/*
+		 * Either INSTALL PLUGIN put the plugin in mysql.plugin (the server
+		 * loads it at startup and takes the value) or it did not (the server
+		 * refuses the unknown option; with loose- it warns and ignores it):
+		 * the value of a variable a rule reads is unknown (config_option_work()).
+		 * The warning changes what was audited: printed without -v
+		 * (s->build_diags, audit.c).
+		 */
+		diag_add(&s->build_diags, DIAG_WARNING, where, o->line,
 			 "'%s' exists only while the plugin %s%s%s%s is loaded, and no plugin-load-add here loads it "
-			 "(INSTALL PLUGIN state in the datadir is unknowable offline)", o->name, plugin->name,
+			 "(INSTALL PLUGIN state in the datadir is unknowable offline)%s", o->name, plugin->name,
 			 plugin->library ? " (" : "", plugin->library ? plugin->library : "",
-			 plugin->library ? ")" : "");
+			 plugin->library ? ")" : "",
+			 config_semantic(st, m->name) ? ": its value is unknown, the rules that read it could not evaluate"
+						      : "");
 		break;
 	case OPTIONS_WHY_OTHER_BUILD:
 		diag_add(&s->diags, DIAG_WARNING, where, o->line,
@@ -960,6 +970,27 @@ static void config_uncertain(struct config_state *st, const struct optfile_optio
 	case OPTIONS_WHY_NONE:
 		break;
 	}
+}
+
+/*
+ * An option of a plugin that no plugin-load(-add) of the files loads
+ * (config_uncertain(), OPTIONS_WHY_PLUGIN): when a rule reads its variable
+ * (rpl_semi_sync_*), the variable is set with an unknown value, so that the
+ * rule could not evaluate instead of judging the default (breaker7 #3).
+ * With the plugin in mysql.plugin the server takes the value; without it
+ * the server refuses the unknown option, or with loose- ignores it
+ * (mysqld.cc: options left after plugin_init() are handed to
+ * handle_options() with no options and my_getopt_skip_unknown off; the
+ * same with mariadbd 10.11, measured: "unknown variable", exit 7).
+ */
+static void config_plugin_unknown(struct config_state *st, const struct optfile_option *o,
+				  const struct config_match *m, const struct settings_origin *origin)
+{
+	if (m->full.why != OPTIONS_WHY_PLUGIN || !m->full.plugin)
+		return;
+	const struct catalog_var *v = config_semantic(st, m->name);
+	if (v)
+		config_set(st, v, NULL, o->name, origin);
 }
 
 /* What a value error in an option of a built-in plugin does: the plugin is disabled. */
@@ -1082,6 +1113,7 @@ static void config_option_work(struct config_state *st, const struct optfile_opt
 		/* an option of a plugin the files load: the server knows it then; its value is not judged */
 		if (!(m.full.why == OPTIONS_WHY_PLUGIN && m.full.plugin && config_plugin_loaded(st, m.full.plugin))) {
 			config_uncertain(st, o, &m);
+			config_plugin_unknown(st, o, &m, &origin);
 			goto out;
 		}
 		/* ... unless a rule reads it (rpl_semi_sync_*, issue 12): the variable catalog takes its value */
@@ -1096,6 +1128,7 @@ static void config_option_work(struct config_state *st, const struct optfile_opt
 		m.full.why = OPTIONS_WHY_PLUGIN;
 		m.full.plugin = plugin;
 		config_uncertain(st, o, &m);
+		config_plugin_unknown(st, o, &m, &origin);
 		goto out;
 	}
 	if (!e && !m.var)

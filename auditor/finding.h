@@ -161,6 +161,12 @@ struct target_diff_change {
 
 struct target_diff {
 	const char *old_name;              /* the OLD target compared with this one */
+	/*
+	 * Non-NULL: nothing was compared, and why ("NEW could not be audited",
+	 * "OLD could not be audited"): no finding is introduced, unchanged or
+	 * fixed and no value changed (a rule not evaluated is not fixed).
+	 */
+	const char *not_compared;
 	size_t introduced, unchanged;      /* findings of this target marked new / unchanged */
 	struct target_diff_fixed *fixed;
 	size_t nfixed;

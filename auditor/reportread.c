@@ -361,6 +361,7 @@ static struct target_diff *rr_diff(struct rr_ctx *x, json_t *o)
 	const char *s;
 	memset(d, 0, sizeof(*d));
 	d->old_name = rr_str(x, o, "old_name");
+	d->not_compared = rr_str(x, o, "not_compared");   /* null, or absent (older reports) */
 	d->introduced = rr_uint(x, o, "introduced");
 	d->unchanged = rr_uint(x, o, "unchanged");
 	json_t *fx = json_object_get(o, "fixed");

@@ -634,6 +634,7 @@ static void json_diff(struct jsonw *w, const struct target_diff *d)
 	}
 	jsonw_open(w, "diff", '{');
 	jsonw_str(w, "old_name", d->old_name);
+	jsonw_str(w, "not_compared", d->not_compared);
 	jsonw_uint(w, "introduced", d->introduced);
 	jsonw_uint(w, "unchanged", d->unchanged);
 	jsonw_open(w, "fixed", '[');

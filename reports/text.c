@@ -370,6 +370,12 @@ static void text_diff(struct text *x, const struct target_diff *d)
 	text_off(x, TEXT_BOLD);
 	fputs(" against ", x->fp);
 	text_put(x, d->old_name ? d->old_name : "nothing");
+	if (d->not_compared) {
+		fputs(": not compared: ", x->fp);
+		text_put(x, d->not_compared);
+		fputc('\n', x->fp);
+		return;
+	}
 	fprintf(x->fp, ": %zu introduced, %zu fixed, %zu unchanged; %zu value%s changed\n", d->introduced, d->nfixed,
 		d->unchanged, d->nchanges, d->nchanges == 1 ? "" : "s");
 	if (x->o.quiet)

@@ -1,0 +1,70 @@
+#!/bin/bash
+# trust.t - verdicts a DBA can trust (breaker7's findings): a plugin's
+# variable set without the plugin loaded by the files is "could not
+# evaluate", warned without -v; `diff` with a side that could not be
+# audited compares nothing. TAP.
+set -u
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
+export CRASHSAFE_RULES_DIR="$REPO/rules"
+unset NO_COLOR MYSQL_GROUP_SUFFIX
+tap_scratch trust
+
+# status RULE: the status of RULE's first finding in the JSON report $T/out.
+status() {
+	/usr/bin/python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(next((f["status"] for t in d["targets"] for f in t["findings"] if f["rule_id"]==sys.argv[2]), "none"))' "$T/out" "$1"
+}
+
+# --- 3: a plugin's variable, the plugin not loaded by the files ---------------
+# The MySQL manual's semisync setup: INSTALL PLUGIN once (kept in mysql.plugin),
+# then the variables in my.cnf. Whether the plugin is installed is in the datadir:
+# either the value counts (AFTER_COMMIT fails semi-sync-wait-point) or the server
+# refuses the unknown option (mysqld.cc: options left after plugin_init() are an
+# error; mariadbd 10.11 measured: "unknown variable", exit 7).
+printf '[mysqld]\nserver_id=1\nrpl_semi_sync_source_enabled=ON\nrpl_semi_sync_source_wait_point=AFTER_COMMIT\n' >"$T/ss.cnf"
+run check --format json --fail-on never "$T/ss.cnf"
+is "$(status semi-sync-wait-point)" "could-not-evaluate" \
+	"semi-sync set in my.cnf, plugin not loaded by the files: semi-sync-wait-point could not evaluate (was: not applicable, OFF by default)"
+has "ss.cnf:3: warning: 'rpl_semi_sync_source_enabled' exists only while the plugin" "$err" \
+	"the warning is printed without -v (it changes what was audited)"
+has "the rules that read it could not evaluate" "$err" "and says the value is unknown"
+run check -v --fail-on never "$T/ss.cnf"
+is "$(grep -c "ss.cnf:3: warning: 'rpl_semi_sync_source_enabled' exists only" "$T/err")" 1 "with -v: printed once"
+printf '[mysqld]\nserver_id=1\nloose-rpl_semi_sync_master_enabled=ON\nrpl_semi_sync_master_wait_point=AFTER_COMMIT\n' >"$T/ss57.cnf"
+run check --format json --fail-on never --server-version 5.7 "$T/ss57.cnf"
+is "$(status semi-sync-wait-point)" "could-not-evaluate" "5.7's rpl_semi_sync_master_* with loose-: could not evaluate"
+printf '[mysqld]\nserver_id=1\nplugin-load-add=semisync_source.so\nrpl_semi_sync_source_enabled=ON\nrpl_semi_sync_source_wait_point=AFTER_COMMIT\n' >"$T/ss2.cnf"
+run check --format json --fail-on never "$T/ss2.cnf"
+is "$(status semi-sync-wait-point)" "fail" "with plugin-load-add the value counts: AFTER_COMMIT fails"
+hasnt "exists only while" "$err" "and nothing is warned"
+run resolve --effective "$T/ss.cnf"
+has "rpl_semi_sync_source_enabled	\\N	" "$out" "resolve --effective: the value is unknown (\\N)"
+has "exists only while the plugin" "$err" "resolve --effective prints the warning"
+
+# --- 5: diff with a side that could not be audited -------------------------
+printf '[mysqld]\nserver_id=1\nsync_binlog=0\n' >"$T/old.cnf"
+run diff "$T/old.cnf" "$T/missing.cnf"
+is_rc 2 "diff with an unreadable NEW: exit 2 (an input that cannot be used)"
+has "not compared: NEW could not be audited" "$out" "the diff says NEW could not be audited"
+hasnt "fixed" "$out" "nothing is fixed"
+hasnt "-> unknown" "$out" "no value changed to unknown"
+run diff --format json "$T/old.cnf" "$T/missing.cnf"
+is_rc 2 "JSON: exit 2"
+got=$(/usr/bin/python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))["targets"][0]["diff"]
+print(d["not_compared"], d["introduced"], d["unchanged"], len(d["fixed"]), len(d["changes"]))' "$T/out" 2>&1)
+is "$got" "NEW could not be audited 0 0 0 0" "JSON diff: not_compared, nothing fixed, introduced or changed"
+run diff "$T/missing.cnf" "$T/old.cnf"
+is_rc 2 "diff with an unreadable OLD: exit 2"
+has "not compared: OLD could not be audited" "$out" "the diff says OLD could not be audited"
+hasnt "(new)" "$out" "nothing is introduced"
+run diff --format json "$T/old.cnf" "$T/old.cnf"
+got=$(/usr/bin/python3 -c 'import json,sys
+print(json.load(open(sys.argv[1]))["targets"][0]["diff"]["not_compared"])' "$T/out" 2>&1)
+is "$got" "None" "JSON diff of two audited sides: not_compared is null"
+
+tap_done
