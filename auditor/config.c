@@ -683,8 +683,17 @@ static void problem_add(struct config_problems *list, struct settings *s, const 
 	if (facts) {
 		p.kind = facts->kind;
 		p.option = facts->option;
-		/* the value of a secret (secret.h) is kept as its mask */
-		p.value = facts->value ? secret_shown(facts->option, facts->value) : NULL;
+		/*
+		 * The value of a secret (secret.h) is kept as its mask, and so is
+		 * any value of a name the server does not know (a misspelt secret
+		 * is no secret name: never quoted, breaker7 #7).
+		 */
+		if (!facts->value)
+			p.value = NULL;
+		else if (facts->kind == SETTINGS_PROBLEM_UNKNOWN || facts->kind == SETTINGS_PROBLEM_AMBIGUOUS)
+			p.value = secret_shown_unknown(facts->value);
+		else
+			p.value = secret_shown(facts->option, facts->value);
 		p.variable = facts->variable;
 		p.replacement = facts->replacement;
 		p.detail = facts->detail;
@@ -920,6 +929,7 @@ static void config_uncertain(struct config_state *st, const struct optfile_optio
 	struct settings *s = st->s;
 	const char *where = o->source ? o->source->path : NULL;
 	char a[16], b[16];
+	int semantic;
 	switch (m->full.why) {
 	case OPTIONS_WHY_PLUGIN:
 		if (!plugin)
@@ -928,17 +938,17 @@ static void config_uncertain(struct config_state *st, const struct optfile_optio
 		 * Either INSTALL PLUGIN put the plugin in mysql.plugin (the server
 		 * loads it at startup and takes the value) or it did not (the server
 		 * refuses the unknown option; with loose- it warns and ignores it):
-		 * the value of a variable a rule reads is unknown (config_option_work()).
-		 * The warning changes what was audited: printed without -v
-		 * (s->build_diags, audit.c).
+		 * the value of a variable a rule reads is unknown (config_plugin_unknown()).
+		 * That changes what was audited: the warning is then printed without
+		 * -v (s->build_diags, audit.c); for the other options, with -v.
 		 */
-		diag_add(&s->build_diags, DIAG_WARNING, where, o->line,
+		semantic = config_semantic(st, m->name) != NULL;
+		diag_add(semantic ? &s->build_diags : &s->diags, DIAG_WARNING, where, o->line,
 			 "'%s' exists only while the plugin %s%s%s%s is loaded, and no plugin-load-add here loads it "
 			 "(INSTALL PLUGIN state in the datadir is unknowable offline)%s", o->name, plugin->name,
 			 plugin->library ? " (" : "", plugin->library ? plugin->library : "",
 			 plugin->library ? ")" : "",
-			 config_semantic(st, m->name) ? ": its value is unknown, the rules that read it could not evaluate"
-						      : "");
+			 semantic ? ": its value is unknown, the rules that read it could not evaluate" : "");
 		break;
 	case OPTIONS_WHY_OTHER_BUILD:
 		diag_add(&s->diags, DIAG_WARNING, where, o->line,

@@ -163,9 +163,43 @@ int secret_name(const char *name)
 	return 0;
 }
 
+/* Characters of an option name (and of what a NUL-joined line glues before one: "1password"). */
+static int secret_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+#define SECRET_ASSIGNED_NAME 64
+
+int secret_value_holds(const char *value)
+{
+	if (!value)
+		return 0;
+	for (const char *eq = strchr(value, '='); eq; eq = strchr(eq + 1, '=')) {
+		const char *start = eq;
+		while (start > value && eq - start < SECRET_ASSIGNED_NAME && secret_name_char(start[-1]))
+			start--;
+		if (start == eq)
+			continue;
+		char run[SECRET_ASSIGNED_NAME + 1];
+		size_t len = (size_t)(eq - start);
+		memcpy(run, start, len);
+		run[len] = '\0';
+		for (size_t k = 0; k < len; k++)
+			if (secret_name(run + k))
+				return 1;
+	}
+	return 0;
+}
+
 const char *secret_shown(const char *name, const char *value)
 {
-	if (!value || !*value || !secret_name(name))
+	if (!value || !*value || (!secret_name(name) && !secret_value_holds(value)))
 		return value;
 	return SECRET_MASK;
+}
+
+const char *secret_shown_unknown(const char *value)
+{
+	return value && *value ? SECRET_MASK : value;
 }

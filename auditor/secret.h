@@ -27,7 +27,27 @@
  */
 int secret_name(const char *name);
 
-/* value itself when name is not a secret (or value is NULL or empty), else SECRET_MASK. */
+/*
+ * Nonzero when value holds a secret's assignment: an '=' right after a run of
+ * name characters some end of which is a secret name ("1password=x",
+ * "xwsrep_sst_auth=u:p"). MySQL 8.0.25+ joins the next physical line onto a
+ * line cut by a NUL byte (docs/option-files.md, "Physical lines"), so
+ * "sync_binlog=1\0junk\npassword=x" is the value "1password=x" of sync_binlog.
+ */
+int secret_value_holds(const char *value);
+
+/*
+ * value itself when name is not a secret and value holds no secret's
+ * assignment (secret_value_holds()), or value is NULL or empty; else
+ * SECRET_MASK.
+ */
 const char *secret_shown(const char *name, const char *value);
+
+/*
+ * What a message shows of the value of an option the server does not know
+ * (an unknown or ambiguous name): never the value, SECRET_MASK (a misspelt
+ * secret, "wsrep_sst_auht=root:pw", is no secret name); NULL or "" as is.
+ */
+const char *secret_shown_unknown(const char *value);
 
 #endif

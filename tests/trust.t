@@ -2,7 +2,7 @@
 # trust.t - verdicts a DBA can trust (breaker7's findings): a plugin's
 # variable set without the plugin loaded by the files is "could not
 # evaluate", warned without -v; `diff` with a side that could not be
-# audited compares nothing. TAP.
+# audited compares nothing; no password quoted in a message. TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,5 +66,28 @@ run diff --format json "$T/old.cnf" "$T/old.cnf"
 got=$(/usr/bin/python3 -c 'import json,sys
 print(json.load(open(sys.argv[1]))["targets"][0]["diff"]["not_compared"])' "$T/out" 2>&1)
 is "$got" "None" "JSON diff of two audited sides: not_compared is null"
+
+# --- 7: passwords quoted in messages -----------------------------------------
+# MySQL 8.0.25+ glues the next line onto a line cut by a NUL byte: the value of
+# sync_binlog is "1password=hunter2" (docs/option-files.md, "Physical lines").
+printf '[mysqld]\nsync_binlog=1\0junk\npassword=hunter2\n' >"$T/leak1.cnf"
+run resolve "$T/leak1.cnf"
+hasnt "hunter2" "$out$err" "resolve: a NUL-joined line holding password= is masked"
+has "sync_binlog=********" "$out" "and shown as the mask"
+run resolve --show-secrets "$T/leak1.cnf"
+has "sync_binlog=1password=hunter2" "$out" "resolve --show-secrets shows it"
+run resolve --effective "$T/leak1.cnf"
+hasnt "hunter2" "$out$err" "resolve --effective: the out-of-range warning does not quote it"
+run check -v "$T/leak1.cnf"
+hasnt "hunter2" "$out$err" "check -v: neither"
+# A misspelt secret name is an unknown option: its value is never quoted.
+printf '[mysqld]\nserver_id=1\nwsrep_sst_auht=root:hunter5\nsync_binlg=0\n' >"$T/leak3.cnf"
+for f in text json junit sarif gcc; do
+	run check -v --format "$f" "$T/leak3.cnf"
+	hasnt "hunter5" "$out$err" "check --format $f: an unknown option's value is not quoted"
+done
+run check "$T/leak3.cnf"
+has "'wsrep_sst_auht = ********'" "$out" "option-file-syntax names the option and masks its value"
+has "'sync_binlg = ********'" "$out" "whatever its name"
 
 tap_done

@@ -473,6 +473,19 @@ static void test_secret(void)
 	is_str(secret_shown("password", ""), "", "secret_shown leaves an empty value empty");
 	ok(secret_shown("password", NULL) == NULL, "secret_shown leaves NULL (unknown) NULL");
 	is_str(secret_shown("server_id", "3"), "3", "secret_shown leaves other values");
+	/* breaker7 #7: a value holding a secret's assignment (a MySQL 8.4 NUL-joined line) */
+	is_str(secret_shown("sync_binlog", "1password=hunter2"), SECRET_MASK,
+	       "secret_shown masks a value holding password= (NUL-joined line)");
+	is_str(secret_shown("init_connect", "xwsrep_sst_auth=u:p"), SECRET_MASK,
+	       "... and wsrep_sst_auth= glued after other text");
+	is_str(secret_shown("optimizer_switch", "index_merge=on,mrr=off"), "index_merge=on,mrr=off",
+	       "... not a value whose assignments are no secrets'");
+	is_str(secret_shown("plugin_load_add", "auth_pam=auth_pam.so"), "auth_pam=auth_pam.so",
+	       "... not a plugin named auth_pam");
+	is_str(secret_shown("init_connect", "SET @a='password'"), "SET @a='password'",
+	       "... not the word password without an assignment");
+	is_str(secret_shown_unknown("root:pw"), SECRET_MASK, "secret_shown_unknown masks any value");
+	is_str(secret_shown_unknown(""), "", "secret_shown_unknown leaves an empty value empty");
 
 	struct settings s;
 	struct settings_origin o = { .source = SETTINGS_SRC_FILE, .file = "my.cnf", .line = 1 };
