@@ -55,7 +55,7 @@ const struct cli_option audit_common_options[] = {
 	  "version whose defaults and groups apply; one the flavor never had is refused "
 	  "(default: a versioned group in the file, else 8.4; MariaDB 10.11)" },
 	{ "defaults-group-suffix", 0, CLI_REQUIRED_ARG, OPT_GROUP_SUFFIX, "SUFFIX",
-	  "also read the option groups with this suffix, as mysqld does" },
+	  "also read the option groups with this suffix, as mysqld does (default $MYSQL_GROUP_SUFFIX)" },
 	{ "rules", 0, CLI_REPEATABLE_ARG, OPT_RULES, "DIR",
 	  "also load the rule files (*.ini) in DIR (repeatable)" },
 	{ "format", 0, CLI_REQUIRED_ARG, OPT_FORMAT, "FORMAT",
@@ -221,6 +221,7 @@ int audit_options_handle(struct audit_options *o, int id, const char *arg)
 		const char *why;
 		if (reportdir_parse_formats(&o->report_dir_formats, arg, &why))
 			return cli_usage_error("--report-format: '%s': %s", arg, why);
+		o->report_dir_formats_set = 1;
 		return 0;
 	}
 	case AUDIT_OPT_KEEP: {
@@ -294,6 +295,8 @@ int audit_options_check(struct audit_options *o)
 		const char *p = o->report_files[f];
 		if (!p)
 			continue;
+		if (!*p)   /* --json= : found up front, not after the whole audit (breaker7) */
+			return cli_usage_error("%s: an empty file name (give a path, or - for standard output)", flags[f]);
 		if (!strcmp(p, "-")) {
 			if (to_stdout >= 0)
 				return cli_usage_error("%s - and %s -: two reports to standard output", flags[to_stdout],
@@ -313,6 +316,20 @@ int audit_options_check(struct audit_options *o)
 		/* FORMAT - is the report on stdout: written once, there */
 		o->stdout_format = to_stdout;
 		o->report_files[to_stdout] = NULL;
+	}
+	if (!o->report_dir && (o->keep || o->report_dir_formats_set))
+		return cli_usage_error("%s applies to the runs kept in --report-dir DIR: give --report-dir",
+				       o->keep ? "--keep" : "--report-format");
+	/*
+	 * mysqld takes the group suffix from $MYSQL_GROUP_SUFFIX when no
+	 * --defaults-group-suffix is given (mysys/my_default.cc,
+	 * my_load_defaults(): getenv("MYSQL_GROUP_SUFFIX")), and so do resolve
+	 * and my_print_defaults: check, diff and live too (breaker7 #6).
+	 */
+	if (!o->group_suffix) {
+		const char *env = getenv("MYSQL_GROUP_SUFFIX");
+		if (env && *env)
+			o->group_suffix = env;
 	}
 	return 0;
 }

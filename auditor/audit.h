@@ -52,6 +52,7 @@ struct audit_options {
 	size_t run_total;                             /* targets of the whole run (every shard); set by the command */
 	const char *report_dir;                       /* --report-dir DIR (reportdir.h) */
 	unsigned report_dir_formats;                  /* --report-format: a mask of 1 << enum report_format */
+	int report_dir_formats_set;                   /* --report-format given (it needs --report-dir) */
 	unsigned keep;                                /* --keep N: runs kept in report_dir; 0: all */
 	int timestamp;                                /* --timestamp: time and duration in JSON, JUnit, SARIF */
 	double started_at, started_mono;              /* the run's clock (audit_clock_start) */

@@ -205,6 +205,9 @@ static int check_stdin_once(char **operands, int n, const struct check_args *a)
 		uses += fileio_inherited_fd(a->variables[i], &fd) && fd == 0;
 	if (uses > 1)
 		return cli_usage_error("standard input (- or /dev/stdin) can be read only once");
+	if (a->stdin_filename && !uses && !a->audit.inventory)
+		return cli_usage_error("--stdin-filename names standard input, and no FILE or --variables is - "
+				       "(or /dev/stdin)");
 	return 0;
 }
 

@@ -608,6 +608,10 @@ int cmd_live(int argc, char **argv)
 			free(shown);
 			goto out;
 		}
+		if (!argv[i][0]) {
+			rc = cli_usage_error("bad server '': an empty host name (localhost is written localhost)");
+			goto out;
+		}
 		if (live_parse_host(argv[i], &host, &port, &why) < 0) {
 			rc = cli_usage_error("bad server '%s': %s (HOST, HOST:PORT or [IPV6]:PORT)", argv[i], why);
 			goto out;

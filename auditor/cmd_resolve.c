@@ -132,7 +132,8 @@ static void resolve_usage(FILE *fp)
 	      "them); 2 usage error, an unreadable file, or the reader stops where the\n"
 	      "server's would (a byte order mark, an option before any group, a header\n"
 	      "without ']', a missing !includedir directory): then nothing is printed on\n"
-	      "standard output, as my_print_defaults.\n",
+	      "standard output, as my_print_defaults. With --effective, 2 also when the\n"
+	      "server would refuse an option or a value (the values are checked then).\n",
 	      fp);
 }
 

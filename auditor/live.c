@@ -8,7 +8,9 @@
  */
 #include "live.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,6 +83,19 @@ static int live_host_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* Whether spec is an IPv6 address (inet_pton), with or without a %zone (fe80::1%eth0). */
+static int live_ipv6_literal(const char *spec)
+{
+	struct in6_addr a6;
+	char addr[INET6_ADDRSTRLEN + 1];
+	size_t len = strcspn(spec, "%");
+	if (len >= sizeof(addr))
+		return 0;
+	memcpy(addr, spec, len);
+	addr[len] = '\0';
+	return inet_pton(AF_INET6, addr, &a6) == 1;
+}
+
 int live_parse_host(const char *spec, char **host, unsigned *port, const char **why)
 {
 	const char *colon, *name;
@@ -104,8 +119,14 @@ int live_parse_host(const char *spec, char **host, unsigned *port, const char **
 		len = (size_t)(end - spec - 1);
 	} else {
 		colon = strchr(spec, ':');
-		if (colon && strchr(colon + 1, ':'))
+		if (colon && strchr(colon + 1, ':')) {
 			colon = NULL;   /* a bare IPv6 address: no port (write [ADDR]:PORT for one) */
+			/* ... and nothing else: "db1:1:2" is no host (it was looked up in DNS) */
+			if (!live_ipv6_literal(spec)) {
+				*why = "more than one ':' outside an IPv6 address";
+				return -1;
+			}
+		}
 		if (colon == spec) {
 			*why = "empty host name";
 			return -1;

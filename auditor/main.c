@@ -1,6 +1,7 @@
 /*
  * main.c - command dispatch: a table of commands, each cmd_<name>().
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,20 @@ void crashsafe_rules_dir_tried(struct strbuf *sb)
 			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", rules_tried[i]);
 }
 
+/*
+ * A command's exit status, or 2 when what it wrote to standard output could
+ * not all be written (--help > /dev/full): said once, unless the command
+ * already returned 2 (it said why).
+ */
+static int main_stdout_status(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (status != EXIT_USAGE)
+		diag_emit(DIAG_ERROR, NULL, 0, "cannot write to standard output: %s", strerror(errno));
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -139,15 +154,15 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return main_stdout_status(EXIT_OK);
 	}
 	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
 		printf("crashsafe %s\n", CRASHSAFE_VERSION);
-		return EXIT_OK;
+		return main_stdout_status(EXIT_OK);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 2, argv + 2);
+			return main_stdout_status(commands[i].run(argc - 2, argv + 2));
 	/* Only an option's name: "--password=X" before the command must not be echoed. */
 	char *shown = cli_arg_display(name);
 	diag_emit(DIAG_ERROR, NULL, 0, "unknown command '%s'", shown);

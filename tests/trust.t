@@ -2,7 +2,8 @@
 # trust.t - verdicts a DBA can trust (breaker7's findings): a plugin's
 # variable set without the plugin loaded by the files is "could not
 # evaluate", warned without -v; `diff` with a side that could not be
-# audited compares nothing; no password quoted in a message. TAP.
+# audited compares nothing; no password quoted in a message;
+# $MYSQL_GROUP_SUFFIX read by every command; usage errors up front. TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,5 +90,43 @@ done
 run check "$T/leak3.cnf"
 has "'wsrep_sst_auht = ********'" "$out" "option-file-syntax names the option and masks its value"
 has "'sync_binlg = ********'" "$out" "whatever its name"
+
+# --- 6: $MYSQL_GROUP_SUFFIX: check and resolve alike, as mysqld --------------
+# mysys/my_default.cc: no --defaults-group-suffix -> getenv("MYSQL_GROUP_SUFFIX").
+printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=1\n[mysqld.2]\nsync_binlog=0\n' >"$T/s.cnf"
+MYSQL_GROUP_SUFFIX=.2 run check -q "$T/s.cnf"
+has "sync_binlog is 0" "$out" "check honours \$MYSQL_GROUP_SUFFIX (reads [mysqld.2])"
+MYSQL_GROUP_SUFFIX=.2 run resolve "$T/s.cnf"
+has "sync_binlog=0" "$out" "as resolve does"
+MYSQL_GROUP_SUFFIX=.2 run check -q --defaults-group-suffix .3 "$T/s.cnf"
+hasnt "sync_binlog is 0" "$out" "--defaults-group-suffix wins over the variable"
+run check -q "$T/s.cnf"
+hasnt "sync_binlog is 0" "$out" "without either, [mysqld.2] is not read"
+run check --help
+has "MYSQL_GROUP_SUFFIX" "$out" "check --help names the variable"
+
+# --- small CLI ones: usage errors up front ------------------------------------
+run check -q --json= "$T/s.cnf"
+is_rc 2 "--json= (empty): a usage error"
+has "empty file name" "$err" "before any audit"
+hasnt "s.cnf" "$out" "nothing audited"
+run check -q --keep 3 "$T/s.cnf"
+is_rc 2 "--keep without --report-dir: a usage error"
+run check -q --report-format json "$T/s.cnf"
+is_rc 2 "--report-format without --report-dir: a usage error"
+run check -q --stdin-filename x.cnf "$T/s.cnf"
+is_rc 2 "--stdin-filename without -: a usage error"
+run_in "$T/s.cnf" check -q --fail-on never --stdin-filename x.cnf -
+is_rc 0 "--stdin-filename with -: taken"
+run live --no-defaults ''
+is_rc 2 "live '': a usage error (was: localhost through the default socket)"
+run live --no-defaults --connect-timeout 1 host:1:2
+is_rc 2 "live host:1:2: a usage error (was: a DNS look-up of 'host:1:2')"
+"$CRASHSAFE" --help >/dev/full 2>"$T/err"
+is "$?" 2 "crashsafe --help > /dev/full: exit 2"
+"$CRASHSAFE" check --help >/dev/full 2>"$T/err"
+is "$?" 2 "crashsafe check --help > /dev/full: exit 2"
+run resolve --help
+has "With --effective, 2 also" "$out" "resolve --help: --effective exits 2 on a refused value"
 
 tap_done

@@ -61,6 +61,10 @@ static void test_parse_host(void)
 		{ "[::1]: 5", NULL, 0, -1 },
 		{ "db1:65535", "db1", 65535, 0 },
 		{ "db1:00005", "db1", 5, 0 },
+		/* breaker7: more than one ':' outside an IPv6 address is no host name (was looked up in DNS) */
+		{ "host:1:2", NULL, 0, -1 },
+		{ "1:2:3", NULL, 0, -1 },
+		{ "fe80::1%eth0", "fe80::1%eth0", 0, 0 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *host = NULL;
