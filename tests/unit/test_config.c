@@ -115,13 +115,17 @@ static char *origin(const struct settings_value *v)
 
 static int diag_has(struct target *t, enum diag_level level, unsigned line, const char *text)
 {
-	for (size_t i = 0; i < t->s.diags.n; i++) {
-		const struct diag *d = &t->s.diags.items[i];
-		if (d->level == level && (!line || d->line == line) && strstr(d->message, text))
-			return 1;
-	}
+	/* the target's diagnostics: those printed with -v, and those printed always (build_diags) */
+	const struct diag_list *lists[] = { &t->s.diags, &t->s.build_diags };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const struct diag *d = &lists[k]->items[i];
+			if (d->level == level && (!line || d->line == line) && strstr(d->message, text))
+				return 1;
+		}
 	printf("# no %s at line %u with '%s'; diagnostics:\n", diag_level_name(level), line, text);
 	diag_print(&t->s.diags, stdout);
+	diag_print(&t->s.build_diags, stdout);
 	return 0;
 }
 
@@ -597,11 +601,18 @@ static void test_unknown_and_removed(void)
 	load(&t, "semisync.cnf", FLAVOR_MYSQL, 8, 0);
 	ok(t.rc == 0 && diag_has(&t, DIAG_WARNING, 2, "plugin rpl_semi_sync_master"),
 	   "MySQL: a semi-sync option without plugin-load-add: a warning, not an error");
+	/* breaker7 #3: INSTALL PLUGIN state decides whether the value counts: unknown, not the default */
+	ok(settings_get(&t.s, "rpl_semi_sync_source_enabled") &&
+	   !settings_get(&t.s, "rpl_semi_sync_source_enabled")->current.value,
+	   "... and its value is unknown (a rule reading it could not evaluate)");
+	ok(t.s.build_diags.n == 1, "... the warning printed without -v (build_diags)");
 	unload(&t);
 	put("semisync-load.cnf",
 	    "[mysqld]\nplugin-load-add = rpl_semi_sync_master=semisync_master.so\nrpl_semi_sync_master_enabled = 1\n");
 	load(&t, "semisync-load.cnf", FLAVOR_MYSQL, 8, 0);
-	ok(t.rc == 0 && t.s.diags.n == 0, "MySQL: with plugin-load-add the option is known (no warning)");
+	ok(t.rc == 0 && t.s.diags.n == 0 && t.s.build_diags.n == 0,
+	   "MySQL: with plugin-load-add the option is known (no warning)");
+	is_str(value(&t, "rpl_semi_sync_source_enabled"), "ON", "... and its value counts (the catalog's name)");
 	unload(&t);
 	/* EVIDENCE: mariadbd 10.11.19 --server-audit-logging=ON without the plugin: unknown variable;
 	 * with --plugin-load-add=server_audit.so --verbose --help it is listed */
