@@ -3,7 +3,8 @@
 # variable set without the plugin loaded by the files is "could not
 # evaluate", warned without -v; `diff` with a side that could not be
 # audited compares nothing; no password quoted in a message;
-# $MYSQL_GROUP_SUFFIX read by every command; usage errors up front. TAP.
+# $MYSQL_GROUP_SUFFIX read by every command; usage errors up front; an
+# unreadable !include warned; an include storm is crashsafe's limit. TAP.
 set -u
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -128,5 +129,41 @@ is "$?" 2 "crashsafe --help > /dev/full: exit 2"
 is "$?" 2 "crashsafe check --help > /dev/full: exit 2"
 run resolve --help
 has "With --effective, 2 also" "$out" "resolve --help: --effective exits 2 on a refused value"
+
+# --- 9: an !include this user may not open: a warning without -v ----------------
+chmod 755 "$T"
+printf '[mysqld]\nsync_binlog=1\n' >"$T/u.cnf"
+chmod 000 "$T/u.cnf"
+printf '[mysqld]\nserver_id=1\n!include %s\n!include %s/none.cnf\n' "$T/u.cnf" "$T" >"$T/inc_u.cnf"
+chmod 644 "$T/inc_u.cnf"
+as_nobody=()
+if [ "$(id -u)" = 0 ]; then
+	as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "$(id -u)" = 0 ] && ! command -v setpriv >/dev/null; then
+	skip "EACCES include: running as root without setpriv (root opens a mode-000 file)"
+else
+	"${as_nobody[@]}" "$CRASHSAFE" check -q --fail-on never "$T/inc_u.cnf" >"$T/out" 2>"$T/err"
+	has "inc_u.cnf:3: warning: included file '$T/u.cnf' cannot be opened by this user (Permission denied)" \
+		"$(cat "$T/err")" "an !include denied to this user: a warning without -v"
+	hasnt "none.cnf" "$(cat "$T/err")" "a missing !include stays a note (-v only)"
+	"${as_nobody[@]}" "$CRASHSAFE" check -v --fail-on never "$T/inc_u.cnf" >"$T/out" 2>"$T/err"
+	has "inc_u.cnf:4: note: included file '$T/none.cnf' cannot be opened (No such file or directory)" \
+		"$(cat "$T/err")" "with -v, the missing one is a note"
+fi
+chmod 644 "$T/u.cnf"
+
+# --- 10: an include storm: crashsafe's limit, not a server refusal -------------
+mkdir -p "$T/storm/d"
+for f in w x y z; do printf '[mysqld]\n!includedir d\n' >"$T/storm/d/$f.cnf"; done
+printf '[mysqld]\n!includedir d\n' >"$T/storm/top.cnf"
+RUN_DIR="$T/storm" run check -q --format json top.cnf
+is_rc 2 "an include storm past 100,000 files: the target could not be audited (exit 2)"
+got=$(/usr/bin/python3 -c 'import json,sys
+t=json.load(open(sys.argv[1]))["targets"][0]
+print(len(t["findings"]), t["error"][:50])' "$T/out" 2>&1)
+is "$got" "0 crashsafe stopped reading after 100000 option file" "JSON: no findings, the error says crashsafe stopped reading"
+hasnt "refuses to start" "$out$err" "no claim that the server refuses to start"
+is "$(grep -c 'include nesting deeper than 10' "$T/err")" 4 "the depth warning once per directive (4 files), not 75,000 times"
 
 tap_done

@@ -434,6 +434,17 @@ static void test_buffers(void)
 	of.max_files = 50;
 	is_int(optfile_read_buffers(&of, loop, 1, &g), -1, "file limit: an include storm stops");
 	ok(of.fatal && of.nfiles_opened <= 51, "file limit: fatal, bounded");
+	/* breaker7 #10: crashsafe's limit, not the server's: an input error, the target not audited */
+	ok(of.input_error && strstr(of.input_error, "crashsafe stopped reading after 50 option files") &&
+	   !strstr(of.input_error, "refuses"), "file limit: an input error in crashsafe's words");
+	optfile_release(&of);
+	/* under the limit: 2^10 visits of self.cnf, its two directives skipped at depth 10 each 512 times */
+	optfile_init(&of);
+	is_int(optfile_read_buffers(&of, loop, 1, &g), 0, "a self-include storm under the limit is read");
+	size_t ndeep = 0;
+	for (size_t i = 0; i < of.diags.n; i++)
+		ndeep += strstr(of.diags.items[i].message, "include nesting deeper") != NULL;
+	is_int((long)ndeep, 2, "the depth warning once per directive (self.cnf:3, :4), not once per visit");
 	optfile_release(&of);
 
 	/*
