@@ -30,6 +30,8 @@ void jsonw_init(struct jsonw *w, FILE *fp)
 	w->depth = 0;
 	w->overflow = 0;
 	w->len = 0;
+	w->buf = w->own;
+	w->cap = sizeof(w->own);
 	memset(w->has_items, 0, sizeof(w->has_items));
 }
 
@@ -40,11 +42,22 @@ void jsonw_flush(struct jsonw *w)
 	w->len = 0;
 }
 
+void jsonw_grow(struct jsonw *w, size_t cap)
+{
+	if (cap <= w->cap)
+		return;
+	jsonw_flush(w);
+	if (w->buf != w->own)
+		free(w->buf);
+	w->buf = xmalloc(cap);
+	w->cap = cap;
+}
+
 static inline void jsonw_put(struct jsonw *w, const char *s, size_t n)
 {
-	if (n > sizeof(w->buf) - w->len) {
+	if (n > w->cap - w->len) {
 		jsonw_flush(w);
-		if (n > sizeof(w->buf)) {
+		if (n > w->cap) {
 			if (fwrite(s, 1, n, w->fp) != n)
 				w->overflow = 1;
 			return;
@@ -56,7 +69,7 @@ static inline void jsonw_put(struct jsonw *w, const char *s, size_t n)
 
 static void jsonw_putc(struct jsonw *w, char c)
 {
-	if (w->len == sizeof(w->buf))
+	if (w->len == w->cap)
 		jsonw_flush(w);
 	w->buf[w->len++] = c;
 }
@@ -352,7 +365,7 @@ static void jsonw_string_fast(struct jsonw *w, const char *s, size_t n)
 static void jsonw_string_n(struct jsonw *w, const char *s, size_t n)
 {
 	/* a plain string with room for it in the buffer: straight in (issue 13) */
-	if (n + 2 <= sizeof(w->buf) - w->len) {
+	if (n + 2 <= w->cap - w->len) {
 		char *d = w->buf + w->len;
 		if (jsonw_copy_plain(d + 1, s, n)) {
 			d[0] = '"';
@@ -361,8 +374,8 @@ static void jsonw_string_n(struct jsonw *w, const char *s, size_t n)
 			return;
 		}
 	}
-	if (n <= (sizeof(w->buf) - 18) / 6) {
-		if (JSONW_ESC_ROOM(n) > sizeof(w->buf) - w->len)
+	if (n <= (w->cap - 18) / 6) {
+		if (JSONW_ESC_ROOM(n) > w->cap - w->len)
 			jsonw_flush(w);
 		jsonw_string_fast(w, s, n);
 		return;
@@ -387,7 +400,7 @@ static inline __attribute__((always_inline)) void jsonw_value(struct jsonw *w, c
 		return;
 	}
 	size_t n = strlen(s);
-	if (n < 16 && 18 <= sizeof(w->buf) - w->len) {
+	if (n < 16 && 18 <= w->cap - w->len) {
 		char *d = w->buf + w->len;
 		if (jsonw_copy_plain(d + 1, s, n)) {
 			d[0] = '"';
@@ -432,7 +445,7 @@ static void jsonw_item(struct jsonw *w, const char *key)
 	size_t klen = key ? strlen(key) : 0;
 	size_t ind = 2 * (size_t)w->depth;
 	size_t need = 2 + ind + 8 + (key ? klen + 4 : 0);
-	if (w->depth > 0 && w->depth < 32 && need <= sizeof(w->buf) - w->len) {
+	if (w->depth > 0 && w->depth < 32 && need <= w->cap - w->len) {
 		static const uint64_t spaces = 0x2020202020202020ULL;
 		char *d = w->buf + w->len;
 		char *at = d;
@@ -561,6 +574,11 @@ int jsonw_finish(struct jsonw *w)
 {
 	jsonw_putc(w, '\n');
 	jsonw_flush(w);
+	if (w->buf != w->own) {
+		free(w->buf);
+		w->buf = w->own;
+		w->cap = sizeof(w->own);
+	}
 	if (w->overflow || w->depth != 0)
 		return -1;
 	return ferror(w->fp) ? -1 : 0;
@@ -894,8 +912,8 @@ static void json_run(struct json *j, unsigned tag, const char *p1, const char *p
 	size_t n1 = p1 ? strlen(p1) : 0, n2 = p2 ? strlen(p2) : 0;
 	/* escaped, a byte becomes at most 6 ("\u001f"); with that much room (and the literals), nothing is flushed meanwhile */
 	size_t bound = JSONW_ESC_ROOM(n1) + JSONW_ESC_ROOM(n2) + 256;
-	int whole = bound <= sizeof(w->buf);
-	if (whole && bound > sizeof(w->buf) - w->len)
+	int whole = bound <= w->cap;
+	if (whole && bound > w->cap - w->len)
 		jsonw_flush(w);
 	size_t start = w->len;
 	json_run_make(w, tag, p1, p2);
@@ -1072,7 +1090,7 @@ static int json_tmpl_make(struct json *j, struct json_tmpl *tp, const struct fin
 	size_t real_room = json_body_room(f, e);
 	explain_kept_fill(j->x, e->kept, JSON_TMPL_MARK, &marked);
 	/* nothing is flushed from the scratch writer (it has no file): both versions fit whole */
-	int fits = real_room + json_body_room(f, &marked) <= sizeof(sw->buf);
+	int fits = real_room + json_body_room(f, &marked) <= sw->cap;
 	sw->len = 0;
 	if (fits)
 		json_finding_body(j, sw, f, &marked);
@@ -1149,9 +1167,9 @@ static void json_tmpl_put(struct json *j, const struct json_tmpl *tp)
 	struct jsonw *w = &j->w;
 	const char *b = j->tmpl_bytes + tp->off;
 	size_t total = tp->len + tp->nholes * j->tname_len, from = 0;
-	if (total > sizeof(w->buf) - w->len) {
+	if (total > w->cap - w->len) {
 		jsonw_flush(w);
-		if (total > sizeof(w->buf)) {
+		if (total > w->cap) {
 			for (unsigned k = 0; k < tp->nholes; k++) {
 				jsonw_put(w, b + from, tp->hole[k] - from);
 				jsonw_put(w, j->tname, j->tname_len);
@@ -1725,9 +1743,14 @@ static int json_begin(void *state, FILE *fp, const struct report_options *o, con
 	return ferror(fp) ? -1 : 0;
 }
 
+/* The writer's buffer from a run's second target on (jsonw_grow()): a one-target report keeps its own. */
+#define JSON_FLEET_BUF (256 * 1024)
+
 static int json_target_cb(void *state, const struct target_result *t)
 {
 	struct json *j = state;
+	if (j->cache_on)
+		jsonw_grow(&j->w, JSON_FLEET_BUF);
 	json_target(j, t);
 	j->cache_on = 1;
 	return ferror(j->w.fp) ? -1 : 0;

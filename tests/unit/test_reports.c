@@ -8,6 +8,8 @@
  * to DIR/report.txt, DIR/report.json, DIR/junit.xml and DIR/report.sarif
  * (tests/reports.t validates them with xmllint, junitparser and python).
  */
+/* fopencookie() */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -807,20 +809,38 @@ static void test_json_escaping(void)
 	   cases - bad, cases);
 }
 
+/* A stream that keeps what it is handed and the largest single write before and after a mark (fopencookie()). */
+struct write_log {
+	struct strbuf out;
+	size_t largest[2];
+	int after;
+};
+
+static ssize_t write_log_write(void *cookie, const char *buf, size_t n)
+{
+	struct write_log *l = cookie;
+	strbuf_add(&l->out, buf, n);
+	if (n > l->largest[l->after])
+		l->largest[l->after] = n;
+	return (ssize_t)n;
+}
+
 /*
  * Many strings into one writer (issue 13: the writer copies sixteen bytes
  * at a time straight into its buffer when there is room for the worst
  * case, else escapes piece by piece): every string as the reference says,
  * across the buffer's flushes, with several special bytes in one string and
- * strings longer than the buffer.
+ * strings longer than the buffer. With grow_at, the writer's buffer grows
+ * to 256 KB (jsonw_grow()) before that string: the same bytes, and writes
+ * of more than its own 32 KB from then on (json7).
  */
-static void test_json_escaping_flushes(void)
+static void test_json_escaping_flushes(size_t grow_at)
 {
 	static const char *const pieces[] = { "plain text ", "\"", "\\", "\n", "\x01", "\xc3\xa9", "\xff",
 					      "0123456789abcdef", "\t" };
-	char *out = NULL;
-	size_t outlen = 0;
-	FILE *fp = open_memstream(&out, &outlen);
+	struct write_log log = { 0 };
+	cookie_io_functions_t io = { .write = write_log_write };
+	FILE *fp = fopencookie(&log, "w", io);
 	struct jsonw *w = xcalloc(1, sizeof(*w));
 	struct strbuf want = { 0 };
 	unsigned seed = 7;
@@ -829,6 +849,11 @@ static void test_json_escaping_flushes(void)
 	strbuf_addch(&want, '[');
 	for (size_t i = 0; i < 3000; i++) {
 		struct strbuf in = { 0 };
+		if (grow_at && i == grow_at) {
+			fflush(fp);
+			log.after = 1;
+			jsonw_grow(w, 256 * 1024);
+		}
 		/* mostly short strings; every 500th longer than the writer's buffer */
 		size_t npieces = i % 500 == 499 ? 5000 : (seed = seed * 1103515245u + 12345u) >> 16 & 31;
 		for (size_t k = 0; k < npieces; k++) {
@@ -846,10 +871,15 @@ static void test_json_escaping_flushes(void)
 	strbuf_addstr(&want, "\n]\n");
 	int rc = jsonw_finish(w);
 	fclose(fp);
-	ok(rc == 0 && outlen == want.len && !memcmp(out, want.buf, want.len),
-	   "JSON strings: 3,000 strings (six longer than the buffer) in one writer, as byte by byte (%zu bytes)", outlen);
+	ok(rc == 0 && log.out.len == want.len && !memcmp(log.out.buf, want.buf, want.len),
+	   "JSON strings: 3,000 strings (six longer than the buffer) in one writer%s, as byte by byte (%zu bytes)",
+	   grow_at ? ", its buffer grown on the way" : "", log.out.len);
+	if (grow_at)
+		ok(log.largest[0] <= JSONW_BUF && log.largest[1] > 4 * JSONW_BUF,
+		   "JSON strings: the writer hands its file at most %d bytes at a time, then %zu after jsonw_grow()",
+		   JSONW_BUF, log.largest[1]);
 	strbuf_release(&want);
-	free(out);
+	strbuf_release(&log.out);
 	free(w);
 }
 
@@ -1205,7 +1235,8 @@ int main(int argc, char **argv)
 	test_writes(&r);
 	test_sorted_findings();
 	test_json_escaping();
-	test_json_escaping_flushes();
+	test_json_escaping_flushes(0);
+	test_json_escaping_flushes(1000);
 	test_junit_escaping();
 	test_files(&r);
 	audit_result_release(&r);
