@@ -53,15 +53,24 @@ void jsonw_grow(struct jsonw *w, size_t cap)
 	w->cap = cap;
 }
 
-static inline void jsonw_put(struct jsonw *w, const char *s, size_t n)
+/* jsonw_put() without room: what waits goes to fp first, and s too when the buffer cannot hold it. */
+static void jsonw_put_flushing(struct jsonw *w, const char *s, size_t n)
+{
+	jsonw_flush(w);
+	if (n > w->cap) {
+		if (fwrite(s, 1, n, w->fp) != n)
+			w->overflow = 1;
+		return;
+	}
+	memcpy(w->buf, s, n);
+	w->len = n;
+}
+
+static inline __attribute__((always_inline)) void jsonw_put(struct jsonw *w, const char *s, size_t n)
 {
 	if (n > w->cap - w->len) {
-		jsonw_flush(w);
-		if (n > w->cap) {
-			if (fwrite(s, 1, n, w->fp) != n)
-				w->overflow = 1;
-			return;
-		}
+		jsonw_put_flushing(w, s, n);
+		return;
 	}
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
