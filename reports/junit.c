@@ -169,6 +169,48 @@ struct junit {
 	size_t cache_slots_used;   /* at most three quarters */
 	size_t cache_used;
 	char cache_bytes[JUNIT_CACHE_BYTES];
+	/* testcases per kept explanation (junit_tmpl_find()) */
+	struct junit_tmpl *tmpl;   /* JUNIT_TMPL_SLOTS, or NULL before the first */
+	size_t tmpl_n;
+	char *tmpl_bytes;
+	size_t tmpl_used, tmpl_cap;
+	int tname_plain;           /* the target's name goes out as it is, and is its view's name */
+};
+
+/*
+ * Testcases of findings explained from a kept whole explanation (explain.h
+ * explanation.kept; nine of ten findings of a fleet's report) are the
+ * same bytes for every target but for the target's name, which stands in
+ * them where the explanation and the details have it, and the testsuite's
+ * classname (issue 13, json7: as the JSON writer's json_tmpl). They are
+ * made once per kept explanation with the places of both, and used when
+ * the finding's rule id, title, severity, status, expected, why and doc
+ * are those they were made with (the same addresses). Only for targets
+ * whose name is its view's and has no byte the writer cleans or escapes
+ * (junit_byte_class() 0): the bytes around such a name are cleaned and
+ * escaped as they would be without it. A template is made by writing the
+ * testcase again with marks in place of the name and the classname
+ * (explain_kept_fill()); it is kept only when putting the name and the
+ * classname in gives the testcase's bytes back. Fixed room, as the JSON
+ * writer's; the explainer leaves a kept explanation's texts to the writer
+ * (explainer.kept_lazy).
+ */
+#define JUNIT_TMPL_BITS 12
+#define JUNIT_TMPL_SLOTS (1u << JUNIT_TMPL_BITS)
+#define JUNIT_TMPL_HOLES 16
+#define JUNIT_TMPL_MAX_BYTES (8u << 20)
+#define JUNIT_TMPL_NAME "{{crashsafe-json7-name}}"
+#define JUNIT_TMPL_CLASS "{{crashsafe-json7-class}}"
+
+struct junit_tmpl {
+	const struct explain_full *kept;   /* NULL: an empty slot */
+	unsigned char refused;             /* no template: written member by member */
+	unsigned char nholes;
+	unsigned tag;                      /* the finding's severity and status */
+	const char *rule_id, *title, *expected, *why, *doc;   /* what it was made with */
+	uint32_t off, len;                 /* its bytes in junit.tmpl_bytes, without the name */
+	uint32_t hole[JUNIT_TMPL_HOLES];   /* where the name or the classname goes, as offsets into them */
+	uint32_t class_holes;              /* bit k: hole k takes the classname */
 };
 
 /*
@@ -623,13 +665,13 @@ static void junit_classname(struct junit *j, const char *target)
 	free(s);
 }
 
-static void junit_testcase(struct junit *j, const struct target_result *t, const struct finding *f)
+/* Finding f of target t as a testcase, explained by e, the target called name in its details. */
+static void junit_testcase_write(struct junit *j, const struct target_result *t, const struct finding *f,
+				 const struct explanation *e, const char *name)
 {
-	struct explanation e;
-	explain_finding(j->x, t, f, &e);
-	char *subject = report_case_subject(t, f, &e);
+	char *subject = report_case_subject(t, f, e);
 	junit_lit(j, "    <testcase name=\"");
-	junit_attr_value(j, e.rule_id);
+	junit_attr_value(j, e->rule_id);
 	if (subject) {
 		junit_lit(j, " [");
 		junit_attr_value(j, subject);
@@ -641,12 +683,12 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	junit_lit(j, "\">\n");
 	switch (f->status) {
 	case FINDING_FAIL: {
-		char *line = explanation_line(&e);
+		char *line = explanation_line(e);
 		junit_lit(j, "      <failure");
 		junit_attr(j, " type=\"", report_severity_name(f->severity));
 		junit_attr(j, " message=\"", line);
 		junit_lit(j, ">");
-		junit_details(j, f, &e, t->name);
+		junit_details(j, f, e, name);
 		junit_lit(j, "</failure>\n");
 		free(line);
 		break;
@@ -654,14 +696,14 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	case FINDING_UNKNOWN:
 		junit_lit(j, "      <error");
 		junit_attr(j, " type=\"", report_severity_name(f->severity));
-		junit_attr(j, " message=\"", e.message ? e.message : "could not evaluate");
+		junit_attr(j, " message=\"", e->message ? e->message : "could not evaluate");
 		junit_lit(j, ">");
-		junit_details(j, f, &e, t->name);
+		junit_details(j, f, e, name);
 		junit_lit(j, "</error>\n");
 		break;
 	case FINDING_NOT_APPLICABLE:
 	case FINDING_SUPPRESSED: {
-		const char *why = e.message ? e.message
+		const char *why = e->message ? e->message
 				  : f->status == FINDING_SUPPRESSED ? "suppressed" : "not applicable";
 		/* the status's name first, as in the text report: "not applicable: role is primary" */
 		const char *word = report_status_name(f->status);
@@ -677,11 +719,187 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	case FINDING_PASS:
 	default:
 		junit_lit(j, "      <system-out>");
-		junit_details(j, f, &e, t->name);
+		junit_details(j, f, e, name);
 		junit_lit(j, "</system-out>\n");
 		break;
 	}
 	junit_lit(j, "    </testcase>\n");
+}
+
+
+/*
+ * The template from the testcase's bytes (real, n bytes) and the same
+ * testcase with the marks (marked, m bytes), into the template bytes
+ * (room made): 0 when the name and the classname are not where the marks
+ * are.
+ */
+static int junit_tmpl_split(struct junit *j, struct junit_tmpl *tp, const char *real, size_t n, const char *marked,
+			    size_t m, const char *name, size_t name_len)
+{
+	static const char mark_name[] = JUNIT_TMPL_NAME, mark_class[] = JUNIT_TMPL_CLASS;
+	char *d = j->tmpl_bytes + j->tmpl_used, *d0 = d;
+	size_t from = 0, got = 0;
+	unsigned nh = 0;
+	tp->class_holes = 0;
+	for (size_t i = 0; i < m;) {
+		const char *at = memchr(marked + i, '{', m - i);
+		if (!at)
+			break;
+		i = (size_t)(at - marked);
+		int is_class = m - i >= sizeof(mark_class) - 1 && !memcmp(at, mark_class, sizeof(mark_class) - 1);
+		int is_name = !is_class && m - i >= sizeof(mark_name) - 1 && !memcmp(at, mark_name, sizeof(mark_name) - 1);
+		if (!is_class && !is_name) {
+			i++;
+			continue;
+		}
+		if (nh == JUNIT_TMPL_HOLES)
+			return 0;
+		const char *put = is_class ? j->classname : name;
+		size_t put_len = is_class ? j->classname_len : name_len;
+		size_t k = i - from;
+		if (got + k + put_len > n || memcmp(real + got, marked + from, k) || memcmp(real + got + k, put, put_len))
+			return 0;
+		memcpy(d, marked + from, k);
+		d += k;
+		got += k + put_len;
+		if (is_class)
+			tp->class_holes |= 1u << nh;
+		tp->hole[nh++] = (uint32_t)(d - d0);
+		i += is_class ? sizeof(mark_class) - 1 : sizeof(mark_name) - 1;
+		from = i;
+	}
+	if (got + (m - from) != n || memcmp(real + got, marked + from, m - from))
+		return 0;
+	memcpy(d, marked + from, m - from);
+	d += m - from;
+	tp->off = (uint32_t)j->tmpl_used;
+	tp->len = (uint32_t)(d - d0);
+	tp->nholes = (unsigned char)nh;
+	j->tmpl_used += (size_t)(d - d0);
+	return 1;
+}
+
+/*
+ * Make template tp from the testcase of f just written from start on (e:
+ * its kept explanation, texts filled): the testcase again with the marks,
+ * after it, then taken away. Returns 1 when kept.
+ */
+static int junit_tmpl_make(struct junit *j, struct junit_tmpl *tp, const struct target_result *t,
+			   const struct finding *f, const struct explanation *e, size_t start)
+{
+	static char mark_class[] = JUNIT_TMPL_CLASS;   /* j->classname's type; never written */
+	size_t end = j->suite_len;
+	struct explanation marked = *e;
+	char *classname = j->classname;
+	size_t classname_len = j->classname_len;
+	explain_kept_fill(j->x, e->kept, JUNIT_TMPL_NAME, &marked);
+	j->classname = mark_class;
+	j->classname_len = sizeof(mark_class) - 1;
+	junit_testcase_write(j, t, f, &marked, JUNIT_TMPL_NAME);
+	j->classname = classname;
+	j->classname_len = classname_len;
+	size_t n = end - start, m = j->suite_len - end;
+	int ok = !j->err && n <= JUNIT_TMPL_MAX_BYTES - j->tmpl_used;
+	if (ok && n > j->tmpl_cap - j->tmpl_used) {
+		size_t cap = j->tmpl_cap ? j->tmpl_cap : 64 * 1024;
+		while (cap - j->tmpl_used < n)
+			cap *= 2;
+		j->tmpl_bytes = xrealloc(j->tmpl_bytes, cap);
+		j->tmpl_cap = cap;
+	}
+	/* the name's bytes: the target's own, as the testcase has them */
+	ok = ok && junit_tmpl_split(j, tp, j->suite + start, n, j->suite + end, m, t->name, strlen(t->name));
+	j->suite_len = end;
+	if (!ok)
+		return 0;
+	tp->tag = (unsigned)f->severity << 8 | (unsigned)f->status;
+	tp->rule_id = e->rule_id;
+	tp->title = e->title;
+	tp->expected = e->expected;
+	tp->why = e->why;
+	tp->doc = e->doc;
+	return 1;
+}
+
+/*
+ * The template for finding f and its explanation e when there is one;
+ * else NULL with e's texts filled, and *make the slot for a template to
+ * be made from the testcase about to be written (or NULL).
+ */
+static const struct junit_tmpl *junit_tmpl_find(struct junit *j, const struct target_result *t,
+						const struct finding *f, struct explanation *e,
+						struct junit_tmpl **make)
+{
+	*make = NULL;
+	if (!e->kept)
+		return NULL;
+	if (!j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
+		goto fill;
+	if (!j->tmpl)
+		j->tmpl = xcalloc(JUNIT_TMPL_SLOTS, sizeof(*j->tmpl));
+	size_t mask = JUNIT_TMPL_SLOTS - 1;
+	size_t at = (size_t)(((uint64_t)(uintptr_t)e->kept * 0x9e3779b97f4a7c15ULL) >> (64 - JUNIT_TMPL_BITS));
+	struct junit_tmpl *tp = &j->tmpl[at];
+	while (tp->kept && tp->kept != e->kept) {
+		at = (at + 1) & mask;
+		tp = &j->tmpl[at];
+	}
+	if (tp->kept) {
+		if (!tp->refused && tp->rule_id == e->rule_id && tp->title == e->title && tp->expected == e->expected &&
+		    tp->why == e->why && tp->doc == e->doc && tp->tag == ((unsigned)f->severity << 8 | (unsigned)f->status))
+			return tp;
+		goto fill;
+	}
+	if (4 * (j->tmpl_n + 1) > 3 * JUNIT_TMPL_SLOTS)
+		goto fill;
+	j->tmpl_n++;
+	tp->kept = e->kept;
+	tp->refused = 1;   /* until junit_tmpl_make() keeps it */
+	*make = tp;
+fill:
+	/* the explainer left the kept explanation's texts to the writer (explainer.kept_lazy) */
+	explain_kept_fill(j->x, e->kept, t->view.target, e);
+	return NULL;
+}
+
+/* A testcase from template tp, with the target's name and the classname put in. */
+static void junit_tmpl_put(struct junit *j, const struct junit_tmpl *tp, const char *name, size_t name_len)
+{
+	const char *b = j->tmpl_bytes + tp->off;
+	size_t ncls = (size_t)__builtin_popcount(tp->class_holes);
+	size_t total = tp->len + (tp->nholes - ncls) * name_len + ncls * j->classname_len, from = 0;
+	char *d = junit_room(j, total), *d0 = d;
+	for (unsigned k = 0; k < tp->nholes; k++) {
+		memcpy(d, b + from, tp->hole[k] - from);
+		d += tp->hole[k] - from;
+		if (tp->class_holes >> k & 1u) {
+			memcpy(d, j->classname, j->classname_len);
+			d += j->classname_len;
+		} else {
+			memcpy(d, name, name_len);
+			d += name_len;
+		}
+		from = tp->hole[k];
+	}
+	memcpy(d, b + from, tp->len - from);
+	d += tp->len - from;
+	j->suite_len += (size_t)(d - d0);
+}
+
+static void junit_testcase(struct junit *j, const struct target_result *t, const struct finding *f, size_t name_len)
+{
+	struct explanation e;
+	struct junit_tmpl *make;
+	explain_finding(j->x, t, f, &e);
+	const struct junit_tmpl *tp = junit_tmpl_find(j, t, f, &e, &make);
+	if (tp) {
+		junit_tmpl_put(j, tp, t->name, name_len);
+		return;
+	}
+	size_t start = j->suite_len;
+	junit_testcase_write(j, t, f, &e, t->name);
+	if (make && junit_tmpl_make(j, make, t, f, &e, start))
+		make->refused = 0;
 }
 
 static void junit_suite(struct junit *j, const struct target_result *t, size_t index)
@@ -739,8 +957,16 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 		junit_text(j, "the target could not be audited; no rule was checked beyond the findings listed\n");
 		junit_lit(j, "</error>\n    </testcase>\n");
 	}
+	/* a name kept testcases can take (junit_tmpl above) */
+	size_t name_len = t->name ? strlen(t->name) : 0;
+	j->tname_plain = t->name && t->view.target && !strcmp(t->name, t->view.target) && name_len < 4096;
+	for (size_t i = 0; j->tname_plain && i < name_len; i++)
+		if (j->byte_class[(unsigned char)t->name[i]])
+			j->tname_plain = 0;
+	j->x->kept_lazy = 1;   /* junit_tmpl_find() fills a kept explanation's texts when it needs them */
 	for (size_t i = 0; i < t->n; i++)
-		junit_testcase(j, t, sorted[i]);
+		junit_testcase(j, t, sorted[i], name_len);
+	j->x->kept_lazy = 0;
 	junit_lit(j, "  </testsuite>\n");
 	free(sorted);
 	if (j->suite_len > INT_MAX) {
@@ -898,6 +1124,8 @@ static int junit_end(void *state, const struct audit_summary *summary)
 	xmlSetGenericErrorFunc(NULL, NULL);
 	free(j->suite);
 	free(j->classname);
+	free(j->tmpl);
+	free(j->tmpl_bytes);
 	return j->err ? -1 : 0;
 }
 

@@ -430,11 +430,11 @@ static char *render_report(enum report_format fmt, const struct audit_result *re
 }
 
 /*
- * Issue 13 (json7): the JSON writer keeps the bytes of the members that
- * come from a kept explanation and puts each target's name in. Its report
- * of targets made from templates (and of targets whose names JSON
- * escapes, which it writes member by member) is byte for byte the report
- * written member by member throughout.
+ * Issue 13 (json7): the JSON and JUnit writers keep the bytes that come
+ * from a kept explanation and put each target's name (and JUnit's
+ * classname) in. Their report of targets made from templates (and of
+ * targets whose names the format escapes, which they write member by
+ * member) is byte for byte the report written member by member throughout.
  */
 static void test_report_templates(enum report_format fmt, const char *what)
 {
@@ -508,6 +508,7 @@ int main(void)
 	unique_values = 0;
 	test_fix_choice();
 	test_report_templates(REPORT_JSON, "json");
+	test_report_templates(REPORT_JUNIT, "junit");
 	catalog_release(&cat);
 	return done_testing();
 }
