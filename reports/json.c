@@ -769,9 +769,10 @@ enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
  * json7: writing them member by member was half of the JSON writer), and
  * used when the finding's rule id, title, severity, status, expected,
  * why and doc are those they were made with (the same addresses). Only
- * for names whose every byte goes out as it is (jsonw_plain()): the bytes
- * around such a name are escaped as they would be without it, so that
- * putting the name in gives what escaping the whole text gives. A
+ * for names, not empty, whose every byte goes out as it is (jsonw_plain()):
+ * the bytes around such a name are escaped as they would be without it,
+ * so that putting the name in gives what escaping the whole text gives
+ * (and an origin text is never empty for one target and not another). A
  * template is made by writing the members twice, once with the target's
  * name and once with a mark (JSON_TMPL_MARK) in its place
  * (explain_kept_fill()); where the escaped mark stands, the name goes;
@@ -1661,7 +1662,8 @@ static void json_target(struct json *j, const struct target_result *t)
 	/* the name kept explanations put in (json_tmpl above) */
 	j->tname = t->view.target;
 	j->tname_len = j->tname ? strlen(j->tname) : 0;
-	j->tname_plain = j->tname && j->tname_len < 4096 && jsonw_plain_run(j->tname, 0, j->tname_len) == j->tname_len;
+	j->tname_plain = j->tname && j->tname_len && j->tname_len < 4096 &&
+			 jsonw_plain_run(j->tname, 0, j->tname_len) == j->tname_len;
 	explainer_target_begin(j->x, t);   /* issue 13: what the target's findings share is worked out once */
 	j->x->kept_lazy = 1;               /* json_tmpl_get() fills a kept explanation's texts when it needs them */
 	for (size_t i = 0; i < t->n; i++) {

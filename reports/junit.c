@@ -186,9 +186,12 @@ struct junit {
  * made once per kept explanation with the places of both, and used when
  * the finding's rule id, title, severity, status, expected, why and doc
  * are those they were made with (the same addresses). Only for targets
- * whose name is its view's and has no byte the writer cleans or escapes
- * (junit_byte_class() 0): the bytes around such a name are cleaned and
- * escaped as they would be without it. A template is made by writing the
+ * whose name is its view's, not empty, and has no byte the writer cleans
+ * or escapes (junit_byte_class() 0): the bytes around such a name are
+ * cleaned and escaped as they would be without it (and no text is empty
+ * for one target and not for another); not for a skipped testcase whose
+ * message starts with the name (whether the status's name goes first
+ * depends on what the message starts with). A template is made by writing the
  * testcase again with marks in place of the name and the classname
  * (explain_kept_fill()); it is kept only when putting the name and the
  * classname in gives the testcase's bytes back. Fixed room, as the JSON
@@ -793,6 +796,12 @@ static int junit_tmpl_make(struct junit *j, struct junit_tmpl *tp, const struct 
 	char *classname = j->classname;
 	size_t classname_len = j->classname_len;
 	explain_kept_fill(j->x, e->kept, JUNIT_TMPL_NAME, &marked);
+	/* a skipped testcase's message gets its status's name in front unless it starts with it: never by the name */
+	if ((f->status == FINDING_NOT_APPLICABLE || f->status == FINDING_SUPPRESSED) && marked.message &&
+	    !strncmp(marked.message, JUNIT_TMPL_NAME, sizeof(JUNIT_TMPL_NAME) - 1)) {
+		explain_kept_fill(j->x, e->kept, t->view.target, &marked);
+		return 0;
+	}
 	j->classname = mark_class;
 	j->classname_len = sizeof(mark_class) - 1;
 	junit_testcase_write(j, t, f, &marked, JUNIT_TMPL_NAME);
@@ -959,7 +968,7 @@ static void junit_suite(struct junit *j, const struct target_result *t, size_t i
 	}
 	/* a name kept testcases can take (junit_tmpl above) */
 	size_t name_len = t->name ? strlen(t->name) : 0;
-	j->tname_plain = t->name && t->view.target && !strcmp(t->name, t->view.target) && name_len < 4096;
+	j->tname_plain = t->name && t->view.target && !strcmp(t->name, t->view.target) && name_len && name_len < 4096;
 	for (size_t i = 0; j->tname_plain && i < name_len; i++)
 		if (j->byte_class[(unsigned char)t->name[i]])
 			j->tname_plain = 0;
