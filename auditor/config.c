@@ -1703,7 +1703,11 @@ static int config_server_group(const char *name, enum flavor f)
 /*
  * s->group_header: where a line for a variable left at its default belongs
  * (settings.h). The last server group read wins, as the last value read
- * wins; a file with no group at all gives the first file read, no line.
+ * wins; else the last header of another group the server reads ([server],
+ * [mysqld-8.4], [galera], a --defaults-group-suffix group); files with none
+ * (only [client], [mysqldump], a release's group this one does not read) give
+ * the first file read, no line: never a group the server skips
+ * (of->headers holds only the groups the target reads, optfile_keep_groups()).
  */
 static void config_group_header(struct settings *s, const struct optfile *of)
 {

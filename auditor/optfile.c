@@ -236,6 +236,12 @@ void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g)
 			of->options[kept - 1] = of->options[i];   /* moved only behind a dropped one (issue 13) */
 	}
 	of->n = kept;
+	/* the headers too: of->headers holds the groups the target reads (a line for it goes under one) */
+	size_t heads = 0;
+	for (size_t i = 0; i < of->nheaders; i++)
+		if (optfile_groups_match(g, of->headers[i].group))
+			of->headers[heads++] = of->headers[i];
+	of->nheaders = heads;
 }
 
 int optfile_groups_match(const struct optfile_groups *g, const char *name)

@@ -208,7 +208,7 @@ int optfile_groups_add(struct optfile_groups *g, const char *name);
  * group and narrowing gives the same options as reading with g.
  */
 void optfile_groups_all(struct optfile_groups *g);
-/* Keep only the options whose group g matches, in order. Never fails. */
+/* Keep only the options and the group headers (of->headers) whose group g matches, in order. Never fails. */
 void optfile_keep_groups(struct optfile *of, const struct optfile_groups *g);
 
 /*

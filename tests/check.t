@@ -209,4 +209,27 @@ wait "$reader"
 ok $? "--json FIFO leaves the FIFO in place"
 has '"schema"' "$(cat "$T/fifo.out")" "--json FIFO: the report went through the FIFO"
 
+# Where a fix for a value left at its default goes: under the last group the
+# server reads, never under one it skips ([client], [mysqldump], another
+# release's [mysqld-8.0]): a line added there changes nothing and breaks the
+# client tools that do read it (breaker7 finding 4).
+printf '[client]\nuser = x\n' >"$T/client-only.cnf"
+printf '[mysqld_safe]\nnice = 0\n[mysqldump]\nquick\n' >"$T/tools-only.cnf"
+printf '[mysqld-8.0]\nserver_id = 1\n' >"$T/mysqld80.cnf"
+printf '[server]\nserver_id = 1\n' >"$T/server-group.cnf"
+run check --fail-on never "$T/client-only.cnf"
+has "(add under [mysqld] in $T/client-only.cnf)" "$out" "fix location: only [client] in the file: a [mysqld] group to add"
+hasnt "add under [client]" "$out" "fix location: never under [client]"
+run check --fail-on never "$T/tools-only.cnf"
+hasnt "add under [mysqldump]" "$out" "fix location: never under [mysqldump]"
+has "(add under [mysqld] in $T/tools-only.cnf)" "$out" "fix location: only client tools' groups: a [mysqld] group to add"
+run check --fail-on never --server-version 8.4 "$T/mysqld80.cnf"
+has "(add under [mysqld] in $T/mysqld80.cnf)" "$out" "fix location: 8.4 does not read [mysqld-8.0]"
+run check --fail-on never --server-version 8.0 "$T/mysqld80.cnf"
+has "(add under [mysqld-8.0], $T/mysqld80.cnf:1)" "$out" "fix location: 8.0 reads [mysqld-8.0]: under it"
+run check --fail-on never --flavor mariadb "$T/server-group.cnf"
+has "(add under [server], $T/server-group.cnf:1)" "$out" "fix location: MariaDB reads [server]: under it"
+run check --fail-on never --format gcc "$T/client-only.cnf"
+hasnt "client-only.cnf:1:" "$out" "fix location: gcc names no line of the [client] group"
+
 tap_done
