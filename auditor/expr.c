@@ -1514,7 +1514,65 @@ static const struct {
 	{ "persisted_drift", "the differences between persisted (SET PERSIST) and running values", "are",
 	  "on a running server (crashsafe live, or its --capture)" },
 	{ "replication_channels", "the replication channels", "are", "on a running server (crashsafe live)" },
+	{ "topology.multi_writer", "its cluster's multi_writer", "is",
+	  "in an inventory that declares it (multi_writer = yes or no)" },
 };
+
+/*
+ * The topology facts' values (auditor/topology.h) and the number of
+ * replication channels said as what they mean, not as
+ * "topology.writable_peers is d2": a row with a value is for that value, a
+ * row without one for any other, its text holding the value at "%s" once.
+ */
+static const struct {
+	const char *fact;
+	const char *value;   /* NULL: any value the rows before did not name */
+	const char *text;
+} fact_values[] = {
+	{ "replication_channels", "0", "it has no replication channel" },
+	{ "replication_channels", "1", "it has 1 replication channel" },
+	{ "replication_channels", NULL, "it has %s replication channels" },
+	{ "topology.ring", "ON", "it is in a replication ring" },
+	{ "topology.ring", "OFF", "it is in no replication ring" },
+	{ "topology.galera_async_ring", "ON", "its Galera cluster is in a replication ring with a server outside it" },
+	{ "topology.galera_async_ring", "OFF", "its Galera cluster is in no replication ring with a server outside it" },
+	{ "topology.multi_writer", "yes", "its cluster is declared to take writes on more than one server (multi_writer = yes)" },
+	{ "topology.multi_writer", "no", "its cluster is declared to take writes on one server (multi_writer = no)" },
+	{ "topology.replicas", "0", "no audited server replicates from it" },
+	{ "topology.replicas", "1", "1 audited server replicates from it" },
+	{ "topology.replicas", NULL, "%s audited servers replicate from it" },
+	{ "topology.writers", "0", "no server of its ring or cluster takes writes (read_only OFF)" },
+	{ "topology.writers", "1", "1 server of its ring or cluster takes writes (read_only OFF)" },
+	{ "topology.writers", NULL, "%s servers of its ring or cluster take writes (read_only OFF)" },
+	{ "topology.writable_peers", "", "no other server of its ring takes writes" },
+	{ "topology.writable_peers", NULL, "other servers of its ring take writes too: %s" },
+	{ "topology.auto_increment_clash", "", "no two writable servers of its ring or cluster generate the same auto-increment values" },
+	{ "topology.auto_increment_clash", NULL, "%s" },
+	{ "topology.errant_gtids", "", "it has no transactions its sources do not have" },
+	{ "topology.errant_gtids", NULL, "it has transactions its sources do not have: %s" },
+	{ "topology.cluster_server_ids", NULL, "the nodes of its Galera cluster have server_id %s" },
+	{ "topology.cluster_server_id_count", "1", "the nodes of its Galera cluster share one server_id" },
+	{ "topology.cluster_server_id_count", NULL, "the nodes of its Galera cluster have %s different server_ids" },
+};
+
+/* "no other server of its ring takes writes": 1, or 0 for a fact without a row (said by its name). */
+static int explain_fact_value(const char *ident, const char *value, struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fact_values); i++) {
+		if (strcmp(fact_values[i].fact, ident) || (fact_values[i].value && strcmp(fact_values[i].value, value)))
+			continue;
+		const char *at = strstr(fact_values[i].text, "%s");
+		if (!at) {
+			strbuf_addstr(sb, fact_values[i].text);
+			return 1;
+		}
+		strbuf_add(sb, fact_values[i].text, (size_t)(at - fact_values[i].text));
+		strbuf_addstr(sb, value);
+		strbuf_addstr(sb, at + 2);
+		return 1;
+	}
+	return 0;
+}
 
 /* A defined(FACT) whose phrase says where the fact is known: a kind test beside it says nothing more. */
 static int expr_is_phrased_fact(const struct expr *e)
@@ -1610,18 +1668,22 @@ static void explain_atom_value(const struct expr *e, const struct expr_env *env,
 	case EXPR_VALUE_KNOWN:
 		break;
 	}
-	if (e->ref == EXPR_REF_CLUSTER) {
+	if (e->ref == EXPR_REF_CLUSTER ||
+	    (e->ref == EXPR_REF_SOURCE && e->sub && e->sub->ref == EXPR_REF_CLUSTER)) {
 		/* the keyword is the Galera cluster, not the cluster a report header names (issue 10) */
+		const char *who = e->ref == EXPR_REF_CLUSTER ? "the server" : "the channel's source";
 		if (!v.text || !*v.text)
-			strbuf_addstr(sb, "the server is no Galera node");
+			strbuf_addf(sb, "%s is no Galera node", who);
 		else
-			strbuf_addf(sb, "the server is a node of Galera cluster '%s'", v.text);
+			strbuf_addf(sb, "%s is a node of Galera cluster '%s'", who, v.text);
 		return;
 	}
-	/* the two pieces every explained value has, without a format (issue 13) */
-	strbuf_addstr(sb, v.name ? v.name : "(null)");
-	strbuf_addstr(sb, " is ");
-	add_value_text(sb, v.text);
+	if (e->ref != EXPR_REF_FACT || !v.text || !explain_fact_value(e->ident, v.text, sb)) {
+		/* the two pieces every explained value has, without a format (issue 13) */
+		strbuf_addstr(sb, v.name ? v.name : "(null)");
+		strbuf_addstr(sb, " is ");
+		add_value_text(sb, v.text);
+	}
 	if (v.sv) {
 		const struct settings_origin *o = &v.sv->current.origin;
 		if (o->source == SETTINGS_SRC_DEFAULT) {

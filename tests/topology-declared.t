@@ -98,4 +98,20 @@ run check pf/a.cnf
 is "$rc" 2 "a bad multi_writer in the project file: exit 2"
 has ".crashsafe.ini:2: error: multi_writer 'maybe' is not yes or no" "$err" "... an error at its line"
 
+# The topology facts are said as what they mean, never by their internal names
+# ("topology.writable_peers is d2"; breaker7): every example inventory, every
+# format's messages, with -v (passes and not-applicable reasons too).
+for inv in "$REPO"/examples/topology/*.ini; do
+	for fmt in text json junit sarif gcc; do
+		out=$("$CRASHSAFE" check -v --fail-on never --format "$fmt" --inventory "$inv" 2>/dev/null)
+		unlike "$out" 'topology\.[a-z_]+ (is|are)' "$(basename "$inv") $fmt: no topology.* fact named in a message"
+	done
+done
+out=$("$CRASHSAFE" check -q --fail-on error --inventory "$REPO/examples/topology/dual.ini" 2>/dev/null)
+has "other servers of its ring take writes too: d2 and its cluster's multi_writer is known only in an inventory that declares it (multi_writer = yes or no)" "$out" "dual.ini: writable-peers says which peer takes writes and that multi_writer is not declared"
+out=$("$CRASHSAFE" check -v --fail-on never --inventory "$REPO/examples/topology/galera.ini" 2>/dev/null)
+has "found:      the nodes of its Galera cluster have 3 different server_ids and its cluster is declared to take writes on more than one server (multi_writer = yes)" "$out" "galera.ini: galera-async-server-id in words"
+has "it has no replication channel ($REPO/examples/topology/galera/g1.capture:7)" "$out" "galera.ini: a capture without channels, with the capture's line"
+unlike "$out" 'source\.cluster is' "galera.ini: the source's Galera cluster in words"
+
 tap_done
