@@ -237,4 +237,13 @@ is "$missing" "" "crashsafe(1) INVENTORY documents every inventory key"
 has "[defaults]" "$section" "... and the [defaults] section"
 has "password" "$section" "... and that a password key is refused"
 
+# The shipped fleet example is runnable as it stands: its configs are in the
+# tree, so `check --inventory examples/fleet/fleet.ini` audits three servers
+# (it exited 2, "cannot read", before they were shipped; breaker7).
+out=$(cd "$REPO/examples/fleet" && "$CRASHSAFE" check -q --inventory fleet.ini 2>&1)
+rc=$?
+is "$rc" 1 "examples/fleet/fleet.ini: check exits 1 (us-db1's sync_binlog = 0), not 2"
+has "3 targets:" "$out" "examples/fleet/fleet.ini: three servers audited"
+has "fail (error) sync-binlog: sync_binlog is 0 (configs/us-db1.cnf:10)" "$out" "examples/fleet/fleet.ini: us-db1's finding at its line"
+
 tap_done
