@@ -225,7 +225,7 @@ cs dual --inventory "$out/d.ini" --capture-dir "$out/caps-dual"
 j=$out/dual.json
 is "$(st "$j" d1 writable-peers),$(st "$j" d2 writable-peers)" "fail,fail" \
 	"a dual primary with both sides writable: writable-peers fails on both"
-like "$(fv "$j" d1 writable-peers message)" "writable_peers is d2" "... naming the other writable server"
+like "$(fv "$j" d1 writable-peers message)" "other servers of its ring take writes too: d2" "... naming the other writable server"
 is "$(st "$j" d1 auto-increment-ring),$(st "$j" d2 auto-increment-ring)" "fail,fail" \
 	"... and auto-increment-ring fails (auto_increment_increment 1 on two writers)"
 is "$(st "$j" d1 errant-transactions)" not-applicable "errant-transactions does not apply in a ring"
