@@ -573,6 +573,15 @@ static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, 
 	}
 }
 
+int reportread_schema_known(const char *schema)
+{
+	static const char *const known[] = { REPORTREAD_SCHEMA "1", REPORTREAD_SCHEMA "2", REPORTREAD_SCHEMA_FLEET };
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (!strcmp(schema, known[i]))
+			return 1;
+	return 0;
+}
+
 int reportread_load(struct reportread *r, const char *path, struct diag_list *d)
 {
 	json_error_t err;
@@ -602,6 +611,13 @@ int reportread_load(struct reportread *r, const char *path, struct diag_list *d)
 	if (!r->schema || strncmp(r->schema, REPORTREAD_SCHEMA, strlen(REPORTREAD_SCHEMA))) {
 		diag_add(d, DIAG_ERROR, path, 0, "not a crashsafe report: schema '%s', expected '%s1' to '%s3'",
 			 r->schema ? r->schema : "", REPORTREAD_SCHEMA, REPORTREAD_SCHEMA);
+		goto out;
+	}
+	if (!reportread_schema_known(r->schema)) {
+		/* a later schema may mean anything by its members: refused, not read as if it were 3 */
+		diag_add(d, DIAG_ERROR, path, 0,
+			 "schema '%s' is not one this crashsafe reads ('%s1' to '%s3'): a report of a later release?",
+			 r->schema, REPORTREAD_SCHEMA, REPORTREAD_SCHEMA);
 		goto out;
 	}
 	r->command = rr_str(&x, root, "command");

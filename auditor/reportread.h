@@ -167,6 +167,13 @@ int reportread_load(struct reportread *r, const char *path, struct diag_list *d)
 #define REPORTREAD_SCHEMA_FLEET "crashsafe-report/3"
 
 /*
+ * Nonzero when schema is one this reader knows: "crashsafe-report/1", "/2"
+ * or "/3" exactly (docs/report-formats.md). reportread_load() refuses any
+ * other, a later one included, with an error naming it.
+ */
+int reportread_schema_known(const char *schema);
+
+/*
  * Nonzero when path looks like a JSON report rather than an option file:
  * its first byte that is not white space is '{'. An option file cannot
  * start with '{' (the server refuses an option before any group).

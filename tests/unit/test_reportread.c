@@ -146,6 +146,19 @@ static void test_errors(void)
 	ok(d.n && strstr(d.items[0].message, "not a crashsafe report"), "as not a crashsafe report");
 	reportread_release(&rr);
 	diag_list_release(&d);
+	fp = fopen(path, "w");
+	fputs("{\"schema\": \"crashsafe-report/99\", \"command\": \"check\", \"targets\": []}\n", fp);
+	fclose(fp);
+	diag_list_init(&d);
+	reportread_init(&rr);
+	is_int(reportread_load(&rr, path, &d), -1, "a later schema (crashsafe-report/99) is refused");
+	ok(d.n && strstr(d.items[0].message, "schema 'crashsafe-report/99' is not one this crashsafe reads"),
+	   "... naming it");
+	reportread_release(&rr);
+	diag_list_release(&d);
+	ok(reportread_schema_known("crashsafe-report/1") && reportread_schema_known("crashsafe-report/3") &&
+	   !reportread_schema_known("crashsafe-report/4") && !reportread_schema_known("crashsafe-report/3x") &&
+	   !reportread_schema_known("crashsafe-report/"), "the known schemas: /1 to /3 exactly");
 	ok(reportread_is_report(path), "a file starting with '{' looks like a report");
 	ok(!reportread_is_report("examples/mysql-8.4/primary.cnf"), "an option file does not");
 	unlink(path);
