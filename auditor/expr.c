@@ -1516,6 +1516,20 @@ static const struct {
 	{ "replication_channels", "the replication channels", "are", "on a running server (crashsafe live)" },
 	{ "topology.multi_writer", "its cluster's multi_writer", "is",
 	  "in an inventory that declares it (multi_writer = yes or no)" },
+#define TOPOLOGY_WHERE "from the replication channels of the servers around it (crashsafe live, or their captures)"
+	{ "topology.ring", "whether it is in a replication ring", "is", TOPOLOGY_WHERE },
+	{ "topology.replicas", "how many audited servers replicate from it", "is", TOPOLOGY_WHERE },
+	{ "topology.writers", "how many servers of its ring or cluster take writes", "is", TOPOLOGY_WHERE },
+	{ "topology.writable_peers", "which other servers of its ring take writes", "is", TOPOLOGY_WHERE },
+	{ "topology.auto_increment_clash", "whether writable servers of its ring or cluster generate the same "
+	  "auto-increment values", "is", TOPOLOGY_WHERE },
+	{ "topology.errant_gtids", "whether it has transactions its sources do not have", "is", TOPOLOGY_WHERE },
+	{ "topology.galera_async_ring", "whether its Galera cluster is in a replication ring with a server outside it",
+	  "is", TOPOLOGY_WHERE },
+	{ "topology.cluster_server_ids", "the server_ids of its Galera cluster's nodes", "are", TOPOLOGY_WHERE },
+	{ "topology.cluster_server_id_count", "how many server_ids its Galera cluster's nodes have", "is",
+	  TOPOLOGY_WHERE },
+#undef TOPOLOGY_WHERE
 };
 
 /*
