@@ -55,6 +55,9 @@ struct snapshot_reader {
 	int capture;            /* "# crashsafe capture" seen */
 	int role_seen;
 	int channels_seen;
+	/* the "# fact replication_channels" line: its count (-1: not a count) and line; 0 when absent */
+	long channels_fact;
+	unsigned channels_fact_line;
 	int address_from_target;   /* s->address came from "# target", which "# address" replaces */
 	int (*keep)(void *ctx, const char *name);  /* snapshot_load_kept(), or NULL: store every row */
 	void *keep_ctx;
@@ -122,6 +125,49 @@ static const struct {
 	{ "source_server_id", offsetof(struct settings_channel, source_server_id) },
 	{ "source_uuid", offsetof(struct settings_channel, source_uuid) },
 };
+
+/* A decimal count ("0", "2"), or -1 for anything else ("-1", "abc", "", "2x"). */
+static long reader_count(const char *v)
+{
+	long n = 0;
+	if (!*v)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || n > 100000000)
+			return -1;
+		n = n * 10 + (*v - '0');
+	}
+	return n;
+}
+
+/*
+ * The capture's "# fact replication_channels N" against its "# channel" lines:
+ * live writes N as the asynchronous channels and one line for each channel,
+ * Group Replication's marked (live.c, live_capture_write()). A capture cut
+ * short or edited by hand that disagrees, or whose N is no count, does not say
+ * which channels the server has: a warning, and its channels unknown, never
+ * "no replication channel is configured". Returns nonzero when they agree.
+ */
+static int reader_channels_agree(struct snapshot_reader *r)
+{
+	struct settings *s = r->s;
+	size_t async = 0;
+	for (size_t i = 0; i < s->nchannels; i++)
+		async += !s->channels[i].group_replication;
+	if (r->channels_fact < 0) {
+		diag_add(&s->build_diags, DIAG_WARNING, r->path, r->channels_fact_line,
+			 "replication_channels is not a count of channels: the server's channels are unknown");
+		return 0;
+	}
+	if ((size_t)r->channels_fact != async) {
+		diag_add(&s->build_diags, DIAG_WARNING, r->path, r->channels_fact_line,
+			 "replication_channels says %ld but the capture has %zu '# channel' line%s (cut short or "
+			 "edited?): the server's channels are unknown",
+			 r->channels_fact, async, async == 1 ? "" : "s");
+		return 0;
+	}
+	return 1;
+}
 
 /* "# channel NAME<TAB>KEY=VALUE..." */
 static void reader_channel(struct snapshot_reader *r, char *rest, unsigned line)
@@ -200,8 +246,11 @@ static void reader_header(struct snapshot_reader *r, char *text, unsigned line)
 		o.line = line;
 		o.detail = "live fact, captured";
 		settings_set(s, name, value, name, &o);
-		if (!strcmp(name, "replication_channels"))
+		if (!strcmp(name, "replication_channels")) {
 			r->channels_seen = 1;
+			r->channels_fact_line = line;
+			r->channels_fact = reader_count(value);
+		}
 	} else if (!strncmp(p, "origin ", 7)) {
 		char *f[3] = { p + 7, NULL, NULL };
 		char *tab = strchr(f[0], '\t');
@@ -654,6 +703,8 @@ static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 		free(detail);
 		free(norm);
 	}
+	if (r->channels_fact_line && !reader_channels_agree(r))
+		r->channels_seen = 0;   /* its channels are unknown: the rules on them could not be evaluated */
 	if (r->channels_seen) {
 		s->channels_known = 1;
 		if (!r->role_seen && s->nchannels) {

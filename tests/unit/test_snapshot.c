@@ -408,6 +408,74 @@ static void test_forget_prefix(void)
 	settings_release(&s);
 }
 
+/*
+ * "# fact replication_channels N" against the "# channel" lines (breaker7): a
+ * capture cut short or edited so that they disagree, or whose N is no count,
+ * has its channels unknown and a warning (shown without -v) at the fact's
+ * line; never "no replication channel is configured".
+ */
+static void test_channels_agree(void)
+{
+	static const struct {
+		const char *fact;       /* replaces "2" on the fact line */
+		int drop_channels;      /* leave the "# channel" lines out */
+		const char *gr_line;    /* a Group Replication channel line added, or NULL */
+		int known;              /* channels_known wanted */
+		const char *warning;    /* in build_diags at line 7, or NULL for none */
+	} cases[] = {
+		{ "2", 0, NULL, 1, NULL },
+		{ "2", 1, NULL, 0, "replication_channels says 2 but the capture has 0 '# channel' lines" },
+		{ "1", 0, NULL, 0, "replication_channels says 1 but the capture has 2 '# channel' lines" },
+		{ "abc", 0, NULL, 0, "replication_channels is not a count of channels" },
+		{ "-1", 0, NULL, 0, "replication_channels is not a count of channels" },
+		{ "2", 0, "# channel group_replication_applier\tgroup_replication=1\n", 1, NULL },
+	};
+	FILE *in = fopen("examples/topology/m.capture", "r");
+	if (!ok(in != NULL, "channels agree: examples/topology/m.capture opens"))
+		return;
+	char line[8192];
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char path[] = "/tmp/crashsafe-snapshot-chan-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!out) {
+			ok(0, "channels agree: a temporary file");
+			break;
+		}
+		rewind(in);
+		while (fgets(line, sizeof(line), in)) {
+			if (!strncmp(line, "# fact replication_channels\t", 28))
+				fprintf(out, "# fact replication_channels\t%s\n", cases[i].fact);
+			else if (!strncmp(line, "# channel ", 10) && cases[i].drop_channels)
+				continue;
+			else
+				fputs(line, out);
+		}
+		if (cases[i].gr_line)
+			fputs(cases[i].gr_line, out);
+		fclose(out);
+		struct settings s;
+		settings_init(&s, path, "snapshot");
+		int rc = snapshot_load(&s, path, &cat);
+		int warned = 0, other = 0;
+		for (size_t k = 0; k < s.build_diags.n; k++) {
+			const struct diag *dg = &s.build_diags.items[k];
+			if (cases[i].warning && dg->level == DIAG_WARNING && dg->line == 7 &&
+			    strstr(dg->message, cases[i].warning))
+				warned = 1;
+			else if (strstr(dg->message, "replication_channels"))
+				other = 1;
+		}
+		ok(rc == 0 && s.channels_known == cases[i].known && (cases[i].warning ? warned : !other),
+		   "channels agree: fact %s%s%s: channels %s%s", cases[i].fact, cases[i].drop_channels ? ", no channel lines" : "",
+		   cases[i].gr_line ? ", a Group Replication channel besides" : "", cases[i].known ? "known" : "unknown",
+		   cases[i].warning ? ", a warning at the fact's line" : ", no warning");
+		settings_release(&s);
+		unlink(path);
+	}
+	fclose(in);
+}
+
 int main(void)
 {
 	if (!fixture_catalog(&cat))
@@ -419,6 +487,7 @@ int main(void)
 	test_corpus();
 	test_forget_prefix();
 	test_kept();
+	test_channels_agree();
 	catalog_release(&cat);
 	return done_testing();
 }
