@@ -699,7 +699,18 @@ static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 		o.file = r->path;
 		o.line = row->line;
 		o.detail = detail;
-		settings_set(s, name, value, row->name, &o);
+		const struct settings_var *sv = settings_set(s, name, value, row->name, &o);
+		/*
+		 * SHOW GLOBAL VARIABLES names a variable once: a second row is an
+		 * edited or concatenated capture, and which value the server has is
+		 * not sure. The last row wins, as before, but it is said (breaker7).
+		 */
+		const struct settings_value *was = sv && sv->n_overridden ? &sv->overridden[sv->n_overridden - 1] : NULL;
+		if (was && was->origin.source == SETTINGS_SRC_SNAPSHOT && was->origin.file &&
+		    !strcmp(was->origin.file, r->path) && was->origin.line != row->line)
+			diag_add(&s->build_diags, DIAG_WARNING, r->path, row->line,
+				 "%s is in the capture twice (line %u, then here): the last row is taken", name,
+				 was->origin.line);
 		free(detail);
 		free(norm);
 	}

@@ -476,6 +476,29 @@ static void test_channels_agree(void)
 	fclose(in);
 }
 
+/* A variable named twice in a capture: the last row is taken and a warning says so (breaker7). */
+static void test_duplicate_rows(void)
+{
+	char path[] = "/tmp/crashsafe-snapshot-dup-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!ok(out != NULL, "duplicate rows: a temporary file"))
+		return;
+	fputs("Variable_name\tValue\nversion\t8.4.3\nsync_binlog\t0\nserver_id\t5\nsync_binlog\t1\n", out);
+	fclose(out);
+	struct settings s;
+	settings_init(&s, path, "snapshot");
+	int rc = snapshot_load(&s, path, &cat);
+	is_str(rc == 0 ? value(&s, "sync_binlog") : NULL, "1", "duplicate rows: the last row is taken");
+	int warned = 0;
+	for (size_t k = 0; k < s.build_diags.n; k++)
+		warned |= s.build_diags.items[k].level == DIAG_WARNING && s.build_diags.items[k].line == 5 &&
+			  strstr(s.build_diags.items[k].message, "sync_binlog is in the capture twice (line 3, then here)");
+	ok(warned, "duplicate rows: a warning at the second row, naming the first");
+	settings_release(&s);
+	unlink(path);
+}
+
 int main(void)
 {
 	if (!fixture_catalog(&cat))
@@ -488,6 +511,7 @@ int main(void)
 	test_forget_prefix();
 	test_kept();
 	test_channels_agree();
+	test_duplicate_rows();
 	catalog_release(&cat);
 	return done_testing();
 }
