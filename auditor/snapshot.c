@@ -706,10 +706,12 @@ static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 		 * not sure. The last row wins, as before, but it is said (breaker7).
 		 */
 		const struct settings_value *was = sv && sv->n_overridden ? &sv->overridden[sv->n_overridden - 1] : NULL;
-		if (was && was->origin.source == SETTINGS_SRC_SNAPSHOT && was->origin.file &&
-		    !strcmp(was->origin.file, r->path) && was->origin.line != row->line)
+		/* the same row name: MariaDB shows an alias on a row of its own (slave_parallel_threads, _workers) */
+		if (was && was->origin.source == SETTINGS_SRC_SNAPSHOT && was->origin.file && was->spelled &&
+		    !strcmp(was->origin.file, r->path) && was->origin.line != row->line &&
+		    !ascii_strcasecmp(was->spelled, row->name))
 			diag_add(&s->build_diags, DIAG_WARNING, r->path, row->line,
-				 "%s is in the capture twice (line %u, then here): the last row is taken", name,
+				 "%s is in the capture twice (line %u, then here): the last row is taken", row->name,
 				 was->origin.line);
 		free(detail);
 		free(norm);
