@@ -361,6 +361,17 @@ int cmd_check(int argc, char **argv)
 		status = lt.input_errors ? EXIT_USAGE : EXIT_OK;
 		goto out;
 	}
+	/*
+	 * A project file with errors (an unknown section or key, a bad value, a
+	 * key given twice): the settings it gives its targets are not what it
+	 * meant, so nothing is audited, as for a rule file with errors
+	 * (docs/project.md); the errors above say where.
+	 */
+	if (lt.finder.errors) {
+		diag_emit(DIAG_ERROR, NULL, 0, "nothing audited: the project file has errors");
+		status = EXIT_USAGE;
+		goto out;
+	}
 	audit_options_fail_on_from_projects(&a.audit, &lt.finder);
 
 	a.audit.input_errors = lt.input_errors;

@@ -199,6 +199,12 @@ static int diff_side_load(struct diff_side *sd, const char *path, struct diff_ar
 	load_targets_init(&sd->lt, &lo);
 	sd->have_targets = 1;
 	load_targets(&sd->lt, &lo, &sd->plan, c, ix);
+	if (sd->lt.finder.errors) {
+		/* as check: a project file with errors audits nothing (its errors said where) */
+		diag_add(&d, DIAG_ERROR, NULL, 0, "nothing audited: the project file has errors");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	sd->input_errors = sd->lt.input_errors;
 	audit_session_evaluate(&sd->as, &a->audit, sd->lt.targets, sd->lt.n);
 	sd->input_errors += sd->as.input_errors;

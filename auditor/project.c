@@ -272,6 +272,8 @@ struct project_parse {
 	struct suppress_section sup;
 	struct suppress_list sup_list;
 	struct ini_headers headers;
+	unsigned last_opened;       /* the header line of the last section a key opened (0: none) */
+	unsigned char *opened;      /* per x->headers entry: a key of its section was read */
 };
 
 /* Parse `targets "GLOB"` / `suppress "RULE"`: the word, then a quoted argument. */
@@ -304,6 +306,9 @@ static void project_parse_open(struct project_parse *x, const char *section, uns
 	unsigned key_line = line, header = ini_header_line(&x->headers, line);
 	if (header)
 		line = header;
+	for (size_t i = 0; x->opened && i < x->headers.n; i++)
+		if (x->headers.lines[i] == header)
+			x->opened[i] = 1;
 	project_parse_close(x);
 	free(x->section_name);
 	x->section_name = xstrdup(section);
@@ -396,6 +401,10 @@ static int project_handler(void *user, const char *section, const char *name, co
 		if (x->cur_kind != SECTION_DEFAULTS) {
 			diag_add(x->d, DIAG_ERROR, pf->path, line, "'fail-on' belongs in [defaults]: it is the run's");
 			x->errors++;
+		} else if (pf->fail_on_line) {
+			diag_add(x->d, DIAG_ERROR, pf->path, line, "'fail-on' is given twice in [defaults] (line %u, then here)",
+				 pf->fail_on_line);
+			x->errors++;
 		} else if (!strcmp(value, "never")) {
 			pf->fail_on = 0;
 			pf->fail_on_line = line;
@@ -418,6 +427,13 @@ static int project_handler(void *user, const char *section, const char *name, co
 	}
 	if (project_value_check(k, value, &why)) {
 		diag_add(x->d, DIAG_ERROR, pf->path, line, "%s '%s' is %s", name, value, why);
+		x->errors++;
+		return 1;
+	}
+	if (x->cur->value_line[k]) {
+		/* one section, one value: which one was meant is not sure (the inventory reader refuses it too) */
+		diag_add(x->d, DIAG_ERROR, pf->path, line, "'%s' is given twice in %s (line %u, then here)", name,
+			 x->cur->shown, x->cur->value_line[k]);
 		x->errors++;
 		return 1;
 	}
@@ -493,6 +509,46 @@ char *project_ini_text(const char *data)
 static int project_file_load_in(struct project_file **out, const char *path, const char *dir_real,
 			       struct diag_list *d);
 
+/*
+ * The sections no key opened: inih calls the handler for keys only, so an
+ * unknown section without keys ([weird], or [target "x"] for [targets "x"])
+ * went unreported. Each header of data that no key opened is checked by name
+ * as project_parse_open() checks one (the name as inih takes it: from '[' to
+ * the first ']'; a header without one is inih's own error).
+ */
+static void project_empty_sections(struct project_parse *x, const char *data)
+{
+	unsigned line = 1;
+	size_t h = 0;
+	for (const char *p = data; *p && h < x->headers.n; line++) {
+		const char *nl = strchr(p, '\n');
+		if (line == x->headers.lines[h]) {
+			if (!x->opened[h]) {
+				const char *q = p;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				const char *end = strchr(q, ']');
+				if (*q == '[' && end && (!nl || end < nl)) {
+					char *name = xstrndup(q + 1, (size_t)(end - q - 1)), *arg = NULL;
+					if (strcmp(name, "defaults") && section_argument(name, "targets", &arg) &&
+					    section_argument(name, "suppress", &arg)) {
+						diag_add(x->d, DIAG_ERROR, x->pf->path, line,
+							 "unknown section [%s] (a project file has [defaults], [targets \"GLOB\"] and "
+							 "[suppress \"RULE-ID\"])", name);
+						x->errors++;
+					}
+					free(arg);
+					free(name);
+				}
+			}
+			h++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
 int project_file_load(struct project_file **out, const char *path, struct diag_list *d)
 {
 	return project_file_load_in(out, path, NULL, d);
@@ -538,9 +594,12 @@ static int project_file_load_in(struct project_file **out, const char *path, con
 	ini_headers_scan(&x.headers, data);
 	x.sup.headers = &x.headers;
 	char *text = project_ini_text(data);
+	x.opened = xcalloc(x.headers.n ? x.headers.n : 1, 1);
 	int ini = ini_parse_string(text, project_handler, &x);
 	free(text);
 	project_parse_close(&x);
+	project_empty_sections(&x, data);
+	free(x.opened);
 	ini_headers_release(&x.headers);
 	if (ini > 0) {
 		diag_add(d, DIAG_ERROR, path, (unsigned)ini,

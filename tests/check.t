@@ -232,4 +232,33 @@ has "(add under [server], $T/server-group.cnf:1)" "$out" "fix location: MariaDB 
 run check --fail-on never --format gcc "$T/client-only.cnf"
 hasnt "client-only.cnf:1:" "$out" "fix location: gcc names no line of the [client] group"
 
+# A project file with errors audits nothing (docs/project.md: exit 2, nothing
+# audited), and each error is found with its file:line: a section without keys
+# whose name is unknown, a key given twice in one section (breaker7 finding 8).
+mkdir -p "$T/proj/.git" "$T/proj/configs"
+printf '[mysqld]\nserver_id = 2\n' >"$T/proj/configs/db2.cnf"
+printf '[defaults]\nrole = replica\n[weird]\n' >"$T/proj/empty-unknown.ini"
+printf '[defaults]\nrole = replica\n[target "configs/*"]\n' >"$T/proj/typo.ini"
+printf '[defaults]\nrole = replica\nrole = primary\n' >"$T/proj/twice.ini"
+printf '[defaults]\nfail-on = error\nfail-on = warning\n' >"$T/proj/twice-fail-on.ini"
+for case in "empty-unknown.ini:3: error: unknown section [weird]" \
+	"typo.ini:3: error: unknown section [target \"configs/*\"]" \
+	"twice.ini:3: error: 'role' is given twice in [defaults] (line 2, then here)" \
+	"twice-fail-on.ini:3: error: 'fail-on' is given twice in [defaults] (line 2, then here)"; do
+	pf=${case%%:*}
+	rm -f "$T/proj/out.json"
+	RUN_DIR=$T/proj run check --project-file "$pf" --json out.json configs/db2.cnf
+	is_rc 2 "project file $pf: exit 2"
+	has "$case" "$err" "project file $pf: the error at its line"
+	has "nothing audited: the project file has errors" "$err" "project file $pf: says nothing was audited"
+	is "$out" "" "project file $pf: no report"
+	[ ! -e "$T/proj/out.json" ]
+	ok $? "project file $pf: no report file written"
+done
+RUN_DIR=$T/proj run diff --project-file twice.ini configs/db2.cnf configs/db2.cnf
+is_rc 2 "diff with a project file with errors: exit 2"
+is "$out" "" "diff with a project file with errors: no report"
+RUN_DIR=$T/proj run check --project-file twice.ini --list-targets configs/db2.cnf
+is_rc 2 "--list-targets with a project file with errors: exit 2 (the list still shown)"
+
 tap_done
