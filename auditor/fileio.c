@@ -26,18 +26,18 @@
  * memory; a stream that never ends (/dev/zero) stops at max_stream.
  */
 const struct fileio_kind_info fileio_kinds[FILEIO_NKINDS] = {
-	[FILEIO_OPTION_FILE] = { "option file", 256 * MIB, 16 * MIB,
+	[FILEIO_OPTION_FILE] = { "an option file", 256 * MIB, 16 * MIB,
 				 FILEIO_ACCEPT_PIPE | FILEIO_ACCEPT_DEVICE | FILEIO_ACCEPT_DIR },
-	[FILEIO_SNAPSHOT] = { "variables snapshot", 64 * MIB, 64 * MIB,
+	[FILEIO_SNAPSHOT] = { "a variables snapshot", 64 * MIB, 64 * MIB,
 			      FILEIO_ACCEPT_PIPE | FILEIO_ACCEPT_DEVICE },
-	[FILEIO_RULES] = { "rule file", 4 * MIB, 0, 0 },
-	[FILEIO_CATALOG] = { "variable catalog", 64 * MIB, 0, 0 },
-	[FILEIO_SUPPRESS] = { "suppression file", 4 * MIB, 0, 0 },
-	[FILEIO_PASSWORD] = { "password file", 4 * KIB, 4 * KIB, FILEIO_ACCEPT_PIPE },
-	[FILEIO_PERSISTED] = { "persisted variables file", 16 * MIB, 0, 0 },
-	[FILEIO_INVENTORY] = { "inventory", 64 * MIB, 16 * MIB, FILEIO_ACCEPT_PIPE },
-	[FILEIO_REPORT] = { "JSON report", 4096 * MIB, 4096 * MIB, FILEIO_ACCEPT_PIPE },
-	[FILEIO_PROJECT] = { "project file", 4 * MIB, 0, 0 },
+	[FILEIO_RULES] = { "a rule file", 4 * MIB, 0, 0 },
+	[FILEIO_CATALOG] = { "a variable catalog", 64 * MIB, 0, 0 },
+	[FILEIO_SUPPRESS] = { "a suppression file", 4 * MIB, 0, 0 },
+	[FILEIO_PASSWORD] = { "a password file", 4 * KIB, 4 * KIB, FILEIO_ACCEPT_PIPE },
+	[FILEIO_PERSISTED] = { "a persisted variables file", 16 * MIB, 0, 0 },
+	[FILEIO_INVENTORY] = { "an inventory", 64 * MIB, 16 * MIB, FILEIO_ACCEPT_PIPE },
+	[FILEIO_REPORT] = { "a JSON report", 4096 * MIB, 4096 * MIB, FILEIO_ACCEPT_PIPE },
+	[FILEIO_PROJECT] = { "a project file", 4 * MIB, 0, 0 },
 };
 
 /* One poll slice while waiting for a FIFO's writer (milliseconds). */
@@ -129,7 +129,7 @@ static enum fileio_status fileio_read_regular(int fd, const struct fileio_kind_i
 	char sz[32];
 	size_t cap = 0;
 	if (d->st.st_size < 0 || (unsigned long long)d->st.st_size > k->max_regular)
-		return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: a %s is at most that",
+		return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: %s is at most that",
 				   fileio_format_size(k->max_regular, sz, sizeof(sz)), k->what);
 	size_t size = (size_t)d->st.st_size;
 	/* room for size + 1 bytes and the NUL */
@@ -149,7 +149,7 @@ static enum fileio_status fileio_read_regular(int fd, const struct fileio_kind_i
 			return FILEIO_OK;
 		d->len += (size_t)got;
 		if (d->len > k->max_regular)
-			return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: a %s is at most that",
+			return fileio_fail(FILEIO_TOO_LARGE, why, "larger than %s: %s is at most that",
 					   fileio_format_size(k->max_regular, sz, sizeof(sz)), k->what);
 		if (first && size && d->len == size && (size_t)got < ask)
 			return FILEIO_OK;   /* exactly the size fstat gave, and less than asked: its end */
@@ -211,7 +211,7 @@ static enum fileio_status fileio_read_stream(int fd, int waiting_writer,
 		d->len += (size_t)got;
 		if (d->len > k->max_stream)
 			return fileio_fail(FILEIO_TOO_LARGE, why,
-					   "longer than %s: reading stopped (a %s read from a stream is at most that)",
+					   "longer than %s: reading stopped (%s read from a stream is at most that)",
 					   fileio_format_size(k->max_stream, sz, sizeof(sz)), k->what);
 	}
 }
@@ -241,7 +241,7 @@ static enum fileio_status fileio_read_fd(int fd, int inherited, const struct fil
 	unsigned need = S_ISDIR(m) ? FILEIO_ACCEPT_DIR
 		      : S_ISFIFO(m) || S_ISSOCK(m) ? FILEIO_ACCEPT_PIPE : FILEIO_ACCEPT_DEVICE;
 	if (!(k->accept & need))
-		return fileio_fail(FILEIO_REFUSED, why, "is %s, not a regular file: a %s must be one",
+		return fileio_fail(FILEIO_REFUSED, why, "is %s, not a regular file: %s must be one",
 				   fileio_type_name(m), k->what);
 	if (S_ISDIR(m))
 		return FILEIO_OK;   /* reads as empty */

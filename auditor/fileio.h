@@ -57,7 +57,7 @@ enum {
 };
 
 struct fileio_kind_info {
-	const char *what;        /* "option file": the subject of messages */
+	const char *what;        /* "an option file": the subject of messages, with its article */
 	size_t max_regular;      /* bytes; a larger regular file is refused */
 	size_t max_stream;       /* bytes read from a stream before it is refused */
 	unsigned accept;         /* FILEIO_ACCEPT_* */

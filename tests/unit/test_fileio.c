@@ -78,7 +78,20 @@ static void test_limits(void)
 	is_int(try_read("/dev/zero", FILEIO_OPTION_FILE, &why, NULL), FILEIO_TOO_LARGE,
 	       "option file: /dev/zero stops");
 	ok(why && strstr(why, "longer than 16 MiB"), "option file: at the 16 MiB stream limit");
+	is_str(why, "longer than 16 MiB: reading stopped (an option file read from a stream is at most that)",
+	       "option file: the reason in English ('an option file', not 'a option file')");
 	free(why);
+	/* every kind's name carries its article: "a"/"an" and a lower-case word */
+	size_t bad = 0;
+	for (size_t k = 0; k < FILEIO_NKINDS; k++) {
+		const char *w = fileio_kinds[k].what;
+		int an = !strncmp(w, "an ", 3), a = !strncmp(w, "a ", 2);
+		const char *word = an ? w + 3 : a ? w + 2 : NULL;
+		int vowel = word && strchr("aeiou", word[0]) != NULL;
+		if (!word || (an && !vowel) || (a && vowel && strncmp(word, "JSON", 4)))
+			bad++;
+	}
+	ok(!bad, "every kind is named with its article (%zu wrong)", bad);
 
 	/* Missing and unreadable files say so, with errno. */
 	is_int(try_read("no-such", FILEIO_RULES, &why, NULL), FILEIO_MISSING, "missing: FILEIO_MISSING");
