@@ -638,7 +638,7 @@ static void infer_decide_as(struct settings *s, const struct flavor_choice *give
 					     : "flavor: nothing names one, so the default");
 		if (inferred != FLAVOR_UNKNOWN && text) {
 			diag_add(&s->build_diags, DIAG_WARNING, where, 0,
-				 "the files look like %s, which never had a %s release: audited as %s",
+				 "the files look like %s, which never had release %s: audited as %s",
 				 flavor_display(inferred), version_format(&given->version, vbuf, sizeof(vbuf)),
 				 flavor_display(s->flavor));
 		}

@@ -261,4 +261,10 @@ is "$out" "" "diff with a project file with errors: no report"
 RUN_DIR=$T/proj run check --project-file twice.ini --list-targets configs/db2.cnf
 is_rc 2 "--list-targets with a project file with errors: exit 2 (the list still shown)"
 
+# A flavor the files point to that never had the version given: said in English
+# ("never had release 7.0", not "never had a 7.0 release").
+printf '# crashsafe: version=7.0\n[mariadb]\nserver_id = 1\n' >"$T/v70.cnf"
+run check -q --fail-on never "$T/v70.cnf"
+has "the files look like MariaDB, which never had release 7.0: audited as MySQL" "$err" "a version the inferred flavor never had: the warning names it"
+
 tap_done
