@@ -324,7 +324,7 @@ int flavor_check_version(enum flavor f, const struct version *v, char **why)
 		free(more);
 		return -1;
 	}
-	*why = xasprintf("%s never had a %d.%d release (its series: %s)", flavor_display(f), v->major, v->minor,
+	*why = xasprintf("%s never had release %d.%d (its series: %s)", flavor_display(f), v->major, v->minor,
 			 flavor_known_versions(f));
 	return -1;
 }

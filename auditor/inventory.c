@@ -171,6 +171,11 @@ static int parse_version(struct inventory_ctx *x, struct inventory_target *t, co
 		*why = xasprintf("version '%s' is not X.Y or X.Y.Z (did you mean %s?)", value, buf);
 		return -1;
 	}
+	if (!flavor_has_version(FLAVOR_UNKNOWN, &v)) {
+		/* as --server-version, a project file and an annotation refuse it */
+		*why = xasprintf("version '%s' is a version no MySQL, Percona Server or MariaDB release has", value);
+		return -1;
+	}
 	t->version = v;
 	return 0;
 }

@@ -78,10 +78,16 @@ int project_value_check(enum project_key k, const char *value, const char **why)
 		*why = "not a flavor (mysql, percona, mariadb, pxc, mariadb-galera, mysql-wsrep)";
 		return -1;
 	case PROJECT_KEY_VERSION:
-		if (!version_parse(&v, value) && !strchr(value, '-'))
-			return 0;
-		*why = "not a version (X.Y or X.Y.Z)";
-		return -1;
+		if (version_parse(&v, value) || strchr(value, '-')) {
+			*why = "not a version (X.Y or X.Y.Z)";
+			return -1;
+		}
+		if (!flavor_has_version(FLAVOR_UNKNOWN, &v)) {
+			/* as --server-version refuses it (flavor_check_version()) */
+			*why = "a version no MySQL, Percona Server or MariaDB release has";
+			return -1;
+		}
+		return 0;
 	case PROJECT_KEY_ROLE:
 		if (!role_parse(&r, value))
 			return 0;

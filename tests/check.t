@@ -261,10 +261,26 @@ is "$out" "" "diff with a project file with errors: no report"
 RUN_DIR=$T/proj run check --project-file twice.ini --list-targets configs/db2.cnf
 is_rc 2 "--list-targets with a project file with errors: exit 2 (the list still shown)"
 
-# A flavor the files point to that never had the version given: said in English
-# ("never had release 7.0", not "never had a 7.0 release").
+# A version no release has is refused wherever it is declared, as --server-version
+# refuses it (an annotation, a project file and an inventory accepted 7.0 and audited
+# "MySQL 7.0"); a flavor's missing release is said in English ("never had release 8.0").
 printf '# crashsafe: version=7.0\n[mariadb]\nserver_id = 1\n' >"$T/v70.cnf"
 run check -q --fail-on never "$T/v70.cnf"
-has "the files look like MariaDB, which never had release 7.0: audited as MySQL" "$err" "a version the inferred flavor never had: the warning names it"
+is_rc 2 "annotation version=7.0: exit 2"
+has "v70.cnf:1: error: crashsafe annotation: version '7.0' is a version no MySQL, Percona Server or MariaDB release has" "$err" "annotation version=7.0: an error at its line"
+mkdir -p "$T/v70/.git"
+printf '[mariadb]\nserver_id = 1\n' >"$T/v70/a.cnf"
+printf '[defaults]\nversion = 7.0\n' >"$T/v70/.crashsafe.ini"
+RUN_DIR=$T/v70 run check -q a.cnf
+is_rc 2 "project file version = 7.0: exit 2"
+has ".crashsafe.ini:2: error: version '7.0' is a version no MySQL, Percona Server or MariaDB release has" "$err" "project file version = 7.0: an error at its line"
+printf '[a]\nconfig = a.cnf\nversion = 7.0\n' >"$T/v70/inv.ini"
+rm -f "$T/v70/.crashsafe.ini"
+RUN_DIR=$T/v70 run check -q --inventory inv.ini
+is_rc 2 "inventory version = 7.0: exit 2"
+has "inv.ini:3: error" "$err" "inventory version = 7.0: an error at its line"
+has "version '7.0' is a version no MySQL, Percona Server or MariaDB release has" "$err" "inventory version = 7.0: says why"
+run check -q --flavor mariadb --server-version 8.0 "$T/v70/a.cnf"
+has "MariaDB never had release 8.0 (its series:" "$err" "--flavor mariadb --server-version 8.0: said in English"
 
 tap_done
