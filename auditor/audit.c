@@ -328,8 +328,12 @@ int audit_options_check(struct audit_options *o)
 	 */
 	if (!o->group_suffix) {
 		const char *env = getenv("MYSQL_GROUP_SUFFIX");
-		if (env && *env)
+		if (env && *env) {
 			o->group_suffix = env;
+			if (o->verbose)   /* the auditor's environment decides what is read: say so */
+				diag_emit(DIAG_NOTE, NULL, 0, "the groups with the suffix '%s' are read too "
+							      "($MYSQL_GROUP_SUFFIX)", env);
+		}
 	}
 	return 0;
 }

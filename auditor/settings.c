@@ -284,6 +284,16 @@ static struct settings_var *settings_put(struct settings *s, const char *name, s
 	 */
 	const char *shown = kept ? value
 				 : settings_shown(name, s->index.fold_case ? util_strhash(name, 0) : hash, value);
+	/*
+	 * Nor a value holding a secret's assignment, whatever its name
+	 * (secret_value_holds(): MySQL 8.4 glues the next line onto a line cut
+	 * by a NUL byte, report_host=h NUL ... password=x). Constants (the
+	 * catalog's defaults) are not outside text; nor is a value shorter than
+	 * "pas=" (most are: 1, ON, ROW), looked at without a call.
+	 */
+	if (shown == value && value && keep != SETTINGS_KEEP_ALL && value[0] && value[1] && value[2] && value[3] &&
+	    strchr(value + 3, '=') && secret_value_holds(value))
+		shown = SECRET_MASK;
 	v->current.value = (keep & SETTINGS_KEEP_VALUE) && shown == value ? value : settings_intern(s, shown);
 	v->current.spelled = keep & SETTINGS_KEEP_SPELLED ? spelled : settings_intern(s, spelled);
 	if (keep & SETTINGS_KEEP_ORIGIN)

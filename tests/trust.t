@@ -82,6 +82,12 @@ run resolve --effective "$T/leak1.cnf"
 hasnt "hunter2" "$out$err" "resolve --effective: the out-of-range warning does not quote it"
 run check -v "$T/leak1.cnf"
 hasnt "hunter2" "$out$err" "check -v: neither"
+# ... nor stored: a string variable holding a glued password= never reaches a report.
+printf '[mysqld]\nserver_id=1\nreport_host=h\0junk\npassword=hunter4\n' >"$T/leak2.cnf"
+for f in json junit sarif; do
+	run check -v --format "$f" "$T/leak2.cnf"
+	hasnt "hunter4" "$out$err" "check --format $f: a value holding password= is not stored (report_host)"
+done
 # A misspelt secret name is an unknown option: its value is never quoted.
 printf '[mysqld]\nserver_id=1\nwsrep_sst_auht=root:hunter5\nsync_binlg=0\n' >"$T/leak3.cnf"
 for f in text json junit sarif gcc; do
@@ -97,6 +103,8 @@ has "'sync_binlg = ********'" "$out" "whatever its name"
 printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=1\n[mysqld.2]\nsync_binlog=0\n' >"$T/s.cnf"
 MYSQL_GROUP_SUFFIX=.2 run check -q "$T/s.cnf"
 has "sync_binlog is 0" "$out" "check honours \$MYSQL_GROUP_SUFFIX (reads [mysqld.2])"
+MYSQL_GROUP_SUFFIX=.2 run check -v "$T/s.cnf"
+has "note: the groups with the suffix '.2' are read too (\$MYSQL_GROUP_SUFFIX)" "$err" "with -v, check says the variable was used"
 MYSQL_GROUP_SUFFIX=.2 run resolve "$T/s.cnf"
 has "sync_binlog=0" "$out" "as resolve does"
 MYSQL_GROUP_SUFFIX=.2 run check -q --defaults-group-suffix .3 "$T/s.cnf"
