@@ -56,6 +56,14 @@ struct audit_options {
 	unsigned keep;                                /* --keep N: runs kept in report_dir; 0: all */
 	int timestamp;                                /* --timestamp: time and duration in JSON, JUnit, SARIF */
 	double started_at, started_mono;              /* the run's clock (audit_clock_start) */
+	/*
+	 * Added: the run's time given by the command instead of the clock (merge:
+	 * the oldest shard's time, so that a staleness alert on the merged report
+	 * sees its stalest shard): clock_fixed nonzero, generated (Unix time, s)
+	 * and duration (s) as audit_clock_read() returns them.
+	 */
+	int clock_fixed;
+	double clock_generated, clock_duration;
 	/* added (issue 10): */
 	const char *suppress_files[AUDIT_MAX_SUPPRESS];  /* --suppress FILE, in order: they merge */
 	size_t nsuppress_files;

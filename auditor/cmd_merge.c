@@ -469,6 +469,26 @@ static int merge_report(struct audit_session *as, struct audit_options *o, const
 	o->run_total = 0;
 	for (size_t i = 0; i < (rr[0].shard_count ? 1 : nreports); i++)
 		o->run_total += rr[i].run_targets;
+	/*
+	 * The run's time: when every report carries its own (--timestamp), the
+	 * oldest report's, with the longest duration, so that the merged report
+	 * (crashsafe_last_run_timestamp_seconds, JSON "generated") is as old as
+	 * its stalest shard; else the merge's own clock (docs/fleet.md).
+	 */
+	size_t timed = 0;
+	for (size_t i = 0; i < nreports; i++)
+		timed += rr[i].has_time;
+	if (nreports && timed == nreports) {
+		o->clock_fixed = 1;
+		o->clock_generated = rr[0].generated;
+		o->clock_duration = rr[0].duration;
+		for (size_t i = 1; i < nreports; i++) {
+			if (rr[i].generated < o->clock_generated)
+				o->clock_generated = rr[i].generated;
+			if (rr[i].duration > o->clock_duration)
+				o->clock_duration = rr[i].duration;
+		}
+	}
 	int status = audit_session_report(as, o, rr[0].command ? rr[0].command : "merge");
 	as->x.data = NULL;
 	explainer_release(&as->x);

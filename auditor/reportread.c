@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -573,6 +575,39 @@ static void rr_target(struct rr_ctx *x, json_t *o, struct reportread_target *t, 
 	}
 }
 
+/*
+ * "generated" ("2026-11-30T08:43:12.345Z", UTC, as report_time_iso() writes it)
+ * and "duration_seconds" of a report written with --timestamp into r->generated
+ * and r->duration (has_time); a report without them, or with a time that is not
+ * that form, has none.
+ */
+static void rr_time(struct reportread *r, json_t *root)
+{
+	json_t *g = json_object_get(root, "generated"), *dur = json_object_get(root, "duration_seconds");
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *text = json_is_string(g) ? json_string_value(g) : NULL;
+	int used = 0;
+	if (!text || !json_is_number(dur) ||
+	    sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &used) != 6 || used != 19)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	const char *rest = text + used;
+	double frac = 0;
+	if (*rest == '.') {
+		double scale = 0.1;
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+			frac += (*rest - '0') * scale;
+	}
+	if (strcmp(rest, "Z"))
+		return;
+	r->generated = (double)timegm(&tm) + frac;
+	r->duration = json_number_value(dur);
+	r->has_time = r->duration >= 0;
+}
+
 int reportread_schema_known(const char *schema)
 {
 	static const char *const known[] = { REPORTREAD_SCHEMA "1", REPORTREAD_SCHEMA "2", REPORTREAD_SCHEMA_FLEET };
@@ -621,6 +656,7 @@ int reportread_load(struct reportread *r, const char *path, struct diag_list *d)
 		goto out;
 	}
 	r->command = rr_str(&x, root, "command");
+	rr_time(r, root);
 	rr_run(&x, root);
 	json_t *tool = json_object_get(root, "tool");
 	if (json_is_object(tool))

@@ -150,6 +150,10 @@ struct reportread {
 	size_t nfleet_names;
 	unsigned shard_index, shard_count;   /* count 0: not sharded */
 	size_t run_targets;           /* targets of the whole run, every shard */
+	/* added: "generated" and "duration_seconds" (written with --timestamp): has_time nonzero */
+	int has_time;
+	double generated;             /* Unix time, seconds */
+	double duration;              /* seconds */
 	struct arena arena;
 };
 

@@ -278,4 +278,32 @@ cp f/db1*.cnf f/galera-*.cnf "$T/gha/configs/"
 same "$T/gha/whole.json" "$T/gha/crashsafe.json" "the GitHub Actions example: shards and merge give the unsharded report"
 is "$(cat "$T/gha/merge.rc")" "$(cat "$T/gha/whole.rc")" "... and its exit status"
 
+# The merged report's time is the oldest shard's when every shard carries its own
+# (--timestamp): the staleness alert on crashsafe_last_run_timestamp_seconds then
+# sees the stalest shard, not the merge (breaker8). Without it, the merge's clock.
+"$CRASHSAFE" check "${files[@]:0:10}" --shard 1/2 --timestamp --json "$T/ts1.json" -q >/dev/null 2>&1
+sleep 1.2
+"$CRASHSAFE" check "${files[@]:0:10}" --shard 2/2 --timestamp --json "$T/ts2.json" -q >/dev/null 2>&1
+"$CRASHSAFE" merge --prom "$T/ts.prom" --json "$T/ts.json" --timestamp -q "$T/ts1.json" "$T/ts2.json" >/dev/null 2>&1
+tsx=$(/usr/bin/python3 - "$T/ts1.json" "$T/ts2.json" "$T/ts.prom" "$T/ts.json" <<'PY'
+import json, sys, datetime
+def t(p):
+    g = json.load(open(p))["generated"]
+    return datetime.datetime.strptime(g, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+t1, t2 = t(sys.argv[1]), t(sys.argv[2])
+d1, d2 = (json.load(open(p))["duration_seconds"] for p in sys.argv[1:3])
+prom = {l.split()[0]: float(l.split()[1]) for l in open(sys.argv[3]) if l.startswith("crashsafe_") and " " in l and "{" not in l.split()[0]}
+m = json.load(open(sys.argv[4]))
+ok = (t2 - t1 > 1 and abs(prom["crashsafe_last_run_timestamp_seconds"] - t1) < 0.002
+      and abs(prom["crashsafe_run_duration_seconds"] - max(d1, d2)) < 0.002 and abs(t(sys.argv[4]) - t1) < 0.002)
+print("same" if ok else "differ: %r %r %r %r" % (t1, t2, prom.get("crashsafe_last_run_timestamp_seconds"), m.get("generated")))
+PY
+)
+is "$tsx" "same" "merge of shards with --timestamp: the oldest shard's time and the longest duration (prom and JSON)"
+"$CRASHSAFE" check "${files[@]:0:10}" --shard 1/2 --json "$T/nt1.json" -q >/dev/null 2>&1
+before=$(date +%s)
+"$CRASHSAFE" merge --prom "$T/nt.prom" -q "$T/nt1.json" "$T/ts2.json" >/dev/null 2>&1
+ntime=$(awk '/^crashsafe_last_run_timestamp_seconds /{print int($2)}' "$T/nt.prom")
+ok $(( ntime >= before ? 0 : 1 )) "merge with a shard without --timestamp: the merge's own time ($ntime >= $before)"
+
 tap_done
