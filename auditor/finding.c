@@ -179,6 +179,8 @@ const char *audit_result_keep(struct audit_result *r, const char *s)
 	return audit_result_intern(r, s);
 }
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct finding) == 96, "struct finding grew past 96 bytes on LP64");
+
 struct finding *target_result_add(struct target_result *t)
 {
 	ARRAY_GROW(t->findings, t->n + 1, t->cap);

@@ -119,6 +119,14 @@ struct finding {
 	unsigned channel_no;       /* 1-based index into the target's view.channels; 0: none */
 	unsigned problem_no;       /* 1-based index into view.problems (problem rules); 0: none */
 	unsigned cause_no;         /* could not evaluate only because of this problem (1-based); 0: none */
+	/*
+	 * Added (breaker8 finding 1): a finding read back from a report
+	 * (reportread_add_finding()): 1 + its index among its target's findings
+	 * in that report, which the stored sentences are found by (a sort moves
+	 * the finding, not its sentences); 0: not read back. In what was padding
+	 * (the struct stays 96 bytes).
+	 */
+	unsigned read_no;
 	const struct finding_peers *peers;             /* FINDING_BY_FLEET */
 	const struct finding_suppression *suppression; /* FINDING_SUPPRESSED */
 	/* added (issue 10): a suppression that would apply but for its until date; NULL otherwise */

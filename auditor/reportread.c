@@ -913,7 +913,7 @@ size_t reportread_to_result(const struct reportread *rr, struct audit_result *ou
 		const struct reportread_target *rt = &rr->targets[i];
 		struct target_result *t = reportread_add_target(rt, out);
 		for (size_t j = 0; j < rt->n; j++)
-			reportread_add_finding(&rt->findings[j], t, out);
+			reportread_add_finding(&rt->findings[j], t, out)->read_no = (unsigned)j + 1;
 	}
 	return base;
 }
@@ -971,10 +971,10 @@ static void rr_explain(struct explainer *x, const struct target_result *t, const
 	if (ti < d->base || ti - d->base >= d->rr->n)
 		return;
 	const struct reportread_target *rt = &d->rr->targets[ti - d->base];
-	size_t fi = (size_t)(f - t->findings);
-	if (fi >= rt->n)
+	/* by the finding's own number, not its place: diff re-sorts findings it suppressed (breaker8 finding 1) */
+	if (!f->read_no || f->read_no > rt->n)
 		return;
-	reportread_finding_explain(&rt->findings[fi], e);
+	reportread_finding_explain(&rt->findings[f->read_no - 1], e);
 }
 
 void reportread_explainer_init(struct explainer *x, const struct reportread *rr, const struct audit_result *out,

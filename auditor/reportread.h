@@ -196,7 +196,9 @@ int reportread_is_report(const char *path);
  * ("cause") gets cause_no 1 (the line itself is in the stored sentences),
  * so that the exit status is the one the report had. A diff report's
  * target diff is not copied: target_result.diff points into rr, which must
- * outlive out. Returns the index in out->targets of the first one appended.
+ * outlive out. Each finding's read_no is set (1 + its index in its
+ * reportread_target). Returns the index in out->targets of the first one
+ * appended.
  */
 size_t reportread_to_result(const struct reportread *rr, struct audit_result *out);
 
@@ -242,8 +244,11 @@ void reportread_finding_explain(const struct reportread_finding *rf, struct expl
 
 /*
  * An explainer that returns the sentences stored in rr for the findings
- * of out->targets[base..] (as reportread_to_result() appended them). rr
- * and out must outlive x; release with explainer_release().
+ * of out->targets[base..] (as reportread_to_result() appended them). A
+ * finding is found by its read_no (finding.h), which reportread_to_result()
+ * sets, not by its place: the caller may sort or re-mark the findings (diff
+ * does). A finding without one gets no sentences. rr and out must outlive
+ * x; release with explainer_release().
  */
 void reportread_explainer_init(struct explainer *x, const struct reportread *rr, const struct audit_result *out,
 			       size_t base);

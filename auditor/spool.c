@@ -329,10 +329,11 @@ static void put_peers(struct spool *s, const struct finding_peers *p)
  * A finding as its struct (its numbers and the engine-owned pointers as
  * they are: one copy, not a field at a time), then by value what its
  * pointers that do not outlive the spool point to, for those not NULL:
- * channel, peers, suppression, expired. The 4 bytes of padding after
- * cause_no are written as zeroes (no uninitialised byte reaches write(2)).
+ * channel, peers, suppression, expired. Padding after read_no (none on
+ * LP64, where read_no took the 4 bytes after cause_no) is written as zeroes
+ * (no uninitialised byte reaches write(2)).
  */
-#define SPOOL_FINDING_PAD_AT (offsetof(struct finding, cause_no) + sizeof(unsigned))
+#define SPOOL_FINDING_PAD_AT (offsetof(struct finding, read_no) + sizeof(unsigned))
 #define SPOOL_FINDING_PAD (offsetof(struct finding, peers) - SPOOL_FINDING_PAD_AT)
 
 static void put_finding(struct spool *s, const struct finding *f)

@@ -153,6 +153,50 @@ is_js '[(c["variable"], c["old"]["value"], c["new"]["value"]) for c in d["change
 run diff "$T/old.json" new.cnf
 is_rc 1 "a report as OLD and a file as NEW"
 
+# A JSON report as NEW: its findings are re-sorted after the marking (an unchanged failure becomes
+# suppressed and moves after the failures); each keeps its own sentences, value and fingerprint, and
+# the verdicts are those of the files (breaker8 finding 1: the finding OLD had was "new", the new one
+# hidden as unchanged, one rule's id with another's value).
+mkdir -p "$T/b8/.git"
+printf '[defaults]\nflavor = mysql\nversion = 8.4\n' >"$T/b8/.crashsafe.ini"
+printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=0\nrelay_log_recovery=ON\nenforce_gtid_consistency=ON\ngtid_mode=ON\nsync_relay_log=1\n' >"$T/b8/o4.cnf"
+grep -v '^gtid_mode' "$T/b8/o4.cnf" >"$T/b8/n4.cnf"   # the change: gtid_mode removed
+printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=1\nrelay_log_recovery=ON\nenforce_gtid_consistency=ON\nsync_relay_log=1\ninnodb_flush_log_at_trx_commit=1\n' >"$T/b8/o3.cnf"
+sed 's/^sync_relay_log=1/sync_relay_log=0/' "$T/b8/o3.cnf" >"$T/b8/n3.cnf"   # the change: sync_relay_log 1 -> 0
+RUN_DIR=$T/b8
+for x in o4 n4 o3 n3; do run check -q --fail-on never --json "$x.json" "$x.cnf"; done
+run diff --format gcc o4.cnf n4.cnf
+files4=$out
+has "n4.cnf:1: warning: gtid_mode is OFF" "$files4" "(files: the removed gtid_mode line is the introduced warning)"
+run diff --format gcc o4.json n4.json
+is "$out" "$files4" "two reports: the same introduced finding as the files (gtid-mode, not sync-binlog)"
+run diff --format gcc o4.cnf n4.json
+is "$out" "$files4" "a file as OLD, a report as NEW: the same"
+run diff o4.json n4.json
+has "fail (warning) gtid-mode: Replication uses GTIDs (new)" "$out" "text: the new finding is gtid-mode's, with its severity"
+hasnt "sync-binlog" "$out" "text: sync-binlog, failing in OLD too, is not listed (under any severity)"
+run diff --format json o3.json n3.json
+pairs() {   # pairs FILE: rule, status, variable, value, fingerprint of each failed or suppressed finding, by rule
+	/usr/bin/python3 - "$1" <<'PYEOF'
+import json, sys
+t = json.load(open(sys.argv[1]))["targets"][0]
+print(sorted((f["rule_id"], f["variable"], f["value"], f["fingerprint"]) for f in t["findings"]
+             if f["status"] in ("fail", "suppressed")))
+PYEOF
+}
+is "$(pairs "$T/out")" "$(pairs "$T/b8/n3.json")" \
+	"JSON: each finding keeps its own variable, value and fingerprint (as NEW's report wrote them)"
+is_js '[(x["rule_id"], x["status"], x["baseline"]) for x in t["findings"] if x["status"] in ("fail", "suppressed")]' \
+	"[('sync-relay-log', 'fail', 'new'), ('gtid-mode', 'suppressed', 'unchanged')]" \
+	"JSON: sync-relay-log is new, gtid-mode unchanged (suppressed, kind baseline)"
+run diff --format json o3.cnf n3.cnf
+files3=$(js '[(x["rule_id"], x["status"], x["baseline"], x["variable"], x["value"], x["fingerprint"]) for x in t["findings"]]')
+run diff --format json o3.json n3.json
+is "$(js '[(x["rule_id"], x["status"], x["baseline"], x["variable"], x["value"], x["fingerprint"]) for x in t["findings"]]')" \
+	"$files3" "JSON: every finding as from the files"
+
+RUN_DIR=$T/repo
+
 # exit 3: NEW could not be fully checked (a capture without relay_log_recovery)
 printf 'version\t8.0.36\nversion_comment\tMySQL Community Server - GPL\nserver_id\t5\n' >"$T/repo/vars.tsv"
 run check --json "$T/cap.json" --variables vars.tsv
