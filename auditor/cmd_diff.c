@@ -16,7 +16,11 @@
  *                change did not make it fail: sync_binlog 0 -> 100);
  *   introduced   otherwise;
  * and a failed or could-not-evaluate finding of OLD that NEW does not have
- * is fixed. When NEW's target or its OLD partner could not be audited,
+ * is fixed. A finding NEW suppressed (annotation, project file, --suppress,
+ * or the --baseline of the run that wrote NEW's report) still fails: it is
+ * unchanged when it matches an OLD failure as above (it keeps its own
+ * suppression), else only suppressed (neither introduced nor unchanged);
+ * an OLD failure it matches is never fixed. When NEW's target or its OLD partner could not be audited,
  * nothing is compared (target_diff.not_compared): no finding is fixed or
  * introduced and no value changed. NEW's report is written in every format the options ask for:
  * introduced findings are marked new; unchanged failures are suppressed as
@@ -115,8 +119,9 @@ static void diff_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "The report is NEW's, in every format asked for: findings the change\n"
 	      "introduced are marked new; findings OLD had too are 'unchanged' (a failure\n"
 	      "OLD had is suppressed, kind baseline: it does not fail the run); findings OLD\n"
-	      "had and NEW has not are listed as fixed; and every effective value that\n"
-	      "changed is listed with its file:line on each side. A finding is the same on\n"
+	      "had and NEW has not are listed as fixed (a finding NEW suppressed still\n"
+	      "fails: it is unchanged, not fixed); and every effective value that changed\n"
+	      "is listed with its file:line on each side. A finding is the same on\n"
 	      "both sides when its rule, channel and value are (not its line, which moves\n"
 	      "when a file is edited); the same rule failing with another value is\n"
 	      "unchanged, not introduced. When either side could not be audited, nothing\n"
@@ -246,6 +251,18 @@ static int diff_failing(const struct finding *f)
 	return f->status == FINDING_FAIL || f->status == FINDING_UNKNOWN;
 }
 
+/*
+ * A finding NEW suppressed (an annotation, the project file, --suppress, or
+ * the --baseline of the run that wrote NEW's report): it still fails on the
+ * server, so an OLD failure it matches is unchanged, not fixed (breaker8
+ * finding 2).
+ */
+static int diff_suppressed(const struct finding *f)
+{
+	return f->status == FINDING_SUPPRESSED &&
+	       (!f->suppression || f->suppression->was == FINDING_FAIL || f->suppression->was == FINDING_UNKNOWN);
+}
+
 /* The OLD target compared with NEW target t: the only one, else the same path (or name); -1 none. */
 static long diff_partner(const struct audit_result *old, const struct audit_result *new, size_t ti)
 {
@@ -307,7 +324,8 @@ static void diff_findings(struct target_diff *d, struct diff_side *oldside, cons
 		struct finding *f = &t->findings[i];
 		struct diff_key nk;
 		size_t j;
-		if (!diff_failing(f))
+		int suppressed = diff_suppressed(f);
+		if (!diff_failing(f) && !suppressed)
 			continue;
 		diff_keys(&nk, newside->x, t, f);
 		for (j = 0; j < nold && (ok[j].used || strcmp(ok[j].full, nk.full)); j++)
@@ -315,6 +333,12 @@ static void diff_findings(struct target_diff *d, struct diff_side *oldside, cons
 		if (j == nold) /* the same rule failing with another value: not introduced by the change */
 			for (j = 0; j < nold && (ok[j].used || strcmp(ok[j].rule, nk.rule)); j++)
 				;
+		if (j == nold && suppressed) {
+			/* suppressed, and not among OLD's failures: neither introduced nor unchanged (a mark
+			 * NEW's report had from its own --baseline is not this diff's) */
+			f->baseline = FINDING_BASELINE_NONE;
+			continue;
+		}
 		if (j == nold) {
 			f->baseline = FINDING_BASELINE_NEW;
 			d->introduced++;

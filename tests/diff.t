@@ -195,6 +195,34 @@ run diff --format json o3.json n3.json
 is "$(js '[(x["rule_id"], x["status"], x["baseline"], x["variable"], x["value"], x["fingerprint"]) for x in t["findings"]]')" \
 	"$files3" "JSON: every finding as from the files"
 
+# Findings NEW suppressed (the --baseline of NEW's run, --suppress) still fail: an OLD failure they
+# match is unchanged, never fixed, in every format (breaker8 finding 2).
+printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=0\n' >"$T/b8/a.cnf"
+printf '[sync-binlog]\ntarget = *\nreason = accepted risk\n' >"$T/b8/sup.ini"
+run check -q --fail-on never --json old.json a.cnf
+run check -q --fail-on never --baseline old.json --json new.json a.cnf
+run check -q --fail-on never --suppress sup.ini --json new2.json a.cnf
+run diff old.json new.json
+is_rc 0 "NEW made with --baseline OLD: nothing introduced, exit 0"
+has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" "NEW's baseline-suppressed findings are unchanged, none fixed"
+hasnt "fixed (" "$out" "no fixed line"
+run diff old.json new2.json
+has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" "a finding NEW suppressed with --suppress is unchanged, not fixed"
+hasnt "fixed (error) sync-binlog" "$out" "sync-binlog, still 0 in the same file, is not fixed"
+run diff --format json old.json new2.json
+is_js 'd["introduced"], d["unchanged"], d["fixed"]' "(0, 4, [])" "JSON diff: the same counts, nothing fixed"
+is_js 'f("sync-binlog")["status"], f("sync-binlog")["baseline"], f("sync-binlog")["suppression"]["kind"]' \
+	"('suppressed', 'unchanged', 'file')" "JSON: it stays suppressed by its own suppression, marked unchanged"
+is_js 'len([x for x in t["findings"] if x["baseline"] == "unchanged"])' "4" "JSON: as many marked unchanged as counted"
+run diff --format sarif old.json new2.json
+is_js 'sorted((r["ruleId"], r.get("baselineState")) for r in doc["runs"][0]["results"])' \
+	"[('gtid-mode', 'unchanged'), ('relay-log-recovery', 'unchanged'), ('sync-binlog', 'unchanged'), ('sync-relay-log', 'unchanged')]" \
+	"SARIF: unchanged, no absent (fixed) result"
+run diff --suppress sup.ini a.cnf a.cnf
+has "diff against a.cnf: 0 introduced, 0 fixed, 3 unchanged" "$out" \
+	"files, --suppress on both sides: the suppressed finding is neither fixed nor counted (as before)"
+run diff a.cnf new2.json
+has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" "a file as OLD, the --suppress report as NEW: unchanged"
 RUN_DIR=$T/repo
 
 # exit 3: NEW could not be fully checked (a capture without relay_log_recovery)
