@@ -20,7 +20,9 @@
  * or the --baseline of the run that wrote NEW's report) still fails: it is
  * unchanged when it matches an OLD failure as above (it keeps its own
  * suppression), else only suppressed (neither introduced nor unchanged);
- * an OLD failure it matches is never fixed. When NEW's target or its OLD partner could not be audited,
+ * an OLD failure it matches is never fixed. Likewise a finding OLD
+ * suppressed is one of OLD's failures (NEW failing it again is unchanged;
+ * NEW without it fixed it). When NEW's target or its OLD partner could not be audited,
  * nothing is compared (target_diff.not_compared): no finding is fixed or
  * introduced and no value changed. NEW's report is written in every format the options ask for:
  * introduced findings are marked new; unchanged failures are suppressed as
@@ -119,13 +121,14 @@ static void diff_usage(FILE *fp, const struct cli_option *opts, size_t n)
 	      "The report is NEW's, in every format asked for: findings the change\n"
 	      "introduced are marked new; findings OLD had too are 'unchanged' (a failure\n"
 	      "OLD had is suppressed, kind baseline: it does not fail the run); findings OLD\n"
-	      "had and NEW has not are listed as fixed (a finding NEW suppressed still\n"
-	      "fails: it is unchanged, not fixed); and every effective value that changed\n"
-	      "is listed with its file:line on each side. A finding is the same on\n"
-	      "both sides when its rule, channel and value are (not its line, which moves\n"
-	      "when a file is edited); the same rule failing with another value is\n"
-	      "unchanged, not introduced. When either side could not be audited, nothing\n"
-	      "is compared ('not compared: NEW could not be audited'): nothing is fixed.\n"
+	      "had and NEW has not are listed as fixed (a suppressed finding, on either\n"
+	      "side, still fails: it is unchanged, not fixed or introduced); and every\n"
+	      "effective value that changed is listed with its file:line on each side.\n"
+	      "A finding is the same on both sides when its rule, channel and value are\n"
+	      "(not its line, which moves when a file is edited); the same rule failing\n"
+	      "with another value is unchanged, not introduced. When either side could\n"
+	      "not be audited, nothing is compared ('not compared: NEW could not be\n"
+	      "audited'): nothing is fixed.\n"
 	      "\n"
 	      "Options:\n", fp);
 	cli_print_options(fp, opts, n);
@@ -315,8 +318,8 @@ static void diff_findings(struct target_diff *d, struct diff_side *oldside, cons
 	struct diff_key *ok = xcalloc(o && o->n ? o->n : 1, sizeof(*ok));
 	const struct finding **of = xcalloc(o && o->n ? o->n : 1, sizeof(*of));
 	for (size_t i = 0; o && i < o->n; i++) {
-		if (!diff_failing(&o->findings[i]))
-			continue;
+		if (!diff_failing(&o->findings[i]) && !diff_suppressed(&o->findings[i]))
+			continue;   /* OLD's suppressed findings are failures too: NEW failing them again introduces nothing */
 		of[nold] = &o->findings[i];
 		diff_keys(&ok[nold++], oldside->x, o, &o->findings[i]);
 	}
@@ -366,7 +369,8 @@ static void diff_findings(struct target_diff *d, struct diff_side *oldside, cons
 		x->rule_id = audit_result_intern(r, e.rule_id);
 		x->title = audit_result_intern(r, e.title);
 		x->severity = of[j]->severity;
-		x->status = of[j]->status;
+		x->status = of[j]->status != FINDING_SUPPRESSED ? of[j]->status
+			    : of[j]->suppression ? of[j]->suppression->was : FINDING_FAIL;
 		x->channel = audit_result_intern(r, of[j]->channel);
 		x->variable = audit_result_intern(r, e.variable);
 		x->value = audit_result_intern(r, e.value);

@@ -219,10 +219,22 @@ is_js 'sorted((r["ruleId"], r.get("baselineState")) for r in doc["runs"][0]["res
 	"[('gtid-mode', 'unchanged'), ('relay-log-recovery', 'unchanged'), ('sync-binlog', 'unchanged'), ('sync-relay-log', 'unchanged')]" \
 	"SARIF: unchanged, no absent (fixed) result"
 run diff --suppress sup.ini a.cnf a.cnf
-has "diff against a.cnf: 0 introduced, 0 fixed, 3 unchanged" "$out" \
-	"files, --suppress on both sides: the suppressed finding is neither fixed nor counted (as before)"
+has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" \
+	"files, --suppress on both sides: the suppressed finding is unchanged"
 run diff a.cnf new2.json
 has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" "a file as OLD, the --suppress report as NEW: unchanged"
+# ... and the other way round: what OLD suppressed failed all the same; NEW failing it again
+# introduces nothing, and NEW no longer failing it fixes it.
+run diff new.json old.json
+is_rc 0 "OLD made with --baseline, NEW without: nothing introduced, exit 0"
+has "diff against a.cnf: 0 introduced, 0 fixed, 4 unchanged" "$out" "OLD's suppressed findings failing in NEW are unchanged"
+run diff --format json new2.json old.json
+is_js 'd["introduced"], d["unchanged"], f("sync-binlog")["status"], f("sync-binlog")["baseline"]' \
+	"(0, 4, 'suppressed', 'unchanged')" "JSON: sync-binlog, suppressed in OLD, failing in NEW: unchanged (suppressed, kind baseline)"
+printf '[mysqld]\nserver_id=1\nlog_bin=b\nsync_binlog=1\n' >"$T/b8/a1.cnf"
+run diff --format json --suppress sup.ini a.cnf a1.cnf
+is_js '[(x["rule_id"], x["status"]) for x in d["fixed"]], d["unchanged"]' "([('sync-binlog', 'fail')], 3)" \
+	"a finding OLD suppressed that NEW passes is fixed (as the failure it was)"
 RUN_DIR=$T/repo
 
 # exit 3: NEW could not be fully checked (a capture without relay_log_recovery)
