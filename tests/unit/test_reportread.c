@@ -6,6 +6,7 @@
  * is read, turned back into a result, and written again as JSON with the
  * stored sentences: the bytes must be the same, which shows that the
  * reader keeps every target and finding member the writer writes. Then
+ * findings moved after reading (diff sorts them) keep their own sentences,
  * fingerprints (stable, path-spelling free: the key) and the errors of
  * files that are not reports.
  *
@@ -80,6 +81,54 @@ static void test_round_trip(const char *path)
 	free(buf);
 	free(want);
 	explainer_release(&x);
+	audit_result_release(&r);
+	reportread_release(&rr);
+	diag_list_release(&d);
+}
+
+/*
+ * breaker8 finding 1: a caller moves the findings read back (diff suppresses
+ * and sorts them); each must still get its own stored sentences, not those
+ * of the finding that was at its place. Every target's findings reversed.
+ */
+static void test_explain_moved(const char *path)
+{
+	struct reportread rr;
+	struct diag_list d;
+	struct audit_result r;
+	struct explainer x;
+	size_t checked = 0, wrong = 0, moved = 0;
+	diag_list_init(&d);
+	reportread_init(&rr);
+	audit_result_init(&r);
+	if (reportread_load(&rr, path, &d) < 0) {
+		ok(0, "%s: readable", path);
+		goto out;
+	}
+	size_t base = reportread_to_result(&rr, &r);
+	reportread_explainer_init(&x, &rr, &r, base);
+	for (size_t i = base; i < r.n; i++) {
+		struct target_result *t = &r.targets[i];
+		for (size_t a = 0, b = t->n ? t->n - 1 : 0; a < b; a++, b--) {
+			struct finding tmp = t->findings[a];
+			t->findings[a] = t->findings[b];
+			t->findings[b] = tmp;
+			moved += strcmp(t->findings[a].rule_id, t->findings[b].rule_id) != 0;
+		}
+		for (size_t j = 0; j < t->n; j++) {
+			struct explanation e;
+			memset(&e, 0, sizeof(e));
+			explain_finding(&x, t, &t->findings[j], &e);
+			const struct reportread_finding *rf = &rr.targets[i - base].findings[t->findings[j].read_no - 1];
+			checked++;
+			wrong += !e.rule_id || strcmp(e.rule_id, t->findings[j].rule_id) || e.fingerprint != rf->fingerprint ||
+				 e.value != rf->value;
+		}
+	}
+	ok(moved > 0 && checked > 0 && !wrong, "%s: findings moved (%zu pairs): each of %zu worded as itself (%zu wrong)",
+	   path, moved, checked, wrong);
+	explainer_release(&x);
+out:
 	audit_result_release(&r);
 	reportread_release(&rr);
 	diag_list_release(&d);
@@ -168,6 +217,7 @@ int main(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(goldens); i++)
 		test_round_trip(goldens[i]);
+	test_explain_moved(goldens[0]);
 	test_fingerprints();
 	test_errors();
 	return done_testing();
