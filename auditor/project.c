@@ -793,8 +793,14 @@ static void finder_cwd_ask(struct project_finder *f)
 		return;
 	f->cwd = getcwd(NULL, 0);
 	f->cwd_state = f->cwd ? 1 : -1;
+	/*
+	 * getcwd() names the directory without "." or ".." components or
+	 * symbolic links (POSIX getcwd(): "The pathname shall contain no
+	 * components that are dot or dot-dot, or are symbolic links"), so it is
+	 * its own realpath() (issue 13: a readlink() per component, every run).
+	 */
 	if (f->cwd)
-		f->cwd_real = realpath(f->cwd, NULL);
+		f->cwd_real = xstrdup(f->cwd);
 }
 
 const char *project_finder_cwd(struct project_finder *f)
@@ -956,7 +962,7 @@ static long finder_dir(struct project_finder *f, const char *dir, struct diag_li
 		char *p = !strcmp(dir, "/") ? xstrdup("/" PROJECT_FILE_NAME) : xasprintf("%s/%s", dir, PROJECT_FILE_NAME);
 		found = finder_add_file(f, p, dir, d);
 		free(p);
-	} else if (!path_exists(dir, ".git", 0) && strcmp(dir, "/")) {
+	} else if (!finder_has_git(f, dir) && strcmp(dir, "/")) {
 		/* not the repository root: go on upward */
 		const char *slash = strrchr(dir, '/');
 		char *up = slash == dir ? xstrdup("/") : xstrndup(dir, (size_t)(slash - dir));

@@ -122,8 +122,9 @@ same "check of a bad value" check --fail-on never "$REPO/examples/broken/mysql-8
 # The fixed system calls of one file (issue 13, docs/benchmarks.md "The fixed cost of one file"):
 # a file named relative to the working directory, whose project file (examples/.crashsafe.ini)
 # is found upward. The working directory is asked once by the finder (the other getcwd is
-# realpath()'s of the file's directory), the project file's directory and the target are not
-# resolved again (5 getcwd and 9 readlink before), and the time zone is not read when no
+# realpath()'s of the file's directory) and is not resolved (getcwd() names no links), the
+# project file's directory and the target are not resolved again (5 getcwd and 9 readlink
+# before), a directory's .git is looked for once, and the time zone is not read when no
 # suppression has an expiry date (/etc/localtime was read by every run).
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	(cd "$REPO" && strace -f -o "$T/one.strace" "$CRASHSAFE" check --fail-on never \
@@ -134,13 +135,16 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	count=$(sys_calls getcwd)
 	ok "$([ "$count" -le 2 ]; echo $?)" "one file: at most 2 getcwd ($count)"
 	count=$(sys_calls readlink)
-	ok "$([ "$count" -le 5 ]; echo $?)" "one file: at most 5 readlink ($count)"
+	ok "$([ "$count" -le 3 ]; echo $?)" "one file: at most 3 readlink ($count; the working directory is not resolved)"
+	twice=$(grep -oE '"[^"]*/\.git"' "$T/one.strace" | sort | uniq -d | tr '\n' ' ')
+	is "$twice" "" "one file: whether a directory holds .git is asked once"
 	count=$(grep -c 'localtime' "$T/one.strace")
 	is "$count" "0" "one file: the time zone is not read (no suppression has an until date)"
 else
 	skip "one file's system calls: needs strace"
 	skip "one file: getcwd: needs strace"
 	skip "one file: readlink: needs strace"
+	skip "one file: .git: needs strace"
 	skip "one file: time zone: needs strace"
 fi
 
