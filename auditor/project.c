@@ -555,6 +555,81 @@ static void project_empty_sections(struct project_parse *x, const char *data)
 	}
 }
 
+/* inih's isspace() in the C locale. */
+static int project_ini_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* inih's section buffer: a longer section name is cut to this many bytes (MAX_SECTION - 1, ini.c). */
+#define PROJECT_INI_SECTION 49
+
+int project_ini_parse(const char *text, project_ini_handler handler, void *user)
+{
+	const char *p = text;
+	/* the lines inih would read otherwise than as below: let inih read them (the caller does) */
+	if ((unsigned char)p[0] == 0xEF || strchr(p, ';'))
+		return PROJECT_INI_INIH;
+	for (const char *q = p; *q;) {
+		const char *nl = strchr(q, '\n');
+		size_t n = nl ? (size_t)(nl - q) : strlen(q);
+		if (n >= PROJECT_SHORT_LINE)
+			return PROJECT_INI_INIH;
+		if (n && project_ini_space(q[0])) {
+			/* an indented line: a continuation or an indented key for inih, unless blank */
+			for (size_t i = 0; i < n; i++)
+				if (!project_ini_space(q[i]))
+					return PROJECT_INI_INIH;
+		}
+		q += n + (nl != NULL);
+	}
+	char section[PROJECT_INI_SECTION + 1] = "";
+	char line[PROJECT_SHORT_LINE + 1];
+	int lineno = 0, error = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl != NULL);
+		lineno++;
+		while (n && project_ini_space(line[n - 1]))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;   /* blank, or a comment line inih reads as one */
+		if (line[0] == '[') {
+			char *end = strchr(line + 1, ']');
+			if (!end) {
+				if (!error)
+					error = lineno;
+				continue;
+			}
+			size_t sl = (size_t)(end - (line + 1));
+			if (sl > PROJECT_INI_SECTION)
+				sl = PROJECT_INI_SECTION;
+			memcpy(section, line + 1, sl);
+			section[sl] = '\0';
+			continue;
+		}
+		char *eq = strpbrk(line, "=:");
+		if (!eq) {
+			if (!error)
+				error = lineno;
+			continue;
+		}
+		char *name_end = eq;
+		*eq = '\0';
+		while (name_end > line && project_ini_space(name_end[-1]))
+			*--name_end = '\0';
+		char *value = eq + 1;
+		while (*value && project_ini_space(*value))
+			value++;
+		if (!handler(user, section, line, value, lineno) && !error)
+			error = lineno;
+	}
+	return error;
+}
+
 int project_file_load(struct project_file **out, const char *path, struct diag_list *d)
 {
 	return project_file_load_in(out, path, NULL, d);
@@ -601,7 +676,9 @@ static int project_file_load_in(struct project_file **out, const char *path, con
 	x.sup.headers = &x.headers;
 	char *text = project_ini_text(data);
 	x.opened = xcalloc(x.headers.n ? x.headers.n : 1, 1);
-	int ini = ini_parse_string(text, project_handler, &x);
+	int ini = project_ini_parse(text, project_handler, &x);
+	if (ini == PROJECT_INI_INIH)
+		ini = ini_parse_string(text, project_handler, &x);
 	free(text);
 	project_parse_close(&x);
 	project_empty_sections(&x, data);

@@ -684,6 +684,102 @@ static void test_ini_text(void)
 	free(t);
 }
 
+/* project_file_load()'s way: the comment lines emptied, then project_ini_parse(), else inih. */
+static int parse_fast(const char *text, struct strbuf *sb, int *fast)
+{
+	char *t = project_ini_text(text);
+	int rc = project_ini_parse(t, record_handler, sb);
+	*fast = rc != PROJECT_INI_INIH;
+	if (!*fast) {
+		if (sb->len)
+			strbuf_addstr(sb, "(handler called before falling back)\n");
+		rc = ini_parse_string(t, record_handler, sb);
+	}
+	free(t);
+	strbuf_addf(sb, "rc %d\n", rc);
+	return rc;
+}
+
+/*
+ * Issue 13: project_ini_parse() reads the plainest project files as inih
+ * does: the same handler calls (section, name, value, line) and the same
+ * error line as ini_parse_string() on the file itself, for the bundled
+ * project file, hand-made texts and 4,000 generated ones (a fixed seed)
+ * made of the characters that matter to inih.
+ */
+static void test_ini_fast(void)
+{
+	static const char *const pieces[] = {
+		"[", "]", "=", ":", "a", "\n", "\nk = v\n", "\n[s]\n",
+		" ", "\t", "\r", "#", ";", "b", "-", "\"", "*", "/", ".", "x y",
+		"\n", "\n", "\n[s]\n", "\nk = v\n", "\nstop = 1\n", "\n  \n", "\n; c\n", "\n# c\n",
+		"\n  cont\n", "\n[a very long section name of more than forty-nine bytes in all]\n",
+	};
+	const char *fixed[] = {
+		"[defaults]\nfail-on = error\n\n[targets \"a/*.cnf\"]\nflavor  = mysql\nrole: replica\n",
+		"[s]\n=novalue\nname only\n[unclosed\nk = v = w\nk2 : v : w\n[x]junk after\nstop = 1\nz = 2\n",
+		"[s]\r\na = 1\r\n\r\n\tb = 2\n",
+		"[s]\na = 1\n   \t \nb = 2\n  c = 3\n",
+		"no newline = at the end",
+		"",
+		"[a very long section name of more than forty-nine bytes in all]\nk = v\n[]\nk2 = v2\n",
+		"[s]\nstop = 1\nk = v\nstop: 2\n",
+	};
+	struct strbuf raw = { 0 }, fast = { 0 };
+	size_t same = 0, total = 0, fast_n = 0;
+	unsigned seed = 12345;
+	char text[600];
+	for (size_t k = 0; k < 4000 + sizeof(fixed) / sizeof(fixed[0]) + 1; k++) {
+		const char *t;
+		if (k < sizeof(fixed) / sizeof(fixed[0])) {
+			t = fixed[k];
+		} else if (k == sizeof(fixed) / sizeof(fixed[0])) {
+			FILE *f = fopen("examples/.crashsafe.ini", "r");
+			size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+			if (f)
+				fclose(f);
+			text[n] = '\0';
+			t = text;
+		} else {
+			size_t len = 0;
+			int parts = 5 + (int)(seed % 40);
+			for (int i = 0; i < parts; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* every other text from the pieces before ";": mostly texts the fast way reads */
+				size_t npieces = k % 2 ? sizeof(pieces) / sizeof(pieces[0]) : 8;
+				const char *piece = pieces[(seed >> 16) % npieces];
+				size_t pl = strlen(piece);
+				if (len + pl >= sizeof(text))
+					break;
+				memcpy(text + len, piece, pl);
+				len += pl;
+			}
+			text[len] = '\0';
+			t = text;
+		}
+		int fast_path;
+		strbuf_reset(&raw);
+		strbuf_reset(&fast);
+		parse_record(t, &raw);
+		parse_fast(t, &fast, &fast_path);
+		total++;
+		fast_n += fast_path;
+		if (!strcmp(raw.buf ? raw.buf : "", fast.buf ? fast.buf : ""))
+			same++;
+		else if (total - same <= 3)
+			printf("# text %zu differs:\n# inih:\n%s# fast:\n%s", k, raw.buf, fast.buf);
+	}
+	is_int((long)same, (long)total, "project_ini_parse() (or inih when it declines) reads as inih does");
+	ok(fast_n * 4 > total, "... and most texts take the fast way (%zu of %zu)", fast_n, total);
+	strbuf_release(&raw);
+	strbuf_release(&fast);
+	ok(project_ini_parse("[s]\nk = v ; c\n", record_handler, &raw) == PROJECT_INI_INIH && raw.len == 0,
+	   "an inline comment: left to inih, no handler called");
+	ok(project_ini_parse("[s]\n  cont\n", record_handler, &raw) == PROJECT_INI_INIH && raw.len == 0,
+	   "an indented line: left to inih");
+	strbuf_release(&raw);
+}
+
 int main(void)
 {
 	if (!fixture_tmpdir(repo, sizeof(repo), "project"))
@@ -696,6 +792,7 @@ int main(void)
 	test_suppress_files();
 	test_entries();
 	test_ini_text();
+	test_ini_fast();
 	char *cmd = xasprintf("rm -rf '%s'", repo);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", repo);
