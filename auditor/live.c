@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "expr.h"
 #include "persisted.h"
 #include "secret.h"
 #include "banned.h"
@@ -770,7 +771,8 @@ static void live_run_store_variables(struct live_plan *p)
 		if (runtime && cv->crash_safety) {
 			if (changed.len)
 				strbuf_addstr(&changed, ", ");
-			strbuf_addf(&changed, "%s=%s", cv->name, value);
+			/* the name the server uses (sync_master_info on MariaDB), as the other rules say it */
+			strbuf_addf(&changed, "%s=%s", expr_var_display(cv, s), value);
 		}
 		free(norm);
 	}
@@ -1331,9 +1333,17 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 	struct settings *s = t->s;
 	struct strbuf drift = { 0 }, kept = { 0 };
 	const struct settings_var *roc;
+	unsigned char *seen;
 
 	if (s->error)
 		return 0;
+	/*
+	 * One item per variable: the file also holds a full-catalog option's
+	 * other names (slave_parallel_threads and slave_parallel_workers beside
+	 * replica_parallel_workers, config.c), so the first of them counts,
+	 * and it is named as the server spells it (expr_var_display()).
+	 */
+	seen = xcalloc(c->n ? c->n : 1, 1);
 	for (size_t i = 0; i < file->n; i++) {
 		const struct settings_var *fv = &file->vars[i];
 		const struct settings_var *lv;
@@ -1342,13 +1352,17 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 			continue;
 		if (!(cv = catalog_lookup(c, fv->name)) || !(lv = settings_get(s, cv->name)) || !lv->current.value)
 			continue;
+		if (seen[cv - c->vars])
+			continue;
+		seen[cv - c->vars] = 1;
 		if (catalog_values_equal(cv, s->flavor, lv->current.value, fv->current.value))
 			continue;
 		char *where = settings_origin_describe(&fv->current.origin);
-		strbuf_addf(&drift, "%s%s: running %s, option file %s at %s", drift.len ? "; " : "", cv->name,
-			    lv->current.value, fv->current.value, where);
+		strbuf_addf(&drift, "%s%s: running %s, option file %s at %s", drift.len ? "; " : "",
+			    expr_var_display(cv, s), lv->current.value, fv->current.value, where);
 		free(where);
 	}
+	free(seen);
 	live_fact(s, "config_drift", drift.buf ? drift.buf : "",
 		  drift.len ? "live value differs from the option file" : "live values match the option file");
 
@@ -1365,12 +1379,17 @@ int live_compare_config(struct live_target *t, const struct settings *file, cons
 			}
 			char *eq = strchr(p, '=');
 			const struct settings_var *fv = NULL;
+			const struct catalog_var *cv = NULL;
 			if (eq) {
 				*eq = '\0';
-				fv = settings_get(file, p);
+				cv = catalog_lookup(c, p);
+				fv = settings_get(file, cv ? cv->name : p);
 			}
 			int in_file = fv && fv->current.origin.source == SETTINGS_SRC_FILE && fv->current.value;
-			if (!(in_file && catalog_values_equal(catalog_lookup(c, p), s->flavor, eq + 1, fv->current.value))) {
+			/* what the next start runs with: the file's value, else the compiled default */
+			const char *restart = in_file ? fv->current.value
+					      : cv ? catalog_default_build(cv, s->flavor, s->variant, &s->version) : NULL;
+			if (!(eq && restart && catalog_values_equal(cv, s->flavor, eq + 1, restart))) {
 				if (eq)
 					*eq = '=';
 				strbuf_addf(&kept, "%s%s", kept.len ? ", " : "", p);

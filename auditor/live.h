@@ -46,12 +46,18 @@
  *                           variables (catalog crash_safety) whose running
  *                           value was set at runtime (MariaDB origin SQL,
  *                           MySQL source DYNAMIC) and is neither persisted
- *                           with that value (SET PERSIST) nor equal to the
- *                           --config file's value; "" when none.
+ *                           with that value (SET PERSIST) nor equal to what
+ *                           the next start gives: the --config file's value,
+ *                           else the compiled default (catalog_default_build()
+ *                           for the server's flavor, build and version);
+ *                           "" when none. name: as the server spells it
+ *                           (expr_var_display(): sync_master_info on MariaDB).
  *   config_drift            only with --config: "; "-separated items
  *                           "name: running X, option file Y at FILE:LINE" for
  *                           every variable the option file sets to another
- *                           value than the server runs with; "" when none.
+ *                           value than the server runs with, one item per
+ *                           variable whichever names the file uses, name as
+ *                           the server spells it; "" when none.
  *   replication_channels    the number of configured replication channels
  *                           (MariaDB connections), Group Replication excluded.
  *
@@ -353,8 +359,9 @@ void live_stmts_release(struct live_stmt_list *l);
  * Compare a collected target with the settings read from its option file
  * (file: filled by config_load() for the same flavor and version). Sets the
  * config_drift fact and drops from runtime_only_changes every variable
- * whose running value the file also sets. Does nothing when t->s->error is
- * set. Returns 0.
+ * whose running value the file also sets, or, when the file does not set
+ * it, that runs with its compiled default (the next start gives the
+ * same). Does nothing when t->s->error is set. Returns 0.
  */
 int live_compare_config(struct live_target *t, const struct settings *file,
 			const struct catalog *c);
