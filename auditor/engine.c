@@ -1905,7 +1905,9 @@ static int eval_no_channels(struct target_result *tr, const struct rule *r, cons
 			    const struct expr_env *env)
 {
 	if (!s->channels_known) {
-		int live = s->kind && !strcmp(s->kind, "live");
+		/* a capture whose live run could not read them keeps them unknown (snapshot.h "# unknown") */
+		const struct settings_var *rc = settings_get(s, "replication_channels");
+		int live = (s->kind && !strcmp(s->kind, "live")) || (rc && !rc->current.value);
 		finding_new(tr, r, env, live ? FINDING_UNKNOWN : FINDING_NOT_APPLICABLE,
 			    live ? FINDING_BY_CHANNELS_UNREAD : FINDING_BY_CHANNELS_OFFLINE);
 		return 1;

@@ -1334,6 +1334,9 @@ static enum tri eval_defined(const struct expr *e, const struct expr_env *env)
 		return env_var_exists(env, var);
 	case EXPR_REF_FACT: {
 		const struct settings_var *sv = settings_get(env->target, e->ident);
+		/* a capture's "# unknown" fact (snapshot.h): the live run could not read it */
+		if (sv && !sv->current.value && sv->current.origin.source == SETTINGS_SRC_SNAPSHOT)
+			return TRI_UNKNOWN;
 		return sv && sv->current.value ? TRI_TRUE : TRI_FALSE;
 	}
 	case EXPR_REF_NONE:
@@ -1617,6 +1620,8 @@ static void explain_fact_defined(const char *ident, enum tri val, struct strbuf 
 			continue;
 		if (val == TRI_TRUE)
 			strbuf_addf(sb, "%s %s known", fact_phrases[i].noun, fact_phrases[i].verb);
+		else if (val == TRI_UNKNOWN)   /* a capture's "# unknown" fact */
+			strbuf_addf(sb, "%s %s unknown", fact_phrases[i].noun, fact_phrases[i].verb);
 		else
 			strbuf_addf(sb, "%s %s known only %s", fact_phrases[i].noun, fact_phrases[i].verb,
 				    fact_phrases[i].where);

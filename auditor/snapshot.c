@@ -230,23 +230,30 @@ static void reader_header(struct snapshot_reader *r, char *text, unsigned line)
 			s->role_detected = 1;
 			r->role_seen = 1;
 		}
-	} else if (!strncmp(p, "fact ", 5)) {
-		char *tab = strchr(p + 5, '\t');
+	} else if (!strncmp(p, "fact ", 5) || !strncmp(p, "unknown ", 8)) {
+		/*
+		 * "# unknown NAME<TAB>WHY" (live.c): a fact the live run could not
+		 * read stays unknown (NULL, the reason as its detail), so that the
+		 * rules say "could not evaluate" as they did live (engine.c
+		 * eval_no_channels(), expr.c eval_defined()), not "not applicable".
+		 */
+		int unknown = p[0] == 'u';
+		char *tab = strchr(p + (unknown ? 8 : 5), '\t');
 		if (!tab) {
-			diag_add(&s->diags, DIAG_WARNING, r->path, line, "fact line without a tab");
+			diag_add(&s->diags, DIAG_WARNING, r->path, line, "%s line without a tab", unknown ? "unknown" : "fact");
 			return;
 		}
 		*tab = '\0';
-		char *name = trim(p + 5), *value = tab + 1;
+		char *name = trim(p + (unknown ? 8 : 5)), *value = tab + 1;
 		unescape_field(value);
 		struct settings_origin o;
 		memset(&o, 0, sizeof(o));
 		o.source = SETTINGS_SRC_SNAPSHOT;
 		o.file = r->path;
 		o.line = line;
-		o.detail = "live fact, captured";
-		settings_set(s, name, value, name, &o);
-		if (!strcmp(name, "replication_channels")) {
+		o.detail = unknown ? (*value ? value : "not read by the live run") : "live fact, captured";
+		settings_set(s, name, unknown ? NULL : value, name, &o);
+		if (!unknown && !strcmp(name, "replication_channels")) {
 			r->channels_seen = 1;
 			r->channels_fact_line = line;
 			r->channels_fact = reader_count(value);

@@ -14,6 +14,9 @@
  *                                         name their source by it, topology.h)
  *     # role replica
  *     # fact NAME<TAB>VALUE             (a live fact, see live.h)
+ *     # unknown NAME<TAB>WHY            (a live fact the live run could not read: stored
+ *                                         unknown, value NULL, WHY as its origin detail, so
+ *                                         its rules say "could not evaluate" as they did live)
  *     # origin NAME<TAB>ORIGIN[<TAB>PATH] (where a live value came from)
  *     # channel NAME<TAB>KEY=VALUE<TAB>KEY=VALUE...
  *     variable_name<TAB>value

@@ -272,6 +272,29 @@ static void test_capture(void)
 	done(s);
 }
 
+/*
+ * A capture by an account that could not read the channels (breaker8
+ * finding 6): "# unknown NAME<TAB>WHY" is the fact stored unknown (NULL)
+ * with WHY as its detail, and the channels stay not known, so the rules
+ * say "could not evaluate" as the live run did, not "not applicable".
+ */
+static void test_unknown_facts(void)
+{
+	int rc;
+	struct settings *s = fixture("capture-mariadb1011-unknown.txt", &rc);
+	ok(rc == 0, "unknown facts: read");
+	const struct settings_var *rc_fact = settings_get(s, "replication_channels");
+	ok(rc_fact && !rc_fact->current.value, "# unknown replication_channels: the fact is there, unknown");
+	is_str(rc_fact ? rc_fact->current.origin.detail : NULL, "SHOW ALL SLAVES STATUS denied (needs SLAVE MONITOR)",
+	       "... with the live run's reason as its detail");
+	ok(!s->channels_known && s->nchannels == 0, "... and the channels are not known (no channel line)");
+	const struct settings_var *mt = settings_get(s, "metadata_tables_innodb");
+	ok(mt && !mt->current.value && mt->current.origin.source == SETTINGS_SRC_SNAPSHOT,
+	   "# unknown metadata_tables_innodb: unknown, from the snapshot");
+	is_str(value(s, "runtime_only_changes"), "", "# fact with an empty value stays a known empty fact");
+	done(s);
+}
+
 static void test_failures(void)
 {
 	int rc;
@@ -514,6 +537,7 @@ int main(void)
 		return done_testing();
 	test_forms();
 	test_capture();
+	test_unknown_facts();
 	test_failures();
 	test_no_version();
 	test_corpus();
