@@ -133,6 +133,20 @@ MYSQL_PWD=$LIVE_NOPRIV_PW "$CRASHSAFE" live --no-defaults -u nopriv -v $tg >/dev
 like "$(cat "$out/npv.err")" "SHOW ALL SLAVES STATUS denied \(needs SLAVE MONITOR\)" \
 	"-v prints the denied statement and the privilege it needs"
 
+# A capture by that account keeps the unknown facts unknown (breaker8 finding 6): read
+# back offline, the channel rules and replica-metadata-engine could not be evaluated, as live,
+# never "not applicable".
+MYSQL_PWD=$LIVE_NOPRIV_PW "$CRASHSAFE" live --no-defaults -u nopriv $tg --capture "$out/np.cap" --format json \
+	>"$out/npcap.json" 2>/dev/null
+is "$(grep -c $'^# unknown replication_channels\tSHOW ALL SLAVES STATUS denied' "$out/np.cap")" 1 \
+	"the capture of an account without SLAVE MONITOR says the channels are unknown, and why"
+"$CRASHSAFE" check --variables "$out/np.cap" --format json >"$out/npcheck.json" 2>/dev/null
+np_statuses() { $RQ "$1" statuses '#0' '^(gtid-auto-position|replica-applier-running|replica-metadata-engine)$'; }
+is "$(np_statuses "$out/npcheck.json")" \
+	"gtid-auto-position=could-not-evaluate replica-applier-running=could-not-evaluate replica-metadata-engine=could-not-evaluate" \
+	"check --variables on it: the rules it could not read could not be evaluated (not 'not applicable')"
+is "$(np_statuses "$out/npcheck.json")" "$(np_statuses "$out/npcap.json")" "... the same statuses as the live run"
+
 # ---- capture and check --variables -----------------------------------------
 cs cap $tf --capture "$out/filepos.cap" --format json
 is "$(head -1 "$out/filepos.cap")" "# crashsafe capture 1" "--capture writes a capture (format 1)"
@@ -186,6 +200,27 @@ else
 	pass "# SKIP Galera (galera-4) is not installed or did not start"
 	pass "# SKIP Galera"
 fi
+
+# ---- names as MariaDB spells them, once per variable; SET GLOBAL back to the default ----
+# breaker8 findings 3 and 4. slave_parallel_threads is the catalog's replica_parallel_workers
+# (also named slave_parallel_workers); sync_master_info=10000 and slave_exec_mode=STRICT are
+# MariaDB 10.11's compiled defaults (mariadbd --verbose --help), so a SET GLOBAL to them is
+# undone by nothing when the option file does not set them.
+cp "$LIVE_DIR/primary/my.cnf" "$out/p.cnf"
+printf 'slave_parallel_threads = 0\n' >>"$out/p.cnf"
+pline=$(grep -n '^slave_parallel_threads' "$out/p.cnf" | cut -d: -f1)
+live_sql primary "SET GLOBAL slave_parallel_threads = 2; SET GLOBAL sync_master_info = 10000; SET GLOBAL slave_exec_mode = STRICT" ||
+	bail "SET GLOBAL failed"
+cs names $tp --config "$out/p.cnf" --format json
+like "$(fv "$out/names.out" $tp config-drift value)" "^slave_parallel_workers: running 2, option file 0 at .*p\.cnf:$pline$" \
+	"config-drift on MariaDB: one item for slave_parallel_threads (not one per name the catalog knows), under a name MariaDB has"
+like "$(fv "$out/names.out" $tp runtime-only-change value)" "^slave_parallel_workers=2 \(the option file sets 0 at .*p\.cnf:$pline\)$" \
+	"runtime-only-change with --config: SET GLOBAL to the compiled default of a variable the file does not set is not a runtime-only change"
+cs names2 $tp --format json
+rt=$(fv "$out/names2.out" $tp runtime-only-change value)
+like "$rt" "sync_master_info=10000" "without --config (the option file unknown) it still counts, under MariaDB's name"
+unlike "$rt" "sync_source_info|replica_parallel|replica_exec|rpl_semi_sync_source" "... and no name MariaDB does not have"
+live_sql primary "SET GLOBAL slave_parallel_threads = 0" || bail "SET GLOBAL failed"
 
 # ---- the password appears nowhere ---------------------------------------------
 "$CRASHSAFE" live --no-defaults -u auditor --password="$AUDITOR_PW" $tp $tg $tf 127.0.0.1:$((LIVE_PORT_BASE + 9)) \
