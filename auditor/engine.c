@@ -1001,6 +1001,7 @@ static const char *const known_facts[] = {
 	"runtime_only_changes",  /* live.h */
 	"config_drift",          /* live.h */
 	"replication_channels",  /* live.h */
+	"channels_slave_pos",    /* live.h */
 	"persisted_drift",       /* persisted.h: live persisted values that differ from the running ones */
 	"topology.replicas",     /* topology.h, from here on */
 	"topology.ring",

@@ -1040,6 +1040,27 @@ static void live_read_status(struct live_plan *p, const struct live_result *r)
 	live_store_channels(p, live_status_statement(p), r, live_status_cols);
 }
 
+/*
+ * MariaDB: ON when the server has replication channels and every one
+ * positions itself by GTID with Using_Gtid = Slave_Pos, OFF otherwise.
+ * crashlab-results.md: such a replica survived every crash with every
+ * sync_* at 10000 and relay_log_recovery OFF, since it re-fetches what it
+ * lost; only Slave_Pos was measured (Current_Pos counts as OFF).
+ */
+static const char *live_all_slave_pos(const struct settings *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nchannels; i++) {
+		const struct settings_channel *ch = &s->channels[i];
+		if (ch->group_replication)
+			continue;
+		if (!ch->using_gtid || ascii_strcasecmp(ch->using_gtid, "Slave_Pos"))
+			return "OFF";
+		n++;
+	}
+	return n ? "ON" : "OFF";
+}
+
 static void live_run_channels_fact(struct live_plan *p)
 {
 	struct settings *s = p->s;
@@ -1048,6 +1069,9 @@ static void live_run_channels_fact(struct live_plan *p)
 		char n[32];
 		snprintf(n, sizeof(n), "%zu", live_async_channels(s));
 		live_fact(s, "replication_channels", n, "live");
+		/* not set where the channels are unknown: the rules then judge as for an option file */
+		if (s->flavor == FLAVOR_MARIADB)
+			live_fact(s, "channels_slave_pos", live_all_slave_pos(s), "live");
 	} else {
 		live_fact(s, "replication_channels", NULL, p->channels_why ? p->channels_why : "replication channels unknown");
 	}
@@ -1435,6 +1459,7 @@ static const char *const live_fact_names[] = {
 	"runtime_only_changes",
 	"config_drift",
 	"replication_channels",
+	"channels_slave_pos",
 	PERSISTED_FACT_DRIFT,
 };
 

@@ -60,6 +60,11 @@
  *                           the server spells it; "" when none.
  *   replication_channels    the number of configured replication channels
  *                           (MariaDB connections), Group Replication excluded.
+ *   channels_slave_pos      MariaDB only, when the channels were read: "ON"
+ *                           when there is a channel and every one has
+ *                           Using_Gtid = Slave_Pos, else "OFF" (the relay log
+ *                           and relay-log.info rules do not apply then:
+ *                           crashlab-results.md).
  *
  * A fact whose query was denied or failed is stored with a NULL value
  * (unknown) and the reason as its origin detail, e.g. "SHOW ALL SLAVES STATUS
