@@ -82,6 +82,11 @@ is "$(st "$j" $tg replica-metadata-engine)" pass "replica-metadata-engine passes
 is "$(st "$j" $tf replica-metadata-engine)" fail "replica-metadata-engine fails with mysql.gtid_slave_pos on Aria"
 like "$(fv "$j" $tf replica-metadata-engine origin.text)" \
 	"mysql.gtid_slave_pos=Aria" "... and names the table and its engine"
+# breaker8 finding 7; crashlab-results.md: a Slave_Pos replica survived every crash with sync_*=10000
+is "$(st "$j" $tg sync-relay-log),$(st "$j" $tg sync-relay-log-info)" "not-applicable,not-applicable" \
+	"sync-relay-log(-info) do not apply to the replica whose every connection uses Slave_Pos (sync_* at their default 10000)"
+is "$(st "$j" $tf sync-relay-log),$(st "$j" $tf sync-relay-log-info)" "fail,fail" \
+	"... and still fail on the file/position replica with the same settings"
 is "$(st "$j" $tg runtime-only-change),$(st "$j" $tp runtime-only-change)" "pass,pass" \
 	"runtime-only-change passes before any SET GLOBAL"
 is "$(st "$j" $tg config-drift)" not-applicable "config-drift does not apply without --config"
