@@ -26,6 +26,7 @@
 void load_targets_init(struct load_targets *lt, const struct load_options *o)
 {
 	memset(lt, 0, sizeof(*lt));
+	arena_init(&lt->real_arena);
 	project_finder_init(&lt->finder, o->project_file);
 	lt->streamed = o->each != NULL;
 	strmap_init(&lt->links, 0);
@@ -59,15 +60,30 @@ static void load_project_free(struct load_targets *lt, size_t i)
 
 static void load_free_reads(struct load_targets *lt, size_t i)
 {
-	for (size_t j = 0; j < lt->nread_files[i]; j++)
-		free(lt->read_files[i][j]);
-	free(lt->read_files[i]);
-	lt->read_files[i] = NULL;
-	lt->nread_files[i] = 0;
-	free(lt->entries[i]);
-	lt->entries[i] = NULL;
-	free(lt->reals[i]);
-	lt->reals[i] = NULL;
+	struct load_reads *r = lt->reads[i];
+	if (r) {
+		for (size_t j = 0; j < r->n; j++)
+			free(r->files[j]);
+		free(r->files);
+		free(r->entry);
+		free(r);
+		lt->reads[i] = NULL;
+	}
+	lt->reals[i] = NULL;   /* real_arena's */
+}
+
+/* Target i's includes and entry file, made when it has one. */
+static struct load_reads *load_reads_of(struct load_targets *lt, size_t i)
+{
+	if (!lt->reads[i])
+		lt->reads[i] = xcalloc(1, sizeof(*lt->reads[i]));
+	return lt->reads[i];
+}
+
+/* The number of files target i read as includes. */
+static size_t load_nreads(const struct load_targets *lt, size_t i)
+{
+	return lt->reads[i] ? lt->reads[i]->n : 0;
 }
 
 void load_targets_release(struct load_targets *lt)
@@ -76,20 +92,17 @@ void load_targets_release(struct load_targets *lt)
 		if (lt->targets && !lt->streamed)
 			settings_release(&lt->targets[i]);
 		load_project_free(lt, i);
-		if (lt->read_files)
+		if (lt->reads)
 			load_free_reads(lt, i);
-		if (lt->names)
-			free(lt->names[i]);
 	}
 	if (lt->targets && lt->streamed)
 		settings_release(&lt->targets[0]);
 	free(lt->targets);
 	free(lt->projects);
 	free(lt->failed);
-	free(lt->read_files);
-	free(lt->nread_files);
-	free(lt->entries);
+	free(lt->reads);
 	free(lt->reals);
+	arena_release(&lt->real_arena);
 	free(lt->order);
 	free(lt->names);
 	for (size_t i = 0; i < lt->nskipped; i++) {
@@ -118,9 +131,7 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 			lt->targets = xrealloc(lt->targets, cap * sizeof(*lt->targets));
 		lt->failed = xrealloc(lt->failed, cap * sizeof(*lt->failed));
 		lt->projects = xrealloc(lt->projects, cap * sizeof(*lt->projects));
-		lt->read_files = xrealloc(lt->read_files, cap * sizeof(*lt->read_files));
-		lt->nread_files = xrealloc(lt->nread_files, cap * sizeof(*lt->nread_files));
-		lt->entries = xrealloc(lt->entries, cap * sizeof(*lt->entries));
+		lt->reads = xrealloc(lt->reads, cap * sizeof(*lt->reads));
 		lt->reals = xrealloc(lt->reals, cap * sizeof(*lt->reals));
 		lt->names = xrealloc(lt->names, cap * sizeof(*lt->names));
 		lt->cap = cap;
@@ -134,11 +145,9 @@ static struct settings *load_add(struct load_targets *lt, const char *name, cons
 	project_target_init(lt->projects[i]);
 	s->project = lt->projects[i];
 	lt->failed[i] = 0;
-	lt->read_files[i] = NULL;
-	lt->nread_files[i] = 0;
-	lt->entries[i] = NULL;
+	lt->reads[i] = NULL;
 	lt->reals[i] = NULL;
-	lt->names[i] = NULL;
+	lt->names[i] = name;   /* borrowed (load.h) */
 	return s;
 }
 
@@ -364,20 +373,16 @@ static void load_persisted(struct settings *s, const struct load_options *a, con
  * included one (load_entry_points()). Only files with links are kept in
  * lt->links: a run of plain files holds nothing more.
  */
-static char *load_one_file(struct load_targets *lt, char *real, const struct stat *st)
+/* The path the run first read real's file by (lt->links), or real itself (kept as that first path). */
+static const char *load_link_first(struct load_targets *lt, const char *real, const struct stat *st)
 {
 	char key[64];
 	size_t at;
 	if (!real || !S_ISREG(st->st_mode) || st->st_nlink < 2)
 		return real;
 	snprintf(key, sizeof(key), "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
-	if (strmap_get(&lt->links, key, &at) == 0) {
-		if (strcmp(lt->link_paths[at], real)) {
-			free(real);
-			real = xstrdup(lt->link_paths[at]);
-		}
-		return real;
-	}
+	if (strmap_get(&lt->links, key, &at) == 0)
+		return strcmp(lt->link_paths[at], real) ? lt->link_paths[at] : real;
 	ARRAY_GROW(lt->link_paths, lt->nlinks + 1, lt->links_cap);
 	ARRAY_GROW(lt->link_keys, lt->nlinks + 1, lt->link_keys_cap);
 	lt->link_keys[lt->nlinks] = xstrdup(key);
@@ -385,6 +390,24 @@ static char *load_one_file(struct load_targets *lt, char *real, const struct sta
 	strmap_put(&lt->links, lt->link_keys[lt->nlinks], lt->nlinks);
 	lt->nlinks++;
 	return real;
+}
+
+static char *load_one_file(struct load_targets *lt, char *real, const struct stat *st)
+{
+	const char *first = load_link_first(lt, real, st);
+	if (first != real) {
+		free(real);
+		real = xstrdup(first);
+	}
+	return real;
+}
+
+/* load_one_file() for a target's real path (lt->real_arena's): another first path is copied there */
+static void load_one_real(struct load_targets *lt, size_t ti, const struct stat *st)
+{
+	const char *first = load_link_first(lt, lt->reals[ti], st);
+	if (first != lt->reals[ti])
+		lt->reals[ti] = arena_strdup(&lt->real_arena, first);
 }
 
 /* Keep the files read (absolute, resolved) other than the top-level ones: they are includes. */
@@ -401,8 +424,9 @@ static void load_keep_reads(struct load_targets *lt, size_t ti, const struct opt
 			continue;
 		if (have_st)
 			real = load_one_file(lt, real, &st);
-		lt->read_files[ti] = xrealloc(lt->read_files[ti], (lt->nread_files[ti] + 1) * sizeof(char *));
-		lt->read_files[ti][lt->nread_files[ti]++] = real;
+		struct load_reads *r = load_reads_of(lt, ti);
+		r->files = xrealloc(r->files, (r->n + 1) * sizeof(char *));
+		r->files[r->n++] = real;
 	}
 }
 
@@ -516,7 +540,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 	load_presume(s, &pt->settings);
 	/* what names the file read: the target's path, a directory's entry file (below), or a stream */
 	const char *read_real = is_stdin ? NULL : real;
-	lt->reals[ti] = real ? xstrdup(real) : NULL;
+	lt->reals[ti] = arena_strdup(&lt->real_arena, real);
 
 	/* a directory means its entry file, read under the root it implies */
 	if (given && !is_stdin && (real ? is_dir : stat(given, &st) == 0 && S_ISDIR(st.st_mode))) {
@@ -530,11 +554,12 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 			goto out;
 		}
 		read_path = entry;
-		lt->entries[ti] = xstrdup(entry);
-		free(lt->reals[ti]);
+		load_reads_of(lt, ti)->entry = xstrdup(entry);
 		if (fd >= 0)
 			close(fd);   /* the directory's */
-		lt->reals[ti] = load_resolve(lt, entry, &is_dir, &fd, &st);
+		char *entry_real = load_resolve(lt, entry, &is_dir, &fd, &st);
+		lt->reals[ti] = arena_strdup(&lt->real_arena, entry_real);   /* the directory's stays in the arena */
+		free(entry_real);
 		read_real = lt->reals[ti];
 		if (dir_root && !pt->settings.v[PROJECT_KEY_ROOT].value)
 			project_settings_give(&pt->settings, PROJECT_KEY_ROOT, dir_root, PROJECT_LAYER_NONE,
@@ -560,10 +585,11 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 			goto out;
 		}
 		read_path = in_tree;
-		free(lt->reals[ti]);
 		if (fd >= 0)
 			close(fd);
-		lt->reals[ti] = load_resolve(lt, in_tree, &is_dir, &fd, &st);
+		char *tree_real = load_resolve(lt, in_tree, &is_dir, &fd, &st);
+		lt->reals[ti] = arena_strdup(&lt->real_arena, tree_real);   /* the given path's stays in the arena */
+		free(tree_real);
 		read_real = lt->reals[ti];
 	} else if (!entry && given && !is_stdin && !root && real && fd < 0 && !is_dir &&
 		   (repo = project_repo_outside(&lt->finder, given, real)) != NULL) {
@@ -625,7 +651,7 @@ static size_t load_option_target(struct load_targets *lt, const struct load_opti
 		load_persisted(s, o, root, c, load_datadir(&of));
 		/* the file read, under the name the run first read it by (hard links: load_one_file()) */
 		if (!is_stdin)
-			lt->reals[ti] = load_one_file(lt, lt->reals[ti], &st);
+			load_one_real(lt, ti, &st);
 	}
 	optfile_release(&of);
 out:
@@ -721,8 +747,8 @@ static struct load_readers *load_index_reads(const struct load_targets *lt, stru
 	for (size_t j = 0; j < lt->n; j++) {
 		if (load_failed(lt, j))
 			continue;
-		for (size_t k = 0; k < lt->nread_files[j]; k++) {
-			const char *real = lt->read_files[j][k];
+		for (size_t k = 0; k < load_nreads(lt, j); k++) {
+			const char *real = lt->reads[j]->files[k];
 			if (strmap_get(m, real, &at) < 0) {
 				ARRAY_GROW(r, n + 1, cap);
 				r[n].first = (long)j;
@@ -770,28 +796,27 @@ static void load_real_paths(struct load_targets *lt, size_t i, int declared)
 	struct settings *s = load_slot(lt, i);
 	char *shown;
 	/* resolved once when the target was read (load_option_target) */
-	if (declared || strcmp(s->kind, "file") || !s->project->abs) {
-		free(lt->reals[i]);
-		lt->reals[i] = NULL;
-	}
+	if (declared || strcmp(s->kind, "file") || !s->project->abs)
+		lt->reals[i] = NULL;   /* real_arena's */
 	shown = load_from_cwd(lt, lt->reals[i]);   /* NULL stays NULL */
 	s->real_path = settings_intern(s, shown);
 	free(shown);
-	if (lt->nread_files[i]) {
-		s->includes = arena_alloc(&s->arena, lt->nread_files[i] * sizeof(*s->includes));
-		for (size_t k = 0; k < lt->nread_files[i]; k++) {
-			shown = load_from_cwd(lt, lt->read_files[i][k]);
+	size_t nreads = load_nreads(lt, i);
+	if (nreads) {
+		s->includes = arena_alloc(&s->arena, nreads * sizeof(*s->includes));
+		for (size_t k = 0; k < nreads; k++) {
+			shown = load_from_cwd(lt, lt->reads[i]->files[k]);
 			s->includes[k] = settings_intern(s, shown);
 			free(shown);
 		}
-		s->nincludes = lt->nread_files[i];
+		s->nincludes = nreads;
 	}
 }
 
 /*
  * Hand target i to o->each(), then release its settings (the one slot is
  * the next target's) and keep what the entry-point pass reads: its name
- * (lt->names) and whether it had an error (lt->failed). Its project data
+ * (lt->names, borrowed since load_add()) and whether it had an error (lt->failed). Its project data
  * stays only when the suppressions will read it (a project file, inline
  * suppressions, disabled rules): a target without them held ~0.8 KB of
  * layers and paths until the end of the run (issue 13).
@@ -800,7 +825,6 @@ static void load_hand_over(struct load_targets *lt, const struct load_options *o
 {
 	struct settings *s = load_slot(lt, i);
 	o->each(o->each_ctx, s);
-	lt->names[i] = xstrdup(s->target);
 	lt->failed[i] = s->error != NULL;
 	const struct project_target *pt = lt->projects[i];
 	if (!pt->project && !pt->inline_sup.n && !pt->rules.n)
@@ -808,10 +832,24 @@ static void load_hand_over(struct load_targets *lt, const struct load_options *o
 	settings_release(s);
 }
 
+/* util_index_probe() over the targets' real paths (records: lt->reals, keys: strings) */
+static int load_real_same_at(const void *recs, size_t i, const void *key)
+{
+	return !strcmp(((char *const *)recs)[i], key);
+}
+
+static size_t load_real_hash_at(const void *recs, size_t i)
+{
+	return util_strhash(((char *const *)recs)[i], 0);
+}
+
 /*
  * Drop option-file targets that another target includes, and second
  * spellings of one file. Both lookups are hashed (issue 13: a scan of
- * every earlier target per target was a quarter of a 10,000-file run).
+ * every earlier target per target was a quarter of a 10,000-file run);
+ * the kept real paths in a table of 4-byte target numbers sized once for
+ * every target (a strmap of them was ~94 bytes a target, at the run's
+ * high point of memory, issue 13).
  * Only FILE and DIR operands are dropped: an inventory section has no
  * entry file here (load_real_paths()), so it is always its own target,
  * even when its config is another section's file or included by one.
@@ -820,16 +858,22 @@ static void load_entry_points(struct load_targets *lt)
 {
 	char **reals = lt->reals;   /* load_real_paths(): resolved once */
 	unsigned char *drop = xcalloc(lt->n ? lt->n : 1, 1);
-	struct strmap kept_real, read_by;
-	strmap_init(&kept_real, 0);
+	struct strmap read_by;
+	unsigned *kept_real = NULL;
+	size_t kept_cap = 16, nkept = 0;
+	while (kept_cap < 2 * (lt->n + 1))
+		kept_cap *= 2;   /* never grown in util_index_probe(): its records are not 0..n-1 */
+	kept_real = xcalloc(kept_cap, sizeof(*kept_real));
 	strmap_init(&read_by, 0);
 	struct load_readers *readers = load_index_reads(lt, &read_by);
 	lt->order = xcalloc(lt->n ? lt->n : 1, sizeof(*lt->order));
 	for (size_t i = 0; i < lt->n; i++) {
-		size_t j;
 		if (!reals[i])
 			continue;
-		if (strmap_get(&kept_real, reals[i], &j) == 0) {
+		unsigned *slot = util_index_probe(&kept_real, &kept_cap, kept_cap, nkept, util_strhash(reals[i], 0),
+						  load_real_hash_at, load_real_same_at, reals, reals[i]);
+		if (*slot) {
+			size_t j = *slot - 1;
 			drop[i] = 1;
 			load_skip(lt, i, xasprintf("the same file as %s: one target", load_name(lt, j)));
 			continue;
@@ -841,9 +885,10 @@ static void load_entry_points(struct load_targets *lt)
 						   load_name(lt, (size_t)by)));
 			continue;
 		}
-		strmap_put(&kept_real, reals[i], i);
+		*slot = (unsigned)i + 1;
+		nkept++;
 	}
-	strmap_release(&kept_real);
+	free(kept_real);
 	strmap_release(&read_by);
 	free(readers);
 	size_t kept = 0;
@@ -853,7 +898,6 @@ static void load_entry_points(struct load_targets *lt)
 				settings_release(&lt->targets[i]);
 			load_project_free(lt, i);
 			load_free_reads(lt, i);
-			free(lt->names[i]);
 			continue;
 		}
 		if (kept != i) {
@@ -861,9 +905,7 @@ static void load_entry_points(struct load_targets *lt)
 				lt->targets[kept] = lt->targets[i];
 			lt->failed[kept] = lt->failed[i];
 			lt->projects[kept] = lt->projects[i];
-			lt->read_files[kept] = lt->read_files[i];
-			lt->nread_files[kept] = lt->nread_files[i];
-			lt->entries[kept] = lt->entries[i];
+			lt->reads[kept] = lt->reads[i];
 			lt->reals[kept] = lt->reals[i];
 			lt->names[kept] = lt->names[i];
 		}
@@ -871,10 +913,9 @@ static void load_entry_points(struct load_targets *lt)
 		kept++;
 	}
 	lt->n = kept;
-	for (size_t i = 0; i < lt->n; i++) {
-		free(lt->reals[i]);   /* the entry points were their last use */
-		lt->reals[i] = NULL;
-	}
+	for (size_t i = 0; i < lt->n; i++)
+		lt->reals[i] = NULL;   /* the entry points were their last use */
+	arena_release(&lt->real_arena);
 	free(drop);
 }
 
@@ -920,19 +961,15 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 		free(lt->targets);
 		lt->targets = NULL;
 		/* and the entry points were the last use of the names and the files read: keep projects and order */
-		for (size_t i = 0; i < lt->n; i++) {
+		for (size_t i = 0; i < lt->n; i++)
 			load_free_reads(lt, i);
-			free(lt->names[i]);
-		}
-		free(lt->read_files);
-		free(lt->nread_files);
-		free(lt->entries);
+		free(lt->reads);
 		free(lt->reals);
 		free(lt->names);
 		free(lt->failed);
-		lt->read_files = NULL;
-		lt->nread_files = NULL;
-		lt->entries = lt->reals = lt->names = NULL;
+		lt->reads = NULL;
+		lt->reals = NULL;
+		lt->names = NULL;
 		lt->failed = NULL;
 	}
 	if (lt->finder.errors)
@@ -966,13 +1003,14 @@ void load_targets_list(const struct load_targets *lt, FILE *fp)
 		const struct settings *s = &lt->targets[i];
 		const struct project_settings *ps = &s->project->settings;
 		fputs_escaped(s->target, fp, NULL);
-		fprintf(fp, " (%s)\n", lt->entries[i] ? "directory" : s->kind);
+		const char *entry = lt->reads[i] ? lt->reads[i]->entry : NULL;
+		fprintf(fp, " (%s)\n", entry ? "directory" : s->kind);
 		if (s->error) {
 			load_list_line(fp, "error", s->error, NULL);
 			continue;
 		}
-		if (lt->entries[i])
-			load_list_line(fp, "entry", lt->entries[i], NULL);
+		if (entry)
+			load_list_line(fp, "entry", entry, NULL);
 		if (s->project->project)
 			load_list_line(fp, "project", s->project->project->path, NULL);
 		const char *how = ps->v[PROJECT_KEY_FLAVOR].value ? ""

@@ -94,6 +94,13 @@ struct load_skipped {
 
 struct config_cache;
 
+/* A target's includes and entry file (load_targets.reads). */
+struct load_reads {
+	char **files;                    /* heap, each heap */
+	size_t n;
+	char *entry;                     /* heap, or NULL */
+};
+
 struct load_targets {
 	struct settings *targets;        /* targets[i].project == projects[i]; with each, one slot (above) */
 	struct project_target **projects; /* per target, heap (NULL: none kept, with each) */
@@ -102,17 +109,21 @@ struct load_targets {
 	struct load_skipped *skipped;
 	size_t nskipped, skipped_cap;
 	size_t input_errors;             /* unusable inputs: exit 2 */
-	/* per target: the files read (absolute, resolved), to find the included ones */
-	char ***read_files;
-	size_t *nread_files;
-	char **entries;                  /* per target: the file read for it (a directory's entry), or NULL */
+	/*
+	 * Per target, what only some targets have (issue 13: NULL for most, so
+	 * 8 bytes a target, not three arrays of 8): the files it read as
+	 * includes (absolute, resolved), to find the included targets, and the
+	 * file read for it when it was a directory (its entry file).
+	 */
+	struct load_reads **reads;
 	/*
 	 * Added (issue 13): per option-file target, realpath() of the file read
 	 * for it (its entry file, else its path), resolved once when it is
 	 * read and kept until the entry points are found; NULL when it does
-	 * not resolve.
+	 * not resolve. The strings are in real_arena (no heap block each).
 	 */
 	char **reals;
+	struct arena real_arena;
 	struct config_cache *config_cache; /* added (issue 13): config_load_cached()'s, for the run's catalog */
 	/*
 	 * Added (issue 13): with load_options.each, per target kept, its index
@@ -120,7 +131,7 @@ struct load_targets {
 	 * the names of the targets whose settings were released.
 	 */
 	size_t *order;
-	char **names;
+	const char **names;              /* borrowed: the plan's names (or literals), which outlive load_targets() */
 	unsigned char *failed;           /* with each: per target, whether it had an error */
 	/*
 	 * Added (breaker7): the files read that have more than one hard link,

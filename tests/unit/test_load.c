@@ -9,6 +9,12 @@
  *    than the engine's reads save, issue 13): each() sees the file's other
  *    settings too, and the names retain() accepts with their values.
  *
+ * 3. Entry points, streamed (issue 13: the kept real paths in a table of
+ *    target numbers, the includes and a directory's entry kept only for the
+ *    targets that have them, the names the plan's own strings): a second
+ *    spelling of a file and a file another target includes are not targets,
+ *    each named with the target that keeps it; the order says which stay.
+ *
  * Runs from the repository root (prove does): the catalog is rules/variables.ini.
  */
 #include <stdio.h>
@@ -136,6 +142,31 @@ int main(void)
 	ok(!strcmp(w.server_id[0], "11") && !strcmp(w.server_id[1], "12"), "streamed: server_id 11 and 12");
 	load_targets_release(&lt);
 	fleet_plan_release(&plan);
+
+	/* 3. entry points, streamed: a.cnf, a second spelling of it, b.cnf (c.cnf includes it), c.cnf */
+	char *inc = xasprintf("[mysqld]\nserver_id = 13\n!include %s\n", files[1]);
+	char *c_cnf = write_file("c.cnf", inc);
+	char *again = xasprintf("%s/./a.cnf", tmpdir);
+	char *four[4] = { files[0], again, files[1], c_cnf };
+	memset(&w, 0, sizeof(w));
+	load_run(&c, four, 4, 1, &w, &lt, &plan, &ao);
+	is_int(w.n, 4, "entry points: each() saw the four targets as read");
+	ok(lt.n == 2 && lt.order[0] == 0 && lt.order[1] == 3, "entry points: a.cnf and c.cnf stay (targets 0 and 3)");
+	char *same = xasprintf("the same file as %s: one target", files[0]);
+	char *by = xasprintf("included by %s: part of that server's options, not a server", c_cnf);
+	ok(lt.nskipped == 2 && !strcmp(lt.skipped[0].name, again) && !strcmp(lt.skipped[0].why, same),
+	   "entry points: the second spelling of a.cnf is the same file as the first");
+	ok(lt.nskipped == 2 && !strcmp(lt.skipped[1].name, files[1]) && !strcmp(lt.skipped[1].why, by),
+	   "entry points: b.cnf, read before c.cnf that includes it, is part of c.cnf");
+	free(same);
+	free(by);
+	ok(!lt.reads && !lt.reals && !lt.names, "entry points: what they read per target is gone once load_targets() returns");
+	load_targets_release(&lt);
+	fleet_plan_release(&plan);
+	unlink(c_cnf);
+	free(c_cnf);
+	free(again);
+	free(inc);
 
 	for (size_t i = 0; i < 2; i++) {
 		unlink(files[i]);
