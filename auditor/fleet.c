@@ -42,6 +42,17 @@ static struct fleet_target *plan_add(struct fleet_plan *p, const char *name)
 	return t;
 }
 
+const struct fleet_target *fleet_plan_target(const struct fleet_plan *p, size_t i, struct fleet_target *tmp)
+{
+	if (!p->files)
+		return &p->t[i];
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->name = p->files[i];
+	tmp->config = p->files[i];
+	tmp->position = i;
+	return tmp;
+}
+
 static const char *where(struct fleet_plan *p, const struct inventory *inv, unsigned line)
 {
 	return arena_printf(&p->arena, "%s:%u", inv->path, line);
@@ -303,6 +314,17 @@ int fleet_plan_check(struct fleet_plan *p, const struct inventory *inv, char *co
 	p->n = k;
 	for (size_t i = 0; i < p->n; i++)
 		p->t[i].position = i;
+	if (!p->n && !ncaps && !(sh && sh->count)) {
+		/* FILE operands only: target i is files[i], no entry each (fleet.h, issue 13) */
+		free(opts);
+		free(loose);
+		free(p->t);
+		p->t = NULL;
+		p->cap = 0;
+		p->files = files;
+		p->n = p->total = nfiles;
+		return errors ? -1 : 0;
+	}
 	for (size_t i = 0; i < nopts; i++) {
 		struct fleet_target *t = plan_add(p, opts[i]);
 		t->config = opts[i];

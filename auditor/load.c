@@ -931,7 +931,8 @@ size_t load_targets(struct load_targets *lt, const struct load_options *o, const
 	struct progress pg;
 	progress_start(&pg, plan->n, "files", "unreadable");
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct fleet_target *ft = &plan->t[i];
+		struct fleet_target plain;
+		const struct fleet_target *ft = fleet_plan_target(plan, i, &plain);
 		const char *name = ft->name;
 		size_t bad;
 		if (!ft->inv && !strcmp(ft->name, "-"))

@@ -14,6 +14,10 @@
  *    targets that have them, the names the plan's own strings): a second
  *    spelling of a file and a file another target includes are not targets,
  *    each named with the target that keeps it; the order says which stay.
+ * 4. The plan of plain FILE operands makes no entry per file (fleet.h,
+ *    issue 13): fleet_plan_target() gives target i as files[i] (name,
+ *    option file, position i); with a capture among the operands, or a
+ *    shard, the plan has its entries as before.
  *
  * Runs from the repository root (prove does): the catalog is rules/variables.ini.
  */
@@ -167,6 +171,31 @@ int main(void)
 	free(c_cnf);
 	free(again);
 	free(inc);
+
+	/* 4. the plan of plain FILE operands */
+	{
+		char capture[] = "x.capture";
+		char *ops[3] = { files[0], files[1], capture };
+		struct fleet_target tmp;
+		const struct fleet_target *t;
+		struct shard two = { .index = 1, .count = 2 };
+		fleet_plan_init(&plan);
+		ok(fleet_plan_check(&plan, NULL, ops, 2, NULL, 0, NULL, &d) == 0 && !plan.t && plan.files == ops &&
+		   plan.n == 2 && plan.total == 2, "plan of plain files: no entry per file, the operands themselves");
+		t = fleet_plan_target(&plan, 1, &tmp);
+		ok(t == &tmp && t->name == files[1] && t->config == files[1] && t->position == 1 && !t->variables &&
+		   !t->inv && !t->spec, "plan of plain files: target 1 is the second operand, its option file, position 1");
+		fleet_plan_release(&plan);
+		fleet_plan_init(&plan);
+		ok(fleet_plan_check(&plan, NULL, ops, 3, NULL, 0, NULL, &d) == 0 && plan.t && !plan.files && plan.n == 3 &&
+		   fleet_plan_target(&plan, 2, &tmp) == &plan.t[2] && plan.t[2].variables == ops[2],
+		   "plan with a capture operand: entries (the capture is target 2)");
+		fleet_plan_release(&plan);
+		fleet_plan_init(&plan);
+		ok(fleet_plan_check(&plan, NULL, ops, 2, NULL, 0, &two, &d) == 0 && !plan.files && plan.total == 2,
+		   "plan with --shard: entries, the whole run counted");
+		fleet_plan_release(&plan);
+	}
 
 	for (size_t i = 0; i < 2; i++) {
 		unlink(files[i]);
