@@ -815,9 +815,16 @@ struct audit_cross_store {
 	size_t nslots, slots_cap;
 	unsigned *slot_table;                         /* open addressing over slots: 1 + index, 0 empty */
 	size_t slot_table_cap;
-	unsigned *slot_of;                            /* the copies' slots, in order: indexes into slots */
+	/*
+	 * The copies' slots, in order: indexes into slots, each written in
+	 * 7-bit groups, low first, the high bit set on all but the last
+	 * (audit_cross_slot_put()): most are slots the first copies made, one
+	 * byte (issue 13: 4 bytes an index were 64 bytes a target).
+	 */
+	unsigned char *slot_of;
 	size_t nslot_of, slot_of_cap;
-	struct { unsigned start, count, files; } *copies;   /* per copy of as->cross: its slots in slot_of, its first file */
+	/* per copy of as->cross: its slots (from byte start of slot_of, count of them), its first file */
+	struct { unsigned start, count, files; } *copies;
 	struct audit_cross_wide *wide;                /* the slots whose read or file needs more than 16 bits */
 	size_t nwide, wide_cap;
 	size_t ncopies, copies_cap;
@@ -944,6 +951,30 @@ static unsigned audit_cross_slot_id(struct audit_cross_store *cs, const struct a
 	return (unsigned)cs->nslots++;
 }
 
+/* Append slot index id to slot_of, 7 bits a byte (the store's comment). */
+static void audit_cross_slot_put(struct audit_cross_store *cs, unsigned id)
+{
+	ARRAY_GROW(cs->slot_of, cs->nslot_of + 5, cs->slot_of_cap);
+	while (id >= 0x80u) {
+		cs->slot_of[cs->nslot_of++] = (unsigned char)(id | 0x80u);
+		id >>= 7;
+	}
+	cs->slot_of[cs->nslot_of++] = (unsigned char)id;
+}
+
+/* The slot index at *at in slot_of (audit_cross_slot_put()'s), *at moved past it. */
+static unsigned audit_cross_slot_next(const struct audit_cross_store *cs, size_t *at)
+{
+	unsigned id = 0, shift = 0;
+	unsigned char b;
+	do {
+		b = cs->slot_of[(*at)++];
+		id |= (unsigned)(b & 0x7fu) << shift;
+		shift += 7;
+	} while (b & 0x80u);
+	return id;
+}
+
 /* One value of variable read of the copy being added (strings already the cross result's). */
 static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, int overridden,
 				 const struct settings_value *v)
@@ -972,8 +1003,7 @@ static void audit_cross_slot_add(struct audit_cross_store *cs, unsigned read, in
 		ARRAY_GROW(cs->wide, cs->nwide + 1, cs->wide_cap);
 		cs->wide[cs->nwide++] = (struct audit_cross_wide){ .slot = id, .read = read, .file = file };
 	}
-	ARRAY_GROW(cs->slot_of, cs->nslot_of + 1, cs->slot_of_cap);
-	cs->slot_of[cs->nslot_of++] = id;
+	audit_cross_slot_put(cs, id);
 }
 
 /* Slot k's read and file (1 + index into files, 0: none) of copy i (k: its index into slots). */
@@ -1002,12 +1032,12 @@ static void audit_cross_slot_get(const struct audit_cross_store *cs, size_t i, s
 static void audit_cross_vars(void *ctx, size_t i, struct settings *view)
 {
 	struct audit_cross_store *cs = ctx;
-	unsigned start = cs->copies[i].start, count = cs->copies[i].count;
-	size_t n = 0, no = 0;
+	unsigned count = cs->copies[i].count;
+	size_t n = 0, no = 0, at = cs->copies[i].start;
 	ARRAY_GROW(cs->vars, count ? count : 1, cs->vars_cap);
 	ARRAY_GROW(cs->over, count ? count : 1, cs->over_cap);
-	for (unsigned j = start; j < start + count; j++) {
-		unsigned k = cs->slot_of[j];
+	for (unsigned j = 0; j < count; j++) {
+		unsigned k = audit_cross_slot_next(cs, &at);
 		const struct audit_cross_slot *sl = &cs->slots[k];
 		const struct audit_cross_value *cv = &cs->values[sl->value];
 		unsigned read;
@@ -1190,6 +1220,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	ARRAY_GROW(cs->copies, cs->ncopies + 1, cs->copies_cap);
 	cs->copies[cs->ncopies].start = (unsigned)cs->nslot_of;
 	cs->copies[cs->ncopies].files = (unsigned)cs->copy_files;
+	unsigned count = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct settings_var *a = &v->vars[i];
 		if (strmap_get(&as->cross_reads, a->name, &at))
@@ -1197,12 +1228,14 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 		struct settings_value cur;
 		audit_cross_value(as, &cur, &a->current);
 		audit_cross_slot_add(cs, (unsigned)at, 0, &cur);
+		count++;
 		for (size_t k = 0; k < a->n_overridden; k++) {
 			audit_cross_value(as, &cur, &a->overridden[k]);
 			audit_cross_slot_add(cs, (unsigned)at, 1, &cur);
+			count++;
 		}
 	}
-	cs->copies[cs->ncopies].count = (unsigned)(cs->nslot_of - cs->copies[cs->ncopies].start);
+	cs->copies[cs->ncopies].count = count;
 	cs->ncopies++;
 }
 

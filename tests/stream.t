@@ -36,6 +36,8 @@
 #    read, made into problems for the kept copies only: a cross-target
 #    finding still names its own target's refused line, after a dropped
 #    target's.
+# 5. A kept copy's variables read back right past 16,384 distinct slots
+#    (their indexes are kept 7 bits a byte).
 # TAP.
 set -u
 
@@ -286,5 +288,33 @@ case "$x" in *"refuses $T/places/d.cnf line 2 "*) r=0 ;; *) r=1 ;; esac
 ok "$r" "a kept copy's refused line from an included file names that file and line (${x# *})"
 case "$a" in *"the server refuses line 3 "*) r=0 ;; *) r=1 ;; esac
 ok "$r" "... and the next kept copy its own line, after the dropped target's (${a# *})"
+
+# ---- 5. a kept copy's variables, past 16,384 distinct slots ---------------------------------
+# The copies' slots are kept as indexes of 7 bits a byte (issue 13: 4 bytes each were 64
+# bytes a target): 3,500 files with five values of their own each make over 17,500 distinct
+# slots, so the last file's take three bytes. Its server_id (on its line 7) is the first
+# file's: the fleet rule finds the pair from both sides, with the values and lines read back.
+/usr/bin/python3 - "$T/slots" <<'PY'
+import os, sys
+d = sys.argv[1]
+os.makedirs(d, exist_ok=True)
+n = 3500
+for i in range(n):
+    last = i == n - 1
+    lines = ["[mysqld]"]
+    if not last:
+        lines.append("server_id = %d" % (i + 1))
+    lines += ["port = %d" % (10000 + i), "report_host = h%d.example" % i, "report_port = %d" % (20000 + i),
+              "auto_increment_offset = %d" % (i + 1), "log_bin = ON"]
+    if last:
+        lines.append("server_id = 1")
+    with open(os.path.join(d, "h%d.cnf" % i), "w") as f:
+        f.write("\n".join(lines) + "\n")
+PY
+(cd "$T/slots" && "$CRASHSAFE" check --no-color --fail-on never --format gcc $(seq 0 3499 | sed 's/.*/h&.cnf/') \
+	2>/dev/null | grep 'server-id-unique' >"$T/slots.out")
+is "$(cat "$T/slots.out")" "h0.cnf:2: error: server_id 1 is also used by 1 other target: h3499.cnf; expected server_id unique among the targets of the run (targets with the same cluster may share it) [server-id-unique]
+h3499.cnf:7: error: server_id 1 is also used by 1 other target: h0.cnf; expected server_id unique among the targets of the run (targets with the same cluster may share it) [server-id-unique]" \
+	"3,500 copies, the last one's slots three bytes each: only h0.cnf and h3499.cnf share server_id 1, each named with its own line"
 
 tap_done
