@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <signal.h>
@@ -704,8 +705,27 @@ static void test_settings_shared(void)
 	arena_release(&pool.arena);
 }
 
+/*
+ * arena_alloc() steps (issue 13): aligned as malloc() aligns (_Alignof
+ * max_align_t, 16 bytes on x86-64), not by sizeof(max_align_t) (32), which
+ * put every short interned string (a name, a server_id) in 32 bytes.
+ */
+static void test_arena_steps(void)
+{
+	struct arena a;
+	arena_init(&a);
+	char *one = arena_strdup(&a, "./h1.cnf"), *two = arena_strdup(&a, "12345"), *three = arena_alloc(&a, 17);
+	uintptr_t step = _Alignof(max_align_t);
+	ok((uintptr_t)one % step == 0 && (uintptr_t)two % step == 0 && (uintptr_t)three % step == 0,
+	   "arena: each allocation aligned as malloc() aligns");
+	is_int((int)(two - one), (int)step, "arena: a string of 9 bytes takes one step, the next right after");
+	is_int((int)(three - two), (int)step, "arena: ... and one of 6 too");
+	arena_release(&a);
+}
+
 int main(void)
 {
+	test_arena_steps();
 	test_format_plain();
 	test_settings_secret_memo();
 	test_escape();
