@@ -179,6 +179,8 @@ int main(void)
 		struct fleet_target tmp;
 		const struct fleet_target *t;
 		struct shard two = { .index = 1, .count = 2 };
+		struct diag_list d;
+		diag_list_init(&d);
 		fleet_plan_init(&plan);
 		ok(fleet_plan_check(&plan, NULL, ops, 2, NULL, 0, NULL, &d) == 0 && !plan.t && plan.files == ops &&
 		   plan.n == 2 && plan.total == 2, "plan of plain files: no entry per file, the operands themselves");
@@ -195,6 +197,7 @@ int main(void)
 		ok(fleet_plan_check(&plan, NULL, ops, 2, NULL, 0, &two, &d) == 0 && !plan.files && plan.total == 2,
 		   "plan with --shard: entries, the whole run counted");
 		fleet_plan_release(&plan);
+		diag_list_release(&d);
 	}
 
 	for (size_t i = 0; i < 2; i++) {
