@@ -4,6 +4,7 @@
  */
 #include "topology.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,9 @@ static unsigned port_of(const char *text)
 #define TOPO_NAMES_SHOWN 5       /* names listed in a fact's text, then "and N more" */
 #define TOPO_ADDR_MEMO 64
 
+/* no group, no component: a 4-byte number of the graph that is none */
+#define TOPO_NONE UINT_MAX
+
 struct topo {
 	const struct catalog *c;
 	struct audit_result *pool;    /* the strings made: interned there, or in its arena (ar) */
@@ -195,15 +199,21 @@ struct topo {
 	struct arena *ar;
 	/* indexes of the targets by how a channel may name them: key -> index or TOPO_MANY */
 	struct strmap by_addr, by_reported, by_id, by_id_port, by_uuid;
-	size_t *super;                /* per target: its node of the graph */
+	/*
+	 * The graph's numbers (targets, nodes, components, edges) are 4 bytes
+	 * (issue 13: its size_t arrays were ~150 bytes a target at a run's
+	 * high point of memory); a run has fewer than UINT_MAX targets.
+	 */
+	unsigned *super;              /* per target: its node of the graph */
 	const char **cluster;         /* per target: its Galera cluster, "" when none */
 	size_t nsuper;
-	size_t *edge_start, *edge;    /* sources of node s: edge[edge_start[s] .. edge_start[s+1]) */
+	unsigned *edge_start, *edge;  /* sources of node s: edge[edge_start[s] .. edge_start[s+1]) */
 	const char **uncertain_why;   /* per target: its channels unknown or unlinked, and why */
-	size_t *comp, ncomp;          /* per node: its strongly connected component */
-	size_t *comp_nodes;           /* nodes in each component */
+	unsigned *comp;               /* per node: its strongly connected component */
+	size_t ncomp;
+	unsigned *comp_nodes;         /* nodes in each component */
 	const char **comp_unsure;     /* why something upstream of the component is unknown, or NULL */
-	size_t *comp_unsure_of;       /* per component: 1 + the target comp_unsure is the uncertain_why of, or 0 */
+	unsigned *comp_unsure_of;     /* per component: 1 + the target comp_unsure is the uncertain_why of, or 0 */
 	const char **comp_unsure_text;   /* per component: topology_channels_unknown made for other members */
 	struct topology_derived_set *set;   /* per target: the facts derived */
 	struct topology_derived cur;  /* the facts of the target being derived (fact()), then kept in set */
@@ -560,7 +570,7 @@ static void topo_link_channels(struct topo *tp)
 static void topo_build_graph(struct topo *tp)
 {
 	struct strmap clusters;
-	size_t *count, *fill;
+	unsigned *count, *fill;
 	strmap_init(&clusters, 0);
 	for (size_t i = 0; i < tp->n; i++) {
 		const char *cl = topo_usable(tp, i) ? topo_galera_cluster(tp, i) : "";
@@ -577,18 +587,18 @@ static void topo_build_graph(struct topo *tp)
 	strmap_release(&clusters);
 
 	/* edges: node of the replica -> node of the source */
-	count = xcalloc(tp->nsuper + 1, sizeof(size_t));
-	fill = xcalloc(tp->nsuper + 1, sizeof(size_t));
+	count = xcalloc(tp->nsuper + 1, sizeof(*count));
+	fill = xcalloc(tp->nsuper + 1, sizeof(*fill));
 	for (size_t i = 0; i < tp->n; i++) {
 		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(tp, i) && k < v->nchannels; k++)
 			if (v->channels[k].source_index)
 				count[tp->super[i]]++;
 	}
-	tp->edge_start = xcalloc(tp->nsuper + 1, sizeof(size_t));
+	tp->edge_start = xcalloc(tp->nsuper + 1, sizeof(*tp->edge_start));
 	for (size_t s = 0; s < tp->nsuper; s++)
 		tp->edge_start[s + 1] = tp->edge_start[s] + count[s];
-	tp->edge = xcalloc(tp->edge_start[tp->nsuper] ? tp->edge_start[tp->nsuper] : 1, sizeof(size_t));
+	tp->edge = xcalloc(tp->edge_start[tp->nsuper] ? tp->edge_start[tp->nsuper] : 1, sizeof(*tp->edge));
 	for (size_t i = 0; i < tp->n; i++) {
 		const struct topology_node v_node = topo_view(tp, i), *v = &v_node;
 		size_t s = tp->super[i];
@@ -609,14 +619,14 @@ static void topo_build_graph(struct topo *tp)
 static void topo_components(struct topo *tp)
 {
 	size_t S = tp->nsuper, idx = 0, sp = 0, cs = 0;
-	size_t *index = xcalloc(S ? S : 1, sizeof(size_t));   /* 0: not visited; else index + 1 */
-	size_t *low = xcalloc(S ? S : 1, sizeof(size_t));
+	unsigned *index = xcalloc(S ? S : 1, sizeof(*index));   /* 0: not visited; else index + 1 */
+	unsigned *low = xcalloc(S ? S : 1, sizeof(*low));
 	unsigned char *on_stack = xcalloc(S ? S : 1, 1);
-	size_t *stack = xcalloc(S ? S : 1, sizeof(size_t));
-	size_t *call = xcalloc(S ? S : 1, sizeof(size_t));     /* the DFS: node */
-	size_t *next = xcalloc(S ? S : 1, sizeof(size_t));     /* the DFS: next edge to follow */
-	tp->comp = xcalloc(S ? S : 1, sizeof(size_t));
-	tp->comp_nodes = xcalloc(S ? S : 1, sizeof(size_t));
+	unsigned *stack = xcalloc(S ? S : 1, sizeof(*stack));
+	unsigned *call = xcalloc(S ? S : 1, sizeof(*call));     /* the DFS: node */
+	unsigned *next = xcalloc(S ? S : 1, sizeof(*next));     /* the DFS: next edge to follow */
+	tp->comp = xcalloc(S ? S : 1, sizeof(*tp->comp));
+	tp->comp_nodes = xcalloc(S ? S : 1, sizeof(*tp->comp_nodes));
 	tp->comp_unsure = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure));
 	tp->comp_unsure_of = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure_of));
 	for (size_t root = 0; root < S; root++) {
@@ -658,6 +668,13 @@ static void topo_components(struct topo *tp)
 				low[call[cs - 1]] = low[v];
 		}
 	}
+	/* the search is done: its arrays go before the next pass makes its own (issue 13) */
+	free(index);
+	free(low);
+	free(on_stack);
+	free(stack);
+	free(call);
+	free(next);
 	/* what is unknown upstream of each component: its own members first */
 	for (size_t i = 0; i < tp->n; i++)
 		if (tp->uncertain_why[i] && !tp->comp_unsure[tp->comp[tp->super[i]]]) {
@@ -670,8 +687,8 @@ static void topo_components(struct topo *tp)
 	 * one pass in component order, over the nodes sorted by component, is
 	 * enough: linear.
 	 */
-	size_t *order = xcalloc(S ? S : 1, sizeof(size_t)), *start = xcalloc(tp->ncomp + 1, sizeof(size_t));
-	size_t *filled = xcalloc(tp->ncomp + 1, sizeof(size_t));
+	unsigned *order = xcalloc(S ? S : 1, sizeof(*order)), *start = xcalloc(tp->ncomp + 1, sizeof(*start));
+	unsigned *filled = xcalloc(tp->ncomp + 1, sizeof(*filled));
 	for (size_t s = 0; s < S; s++)
 		start[tp->comp[s] + 1]++;
 	for (size_t c = 0; c < tp->ncomp; c++)
@@ -694,12 +711,6 @@ static void topo_components(struct topo *tp)
 	free(order);
 	free(start);
 	free(filled);
-	free(index);
-	free(low);
-	free(on_stack);
-	free(stack);
-	free(call);
-	free(next);
 }
 
 /* ---- facts --------------------------------------------------------------- */
@@ -1132,20 +1143,87 @@ static void topo_group_release(struct topo_group *g)
 	free(g->unknown);
 }
 
-/* Build every write group, and each target's group (SIZE_MAX: none, it is its own). */
-static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *group_of)
+/* A ring (a component of more than one node) and its members' names, as facts show them. */
+struct topo_ring_name {
+	unsigned comp;
+	const char *names;        /* in tp->ar */
+};
+
+static int topo_member_cmp(const void *pa, const void *pb)
+{
+	const unsigned *a = pa, *b = pb;   /* (component, target) */
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+/*
+ * The names of each ring's usable members in target order (names_add()),
+ * sorted by component, for the rings alone (issue 13: three arrays per
+ * component, 40 bytes a target, though most components are one node).
+ */
+static struct topo_ring_name *topo_ring_names(struct topo *tp, size_t *nrings)
+{
+	unsigned *m = NULL;   /* (component, target) pairs */
+	size_t nm = 0, cap = 0, nr = 0;
+	struct topo_ring_name *r;
+	for (size_t i = 0; i < tp->n; i++) {
+		unsigned cp = tp->comp[tp->super[i]];
+		if (!topo_usable(tp, i) || tp->comp_nodes[cp] < 2)
+			continue;
+		ARRAY_GROW(m, 2 * (nm + 1), cap);
+		m[2 * nm] = cp;
+		m[2 * nm + 1] = (unsigned)i;
+		nm++;
+	}
+	if (nm)
+		qsort(m, nm, 2 * sizeof(*m), topo_member_cmp);
+	r = xcalloc(nm ? nm : 1, sizeof(*r));
+	for (size_t k = 0; k < nm;) {
+		struct strbuf sb = { 0 };
+		size_t shown = 0, j = k;
+		for (; j < nm && m[2 * j] == m[2 * k]; j++)
+			names_add(&sb, &shown, topo_name(tp, m[2 * j + 1]));
+		names_end(&sb, shown);
+		r[nr].comp = m[2 * k];
+		r[nr++].names = arena_strdup(tp->ar, sb.buf ? sb.buf : "");
+		strbuf_release(&sb);
+		k = j;
+	}
+	free(m);
+	*nrings = nr;
+	return r;
+}
+
+/* The names of ring comp (topo_ring_names()), "" when it has no usable member. */
+static const char *topo_ring_name(const struct topo_ring_name *r, size_t n, unsigned comp)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].comp < comp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[lo].comp == comp ? r[lo].names : "";
+}
+
+/* Build every write group, and each target's group (TOPO_NONE: none, it is its own). */
+static size_t topo_groups(struct topo *tp, struct topo_group **out, unsigned *group_of)
 {
 	struct strmap clusters;
-	size_t ng = 0, *comp_group = xcalloc(tp->ncomp ? tp->ncomp : 1, sizeof(size_t));
+	size_t ng = 0;
+	unsigned *comp_group = xcalloc(tp->ncomp ? tp->ncomp : 1, sizeof(*comp_group));
 	size_t *count;
 	struct topo_group *g;
 	strmap_init(&clusters, 0);
 	for (size_t c = 0; c < tp->ncomp; c++)
-		comp_group[c] = tp->comp_nodes[c] > 1 ? ng++ : (size_t)-1;
+		comp_group[c] = tp->comp_nodes[c] > 1 ? (unsigned)ng++ : TOPO_NONE;
 	for (size_t i = 0; i < tp->n; i++) {
 		const char *why;
 		size_t have;
-		group_of[i] = (size_t)-1;
+		group_of[i] = TOPO_NONE;
 		if (!topo_usable(tp, i))
 			continue;
 		if (topo_ring(tp, i, &why) == 1) {
@@ -1164,7 +1242,7 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 	g = xcalloc(ng ? ng : 1, sizeof(*g));
 	count = xcalloc(ng ? ng : 1, sizeof(size_t));
 	for (size_t i = 0; i < tp->n; i++)
-		if (group_of[i] != (size_t)-1)
+		if (group_of[i] != TOPO_NONE)
 			count[group_of[i]]++;
 	for (size_t k = 0; k < ng; k++) {
 		g[k].members = xcalloc(count[k] ? count[k] : 1, sizeof(size_t));
@@ -1172,7 +1250,7 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 	}
 	for (size_t i = 0; i < tp->n; i++) {
 		struct topo_group *gi;
-		if (group_of[i] == (size_t)-1)
+		if (group_of[i] == TOPO_NONE)
 			continue;
 		gi = &g[group_of[i]];
 		gi->members[gi->n++] = i;
@@ -1206,12 +1284,12 @@ static size_t topo_groups(struct topo *tp, struct topo_group **out, size_t *grou
 
 /* writers, writable_peers and auto_increment_clash of target i. */
 static void topo_fact_write_group(struct topo *tp, size_t i, int ring, const char *why_ring,
-				  const struct topo_group *groups, const size_t *group_of, const size_t *writers_in_node,
+				  const struct topo_group *groups, const unsigned *group_of, const unsigned *writers_in_node,
 				  const char **peers_of_node)
 {
 	struct arena *ar = tp->ar;
 	char num[32];
-	if (group_of[i] == (size_t)-1) {
+	if (group_of[i] == TOPO_NONE) {
 		int w = view_writable(tp, i);
 		if (ring == -1) {
 			fact(tp, i, TF_WRITERS, NULL, why_ring);
@@ -1437,7 +1515,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 		tp.writable[i] = (signed char)view_writable_read(&tp, i);
 	}
 	arena_init(&tp.keys);
-	tp.super = xcalloc(tp.n, sizeof(size_t));
+	tp.super = xcalloc(tp.n, sizeof(*tp.super));
 	tp.cluster = xcalloc(tp.n, sizeof(*tp.cluster));
 	tp.uncertain_why = xcalloc(tp.n, sizeof(*tp.uncertain_why));
 	topo_index(&tp);
@@ -1446,7 +1524,8 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	topo_components(&tp);
 
 	/* per target: its replicas (by source), per graph node: its writers, per component: its names */
-	size_t *rep_start = xcalloc(tp.n + 1, sizeof(size_t)), *rep = NULL, *rep_fill = xcalloc(tp.n + 1, sizeof(size_t));
+	unsigned *rep_start = xcalloc(tp.n + 1, sizeof(*rep_start)), *rep = NULL;
+	unsigned *rep_fill = xcalloc(tp.n + 1, sizeof(*rep_fill));
 	size_t nrep = 0;
 	for (size_t i = 0; i < tp.n; i++) {
 		const struct topology_node v_node = topo_view(&tp, i), *v = &v_node;
@@ -1458,7 +1537,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	}
 	for (size_t i = 0; i < tp.n; i++)
 		rep_start[i + 1] += rep_start[i];
-	rep = xcalloc(nrep ? nrep : 1, sizeof(size_t));
+	rep = xcalloc(nrep ? nrep : 1, sizeof(*rep));
 	for (size_t i = 0; i < tp.n; i++) {
 		const struct topology_node v_node = topo_view(&tp, i), *v = &v_node;
 		for (size_t k = 0; topo_usable(&tp, i) && k < v->nchannels; k++) {
@@ -1467,31 +1546,20 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 				rep[rep_start[s - 1 - base] + rep_fill[s - 1 - base]++] = i;
 		}
 	}
-	size_t *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(size_t));
+	free(rep_fill);   /* rep is filled */
+	rep_fill = NULL;
+	unsigned *writers_in_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(*writers_in_node));
 	const char **peers_of_node = xcalloc(tp.nsuper ? tp.nsuper : 1, sizeof(char *));   /* writable_peers, per node */
 	for (size_t i = 0; i < tp.n; i++)
 		if (topo_usable(&tp, i) && view_writable(&tp, i) == 1)
 			writers_in_node[tp.super[i]]++;
-	const char **comp_names = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_names));
-	size_t *comp_shown = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(size_t));
-	struct strbuf *comp_sb = xcalloc(tp.ncomp ? tp.ncomp : 1, sizeof(*comp_sb));
-	for (size_t i = 0; i < tp.n; i++) {
-		size_t cp = tp.comp[tp.super[i]];
-		if (topo_usable(&tp, i) && tp.comp_nodes[cp] > 1)
-			names_add(&comp_sb[cp], &comp_shown[cp], topo_name(&tp, i));
-	}
-	for (size_t cp = 0; cp < tp.ncomp; cp++) {
-		names_end(&comp_sb[cp], comp_shown[cp]);
-		comp_names[cp] = comp_sb[cp].buf ? arena_strdup(ar, comp_sb[cp].buf) : "";
-		strbuf_release(&comp_sb[cp]);
-	}
-	free(comp_sb);
-	free(comp_shown);
+	size_t nrings;
+	struct topo_ring_name *rings = topo_ring_names(&tp, &nrings);
 	/* per Galera cluster: the distinct server_ids of its nodes in the run */
 	struct strmap cl_index;
 	size_t ncl = 0;
 	strmap_init(&cl_index, 0);
-	size_t *cl_of = xcalloc(tp.n, sizeof(size_t));
+	unsigned *cl_of = xcalloc(tp.n, sizeof(*cl_of));
 	for (size_t i = 0; i < tp.n; i++) {
 		size_t have;
 		if (!topo_usable(&tp, i) || !*tp.cluster[i])
@@ -1530,7 +1598,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	}
 
 	struct topo_group *groups = NULL;
-	size_t *group_of = xcalloc(tp.n, sizeof(size_t));
+	unsigned *group_of = xcalloc(tp.n, sizeof(*group_of));
 	size_t ngroups = topo_groups(&tp, &groups, group_of);
 
 	for (size_t i = 0; i < tp.n; i++) {
@@ -1552,7 +1620,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 
 		int ring = topo_ring(&tp, i, &why);
 		if (ring == 1)
-			fact(&tp, i, TF_RING, "ON", arena_printf(ar, "ring: %s", comp_names[tp.comp[tp.super[i]]]));
+			fact(&tp, i, TF_RING, "ON", arena_printf(ar, "ring: %s", topo_ring_name(rings, nrings, tp.comp[tp.super[i]])));
 		else
 			fact(&tp, i, TF_RING, ring == 0 ? "OFF" : NULL, ring == 0 ? "in no replication ring" : why);
 		fact(&tp, i, TF_MULTI_WRITER, v->multi_writer,
@@ -1592,7 +1660,7 @@ static void topo_derive(const struct catalog *c, size_t n, size_t base, topology
 	free(cl);
 	free(cl_of);
 	strmap_release(&cl_index);
-	free(comp_names);
+	free(rings);
 	free(writers_in_node);
 	free(peers_of_node);
 	free(rep);

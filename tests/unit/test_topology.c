@@ -266,6 +266,31 @@ static void test_rings(void)
 	   "an offset above the increment counts as 1: x and y clash");
 	audit_result_release(&r);
 
+	/*
+	 * two rings, their members interleaved in target order, and a server in
+	 * neither: each ring named by its own members, in target order (the
+	 * names are made for the rings alone, sorted by component, issue 13)
+	 */
+	audit_result_init(&r);
+	reserve(&r, 5);
+	struct settings *p1 = node(&r, "p1", "p1:1", "11", "OFF");
+	struct settings *q1 = node(&r, "q1", "q1:1", "12", "OFF");
+	struct settings *lone = node(&r, "lone", "l:1", "13", "OFF");
+	struct settings *p2 = node(&r, "p2", "p2:1", "14", "OFF");
+	struct settings *q2 = node(&r, "q2", "q2:1", "15", "OFF");
+	channel(p1, "", "p2", 1);
+	channel(p2, "", "p1", 1);
+	channel(q1, "", "q2", 1);
+	channel(q2, "", "q1", 1);
+	topology_link(NULL, &r, 0);
+	const struct settings_var *rp = settings_get(p2, "topology.ring"), *rq = settings_get(q1, "topology.ring");
+	is_str(rp && rp->current.origin.detail ? rp->current.origin.detail : "(none)", "ring: p1, p2",
+	       "two rings: the first named by its own members, in target order");
+	is_str(rq && rq->current.origin.detail ? rq->current.origin.detail : "(none)", "ring: q1, q2",
+	       "two rings: ... and the second by its own");
+	is_str(fact(lone, "topology.ring"), "OFF", "two rings: a server in neither is in no ring");
+	audit_result_release(&r);
+
 	/* a long chain closed into one ring: linear, and every member is in it */
 	enum { N = 20000 };
 	audit_result_init(&r);
