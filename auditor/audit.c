@@ -1140,6 +1140,28 @@ static void audit_cross_store_release(struct audit_cross_store *cs)
 }
 
 /*
+ * Is problem p of view v on the line of the current value of a variable
+ * (or fact) the rules across targets read: the only problems
+ * finding_cause() can name for a copy (issue 13: most problems, a removed
+ * option, an unknown one, are on other lines, and a kept problem is 96
+ * bytes).
+ */
+static int audit_cross_problem_read(const struct audit_session *as, const struct settings *v,
+				    const struct settings_problem *p)
+{
+	size_t at;
+	if (!p->origin.file || !p->origin.line)
+		return 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct settings_origin *o = &v->vars[i].current.origin;
+		if (o->line == p->origin.line && o->file && !strcmp(o->file, p->origin.file) &&
+		    !strmap_get(&as->cross_reads, v->vars[i].name, &at))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * What the rules across targets read of t (audit.h, "add"): its header, the
  * marked variables and facts of its view, its channels, and where its
  * problems are (a cross-target finding that could not be evaluated because
@@ -1207,12 +1229,24 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.group_chain = audit_cross_intern(as, v->group_header.chain);
 	kd.group_detail = audit_cross_intern(as, v->group_header.detail);
 	x->kind = audit_cross_kind_id(cs, &kd);
-	/* where its problems are, 16 bytes each (a 96-byte problem of its own was ~55 bytes a target, issue 13) */
-	x->nproblems = (unsigned)v->nproblems;
-	ARRAY_GROW(cs->places, cs->nplaces + v->nproblems, cs->places_cap);
-	for (size_t i = 0; i < v->nproblems; i++) {
-		cs->places[cs->nplaces].file = audit_cross_intern(as, v->problems[i].origin.file);
-		cs->places[cs->nplaces++].line = v->problems[i].origin.line;
+	/*
+	 * where its problems are, 16 bytes each (a 96-byte problem of its own
+	 * was ~55 bytes a target, issue 13); only up to the last one on a line
+	 * that sets a variable the rules across targets read, the others before
+	 * it with no place (finding_cause() matches a problem by the line of
+	 * the unknown value it explains, and names it by its index: the index
+	 * is kept, and no other problem can match)
+	 */
+	size_t nread = 0;
+	for (size_t i = 0; i < v->nproblems; i++)
+		if (audit_cross_problem_read(as, v, &v->problems[i]))
+			nread = i + 1;
+	x->nproblems = (unsigned)nread;
+	ARRAY_GROW(cs->places, cs->nplaces + nread, cs->places_cap);
+	for (size_t i = 0; i < nread; i++) {
+		int read = audit_cross_problem_read(as, v, &v->problems[i]);
+		cs->places[cs->nplaces].file = read ? audit_cross_intern(as, v->problems[i].origin.file) : NULL;
+		cs->places[cs->nplaces++].line = read ? v->problems[i].origin.line : 0;
 	}
 	/* the marked variables, compact (the store above): the view has none */
 	cs->copy_files = cs->nfiles;

@@ -35,7 +35,8 @@
 # 4. A kept copy's problems are kept as their places while the targets are
 #    read, made into problems for the kept copies only: a cross-target
 #    finding still names its own target's refused line, after a dropped
-#    target's.
+#    target's, and after a refused line of its own that no cross-target
+#    rule reads (only problems up to the last such line keep a place).
 # 5. A kept copy's variables read back right past 16,384 distinct slots
 #    (their indexes are kept 7 bits a byte).
 # TAP.
@@ -288,6 +289,14 @@ case "$x" in *"refuses $T/places/d.cnf line 2 "*) r=0 ;; *) r=1 ;; esac
 ok "$r" "a kept copy's refused line from an included file names that file and line (${x# *})"
 case "$a" in *"the server refuses line 3 "*) r=0 ;; *) r=1 ;; esac
 ok "$r" "... and the next kept copy its own line, after the dropped target's (${a# *})"
+# A copy keeps the places of its problems only up to the last one on a line whose variable the
+# cross-target rules read (issue 13): the refused innodb_buffer_pool_size on line 3 (read by no
+# such rule) keeps its index but no place, so the finding still names server_id's line 4.
+printf '[mysqld]\nlog_bin = on\ninnodb_buffer_pool_size = 12Q\nserver_id = abc\n' >"$T/places/c.cnf"
+out=$(cd "$T/places" && "$CRASHSAFE" check --no-color --fail-on never c.cnf b.cnf 2>&1)
+c=$(printf '%s\n' "$out" | sed -n '/^c.cnf /,/^b.cnf /p' | grep -A1 'server-id-unique:' | tail -n 1)
+case "$c" in *"the server refuses line 4 "*) r=0 ;; *) r=1 ;; esac
+ok "$r" "a copy's refused server_id line after another refused line names its own line (${c# *})"
 
 # ---- 5. a kept copy's variables, past 16,384 distinct slots ---------------------------------
 # The copies' slots are kept as indexes of 7 bits a byte (issue 13: 4 bytes each were 64
