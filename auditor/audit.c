@@ -782,20 +782,37 @@ struct audit_cross_kind {
 
 /*
  * A copy: what audit_cross_copy() makes its target_result of, with its
- * kind (the fields audit_cross_add() set; 72 bytes, not 552; strings the
- * cross result's). Its own: name, path key, address, group header's file.
- * Its problems: only where they are (file and line) is read; while the
- * targets are read, as 16-byte places in the store (cs->places, in the
- * heads' order), made into problems for the kept copies only
- * (audit_cross_keep(): NULL until then).
+ * kind (the fields audit_cross_add() set; 40 bytes, not 552; strings the
+ * cross result's). Its own: name, path key, position, group header's line;
+ * what few copies have (an address, channels, a group header in another
+ * file than the one it is named by) in cs->rare (issue 13: 72 bytes a
+ * head with those in each). Its problems: only where they are (file and
+ * line) is read; while the targets are read, as 16-byte places in the
+ * store (cs->places, in the heads' order), made into problems for the
+ * kept copies only (audit_cross_keep()).
  */
 struct audit_cross_head {
-	const char *name, *path_key, *address, *group_file;
-	struct settings_channel *channels;
-	struct settings_problem *problems;            /* into cs->problems, after audit_cross_keep() */
-	size_t position;
-	unsigned group_line, nchannels, nproblems;
+	const char *name, *path_key;
+	unsigned position;                            /* the plan's (a run has fewer than 2^32 targets) */
+	unsigned group_line;
 	unsigned kind;                                /* index into cs->kinds */
+	unsigned nproblems;
+	unsigned problems;                            /* its first in cs->problems, after audit_cross_keep() */
+	unsigned rare : 30;                           /* 1 + index into cs->rare, 0: none */
+	unsigned group_file : 2;                      /* AUDIT_CROSS_GROUP_* */
+};
+/* one per target added (a run of option files: every file): keep it at 40 bytes (issue 13) */
+_Static_assert(sizeof(struct audit_cross_head) <= 40, "struct audit_cross_head grew past 40 bytes");
+/* where a head's group header is: no file, the file it is named by, or cs->rare's group_file */
+#define AUDIT_CROSS_GROUP_NONE 0u
+#define AUDIT_CROSS_GROUP_NAME 1u
+#define AUDIT_CROSS_GROUP_RARE 2u
+
+/* what few copies have (a file target: no address, no channel) */
+struct audit_cross_rare {
+	const char *address, *group_file;
+	struct settings_channel *channels;            /* heap; the linking writes each one's source */
+	unsigned nchannels;
 };
 
 /* where a head's problem is: all the rules across targets read of it (finding_cause()) */
@@ -807,6 +824,8 @@ struct audit_cross_place {
 struct audit_cross_store {
 	struct audit_cross_head *heads;               /* per target added, then (audit_cross_keep()) per kept one */
 	size_t nheads, heads_cap;
+	struct audit_cross_rare *rare;                /* the heads' rare parts (every head added, kept or not) */
+	size_t nrare, rare_cap;
 	struct audit_cross_kind *kinds;               /* distinct; kind_table: open addressing, 1 + index, 0 empty */
 	size_t nkinds, kinds_cap;
 	unsigned *kind_table;
@@ -1108,19 +1127,27 @@ static unsigned audit_cross_kind_id(struct audit_cross_store *cs, const struct a
 	return (unsigned)cs->nkinds++;
 }
 
-static void audit_cross_head_release(struct audit_cross_head *h)
+/* Head h's rare part, or NULL (none: no address, no channel, its group header's file its name or none). */
+static const struct audit_cross_rare *audit_cross_rare_of(const struct audit_cross_store *cs,
+							  const struct audit_cross_head *h)
 {
-	free(h->channels);
-	h->channels = NULL;
-	h->problems = NULL;   /* the store's (cs->problems) */
+	return h->rare ? &cs->rare[h->rare - 1] : NULL;
+}
+
+static const char *audit_cross_group_file(const struct audit_cross_store *cs, const struct audit_cross_head *h)
+{
+	return h->group_file == AUDIT_CROSS_GROUP_NAME ? h->name
+	       : h->group_file == AUDIT_CROSS_GROUP_RARE ? cs->rare[h->rare - 1].group_file
+							 : NULL;
 }
 
 static void audit_cross_store_release(struct audit_cross_store *cs)
 {
 	if (!cs)
 		return;
-	for (size_t i = 0; i < cs->nheads; i++)
-		audit_cross_head_release(&cs->heads[i]);
+	for (size_t i = 0; i < cs->nrare; i++)
+		free(cs->rare[i].channels);
+	free(cs->rare);
 	free(cs->heads);
 	free(cs->kinds);
 	free(cs->kind_table);
@@ -1190,7 +1217,7 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.flavor_source = audit_cross_intern(as, t->flavor_source);
 	kd.error = audit_cross_intern(as, t->error);
 	kd.error_kind = (unsigned char)t->error_kind;
-	x->position = t->position;
+	x->position = (unsigned)t->position;
 	kd.tags = audit_cross_intern(as, t->tags);
 	x->path_key = audit_cross_intern(as, t->path_key);
 	kd.cluster = audit_cross_intern(as, t->cluster);
@@ -1203,15 +1230,27 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.role_detected = v->role_detected != 0;
 	kd.v_cluster = audit_cross_intern(as, v->cluster);
 	kd.topology = audit_cross_intern(as, v->topology);
-	x->address = audit_cross_intern(as, v->address);
+	const char *address = audit_cross_intern(as, v->address);
 	kd.multi_writer = audit_cross_intern(as, v->multi_writer);
 	kd.channels_known = v->channels_known != 0;
+	const char *group_file = audit_cross_intern(as, v->group_header.file);
+	x->group_file = !group_file ? AUDIT_CROSS_GROUP_NONE
+			: group_file == x->name ? AUDIT_CROSS_GROUP_NAME : AUDIT_CROSS_GROUP_RARE;
+	struct audit_cross_rare *rare = NULL;
+	if (address || v->nchannels || x->group_file == AUDIT_CROSS_GROUP_RARE) {
+		ARRAY_GROW(cs->rare, cs->nrare + 1, cs->rare_cap);
+		rare = &cs->rare[cs->nrare++];
+		memset(rare, 0, sizeof(*rare));
+		x->rare = (unsigned)cs->nrare;   /* 30 bits: a run holds far fewer targets in memory */
+		rare->address = address;
+		rare->group_file = group_file;
+	}
 	if (v->nchannels) {
-		x->channels = xcalloc(v->nchannels, sizeof(*x->channels));
-		x->nchannels = (unsigned)v->nchannels;
+		rare->channels = xcalloc(v->nchannels, sizeof(*rare->channels));
+		rare->nchannels = (unsigned)v->nchannels;
 		for (size_t i = 0; i < v->nchannels; i++) {
 			const struct settings_channel *a = &v->channels[i];
-			struct settings_channel *b = &x->channels[i];
+			struct settings_channel *b = &rare->channels[i];
 			*b = *a;
 			const char **const strs[] = {
 				&b->name, &b->auto_position, &b->using_gtid, &b->io_running, &b->sql_running,
@@ -1223,7 +1262,6 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 				*strs[k] = audit_cross_intern(as, *strs[k]);
 		}
 	}
-	x->group_file = audit_cross_intern(as, v->group_header.file);
 	x->group_line = v->group_header.line;
 	kd.group_source = (unsigned char)v->group_header.source;
 	kd.group_chain = audit_cross_intern(as, v->group_header.chain);
@@ -1355,7 +1393,12 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 	for (size_t i = 0; i < cs->nheads; i++) {
 		unsigned n = cs->heads[i].nproblems;   /* its places: cs->places[at..at+n) */
 		if (!(k < nkept && kept[k] == i)) {
-			audit_cross_head_release(&cs->heads[i]);
+			if (cs->heads[i].rare) {   /* its channels: the entry stays, unused */
+				struct audit_cross_rare *r = &cs->rare[cs->heads[i].rare - 1];
+				free(r->channels);
+				r->channels = NULL;
+				r->nchannels = 0;
+			}
 			at += n;
 			continue;
 		}
@@ -1367,7 +1410,7 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 		cs->copies[k] = cs->copies[i];
 		k++;
 	}
-	/* the kept copies' problems (only their places set), in one array: the heads point into it */
+	/* the kept copies' problems (only their places set), in one array: the heads number into it */
 	if (nplaces) {
 		cs->problems = xcalloc(nplaces, sizeof(*cs->problems));
 		for (size_t i = 0; i < nplaces; i++) {
@@ -1380,7 +1423,7 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 	cs->nplaces = cs->places_cap = 0;
 	at = 0;
 	for (size_t i = 0; i < k; i++) {
-		cs->heads[i].problems = cs->heads[i].nproblems ? cs->problems + at : NULL;
+		cs->heads[i].problems = (unsigned)at;
 		at += cs->heads[i].nproblems;
 	}
 	cs->nheads = cs->ncopies = k;
@@ -1407,8 +1450,10 @@ static void audit_cross_keep(struct audit_session *as, const size_t *kept, size_
 static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 {
 	struct audit_session *as = ctx;
-	const struct audit_cross_head *h = &as->cross_store->heads[i];
-	const struct audit_cross_kind *x = &as->cross_store->kinds[h->kind];
+	const struct audit_cross_store *cs = as->cross_store;
+	const struct audit_cross_head *h = &cs->heads[i];
+	const struct audit_cross_kind *x = &cs->kinds[h->kind];
+	const struct audit_cross_rare *r = audit_cross_rare_of(cs, h);
 	struct settings *w = &t->view;
 	memset(t, 0, sizeof(*t));
 	t->name = h->name;
@@ -1440,18 +1485,18 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	w->role_detected = x->role_detected;
 	w->cluster = x->v_cluster;
 	w->topology = x->topology;
-	w->address = h->address;
+	w->address = r ? r->address : NULL;
 	w->multi_writer = x->multi_writer;
 	w->error = t->error;
 	w->channels_known = x->channels_known;
-	w->channels = h->channels;
-	w->nchannels = w->channels_cap = h->nchannels;
+	w->channels = r ? r->channels : NULL;
+	w->nchannels = w->channels_cap = r ? r->nchannels : 0;
 	w->group_header.source = (enum settings_source)x->group_source;
 	w->group_header.line = h->group_line;
-	w->group_header.file = h->group_file;
+	w->group_header.file = audit_cross_group_file(cs, h);
 	w->group_header.chain = x->group_chain;
 	w->group_header.detail = x->group_detail;
-	w->problems = h->problems;
+	w->problems = h->nproblems ? cs->problems + h->problems : NULL;
 	w->nproblems = w->problems_cap = h->nproblems;
 }
 
@@ -1461,13 +1506,14 @@ static void audit_cross_node(void *ctx, size_t i, struct topology_node *node)
 	const struct audit_session *as = ctx;
 	const struct audit_cross_head *h = &as->cross_store->heads[i];
 	const struct audit_cross_kind *x = &as->cross_store->kinds[h->kind];
+	const struct audit_cross_rare *r = audit_cross_rare_of(as->cross_store, h);
 	node->name = h->name;
 	node->kind = x->kind;
-	node->address = h->address;
+	node->address = r ? r->address : NULL;
 	node->topology = x->topology;
 	node->multi_writer = x->multi_writer;
-	node->channels = h->channels;
-	node->nchannels = h->nchannels;
+	node->channels = r ? r->channels : NULL;
+	node->nchannels = r ? r->nchannels : 0;
 	node->flavor = (enum flavor)x->v_flavor;
 	node->usable = !x->error;
 	node->channels_known = x->channels_known;
@@ -1516,6 +1562,7 @@ static void audit_cross_facts(const struct audit_session *as, struct target_resu
 {
 	struct settings *v = &t->view;
 	const struct audit_cross_head *x = &as->cross_store->heads[k];
+	const struct audit_cross_rare *r = audit_cross_rare_of(as->cross_store, x);
 	const struct topology_derived *d = as->cross_derived ? topology_derived_get(as->cross_derived, k) : NULL;
 	const char *unknown = NULL;   /* topology_channels_unknown's text for k */
 	for (unsigned j = 0; d && j < d->n; j++) {
@@ -1553,10 +1600,10 @@ static void audit_cross_facts(const struct audit_session *as, struct target_resu
 			b->current.origin.detail = unknown;
 		}
 	}
-	for (size_t i = 0; i < v->nchannels && i < x->nchannels; i++) {
-		v->channels[i].source_target = x->channels[i].source_target;
-		v->channels[i].source_index = x->channels[i].source_index;
-		v->channels[i].source_why = x->channels[i].source_why;
+	for (size_t i = 0; r && i < v->nchannels && i < r->nchannels; i++) {
+		v->channels[i].source_target = r->channels[i].source_target;
+		v->channels[i].source_index = r->channels[i].source_index;
+		v->channels[i].source_why = r->channels[i].source_why;
 	}
 }
 
