@@ -782,8 +782,10 @@ struct audit_cross_kind {
 
 /*
  * A copy: what audit_cross_copy() makes its target_result of, with its
- * kind (the fields audit_cross_add() set; 40 bytes, not 552; strings the
- * cross result's). Its own: name, path key, position, group header's line;
+ * kind (the fields audit_cross_add() set; 32 bytes, not 552; strings the
+ * cross result's). Its own: name, position, group header's line (no path
+ * key: no rule across targets reads it, and the reports read the target's
+ * own from the spool; a string of its own in the pool for every target);
  * what few copies have (an address, channels, a group header in another
  * file than the one it is named by) in cs->rare (issue 13: 72 bytes a
  * head with those in each). Its problems: only where they are (file and
@@ -792,7 +794,7 @@ struct audit_cross_kind {
  * kept copies only (audit_cross_keep()).
  */
 struct audit_cross_head {
-	const char *name, *path_key;
+	const char *name;
 	unsigned position;                            /* the plan's (a run has fewer than 2^32 targets) */
 	unsigned group_line;
 	unsigned kind;                                /* index into cs->kinds */
@@ -801,8 +803,8 @@ struct audit_cross_head {
 	unsigned rare : 30;                           /* 1 + index into cs->rare, 0: none */
 	unsigned group_file : 2;                      /* AUDIT_CROSS_GROUP_* */
 };
-/* one per target added (a run of option files: every file): keep it at 40 bytes (issue 13) */
-_Static_assert(sizeof(struct audit_cross_head) <= 40, "struct audit_cross_head grew past 40 bytes");
+/* one per target added (a run of option files: every file): keep it at 32 bytes (issue 13) */
+_Static_assert(sizeof(struct audit_cross_head) <= 32, "struct audit_cross_head grew past 32 bytes");
 /* where a head's group header is: no file, the file it is named by, or cs->rare's group_file */
 #define AUDIT_CROSS_GROUP_NONE 0u
 #define AUDIT_CROSS_GROUP_NAME 1u
@@ -1219,7 +1221,6 @@ static void audit_cross_add(struct audit_session *as, const struct target_result
 	kd.error_kind = (unsigned char)t->error_kind;
 	x->position = (unsigned)t->position;
 	kd.tags = audit_cross_intern(as, t->tags);
-	x->path_key = audit_cross_intern(as, t->path_key);
 	kd.cluster = audit_cross_intern(as, t->cluster);
 
 	kd.v_flavor = (unsigned char)v->flavor;
@@ -1472,7 +1473,7 @@ static void audit_cross_copy(void *ctx, size_t i, struct target_result *t)
 	t->error_kind = (enum target_error_kind)x->error_kind;
 	t->position = h->position;
 	t->tags = x->tags;
-	t->path_key = h->path_key;
+	t->path_key = NULL;   /* not kept (the head's comment) */
 	t->cluster = x->cluster;
 	/* 10,000 copies: no index per copy (settings.h, shared) */
 	w->shared = &as->cross_shared;

@@ -268,7 +268,8 @@ void engine_evaluate_fleet(const struct engine *e, const struct catalog *c, stru
 struct engine_fleet_rule;
 /*
  * The copies the cross-target rules read, n of them, through ctx:
- *   copy   fill *tr with copy i: its header and its view without variables
+ *   copy   fill *tr with copy i: its header (path_key NULL: no rule across
+ *          targets reads it) and its view without variables
  *          (view.n 0) or findings; the view's channels are the copy's own,
  *          where the linking writes each channel's source (they stay valid
  *          and the same until the copies are released); strings valid as
