@@ -2048,12 +2048,12 @@ static int fleet_item_cmp(const void *pa, const void *pb)
 }
 
 /* Normalise a value for equality across targets: numbers as decimal, text lowercased. */
-static char *fleet_key(const char *v)
+static char *fleet_key(const char *v, struct arena *keys)
 {
 	const char *p = v;
 	while (*p == '0' && p[1] >= '0' && p[1] <= '9')
 		p++;
-	char *k = xstrdup(p);
+	char *k = arena_strdup(keys, p);
 	for (char *q = k; *q; q++)
 		if (*q >= 'A' && *q <= 'Z')
 			*q = (char)(*q - 'A' + 'a');
@@ -2081,9 +2081,9 @@ static const char *fleet_topology(const struct catalog *c, const struct target_r
  */
 static void fleet_item_fill(const struct catalog *c, const struct rule *r, const struct target_result *tr,
 			    const char *cluster, struct expr_env *env, const struct expr_value *v,
-			    struct fleet_item *it)
+			    struct fleet_item *it, struct arena *keys)
 {
-	it->key = fleet_key(v->text);
+	it->key = keys ? fleet_key(v->text, keys) : NULL;
 	it->group = "";
 	it->topology = tr->view.topology ? tr->view.topology : cluster ? cluster : fleet_topology(c, tr);
 	if (r->except_ref) {
@@ -2100,7 +2100,7 @@ static void fleet_item_fill(const struct catalog *c, const struct rule *r, const
  * (engine_fleet_begin() groups; engine_fleet_target() makes the findings).
  */
 static int fleet_item_quiet(const struct catalog *c, const struct rule *r, const struct target_result *tr,
-			    const char *cluster, struct fleet_item *it)
+			    const char *cluster, struct fleet_item *it, struct arena *keys)
 {
 	struct expr_env env = { .catalog = c, .target = &tr->view };
 	if (r->applies && expr_eval(r->applies, &env) != TRI_TRUE)
@@ -2112,7 +2112,7 @@ static int fleet_item_quiet(const struct catalog *c, const struct rule *r, const
 	expr_value_of(r->unique_ref, &env, &v);
 	if (v.state != EXPR_VALUE_KNOWN)
 		return 0;
-	fleet_item_fill(c, r, tr, cluster, &env, &v, it);
+	fleet_item_fill(c, r, tr, cluster, &env, &v, it, keys);
 	return 1;
 }
 
@@ -2122,7 +2122,7 @@ static int fleet_item_quiet(const struct catalog *c, const struct rule *r, const
  * else 0 and the finding that says why (not applicable, unknown) added to tr.
  */
 static int fleet_item_of(const struct catalog *c, const struct rule *r, struct target_result *tr,
-			 const char *cluster, struct fleet_item *it)
+			 const char *cluster, struct fleet_item *it, struct arena *keys)
 {
 	struct expr_env env = { .catalog = c, .target = &tr->view };
 	if (!check_applies(tr, r, &env))
@@ -2133,7 +2133,7 @@ static int fleet_item_of(const struct catalog *c, const struct rule *r, struct t
 		finding_new(tr, r, &env, FINDING_UNKNOWN, FINDING_BY_FLEET_UNKNOWN);
 		return 0;
 	}
-	fleet_item_fill(c, r, tr, cluster, &env, &v, it);
+	fleet_item_fill(c, r, tr, cluster, &env, &v, it, keys);
 	return 1;
 }
 
@@ -2183,10 +2183,8 @@ static void fleet_runs(struct fleet_item *items, size_t nitems)
 		lo = hi;
 	}
 	free(byg);
-	for (size_t i = 0; i < nitems; i++) {
-		free(items[i].key);
-		items[i].key = NULL;
-	}
+	for (size_t i = 0; i < nitems; i++)
+		items[i].key = NULL;   /* in the caller's arena of keys, released after this */
 }
 
 /* The name of target index (fleet_item.target) of ctx. */
@@ -2239,13 +2237,16 @@ static void eval_fleet(struct audit_result *out, const struct catalog *c, const 
 	size_t n = out->n - base;
 	struct fleet_item *items = xcalloc(n ? n : 1, sizeof(*items));
 	size_t nitems = 0;
+	struct arena keys;
+	arena_init(&keys);
 	for (size_t i = base; i < out->n; i++) {
 		struct target_result *tr = &out->targets[i];
-		if (tr->error || !fleet_item_of(c, r, tr, NULL, &items[nitems]))
+		if (tr->error || !fleet_item_of(c, r, tr, NULL, &items[nitems], &keys))
 			continue;
 		items[nitems++].target = (unsigned)i;
 	}
 	fleet_runs(items, nitems);
+	arena_release(&keys);
 	for (size_t i = 0; i < nitems; i++)
 		fleet_finding(engine_result_name, out, &out->arena, c, r, items, i, &out->targets[items[i].target]);
 	free(items);
@@ -2475,7 +2476,9 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 		f->rules[q].item_of = xmalloc(f->n * sizeof(*f->rules[q].item_of));
 		q++;
 	}
-	/* each target's view with its facts once, for every fleet rule */
+	/* each target's view with its facts once, for every fleet rule; the keys until the runs are known */
+	struct arena keys;
+	arena_init(&keys);
 	for (size_t i = 0; i < f->n; i++) {
 		struct target_result tr;
 		engine_fleet_view(f, i, &tr);
@@ -2483,7 +2486,8 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 			struct engine_fleet_rule *fr = &f->rules[q];
 			fr->item_of[i] = ENGINE_FLEET_NONE;
 			/* the keyword cluster topology_inputs() found already (expr_target_cluster()) */
-			if (tr.error || !fleet_item_quiet(c, fr->rule, &tr, cluster ? cluster[i] : NULL, &fr->items[fr->nitems]))
+			if (tr.error ||
+			    !fleet_item_quiet(c, fr->rule, &tr, cluster ? cluster[i] : NULL, &fr->items[fr->nitems], &keys))
 				continue;
 			fr->items[fr->nitems++].target = (unsigned)i;
 		}
@@ -2497,6 +2501,7 @@ void engine_fleet_begin(struct engine_fleet *f, const struct engine *e, const st
 			fr->item_of[fr->items[k].target] = (unsigned)k;
 		fr->items = xrealloc(fr->items, (fr->nitems ? fr->nitems : 1) * sizeof(*fr->items));
 	}
+	arena_release(&keys);
 }
 
 void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result *tr, struct arena *ar)
@@ -2512,8 +2517,7 @@ void engine_fleet_target(struct engine_fleet *f, size_t i, struct target_result 
 		} else {
 			struct fleet_item it;
 			/* the same finding the grouping made (not applicable, unknown) */
-			if (fleet_item_of(f->c, fr->rule, tr, NULL, &it))
-				free(it.key);
+			(void)fleet_item_of(f->c, fr->rule, tr, NULL, &it, NULL);   /* no key */
 		}
 	}
 }

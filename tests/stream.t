@@ -39,6 +39,8 @@
 #    rule reads (only problems up to the last such line keep a place).
 # 5. A kept copy's variables read back right past 16,384 distinct slots
 #    (their indexes are kept 7 bits a byte).
+# 6. The fleet rule's keys (made in an arena while the targets are grouped)
+#    compare as before: 007 and 7 are one server_id.
 # TAP.
 set -u
 
@@ -325,5 +327,17 @@ PY
 is "$(cat "$T/slots.out")" "h0.cnf:2: error: server_id 1 is also used by 1 other target: h3499.cnf; expected server_id unique among the targets of the run (targets with the same cluster may share it) [server-id-unique]
 h3499.cnf:7: error: server_id 1 is also used by 1 other target: h0.cnf; expected server_id unique among the targets of the run (targets with the same cluster may share it) [server-id-unique]" \
 	"3,500 copies, the last one's slots three bytes each: only h0.cnf and h3499.cnf share server_id 1, each named with its own line"
+
+# ---- 6. the fleet rule's keys ---------------------------------------------------------------
+# The keys a fleet rule compares are made in an arena for the grouping (issue 13: a heap string
+# per target until the runs were known): server_id 007 and 7 are one value, 8 another.
+mkdir -p "$T/keys"
+printf '[mysqld]\nserver_id = 007\nlog_bin = ON\n' >"$T/keys/z1.cnf"
+printf '[mysqld]\nserver_id = 7\nlog_bin = ON\n' >"$T/keys/z2.cnf"
+printf '[mysqld]\nserver_id = 8\nlog_bin = ON\n' >"$T/keys/z3.cnf"
+(cd "$T/keys" && "$CRASHSAFE" check --no-color --fail-on never --format gcc z1.cnf z2.cnf z3.cnf 2>/dev/null |
+	grep 'server-id-unique' | cut -d: -f1,4 >"$T/keys.out")
+is "$(cat "$T/keys.out")" "z1.cnf: server_id 7 is also used by 1 other target
+z2.cnf: server_id 7 is also used by 1 other target" "server_id 007 and 7 are one value across targets, 8 another"
 
 tap_done
