@@ -58,6 +58,15 @@ struct topo_names {
 	const char *name[TOPO_NAMES_MAX];
 	struct expr *atom[TOPO_NAMES_MAX];
 	size_t n;
+	/*
+	 * topo_text_names[k]'s catalog variable (NULL: not one), looked up the
+	 * first time it is read: none of those names is a keyword, so an atom
+	 * parsed and bound of it would be that variable (resolve_ident()), and
+	 * parsing and binding the thirteen was a quarter of linking one target
+	 * (issue 13).
+	 */
+	const struct catalog_var *text_var[TOPOLOGY_NTEXTS];
+	unsigned char text_looked[TOPOLOGY_NTEXTS];
 };
 
 static const struct expr *topo_atom(struct topo_names *tn, const char *name)
@@ -132,15 +141,19 @@ static void topo_input_of(struct topo_names *tn, struct topo_exists *ex, const s
 		  ex->version.major == v->version.major && ex->version.minor == v->version.minor &&
 		  ex->version.patch == v->version.patch;
 	for (size_t k = 0; k < TOPOLOGY_NTEXTS; k++) {
-		const struct expr *atom = topo_atom(tn, topo_text_names[k]);
-		if (!atom || atom->ref != EXPR_REF_VAR) {
+		if (!tn->text_looked[k]) {
+			tn->text_var[k] = tn->c ? catalog_lookup(tn->c, topo_text_names[k]) : NULL;
+			tn->text_looked[k] = 1;
+		}
+		const struct catalog_var *var = tn->text_var[k];
+		if (!var) {
 			in->text[k] = view_text(tn, v, topo_text_names[k]);
 			ex->exists[k] = -2;
 			continue;
 		}
-		enum tri t = hit ? (enum tri)ex->exists[k] : expr_var_exists(atom->var, v);
+		enum tri t = hit ? (enum tri)ex->exists[k] : expr_var_exists(var, v);
 		ex->exists[k] = (signed char)t;
-		const struct settings_var *sv = t == TRI_FALSE ? NULL : settings_get(v, atom->var->name);
+		const struct settings_var *sv = t == TRI_FALSE ? NULL : settings_get(v, var->name);
 		in->text[k] = sv ? sv->current.value : NULL;
 	}
 	ex->valid = cacheable;
@@ -616,9 +629,38 @@ static void topo_build_graph(struct topo *tp)
  * come out in reverse topological order: every component a component's
  * edges reach is numbered before it, which is the order comp_unsure needs.
  */
+/*
+ * A graph without edges (no channel linked: every run of option files):
+ * each node is a component of its own, numbered as the search numbers
+ * them (roots in node order, each popped at once), nothing upstream of
+ * any; without the search's arrays (issue 13).
+ */
+static void topo_components_no_edges(struct topo *tp)
+{
+	size_t S = tp->nsuper;
+	tp->comp = xmalloc((S ? S : 1) * sizeof(*tp->comp));
+	tp->comp_nodes = xmalloc((S ? S : 1) * sizeof(*tp->comp_nodes));
+	tp->comp_unsure = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure));
+	tp->comp_unsure_of = xcalloc(S ? S : 1, sizeof(*tp->comp_unsure_of));
+	for (size_t s = 0; s < S; s++) {
+		tp->comp[s] = (unsigned)s;
+		tp->comp_nodes[s] = 1;
+	}
+	tp->ncomp = S;
+	for (size_t i = 0; i < tp->n; i++)
+		if (tp->uncertain_why[i] && !tp->comp_unsure[tp->super[i]]) {
+			tp->comp_unsure[tp->super[i]] = tp->uncertain_why[i];
+			tp->comp_unsure_of[tp->super[i]] = (unsigned)i + 1;
+		}
+}
+
 static void topo_components(struct topo *tp)
 {
 	size_t S = tp->nsuper, idx = 0, sp = 0, cs = 0;
+	if (!tp->edge_start[S]) {
+		topo_components_no_edges(tp);
+		return;
+	}
 	unsigned *index = xcalloc(S ? S : 1, sizeof(*index));   /* 0: not visited; else index + 1 */
 	unsigned *low = xcalloc(S ? S : 1, sizeof(*low));
 	unsigned char *on_stack = xcalloc(S ? S : 1, 1);
