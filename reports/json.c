@@ -791,11 +791,7 @@ enum json_run_kind { JSON_RUN_HEAD = 1, JSON_RUN_EXPECTED, JSON_RUN_WHY_DOC };
 #define JSON_TMPL_MARK_ESC "\\u0001\\u0002"
 
 struct json_tmpl {
-	const struct explain_full *kept;   /* NULL: an empty slot */
-	unsigned char refused;             /* no template: written member by member */
-	unsigned char nholes;
-	unsigned tag;                      /* the finding's severity and status, as json_run()'s head */
-	const char *rule_id, *title, *expected, *why, *doc;   /* what it was made with */
+	struct report_tmpl_head h;         /* its identity (report_int.h); h.tag as json_run()'s head */
 	uint32_t off, len;                 /* its bytes in json.tmpl_bytes, without the name */
 	uint32_t hole[JSON_TMPL_HOLES];    /* where the name goes, as offsets into those bytes */
 };
@@ -1077,7 +1073,7 @@ static int json_tmpl_split(struct json *j, struct json_tmpl *tp, const char *rea
 	d += m - from;
 	tp->off = (uint32_t)j->tmpl_used;
 	tp->len = (uint32_t)(d - d0);
-	tp->nholes = (unsigned char)nh;
+	tp->h.nholes = (unsigned char)nh;
 	j->tmpl_used += (size_t)(d - d0);
 	return 1;
 }
@@ -1123,12 +1119,7 @@ static int json_tmpl_make(struct json *j, struct json_tmpl *tp, const struct fin
 	}
 	if (!json_tmpl_split(j, tp, sw->buf + at[0], need, sw->buf, at[0]))
 		return 0;
-	tp->tag = (unsigned)f->severity << 8 | (unsigned)f->status;
-	tp->rule_id = f->rule_id;
-	tp->title = e->title;
-	tp->expected = e->expected;
-	tp->why = e->why;
-	tp->doc = e->doc;
+	report_tmpl_seal(&tp->h, f->rule_id, f, e);
 	return 1;
 }
 
@@ -1141,31 +1132,16 @@ static const struct json_tmpl *json_tmpl_get(struct json *j, const struct findin
 {
 	if (!e->kept)
 		return NULL;
-	if (!j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
-		goto fill;
-	if (!j->tmpl)
-		j->tmpl = xcalloc(JSON_TMPL_SLOTS, sizeof(*j->tmpl));
-	size_t mask = JSON_TMPL_SLOTS - 1;
-	size_t at = (size_t)(((uint64_t)(uintptr_t)e->kept * 0x9e3779b97f4a7c15ULL) >> (64 - JSON_TMPL_BITS));
-	struct json_tmpl *tp = &j->tmpl[at];
-	while (tp->kept && tp->kept != e->kept) {
-		at = (at + 1) & mask;
-		tp = &j->tmpl[at];
+	enum report_tmpl_state state;
+	struct json_tmpl *tp = report_tmpl_slot((void **)&j->tmpl, sizeof(*j->tmpl), JSON_TMPL_BITS, &j->tmpl_n,
+						j->tname_plain, f->rule_id, f, e, &state);
+	if (state == REPORT_TMPL_USE)
+		return tp;
+	if (state == REPORT_TMPL_MAKE) {
+		explain_kept_fill(j->x, e->kept, j->tname, e);
+		tp->h.refused = !json_tmpl_make(j, tp, f, e);
+		return tp->h.refused ? NULL : tp;
 	}
-	if (tp->kept) {
-		if (!tp->refused && tp->rule_id == f->rule_id && tp->title == e->title && tp->expected == e->expected &&
-		    tp->why == e->why && tp->doc == e->doc && tp->tag == ((unsigned)f->severity << 8 | (unsigned)f->status))
-			return tp;
-		goto fill;
-	}
-	if (4 * (j->tmpl_n + 1) > 3 * JSON_TMPL_SLOTS)
-		goto fill;
-	j->tmpl_n++;
-	tp->kept = e->kept;
-	explain_kept_fill(j->x, e->kept, j->tname, e);
-	tp->refused = !json_tmpl_make(j, tp, f, e);
-	return tp->refused ? NULL : tp;
-fill:
 	/* the explainer left the kept explanation's texts to the writer (explainer.kept_lazy) */
 	explain_kept_fill(j->x, e->kept, j->tname, e);
 	return NULL;
@@ -1176,11 +1152,11 @@ static void json_tmpl_put(struct json *j, const struct json_tmpl *tp)
 {
 	struct jsonw *w = &j->w;
 	const char *b = j->tmpl_bytes + tp->off;
-	size_t total = tp->len + tp->nholes * j->tname_len, from = 0;
+	size_t total = tp->len + tp->h.nholes * j->tname_len, from = 0;
 	if (total > w->cap - w->len) {
 		jsonw_flush(w);
 		if (total > w->cap) {
-			for (unsigned k = 0; k < tp->nholes; k++) {
+			for (unsigned k = 0; k < tp->h.nholes; k++) {
 				jsonw_put(w, b + from, tp->hole[k] - from);
 				jsonw_put(w, j->tname, j->tname_len);
 				from = tp->hole[k];
@@ -1190,7 +1166,7 @@ static void json_tmpl_put(struct json *j, const struct json_tmpl *tp)
 		}
 	}
 	char *d = w->buf + w->len;
-	for (unsigned k = 0; k < tp->nholes; k++) {
+	for (unsigned k = 0; k < tp->h.nholes; k++) {
 		memcpy(d, b + from, tp->hole[k] - from);
 		d += tp->hole[k] - from;
 		memcpy(d, j->tname, j->tname_len);

@@ -206,11 +206,7 @@ struct junit {
 #define JUNIT_TMPL_CLASS "{{crashsafe-json7-class}}"
 
 struct junit_tmpl {
-	const struct explain_full *kept;   /* NULL: an empty slot */
-	unsigned char refused;             /* no template: written member by member */
-	unsigned char nholes;
-	unsigned tag;                      /* the finding's severity and status */
-	const char *rule_id, *title, *expected, *why, *doc;   /* what it was made with */
+	struct report_tmpl_head h;         /* its identity (report_int.h) */
 	uint32_t off, len;                 /* its bytes in junit.tmpl_bytes, without the name */
 	uint32_t hole[JUNIT_TMPL_HOLES];   /* where the name or the classname goes, as offsets into them */
 	uint32_t class_holes;              /* bit k: hole k takes the classname */
@@ -777,7 +773,7 @@ static int junit_tmpl_split(struct junit *j, struct junit_tmpl *tp, const char *
 	d += m - from;
 	tp->off = (uint32_t)j->tmpl_used;
 	tp->len = (uint32_t)(d - d0);
-	tp->nholes = (unsigned char)nh;
+	tp->h.nholes = (unsigned char)nh;
 	j->tmpl_used += (size_t)(d - d0);
 	return 1;
 }
@@ -821,12 +817,7 @@ static int junit_tmpl_make(struct junit *j, struct junit_tmpl *tp, const struct 
 	j->suite_len = end;
 	if (!ok)
 		return 0;
-	tp->tag = (unsigned)f->severity << 8 | (unsigned)f->status;
-	tp->rule_id = e->rule_id;
-	tp->title = e->title;
-	tp->expected = e->expected;
-	tp->why = e->why;
-	tp->doc = e->doc;
+	report_tmpl_seal(&tp->h, e->rule_id, f, e);
 	return 1;
 }
 
@@ -842,30 +833,13 @@ static const struct junit_tmpl *junit_tmpl_find(struct junit *j, const struct ta
 	*make = NULL;
 	if (!e->kept)
 		return NULL;
-	if (!j->tname_plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
-		goto fill;
-	if (!j->tmpl)
-		j->tmpl = xcalloc(JUNIT_TMPL_SLOTS, sizeof(*j->tmpl));
-	size_t mask = JUNIT_TMPL_SLOTS - 1;
-	size_t at = (size_t)(((uint64_t)(uintptr_t)e->kept * 0x9e3779b97f4a7c15ULL) >> (64 - JUNIT_TMPL_BITS));
-	struct junit_tmpl *tp = &j->tmpl[at];
-	while (tp->kept && tp->kept != e->kept) {
-		at = (at + 1) & mask;
-		tp = &j->tmpl[at];
-	}
-	if (tp->kept) {
-		if (!tp->refused && tp->rule_id == e->rule_id && tp->title == e->title && tp->expected == e->expected &&
-		    tp->why == e->why && tp->doc == e->doc && tp->tag == ((unsigned)f->severity << 8 | (unsigned)f->status))
-			return tp;
-		goto fill;
-	}
-	if (4 * (j->tmpl_n + 1) > 3 * JUNIT_TMPL_SLOTS)
-		goto fill;
-	j->tmpl_n++;
-	tp->kept = e->kept;
-	tp->refused = 1;   /* until junit_tmpl_make() keeps it */
-	*make = tp;
-fill:
+	enum report_tmpl_state state;
+	struct junit_tmpl *tp = report_tmpl_slot((void **)&j->tmpl, sizeof(*j->tmpl), JUNIT_TMPL_BITS, &j->tmpl_n,
+						 j->tname_plain, e->rule_id, f, e, &state);
+	if (state == REPORT_TMPL_USE)
+		return tp;
+	if (state == REPORT_TMPL_MAKE)
+		*make = tp;   /* refused until junit_tmpl_make() keeps it */
 	/* the explainer left the kept explanation's texts to the writer (explainer.kept_lazy) */
 	explain_kept_fill(j->x, e->kept, t->view.target, e);
 	return NULL;
@@ -876,9 +850,9 @@ static void junit_tmpl_put(struct junit *j, const struct junit_tmpl *tp, const c
 {
 	const char *b = j->tmpl_bytes + tp->off;
 	size_t ncls = (size_t)__builtin_popcount(tp->class_holes);
-	size_t total = tp->len + (tp->nholes - ncls) * name_len + ncls * j->classname_len, from = 0;
+	size_t total = tp->len + (tp->h.nholes - ncls) * name_len + ncls * j->classname_len, from = 0;
 	char *d = junit_room(j, total), *d0 = d;
-	for (unsigned k = 0; k < tp->nholes; k++) {
+	for (unsigned k = 0; k < tp->h.nholes; k++) {
 		memcpy(d, b + from, tp->hole[k] - from);
 		d += tp->hole[k] - from;
 		if (tp->class_holes >> k & 1u) {
@@ -908,7 +882,7 @@ static void junit_testcase(struct junit *j, const struct target_result *t, const
 	size_t start = j->suite_len;
 	junit_testcase_write(j, t, f, &e, t->name);
 	if (make && junit_tmpl_make(j, make, t, f, &e, start))
-		make->refused = 0;
+		make->h.refused = 0;
 }
 
 static void junit_suite(struct junit *j, const struct target_result *t, size_t index)

@@ -10,9 +10,11 @@
 #define CRASHSAFE_REPORT_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report.h"
+#include "../auditor/util.h"
 
 /*
  * The target's findings, worst first: status (fail, unknown, suppressed,
@@ -55,6 +57,82 @@ const char *report_source_name(enum settings_source s);
  * Writes into buf (at least 32 bytes) and returns it.
  */
 const char *report_time_iso(double t, int millis, char *buf, size_t size);
+
+/*
+ * Templates of a finding's report bytes, made once per kept explanation
+ * (explanation.kept, explain.h; issue 13: the JSON and JUnit writers), with
+ * holes where each target's name goes. A writer's template struct begins
+ * with this head: what both writers check before using one.
+ */
+struct report_tmpl_head {
+	const struct explain_full *kept;   /* NULL: an empty slot */
+	unsigned char refused;             /* no template: written member by member */
+	unsigned char nholes;
+	unsigned tag;                      /* the finding's severity << 8 | status */
+	const char *rule_id, *title, *expected, *why, *doc;   /* what it was made with */
+};
+
+enum report_tmpl_state {
+	REPORT_TMPL_NONE,   /* no template: write the finding member by member */
+	REPORT_TMPL_USE,    /* a template made with the same rule, texts, severity and status */
+	REPORT_TMPL_MAKE,   /* a new slot for e->kept (kept set, refused 1): make it, or leave it refused */
+};
+
+/*
+ * The slot for finding f, explained as e (e->kept non-NULL), in a writer's
+ * open-addressing table of (1 << bits) slots of slot_size bytes, each
+ * beginning with a struct report_tmpl_head (*table: xcalloc()ed at the first
+ * call; *used: the slots taken). plain: the target's name goes out as it is;
+ * rule_id: the rule id the writer writes. NULL with REPORT_TMPL_NONE when
+ * the finding has a part templates do not hold (a channel, a subject, an
+ * overridden value, a cause), the name is not plain, the slot's template was
+ * made with another identity or refused, or the table is three quarters
+ * full; else the slot, with *state REPORT_TMPL_USE or REPORT_TMPL_MAKE.
+ */
+static inline void *report_tmpl_slot(void **table, size_t slot_size, unsigned bits, size_t *used, int plain,
+				     const char *rule_id, const struct finding *f, const struct explanation *e,
+				     enum report_tmpl_state *state)
+{
+	size_t nslots = (size_t)1 << bits, mask = nslots - 1;
+	unsigned tag = (unsigned)f->severity << 8 | (unsigned)f->status;
+	*state = REPORT_TMPL_NONE;
+	if (!plain || f->channel || e->subject || e->overridden || e->cause_rule || e->cause.file)
+		return NULL;
+	if (!*table)
+		*table = xcalloc(nslots, slot_size);
+	size_t at = (size_t)(((uint64_t)(uintptr_t)e->kept * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+	struct report_tmpl_head *h = (struct report_tmpl_head *)((char *)*table + at * slot_size);
+	while (h->kept && h->kept != e->kept) {
+		at = (at + 1) & mask;
+		h = (struct report_tmpl_head *)((char *)*table + at * slot_size);
+	}
+	if (h->kept) {
+		if (h->refused || h->rule_id != rule_id || h->title != e->title || h->expected != e->expected ||
+		    h->why != e->why || h->doc != e->doc || h->tag != tag)
+			return NULL;
+		*state = REPORT_TMPL_USE;
+		return h;
+	}
+	if (4 * (*used + 1) > 3 * nslots)
+		return NULL;
+	(*used)++;
+	h->kept = e->kept;
+	h->refused = 1;
+	*state = REPORT_TMPL_MAKE;
+	return h;
+}
+
+/* Record in h what its template was made with (the identity report_tmpl_slot() checks). */
+static inline void report_tmpl_seal(struct report_tmpl_head *h, const char *rule_id, const struct finding *f,
+				    const struct explanation *e)
+{
+	h->tag = (unsigned)f->severity << 8 | (unsigned)f->status;
+	h->rule_id = rule_id;
+	h->title = e->title;
+	h->expected = e->expected;
+	h->why = e->why;
+	h->doc = e->doc;
+}
 
 /* "8.4", "10.11.6", or "unknown" when the version is 0.0 (never learned). */
 const char *report_version_text(const struct version *v, char *buf, unsigned size);
