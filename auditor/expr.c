@@ -1519,6 +1519,8 @@ static const struct {
 	{ "replication_channels", "the replication channels", "are", "on a running server (crashsafe live)" },
 	{ "topology.multi_writer", "its cluster's multi_writer", "is",
 	  "in an inventory that declares it (multi_writer = yes or no)" },
+	{ "channels_slave_pos", "whether every replication channel uses the GTID position (Using_Gtid Slave_Pos)", "is",
+	  "on a running MariaDB server (crashsafe live, or its capture)" },
 #define TOPOLOGY_WHERE "from the replication channels of the servers around it (crashsafe live, or their captures)"
 	{ "topology.ring", "whether it is in a replication ring", "is", TOPOLOGY_WHERE },
 	{ "topology.replicas", "how many audited servers replicate from it", "is", TOPOLOGY_WHERE },
@@ -1546,6 +1548,8 @@ static const struct {
 	const char *value;   /* NULL: any value the rows before did not name */
 	const char *text;
 } fact_values[] = {
+	{ "channels_slave_pos", "ON", "every replication channel uses the GTID position (Using_Gtid Slave_Pos)" },
+	{ "channels_slave_pos", "OFF", "not every replication channel uses the GTID position (Using_Gtid Slave_Pos)" },
 	{ "replication_channels", "0", "it has no replication channel" },
 	{ "replication_channels", "1", "it has 1 replication channel" },
 	{ "replication_channels", NULL, "it has %s replication channels" },
@@ -1749,6 +1753,14 @@ static int expr_is_context(const struct expr *e)
 	}
 }
 
+/* Nonzero when d is defined(NAME) and a is a test of NAME's value: a true a says d. */
+static int expr_defined_of(const struct expr *d, const struct expr *a)
+{
+	return d->kind == EXPR_DEFINED && d->ident &&
+	       (a->kind == EXPR_CMP || a->kind == EXPR_IN || a->kind == EXPR_TRUTH) && a->ident &&
+	       !strcmp(d->ident, a->ident);
+}
+
 static void explain_node(const struct expr *e, const struct expr_env *env, enum tri val, struct strbuf *sb,
 			 int skip_context)
 {
@@ -1783,6 +1795,13 @@ static void explain_node(const struct expr *e, const struct expr_env *env, enum 
 			if (expr_is_context(e->left) && expr_is_phrased_fact(e->right))
 				use_l = 0;
 			else if (expr_is_context(e->right) && expr_is_phrased_fact(e->left))
+				use_r = 0;
+		}
+		/* "whether X is known and X is ON": the value says it is known */
+		if (use_l && use_r && val == TRI_TRUE && e->kind == EXPR_AND) {
+			if (expr_defined_of(e->left, e->right))
+				use_l = 0;
+			else if (expr_defined_of(e->right, e->left))
 				use_r = 0;
 		}
 		if (skip_context && use_l && use_r && val != TRI_UNKNOWN) {

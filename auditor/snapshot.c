@@ -723,8 +723,21 @@ static void snapshot_store(struct snapshot_reader *r, const struct catalog *c)
 		free(detail);
 		free(norm);
 	}
-	if (r->channels_fact_line && !reader_channels_agree(r))
-		r->channels_seen = 0;   /* its channels are unknown: the rules on them could not be evaluated */
+	if (r->channels_fact_line && !reader_channels_agree(r)) {
+		/*
+		 * Its channels are unknown: the fact too (as a "# unknown" line
+		 * leaves it), so that the rules on channels could not be evaluated
+		 * (engine.c eval_no_channels()), not "known only on a running server".
+		 */
+		struct settings_origin o;
+		memset(&o, 0, sizeof(o));
+		o.source = SETTINGS_SRC_SNAPSHOT;
+		o.file = r->path;
+		o.line = r->channels_fact_line;
+		o.detail = "the capture's '# channel' lines disagree with its count";
+		settings_set(s, "replication_channels", NULL, "replication_channels", &o);
+		r->channels_seen = 0;
+	}
 	if (r->channels_seen) {
 		s->channels_known = 1;
 		if (!r->role_seen && s->nchannels) {

@@ -283,4 +283,16 @@ has "version '7.0' is a version no MySQL, Percona Server or MariaDB release has"
 run check -q --flavor mariadb --server-version 8.0 "$T/v70/a.cnf"
 has "MariaDB never had release 8.0 (its series:" "$err" "--flavor mariadb --server-version 8.0: said in English"
 
+# A fact said in words, and a true "defined(X) && X == V" said once (fixlive's
+# channels_slave_pos read "channels_slave_pos is known and channels_slave_pos is ON").
+awk '/^--- gtid.cap/{f=1;next} /^--- /{f=0} f' "$REPO/tests/rules/sync-relay-gtid-mariadb.case" >"$T/gtid.cap"
+run check -v --fail-on never --variables "$T/gtid.cap"
+has "not applicable (warning) sync-relay-log: every replication channel uses the GTID position (Using_Gtid Slave_Pos) ($T/gtid.cap:5)" "$out" "channels_slave_pos ON said in words, once"
+unlike "$out" 'channels_slave_pos|is known and' "no internal fact name, no 'is known and' before the value that says it"
+# A capture whose channel count disagrees with its channel lines: the channel rules could not be evaluated
+grep -v '^# channel' "$REPO/examples/topology/m.capture" >"$T/cut.capture"
+run check --fail-on never --variables "$T/cut.capture"
+has "could not evaluate (error) replica-applier-running" "$out" "a cut capture: its channel rules could not be evaluated"
+has "cut.capture:7: warning: replication_channels says 2 but the capture has 0 '# channel' lines" "$err" "... and a warning says why, without -v"
+
 tap_done
