@@ -305,6 +305,27 @@ static void project_parse_close(struct project_parse *x)
 	x->cur = NULL;
 }
 
+/* The kind of section name, its quoted argument into *arg (heap, or NULL): SECTION_BAD for an unknown name. */
+static enum section_kind project_section_kind(const char *name, char **arg)
+{
+	*arg = NULL;
+	if (!strcmp(name, "defaults"))
+		return SECTION_DEFAULTS;
+	if (!section_argument(name, "targets", arg))
+		return SECTION_TARGETS;
+	if (!section_argument(name, "suppress", arg))
+		return SECTION_SUPPRESS;
+	return SECTION_BAD;
+}
+
+static void project_unknown_section(struct project_parse *x, const char *name, unsigned line)
+{
+	diag_add(x->d, DIAG_ERROR, x->pf->path, line,
+		 "unknown section [%s] (a project file has [defaults], [targets \"GLOB\"] and "
+		 "[suppress \"RULE-ID\"])", name);
+	x->errors++;
+}
+
 static void project_parse_open(struct project_parse *x, const char *section, unsigned line)
 {
 	struct project_file *pf = x->pf;
@@ -318,21 +339,14 @@ static void project_parse_open(struct project_parse *x, const char *section, uns
 	project_parse_close(x);
 	free(x->section_name);
 	x->section_name = xstrdup(section);
-	x->cur_kind = SECTION_BAD;
-	if (!strcmp(section, "defaults")) {
-		x->cur_kind = SECTION_DEFAULTS;
-	} else if (!section_argument(section, "targets", &arg)) {
-		x->cur_kind = SECTION_TARGETS;
-	} else if (!section_argument(section, "suppress", &arg)) {
-		x->cur_kind = SECTION_SUPPRESS;
+	x->cur_kind = project_section_kind(section, &arg);
+	if (x->cur_kind == SECTION_SUPPRESS) {
 		suppress_section_begin(&x->sup, arg, key_line);
 		free(arg);
 		return;
-	} else {
-		diag_add(x->d, DIAG_ERROR, pf->path, line,
-			 "unknown section [%s] (a project file has [defaults], [targets \"GLOB\"] and "
-			 "[suppress \"RULE-ID\"])", section);
-		x->errors++;
+	}
+	if (x->cur_kind == SECTION_BAD) {
+		project_unknown_section(x, section, line);
 		return;
 	}
 	ARRAY_GROW(pf->sections, pf->nsections + 1, pf->sections_cap);
@@ -535,14 +549,9 @@ static void project_empty_sections(struct project_parse *x, const char *data)
 					q++;
 				const char *end = strchr(q, ']');
 				if (*q == '[' && end && (!nl || end < nl)) {
-					char *name = xstrndup(q + 1, (size_t)(end - q - 1)), *arg = NULL;
-					if (strcmp(name, "defaults") && section_argument(name, "targets", &arg) &&
-					    section_argument(name, "suppress", &arg)) {
-						diag_add(x->d, DIAG_ERROR, x->pf->path, line,
-							 "unknown section [%s] (a project file has [defaults], [targets \"GLOB\"] and "
-							 "[suppress \"RULE-ID\"])", name);
-						x->errors++;
-					}
+					char *name = xstrndup(q + 1, (size_t)(end - q - 1)), *arg;
+					if (project_section_kind(name, &arg) == SECTION_BAD)
+						project_unknown_section(x, name, line);
 					free(arg);
 					free(name);
 				}
